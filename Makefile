@@ -1,0 +1,46 @@
+# Two commands on a fresh Debian 12 machine (as root): `make run` and `make test`.
+# Each installs what is missing (Debian packages only), builds, then runs.
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+DATA_DIR ?= data
+LISTEN ?= 127.0.0.1:50051
+
+# Debian packages the build, the tests and the Python client need.
+DEB_PACKAGES := build-essential cmake pkg-config \
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto \
+  liblua5.4-dev librocksdb-dev libabsl-dev libssl-dev libicu-dev nlohmann-json3-dev \
+  libgtest-dev libgmock-dev libbenchmark-dev \
+  python3 python3-grpcio python3-protobuf
+
+.PHONY: deps build run test test-asan bench clean
+
+# Installs only what is missing; with everything present it costs one dpkg-query.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages:" $$missing; \
+	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD_DIR)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+build: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+run: build
+	mkdir -p $(DATA_DIR)
+	$(BUILD_DIR)/engine/service/wf_server --listen=$(LISTEN) --data_dir=$(DATA_DIR) \
+	  --workflows_dir=workflows --plugins_dir=plugins
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,97 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// The embeddable engine: open it on a data folder, deploy Lua workflows,
+// start instances, fire events, read instances and their histories.
+// The gRPC server is one client of this header; any C++ program can embed the
+// engine without gRPC.
+//
+//   wf::EngineOptions options;
+//   options.data_dir = "/var/lib/wf";
+//   auto engine = wf::Engine::Open(options);
+//   if (!engine.ok()) return engine.status();
+//   auto wf = (*engine)->Deploy({.source = lua_text, .file_name = "ke_hoach.lua"});
+//   auto started = (*engine)->Start({.workflow = "ke_hoach",
+//                                    .variables_json = R"({"don_vi":"Xã Tiên Du"})"});
+//   auto fired = (*engine)->Fire({.instance_id = started->instance.id,
+//                                 .event = "trinh_duyet"});
+//
+// Errors (absl::Status codes, the same as the gRPC codes):
+//   INVALID_ARGUMENT    malformed request or Lua
+//   NOT_FOUND           unknown workflow, version or instance
+//   FAILED_PRECONDITION event not allowed in this state, guard refused,
+//                       script failed at run time
+//   ABORTED             expected_version mismatch
+//   RESOURCE_EXHAUSTED  size limit or script budget exceeded
+//   UNAVAILABLE         the store refuses writes after a write failure, or
+//                       the engine is closing
+// A refused call changes nothing.
+//
+// Durability: Start and Fire answer only after their write is synced to the
+// write-ahead log. Concurrent calls share syncs (group commit).
+//
+// Thread safety: every method may be called from any thread. Transitions of
+// one instance are serialised; different instances proceed in parallel.
+#ifndef WF_ENGINE_H_
+#define WF_ENGINE_H_
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "wf/options.h"
+#include "wf/types.h"
+
+namespace wf {
+
+class Engine {
+ public:
+  template <typename T>
+  using Callback = std::function<void(absl::StatusOr<T>)>;
+
+  // Opens (creating if needed) the engine's store in options.data_dir.
+  // Fails if another process holds the folder (RocksDB's lock).
+  static absl::StatusOr<std::unique_ptr<Engine>> Open(
+      const EngineOptions& options);
+
+  // Closes the store after in-flight transitions finish. Idempotent.
+  virtual ~Engine() = default;
+
+  // Validates and stores a new version of the workflow the source declares.
+  virtual absl::StatusOr<DeployResult> Deploy(const DeployRequest& request) = 0;
+  // Latest version of each workflow, sorted by name, without sources.
+  virtual absl::StatusOr<std::vector<WorkflowInfo>> ListWorkflows() = 0;
+  // version 0 means the latest.
+  virtual absl::StatusOr<WorkflowInfo> GetWorkflow(const std::string& name,
+                                                   uint32_t version) = 0;
+
+  // Starts an instance of the latest version of request.workflow.
+  virtual absl::StatusOr<StartResult> Start(const StartRequest& request) = 0;
+  // Fires an event: the one transition path (see docs/architecture.md).
+  virtual absl::StatusOr<FireResult> Fire(const FireRequest& request) = 0;
+
+  // Asynchronous forms: `done` runs exactly once, on the calling thread or on
+  // an engine thread (after the synced write). It must not block.
+  virtual void StartAsync(const StartRequest& request,
+                          Callback<StartResult> done) = 0;
+  virtual void FireAsync(const FireRequest& request,
+                         Callback<FireResult> done) = 0;
+
+  virtual absl::StatusOr<InstanceInfo> GetInstance(const std::string& id) = 0;
+  virtual absl::StatusOr<InstancePage> ListInstances(
+      const ListInstancesRequest& request) = 0;
+  virtual absl::StatusOr<std::vector<HistoryEntry>> GetHistory(
+      const std::string& id) = 0;
+  // Checks the hash chain and replays the history; problems are reported in
+  // the VerifyReport, errors only for an unknown instance or a failed read.
+  virtual absl::StatusOr<VerifyReport> Verify(const std::string& id) = 0;
+
+  // Stops accepting requests, waits for in-flight transitions, closes the
+  // store. Further calls return UNAVAILABLE.
+  virtual absl::Status Close() = 0;
+};
+
+}  // namespace wf
+
+#endif  // WF_ENGINE_H_

@@ -1,0 +1,67 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// Options for opening an engine. Every limit has a default that suits a
+// province's server; each is checked on the way in and refused with
+// RESOURCE_EXHAUSTED when exceeded.
+#ifndef WF_OPTIONS_H_
+#define WF_OPTIONS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace rocksdb {
+class Env;
+}
+
+namespace wf {
+
+class Clock;
+
+struct Limits {
+  // Size of a start request's variables or an event's payload, as JSON.
+  size_t max_payload_bytes = 64 << 10;
+  // Size of an instance's variables after a transition, as JSON.
+  size_t max_variables_bytes = 1 << 20;
+  // Size of a workflow's Lua source.
+  size_t max_source_bytes = 1 << 20;
+  size_t max_business_key_bytes = 256;
+  size_t max_idempotency_key_bytes = 128;
+  // Lua VM instructions one guard or action call may execute.
+  uint64_t lua_instructions_per_call = 2'000'000;
+  // Instructions the top-level code of a workflow file may execute when it
+  // is deployed or loaded.
+  uint64_t lua_instructions_per_load = 20'000'000;
+  // Memory one Lua state may hold (the workflow's code plus one call's data).
+  size_t lua_memory_bytes = 64 << 20;
+};
+
+struct StoreOptions {
+  // RocksDB block cache shared by every column family.
+  size_t block_cache_bytes = 64 << 20;
+  // Memtable size per column family, and the cap on all memtables together
+  // (enforced by a shared WriteBufferManager).
+  size_t write_buffer_bytes = 16 << 20;
+  size_t total_write_buffer_bytes = 128 << 20;
+  int max_open_files = 512;
+  // For fault-injection tests only: the RocksDB Env to use (not owned).
+  rocksdb::Env* env = nullptr;
+};
+
+struct EngineOptions {
+  // Folder of the RocksDB database; created if missing.
+  std::string data_dir;
+  // Not owned; nullptr means Clock::System().
+  Clock* clock = nullptr;
+  Limits limits;
+  StoreOptions store;
+  // Threads that run transitions that had to wait for an earlier transition
+  // of the same instance. Transitions normally run on the caller's thread.
+  int worker_threads = 2;
+  // Largest number of transitions the committer merges into one synced write.
+  int max_group_size = 512;
+};
+
+}  // namespace wf
+
+#endif  // WF_OPTIONS_H_

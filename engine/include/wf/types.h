@@ -1,0 +1,141 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// The values the engine takes and returns. Variables and payloads are JSON
+// objects carried as UTF-8 text; times are absl::Time; text is NFC.
+#ifndef WF_TYPES_H_
+#define WF_TYPES_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace wf {
+
+// Who makes a request. Recorded on every history event.
+struct Actor {
+  std::string id = "anonymous";
+};
+
+struct StateInfo {
+  std::string name;
+  std::string title;
+  bool final = false;
+};
+
+struct TransitionInfo {
+  std::string event;
+  std::vector<std::string> from;
+  std::string to;
+  std::string title;
+  std::vector<std::string> requires_fields;
+  bool has_guard = false;
+  bool has_action = false;
+};
+
+struct WorkflowInfo {
+  std::string name;
+  uint32_t version = 0;
+  std::string title;
+  std::string initial_state;
+  std::vector<StateInfo> states;
+  std::vector<TransitionInfo> transitions;
+  std::string source;  // empty in lists
+  std::string source_sha256;  // hex
+  absl::Time deployed_at;
+  std::string deployed_by;
+};
+
+struct DeployRequest {
+  std::string source;
+  std::string file_name;  // for error messages; optional
+  Actor actor;
+};
+
+struct DeployResult {
+  WorkflowInfo workflow;
+  bool created = false;  // false: identical to the latest version
+};
+
+struct InstanceInfo {
+  std::string id;
+  std::string workflow;
+  uint32_t workflow_version = 0;
+  std::string state;
+  std::string state_title;
+  bool finished = false;
+  std::string variables_json;
+  std::string business_key;
+  uint64_t version = 0;  // number of history events
+  absl::Time created_at;
+  absl::Time updated_at;
+  std::string created_by;
+};
+
+struct HistoryEntry {
+  uint64_t seq = 0;
+  std::string event;
+  std::string from_state;
+  std::string to_state;
+  absl::Time at;
+  std::string actor;
+  std::string payload_json;
+  std::string changes_json;
+  std::string effects_json;
+  uint32_t workflow_version = 0;
+  std::string prev_hash;  // hex
+  std::string hash;       // hex
+  std::string idempotency_key;
+};
+
+struct StartRequest {
+  std::string workflow;
+  std::string variables_json;  // empty means {}
+  std::string business_key;
+  std::string idempotency_key;
+  Actor actor;
+};
+
+struct StartResult {
+  InstanceInfo instance;
+  bool replayed = false;
+};
+
+struct FireRequest {
+  std::string instance_id;
+  std::string event;
+  std::string payload_json;  // empty means {}
+  uint64_t expected_version = 0;  // 0: don't check
+  std::string idempotency_key;
+  Actor actor;
+};
+
+struct FireResult {
+  InstanceInfo instance;
+  HistoryEntry event;
+  bool replayed = false;
+};
+
+struct ListInstancesRequest {
+  std::string workflow;
+  std::string state;  // requires workflow
+  std::string business_key;
+  uint32_t page_size = 0;  // 0 means 50; at most 1000
+  std::string page_token;
+};
+
+struct InstancePage {
+  std::vector<InstanceInfo> instances;
+  std::string next_page_token;  // empty on the last page
+};
+
+struct VerifyReport {
+  bool ok = false;
+  uint64_t events_checked = 0;
+  std::string problem;  // the first problem found
+};
+
+}  // namespace wf
+
+#endif  // WF_TYPES_H_

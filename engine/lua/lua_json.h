@@ -1,0 +1,30 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// JSON values to Lua and back. Objects become tables; arrays become tables
+// marked with wf.array (so [] stays []); null becomes wf.null. Back from Lua:
+// a marked table or one with keys 1..n is an array, a table with string keys
+// an object, an empty unmarked table {}; anything else (functions, mixed or
+// holey keys, NaN, invalid UTF-8, nesting deeper than 64) is an error that
+// names the path ("ctx.vars.danh_sach[3].ten").
+#ifndef WF_LUA_LUA_JSON_H_
+#define WF_LUA_LUA_JSON_H_
+
+#include <string>
+
+#include <lua.hpp>
+
+#include "engine/util/json.h"
+
+namespace wf {
+
+// Pushes `value`. Call inside a protected call (it may raise memory errors).
+void PushJson(lua_State* L, const Json& value);
+
+// Converts the value at `index`. On failure returns false and sets *error.
+// `path` names the value in messages. Raises only memory errors.
+bool ToJson(lua_State* L, int index, const std::string& path, Json* out,
+            std::string* error);
+
+}  // namespace wf
+
+#endif  // WF_LUA_LUA_JSON_H_

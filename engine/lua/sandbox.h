@@ -1,0 +1,100 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// One sandboxed Lua 5.4 state. What a workflow script can reach is chosen
+// here, in one place (like Lua's own linit.c):
+//   - base functions without load, loadstring, dofile, loadfile, require,
+//     collectgarbage; string without string.dump; table; math with a
+//     deterministic math.random; utf8; and the engine's `wf` library.
+//   - no io, os, package, debug, coroutine.
+//   - `pairs` visits keys in sorted order, so a script gives the same result
+//     on every run (Lua's own hash order changes from one state to the next).
+//   - the string metatable and the standard library tables are read-only.
+//   - only text chunks load; bytecode is refused.
+// Every call runs under an instruction budget (a count hook) and the state
+// under a memory cap (the allocator). A script that exceeds either is
+// stopped — catching the error with pcall does not help: once over budget,
+// every further instruction raises again — and the call reports
+// RESOURCE_EXHAUSTED.
+#ifndef WF_LUA_SANDBOX_H_
+#define WF_LUA_SANDBOX_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <lua.hpp>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace wf {
+
+struct SandboxLimits {
+  uint64_t instructions_per_call = 2'000'000;
+  uint64_t instructions_per_load = 20'000'000;
+  size_t memory_bytes = 64 << 20;
+};
+
+class Sandbox {
+ public:
+  // Creates a state with the safe libraries. INTERNAL if Lua cannot start.
+  static absl::StatusOr<std::unique_ptr<Sandbox>> Create(
+      const SandboxLimits& limits);
+  ~Sandbox();
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
+
+  lua_State* state() { return L_; }
+  const SandboxLimits& limits() const { return limits_; }
+
+  // Runs `body` inside a protected call under `instruction_budget`. `body`
+  // may raise Lua errors (they unwind as C++ exceptions, destructors run);
+  // it must not throw anything else. Returns:
+  //   OK                   body finished;
+  //   RESOURCE_EXHAUSTED   the budget or the memory cap was exceeded;
+  //   `error_code`         a Lua error, with its message ("file.lua:12: ...").
+  // `what` starts every message ("The guard of transition 'duyet'").
+  absl::Status Run(uint64_t instruction_budget,
+                   const std::function<void(lua_State*)>& body,
+                   absl::StatusCode error_code, absl::string_view what);
+
+  // Loads and runs a text chunk (never bytecode) named `chunk_name`, so that
+  // errors read "chunk_name:line: message".
+  absl::Status RunChunk(absl::string_view source, absl::string_view chunk_name,
+                        absl::StatusCode error_code, absl::string_view what);
+
+  // Makes the global table read-only: called once a workflow file is loaded,
+  // so guards and actions cannot leave traces for later calls.
+  void FreezeGlobals();
+
+  // Seeds math.random for the next call (replay passes the recorded seed).
+  void SeedRandom(uint64_t seed);
+
+  // Bytes the state holds now.
+  size_t memory_used() const { return used_; }
+  // True if the last Run hit a limit; such a state is collected before reuse.
+  bool last_run_aborted() const { return abort_ != Abort::kNone; }
+
+ private:
+  enum class Abort { kNone, kInstructions, kMemory };
+
+  explicit Sandbox(const SandboxLimits& limits) : limits_(limits) {}
+  static void* Allocate(void* ud, void* ptr, size_t old_size, size_t new_size);
+  static void CountHook(lua_State* L, lua_Debug* ar);
+  static Sandbox* From(lua_State* L);
+  absl::Status OpenLibraries();
+
+  SandboxLimits limits_;
+  lua_State* L_ = nullptr;
+  size_t used_ = 0;
+  size_t memory_limit_ = 0;
+  uint64_t budget_ = 0;
+  uint64_t executed_ = 0;
+  Abort abort_ = Abort::kNone;
+};
+
+}  // namespace wf
+
+#endif  // WF_LUA_SANDBOX_H_

@@ -1,0 +1,97 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/lua/wf_library.h"
+
+#include <cstdio>
+#include <string>
+
+namespace wf {
+namespace {
+
+// Its address is the null sentinel.
+char null_sentinel;
+constexpr char kArrayMeta[] = "wf.array";
+constexpr size_t kMaxLogLine = 2000;
+
+int Array(lua_State* L) {
+  if (lua_isnoneornil(L, 1)) {
+    lua_settop(L, 0);
+    lua_newtable(L);
+  } else {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+  }
+  MarkArray(L);
+  return 1;
+}
+
+// Strings, numbers, booleans and nil only: calling __tostring would run
+// script code with side effects in the middle of logging.
+int Log(lua_State* L) {
+  std::string line;
+  int n = lua_gettop(L);
+  for (int i = 1; i <= n && line.size() < kMaxLogLine; ++i) {
+    if (i > 1) line += ' ';
+    switch (lua_type(L, i)) {
+      case LUA_TSTRING:
+      case LUA_TNUMBER: {
+        size_t len = 0;
+        lua_pushvalue(L, i);
+        const char* s = lua_tolstring(L, -1, &len);
+        line.append(s, len);
+        lua_pop(L, 1);
+        break;
+      }
+      case LUA_TBOOLEAN:
+        line += lua_toboolean(L, i) ? "true" : "false";
+        break;
+      default:
+        line += IsNull(L, i) ? "null" : luaL_typename(L, i);
+    }
+  }
+  if (line.size() > kMaxLogLine) line.resize(kMaxLogLine);
+  std::fprintf(stderr, "[lua] %s\n", line.c_str());
+  return 0;
+}
+
+}  // namespace
+
+void PushNull(lua_State* L) { lua_pushlightuserdata(L, &null_sentinel); }
+
+bool IsNull(lua_State* L, int index) {
+  return lua_type(L, index) == LUA_TLIGHTUSERDATA &&
+         lua_touserdata(L, index) == &null_sentinel;
+}
+
+void MarkArray(lua_State* L) {
+  luaL_getmetatable(L, kArrayMeta);
+  lua_setmetatable(L, -2);
+}
+
+bool IsMarkedArray(lua_State* L, int index) {
+  if (!lua_getmetatable(L, index)) return false;
+  luaL_getmetatable(L, kArrayMeta);
+  bool marked = lua_rawequal(L, -1, -2);
+  lua_pop(L, 2);
+  return marked;
+}
+
+void OpenWfLibrary(lua_State* L) {
+  luaL_newmetatable(L, kArrayMeta);
+  lua_pushliteral(L, "array");
+  lua_setfield(L, -2, "__name");
+  lua_pop(L, 1);
+
+  static const luaL_Reg kFunctions[] = {
+      {"array", Array},
+      {"log", Log},
+      {nullptr, nullptr},
+  };
+  luaL_newlib(L, kFunctions);
+  PushNull(L);
+  lua_setfield(L, -2, "null");
+  lua_setglobal(L, "wf");
+  lua_pushcfunction(L, Log);
+  lua_setglobal(L, "print");
+}
+
+}  // namespace wf

@@ -1,0 +1,475 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/lua/workflow_script.h"
+
+#include <set>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "engine/lua/lua_json.h"
+#include "engine/lua/wf_library.h"
+#include "engine/util/text.h"
+
+namespace wf {
+
+// Collects what the top-level code of a workflow file declares. Lives only
+// while the file loads; the declaring functions refuse to run later.
+class Declarations {
+ public:
+  enum class Kind { kWorkflow, kState, kTransition };
+
+  explicit Declarations(WorkflowScript* script) : script_(script) {}
+
+  static Declarations* Current(lua_State* L) {
+    lua_getfield(L, LUA_REGISTRYINDEX, kRegistryKey);
+    auto* d = static_cast<Declarations*>(lua_touserdata(L, -1));
+    lua_pop(L, 1);
+    return d;
+  }
+
+  static void Install(lua_State* L, Declarations* d) {
+    lua_pushlightuserdata(L, d);
+    lua_setfield(L, LUA_REGISTRYINDEX, kRegistryKey);
+    lua_register(L, "workflow", &Begin<Kind::kWorkflow>);
+    lua_register(L, "state", &Begin<Kind::kState>);
+    lua_register(L, "transition", &Begin<Kind::kTransition>);
+  }
+
+  static void Uninstall(lua_State* L) {
+    lua_pushnil(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, kRegistryKey);
+  }
+
+  // Declarations begun but never given their table.
+  void Finish() {
+    for (const Pending& p : pending_) {
+      if (p.done) continue;
+      Problem(p.line, absl::StrCat(KindName(p.kind), " '", p.name,
+                                   "' is declared without its table: write ",
+                                   KindName(p.kind), " \"", p.name,
+                                   "\" { ... }"));
+    }
+  }
+
+ private:
+  static constexpr char kRegistryKey[] = "wf.declarations";
+
+  struct Pending {
+    Kind kind;
+    std::string name;
+    int line;
+    bool done = false;
+  };
+
+  static const char* KindName(Kind kind) {
+    switch (kind) {
+      case Kind::kWorkflow: return "workflow";
+      case Kind::kState: return "state";
+      case Kind::kTransition: return "transition";
+    }
+    return "?";
+  }
+
+  static int CallerLine(lua_State* L) {
+    lua_Debug ar;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar)) {
+      return ar.currentline;
+    }
+    return 0;
+  }
+
+  // state "name" -> returns the function that takes the table.
+  template <Kind kind>
+  static int Begin(lua_State* L) {
+    Declarations* d = Current(L);
+    if (d == nullptr) {
+      return luaL_error(L, "%s may only be declared at the top level of a "
+                           "workflow file, not inside a guard or action",
+                        KindName(kind));
+    }
+    size_t n = 0;
+    const char* name = luaL_checklstring(L, 1, &n);
+    d->pending_.push_back({kind, std::string(name, n), CallerLine(L)});
+    lua_pushinteger(L, static_cast<lua_Integer>(d->pending_.size() - 1));
+    lua_pushcclosure(L, &Body, 1);
+    return 1;
+  }
+
+  static int Body(lua_State* L) {
+    Declarations* d = Current(L);
+    if (d == nullptr) return luaL_error(L, "declarations are closed");
+    size_t id = static_cast<size_t>(lua_tointeger(L, lua_upvalueindex(1)));
+    Pending& p = d->pending_[id];
+    if (!lua_istable(L, 1)) {
+      d->Problem(p.line, absl::StrCat(KindName(p.kind), " '", p.name,
+                                      "' expects a table { ... }, not a ",
+                                      luaL_typename(L, 1)));
+      p.done = true;
+      return 0;
+    }
+    if (p.done) {
+      return luaL_error(L, "%s '%s' already has its table", KindName(p.kind),
+                        p.name.c_str());
+    }
+    p.done = true;
+    switch (p.kind) {
+      case Kind::kWorkflow: d->ReadWorkflow(L, p); break;
+      case Kind::kState: d->ReadState(L, p); break;
+      case Kind::kTransition: d->ReadTransition(L, p); break;
+    }
+    return 0;
+  }
+
+  void Problem(int line, const std::string& message) {
+    script_->spec_.problems.push_back(
+        absl::StrCat(script_->file_name_, ":", line, ": ", message));
+  }
+
+  // Calls `read(field)` for every field of the table at index 1, after
+  // checking the field is one of `known`.
+  template <typename Read>
+  void Fields(lua_State* L, const Pending& p,
+              std::initializer_list<const char*> known, Read read) {
+    std::set<std::string> allowed(known.begin(), known.end());
+    lua_pushnil(L);
+    while (lua_next(L, 1) != 0) {
+      if (lua_type(L, -2) != LUA_TSTRING) {
+        Problem(p.line, absl::StrCat(KindName(p.kind), " '", p.name,
+                                     "' has an unnamed field; write "
+                                     "name = value"));
+      } else {
+        std::string field = lua_tostring(L, -2);
+        if (allowed.count(field) == 0) {
+          Problem(p.line, absl::StrCat("unknown field '", field, "' in ",
+                                       KindName(p.kind), " '", p.name,
+                                       "'; known fields: ",
+                                       absl::StrJoin(known, ", ")));
+        } else {
+          read(field);
+        }
+      }
+      lua_pop(L, 1);
+    }
+  }
+
+  bool Text(lua_State* L, const Pending& p, const std::string& field,
+            std::string* out) {
+    if (lua_type(L, -1) != LUA_TSTRING) {
+      Problem(p.line, absl::StrCat("field '", field, "' of ", KindName(p.kind),
+                                   " '", p.name, "' must be text, not a ",
+                                   luaL_typename(L, -1)));
+      return false;
+    }
+    size_t n = 0;
+    const char* s = lua_tolstring(L, -1, &n);
+    *out = std::string(s, n);
+    return true;
+  }
+
+  // A name or a list of names.
+  void Names(lua_State* L, const Pending& p, const std::string& field,
+             std::vector<std::string>* out) {
+    if (lua_type(L, -1) == LUA_TSTRING) {
+      out->push_back(lua_tostring(L, -1));
+      return;
+    }
+    if (!lua_istable(L, -1)) {
+      Problem(p.line, absl::StrCat("field '", field, "' of ", KindName(p.kind),
+                                   " '", p.name, "' must be a name or a list ",
+                                   "of names, not a ", luaL_typename(L, -1)));
+      return;
+    }
+    lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, -1));
+    for (lua_Integer i = 1; i <= n; ++i) {
+      lua_rawgeti(L, -1, i);
+      if (lua_type(L, -1) == LUA_TSTRING) {
+        out->push_back(lua_tostring(L, -1));
+      } else {
+        Problem(p.line, absl::StrCat("field '", field, "' of ",
+                                     KindName(p.kind), " '", p.name,
+                                     "' lists a ", luaL_typename(L, -1),
+                                     " where a name belongs"));
+      }
+      lua_pop(L, 1);
+    }
+  }
+
+  int Function(lua_State* L, const Pending& p, const std::string& field) {
+    if (!lua_isfunction(L, -1)) {
+      Problem(p.line, absl::StrCat("field '", field, "' of ", KindName(p.kind),
+                                   " '", p.name, "' must be a function, not a ",
+                                   luaL_typename(L, -1)));
+      return LUA_NOREF;
+    }
+    lua_pushvalue(L, -1);
+    return luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+
+  void ReadWorkflow(lua_State* L, const Pending& p) {
+    WorkflowSpec& spec = script_->spec_;
+    if (!spec.name.empty()) {
+      Problem(p.line, absl::StrCat("a file declares one workflow, but '",
+                                   spec.name, "' was already declared at line ",
+                                   spec.line));
+      return;
+    }
+    spec.name = p.name;
+    spec.line = p.line;
+    Fields(L, p, {"title", "initial", "requires", "start"},
+           [&](const std::string& f) {
+             if (f == "title") Text(L, p, f, &spec.title);
+             if (f == "initial") Text(L, p, f, &spec.initial);
+             if (f == "requires") Names(L, p, f, &spec.requires_fields);
+             if (f == "start") {
+               script_->start_ref_ = Function(L, p, f);
+               spec.has_start = script_->start_ref_ != LUA_NOREF;
+             }
+           });
+  }
+
+  void ReadState(lua_State* L, const Pending& p) {
+    StateSpec state;
+    state.name = p.name;
+    state.line = p.line;
+    Fields(L, p, {"title", "final"}, [&](const std::string& f) {
+      if (f == "title") Text(L, p, f, &state.title);
+      if (f == "final") {
+        if (lua_type(L, -1) != LUA_TBOOLEAN) {
+          Problem(p.line, absl::StrCat("field 'final' of state '", p.name,
+                                       "' must be true or false"));
+        }
+        state.final = lua_toboolean(L, -1);
+      }
+    });
+    script_->spec_.states.push_back(std::move(state));
+  }
+
+  void ReadTransition(lua_State* L, const Pending& p) {
+    TransitionSpec t;
+    t.event = p.name;
+    t.line = p.line;
+    WorkflowScript::Refs refs;
+    Fields(L, p, {"from", "to", "title", "requires", "guard", "action"},
+           [&](const std::string& f) {
+             if (f == "from") Names(L, p, f, &t.from);
+             if (f == "to") Text(L, p, f, &t.to);
+             if (f == "title") Text(L, p, f, &t.title);
+             if (f == "requires") Names(L, p, f, &t.requires_fields);
+             if (f == "guard") refs.guard = Function(L, p, f);
+             if (f == "action") refs.action = Function(L, p, f);
+           });
+    t.has_guard = refs.guard != LUA_NOREF;
+    t.has_action = refs.action != LUA_NOREF;
+    script_->spec_.transitions.push_back(std::move(t));
+    script_->refs_.push_back(refs);
+  }
+
+  WorkflowScript* script_;
+  std::vector<Pending> pending_;
+};
+
+namespace {
+
+const absl::TimeZone& VietnamTime() {
+  static const absl::TimeZone* zone =
+      new absl::TimeZone(absl::FixedTimeZone(7 * 3600));
+  return *zone;
+}
+
+// ctx.emit(kind, data): appends {kind = kind, data = data} to the effects
+// list (upvalue 1).
+int Emit(lua_State* L) {
+  const char* kind = luaL_checkstring(L, 1);
+  if (!IsIdentifier(kind)) {
+    return luaL_error(L, "ctx.emit: the kind '%s' must be a lower-case name "
+                         "such as \"thong_bao\"", kind);
+  }
+  if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
+  lua_createtable(L, 0, 2);
+  lua_pushvalue(L, 1);
+  lua_setfield(L, -2, "kind");
+  if (lua_istable(L, 2)) {
+    lua_pushvalue(L, 2);
+  } else {
+    lua_newtable(L);
+  }
+  lua_setfield(L, -2, "data");
+  lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, lua_upvalueindex(1)));
+  lua_rawseti(L, lua_upvalueindex(1), n + 1);
+  return 0;
+}
+
+void SetText(lua_State* L, const char* field, const std::string& value) {
+  lua_pushlstring(L, value.data(), value.size());
+  lua_setfield(L, -2, field);
+}
+
+// Pushes ctx. With `effects_index` != 0, ctx.emit appends to that table.
+void PushContext(lua_State* L, const CallInput& in, int effects_index) {
+  lua_createtable(L, 0, 12);
+  PushJson(L, *in.vars);
+  lua_setfield(L, -2, "vars");
+  PushJson(L, *in.payload);
+  lua_setfield(L, -2, "payload");
+  SetText(L, "event", in.event);
+  SetText(L, "from", in.from);
+  SetText(L, "to", in.to);
+  lua_createtable(L, 0, 1);
+  SetText(L, "id", in.actor);
+  lua_setfield(L, -2, "actor");
+  lua_createtable(L, 0, 3);
+  SetText(L, "id", in.instance_id);
+  SetText(L, "business_key", in.business_key);
+  lua_pushinteger(L, static_cast<lua_Integer>(in.instance_version));
+  lua_setfield(L, -2, "version");
+  lua_setfield(L, -2, "instance");
+  lua_pushinteger(L, absl::ToUnixMillis(in.now));
+  lua_setfield(L, -2, "now");
+  SetText(L, "today", absl::FormatTime("%Y-%m-%d", in.now, VietnamTime()));
+  if (effects_index != 0) {
+    lua_pushvalue(L, effects_index);
+    lua_pushcclosure(L, &Emit, 1);
+    lua_setfield(L, -2, "emit");
+  }
+}
+
+constexpr size_t kMaxReasonBytes = 1000;
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<WorkflowScript>> WorkflowScript::Load(
+    const std::string& source, const std::string& file_name,
+    const SandboxLimits& limits) {
+  std::unique_ptr<WorkflowScript> script(new WorkflowScript());
+  script->file_name_ = file_name;
+  auto sandbox = Sandbox::Create(limits);
+  if (!sandbox.ok()) return sandbox.status();
+  script->sandbox_ = std::move(*sandbox);
+  Sandbox* sb = script->sandbox_.get();
+  Declarations declarations(script.get());
+  absl::Status installed = sb->Run(
+      limits.instructions_per_load,
+      [&](lua_State* L) { Declarations::Install(L, &declarations); },
+      absl::StatusCode::kInternal, "Preparing the workflow declarations");
+  if (!installed.ok()) return installed;
+  absl::Status loaded = sb->RunChunk(source, file_name,
+                                     absl::StatusCode::kInvalidArgument,
+                                     "Loading the workflow");
+  sb->Run(limits.instructions_per_load, &Declarations::Uninstall,
+          absl::StatusCode::kInternal, "Closing the declarations")
+      .IgnoreError();
+  if (!loaded.ok()) return loaded;
+  declarations.Finish();
+  sb->FreezeGlobals();
+  return script;
+}
+
+std::string WorkflowScript::Describe(const char* role, int transition) const {
+  if (transition < 0) {
+    return absl::StrCat("The start function of workflow '", spec_.name, "' (",
+                        file_name_, ":", spec_.line, ")");
+  }
+  const TransitionSpec& t = spec_.transitions[transition];
+  return absl::StrCat("The ", role, " of transition '", t.event, "' (",
+                      file_name_, ":", t.line, ")");
+}
+
+absl::StatusOr<GuardResult> WorkflowScript::RunGuard(int transition,
+                                                     const CallInput& in) {
+  int ref = refs_[transition].guard;
+  GuardResult result;
+  if (ref == LUA_NOREF) {
+    result.allowed = true;
+    return result;
+  }
+  std::string what = Describe("guard", transition);
+  absl::Status status = sandbox_->Run(
+      sandbox_->limits().instructions_per_call,
+      [&](lua_State* L) {
+        sandbox_->SeedRandom(in.random_seed);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+        PushContext(L, in, 0);
+        lua_call(L, 1, 2);
+        result.allowed = lua_toboolean(L, -2);
+        if (result.allowed) return;
+        if (lua_type(L, -1) == LUA_TSTRING) {
+          size_t n = 0;
+          const char* s = lua_tolstring(L, -1, &n);
+          result.reason.assign(s, std::min(n, kMaxReasonBytes));
+        } else if (lua_isnil(L, -2)) {
+          result.reason = absl::StrCat(
+              what, " returned nothing: a guard must return true, or false "
+                    "and a reason");
+        }
+      },
+      absl::StatusCode::kFailedPrecondition, what);
+  if (!status.ok()) return status;
+  if (!result.allowed && !IsValidUtf8(result.reason)) {
+    result.reason = "(the guard's reason is not valid UTF-8)";
+  }
+  return result;
+}
+
+absl::StatusOr<ActionResult> WorkflowScript::RunAction(int transition,
+                                                       const CallInput& in) {
+  int ref = refs_[transition].action;
+  if (ref == LUA_NOREF) {
+    ActionResult unchanged;
+    unchanged.vars = *in.vars;
+    return unchanged;
+  }
+  return RunActionRef(ref, in, Describe("action", transition));
+}
+
+absl::StatusOr<ActionResult> WorkflowScript::RunStart(const CallInput& in) {
+  if (start_ref_ == LUA_NOREF) {
+    ActionResult unchanged;
+    unchanged.vars = *in.vars;
+    return unchanged;
+  }
+  return RunActionRef(start_ref_, in, Describe("start", -1));
+}
+
+absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
+    int ref, const CallInput& in, const std::string& what) {
+  ActionResult result;
+  std::string bad_output;
+  absl::Status status = sandbox_->Run(
+      sandbox_->limits().instructions_per_call,
+      [&](lua_State* L) {
+        sandbox_->SeedRandom(in.random_seed);
+        lua_newtable(L);  // 1: effects
+        MarkArray(L);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+        PushContext(L, in, 1);
+        lua_pushvalue(L, -1);
+        lua_insert(L, 2);  // 2: ctx, kept after the call
+        lua_call(L, 1, 0);
+        lua_getfield(L, 2, "vars");
+        if (!lua_istable(L, -1)) {
+          bad_output = "replaced ctx.vars with a non-table; change its "
+                       "fields instead";
+          return;
+        }
+        if (!ToJson(L, -1, "ctx.vars", &result.vars, &bad_output)) return;
+        if (result.vars.is_array()) {
+          if (!result.vars.empty()) {
+            bad_output = "turned ctx.vars into a list; it must stay a table "
+                         "of named fields";
+            return;
+          }
+          result.vars = Json::object();
+        }
+        ToJson(L, 1, "the effects", &result.effects, &bad_output);
+      },
+      absl::StatusCode::kFailedPrecondition, what);
+  if (!status.ok()) return status;
+  if (!bad_output.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(what, " failed: ", bad_output));
+  }
+  return result;
+}
+
+}  // namespace wf

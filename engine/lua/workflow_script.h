@@ -1,0 +1,97 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// A workflow file loaded in one sandbox: the declarations it made and the
+// guard, action and start functions it gave, ready to call. A file reads like
+// a description of the process (docs/lua.md):
+//
+//   workflow "nop_ke_hoach" { title = "Nộp kế hoạch", initial = "du_thao" }
+//   state "du_thao"   { title = "Dự thảo" }
+//   state "da_nop"    { title = "Đã nộp", final = true }
+//   transition "nop"  { from = "du_thao", to = "da_nop",
+//                       guard = function(ctx) return ctx.vars.noi_dung ~= nil,
+//                                                "Chưa có nội dung" end }
+//
+// Not thread-safe: one caller at a time (ScriptPool hands them out).
+#ifndef WF_LUA_WORKFLOW_SCRIPT_H_
+#define WF_LUA_WORKFLOW_SCRIPT_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "engine/lua/sandbox.h"
+#include "engine/lua/workflow_spec.h"
+#include "engine/util/json.h"
+
+namespace wf {
+
+// What a guard or action sees as `ctx`.
+struct CallInput {
+  const Json* vars = nullptr;
+  const Json* payload = nullptr;
+  std::string event;
+  std::string from;
+  std::string to;
+  std::string actor;
+  std::string instance_id;
+  std::string business_key;
+  uint64_t instance_version = 0;
+  absl::Time now;
+  uint64_t random_seed = 0;
+};
+
+struct GuardResult {
+  bool allowed = false;
+  std::string reason;  // when refused
+};
+
+struct ActionResult {
+  Json vars;                     // the variables after the action
+  Json effects = Json::array();  // [{"kind": ..., "data": {...}}]
+};
+
+class WorkflowScript {
+ public:
+  // Loads `source` in a new sandbox and reads its declarations. Fails only
+  // when the file does not run (syntax or run-time error at the top level,
+  // over budget); declaration problems are in spec().problems.
+  static absl::StatusOr<std::unique_ptr<WorkflowScript>> Load(
+      const std::string& source, const std::string& file_name,
+      const SandboxLimits& limits);
+
+  const WorkflowSpec& spec() const { return spec_; }
+
+  // `transition` indexes spec().transitions. FAILED_PRECONDITION for a
+  // script error, RESOURCE_EXHAUSTED for a budget.
+  absl::StatusOr<GuardResult> RunGuard(int transition, const CallInput& in);
+  absl::StatusOr<ActionResult> RunAction(int transition, const CallInput& in);
+  // The workflow's `start` function.
+  absl::StatusOr<ActionResult> RunStart(const CallInput& in);
+
+  Sandbox* sandbox() { return sandbox_.get(); }
+
+ private:
+  struct Refs {
+    int guard = LUA_NOREF;
+    int action = LUA_NOREF;
+  };
+
+  WorkflowScript() = default;
+  absl::StatusOr<ActionResult> RunActionRef(int ref, const CallInput& in,
+                                            const std::string& what);
+  std::string Describe(const char* role, int transition) const;
+
+  std::unique_ptr<Sandbox> sandbox_;
+  std::string file_name_;
+  WorkflowSpec spec_;
+  std::vector<Refs> refs_;  // parallel to spec_.transitions
+  int start_ref_ = LUA_NOREF;
+
+  friend class Declarations;
+};
+
+}  // namespace wf
+
+#endif  // WF_LUA_WORKFLOW_SCRIPT_H_

@@ -1,0 +1,197 @@
+#include "engine/lua/workflow_script.h"
+
+#include "gtest/gtest.h"
+
+namespace wf {
+namespace {
+
+constexpr char kWorkflow[] = R"lua(
+workflow "nop_ke_hoach" {
+  title = "Nộp kế hoạch thực hiện",
+  initial = "du_thao",
+  start = function(ctx) ctx.vars.lan_nop = 0 end,
+}
+
+state "du_thao" { title = "Dự thảo" }
+state "da_nop" { title = "Đã nộp" }
+state "da_tiep_nhan" { title = "Đã tiếp nhận", final = true }
+
+transition "nop" {
+  from = "du_thao", to = "da_nop",
+  requires = { "noi_dung" },
+  guard = function(ctx)
+    if #ctx.payload.noi_dung < 3 then return false, "Nội dung quá ngắn" end
+    return true
+  end,
+  action = function(ctx)
+    ctx.vars.lan_nop = ctx.vars.lan_nop + 1
+    ctx.vars.noi_dung = ctx.payload.noi_dung
+    ctx.vars.ngay_nop = ctx.today
+    ctx.emit("thong_bao", { den = "cong_an_tinh" })
+  end,
+}
+
+transition "tiep_nhan" { from = "da_nop", to = "da_tiep_nhan" }
+)lua";
+
+SandboxLimits TestLimits() {
+  SandboxLimits limits;
+  limits.instructions_per_call = 100'000;
+  limits.memory_bytes = 16 << 20;
+  return limits;
+}
+
+CallInput Input(const Json& vars, const Json& payload) {
+  CallInput in;
+  in.vars = &vars;
+  in.payload = &payload;
+  in.event = "nop";
+  in.actor = "can-bo.xa-tien-du";
+  in.instance_id = "wi-000000000001";
+  in.now = absl::FromUnixSeconds(1768525200);  // 2026-01-16 08:00 +07
+  return in;
+}
+
+TEST(WorkflowScriptTest, ReadsDeclarationsWithLines) {
+  auto script = WorkflowScript::Load(kWorkflow, "nop.lua", TestLimits());
+  ASSERT_TRUE(script.ok()) << script.status();
+  const WorkflowSpec& spec = (*script)->spec();
+  EXPECT_TRUE(spec.problems.empty());
+  EXPECT_EQ(spec.name, "nop_ke_hoach");
+  EXPECT_EQ(spec.title, "Nộp kế hoạch thực hiện");
+  EXPECT_EQ(spec.initial, "du_thao");
+  EXPECT_TRUE(spec.has_start);
+  EXPECT_EQ(spec.line, 2);
+  ASSERT_EQ(spec.states.size(), 3u);
+  EXPECT_EQ(spec.states[2].name, "da_tiep_nhan");
+  EXPECT_TRUE(spec.states[2].final);
+  EXPECT_EQ(spec.states[1].line, 9);
+  ASSERT_EQ(spec.transitions.size(), 2u);
+  EXPECT_EQ(spec.transitions[0].event, "nop");
+  EXPECT_EQ(spec.transitions[0].line, 12);
+  EXPECT_EQ(spec.transitions[0].requires_fields,
+            std::vector<std::string>{"noi_dung"});
+  EXPECT_TRUE(spec.transitions[0].has_guard);
+  EXPECT_FALSE(spec.transitions[1].has_action);
+}
+
+TEST(WorkflowScriptTest, UnknownFieldsAndMissingTablesAreReported) {
+  auto script = WorkflowScript::Load(R"(
+workflow "w" { initial = "a" }
+state "a" { titel = "A" }
+state "b"
+transition "go" { from = "a", to = "b", gaurd = function() end }
+)",
+                                     "w.lua", TestLimits());
+  ASSERT_TRUE(script.ok()) << script.status();
+  const auto& problems = (*script)->spec().problems;
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_NE(problems[0].find("w.lua:3: unknown field 'titel' in state 'a'"),
+            std::string::npos) << problems[0];
+  EXPECT_NE(problems[1].find("w.lua:5: unknown field 'gaurd'"),
+            std::string::npos) << problems[1];
+  EXPECT_NE(problems[2].find("w.lua:4: state 'b' is declared without its"),
+            std::string::npos) << problems[2];
+}
+
+TEST(WorkflowScriptTest, GuardRefusesWithItsReason) {
+  auto script = WorkflowScript::Load(kWorkflow, "nop.lua", TestLimits());
+  ASSERT_TRUE(script.ok());
+  Json vars = {{"lan_nop", 0}};
+  Json payload = {{"noi_dung", "ab"}};
+  auto guard = (*script)->RunGuard(0, Input(vars, payload));
+  ASSERT_TRUE(guard.ok()) << guard.status();
+  EXPECT_FALSE(guard->allowed);
+  EXPECT_EQ(guard->reason, "Nội dung quá ngắn");
+  payload["noi_dung"] = "Kế hoạch số 05";
+  guard = (*script)->RunGuard(0, Input(vars, payload));
+  ASSERT_TRUE(guard.ok());
+  EXPECT_TRUE(guard->allowed);
+}
+
+TEST(WorkflowScriptTest, ActionChangesVariablesAndEmitsEffects) {
+  auto script = WorkflowScript::Load(kWorkflow, "nop.lua", TestLimits());
+  ASSERT_TRUE(script.ok());
+  Json vars = {{"lan_nop", 1}, {"ghi_chu", nullptr}, {"ds", Json::array()}};
+  Json payload = {{"noi_dung", "Kế hoạch số 05"}};
+  auto result = (*script)->RunAction(0, Input(vars, payload));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->vars["lan_nop"], 2);
+  EXPECT_EQ(result->vars["noi_dung"], "Kế hoạch số 05");
+  EXPECT_EQ(result->vars["ngay_nop"], "2026-01-16");
+  // null and the empty list survive the round trip through Lua.
+  EXPECT_TRUE(result->vars["ghi_chu"].is_null());
+  EXPECT_TRUE(result->vars["ds"].is_array());
+  ASSERT_EQ(result->effects.size(), 1u);
+  EXPECT_EQ(result->effects[0]["kind"], "thong_bao");
+  EXPECT_EQ(result->effects[0]["data"]["den"], "cong_an_tinh");
+}
+
+TEST(WorkflowScriptTest, StartFunctionRuns) {
+  auto script = WorkflowScript::Load(kWorkflow, "nop.lua", TestLimits());
+  ASSERT_TRUE(script.ok());
+  Json vars = Json::object();
+  Json payload = Json::object();
+  auto result = (*script)->RunStart(Input(vars, payload));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->vars["lan_nop"], 0);
+}
+
+TEST(WorkflowScriptTest, BadOutputsAreScriptErrors) {
+  auto script = WorkflowScript::Load(R"(
+workflow "w" { initial = "a" }
+state "a" {}
+transition "fn" { from = "a", to = "a", action = function(ctx) ctx.vars.f = print end }
+transition "bytes" { from = "a", to = "a", action = function(ctx) ctx.vars.s = "\xff" end }
+transition "holes" { from = "a", to = "a", action = function(ctx) ctx.vars.l = {1, nil, 3} end }
+transition "boom" { from = "a", to = "a", action = function(ctx) local x = nil; return x.y end }
+transition "global" { from = "a", to = "a", action = function(ctx) leak = 1 end }
+)",
+                                     "w.lua", TestLimits());
+  ASSERT_TRUE(script.ok()) << script.status();
+  Json vars = Json::object(), payload = Json::object();
+  auto expect_error = [&](int t, const std::string& fragment) {
+    auto r = (*script)->RunAction(t, Input(vars, payload));
+    ASSERT_FALSE(r.ok()) << t;
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_NE(r.status().message().find(fragment), std::string::npos)
+        << r.status();
+  };
+  expect_error(0, "ctx.vars.f holds a function");
+  expect_error(1, "ctx.vars.s is not valid UTF-8");
+  expect_error(2, "holes");
+  expect_error(3, "w.lua:7:");
+  expect_error(4, "cannot create the global 'leak'");
+}
+
+TEST(WorkflowScriptTest, EndlessGuardIsResourceExhausted) {
+  auto script = WorkflowScript::Load(R"(
+workflow "w" { initial = "a" }
+state "a" {}
+transition "spin" { from = "a", to = "a", guard = function() while true do end end }
+)",
+                                     "w.lua", TestLimits());
+  ASSERT_TRUE(script.ok());
+  Json vars = Json::object(), payload = Json::object();
+  auto r = (*script)->RunGuard(0, Input(vars, payload));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(r.status().message().find("transition 'spin' (w.lua:4)"),
+            std::string::npos) << r.status();
+}
+
+TEST(WorkflowScriptTest, DeclaringInsideAnActionFails) {
+  auto script = WorkflowScript::Load(R"(
+workflow "w" { initial = "a" }
+state "a" {}
+transition "sneaky" { from = "a", to = "a", action = function() state "b" {} end }
+)",
+                                     "w.lua", TestLimits());
+  ASSERT_TRUE(script.ok());
+  Json vars = Json::object(), payload = Json::object();
+  auto r = (*script)->RunAction(0, Input(vars, payload));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(r.status().message().find("top level"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wf

@@ -1,0 +1,146 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/store/keys.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+
+namespace wf::keys {
+namespace {
+
+constexpr char kSep = '\0';
+constexpr absl::string_view kIdPrefix = "wi-";
+constexpr int kIdDigits = 12;
+
+std::string Join(std::initializer_list<absl::string_view> parts) {
+  std::string out;
+  bool first = true;
+  for (absl::string_view p : parts) {
+    if (!first) out.push_back(kSep);
+    out.append(p.data(), p.size());
+    first = false;
+  }
+  return out;
+}
+
+}  // namespace
+
+void AppendBigEndian32(std::string* out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    out->push_back(static_cast<char>((v >> shift) & 0xff));
+  }
+}
+
+void AppendBigEndian64(std::string* out, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    out->push_back(static_cast<char>((v >> shift) & 0xff));
+  }
+}
+
+uint64_t ReadBigEndian64(absl::string_view b) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(b[i]);
+  return v;
+}
+
+uint32_t ReadBigEndian32(absl::string_view b) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(b[i]);
+  return v;
+}
+
+std::string InstanceId(uint64_t number) {
+  return absl::StrFormat("%s%0*d", kIdPrefix, kIdDigits, number);
+}
+
+std::optional<uint64_t> ParseInstanceId(absl::string_view id) {
+  if (!absl::ConsumePrefix(&id, kIdPrefix) || id.size() != kIdDigits) {
+    return std::nullopt;
+  }
+  uint64_t n = 0;
+  for (char c : id) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return n;
+}
+
+std::string Definition(absl::string_view name, uint32_t version) {
+  std::string key = DefinitionPrefix(name);
+  AppendBigEndian32(&key, version);
+  return key;
+}
+
+std::string DefinitionPrefix(absl::string_view name) {
+  return absl::StrCat(name, absl::string_view("\0", 1));
+}
+
+bool ParseDefinition(absl::string_view key, std::string* name,
+                     uint32_t* version) {
+  size_t sep = key.find(kSep);
+  if (sep == absl::string_view::npos || key.size() != sep + 1 + 4) {
+    return false;
+  }
+  *name = std::string(key.substr(0, sep));
+  *version = ReadBigEndian32(key.substr(sep + 1));
+  return true;
+}
+
+std::string Instance(absl::string_view id) { return std::string(id); }
+
+std::string History(absl::string_view id, uint64_t seq) {
+  std::string key = HistoryPrefix(id);
+  AppendBigEndian64(&key, seq);
+  return key;
+}
+
+std::string HistoryPrefix(absl::string_view id) {
+  return absl::StrCat(id, absl::string_view("\0", 1));
+}
+
+std::string ByWorkflow(absl::string_view workflow, absl::string_view id) {
+  return Join({"w", workflow, id});
+}
+std::string ByWorkflowPrefix(absl::string_view workflow) {
+  return Join({"w", workflow, ""});
+}
+std::string ByState(absl::string_view workflow, absl::string_view state,
+                    absl::string_view id) {
+  return Join({"s", workflow, state, id});
+}
+std::string ByStatePrefix(absl::string_view workflow,
+                          absl::string_view state) {
+  return Join({"s", workflow, state, ""});
+}
+std::string ByBusinessKey(absl::string_view business_key,
+                          absl::string_view id) {
+  return Join({"b", business_key, id});
+}
+std::string ByBusinessKeyPrefix(absl::string_view business_key) {
+  return Join({"b", business_key, ""});
+}
+
+absl::string_view IdFromIndexKey(absl::string_view key) {
+  size_t sep = key.rfind(kSep);
+  return sep == absl::string_view::npos ? key : key.substr(sep + 1);
+}
+
+std::string StartIdempotency(absl::string_view key) {
+  return Join({"s", key});
+}
+
+std::string FireIdempotency(absl::string_view instance_id,
+                            absl::string_view key) {
+  return Join({"f", instance_id, key});
+}
+
+std::string Outbox(absl::string_view id, uint64_t seq, uint32_t n) {
+  std::string key = HistoryPrefix(id);
+  AppendBigEndian64(&key, seq);
+  key.push_back(kSep);
+  AppendBigEndian32(&key, n);
+  return key;
+}
+
+}  // namespace wf::keys

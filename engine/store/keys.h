@@ -1,0 +1,58 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// Key encodings of every column family (docs/storage.md is the reference).
+// Components are joined by a 0 byte; they never contain one (names are
+// identifiers, text keys are checked free of control characters). Numbers
+// are big-endian so that keys sort in numeric order.
+#ifndef WF_STORE_KEYS_H_
+#define WF_STORE_KEYS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace wf::keys {
+
+// Instance ids: "wi-" and 12 decimal digits, so ids sort by creation.
+std::string InstanceId(uint64_t number);
+std::optional<uint64_t> ParseInstanceId(absl::string_view id);
+
+std::string Definition(absl::string_view name, uint32_t version);
+// All versions of one workflow share this prefix.
+std::string DefinitionPrefix(absl::string_view name);
+// Decodes a definition key into (name, version).
+bool ParseDefinition(absl::string_view key, std::string* name,
+                     uint32_t* version);
+
+std::string Instance(absl::string_view id);
+
+std::string History(absl::string_view id, uint64_t seq);
+std::string HistoryPrefix(absl::string_view id);
+
+// Secondary indexes, all in the "indexes" column family, empty values.
+std::string ByWorkflow(absl::string_view workflow, absl::string_view id);
+std::string ByWorkflowPrefix(absl::string_view workflow);
+std::string ByState(absl::string_view workflow, absl::string_view state,
+                    absl::string_view id);
+std::string ByStatePrefix(absl::string_view workflow, absl::string_view state);
+std::string ByBusinessKey(absl::string_view business_key, absl::string_view id);
+std::string ByBusinessKeyPrefix(absl::string_view business_key);
+// The instance id is the last component of every index key.
+absl::string_view IdFromIndexKey(absl::string_view key);
+
+std::string StartIdempotency(absl::string_view key);
+std::string FireIdempotency(absl::string_view instance_id,
+                            absl::string_view key);
+
+std::string Outbox(absl::string_view id, uint64_t seq, uint32_t n);
+
+void AppendBigEndian32(std::string* out, uint32_t v);
+void AppendBigEndian64(std::string* out, uint64_t v);
+uint64_t ReadBigEndian64(absl::string_view bytes);
+uint32_t ReadBigEndian32(absl::string_view bytes);
+
+}  // namespace wf::keys
+
+#endif  // WF_STORE_KEYS_H_

@@ -1,0 +1,97 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// The RocksDB store: one database, a column family per kind of record
+// (docs/storage.md). Reads go straight to RocksDB; every write goes through
+// the Committer (committer.h), which syncs the write-ahead log before anyone
+// is told the write succeeded.
+#ifndef WF_STORE_STORE_H_
+#define WF_STORE_STORE_H_
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "rocksdb/db.h"
+#include "wf/options.h"
+
+namespace wf {
+
+// The column families. The names are on disk; the enum order is not.
+enum class Cf {
+  kDefault,
+  kDefinitions,
+  kInstances,
+  kHistory,
+  kIndexes,
+  kIdempotency,
+  kOutbox,
+  kTimers,
+  kCount,
+};
+
+const char* CfName(Cf cf);
+
+// A set of puts and deletes that commit together or not at all.
+class WriteSet {
+ public:
+  void Put(Cf cf, std::string key, std::string value);
+  void Delete(Cf cf, std::string key);
+  bool empty() const { return ops_.empty(); }
+  size_t size() const { return ops_.size(); }
+  size_t ByteSize() const { return bytes_; }
+
+ private:
+  friend class Store;
+  struct Op {
+    Cf cf;
+    bool is_delete;
+    std::string key;
+    std::string value;
+  };
+  std::vector<Op> ops_;
+  size_t bytes_ = 0;
+};
+
+class Store {
+ public:
+  static absl::StatusOr<std::unique_ptr<Store>> Open(
+      const std::string& data_dir, const StoreOptions& options);
+  ~Store();
+
+  // nullopt when the key is absent.
+  absl::StatusOr<std::optional<std::string>> Get(Cf cf,
+                                                 absl::string_view key) const;
+  std::unique_ptr<rocksdb::Iterator> NewIterator(Cf cf) const;
+
+  // Appends `set` to `batch` (the committer merges many sets into one batch).
+  void AppendTo(const WriteSet& set, rocksdb::WriteBatch* batch) const;
+  // Writes `batch` with a synced write-ahead log.
+  absl::Status WriteSynced(rocksdb::WriteBatch* batch);
+
+  // Flushes nothing (the WAL is synced); closes the database cleanly.
+  absl::Status Close();
+
+  rocksdb::DB* db() { return db_.get(); }
+
+ private:
+  Store() = default;
+  rocksdb::ColumnFamilyHandle* handle(Cf cf) const {
+    return handles_[static_cast<size_t>(cf)];
+  }
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::array<rocksdb::ColumnFamilyHandle*, static_cast<size_t>(Cf::kCount)>
+      handles_{};
+};
+
+// RocksDB status to absl::Status, naming what was being done.
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view doing);
+
+}  // namespace wf
+
+#endif  // WF_STORE_STORE_H_

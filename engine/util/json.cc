@@ -1,0 +1,92 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/util/json.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "engine/util/text.h"
+
+namespace wf {
+namespace {
+
+struct TooDeep {};
+
+// NFC-normalises every key and string in place. Keys that normalise to the
+// same text collapse to one (the later one wins, as in JSON parsers).
+absl::Status NormaliseStrings(Json& value, absl::string_view what) {
+  if (value.is_string()) {
+    auto nfc = ToNfc(value.get_ref<const std::string&>(), what);
+    if (!nfc.ok()) return nfc.status();
+    value = std::move(*nfc);
+  } else if (value.is_array()) {
+    for (Json& item : value) {
+      auto status = NormaliseStrings(item, what);
+      if (!status.ok()) return status;
+    }
+  } else if (value.is_object()) {
+    Json normalised = Json::object();
+    for (auto& [key, item] : value.items()) {
+      auto nfc_key = ToNfc(key, what);
+      if (!nfc_key.ok()) return nfc_key.status();
+      auto status = NormaliseStrings(item, what);
+      if (!status.ok()) return status;
+      normalised[*nfc_key] = std::move(item);
+    }
+    value = std::move(normalised);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Json> ParseJsonObject(absl::string_view text,
+                                     absl::string_view what,
+                                     size_t max_bytes) {
+  if (text.size() > max_bytes) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("Expected ", what, " of at most ", max_bytes,
+                     " bytes, but it has ", text.size()));
+  }
+  if (text.empty()) return Json::object();
+  Json value;
+  try {
+    auto depth_check = [](int depth, Json::parse_event_t, Json&) {
+      if (depth > kMaxJsonDepth) throw TooDeep{};
+      return true;
+    };
+    value = Json::parse(text.begin(), text.end(), depth_check);
+  } catch (const TooDeep&) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Expected ", what, " nested at most ", kMaxJsonDepth,
+                     " levels deep, but it is deeper"));
+  } catch (const Json::exception& e) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Expected ", what, " to be a JSON object, but it does ",
+                     "not parse: ", e.what()));
+  }
+  if (!value.is_object()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected ", what, " to be a JSON object, but it is a ",
+        value.type_name()));
+  }
+  auto status = NormaliseStrings(value, what);
+  if (!status.ok()) return status;
+  return value;
+}
+
+absl::StatusOr<Json> ParseStoredJson(absl::string_view text) {
+  try {
+    return Json::parse(text.begin(), text.end());
+  } catch (const Json::exception& e) {
+    return absl::DataLossError(
+        absl::StrCat("Stored JSON does not parse: ", e.what()));
+  }
+}
+
+std::string DumpJson(const Json& value) {
+  // Strings were validated on the way in; `replace` keeps a stray invalid
+  // byte from throwing here.
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace wf
