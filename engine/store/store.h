@@ -89,6 +89,12 @@ class Store {
       handles_{};
 };
 
+// A RocksDB slice as an absl::string_view (Debian's abseil does not alias
+// std::string_view).
+inline absl::string_view View(const rocksdb::Slice& s) {
+  return absl::string_view(s.data(), s.size());
+}
+
 // RocksDB status to absl::Status, naming what was being done.
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view doing);
 

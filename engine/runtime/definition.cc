@@ -1,0 +1,255 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/runtime/definition.h"
+
+#include <deque>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "engine/util/sha256.h"
+#include "engine/util/text.h"
+
+namespace wf {
+namespace {
+
+std::string TransitionKey(const std::string& state, const std::string& event) {
+  return absl::StrCat(state, absl::string_view("\0", 1), event);
+}
+
+// Collects problems in the order they are found, "file:line: message".
+class Problems {
+ public:
+  explicit Problems(const std::string& file) : file_(file) {}
+  void Add(int line, const std::string& message) {
+    list_.push_back(line > 0 ? absl::StrCat(file_, ":", line, ": ", message)
+                             : absl::StrCat(file_, ": ", message));
+  }
+  std::vector<std::string> Take() { return std::move(list_); }
+
+ private:
+  const std::string& file_;
+  std::vector<std::string> list_;
+};
+
+constexpr char kNameRule[] =
+    "lower-case ASCII letters, digits and _, starting with a letter";
+
+void CheckStates(const WorkflowSpec& spec, Problems& p,
+                 std::map<std::string, const StateSpec*>& states) {
+  if (spec.states.empty()) {
+    p.Add(spec.line, "the workflow declares no states: add state \"name\" "
+                     "{ title = \"...\" } for each step");
+  }
+  for (const StateSpec& s : spec.states) {
+    if (!IsIdentifier(s.name)) {
+      p.Add(s.line, absl::StrCat("state name '", s.name, "' must be ",
+                                 kNameRule, " (put the Vietnamese name in ",
+                                 "title)"));
+    }
+    auto [it, inserted] = states.emplace(s.name, &s);
+    if (!inserted) {
+      p.Add(s.line, absl::StrCat("state '", s.name, "' is declared twice ",
+                                 "(first at line ", it->second->line, ")"));
+    }
+  }
+}
+
+void CheckInitial(const WorkflowSpec& spec, Problems& p,
+                  const std::map<std::string, const StateSpec*>& states) {
+  if (spec.initial.empty()) {
+    p.Add(spec.line, absl::StrCat("workflow '", spec.name, "' has no initial ",
+                                  "state: add initial = \"...\""));
+    return;
+  }
+  auto it = states.find(spec.initial);
+  if (it == states.end()) {
+    p.Add(spec.line, absl::StrCat("the initial state '", spec.initial,
+                                  "' is not declared"));
+  } else if (it->second->final) {
+    p.Add(spec.line, absl::StrCat("the initial state '", spec.initial,
+                                  "' is final: nothing could ever happen"));
+  }
+}
+
+void CheckTransitions(const WorkflowSpec& spec, Problems& p,
+                      const std::map<std::string, const StateSpec*>& states) {
+  std::map<std::string, int> seen;  // state \0 event -> line
+  for (const TransitionSpec& t : spec.transitions) {
+    if (!IsIdentifier(t.event) || t.event == "start") {
+      p.Add(t.line, absl::StrCat("event name '", t.event, "' must be ",
+                                 kNameRule, ", and not 'start'"));
+    }
+    if (t.from.empty()) {
+      p.Add(t.line, absl::StrCat("transition '", t.event, "' has no 'from': ",
+                                 "say which state(s) it leaves"));
+    }
+    if (t.to.empty()) {
+      p.Add(t.line, absl::StrCat("transition '", t.event, "' has no 'to': ",
+                                 "say which state it leads to"));
+    } else if (states.count(t.to) == 0) {
+      p.Add(t.line, absl::StrCat("transition '", t.event, "' leads to '",
+                                 t.to, "', which is not a declared state"));
+    }
+    for (const std::string& from : t.from) {
+      auto it = states.find(from);
+      if (it == states.end()) {
+        p.Add(t.line, absl::StrCat("transition '", t.event, "' leaves '", from,
+                                   "', which is not a declared state"));
+        continue;
+      }
+      if (it->second->final) {
+        p.Add(t.line, absl::StrCat("transition '", t.event, "' leaves the ",
+                                   "final state '", from, "'; a final state ",
+                                   "ends the process"));
+      }
+      auto [dup, inserted] = seen.emplace(TransitionKey(from, t.event), t.line);
+      if (!inserted) {
+        p.Add(t.line, absl::StrCat("event '", t.event, "' is declared twice ",
+                                   "from state '", from, "' (first at line ",
+                                   dup->second, ")"));
+      }
+    }
+    for (const std::string& field : t.requires_fields) {
+      if (field.empty()) {
+        p.Add(t.line, absl::StrCat("transition '", t.event, "' requires an ",
+                                   "empty field name"));
+      }
+    }
+  }
+}
+
+// Every state must be reachable from the initial one, and every state that
+// is not final must have a way out.
+void CheckGraph(const WorkflowSpec& spec, Problems& p,
+                const std::map<std::string, const StateSpec*>& states) {
+  std::map<std::string, std::vector<std::string>> next;
+  for (const TransitionSpec& t : spec.transitions) {
+    for (const std::string& from : t.from) next[from].push_back(t.to);
+  }
+  std::set<std::string> reached;
+  std::deque<std::string> queue;
+  if (states.count(spec.initial)) {
+    reached.insert(spec.initial);
+    queue.push_back(spec.initial);
+  }
+  while (!queue.empty()) {
+    std::string s = queue.front();
+    queue.pop_front();
+    for (const std::string& to : next[s]) {
+      if (states.count(to) && reached.insert(to).second) queue.push_back(to);
+    }
+  }
+  for (const StateSpec& s : spec.states) {
+    if (!reached.count(s.name) && states.count(spec.initial)) {
+      p.Add(s.line, absl::StrCat("state '", s.name, "' cannot be reached from ",
+                                 "the initial state '", spec.initial, "'"));
+    }
+    if (!s.final && next[s.name].empty()) {
+      p.Add(s.line, absl::StrCat("state '", s.name, "' is not final but no ",
+                                 "transition leaves it: instances would stay ",
+                                 "there forever (mark it final = true, or add ",
+                                 "a transition)"));
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> ValidateSpec(const WorkflowSpec& spec,
+                                      const std::string& file_name) {
+  Problems p(file_name);
+  if (spec.name.empty()) {
+    p.Add(0, "declares no workflow: begin the file with workflow \"name\" "
+             "{ title = \"...\", initial = \"...\" }");
+  } else if (!IsIdentifier(spec.name)) {
+    p.Add(spec.line, absl::StrCat("workflow name '", spec.name, "' must be ",
+                                  kNameRule));
+  }
+  std::vector<std::string> problems = spec.problems;
+  std::map<std::string, const StateSpec*> states;
+  CheckStates(spec, p, states);
+  CheckInitial(spec, p, states);
+  CheckTransitions(spec, p, states);
+  CheckGraph(spec, p, states);
+  for (std::string& problem : p.Take()) problems.push_back(std::move(problem));
+  return problems;
+}
+
+Definition::Definition(store::DefinitionRecord record,
+                       std::unique_ptr<WorkflowScript> first_script,
+                       const SandboxLimits& limits)
+    : record_(std::move(record)), spec_(first_script->spec()) {
+  for (size_t i = 0; i < spec_.states.size(); ++i) {
+    states_.emplace(spec_.states[i].name, static_cast<int>(i));
+  }
+  for (size_t i = 0; i < spec_.transitions.size(); ++i) {
+    for (const std::string& from : spec_.transitions[i].from) {
+      transitions_.emplace(TransitionKey(from, spec_.transitions[i].event),
+                           static_cast<int>(i));
+    }
+  }
+  size_t max_idle = std::max(4u, 2 * std::thread::hardware_concurrency());
+  scripts_ = std::make_unique<ScriptPool>(
+      record_.source(), record_.file_name(), limits, max_idle);
+  scripts_->Add(std::move(first_script));
+}
+
+const StateSpec* Definition::FindState(const std::string& name) const {
+  auto it = states_.find(name);
+  return it == states_.end() ? nullptr : &spec_.states[it->second];
+}
+
+int Definition::FindTransition(const std::string& state,
+                               const std::string& event) const {
+  auto it = transitions_.find(TransitionKey(state, event));
+  return it == transitions_.end() ? -1 : it->second;
+}
+
+bool Definition::HasEvent(const std::string& event) const {
+  for (const TransitionSpec& t : spec_.transitions) {
+    if (t.event == event) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> Definition::EventsFrom(
+    const std::string& state) const {
+  std::vector<std::string> events;
+  for (const TransitionSpec& t : spec_.transitions) {
+    for (const std::string& from : t.from) {
+      if (from == state) events.push_back(t.event);
+    }
+  }
+  return events;
+}
+
+std::string Definition::StateTitle(const std::string& state) const {
+  const StateSpec* s = FindState(state);
+  if (s == nullptr || s->title.empty()) return state;
+  return s->title;
+}
+
+WorkflowInfo Definition::Info(bool with_source) const {
+  WorkflowInfo info;
+  info.name = name();
+  info.version = version();
+  info.title = spec_.title.empty() ? name() : spec_.title;
+  info.initial_state = spec_.initial;
+  for (const StateSpec& s : spec_.states) {
+    info.states.push_back({s.name, s.title.empty() ? s.name : s.title,
+                           s.final});
+  }
+  for (const TransitionSpec& t : spec_.transitions) {
+    info.transitions.push_back({t.event, t.from, t.to,
+                                t.title.empty() ? t.event : t.title,
+                                t.requires_fields, t.has_guard, t.has_action});
+  }
+  if (with_source) info.source = record_.source();
+  info.source_sha256 = ToHex(record_.source_sha256());
+  info.deployed_at = absl::FromUnixMicros(record_.deployed_at_micros());
+  info.deployed_by = record_.deployed_by();
+  return info;
+}
+
+}  // namespace wf

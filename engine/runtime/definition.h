@@ -1,0 +1,66 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// One deployed version of a workflow: its checked declarations, indexes for
+// the transition path, and the pool of loaded scripts that run its guards and
+// actions. Immutable once built; shared between threads.
+#ifndef WF_RUNTIME_DEFINITION_H_
+#define WF_RUNTIME_DEFINITION_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "engine/lua/script_pool.h"
+#include "engine/lua/workflow_spec.h"
+#include "engine/store/records.pb.h"
+#include "wf/types.h"
+
+namespace wf {
+
+// Checks what a workflow file declared: every problem, each with its file
+// and line. Empty means valid.
+std::vector<std::string> ValidateSpec(const WorkflowSpec& spec,
+                                      const std::string& file_name);
+
+class Definition {
+ public:
+  // Builds a definition from a stored record and the script already loaded
+  // from its source (which joins the pool).
+  Definition(store::DefinitionRecord record,
+             std::unique_ptr<WorkflowScript> first_script,
+             const SandboxLimits& limits);
+
+  const std::string& name() const { return record_.name(); }
+  uint32_t version() const { return record_.version(); }
+  const store::DefinitionRecord& record() const { return record_; }
+  const WorkflowSpec& spec() const { return spec_; }
+
+  // nullptr if the workflow has no such state.
+  const StateSpec* FindState(const std::string& name) const;
+  // The transition for `event` from `state`, or -1.
+  int FindTransition(const std::string& state, const std::string& event) const;
+  bool HasEvent(const std::string& event) const;
+  // The events that can be fired from `state`, in declaration order.
+  std::vector<std::string> EventsFrom(const std::string& state) const;
+  // "title" of a state or transition, falling back to its name.
+  std::string StateTitle(const std::string& state) const;
+
+  ScriptPool& scripts() const { return *scripts_; }
+
+  // The public description; with_source adds the Lua text.
+  WorkflowInfo Info(bool with_source) const;
+
+ private:
+  store::DefinitionRecord record_;
+  WorkflowSpec spec_;
+  absl::flat_hash_map<std::string, int> states_;
+  // state \0 event -> transition index
+  absl::flat_hash_map<std::string, int> transitions_;
+  std::unique_ptr<ScriptPool> scripts_;
+};
+
+}  // namespace wf
+
+#endif  // WF_RUNTIME_DEFINITION_H_

@@ -1,0 +1,182 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/runtime/definition_registry.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/store/keys.h"
+#include "engine/util/sha256.h"
+#include "engine/util/status_macros.h"
+#include "engine/util/text.h"
+
+namespace wf {
+namespace {
+
+// The name used in messages: the last path component, printable, bounded.
+std::string CleanFileName(const std::string& file_name) {
+  std::string name = file_name.substr(file_name.find_last_of('/') + 1);
+  if (name.empty() || name.size() > 100 || !IsValidUtf8(name)) {
+    return "workflow.lua";
+  }
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) return "workflow.lua";
+  }
+  return name;
+}
+
+}  // namespace
+
+SandboxLimits ToSandboxLimits(const Limits& limits) {
+  SandboxLimits s;
+  s.instructions_per_call = limits.lua_instructions_per_call;
+  s.instructions_per_load = limits.lua_instructions_per_load;
+  s.memory_bytes = limits.lua_memory_bytes;
+  return s;
+}
+
+DefinitionRegistry::DefinitionRegistry(Store* store, Committer* committer,
+                                       Clock* clock, const Limits& limits)
+    : store_(store), committer_(committer), clock_(clock), limits_(limits) {}
+
+absl::StatusOr<DeployResult> DefinitionRegistry::Deploy(
+    const DeployRequest& request) {
+  if (request.source.size() > limits_.max_source_bytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "Expected a workflow source of at most ", limits_.max_source_bytes,
+        " bytes, but it has ", request.source.size()));
+  }
+  WF_ASSIGN_OR_RETURN(std::string source, ToNfc(request.source, "source"));
+  std::string file_name = CleanFileName(request.file_name);
+  WF_ASSIGN_OR_RETURN(
+      std::unique_ptr<WorkflowScript> script,
+      WorkflowScript::Load(source, file_name, ToSandboxLimits(limits_)));
+  std::vector<std::string> problems = ValidateSpec(script->spec(), file_name);
+  if (!problems.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(file_name, " does not describe a valid workflow:\n  ",
+                     absl::StrJoin(problems, "\n  ")));
+  }
+  const std::string name = script->spec().name;
+  std::string sha = Sha256(source);
+
+  absl::MutexLock deploy_lock(&deploy_mu_);
+  WF_ASSIGN_OR_RETURN(uint32_t latest, LatestVersion(name));
+  if (latest > 0) {
+    WF_ASSIGN_OR_RETURN(auto current, Get(name, latest));
+    if (current->record().source_sha256() == sha) {
+      return DeployResult{current->Info(true), false};
+    }
+  }
+  store::DefinitionRecord record;
+  record.set_name(name);
+  record.set_version(latest + 1);
+  record.set_source(source);
+  record.set_source_sha256(sha);
+  record.set_deployed_at_micros(absl::ToUnixMicros(clock_->Now()));
+  record.set_deployed_by(request.actor.id);
+  record.set_file_name(file_name);
+  record.set_title(script->spec().title);
+  WriteSet writes;
+  writes.Put(Cf::kDefinitions, keys::Definition(name, record.version()),
+             record.SerializeAsString());
+  WF_RETURN_IF_ERROR(committer_->Commit(std::move(writes)));
+  auto definition = std::make_shared<const Definition>(
+      record, std::move(script), ToSandboxLimits(limits_));
+  {
+    absl::MutexLock lock(&mu_);
+    cache_[{name, record.version()}] = definition;
+  }
+  return DeployResult{definition->Info(true), true};
+}
+
+absl::StatusOr<std::shared_ptr<const Definition>> DefinitionRegistry::Get(
+    const std::string& name, uint32_t version) {
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = cache_.find({name, version});
+    if (it != cache_.end()) return it->second;
+  }
+  WF_ASSIGN_OR_RETURN(auto definition, LoadFromStore(name, version));
+  absl::MutexLock lock(&mu_);
+  // Another thread may have loaded it meanwhile; keep one.
+  auto [it, inserted] = cache_.emplace(std::make_pair(name, version),
+                                       std::move(definition));
+  return it->second;
+}
+
+absl::StatusOr<std::shared_ptr<const Definition>> DefinitionRegistry::Latest(
+    const std::string& name) {
+  WF_ASSIGN_OR_RETURN(uint32_t latest, LatestVersion(name));
+  if (latest == 0) {
+    return absl::NotFoundError(absl::StrCat(
+        "Expected a deployed workflow named '", name, "', but there is none"));
+  }
+  return Get(name, latest);
+}
+
+absl::StatusOr<std::vector<std::shared_ptr<const Definition>>>
+DefinitionRegistry::ListLatest() {
+  std::vector<std::pair<std::string, uint32_t>> latest;
+  auto it = store_->NewIterator(Cf::kDefinitions);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string name;
+    uint32_t version = 0;
+    if (!keys::ParseDefinition(View(it->key()), &name, &version)) {
+      continue;
+    }
+    if (!latest.empty() && latest.back().first == name) {
+      latest.back().second = version;  // keys sort by version within a name
+    } else {
+      latest.emplace_back(name, version);
+    }
+  }
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing workflows"));
+  std::vector<std::shared_ptr<const Definition>> result;
+  for (const auto& [name, version] : latest) {
+    WF_ASSIGN_OR_RETURN(auto definition, Get(name, version));
+    result.push_back(std::move(definition));
+  }
+  return result;
+}
+
+absl::StatusOr<uint32_t> DefinitionRegistry::LatestVersion(
+    const std::string& name) {
+  if (!IsIdentifier(name)) return 0u;
+  auto it = store_->NewIterator(Cf::kDefinitions);
+  it->SeekForPrev(keys::Definition(name, 0xffffffffu));
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), "finding a workflow"));
+  if (!it->Valid()) return 0u;
+  std::string found;
+  uint32_t version = 0;
+  if (!keys::ParseDefinition(View(it->key()), &found, &version) ||
+      found != name) {
+    return 0u;
+  }
+  return version;
+}
+
+absl::StatusOr<std::shared_ptr<const Definition>>
+DefinitionRegistry::LoadFromStore(const std::string& name, uint32_t version) {
+  WF_ASSIGN_OR_RETURN(auto value, store_->Get(Cf::kDefinitions,
+                                              keys::Definition(name, version)));
+  if (!value.has_value()) {
+    return absl::NotFoundError(absl::StrCat("Expected version ", version,
+                                            " of workflow '", name,
+                                            "', but there is none"));
+  }
+  store::DefinitionRecord record;
+  if (!record.ParseFromString(*value)) {
+    return absl::DataLossError(absl::StrCat("The stored definition of '", name,
+                                            "' version ", version,
+                                            " does not parse"));
+  }
+  // It was validated when deployed; here it only has to load.
+  WF_ASSIGN_OR_RETURN(
+      std::unique_ptr<WorkflowScript> script,
+      WorkflowScript::Load(record.source(), record.file_name(),
+                           ToSandboxLimits(limits_)));
+  return std::make_shared<const Definition>(std::move(record),
+                                            std::move(script),
+                                            ToSandboxLimits(limits_));
+}
+
+}  // namespace wf

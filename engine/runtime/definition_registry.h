@@ -1,0 +1,63 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// Deployed workflows: deploys new versions (validated in full, then stored in
+// one synced write), and hands out compiled definitions, loading each version
+// from the store the first time it is asked for. Every version is kept;
+// running instances stay on the version they started with.
+#ifndef WF_RUNTIME_DEFINITION_REGISTRY_H_
+#define WF_RUNTIME_DEFINITION_REGISTRY_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "engine/runtime/definition.h"
+#include "engine/store/committer.h"
+#include "engine/store/store.h"
+#include "wf/clock.h"
+#include "wf/options.h"
+#include "wf/types.h"
+
+namespace wf {
+
+SandboxLimits ToSandboxLimits(const Limits& limits);
+
+class DefinitionRegistry {
+ public:
+  DefinitionRegistry(Store* store, Committer* committer, Clock* clock,
+                     const Limits& limits);
+
+  absl::StatusOr<DeployResult> Deploy(const DeployRequest& request);
+
+  // NOT_FOUND when the workflow or the version does not exist.
+  absl::StatusOr<std::shared_ptr<const Definition>> Get(
+      const std::string& name, uint32_t version);
+  absl::StatusOr<std::shared_ptr<const Definition>> Latest(
+      const std::string& name);
+  // The latest version of every workflow, by name.
+  absl::StatusOr<std::vector<std::shared_ptr<const Definition>>> ListLatest();
+
+ private:
+  absl::StatusOr<std::shared_ptr<const Definition>> LoadFromStore(
+      const std::string& name, uint32_t version);
+  // 0 when the workflow has never been deployed.
+  absl::StatusOr<uint32_t> LatestVersion(const std::string& name);
+
+  Store* const store_;
+  Committer* const committer_;
+  Clock* const clock_;
+  const Limits limits_;
+  // Deploys run one at a time, so versions are 1, 2, 3... without gaps.
+  absl::Mutex deploy_mu_;
+  absl::Mutex mu_;
+  std::map<std::pair<std::string, uint32_t>, std::shared_ptr<const Definition>>
+      cache_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace wf
+
+#endif  // WF_RUNTIME_DEFINITION_REGISTRY_H_

@@ -1,0 +1,127 @@
+#include "engine/runtime/definition.h"
+
+#include "absl/strings/str_join.h"
+#include "gtest/gtest.h"
+
+namespace wf {
+namespace {
+
+std::vector<std::string> Problems(const std::string& source) {
+  auto script = WorkflowScript::Load(source, "w.lua", SandboxLimits());
+  EXPECT_TRUE(script.ok()) << script.status();
+  if (!script.ok()) return {"load failed"};
+  return ValidateSpec((*script)->spec(), "w.lua");
+}
+
+// True if some problem contains `fragment`.
+bool Has(const std::vector<std::string>& problems, const std::string& fragment) {
+  for (const auto& p : problems) {
+    if (p.find(fragment) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(ValidateTest, AValidWorkflowHasNoProblems) {
+  auto problems = Problems(R"(
+workflow "ok" { initial = "a" }
+state "a" {}
+state "b" { final = true }
+transition "go" { from = "a", to = "b" }
+)");
+  EXPECT_TRUE(problems.empty()) << absl::StrJoin(problems, "\n");
+}
+
+TEST(ValidateTest, NoWorkflowDeclared) {
+  auto problems = Problems("local x = 1\n");
+  EXPECT_TRUE(Has(problems, "w.lua: declares no workflow"));
+}
+
+TEST(ValidateTest, UnknownStatesAreReportedWithTheirLine) {
+  auto problems = Problems(R"(
+workflow "w" { initial = "a" }
+state "a" {}
+state "b" { final = true }
+transition "go" { from = "a", to = "c" }
+transition "back" { from = "x", to = "a" }
+transition "fin" { from = "a", to = "b" }
+)");
+  EXPECT_TRUE(Has(problems, "w.lua:5: transition 'go' leads to 'c', which is "
+                            "not a declared state"));
+  EXPECT_TRUE(Has(problems, "w.lua:6: transition 'back' leaves 'x'"));
+}
+
+TEST(ValidateTest, InitialStateProblems) {
+  EXPECT_TRUE(Has(Problems(R"(
+workflow "w" {}
+state "a" { final = true }
+)"),
+                  "has no initial state"));
+  EXPECT_TRUE(Has(Problems(R"(
+workflow "w" { initial = "nowhere" }
+state "a" { final = true }
+)"),
+                  "w.lua:2: the initial state 'nowhere' is not declared"));
+  EXPECT_TRUE(Has(Problems(R"(
+workflow "w" { initial = "a" }
+state "a" { final = true }
+)"),
+                  "is final: nothing could ever happen"));
+}
+
+TEST(ValidateTest, UnreachableAndDeadEndStates) {
+  auto problems = Problems(R"(
+workflow "w" { initial = "a" }
+state "a" {}
+state "b" { final = true }
+state "island" {}
+state "stuck" {}
+transition "go" { from = "a", to = "b" }
+transition "trap" { from = "a", to = "stuck" }
+transition "loop" { from = "island", to = "island" }
+)");
+  EXPECT_TRUE(Has(problems, "w.lua:5: state 'island' cannot be reached"));
+  EXPECT_TRUE(Has(problems, "w.lua:6: state 'stuck' is not final but no "
+                            "transition leaves it"));
+  EXPECT_FALSE(Has(problems, "state 'b'"));
+}
+
+TEST(ValidateTest, TransitionsFromFinalStatesAndDuplicates) {
+  auto problems = Problems(R"(
+workflow "w" { initial = "a" }
+state "a" {}
+state "b" { final = true }
+transition "go" { from = "a", to = "b" }
+transition "go" { from = "a", to = "a" }
+transition "undo" { from = "b", to = "a" }
+)");
+  EXPECT_TRUE(Has(problems, "w.lua:6: event 'go' is declared twice from state "
+                            "'a' (first at line 5)"));
+  EXPECT_TRUE(Has(problems, "w.lua:7: transition 'undo' leaves the final "
+                            "state 'b'"));
+}
+
+TEST(ValidateTest, NamesMustBeIdentifiers) {
+  auto problems = Problems(R"(
+workflow "Kế hoạch" { initial = "Dự thảo" }
+state "Dự thảo" {}
+state "b" { final = true }
+transition "start" { from = "Dự thảo", to = "b" }
+)");
+  EXPECT_TRUE(Has(problems, "workflow name 'Kế hoạch' must be"));
+  EXPECT_TRUE(Has(problems, "w.lua:3: state name 'Dự thảo' must be"));
+  EXPECT_TRUE(Has(problems, "event name 'start' must be"));
+}
+
+TEST(ValidateTest, DeclarationProblemsComeFirst) {
+  auto problems = Problems(R"(
+workflow "w" { initial = "a", inital = "b" }
+state "a" { final = false }
+state "b" { final = true }
+transition "go" { from = "a", to = "b" }
+)");
+  ASSERT_FALSE(problems.empty());
+  EXPECT_NE(problems[0].find("unknown field 'inital'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wf

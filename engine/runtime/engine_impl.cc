@@ -1,0 +1,199 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// Engine::Open wires the parts together; each call is one line into them.
+// Writes: transition.cc. Reads: reader.cc. Deploys: definition_registry.cc.
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "engine/runtime/definition_registry.h"
+#include "engine/runtime/reader.h"
+#include "engine/runtime/transition.h"
+#include "engine/runtime/verify.h"
+#include "engine/store/committer.h"
+#include "engine/store/keys.h"
+#include "engine/store/store.h"
+#include "engine/util/keyed_serializer.h"
+#include "engine/util/status_macros.h"
+#include "wf/clock.h"
+#include "wf/engine.h"
+
+namespace wf {
+namespace {
+
+// Ids are never reused: the next is one past the highest stored, found
+// with one seek — start-up does not scan the instances.
+absl::StatusOr<uint64_t> NextInstanceNumber(Store* store) {
+  auto it = store->NewIterator(Cf::kInstances);
+  it->SeekToLast();
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), "finding the last instance"));
+  if (!it->Valid()) return 1u;
+  auto number = keys::ParseInstanceId(View(it->key()));
+  if (!number.has_value()) {
+    return absl::DataLossError(absl::StrCat(
+        "The last stored instance key is not an instance id: ",
+        it->key().ToString()));
+  }
+  return *number + 1;
+}
+
+template <typename T>
+absl::StatusOr<T> Wait(
+    const std::function<void(Engine::Callback<T>)>& start) {
+  absl::Notification done;
+  absl::StatusOr<T> result = absl::UnknownError("no answer");
+  start([&](absl::StatusOr<T> r) {
+    result = std::move(r);
+    done.Notify();
+  });
+  done.WaitForNotification();
+  return result;
+}
+
+class EngineImpl final : public Engine {
+ public:
+  static absl::StatusOr<std::unique_ptr<Engine>> Open(
+      const EngineOptions& options) {
+    if (options.data_dir.empty()) {
+      return absl::InvalidArgumentError(
+          "Expected a data folder (EngineOptions::data_dir), but it is empty");
+    }
+    std::unique_ptr<EngineImpl> engine(new EngineImpl(options));
+    WF_ASSIGN_OR_RETURN(engine->store_,
+                        Store::Open(options.data_dir, options.store));
+    WF_ASSIGN_OR_RETURN(uint64_t next, NextInstanceNumber(engine->store_.get()));
+    engine->Wire(next);
+    return std::unique_ptr<Engine>(std::move(engine));
+  }
+
+  ~EngineImpl() override { Close().IgnoreError(); }
+
+  absl::StatusOr<DeployResult> Deploy(const DeployRequest& request) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    return registry_->Deploy(request);
+  }
+
+  absl::StatusOr<std::vector<WorkflowInfo>> ListWorkflows() override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_ASSIGN_OR_RETURN(auto definitions, registry_->ListLatest());
+    std::vector<WorkflowInfo> result;
+    for (const auto& d : definitions) result.push_back(d->Info(false));
+    return result;
+  }
+
+  absl::StatusOr<WorkflowInfo> GetWorkflow(const std::string& name,
+                                           uint32_t version) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    std::shared_ptr<const Definition> definition;
+    if (version == 0) {
+      WF_ASSIGN_OR_RETURN(definition, registry_->Latest(name));
+    } else {
+      WF_ASSIGN_OR_RETURN(definition, registry_->Get(name, version));
+    }
+    return definition->Info(true);
+  }
+
+  absl::StatusOr<StartResult> Start(const StartRequest& request) override {
+    return Wait<StartResult>(
+        [&](Callback<StartResult> done) { StartAsync(request, done); });
+  }
+
+  absl::StatusOr<FireResult> Fire(const FireRequest& request) override {
+    return Wait<FireResult>(
+        [&](Callback<FireResult> done) { FireAsync(request, done); });
+  }
+
+  void StartAsync(const StartRequest& request,
+                  Callback<StartResult> done) override {
+    transitions_->Start(request, std::move(done));
+  }
+
+  void FireAsync(const FireRequest& request,
+                 Callback<FireResult> done) override {
+    transitions_->Fire(request, std::move(done));
+  }
+
+  absl::StatusOr<InstanceInfo> GetInstance(const std::string& id) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    return reader_->GetInstance(id);
+  }
+
+  absl::StatusOr<InstancePage> ListInstances(
+      const ListInstancesRequest& request) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    return reader_->List(request);
+  }
+
+  absl::StatusOr<std::vector<HistoryEntry>> GetHistory(
+      const std::string& id) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    return reader_->GetHistory(id);
+  }
+
+  absl::StatusOr<VerifyReport> Verify(const std::string& id) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    return verifier_->Verify(id);
+  }
+
+  absl::Status Close() override {
+    {
+      absl::MutexLock lock(&mu_);
+      if (closed_) return absl::OkStatus();
+      closed_ = true;
+    }
+    if (transitions_ == nullptr) return absl::OkStatus();  // Open failed
+    // Order matters: stop taking transitions and let those in flight reach
+    // the disk, then stop the committer, then close the database.
+    transitions_->Close();
+    committer_->Stop();
+    pool_.reset();
+    return store_->Close();
+  }
+
+ private:
+  explicit EngineImpl(const EngineOptions& options)
+      : options_(options),
+        clock_(options.clock != nullptr ? options.clock : Clock::System()) {}
+
+  void Wire(uint64_t next_instance_number) {
+    committer_ = std::make_unique<Committer>(store_.get(),
+                                             options_.max_group_size);
+    registry_ = std::make_unique<DefinitionRegistry>(
+        store_.get(), committer_.get(), clock_, options_.limits);
+    reader_ = std::make_unique<Reader>(store_.get(), registry_.get());
+    verifier_ = std::make_unique<Verifier>(reader_.get(), registry_.get());
+    pool_ = std::make_unique<ThreadPool>(std::max(1, options_.worker_threads));
+    serializer_ = std::make_unique<KeyedSerializer>(pool_.get());
+    transitions_ = std::make_unique<Transitioner>(
+        committer_.get(), registry_.get(), reader_.get(), serializer_.get(),
+        clock_, options_.limits, next_instance_number);
+  }
+
+  absl::Status CheckOpen() {
+    absl::MutexLock lock(&mu_);
+    if (closed_) return absl::UnavailableError("The engine is closed");
+    return absl::OkStatus();
+  }
+
+  const EngineOptions options_;
+  Clock* const clock_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Committer> committer_;
+  std::unique_ptr<DefinitionRegistry> registry_;
+  std::unique_ptr<Reader> reader_;
+  std::unique_ptr<Verifier> verifier_;
+  std::unique_ptr<ThreadPool> pool_;
+  std::unique_ptr<KeyedSerializer> serializer_;
+  std::unique_ptr<Transitioner> transitions_;
+  absl::Mutex mu_;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(
+    const EngineOptions& options) {
+  return EngineImpl::Open(options);
+}
+
+}  // namespace wf

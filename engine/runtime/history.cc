@@ -1,0 +1,80 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/runtime/history.h"
+
+#include "absl/strings/str_cat.h"
+#include "engine/util/sha256.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+
+namespace wf {
+
+std::string ChainAnchor(const std::string& instance_id) {
+  return Sha256(absl::StrCat("wf-chain", absl::string_view("\0", 1)),
+                instance_id);
+}
+
+store::HistoryEventRecord SealEvent(const store::HistoryEventBody& body) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    out.SetSerializationDeterministic(true);
+    body.SerializeToCodedStream(&out);
+  }
+  store::HistoryEventRecord record;
+  record.set_hash(Sha256(body.prev_hash(), bytes));
+  record.set_body(std::move(bytes));
+  return record;
+}
+
+absl::StatusOr<store::HistoryEventBody> OpenEvent(
+    const store::HistoryEventRecord& record) {
+  store::HistoryEventBody body;
+  if (!body.ParseFromString(record.body())) {
+    return absl::DataLossError("A stored history event does not parse");
+  }
+  return body;
+}
+
+HistoryEntry ToHistoryEntry(const store::HistoryEventBody& body,
+                            const std::string& hash) {
+  HistoryEntry e;
+  e.seq = body.seq();
+  e.event = body.event();
+  e.from_state = body.from_state();
+  e.to_state = body.to_state();
+  e.at = absl::FromUnixMicros(body.at_micros());
+  e.actor = body.actor();
+  e.payload_json = body.payload_json();
+  e.changes_json = body.changes_json();
+  e.effects_json = body.effects_json();
+  e.workflow_version = body.workflow_version();
+  e.prev_hash = ToHex(body.prev_hash());
+  e.hash = ToHex(hash);
+  e.idempotency_key = body.idempotency_key();
+  return e;
+}
+
+Json Changes(const Json& before, const Json& after) {
+  Json set = Json::object();
+  Json unset = Json::array();
+  for (const auto& [key, value] : after.items()) {
+    auto it = before.find(key);
+    if (it == before.end() || *it != value) set[key] = value;
+  }
+  for (const auto& [key, value] : before.items()) {
+    if (!after.contains(key)) unset.push_back(key);
+  }
+  return Json{{"set", std::move(set)}, {"unset", std::move(unset)}};
+}
+
+uint64_t RandomSeed(const std::string& instance_id, uint64_t seq) {
+  std::string digest = Sha256(instance_id, absl::StrCat(":", seq));
+  uint64_t seed = 0;
+  for (int i = 0; i < 8; ++i) {
+    seed = (seed << 8) | static_cast<uint8_t>(digest[i]);
+  }
+  return seed;
+}
+
+}  // namespace wf

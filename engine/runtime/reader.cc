@@ -1,0 +1,197 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/runtime/reader.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "engine/runtime/history.h"
+#include "engine/store/keys.h"
+#include "engine/util/status_macros.h"
+#include "engine/util/text.h"
+
+namespace wf {
+namespace {
+
+constexpr uint32_t kDefaultPageSize = 50;
+constexpr uint32_t kMaxPageSize = 1000;
+
+absl::Status NoSuchInstance(const std::string& id) {
+  return absl::NotFoundError(absl::StrCat("Expected an instance with id '", id,
+                                          "', but there is none"));
+}
+
+// Which keys a list request scans.
+struct Scan {
+  Cf cf = Cf::kInstances;
+  std::string prefix;
+  bool via_index = false;
+};
+
+absl::StatusOr<Scan> ChooseScan(const ListInstancesRequest& request,
+                                const std::string& business_key) {
+  if (!request.state.empty() && request.workflow.empty()) {
+    return absl::InvalidArgumentError(
+        "Expected `workflow` with `state` (state names belong to a workflow), "
+        "but only `state` was given");
+  }
+  if (!request.workflow.empty() && !IsIdentifier(request.workflow)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected `workflow` to be a workflow name, but got '",
+        request.workflow, "'"));
+  }
+  if (!request.state.empty() && !IsIdentifier(request.state)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected `state` to be a state name, but got '", request.state, "'"));
+  }
+  Scan scan;
+  if (!business_key.empty()) {
+    scan = {Cf::kIndexes, keys::ByBusinessKeyPrefix(business_key), true};
+  } else if (!request.state.empty()) {
+    scan = {Cf::kIndexes, keys::ByStatePrefix(request.workflow, request.state),
+            true};
+  } else if (!request.workflow.empty()) {
+    scan = {Cf::kIndexes, keys::ByWorkflowPrefix(request.workflow), true};
+  }
+  return scan;
+}
+
+}  // namespace
+
+absl::StatusOr<store::InstanceRecord> Reader::LoadInstance(
+    const std::string& id) {
+  if (!keys::ParseInstanceId(id).has_value()) {
+    // Not even well-formed: it cannot exist.
+    return NoSuchInstance(id);
+  }
+  WF_ASSIGN_OR_RETURN(auto value, store_->Get(Cf::kInstances, keys::Instance(id)));
+  if (!value.has_value()) return NoSuchInstance(id);
+  store::InstanceRecord record;
+  if (!record.ParseFromString(*value)) {
+    return absl::DataLossError(
+        absl::StrCat("The stored instance '", id, "' does not parse"));
+  }
+  return record;
+}
+
+absl::StatusOr<store::HistoryEventRecord> Reader::LoadEvent(
+    const std::string& id, uint64_t seq) {
+  WF_ASSIGN_OR_RETURN(auto value,
+                      store_->Get(Cf::kHistory, keys::History(id, seq)));
+  store::HistoryEventRecord record;
+  if (!value.has_value() || !record.ParseFromString(*value)) {
+    return absl::DataLossError(absl::StrCat(
+        "Expected event ", seq, " in the history of '", id,
+        "', but it is missing or does not parse"));
+  }
+  return record;
+}
+
+absl::StatusOr<std::vector<store::HistoryEventRecord>> Reader::LoadHistory(
+    const std::string& id) {
+  WF_RETURN_IF_ERROR(LoadInstance(id).status());
+  std::vector<store::HistoryEventRecord> events;
+  std::string prefix = keys::HistoryPrefix(id);
+  auto it = store_->NewIterator(Cf::kHistory);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
+    store::HistoryEventRecord record;
+    if (!record.ParseFromString(it->value().ToString())) {
+      return absl::DataLossError(absl::StrCat(
+          "An event in the history of '", id, "' does not parse"));
+    }
+    events.push_back(std::move(record));
+  }
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), "reading a history"));
+  return events;
+}
+
+InstanceInfo Reader::ToInfo(const store::InstanceRecord& r) {
+  InstanceInfo info;
+  info.id = r.id();
+  info.workflow = r.workflow();
+  info.workflow_version = r.workflow_version();
+  info.state = r.state();
+  info.state_title = r.state();
+  auto definition = registry_->Get(r.workflow(), r.workflow_version());
+  if (definition.ok()) info.state_title = (*definition)->StateTitle(r.state());
+  info.finished = r.finished();
+  info.variables_json = r.variables_json();
+  info.business_key = r.business_key();
+  info.version = r.version();
+  info.created_at = absl::FromUnixMicros(r.created_at_micros());
+  info.updated_at = absl::FromUnixMicros(r.updated_at_micros());
+  info.created_by = r.created_by();
+  return info;
+}
+
+absl::StatusOr<InstanceInfo> Reader::GetInstance(const std::string& id) {
+  WF_ASSIGN_OR_RETURN(store::InstanceRecord record, LoadInstance(id));
+  return ToInfo(record);
+}
+
+absl::StatusOr<std::vector<HistoryEntry>> Reader::GetHistory(
+    const std::string& id) {
+  WF_ASSIGN_OR_RETURN(auto records, LoadHistory(id));
+  std::vector<HistoryEntry> entries;
+  for (const auto& record : records) {
+    WF_ASSIGN_OR_RETURN(store::HistoryEventBody body, OpenEvent(record));
+    entries.push_back(ToHistoryEntry(body, record.hash()));
+  }
+  return entries;
+}
+
+absl::StatusOr<InstancePage> Reader::List(const ListInstancesRequest& request) {
+  WF_ASSIGN_OR_RETURN(std::string business_key,
+                      CheckKeyText(request.business_key, "business_key", 256));
+  WF_ASSIGN_OR_RETURN(Scan scan, ChooseScan(request, business_key));
+  uint32_t page_size = request.page_size == 0 ? kDefaultPageSize
+                                              : std::min(request.page_size,
+                                                         kMaxPageSize);
+  std::string start = scan.prefix;
+  bool after_start = false;
+  if (!request.page_token.empty()) {
+    if (!absl::WebSafeBase64Unescape(request.page_token, &start) ||
+        !absl::StartsWith(start, scan.prefix) || start == scan.prefix) {
+      return absl::InvalidArgumentError(
+          "Expected a page token from an earlier answer to this same query, "
+          "but this one does not belong to it");
+    }
+    after_start = true;
+  }
+  // A page may come back short when filters skip many entries: the scan is
+  // bounded, and the token says where to go on.
+  const size_t scan_limit = static_cast<size_t>(page_size) * 10 + 100;
+  InstancePage page;
+  std::string last_key;
+  size_t scanned = 0;
+  auto it = store_->NewIterator(scan.cf);
+  it->Seek(start);
+  if (after_start && it->Valid() && it->key() == start) it->Next();
+  for (; it->Valid() && it->key().starts_with(scan.prefix) &&
+         page.instances.size() < page_size && scanned < scan_limit;
+       it->Next()) {
+    ++scanned;
+    last_key = it->key().ToString();
+    store::InstanceRecord record;
+    if (scan.via_index) {
+      auto loaded =
+          LoadInstance(std::string(keys::IdFromIndexKey(View(it->key()))));
+      if (!loaded.ok()) continue;
+      record = std::move(*loaded);
+    } else if (!record.ParseFromString(it->value().ToString())) {
+      continue;
+    }
+    if (!request.workflow.empty() && record.workflow() != request.workflow) {
+      continue;
+    }
+    if (!request.state.empty() && record.state() != request.state) continue;
+    page.instances.push_back(ToInfo(record));
+  }
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing instances"));
+  if (it->Valid() && it->key().starts_with(scan.prefix) && !last_key.empty()) {
+    page.next_page_token = absl::WebSafeBase64Escape(last_key);
+  }
+  return page;
+}
+
+}  // namespace wf

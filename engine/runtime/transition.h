@@ -1,0 +1,93 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// The transition path: every change of every instance goes through here.
+//
+//   Fire(request)                                  any thread
+//     check the request (ids, JSON, sizes)         no I/O yet
+//     serialise on the instance id                 one transition per
+//                                                  instance at a time
+//       load the instance                          RocksDB read
+//       idempotency key seen? -> the first answer
+//       expected_version? event allowed here? required fields?
+//       guard, then action                         pooled Lua sandbox
+//       build one WriteSet: instance + history     nothing written yet
+//         event (hash-chained) + index changes
+//         + idempotency record + outbox
+//     hand the WriteSet to the committer           group commit: one
+//                                                  synced WAL write for
+//                                                  all waiting sets
+//   done(result)                                   only after the sync
+//
+// A refusal at any step writes nothing. Start() is the same path with the
+// start function in place of guard and action.
+#ifndef WF_RUNTIME_TRANSITION_H_
+#define WF_RUNTIME_TRANSITION_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "absl/synchronization/mutex.h"
+#include "engine/runtime/definition_registry.h"
+#include "engine/runtime/reader.h"
+#include "engine/store/committer.h"
+#include "engine/util/json.h"
+#include "engine/util/keyed_serializer.h"
+#include "wf/clock.h"
+#include "wf/engine.h"
+
+namespace wf {
+
+class Transitioner {
+ public:
+  Transitioner(Committer* committer, DefinitionRegistry* registry,
+               Reader* reader, KeyedSerializer* serializer, Clock* clock,
+               const Limits& limits, uint64_t next_instance_number);
+
+  void Start(const StartRequest& request, Engine::Callback<StartResult> done);
+  void Fire(const FireRequest& request, Engine::Callback<FireResult> done);
+
+  // Refuses new transitions and waits for those in flight to answer.
+  void Close();
+
+ private:
+  struct StartInput;
+  struct FireInput;
+  struct Step;
+  template <typename Result>
+  struct Prepared;
+
+  absl::StatusOr<StartInput> CheckStart(const StartRequest& request) const;
+  absl::StatusOr<FireInput> CheckFire(const FireRequest& request) const;
+  Prepared<StartResult> PrepareStart(const StartInput& in);
+  Prepared<FireResult> PrepareFire(const FireInput& in);
+  absl::StatusOr<int> FindTransition(const Definition& definition,
+                                     const store::InstanceRecord& instance,
+                                     const std::string& event) const;
+  absl::Status Record(const Step& step, WriteSet* writes,
+                      store::InstanceRecord* after,
+                      store::HistoryEventBody* body,
+                      store::HistoryEventRecord* sealed) const;
+  template <typename Result>
+  void Finish(const std::string& serial_key, Prepared<Result> prepared,
+              Engine::Callback<Result> done);
+
+  bool Enter();
+  void Leave();
+
+  Committer* const committer_;
+  DefinitionRegistry* const registry_;
+  Reader* const reader_;
+  KeyedSerializer* const serializer_;
+  Clock* const clock_;
+  const Limits limits_;
+  std::atomic<uint64_t> next_instance_number_;
+
+  absl::Mutex mu_;
+  bool closing_ ABSL_GUARDED_BY(mu_) = false;
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace wf
+
+#endif  // WF_RUNTIME_TRANSITION_H_

@@ -1,0 +1,163 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/runtime/verify.h"
+
+#include "absl/strings/str_cat.h"
+#include "engine/runtime/history.h"
+#include "engine/util/sha256.h"
+#include "engine/util/status_macros.h"
+
+namespace wf {
+namespace {
+
+// Replays events one by one and says where the first difference is.
+class Replay {
+ public:
+  Replay(const store::InstanceRecord& instance, const Definition& definition,
+         WorkflowScript& script)
+      : instance_(instance), def_(definition), script_(script) {}
+
+  // Empty when event `body` replays as recorded.
+  std::string Step(const store::HistoryEventBody& body) {
+    std::string where = absl::StrCat("event ", body.seq(), " (", body.event(),
+                                     ")");
+    auto payload = ParseStoredJson(body.payload_json());
+    if (!payload.ok()) return absl::StrCat(where, ": its payload is not JSON");
+    CallInput call;
+    call.payload = &*payload;
+    call.event = body.event();
+    call.from = body.from_state();
+    call.to = body.to_state();
+    call.actor = body.actor();
+    call.instance_id = instance_.id();
+    call.business_key = instance_.business_key();
+    call.instance_version = body.seq() - 1;
+    call.now = absl::FromUnixMicros(body.at_micros());
+    call.random_seed = body.random_seed();
+    absl::StatusOr<ActionResult> outcome;
+    const Json& before = vars_;
+    static const Json kNoVars = Json::object();
+    if (body.seq() == 1) {
+      if (body.event() != "start" || body.to_state() != def_.spec().initial) {
+        return absl::StrCat(where, ": the first event must start the instance "
+                                   "in '", def_.spec().initial, "'");
+      }
+      call.vars = &*payload;
+      outcome = script_.RunStart(call);
+    } else {
+      std::string problem = Check(body, where);
+      if (!problem.empty()) return problem;
+      call.vars = &vars_;
+      int t = def_.FindTransition(state_, body.event());
+      auto guard = script_.RunGuard(t, call);
+      if (!guard.ok()) return absl::StrCat(where, ": ", guard.status().message());
+      if (!guard->allowed) {
+        return absl::StrCat(where, ": the guard now refuses it: ",
+                            guard->reason);
+      }
+      outcome = script_.RunAction(t, call);
+    }
+    if (!outcome.ok()) return absl::StrCat(where, ": ", outcome.status().message());
+    std::string changes =
+        DumpJson(Changes(body.seq() == 1 ? kNoVars : before, outcome->vars));
+    if (changes != body.changes_json()) {
+      return absl::StrCat(where, ": replay changes the variables by ", changes,
+                          " but the history records ", body.changes_json());
+    }
+    if (DumpJson(outcome->effects) != body.effects_json()) {
+      return absl::StrCat(where, ": replay emits different effects than ",
+                          "the history records");
+    }
+    vars_ = std::move(outcome->vars);
+    state_ = body.to_state();
+    return "";
+  }
+
+  const std::string& state() const { return state_; }
+  const Json& vars() const { return vars_; }
+
+ private:
+  std::string Check(const store::HistoryEventBody& body,
+                    const std::string& where) {
+    if (body.from_state() != state_) {
+      return absl::StrCat(where, ": it leaves '", body.from_state(),
+                          "' but replay is in '", state_, "'");
+    }
+    int t = def_.FindTransition(state_, body.event());
+    if (t < 0) {
+      return absl::StrCat(where, ": the workflow does not allow it in '",
+                          state_, "'");
+    }
+    if (def_.spec().transitions[t].to != body.to_state()) {
+      return absl::StrCat(where, ": it leads to '", body.to_state(),
+                          "' but the workflow leads to '",
+                          def_.spec().transitions[t].to, "'");
+    }
+    return "";
+  }
+
+  const store::InstanceRecord& instance_;
+  const Definition& def_;
+  WorkflowScript& script_;
+  std::string state_;
+  Json vars_ = Json::object();
+};
+
+}  // namespace
+
+absl::StatusOr<VerifyReport> Verifier::Verify(const std::string& id) {
+  WF_ASSIGN_OR_RETURN(store::InstanceRecord instance, reader_->LoadInstance(id));
+  WF_ASSIGN_OR_RETURN(auto records, reader_->LoadHistory(id));
+  WF_ASSIGN_OR_RETURN(auto def, registry_->Get(instance.workflow(),
+                                               instance.workflow_version()));
+  WF_ASSIGN_OR_RETURN(auto script, def->scripts().Acquire());
+  VerifyReport report;
+  auto fail = [&](std::string problem) {
+    report.ok = false;
+    report.problem = std::move(problem);
+    return report;
+  };
+  Replay replay(instance, *def, *script);
+  std::string prev = ChainAnchor(id);
+  for (const store::HistoryEventRecord& record : records) {
+    uint64_t seq = report.events_checked + 1;
+    auto body = OpenEvent(record);
+    if (!body.ok()) return fail(absl::StrCat("event ", seq, " does not parse"));
+    if (body->seq() != seq) {
+      return fail(absl::StrCat("event ", seq, " says it is event ",
+                               body->seq()));
+    }
+    if (body->prev_hash() != prev) {
+      return fail(absl::StrCat("event ", seq, ": its prev_hash is not the ",
+                               "hash of the event before it (the chain is ",
+                               "broken)"));
+    }
+    if (Sha256(prev, record.body()) != record.hash()) {
+      return fail(absl::StrCat("event ", seq, ": its hash does not match its ",
+                               "content (it was changed)"));
+    }
+    prev = record.hash();
+    std::string problem = replay.Step(*body);
+    if (!problem.empty()) return fail(problem);
+    report.events_checked = seq;
+  }
+  if (report.events_checked != instance.version()) {
+    return fail(absl::StrCat("the instance is at version ", instance.version(),
+                             " but its history has ", report.events_checked,
+                             " events"));
+  }
+  if (prev != instance.last_hash()) {
+    return fail("the instance's last hash is not the hash of its last event");
+  }
+  if (replay.state() != instance.state()) {
+    return fail(absl::StrCat("replay ends in '", replay.state(),
+                             "' but the instance is in '", instance.state(),
+                             "'"));
+  }
+  if (DumpJson(replay.vars()) != instance.variables_json()) {
+    return fail("replay ends with other variables than the instance holds");
+  }
+  report.ok = true;
+  return report;
+}
+
+}  // namespace wf
