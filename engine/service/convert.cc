@@ -1,0 +1,95 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/service/convert.h"
+
+namespace wf {
+
+void ToProto(const WorkflowInfo& in, v1::Workflow* out) {
+  out->set_name(in.name);
+  out->set_version(in.version);
+  out->set_title(in.title);
+  out->set_initial_state(in.initial_state);
+  for (const StateInfo& s : in.states) {
+    v1::State* state = out->add_states();
+    state->set_name(s.name);
+    state->set_title(s.title);
+    state->set_final(s.final);
+  }
+  for (const TransitionInfo& t : in.transitions) {
+    v1::Transition* transition = out->add_transitions();
+    transition->set_event(t.event);
+    for (const std::string& from : t.from) transition->add_from(from);
+    transition->set_to(t.to);
+    transition->set_title(t.title);
+    for (const std::string& field : t.requires_fields) {
+      transition->add_required_fields(field);
+    }
+    transition->set_has_guard(t.has_guard);
+    transition->set_has_action(t.has_action);
+  }
+  out->set_source(in.source);
+  out->set_source_sha256(in.source_sha256);
+  out->set_deployed_at_micros(absl::ToUnixMicros(in.deployed_at));
+  out->set_deployed_by(in.deployed_by);
+}
+
+void ToProto(const InstanceInfo& in, v1::Instance* out) {
+  out->set_id(in.id);
+  out->set_workflow(in.workflow);
+  out->set_workflow_version(in.workflow_version);
+  out->set_state(in.state);
+  out->set_state_title(in.state_title);
+  out->set_finished(in.finished);
+  out->set_variables_json(in.variables_json);
+  out->set_business_key(in.business_key);
+  out->set_version(in.version);
+  out->set_created_at_micros(absl::ToUnixMicros(in.created_at));
+  out->set_updated_at_micros(absl::ToUnixMicros(in.updated_at));
+  out->set_created_by(in.created_by);
+}
+
+void ToProto(const HistoryEntry& in, v1::HistoryEvent* out) {
+  out->set_seq(in.seq);
+  out->set_event(in.event);
+  out->set_from_state(in.from_state);
+  out->set_to_state(in.to_state);
+  out->set_at_micros(absl::ToUnixMicros(in.at));
+  out->set_actor(in.actor);
+  out->set_payload_json(in.payload_json);
+  out->set_changes_json(in.changes_json);
+  out->set_effects_json(in.effects_json);
+  out->set_workflow_version(in.workflow_version);
+  out->set_prev_hash(in.prev_hash);
+  out->set_hash(in.hash);
+  out->set_idempotency_key(in.idempotency_key);
+}
+
+StartRequest FromProto(const v1::StartInstanceRequest& in) {
+  StartRequest out;
+  out.workflow = in.workflow();
+  out.variables_json = in.variables_json();
+  out.business_key = in.business_key();
+  out.idempotency_key = in.idempotency_key();
+  return out;
+}
+
+FireRequest FromProto(const v1::FireEventRequest& in) {
+  FireRequest out;
+  out.instance_id = in.instance_id();
+  out.event = in.event();
+  out.payload_json = in.payload_json();
+  out.expected_version = in.expected_version();
+  out.idempotency_key = in.idempotency_key();
+  return out;
+}
+
+ListInstancesRequest FromProto(const v1::ListInstancesRequest& in) {
+  ListInstancesRequest out;
+  out.workflow = in.workflow();
+  out.state = in.state();
+  out.business_key = in.business_key();
+  out.page_size = in.page_size();
+  out.page_token = in.page_token();
+  return out;
+}
+
+}  // namespace wf

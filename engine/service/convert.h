@@ -1,0 +1,23 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// Between the API's protobuf messages (proto/wf/v1) and the engine's C++
+// types (engine/include/wf). Field by field, nothing else.
+#ifndef WF_SERVICE_CONVERT_H_
+#define WF_SERVICE_CONVERT_H_
+
+#include "wf/types.h"
+#include "wf/v1/workflow.pb.h"
+
+namespace wf {
+
+void ToProto(const WorkflowInfo& in, v1::Workflow* out);
+void ToProto(const InstanceInfo& in, v1::Instance* out);
+void ToProto(const HistoryEntry& in, v1::HistoryEvent* out);
+
+StartRequest FromProto(const v1::StartInstanceRequest& in);
+FireRequest FromProto(const v1::FireEventRequest& in);
+ListInstancesRequest FromProto(const v1::ListInstancesRequest& in);
+
+}  // namespace wf
+
+#endif  // WF_SERVICE_CONVERT_H_

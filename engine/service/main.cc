@@ -1,0 +1,167 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// wf_server: the engine behind its gRPC API.
+//
+//   wf_server --listen=127.0.0.1:50051 --data_dir=data --workflows_dir=workflows
+//
+// Every flag can also come from a file: --flagfile=/etc/wf/server.flags
+// (one --flag=value per line). SIGTERM or SIGINT shut it down gracefully:
+// calls in flight finish and are written, then the database closes.
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "engine/service/server.h"
+#include "engine/util/log.h"
+#include "wf/engine.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "host:port to listen on; loopback by default. Port 0 picks a free "
+          "port (see --port_file).");
+ABSL_FLAG(std::string, data_dir, "data", "Folder of the RocksDB database.");
+ABSL_FLAG(std::string, workflows_dir, "",
+          "Folder of bundled workflows (*.lua) deployed at start-up; a file "
+          "identical to the latest deployed version is left as it is.");
+ABSL_FLAG(std::string, port_file, "",
+          "If set, the port actually bound is written to this file once the "
+          "server is ready.");
+ABSL_FLAG(int64_t, max_payload_bytes, 64 << 10,
+          "Largest start variables or event payload, as JSON.");
+ABSL_FLAG(int64_t, max_variables_bytes, 1 << 20,
+          "Largest variables of one instance, as JSON.");
+ABSL_FLAG(int64_t, lua_instructions_per_call, 2'000'000,
+          "Lua instruction budget of one guard or action call.");
+ABSL_FLAG(int64_t, lua_memory_mb, 64, "Memory cap of one Lua state, in MiB.");
+ABSL_FLAG(int64_t, block_cache_mb, 64, "RocksDB block cache, in MiB.");
+ABSL_FLAG(int64_t, memtable_mb, 128,
+          "Cap on all RocksDB memtables together, in MiB.");
+ABSL_FLAG(int32_t, shutdown_grace_seconds, 10,
+          "How long calls in flight get to finish on SIGTERM.");
+
+namespace wf {
+namespace {
+
+EngineOptions EngineOptionsFromFlags() {
+  EngineOptions options;
+  options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  options.limits.max_payload_bytes = absl::GetFlag(FLAGS_max_payload_bytes);
+  options.limits.max_variables_bytes = absl::GetFlag(FLAGS_max_variables_bytes);
+  options.limits.lua_instructions_per_call =
+      absl::GetFlag(FLAGS_lua_instructions_per_call);
+  options.limits.lua_memory_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_lua_memory_mb)) << 20;
+  options.store.block_cache_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_block_cache_mb)) << 20;
+  options.store.total_write_buffer_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_memtable_mb)) << 20;
+  return options;
+}
+
+// Deploys every *.lua of `dir` (not its subfolders: those hold libraries),
+// in name order. A bundled workflow that does not validate stops the start.
+absl::Status DeployBundled(Engine* engine, const std::string& dir) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".lua") {
+      files.push_back(entry.path());
+    }
+  }
+  if (ec) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Expected to read the workflows folder '", dir, "': ", ec.message()));
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& path : files) {
+    std::ifstream in(path);
+    std::stringstream source;
+    source << in.rdbuf();
+    DeployRequest request{source.str(), path.filename().string(),
+                          Actor{"system:bundle"}};
+    auto deployed = engine->Deploy(request);
+    if (!deployed.ok()) return deployed.status();
+    WF_LOG_INFO("workflow ", deployed->workflow.name, " version ",
+                deployed->workflow.version,
+                deployed->created ? " deployed from " : " unchanged, from ",
+                path.string());
+  }
+  return absl::OkStatus();
+}
+
+void WritePortFile(const std::string& path, int port) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << port << "\n";
+  }
+  std::filesystem::rename(tmp, path);  // readers never see a partial file
+}
+
+int Run() {
+  // Block the stop signals before any thread starts, so that only the
+  // sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  EngineOptions options = EngineOptionsFromFlags();
+  auto engine = Engine::Open(options);
+  if (!engine.ok()) {
+    WF_LOG_ERROR("cannot open the engine: ", engine.status().ToString());
+    return 1;
+  }
+  std::string workflows = absl::GetFlag(FLAGS_workflows_dir);
+  if (!workflows.empty()) {
+    absl::Status deployed = DeployBundled(engine->get(), workflows);
+    if (!deployed.ok()) {
+      WF_LOG_ERROR("a bundled workflow was refused: ", deployed.ToString());
+      return 2;
+    }
+  }
+  ServerOptions server_options;
+  server_options.listen = absl::GetFlag(FLAGS_listen);
+  auto server = Server::Start(engine->get(), server_options);
+  if (!server.ok()) {
+    WF_LOG_ERROR(server.status().ToString());
+    return 1;
+  }
+  WF_LOG_INFO("listening on ", (*server)->address(), ", data in ",
+              std::filesystem::absolute(options.data_dir).string());
+  if (!absl::GetFlag(FLAGS_port_file).empty()) {
+    WritePortFile(absl::GetFlag(FLAGS_port_file), (*server)->port());
+  }
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  WF_LOG_INFO("signal ", signal, ": shutting down (calls in flight finish)");
+  (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  absl::Status closed = (*engine)->Close();
+  if (!closed.ok()) {
+    WF_LOG_ERROR("closing the database: ", closed.ToString());
+    return 1;
+  }
+  WF_LOG_INFO("stopped cleanly");
+  return 0;
+}
+
+}  // namespace
+}  // namespace wf
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "The workflow and approval engine's gRPC server.\n"
+      "  wf_server --listen=127.0.0.1:50051 --data_dir=data "
+      "--workflows_dir=workflows");
+  absl::ParseCommandLine(argc, argv);
+  return wf::Run();
+}

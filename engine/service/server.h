@@ -1,0 +1,55 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// The gRPC server around an engine: the workflow and diagnostics services,
+// standard health checking (grpc.health.v1) and server reflection, so that
+// generic clients can find their way.
+#ifndef WF_SERVICE_SERVER_H_
+#define WF_SERVICE_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "engine/service/workflow_service.h"
+#include "wf/engine.h"
+
+namespace wf {
+
+struct ServerOptions {
+  // host:port; port 0 picks a free one (see Server::port()).
+  std::string listen = "127.0.0.1:50051";
+  // Larger requests are refused by gRPC with RESOURCE_EXHAUSTED.
+  int max_message_bytes = 4 << 20;
+};
+
+class Server {
+ public:
+  // Serves `engine` (not owned, must outlive the server).
+  static absl::StatusOr<std::unique_ptr<Server>> Start(
+      Engine* engine, const ServerOptions& options);
+  ~Server();
+
+  int port() const { return port_; }
+  const std::string& address() const { return address_; }
+
+  // Stops taking calls; those in flight get `grace` to finish (their writes
+  // complete), the rest are cancelled. Idempotent.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  Server(Engine* engine) : workflows_(engine) {}
+
+  WorkflowServiceImpl workflows_;
+  DiagnosticsServiceImpl diagnostics_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  std::string address_;
+  bool shut_down_ = false;
+};
+
+}  // namespace wf
+
+#endif  // WF_SERVICE_SERVER_H_

@@ -1,0 +1,139 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/service/workflow_service.h"
+
+#include "engine/service/actor.h"
+#include "engine/service/convert.h"
+#include "engine/service/status_map.h"
+
+namespace wf {
+namespace {
+
+grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
+                                 const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::DeployWorkflow(
+    grpc::CallbackServerContext* context,
+    const v1::DeployWorkflowRequest* request,
+    v1::DeployWorkflowResponse* response) {
+  auto result = engine_->Deploy(
+      {request->source(), request->file_name(), ActorOf(context)});
+  if (result.ok()) {
+    ToProto(result->workflow, response->mutable_workflow());
+    response->set_created(result->created);
+  }
+  return Answer(context, result.status());
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::ListWorkflows(
+    grpc::CallbackServerContext* context,
+    const v1::ListWorkflowsRequest* request,
+    v1::ListWorkflowsResponse* response) {
+  auto result = engine_->ListWorkflows();
+  if (result.ok()) {
+    for (const WorkflowInfo& w : *result) ToProto(w, response->add_workflows());
+  }
+  return Answer(context, result.status());
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::GetWorkflow(
+    grpc::CallbackServerContext* context, const v1::GetWorkflowRequest* request,
+    v1::Workflow* response) {
+  auto result = engine_->GetWorkflow(request->name(), request->version());
+  if (result.ok()) ToProto(*result, response);
+  return Answer(context, result.status());
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::StartInstance(
+    grpc::CallbackServerContext* context,
+    const v1::StartInstanceRequest* request,
+    v1::StartInstanceResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  StartRequest start = FromProto(*request);
+  start.actor = ActorOf(context);
+  engine_->StartAsync(start, [reactor, response](
+                                 absl::StatusOr<StartResult> result) {
+    if (result.ok()) {
+      ToProto(result->instance, response->mutable_instance());
+      response->set_replayed(result->replayed);
+    }
+    reactor->Finish(ToGrpcStatus(result.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::FireEvent(
+    grpc::CallbackServerContext* context, const v1::FireEventRequest* request,
+    v1::FireEventResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  FireRequest fire = FromProto(*request);
+  fire.actor = ActorOf(context);
+  engine_->FireAsync(fire, [reactor,
+                            response](absl::StatusOr<FireResult> result) {
+    if (result.ok()) {
+      ToProto(result->instance, response->mutable_instance());
+      ToProto(result->event, response->mutable_event());
+      response->set_replayed(result->replayed);
+    }
+    reactor->Finish(ToGrpcStatus(result.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::GetInstance(
+    grpc::CallbackServerContext* context, const v1::GetInstanceRequest* request,
+    v1::Instance* response) {
+  auto result = engine_->GetInstance(request->instance_id());
+  if (result.ok()) ToProto(*result, response);
+  return Answer(context, result.status());
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::ListInstances(
+    grpc::CallbackServerContext* context,
+    const v1::ListInstancesRequest* request,
+    v1::ListInstancesResponse* response) {
+  auto result = engine_->ListInstances(FromProto(*request));
+  if (result.ok()) {
+    for (const InstanceInfo& i : result->instances) {
+      ToProto(i, response->add_instances());
+    }
+    response->set_next_page_token(result->next_page_token);
+  }
+  return Answer(context, result.status());
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::GetHistory(
+    grpc::CallbackServerContext* context, const v1::GetHistoryRequest* request,
+    v1::GetHistoryResponse* response) {
+  auto result = engine_->GetHistory(request->instance_id());
+  if (result.ok()) {
+    for (const HistoryEntry& e : *result) ToProto(e, response->add_events());
+  }
+  return Answer(context, result.status());
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::VerifyInstance(
+    grpc::CallbackServerContext* context,
+    const v1::VerifyInstanceRequest* request,
+    v1::VerifyInstanceResponse* response) {
+  auto result = engine_->Verify(request->instance_id());
+  if (result.ok()) {
+    response->set_ok(result->ok);
+    response->set_events_checked(result->events_checked);
+    response->set_problem(result->problem);
+  }
+  return Answer(context, result.status());
+}
+
+grpc::ServerUnaryReactor* DiagnosticsServiceImpl::Ping(
+    grpc::CallbackServerContext* context, const v1::PingRequest* request,
+    v1::PingResponse* response) {
+  return Answer(context, absl::OkStatus());
+}
+
+}  // namespace wf

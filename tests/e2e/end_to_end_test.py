@@ -1,0 +1,233 @@
+"""End to end, as an outside system: Python grpcio against the real server.
+
+Run by ctest (tests/CMakeLists.txt) with Debian's /usr/bin/python3.
+"""
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import harness  # noqa: E402
+
+ARGS, REST = harness.parse_args()
+
+import grpc  # noqa: E402
+import health_pb2  # noqa: E402
+import health_pb2_grpc  # noqa: E402
+import reflection_pb2  # noqa: E402
+import reflection_pb2_grpc  # noqa: E402
+from wf.v1 import workflow_pb2 as pb  # noqa: E402
+from wf.v1 import workflow_pb2_grpc as rpc  # noqa: E402
+
+OFFICIAL = [("wf-actor", "can-bo.xa-tien-du")]
+CHAIRMAN = [("wf-actor", "chu-tich.xa-tien-du")]
+
+
+def testdata(name):
+    with open(os.path.join(ARGS.testdata, name), encoding="utf-8") as f:
+        return f.read()
+
+
+class EndToEnd(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = harness.ServerProcess(ARGS.server,
+                                           harness.temp_data_dir("e2e"))
+        cls.server.start()
+        cls.connect()
+        cls.stub.DeployWorkflow(pb.DeployWorkflowRequest(
+            source=testdata("phe_duyet.lua"), file_name="phe_duyet.lua"),
+            metadata=[("wf-actor", "quan-tri")])
+
+    @classmethod
+    def connect(cls):
+        cls.channel = grpc.insecure_channel(cls.server.address)
+        cls.stub = rpc.WorkflowServiceStub(cls.channel)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.channel.close()
+        assert cls.server.stop() == 0, cls.server.log()
+
+    def start(self, business_key="", variables=None):
+        variables = variables or {"don_vi": "Xã Tiên Du"}
+        return self.stub.StartInstance(pb.StartInstanceRequest(
+            workflow="phe_duyet", variables_json=json.dumps(variables),
+            business_key=business_key), metadata=OFFICIAL).instance
+
+    def fire(self, instance_id, event, payload=None, **kw):
+        return self.stub.FireEvent(pb.FireEventRequest(
+            instance_id=instance_id, event=event,
+            payload_json=json.dumps(payload or {}), **kw), metadata=CHAIRMAN)
+
+    def assert_refused(self, code, fragment, call, *args, **kw):
+        with self.assertRaises(grpc.RpcError) as raised:
+            call(*args, **kw)
+        self.assertEqual(raised.exception.code(), code,
+                         raised.exception.details())
+        self.assertIn(fragment, raised.exception.details())
+
+    def get(self, instance_id):
+        return self.stub.GetInstance(pb.GetInstanceRequest(instance_id=instance_id))
+
+    def test_health_and_reflection_serve_generic_clients(self):
+        health = health_pb2_grpc.HealthStub(self.channel)
+        for service in ["", "wf.v1.WorkflowService"]:
+            answer = health.Check(health_pb2.HealthCheckRequest(service=service))
+            self.assertEqual(answer.status, health_pb2.HealthCheckResponse.SERVING)
+        reflection = reflection_pb2_grpc.ServerReflectionStub(self.channel)
+        answers = reflection.ServerReflectionInfo(iter([
+            reflection_pb2.ServerReflectionRequest(list_services="")]))
+        names = {s.name for a in answers for s in a.list_services_response.service}
+        self.assertIn("wf.v1.WorkflowService", names)
+        self.assertIn("grpc.health.v1.Health", names)
+
+    def test_a_plan_is_drafted_submitted_and_approved(self):
+        instance = self.start(business_key="KH-05/KH-BCĐ")
+        self.assertEqual(instance.state, "du_thao")
+        self.assertEqual(instance.state_title, "Dự thảo")
+        self.assertEqual(instance.created_by, "can-bo.xa-tien-du")
+        submitted = self.fire(instance.id, "trinh",
+                              {"noi_dung": "Kế hoạch phòng, chống tội phạm 2026"},
+                              expected_version=1)
+        self.assertEqual(submitted.instance.state, "cho_duyet")
+        returned = self.fire(instance.id, "tra_lai", {"ly_do": "Bổ sung chỉ tiêu"})
+        self.assertEqual(returned.instance.state, "du_thao")
+        self.fire(instance.id, "trinh")
+        approved = self.fire(instance.id, "duyet")
+        self.assertTrue(approved.instance.finished)
+        variables = json.loads(approved.instance.variables_json)
+        self.assertEqual(variables["lan_tra_lai"], 1)
+        self.assertEqual(variables["ly_do"], "Bổ sung chỉ tiêu")
+        self.assertEqual(variables["nguoi_duyet"], "chu-tich.xa-tien-du")
+        effects = json.loads(approved.event.effects_json)
+        self.assertEqual(effects[0]["data"]["den"], "Xã Tiên Du")
+
+        history = self.stub.GetHistory(
+            pb.GetHistoryRequest(instance_id=instance.id)).events
+        self.assertEqual([e.event for e in history],
+                         ["start", "trinh", "tra_lai", "trinh", "duyet"])
+        for before, after in zip(history, history[1:]):
+            self.assertEqual(after.prev_hash, before.hash)
+        verified = self.stub.VerifyInstance(
+            pb.VerifyInstanceRequest(instance_id=instance.id))
+        self.assertTrue(verified.ok, verified.problem)
+        self.assertEqual(verified.events_checked, 5)
+
+        listed = self.stub.ListInstances(pb.ListInstancesRequest(
+            workflow="phe_duyet", business_key="KH-05/KH-BCĐ"))
+        self.assertEqual([i.id for i in listed.instances], [instance.id])
+
+    def test_refusals_change_nothing(self):
+        instance = self.start()
+        before = self.get(instance.id)
+        code = grpc.StatusCode
+        cases = [
+            (code.NOT_FOUND, "there is none", self.fire, "wi-000000099999", "trinh"),
+            (code.FAILED_PRECONDITION, "events allowed there", self.fire,
+             instance.id, "duyet"),
+            (code.FAILED_PRECONDITION, "Chưa có nội dung kế hoạch", self.fire,
+             instance.id, "trinh"),
+            (code.FAILED_PRECONDITION, "attempt to index a nil value", self.fire,
+             instance.id, "loi"),
+            (code.RESOURCE_EXHAUSTED, "budget", self.fire, instance.id, "lap"),
+            (code.RESOURCE_EXHAUSTED, "memory", self.fire, instance.id, "bom"),
+            (code.ABORTED, "at version 1", self.fire, instance.id, "trinh",
+             {"noi_dung": "x"}),
+            (code.INVALID_ARGUMENT, "'khong_co' is not one", self.fire,
+             instance.id, "khong_co"),
+        ]
+        for expected, fragment, call, *args in cases:
+            kw = {"expected_version": 9} if expected == code.ABORTED else {}
+            with self.subTest(fragment=fragment):
+                self.assert_refused(expected, fragment, call, *args, **kw)
+        bad_payloads = [
+            (code.INVALID_ARGUMENT, "JSON object", "[1, 2]"),
+            (code.INVALID_ARGUMENT, "does not parse", '{"noi_dung": "\\udc80"}'),
+            (code.RESOURCE_EXHAUSTED, "at most 65536 bytes",
+             json.dumps({"x": "a" * 70000})),
+        ]
+        for expected, fragment, payload in bad_payloads:
+            with self.subTest(payload=payload[:20]):
+                self.assert_refused(expected, fragment, self.stub.FireEvent,
+                                    pb.FireEventRequest(instance_id=instance.id,
+                                                        event="trinh",
+                                                        payload_json=payload))
+        self.assert_refused(code.NOT_FOUND, "Expected a deployed workflow named 'khong_co'",
+                            self.stub.StartInstance,
+                            pb.StartInstanceRequest(workflow="khong_co"))
+        self.assert_refused(code.INVALID_ARGUMENT, "'don_vi'",
+                            self.stub.StartInstance,
+                            pb.StartInstanceRequest(workflow="phe_duyet"))
+        after = self.get(instance.id)
+        self.assertEqual(after, before)
+
+    def test_invalid_utf8_on_the_wire_is_refused_before_the_engine(self):
+        instance = self.start()
+        # A raw message whose instance_id (field 1) and event (field 2) hold
+        # bytes that are not UTF-8: no protobuf library would send it.
+        raw = b"\x0a\x02\xff\xfe\x12\x05trinh"
+        call = self.channel.unary_unary("/wf.v1.WorkflowService/FireEvent",
+                                        request_serializer=lambda m: m,
+                                        response_deserializer=lambda b: b)
+        with self.assertRaises(grpc.RpcError) as raised:
+            call(raw)
+        print("  invalid UTF-8 on the wire:", raised.exception.code(),
+              raised.exception.details(), file=sys.stderr)
+        self.assertNotEqual(raised.exception.code(), grpc.StatusCode.OK)
+        self.assertEqual(self.get(instance.id).version, 1)
+
+    def test_malformed_and_hostile_lua_is_refused_at_deploy(self):
+        code = grpc.StatusCode
+        cases = [
+            (code.INVALID_ARGUMENT, "hong.lua:2:", "workflow \"w\" {\n initial = = }"),
+            (code.INVALID_ARGUMENT, "global 'os'", "os.execute('rm -rf /')"),
+            (code.INVALID_ARGUMENT, "global 'io'", "io.open('/etc/passwd')"),
+            (code.INVALID_ARGUMENT, "global 'debug'", "debug.sethook()"),
+            (code.INVALID_ARGUMENT, "global 'require'", "require('socket')"),
+            (code.INVALID_ARGUMENT, "field 'dump'", "string.dump(print)"),
+            (code.INVALID_ARGUMENT, "global 'load'", "load('return 1')"),
+            (code.INVALID_ARGUMENT, "binary", "\x1bLua"),
+            (code.RESOURCE_EXHAUSTED, "budget", "while true do end"),
+            (code.RESOURCE_EXHAUSTED, "memory", "local s = string.rep('x', 1 << 30)"),
+            (code.INVALID_ARGUMENT, "cannot be reached",
+             'workflow "w" { initial = "a" }\nstate "a" { final = true }\n'
+             'state "b" { final = true }'),
+        ]
+        for expected, fragment, source in cases:
+            with self.subTest(source=source[:30]):
+                self.assert_refused(expected, fragment, self.stub.DeployWorkflow,
+                                    pb.DeployWorkflowRequest(source=source,
+                                                             file_name="hong.lua"))
+        names = [w.name for w in self.stub.ListWorkflows(
+            pb.ListWorkflowsRequest()).workflows]
+        self.assertEqual(names, ["phe_duyet"])
+
+    def test_vietnamese_text_round_trips_as_nfc(self):
+        nfd = "Xa\u0303 Tie\u0302n Du"
+        nfc = "Xã Tiên Du"
+        instance = self.start(business_key=nfd, variables={"don_vi": nfd})
+        self.assertEqual(instance.business_key.encode(), nfc.encode())
+        self.assertEqual(json.loads(instance.variables_json)["don_vi"], nfc)
+        exact = "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Bắc Ninh"
+        again = self.start(business_key=exact, variables={"don_vi": exact})
+        self.assertEqual(self.get(again.id).business_key.encode("utf-8"),
+                         exact.encode("utf-8"))
+
+    def test_zz_restart_keeps_everything(self):
+        instance = self.start()
+        self.fire(instance.id, "trinh", {"noi_dung": "x"})
+        self.channel.close()
+        self.assertEqual(self.server.stop(), 0)
+        self.server.start()
+        type(self).connect()
+        self.assertEqual(self.get(instance.id).state, "cho_duyet")
+        newer = self.start()
+        self.assertGreater(newer.id, instance.id)
+        self.assertTrue(self.stub.VerifyInstance(
+            pb.VerifyInstanceRequest(instance_id=instance.id)).ok)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0]] + REST, verbosity=2)

@@ -1,0 +1,223 @@
+// The real gRPC server on a free loopback port, called through the generated
+// client: what an integrator's program sees, codes and messages included.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "engine/service/server.h"
+#include "gtest/gtest.h"
+#include "wf/engine.h"
+#include "wf/v1/workflow.grpc.pb.h"
+
+namespace wf {
+namespace {
+
+std::string ReadTestdata(const std::string& name) {
+  std::ifstream in(std::string(WF_TESTDATA_DIR) + "/" + name);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::temp_directory_path() /
+            absl::StrCat("wf_server_test_", ::getpid()))
+               .string();
+    std::filesystem::remove_all(dir_);
+    EngineOptions options;
+    options.data_dir = dir_;
+    auto engine = Engine::Open(options);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = std::move(*engine);
+    ServerOptions server_options;
+    server_options.listen = "127.0.0.1:0";
+    auto server = Server::Start(engine_.get(), server_options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    auto channel = grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", server_->port()),
+        grpc::InsecureChannelCredentials());
+    stub_ = v1::WorkflowService::NewStub(channel);
+    diagnostics_ = v1::DiagnosticsService::NewStub(channel);
+  }
+
+  void TearDown() override {
+    server_.reset();
+    engine_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::unique_ptr<grpc::ClientContext> Context(const std::string& actor = "") {
+    auto context = std::make_unique<grpc::ClientContext>();
+    if (!actor.empty()) context->AddMetadata("wf-actor", actor);
+    return context;
+  }
+
+  void Deploy(const std::string& file) {
+    v1::DeployWorkflowRequest request;
+    request.set_source(ReadTestdata(file));
+    request.set_file_name(file);
+    v1::DeployWorkflowResponse response;
+    grpc::Status s = stub_->DeployWorkflow(Context("admin").get(), request,
+                                           &response);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  std::string Start() {
+    v1::StartInstanceRequest request;
+    request.set_workflow("phe_duyet");
+    request.set_variables_json(R"({"don_vi":"Phường Đình Bảng"})");
+    request.set_business_key("KH-07/2026");
+    v1::StartInstanceResponse response;
+    grpc::Status s = stub_->StartInstance(Context("can-bo.dinh-bang").get(),
+                                          request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response.instance().id();
+  }
+
+  grpc::Status Fire(const std::string& id, const std::string& event,
+                    const std::string& payload = "",
+                    v1::FireEventResponse* response = nullptr) {
+    v1::FireEventRequest request;
+    request.set_instance_id(id);
+    request.set_event(event);
+    request.set_payload_json(payload);
+    v1::FireEventResponse ignored;
+    return stub_->FireEvent(Context("chu-tich.dinh-bang").get(), request,
+                            response != nullptr ? response : &ignored);
+  }
+
+  std::string dir_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<v1::WorkflowService::Stub> stub_;
+  std::unique_ptr<v1::DiagnosticsService::Stub> diagnostics_;
+};
+
+TEST_F(ServerTest, DrivesAWorkflowOverGrpc) {
+  Deploy("phe_duyet.lua");
+  std::string id = Start();
+  ASSERT_EQ(id, "wi-000000000001");
+  v1::FireEventResponse fired;
+  ASSERT_TRUE(Fire(id, "trinh", R"({"noi_dung":"Kế hoạch 2026"})", &fired).ok());
+  EXPECT_EQ(fired.instance().state(), "cho_duyet");
+  EXPECT_EQ(fired.event().actor(), "chu-tich.dinh-bang");
+  ASSERT_TRUE(Fire(id, "duyet", "", &fired).ok());
+  EXPECT_TRUE(fired.instance().finished());
+
+  v1::GetHistoryRequest history_request;
+  history_request.set_instance_id(id);
+  v1::GetHistoryResponse history;
+  ASSERT_TRUE(stub_->GetHistory(Context().get(), history_request, &history).ok());
+  ASSERT_EQ(history.events_size(), 3);
+  EXPECT_EQ(history.events(0).actor(), "can-bo.dinh-bang");
+  EXPECT_EQ(history.events(2).prev_hash(), history.events(1).hash());
+
+  v1::ListInstancesRequest list_request;
+  list_request.set_business_key("KH-07/2026");
+  v1::ListInstancesResponse list;
+  ASSERT_TRUE(stub_->ListInstances(Context().get(), list_request, &list).ok());
+  ASSERT_EQ(list.instances_size(), 1);
+  EXPECT_EQ(list.instances(0).state_title(), "Đã duyệt");
+
+  v1::VerifyInstanceRequest verify_request;
+  verify_request.set_instance_id(id);
+  v1::VerifyInstanceResponse verified;
+  ASSERT_TRUE(
+      stub_->VerifyInstance(Context().get(), verify_request, &verified).ok());
+  EXPECT_TRUE(verified.ok()) << verified.problem();
+
+  v1::GetWorkflowRequest get_workflow;
+  get_workflow.set_name("phe_duyet");
+  v1::Workflow workflow;
+  ASSERT_TRUE(stub_->GetWorkflow(Context().get(), get_workflow, &workflow).ok());
+  EXPECT_EQ(workflow.version(), 1u);
+  EXPECT_EQ(workflow.deployed_by(), "admin");
+  EXPECT_FALSE(workflow.source().empty());
+}
+
+TEST_F(ServerTest, RefusalsCarryTheRightCodes) {
+  Deploy("phe_duyet.lua");
+  std::string id = Start();
+  EXPECT_EQ(Fire("wi-000000000099", "trinh").error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Fire(id, "duyet").error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  grpc::Status guard = Fire(id, "trinh");
+  EXPECT_EQ(guard.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(guard.error_message().find("Chưa có nội dung kế hoạch"),
+            std::string::npos);
+  EXPECT_EQ(Fire(id, "lap").error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(Fire(id, "trinh", "not json").error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  // Bigger than the server's 4 MiB message limit: refused by gRPC itself.
+  EXPECT_EQ(Fire(id, "trinh", std::string(5 << 20, ' ')).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+  v1::DeployWorkflowRequest bad;
+  bad.set_source("workflow \"x\" { initial = }");
+  bad.set_file_name("x.lua");
+  v1::DeployWorkflowResponse response;
+  grpc::Status s = stub_->DeployWorkflow(Context().get(), bad, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("x.lua:1:"), std::string::npos);
+
+  v1::GetWorkflowRequest missing;
+  missing.set_name("khong_co");
+  v1::Workflow workflow;
+  EXPECT_EQ(stub_->GetWorkflow(Context().get(), missing, &workflow).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  v1::GetInstanceRequest get;
+  get.set_instance_id(id);
+  v1::Instance instance;
+  ASSERT_TRUE(stub_->GetInstance(Context().get(), get, &instance).ok());
+  EXPECT_EQ(instance.version(), 1u);
+  EXPECT_EQ(instance.state(), "du_thao");
+}
+
+TEST_F(ServerTest, PingIsANoOp) {
+  v1::PingRequest request;
+  v1::PingResponse response;
+  EXPECT_TRUE(diagnostics_->Ping(Context().get(), request, &response).ok());
+}
+
+TEST_F(ServerTest, ShutdownLetsCallsInFlightFinish) {
+  Deploy("dem.lua");
+  v1::StartInstanceRequest start;
+  start.set_workflow("dem");
+  v1::StartInstanceResponse started;
+  ASSERT_TRUE(stub_->StartInstance(Context().get(), start, &started).ok());
+  const std::string id = started.instance().id();
+  std::atomic<int> ok{0}, refused{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        grpc::Status s = Fire(id, "tang");
+        if (s.ok()) {
+          ok++;
+        } else {
+          refused++;
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  server_->Shutdown(absl::Seconds(5));
+  for (auto& c : clients) c.join();
+  // Everything acknowledged is in the store, and nothing else.
+  auto instance = engine_->GetInstance(id);
+  ASSERT_TRUE(instance.ok());
+  EXPECT_EQ(instance->version, 1u + ok.load());
+  EXPECT_EQ(ok.load() + refused.load(), 200);
+}
+
+}  // namespace
+}  // namespace wf
