@@ -32,9 +32,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
   return cf;
 }
 
-rocksdb::DBOptions DatabaseOptions(
-    const StoreOptions& options,
-    std::shared_ptr<rocksdb::Cache> cache) {
+rocksdb::DBOptions DatabaseOptions(const StoreOptions& options) {
   rocksdb::DBOptions db;
   db.create_if_missing = true;
   db.create_missing_column_families = true;
@@ -44,8 +42,10 @@ rocksdb::DBOptions DatabaseOptions(
   // of the log can only be a write nobody was told about, so recovery stops
   // there rather than refusing to open.
   db.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  // Memtables have their own budget, separate from the block cache, so the
+  // process holds at most cache + memtables (plus small change).
   db.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(
-      options.total_write_buffer_bytes, cache);
+      options.total_write_buffer_bytes);
   db.keep_log_file_num = 5;
   if (options.env != nullptr) db.env = options.env;
   return db;
@@ -107,7 +107,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(DatabaseOptions(options, cache),
+  rocksdb::Status s = rocksdb::DB::Open(DatabaseOptions(options),
                                         data_dir, families, &handles, &raw);
   if (!s.ok()) {
     return FromRocks(s, absl::StrCat("opening the database in '", data_dir,

@@ -1,0 +1,99 @@
+"""The administrators' CLI (admin/wfctl) against the real server, with the
+bundled workflows loaded as `make run` loads them."""
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import harness  # noqa: E402
+
+def extra(parser):
+    parser.add_argument("--workflows", required=True)
+    parser.add_argument("--wfctl", required=True)
+
+
+ARGS, REST = harness.parse_args(extra)
+
+
+class Wfctl(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = harness.ServerProcess(ARGS.server,
+                                           harness.temp_data_dir("wfctl"),
+                                           workflows_dir=ARGS.workflows)
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        assert cls.server.stop() == 0, cls.server.log()
+
+    def wfctl(self, *args, actor="van-thu", ok=True):
+        result = subprocess.run(
+            [sys.executable, ARGS.wfctl, "--server", self.server.address,
+             "--stubs", ARGS.stubs, "--actor", actor, *args],
+            capture_output=True, text=True, encoding="utf-8")
+        if ok:
+            self.assertEqual(result.returncode, 0, result.stderr)
+        return result
+
+    def start_plan(self, deadline):
+        out = self.wfctl("start", "nop_ke_hoach", "--key", "KH-BN-2026-TIEN-DU",
+                         "--vars", json.dumps({"don_vi": "UBND xã Tiên Du",
+                                               "han_nop": deadline, "nam": 2026},
+                                              ensure_ascii=False))
+        return json.loads(out.stdout)
+
+    def test_bundled_workflows_are_deployed(self):
+        out = self.wfctl("workflows").stdout
+        self.assertIn("nop_ke_hoach\tv1\tNộp kế hoạch thực hiện của đơn vị", out)
+
+    def test_a_unit_plan_goes_to_the_standing_agency(self):
+        instance = self.start_plan("2099-12-31")
+        self.assertEqual(instance["state"], "du_thao")
+        refused = self.wfctl("fire", instance["id"], "trinh_duyet", ok=False)
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("FAILED_PRECONDITION: Transition 'trinh_duyet'", refused.stderr)
+        self.assertIn("Chưa có trích yếu kế hoạch", refused.stderr)
+        self.wfctl("fire", instance["id"], "trinh_duyet", "--payload",
+                   json.dumps({"trich_yeu": "Kế hoạch thực hiện năm 2026"}),
+                   actor="can-bo.tien-du")
+        sent = json.loads(self.wfctl("fire", instance["id"], "phe_duyet_va_gui",
+                                     actor="chu-tich.tien-du").stdout)
+        self.assertEqual(sent["instance"]["state"], "da_gui")
+        self.assertNotIn("nop_muon", sent["instance"]["variables"])
+        self.assertEqual(sent["event"]["effects"][0]["data"]["den"],
+                         "co_quan_thuong_truc")
+        listed = self.wfctl("list", "--workflow", "nop_ke_hoach", "--state",
+                            "da_gui").stdout
+        self.assertIn(instance["id"], listed)
+        self.assertIn("Đã gửi Cơ quan Thường trực", listed)
+        self.wfctl("fire", instance["id"], "tra_lai", "--payload",
+                   json.dumps({"ly_do": "Bổ sung kinh phí"}))
+        self.wfctl("fire", instance["id"], "trinh_duyet")
+        self.wfctl("fire", instance["id"], "phe_duyet_va_gui")
+        done = json.loads(self.wfctl("fire", instance["id"], "tiep_nhan",
+                                     actor="phong-tham-muu").stdout)
+        self.assertTrue(done["instance"]["finished"])
+        self.assertEqual(done["instance"]["variables"]["lan_gui"], 2)
+        self.assertIn("OK, 7 events verified",
+                      self.wfctl("verify", instance["id"]).stdout)
+
+    def test_a_late_unit_is_marked_late(self):
+        instance = self.start_plan("2026-02-10")
+        self.wfctl("fire", instance["id"], "trinh_duyet", "--payload",
+                   json.dumps({"trich_yeu": "Kế hoạch"}))
+        sent = json.loads(self.wfctl("fire", instance["id"],
+                                     "phe_duyet_va_gui").stdout)
+        self.assertIs(sent["instance"]["variables"]["nop_muon"], True)
+
+    def test_missing_start_field_is_a_usage_error_from_the_server(self):
+        out = self.wfctl("start", "nop_ke_hoach", "--vars", "{}", ok=False)
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("INVALID_ARGUMENT", out.stderr)
+        self.assertIn("'don_vi'", out.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0]] + REST, verbosity=2)
