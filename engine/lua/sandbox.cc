@@ -126,7 +126,7 @@ void RemoveGlobal(lua_State* L, const char* name) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(
-    const SandboxLimits& limits) {
+    const SandboxOptions& limits) {
   std::unique_ptr<Sandbox> sandbox(new Sandbox(limits));
   sandbox->memory_limit_ = limits.memory_bytes;
   sandbox->L_ = lua_newstate(&Sandbox::Allocate, sandbox.get());
@@ -234,9 +234,10 @@ absl::Status Sandbox::RunChunk(absl::string_view source,
 }
 
 absl::Status Sandbox::OpenLibraries() {
+  const calendar::WorkCalendar* calendar = limits_.calendar;
   return Run(
       limits_.instructions_per_load,
-      [](lua_State* L) {
+      [calendar](lua_State* L) {
         luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
         luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
         luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
@@ -265,7 +266,7 @@ absl::Status Sandbox::OpenLibraries() {
         lua_pushnil(L);
         lua_setfield(L, -2, "randomseed");
         lua_pop(L, 1);
-        OpenWfLibrary(L);
+        OpenWfLibrary(L, calendar);
         if (luaL_loadbufferx(L, kPrelude, sizeof(kPrelude) - 1, "=prelude",
                              "t") != LUA_OK) {
           lua_error(L);

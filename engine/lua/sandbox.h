@@ -31,23 +31,30 @@
 
 namespace wf {
 
-struct SandboxLimits {
+namespace calendar {
+class WorkCalendar;
+}
+
+struct SandboxOptions {
   uint64_t instructions_per_call = 2'000'000;
   uint64_t instructions_per_load = 20'000'000;
   size_t memory_bytes = 64 << 20;
+  // The working-day calendar behind wf.add_workdays and the deadlines; not
+  // owned. nullptr: the computed default (no official tables).
+  const calendar::WorkCalendar* calendar = nullptr;
 };
 
 class Sandbox {
  public:
   // Creates a state with the safe libraries. INTERNAL if Lua cannot start.
   static absl::StatusOr<std::unique_ptr<Sandbox>> Create(
-      const SandboxLimits& limits);
+      const SandboxOptions& limits);
   ~Sandbox();
   Sandbox(const Sandbox&) = delete;
   Sandbox& operator=(const Sandbox&) = delete;
 
   lua_State* state() { return L_; }
-  const SandboxLimits& limits() const { return limits_; }
+  const SandboxOptions& limits() const { return limits_; }
 
   // Runs `body` inside a protected call under `instruction_budget`. `body`
   // may raise Lua errors (they unwind as C++ exceptions, destructors run);
@@ -80,13 +87,13 @@ class Sandbox {
  private:
   enum class Abort { kNone, kInstructions, kMemory };
 
-  explicit Sandbox(const SandboxLimits& limits) : limits_(limits) {}
+  explicit Sandbox(const SandboxOptions& limits) : limits_(limits) {}
   static void* Allocate(void* ud, void* ptr, size_t old_size, size_t new_size);
   static void CountHook(lua_State* L, lua_Debug* ar);
   static Sandbox* From(lua_State* L);
   absl::Status OpenLibraries();
 
-  SandboxLimits limits_;
+  SandboxOptions limits_;
   lua_State* L_ = nullptr;
   size_t used_ = 0;
   size_t memory_limit_ = 0;

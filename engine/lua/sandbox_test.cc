@@ -10,7 +10,7 @@ namespace {
 class SandboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    SandboxLimits limits;
+    SandboxOptions limits;
     limits.instructions_per_call = 200'000;
     limits.instructions_per_load = 200'000;
     limits.memory_bytes = 16 << 20;

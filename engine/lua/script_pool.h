@@ -34,7 +34,7 @@ class ScriptPool {
     std::unique_ptr<WorkflowScript> script_;
   };
 
-  ScriptPool(std::string source, std::string file_name, SandboxLimits limits,
+  ScriptPool(std::string source, std::string file_name, SandboxOptions limits,
              size_t max_idle)
       : source_(std::move(source)),
         file_name_(std::move(file_name)),
@@ -52,7 +52,7 @@ class ScriptPool {
 
   const std::string source_;
   const std::string file_name_;
-  const SandboxLimits limits_;
+  const SandboxOptions limits_;
   const size_t max_idle_;
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<WorkflowScript>> idle_ ABSL_GUARDED_BY(mu_);

@@ -75,7 +75,7 @@ bool IsMarkedArray(lua_State* L, int index) {
   return marked;
 }
 
-void OpenWfLibrary(lua_State* L) {
+void OpenWfLibrary(lua_State* L, const calendar::WorkCalendar* calendar) {
   luaL_newmetatable(L, kArrayMeta);
   lua_pushliteral(L, "array");
   lua_setfield(L, -2, "__name");
@@ -89,6 +89,7 @@ void OpenWfLibrary(lua_State* L) {
   luaL_newlib(L, kFunctions);
   PushNull(L);
   lua_setfield(L, -2, "null");
+  AddCalendarFunctions(L, calendar);
   lua_setglobal(L, "wf");
   lua_pushcfunction(L, Log);
   lua_setglobal(L, "print");

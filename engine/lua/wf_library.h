@@ -5,6 +5,9 @@
 //   wf.array(t)    marks t (or a new table) as a JSON array, so that an
 //                  empty list stays a list
 //   wf.log(...)    writes a line to the server log (so does print)
+//   calendar functions (calendar_library.cc): wf.add_workdays, wf.add_days,
+//   wf.period_end, wf.workdays_between, wf.is_workday, wf.holiday,
+//   wf.format_date, wf.date
 #ifndef WF_LUA_WF_LIBRARY_H_
 #define WF_LUA_WF_LIBRARY_H_
 
@@ -12,8 +15,20 @@
 
 namespace wf {
 
+namespace calendar {
+class WorkCalendar;
+}
+
 // Sets the global `wf` and `print`. Call inside a protected call.
-void OpenWfLibrary(lua_State* L);
+// `calendar` (not owned, may be null for the default) backs the calendar
+// functions.
+void OpenWfLibrary(lua_State* L, const calendar::WorkCalendar* calendar);
+
+// Adds the calendar functions to the table at the top of the stack.
+void AddCalendarFunctions(lua_State* L, const calendar::WorkCalendar* calendar);
+
+// The calendar the state was opened with (never null).
+const calendar::WorkCalendar& CalendarOf(lua_State* L);
 
 // Pushes the JSON null sentinel.
 void PushNull(lua_State* L);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "engine/calendar/vn_date.h"
 #include "engine/lua/lua_json.h"
 #include "engine/lua/wf_library.h"
 #include "engine/util/text.h"
@@ -126,24 +127,24 @@ class Declarations {
         absl::StrCat(script_->file_name_, ":", line, ": ", message));
   }
 
-  // Calls `read(field)` for every field of the table at index 1, after
-  // checking the field is one of `known`.
+  // Calls `read(field)` for every field of the table at `index`, after
+  // checking the field is one of `known`. `what` names the table in messages
+  // ("state 'a'", "the deadline of state 'a'").
   template <typename Read>
-  void Fields(lua_State* L, const Pending& p,
+  void Fields(lua_State* L, const Pending& p, int index, const std::string& what,
               std::initializer_list<const char*> known, Read read) {
+    index = lua_absindex(L, index);
     std::set<std::string> allowed(known.begin(), known.end());
     lua_pushnil(L);
-    while (lua_next(L, 1) != 0) {
+    while (lua_next(L, index) != 0) {
       if (lua_type(L, -2) != LUA_TSTRING) {
-        Problem(p.line, absl::StrCat(KindName(p.kind), " '", p.name,
-                                     "' has an unnamed field; write "
-                                     "name = value"));
+        Problem(p.line, absl::StrCat(what, " has an unnamed field; write "
+                                           "name = value"));
       } else {
         std::string field = lua_tostring(L, -2);
         if (allowed.count(field) == 0) {
-          Problem(p.line, absl::StrCat("unknown field '", field, "' in ",
-                                       KindName(p.kind), " '", p.name,
-                                       "'; known fields: ",
+          Problem(p.line, absl::StrCat("unknown field '", field, "' in ", what,
+                                       "; known fields: ",
                                        absl::StrJoin(known, ", ")));
         } else {
           read(field);
@@ -151,6 +152,10 @@ class Declarations {
       }
       lua_pop(L, 1);
     }
+  }
+
+  std::string What(const Pending& p) const {
+    return absl::StrCat(KindName(p.kind), " '", p.name, "'");
   }
 
   bool Text(lua_State* L, const Pending& p, const std::string& field,
@@ -216,7 +221,7 @@ class Declarations {
     }
     spec.name = p.name;
     spec.line = p.line;
-    Fields(L, p, {"title", "initial", "requires", "start"},
+    Fields(L, p, 1, What(p), {"title", "initial", "requires", "start"},
            [&](const std::string& f) {
              if (f == "title") Text(L, p, f, &spec.title);
              if (f == "initial") Text(L, p, f, &spec.initial);
@@ -232,17 +237,136 @@ class Declarations {
     StateSpec state;
     state.name = p.name;
     state.line = p.line;
-    Fields(L, p, {"title", "final"}, [&](const std::string& f) {
-      if (f == "title") Text(L, p, f, &state.title);
-      if (f == "final") {
-        if (lua_type(L, -1) != LUA_TBOOLEAN) {
-          Problem(p.line, absl::StrCat("field 'final' of state '", p.name,
-                                       "' must be true or false"));
-        }
-        state.final = lua_toboolean(L, -1);
-      }
-    });
+    int date_ref = LUA_NOREF;
+    Fields(L, p, 1, What(p), {"title", "final", "deadline", "pauses"},
+           [&](const std::string& f) {
+             if (f == "title") Text(L, p, f, &state.title);
+             if (f == "final") {
+               if (lua_type(L, -1) != LUA_TBOOLEAN) {
+                 Problem(p.line, absl::StrCat("field 'final' of state '",
+                                              p.name, "' must be true or false"));
+               }
+               state.final = lua_toboolean(L, -1);
+             }
+             if (f == "deadline") {
+               state.has_deadline = true;
+               state.deadline.clock = p.name;
+               ReadDeadline(L, p, &state.deadline, &date_ref);
+             }
+             if (f == "pauses") Names(L, p, f, &state.pauses);
+           });
     script_->spec_.states.push_back(std::move(state));
+    script_->date_refs_.push_back(date_ref);
+  }
+
+  // An amount of a unit: working_days = 20, days = 10, hours = 4...
+  bool Amount(lua_State* L, const Pending& p, const std::string& field,
+              const std::string& what, TimeUnit* unit, int64_t* amount) {
+    static const std::pair<const char*, TimeUnit> kUnits[] = {
+        {"working_days", TimeUnit::kWorkingDays}, {"days", TimeUnit::kDays},
+        {"hours", TimeUnit::kHours}, {"minutes", TimeUnit::kMinutes},
+        {"seconds", TimeUnit::kSeconds}};
+    for (const auto& [name, value] : kUnits) {
+      if (field != name) continue;
+      int is_integer = 0;
+      lua_Integer n = lua_tointegerx(L, -1, &is_integer);
+      if (!is_integer || n < 0) {
+        Problem(p.line, absl::StrCat("field '", field, "' of ", what,
+                                     " must be a whole number, 0 or more"));
+        return true;
+      }
+      if (*unit != TimeUnit::kNone) {
+        Problem(p.line, absl::StrCat(what, " gives more than one length: ",
+                                     "use one of working_days, days, hours, ",
+                                     "minutes, seconds"));
+      }
+      *unit = value;
+      *amount = n;
+      return true;
+    }
+    return false;
+  }
+
+  void ReadReminder(lua_State* L, const Pending& p, DeadlineSpec* deadline) {
+    std::string what = absl::StrCat("a reminder of state '", p.name, "'");
+    ReminderSpec reminder;
+    Fields(L, p, -1, what,
+           {"working_days", "days", "hours", "minutes", "seconds", "fire"},
+           [&](const std::string& f) {
+             if (f == "fire") {
+               Text(L, p, f, &reminder.fire);
+             } else {
+               Amount(L, p, f, what, &reminder.unit, &reminder.amount);
+             }
+           });
+    if (reminder.unit == TimeUnit::kNone || reminder.fire.empty()) {
+      Problem(p.line, absl::StrCat(what, " needs how long before the deadline ",
+                                   "(e.g. working_days = 3) and the event to ",
+                                   "fire (fire = \"...\")"));
+    }
+    deadline->reminders.push_back(std::move(reminder));
+  }
+
+  void ReadDeadline(lua_State* L, const Pending& p, DeadlineSpec* deadline,
+                    int* date_ref) {
+    std::string what = absl::StrCat("the deadline of state '", p.name, "'");
+    if (!lua_istable(L, -1)) {
+      Problem(p.line, absl::StrCat(what, " must be a table { ... }"));
+      return;
+    }
+    Fields(L, p, -1, what,
+           {"working_days", "days", "hours", "minutes", "seconds", "date",
+            "fire", "clock", "remind"},
+           [&](const std::string& f) {
+             if (f == "fire") {
+               Text(L, p, f, &deadline->fire);
+             } else if (f == "clock") {
+               Text(L, p, f, &deadline->clock);
+             } else if (f == "date") {
+               *date_ref = Function(L, p, f);
+               deadline->has_date = *date_ref != LUA_NOREF;
+             } else if (f == "remind") {
+               ReadReminders(L, p, deadline);
+             } else {
+               Amount(L, p, f, what, &deadline->unit, &deadline->amount);
+             }
+           });
+    if ((deadline->unit != TimeUnit::kNone) == deadline->has_date) {
+      Problem(p.line, absl::StrCat(what, " needs exactly one of: working_days, ",
+                                   "days, hours, minutes, seconds, or date = ",
+                                   "function(ctx) ... end"));
+    }
+    if (deadline->fire.empty()) {
+      Problem(p.line, absl::StrCat(what, " needs the event to fire when it ",
+                                   "passes: fire = \"...\""));
+    }
+  }
+
+  // remind = { working_days = 3, fire = "..." }  or a list of such tables.
+  void ReadReminders(lua_State* L, const Pending& p, DeadlineSpec* deadline) {
+    if (!lua_istable(L, -1)) {
+      Problem(p.line, absl::StrCat("field 'remind' of state '", p.name,
+                                   "' must be a table"));
+      return;
+    }
+    lua_getfield(L, -1, "fire");
+    bool single = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (single) {
+      ReadReminder(L, p, deadline);
+      return;
+    }
+    lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, -1));
+    for (lua_Integer i = 1; i <= n; ++i) {
+      lua_rawgeti(L, -1, i);
+      if (lua_istable(L, -1)) {
+        ReadReminder(L, p, deadline);
+      } else {
+        Problem(p.line, absl::StrCat("the reminders of state '", p.name,
+                                     "' must be tables { ... }"));
+      }
+      lua_pop(L, 1);
+    }
   }
 
   void ReadTransition(lua_State* L, const Pending& p) {
@@ -250,7 +374,8 @@ class Declarations {
     t.event = p.name;
     t.line = p.line;
     WorkflowScript::Refs refs;
-    Fields(L, p, {"from", "to", "title", "requires", "guard", "action"},
+    Fields(L, p, 1, What(p),
+           {"from", "to", "title", "requires", "guard", "action"},
            [&](const std::string& f) {
              if (f == "from") Names(L, p, f, &t.from);
              if (f == "to") Text(L, p, f, &t.to);
@@ -327,6 +452,15 @@ void PushContext(lua_State* L, const CallInput& in, int effects_index) {
   lua_pushinteger(L, absl::ToUnixMillis(in.now));
   lua_setfield(L, -2, "now");
   SetText(L, "today", absl::FormatTime("%Y-%m-%d", in.now, VietnamTime()));
+  if (!in.timer.empty()) {
+    lua_createtable(L, 0, 3);
+    SetText(L, "name", in.timer);
+    lua_pushinteger(L, absl::ToUnixMillis(in.timer_due));
+    lua_setfield(L, -2, "due");
+    SetText(L, "due_date",
+            absl::FormatTime("%Y-%m-%d", in.timer_due, VietnamTime()));
+    lua_setfield(L, -2, "timer");
+  }
   if (effects_index != 0) {
     lua_pushvalue(L, effects_index);
     lua_pushcclosure(L, &Emit, 1);
@@ -340,7 +474,7 @@ constexpr size_t kMaxReasonBytes = 1000;
 
 absl::StatusOr<std::unique_ptr<WorkflowScript>> WorkflowScript::Load(
     const std::string& source, const std::string& file_name,
-    const SandboxLimits& limits) {
+    const SandboxOptions& limits) {
   std::unique_ptr<WorkflowScript> script(new WorkflowScript());
   script->file_name_ = file_name;
   auto sandbox = Sandbox::Create(limits);
@@ -429,6 +563,43 @@ absl::StatusOr<ActionResult> WorkflowScript::RunStart(const CallInput& in) {
     return unchanged;
   }
   return RunActionRef(start_ref_, in, Describe("start", -1));
+}
+
+absl::StatusOr<std::optional<absl::CivilDay>> WorkflowScript::RunDeadlineDate(
+    int state, const CallInput& in) {
+  int ref = date_refs_[state];
+  if (ref == LUA_NOREF) return std::optional<absl::CivilDay>();
+  std::string what = absl::StrCat("The deadline date of state '",
+                                  spec_.states[state].name, "' (", file_name_,
+                                  ":", spec_.states[state].line, ")");
+  std::string text;
+  bool returned_nil = false;
+  absl::Status status = sandbox_->Run(
+      sandbox_->limits().instructions_per_call,
+      [&](lua_State* L) {
+        sandbox_->SeedRandom(in.random_seed);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+        PushContext(L, in, 0);
+        lua_call(L, 1, 1);
+        if (lua_isnil(L, -1)) {
+          returned_nil = true;
+        } else if (lua_type(L, -1) == LUA_TSTRING) {
+          text = lua_tostring(L, -1);
+        } else {
+          luaL_error(L, "must return a date such as \"2026-02-10\", or nil, "
+                        "not a %s", luaL_typename(L, -1));
+        }
+      },
+      absl::StatusCode::kFailedPrecondition, what);
+  if (!status.ok()) return status;
+  if (returned_nil) return std::optional<absl::CivilDay>();
+  auto day = calendar::ParseDate(text);
+  if (!day.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        what, " returned '", text, "', which is not a date such as ",
+        "\"2026-02-10\" or \"10/02/2026\""));
+  }
+  return std::optional<absl::CivilDay>(*day);
 }
 
 absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(

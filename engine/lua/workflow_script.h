@@ -16,10 +16,12 @@
 #define WF_LUA_WORKFLOW_SCRIPT_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "engine/lua/sandbox.h"
 #include "engine/lua/workflow_spec.h"
@@ -40,6 +42,9 @@ struct CallInput {
   uint64_t instance_version = 0;
   absl::Time now;
   uint64_t random_seed = 0;
+  // Set when a timer fires the event (ctx.timer in the script).
+  std::string timer;
+  absl::Time timer_due;
 };
 
 struct GuardResult {
@@ -59,7 +64,7 @@ class WorkflowScript {
   // over budget); declaration problems are in spec().problems.
   static absl::StatusOr<std::unique_ptr<WorkflowScript>> Load(
       const std::string& source, const std::string& file_name,
-      const SandboxLimits& limits);
+      const SandboxOptions& limits);
 
   const WorkflowSpec& spec() const { return spec_; }
 
@@ -69,6 +74,10 @@ class WorkflowScript {
   absl::StatusOr<ActionResult> RunAction(int transition, const CallInput& in);
   // The workflow's `start` function.
   absl::StatusOr<ActionResult> RunStart(const CallInput& in);
+  // The `date` function of state `state`'s deadline: the day the deadline
+  // falls on, or nullopt when it returns nil (no deadline this time).
+  absl::StatusOr<std::optional<absl::CivilDay>> RunDeadlineDate(
+      int state, const CallInput& in);
 
   Sandbox* sandbox() { return sandbox_.get(); }
 
@@ -87,6 +96,7 @@ class WorkflowScript {
   std::string file_name_;
   WorkflowSpec spec_;
   std::vector<Refs> refs_;  // parallel to spec_.transitions
+  std::vector<int> date_refs_;  // parallel to spec_.states
   int start_ref_ = LUA_NOREF;
 
   friend class Declarations;

@@ -34,8 +34,8 @@ transition "nop" {
 transition "tiep_nhan" { from = "da_nop", to = "da_tiep_nhan" }
 )lua";
 
-SandboxLimits TestLimits() {
-  SandboxLimits limits;
+SandboxOptions TestLimits() {
+  SandboxOptions limits;
   limits.instructions_per_call = 100'000;
   limits.memory_bytes = 16 << 20;
   return limits;

@@ -6,16 +6,39 @@
 #ifndef WF_LUA_WORKFLOW_SPEC_H_
 #define WF_LUA_WORKFLOW_SPEC_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace wf {
+
+// How long a deadline or a reminder is: an amount of a unit.
+enum class TimeUnit { kNone, kWorkingDays, kDays, kHours, kMinutes, kSeconds };
+
+struct ReminderSpec {
+  TimeUnit unit = TimeUnit::kNone;  // before the deadline
+  int64_t amount = 0;
+  std::string fire;                 // the event fired
+};
+
+// state "x" { deadline = { working_days = 20, fire = "qua_han", ... } }
+struct DeadlineSpec {
+  std::string clock;                // defaults to the state's name
+  TimeUnit unit = TimeUnit::kNone;  // kNone when `date` gives the deadline
+  int64_t amount = 0;
+  bool has_date = false;            // date = function(ctx) ... end
+  std::string fire;
+  std::vector<ReminderSpec> reminders;
+};
 
 struct StateSpec {
   std::string name;
   std::string title;
   bool final = false;
   int line = 0;
+  bool has_deadline = false;
+  DeadlineSpec deadline;
+  std::vector<std::string> pauses;  // clocks that stop while here
 };
 
 struct TransitionSpec {

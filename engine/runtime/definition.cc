@@ -1,6 +1,7 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/runtime/definition.h"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <set>
@@ -154,6 +155,62 @@ void CheckGraph(const WorkflowSpec& spec, Problems& p,
   }
 }
 
+// The event a timer fires must leave the state, unconditionally: a deadline
+// that passes cannot be refused, so its transition may not have a guard (the
+// action can still look at the variables and decide what to record).
+void CheckTimerEvent(const WorkflowSpec& spec, Problems& p, const StateSpec& s,
+                     const std::string& event, const std::string& what) {
+  for (const TransitionSpec& t : spec.transitions) {
+    if (t.event != event) continue;
+    if (std::find(t.from.begin(), t.from.end(), s.name) == t.from.end()) {
+      continue;
+    }
+    if (t.has_guard) {
+      p.Add(t.line, absl::StrCat("transition '", event, "' is fired by ", what,
+                                 " and so may not have a guard: a timer ",
+                                 "cannot be refused (decide in the action)"));
+    }
+    return;
+  }
+  p.Add(s.line, absl::StrCat(what, " fires '", event, "', but no transition '",
+                             event, "' leaves state '", s.name, "'"));
+}
+
+void CheckDeadlines(const WorkflowSpec& spec, Problems& p) {
+  std::set<std::string> clocks;
+  for (const StateSpec& s : spec.states) {
+    if (!s.has_deadline) continue;
+    const DeadlineSpec& d = s.deadline;
+    if (!IsIdentifier(d.clock)) {
+      p.Add(s.line, absl::StrCat("clock name '", d.clock, "' of state '",
+                                 s.name, "' must be ", kNameRule));
+    }
+    clocks.insert(d.clock);
+    if (!d.fire.empty()) {
+      CheckTimerEvent(spec, p, s, d.fire,
+                      absl::StrCat("the deadline of state '", s.name, "'"));
+    }
+    for (const ReminderSpec& r : d.reminders) {
+      if (r.fire.empty()) continue;
+      CheckTimerEvent(spec, p, s, r.fire,
+                      absl::StrCat("a reminder of state '", s.name, "'"));
+    }
+  }
+  for (const StateSpec& s : spec.states) {
+    for (const std::string& clock : s.pauses) {
+      if (clocks.count(clock) == 0) {
+        p.Add(s.line, absl::StrCat("state '", s.name, "' pauses clock '", clock,
+                                   "', but no state's deadline uses that ",
+                                   "clock"));
+      }
+      if (s.has_deadline && s.deadline.clock == clock) {
+        p.Add(s.line, absl::StrCat("state '", s.name, "' both runs and pauses ",
+                                   "clock '", clock, "'"));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> ValidateSpec(const WorkflowSpec& spec,
@@ -172,13 +229,14 @@ std::vector<std::string> ValidateSpec(const WorkflowSpec& spec,
   CheckInitial(spec, p, states);
   CheckTransitions(spec, p, states);
   CheckGraph(spec, p, states);
+  CheckDeadlines(spec, p);
   for (std::string& problem : p.Take()) problems.push_back(std::move(problem));
   return problems;
 }
 
 Definition::Definition(store::DefinitionRecord record,
                        std::unique_ptr<WorkflowScript> first_script,
-                       const SandboxLimits& limits)
+                       const SandboxOptions& limits)
     : record_(std::move(record)), spec_(first_script->spec()) {
   for (size_t i = 0; i < spec_.states.size(); ++i) {
     states_.emplace(spec_.states[i].name, static_cast<int>(i));

@@ -1,0 +1,85 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// The timer loop. Timers live in the `timers` column family, keyed by due
+// time, written and deleted in the same batch as the transitions that set
+// and clear them. The loop reads from the first key: everything due is
+// fired, in due order, through the transition path (which deletes the timer
+// in the batch of the event it fires — so a timer fires exactly once, and a
+// timer due while the server was down fires when it starts again). Start-up
+// reads nothing but the first key.
+//
+// A timer whose transition fails (a script error in its action) stays and is
+// retried with a growing delay, logged each time.
+#ifndef WF_TIMERS_TIMER_SERVICE_H_
+#define WF_TIMERS_TIMER_SERVICE_H_
+
+#include <functional>
+#include <map>
+#include <string>
+#include <thread>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "engine/store/records.pb.h"
+#include "engine/store/store.h"
+#include "wf/clock.h"
+
+namespace wf {
+
+std::string TimerKey(const store::TimerRecord& timer);
+
+class TimerService {
+ public:
+  // Fires one timer through the transition path; `done` runs once, with OK
+  // when the timer was consumed (fired, or found stale).
+  using FireFn = std::function<void(const store::TimerRecord& timer,
+                                    std::function<void(absl::Status)> done)>;
+
+  TimerService(Store* store, Clock* clock, FireFn fire, int max_in_flight);
+  ~TimerService();
+
+  void Start();
+  // Ends the loop; timers in flight finish on their own.
+  void Stop();
+  // Something changed (a timer was written, time jumped): look again.
+  void Wake();
+
+  // Fires everything due now, including what those firings make due, and
+  // returns how many timers fired. For tests and simulation.
+  absl::StatusOr<int> FireDue();
+
+  struct Stats {
+    uint64_t fired = 0;
+    uint64_t failed = 0;
+  };
+  Stats stats() const;
+
+ private:
+  struct Backoff {
+    absl::Time retry_at;
+    absl::Duration delay;
+  };
+
+  void Loop();
+  // Dispatches what is due and free; returns the next due time to wait for.
+  absl::Time Dispatch(int* dispatched);
+  void Done(const std::string& key, const absl::Status& status);
+
+  Store* const store_;
+  Clock* const clock_;
+  const FireFn fire_;
+  const size_t max_in_flight_;
+  mutable absl::Mutex mu_;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  bool woken_ ABSL_GUARDED_BY(mu_) = false;
+  absl::flat_hash_set<std::string> in_flight_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Backoff> backoff_ ABSL_GUARDED_BY(mu_);
+  Stats stats_ ABSL_GUARDED_BY(mu_);
+  std::thread thread_;
+};
+
+}  // namespace wf
+
+#endif  // WF_TIMERS_TIMER_SERVICE_H_
