@@ -258,6 +258,11 @@ const StateSpec* Definition::FindState(const std::string& name) const {
   return it == states_.end() ? nullptr : &spec_.states[it->second];
 }
 
+int Definition::StateIndex(const std::string& name) const {
+  auto it = states_.find(name);
+  return it == states_.end() ? -1 : it->second;
+}
+
 int Definition::FindTransition(const std::string& state,
                                const std::string& event) const {
   auto it = transitions_.find(TransitionKey(state, event));

@@ -30,7 +30,7 @@ class Definition {
   // from its source (which joins the pool).
   Definition(store::DefinitionRecord record,
              std::unique_ptr<WorkflowScript> first_script,
-             const SandboxLimits& limits);
+             const SandboxOptions& limits);
 
   const std::string& name() const { return record_.name(); }
   uint32_t version() const { return record_.version(); }
@@ -39,6 +39,8 @@ class Definition {
 
   // nullptr if the workflow has no such state.
   const StateSpec* FindState(const std::string& name) const;
+  // The index of a state in spec().states, or -1.
+  int StateIndex(const std::string& name) const;
   // The transition for `event` from `state`, or -1.
   int FindTransition(const std::string& state, const std::string& event) const;
   bool HasEvent(const std::string& event) const;

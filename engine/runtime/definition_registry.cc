@@ -25,8 +25,10 @@ std::string CleanFileName(const std::string& file_name) {
 
 }  // namespace
 
-SandboxLimits ToSandboxLimits(const Limits& limits) {
-  SandboxLimits s;
+SandboxOptions ToSandboxOptions(const Limits& limits,
+                                const calendar::WorkCalendar* calendar) {
+  SandboxOptions s;
+  s.calendar = calendar;
   s.instructions_per_call = limits.lua_instructions_per_call;
   s.instructions_per_load = limits.lua_instructions_per_load;
   s.memory_bytes = limits.lua_memory_bytes;
@@ -34,8 +36,14 @@ SandboxLimits ToSandboxLimits(const Limits& limits) {
 }
 
 DefinitionRegistry::DefinitionRegistry(Store* store, Committer* committer,
-                                       Clock* clock, const Limits& limits)
-    : store_(store), committer_(committer), clock_(clock), limits_(limits) {}
+                                       Clock* clock,
+                                       const calendar::WorkCalendar* calendar,
+                                       const Limits& limits)
+    : store_(store),
+      committer_(committer),
+      clock_(clock),
+      sandbox_(ToSandboxOptions(limits, calendar)),
+      limits_(limits) {}
 
 absl::StatusOr<DeployResult> DefinitionRegistry::Deploy(
     const DeployRequest& request) {
@@ -48,7 +56,7 @@ absl::StatusOr<DeployResult> DefinitionRegistry::Deploy(
   std::string file_name = CleanFileName(request.file_name);
   WF_ASSIGN_OR_RETURN(
       std::unique_ptr<WorkflowScript> script,
-      WorkflowScript::Load(source, file_name, ToSandboxLimits(limits_)));
+      WorkflowScript::Load(source, file_name, sandbox_));
   std::vector<std::string> problems = ValidateSpec(script->spec(), file_name);
   if (!problems.empty()) {
     return absl::InvalidArgumentError(
@@ -80,7 +88,7 @@ absl::StatusOr<DeployResult> DefinitionRegistry::Deploy(
              record.SerializeAsString());
   WF_RETURN_IF_ERROR(committer_->Commit(std::move(writes)));
   auto definition = std::make_shared<const Definition>(
-      record, std::move(script), ToSandboxLimits(limits_));
+      record, std::move(script), sandbox_);
   {
     absl::MutexLock lock(&mu_);
     cache_[{name, record.version()}] = definition;
@@ -173,10 +181,10 @@ DefinitionRegistry::LoadFromStore(const std::string& name, uint32_t version) {
   WF_ASSIGN_OR_RETURN(
       std::unique_ptr<WorkflowScript> script,
       WorkflowScript::Load(record.source(), record.file_name(),
-                           ToSandboxLimits(limits_)));
+                           sandbox_));
   return std::make_shared<const Definition>(std::move(record),
                                             std::move(script),
-                                            ToSandboxLimits(limits_));
+                                            sandbox_);
 }
 
 }  // namespace wf

@@ -24,11 +24,13 @@
 
 namespace wf {
 
-SandboxLimits ToSandboxLimits(const Limits& limits);
+SandboxOptions ToSandboxOptions(const Limits& limits,
+                                const calendar::WorkCalendar* calendar);
 
 class DefinitionRegistry {
  public:
   DefinitionRegistry(Store* store, Committer* committer, Clock* clock,
+                     const calendar::WorkCalendar* calendar,
                      const Limits& limits);
 
   absl::StatusOr<DeployResult> Deploy(const DeployRequest& request);
@@ -50,6 +52,7 @@ class DefinitionRegistry {
   Store* const store_;
   Committer* const committer_;
   Clock* const clock_;
+  const SandboxOptions sandbox_;
   const Limits limits_;
   // Deploys run one at a time, so versions are 1, 2, 3... without gaps.
   absl::Mutex deploy_mu_;

@@ -7,7 +7,7 @@ namespace wf {
 namespace {
 
 std::vector<std::string> Problems(const std::string& source) {
-  auto script = WorkflowScript::Load(source, "w.lua", SandboxLimits());
+  auto script = WorkflowScript::Load(source, "w.lua", SandboxOptions());
   EXPECT_TRUE(script.ok()) << script.status();
   if (!script.ok()) return {"load failed"};
   return ValidateSpec((*script)->spec(), "w.lua");

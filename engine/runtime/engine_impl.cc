@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "engine/calendar/calendar_rules.h"
+#include "engine/calendar/work_calendar.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/runtime/reader.h"
 #include "engine/runtime/transition.h"
@@ -13,6 +15,7 @@
 #include "engine/store/committer.h"
 #include "engine/store/keys.h"
 #include "engine/store/store.h"
+#include "engine/timers/timer_service.h"
 #include "engine/util/keyed_serializer.h"
 #include "engine/util/status_macros.h"
 #include "wf/clock.h"
@@ -37,6 +40,16 @@ absl::StatusOr<uint64_t> NextInstanceNumber(Store* store) {
   return *number + 1;
 }
 
+absl::StatusOr<calendar::WorkCalendar> LoadCalendar(const std::string& json) {
+  if (json.empty()) return calendar::WorkCalendar::Default();
+  auto rules = calendar::ParseCalendarRules(json);
+  if (!rules.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "The calendar rules do not parse: ", rules.status().message()));
+  }
+  return calendar::WorkCalendar::Create(*std::move(rules));
+}
+
 template <typename T>
 absl::StatusOr<T> Wait(
     const std::function<void(Engine::Callback<T>)>& start) {
@@ -59,6 +72,10 @@ class EngineImpl final : public Engine {
           "Expected a data folder (EngineOptions::data_dir), but it is empty");
     }
     std::unique_ptr<EngineImpl> engine(new EngineImpl(options));
+    WF_ASSIGN_OR_RETURN(calendar::WorkCalendar calendar,
+                        LoadCalendar(options.calendar_rules_json));
+    engine->calendar_ =
+        std::make_unique<calendar::WorkCalendar>(std::move(calendar));
     WF_ASSIGN_OR_RETURN(engine->store_,
                         Store::Open(options.data_dir, options.store));
     WF_ASSIGN_OR_RETURN(uint64_t next, NextInstanceNumber(engine->store_.get()));
@@ -130,6 +147,17 @@ class EngineImpl final : public Engine {
     return reader_->GetHistory(id);
   }
 
+  absl::StatusOr<DeadlinePage> ListDeadlines(
+      const DeadlineQuery& query) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    return reader_->ListDeadlines(query, clock_->Now());
+  }
+
+  absl::StatusOr<int> FireDueTimers() override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    return timers_->FireDue();
+  }
+
   absl::StatusOr<VerifyReport> Verify(const std::string& id) override {
     WF_RETURN_IF_ERROR(CheckOpen());
     return verifier_->Verify(id);
@@ -142,8 +170,10 @@ class EngineImpl final : public Engine {
       closed_ = true;
     }
     if (transitions_ == nullptr) return absl::OkStatus();  // Open failed
-    // Order matters: stop taking transitions and let those in flight reach
-    // the disk, then stop the committer, then close the database.
+    // Order matters: stop the timer loop, stop taking transitions and let
+    // those in flight reach the disk, then stop the committer, then close
+    // the database.
+    timers_->Stop();
     transitions_->Close();
     committer_->Stop();
     pool_.reset();
@@ -159,14 +189,24 @@ class EngineImpl final : public Engine {
     committer_ = std::make_unique<Committer>(store_.get(),
                                              options_.max_group_size);
     registry_ = std::make_unique<DefinitionRegistry>(
-        store_.get(), committer_.get(), clock_, options_.limits);
+        store_.get(), committer_.get(), clock_, calendar_.get(),
+        options_.limits);
     reader_ = std::make_unique<Reader>(store_.get(), registry_.get());
     verifier_ = std::make_unique<Verifier>(reader_.get(), registry_.get());
     pool_ = std::make_unique<ThreadPool>(std::max(1, options_.worker_threads));
     serializer_ = std::make_unique<KeyedSerializer>(pool_.get());
     transitions_ = std::make_unique<Transitioner>(
         committer_.get(), registry_.get(), reader_.get(), serializer_.get(),
-        clock_, options_.limits, next_instance_number);
+        clock_, calendar_.get(), options_.limits, next_instance_number);
+    timers_ = std::make_unique<TimerService>(
+        store_.get(), clock_,
+        [this](const store::TimerRecord& timer,
+               std::function<void(absl::Status)> done) {
+          transitions_->FireTimer(timer, std::move(done));
+        },
+        options_.max_timers_in_flight);
+    transitions_->OnTimersWritten([this] { timers_->Wake(); });
+    if (options_.run_timers) timers_->Start();
   }
 
   absl::Status CheckOpen() {
@@ -185,6 +225,8 @@ class EngineImpl final : public Engine {
   std::unique_ptr<ThreadPool> pool_;
   std::unique_ptr<KeyedSerializer> serializer_;
   std::unique_ptr<Transitioner> transitions_;
+  std::unique_ptr<calendar::WorkCalendar> calendar_;
+  std::unique_ptr<TimerService> timers_;
   absl::Mutex mu_;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
 };

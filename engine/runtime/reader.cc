@@ -121,6 +121,22 @@ InstanceInfo Reader::ToInfo(const store::InstanceRecord& r) {
   info.created_at = absl::FromUnixMicros(r.created_at_micros());
   info.updated_at = absl::FromUnixMicros(r.updated_at_micros());
   info.created_by = r.created_by();
+  for (const store::ClockRecord& c : r.clocks()) {
+    ClockInfo clock;
+    clock.name = c.name();
+    clock.due = absl::FromUnixMicros(c.due_micros());
+    clock.paused = c.paused();
+    clock.expired = c.expired();
+    clock.remaining = c.remaining();
+    switch (c.unit()) {
+      case store::ClockRecord::WORKING_DAYS: clock.unit = "working_days"; break;
+      case store::ClockRecord::DAYS: clock.unit = "days"; break;
+      case store::ClockRecord::DURATION: clock.unit = "duration"; break;
+      case store::ClockRecord::DATE: clock.unit = "date"; break;
+      default: break;
+    }
+    info.clocks.push_back(std::move(clock));
+  }
   return info;
 }
 
@@ -189,6 +205,87 @@ absl::StatusOr<InstancePage> Reader::List(const ListInstancesRequest& request) {
   }
   WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing instances"));
   if (it->Valid() && it->key().starts_with(scan.prefix) && !last_key.empty()) {
+    page.next_page_token = absl::WebSafeBase64Escape(last_key);
+  }
+  return page;
+}
+
+absl::StatusOr<DeadlinePage> Reader::ListDeadlines(const DeadlineQuery& query,
+                                                   absl::Time now) {
+  if (!query.workflow.empty() && !IsIdentifier(query.workflow)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected `workflow` to be a workflow name, but got '", query.workflow,
+        "'"));
+  }
+  if (query.within_days > 3660) {
+    return absl::InvalidArgumentError(
+        "Expected `within_days` of at most 3660 (ten years)");
+  }
+  const uint32_t page_size =
+      query.page_size == 0 ? kDefaultPageSize
+                           : std::min(query.page_size, kMaxPageSize);
+  // Late ones come from the late index; coming ones from the due-date index.
+  const Cf cf = query.late ? Cf::kIndexes : Cf::kTimers;
+  const std::string prefix = query.late ? keys::LatePrefix(query.workflow) : "";
+  std::string start = prefix;
+  if (!query.page_token.empty()) {
+    if (!absl::WebSafeBase64Unescape(query.page_token, &start) ||
+        !absl::StartsWith(start, prefix) || start.size() <= prefix.size()) {
+      return absl::InvalidArgumentError(
+          "Expected a page token from an earlier answer to this same query, "
+          "but this one does not belong to it");
+    }
+  }
+  const absl::Time until = now + absl::Hours(24) * query.within_days;
+  const size_t scan_limit = static_cast<size_t>(page_size) * 10 + 100;
+  DeadlinePage page;
+  std::string last_key;
+  size_t scanned = 0;
+  bool more = false;
+  auto it = store_->NewIterator(cf);
+  it->Seek(start);
+  if (!query.page_token.empty() && it->Valid() && it->key() == start) it->Next();
+  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (page.deadlines.size() >= page_size || scanned >= scan_limit) {
+      more = true;
+      break;
+    }
+    ++scanned;
+    last_key = it->key().ToString();
+    DeadlineInfo d;
+    if (query.late) {
+      std::string workflow;
+      if (!keys::ParseLate(last_key, &workflow, &d.instance_id, &d.clock)) {
+        continue;
+      }
+      d.due = absl::FromUnixMicros(static_cast<int64_t>(
+          keys::ReadBigEndian64(View(it->value()))));
+      d.late = true;
+    } else {
+      store::TimerRecord timer;
+      if (!timer.ParseFromString(it->value().ToString())) continue;
+      d.due = absl::FromUnixMicros(timer.due_micros());
+      if (d.due > until) break;
+      if (timer.reminder()) continue;
+      d.instance_id = timer.instance_id();
+      d.clock = timer.name();
+      d.event = timer.event();
+      d.late = d.due <= now;
+    }
+    auto instance = LoadInstance(d.instance_id);
+    if (!instance.ok()) continue;
+    if (!query.workflow.empty() && instance->workflow() != query.workflow) {
+      continue;
+    }
+    InstanceInfo info = ToInfo(*instance);
+    d.workflow = info.workflow;
+    d.business_key = info.business_key;
+    d.state = info.state;
+    d.state_title = info.state_title;
+    page.deadlines.push_back(std::move(d));
+  }
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing deadlines"));
+  if (more && !last_key.empty()) {
     page.next_page_token = absl::WebSafeBase64Escape(last_key);
   }
   return page;

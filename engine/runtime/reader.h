@@ -31,6 +31,8 @@ class Reader {
   absl::StatusOr<InstanceInfo> GetInstance(const std::string& id);
   absl::StatusOr<std::vector<HistoryEntry>> GetHistory(const std::string& id);
   absl::StatusOr<InstancePage> List(const ListInstancesRequest& request);
+  absl::StatusOr<DeadlinePage> ListDeadlines(const DeadlineQuery& query,
+                                             absl::Time now);
 
   // The public view of a record (adds the state's title).
   InstanceInfo ToInfo(const store::InstanceRecord& record);

@@ -3,12 +3,16 @@
 // The transition path. Read transition.h first: it has the map.
 #include "engine/runtime/transition.h"
 
+#include <map>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/runtime/history.h"
 #include "engine/store/keys.h"
+#include "engine/timers/clocks.h"
+#include "engine/timers/timer_service.h"
 #include "engine/util/sha256.h"
 #include "engine/util/status_macros.h"
 #include "engine/util/text.h"
@@ -26,6 +30,8 @@ struct Transitioner::StartInput {
 };
 
 struct Transitioner::FireInput {
+  // Set when a timer fires the event.
+  std::optional<store::TimerRecord> timer;
   std::string instance_id;
   std::string event;
   Json payload;
@@ -51,6 +57,9 @@ struct Transitioner::Step {
   std::string idempotency_key;
   std::string fingerprint;
   uint64_t random_seed = 0;
+  const store::TimerRecord* timer = nullptr;  // the timer that fired it
+  // The `date` function of the target state's deadline, run on demand.
+  std::function<absl::StatusOr<std::optional<absl::CivilDay>>()> deadline_date;
 };
 
 // What a prepared transition needs: a refusal, or the writes and the answer
@@ -60,6 +69,7 @@ struct Transitioner::Prepared {
   absl::Status status;
   WriteSet writes;
   Result result;
+  bool wrote_timers = false;
 
   static Prepared Refuse(absl::Status s) {
     Prepared p;
@@ -99,6 +109,77 @@ std::string Fingerprint(std::initializer_list<absl::string_view> parts) {
   return Sha256(absl::StrJoin(parts, absl::string_view("\0", 1)));
 }
 
+Json TimersJson(const std::vector<timers::PendingTimer>& timers) {
+  static const absl::TimeZone* vietnam =
+      new absl::TimeZone(absl::FixedTimeZone(7 * 3600));
+  Json list = Json::array();
+  for (const auto& t : timers) {
+    list.push_back({{"name", t.name},
+                    {"event", t.event},
+                    {"due", absl::FormatTime(absl::RFC3339_sec, t.due, *vietnam)}});
+  }
+  return list;
+}
+
+store::TimerRecord ToTimerRecord(const std::string& id,
+                                 const timers::PendingTimer& t) {
+  store::TimerRecord record;
+  record.set_instance_id(id);
+  record.set_name(t.name);
+  record.set_event(t.event);
+  record.set_due_micros(absl::ToUnixMicros(t.due));
+  record.set_reminder(t.reminder);
+  return record;
+}
+
+// The due-date index follows the instance's pending timers: keys of timers
+// no longer pending go, new ones come. True if a timer was added.
+bool WriteTimers(const std::string& id,
+                 const std::vector<timers::PendingTimer>& before,
+                 const std::vector<timers::PendingTimer>& after,
+                 WriteSet* writes) {
+  auto contains = [](const auto& list, const timers::PendingTimer& t) {
+    return std::find(list.begin(), list.end(), t) != list.end();
+  };
+  bool added = false;
+  for (const auto& t : before) {
+    if (!contains(after, t)) {
+      writes->Delete(Cf::kTimers, TimerKey(ToTimerRecord(id, t)));
+    }
+  }
+  for (const auto& t : after) {
+    if (contains(before, t)) continue;
+    store::TimerRecord record = ToTimerRecord(id, t);
+    writes->Put(Cf::kTimers, TimerKey(record), record.SerializeAsString());
+    added = true;
+  }
+  return added;
+}
+
+// An instance is listed as late while a clock of it has expired.
+void WriteLate(const std::string& workflow, const std::string& id,
+               const std::vector<store::ClockRecord>& before,
+               const std::vector<store::ClockRecord>& after,
+               WriteSet* writes) {
+  auto expired = [](const std::vector<store::ClockRecord>& clocks) {
+    std::map<std::string, int64_t> names;
+    for (const auto& c : clocks) {
+      if (c.expired()) names[c.name()] = c.due_micros();
+    }
+    return names;
+  };
+  auto was = expired(before), is = expired(after);
+  for (const auto& [name, due] : was) {
+    if (!is.count(name)) writes->Delete(Cf::kIndexes, keys::Late(workflow, id, name));
+  }
+  for (const auto& [name, due] : is) {
+    if (was.count(name)) continue;
+    std::string value;
+    keys::AppendBigEndian64(&value, static_cast<uint64_t>(due));
+    writes->Put(Cf::kIndexes, keys::Late(workflow, id, name), value);
+  }
+}
+
 absl::Status KeyReused(const std::string& key) {
   return absl::InvalidArgumentError(absl::StrCat(
       "Expected idempotency key '", key, "' to be retried with the same ",
@@ -109,13 +190,14 @@ absl::Status KeyReused(const std::string& key) {
 
 Transitioner::Transitioner(Committer* committer, DefinitionRegistry* registry,
                            Reader* reader, KeyedSerializer* serializer,
-                           Clock* clock, const Limits& limits,
-                           uint64_t next_instance_number)
+                           Clock* clock, const calendar::WorkCalendar* calendar,
+                           const Limits& limits, uint64_t next_instance_number)
     : committer_(committer),
       registry_(registry),
       reader_(reader),
       serializer_(serializer),
       clock_(clock),
+      calendar_(calendar),
       limits_(limits),
       next_instance_number_(next_instance_number) {}
 
@@ -170,6 +252,25 @@ void Transitioner::Fire(const FireRequest& request,
   });
 }
 
+void Transitioner::FireTimer(const store::TimerRecord& timer,
+                             std::function<void(absl::Status)> done) {
+  if (!Enter()) {
+    done(absl::UnavailableError("The engine is shutting down"));
+    return;
+  }
+  auto in = std::make_shared<FireInput>();
+  in->timer = timer;
+  in->instance_id = timer.instance_id();
+  in->event = timer.event();
+  in->payload = Json::object();
+  in->actor = "system:timer";
+  Engine::Callback<FireResult> answer =
+      [done](absl::StatusOr<FireResult> result) { done(result.status()); };
+  serializer_->Run(in->instance_id, [this, in, answer] {
+    Finish(in->instance_id, PrepareFire(*in), answer);
+  });
+}
+
 // Hands the writes to the committer and answers after the sync, or answers
 // at once for a refusal or a replayed answer. Releases the instance either way.
 template <typename Result>
@@ -187,10 +288,12 @@ void Transitioner::Finish(const std::string& serial_key,
     return;
   }
   auto result = std::make_shared<Result>(std::move(prepared.result));
+  const bool wake_timers = prepared.wrote_timers && timers_written_;
   committer_->Submit(
       std::move(prepared.writes),
-      [this, serial_key, result, done](absl::Status synced) {
+      [this, serial_key, result, done, wake_timers](absl::Status synced) {
         if (!serial_key.empty()) serializer_->Release(serial_key);
+        if (synced.ok() && wake_timers) timers_written_();
         if (synced.ok()) {
           done(std::move(*result));
         } else {
@@ -316,12 +419,14 @@ Transitioner::Prepared<StartResult> Transitioner::PrepareStart(
   static const Json kNoVars = Json::object();
   step.vars_before = &kNoVars;
   step.outcome = &*outcome;
+  step.deadline_date = DeadlineDate(def, step.to, call, &*outcome, **lease);
 
   P p;
   store::InstanceRecord after;
   store::HistoryEventBody body;
   store::HistoryEventRecord sealed;
-  absl::Status recorded = Record(step, &p.writes, &after, &body, &sealed);
+  absl::Status recorded =
+      Record(step, &p.writes, &after, &body, &sealed, &p.wrote_timers);
   if (!recorded.ok()) return P::Refuse(recorded);
   p.result.instance = reader_->ToInfo(after);
   return p;
@@ -332,6 +437,18 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   using P = Prepared<FireResult>;
   auto instance = reader_->LoadInstance(in.instance_id);
   if (!instance.ok()) return P::Refuse(instance.status());
+  if (in.timer.has_value()) {
+    auto pending = TimerPending(*instance, *in.timer);
+    if (!pending.ok()) return P::Refuse(pending.status());
+    if (!*pending) {
+      // Its clock ended or moved since the loop read it: drop the key (the
+      // transition that changed the clock deleted it already; this covers
+      // nothing else).
+      P p;
+      p.writes.Delete(Cf::kTimers, TimerKey(*in.timer));
+      return p;
+    }
+  }
   if (!in.idempotency_key.empty()) {
     auto stored = reader_->store()->Get(
         Cf::kIdempotency,
@@ -389,8 +506,13 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   step.idempotency_key = in.idempotency_key;
   step.fingerprint = in.fingerprint;
   step.random_seed = RandomSeed(in.instance_id, instance->version() + 1);
+  if (in.timer.has_value()) step.timer = &*in.timer;
 
   CallInput call;
+  if (in.timer.has_value()) {
+    call.timer = in.timer->name();
+    call.timer_due = absl::FromUnixMicros(in.timer->due_micros());
+  }
   call.vars = &*vars;
   call.payload = &in.payload;
   call.event = in.event;
@@ -415,16 +537,51 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   auto outcome = (*lease)->RunAction(*t, call);
   if (!outcome.ok()) return P::Refuse(outcome.status());
   step.outcome = &*outcome;
+  step.deadline_date = DeadlineDate(def, step.to, call, &*outcome, **lease);
 
   P p;
   store::InstanceRecord after;
   store::HistoryEventBody body;
   store::HistoryEventRecord sealed;
-  absl::Status recorded = Record(step, &p.writes, &after, &body, &sealed);
+  absl::Status recorded =
+      Record(step, &p.writes, &after, &body, &sealed, &p.wrote_timers);
   if (!recorded.ok()) return P::Refuse(recorded);
   p.result.instance = reader_->ToInfo(after);
   p.result.event = ToHistoryEntry(body, sealed.hash());
   return p;
+}
+
+absl::StatusOr<bool> Transitioner::TimerPending(
+    const store::InstanceRecord& instance,
+    const store::TimerRecord& timer) const {
+  WF_ASSIGN_OR_RETURN(auto def, registry_->Get(instance.workflow(),
+                                               instance.workflow_version()));
+  std::vector<store::ClockRecord> clocks(instance.clocks().begin(),
+                                         instance.clocks().end());
+  for (const auto& t : timers::TimersOf(def->spec(), *calendar_, clocks)) {
+    if (t.name == timer.name() &&
+        absl::ToUnixMicros(t.due) == timer.due_micros()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Runs the target state's deadline `date` function when the clock logic
+// asks for it (only when a new clock starts there), with the variables as
+// the action left them.
+std::function<absl::StatusOr<std::optional<absl::CivilDay>>()>
+Transitioner::DeadlineDate(const Definition& def, const std::string& state,
+                           const CallInput& call, const ActionResult* outcome,
+                           WorkflowScript& script) const {
+  int index = def.StateIndex(state);
+  return [index, call, outcome, &script]()
+             -> absl::StatusOr<std::optional<absl::CivilDay>> {
+    if (index < 0) return std::optional<absl::CivilDay>();
+    CallInput with_new_vars = call;
+    with_new_vars.vars = &outcome->vars;
+    return script.RunDeadlineDate(index, with_new_vars);
+  };
 }
 
 absl::StatusOr<int> Transitioner::FindTransition(
@@ -465,7 +622,8 @@ absl::StatusOr<int> Transitioner::FindTransition(
 absl::Status Transitioner::Record(const Step& step, WriteSet* writes,
                                   store::InstanceRecord* after,
                                   store::HistoryEventBody* body,
-                                  store::HistoryEventRecord* sealed) const {
+                                  store::HistoryEventRecord* sealed,
+                                  bool* wrote_timers) const {
   std::string vars_json = DumpJson(step.outcome->vars);
   if (vars_json.size() > limits_.max_variables_bytes) {
     return absl::ResourceExhaustedError(absl::StrCat(
@@ -475,6 +633,20 @@ absl::Status Transitioner::Record(const Step& step, WriteSet* writes,
   }
   const uint64_t seq = step.before.version() + 1;
   const int64_t now = absl::ToUnixMicros(step.now);
+  const WorkflowSpec& spec = step.definition->spec();
+  timers::ClockChange change;
+  change.spec = &spec;
+  change.calendar = calendar_;
+  change.before.assign(step.before.clocks().begin(), step.before.clocks().end());
+  change.from = step.from;
+  change.to = step.to;
+  change.now = step.now;
+  if (step.timer != nullptr) change.fired_timer = step.timer->name();
+  change.deadline_date = step.deadline_date;
+  WF_ASSIGN_OR_RETURN(std::vector<store::ClockRecord> clocks,
+                      timers::NextClocks(change));
+  const auto timers_before = timers::TimersOf(spec, *calendar_, change.before);
+  const auto timers_after = timers::TimersOf(spec, *calendar_, clocks);
 
   body->set_instance_id(step.instance_id);
   body->set_seq(seq);
@@ -492,6 +664,11 @@ absl::Status Transitioner::Record(const Step& step, WriteSet* writes,
                                : step.before.last_hash());
   body->set_idempotency_key(step.idempotency_key);
   body->set_random_seed(step.random_seed);
+  if (step.timer != nullptr) {
+    body->set_timer(step.timer->name());
+    body->set_timer_due_micros(step.timer->due_micros());
+  }
+  body->set_timers_json(DumpJson(TimersJson(timers_after)));
   *sealed = SealEvent(*body);
 
   *after = step.before;
@@ -509,6 +686,8 @@ absl::Status Transitioner::Record(const Step& step, WriteSet* writes,
   after->set_last_hash(sealed->hash());
   const StateSpec* to = step.definition->FindState(step.to);
   after->set_finished(to != nullptr && to->final);
+  after->mutable_clocks()->Clear();
+  for (const auto& clock : clocks) *after->add_clocks() = clock;
 
   const std::string& id = step.instance_id;
   const std::string& workflow = after->workflow();
@@ -538,6 +717,8 @@ absl::Status Transitioner::Record(const Step& step, WriteSet* writes,
                           : keys::FireIdempotency(id, step.idempotency_key);
     writes->Put(Cf::kIdempotency, std::move(key), first.SerializeAsString());
   }
+  *wrote_timers = WriteTimers(id, timers_before, timers_after, writes);
+  WriteLate(workflow, id, change.before, clocks, writes);
   uint32_t n = 0;
   for (const Json& effect : step.outcome->effects) {
     store::OutboxRecord out;

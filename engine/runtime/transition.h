@@ -28,6 +28,7 @@
 #include <string>
 
 #include "absl/synchronization/mutex.h"
+#include "engine/calendar/work_calendar.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/runtime/reader.h"
 #include "engine/store/committer.h"
@@ -42,10 +43,18 @@ class Transitioner {
  public:
   Transitioner(Committer* committer, DefinitionRegistry* registry,
                Reader* reader, KeyedSerializer* serializer, Clock* clock,
-               const Limits& limits, uint64_t next_instance_number);
+               const calendar::WorkCalendar* calendar, const Limits& limits,
+               uint64_t next_instance_number);
 
   void Start(const StartRequest& request, Engine::Callback<StartResult> done);
   void Fire(const FireRequest& request, Engine::Callback<FireResult> done);
+  // Fires a due timer (from the timer loop): the same path, with the actor
+  // "system:timer". A timer that is no longer pending (its clock ended or
+  // moved) is dropped. `done` gets OK when the timer was consumed.
+  void FireTimer(const store::TimerRecord& timer,
+                 std::function<void(absl::Status)> done);
+  // Called after a commit that wrote timers (the timer loop looks again).
+  void OnTimersWritten(std::function<void()> hook) { timers_written_ = hook; }
 
   // Refuses new transitions and waits for those in flight to answer.
   void Close();
@@ -67,7 +76,13 @@ class Transitioner {
   absl::Status Record(const Step& step, WriteSet* writes,
                       store::InstanceRecord* after,
                       store::HistoryEventBody* body,
-                      store::HistoryEventRecord* sealed) const;
+                      store::HistoryEventRecord* sealed,
+                      bool* wrote_timers) const;
+  absl::StatusOr<bool> TimerPending(const store::InstanceRecord& instance,
+                                    const store::TimerRecord& timer) const;
+  std::function<absl::StatusOr<std::optional<absl::CivilDay>>()> DeadlineDate(
+      const Definition& def, const std::string& state, const CallInput& call,
+      const ActionResult* outcome, WorkflowScript& script) const;
   template <typename Result>
   void Finish(const std::string& serial_key, Prepared<Result> prepared,
               Engine::Callback<Result> done);
@@ -80,7 +95,9 @@ class Transitioner {
   Reader* const reader_;
   KeyedSerializer* const serializer_;
   Clock* const clock_;
+  const calendar::WorkCalendar* const calendar_;
   const Limits limits_;
+  std::function<void()> timers_written_;
   std::atomic<uint64_t> next_instance_number_;
 
   absl::Mutex mu_;

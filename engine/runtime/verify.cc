@@ -33,6 +33,10 @@ class Replay {
     call.instance_version = body.seq() - 1;
     call.now = absl::FromUnixMicros(body.at_micros());
     call.random_seed = body.random_seed();
+    if (!body.timer().empty()) {
+      call.timer = body.timer();
+      call.timer_due = absl::FromUnixMicros(body.timer_due_micros());
+    }
     absl::StatusOr<ActionResult> outcome;
     const Json& before = vars_;
     static const Json kNoVars = Json::object();

@@ -4,7 +4,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+
+#include <vector>
 
 namespace wf::keys {
 namespace {
@@ -124,6 +127,25 @@ std::string ByBusinessKeyPrefix(absl::string_view business_key) {
 absl::string_view IdFromIndexKey(absl::string_view key) {
   size_t sep = key.rfind(kSep);
   return sep == absl::string_view::npos ? key : key.substr(sep + 1);
+}
+
+std::string Late(absl::string_view workflow, absl::string_view id,
+                 absl::string_view clock) {
+  return Join({"l", workflow, id, clock});
+}
+
+std::string LatePrefix(absl::string_view workflow) {
+  return workflow.empty() ? Join({"l", ""}) : Join({"l", workflow, ""});
+}
+
+bool ParseLate(absl::string_view key, std::string* workflow, std::string* id,
+               std::string* clock) {
+  std::vector<absl::string_view> parts = absl::StrSplit(key, '\0');
+  if (parts.size() != 4 || parts[0] != "l") return false;
+  *workflow = std::string(parts[1]);
+  *id = std::string(parts[2]);
+  *clock = std::string(parts[3]);
+  return true;
 }
 
 std::string StartIdempotency(absl::string_view key) {

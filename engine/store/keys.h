@@ -42,6 +42,15 @@ std::string ByBusinessKeyPrefix(absl::string_view business_key);
 // The instance id is the last component of every index key.
 absl::string_view IdFromIndexKey(absl::string_view key);
 
+// Instances whose deadline passed (late), while the clock lasts:
+// "l" \0 workflow \0 id \0 clock, value be64(due micros).
+std::string Late(absl::string_view workflow, absl::string_view id,
+                 absl::string_view clock);
+std::string LatePrefix(absl::string_view workflow);  // "" = every workflow
+// Parses a late key into (workflow, id, clock).
+bool ParseLate(absl::string_view key, std::string* workflow, std::string* id,
+               std::string* clock);
+
 std::string StartIdempotency(absl::string_view key);
 std::string FireIdempotency(absl::string_view instance_id,
                             absl::string_view key);

@@ -87,6 +87,10 @@ absl::Time TimerService::Dispatch(int* dispatched) {
   absl::Time next = absl::InfiniteFuture();
   auto it = store_->NewIterator(Cf::kTimers);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    {
+      absl::MutexLock lock(&mu_);
+      stats_.keys_read++;
+    }
     std::string key = it->key().ToString();
     absl::Time due = absl::FromUnixMicros(
         static_cast<int64_t>(keys::ReadBigEndian64(key)));

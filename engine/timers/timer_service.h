@@ -53,6 +53,7 @@ class TimerService {
   struct Stats {
     uint64_t fired = 0;
     uint64_t failed = 0;
+    uint64_t keys_read = 0;  // timer keys the loop has looked at
   };
   Stats stats() const;
 

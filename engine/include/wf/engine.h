@@ -83,6 +83,15 @@ class Engine {
       const ListInstancesRequest& request) = 0;
   virtual absl::StatusOr<std::vector<HistoryEntry>> GetHistory(
       const std::string& id) = 0;
+  // Deadlines coming up, or passed (the standing agency's "who is late").
+  virtual absl::StatusOr<DeadlinePage> ListDeadlines(
+      const DeadlineQuery& query) = 0;
+
+  // Fires every timer due by the engine's clock now, and what that makes
+  // due, waits for them, and returns how many fired. The timer loop does
+  // this by itself; tests and simulations call it after moving a ManualClock.
+  virtual absl::StatusOr<int> FireDueTimers() = 0;
+
   // Checks the hash chain and replays the history; problems are reported in
   // the VerifyReport, errors only for an unknown instance or a failed read.
   virtual absl::StatusOr<VerifyReport> Verify(const std::string& id) = 0;

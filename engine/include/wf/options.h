@@ -60,6 +60,14 @@ struct EngineOptions {
   int worker_threads = 2;
   // Largest number of transitions the committer merges into one synced write.
   int max_group_size = 512;
+  // The official holiday tables (JSON, docs/calendar.md) on top of the
+  // computed Vietnamese calendar; empty means the computed calendar alone.
+  std::string calendar_rules_json;
+  // Run the timer loop (deadlines fire on their own). With it off, timers
+  // fire only through Engine::FireDueTimers().
+  bool run_timers = true;
+  // Timers fired at the same time, at most.
+  int max_timers_in_flight = 256;
 };
 
 }  // namespace wf

@@ -58,6 +58,16 @@ struct DeployResult {
   bool created = false;  // false: identical to the latest version
 };
 
+// A deadline clock of an instance (docs/lua.md, "Deadlines").
+struct ClockInfo {
+  std::string name;
+  absl::Time due;          // when running or expired
+  bool paused = false;
+  bool expired = false;    // the deadline passed: late
+  int64_t remaining = 0;   // while paused, in the clock's unit
+  std::string unit;        // "working_days", "days", "duration", "date"
+};
+
 struct InstanceInfo {
   std::string id;
   std::string workflow;
@@ -71,6 +81,7 @@ struct InstanceInfo {
   absl::Time created_at;
   absl::Time updated_at;
   std::string created_by;
+  std::vector<ClockInfo> clocks;
 };
 
 struct HistoryEntry {
@@ -128,6 +139,33 @@ struct ListInstancesRequest {
 struct InstancePage {
   std::vector<InstanceInfo> instances;
   std::string next_page_token;  // empty on the last page
+};
+
+// Deadlines that pass within `within_days` days (late = false), or that
+// already passed and whose clock still runs (late = true).
+struct DeadlineQuery {
+  std::string workflow;  // empty: every workflow
+  bool late = false;
+  uint32_t within_days = 7;
+  uint32_t page_size = 0;  // 0 means 50; at most 1000
+  std::string page_token;
+};
+
+struct DeadlineInfo {
+  std::string instance_id;
+  std::string workflow;
+  std::string business_key;
+  std::string state;
+  std::string state_title;
+  std::string clock;
+  std::string event;  // fired when it passes
+  absl::Time due;
+  bool late = false;
+};
+
+struct DeadlinePage {
+  std::vector<DeadlineInfo> deadlines;
+  std::string next_page_token;
 };
 
 struct VerifyReport {

@@ -1,0 +1,270 @@
+// Deadlines end to end through the engine, with an injected clock: they fire
+// exactly once, are cancelled by leaving the state, survive restarts (also
+// past their due time), pause and resume with the right remainder, list as
+// coming or late, and scale to many timers firing in due order.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "engine/calendar/vn_date.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "wf/clock.h"
+#include "wf/engine.h"
+
+namespace wf {
+namespace {
+
+using Json = nlohmann::json;
+using calendar::EndOfVietnamDay;
+using calendar::StartOfVietnamDay;
+
+constexpr char kRules2026[] = R"({"years": [{"year": 2026,
+  "holidays": {"tet": [{"from": "14/02/2026", "to": "22/02/2026"}]},
+  "days_off": [{"date": "27/04/2026", "in_lieu_of": "hung_kings"}]}]})";
+
+std::string ReadTestdata(const std::string& name) {
+  std::ifstream in(std::string(WF_TESTDATA_DIR) + "/" + name);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+absl::Time At(int y, int m, int d, int hour = 9) {
+  return StartOfVietnamDay(absl::CivilDay(y, m, d)) + absl::Hours(hour);
+}
+
+class TimersEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::temp_directory_path() /
+            absl::StrCat("wf_timers_test_", ::getpid(), "_",
+                         ::testing::UnitTest::GetInstance()
+                             ->current_test_info()
+                             ->name()))
+               .string();
+    std::filesystem::remove_all(dir_);
+    options_.data_dir = dir_;
+    options_.clock = &clock_;
+    options_.calendar_rules_json = kRules2026;
+    options_.run_timers = false;  // tests fire what is due themselves
+    Reopen();
+    for (const char* file : {"tham_dinh.lua", "hen_gio.lua"}) {
+      auto deployed = engine_->Deploy({ReadTestdata(file), file, {"admin"}});
+      ASSERT_TRUE(deployed.ok()) << deployed.status();
+    }
+  }
+
+  void TearDown() override {
+    engine_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Reopen() {
+    engine_.reset();
+    auto engine = Engine::Open(options_);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = std::move(*engine);
+  }
+
+  std::string StartAppraisal() {
+    auto started = engine_->Start({"tham_dinh", "", "", "", {"so_noi_vu"}});
+    EXPECT_TRUE(started.ok()) << started.status();
+    auto fired = Fire(started->instance.id, "bat_dau");
+    EXPECT_TRUE(fired.ok()) << fired.status();
+    return started->instance.id;
+  }
+
+  absl::StatusOr<FireResult> Fire(const std::string& id,
+                                  const std::string& event) {
+    FireRequest fire;
+    fire.instance_id = id;
+    fire.event = event;
+    fire.actor.id = "chuyen-vien.so-noi-vu";
+    return engine_->Fire(fire);
+  }
+
+  int FireDue() {
+    auto fired = engine_->FireDueTimers();
+    EXPECT_TRUE(fired.ok()) << fired.status();
+    return fired.ok() ? *fired : -1;
+  }
+
+  Json Vars(const std::string& id) {
+    return Json::parse(engine_->GetInstance(id)->variables_json);
+  }
+
+  std::string dir_;
+  ManualClock clock_{At(2026, 2, 12)};  // Thursday, two days before Tết
+  EngineOptions options_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(TimersEngineTest, ReminderAndDeadlineFireExactlyOnce) {
+  std::string id = StartAppraisal();
+  // 20 working days from Thursday 12/02/2026, Tết skipped: 19/03/2026.
+  auto instance = engine_->GetInstance(id);
+  ASSERT_EQ(instance->clocks.size(), 1u);
+  EXPECT_EQ(instance->clocks[0].due, EndOfVietnamDay(absl::CivilDay(2026, 3, 19)));
+  EXPECT_EQ(FireDue(), 0);
+
+  clock_.Set(At(2026, 3, 13));  // Friday: the reminder (16/03) is not due yet
+  EXPECT_EQ(FireDue(), 0);
+  clock_.Set(At(2026, 3, 16));
+  EXPECT_EQ(FireDue(), 1);
+  EXPECT_EQ(Vars(id)["so_lan_nhac"], 1);
+  EXPECT_EQ(FireDue(), 0);
+
+  clock_.Set(At(2026, 3, 19, 23));  // the last day, before its end
+  EXPECT_EQ(FireDue(), 0);
+  EXPECT_FALSE(Vars(id).contains("tre_han"));
+  clock_.Set(At(2026, 3, 20, 8));
+  EXPECT_EQ(FireDue(), 1);
+  EXPECT_EQ(FireDue(), 0);
+  Json vars = Vars(id);
+  EXPECT_EQ(vars["tre_han"], true);
+  EXPECT_EQ(vars["so_lan_nhac"], 1);
+  EXPECT_EQ(vars["han_viet"], "ngày 19 tháng 3 năm 2026");
+
+  auto history = engine_->GetHistory(id);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 4u);  // start, bat_dau, nhac_han, qua_han
+  const HistoryEntry& late = history->back();
+  EXPECT_EQ(late.event, "qua_han");
+  EXPECT_EQ(late.actor, "system:timer");
+  EXPECT_EQ(late.at, At(2026, 3, 20, 8));
+  EXPECT_TRUE(engine_->Verify(id)->ok);
+
+  auto coming = engine_->ListDeadlines({"tham_dinh", false, 3660, 0, ""});
+  ASSERT_TRUE(coming.ok());
+  EXPECT_TRUE(coming->deadlines.empty());
+  auto overdue = engine_->ListDeadlines({"tham_dinh", true, 0, 0, ""});
+  ASSERT_TRUE(overdue.ok());
+  ASSERT_EQ(overdue->deadlines.size(), 1u);
+  EXPECT_EQ(overdue->deadlines[0].instance_id, id);
+  EXPECT_EQ(overdue->deadlines[0].clock, "thoi_han");
+  EXPECT_EQ(overdue->deadlines[0].due, EndOfVietnamDay(absl::CivilDay(2026, 3, 19)));
+  EXPECT_EQ(overdue->deadlines[0].state_title, "Sở Nội vụ đang thẩm định");
+
+  // Submitting ends the clock: no longer late.
+  ASSERT_TRUE(Fire(id, "trinh").ok());
+  EXPECT_TRUE(engine_->ListDeadlines({"", true, 0, 0, ""})->deadlines.empty());
+}
+
+TEST_F(TimersEngineTest, LeavingTheStateCancelsItsTimers) {
+  std::string id = StartAppraisal();
+  ASSERT_EQ(engine_->ListDeadlines({"", false, 3660, 0, ""})->deadlines.size(),
+            1u);
+  ASSERT_TRUE(Fire(id, "trinh").ok());
+  EXPECT_TRUE(engine_->GetInstance(id)->clocks.empty());
+  EXPECT_TRUE(engine_->ListDeadlines({"", false, 3660, 0, ""})->deadlines.empty());
+  clock_.Set(At(2027, 1, 1));
+  EXPECT_EQ(FireDue(), 0);
+  EXPECT_EQ(engine_->GetInstance(id)->version, 3u);
+}
+
+TEST_F(TimersEngineTest, PausedClockResumesWithTheWorkingDaysLeft) {
+  clock_.Set(At(2026, 3, 2));  // Monday: due Monday 30/03
+  std::string id = StartAppraisal();
+  clock_.Set(At(2026, 3, 9));
+  ASSERT_TRUE(Fire(id, "yeu_cau_bo_sung").ok());
+  auto paused = engine_->GetInstance(id);
+  ASSERT_EQ(paused->clocks.size(), 1u);
+  EXPECT_TRUE(paused->clocks[0].paused);
+  EXPECT_EQ(paused->clocks[0].remaining, 15);
+  EXPECT_EQ(paused->clocks[0].unit, "working_days");
+  // While paused nothing fires, however long the unit takes.
+  clock_.Set(At(2026, 4, 20));
+  EXPECT_EQ(FireDue(), 0);
+  ASSERT_TRUE(Fire(id, "nop_bo_sung").ok());
+  auto resumed = engine_->GetInstance(id);
+  ASSERT_EQ(resumed->clocks.size(), 1u);
+  EXPECT_FALSE(resumed->clocks[0].paused);
+  // 15 working days from Monday 20/04, skipping 27/04, 30/04 and 01/05.
+  EXPECT_EQ(resumed->clocks[0].due, EndOfVietnamDay(absl::CivilDay(2026, 5, 14)));
+  clock_.Set(At(2026, 5, 15, 1));
+  EXPECT_EQ(FireDue(), 2);  // the reminder, then the deadline
+  EXPECT_EQ(Vars(id)["tre_han"], true);
+}
+
+TEST_F(TimersEngineTest, TimersSurviveARestartPastTheirDueTime) {
+  std::string id = StartAppraisal();
+  engine_.reset();
+  clock_.Set(At(2026, 4, 1));  // the server was down when it was due
+  options_.run_timers = true;
+  Reopen();
+  // The loop fires what was due on its own, at start.
+  for (int i = 0; i < 500 && !Vars(id).contains("tre_han"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  Json vars = Vars(id);
+  EXPECT_EQ(vars["tre_han"], true);
+  EXPECT_EQ(vars["so_lan_nhac"], 1);
+  auto history = engine_->GetHistory(id);
+  ASSERT_TRUE(history.ok());
+  const HistoryEntry& late = history->back();
+  EXPECT_EQ(late.event, "qua_han");
+  EXPECT_EQ(late.at, At(2026, 4, 1));  // fired at start-up time...
+  EXPECT_EQ(Json::parse(late.payload_json), Json::object());
+  // ...and the due time is recorded too (ctx.timer.due_date -> vars.han).
+  EXPECT_EQ(vars["han"], "2026-03-20");
+  EXPECT_EQ(engine_->FireDueTimers().value_or(-1), 0);
+  EXPECT_EQ(engine_->GetHistory(id)->size(), 4u);
+}
+
+TEST_F(TimersEngineTest, ManyTimersFireInDueOrderWithoutScanningAtStart) {
+  const char* env = std::getenv("WF_TIMER_TEST_COUNT");
+  const int total = env != nullptr ? std::atoi(env) : 100000;
+  const int waves = 100;
+  const int per_wave = total / waves;
+  // Wave w starts at second w, so its deadlines fall 60 minutes and w
+  // seconds later: all are set before the first is due.
+  const absl::Time t0 = At(2026, 6, 1, 8);
+  for (int w = 0; w < waves; ++w) {
+    clock_.Set(t0 + absl::Seconds(w));
+    std::atomic<int> pending{per_wave};
+    std::atomic<int> failed{0};
+    for (int i = 0; i < per_wave; ++i) {
+      engine_->StartAsync({"hen_gio", "", "", "", {}},
+                          [&](absl::StatusOr<StartResult> r) {
+                            if (!r.ok()) failed++;
+                            pending--;
+                          });
+    }
+    while (pending.load() > 0) std::this_thread::yield();
+    ASSERT_EQ(failed.load(), 0);
+  }
+  // After a restart with nothing due, the loop reads one key, not all.
+  Reopen();
+  EXPECT_EQ(FireDue(), 0);
+
+  auto finished_count = [&] {
+    int n = 0;
+    ListInstancesRequest request{"hen_gio", "het", "", 1000, ""};
+    for (;;) {
+      auto page = engine_->ListInstances(request);
+      n += static_cast<int>(page->instances.size());
+      if (page->next_page_token.empty()) return n;
+      request.page_token = page->next_page_token;
+    }
+  };
+  // Step through time: exactly the waves whose deadline has passed fired.
+  for (int step = 0; step <= waves; step += 25) {
+    clock_.Set(t0 + absl::Minutes(60) + absl::Seconds(step) +
+               absl::Milliseconds(500));
+    int fired = FireDue();
+    int expected_waves = std::min(step + 1, waves) -
+                         std::min(std::max(step - 25 + 1, 0), waves);
+    if (step == 0) expected_waves = 1;
+    EXPECT_EQ(fired, expected_waves * per_wave) << "step " << step;
+    EXPECT_EQ(finished_count(), std::min(step + 1, waves) * per_wave)
+        << "step " << step;
+  }
+  EXPECT_EQ(FireDue(), 0);
+}
+
+}  // namespace
+}  // namespace wf
