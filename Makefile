@@ -37,7 +37,7 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 run: build
 	mkdir -p $(DATA_DIR)
 	$(BUILD_DIR)/engine/service/wf_server --listen=$(LISTEN) --data_dir=$(DATA_DIR) \
-	  --workflows_dir=workflows
+	  --workflows_dir=workflows --calendar_file=plugins/vn/calendar.json
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)

@@ -6,8 +6,8 @@
 -- tỉnh, Phòng Tham mưu) before the province's deadline: Bắc Ninh 10/02/2026,
 -- Tuyên Quang 28/02/2024, Thanh Hóa 10/04/2025. The standing agency accepts
 -- it or returns it with a reason; the unit revises and resubmits, and the
--- deadline does not move. A unit that misses the deadline still submits, and
--- is marked late.
+-- deadline does not move. A unit that misses the deadline is marked late and
+-- chased (đôn đốc), and still submits.
 --
 -- Start variables:
 --   don_vi   the unit, as written in documents ("UBND xã Tiên Du")
@@ -24,8 +24,18 @@ workflow "nop_ke_hoach" {
   end,
 }
 
-state "du_thao"      { title = "Đơn vị đang dự thảo kế hoạch" }
-state "cho_duyet"    { title = "Chờ lãnh đạo đơn vị phê duyệt" }
+-- The province's deadline runs while the unit drafts and while its head
+-- reviews; it ends when the plan is sent. Three working days before it, the
+-- unit is reminded; when it passes, the unit is marked late and chased.
+local han_nop = {
+  clock = "han_nop",
+  date = function(ctx) return ctx.vars.han_nop end,
+  fire = "qua_han",
+  remind = { working_days = 3, fire = "nhac_han" },
+}
+
+state "du_thao"      { title = "Đơn vị đang dự thảo kế hoạch", deadline = han_nop }
+state "cho_duyet"    { title = "Chờ lãnh đạo đơn vị phê duyệt", deadline = han_nop }
 state "da_gui"       { title = "Đã gửi Cơ quan Thường trực" }
 state "da_tiep_nhan" { title = "Cơ quan Thường trực đã tiếp nhận", final = true }
 
@@ -62,6 +72,8 @@ transition "phe_duyet_va_gui" {
     ctx.vars.nguoi_duyet = ctx.actor.id
     -- ISO dates compare as text. A late unit stays marked late.
     if ctx.today > ctx.vars.han_nop then ctx.vars.nop_muon = true end
+    ctx.vars.so_ngay_lam_viec_tre = math.max(0,
+        wf.workdays_between(ctx.vars.han_nop, ctx.today))
     ctx.emit("thong_bao", {
       den = "co_quan_thuong_truc",
       noi_dung = ctx.vars.don_vi .. " đã gửi kế hoạch năm " .. ctx.vars.nam,
@@ -85,5 +97,30 @@ transition "tiep_nhan" {
   from = "da_gui", to = "da_tiep_nhan",
   action = function(ctx)
     ctx.vars.ngay_tiep_nhan = ctx.today
+  end,
+}
+
+transition "nhac_han" {
+  title = "Nhắc hạn nộp kế hoạch",
+  from = { "du_thao", "cho_duyet" }, stay = true,
+  action = function(ctx)
+    ctx.emit("thong_bao", {
+      den = ctx.vars.don_vi,
+      noi_dung = "Còn 3 ngày làm việc đến hạn nộp kế hoạch (" ..
+                 wf.format_date(ctx.vars.han_nop) .. ")",
+    })
+  end,
+}
+
+transition "qua_han" {
+  title = "Quá hạn nộp kế hoạch: đôn đốc",
+  from = { "du_thao", "cho_duyet" }, stay = true,
+  action = function(ctx)
+    ctx.vars.tre_han = true
+    ctx.emit("don_doc", {
+      den = ctx.vars.don_vi,
+      noi_dung = ctx.vars.don_vi .. " chưa nộp kế hoạch năm " .. ctx.vars.nam ..
+                 ", hạn " .. wf.format_date(ctx.vars.han_nop),
+    })
   end,
 }

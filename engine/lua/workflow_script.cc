@@ -375,9 +375,16 @@ class Declarations {
     t.line = p.line;
     WorkflowScript::Refs refs;
     Fields(L, p, 1, What(p),
-           {"from", "to", "title", "requires", "guard", "action"},
+           {"from", "to", "stay", "title", "requires", "guard", "action"},
            [&](const std::string& f) {
              if (f == "from") Names(L, p, f, &t.from);
+             if (f == "stay") {
+               if (lua_type(L, -1) != LUA_TBOOLEAN) {
+                 Problem(p.line, absl::StrCat("field 'stay' of transition '",
+                                              p.name, "' must be true or false"));
+               }
+               t.stay = lua_toboolean(L, -1);
+             }
              if (f == "to") Text(L, p, f, &t.to);
              if (f == "title") Text(L, p, f, &t.title);
              if (f == "requires") Names(L, p, f, &t.requires_fields);

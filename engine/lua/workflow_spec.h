@@ -45,6 +45,7 @@ struct TransitionSpec {
   std::string event;
   std::vector<std::string> from;
   std::string to;
+  bool stay = false;  // stay = true: the document stays in the state it is in
   std::string title;
   std::vector<std::string> requires_fields;
   bool has_guard = false;

@@ -52,8 +52,8 @@ class CsvParser {
       WF_RETURN_IF_ERROR(ReadDelimiter(&more));
       if (!more) break;
     }
-    *blank = !any_quoted && record->fields.size() == 1 &&
-             record->fields[0].empty();
+    *blank =
+        !any_quoted && record->fields.size() == 1 && record->fields[0].empty();
     return absl::OkStatus();
   }
 
@@ -117,9 +117,7 @@ class CsvParser {
                                              opened_on, " không được đóng"));
   }
 
-  char Next() const {
-    return pos_ + 1 < text_.size() ? text_[pos_ + 1] : '\0';
-  }
+  char Next() const { return pos_ + 1 < text_.size() ? text_[pos_ + 1] : '\0'; }
 
   absl::string_view text_;
   size_t pos_ = 0;
@@ -143,8 +141,8 @@ absl::StatusOr<std::string> CleanValue(absl::string_view raw, int line,
   }
   for (unsigned char c : value) {
     if (c < 0x20 || c == 0x7f) {
-      return LineError(line, absl::StrCat(where, "có ký tự điều khiển (mã ",
-                                          int{c}, ")"));
+      return LineError(
+          line, absl::StrCat(where, "có ký tự điều khiển (mã ", int{c}, ")"));
     }
   }
   absl::StatusOr<std::string> nfc = ToNfc(value, column);
@@ -165,8 +163,8 @@ absl::StatusOr<std::vector<size_t>> MapHeader(
     names.push_back(std::move(name));
   }
   for (size_t i = 0; i < names.size(); ++i) {
-    bool known = std::find(columns.begin(), columns.end(), names[i]) !=
-                 columns.end();
+    bool known =
+        std::find(columns.begin(), columns.end(), names[i]) != columns.end();
     if (!known) {
       return LineError(header.line,
                        absl::StrCat("cột '", names[i], "' không có trong ",
@@ -182,9 +180,8 @@ absl::StatusOr<std::vector<size_t>> MapHeader(
   for (absl::string_view column : columns) {
     auto it = std::find(names.begin(), names.end(), column);
     if (it == names.end()) {
-      return LineError(header.line,
-                       absl::StrCat("thiếu cột '", column,
-                                    "'; cần các cột: ", expected));
+      return LineError(header.line, absl::StrCat("thiếu cột '", column,
+                                                 "'; cần các cột: ", expected));
     }
     positions.push_back(static_cast<size_t>(it - names.begin()));
   }

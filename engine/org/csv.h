@@ -26,7 +26,7 @@
 namespace wf::org {
 
 struct CsvRecord {
-  int line = 0;  // where the record starts, from 1
+  int line = 0;                     // where the record starts, from 1
   std::vector<std::string> fields;  // raw bytes, quotes removed
 };
 

@@ -37,8 +37,8 @@ absl::StatusOr<std::optional<absl::CivilDay>> OptionalDay(
   if (text.empty()) return std::optional<absl::CivilDay>();
   absl::StatusOr<absl::CivilDay> day = ParseDay(text);
   if (!day.ok()) {
-    return LineError(row.line,
-                     absl::StrCat("cột '", name, "': ", day.status().message()));
+    return LineError(
+        row.line, absl::StrCat("cột '", name, "': ", day.status().message()));
   }
   return std::optional<absl::CivilDay>(*day);
 }
@@ -53,17 +53,40 @@ absl::StatusOr<absl::CivilDay> RequiredDay(const CsvRow& row, size_t column,
   return *day;
 }
 
+// Units read from a file, each with its line (0: given by the caller).
+struct ReadUnits {
+  std::vector<OrgUnit> units;
+  std::vector<int> lines;
+
+  void Add(OrgUnit unit, int line) {
+    units.push_back(std::move(unit));
+    lines.push_back(line);
+  }
+};
+
+OrgUnit Child(std::string id, std::string name, std::string kind,
+              std::string parent_id, absl::CivilDay valid_from,
+              std::optional<absl::CivilDay> valid_to) {
+  OrgUnit unit;
+  unit.id = std::move(id);
+  unit.name = std::move(name);
+  unit.kind = std::move(kind);
+  unit.parent_id = std::move(parent_id);
+  unit.valid_from = valid_from;
+  unit.valid_to = valid_to;
+  return unit;
+}
+
 // Runs the tree checks on `units`; entry i was read from lines[i], or, when
 // lines[i] is 0, came from the caller.
 absl::Status CheckUnits(const std::vector<OrgUnit>& units,
                         const std::vector<int>& lines) {
   std::optional<Problem> problem = FindUnitProblem(units);
   if (!problem) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      DescribeProblem(*problem, [&](size_t i) {
-        if (lines[i] > 0) return LineName(lines[i]);
-        return absl::StrCat("đơn vị có sẵn '", units[i].id, "'");
-      }));
+  return absl::InvalidArgumentError(DescribeProblem(*problem, [&](size_t i) {
+    if (lines[i] > 0) return LineName(lines[i]);
+    return absl::StrCat("đơn vị có sẵn '", units[i].id, "'");
+  }));
 }
 
 bool IsCommuneCode(absl::string_view code) {
@@ -94,9 +117,9 @@ absl::Status CheckCommuneRow(int line, absl::string_view name,
   }
   absl::string_view prefix = KindPrefix(kind);
   if (!absl::StartsWith(name, prefix)) {
-    return LineError(line, absl::StrCat("tên '", name, "' không khớp loại '",
-                                        kind, "': cần bắt đầu bằng '",
-                                        prefix, "'"));
+    return LineError(line,
+                     absl::StrCat("tên '", name, "' không khớp loại '", kind,
+                                  "': cần bắt đầu bằng '", prefix, "'"));
   }
   return absl::OkStatus();
 }
@@ -165,9 +188,9 @@ absl::Status NotePerson(const CsvRow& row, PeopleImport* import,
   const std::string& id = row.values[0];
   const std::string& name = row.values[1];
   if (!IsPersonId(id)) {
-    return LineError(row.line,
-                     absl::StrCat("mã người '", id, "' không hợp lệ: cần ",
-                                  "dạng [a-z0-9][a-z0-9._-]*, tối đa 64 ký tự"));
+    return LineError(
+        row.line, absl::StrCat("mã người '", id, "' không hợp lệ: cần ",
+                               "dạng [a-z0-9][a-z0-9._-]*, tối đa 64 ký tự"));
   }
   auto it = first_line->find(id);
   if (it == first_line->end()) {
@@ -184,10 +207,9 @@ absl::Status NotePerson(const CsvRow& row, PeopleImport* import,
   }
   for (const Person& person : import->people) {
     if (person.id == id && !name.empty() && person.name != name) {
-      return LineError(row.line,
-                       absl::StrCat("người '", id, "' có tên '", name,
-                                    "', khác tên '", person.name,
-                                    "' ở dòng ", it->second));
+      return LineError(row.line, absl::StrCat("người '", id, "' có tên '", name,
+                                              "', khác tên '", person.name,
+                                              "' ở dòng ", it->second));
     }
   }
   return absl::OkStatus();
@@ -228,26 +250,25 @@ absl::StatusOr<std::vector<OrgUnit>> ImportProvinceListCsv(
     absl::string_view text, const OrgUnit& province, absl::CivilDay valid_from,
     std::optional<absl::CivilDay> valid_to) {
   static constexpr absl::string_view kColumns[] = {"code", "name", "kind"};
-  static constexpr absl::string_view kKinds[] = {kKindXa, kKindPhuong};
+  static const absl::string_view kKinds[] = {kKindXa, kKindPhuong};
   WF_RETURN_IF_ERROR(CheckProvince(province));
   WF_ASSIGN_OR_RETURN(std::vector<CsvRow> rows, ReadCsvTable(text, kColumns));
-  std::vector<OrgUnit> units = {province};
-  std::vector<int> lines = {0};
+  ReadUnits read;
+  read.Add(province, 0);
   for (const CsvRow& row : rows) {
     const std::string& code = row.values[0];
     const std::string& name = row.values[1];
     const std::string& kind = row.values[2];
     if (!IsCommuneCode(code)) {
-      return LineError(row.line, absl::StrCat("mã '", code, "' phải gồm ",
-                                              "đúng 5 chữ số"));
+      return LineError(row.line,
+                       absl::StrCat("mã '", code, "' phải gồm đúng 5 chữ số"));
     }
     WF_RETURN_IF_ERROR(CheckCommuneRow(row.line, name, kind, kKinds));
-    units.push_back(
-        OrgUnit{code, name, kind, province.id, {}, valid_from, valid_to});
-    lines.push_back(row.line);
+    read.Add(Child(code, name, kind, province.id, valid_from, valid_to),
+             row.line);
   }
-  WF_RETURN_IF_ERROR(CheckUnits(units, lines));
-  return units;
+  WF_RETURN_IF_ERROR(CheckUnits(read.units, read.lines));
+  return std::move(read.units);
 }
 
 absl::StatusOr<std::vector<OrgUnit>> ImportDistrictsCsv(
@@ -255,39 +276,39 @@ absl::StatusOr<std::vector<OrgUnit>> ImportDistrictsCsv(
     absl::CivilDay valid_to) {
   static constexpr absl::string_view kColumns[] = {"district", "commune",
                                                    "kind"};
-  static constexpr absl::string_view kKinds[] = {kKindXa, kKindPhuong,
-                                                 kKindThiTran};
+  static const absl::string_view kKinds[] = {kKindXa, kKindPhuong,
+                                             kKindThiTran};
   WF_RETURN_IF_ERROR(CheckProvince(province));
   WF_ASSIGN_OR_RETURN(std::vector<CsvRow> rows, ReadCsvTable(text, kColumns));
-  std::vector<OrgUnit> units = {province}, communes;
-  std::vector<int> lines = {0}, commune_lines;
-  GeneratedIds districts_seen, communes_seen;
+  ReadUnits districts, communes;
+  districts.Add(province, 0);
+  GeneratedIds district_ids, commune_ids;
   for (const CsvRow& row : rows) {
     const std::string& district = row.values[0];
     const std::string& commune = row.values[1];
     const std::string& kind = row.values[2];
     WF_RETURN_IF_ERROR(CheckCommuneRow(row.line, commune, kind, kKinds));
     std::string district_id = GeneratedUnitId(province.id, district);
-    bool new_district = !districts_seen.by_id.contains(district_id);
-    WF_RETURN_IF_ERROR(
-        districts_seen.Claim(district_id, district, row.line, true));
-    if (new_district) {
-      units.push_back(OrgUnit{district_id, district, kKindHuyen, province.id,
-                              {}, valid_from, valid_to});
-      lines.push_back(row.line);
+    bool first_row_of_district = !district_ids.by_id.contains(district_id);
+    WF_RETURN_IF_ERROR(district_ids.Claim(district_id, district, row.line,
+                                          /*repeat_ok=*/true));
+    if (first_row_of_district) {
+      districts.Add(Child(district_id, district, kKindHuyen, province.id,
+                          valid_from, valid_to),
+                    row.line);
     }
     std::string commune_id = GeneratedUnitId(district_id, commune);
-    WF_RETURN_IF_ERROR(
-        communes_seen.Claim(commune_id, commune, row.line, false));
-    communes.push_back(
-        OrgUnit{commune_id, commune, kind, district_id, {}, valid_from,
-                valid_to});
-    commune_lines.push_back(row.line);
+    WF_RETURN_IF_ERROR(commune_ids.Claim(commune_id, commune, row.line,
+                                         /*repeat_ok=*/false));
+    communes.Add(
+        Child(commune_id, commune, kind, district_id, valid_from, valid_to),
+        row.line);
   }
-  units.insert(units.end(), communes.begin(), communes.end());
-  lines.insert(lines.end(), commune_lines.begin(), commune_lines.end());
-  WF_RETURN_IF_ERROR(CheckUnits(units, lines));
-  return units;
+  for (size_t i = 0; i < communes.units.size(); ++i) {
+    districts.Add(std::move(communes.units[i]), communes.lines[i]);
+  }
+  WF_RETURN_IF_ERROR(CheckUnits(districts.units, districts.lines));
+  return std::move(districts.units);
 }
 
 absl::StatusOr<PeopleImport> ImportPeopleCsv(absl::string_view text,
@@ -327,7 +348,8 @@ absl::StatusOr<std::vector<OrgUnit>> MergeUnits(
             "sách thứ ", it->second.second + 1, " và thứ ", list + 1));
       }
       // A repeat inside one list is left for OrgTree::Build to refuse.
-      if (it == seen.end()) seen.emplace(unit.id, std::make_pair(out.size(), list));
+      if (it == seen.end())
+        seen.emplace(unit.id, std::make_pair(out.size(), list));
       out.push_back(unit);
     }
   }
@@ -338,10 +360,10 @@ std::string AsciiSlug(absl::string_view name) {
   UErrorCode error = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(error);
   if (U_FAILURE(error)) return "";
-  icu::UnicodeString decomposed = nfd->normalize(
-      icu::UnicodeString::fromUTF8(
-          icu::StringPiece(name.data(), static_cast<int32_t>(name.size()))),
-      error);
+  icu::UnicodeString decomposed =
+      nfd->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(
+                         name.data(), static_cast<int32_t>(name.size()))),
+                     error);
   if (U_FAILURE(error)) return "";
   std::string slug;
   bool gap = false;

@@ -73,7 +73,7 @@ absl::StatusOr<std::vector<OrgUnit>> ImportDistrictsCsv(
     absl::CivilDay valid_to = kLastDistrictDay);
 
 struct PeopleImport {
-  std::vector<Person> people;  // in order of first appearance
+  std::vector<Person> people;               // in order of first appearance
   std::vector<RoleAssignment> assignments;  // in file order
 };
 

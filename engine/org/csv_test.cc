@@ -38,18 +38,20 @@ TEST(CsvTest, PlainRecordsWithLf) {
 }
 
 TEST(CsvTest, CrlfBomAndNoFinalNewline) {
-  std::vector<CsvRecord> records = Parse("\xEF\xBB\xBF" "a,b\r\n1,2");
+  std::vector<CsvRecord> records = Parse(
+      "\xEF\xBB\xBF"
+      "a,b\r\n1,2");
   ASSERT_EQ(records.size(), 2u);
   EXPECT_THAT(records[0].fields, ElementsAre("a", "b"));
   EXPECT_THAT(records[1].fields, ElementsAre("1", "2"));
 }
 
 TEST(CsvTest, QuotedFieldsHoldCommasQuotesAndLineBreaks) {
-  std::vector<CsvRecord> records =
-      Parse("name,note\n"
-            "\"Ban Thi đua, Khen thưởng\",\"nói \"\"có\"\"\"\n"
-            "\"hai\r\ndòng\",x\n"
-            "sau,y\n");
+  std::vector<CsvRecord> records = Parse(
+      "name,note\n"
+      "\"Ban Thi đua, Khen thưởng\",\"nói \"\"có\"\"\"\n"
+      "\"hai\r\ndòng\",x\n"
+      "sau,y\n");
   ASSERT_EQ(records.size(), 4u);
   EXPECT_THAT(records[1].fields,
               ElementsAre("Ban Thi đua, Khen thưởng", "nói \"có\""));
@@ -86,8 +88,8 @@ TEST(CsvTest, RefusesLoneCarriageReturn) {
 constexpr absl::string_view kColumns[] = {"code", "name", "kind"};
 
 TEST(CsvTableTest, ReordersColumnsTrimsAndNormalises) {
-  std::string text = "kind, name ,code\nxa,  " +
-                     testing::ToNfd("Xã Đại Sơn") + "\t,07627\n";
+  std::string text =
+      "kind, name ,code\nxa,  " + testing::ToNfd("Xã Đại Sơn") + "\t,07627\n";
   absl::StatusOr<std::vector<CsvRow>> rows = ReadCsvTable(text, kColumns);
   ASSERT_TRUE(rows.ok()) << rows.status();
   ASSERT_EQ(rows->size(), 1u);
@@ -100,19 +102,20 @@ TEST(CsvTableTest, HeaderMustNameEachColumnOnce) {
   EXPECT_EQ(missing.status().message(),
             "dòng 1: thiếu cột 'kind'; cần các cột: code,name,kind");
   auto unknown = ReadCsvTable("code,name,kind,note\n", kColumns);
-  EXPECT_THAT(unknown.status().message(),
+  EXPECT_THAT(std::string(unknown.status().message()),
               StartsWith("dòng 1: cột 'note' không có trong định dạng"));
   auto repeated = ReadCsvTable("code,name,code,kind\n", kColumns);
   EXPECT_EQ(repeated.status().message(), "dòng 1: cột 'code' lặp lại");
   auto empty = ReadCsvTable("", kColumns);
-  EXPECT_THAT(empty.status().message(), StartsWith("dòng 1: tệp trống"));
+  EXPECT_THAT(std::string(empty.status().message()),
+              StartsWith("dòng 1: tệp trống"));
 }
 
 TEST(CsvTableTest, RowWithMissingColumnNamesItsLine) {
   auto rows = ReadCsvTable(
       "code,name,kind\n07627,Xã Đại Sơn,xa\n07615,Xã Sơn Động\n", kColumns);
   ASSERT_FALSE(rows.ok());
-  EXPECT_THAT(rows.status().message(),
+  EXPECT_THAT(std::string(rows.status().message()),
               StartsWith("dòng 3: có 2 cột, cần 3 cột"));
 }
 
@@ -123,7 +126,7 @@ TEST(CsvTableTest, RefusesInvalidUtf8AndControlCharacters) {
             "dòng 2: cột 'name': có byte không phải văn bản UTF-8 hợp lệ");
   auto control =
       ReadCsvTable("code,name,kind\n07627,\"Xã\nĐại Sơn\",xa\n", kColumns);
-  EXPECT_THAT(control.status().message(),
+  EXPECT_THAT(std::string(control.status().message()),
               HasSubstr("dòng 2: cột 'name': có ký tự điều khiển (mã 10)"));
 }
 

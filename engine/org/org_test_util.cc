@@ -1,8 +1,8 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/org/org_test_util.h"
 
-#include <unicode/normalizer2.h>
 #include <unicode/bytestream.h>
+#include <unicode/normalizer2.h>
 
 #include <fstream>
 #include <sstream>
@@ -37,8 +37,12 @@ OrgUnit MakeUnit(std::string id, std::string name, std::string kind,
                  std::string parent_id, absl::CivilDay from,
                  std::optional<absl::CivilDay> to,
                  std::vector<std::string> tags) {
-  return OrgUnit{std::move(id),        std::move(name), std::move(kind),
-                 std::move(parent_id), std::move(tags), from,
+  return OrgUnit{std::move(id),
+                 std::move(name),
+                 std::move(kind),
+                 std::move(parent_id),
+                 std::move(tags),
+                 from,
                  to};
 }
 

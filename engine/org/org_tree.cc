@@ -21,7 +21,9 @@ using internal::Window;
 // Tags that at most one unit of a province may carry.
 constexpr const char* kUniqueTags[] = {kTagStandingAgency, kTagSoNoiVu};
 
-Window WindowOf(const OrgUnit& unit) { return {unit.valid_from, unit.valid_to}; }
+Window WindowOf(const OrgUnit& unit) {
+  return {unit.valid_from, unit.valid_to};
+}
 
 bool IsFiveDigitCode(absl::string_view id) {
   if (id.size() != 5) return false;
@@ -42,8 +44,7 @@ bool MayHold(absl::string_view parent, absl::string_view child) {
     return parent == kKindTinh || parent == kKindHuyen;
   }
   if (child == kKindCoQuan) {
-    return parent == kKindTinh || parent == kKindHuyen ||
-           IsCommuneKind(parent);
+    return parent == kKindTinh || parent == kKindHuyen || IsCommuneKind(parent);
   }
   return false;  // tinh
 }
@@ -84,8 +85,7 @@ std::optional<std::string> TagsProblem(const OrgUnit& unit) {
                           "' không hợp lệ: cần dạng [a-z][a-z0-9_]*");
     }
     if (!seen.insert(tag).second) {
-      return absl::StrCat("nhãn '", tag, "' lặp lại ở đơn vị '", unit.id,
-                          "'");
+      return absl::StrCat("nhãn '", tag, "' lặp lại ở đơn vị '", unit.id, "'");
     }
   }
   return std::nullopt;
@@ -117,8 +117,8 @@ std::optional<std::string> FieldsProblem(const OrgUnit& unit) {
 std::optional<std::string> ParentProblem(const OrgUnit& unit,
                                          const OrgUnit* parent) {
   if (parent == nullptr) {
-    return absl::StrCat("đơn vị cấp trên '", unit.parent_id, "' của '",
-                        unit.id, "' không tồn tại");
+    return absl::StrCat("đơn vị cấp trên '", unit.parent_id, "' của '", unit.id,
+                        "' không tồn tại");
   }
   if (!MayHold(parent->kind, unit.kind)) {
     return absl::StrCat("đơn vị '", unit.id, "' loại '", unit.kind,
@@ -251,7 +251,8 @@ std::string DescribeProblem(const Problem& problem,
 std::optional<Problem> FindUnitProblem(const std::vector<OrgUnit>& units) {
   absl::flat_hash_map<std::string, int> index;
   for (size_t i = 0; i < units.size(); ++i) {
-    if (auto reason = FieldsProblem(units[i])) return Problem{i, *reason, std::nullopt};
+    if (auto reason = FieldsProblem(units[i]))
+      return Problem{i, *reason, std::nullopt};
     auto [it, inserted] = index.emplace(units[i].id, static_cast<int>(i));
     if (!inserted) {
       return Problem{

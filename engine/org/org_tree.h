@@ -4,11 +4,11 @@
 // districts), member agencies and the departments inside them, each unit with
 // the days it is in force.
 //
-//   bac_ninh                 Bắc Ninh               tinh
-//   ├── 07627                Xã Đại Sơn             xa
-//   ├── bn_cong_an_tinh      Công an tỉnh Bắc Ninh  co_quan  [co_quan_thuong_truc]
-//   │   └── bn_phong_tham_muu  Phòng Tham mưu       phong
-//   └── bn_so_noi_vu         Sở Nội vụ              co_quan  [so_noi_vu]
+//   bac_ninh               Bắc Ninh (tinh)
+//   ├── 07627              Xã Đại Sơn (xa)
+//   ├── bn_cong_an_tinh    Công an tỉnh (co_quan), co_quan_thuong_truc
+//   │   └── bn_phong_tham_muu   Phòng Tham mưu (phong)
+//   └── bn_so_noi_vu       Sở Nội vụ (co_quan), so_noi_vu
 //
 // Example:
 //   absl::StatusOr<OrgTree> tree = OrgTree::Build(std::move(units));
@@ -37,13 +37,13 @@
 namespace wf::org {
 
 // Unit kinds.
-inline constexpr char kKindTinh[] = "tinh";          // province
-inline constexpr char kKindHuyen[] = "huyen";        // district, until 30/06/2025
-inline constexpr char kKindXa[] = "xa";              // commune
-inline constexpr char kKindPhuong[] = "phuong";      // ward
-inline constexpr char kKindThiTran[] = "thi_tran";   // township, in a district
-inline constexpr char kKindCoQuan[] = "co_quan";     // sở, ban, ngành, MTTQ...
-inline constexpr char kKindPhong[] = "phong";        // a department inside one
+inline constexpr char kKindTinh[] = "tinh";      // province
+inline constexpr char kKindHuyen[] = "huyen";    // district, until 30/06/2025
+inline constexpr char kKindXa[] = "xa";          // commune
+inline constexpr char kKindPhuong[] = "phuong";  // ward
+inline constexpr char kKindThiTran[] = "thi_tran";  // township, in a district
+inline constexpr char kKindCoQuan[] = "co_quan";  // sở, ban, ngành, MTTQ...
+inline constexpr char kKindPhong[] = "phong";     // a department inside one
 
 // Tags with a meaning to the engine. Other identifiers may be used as tags
 // too; these two may be carried by at most one unit per province.

@@ -29,8 +29,8 @@ std::vector<OrgUnit> SmallUnits() {
                kJuly2025, std::nullopt, {kTagStandingAgency}),
       MakeUnit("bn_phong_tham_muu", "Phòng Tham mưu", kKindPhong,
                "bn_cong_an_tinh", kJuly2025),
-      MakeUnit("bn_so_noi_vu", "Sở Nội vụ", kKindCoQuan, "bac_ninh",
-               kJuly2025, std::nullopt, {kTagSoNoiVu}),
+      MakeUnit("bn_so_noi_vu", "Sở Nội vụ", kKindCoQuan, "bac_ninh", kJuly2025,
+               std::nullopt, {kTagSoNoiVu}),
       MakeUnit("bn_ca_dai_son", "Công an xã Đại Sơn", kKindCoQuan, "07627",
                kJuly2025),
       MakeUnit("lai_chau", "Lai Châu", kKindTinh, "", kJuly2025),
@@ -96,10 +96,10 @@ TEST(OrgTreeTest, ProvinceAndProvinceLevel) {
 
 TEST(OrgTreeTest, SubtreeIsPreOrderInInputOrder) {
   OrgTree tree = SmallTree();
-  EXPECT_THAT(Ids(tree.Subtree("bac_ninh")),
-              ElementsAre("bac_ninh", "07627", "bn_ca_dai_son", "07615",
-                          "bn_cong_an_tinh", "bn_phong_tham_muu",
-                          "bn_so_noi_vu"));
+  EXPECT_THAT(
+      Ids(tree.Subtree("bac_ninh")),
+      ElementsAre("bac_ninh", "07627", "bn_ca_dai_son", "07615",
+                  "bn_cong_an_tinh", "bn_phong_tham_muu", "bn_so_noi_vu"));
   EXPECT_THAT(Ids(tree.Subtree("07615")), ElementsAre("07615"));
   EXPECT_TRUE(tree.Subtree("nowhere").empty());
 }
@@ -143,8 +143,8 @@ TEST(OrgTreeTest, ValidityDatesAndChildrenOnADay) {
 
 TEST(OrgTreeTest, RefusesDuplicateIds) {
   std::vector<OrgUnit> units = SmallUnits();
-  units.push_back(MakeUnit("07627", "Xã Đại Sơn", kKindXa, "bac_ninh",
-                           kJuly2025));
+  units.push_back(
+      MakeUnit("07627", "Xã Đại Sơn", kKindXa, "bac_ninh", kJuly2025));
   EXPECT_EQ(BuildError(units),
             "đơn vị thứ 10 ('07627'): mã đơn vị '07627' bị trùng với "
             "đơn vị thứ 2 ('07627')");
@@ -160,16 +160,16 @@ TEST(OrgTreeTest, RefusesUnknownParent) {
 
 TEST(OrgTreeTest, RefusesCycles) {
   std::vector<OrgUnit> units = SmallUnits();
-  units.push_back(MakeUnit("phong_a", "Phòng A", kKindPhong, "phong_b",
-                           kJuly2025));
-  units.push_back(MakeUnit("phong_b", "Phòng B", kKindPhong, "phong_a",
-                           kJuly2025));
+  units.push_back(
+      MakeUnit("phong_a", "Phòng A", kKindPhong, "phong_b", kJuly2025));
+  units.push_back(
+      MakeUnit("phong_b", "Phòng B", kKindPhong, "phong_a", kJuly2025));
   EXPECT_EQ(BuildError(units),
             "đơn vị thứ 10 ('phong_a'): đơn vị 'phong_a' nằm trong một vòng "
             "lặp cấp trên: phong_a → phong_b → phong_a");
   std::vector<OrgUnit> self = SmallUnits();
-  self.push_back(MakeUnit("phong_c", "Phòng C", kKindPhong, "phong_c",
-                          kJuly2025));
+  self.push_back(
+      MakeUnit("phong_c", "Phòng C", kKindPhong, "phong_c", kJuly2025));
   EXPECT_THAT(BuildError(self), HasSubstr("phong_c → phong_c"));
 }
 

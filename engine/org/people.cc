@@ -109,8 +109,7 @@ std::optional<std::string> AssignmentProblem(
   }
   const OrgUnit* unit = tree.Find(a.unit_id);
   if (unit == nullptr) {
-    return absl::StrCat("đơn vị '", a.unit_id,
-                        "' không có trong cây tổ chức");
+    return absl::StrCat("đơn vị '", a.unit_id, "' không có trong cây tổ chức");
   }
   if (a.valid_to && *a.valid_to < a.valid_from) {
     return absl::StrCat(RoleAt(a), " kết thúc ngày ", FormatDay(*a.valid_to),
@@ -164,11 +163,11 @@ std::optional<Problem> FindPersonProblem(const std::vector<Person>& people) {
   for (size_t i = 0; i < people.size(); ++i) {
     const Person& person = people[i];
     if (!IsPersonId(person.id)) {
-      return Problem{i,
-                     absl::StrCat("mã người '", person.id, "' không hợp lệ: ",
-                                  "cần dạng [a-z0-9][a-z0-9._-]*, tối đa 64 ",
-                                  "ký tự"),
-                     std::nullopt};
+      return Problem{
+          i,
+          absl::StrCat("mã người '", person.id, "' không hợp lệ: ",
+                       "cần dạng [a-z0-9][a-z0-9._-]*, tối đa 64 ", "ký tự"),
+          std::nullopt};
     }
     if (auto problem = internal::NameProblem(person.name)) {
       return Problem{i, absl::StrCat("người '", person.id, "': ", *problem),

@@ -52,7 +52,7 @@ struct Person {
 
 struct RoleAssignment {
   std::string person_id;
-  std::string role;     // an identifier: "chu_tich"
+  std::string role;  // an identifier: "chu_tich"
   std::string unit_id;
   absl::CivilDay valid_from;               // first day held
   std::optional<absl::CivilDay> valid_to;  // last day held; empty: open

@@ -38,8 +38,9 @@ RoleAssignment Assign(std::string person, std::string role, std::string unit,
                       absl::CivilDay from,
                       std::optional<absl::CivilDay> to = std::nullopt,
                       std::string acting_for = "") {
-  return RoleAssignment{std::move(person), std::move(role), std::move(unit),
-                        from, to, std::move(acting_for)};
+  return RoleAssignment{
+      std::move(person),    std::move(role), std::move(unit), from, to,
+      std::move(acting_for)};
 }
 
 // A chairman from 01/07/2025, and his delegation to his deputy for
@@ -128,11 +129,11 @@ TEST(PeopleTest, OpenRoleEndsWithItsUnit) {
   absl::StatusOr<Directory> directory =
       Directory::Build(Tree(), People(), assignments);
   ASSERT_TRUE(directory.ok()) << directory.status();
-  EXPECT_EQ(directory->assignments()[0].valid_to,
-            absl::CivilDay(2025, 12, 31));
+  EXPECT_EQ(directory->assignments()[0].valid_to, absl::CivilDay(2025, 12, 31));
   EXPECT_EQ(directory->RolesOn("le.van.c", absl::CivilDay(2025, 12, 31)).size(),
             1u);
-  EXPECT_TRUE(directory->RolesOn("le.van.c", absl::CivilDay(2026, 1, 1)).empty());
+  EXPECT_TRUE(
+      directory->RolesOn("le.van.c", absl::CivilDay(2026, 1, 1)).empty());
 }
 
 TEST(PeopleTest, DelegationMayRideOnConsecutiveTerms) {
@@ -226,8 +227,8 @@ TEST(PeopleTest, RefusesBadAssignments) {
 
 TEST(PeopleTest, RefusesOverlappingSameRole) {
   std::vector<RoleAssignment> assignments = Assignments();
-  assignments.push_back(Assign("nguyen.van.a", "chu_tich", "07627",
-                               absl::CivilDay(2026, 1, 1)));
+  assignments.push_back(
+      Assign("nguyen.van.a", "chu_tich", "07627", absl::CivilDay(2026, 1, 1)));
   EXPECT_EQ(BuildError(People(), assignments),
             "phân công thứ 4 ('nguyen.van.a', 'chu_tich', '07627'): vai trò "
             "'chu_tich' tại '07627' của 'nguyen.van.a' trùng thời gian với "

@@ -97,16 +97,16 @@ std::string RequiredPlace(const OrgTree& tree, const OrgUnit& document,
         return absl::StrCat("một đơn vị cấp trên của ", NameAndId(document),
                             ", nhưng đơn vị này không có cấp trên");
       }
-      return absl::StrCat("một đơn vị cấp trên của ", NameAndId(document),
-                          " (", absl::StrJoin(above, ", "), ")");
+      return absl::StrCat("một đơn vị cấp trên của ", NameAndId(document), " (",
+                          absl::StrJoin(above, ", "), ")");
     }
     case Relation::kStandingAgency:
       return TaggedRequirement(tree, *province, kTagStandingAgency,
                                "cơ quan thường trực");
     case Relation::kTaggedUnit:
-      return TaggedRequirement(tree, *province, spec.tag,
-                               absl::StrCat("đơn vị mang nhãn '", spec.tag,
-                                            "'"));
+      return TaggedRequirement(
+          tree, *province, spec.tag,
+          absl::StrCat("đơn vị mang nhãn '", spec.tag, "'"));
     case Relation::kProvince:
       return absl::StrCat("một đơn vị cấp tỉnh của tỉnh ",
                           NameAndId(*province));
@@ -115,8 +115,8 @@ std::string RequiredPlace(const OrgTree& tree, const OrgUnit& document,
 }
 
 std::string HeldText(const OrgTree& tree, const HeldRole& held) {
-  std::string text = absl::StrCat("'", held.role, "' tại ",
-                                  NameAndId(tree, held.unit_id));
+  std::string text =
+      absl::StrCat("'", held.role, "' tại ", NameAndId(tree, held.unit_id));
   if (!held.acting_for.empty()) {
     absl::StrAppend(&text, " (thừa ủy quyền của '", held.acting_for, "')");
   }
@@ -127,10 +127,10 @@ std::string DeniedMessage(const OrgTree& tree, const Person& person,
                           absl::CivilDay day, const OrgUnit& document,
                           absl::Span<const PermissionRule> rules,
                           const std::vector<HeldRole>& held) {
-  std::string text = absl::StrCat(
-      "'", person.name, "' (", person.id,
-      ") không có quyền thao tác trên văn bản của đơn vị ",
-      NameAndId(document), " ngày ", FormatDay(day), ": ");
+  std::string text =
+      absl::StrCat("'", person.name, "' (", person.id,
+                   ") không có quyền thao tác trên văn bản của đơn vị ",
+                   NameAndId(document), " ngày ", FormatDay(day), ": ");
   if (rules.empty()) {
     absl::StrAppend(&text, "bước này không có quy tắc nào cho phép");
   } else if (rules.size() == 1) {
@@ -149,8 +149,8 @@ std::string DeniedMessage(const OrgTree& tree, const Person& person,
   }
   std::vector<std::string> roles;
   for (const HeldRole& h : held) roles.push_back(HeldText(tree, h));
-  absl::StrAppend(&text, ". Vai trò đang giữ ngày này: ",
-                  absl::StrJoin(roles, "; "), ".");
+  absl::StrAppend(
+      &text, ". Vai trò đang giữ ngày này: ", absl::StrJoin(roles, "; "), ".");
   return text;
 }
 
@@ -246,8 +246,8 @@ absl::StatusOr<Grant> CheckPermission(const OrgTree& tree,
   }
   const OrgUnit* document = tree.Find(document_unit);
   if (document == nullptr) {
-    return absl::NotFoundError(absl::StrCat(
-        "không có đơn vị '", document_unit, "' trong cây tổ chức"));
+    return absl::NotFoundError(absl::StrCat("không có đơn vị '", document_unit,
+                                            "' trong cây tổ chức"));
   }
   std::vector<HeldRole> held = directory.RolesOn(person_id, day);
   for (const HeldRole& h : held) {

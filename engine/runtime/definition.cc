@@ -85,9 +85,14 @@ void CheckTransitions(const WorkflowSpec& spec, Problems& p,
       p.Add(t.line, absl::StrCat("transition '", t.event, "' has no 'from': ",
                                  "say which state(s) it leaves"));
     }
-    if (t.to.empty()) {
+    if (t.stay && !t.to.empty()) {
+      p.Add(t.line, absl::StrCat("transition '", t.event, "' has both 'to' ",
+                                 "and 'stay': choose one"));
+    } else if (t.stay) {
+      // Stays in whichever state it leaves.
+    } else if (t.to.empty()) {
       p.Add(t.line, absl::StrCat("transition '", t.event, "' has no 'to': ",
-                                 "say which state it leads to"));
+                                 "say which state it leads to (or stay = true)"));
     } else if (states.count(t.to) == 0) {
       p.Add(t.line, absl::StrCat("transition '", t.event, "' leads to '",
                                  t.to, "', which is not a declared state"));
@@ -126,7 +131,9 @@ void CheckGraph(const WorkflowSpec& spec, Problems& p,
                 const std::map<std::string, const StateSpec*>& states) {
   std::map<std::string, std::vector<std::string>> next;
   for (const TransitionSpec& t : spec.transitions) {
-    for (const std::string& from : t.from) next[from].push_back(t.to);
+    for (const std::string& from : t.from) {
+      next[from].push_back(t.stay ? from : t.to);
+    }
   }
   std::set<std::string> reached;
   std::deque<std::string> queue;
@@ -306,7 +313,8 @@ WorkflowInfo Definition::Info(bool with_source) const {
   for (const TransitionSpec& t : spec_.transitions) {
     info.transitions.push_back({t.event, t.from, t.to,
                                 t.title.empty() ? t.event : t.title,
-                                t.requires_fields, t.has_guard, t.has_action});
+                                t.requires_fields, t.has_guard, t.has_action,
+                                t.stay});
   }
   if (with_source) info.source = record_.source();
   info.source_sha256 = ToHex(record_.source_sha256());

@@ -52,6 +52,9 @@ HistoryEntry ToHistoryEntry(const store::HistoryEventBody& body,
   e.prev_hash = ToHex(body.prev_hash());
   e.hash = ToHex(hash);
   e.idempotency_key = body.idempotency_key();
+  e.timer = body.timer();
+  e.timer_due = absl::FromUnixMicros(body.timer_due_micros());
+  e.timers_json = body.timers_json();
   return e;
 }
 

@@ -498,7 +498,7 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   step.instance_id = in.instance_id;
   step.event = in.event;
   step.from = instance->state();
-  step.to = spec.to;
+  step.to = spec.stay ? step.from : spec.to;
   step.payload = &in.payload;
   step.vars_before = &*vars;
   step.now = clock_->Now();

@@ -91,10 +91,11 @@ class Replay {
       return absl::StrCat(where, ": the workflow does not allow it in '",
                           state_, "'");
     }
-    if (def_.spec().transitions[t].to != body.to_state()) {
+    const TransitionSpec& spec = def_.spec().transitions[t];
+    const std::string& to = spec.stay ? state_ : spec.to;
+    if (to != body.to_state()) {
       return absl::StrCat(where, ": it leads to '", body.to_state(),
-                          "' but the workflow leads to '",
-                          def_.spec().transitions[t].to, "'");
+                          "' but the workflow leads to '", to, "'");
     }
     return "";
   }

@@ -25,6 +25,7 @@ void ToProto(const WorkflowInfo& in, v1::Workflow* out) {
     }
     transition->set_has_guard(t.has_guard);
     transition->set_has_action(t.has_action);
+    transition->set_stay(t.stay);
   }
   out->set_source(in.source);
   out->set_source_sha256(in.source_sha256);
@@ -45,6 +46,15 @@ void ToProto(const InstanceInfo& in, v1::Instance* out) {
   out->set_created_at_micros(absl::ToUnixMicros(in.created_at));
   out->set_updated_at_micros(absl::ToUnixMicros(in.updated_at));
   out->set_created_by(in.created_by);
+  for (const ClockInfo& c : in.clocks) {
+    v1::Clock* clock = out->add_clocks();
+    clock->set_name(c.name);
+    clock->set_due_micros(absl::ToUnixMicros(c.due));
+    clock->set_paused(c.paused);
+    clock->set_expired(c.expired);
+    clock->set_remaining(c.remaining);
+    clock->set_unit(c.unit);
+  }
 }
 
 void ToProto(const HistoryEntry& in, v1::HistoryEvent* out) {
@@ -61,6 +71,33 @@ void ToProto(const HistoryEntry& in, v1::HistoryEvent* out) {
   out->set_prev_hash(in.prev_hash);
   out->set_hash(in.hash);
   out->set_idempotency_key(in.idempotency_key);
+  out->set_timer(in.timer);
+  if (!in.timer.empty()) {
+    out->set_timer_due_micros(absl::ToUnixMicros(in.timer_due));
+  }
+  out->set_timers_json(in.timers_json);
+}
+
+void ToProto(const DeadlineInfo& in, v1::Deadline* out) {
+  out->set_instance_id(in.instance_id);
+  out->set_workflow(in.workflow);
+  out->set_business_key(in.business_key);
+  out->set_state(in.state);
+  out->set_state_title(in.state_title);
+  out->set_clock(in.clock);
+  out->set_event(in.event);
+  out->set_due_micros(absl::ToUnixMicros(in.due));
+  out->set_late(in.late);
+}
+
+DeadlineQuery FromProto(const v1::ListDeadlinesRequest& in) {
+  DeadlineQuery out;
+  out.workflow = in.workflow();
+  out.late = in.late();
+  out.within_days = in.within_days();
+  out.page_size = in.page_size();
+  out.page_token = in.page_token();
+  return out;
 }
 
 StartRequest FromProto(const v1::StartInstanceRequest& in) {

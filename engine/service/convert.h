@@ -13,10 +13,12 @@ namespace wf {
 void ToProto(const WorkflowInfo& in, v1::Workflow* out);
 void ToProto(const InstanceInfo& in, v1::Instance* out);
 void ToProto(const HistoryEntry& in, v1::HistoryEvent* out);
+void ToProto(const DeadlineInfo& in, v1::Deadline* out);
 
 StartRequest FromProto(const v1::StartInstanceRequest& in);
 FireRequest FromProto(const v1::FireEventRequest& in);
 ListInstancesRequest FromProto(const v1::ListInstancesRequest& in);
+DeadlineQuery FromProto(const v1::ListDeadlinesRequest& in);
 
 }  // namespace wf
 

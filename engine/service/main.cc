@@ -43,11 +43,44 @@ ABSL_FLAG(int64_t, lua_memory_mb, 64, "Memory cap of one Lua state, in MiB.");
 ABSL_FLAG(int64_t, block_cache_mb, 64, "RocksDB block cache, in MiB.");
 ABSL_FLAG(int64_t, memtable_mb, 128,
           "Cap on all RocksDB memtables together, in MiB.");
+ABSL_FLAG(std::string, calendar_file, "",
+          "JSON file of official holiday tables (docs/calendar.md); without "
+          "it the computed Vietnamese calendar alone.");
+ABSL_FLAG(std::string, simulate_from, "",
+          "Simulation mode: the clock starts at this time (\"2026-01-15\" or "
+          "RFC 3339) and moves only through SimulationService.AdvanceClock. "
+          "For administrators' rehearsals, never for real documents.");
 ABSL_FLAG(int32_t, shutdown_grace_seconds, 10,
           "How long calls in flight get to finish on SIGTERM.");
 
 namespace wf {
 namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat("cannot read '", path, "'"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<std::unique_ptr<ManualClock>> SimulationClock() {
+  std::string from = absl::GetFlag(FLAGS_simulate_from);
+  if (from.empty()) return nullptr;
+  absl::CivilDay day;
+  absl::Time start;
+  std::string error;
+  if (absl::ParseCivilTime(from, &day)) {
+    start = absl::FromCivil(day, absl::FixedTimeZone(7 * 3600));
+  } else if (!absl::ParseTime(absl::RFC3339_full, from, &start, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--simulate_from: expected \"2026-01-15\" or RFC 3339, got '", from,
+        "'"));
+  }
+  return std::make_unique<ManualClock>(start);
+}
 
 EngineOptions EngineOptionsFromFlags() {
   EngineOptions options;
@@ -115,6 +148,26 @@ int Run() {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   EngineOptions options = EngineOptionsFromFlags();
+  if (!absl::GetFlag(FLAGS_calendar_file).empty()) {
+    auto rules = ReadFile(absl::GetFlag(FLAGS_calendar_file));
+    if (!rules.ok()) {
+      WF_LOG_ERROR("--calendar_file: ", rules.status().message());
+      return 1;
+    }
+    options.calendar_rules_json = *rules;
+  }
+  auto simulation = SimulationClock();
+  if (!simulation.ok()) {
+    WF_LOG_ERROR(simulation.status().message());
+    return 1;
+  }
+  if (*simulation != nullptr) {
+    options.clock = simulation->get();
+    WF_LOG_INFO("SIMULATION MODE: the clock starts at ",
+                absl::FormatTime(absl::RFC3339_sec, (*simulation)->Now(),
+                                 absl::FixedTimeZone(7 * 3600)),
+                " and moves only through SimulationService.AdvanceClock");
+  }
   auto engine = Engine::Open(options);
   if (!engine.ok()) {
     WF_LOG_ERROR("cannot open the engine: ", engine.status().ToString());
@@ -130,6 +183,7 @@ int Run() {
   }
   ServerOptions server_options;
   server_options.listen = absl::GetFlag(FLAGS_listen);
+  server_options.simulation_clock = simulation->get();
   auto server = Server::Start(engine->get(), server_options);
   if (!server.ok()) {
     WF_LOG_ERROR(server.status().ToString());

@@ -21,6 +21,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.RegisterService(&server->workflows_);
   builder.RegisterService(&server->diagnostics_);
+  if (options.simulation_clock != nullptr) {
+    server->simulation_ = std::make_unique<SimulationServiceImpl>(
+        engine, options.simulation_clock);
+    builder.RegisterService(server->simulation_.get());
+  }
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat(

@@ -23,6 +23,8 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   // Larger requests are refused by gRPC with RESOURCE_EXHAUSTED.
   int max_message_bytes = 4 << 20;
+  // Simulation mode: the engine's clock (not owned); adds SimulationService.
+  ManualClock* simulation_clock = nullptr;
 };
 
 class Server {
@@ -43,6 +45,7 @@ class Server {
   Server(Engine* engine) : workflows_(engine) {}
 
   WorkflowServiceImpl workflows_;
+  std::unique_ptr<SimulationServiceImpl> simulation_;
   DiagnosticsServiceImpl diagnostics_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -1,6 +1,9 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/service/workflow_service.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "engine/calendar/vn_date.h"
 #include "engine/service/actor.h"
 #include "engine/service/convert.h"
 #include "engine/service/status_map.h"
@@ -13,6 +16,39 @@ grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
+}
+
+// Where AdvanceClock moves the clock: `seconds` ahead, or to `until`
+// (a date at midnight Vietnam time, or an RFC 3339 time). Never backwards.
+absl::StatusOr<absl::Time> SimulationTarget(absl::Time now, int64_t seconds,
+                                            const std::string& until) {
+  if (seconds != 0 && !until.empty()) {
+    return absl::InvalidArgumentError(
+        "Expected either `seconds` or `until`, but both were given");
+  }
+  absl::Time target = now;
+  if (seconds != 0) {
+    target = now + absl::Seconds(seconds);
+  } else if (!until.empty()) {
+    std::string error;
+    absl::CivilDay day;
+    if (absl::ParseCivilTime(until, &day)) {
+      target = calendar::StartOfVietnamDay(day);
+    } else if (!absl::ParseTime(absl::RFC3339_full, until, &target, &error)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Expected `until` as \"2026-02-11\" or RFC 3339, but got '", until,
+          "'"));
+    }
+  } else {
+    return absl::InvalidArgumentError(
+        "Expected `seconds` or `until` to say how far to move the clock");
+  }
+  if (target < now) {
+    return absl::InvalidArgumentError(
+        "Expected a time later than the simulation's clock: time only moves "
+        "forward");
+  }
+  return target;
 }
 
 }  // namespace
@@ -128,6 +164,36 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::VerifyInstance(
     response->set_problem(result->problem);
   }
   return Answer(context, result.status());
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::ListDeadlines(
+    grpc::CallbackServerContext* context,
+    const v1::ListDeadlinesRequest* request,
+    v1::ListDeadlinesResponse* response) {
+  auto result = engine_->ListDeadlines(FromProto(*request));
+  if (result.ok()) {
+    for (const DeadlineInfo& d : result->deadlines) {
+      ToProto(d, response->add_deadlines());
+    }
+    response->set_next_page_token(result->next_page_token);
+  }
+  return Answer(context, result.status());
+}
+
+grpc::ServerUnaryReactor* SimulationServiceImpl::AdvanceClock(
+    grpc::CallbackServerContext* context,
+    const v1::AdvanceClockRequest* request,
+    v1::AdvanceClockResponse* response) {
+  auto target = SimulationTarget(clock_->Now(), request->seconds(),
+                                 request->until());
+  if (!target.ok()) return Answer(context, target.status());
+  clock_->Set(*target);
+  auto fired = engine_->FireDueTimers();
+  if (fired.ok()) {
+    response->set_now_micros(absl::ToUnixMicros(clock_->Now()));
+    response->set_timers_fired(static_cast<uint32_t>(*fired));
+  }
+  return Answer(context, fired.status());
 }
 
 grpc::ServerUnaryReactor* DiagnosticsServiceImpl::Ping(

@@ -6,6 +6,7 @@
 #ifndef WF_SERVICE_WORKFLOW_SERVICE_H_
 #define WF_SERVICE_WORKFLOW_SERVICE_H_
 
+#include "wf/clock.h"
 #include "wf/engine.h"
 #include "wf/v1/workflow.grpc.pb.h"
 
@@ -47,9 +48,30 @@ class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::VerifyInstanceRequest* request,
       v1::VerifyInstanceResponse* response) override;
+  grpc::ServerUnaryReactor* ListDeadlines(
+      grpc::CallbackServerContext* context,
+      const v1::ListDeadlinesRequest* request,
+      v1::ListDeadlinesResponse* response) override;
 
  private:
   Engine* const engine_;
+};
+
+// Only registered on a server in simulation mode (a ManualClock).
+class SimulationServiceImpl final
+    : public v1::SimulationService::CallbackService {
+ public:
+  SimulationServiceImpl(Engine* engine, ManualClock* clock)
+      : engine_(engine), clock_(clock) {}
+
+  grpc::ServerUnaryReactor* AdvanceClock(
+      grpc::CallbackServerContext* context,
+      const v1::AdvanceClockRequest* request,
+      v1::AdvanceClockResponse* response) override;
+
+ private:
+  Engine* const engine_;
+  ManualClock* const clock_;
 };
 
 class DiagnosticsServiceImpl final

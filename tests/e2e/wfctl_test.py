@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -82,11 +83,28 @@ class Wfctl(unittest.TestCase):
 
     def test_a_late_unit_is_marked_late(self):
         instance = self.start_plan("2026-02-10")
+        # The deadline passed long ago: the timer loop fires it at once.
+        for _ in range(200):
+            got = json.loads(self.wfctl("get", instance["id"]).stdout)
+            if got["variables"].get("tre_han"):
+                break
+            time.sleep(0.05)
+        self.assertIs(got["variables"]["tre_han"], True)
+        self.assertTrue(got["clocks"][0]["expired"])
+        late = self.wfctl("deadlines", "--late").stdout
+        self.assertIn(instance["id"], late)
+        self.assertIn("TRỄ HẠN", late)
+        history = self.wfctl("history", instance["id"]).stdout
+        self.assertIn("chưa nộp kế hoạch năm 2026, hạn ngày 10 tháng 02 năm 2026",
+                      history)
         self.wfctl("fire", instance["id"], "trinh_duyet", "--payload",
                    json.dumps({"trich_yeu": "Kế hoạch"}))
         sent = json.loads(self.wfctl("fire", instance["id"],
                                      "phe_duyet_va_gui").stdout)
         self.assertIs(sent["instance"]["variables"]["nop_muon"], True)
+        self.assertGreater(sent["instance"]["variables"]["so_ngay_lam_viec_tre"], 100)
+        # Sent: the clock ended, so the unit is no longer listed as late.
+        self.assertNotIn(instance["id"], self.wfctl("deadlines", "--late").stdout)
 
     def test_missing_start_field_is_a_usage_error_from_the_server(self):
         out = self.wfctl("start", "nop_ke_hoach", "--vars", "{}", ok=False)

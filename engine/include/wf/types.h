@@ -32,6 +32,7 @@ struct TransitionInfo {
   std::vector<std::string> requires_fields;
   bool has_guard = false;
   bool has_action = false;
+  bool stay = false;  // the document stays in the state it leaves
 };
 
 struct WorkflowInfo {
@@ -98,6 +99,9 @@ struct HistoryEntry {
   std::string prev_hash;  // hex
   std::string hash;       // hex
   std::string idempotency_key;
+  std::string timer;        // set when a timer fired the event
+  absl::Time timer_due;
+  std::string timers_json;  // pending timers after the event
 };
 
 struct StartRequest {

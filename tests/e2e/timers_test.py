@@ -1,0 +1,127 @@
+"""Deadlines with the real server binary: a deadline that passes while the
+server is stopped fires when it starts again; a simulation-mode server plays
+months of deadlines in seconds; a real server refuses to have its clock set.
+"""
+import json
+import os
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import harness  # noqa: E402
+
+ARGS, REST = harness.parse_args()
+
+import grpc  # noqa: E402
+from wf.v1 import workflow_pb2 as pb  # noqa: E402
+from wf.v1 import workflow_pb2_grpc as rpc  # noqa: E402
+
+CALENDAR = os.path.join(ARGS.testdata, "calendar_2026.json")
+
+
+def wait_for(predicate, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    return predicate()
+
+
+class RestartPastADeadline(unittest.TestCase):
+    def test_a_deadline_passed_while_stopped_fires_on_start(self):
+        server = harness.ServerProcess(ARGS.server, harness.temp_data_dir("timer"),
+                                       workflows_dir=ARGS.testdata)
+        server.start()
+        with grpc.insecure_channel(server.address) as channel:
+            stub = rpc.WorkflowServiceStub(channel)
+            started = stub.StartInstance(pb.StartInstanceRequest(workflow="hen_nhanh"))
+            due = started.instance.clocks[0].due_micros
+        self.assertEqual(server.stop(), 0)
+        time.sleep(2.5)  # the 2-second deadline passes while the server is down
+        restarted_at = time.time() * 1e6
+        self.assertGreater(restarted_at, due)
+        server.start()
+        try:
+            with grpc.insecure_channel(server.address) as channel:
+                stub = rpc.WorkflowServiceStub(channel)
+                get = lambda: stub.GetInstance(pb.GetInstanceRequest(
+                    instance_id=started.instance.id))
+                self.assertTrue(wait_for(lambda: get().state == "het"),
+                                server.log())
+                events = stub.GetHistory(pb.GetHistoryRequest(
+                    instance_id=started.instance.id)).events
+                self.assertEqual([e.event for e in events], ["start", "het_gio"])
+                fired = events[-1]
+                self.assertEqual(fired.actor, "system:timer")
+                self.assertEqual(fired.timer, "cho")
+                self.assertEqual(fired.timer_due_micros, due)
+                self.assertGreaterEqual(fired.at_micros, restarted_at)
+                self.assertEqual(json.loads(get().variables_json)["het_luc"],
+                                 due // 1000)
+                # Fired once: a later look finds nothing more.
+                time.sleep(1.5)
+                self.assertEqual(len(stub.GetHistory(pb.GetHistoryRequest(
+                    instance_id=started.instance.id)).events), 2)
+        finally:
+            self.assertEqual(server.stop(), 0)
+
+    def test_a_real_server_does_not_let_clients_move_its_clock(self):
+        server = harness.ServerProcess(ARGS.server, harness.temp_data_dir("noclock"))
+        server.start()
+        try:
+            with grpc.insecure_channel(server.address) as channel:
+                sim = rpc.SimulationServiceStub(channel)
+                with self.assertRaises(grpc.RpcError) as raised:
+                    sim.AdvanceClock(pb.AdvanceClockRequest(seconds=86400))
+                self.assertEqual(raised.exception.code(),
+                                 grpc.StatusCode.UNIMPLEMENTED)
+        finally:
+            server.stop()
+
+
+class Simulation(unittest.TestCase):
+    def test_an_appraisal_is_played_through_its_deadlines(self):
+        server = harness.ServerProcess(
+            ARGS.server, harness.temp_data_dir("sim"), workflows_dir=ARGS.testdata,
+            extra_flags=["--simulate_from=2026-02-12T09:00:00+07:00",
+                         f"--calendar_file={CALENDAR}"])
+        server.start()
+        try:
+            with grpc.insecure_channel(server.address) as channel:
+                stub = rpc.WorkflowServiceStub(channel)
+                sim = rpc.SimulationServiceStub(channel)
+                started = stub.StartInstance(pb.StartInstanceRequest(
+                    workflow="tham_dinh", business_key="TTr-12/SNV"))
+                iid = started.instance.id
+                stub.FireEvent(pb.FireEventRequest(instance_id=iid, event="bat_dau"))
+                coming = stub.ListDeadlines(pb.ListDeadlinesRequest(within_days=60))
+                self.assertEqual([d.instance_id for d in coming.deadlines], [iid])
+                self.assertFalse(coming.deadlines[0].late)
+
+                moved = sim.AdvanceClock(pb.AdvanceClockRequest(until="2026-03-16"))
+                self.assertEqual(moved.timers_fired, 1)  # the reminder
+                moved = sim.AdvanceClock(pb.AdvanceClockRequest(seconds=3 * 86400))
+                self.assertEqual(moved.timers_fired, 0)
+                moved = sim.AdvanceClock(pb.AdvanceClockRequest(until="2026-03-21"))
+                self.assertEqual(moved.timers_fired, 1)  # the deadline
+                late = stub.ListDeadlines(pb.ListDeadlinesRequest(late=True))
+                self.assertEqual([(d.instance_id, d.business_key) for d in late.deadlines],
+                                 [(iid, "TTr-12/SNV")])
+                instance = stub.GetInstance(pb.GetInstanceRequest(instance_id=iid))
+                self.assertTrue(instance.clocks[0].expired)
+                self.assertTrue(json.loads(instance.variables_json)["tre_han"])
+
+                with self.assertRaises(grpc.RpcError) as raised:
+                    sim.AdvanceClock(pb.AdvanceClockRequest(until="2026-01-01"))
+                self.assertEqual(raised.exception.code(),
+                                 grpc.StatusCode.INVALID_ARGUMENT)
+                self.assertIn("only moves forward", raised.exception.details())
+        finally:
+            self.assertEqual(server.stop(), 0)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0]] + REST, verbosity=2)
