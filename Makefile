@@ -11,10 +11,10 @@ LISTEN ?= 127.0.0.1:50051
 DEB_PACKAGES := build-essential cmake pkg-config \
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto \
   liblua5.4-dev librocksdb-dev libabsl-dev libssl-dev libicu-dev nlohmann-json3-dev \
-  libgtest-dev libgmock-dev libbenchmark-dev \
+  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev \
   python3 python3-grpcio python3-protobuf
 
-.PHONY: deps build run test test-asan bench clean
+.PHONY: deps build run test test-asan fuzz bench clean
 
 # Installs only what is missing; with everything present it costs one dpkg-query.
 deps:
@@ -42,5 +42,20 @@ run: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
 
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer (gcc).
+test-asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DWF_SANITIZE=ON
+	cmake --build build-asan -j$(JOBS)
+	cd build-asan && WF_TIMER_TEST_COUNT=10000 ASAN_OPTIONS=detect_leaks=1 \
+	  ctest --output-on-failure -j$(JOBS)
+
+# libFuzzer targets with clang; FUZZ_SECONDS per target (see fuzz/README.md).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWF_FUZZ=ON \
+	  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang
+	cmake --build build-fuzz -j$(JOBS)
+	cd build-fuzz && FUZZ_SECONDS=$(FUZZ_SECONDS) ctest -L fuzz --output-on-failure
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-asan build-fuzz

@@ -181,10 +181,16 @@ struct GeneratedIds {
   }
 };
 
+// Where each person of a people file was first seen.
+struct FirstSeen {
+  int line;
+  size_t index;  // in PeopleImport::people
+};
+
 // The person of a people row: a new one is added to `import`; a known one
 // must keep its name.
 absl::Status NotePerson(const CsvRow& row, PeopleImport* import,
-                        absl::flat_hash_map<std::string, int>* first_line) {
+                        absl::flat_hash_map<std::string, FirstSeen>* seen) {
   const std::string& id = row.values[0];
   const std::string& name = row.values[1];
   if (!IsPersonId(id)) {
@@ -192,8 +198,8 @@ absl::Status NotePerson(const CsvRow& row, PeopleImport* import,
         row.line, absl::StrCat("mã người '", id, "' không hợp lệ: cần ",
                                "dạng [a-z0-9][a-z0-9._-]*, tối đa 64 ký tự"));
   }
-  auto it = first_line->find(id);
-  if (it == first_line->end()) {
+  auto it = seen->find(id);
+  if (it == seen->end()) {
     if (name.empty()) {
       return LineError(row.line, absl::StrCat("người '", id, "' xuất hiện ",
                                               "lần đầu, cần có tên"));
@@ -201,16 +207,15 @@ absl::Status NotePerson(const CsvRow& row, PeopleImport* import,
     if (auto problem = internal::NameProblem(name)) {
       return LineError(row.line, absl::StrCat("người '", id, "': ", *problem));
     }
-    first_line->emplace(id, row.line);
+    seen->emplace(id, FirstSeen{row.line, import->people.size()});
     import->people.push_back(Person{id, name});
     return absl::OkStatus();
   }
-  for (const Person& person : import->people) {
-    if (person.id == id && !name.empty() && person.name != name) {
-      return LineError(row.line, absl::StrCat("người '", id, "' có tên '", name,
-                                              "', khác tên '", person.name,
-                                              "' ở dòng ", it->second));
-    }
+  const Person& person = import->people[it->second.index];
+  if (!name.empty() && person.name != name) {
+    return LineError(row.line, absl::StrCat("người '", id, "' có tên '", name,
+                                            "', khác tên '", person.name,
+                                            "' ở dòng ", it->second.line));
   }
   return absl::OkStatus();
 }
@@ -317,10 +322,10 @@ absl::StatusOr<PeopleImport> ImportPeopleCsv(absl::string_view text,
       "person", "name", "role", "unit", "valid_from", "valid_to", "acting_for"};
   WF_ASSIGN_OR_RETURN(std::vector<CsvRow> rows, ReadCsvTable(text, kColumns));
   PeopleImport import;
-  absl::flat_hash_map<std::string, int> first_line;
+  absl::flat_hash_map<std::string, FirstSeen> seen;
   std::vector<int> lines;
   for (const CsvRow& row : rows) {
-    WF_RETURN_IF_ERROR(NotePerson(row, &import, &first_line));
+    WF_RETURN_IF_ERROR(NotePerson(row, &import, &seen));
     WF_ASSIGN_OR_RETURN(RoleAssignment a, PeopleRowToAssignment(row));
     import.assignments.push_back(std::move(a));
     lines.push_back(row.line);

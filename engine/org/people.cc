@@ -2,6 +2,7 @@
 #include "engine/org/people.h"
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -124,21 +125,29 @@ std::optional<std::string> AssignmentProblem(
   return DelegationProblem(tree, people, all, a);
 }
 
-// An earlier assignment of the same role, unit, person and principal whose
-// window overlaps assignment i.
-std::optional<size_t> EarlierOverlap(const std::vector<RoleAssignment>& all,
-                                     size_t i) {
-  for (size_t j = 0; j < i; ++j) {
-    const RoleAssignment& a = all[i];
-    const RoleAssignment& b = all[j];
-    if (a.person_id == b.person_id && SameRole(a, b) &&
-        a.acting_for == b.acting_for &&
-        internal::Overlap(WindowOf(a), WindowOf(b))) {
-      return j;
+// Finds, for each assignment in turn, an earlier one of the same person,
+// role, unit and principal whose window overlaps it.
+class OverlapFinder {
+ public:
+  explicit OverlapFinder(const std::vector<RoleAssignment>& all) : all_(all) {}
+
+  // Call with i = 0, 1, 2...
+  std::optional<size_t> Next(size_t i) {
+    const RoleAssignment& a = all_[i];
+    std::vector<size_t>& same =
+        by_key_[std::make_tuple(a.person_id, a.role, a.unit_id, a.acting_for)];
+    for (size_t j : same) {
+      if (internal::Overlap(WindowOf(a), WindowOf(all_[j]))) return j;
     }
+    same.push_back(i);
+    return std::nullopt;
   }
-  return std::nullopt;
-}
+
+ private:
+  using Key = std::tuple<std::string, std::string, std::string, std::string>;
+  const std::vector<RoleAssignment>& all_;
+  absl::flat_hash_map<Key, std::vector<size_t>> by_key_;
+};
 
 }  // namespace
 
@@ -188,12 +197,13 @@ std::optional<Problem> FindAssignmentProblem(
     const std::vector<RoleAssignment>& assignments) {
   absl::flat_hash_set<std::string> ids;
   for (const Person& person : people) ids.insert(person.id);
+  OverlapFinder overlaps(assignments);
   for (size_t i = 0; i < assignments.size(); ++i) {
     if (auto reason =
             AssignmentProblem(tree, ids, assignments, assignments[i])) {
       return Problem{i, *reason, std::nullopt};
     }
-    if (std::optional<size_t> j = EarlierOverlap(assignments, i)) {
+    if (std::optional<size_t> j = overlaps.Next(i)) {
       return Problem{i,
                      absl::StrCat(RoleAt(assignments[i]), " của '",
                                   assignments[i].person_id,
