@@ -51,8 +51,9 @@ bool Covers(std::vector<Window> windows, const Window& target) {
   return false;
 }
 
-// The windows in which `holder` holds the role of `delegation`, either as
-// their own (delegated == false) or lent to them (delegated == true).
+// The windows in which the principal of `delegation` holds its role in its
+// unit: by their own appointment (delegated == false) or lent to them by
+// someone else (delegated == true).
 std::vector<Window> HolderWindows(const OrgTree& tree,
                                   const std::vector<RoleAssignment>& all,
                                   const RoleAssignment& delegation,
