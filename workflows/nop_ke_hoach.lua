@@ -14,10 +14,28 @@
 --   han_nop  the province's deadline, "YYYY-MM-DD" (from the province plugin)
 --   nam      the plan's year
 
+-- Who acts (roles in units, docs/org.md): the unit's officers draft; its
+-- head (chủ tịch, phó chủ tịch, giám đốc, phó giám đốc) approves; officers
+-- of the standing agency (Công an tỉnh, Phòng Tham mưu) receive or return.
+local can_bo_don_vi = { role = "can_bo", unit = "same_unit" }
+local lanh_dao_don_vi = {
+  { role = "chu_tich", unit = "same_unit" },
+  { role = "pho_chu_tich", unit = "same_unit" },
+  { role = "giam_doc", unit = "same_unit" },
+  { role = "pho_giam_doc", unit = "same_unit" },
+}
+local co_quan_thuong_truc = {
+  { role = "chuyen_vien", unit = "standing_agency" },
+  { role = "truong_phong", unit = "standing_agency" },
+}
+
 workflow "nop_ke_hoach" {
   title = "Nộp kế hoạch thực hiện của đơn vị",
   initial = "du_thao",
   requires = { "don_vi", "han_nop", "nam" },
+  -- The standing agency opens one for each unit when the province's plan is
+  -- issued; a unit may also open its own.
+  started_by = { co_quan_thuong_truc[1], co_quan_thuong_truc[2], can_bo_don_vi },
   start = function(ctx)
     ctx.vars.lan_gui = 0
     ctx.vars.lan_tra_lai = 0
@@ -42,6 +60,7 @@ state "da_tiep_nhan" { title = "Cơ quan Thường trực đã tiếp nhận", f
 transition "trinh_duyet" {
   title = "Trình lãnh đạo đơn vị phê duyệt",
   from = "du_thao", to = "cho_duyet",
+  who = can_bo_don_vi,
   guard = function(ctx)
     if (ctx.payload.trich_yeu or ctx.vars.trich_yeu) == nil then
       return false, "Chưa có trích yếu kế hoạch: nhập trích yếu trước khi trình"
@@ -57,6 +76,7 @@ transition "trinh_duyet" {
 transition "yeu_cau_sua" {
   title = "Lãnh đạo yêu cầu sửa",
   from = "cho_duyet", to = "du_thao",
+  who = lanh_dao_don_vi,
   requires = { "ly_do" },
   action = function(ctx)
     ctx.vars.ly_do_sua = ctx.payload.ly_do
@@ -66,6 +86,7 @@ transition "yeu_cau_sua" {
 transition "phe_duyet_va_gui" {
   title = "Lãnh đạo phê duyệt và gửi Cơ quan Thường trực",
   from = "cho_duyet", to = "da_gui",
+  who = lanh_dao_don_vi,
   action = function(ctx)
     ctx.vars.lan_gui = ctx.vars.lan_gui + 1
     ctx.vars.ngay_gui = ctx.today
@@ -84,6 +105,7 @@ transition "phe_duyet_va_gui" {
 transition "tra_lai" {
   title = "Cơ quan Thường trực trả lại để hoàn thiện",
   from = "da_gui", to = "du_thao",
+  who = co_quan_thuong_truc,
   requires = { "ly_do" },
   action = function(ctx)
     ctx.vars.lan_tra_lai = ctx.vars.lan_tra_lai + 1
@@ -95,6 +117,7 @@ transition "tra_lai" {
 transition "tiep_nhan" {
   title = "Cơ quan Thường trực tiếp nhận",
   from = "da_gui", to = "da_tiep_nhan",
+  who = co_quan_thuong_truc,
   action = function(ctx)
     ctx.vars.ngay_tiep_nhan = ctx.today
   end,
@@ -102,7 +125,7 @@ transition "tiep_nhan" {
 
 transition "nhac_han" {
   title = "Nhắc hạn nộp kế hoạch",
-  from = { "du_thao", "cho_duyet" }, stay = true,
+  from = { "du_thao", "cho_duyet" }, stay = true, who = "system",
   action = function(ctx)
     ctx.emit("thong_bao", {
       den = ctx.vars.don_vi,
@@ -114,7 +137,7 @@ transition "nhac_han" {
 
 transition "qua_han" {
   title = "Quá hạn nộp kế hoạch: đôn đốc",
-  from = { "du_thao", "cho_duyet" }, stay = true,
+  from = { "du_thao", "cho_duyet" }, stay = true, who = "system",
   action = function(ctx)
     ctx.vars.tre_han = true
     ctx.emit("don_doc", {

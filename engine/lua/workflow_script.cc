@@ -221,8 +221,11 @@ class Declarations {
     }
     spec.name = p.name;
     spec.line = p.line;
-    Fields(L, p, 1, What(p), {"title", "initial", "requires", "start"},
+    Fields(L, p, 1, What(p),
+           {"title", "initial", "requires", "start", "who", "started_by"},
            [&](const std::string& f) {
+             if (f == "who") ReadWho(L, p, f, &spec.who);
+             if (f == "started_by") ReadWho(L, p, f, &spec.started_by);
              if (f == "title") Text(L, p, f, &spec.title);
              if (f == "initial") Text(L, p, f, &spec.initial);
              if (f == "requires") Names(L, p, f, &spec.requires_fields);
@@ -369,14 +372,78 @@ class Declarations {
     }
   }
 
+  // who = { role = "chu_tich", unit = "same_unit" }, a list of such rules,
+  // or "system".
+  void ReadWho(lua_State* L, const Pending& p, const std::string& field,
+               WhoSpec* who) {
+    who->declared = true;
+    if (lua_type(L, -1) == LUA_TSTRING) {
+      if (std::string(lua_tostring(L, -1)) == "system") {
+        who->system_only = true;
+      } else {
+        Problem(p.line, absl::StrCat("field '", field, "' of ", What(p),
+                                     " must be a rule { role = ..., unit = ",
+                                     "... }, a list of rules, or \"system\""));
+      }
+      return;
+    }
+    if (!lua_istable(L, -1)) {
+      Problem(p.line, absl::StrCat("field '", field, "' of ", What(p),
+                                   " must be a table, not a ",
+                                   luaL_typename(L, -1)));
+      return;
+    }
+    lua_getfield(L, -1, "role");
+    bool single = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (single) {
+      ReadRule(L, p, field, who);
+      return;
+    }
+    lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, -1));
+    for (lua_Integer i = 1; i <= n; ++i) {
+      lua_rawgeti(L, -1, i);
+      if (lua_istable(L, -1)) {
+        ReadRule(L, p, field, who);
+      } else {
+        Problem(p.line, absl::StrCat("the rules in '", field, "' of ", What(p),
+                                     " must be tables { role = ..., unit = ",
+                                     "... }"));
+      }
+      lua_pop(L, 1);
+    }
+    if (n == 0) {
+      Problem(p.line, absl::StrCat("'", field, "' of ", What(p), " lists no ",
+                                   "rule: nobody could take the step"));
+    }
+  }
+
+  void ReadRule(lua_State* L, const Pending& p, const std::string& field,
+                WhoSpec* who) {
+    RuleSpec rule;
+    std::string what = absl::StrCat("a rule in '", field, "' of ", What(p));
+    Fields(L, p, -1, what, {"role", "unit"}, [&](const std::string& f) {
+      if (f == "role") Text(L, p, f, &rule.role);
+      if (f == "unit") Text(L, p, f, &rule.unit);
+    });
+    if (rule.role.empty() || rule.unit.empty()) {
+      Problem(p.line, absl::StrCat(what, " needs both role (e.g. \"chu_tich\", ",
+                                   "or \"*\" for any role) and unit (e.g. ",
+                                   "\"same_unit\")"));
+    }
+    who->rules.push_back(std::move(rule));
+  }
+
   void ReadTransition(lua_State* L, const Pending& p) {
     TransitionSpec t;
     t.event = p.name;
     t.line = p.line;
     WorkflowScript::Refs refs;
     Fields(L, p, 1, What(p),
-           {"from", "to", "stay", "title", "requires", "guard", "action"},
+           {"from", "to", "stay", "title", "requires", "guard", "action",
+            "who"},
            [&](const std::string& f) {
+             if (f == "who") ReadWho(L, p, f, &t.who);
              if (f == "from") Names(L, p, f, &t.from);
              if (f == "stay") {
                if (lua_type(L, -1) != LUA_TBOOLEAN) {

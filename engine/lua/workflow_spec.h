@@ -12,6 +12,21 @@
 
 namespace wf {
 
+// Who may take a step: a role held in a unit related to the document's unit
+// ({ role = "chu_tich", unit = "same_unit" }); role "*" is any role.
+struct RuleSpec {
+  std::string role;
+  std::string unit;  // a relation: same_unit, parent, standing_agency, ...
+};
+
+// A `who` declaration: a list of rules (any one suffices), or "system": no
+// person may fire the event, only the engine's timers.
+struct WhoSpec {
+  bool declared = false;
+  bool system_only = false;
+  std::vector<RuleSpec> rules;
+};
+
 // How long a deadline or a reminder is: an amount of a unit.
 enum class TimeUnit { kNone, kWorkingDays, kDays, kHours, kMinutes, kSeconds };
 
@@ -50,6 +65,7 @@ struct TransitionSpec {
   std::vector<std::string> requires_fields;
   bool has_guard = false;
   bool has_action = false;
+  WhoSpec who;  // empty: the workflow's default
   int line = 0;
 };
 
@@ -59,6 +75,8 @@ struct WorkflowSpec {
   std::string initial;
   std::vector<std::string> requires_fields;  // start variables
   bool has_start = false;
+  WhoSpec who;         // default for transitions without their own
+  WhoSpec started_by;  // who may start a document; default: `who`
   int line = 0;
   std::vector<StateSpec> states;
   std::vector<TransitionSpec> transitions;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "engine/org/relations.h"
 #include "engine/util/sha256.h"
 #include "engine/util/text.h"
 
@@ -218,6 +219,48 @@ void CheckDeadlines(const WorkflowSpec& spec, Problems& p) {
   }
 }
 
+void CheckRules(const WhoSpec& who, Problems& p, int line,
+                const std::string& what) {
+  for (const RuleSpec& rule : who.rules) {
+    if (rule.role != "*" && !IsIdentifier(rule.role)) {
+      p.Add(line, absl::StrCat("the role '", rule.role, "' in ", what,
+                               " must be ", kNameRule, ", or \"*\" for any"));
+    }
+    auto relation = org::ParseRelation(rule.unit);
+    if (!relation.ok()) {
+      p.Add(line, absl::StrCat("the unit '", rule.unit, "' in ", what,
+                               " is not one of same_unit, parent, ancestor, ",
+                               "standing_agency, tagged:<tag>, province"));
+    }
+  }
+}
+
+// Every step says who may take it: on the transition, or by the workflow's
+// default.
+void CheckWho(const WorkflowSpec& spec, Problems& p) {
+  CheckRules(spec.who, p, spec.line, "the workflow's who");
+  CheckRules(spec.started_by, p, spec.line, "started_by");
+  if (spec.started_by.system_only) {
+    p.Add(spec.line, "started_by cannot be \"system\": a person starts a "
+                     "document");
+  }
+  if (!spec.who.declared && !spec.started_by.declared && !spec.name.empty()) {
+    p.Add(spec.line, "the workflow does not say who may start a document: add "
+                     "started_by = { role = \"...\", unit = \"same_unit\" } "
+                     "(or a default who)");
+  }
+  for (const TransitionSpec& t : spec.transitions) {
+    CheckRules(t.who, p, t.line, absl::StrCat("transition '", t.event, "'"));
+    if (!t.who.declared && !spec.who.declared) {
+      p.Add(t.line, absl::StrCat("transition '", t.event, "' does not say who ",
+                                 "may fire it: add who = { role = \"...\", ",
+                                 "unit = \"same_unit\" } (or a default who ",
+                                 "on the workflow; who = \"system\" for an ",
+                                 "event only timers fire)"));
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> ValidateSpec(const WorkflowSpec& spec,
@@ -237,6 +280,7 @@ std::vector<std::string> ValidateSpec(const WorkflowSpec& spec,
   CheckTransitions(spec, p, states);
   CheckGraph(spec, p, states);
   CheckDeadlines(spec, p);
+  CheckWho(spec, p);
   for (std::string& problem : p.Take()) problems.push_back(std::move(problem));
   return problems;
 }

@@ -23,10 +23,43 @@ bool Has(const std::vector<std::string>& problems, const std::string& fragment) 
 
 TEST(ValidateTest, AValidWorkflowHasNoProblems) {
   auto problems = Problems(R"(
-workflow "ok" { initial = "a" }
+workflow "ok" { initial = "a", who = { role = "can_bo", unit = "same_unit" } }
 state "a" {}
 state "b" { final = true }
 transition "go" { from = "a", to = "b" }
+)");
+  EXPECT_TRUE(problems.empty()) << absl::StrJoin(problems, "\n");
+}
+
+TEST(ValidateTest, EveryStepSaysWhoMayTakeIt) {
+  auto problems = Problems(R"(
+workflow "w" { initial = "a" }
+state "a" {}
+state "b" { final = true }
+transition "go" { from = "a", to = "b" }
+transition "ok" { from = "a", to = "a", who = { role = "chu_tich", unit = "same_unit" } }
+transition "bad" { from = "a", to = "a", who = { role = "Chủ tịch", unit = "next_door" } }
+transition "empty" { from = "a", to = "a", who = {} }
+)");
+  EXPECT_TRUE(Has(problems, "w.lua:2: the workflow does not say who may start"));
+  EXPECT_TRUE(Has(problems, "w.lua:5: transition 'go' does not say who may "
+                            "fire it"));
+  EXPECT_FALSE(Has(problems, "transition 'ok'"));
+  EXPECT_TRUE(Has(problems, "w.lua:7: the role 'Chủ tịch' in transition 'bad'"));
+  EXPECT_TRUE(Has(problems, "w.lua:7: the unit 'next_door' in transition 'bad'"));
+  EXPECT_TRUE(Has(problems, "w.lua:8: 'who' of transition 'empty' lists no rule"));
+}
+
+TEST(ValidateTest, RelationsAndSystemEvents) {
+  auto problems = Problems(R"(
+workflow "w" { initial = "a", started_by = { role = "can_bo", unit = "same_unit" } }
+state "a" { deadline = { days = 3, fire = "het_han" } }
+state "b" { final = true }
+transition "go" { from = "a", to = "b", who = {
+  { role = "chuyen_vien", unit = "standing_agency" },
+  { role = "*", unit = "tagged:so_noi_vu" },
+  { role = "chu_tich", unit = "parent" } } }
+transition "het_han" { from = "a", stay = true, who = "system" }
 )");
   EXPECT_TRUE(problems.empty()) << absl::StrJoin(problems, "\n");
 }

@@ -1,6 +1,10 @@
 -- A counter: each "tang" adds one and remembers the idempotency-free order
 -- of calls. Used by concurrency and crash tests.
-workflow "dem" { title = "Bộ đếm", initial = "mo" }
+workflow "dem" {
+  title = "Bộ đếm",
+  initial = "mo",
+  who = { role = "*", unit = "same_unit" },
+}
 
 state "mo"   { title = "Đang mở" }
 state "dong" { title = "Đã đóng", final = true }

@@ -6,6 +6,9 @@ workflow "phe_duyet" {
   title = "Phê duyệt kế hoạch",
   initial = "du_thao",
   requires = { "don_vi" },
+  -- Anyone of the document's unit, whatever their role (tests of the
+  -- transition path; the permission tests use workflows with real roles).
+  who = { role = "*", unit = "same_unit" },
   start = function(ctx)
     ctx.vars.lan_tra_lai = 0
   end,

@@ -2,7 +2,11 @@
 -- complete dossier; asking the unit for additions stops the clock until the
 -- unit answers (RULES.md, "Counting"). Used by the timer tests.
 
-workflow "tham_dinh" { title = "Thẩm định hồ sơ khen thưởng", initial = "tiep_nhan" }
+workflow "tham_dinh" {
+  title = "Thẩm định hồ sơ khen thưởng",
+  initial = "tiep_nhan",
+  who = { role = "chuyen_vien", unit = "same_unit" },
+}
 
 state "tiep_nhan" { title = "Tiếp nhận hồ sơ" }
 
@@ -25,7 +29,7 @@ transition "nop_bo_sung"     { from = "cho_bo_sung", to = "dang_tham_dinh" }
 transition "trinh"           { from = "dang_tham_dinh", to = "da_trinh" }
 
 transition "nhac_han" {
-  from = "dang_tham_dinh", to = "dang_tham_dinh",
+  from = "dang_tham_dinh", to = "dang_tham_dinh", who = "system",
   action = function(ctx)
     ctx.vars.so_lan_nhac = (ctx.vars.so_lan_nhac or 0) + 1
     ctx.emit("thong_bao", { den = "so_noi_vu", noi_dung = "Còn 3 ngày làm việc" })
@@ -33,7 +37,7 @@ transition "nhac_han" {
 }
 
 transition "qua_han" {
-  from = "dang_tham_dinh", to = "dang_tham_dinh",
+  from = "dang_tham_dinh", to = "dang_tham_dinh", who = "system",
   action = function(ctx)
     ctx.vars.tre_han = true
     ctx.vars.han = ctx.timer.due_date
