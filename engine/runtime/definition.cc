@@ -261,6 +261,16 @@ void CheckWho(const WorkflowSpec& spec, Problems& p) {
   }
 }
 
+access::CompiledWho Compile(const WhoSpec& who) {
+  access::CompiledWho compiled;
+  compiled.system_only = who.system_only;
+  for (const RuleSpec& rule : who.rules) {
+    auto relation = org::ParseRelation(rule.unit);
+    if (relation.ok()) compiled.rules.push_back({rule.role, *relation});
+  }
+  return compiled;
+}
+
 }  // namespace
 
 std::vector<std::string> ValidateSpec(const WorkflowSpec& spec,
@@ -298,6 +308,10 @@ Definition::Definition(store::DefinitionRecord record,
                            static_cast<int>(i));
     }
   }
+  for (const TransitionSpec& t : spec_.transitions) {
+    who_.push_back(Compile(t.who.declared ? t.who : spec_.who));
+  }
+  started_by_ = Compile(spec_.started_by.declared ? spec_.started_by : spec_.who);
   size_t max_idle = std::max(4u, 2 * std::thread::hardware_concurrency());
   scripts_ = std::make_unique<ScriptPool>(
       record_.source(), record_.file_name(), limits, max_idle);
@@ -338,6 +352,18 @@ std::vector<std::string> Definition::EventsFrom(
   return events;
 }
 
+std::vector<const access::CompiledWho*> Definition::WhoFrom(
+    const std::string& state) const {
+  std::vector<const access::CompiledWho*> steps;
+  for (size_t i = 0; i < spec_.transitions.size(); ++i) {
+    const auto& from = spec_.transitions[i].from;
+    if (std::find(from.begin(), from.end(), state) != from.end()) {
+      steps.push_back(&who_[i]);
+    }
+  }
+  return steps;
+}
+
 std::string Definition::StateTitle(const std::string& state) const {
   const StateSpec* s = FindState(state);
   if (s == nullptr || s->title.empty()) return state;
@@ -355,10 +381,16 @@ WorkflowInfo Definition::Info(bool with_source) const {
                            s.final});
   }
   for (const TransitionSpec& t : spec_.transitions) {
-    info.transitions.push_back({t.event, t.from, t.to,
-                                t.title.empty() ? t.event : t.title,
-                                t.requires_fields, t.has_guard, t.has_action,
-                                t.stay});
+    const WhoSpec& who = t.who.declared ? t.who : spec_.who;
+    TransitionInfo transition{t.event, t.from, t.to,
+                              t.title.empty() ? t.event : t.title,
+                              t.requires_fields, t.has_guard, t.has_action,
+                              t.stay};
+    for (const RuleSpec& rule : who.rules) {
+      transition.who.emplace_back(rule.role, rule.unit);
+    }
+    transition.system_only = who.system_only;
+    info.transitions.push_back(std::move(transition));
   }
   if (with_source) info.source = record_.source();
   info.source_sha256 = ToHex(record_.source_sha256());

@@ -12,6 +12,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "engine/auth/access.h"
 #include "engine/lua/script_pool.h"
 #include "engine/lua/workflow_spec.h"
 #include "engine/store/records.pb.h"
@@ -51,6 +52,13 @@ class Definition {
 
   ScriptPool& scripts() const { return *scripts_; }
 
+  // Who may fire transition `t` (its own `who`, or the workflow's default),
+  // and who may start a document.
+  const access::CompiledWho& WhoOf(int t) const { return who_[t]; }
+  const access::CompiledWho& StartedBy() const { return started_by_; }
+  // The `who` of every transition leaving `state` (for inbox slots).
+  std::vector<const access::CompiledWho*> WhoFrom(const std::string& state) const;
+
   // The public description; with_source adds the Lua text.
   WorkflowInfo Info(bool with_source) const;
 
@@ -61,6 +69,8 @@ class Definition {
   // state \0 event -> transition index
   absl::flat_hash_map<std::string, int> transitions_;
   std::unique_ptr<ScriptPool> scripts_;
+  std::vector<access::CompiledWho> who_;  // parallel to spec_.transitions
+  access::CompiledWho started_by_;
 };
 
 }  // namespace wf

@@ -6,7 +6,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "engine/auth/directory_store.h"
+#include "engine/auth/token_store.h"
 #include "engine/calendar/calendar_rules.h"
+#include "engine/calendar/vn_date.h"
 #include "engine/calendar/work_calendar.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/runtime/reader.h"
@@ -18,6 +21,7 @@
 #include "engine/timers/timer_service.h"
 #include "engine/util/keyed_serializer.h"
 #include "engine/util/status_macros.h"
+#include "engine/util/text.h"
 #include "wf/clock.h"
 #include "wf/engine.h"
 
@@ -50,6 +54,32 @@ absl::StatusOr<calendar::WorkCalendar> LoadCalendar(const std::string& json) {
   return calendar::WorkCalendar::Create(*std::move(rules));
 }
 
+absl::Status NeedsAdmin(const Actor& actor, absl::string_view what) {
+  if (actor.kind == Actor::Kind::kPerson) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "Expected an administrator to ", what, ", but '", actor.id,
+        "' is not one: use an administrator token"));
+  }
+  return absl::OkStatus();
+}
+
+TokenInfo ToTokenInfo(const store::TokenRecord& r) {
+  TokenInfo t;
+  t.token_id = r.token_id();
+  t.person = r.person_id();
+  t.admin = r.admin();
+  t.issued_at = absl::FromUnixMicros(r.issued_at_micros());
+  if (r.expires_at_micros() != 0) {
+    t.expires_at = absl::FromUnixMicros(r.expires_at_micros());
+  }
+  if (r.revoked_at_micros() != 0) {
+    t.revoked_at = absl::FromUnixMicros(r.revoked_at_micros());
+  }
+  t.issued_by = r.issued_by();
+  t.note = r.note();
+  return t;
+}
+
 template <typename T>
 absl::StatusOr<T> Wait(
     const std::function<void(Engine::Callback<T>)>& start) {
@@ -79,7 +109,7 @@ class EngineImpl final : public Engine {
     WF_ASSIGN_OR_RETURN(engine->store_,
                         Store::Open(options.data_dir, options.store));
     WF_ASSIGN_OR_RETURN(uint64_t next, NextInstanceNumber(engine->store_.get()));
-    engine->Wire(next);
+    WF_RETURN_IF_ERROR(engine->Wire(next));
     return std::unique_ptr<Engine>(std::move(engine));
   }
 
@@ -87,6 +117,7 @@ class EngineImpl final : public Engine {
 
   absl::StatusOr<DeployResult> Deploy(const DeployRequest& request) override {
     WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(NeedsAdmin(request.actor, "deploy a workflow"));
     return registry_->Deploy(request);
   }
 
@@ -130,9 +161,10 @@ class EngineImpl final : public Engine {
     transitions_->Fire(request, std::move(done));
   }
 
-  absl::StatusOr<InstanceInfo> GetInstance(const std::string& id) override {
+  absl::StatusOr<InstanceInfo> GetInstance(const std::string& id,
+                                           const Actor& actor) override {
     WF_RETURN_IF_ERROR(CheckOpen());
-    return reader_->GetInstance(id);
+    return reader_->GetInstance(id, actor);
   }
 
   absl::StatusOr<InstancePage> ListInstances(
@@ -142,9 +174,124 @@ class EngineImpl final : public Engine {
   }
 
   absl::StatusOr<std::vector<HistoryEntry>> GetHistory(
-      const std::string& id) override {
+      const std::string& id, const Actor& actor) override {
     WF_RETURN_IF_ERROR(CheckOpen());
-    return reader_->GetHistory(id);
+    return reader_->GetHistory(id, actor);
+  }
+
+  absl::StatusOr<InboxPage> Inbox(const Actor& actor,
+                                  const InboxRequest& request) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    return reader_->Inbox(actor, request);
+  }
+
+  absl::StatusOr<Actor> Authenticate(const std::string& token) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_ASSIGN_OR_RETURN(store::TokenRecord record,
+                        tokens_->Authenticate(token, clock_->Now()));
+    return record.admin() ? Actor::Admin(record.person_id())
+                          : Actor::Person(record.person_id());
+  }
+
+  absl::StatusOr<TokenInfo> IssueToken(const Actor& by,
+                                       const std::string& person, bool admin,
+                                       absl::Duration valid_for,
+                                       const std::string& note) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(NeedsAdmin(by, "issue a token"));
+    WF_ASSIGN_OR_RETURN(std::string id, CheckKeyText(person, "person", 64));
+    if (id.empty()) {
+      return absl::InvalidArgumentError("Expected `person`, but it is empty");
+    }
+    if (!admin && directory_->Current()->directory.FindPerson(id) == nullptr) {
+      return absl::NotFoundError(absl::StrCat(
+          "Expected a person of the org directory, but '", id,
+          "' is not one: import them first"));
+    }
+    const absl::Time now = clock_->Now();
+    absl::Time expires = valid_for <= absl::ZeroDuration()
+                             ? absl::InfiniteFuture()
+                             : now + valid_for;
+    WF_ASSIGN_OR_RETURN(IssuedToken issued,
+                        tokens_->Issue(id, admin, now, expires, by.id, note));
+    TokenInfo info;
+    info.token = issued.token;
+    info.token_id = issued.token_id;
+    info.person = id;
+    info.admin = admin;
+    info.issued_at = now;
+    info.expires_at = expires;
+    info.issued_by = by.id;
+    info.note = note;
+    return info;
+  }
+
+  absl::Status RevokeToken(const Actor& by,
+                           const std::string& token_id) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(NeedsAdmin(by, "revoke a token"));
+    return tokens_->Revoke(token_id, clock_->Now(), by.id);
+  }
+
+  absl::StatusOr<std::vector<TokenInfo>> ListTokens(const Actor& by) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(NeedsAdmin(by, "list tokens"));
+    WF_ASSIGN_OR_RETURN(auto records, tokens_->List());
+    std::vector<TokenInfo> tokens;
+    for (const auto& r : records) tokens.push_back(ToTokenInfo(r));
+    return tokens;
+  }
+
+  absl::StatusOr<bool> HasAdminToken() override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    return tokens_->HasAdmin(clock_->Now());
+  }
+
+  absl::StatusOr<DirectoryCountsInfo> ImportDirectory(
+      const Actor& by, const DirectoryImport& request) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(NeedsAdmin(by, "import the org directory"));
+    if (!IsIdentifier(request.source)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Expected `source` to name the file (lower-case letters, digits, "
+          "_), but got '", request.source, "'"));
+    }
+    if (request.csv.size() > (16u << 20)) {
+      return absl::ResourceExhaustedError(
+          "Expected a directory file of at most 16 MiB");
+    }
+    store::DirectorySource source;
+    source.set_name(request.source);
+    source.set_format(request.format);
+    source.set_csv(request.csv);
+    source.set_province_id(request.province_id);
+    source.set_province_name(request.province_name);
+    source.set_valid_from(request.valid_from);
+    source.set_valid_to(request.valid_to);
+    source.set_imported_at_micros(absl::ToUnixMicros(clock_->Now()));
+    source.set_imported_by(by.id);
+    WF_ASSIGN_OR_RETURN(DirectoryCounts counts,
+                        directory_->Import(std::move(source)));
+    return DirectoryCountsInfo{counts.units, counts.people, counts.assignments};
+  }
+
+  absl::StatusOr<WhoAmIInfo> WhoAmI(const Actor& actor) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    auto d = directory_->Current();
+    WhoAmIInfo info;
+    info.person = actor.id;
+    info.admin = actor.kind == Actor::Kind::kAdmin;
+    if (const org::Person* p = d->directory.FindPerson(actor.id)) {
+      info.name = p->name;
+    }
+    for (const org::HeldRole& held : d->directory.RolesOn(
+             actor.id, calendar::ToVietnamDay(clock_->Now()))) {
+      const org::OrgUnit* unit = d->tree.Find(held.unit_id);
+      info.roles.push_back({held.role, held.unit_id,
+                            unit != nullptr ? unit->name : "",
+                            held.acting_for});
+    }
+    return info;
   }
 
   absl::StatusOr<DeadlinePage> ListDeadlines(
@@ -158,8 +305,10 @@ class EngineImpl final : public Engine {
     return timers_->FireDue();
   }
 
-  absl::StatusOr<VerifyReport> Verify(const std::string& id) override {
+  absl::StatusOr<VerifyReport> Verify(const std::string& id,
+                                      const Actor& actor) override {
     WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(reader_->LoadReadable(id, actor).status());
     return verifier_->Verify(id);
   }
 
@@ -185,19 +334,24 @@ class EngineImpl final : public Engine {
       : options_(options),
         clock_(options.clock != nullptr ? options.clock : Clock::System()) {}
 
-  void Wire(uint64_t next_instance_number) {
+  absl::Status Wire(uint64_t next_instance_number) {
     committer_ = std::make_unique<Committer>(store_.get(),
                                              options_.max_group_size);
+    tokens_ = std::make_unique<TokenStore>(store_.get(), committer_.get());
+    directory_ = std::make_unique<DirectoryStore>(store_.get(), committer_.get());
+    WF_RETURN_IF_ERROR(directory_->Load());
     registry_ = std::make_unique<DefinitionRegistry>(
         store_.get(), committer_.get(), clock_, calendar_.get(),
         options_.limits);
-    reader_ = std::make_unique<Reader>(store_.get(), registry_.get());
+    reader_ = std::make_unique<Reader>(store_.get(), registry_.get(),
+                                       directory_.get(), clock_);
     verifier_ = std::make_unique<Verifier>(reader_.get(), registry_.get());
     pool_ = std::make_unique<ThreadPool>(std::max(1, options_.worker_threads));
     serializer_ = std::make_unique<KeyedSerializer>(pool_.get());
     transitions_ = std::make_unique<Transitioner>(
         committer_.get(), registry_.get(), reader_.get(), serializer_.get(),
-        clock_, calendar_.get(), options_.limits, next_instance_number);
+        clock_, calendar_.get(), directory_.get(), options_.limits,
+        next_instance_number);
     timers_ = std::make_unique<TimerService>(
         store_.get(), clock_,
         [this](const store::TimerRecord& timer,
@@ -207,6 +361,7 @@ class EngineImpl final : public Engine {
         options_.max_timers_in_flight);
     transitions_->OnTimersWritten([this] { timers_->Wake(); });
     if (options_.run_timers) timers_->Start();
+    return absl::OkStatus();
   }
 
   absl::Status CheckOpen() {
@@ -227,6 +382,8 @@ class EngineImpl final : public Engine {
   std::unique_ptr<Transitioner> transitions_;
   std::unique_ptr<calendar::WorkCalendar> calendar_;
   std::unique_ptr<TimerService> timers_;
+  std::unique_ptr<TokenStore> tokens_;
+  std::unique_ptr<DirectoryStore> directory_;
   absl::Mutex mu_;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
 };

@@ -55,6 +55,12 @@ HistoryEntry ToHistoryEntry(const store::HistoryEventBody& body,
   e.timer = body.timer();
   e.timer_due = absl::FromUnixMicros(body.timer_due_micros());
   e.timers_json = body.timers_json();
+  e.actor_name = body.actor_name();
+  e.actor_role = body.actor_role();
+  e.actor_unit = body.actor_unit();
+  e.actor_unit_name = body.actor_unit_name();
+  e.acting_for = body.acting_for();
+  e.acting_for_name = body.acting_for_name();
   return e;
 }
 

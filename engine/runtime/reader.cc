@@ -4,6 +4,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include <map>
+#include <set>
+
+#include "engine/auth/access.h"
+#include "engine/calendar/vn_date.h"
 #include "engine/runtime/history.h"
 #include "engine/store/keys.h"
 #include "engine/util/status_macros.h"
@@ -15,7 +20,7 @@ namespace {
 constexpr uint32_t kDefaultPageSize = 50;
 constexpr uint32_t kMaxPageSize = 1000;
 
-absl::Status NoSuchInstance(const std::string& id) {
+absl::Status NotFound(const std::string& id) {
   return absl::NotFoundError(absl::StrCat("Expected an instance with id '", id,
                                           "', but there is none"));
 }
@@ -57,14 +62,42 @@ absl::StatusOr<Scan> ChooseScan(const ListInstancesRequest& request,
 
 }  // namespace
 
+absl::Status Reader::NoSuchInstance(const std::string& id) const {
+  return NotFound(id);
+}
+
+bool Reader::MayRead(const Actor& actor, const DirectorySnapshot& directory,
+                     const store::InstanceRecord& instance,
+                     absl::Time now) const {
+  if (actor.kind != Actor::Kind::kPerson) return true;
+  return access::MayRead(directory, actor.id, calendar::ToVietnamDay(now),
+                         instance);
+}
+
+bool Reader::InUnit(const DirectorySnapshot& directory,
+                    const store::InstanceRecord& instance,
+                    const std::string& unit) const {
+  return unit.empty() || instance.unit_id() == unit ||
+         directory.tree.IsAncestorOf(unit, instance.unit_id());
+}
+
+absl::StatusOr<store::InstanceRecord> Reader::LoadReadable(
+    const std::string& id, const Actor& actor) {
+  WF_ASSIGN_OR_RETURN(store::InstanceRecord record, LoadInstance(id));
+  if (!MayRead(actor, *directory_->Current(), record, clock_->Now())) {
+    return NotFound(id);
+  }
+  return record;
+}
+
 absl::StatusOr<store::InstanceRecord> Reader::LoadInstance(
     const std::string& id) {
   if (!keys::ParseInstanceId(id).has_value()) {
     // Not even well-formed: it cannot exist.
-    return NoSuchInstance(id);
+    return NotFound(id);
   }
   WF_ASSIGN_OR_RETURN(auto value, store_->Get(Cf::kInstances, keys::Instance(id)));
-  if (!value.has_value()) return NoSuchInstance(id);
+  if (!value.has_value()) return NotFound(id);
   store::InstanceRecord record;
   if (!record.ParseFromString(*value)) {
     return absl::DataLossError(
@@ -108,6 +141,13 @@ absl::StatusOr<std::vector<store::HistoryEventRecord>> Reader::LoadHistory(
 InstanceInfo Reader::ToInfo(const store::InstanceRecord& r) {
   InstanceInfo info;
   info.id = r.id();
+  info.unit = r.unit_id();
+  if (!r.unit_id().empty()) {
+    auto directory = directory_->Current();
+    if (const org::OrgUnit* u = directory->tree.Find(r.unit_id())) {
+      info.unit_name = u->name;
+    }
+  }
   info.workflow = r.workflow();
   info.workflow_version = r.workflow_version();
   info.state = r.state();
@@ -140,13 +180,15 @@ InstanceInfo Reader::ToInfo(const store::InstanceRecord& r) {
   return info;
 }
 
-absl::StatusOr<InstanceInfo> Reader::GetInstance(const std::string& id) {
-  WF_ASSIGN_OR_RETURN(store::InstanceRecord record, LoadInstance(id));
+absl::StatusOr<InstanceInfo> Reader::GetInstance(const std::string& id,
+                                                 const Actor& actor) {
+  WF_ASSIGN_OR_RETURN(store::InstanceRecord record, LoadReadable(id, actor));
   return ToInfo(record);
 }
 
 absl::StatusOr<std::vector<HistoryEntry>> Reader::GetHistory(
-    const std::string& id) {
+    const std::string& id, const Actor& actor) {
+  WF_RETURN_IF_ERROR(LoadReadable(id, actor).status());
   WF_ASSIGN_OR_RETURN(auto records, LoadHistory(id));
   std::vector<HistoryEntry> entries;
   for (const auto& record : records) {
@@ -177,6 +219,8 @@ absl::StatusOr<InstancePage> Reader::List(const ListInstancesRequest& request) {
   // A page may come back short when filters skip many entries: the scan is
   // bounded, and the token says where to go on.
   const size_t scan_limit = static_cast<size_t>(page_size) * 10 + 100;
+  auto directory = directory_->Current();
+  const absl::Time now = clock_->Now();
   InstancePage page;
   std::string last_key;
   size_t scanned = 0;
@@ -201,6 +245,10 @@ absl::StatusOr<InstancePage> Reader::List(const ListInstancesRequest& request) {
       continue;
     }
     if (!request.state.empty() && record.state() != request.state) continue;
+    if (!InUnit(*directory, record, request.unit) ||
+        !MayRead(request.actor, *directory, record, now)) {
+      continue;
+    }
     page.instances.push_back(ToInfo(record));
   }
   WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing instances"));
@@ -237,6 +285,7 @@ absl::StatusOr<DeadlinePage> Reader::ListDeadlines(const DeadlineQuery& query,
     }
   }
   const absl::Time until = now + absl::Hours(24) * query.within_days;
+  auto directory = directory_->Current();
   const size_t scan_limit = static_cast<size_t>(page_size) * 10 + 100;
   DeadlinePage page;
   std::string last_key;
@@ -277,6 +326,10 @@ absl::StatusOr<DeadlinePage> Reader::ListDeadlines(const DeadlineQuery& query,
     if (!query.workflow.empty() && instance->workflow() != query.workflow) {
       continue;
     }
+    if (!InUnit(*directory, *instance, query.unit) ||
+        !MayRead(query.actor, *directory, *instance, now)) {
+      continue;
+    }
     InstanceInfo info = ToInfo(*instance);
     d.workflow = info.workflow;
     d.business_key = info.business_key;
@@ -287,6 +340,86 @@ absl::StatusOr<DeadlinePage> Reader::ListDeadlines(const DeadlineQuery& query,
   WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing deadlines"));
   if (more && !last_key.empty()) {
     page.next_page_token = absl::WebSafeBase64Escape(last_key);
+  }
+  return page;
+}
+
+// The caller's inbox: the instances listed under any (unit, role) they hold
+// today (delegations included, and the "*" role of those units), merged in
+// key order — deadline, then the time the instance got to its state. Each
+// slot is read from the page token on, at most a page and one.
+absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
+                                        const InboxRequest& request) {
+  const uint32_t page_size =
+      request.page_size == 0 ? kDefaultPageSize
+                             : std::min(request.page_size, kMaxPageSize);
+  std::string after;
+  if (!request.page_token.empty() &&
+      !absl::WebSafeBase64Unescape(request.page_token, &after)) {
+    return absl::InvalidArgumentError(
+        "Expected a page token from an earlier inbox answer");
+  }
+  auto directory = directory_->Current();
+  const absl::Time now = clock_->Now();
+  const absl::CivilDay today = calendar::ToVietnamDay(now);
+  std::set<std::string> prefixes;
+  for (const org::HeldRole& held :
+       directory->directory.RolesOn(actor.id, today)) {
+    prefixes.insert(access::SlotPrefix(held.unit_id, held.role));
+    prefixes.insert(access::SlotPrefix(held.unit_id, "*"));
+  }
+  // suffix (due, since, id) -> instance id, across slots.
+  std::map<std::string, std::string> merged;
+  for (const std::string& prefix : prefixes) {
+    auto it = store_->NewIterator(Cf::kInbox);
+    size_t taken = 0;
+    for (it->Seek(prefix + after);
+         it->Valid() && it->key().starts_with(prefix) && taken <= page_size;
+         it->Next()) {
+      std::string suffix = it->key().ToString().substr(prefix.size());
+      if (!after.empty() && suffix <= after) continue;
+      merged.emplace(suffix, suffix.substr(16));
+      ++taken;
+    }
+    WF_RETURN_IF_ERROR(FromRocks(it->status(), "reading an inbox"));
+  }
+  InboxPage page;
+  std::set<std::string> seen;
+  std::string last;
+  for (const auto& [suffix, id] : merged) {
+    if (page.items.size() >= page_size) {
+      page.next_page_token = absl::WebSafeBase64Escape(last);
+      break;
+    }
+    last = suffix;
+    if (!seen.insert(id).second) continue;
+    auto instance = LoadInstance(id);
+    if (!instance.ok()) continue;
+    auto def = registry_->Get(instance->workflow(), instance->workflow_version());
+    if (!def.ok()) continue;
+    InboxItem item;
+    for (size_t t = 0; t < (*def)->spec().transitions.size(); ++t) {
+      const TransitionSpec& spec = (*def)->spec().transitions[t];
+      if (std::find(spec.from.begin(), spec.from.end(), instance->state()) ==
+          spec.from.end()) {
+        continue;
+      }
+      auto grant = access::MayAct(*directory, actor.id, today,
+                                  instance->unit_id(),
+                                  (*def)->WhoOf(static_cast<int>(t)));
+      if (!grant.ok()) continue;
+      item.events.push_back({spec.event,
+                             spec.title.empty() ? spec.event : spec.title,
+                             grant->role, grant->unit_id, grant->acting_for});
+    }
+    if (item.events.empty()) continue;
+    item.due = absl::FromUnixMicros(static_cast<int64_t>(
+        keys::ReadBigEndian64(suffix)));
+    if (keys::ReadBigEndian64(suffix) == static_cast<uint64_t>(INT64_MAX)) {
+      item.due = absl::InfiniteFuture();
+    }
+    item.instance = ToInfo(*instance);
+    page.items.push_back(std::move(item));
   }
   return page;
 }

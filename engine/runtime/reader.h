@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/auth/directory_store.h"
 #include "engine/runtime/definition_registry.h"
+#include "wf/clock.h"
 #include "engine/store/records.pb.h"
 #include "engine/store/store.h"
 #include "wf/types.h"
@@ -18,8 +20,10 @@ namespace wf {
 
 class Reader {
  public:
-  Reader(Store* store, DefinitionRegistry* registry)
-      : store_(store), registry_(registry) {}
+  Reader(Store* store, DefinitionRegistry* registry,
+         const DirectoryStore* directory, Clock* clock)
+      : store_(store), registry_(registry), directory_(directory),
+        clock_(clock) {}
 
   // NOT_FOUND for an unknown id.
   absl::StatusOr<store::InstanceRecord> LoadInstance(const std::string& id);
@@ -28,8 +32,18 @@ class Reader {
   absl::StatusOr<store::HistoryEventRecord> LoadEvent(const std::string& id,
                                                       uint64_t seq);
 
-  absl::StatusOr<InstanceInfo> GetInstance(const std::string& id);
-  absl::StatusOr<std::vector<HistoryEntry>> GetHistory(const std::string& id);
+  // The instance if `actor` may read it, else NOT_FOUND (as if missing).
+  absl::StatusOr<store::InstanceRecord> LoadReadable(const std::string& id,
+                                                     const Actor& actor);
+  absl::StatusOr<InstanceInfo> GetInstance(const std::string& id,
+                                           const Actor& actor);
+  absl::StatusOr<std::vector<HistoryEntry>> GetHistory(const std::string& id,
+                                                       const Actor& actor);
+  absl::StatusOr<InboxPage> Inbox(const Actor& actor,
+                                  const InboxRequest& request);
+  bool MayRead(const Actor& actor, const DirectorySnapshot& directory,
+               const store::InstanceRecord& instance, absl::Time now) const;
+  absl::Status NoSuchInstance(const std::string& id) const;
   absl::StatusOr<InstancePage> List(const ListInstancesRequest& request);
   absl::StatusOr<DeadlinePage> ListDeadlines(const DeadlineQuery& query,
                                              absl::Time now);
@@ -40,8 +54,15 @@ class Reader {
   Store* store() const { return store_; }
 
  private:
+  // The unit filter of lists: the unit itself and every unit below.
+  bool InUnit(const DirectorySnapshot& directory,
+              const store::InstanceRecord& instance,
+              const std::string& unit) const;
+
   Store* const store_;
   DefinitionRegistry* const registry_;
+  const DirectoryStore* const directory_;
+  Clock* const clock_;
 };
 
 }  // namespace wf

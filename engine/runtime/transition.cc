@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/runtime/history.h"
+#include "engine/calendar/vn_date.h"
 #include "engine/store/keys.h"
 #include "engine/timers/clocks.h"
 #include "engine/timers/timer_service.h"
@@ -22,6 +23,8 @@ namespace wf {
 // A request that passed the checks that need no I/O.
 struct Transitioner::StartInput {
   std::string workflow;
+  std::string unit;
+  Actor actor_kind;
   Json vars;
   std::string business_key;
   std::string idempotency_key;
@@ -30,6 +33,7 @@ struct Transitioner::StartInput {
 };
 
 struct Transitioner::FireInput {
+  Actor actor_kind;
   // Set when a timer fires the event.
   std::optional<store::TimerRecord> timer;
   std::string instance_id;
@@ -58,6 +62,8 @@ struct Transitioner::Step {
   std::string fingerprint;
   uint64_t random_seed = 0;
   const store::TimerRecord* timer = nullptr;  // the timer that fired it
+  const DirectorySnapshot* directory = nullptr;
+  std::optional<org::Grant> grant;  // the capacity of a checked actor
   // The `date` function of the target state's deadline, run on demand.
   std::function<absl::StatusOr<std::optional<absl::CivilDay>>()> deadline_date;
 };
@@ -98,7 +104,7 @@ absl::Status CheckRequired(const Json& object,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> CheckActor(const Actor& actor) {
+absl::StatusOr<std::string> CheckActorId(const Actor& actor) {
   WF_ASSIGN_OR_RETURN(std::string id,
                       CheckKeyText(actor.id, "actor", kMaxActorBytes));
   if (id.empty()) return std::string("anonymous");
@@ -191,6 +197,7 @@ absl::Status KeyReused(const std::string& key) {
 Transitioner::Transitioner(Committer* committer, DefinitionRegistry* registry,
                            Reader* reader, KeyedSerializer* serializer,
                            Clock* clock, const calendar::WorkCalendar* calendar,
+                           const DirectoryStore* directory,
                            const Limits& limits, uint64_t next_instance_number)
     : committer_(committer),
       registry_(registry),
@@ -198,6 +205,7 @@ Transitioner::Transitioner(Committer* committer, DefinitionRegistry* registry,
       serializer_(serializer),
       clock_(clock),
       calendar_(calendar),
+      directory_(directory),
       limits_(limits),
       next_instance_number_(next_instance_number) {}
 
@@ -315,6 +323,13 @@ absl::StatusOr<Transitioner::StartInput> Transitioner::CheckStart(
         request.workflow, "'"));
   }
   in.workflow = request.workflow;
+  in.actor_kind = request.actor;
+  WF_ASSIGN_OR_RETURN(in.unit, CheckKeyText(request.unit, "unit", 64));
+  if (request.actor.checked() && in.unit.empty()) {
+    return absl::InvalidArgumentError(
+        "Expected `unit`: the org unit the document belongs to (e.g. the "
+        "commune's code \"07627\"), but it is empty");
+  }
   WF_ASSIGN_OR_RETURN(in.vars, ParseJsonObject(request.variables_json,
                                                "variables_json",
                                                limits_.max_payload_bytes));
@@ -324,9 +339,9 @@ absl::StatusOr<Transitioner::StartInput> Transitioner::CheckStart(
   WF_ASSIGN_OR_RETURN(in.idempotency_key,
                       CheckKeyText(request.idempotency_key, "idempotency_key",
                                    limits_.max_idempotency_key_bytes));
-  WF_ASSIGN_OR_RETURN(in.actor, CheckActor(request.actor));
-  in.fingerprint = Fingerprint(
-      {"start", in.actor, in.workflow, DumpJson(in.vars), in.business_key});
+  WF_ASSIGN_OR_RETURN(in.actor, CheckActorId(request.actor));
+  in.fingerprint = Fingerprint({"start", in.actor, in.workflow, in.unit,
+                                DumpJson(in.vars), in.business_key});
   return in;
 }
 
@@ -345,6 +360,7 @@ absl::StatusOr<Transitioner::FireInput> Transitioner::CheckFire(
         "and _), but got '", request.event, "'"));
   }
   in.event = request.event;
+  in.actor_kind = request.actor;
   WF_ASSIGN_OR_RETURN(in.payload,
                       ParseJsonObject(request.payload_json, "payload_json",
                                       limits_.max_payload_bytes));
@@ -352,7 +368,7 @@ absl::StatusOr<Transitioner::FireInput> Transitioner::CheckFire(
   WF_ASSIGN_OR_RETURN(in.idempotency_key,
                       CheckKeyText(request.idempotency_key, "idempotency_key",
                                    limits_.max_idempotency_key_bytes));
-  WF_ASSIGN_OR_RETURN(in.actor, CheckActor(request.actor));
+  WF_ASSIGN_OR_RETURN(in.actor, CheckActorId(request.actor));
   in.fingerprint = Fingerprint({"fire", in.actor, in.event, DumpJson(in.payload),
                                 absl::StrCat(in.expected_version)});
   return in;
@@ -388,19 +404,34 @@ Transitioner::Prepared<StartResult> Transitioner::PrepareStart(
       in.vars, def.spec().requires_fields, "the start variables",
       absl::StrCat("workflow '", def.name(), "'"));
   if (!required.ok()) return P::Refuse(required);
+  auto directory = directory_->Current();
+  const absl::Time now = clock_->Now();
+  if (!in.unit.empty() && !directory->tree.units().empty() &&
+      directory->tree.Find(in.unit) == nullptr) {
+    return P::Refuse(absl::InvalidArgumentError(absl::StrCat(
+        "Expected `unit` to be a unit of the org directory, but '", in.unit,
+        "' is not one")));
+  }
+  store::InstanceRecord blank;
+  blank.set_unit_id(in.unit);
+  auto grant = CheckActor(in.actor_kind, *directory, blank, def.StartedBy(), now);
+  if (!grant.ok()) return P::Refuse(grant.status());
 
   Step step;
   step.definition = &def;
+  step.directory = directory.get();
+  step.grant = *grant;
   step.instance_id = keys::InstanceId(next_instance_number_.fetch_add(1));
   step.event = "start";
   step.to = def.spec().initial;
   step.payload = &in.vars;
-  step.now = clock_->Now();
+  step.now = now;
   step.actor = in.actor;
   step.idempotency_key = in.idempotency_key;
   step.fingerprint = in.fingerprint;
   step.random_seed = RandomSeed(step.instance_id, 1);
   step.before.set_business_key(in.business_key);
+  step.before.set_unit_id(in.unit);
 
   CallInput call;
   call.vars = &in.vars;
@@ -481,9 +512,22 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
       registry_->Get(instance->workflow(), instance->workflow_version());
   if (!definition.ok()) return P::Refuse(definition.status());
   const Definition& def = **definition;
+  auto directory = directory_->Current();
+  const absl::Time now = clock_->Now();
+  if (in.actor_kind.checked() &&
+      !reader_->MayRead(in.actor_kind, *directory, *instance, now)) {
+    return P::Refuse(reader_->NoSuchInstance(in.instance_id));
+  }
   auto t = FindTransition(def, *instance, in.event);
   if (!t.ok()) return P::Refuse(t.status());
   const TransitionSpec& spec = def.spec().transitions[*t];
+  std::optional<org::Grant> grant;
+  if (!in.timer.has_value()) {
+    auto checked = CheckActor(in.actor_kind, *directory, *instance,
+                              def.WhoOf(*t), now);
+    if (!checked.ok()) return P::Refuse(checked.status());
+    grant = *checked;
+  }
   absl::Status required = CheckRequired(
       in.payload, spec.requires_fields,
       absl::StrCat("the payload of event '", in.event, "'"),
@@ -494,6 +538,8 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
 
   Step step;
   step.definition = &def;
+  step.directory = directory.get();
+  step.grant = grant;
   step.before = *instance;
   step.instance_id = in.instance_id;
   step.event = in.event;
@@ -501,7 +547,7 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   step.to = spec.stay ? step.from : spec.to;
   step.payload = &in.payload;
   step.vars_before = &*vars;
-  step.now = clock_->Now();
+  step.now = now;
   step.actor = in.actor;
   step.idempotency_key = in.idempotency_key;
   step.fingerprint = in.fingerprint;
@@ -549,6 +595,18 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   p.result.instance = reader_->ToInfo(after);
   p.result.event = ToHistoryEntry(body, sealed.hash());
   return p;
+}
+
+absl::StatusOr<std::optional<org::Grant>> Transitioner::CheckActor(
+    const Actor& actor, const DirectorySnapshot& directory,
+    const store::InstanceRecord& instance, const access::CompiledWho& who,
+    absl::Time now) const {
+  if (!actor.checked()) return std::optional<org::Grant>();
+  WF_ASSIGN_OR_RETURN(
+      org::Grant grant,
+      access::MayAct(directory, actor.id,
+                     calendar::ToVietnamDay(now), instance.unit_id(), who));
+  return std::optional<org::Grant>(grant);
 }
 
 absl::StatusOr<bool> Transitioner::TimerPending(
@@ -669,6 +727,7 @@ absl::Status Transitioner::Record(const Step& step, WriteSet* writes,
     body->set_timer_due_micros(step.timer->due_micros());
   }
   body->set_timers_json(DumpJson(TimersJson(timers_after)));
+  DescribeActor(step, body);
   *sealed = SealEvent(*body);
 
   *after = step.before;
@@ -691,6 +750,7 @@ absl::Status Transitioner::Record(const Step& step, WriteSet* writes,
 
   const std::string& id = step.instance_id;
   const std::string& workflow = after->workflow();
+  WriteInbox(step, clocks, after, writes);
   writes->Put(Cf::kInstances, keys::Instance(id), after->SerializeAsString());
   writes->Put(Cf::kHistory, keys::History(id, seq), sealed->SerializeAsString());
   if (seq == 1) {
@@ -731,6 +791,65 @@ absl::Status Transitioner::Record(const Step& step, WriteSet* writes,
                 out.SerializeAsString());
   }
   return absl::OkStatus();
+}
+
+// Names the actor and the capacity they acted in, as the directory has it
+// now: the history keeps it even after people change roles.
+void Transitioner::DescribeActor(const Step& step,
+                                 store::HistoryEventBody* body) const {
+  if (step.directory == nullptr || !step.grant.has_value()) return;
+  const DirectorySnapshot& d = *step.directory;
+  const org::Grant& grant = *step.grant;
+  if (const org::Person* p = d.directory.FindPerson(step.actor)) {
+    body->set_actor_name(p->name);
+  }
+  body->set_actor_role(grant.role);
+  body->set_actor_unit(grant.unit_id);
+  if (const org::OrgUnit* u = d.tree.Find(grant.unit_id)) {
+    body->set_actor_unit_name(u->name);
+  }
+  body->set_acting_for(grant.acting_for);
+  if (const org::Person* p = d.directory.FindPerson(grant.acting_for)) {
+    body->set_acting_for_name(p->name);
+  }
+}
+
+// The inbox index follows the instance: it is listed under every (unit,
+// role) that may act on it in its new state, sorted by its earliest running
+// deadline, then by when it got there. Keys of the state before go.
+void Transitioner::WriteInbox(const Step& step,
+                              const std::vector<store::ClockRecord>& clocks,
+                              store::InstanceRecord* after,
+                              WriteSet* writes) const {
+  std::vector<std::string> keys;
+  const std::string& unit = after->unit_id();
+  if (step.directory != nullptr && !unit.empty() && !after->finished()) {
+    int64_t due = INT64_MAX;
+    for (const auto& c : clocks) {
+      if (!c.paused() && !c.expired()) due = std::min(due, c.due_micros());
+    }
+    for (const auto& [slot_unit, role] : access::Slots(
+             *step.directory, step.definition->WhoFrom(step.to), unit)) {
+      std::string key = access::SlotPrefix(slot_unit, role);
+      keys::AppendBigEndian64(&key, static_cast<uint64_t>(due));
+      keys::AppendBigEndian64(&key, static_cast<uint64_t>(after->updated_at_micros()));
+      key += after->id();
+      keys.push_back(std::move(key));
+    }
+  }
+  for (const std::string& old : after->inbox_keys()) {
+    if (std::find(keys.begin(), keys.end(), old) == keys.end()) {
+      writes->Delete(Cf::kInbox, old);
+    }
+  }
+  for (const std::string& key : keys) {
+    const auto& old = after->inbox_keys();
+    if (std::find(old.begin(), old.end(), key) == old.end()) {
+      writes->Put(Cf::kInbox, key, "");
+    }
+  }
+  after->mutable_inbox_keys()->Clear();
+  for (std::string& key : keys) after->add_inbox_keys(std::move(key));
 }
 
 // ---------------------------------------------------------------------------

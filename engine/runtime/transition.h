@@ -28,6 +28,7 @@
 #include <string>
 
 #include "absl/synchronization/mutex.h"
+#include "engine/auth/directory_store.h"
 #include "engine/calendar/work_calendar.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/runtime/reader.h"
@@ -43,7 +44,8 @@ class Transitioner {
  public:
   Transitioner(Committer* committer, DefinitionRegistry* registry,
                Reader* reader, KeyedSerializer* serializer, Clock* clock,
-               const calendar::WorkCalendar* calendar, const Limits& limits,
+               const calendar::WorkCalendar* calendar,
+               const DirectoryStore* directory, const Limits& limits,
                uint64_t next_instance_number);
 
   void Start(const StartRequest& request, Engine::Callback<StartResult> done);
@@ -78,6 +80,16 @@ class Transitioner {
                       store::HistoryEventBody* body,
                       store::HistoryEventRecord* sealed,
                       bool* wrote_timers) const;
+  // The capacity in which the actor takes the step (checked actors), or
+  // the refusal: NOT_FOUND if they may not even read the document.
+  absl::StatusOr<std::optional<org::Grant>> CheckActor(
+      const Actor& actor, const DirectorySnapshot& directory,
+      const store::InstanceRecord& instance, const access::CompiledWho& who,
+      absl::Time now) const;
+  void DescribeActor(const Step& step, store::HistoryEventBody* body) const;
+  void WriteInbox(const Step& step,
+                  const std::vector<store::ClockRecord>& clocks,
+                  store::InstanceRecord* after, WriteSet* writes) const;
   absl::StatusOr<bool> TimerPending(const store::InstanceRecord& instance,
                                     const store::TimerRecord& timer) const;
   std::function<absl::StatusOr<std::optional<absl::CivilDay>>()> DeadlineDate(
@@ -96,6 +108,7 @@ class Transitioner {
   KeyedSerializer* const serializer_;
   Clock* const clock_;
   const calendar::WorkCalendar* const calendar_;
+  const DirectoryStore* const directory_;
   const Limits limits_;
   std::function<void()> timers_written_;
   std::atomic<uint64_t> next_instance_number_;

@@ -1,26 +1,26 @@
 // Copyright the wf-engine authors. Apache-2.0.
 //
-// Who is calling. Until bearer-token authentication lands, the actor is read
-// from the `wf-actor` metadata entry (trusted: run the server on loopback
-// only). This is the seam authentication replaces.
+// Who is calling: every call but health checking and reflection carries
+// `authorization: Bearer wft_...`, which the engine turns into an actor
+// (a person of the org directory, or an administrator).
+//
+// `kTrustMetadata` is for local development and benchmarks only: the actor
+// is the `wf-actor` metadata entry, trusted as the embedder is — never use it
+// on a network (wf_server refuses it on a non-loopback address).
 #ifndef WF_SERVICE_ACTOR_H_
 #define WF_SERVICE_ACTOR_H_
 
 #include <grpcpp/grpcpp.h>
 
-#include "wf/types.h"
+#include "absl/status/statusor.h"
+#include "wf/engine.h"
 
 namespace wf {
 
-inline Actor ActorOf(const grpc::CallbackServerContext* context) {
-  Actor actor;
-  const auto& metadata = context->client_metadata();
-  auto it = metadata.find("wf-actor");
-  if (it != metadata.end()) {
-    actor.id = std::string(it->second.data(), it->second.size());
-  }
-  return actor;
-}
+enum class AuthMode { kTokens, kTrustMetadata };
+
+absl::StatusOr<Actor> Caller(Engine* engine, AuthMode mode,
+                             const grpc::CallbackServerContext* context);
 
 }  // namespace wf
 

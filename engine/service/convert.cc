@@ -26,6 +26,12 @@ void ToProto(const WorkflowInfo& in, v1::Workflow* out) {
     transition->set_has_guard(t.has_guard);
     transition->set_has_action(t.has_action);
     transition->set_stay(t.stay);
+    for (const auto& [role, unit] : t.who) {
+      v1::Rule* rule = transition->add_who();
+      rule->set_role(role);
+      rule->set_unit(unit);
+    }
+    transition->set_system_only(t.system_only);
   }
   out->set_source(in.source);
   out->set_source_sha256(in.source_sha256);
@@ -35,6 +41,8 @@ void ToProto(const WorkflowInfo& in, v1::Workflow* out) {
 
 void ToProto(const InstanceInfo& in, v1::Instance* out) {
   out->set_id(in.id);
+  out->set_unit(in.unit);
+  out->set_unit_name(in.unit_name);
   out->set_workflow(in.workflow);
   out->set_workflow_version(in.workflow_version);
   out->set_state(in.state);
@@ -76,6 +84,71 @@ void ToProto(const HistoryEntry& in, v1::HistoryEvent* out) {
     out->set_timer_due_micros(absl::ToUnixMicros(in.timer_due));
   }
   out->set_timers_json(in.timers_json);
+  out->set_actor_name(in.actor_name);
+  out->set_actor_role(in.actor_role);
+  out->set_actor_unit(in.actor_unit);
+  out->set_actor_unit_name(in.actor_unit_name);
+  out->set_acting_for(in.acting_for);
+  out->set_acting_for_name(in.acting_for_name);
+}
+
+void ToProto(const InboxPage& in, v1::GetInboxResponse* out) {
+  for (const InboxItem& item : in.items) {
+    v1::InboxItem* i = out->add_items();
+    ToProto(item.instance, i->mutable_instance());
+    for (const InboxEvent& e : item.events) {
+      v1::InboxEvent* event = i->add_events();
+      event->set_event(e.event);
+      event->set_title(e.title);
+      event->set_role(e.role);
+      event->set_unit(e.unit);
+      event->set_acting_for(e.acting_for);
+    }
+    if (item.due != absl::InfiniteFuture()) {
+      i->set_due_micros(absl::ToUnixMicros(item.due));
+    }
+  }
+  out->set_next_page_token(in.next_page_token);
+}
+
+void ToProto(const WhoAmIInfo& in, v1::WhoAmIResponse* out) {
+  out->set_person(in.person);
+  out->set_name(in.name);
+  out->set_admin(in.admin);
+  for (const RoleInfo& r : in.roles) {
+    v1::HeldRole* role = out->add_roles();
+    role->set_role(r.role);
+    role->set_unit(r.unit);
+    role->set_unit_name(r.unit_name);
+    role->set_acting_for(r.acting_for);
+  }
+}
+
+void ToProto(const TokenInfo& in, v1::Token* out) {
+  out->set_token_id(in.token_id);
+  out->set_person(in.person);
+  out->set_admin(in.admin);
+  out->set_issued_at_micros(absl::ToUnixMicros(in.issued_at));
+  if (in.expires_at != absl::InfiniteFuture()) {
+    out->set_expires_at_micros(absl::ToUnixMicros(in.expires_at));
+  }
+  if (in.revoked_at != absl::InfinitePast()) {
+    out->set_revoked_at_micros(absl::ToUnixMicros(in.revoked_at));
+  }
+  out->set_issued_by(in.issued_by);
+  out->set_note(in.note);
+}
+
+DirectoryImport FromProto(const v1::ImportDirectoryRequest& in) {
+  DirectoryImport out;
+  out.source = in.source();
+  out.format = in.format();
+  out.csv = in.csv();
+  out.province_id = in.province_id();
+  out.province_name = in.province_name();
+  out.valid_from = in.valid_from();
+  out.valid_to = in.valid_to();
+  return out;
 }
 
 void ToProto(const DeadlineInfo& in, v1::Deadline* out) {
@@ -93,6 +166,7 @@ void ToProto(const DeadlineInfo& in, v1::Deadline* out) {
 DeadlineQuery FromProto(const v1::ListDeadlinesRequest& in) {
   DeadlineQuery out;
   out.workflow = in.workflow();
+  out.unit = in.unit();
   out.late = in.late();
   out.within_days = in.within_days();
   out.page_size = in.page_size();
@@ -103,6 +177,7 @@ DeadlineQuery FromProto(const v1::ListDeadlinesRequest& in) {
 StartRequest FromProto(const v1::StartInstanceRequest& in) {
   StartRequest out;
   out.workflow = in.workflow();
+  out.unit = in.unit();
   out.variables_json = in.variables_json();
   out.business_key = in.business_key();
   out.idempotency_key = in.idempotency_key();
@@ -122,6 +197,7 @@ FireRequest FromProto(const v1::FireEventRequest& in) {
 ListInstancesRequest FromProto(const v1::ListInstancesRequest& in) {
   ListInstancesRequest out;
   out.workflow = in.workflow();
+  out.unit = in.unit();
   out.state = in.state();
   out.business_key = in.business_key();
   out.page_size = in.page_size();

@@ -14,11 +14,15 @@ void ToProto(const WorkflowInfo& in, v1::Workflow* out);
 void ToProto(const InstanceInfo& in, v1::Instance* out);
 void ToProto(const HistoryEntry& in, v1::HistoryEvent* out);
 void ToProto(const DeadlineInfo& in, v1::Deadline* out);
+void ToProto(const InboxPage& in, v1::GetInboxResponse* out);
+void ToProto(const WhoAmIInfo& in, v1::WhoAmIResponse* out);
+void ToProto(const TokenInfo& in, v1::Token* out);
 
 StartRequest FromProto(const v1::StartInstanceRequest& in);
 FireRequest FromProto(const v1::FireEventRequest& in);
 ListInstancesRequest FromProto(const v1::ListInstancesRequest& in);
 DeadlineQuery FromProto(const v1::ListDeadlinesRequest& in);
+DirectoryImport FromProto(const v1::ImportDirectoryRequest& in);
 
 }  // namespace wf
 

@@ -18,8 +18,10 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/service/server.h"
+#include "engine/util/status_macros.h"
 #include "engine/util/log.h"
 #include "wf/engine.h"
 
@@ -50,6 +52,19 @@ ABSL_FLAG(std::string, simulate_from, "",
           "Simulation mode: the clock starts at this time (\"2026-01-15\" or "
           "RFC 3339) and moves only through SimulationService.AdvanceClock. "
           "For administrators' rehearsals, never for real documents.");
+ABSL_FLAG(std::string, auth, "tokens",
+          "\"tokens\": every call carries a bearer token (the default). "
+          "\"trust_metadata\": the caller is whatever the wf-actor metadata "
+          "says, unchecked — for local development and benchmarks only; "
+          "refused unless listening on loopback.");
+ABSL_FLAG(std::string, admin_token_file, "",
+          "Where the first administrator token is written (mode 0600) when no "
+          "valid one exists; default: <data_dir>/admin.token.");
+ABSL_FLAG(std::string, tls_cert, "", "TLS: the server's certificate (PEM).");
+ABSL_FLAG(std::string, tls_key, "", "TLS: the server's private key (PEM).");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "Mutual TLS: clients must present a certificate signed by this CA "
+          "(PEM).");
 ABSL_FLAG(int32_t, shutdown_grace_seconds, 10,
           "How long calls in flight get to finish on SIGTERM.");
 
@@ -129,6 +144,41 @@ absl::Status DeployBundled(Engine* engine, const std::string& dir) {
   return absl::OkStatus();
 }
 
+bool IsLoopback(const std::string& listen) {
+  return absl::StartsWith(listen, "127.") ||
+         absl::StartsWith(listen, "localhost:") ||
+         absl::StartsWith(listen, "[::1]:");
+}
+
+// The first administrator token: issued when no valid one exists, written
+// where only the server's user can read it, and never logged.
+absl::Status EnsureAdminToken(Engine* engine, const std::string& data_dir) {
+  WF_ASSIGN_OR_RETURN(bool has_admin, engine->HasAdminToken());
+  if (has_admin) return absl::OkStatus();
+  std::string path = absl::GetFlag(FLAGS_admin_token_file);
+  if (path.empty()) path = (std::filesystem::path(data_dir) / "admin.token");
+  WF_ASSIGN_OR_RETURN(TokenInfo token,
+                      engine->IssueToken(Actor(), "admin", /*admin=*/true,
+                                         absl::ZeroDuration(),
+                                         "first administrator token"));
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << token.token << "\n";
+    if (!out) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot write the administrator token to ", tmp));
+    }
+  }
+  std::filesystem::permissions(tmp, std::filesystem::perms::owner_read |
+                                        std::filesystem::perms::owner_write);
+  std::filesystem::rename(tmp, path);
+  WF_LOG_INFO("administrator token ", token.token_id, " written to ",
+              std::filesystem::absolute(path).string(),
+              " (keep it secret; issue people's tokens with it)");
+  return absl::OkStatus();
+}
+
 void WritePortFile(const std::string& path, int port) {
   std::string tmp = path + ".tmp";
   {
@@ -181,15 +231,41 @@ int Run() {
       return 2;
     }
   }
+  absl::Status admin = EnsureAdminToken(engine->get(), options.data_dir);
+  if (!admin.ok()) {
+    WF_LOG_ERROR(admin.ToString());
+    return 1;
+  }
   ServerOptions server_options;
   server_options.listen = absl::GetFlag(FLAGS_listen);
   server_options.simulation_clock = simulation->get();
+  server_options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  server_options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  server_options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  const std::string auth = absl::GetFlag(FLAGS_auth);
+  if (auth == "trust_metadata") {
+    if (!IsLoopback(server_options.listen)) {
+      WF_LOG_ERROR("--auth=trust_metadata is refused on ",
+                   server_options.listen, ": loopback only");
+      return 1;
+    }
+    server_options.auth = AuthMode::kTrustMetadata;
+    WF_LOG_INFO("WARNING: --auth=trust_metadata: callers are NOT "
+                "authenticated (development and benchmarks only)");
+  } else if (auth != "tokens") {
+    WF_LOG_ERROR("--auth must be tokens or trust_metadata, not '", auth, "'");
+    return 1;
+  }
   auto server = Server::Start(engine->get(), server_options);
   if (!server.ok()) {
     WF_LOG_ERROR(server.status().ToString());
     return 1;
   }
-  WF_LOG_INFO("listening on ", (*server)->address(), ", data in ",
+  WF_LOG_INFO("listening on ", (*server)->address(),
+              server_options.tls_cert_file.empty() ? " (plain text)"
+              : server_options.tls_client_ca_file.empty() ? " (TLS)"
+                                                          : " (mutual TLS)",
+              ", data in ",
               std::filesystem::absolute(options.data_dir).string());
   if (!absl::GetFlag(FLAGS_port_file).empty()) {
     WritePortFile(absl::GetFlag(FLAGS_port_file), (*server)->port());

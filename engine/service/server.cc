@@ -4,26 +4,68 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "engine/util/status_macros.h"
 
 namespace wf {
 
+namespace {
+
+absl::StatusOr<std::string> ReadPem(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("Expected to read the PEM file '", path, "'"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const ServerOptions& options) {
+  if (options.tls_cert_file.empty() && options.tls_key_file.empty()) {
+    if (!options.tls_client_ca_file.empty()) {
+      return absl::InvalidArgumentError(
+          "A client CA (mutual TLS) needs the server's certificate and key");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  WF_ASSIGN_OR_RETURN(pair.private_key, ReadPem(options.tls_key_file));
+  WF_ASSIGN_OR_RETURN(pair.cert_chain, ReadPem(options.tls_cert_file));
+  ssl.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!options.tls_client_ca_file.empty()) {
+    WF_ASSIGN_OR_RETURN(ssl.pem_root_certs,
+                        ReadPem(options.tls_client_ca_file));
+    ssl.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     Engine* engine, const ServerOptions& options) {
-  std::unique_ptr<Server> server(new Server(engine));
+  std::unique_ptr<Server> server(new Server(engine, options.auth));
+  WF_ASSIGN_OR_RETURN(auto credentials, Credentials(options));
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  // Loopback by default (see main.cc); TLS comes with authentication.
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.RegisterService(&server->workflows_);
+  builder.RegisterService(&server->admin_);
   builder.RegisterService(&server->diagnostics_);
   if (options.simulation_clock != nullptr) {
     server->simulation_ = std::make_unique<SimulationServiceImpl>(
-        engine, options.simulation_clock);
+        engine, options.auth, options.simulation_clock);
     builder.RegisterService(server->simulation_.get());
   }
   server->server_ = builder.BuildAndStart();
@@ -38,6 +80,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   health->SetServingStatus("", true);
   health->SetServingStatus("wf.v1.WorkflowService", true);
   health->SetServingStatus("wf.v1.DiagnosticsService", true);
+  health->SetServingStatus("wf.v1.AdminService", true);
   return server;
 }
 

@@ -25,6 +25,12 @@ struct ServerOptions {
   int max_message_bytes = 4 << 20;
   // Simulation mode: the engine's clock (not owned); adds SimulationService.
   ManualClock* simulation_clock = nullptr;
+  AuthMode auth = AuthMode::kTokens;
+  // TLS: PEM files. With a client CA, clients must present a certificate it
+  // signed (mutual TLS). All empty: plain text (loopback only).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
 };
 
 class Server {
@@ -42,9 +48,11 @@ class Server {
   void Shutdown(absl::Duration grace);
 
  private:
-  Server(Engine* engine) : workflows_(engine) {}
+  Server(Engine* engine, AuthMode auth)
+      : workflows_(engine, auth), admin_(engine, auth) {}
 
   WorkflowServiceImpl workflows_;
+  AdminServiceImpl admin_;
   std::unique_ptr<SimulationServiceImpl> simulation_;
   DiagnosticsServiceImpl diagnostics_;
   std::unique_ptr<grpc::Server> server_;

@@ -4,9 +4,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "engine/calendar/vn_date.h"
-#include "engine/service/actor.h"
 #include "engine/service/convert.h"
 #include "engine/service/status_map.h"
+
+// Authenticates the caller into `actor`, or answers UNAUTHENTICATED.
+#define WF_CALLER(actor)                                              \
+  auto actor##_or = Caller(engine_, auth_, context);                  \
+  if (!actor##_or.ok()) return Answer(context, actor##_or.status());  \
+  const Actor& actor = *actor##_or
 
 namespace wf {
 namespace {
@@ -57,8 +62,9 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::DeployWorkflow(
     grpc::CallbackServerContext* context,
     const v1::DeployWorkflowRequest* request,
     v1::DeployWorkflowResponse* response) {
-  auto result = engine_->Deploy(
-      {request->source(), request->file_name(), ActorOf(context)});
+  WF_CALLER(actor);
+  auto result =
+      engine_->Deploy({request->source(), request->file_name(), actor});
   if (result.ok()) {
     ToProto(result->workflow, response->mutable_workflow());
     response->set_created(result->created);
@@ -70,6 +76,7 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::ListWorkflows(
     grpc::CallbackServerContext* context,
     const v1::ListWorkflowsRequest* request,
     v1::ListWorkflowsResponse* response) {
+  WF_CALLER(actor);
   auto result = engine_->ListWorkflows();
   if (result.ok()) {
     for (const WorkflowInfo& w : *result) ToProto(w, response->add_workflows());
@@ -80,6 +87,7 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::ListWorkflows(
 grpc::ServerUnaryReactor* WorkflowServiceImpl::GetWorkflow(
     grpc::CallbackServerContext* context, const v1::GetWorkflowRequest* request,
     v1::Workflow* response) {
+  WF_CALLER(actor);
   auto result = engine_->GetWorkflow(request->name(), request->version());
   if (result.ok()) ToProto(*result, response);
   return Answer(context, result.status());
@@ -89,9 +97,10 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::StartInstance(
     grpc::CallbackServerContext* context,
     const v1::StartInstanceRequest* request,
     v1::StartInstanceResponse* response) {
+  WF_CALLER(actor);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   StartRequest start = FromProto(*request);
-  start.actor = ActorOf(context);
+  start.actor = actor;
   engine_->StartAsync(start, [reactor, response](
                                  absl::StatusOr<StartResult> result) {
     if (result.ok()) {
@@ -106,9 +115,10 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::StartInstance(
 grpc::ServerUnaryReactor* WorkflowServiceImpl::FireEvent(
     grpc::CallbackServerContext* context, const v1::FireEventRequest* request,
     v1::FireEventResponse* response) {
+  WF_CALLER(actor);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   FireRequest fire = FromProto(*request);
-  fire.actor = ActorOf(context);
+  fire.actor = actor;
   engine_->FireAsync(fire, [reactor,
                             response](absl::StatusOr<FireResult> result) {
     if (result.ok()) {
@@ -124,7 +134,8 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::FireEvent(
 grpc::ServerUnaryReactor* WorkflowServiceImpl::GetInstance(
     grpc::CallbackServerContext* context, const v1::GetInstanceRequest* request,
     v1::Instance* response) {
-  auto result = engine_->GetInstance(request->instance_id());
+  WF_CALLER(actor);
+  auto result = engine_->GetInstance(request->instance_id(), actor);
   if (result.ok()) ToProto(*result, response);
   return Answer(context, result.status());
 }
@@ -133,7 +144,10 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::ListInstances(
     grpc::CallbackServerContext* context,
     const v1::ListInstancesRequest* request,
     v1::ListInstancesResponse* response) {
-  auto result = engine_->ListInstances(FromProto(*request));
+  WF_CALLER(actor);
+  ListInstancesRequest list = FromProto(*request);
+  list.actor = actor;
+  auto result = engine_->ListInstances(list);
   if (result.ok()) {
     for (const InstanceInfo& i : result->instances) {
       ToProto(i, response->add_instances());
@@ -146,7 +160,8 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::ListInstances(
 grpc::ServerUnaryReactor* WorkflowServiceImpl::GetHistory(
     grpc::CallbackServerContext* context, const v1::GetHistoryRequest* request,
     v1::GetHistoryResponse* response) {
-  auto result = engine_->GetHistory(request->instance_id());
+  WF_CALLER(actor);
+  auto result = engine_->GetHistory(request->instance_id(), actor);
   if (result.ok()) {
     for (const HistoryEntry& e : *result) ToProto(e, response->add_events());
   }
@@ -157,7 +172,8 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::VerifyInstance(
     grpc::CallbackServerContext* context,
     const v1::VerifyInstanceRequest* request,
     v1::VerifyInstanceResponse* response) {
-  auto result = engine_->Verify(request->instance_id());
+  WF_CALLER(actor);
+  auto result = engine_->Verify(request->instance_id(), actor);
   if (result.ok()) {
     response->set_ok(result->ok);
     response->set_events_checked(result->events_checked);
@@ -170,7 +186,10 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::ListDeadlines(
     grpc::CallbackServerContext* context,
     const v1::ListDeadlinesRequest* request,
     v1::ListDeadlinesResponse* response) {
-  auto result = engine_->ListDeadlines(FromProto(*request));
+  WF_CALLER(actor);
+  DeadlineQuery query = FromProto(*request);
+  query.actor = actor;
+  auto result = engine_->ListDeadlines(query);
   if (result.ok()) {
     for (const DeadlineInfo& d : result->deadlines) {
       ToProto(d, response->add_deadlines());
@@ -180,10 +199,81 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::ListDeadlines(
   return Answer(context, result.status());
 }
 
+grpc::ServerUnaryReactor* WorkflowServiceImpl::GetInbox(
+    grpc::CallbackServerContext* context, const v1::GetInboxRequest* request,
+    v1::GetInboxResponse* response) {
+  WF_CALLER(actor);
+  auto result =
+      engine_->Inbox(actor, {request->page_size(), request->page_token()});
+  if (result.ok()) ToProto(*result, response);
+  return Answer(context, result.status());
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::WhoAmI(
+    grpc::CallbackServerContext* context, const v1::WhoAmIRequest* request,
+    v1::WhoAmIResponse* response) {
+  WF_CALLER(actor);
+  auto result = engine_->WhoAmI(actor);
+  if (result.ok()) ToProto(*result, response);
+  return Answer(context, result.status());
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ImportDirectory(
+    grpc::CallbackServerContext* context,
+    const v1::ImportDirectoryRequest* request,
+    v1::ImportDirectoryResponse* response) {
+  WF_CALLER(actor);
+  auto result = engine_->ImportDirectory(actor, FromProto(*request));
+  if (result.ok()) {
+    response->set_units(result->units);
+    response->set_people(result->people);
+    response->set_assignments(result->assignments);
+  }
+  return Answer(context, result.status());
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::IssueToken(
+    grpc::CallbackServerContext* context, const v1::IssueTokenRequest* request,
+    v1::IssueTokenResponse* response) {
+  WF_CALLER(actor);
+  auto result = engine_->IssueToken(actor, request->person(), request->admin(),
+                                    absl::Hours(24) * request->valid_days(),
+                                    request->note());
+  if (result.ok()) {
+    response->set_token(result->token);
+    ToProto(*result, response->mutable_info());
+  }
+  return Answer(context, result.status());
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::RevokeToken(
+    grpc::CallbackServerContext* context, const v1::RevokeTokenRequest* request,
+    v1::RevokeTokenResponse* response) {
+  WF_CALLER(actor);
+  return Answer(context, engine_->RevokeToken(actor, request->token_id()));
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ListTokens(
+    grpc::CallbackServerContext* context, const v1::ListTokensRequest* request,
+    v1::ListTokensResponse* response) {
+  WF_CALLER(actor);
+  auto result = engine_->ListTokens(actor);
+  if (result.ok()) {
+    for (const TokenInfo& t : *result) ToProto(t, response->add_tokens());
+  }
+  return Answer(context, result.status());
+}
+
 grpc::ServerUnaryReactor* SimulationServiceImpl::AdvanceClock(
     grpc::CallbackServerContext* context,
     const v1::AdvanceClockRequest* request,
     v1::AdvanceClockResponse* response) {
+  WF_CALLER(actor);
+  if (actor.kind == Actor::Kind::kPerson) {
+    return Answer(context, absl::PermissionDeniedError(
+                               "Expected an administrator to move the "
+                               "simulation's clock"));
+  }
   auto target = SimulationTarget(clock_->Now(), request->seconds(),
                                  request->until());
   if (!target.ok()) return Answer(context, target.status());
@@ -199,6 +289,8 @@ grpc::ServerUnaryReactor* SimulationServiceImpl::AdvanceClock(
 grpc::ServerUnaryReactor* DiagnosticsServiceImpl::Ping(
     grpc::CallbackServerContext* context, const v1::PingRequest* request,
     v1::PingResponse* response) {
+  // No authentication: the transport floor of the benchmarks; it reads and
+  // changes nothing.
   return Answer(context, absl::OkStatus());
 }
 

@@ -1,11 +1,13 @@
 // Copyright the wf-engine authors. Apache-2.0.
 //
-// The gRPC services: thin. Each method converts the request, calls the
-// engine, converts the answer; transitions answer from the committer thread
-// once their write is synced, without holding a gRPC thread meanwhile.
+// The gRPC services: thin. Each method authenticates the caller, converts
+// the request, calls the engine, converts the answer; transitions answer
+// from the committer thread once their write is synced, without holding a
+// gRPC thread meanwhile.
 #ifndef WF_SERVICE_WORKFLOW_SERVICE_H_
 #define WF_SERVICE_WORKFLOW_SERVICE_H_
 
+#include "engine/service/actor.h"
 #include "wf/clock.h"
 #include "wf/engine.h"
 #include "wf/v1/workflow.grpc.pb.h"
@@ -14,7 +16,8 @@ namespace wf {
 
 class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
  public:
-  explicit WorkflowServiceImpl(Engine* engine) : engine_(engine) {}
+  WorkflowServiceImpl(Engine* engine, AuthMode auth)
+      : engine_(engine), auth_(auth) {}
 
   grpc::ServerUnaryReactor* DeployWorkflow(
       grpc::CallbackServerContext* context,
@@ -52,17 +55,49 @@ class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ListDeadlinesRequest* request,
       v1::ListDeadlinesResponse* response) override;
+  grpc::ServerUnaryReactor* GetInbox(grpc::CallbackServerContext* context,
+                                     const v1::GetInboxRequest* request,
+                                     v1::GetInboxResponse* response) override;
+  grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
+                                   const v1::WhoAmIRequest* request,
+                                   v1::WhoAmIResponse* response) override;
 
  private:
   Engine* const engine_;
+  const AuthMode auth_;
+};
+
+class AdminServiceImpl final : public v1::AdminService::CallbackService {
+ public:
+  AdminServiceImpl(Engine* engine, AuthMode auth)
+      : engine_(engine), auth_(auth) {}
+
+  grpc::ServerUnaryReactor* ImportDirectory(
+      grpc::CallbackServerContext* context,
+      const v1::ImportDirectoryRequest* request,
+      v1::ImportDirectoryResponse* response) override;
+  grpc::ServerUnaryReactor* IssueToken(grpc::CallbackServerContext* context,
+                                       const v1::IssueTokenRequest* request,
+                                       v1::IssueTokenResponse* response) override;
+  grpc::ServerUnaryReactor* RevokeToken(
+      grpc::CallbackServerContext* context,
+      const v1::RevokeTokenRequest* request,
+      v1::RevokeTokenResponse* response) override;
+  grpc::ServerUnaryReactor* ListTokens(grpc::CallbackServerContext* context,
+                                       const v1::ListTokensRequest* request,
+                                       v1::ListTokensResponse* response) override;
+
+ private:
+  Engine* const engine_;
+  const AuthMode auth_;
 };
 
 // Only registered on a server in simulation mode (a ManualClock).
 class SimulationServiceImpl final
     : public v1::SimulationService::CallbackService {
  public:
-  SimulationServiceImpl(Engine* engine, ManualClock* clock)
-      : engine_(engine), clock_(clock) {}
+  SimulationServiceImpl(Engine* engine, AuthMode auth, ManualClock* clock)
+      : engine_(engine), auth_(auth), clock_(clock) {}
 
   grpc::ServerUnaryReactor* AdvanceClock(
       grpc::CallbackServerContext* context,
@@ -71,6 +106,7 @@ class SimulationServiceImpl final
 
  private:
   Engine* const engine_;
+  const AuthMode auth_;
   ManualClock* const clock_;
 };
 

@@ -63,6 +63,9 @@ const char* CfName(Cf cf) {
     case Cf::kIdempotency: return "idempotency";
     case Cf::kOutbox: return "outbox";
     case Cf::kTimers: return "timers";
+    case Cf::kTokens: return "tokens";
+    case Cf::kDirectory: return "directory";
+    case Cf::kInbox: return "inbox";
     case Cf::kCount: break;
   }
   return "?";

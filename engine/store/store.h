@@ -31,6 +31,9 @@ enum class Cf {
   kIdempotency,
   kOutbox,
   kTimers,
+  kTokens,
+  kDirectory,
+  kInbox,
   kCount,
 };
 

@@ -78,11 +78,14 @@ class Engine {
   virtual void FireAsync(const FireRequest& request,
                          Callback<FireResult> done) = 0;
 
-  virtual absl::StatusOr<InstanceInfo> GetInstance(const std::string& id) = 0;
+  // Reads are scoped to what `actor` may read (docs/security.md); a
+  // document the actor may not read is NOT_FOUND, as if it did not exist.
+  virtual absl::StatusOr<InstanceInfo> GetInstance(
+      const std::string& id, const Actor& actor = Actor()) = 0;
   virtual absl::StatusOr<InstancePage> ListInstances(
       const ListInstancesRequest& request) = 0;
   virtual absl::StatusOr<std::vector<HistoryEntry>> GetHistory(
-      const std::string& id) = 0;
+      const std::string& id, const Actor& actor = Actor()) = 0;
   // Deadlines coming up, or passed (the standing agency's "who is late").
   virtual absl::StatusOr<DeadlinePage> ListDeadlines(
       const DeadlineQuery& query) = 0;
@@ -94,7 +97,35 @@ class Engine {
 
   // Checks the hash chain and replays the history; problems are reported in
   // the VerifyReport, errors only for an unknown instance or a failed read.
-  virtual absl::StatusOr<VerifyReport> Verify(const std::string& id) = 0;
+  virtual absl::StatusOr<VerifyReport> Verify(const std::string& id,
+                                              const Actor& actor = Actor()) = 0;
+
+  // What `actor` can act on now, with the events they may fire, sorted by
+  // deadline then age. Kept in the same write as every transition.
+  virtual absl::StatusOr<InboxPage> Inbox(const Actor& actor,
+                                          const InboxRequest& request) = 0;
+
+  // --- Identity and the org directory (docs/security.md, docs/org.md) ---
+
+  // The actor a bearer token stands for. UNAUTHENTICATED when the token is
+  // missing, unknown, revoked or expired.
+  virtual absl::StatusOr<Actor> Authenticate(const std::string& token) = 0;
+  // Administrators (and the embedder) only, else PERMISSION_DENIED.
+  // `valid_for` zero: the token does not expire.
+  virtual absl::StatusOr<TokenInfo> IssueToken(const Actor& by,
+                                               const std::string& person,
+                                               bool admin,
+                                               absl::Duration valid_for,
+                                               const std::string& note) = 0;
+  virtual absl::Status RevokeToken(const Actor& by,
+                                   const std::string& token_id) = 0;
+  virtual absl::StatusOr<std::vector<TokenInfo>> ListTokens(const Actor& by) = 0;
+  // True if a valid administrator token exists.
+  virtual absl::StatusOr<bool> HasAdminToken() = 0;
+  // Replaces one source of the org directory; all-or-nothing.
+  virtual absl::StatusOr<DirectoryCountsInfo> ImportDirectory(
+      const Actor& by, const DirectoryImport& request) = 0;
+  virtual absl::StatusOr<WhoAmIInfo> WhoAmI(const Actor& actor) = 0;
 
   // Stops accepting requests, waits for in-flight transitions, closes the
   // store. Further calls return UNAVAILABLE.

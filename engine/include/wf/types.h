@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -14,8 +15,25 @@
 namespace wf {
 
 // Who makes a request. Recorded on every history event.
+//
+// The gRPC server makes actors only from authenticated tokens: a person of
+// the org directory, whose steps and reads are checked against the
+// workflows' `who` rules and the read scope (docs/security.md), or an
+// administrator. An embedding program is trusted: its actors (the default)
+// are recorded as given and not checked.
 struct Actor {
-  std::string id = "anonymous";
+  enum class Kind {
+    kTrusted,  // the embedding program itself: no checks
+    kPerson,   // a person of the org directory: every rule applies
+    kAdmin,    // an administrator: deploys, imports, tokens; reads all;
+               // takes steps only under the workflows' rules, as a person
+  };
+  std::string id = "embedder";  // person id for kPerson and kAdmin
+  Kind kind = Kind::kTrusted;
+
+  static Actor Person(std::string id) { return {std::move(id), Kind::kPerson}; }
+  static Actor Admin(std::string id) { return {std::move(id), Kind::kAdmin}; }
+  bool checked() const { return kind != Kind::kTrusted; }
 };
 
 struct StateInfo {
@@ -33,6 +51,9 @@ struct TransitionInfo {
   bool has_guard = false;
   bool has_action = false;
   bool stay = false;  // the document stays in the state it leaves
+  // Who may fire it: (role, unit relation) pairs; or only timers.
+  std::vector<std::pair<std::string, std::string>> who;
+  bool system_only = false;
 };
 
 struct WorkflowInfo {
@@ -71,6 +92,8 @@ struct ClockInfo {
 
 struct InstanceInfo {
   std::string id;
+  std::string unit;       // the org unit the document belongs to
+  std::string unit_name;
   std::string workflow;
   uint32_t workflow_version = 0;
   std::string state;
@@ -102,6 +125,13 @@ struct HistoryEntry {
   std::string timer;        // set when a timer fired the event
   absl::Time timer_due;
   std::string timers_json;  // pending timers after the event
+  // Who, in which capacity (as the directory said then).
+  std::string actor_name;
+  std::string actor_role;
+  std::string actor_unit;
+  std::string actor_unit_name;
+  std::string acting_for;   // delegation: whose role was used
+  std::string acting_for_name;
 };
 
 struct StartRequest {
@@ -110,6 +140,7 @@ struct StartRequest {
   std::string business_key;
   std::string idempotency_key;
   Actor actor;
+  std::string unit;  // the org unit the document belongs to
 };
 
 struct StartResult {
@@ -138,6 +169,8 @@ struct ListInstancesRequest {
   std::string business_key;
   uint32_t page_size = 0;  // 0 means 50; at most 1000
   std::string page_token;
+  Actor actor;  // reads are scoped to what the actor may read
+  std::string unit;  // the unit and every unit below it; empty: all
 };
 
 struct InstancePage {
@@ -153,6 +186,8 @@ struct DeadlineQuery {
   uint32_t within_days = 7;
   uint32_t page_size = 0;  // 0 means 50; at most 1000
   std::string page_token;
+  Actor actor;
+  std::string unit;      // the unit and every unit below it; empty: all
 };
 
 struct DeadlineInfo {
@@ -170,6 +205,76 @@ struct DeadlineInfo {
 struct DeadlinePage {
   std::vector<DeadlineInfo> deadlines;
   std::string next_page_token;
+};
+
+// What the caller can act on now.
+struct InboxRequest {
+  uint32_t page_size = 0;  // 0 means 50; at most 1000
+  std::string page_token;
+};
+
+struct InboxEvent {
+  std::string event;
+  std::string title;
+  std::string role;        // the capacity the caller would act in
+  std::string unit;
+  std::string acting_for;  // set when through a delegation
+};
+
+struct InboxItem {
+  InstanceInfo instance;
+  std::vector<InboxEvent> events;
+  absl::Time due = absl::InfiniteFuture();  // earliest running deadline
+};
+
+// Sorted by deadline, then by how long the item has waited.
+struct InboxPage {
+  std::vector<InboxItem> items;
+  std::string next_page_token;
+};
+
+// One file of the org directory (docs/org.md): units, an official commune
+// list, the 2024 district list, or people with their roles.
+struct DirectoryImport {
+  std::string source;   // its name; importing the same name replaces it
+  std::string format;   // "units", "communes", "districts" or "people"
+  std::string csv;      // empty: remove the source
+  std::string province_id;    // communes, districts: the province unit
+  std::string province_name;
+  std::string valid_from;     // communes, districts: "01/07/2025"
+  std::string valid_to;
+};
+
+struct DirectoryCountsInfo {
+  size_t units = 0;
+  size_t people = 0;
+  size_t assignments = 0;
+};
+
+struct RoleInfo {
+  std::string role;
+  std::string unit;
+  std::string unit_name;
+  std::string acting_for;
+};
+
+struct WhoAmIInfo {
+  std::string person;
+  std::string name;
+  bool admin = false;
+  std::vector<RoleInfo> roles;  // held today
+};
+
+struct TokenInfo {
+  std::string token;  // only when issued: the secret, shown once
+  std::string token_id;
+  std::string person;
+  bool admin = false;
+  absl::Time issued_at;
+  absl::Time expires_at = absl::InfiniteFuture();
+  absl::Time revoked_at = absl::InfinitePast();  // InfinitePast: not revoked
+  std::string issued_by;
+  std::string note;
 };
 
 struct VerifyReport {

@@ -1,0 +1,139 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/auth/access.h"
+
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace wf::access {
+namespace {
+
+// Rules with role "*" become one rule per role the person holds that day,
+// in the unit the role is held.
+std::vector<org::PermissionRule> Expand(const DirectorySnapshot& d,
+                                        const std::string& person,
+                                        absl::CivilDay day,
+                                        const std::vector<org::PermissionRule>& rules) {
+  std::vector<org::PermissionRule> expanded;
+  std::vector<org::HeldRole> held;
+  bool held_loaded = false;
+  for (const org::PermissionRule& rule : rules) {
+    if (rule.role != "*") {
+      expanded.push_back(rule);
+      continue;
+    }
+    if (!held_loaded) {
+      held = d.directory.RolesOn(person, day);
+      held_loaded = true;
+    }
+    std::set<std::string> roles;
+    for (const org::HeldRole& h : held) roles.insert(h.role);
+    for (const std::string& role : roles) {
+      expanded.push_back({role, rule.relation});
+    }
+  }
+  return expanded;
+}
+
+// Units below or equal to `unit` that could relate to a document of
+// `document` as `spec` says: the candidates Holds() then decides on.
+std::vector<std::string> Candidates(const org::OrgTree& tree,
+                                    const std::string& document,
+                                    const org::RelationSpec& spec) {
+  std::vector<std::string> units;
+  switch (spec.relation) {
+    case org::Relation::kSameUnit:
+      units.push_back(document);
+      break;
+    case org::Relation::kParentUnit:
+    case org::Relation::kAncestorUnit:
+      for (const org::OrgUnit* u = tree.Parent(document); u != nullptr;
+           u = tree.Parent(u->id)) {
+        units.push_back(u->id);
+      }
+      break;
+    default: {
+      const org::OrgUnit* province = tree.Province(document);
+      if (province == nullptr) break;
+      for (const org::OrgUnit* u : tree.Subtree(province->id)) {
+        units.push_back(u->id);
+      }
+    }
+  }
+  return units;
+}
+
+}  // namespace
+
+absl::StatusOr<org::Grant> MayAct(const DirectorySnapshot& d,
+                                  const std::string& person, absl::CivilDay day,
+                                  const std::string& unit,
+                                  const CompiledWho& who) {
+  if (who.system_only) {
+    return absl::PermissionDeniedError(
+        "Bước này chỉ do hệ thống thực hiện khi đến hạn (who = \"system\"); "
+        "không ai được thực hiện thay");
+  }
+  std::vector<org::PermissionRule> rules = Expand(d, person, day, who.rules);
+  auto grant = org::CheckPermission(d.tree, d.directory, person, day, unit,
+                                    rules);
+  if (grant.ok()) return grant;
+  if (rules.empty() && grant.status().code() != absl::StatusCode::kNotFound) {
+    // Only "*" rules, and the person holds no role that day.
+    return absl::PermissionDeniedError(absl::StrCat(
+        "Người dùng '", person, "' không giữ vai trò nào vào ngày này, nên ",
+        "không thể thực hiện bước này"));
+  }
+  // An unknown person or unit is a refusal too, not a missing resource.
+  return absl::PermissionDeniedError(grant.status().message());
+}
+
+bool MayRead(const DirectorySnapshot& d, const std::string& person,
+             absl::CivilDay day, const store::InstanceRecord& instance) {
+  const std::string& unit = instance.unit_id();
+  const org::OrgUnit* province = d.tree.Province(unit);
+  org::RelationSpec standing{org::Relation::kStandingAgency, ""};
+  for (const org::HeldRole& held : d.directory.RolesOn(person, day)) {
+    const std::string& mine = held.unit_id;
+    if (mine == unit || d.tree.IsAncestorOf(mine, unit)) return true;
+    if (province != nullptr && mine == province->id) return true;
+    if (org::Holds(d.tree, mine, unit, standing)) return true;
+    for (const std::string& key : instance.inbox_keys()) {
+      if (absl::StartsWith(key, SlotPrefix(mine, held.role)) ||
+          absl::StartsWith(key, SlotPrefix(mine, "*"))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+std::vector<std::pair<std::string, std::string>> Slots(
+    const DirectorySnapshot& d, const std::vector<const CompiledWho*>& steps,
+    const std::string& unit) {
+  std::set<std::pair<std::string, std::string>> slots;
+  if (d.tree.Find(unit) == nullptr) return {};
+  for (const CompiledWho* who : steps) {
+    if (who->system_only) continue;
+    for (const org::PermissionRule& rule : who->rules) {
+      for (const std::string& candidate :
+           Candidates(d.tree, unit, rule.relation)) {
+        if (org::Holds(d.tree, candidate, unit, rule.relation)) {
+          slots.emplace(candidate, rule.role);
+        }
+      }
+    }
+  }
+  return {slots.begin(), slots.end()};
+}
+
+std::string SlotPrefix(const std::string& unit, const std::string& role) {
+  std::string prefix = unit;
+  prefix.push_back('\0');
+  prefix += role;
+  prefix.push_back('\0');
+  return prefix;
+}
+
+}  // namespace wf::access

@@ -1,0 +1,169 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/auth/directory_store.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "engine/org/csv_import.h"
+#include "engine/org/dates.h"
+#include "engine/util/status_macros.h"
+
+namespace wf {
+namespace {
+
+bool IsUnitList(const std::string& format) {
+  return format == "communes" || format == "districts";
+}
+
+// "nguồn 'bac_ninh_xa' (communes): dòng 17: ..."
+absl::Status InSource(const store::DirectorySource& s, const absl::Status& e) {
+  return absl::Status(e.code(), absl::StrCat("nguồn '", s.name(), "' (",
+                                             s.format(), "): ", e.message()));
+}
+
+absl::StatusOr<std::vector<org::OrgUnit>> ImportList(
+    const store::DirectorySource& s) {
+  if (s.province_id().empty() || s.province_name().empty()) {
+    return absl::InvalidArgumentError(
+        "cần mã và tên tỉnh (province_id, province_name) cho danh sách đơn vị");
+  }
+  WF_ASSIGN_OR_RETURN(absl::CivilDay from, org::ParseDay(s.valid_from()));
+  org::OrgUnit province{s.province_id(), s.province_name(), "tinh", "", {},
+                        from, std::nullopt};
+  if (s.format() == "communes") {
+    std::optional<absl::CivilDay> to;
+    if (!s.valid_to().empty()) {
+      WF_ASSIGN_OR_RETURN(to, org::ParseDay(s.valid_to()));
+    }
+    return org::ImportProvinceListCsv(s.csv(), province, from, to);
+  }
+  if (s.valid_to().empty()) {
+    return org::ImportDistrictsCsv(s.csv(), province, from);
+  }
+  WF_ASSIGN_OR_RETURN(absl::CivilDay to, org::ParseDay(s.valid_to()));
+  return org::ImportDistrictsCsv(s.csv(), province, from, to);
+}
+
+}  // namespace
+
+std::string DirectoryStore::KeyOf(const store::DirectorySource& source) {
+  return absl::StrCat(source.format() == "people" ? "people/" : "units/",
+                      source.name());
+}
+
+absl::StatusOr<std::shared_ptr<const DirectorySnapshot>> DirectoryStore::Build(
+    const Sources& sources) {
+  std::vector<std::vector<org::OrgUnit>> lists;
+  std::vector<org::OrgUnit> known;
+  auto add = [&](std::vector<org::OrgUnit> units) {
+    known.insert(known.end(), units.begin(), units.end());
+    lists.push_back(std::move(units));
+  };
+  for (const auto& [key, s] : sources) {
+    if (!IsUnitList(s.format())) continue;
+    auto units = ImportList(s);
+    if (!units.ok()) return InSource(s, units.status());
+    add(std::move(*units));
+  }
+  for (const auto& [key, s] : sources) {
+    if (s.format() != "units") continue;
+    auto merged = org::MergeUnits({known});
+    if (!merged.ok()) return InSource(s, merged.status());
+    auto units = org::ImportOrgCsv(s.csv(), *merged);
+    if (!units.ok()) return InSource(s, units.status());
+    add(std::move(*units));
+  }
+  WF_ASSIGN_OR_RETURN(std::vector<org::OrgUnit> all, org::MergeUnits(lists));
+  WF_ASSIGN_OR_RETURN(org::OrgTree tree, org::OrgTree::Build(std::move(all)));
+  std::vector<org::Person> people;
+  std::vector<org::RoleAssignment> assignments;
+  for (const auto& [key, s] : sources) {
+    if (s.format() != "people") continue;
+    auto imported = org::ImportPeopleCsv(s.csv(), tree);
+    if (!imported.ok()) return InSource(s, imported.status());
+    people.insert(people.end(), imported->people.begin(),
+                  imported->people.end());
+    assignments.insert(assignments.end(), imported->assignments.begin(),
+                       imported->assignments.end());
+  }
+  WF_ASSIGN_OR_RETURN(org::Directory directory,
+                      org::Directory::Build(tree, std::move(people),
+                                            std::move(assignments)));
+  return std::make_shared<const DirectorySnapshot>(
+      DirectorySnapshot{std::move(tree), std::move(directory)});
+}
+
+absl::Status DirectoryStore::Load() {
+  Sources sources;
+  auto it = store_->NewIterator(Cf::kDirectory);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    store::DirectorySource source;
+    if (!source.ParseFromString(it->value().ToString())) {
+      return absl::DataLossError("A stored directory source does not parse");
+    }
+    sources.emplace(it->key().ToString(), std::move(source));
+  }
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), "reading the directory"));
+  auto snapshot = Build(sources);
+  if (!snapshot.ok()) {
+    return absl::DataLossError(absl::StrCat(
+        "The stored org directory no longer builds: ",
+        snapshot.status().message()));
+  }
+  absl::MutexLock lock(&mu_);
+  sources_ = std::move(sources);
+  current_ = std::move(*snapshot);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<DirectoryCounts> DirectoryStore::Import(
+    store::DirectorySource source) {
+  static const char* kFormats[] = {"units", "communes", "districts", "people"};
+  if (std::find(std::begin(kFormats), std::end(kFormats), source.format()) ==
+      std::end(kFormats)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected format units, communes, districts or people, but got '",
+        source.format(), "'"));
+  }
+  absl::MutexLock import_lock(&import_mu_);
+  Sources sources;
+  {
+    absl::MutexLock lock(&mu_);
+    sources = sources_;
+  }
+  const std::string key = KeyOf(source);
+  const bool remove = source.csv().empty();
+  if (remove) {
+    sources.erase(key);
+  } else {
+    sources[key] = source;
+  }
+  WF_ASSIGN_OR_RETURN(auto snapshot, Build(sources));
+  WriteSet writes;
+  if (remove) {
+    writes.Delete(Cf::kDirectory, key);
+  } else {
+    writes.Put(Cf::kDirectory, key, source.SerializeAsString());
+  }
+  WF_RETURN_IF_ERROR(committer_->Commit(std::move(writes)));
+  absl::MutexLock lock(&mu_);
+  sources_ = std::move(sources);
+  current_ = std::move(snapshot);
+  return DirectoryCounts{current_->tree.units().size(),
+                         current_->directory.people().size(),
+                         current_->directory.assignments().size()};
+}
+
+std::shared_ptr<const DirectorySnapshot> DirectoryStore::Current() const {
+  absl::MutexLock lock(&mu_);
+  return current_;
+}
+
+DirectoryCounts DirectoryStore::Counts() const {
+  auto snapshot = Current();
+  return DirectoryCounts{snapshot->tree.units().size(),
+                         snapshot->directory.people().size(),
+                         snapshot->directory.assignments().size()};
+}
+
+}  // namespace wf

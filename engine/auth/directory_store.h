@@ -1,0 +1,75 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// The org directory the engine serves: imported files ("sources") kept in
+// the `directory` column family, combined into one immutable snapshot (the
+// org tree and the people with their roles). An import replaces one source;
+// the union of all sources must validate, or nothing changes. Readers hold a
+// snapshot (shared_ptr) for as long as they need it; an import swaps in a new
+// one.
+//
+// Sources combine in this order: official commune lists and the 2024
+// district list (each brings its province unit), then general unit files in
+// name order (parents may be units of earlier sources), then people files.
+#ifndef WF_AUTH_DIRECTORY_STORE_H_
+#define WF_AUTH_DIRECTORY_STORE_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "engine/org/org_tree.h"
+#include "engine/org/people.h"
+#include "engine/store/committer.h"
+#include "engine/store/records.pb.h"
+#include "engine/store/store.h"
+
+namespace wf {
+
+struct DirectorySnapshot {
+  org::OrgTree tree;
+  org::Directory directory;
+};
+
+struct DirectoryCounts {
+  size_t units = 0;
+  size_t people = 0;
+  size_t assignments = 0;
+};
+
+class DirectoryStore {
+ public:
+  DirectoryStore(Store* store, Committer* committer)
+      : store_(store), committer_(committer) {}
+
+  // Reads every stored source and builds the snapshot. A store whose
+  // sources no longer build (they did when imported) is DATA_LOSS.
+  absl::Status Load();
+
+  // Adds or replaces `source` (by format class and name); an empty csv
+  // removes it. INVALID_ARGUMENT, naming the source, line and reason, when
+  // the result does not validate: then nothing is written.
+  absl::StatusOr<DirectoryCounts> Import(store::DirectorySource source);
+
+  std::shared_ptr<const DirectorySnapshot> Current() const;
+  DirectoryCounts Counts() const;
+
+ private:
+  using Sources = std::map<std::string, store::DirectorySource>;
+  static std::string KeyOf(const store::DirectorySource& source);
+  static absl::StatusOr<std::shared_ptr<const DirectorySnapshot>> Build(
+      const Sources& sources);
+
+  Store* const store_;
+  Committer* const committer_;
+  absl::Mutex import_mu_;  // one import at a time
+  mutable absl::Mutex mu_;
+  Sources sources_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const DirectorySnapshot> current_ ABSL_GUARDED_BY(mu_) =
+      std::make_shared<DirectorySnapshot>();
+};
+
+}  // namespace wf
+
+#endif  // WF_AUTH_DIRECTORY_STORE_H_

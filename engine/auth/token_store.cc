@@ -1,0 +1,140 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/auth/token_store.h"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "engine/util/sha256.h"
+#include "engine/util/status_macros.h"
+
+namespace wf {
+namespace {
+
+constexpr absl::string_view kPrefix = "wft_";
+constexpr size_t kIdHexDigits = 12;
+
+std::string IdOf(const std::string& hash) {
+  return ToHex(hash).substr(0, kIdHexDigits);
+}
+
+absl::Status Unauthenticated(absl::string_view why) {
+  return absl::UnauthenticatedError(absl::StrCat(
+      "Expected a valid bearer token (metadata \"authorization: Bearer "
+      "wft_...\"), but ", why));
+}
+
+}  // namespace
+
+absl::StatusOr<IssuedToken> TokenStore::Issue(
+    const std::string& person_id, bool admin, absl::Time now,
+    absl::Time expires_at, const std::string& issued_by,
+    const std::string& note) {
+  unsigned char secret[32];
+  if (RAND_bytes(secret, sizeof(secret)) != 1) {
+    return absl::InternalError("The system's random generator failed");
+  }
+  IssuedToken issued;
+  issued.token = absl::StrCat(
+      kPrefix, absl::WebSafeBase64Escape(absl::string_view(
+                   reinterpret_cast<const char*>(secret), sizeof(secret))));
+  const std::string hash = Sha256(issued.token);
+  issued.token_id = IdOf(hash);
+  store::TokenRecord record;
+  record.set_token_id(issued.token_id);
+  record.set_person_id(person_id);
+  record.set_admin(admin);
+  record.set_issued_at_micros(absl::ToUnixMicros(now));
+  if (expires_at != absl::InfiniteFuture()) {
+    record.set_expires_at_micros(absl::ToUnixMicros(expires_at));
+  }
+  record.set_issued_by(issued_by);
+  record.set_note(note);
+  WriteSet writes;
+  writes.Put(Cf::kTokens, hash, record.SerializeAsString());
+  WF_RETURN_IF_ERROR(committer_->Commit(std::move(writes)));
+  return issued;
+}
+
+absl::StatusOr<store::TokenRecord> TokenStore::Authenticate(
+    const std::string& token, absl::Time now) const {
+  if (token.empty()) return Unauthenticated("none was sent");
+  if (!absl::StartsWith(token, kPrefix)) {
+    return Unauthenticated("this is not a token of this engine");
+  }
+  WF_ASSIGN_OR_RETURN(auto value, store_->Get(Cf::kTokens, Sha256(token)));
+  if (!value.has_value()) return Unauthenticated("this token is unknown");
+  store::TokenRecord record;
+  if (!record.ParseFromString(*value)) {
+    return absl::DataLossError("A stored token record does not parse");
+  }
+  if (record.revoked_at_micros() != 0) {
+    return Unauthenticated(absl::StrCat("token ", record.token_id(),
+                                        " was revoked"));
+  }
+  if (record.expires_at_micros() != 0 &&
+      absl::FromUnixMicros(record.expires_at_micros()) <= now) {
+    return Unauthenticated(absl::StrCat("token ", record.token_id(),
+                                        " has expired"));
+  }
+  return record;
+}
+
+absl::Status TokenStore::Revoke(const std::string& token_id, absl::Time now,
+                                const std::string& revoked_by) {
+  bool hex = token_id.size() == kIdHexDigits &&
+             std::all_of(token_id.begin(), token_id.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+             });
+  if (!hex) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected a token id of ", kIdHexDigits, " hex digits, but got '",
+        token_id, "'"));
+  }
+  // The id is the start of the hash, which is the key.
+  const std::string prefix = absl::HexStringToBytes(token_id);
+  auto it = store_->NewIterator(Cf::kTokens);
+  it->Seek(prefix);
+  if (!it->Valid() || !it->key().starts_with(prefix)) {
+    WF_RETURN_IF_ERROR(FromRocks(it->status(), "finding a token"));
+    return absl::NotFoundError(absl::StrCat("Expected a token with id '",
+                                            token_id, "', but there is none"));
+  }
+  store::TokenRecord record;
+  record.ParseFromString(it->value().ToString());
+  std::string key = it->key().ToString();
+  if (record.revoked_at_micros() != 0) return absl::OkStatus();
+  record.set_revoked_at_micros(absl::ToUnixMicros(now));
+  record.set_revoked_by(revoked_by);
+  WriteSet writes;
+  writes.Put(Cf::kTokens, std::move(key), record.SerializeAsString());
+  return committer_->Commit(std::move(writes));
+}
+
+absl::StatusOr<std::vector<store::TokenRecord>> TokenStore::List() const {
+  std::vector<store::TokenRecord> tokens;
+  auto it = store_->NewIterator(Cf::kTokens);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    store::TokenRecord record;
+    if (record.ParseFromString(it->value().ToString())) {
+      tokens.push_back(std::move(record));
+    }
+  }
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing tokens"));
+  return tokens;
+}
+
+absl::StatusOr<bool> TokenStore::HasAdmin(absl::Time now) const {
+  WF_ASSIGN_OR_RETURN(auto tokens, List());
+  for (const auto& t : tokens) {
+    bool expired = t.expires_at_micros() != 0 &&
+                   absl::FromUnixMicros(t.expires_at_micros()) <= now;
+    if (t.admin() && t.revoked_at_micros() == 0 && !expired) return true;
+  }
+  return false;
+}
+
+}  // namespace wf

@@ -1,0 +1,59 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// Bearer tokens. A token is 32 random bytes shown once, when it is issued
+// ("wft_" + base64url); the store keeps only its SHA-256, so a copy of the
+// database does not let anyone in. A token names a person of the org
+// directory (or the built-in administrator), may expire, and can be revoked
+// by its id (the first 12 hex digits of its hash, safe to show and log).
+#ifndef WF_AUTH_TOKEN_STORE_H_
+#define WF_AUTH_TOKEN_STORE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "engine/store/committer.h"
+#include "engine/store/records.pb.h"
+#include "engine/store/store.h"
+
+namespace wf {
+
+struct IssuedToken {
+  std::string token;     // the secret: shown once, never stored
+  std::string token_id;  // public id, for revoking and listing
+};
+
+class TokenStore {
+ public:
+  TokenStore(Store* store, Committer* committer)
+      : store_(store), committer_(committer) {}
+
+  // `expires_at` = InfiniteFuture() for a token that does not expire.
+  absl::StatusOr<IssuedToken> Issue(const std::string& person_id, bool admin,
+                                    absl::Time now, absl::Time expires_at,
+                                    const std::string& issued_by,
+                                    const std::string& note);
+
+  // The token's record, or UNAUTHENTICATED with the reason (unknown,
+  // revoked, expired) in a message that never contains the token.
+  absl::StatusOr<store::TokenRecord> Authenticate(const std::string& token,
+                                                  absl::Time now) const;
+
+  // NOT_FOUND for an unknown id; revoking twice is fine.
+  absl::Status Revoke(const std::string& token_id, absl::Time now,
+                      const std::string& revoked_by);
+
+  absl::StatusOr<std::vector<store::TokenRecord>> List() const;
+  // True if any administrator token that is neither revoked nor expired
+  // exists (the server issues a first one at start-up otherwise).
+  absl::StatusOr<bool> HasAdmin(absl::Time now) const;
+
+ private:
+  Store* const store_;
+  Committer* const committer_;
+};
+
+}  // namespace wf
+
+#endif  // WF_AUTH_TOKEN_STORE_H_

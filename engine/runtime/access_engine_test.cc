@@ -1,0 +1,423 @@
+// Who may do what, through the engine: the permission matrix of the bundled
+// unit-plan workflow, read scoping, inboxes kept in the same write as every
+// transition (also under concurrency), delegation windows, tokens.
+#include <filesystem>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "engine/calendar/vn_date.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/test_directory.h"
+#include "wf/clock.h"
+#include "wf/engine.h"
+
+namespace wf {
+namespace {
+
+using calendar::StartOfVietnamDay;
+using Code = absl::StatusCode;
+
+constexpr char kUnit[] = "07627";     // Xã Đại Sơn
+constexpr char kSibling[] = "07616";  // Xã Tây Yên Tử
+
+absl::Time At(int y, int m, int d, int hour = 9) {
+  return StartOfVietnamDay(absl::CivilDay(y, m, d)) + absl::Hours(hour);
+}
+
+class AccessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::temp_directory_path() /
+            absl::StrCat("wf_access_test_", ::getpid(), "_",
+                         ::testing::UnitTest::GetInstance()
+                             ->current_test_info()
+                             ->name()))
+               .string();
+    std::filesystem::remove_all(dir_);
+    EngineOptions options;
+    options.data_dir = dir_;
+    options.clock = &clock_;
+    options.run_timers = false;
+    auto engine = Engine::Open(options);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = std::move(*engine);
+    ASSERT_TRUE(testing::ImportTestDirectory(engine_.get()).ok());
+    for (const std::string& path :
+         {std::string(WF_WORKFLOWS_DIR) + "/nop_ke_hoach.lua",
+          std::string(WF_TESTDATA_DIR) + "/duyet_chu_tich.lua"}) {
+      auto deployed = engine_->Deploy({testing::ReadFile(path), path, {}});
+      ASSERT_TRUE(deployed.ok()) << deployed.status();
+    }
+  }
+
+  void TearDown() override {
+    engine_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  absl::StatusOr<StartResult> StartPlan(const Actor& actor,
+                                        const std::string& unit = kUnit,
+                                        const std::string& deadline = "2026-02-10") {
+    StartRequest start;
+    start.workflow = "nop_ke_hoach";
+    start.unit = unit;
+    start.variables_json = absl::StrCat(
+        R"({"don_vi":"UBND xã Đại Sơn","nam":2026,"han_nop":")", deadline,
+        R"("})");
+    start.actor = actor;
+    return engine_->Start(start);
+  }
+
+  absl::StatusOr<FireResult> Fire(const Actor& actor, const std::string& id,
+                                  const std::string& event,
+                                  const std::string& payload = "") {
+    FireRequest fire;
+    fire.instance_id = id;
+    fire.event = event;
+    fire.payload_json = payload;
+    fire.actor = actor;
+    return engine_->Fire(fire);
+  }
+
+  // A plan of Đại Sơn moved, by the embedder, to `state`.
+  std::string PlanIn(const std::string& state) {
+    auto started = StartPlan(Actor());
+    EXPECT_TRUE(started.ok()) << started.status();
+    const std::string id = started->instance.id;
+    const std::vector<std::pair<std::string, std::string>> path = {
+        {"trinh_duyet", R"({"trich_yeu":"Kế hoạch 2026"})"},
+        {"phe_duyet_va_gui", ""}};
+    std::string current = "du_thao";
+    for (const auto& [event, payload] : path) {
+      if (current == state) break;
+      auto fired = Fire(Actor(), id, event, payload);
+      EXPECT_TRUE(fired.ok()) << fired.status();
+      current = fired->instance.state;
+    }
+    EXPECT_EQ(current, state);
+    return id;
+  }
+
+  std::vector<std::string> InboxIds(const std::string& person) {
+    auto inbox = engine_->Inbox(Actor::Person(person), {});
+    EXPECT_TRUE(inbox.ok()) << inbox.status();
+    std::vector<std::string> ids;
+    if (inbox.ok()) {
+      for (const auto& item : inbox->items) ids.push_back(item.instance.id);
+    }
+    return ids;
+  }
+
+  std::string dir_;
+  ManualClock clock_{At(2026, 1, 2)};  // before the delegation window
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(AccessTest, PermissionMatrixOfTheUnitPlan) {
+  struct Step {
+    std::string state, event, payload;
+    std::set<std::string> allowed;
+  };
+  const std::vector<Step> steps = {
+      {"du_thao", "trinh_duyet", R"({"trich_yeu":"x"})", {"can-bo.dai-son"}},
+      {"cho_duyet", "yeu_cau_sua", R"({"ly_do":"Bổ sung"})",
+       {"chu-tich.dai-son", "pho-chu-tich.dai-son"}},
+      {"cho_duyet", "phe_duyet_va_gui", "",
+       {"chu-tich.dai-son", "pho-chu-tich.dai-son"}},
+      {"da_gui", "tra_lai", R"({"ly_do":"Thiếu kinh phí"})",
+       {"chuyen-vien.tham-muu", "truong-phong.tham-muu"}},
+      {"da_gui", "tiep_nhan", "",
+       {"chuyen-vien.tham-muu", "truong-phong.tham-muu"}},
+      {"du_thao", "qua_han", "", {}},  // timers only
+  };
+  // Same unit, sibling unit, the standing agency, a province-level member
+  // agency, and the province's own unit.
+  const std::vector<std::string> people = {
+      "can-bo.dai-son",       "chu-tich.dai-son",      "pho-chu-tich.dai-son",
+      "chu-tich.tay-yen-tu",  "can-bo.tay-yen-tu",     "chuyen-vien.tham-muu",
+      "truong-phong.tham-muu", "chuyen-vien.noi-vu",   "giam-doc.tai-chinh",
+      "chu-tich.tinh"};
+  // Those who may read a Đại Sơn document at all: its own people, the
+  // standing agency, the province's own unit.
+  const std::set<std::string> readers = {
+      "can-bo.dai-son", "chu-tich.dai-son", "pho-chu-tich.dai-son",
+      "chuyen-vien.tham-muu", "truong-phong.tham-muu", "chu-tich.tinh"};
+  for (const Step& step : steps) {
+    for (const std::string& person : people) {
+      SCOPED_TRACE(absl::StrCat(step.event, " by ", person));
+      std::string id = PlanIn(step.state);
+      auto before = engine_->GetInstance(id);
+      auto fired = Fire(Actor::Person(person), id, step.event, step.payload);
+      if (step.allowed.count(person)) {
+        ASSERT_TRUE(fired.ok()) << fired.status();
+        EXPECT_EQ(fired->event.actor, person);
+        EXPECT_FALSE(fired->event.actor_role.empty());
+        continue;
+      }
+      ASSERT_FALSE(fired.ok());
+      if (readers.count(person)) {
+        EXPECT_EQ(fired.status().code(), Code::kPermissionDenied)
+            << fired.status();
+        // The message names the role and unit needed (or, for an event only
+        // timers fire, says so).
+        const char* needed =
+            step.allowed.empty() ? "chỉ do hệ thống" : "cần vai trò";
+        EXPECT_NE(fired.status().message().find(needed), std::string::npos)
+            << fired.status();
+      } else {
+        EXPECT_EQ(fired.status().code(), Code::kNotFound) << fired.status();
+      }
+      auto after = engine_->GetInstance(id);
+      EXPECT_EQ(after->version, before->version);
+      EXPECT_EQ(after->state, before->state);
+    }
+  }
+}
+
+TEST_F(AccessTest, WhoMayStartADocument) {
+  EXPECT_TRUE(StartPlan(Actor::Person("can-bo.dai-son")).ok());
+  EXPECT_TRUE(StartPlan(Actor::Person("chuyen-vien.tham-muu")).ok());
+  auto refused = StartPlan(Actor::Person("can-bo.tay-yen-tu"));
+  EXPECT_EQ(refused.status().code(), Code::kPermissionDenied);
+  EXPECT_NE(refused.status().message().find("Xã Đại Sơn"), std::string::npos)
+      << refused.status();
+  EXPECT_EQ(StartPlan(Actor::Person("chu-tich.tinh")).status().code(),
+            Code::kPermissionDenied);
+  auto no_unit = StartPlan(Actor::Person("can-bo.dai-son"), "");
+  EXPECT_EQ(no_unit.status().code(), Code::kInvalidArgument);
+  auto bad_unit = StartPlan(Actor::Person("can-bo.dai-son"), "99999");
+  EXPECT_EQ(bad_unit.status().code(), Code::kInvalidArgument);
+  // Nothing was started by the refusals.
+  EXPECT_EQ(engine_->ListInstances({})->instances.size(), 2u);
+}
+
+TEST_F(AccessTest, ReadsAreScopedToTheUnitTheStandingAgencyAndTheProvince) {
+  std::string mine = StartPlan(Actor(), kUnit)->instance.id;
+  std::string other = StartPlan(Actor(), kSibling)->instance.id;
+  auto sees = [&](const std::string& person) {
+    ListInstancesRequest list;
+    list.actor = Actor::Person(person);
+    std::set<std::string> ids;
+    auto page = engine_->ListInstances(list);
+    EXPECT_TRUE(page.ok()) << page.status();
+    for (const auto& i : page->instances) ids.insert(i.id);
+    return ids;
+  };
+  EXPECT_EQ(sees("can-bo.dai-son"), std::set<std::string>({mine}));
+  EXPECT_EQ(sees("chu-tich.tay-yen-tu"), std::set<std::string>({other}));
+  EXPECT_EQ(sees("chuyen-vien.tham-muu"),
+            std::set<std::string>({mine, other}));
+  EXPECT_EQ(sees("chu-tich.tinh"), std::set<std::string>({mine, other}));
+  EXPECT_TRUE(sees("giam-doc.tai-chinh").empty());
+  // Another commune's document does not exist, as far as they can tell.
+  auto hidden = engine_->GetInstance(mine, Actor::Person("chu-tich.tay-yen-tu"));
+  EXPECT_EQ(hidden.status().code(), Code::kNotFound);
+  // The same words as for an id that does not exist.
+  EXPECT_EQ(hidden.status().message(),
+            absl::StrCat("Expected an instance with id '", mine,
+                         "', but there is none"));
+  EXPECT_EQ(engine_->GetHistory(mine, Actor::Person("chu-tich.tay-yen-tu"))
+                .status()
+                .code(),
+            Code::kNotFound);
+  EXPECT_TRUE(engine_->GetInstance(mine, Actor::Person("chu-tich.tinh")).ok());
+  // Per unit: the standing agency lists one commune's documents.
+  ListInstancesRequest per_unit;
+  per_unit.actor = Actor::Person("chuyen-vien.tham-muu");
+  per_unit.unit = kSibling;
+  auto listed = engine_->ListInstances(per_unit);
+  ASSERT_EQ(listed->instances.size(), 1u);
+  EXPECT_EQ(listed->instances[0].unit_name, "Xã Tây Yên Tử");
+}
+
+TEST_F(AccessTest, InboxesFollowEveryTransition) {
+  auto started = StartPlan(Actor::Person("can-bo.dai-son"));
+  ASSERT_TRUE(started.ok()) << started.status();
+  const std::string id = started->instance.id;
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(InboxIds("can-bo.dai-son"), Ids({id}));
+  EXPECT_TRUE(InboxIds("chu-tich.dai-son").empty());
+  EXPECT_TRUE(InboxIds("chuyen-vien.tham-muu").empty());
+  auto inbox = engine_->Inbox(Actor::Person("can-bo.dai-son"), {});
+  ASSERT_EQ(inbox->items[0].events.size(), 1u);
+  EXPECT_EQ(inbox->items[0].events[0].event, "trinh_duyet");
+  EXPECT_EQ(inbox->items[0].events[0].role, "can_bo");
+  EXPECT_EQ(inbox->items[0].due, calendar::EndOfVietnamDay(absl::CivilDay(2026, 2, 10)));
+
+  ASSERT_TRUE(Fire(Actor::Person("can-bo.dai-son"), id, "trinh_duyet",
+                   R"({"trich_yeu":"Kế hoạch"})").ok());
+  EXPECT_TRUE(InboxIds("can-bo.dai-son").empty());
+  EXPECT_EQ(InboxIds("chu-tich.dai-son"), Ids({id}));
+  EXPECT_EQ(InboxIds("pho-chu-tich.dai-son"), Ids({id}));
+  inbox = engine_->Inbox(Actor::Person("chu-tich.dai-son"), {});
+  std::set<std::string> events;
+  for (const auto& e : inbox->items[0].events) events.insert(e.event);
+  EXPECT_EQ(events, std::set<std::string>({"yeu_cau_sua", "phe_duyet_va_gui"}));
+
+  ASSERT_TRUE(Fire(Actor::Person("chu-tich.dai-son"), id, "phe_duyet_va_gui").ok());
+  EXPECT_TRUE(InboxIds("chu-tich.dai-son").empty());
+  EXPECT_TRUE(InboxIds("pho-chu-tich.dai-son").empty());
+  EXPECT_EQ(InboxIds("chuyen-vien.tham-muu"), Ids({id}));
+  EXPECT_EQ(InboxIds("truong-phong.tham-muu"), Ids({id}));
+  EXPECT_TRUE(InboxIds("chu-tich.tinh").empty());
+
+  ASSERT_TRUE(Fire(Actor::Person("truong-phong.tham-muu"), id, "tiep_nhan").ok());
+  for (const char* person : {"can-bo.dai-son", "chu-tich.dai-son",
+                             "chuyen-vien.tham-muu", "truong-phong.tham-muu"}) {
+    EXPECT_TRUE(InboxIds(person).empty()) << person;
+  }
+  auto history = engine_->GetHistory(id);
+  ASSERT_EQ(history->size(), 4u);
+  EXPECT_EQ((*history)[2].actor_name, "Trần Thị Bình");
+  EXPECT_EQ((*history)[2].actor_role, "chu_tich");
+  EXPECT_EQ((*history)[2].actor_unit_name, "Xã Đại Sơn");
+  EXPECT_EQ((*history)[3].actor_unit, "phong_tham_muu");
+  EXPECT_TRUE(engine_->Verify(id)->ok);
+}
+
+TEST_F(AccessTest, InboxIsSortedByDeadlineThenAge) {
+  std::string late = StartPlan(Actor(), kUnit, "2026-03-01")->instance.id;
+  clock_.Advance(absl::Minutes(1));
+  std::string early = StartPlan(Actor(), kUnit, "2026-02-01")->instance.id;
+  clock_.Advance(absl::Minutes(1));
+  std::string early_newer = StartPlan(Actor(), kUnit, "2026-02-01")->instance.id;
+  EXPECT_EQ(InboxIds("can-bo.dai-son"),
+            std::vector<std::string>({early, early_newer, late}));
+  // Paging walks the same order.
+  auto first = engine_->Inbox(Actor::Person("can-bo.dai-son"), {2, ""});
+  ASSERT_EQ(first->items.size(), 2u);
+  ASSERT_FALSE(first->next_page_token.empty());
+  auto second = engine_->Inbox(Actor::Person("can-bo.dai-son"),
+                               {2, first->next_page_token});
+  ASSERT_EQ(second->items.size(), 1u);
+  EXPECT_EQ(second->items[0].instance.id, late);
+  EXPECT_TRUE(second->next_page_token.empty());
+}
+
+TEST_F(AccessTest, InboxesStayExactUnderConcurrentTransitions) {
+  constexpr int kPlans = 60;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kPlans; ++i) ids.push_back(PlanIn("du_thao"));
+  // Two threads move disjoint halves on to the chairman at once.
+  auto move = [&](int from, int to) {
+    for (int i = from; i < to; ++i) {
+      auto r = Fire(Actor::Person("can-bo.dai-son"), ids[i], "trinh_duyet",
+                    R"({"trich_yeu":"x"})");
+      EXPECT_TRUE(r.ok()) << r.status();
+    }
+  };
+  std::thread a(move, 0, kPlans / 2), b(move, kPlans / 2, kPlans - 10);
+  a.join();
+  b.join();
+  auto count = [&](const std::string& person) {
+    std::set<std::string> all;
+    InboxRequest request{25, ""};
+    for (;;) {
+      auto page = engine_->Inbox(Actor::Person(person), request);
+      for (const auto& item : page->items) all.insert(item.instance.id);
+      if (page->next_page_token.empty()) break;
+      request.page_token = page->next_page_token;
+    }
+    return all.size();
+  };
+  EXPECT_EQ(count("can-bo.dai-son"), 10u);
+  EXPECT_EQ(count("chu-tich.dai-son"), static_cast<size_t>(kPlans - 10));
+}
+
+TEST_F(AccessTest, DelegationWorksOnlyInItsWindowAndIsRecorded) {
+  StartRequest start;
+  start.workflow = "duyet_chu_tich";
+  start.unit = kUnit;
+  start.actor = Actor::Person("can-bo.dai-son");
+  clock_.Set(At(2026, 1, 4));  // the day before the delegation
+  std::string before_window = engine_->Start(start)->instance.id;
+  EXPECT_TRUE(InboxIds("pho-chu-tich.dai-son").empty());
+  EXPECT_EQ(Fire(Actor::Person("pho-chu-tich.dai-son"), before_window, "duyet")
+                .status()
+                .code(),
+            Code::kPermissionDenied);
+
+  clock_.Set(At(2026, 1, 10));  // acting for the chairman
+  EXPECT_EQ(InboxIds("pho-chu-tich.dai-son"),
+            std::vector<std::string>({before_window}));
+  auto inbox = engine_->Inbox(Actor::Person("pho-chu-tich.dai-son"), {});
+  EXPECT_EQ(inbox->items[0].events[0].acting_for, "chu-tich.dai-son");
+  auto approved = Fire(Actor::Person("pho-chu-tich.dai-son"), before_window,
+                       "duyet");
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->event.acting_for, "chu-tich.dai-son");
+  EXPECT_EQ(approved->event.acting_for_name, "Trần Thị Bình");
+  EXPECT_EQ(approved->event.actor_role, "chu_tich");
+
+  clock_.Set(At(2026, 1, 16));  // the delegation has expired
+  std::string after_window = engine_->Start(start)->instance.id;
+  auto expired = Fire(Actor::Person("pho-chu-tich.dai-son"), after_window, "duyet");
+  EXPECT_EQ(expired.status().code(), Code::kPermissionDenied);
+  EXPECT_TRUE(Fire(Actor::Person("chu-tich.dai-son"), after_window, "duyet").ok());
+}
+
+TEST_F(AccessTest, TokensAuthenticateUntilRevokedOrExpired) {
+  auto issued = engine_->IssueToken(Actor(), "can-bo.dai-son", false,
+                                    absl::Hours(1), "test");
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  auto actor = engine_->Authenticate(issued->token);
+  ASSERT_TRUE(actor.ok());
+  EXPECT_EQ(actor->id, "can-bo.dai-son");
+  EXPECT_EQ(actor->kind, Actor::Kind::kPerson);
+  EXPECT_EQ(engine_->Authenticate("").status().code(), Code::kUnauthenticated);
+  EXPECT_EQ(engine_->Authenticate("wft_not-a-real-one").status().code(),
+            Code::kUnauthenticated);
+  clock_.Advance(absl::Hours(2));
+  auto expired = engine_->Authenticate(issued->token);
+  EXPECT_EQ(expired.status().code(), Code::kUnauthenticated);
+  EXPECT_NE(expired.status().message().find("expired"), std::string::npos);
+  EXPECT_EQ(expired.status().message().find(issued->token), std::string::npos);
+
+  auto lasting = engine_->IssueToken(Actor(), "can-bo.dai-son", false,
+                                     absl::ZeroDuration(), "");
+  ASSERT_TRUE(engine_->Authenticate(lasting->token).ok());
+  ASSERT_TRUE(engine_->RevokeToken(Actor(), lasting->token_id).ok());
+  auto revoked = engine_->Authenticate(lasting->token);
+  EXPECT_NE(revoked.status().message().find("revoked"), std::string::npos);
+  // Only administrators issue, revoke and import.
+  EXPECT_EQ(engine_->IssueToken(Actor::Person("can-bo.dai-son"),
+                                "can-bo.dai-son", true, absl::ZeroDuration(), "")
+                .status()
+                .code(),
+            Code::kPermissionDenied);
+  EXPECT_EQ(engine_->IssueToken(Actor::Admin("admin"), "nobody", false,
+                                absl::ZeroDuration(), "")
+                .status()
+                .code(),
+            Code::kNotFound);
+  EXPECT_EQ(engine_->Deploy({"", "x.lua", Actor::Person("can-bo.dai-son")})
+                .status()
+                .code(),
+            Code::kPermissionDenied);
+}
+
+TEST_F(AccessTest, AMalformedImportChangesNothing) {
+  auto counts = engine_->ImportDirectory(
+      Actor(), {"nguoi_dung", "people",
+                "person,name,role,unit,valid_from,valid_to,acting_for\n"
+                "can-bo.moi,Người Mới,can_bo,07627,01/07/2025,,\n"
+                "can-bo.sai,Người Sai,can_bo,00000,01/07/2025,,\n"});
+  ASSERT_FALSE(counts.ok());
+  EXPECT_EQ(counts.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(counts.status().message().find("dòng 3"), std::string::npos)
+      << counts.status();
+  EXPECT_NE(counts.status().message().find("nguoi_dung"), std::string::npos);
+  // The previous people file still stands.
+  auto me = engine_->WhoAmI(Actor::Person("chu-tich.dai-son"));
+  ASSERT_TRUE(me.ok());
+  EXPECT_EQ(me->name, "Trần Thị Bình");
+  ASSERT_EQ(me->roles.size(), 1u);
+  EXPECT_EQ(me->roles[0].unit_name, "Xã Đại Sơn");
+  EXPECT_EQ(engine_->WhoAmI(Actor::Person("can-bo.moi"))->roles.size(), 0u);
+}
+
+}  // namespace
+}  // namespace wf
