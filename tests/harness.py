@@ -4,6 +4,7 @@ Shared by the end-to-end and crash tests: they drive the server the way an
 outside system does, through stubs generated from proto/wf/v1/workflow.proto.
 """
 import argparse
+import collections
 import os
 import signal
 import socket
@@ -84,7 +85,88 @@ class ServerProcess:
         with open(self.log_path, "rb") as f:
             return f.read().decode("utf-8", "replace")
 
+    def admin_token(self):
+        """The first administrator token, which the server wrote at start."""
+        with open(os.path.join(self.data_dir, "admin.token")) as f:
+            return f.read().strip()
+
 
 def temp_data_dir(name):
     root = tempfile.mkdtemp(prefix=f"wf_{name}_")
     return os.path.join(root, "data")
+
+
+class _Details(collections.namedtuple(
+        "_Details", ("method", "timeout", "metadata", "credentials",
+                     "wait_for_ready", "compression"))):
+    pass
+
+
+def authed_channel(address, token, credentials=None):
+    """A channel whose every call carries `authorization: Bearer <token>`."""
+    import grpc
+
+    class Bearer(grpc.UnaryUnaryClientInterceptor,
+                 grpc.UnaryStreamClientInterceptor,
+                 grpc.StreamUnaryClientInterceptor,
+                 grpc.StreamStreamClientInterceptor):
+        def _add(self, d):
+            metadata = list(d.metadata or []) + [("authorization", f"Bearer {token}")]
+            return _Details(d.method, d.timeout, metadata, d.credentials,
+                            d.wait_for_ready, d.compression)
+
+        def intercept_unary_unary(self, continuation, d, request):
+            return continuation(self._add(d), request)
+
+        def intercept_unary_stream(self, continuation, d, request):
+            return continuation(self._add(d), request)
+
+        def intercept_stream_unary(self, continuation, d, requests):
+            return continuation(self._add(d), requests)
+
+        def intercept_stream_stream(self, continuation, d, requests):
+            return continuation(self._add(d), requests)
+
+    if credentials is None:
+        channel = grpc.insecure_channel(address)
+    else:
+        channel = grpc.secure_channel(address, credentials)
+    return grpc.intercept_channel(channel, Bearer())
+
+
+def provinces_dir(testdata):
+    """The official commune lists in ../shared beside the repository."""
+    return os.path.normpath(os.path.join(testdata, "..", "..", "..", "shared",
+                                         "domain", "provinces"))
+
+
+def setup_org(address, admin_token, testdata):
+    """Imports the test org directory (tests/testdata/org/README.md)."""
+    from wf.v1 import workflow_pb2 as pb
+    from wf.v1 import workflow_pb2_grpc as rpc
+
+    def read(path):
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+
+    admin = rpc.AdminServiceStub(authed_channel(address, admin_token))
+    org = os.path.join(testdata, "org")
+    admin.ImportDirectory(pb.ImportDirectoryRequest(
+        source="bac_ninh_xa", format="communes",
+        csv=read(os.path.join(provinces_dir(testdata), "bac_ninh_2025.csv")),
+        province_id="bac_ninh", province_name="Bắc Ninh", valid_from="01/07/2025"))
+    admin.ImportDirectory(pb.ImportDirectoryRequest(
+        source="bac_ninh_co_quan", format="units",
+        csv=read(os.path.join(org, "bac_ninh_co_quan.csv"))))
+    admin.ImportDirectory(pb.ImportDirectoryRequest(
+        source="nguoi_dung", format="people",
+        csv=read(os.path.join(org, "nguoi_dung.csv"))))
+
+
+def issue_tokens(address, admin_token, people):
+    """A token for each person: {person: token}."""
+    from wf.v1 import workflow_pb2 as pb
+    from wf.v1 import workflow_pb2_grpc as rpc
+    admin = rpc.AdminServiceStub(authed_channel(address, admin_token))
+    return {p: admin.IssueToken(pb.IssueTokenRequest(person=p, note="test")).token
+            for p in people}

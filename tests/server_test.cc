@@ -1,6 +1,7 @@
 // The real gRPC server on a free loopback port, called through the generated
 // client: what an integrator's program sees, codes and messages included.
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -10,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/service/server.h"
 #include "gtest/gtest.h"
+#include "tests/test_directory.h"
 #include "wf/engine.h"
 #include "wf/v1/workflow.grpc.pb.h"
 
@@ -35,6 +37,15 @@ class ServerTest : public ::testing::Test {
     auto engine = Engine::Open(options);
     ASSERT_TRUE(engine.ok()) << engine.status();
     engine_ = std::move(*engine);
+    ASSERT_TRUE(testing::ImportTestDirectory(engine_.get()).ok());
+    for (const char* person :
+         {"admin", "can-bo.dai-son", "chu-tich.dai-son", "chu-tich.tay-yen-tu"}) {
+      bool admin = std::string(person) == "admin";
+      auto token = engine_->IssueToken(Actor(), person, admin,
+                                       absl::ZeroDuration(), "server_test");
+      ASSERT_TRUE(token.ok()) << token.status();
+      tokens_[person] = token->token;
+    }
     ServerOptions server_options;
     server_options.listen = "127.0.0.1:0";
     auto server = Server::Start(engine_.get(), server_options);
@@ -53,9 +64,15 @@ class ServerTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  std::unique_ptr<grpc::ClientContext> Context(const std::string& actor = "") {
+  // A call made with `person`'s token ("" sends none).
+  std::unique_ptr<grpc::ClientContext> Context(
+      const std::string& person = "chu-tich.dai-son") {
     auto context = std::make_unique<grpc::ClientContext>();
-    if (!actor.empty()) context->AddMetadata("wf-actor", actor);
+    if (!person.empty()) {
+      std::string token =
+          tokens_.count(person) ? tokens_[person] : "wft_" + person;
+      context->AddMetadata("authorization", "Bearer " + token);
+    }
     return context;
   }
 
@@ -72,10 +89,11 @@ class ServerTest : public ::testing::Test {
   std::string Start() {
     v1::StartInstanceRequest request;
     request.set_workflow("phe_duyet");
-    request.set_variables_json(R"({"don_vi":"Phường Đình Bảng"})");
+    request.set_unit("07627");
+    request.set_variables_json(R"({"don_vi":"UBND xã Đại Sơn"})");
     request.set_business_key("KH-07/2026");
     v1::StartInstanceResponse response;
-    grpc::Status s = stub_->StartInstance(Context("can-bo.dinh-bang").get(),
+    grpc::Status s = stub_->StartInstance(Context("can-bo.dai-son").get(),
                                           request, &response);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return response.instance().id();
@@ -89,7 +107,7 @@ class ServerTest : public ::testing::Test {
     request.set_event(event);
     request.set_payload_json(payload);
     v1::FireEventResponse ignored;
-    return stub_->FireEvent(Context("chu-tich.dinh-bang").get(), request,
+    return stub_->FireEvent(Context("chu-tich.dai-son").get(), request,
                             response != nullptr ? response : &ignored);
   }
 
@@ -98,6 +116,7 @@ class ServerTest : public ::testing::Test {
   std::unique_ptr<Server> server_;
   std::unique_ptr<v1::WorkflowService::Stub> stub_;
   std::unique_ptr<v1::DiagnosticsService::Stub> diagnostics_;
+  std::map<std::string, std::string> tokens_;
 };
 
 TEST_F(ServerTest, DrivesAWorkflowOverGrpc) {
@@ -107,7 +126,9 @@ TEST_F(ServerTest, DrivesAWorkflowOverGrpc) {
   v1::FireEventResponse fired;
   ASSERT_TRUE(Fire(id, "trinh", R"({"noi_dung":"Kế hoạch 2026"})", &fired).ok());
   EXPECT_EQ(fired.instance().state(), "cho_duyet");
-  EXPECT_EQ(fired.event().actor(), "chu-tich.dinh-bang");
+  EXPECT_EQ(fired.event().actor(), "chu-tich.dai-son");
+  EXPECT_EQ(fired.event().actor_name(), "Trần Thị Bình");
+  EXPECT_EQ(fired.event().actor_unit_name(), "Xã Đại Sơn");
   ASSERT_TRUE(Fire(id, "duyet", "", &fired).ok());
   EXPECT_TRUE(fired.instance().finished());
 
@@ -116,7 +137,7 @@ TEST_F(ServerTest, DrivesAWorkflowOverGrpc) {
   v1::GetHistoryResponse history;
   ASSERT_TRUE(stub_->GetHistory(Context().get(), history_request, &history).ok());
   ASSERT_EQ(history.events_size(), 3);
-  EXPECT_EQ(history.events(0).actor(), "can-bo.dinh-bang");
+  EXPECT_EQ(history.events(0).actor(), "can-bo.dai-son");
   EXPECT_EQ(history.events(2).prev_hash(), history.events(1).hash());
 
   v1::ListInstancesRequest list_request;
@@ -125,6 +146,7 @@ TEST_F(ServerTest, DrivesAWorkflowOverGrpc) {
   ASSERT_TRUE(stub_->ListInstances(Context().get(), list_request, &list).ok());
   ASSERT_EQ(list.instances_size(), 1);
   EXPECT_EQ(list.instances(0).state_title(), "Đã duyệt");
+  EXPECT_EQ(list.instances(0).unit_name(), "Xã Đại Sơn");
 
   v1::VerifyInstanceRequest verify_request;
   verify_request.set_instance_id(id);
@@ -164,7 +186,7 @@ TEST_F(ServerTest, RefusalsCarryTheRightCodes) {
   bad.set_source("workflow \"x\" { initial = }");
   bad.set_file_name("x.lua");
   v1::DeployWorkflowResponse response;
-  grpc::Status s = stub_->DeployWorkflow(Context().get(), bad, &response);
+  grpc::Status s = stub_->DeployWorkflow(Context("admin").get(), bad, &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("x.lua:1:"), std::string::npos);
 
@@ -182,6 +204,36 @@ TEST_F(ServerTest, RefusalsCarryTheRightCodes) {
   EXPECT_EQ(instance.state(), "du_thao");
 }
 
+TEST_F(ServerTest, EveryCallNeedsAValidToken) {
+  Deploy("phe_duyet.lua");
+  std::string id = Start();
+  v1::GetInstanceRequest get;
+  get.set_instance_id(id);
+  v1::Instance instance;
+  grpc::Status none = stub_->GetInstance(Context("").get(), get, &instance);
+  EXPECT_EQ(none.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_NE(none.error_message().find("authorization: Bearer"),
+            std::string::npos);
+  EXPECT_EQ(stub_->GetInstance(Context("forged").get(), get, &instance)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  // Another commune's chairman cannot see it; a person cannot deploy.
+  EXPECT_EQ(stub_->GetInstance(Context("chu-tich.tay-yen-tu").get(), get,
+                               &instance)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::DeployWorkflowRequest deploy;
+  deploy.set_source(ReadTestdata("dem.lua"));
+  v1::DeployWorkflowResponse deployed;
+  EXPECT_EQ(stub_->DeployWorkflow(Context("can-bo.dai-son").get(), deploy,
+                                  &deployed)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(stub_->GetInstance(Context("can-bo.dai-son").get(), get,
+                                 &instance)
+                  .ok());
+}
+
 TEST_F(ServerTest, PingIsANoOp) {
   v1::PingRequest request;
   v1::PingResponse response;
@@ -192,6 +244,7 @@ TEST_F(ServerTest, ShutdownLetsCallsInFlightFinish) {
   Deploy("dem.lua");
   v1::StartInstanceRequest start;
   start.set_workflow("dem");
+  start.set_unit("07627");
   v1::StartInstanceResponse started;
   ASSERT_TRUE(stub_->StartInstance(Context().get(), start, &started).ok());
   const std::string id = started.instance().id();

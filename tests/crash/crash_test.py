@@ -42,10 +42,17 @@ RETRYABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED,
              grpc.StatusCode.INTERNAL}
 
 
+TOKEN = {}  # the person the load runs as: set once the server is up
+
+
+def channel_for(server):
+    return harness.authed_channel(server.address, TOKEN["official"])
+
+
 def call_until_acked(server, make_call):
     """Retries a request (same idempotency key) until the server answers it."""
     while True:
-        channel = grpc.insecure_channel(server.address)
+        channel = channel_for(server)
         try:
             return make_call(rpc.WorkflowServiceStub(channel))
         except grpc.RpcError as e:
@@ -68,7 +75,7 @@ class Worker(threading.Thread):
     def run(self):
         rng = random.Random(self.index)
         n = 0
-        channel = grpc.insecure_channel(self.server.address)
+        channel = channel_for(self.server)
         stub = rpc.WorkflowServiceStub(channel)
         try:
             while not self.stop.is_set():
@@ -87,7 +94,7 @@ class Worker(threading.Thread):
                             raise
                         time.sleep(0.05)
                         channel.close()
-                        channel = grpc.insecure_channel(self.server.address)
+                        channel = channel_for(self.server)
                         stub = rpc.WorkflowServiceStub(channel)
                 self.replayed += answer.replayed
                 self.acked.append((instance_id, key))
@@ -105,10 +112,14 @@ def main():
     server = harness.ServerProcess(ARGS.server, harness.temp_data_dir("crash"),
                                    workflows_dir=ARGS.testdata)
     server.start()
+    harness.setup_org(server.address, server.admin_token(), ARGS.testdata)
+    TOKEN["official"] = harness.issue_tokens(
+        server.address, server.admin_token(), ["can-bo.dai-son"])["can-bo.dai-son"]
     instances = []
     for i in range(ARGS.instances):
         started = call_until_acked(server, lambda s: s.StartInstance(
-            pb.StartInstanceRequest(workflow="dem", idempotency_key=f"start-{i}")))
+            pb.StartInstanceRequest(workflow="dem", unit="07627",
+                                    idempotency_key=f"start-{i}")))
         instances.append(started.instance.id)
 
     stop = threading.Event()
@@ -149,7 +160,7 @@ def check(server, instances, workers):
     for w in workers:
         for instance_id, key in w.acked:
             acked[instance_id].append(key)
-    channel = grpc.insecure_channel(server.address)
+    channel = channel_for(server)
     stub = rpc.WorkflowServiceStub(channel)
     for instance_id in instances:
         instance = stub.GetInstance(pb.GetInstanceRequest(instance_id=instance_id))

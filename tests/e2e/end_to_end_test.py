@@ -20,8 +20,9 @@ import reflection_pb2_grpc  # noqa: E402
 from wf.v1 import workflow_pb2 as pb  # noqa: E402
 from wf.v1 import workflow_pb2_grpc as rpc  # noqa: E402
 
-OFFICIAL = [("wf-actor", "can-bo.xa-tien-du")]
-CHAIRMAN = [("wf-actor", "chu-tich.xa-tien-du")]
+UNIT = "07627"  # Xã Đại Sơn, Bắc Ninh
+PEOPLE = ["can-bo.dai-son", "chu-tich.dai-son", "chu-tich.tay-yen-tu",
+          "chuyen-vien.tham-muu"]
 
 
 def testdata(name):
@@ -35,15 +36,25 @@ class EndToEnd(unittest.TestCase):
         cls.server = harness.ServerProcess(ARGS.server,
                                            harness.temp_data_dir("e2e"))
         cls.server.start()
+        harness.setup_org(cls.server.address, cls.server.admin_token(),
+                          ARGS.testdata)
+        cls.tokens = harness.issue_tokens(cls.server.address,
+                                          cls.server.admin_token(), PEOPLE)
         cls.connect()
-        cls.stub.DeployWorkflow(pb.DeployWorkflowRequest(
-            source=testdata("phe_duyet.lua"), file_name="phe_duyet.lua"),
-            metadata=[("wf-actor", "quan-tri")])
+        cls.admin.DeployWorkflow(pb.DeployWorkflowRequest(
+            source=testdata("phe_duyet.lua"), file_name="phe_duyet.lua"))
 
     @classmethod
     def connect(cls):
-        cls.channel = grpc.insecure_channel(cls.server.address)
-        cls.stub = rpc.WorkflowServiceStub(cls.channel)
+        """Stubs as each person: the official drafts, the chairman decides."""
+        address = cls.server.address
+        cls.channel = grpc.insecure_channel(address)
+        cls.admin = rpc.WorkflowServiceStub(
+            harness.authed_channel(address, cls.server.admin_token()))
+        cls.official = rpc.WorkflowServiceStub(
+            harness.authed_channel(address, cls.tokens["can-bo.dai-son"]))
+        cls.stub = rpc.WorkflowServiceStub(
+            harness.authed_channel(address, cls.tokens["chu-tich.dai-son"]))
 
     @classmethod
     def tearDownClass(cls):
@@ -52,14 +63,14 @@ class EndToEnd(unittest.TestCase):
 
     def start(self, business_key="", variables=None):
         variables = variables or {"don_vi": "Xã Tiên Du"}
-        return self.stub.StartInstance(pb.StartInstanceRequest(
-            workflow="phe_duyet", variables_json=json.dumps(variables),
-            business_key=business_key), metadata=OFFICIAL).instance
+        return self.official.StartInstance(pb.StartInstanceRequest(
+            workflow="phe_duyet", unit=UNIT, variables_json=json.dumps(variables),
+            business_key=business_key)).instance
 
     def fire(self, instance_id, event, payload=None, **kw):
         return self.stub.FireEvent(pb.FireEventRequest(
             instance_id=instance_id, event=event,
-            payload_json=json.dumps(payload or {}), **kw), metadata=CHAIRMAN)
+            payload_json=json.dumps(payload or {}), **kw))
 
     def assert_refused(self, code, fragment, call, *args, **kw):
         with self.assertRaises(grpc.RpcError) as raised:
@@ -87,7 +98,8 @@ class EndToEnd(unittest.TestCase):
         instance = self.start(business_key="KH-05/KH-BCĐ")
         self.assertEqual(instance.state, "du_thao")
         self.assertEqual(instance.state_title, "Dự thảo")
-        self.assertEqual(instance.created_by, "can-bo.xa-tien-du")
+        self.assertEqual(instance.created_by, "can-bo.dai-son")
+        self.assertEqual(instance.unit_name, "Xã Đại Sơn")
         submitted = self.fire(instance.id, "trinh",
                               {"noi_dung": "Kế hoạch phòng, chống tội phạm 2026"},
                               expected_version=1)
@@ -100,7 +112,9 @@ class EndToEnd(unittest.TestCase):
         variables = json.loads(approved.instance.variables_json)
         self.assertEqual(variables["lan_tra_lai"], 1)
         self.assertEqual(variables["ly_do"], "Bổ sung chỉ tiêu")
-        self.assertEqual(variables["nguoi_duyet"], "chu-tich.xa-tien-du")
+        self.assertEqual(variables["nguoi_duyet"], "chu-tich.dai-son")
+        self.assertEqual(approved.event.actor_name, "Trần Thị Bình")
+        self.assertEqual(approved.event.actor_role, "chu_tich")
         effects = json.loads(approved.event.effects_json)
         self.assertEqual(effects[0]["data"]["den"], "Xã Tiên Du")
 
@@ -155,11 +169,11 @@ class EndToEnd(unittest.TestCase):
                                                         event="trinh",
                                                         payload_json=payload))
         self.assert_refused(code.NOT_FOUND, "Expected a deployed workflow named 'khong_co'",
-                            self.stub.StartInstance,
-                            pb.StartInstanceRequest(workflow="khong_co"))
+                            self.official.StartInstance,
+                            pb.StartInstanceRequest(workflow="khong_co", unit=UNIT))
         self.assert_refused(code.INVALID_ARGUMENT, "'don_vi'",
-                            self.stub.StartInstance,
-                            pb.StartInstanceRequest(workflow="phe_duyet"))
+                            self.official.StartInstance,
+                            pb.StartInstanceRequest(workflow="phe_duyet", unit=UNIT))
         after = self.get(instance.id)
         self.assertEqual(after, before)
 
@@ -168,7 +182,9 @@ class EndToEnd(unittest.TestCase):
         # A raw message whose instance_id (field 1) and event (field 2) hold
         # bytes that are not UTF-8: no protobuf library would send it.
         raw = b"\x0a\x02\xff\xfe\x12\x05trinh"
-        call = self.channel.unary_unary("/wf.v1.WorkflowService/FireEvent",
+        channel = harness.authed_channel(self.server.address,
+                                         self.tokens["chu-tich.dai-son"])
+        call = channel.unary_unary("/wf.v1.WorkflowService/FireEvent",
                                         request_serializer=lambda m: m,
                                         response_deserializer=lambda b: b)
         with self.assertRaises(grpc.RpcError) as raised:
@@ -192,15 +208,16 @@ class EndToEnd(unittest.TestCase):
             (code.RESOURCE_EXHAUSTED, "budget", "while true do end"),
             (code.RESOURCE_EXHAUSTED, "memory", "local s = string.rep('x', 1 << 30)"),
             (code.INVALID_ARGUMENT, "cannot be reached",
-             'workflow "w" { initial = "a" }\nstate "a" { final = true }\n'
+             'workflow "w" { initial = "a", started_by = { role = "*", unit = '
+             '"same_unit" } }\nstate "a" { final = true }\n'
              'state "b" { final = true }'),
         ]
         for expected, fragment, source in cases:
             with self.subTest(source=source[:30]):
-                self.assert_refused(expected, fragment, self.stub.DeployWorkflow,
+                self.assert_refused(expected, fragment, self.admin.DeployWorkflow,
                                     pb.DeployWorkflowRequest(source=source,
                                                              file_name="hong.lua"))
-        names = [w.name for w in self.stub.ListWorkflows(
+        names = [w.name for w in self.admin.ListWorkflows(
             pb.ListWorkflowsRequest()).workflows]
         self.assertEqual(names, ["phe_duyet"])
 
@@ -215,6 +232,101 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual(self.get(again.id).business_key.encode("utf-8"),
                          exact.encode("utf-8"))
 
+    def test_every_call_needs_a_valid_token(self):
+        instance = self.start()
+        request = pb.GetInstanceRequest(instance_id=instance.id)
+        bare = rpc.WorkflowServiceStub(self.channel)
+        forged = rpc.WorkflowServiceStub(
+            harness.authed_channel(self.server.address, "wft_forged"))
+        for stub, why in [(bare, "none was sent"), (forged, "unknown")]:
+            with self.assertRaises(grpc.RpcError) as raised:
+                stub.GetInstance(request)
+            self.assertEqual(raised.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
+            self.assertIn(why, raised.exception.details())
+        # A revoked token stops working at once.
+        admin = rpc.AdminServiceStub(
+            harness.authed_channel(self.server.address, self.server.admin_token()))
+        issued = admin.IssueToken(pb.IssueTokenRequest(person="can-bo.dai-son"))
+        mine = rpc.WorkflowServiceStub(
+            harness.authed_channel(self.server.address, issued.token))
+        self.assertEqual(mine.GetInstance(request).id, instance.id)
+        admin.RevokeToken(pb.RevokeTokenRequest(token_id=issued.info.token_id))
+        with self.assertRaises(grpc.RpcError) as raised:
+            mine.GetInstance(request)
+        self.assertEqual(raised.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
+        self.assertIn("revoked", raised.exception.details())
+        listed = {t.token_id: t for t in admin.ListTokens(pb.ListTokensRequest()).tokens}
+        self.assertNotEqual(listed[issued.info.token_id].revoked_at_micros, 0)
+        # Only administrators administer.
+        as_person = rpc.AdminServiceStub(
+            harness.authed_channel(self.server.address, self.tokens["can-bo.dai-son"]))
+        with self.assertRaises(grpc.RpcError) as raised:
+            as_person.IssueToken(pb.IssueTokenRequest(person="can-bo.dai-son"))
+        self.assertEqual(raised.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
+
+    def test_another_communes_document_is_out_of_reach(self):
+        instance = self.start()
+        sibling = rpc.WorkflowServiceStub(harness.authed_channel(
+            self.server.address, self.tokens["chu-tich.tay-yen-tu"]))
+        for call, request in [
+                (sibling.GetInstance, pb.GetInstanceRequest(instance_id=instance.id)),
+                (sibling.GetHistory, pb.GetHistoryRequest(instance_id=instance.id)),
+                (sibling.FireEvent, pb.FireEventRequest(instance_id=instance.id,
+                                                        event="trinh"))]:
+            with self.assertRaises(grpc.RpcError) as raised:
+                call(request)
+            self.assertEqual(raised.exception.code(), grpc.StatusCode.NOT_FOUND)
+        listed = sibling.ListInstances(pb.ListInstancesRequest()).instances
+        self.assertNotIn(instance.id, [i.id for i in listed])
+        # The standing agency sees it, but its role is not in the workflow's who.
+        agency = rpc.WorkflowServiceStub(harness.authed_channel(
+            self.server.address, self.tokens["chuyen-vien.tham-muu"]))
+        self.assertEqual(agency.GetInstance(
+            pb.GetInstanceRequest(instance_id=instance.id)).id, instance.id)
+        with self.assertRaises(grpc.RpcError) as raised:
+            agency.FireEvent(pb.FireEventRequest(instance_id=instance.id,
+                                                 event="trinh"))
+        self.assertEqual(raised.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
+        self.assertIn("cần vai trò", raised.exception.details())
+        self.assertEqual(self.get(instance.id).version, 1)
+
+    def test_inbox_and_whoami(self):
+        instance = self.start(business_key="HOP-THU")
+        inbox = self.official.GetInbox(pb.GetInboxRequest())
+        items = {i.instance.id: i for i in inbox.items}
+        self.assertIn(instance.id, items)
+        self.assertIn("trinh", [e.event for e in items[instance.id].events])
+        me = self.stub.WhoAmI(pb.WhoAmIRequest())
+        self.assertEqual(me.person, "chu-tich.dai-son")
+        self.assertEqual(me.name.encode(), "Trần Thị Bình".encode())
+        self.assertEqual([(r.role, r.unit_name) for r in me.roles],
+                         [("chu_tich", "Xã Đại Sơn")])
+
+    def test_org_import_refuses_a_malformed_file_and_keeps_the_old(self):
+        admin = rpc.AdminServiceStub(
+            harness.authed_channel(self.server.address, self.server.admin_token()))
+        bad = ("person,name,role,unit,valid_from,valid_to,acting_for\n"
+               "x.moi,Người Mới,can_bo,07627,01/07/2025,,\n"
+               "x.sai,\"Người Sai,can_bo,07627,01/07/2025,,\n")
+        with self.assertRaises(grpc.RpcError) as raised:
+            admin.ImportDirectory(pb.ImportDirectoryRequest(
+                source="nguoi_dung", format="people", csv=bad))
+        self.assertEqual(raised.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertIn("dòng 3", raised.exception.details())
+        # Nothing half-imported: the old people file stands.
+        self.assertEqual(self.stub.WhoAmI(pb.WhoAmIRequest()).name, "Trần Thị Bình")
+        # Names typed decomposed (NFD) are stored composed (NFC), byte-exact.
+        nfd = "person,name,role,unit,valid_from,valid_to,acting_for\n" \
+              "can-bo.nfd,Nguye\u0302\u0303n Thi\u0323 Ha\u0300,can_bo,07616,01/07/2025,,\n"
+        admin.ImportDirectory(pb.ImportDirectoryRequest(
+            source="them_nguoi", format="people", csv=nfd))
+        token = admin.IssueToken(pb.IssueTokenRequest(person="can-bo.nfd")).token
+        who = rpc.WorkflowServiceStub(harness.authed_channel(self.server.address, token))
+        self.assertEqual(who.WhoAmI(pb.WhoAmIRequest()).name.encode("utf-8"),
+                         "Nguyễn Thị Hà".encode("utf-8"))
+        admin.ImportDirectory(pb.ImportDirectoryRequest(
+            source="them_nguoi", format="people", csv=""))
+
     def test_zz_restart_keeps_everything(self):
         instance = self.start()
         self.fire(instance.id, "trinh", {"noi_dung": "x"})
@@ -227,6 +339,8 @@ class EndToEnd(unittest.TestCase):
         self.assertGreater(newer.id, instance.id)
         self.assertTrue(self.stub.VerifyInstance(
             pb.VerifyInstanceRequest(instance_id=instance.id)).ok)
+        # The administrator token kept working; no second one was written.
+        self.assertTrue(self.admin.ListWorkflows(pb.ListWorkflowsRequest()).workflows)
 
 
 if __name__ == "__main__":

@@ -35,9 +35,13 @@ class RestartPastADeadline(unittest.TestCase):
         server = harness.ServerProcess(ARGS.server, harness.temp_data_dir("timer"),
                                        workflows_dir=ARGS.testdata)
         server.start()
-        with grpc.insecure_channel(server.address) as channel:
+        harness.setup_org(server.address, server.admin_token(), ARGS.testdata)
+        token = harness.issue_tokens(server.address, server.admin_token(),
+                                     ["can-bo.dai-son"])["can-bo.dai-son"]
+        with harness.authed_channel(server.address, token) as channel:
             stub = rpc.WorkflowServiceStub(channel)
-            started = stub.StartInstance(pb.StartInstanceRequest(workflow="hen_nhanh"))
+            started = stub.StartInstance(pb.StartInstanceRequest(
+                workflow="hen_nhanh", unit="07627"))
             due = started.instance.clocks[0].due_micros
         self.assertEqual(server.stop(), 0)
         time.sleep(2.5)  # the 2-second deadline passes while the server is down
@@ -45,7 +49,7 @@ class RestartPastADeadline(unittest.TestCase):
         self.assertGreater(restarted_at, due)
         server.start()
         try:
-            with grpc.insecure_channel(server.address) as channel:
+            with harness.authed_channel(server.address, token) as channel:
                 stub = rpc.WorkflowServiceStub(channel)
                 get = lambda: stub.GetInstance(pb.GetInstanceRequest(
                     instance_id=started.instance.id))
@@ -72,7 +76,7 @@ class RestartPastADeadline(unittest.TestCase):
         server = harness.ServerProcess(ARGS.server, harness.temp_data_dir("noclock"))
         server.start()
         try:
-            with grpc.insecure_channel(server.address) as channel:
+            with harness.authed_channel(server.address, server.admin_token()) as channel:
                 sim = rpc.SimulationServiceStub(channel)
                 with self.assertRaises(grpc.RpcError) as raised:
                     sim.AdvanceClock(pb.AdvanceClockRequest(seconds=86400))
@@ -90,11 +94,16 @@ class Simulation(unittest.TestCase):
                          f"--calendar_file={CALENDAR}"])
         server.start()
         try:
-            with grpc.insecure_channel(server.address) as channel:
+            harness.setup_org(server.address, server.admin_token(), ARGS.testdata)
+            token = harness.issue_tokens(server.address, server.admin_token(),
+                                         ["chuyen-vien.noi-vu"])["chuyen-vien.noi-vu"]
+            with harness.authed_channel(server.address, token) as channel, \
+                    harness.authed_channel(server.address,
+                                           server.admin_token()) as admin_channel:
                 stub = rpc.WorkflowServiceStub(channel)
-                sim = rpc.SimulationServiceStub(channel)
+                sim = rpc.SimulationServiceStub(admin_channel)
                 started = stub.StartInstance(pb.StartInstanceRequest(
-                    workflow="tham_dinh", business_key="TTr-12/SNV"))
+                    workflow="tham_dinh", unit="so_noi_vu", business_key="TTr-12/SNV"))
                 iid = started.instance.id
                 stub.FireEvent(pb.FireEventRequest(instance_id=iid, event="bat_dau"))
                 coming = stub.ListDeadlines(pb.ListDeadlinesRequest(within_days=60))

@@ -25,43 +25,79 @@ class Wfctl(unittest.TestCase):
                                            harness.temp_data_dir("wfctl"),
                                            workflows_dir=ARGS.workflows)
         cls.server.start()
+        cls.tokens = {"admin": cls.server.admin_token()}
+        org = os.path.join(ARGS.testdata, "org")
+        provinces = harness.provinces_dir(ARGS.testdata)
+        cls.run_wfctl(
+            "import", "bac_ninh_xa", "communes",
+            os.path.join(provinces, "bac_ninh_2025.csv"), "--province-id",
+            "bac_ninh", "--province-name", "Bắc Ninh", "--valid-from", "01/07/2025")
+        cls.run_wfctl("import", "bac_ninh_co_quan", "units",
+                      os.path.join(org, "bac_ninh_co_quan.csv"))
+        out = cls.run_wfctl("import", "nguoi_dung", "people",
+                            os.path.join(org, "nguoi_dung.csv"))
+        assert "105 units" in out.stdout, out.stdout
+        for person in ["can-bo.dai-son", "chu-tich.dai-son",
+                       "chuyen-vien.tham-muu"]:
+            cls.tokens[person] = cls.run_wfctl(
+                "token", "issue", person, "--days", "1").stdout.strip()
 
     @classmethod
     def tearDownClass(cls):
         assert cls.server.stop() == 0, cls.server.log()
 
-    def wfctl(self, *args, actor="van-thu", ok=True):
+    @classmethod
+    def run_wfctl(cls, *args, actor="admin"):
+        result = subprocess.run(
+            [sys.executable, ARGS.wfctl, "--server", cls.server.address,
+             "--stubs", ARGS.stubs, "--token", cls.tokens[actor], *args],
+            capture_output=True, text=True, encoding="utf-8")
+        assert result.returncode == 0, result.stderr
+        return result
+
+    def wfctl(self, *args, actor="chuyen-vien.tham-muu", ok=True):
         result = subprocess.run(
             [sys.executable, ARGS.wfctl, "--server", self.server.address,
-             "--stubs", ARGS.stubs, "--actor", actor, *args],
+             "--stubs", ARGS.stubs, "--token", self.tokens[actor], *args],
             capture_output=True, text=True, encoding="utf-8")
         if ok:
             self.assertEqual(result.returncode, 0, result.stderr)
         return result
 
     def start_plan(self, deadline):
-        out = self.wfctl("start", "nop_ke_hoach", "--key", "KH-BN-2026-TIEN-DU",
-                         "--vars", json.dumps({"don_vi": "UBND xã Tiên Du",
+        out = self.wfctl("start", "nop_ke_hoach", "--key", "KH-BN-2026-DAI-SON",
+                         "--unit", "07627",
+                         "--vars", json.dumps({"don_vi": "UBND xã Đại Sơn",
                                                "han_nop": deadline, "nam": 2026},
                                               ensure_ascii=False))
         return json.loads(out.stdout)
 
     def test_bundled_workflows_are_deployed(self):
-        out = self.wfctl("workflows").stdout
+        out = self.wfctl("workflows", actor="admin").stdout
         self.assertIn("nop_ke_hoach\tv1\tNộp kế hoạch thực hiện của đơn vị", out)
 
     def test_a_unit_plan_goes_to_the_standing_agency(self):
         instance = self.start_plan("2099-12-31")
         self.assertEqual(instance["state"], "du_thao")
-        refused = self.wfctl("fire", instance["id"], "trinh_duyet", ok=False)
+        refused = self.wfctl("fire", instance["id"], "trinh_duyet",
+                             actor="can-bo.dai-son", ok=False)
         self.assertEqual(refused.returncode, 1)
         self.assertIn("FAILED_PRECONDITION: Transition 'trinh_duyet'", refused.stderr)
         self.assertIn("Chưa có trích yếu kế hoạch", refused.stderr)
+        # The standing agency may not draft for the commune.
+        denied = self.wfctl("fire", instance["id"], "trinh_duyet", "--payload",
+                            json.dumps({"trich_yeu": "x"}), ok=False)
+        self.assertIn("PERMISSION_DENIED", denied.stderr)
+        self.assertIn("cần vai trò 'can_bo'", denied.stderr)
         self.wfctl("fire", instance["id"], "trinh_duyet", "--payload",
                    json.dumps({"trich_yeu": "Kế hoạch thực hiện năm 2026"}),
-                   actor="can-bo.tien-du")
+                   actor="can-bo.dai-son")
+        self.assertIn(instance["id"], self.wfctl("inbox", actor="chu-tich.dai-son").stdout)
         sent = json.loads(self.wfctl("fire", instance["id"], "phe_duyet_va_gui",
-                                     actor="chu-tich.tien-du").stdout)
+                                     actor="chu-tich.dai-son").stdout)
+        self.assertEqual(sent["event"]["actor_name"], "Trần Thị Bình")
+        self.assertNotIn(instance["id"], self.wfctl("inbox", actor="chu-tich.dai-son").stdout)
+        self.assertIn(instance["id"], self.wfctl("inbox").stdout)
         self.assertEqual(sent["instance"]["state"], "da_gui")
         self.assertNotIn("nop_muon", sent["instance"]["variables"])
         self.assertEqual(sent["event"]["effects"][0]["data"]["den"],
@@ -72,10 +108,9 @@ class Wfctl(unittest.TestCase):
         self.assertIn("Đã gửi Cơ quan Thường trực", listed)
         self.wfctl("fire", instance["id"], "tra_lai", "--payload",
                    json.dumps({"ly_do": "Bổ sung kinh phí"}))
-        self.wfctl("fire", instance["id"], "trinh_duyet")
-        self.wfctl("fire", instance["id"], "phe_duyet_va_gui")
-        done = json.loads(self.wfctl("fire", instance["id"], "tiep_nhan",
-                                     actor="phong-tham-muu").stdout)
+        self.wfctl("fire", instance["id"], "trinh_duyet", actor="can-bo.dai-son")
+        self.wfctl("fire", instance["id"], "phe_duyet_va_gui", actor="chu-tich.dai-son")
+        done = json.loads(self.wfctl("fire", instance["id"], "tiep_nhan").stdout)
         self.assertTrue(done["instance"]["finished"])
         self.assertEqual(done["instance"]["variables"]["lan_gui"], 2)
         self.assertIn("OK, 7 events verified",
@@ -97,17 +132,19 @@ class Wfctl(unittest.TestCase):
         history = self.wfctl("history", instance["id"]).stdout
         self.assertIn("chưa nộp kế hoạch năm 2026, hạn ngày 10 tháng 02 năm 2026",
                       history)
+        self.assertIn('"actor": "system:timer"', history)
         self.wfctl("fire", instance["id"], "trinh_duyet", "--payload",
-                   json.dumps({"trich_yeu": "Kế hoạch"}))
-        sent = json.loads(self.wfctl("fire", instance["id"],
-                                     "phe_duyet_va_gui").stdout)
+                   json.dumps({"trich_yeu": "Kế hoạch"}), actor="can-bo.dai-son")
+        sent = json.loads(self.wfctl("fire", instance["id"], "phe_duyet_va_gui",
+                                     actor="chu-tich.dai-son").stdout)
         self.assertIs(sent["instance"]["variables"]["nop_muon"], True)
         self.assertGreater(sent["instance"]["variables"]["so_ngay_lam_viec_tre"], 100)
         # Sent: the clock ended, so the unit is no longer listed as late.
         self.assertNotIn(instance["id"], self.wfctl("deadlines", "--late").stdout)
 
     def test_missing_start_field_is_a_usage_error_from_the_server(self):
-        out = self.wfctl("start", "nop_ke_hoach", "--vars", "{}", ok=False)
+        out = self.wfctl("start", "nop_ke_hoach", "--unit", "07627", "--vars", "{}",
+                         ok=False)
         self.assertEqual(out.returncode, 1)
         self.assertIn("INVALID_ARGUMENT", out.stderr)
         self.assertIn("'don_vi'", out.stderr)
