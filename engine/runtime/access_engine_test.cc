@@ -279,19 +279,23 @@ TEST_F(AccessTest, InboxesFollowEveryTransition) {
 }
 
 TEST_F(AccessTest, InboxIsSortedByDeadlineThenAge) {
+  // Already past its deadline (2025-12-31): it comes first once the timer
+  // has marked it late.
+  std::string overdue = StartPlan(Actor(), kUnit, "2025-12-31")->instance.id;
+  ASSERT_EQ(engine_->FireDueTimers().value_or(-1), 2);  // reminder, deadline
   std::string late = StartPlan(Actor(), kUnit, "2026-03-01")->instance.id;
   clock_.Advance(absl::Minutes(1));
   std::string early = StartPlan(Actor(), kUnit, "2026-02-01")->instance.id;
   clock_.Advance(absl::Minutes(1));
   std::string early_newer = StartPlan(Actor(), kUnit, "2026-02-01")->instance.id;
   EXPECT_EQ(InboxIds("can-bo.dai-son"),
-            std::vector<std::string>({early, early_newer, late}));
+            std::vector<std::string>({overdue, early, early_newer, late}));
   // Paging walks the same order.
-  auto first = engine_->Inbox(Actor::Person("can-bo.dai-son"), {2, ""});
-  ASSERT_EQ(first->items.size(), 2u);
+  auto first = engine_->Inbox(Actor::Person("can-bo.dai-son"), {3, ""});
+  ASSERT_EQ(first->items.size(), 3u);
   ASSERT_FALSE(first->next_page_token.empty());
   auto second = engine_->Inbox(Actor::Person("can-bo.dai-son"),
-                               {2, first->next_page_token});
+                               {3, first->next_page_token});
   ASSERT_EQ(second->items.size(), 1u);
   EXPECT_EQ(second->items[0].instance.id, late);
   EXPECT_TRUE(second->next_page_token.empty());

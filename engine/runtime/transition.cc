@@ -815,8 +815,9 @@ void Transitioner::DescribeActor(const Step& step,
 }
 
 // The inbox index follows the instance: it is listed under every (unit,
-// role) that may act on it in its new state, sorted by its earliest running
-// deadline, then by when it got there. Keys of the state before go.
+// role) that may act on it in its new state, sorted by its earliest
+// deadline (passed or coming), then by when it got there. Keys of the state
+// before go.
 void Transitioner::WriteInbox(const Step& step,
                               const std::vector<store::ClockRecord>& clocks,
                               store::InstanceRecord* after,
@@ -824,9 +825,11 @@ void Transitioner::WriteInbox(const Step& step,
   std::vector<std::string> keys;
   const std::string& unit = after->unit_id();
   if (step.directory != nullptr && !unit.empty() && !after->finished()) {
+    // A document whose deadline passed (an expired clock) sorts first: it
+    // is the most urgent. A paused clock does not count.
     int64_t due = INT64_MAX;
     for (const auto& c : clocks) {
-      if (!c.paused() && !c.expired()) due = std::min(due, c.due_micros());
+      if (!c.paused()) due = std::min(due, c.due_micros());
     }
     for (const auto& [slot_unit, role] : access::Slots(
              *step.directory, step.definition->WhoFrom(step.to), unit)) {

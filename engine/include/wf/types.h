@@ -224,7 +224,7 @@ struct InboxEvent {
 struct InboxItem {
   InstanceInfo instance;
   std::vector<InboxEvent> events;
-  absl::Time due = absl::InfiniteFuture();  // earliest running deadline
+  absl::Time due = absl::InfiniteFuture();  // earliest deadline, passed or not
 };
 
 // Sorted by deadline, then by how long the item has waited.
