@@ -12,9 +12,9 @@ DEB_PACKAGES := build-essential cmake pkg-config \
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto \
   liblua5.4-dev librocksdb-dev libabsl-dev libssl-dev libicu-dev nlohmann-json3-dev \
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev \
-  openssl python3 python3-grpcio python3-protobuf
+  openssl valgrind python3 python3-grpcio python3-protobuf
 
-.PHONY: deps build run test test-asan fuzz bench clean
+.PHONY: deps build run test test-asan fuzz bench bench-scale clean
 
 # Installs only what is missing; with everything present it costs one dpkg-query.
 deps:
@@ -56,6 +56,16 @@ fuzz: deps
 	  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang
 	cmake --build build-fuzz -j$(JOBS)
 	cd build-fuzz && FUZZ_SECONDS=$(FUZZ_SECONDS) ctest -L fuzz --output-on-failure
+
+# Benchmarks (docs/benchmarks.md): floors and engine side by side; then the
+# scale figures with a million instances (several minutes).
+BENCH_SECONDS ?= 20
+bench: build
+	/usr/bin/python3 bench/run_bench.py --build $(BUILD_DIR) --seconds $(BENCH_SECONDS)
+
+bench-scale: build
+	/usr/bin/python3 bench/run_bench.py --build $(BUILD_DIR) --seconds $(BENCH_SECONDS) \
+	  --scale 1000000
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan build-fuzz

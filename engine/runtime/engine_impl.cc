@@ -312,6 +312,19 @@ class EngineImpl final : public Engine {
     return verifier_->Verify(id);
   }
 
+  EngineStats Stats() override {
+    EngineStats stats;
+    Committer::Stats c = committer_->stats();
+    stats.synced_writes = c.groups;
+    stats.write_sets = c.sets;
+    stats.write_ops = c.ops;
+    stats.write_bytes = c.bytes;
+    TimerService::Stats t = timers_->stats();
+    stats.timers_fired = t.fired;
+    stats.timers_failed = t.failed;
+    return stats;
+  }
+
   absl::Status Close() override {
     {
       absl::MutexLock lock(&mu_);
@@ -359,7 +372,7 @@ class EngineImpl final : public Engine {
           transitions_->FireTimer(timer, std::move(done));
         },
         options_.max_timers_in_flight);
-    transitions_->OnTimersWritten([this] { timers_->Wake(); });
+    transitions_->OnTimersWritten([this](absl::Time due) { timers_->Hint(due); });
     if (options_.run_timers) timers_->Start();
     return absl::OkStatus();
   }

@@ -124,7 +124,7 @@ absl::StatusOr<std::vector<store::HistoryEventRecord>> Reader::LoadHistory(
   WF_RETURN_IF_ERROR(LoadInstance(id).status());
   std::vector<store::HistoryEventRecord> events;
   std::string prefix = keys::HistoryPrefix(id);
-  auto it = store_->NewIterator(Cf::kHistory);
+  auto it = store_->NewPrefixIterator(Cf::kHistory, prefix);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
        it->Next()) {
     store::HistoryEventRecord record;
@@ -224,7 +224,7 @@ absl::StatusOr<InstancePage> Reader::List(const ListInstancesRequest& request) {
   InstancePage page;
   std::string last_key;
   size_t scanned = 0;
-  auto it = store_->NewIterator(scan.cf);
+  auto it = store_->NewPrefixIterator(scan.cf, scan.prefix);
   it->Seek(start);
   if (after_start && it->Valid() && it->key() == start) it->Next();
   for (; it->Valid() && it->key().starts_with(scan.prefix) &&
@@ -371,7 +371,7 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
   // suffix (due, since, id) -> instance id, across slots.
   std::map<std::string, std::string> merged;
   for (const std::string& prefix : prefixes) {
-    auto it = store_->NewIterator(Cf::kInbox);
+    auto it = store_->NewPrefixIterator(Cf::kInbox, prefix);
     size_t taken = 0;
     for (it->Seek(prefix + after);
          it->Valid() && it->key().starts_with(prefix) && taken <= page_size;

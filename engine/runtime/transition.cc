@@ -75,7 +75,8 @@ struct Transitioner::Prepared {
   absl::Status status;
   WriteSet writes;
   Result result;
-  bool wrote_timers = false;
+  // The earliest due time of the timers this write adds.
+  absl::Time new_timer_due = absl::InfiniteFuture();
 
   static Prepared Refuse(absl::Status s) {
     Prepared p;
@@ -139,27 +140,28 @@ store::TimerRecord ToTimerRecord(const std::string& id,
 }
 
 // The due-date index follows the instance's pending timers: keys of timers
-// no longer pending go, new ones come. True if a timer was added.
-bool WriteTimers(const std::string& id,
-                 const std::vector<timers::PendingTimer>& before,
-                 const std::vector<timers::PendingTimer>& after,
-                 WriteSet* writes) {
+// no longer pending go, new ones come. Returns the earliest new due time
+// (InfiniteFuture if none was added).
+absl::Time WriteTimers(const std::string& id,
+                       const std::vector<timers::PendingTimer>& before,
+                       const std::vector<timers::PendingTimer>& after,
+                       WriteSet* writes) {
   auto contains = [](const auto& list, const timers::PendingTimer& t) {
     return std::find(list.begin(), list.end(), t) != list.end();
   };
-  bool added = false;
+  absl::Time earliest = absl::InfiniteFuture();
   for (const auto& t : before) {
     if (!contains(after, t)) {
-      writes->Delete(Cf::kTimers, TimerKey(ToTimerRecord(id, t)));
+      writes->SingleDelete(Cf::kTimers, TimerKey(ToTimerRecord(id, t)));
     }
   }
   for (const auto& t : after) {
     if (contains(before, t)) continue;
     store::TimerRecord record = ToTimerRecord(id, t);
     writes->Put(Cf::kTimers, TimerKey(record), record.SerializeAsString());
-    added = true;
+    earliest = std::min(earliest, t.due);
   }
-  return added;
+  return earliest;
 }
 
 // An instance is listed as late while a clock of it has expired.
@@ -296,12 +298,15 @@ void Transitioner::Finish(const std::string& serial_key,
     return;
   }
   auto result = std::make_shared<Result>(std::move(prepared.result));
-  const bool wake_timers = prepared.wrote_timers && timers_written_;
+  const absl::Time new_timer_due = prepared.new_timer_due;
   committer_->Submit(
       std::move(prepared.writes),
-      [this, serial_key, result, done, wake_timers](absl::Status synced) {
+      [this, serial_key, result, done, new_timer_due](absl::Status synced) {
         if (!serial_key.empty()) serializer_->Release(serial_key);
-        if (synced.ok() && wake_timers) timers_written_();
+        if (synced.ok() && new_timer_due != absl::InfiniteFuture() &&
+            timers_written_) {
+          timers_written_(new_timer_due);
+        }
         if (synced.ok()) {
           done(std::move(*result));
         } else {
@@ -457,7 +462,7 @@ Transitioner::Prepared<StartResult> Transitioner::PrepareStart(
   store::HistoryEventBody body;
   store::HistoryEventRecord sealed;
   absl::Status recorded =
-      Record(step, &p.writes, &after, &body, &sealed, &p.wrote_timers);
+      Record(step, &p.writes, &after, &body, &sealed, &p.new_timer_due);
   if (!recorded.ok()) return P::Refuse(recorded);
   p.result.instance = reader_->ToInfo(after);
   return p;
@@ -476,7 +481,7 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
       // transition that changed the clock deleted it already; this covers
       // nothing else).
       P p;
-      p.writes.Delete(Cf::kTimers, TimerKey(*in.timer));
+      p.writes.SingleDelete(Cf::kTimers, TimerKey(*in.timer));
       return p;
     }
   }
@@ -590,7 +595,7 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   store::HistoryEventBody body;
   store::HistoryEventRecord sealed;
   absl::Status recorded =
-      Record(step, &p.writes, &after, &body, &sealed, &p.wrote_timers);
+      Record(step, &p.writes, &after, &body, &sealed, &p.new_timer_due);
   if (!recorded.ok()) return P::Refuse(recorded);
   p.result.instance = reader_->ToInfo(after);
   p.result.event = ToHistoryEntry(body, sealed.hash());
@@ -681,7 +686,7 @@ absl::Status Transitioner::Record(const Step& step, WriteSet* writes,
                                   store::InstanceRecord* after,
                                   store::HistoryEventBody* body,
                                   store::HistoryEventRecord* sealed,
-                                  bool* wrote_timers) const {
+                                  absl::Time* new_timer_due) const {
   std::string vars_json = DumpJson(step.outcome->vars);
   if (vars_json.size() > limits_.max_variables_bytes) {
     return absl::ResourceExhaustedError(absl::StrCat(
@@ -777,7 +782,7 @@ absl::Status Transitioner::Record(const Step& step, WriteSet* writes,
                           : keys::FireIdempotency(id, step.idempotency_key);
     writes->Put(Cf::kIdempotency, std::move(key), first.SerializeAsString());
   }
-  *wrote_timers = WriteTimers(id, timers_before, timers_after, writes);
+  *new_timer_due = WriteTimers(id, timers_before, timers_after, writes);
   WriteLate(workflow, id, change.before, clocks, writes);
   uint32_t n = 0;
   for (const Json& effect : step.outcome->effects) {
@@ -842,7 +847,7 @@ void Transitioner::WriteInbox(const Step& step,
   }
   for (const std::string& old : after->inbox_keys()) {
     if (std::find(keys.begin(), keys.end(), old) == keys.end()) {
-      writes->Delete(Cf::kInbox, old);
+      writes->SingleDelete(Cf::kInbox, old);
     }
   }
   for (const std::string& key : keys) {

@@ -55,8 +55,11 @@ class Transitioner {
   // moved) is dropped. `done` gets OK when the timer was consumed.
   void FireTimer(const store::TimerRecord& timer,
                  std::function<void(absl::Status)> done);
-  // Called after a commit that wrote timers (the timer loop looks again).
-  void OnTimersWritten(std::function<void()> hook) { timers_written_ = hook; }
+  // Called after a commit that added timers, with the earliest new due time
+  // (the timer loop looks again if it is earlier than what it waits for).
+  void OnTimersWritten(std::function<void(absl::Time)> hook) {
+    timers_written_ = hook;
+  }
 
   // Refuses new transitions and waits for those in flight to answer.
   void Close();
@@ -79,7 +82,7 @@ class Transitioner {
                       store::InstanceRecord* after,
                       store::HistoryEventBody* body,
                       store::HistoryEventRecord* sealed,
-                      bool* wrote_timers) const;
+                      absl::Time* new_timer_due) const;
   // The capacity in which the actor takes the step (checked actors), or
   // the refusal: NOT_FOUND if they may not even read the document.
   absl::StatusOr<std::optional<org::Grant>> CheckActor(
@@ -110,7 +113,7 @@ class Transitioner {
   const calendar::WorkCalendar* const calendar_;
   const DirectoryStore* const directory_;
   const Limits limits_;
-  std::function<void()> timers_written_;
+  std::function<void(absl::Time)> timers_written_;
   std::atomic<uint64_t> next_instance_number_;
 
   absl::Mutex mu_;

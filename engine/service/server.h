@@ -49,7 +49,8 @@ class Server {
 
  private:
   Server(Engine* engine, AuthMode auth)
-      : workflows_(engine, auth), admin_(engine, auth) {}
+      : workflows_(engine, auth), admin_(engine, auth),
+        diagnostics_(engine, auth) {}
 
   WorkflowServiceImpl workflows_;
   AdminServiceImpl admin_;

@@ -294,4 +294,23 @@ grpc::ServerUnaryReactor* DiagnosticsServiceImpl::Ping(
   return Answer(context, absl::OkStatus());
 }
 
+grpc::ServerUnaryReactor* DiagnosticsServiceImpl::GetStats(
+    grpc::CallbackServerContext* context, const v1::GetStatsRequest* request,
+    v1::GetStatsResponse* response) {
+  WF_CALLER(actor);
+  if (actor.kind == Actor::Kind::kPerson) {
+    return Answer(context, absl::PermissionDeniedError(
+                               "Expected an administrator to read the "
+                               "server's counters"));
+  }
+  EngineStats stats = engine_->Stats();
+  response->set_synced_writes(stats.synced_writes);
+  response->set_write_sets(stats.write_sets);
+  response->set_write_ops(stats.write_ops);
+  response->set_write_bytes(stats.write_bytes);
+  response->set_timers_fired(stats.timers_fired);
+  response->set_timers_failed(stats.timers_failed);
+  return Answer(context, absl::OkStatus());
+}
+
 }  // namespace wf

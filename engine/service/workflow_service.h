@@ -113,9 +113,18 @@ class SimulationServiceImpl final
 class DiagnosticsServiceImpl final
     : public v1::DiagnosticsService::CallbackService {
  public:
+  DiagnosticsServiceImpl(Engine* engine, AuthMode auth)
+      : engine_(engine), auth_(auth) {}
   grpc::ServerUnaryReactor* Ping(grpc::CallbackServerContext* context,
                                  const v1::PingRequest* request,
                                  v1::PingResponse* response) override;
+  grpc::ServerUnaryReactor* GetStats(grpc::CallbackServerContext* context,
+                                     const v1::GetStatsRequest* request,
+                                     v1::GetStatsResponse* response) override;
+
+ private:
+  Engine* const engine_;
+  const AuthMode auth_;
 };
 
 }  // namespace wf

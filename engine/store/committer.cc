@@ -85,27 +85,32 @@ void Committer::Loop() {
 }
 
 void Committer::CommitGroup(std::deque<Pending>* group) {
-  absl::Status status;
-  {
-    absl::MutexLock lock(&mu_);
-    status = failed_;
-  }
+  absl::Status status = health();
   if (status.ok()) {
     rocksdb::WriteBatch batch;
     for (const Pending& p : *group) store_->AppendTo(p.set, &batch);
     status = store_->WriteSynced(&batch);
+  }
+  if (status.ok()) {
+    // Only this thread writes, so the store's delete counts need no lock.
+    for (const Pending& p : *group) store_->NoteSingleDeletes(p.set);
     absl::MutexLock lock(&mu_);
-    if (status.ok()) {
-      stats_.groups++;
-      stats_.sets += group->size();
-    } else {
+    stats_.groups++;
+    stats_.sets += group->size();
+    for (const Pending& p : *group) {
+      stats_.ops += p.set.size();
+      stats_.bytes += p.set.ByteSize();
+    }
+  } else {
+    absl::MutexLock lock(&mu_);
+    if (failed_.ok()) {
       // Whether any of this batch reached the disk is unknown: stop writing.
       failed_ = absl::UnavailableError(absl::StrCat(
           "The store refuses writes since a write failed (", status.message(),
           "). Reads still work; restart the server once the disk is "
           "healthy. Every acknowledged transition is safe."));
-      status = failed_;
     }
+    status = failed_;
   }
   for (Pending& p : *group) p.done(status);
 }

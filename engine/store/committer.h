@@ -29,6 +29,8 @@ class Committer {
   struct Stats {
     uint64_t groups = 0;  // synced writes
     uint64_t sets = 0;    // write sets committed in them
+    uint64_t ops = 0;     // puts and deletes in them
+    uint64_t bytes = 0;   // keys and values in them
   };
 
   Committer(Store* store, int max_group_size);

@@ -7,6 +7,7 @@
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/table_properties_collectors.h"
 #include "rocksdb/write_buffer_manager.h"
 
 namespace wf {
@@ -29,6 +30,11 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.block_size = 16 << 10;
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // Timers and inbox entries are written and deleted all day: a file where
+  // deletions pile up is compacted early, so scans do not wade through them.
+  cf.table_properties_collector_factories.push_back(
+      rocksdb::NewCompactOnDeletionCollectorFactory(/*window=*/10000,
+                                                    /*deletions=*/5000));
   return cf;
 }
 
@@ -85,12 +91,41 @@ absl::Status FromRocks(const rocksdb::Status& s, absl::string_view doing) {
 
 void WriteSet::Put(Cf cf, std::string key, std::string value) {
   bytes_ += key.size() + value.size();
-  ops_.push_back({cf, false, std::move(key), std::move(value)});
+  ops_.push_back({cf, Kind::kPut, std::move(key), std::move(value)});
 }
 
 void WriteSet::Delete(Cf cf, std::string key) {
   bytes_ += key.size();
-  ops_.push_back({cf, true, std::move(key), {}});
+  ops_.push_back({cf, Kind::kDelete, std::move(key), {}});
+}
+
+void WriteSet::SingleDelete(Cf cf, std::string key) {
+  bytes_ += key.size();
+  ops_.push_back({cf, Kind::kSingleDelete, std::move(key), {}});
+}
+
+size_t WriteSet::SingleDeletes(Cf cf) const {
+  size_t n = 0;
+  for (const Op& op : ops_) {
+    if (op.cf == cf && op.kind == Kind::kSingleDelete) ++n;
+  }
+  return n;
+}
+
+void Store::NoteSingleDeletes(const WriteSet& set) {
+  // Enough to bound a scan's detour to about a millisecond, few enough that
+  // flushes stay rare next to the memtables' own.
+  constexpr size_t kFlushAfter = 4096;
+  for (Cf cf : {Cf::kInbox, Cf::kTimers}) {
+    size_t& n = single_deletes_[static_cast<size_t>(cf)];
+    n += set.SingleDeletes(cf);
+    if (n < kFlushAfter) continue;
+    n = 0;
+    rocksdb::FlushOptions options;
+    options.wait = false;  // the flush runs in the background
+    options.allow_write_stall = true;
+    db_->Flush(options, handle(cf)).PermitUncheckedError();
+  }
 }
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(
@@ -150,12 +185,68 @@ std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Cf cf) const {
       db_->NewIterator(rocksdb::ReadOptions(), handle(cf)));
 }
 
+namespace {
+
+// An iterator that owns its upper bound (RocksDB keeps only a pointer).
+class BoundedIterator : public rocksdb::Iterator {
+ public:
+  BoundedIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                  std::string upper)
+      : upper_(std::move(upper)), upper_slice_(upper_) {
+    rocksdb::ReadOptions options;
+    if (!upper_.empty()) options.iterate_upper_bound = &upper_slice_;
+    it_.reset(db->NewIterator(options, cf));
+  }
+  bool Valid() const override { return it_->Valid(); }
+  void SeekToFirst() override { it_->SeekToFirst(); }
+  void SeekToLast() override { it_->SeekToLast(); }
+  void Seek(const rocksdb::Slice& k) override { it_->Seek(k); }
+  void SeekForPrev(const rocksdb::Slice& k) override { it_->SeekForPrev(k); }
+  void Next() override { it_->Next(); }
+  void Prev() override { it_->Prev(); }
+  rocksdb::Slice key() const override { return it_->key(); }
+  rocksdb::Slice value() const override { return it_->value(); }
+  rocksdb::Status status() const override { return it_->status(); }
+
+ private:
+  std::string upper_;
+  rocksdb::Slice upper_slice_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+// The smallest key greater than every key starting with `prefix`, or "" if
+// there is none (a prefix of 0xff bytes).
+std::string PrefixEnd(std::string prefix) {
+  while (!prefix.empty()) {
+    if (static_cast<unsigned char>(prefix.back()) != 0xff) {
+      prefix.back() = static_cast<char>(prefix.back() + 1);
+      return prefix;
+    }
+    prefix.pop_back();
+  }
+  return prefix;
+}
+
+}  // namespace
+
+std::unique_ptr<rocksdb::Iterator> Store::NewPrefixIterator(
+    Cf cf, const std::string& prefix) const {
+  return std::make_unique<BoundedIterator>(db_.get(), handle(cf),
+                                           PrefixEnd(prefix));
+}
+
 void Store::AppendTo(const WriteSet& set, rocksdb::WriteBatch* batch) const {
   for (const WriteSet::Op& op : set.ops_) {
-    if (op.is_delete) {
-      batch->Delete(handle(op.cf), op.key);
-    } else {
-      batch->Put(handle(op.cf), op.key, op.value);
+    switch (op.kind) {
+      case WriteSet::Kind::kPut:
+        batch->Put(handle(op.cf), op.key, op.value);
+        break;
+      case WriteSet::Kind::kDelete:
+        batch->Delete(handle(op.cf), op.key);
+        break;
+      case WriteSet::Kind::kSingleDelete:
+        batch->SingleDelete(handle(op.cf), op.key);
+        break;
     }
   }
 }

@@ -44,15 +44,22 @@ class WriteSet {
  public:
   void Put(Cf cf, std::string key, std::string value);
   void Delete(Cf cf, std::string key);
+  // For a key put once and deleted once, never overwritten (timer and inbox
+  // keys): the put and its delete cancel out when the memtable is flushed,
+  // instead of leaving a tombstone that every later scan has to skip.
+  void SingleDelete(Cf cf, std::string key);
   bool empty() const { return ops_.empty(); }
+  // Single deletes in this set, per column family.
+  size_t SingleDeletes(Cf cf) const;
   size_t size() const { return ops_.size(); }
   size_t ByteSize() const { return bytes_; }
 
  private:
   friend class Store;
+  enum class Kind { kPut, kDelete, kSingleDelete };
   struct Op {
     Cf cf;
-    bool is_delete;
+    Kind kind;
     std::string key;
     std::string value;
   };
@@ -70,11 +77,22 @@ class Store {
   absl::StatusOr<std::optional<std::string>> Get(Cf cf,
                                                  absl::string_view key) const;
   std::unique_ptr<rocksdb::Iterator> NewIterator(Cf cf) const;
+  // An iterator that stays within keys starting with `prefix` (RocksDB
+  // stops at the bound instead of walking past it).
+  std::unique_ptr<rocksdb::Iterator> NewPrefixIterator(Cf cf,
+                                                       const std::string& prefix) const;
 
   // Appends `set` to `batch` (the committer merges many sets into one batch).
   void AppendTo(const WriteSet& set, rocksdb::WriteBatch* batch) const;
   // Writes `batch` with a synced write-ahead log.
   absl::Status WriteSynced(rocksdb::WriteBatch* batch);
+
+  // Counts the single deletes of a committed write set, and flushes the
+  // memtable of a column family once enough have piled up in it: a flush is
+  // where a put and its single delete cancel out, and until then every scan
+  // of their range steps over both (the inbox and the timer loop scan
+  // exactly the ranges such keys churn in).
+  void NoteSingleDeletes(const WriteSet& set);
 
   // Flushes nothing (the WAL is synced); closes the database cleanly.
   absl::Status Close();
@@ -88,6 +106,7 @@ class Store {
   }
 
   std::unique_ptr<rocksdb::DB> db_;
+  std::array<size_t, static_cast<size_t>(Cf::kCount)> single_deletes_{};
   std::array<rocksdb::ColumnFamilyHandle*, static_cast<size_t>(Cf::kCount)>
       handles_{};
 };

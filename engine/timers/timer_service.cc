@@ -54,6 +54,11 @@ void TimerService::Wake() {
   woken_ = true;
 }
 
+void TimerService::Hint(absl::Time due) {
+  absl::MutexLock lock(&mu_);
+  if (due < waiting_for_) woken_ = true;
+}
+
 TimerService::Stats TimerService::stats() const {
   absl::MutexLock lock(&mu_);
   return stats_;
@@ -61,6 +66,10 @@ TimerService::Stats TimerService::stats() const {
 
 void TimerService::Loop() {
   for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      waiting_for_ = absl::InfinitePast();  // busy: every hint counts
+    }
     int dispatched = 0;
     absl::Time next = Dispatch(&dispatched);
     absl::MutexLock lock(&mu_);
@@ -71,6 +80,7 @@ void TimerService::Loop() {
     }
     absl::Duration wait = std::min(kMaxSleep, next - clock_->Now());
     if (wait <= absl::ZeroDuration()) continue;
+    waiting_for_ = next;
     mu_.AwaitWithTimeout(absl::Condition(
                              +[](TimerService* t) ABSL_NO_THREAD_SAFETY_ANALYSIS {
                                return t->stop_ || t->woken_;

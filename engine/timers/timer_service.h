@@ -43,8 +43,11 @@ class TimerService {
   void Start();
   // Ends the loop; timers in flight finish on their own.
   void Stop();
-  // Something changed (a timer was written, time jumped): look again.
+  // Something changed (time jumped): look again.
   void Wake();
+  // A timer due at `due` was written: look again only if it is earlier than
+  // the time the loop waits for (most new timers are later: no work).
+  void Hint(absl::Time due);
 
   // Fires everything due now, including what those firings make due, and
   // returns how many timers fired. For tests and simulation.
@@ -75,6 +78,8 @@ class TimerService {
   mutable absl::Mutex mu_;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   bool woken_ ABSL_GUARDED_BY(mu_) = false;
+  // The due time the loop sleeps until (InfinitePast while it is busy).
+  absl::Time waiting_for_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   absl::flat_hash_set<std::string> in_flight_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Backoff> backoff_ ABSL_GUARDED_BY(mu_);
   Stats stats_ ABSL_GUARDED_BY(mu_);

@@ -127,6 +127,8 @@ class Engine {
       const Actor& by, const DirectoryImport& request) = 0;
   virtual absl::StatusOr<WhoAmIInfo> WhoAmI(const Actor& actor) = 0;
 
+  virtual EngineStats Stats() = 0;
+
   // Stops accepting requests, waits for in-flight transitions, closes the
   // store. Further calls return UNAVAILABLE.
   virtual absl::Status Close() = 0;

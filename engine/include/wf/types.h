@@ -277,6 +277,16 @@ struct TokenInfo {
   std::string note;
 };
 
+// Counters since the engine opened (for operators and benchmarks).
+struct EngineStats {
+  uint64_t synced_writes = 0;  // fsyncs of the write-ahead log
+  uint64_t write_sets = 0;     // transitions, deploys, imports written
+  uint64_t write_ops = 0;      // puts and deletes in them
+  uint64_t write_bytes = 0;
+  uint64_t timers_fired = 0;
+  uint64_t timers_failed = 0;
+};
+
 struct VerifyReport {
   bool ok = false;
   uint64_t events_checked = 0;

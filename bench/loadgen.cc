@@ -1,0 +1,362 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// Load generator: many requests in flight over gRPC (callback API), closed
+// loop. Each lane is one in-flight request at a time:
+//   --mode=approval  start an instance of phe_duyet_5_buoc with ~2 KB of
+//                    variables, fire its five approval steps, then the next
+//                    instance; after every write, --reads_per_write inbox
+//                    queries as the lane's person
+//   --mode=ping      the no-op DiagnosticsService.Ping: the transport floor
+// Prints throughput and p50/p99/p999 latencies, as text and as one JSON line
+// (the last line), for bench/run_bench.py to tabulate.
+//
+//   loadgen --target=127.0.0.1:50051 --people=people.txt --concurrency=64 \
+//           --duration_s=20 --mode=approval --reads_per_write=10
+// people.txt: one "token unit" per line; lane i acts as line i mod n.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "wf/v1/workflow.grpc.pb.h"
+
+ABSL_FLAG(std::string, target, "127.0.0.1:50051", "server address");
+ABSL_FLAG(std::string, people, "", "file of 'token unit' lines");
+ABSL_FLAG(int, concurrency, 64, "requests in flight (lanes)");
+ABSL_FLAG(int, duration_s, 20, "measured seconds");
+ABSL_FLAG(int, warmup_s, 3, "seconds before measuring");
+ABSL_FLAG(std::string, mode, "approval",
+          "approval, ping, inbox (reads only) or burst (--count starts at once)");
+ABSL_FLAG(int, count, 3321, "burst: how many instances to start at once");
+ABSL_FLAG(int, reads_per_write, 10, "inbox queries after each write");
+ABSL_FLAG(int, vars_bytes, 2048, "size of an instance's start variables");
+ABSL_FLAG(int, channels, 2, "gRPC channels to spread the lanes over");
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using wf::v1::WorkflowService;
+
+struct Person {
+  std::string token;
+  std::string unit;
+};
+
+// Samples of one kind of call, in microseconds.
+struct Samples {
+  std::vector<double> micros;
+  uint64_t errors = 0;
+  std::string last_error;
+};
+
+struct Shared {
+  std::atomic<bool> measuring{false};
+  std::atomic<bool> stop{false};
+  std::atomic<int> idle_lanes{0};
+  std::atomic<uint64_t> instances_done{0};
+};
+
+std::string StartVariables(size_t bytes, int lane) {
+  // Vietnamese text, as a plan's summary would be.
+  std::string text;
+  const std::string piece =
+      "Tăng cường công tác phòng, chống tội phạm, tệ nạn xã hội và xây dựng "
+      "phong trào toàn dân bảo vệ an ninh Tổ quốc. ";
+  while (text.size() + piece.size() < bytes) text += piece;
+  return absl::StrCat(R"({"don_vi":"Đơn vị )", lane, R"(","noi_dung":")", text,
+                      R"("})");
+}
+
+class Lane {
+ public:
+  Lane(int index, WorkflowService::Stub* stub,
+       wf::v1::DiagnosticsService::Stub* diagnostics, Person person,
+       Shared* shared)
+      : index_(index), stub_(stub), diagnostics_(diagnostics),
+        person_(std::move(person)), shared_(shared),
+        vars_(StartVariables(absl::GetFlag(FLAGS_vars_bytes), index)) {}
+
+  void Run() { Next(); }
+
+  Samples writes, reads, pings;
+  uint64_t instances = 0;
+
+  template <typename Response>
+  struct Call {
+    grpc::ClientContext context;
+    Response response;
+    Clock::time_point started = Clock::now();
+  };
+
+  void Authorize(grpc::ClientContext* context) {
+    if (!person_.token.empty()) {
+      context->AddMetadata("authorization", "Bearer " + person_.token);
+    }
+  }
+
+  void Record(Samples* samples, Clock::time_point started,
+              const grpc::Status& status) {
+    if (!shared_->measuring.load()) return;
+    if (!status.ok()) {
+      samples->errors++;
+      samples->last_error = status.error_message();
+      return;
+    }
+    samples->micros.push_back(
+        std::chrono::duration<double, std::micro>(Clock::now() - started)
+            .count());
+  }
+
+  // The lane's loop: one call at a time, each issued from the previous
+  // one's callback.
+  void Next() {
+    if (shared_->stop.load()) {
+      shared_->idle_lanes++;
+      return;
+    }
+    if (absl::GetFlag(FLAGS_mode) == "ping") return Ping();
+    if (absl::GetFlag(FLAGS_mode) == "inbox") return Read();
+    if (reads_left_ > 0) {
+      reads_left_--;
+      return Read();
+    }
+    if (instance_.empty()) return Start();
+    return Approve();
+  }
+
+  void Ping() {
+    auto* call = new Call<wf::v1::PingResponse>();
+    wf::v1::PingRequest request;
+    diagnostics_->async()->Ping(&call->context, &request, &call->response,
+                                [this, call](grpc::Status s) {
+                                  Record(&pings, call->started, s);
+                                  delete call;
+                                  Next();
+                                });
+  }
+
+  // Burst mode: one start, then the lane is done.
+ public:
+  void StartOnce(std::atomic<int>* left) {
+    auto* call = new Call<wf::v1::StartInstanceResponse>();
+    Authorize(&call->context);
+    wf::v1::StartInstanceRequest request;
+    request.set_workflow("phe_duyet_5_buoc");
+    request.set_unit(person_.unit);
+    request.set_variables_json(vars_);
+    stub_->async()->StartInstance(&call->context, &request, &call->response,
+                                  [this, call, left](grpc::Status s) {
+                                    shared_->measuring = true;
+                                    Record(&writes, call->started, s);
+                                    delete call;
+                                    (*left)--;
+                                  });
+  }
+
+ private:
+  void Start() {
+    auto* call = new Call<wf::v1::StartInstanceResponse>();
+    Authorize(&call->context);
+    wf::v1::StartInstanceRequest request;
+    request.set_workflow("phe_duyet_5_buoc");
+    request.set_unit(person_.unit);
+    request.set_variables_json(vars_);
+    request.set_business_key(absl::StrCat("BENCH-", index_, "-", serial_++));
+    stub_->async()->StartInstance(
+        &call->context, &request, &call->response,
+        [this, call](grpc::Status s) {
+          Record(&writes, call->started, s);
+          if (s.ok()) {
+            instance_ = call->response.instance().id();
+            step_ = 0;
+          }
+          delete call;
+          reads_left_ = absl::GetFlag(FLAGS_reads_per_write);
+          Next();
+        });
+  }
+
+  void Approve() {
+    auto* call = new Call<wf::v1::FireEventResponse>();
+    Authorize(&call->context);
+    wf::v1::FireEventRequest request;
+    request.set_instance_id(instance_);
+    request.set_event("duyet");
+    request.set_payload_json(R"({"y_kien":"Đồng ý"})");
+    stub_->async()->FireEvent(
+        &call->context, &request, &call->response,
+        [this, call](grpc::Status s) {
+          Record(&writes, call->started, s);
+          if (!s.ok() || ++step_ == 5) {
+            if (s.ok() && shared_->measuring.load()) {
+              instances++;
+              shared_->instances_done++;
+            }
+            instance_.clear();
+          }
+          delete call;
+          reads_left_ = absl::GetFlag(FLAGS_reads_per_write);
+          Next();
+        });
+  }
+
+  void Read() {
+    auto* call = new Call<wf::v1::GetInboxResponse>();
+    Authorize(&call->context);
+    wf::v1::GetInboxRequest request;
+    request.set_page_size(20);
+    stub_->async()->GetInbox(&call->context, &request, &call->response,
+                             [this, call](grpc::Status s) {
+                               Record(&reads, call->started, s);
+                               delete call;
+                               Next();
+                             });
+  }
+
+  const int index_;
+  WorkflowService::Stub* const stub_;
+  wf::v1::DiagnosticsService::Stub* const diagnostics_;
+  const Person person_;
+  Shared* const shared_;
+  const std::string vars_;
+  std::string instance_;
+  int step_ = 0;
+  int reads_left_ = 0;
+  uint64_t serial_ = 0;
+};
+
+double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  size_t k = static_cast<size_t>(p * (v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+std::string Summary(const char* name, Samples& s, double seconds) {
+  double rate = s.micros.size() / seconds;
+  double p50 = Percentile(s.micros, 0.50), p99 = Percentile(s.micros, 0.99),
+         p999 = Percentile(s.micros, 0.999);
+  std::printf("%-8s %10.0f /s   p50 %8.0f us   p99 %8.0f us   p999 %8.0f us"
+              "   errors %llu%s%s\n",
+              name, rate, p50, p99, p999,
+              static_cast<unsigned long long>(s.errors),
+              s.errors ? "  last: " : "", s.last_error.c_str());
+  return absl::StrFormat(
+      R"("%s":{"per_s":%.1f,"p50_us":%.0f,"p99_us":%.0f,"p999_us":%.0f,"errors":%d})",
+      name, rate, p50, p99, p999, s.errors);
+}
+
+std::vector<Person> ReadPeople(const std::string& path) {
+  std::vector<Person> people;
+  std::ifstream in(path);
+  Person p;
+  while (in >> p.token >> p.unit) people.push_back(p);
+  if (people.empty()) people.push_back({"", ""});
+  return people;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const int lanes_count = absl::GetFlag(FLAGS_concurrency);
+  std::vector<Person> people = ReadPeople(absl::GetFlag(FLAGS_people));
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  std::vector<std::unique_ptr<WorkflowService::Stub>> stubs;
+  std::vector<std::unique_ptr<wf::v1::DiagnosticsService::Stub>> diagnostics;
+  for (int c = 0; c < std::max(1, absl::GetFlag(FLAGS_channels)); ++c) {
+    grpc::ChannelArguments args;
+    args.SetInt("wf.channel", c);  // distinct channels, not one shared
+    channels.push_back(grpc::CreateCustomChannel(
+        absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials(), args));
+    stubs.push_back(WorkflowService::NewStub(channels.back()));
+    diagnostics.push_back(wf::v1::DiagnosticsService::NewStub(channels.back()));
+  }
+  Shared shared;
+  if (absl::GetFlag(FLAGS_mode) == "burst") {
+    // Every start issued at once (one per commune of the country, say),
+    // then wait for all the answers.
+    const int count = absl::GetFlag(FLAGS_count);
+    std::vector<std::unique_ptr<Lane>> lanes;
+    std::atomic<int> left{count};
+    auto began = Clock::now();
+    for (int i = 0; i < count; ++i) {
+      size_t c = i % stubs.size();
+      lanes.push_back(std::make_unique<Lane>(i, stubs[c].get(), diagnostics[c].get(),
+                                             people[i % people.size()], &shared));
+      lanes.back()->StartOnce(&left);
+    }
+    while (left.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    double seconds = std::chrono::duration<double>(Clock::now() - began).count();
+    Samples all;
+    for (auto& lane : lanes) {
+      all.micros.insert(all.micros.end(), lane->writes.micros.begin(),
+                        lane->writes.micros.end());
+      all.errors += lane->writes.errors;
+    }
+    std::printf("burst: %d starts at once answered in %.2f s\n", count, seconds);
+    std::string start = Summary("start", all, seconds);
+    std::printf(R"({"mode":"burst","count":%d,"seconds":%.3f,%s})" "\n", count,
+                seconds, start.c_str());
+    return all.errors > 0 ? 1 : 0;
+  }
+  std::vector<std::unique_ptr<Lane>> lanes;
+  for (int i = 0; i < lanes_count; ++i) {
+    size_t c = i % stubs.size();
+    lanes.push_back(std::make_unique<Lane>(i, stubs[c].get(),
+                                           diagnostics[c].get(),
+                                           people[i % people.size()], &shared));
+  }
+  for (auto& lane : lanes) lane->Run();
+  std::this_thread::sleep_for(std::chrono::seconds(absl::GetFlag(FLAGS_warmup_s)));
+  shared.measuring = true;
+  auto began = Clock::now();
+  std::this_thread::sleep_for(std::chrono::seconds(absl::GetFlag(FLAGS_duration_s)));
+  shared.measuring = false;
+  double seconds = std::chrono::duration<double>(Clock::now() - began).count();
+  shared.stop = true;
+  while (shared.idle_lanes.load() < lanes_count) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  Samples writes, reads, pings;
+  for (auto& lane : lanes) {
+    const std::pair<Samples*, Samples*> parts[] = {
+        {&writes, &lane->writes}, {&reads, &lane->reads}, {&pings, &lane->pings}};
+    for (const auto& [into, from] : parts) {
+      into->micros.insert(into->micros.end(), from->micros.begin(),
+                          from->micros.end());
+      into->errors += from->errors;
+      if (!from->last_error.empty()) into->last_error = from->last_error;
+    }
+  }
+  std::printf("mode %s, %d in flight, %.1f s measured\n",
+              absl::GetFlag(FLAGS_mode).c_str(), lanes_count, seconds);
+  std::string json = absl::StrFormat(
+      R"({"mode":"%s","concurrency":%d,"seconds":%.2f,"instances_per_s":%.1f,)",
+      absl::GetFlag(FLAGS_mode), lanes_count, seconds,
+      shared.instances_done.load() / seconds);
+  if (absl::GetFlag(FLAGS_mode) == "ping") {
+    json += Summary("ping", pings, seconds);
+  } else if (absl::GetFlag(FLAGS_mode) == "inbox") {
+    json += Summary("inbox", reads, seconds);
+  } else {
+    std::printf("instances %8.1f /s completed (start + 5 approvals each)\n",
+                shared.instances_done.load() / seconds);
+    json += Summary("write", writes, seconds) + "," +
+            Summary("inbox", reads, seconds);
+  }
+  std::printf("%s}\n", json.c_str());
+  return writes.errors + reads.errors + pings.errors > 0 ? 1 : 0;
+}

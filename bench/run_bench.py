@@ -1,0 +1,252 @@
+#!/usr/bin/python3
+"""Runs the benchmarks side by side and prints the figures (docs/benchmarks.md).
+
+  bench/run_bench.py --build build                 # floors, engine, Lua cost
+  bench/run_bench.py --build build --scale 1000000 # plus the scale figures
+
+Same concurrency for everything, in one run, on one machine, so that the
+ratios hold on a noisy shared machine:
+  (a) the transport floor: DiagnosticsService.Ping on the same server;
+  (b) the durability floor: raw RocksDB synced batches of the same number of
+      puts and bytes as one of the engine's transitions (measured from the
+      server's own counters), through the same store options;
+  the engine: the approval workflow (5 steps, guard and action each,
+      a working-day deadline per state, ~2 KB variables), writes only, then
+      with 10 inbox queries per write; bearer tokens on every call.
+"""
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import harness  # noqa: E402
+
+PEOPLE_HEADER = "person,name,role,unit,valid_from,valid_to,acting_for\n"
+
+
+def run(cmd, **kw):
+    print("  $", " ".join(cmd), flush=True)
+    out = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if out.returncode != 0:
+        sys.exit(f"failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
+    return out.stdout
+
+
+def last_json(text):
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def communes(count):
+    path = os.path.join(harness.provinces_dir(os.path.join(ROOT, "tests", "testdata")),
+                        "bac_ninh_2025.csv")
+    with open(path, encoding="utf-8") as f:
+        rows = f.read().strip().splitlines()[1:]
+    return [r.split(",")[0] for r in rows[:count]]
+
+
+def people_csv(units):
+    rows = [f"can-bo.{u},Cán bộ {u},can_bo,{u},01/07/2025,," for u in units]
+    return PEOPLE_HEADER + "\n".join(rows) + "\n"
+
+
+def setup(server, units, work):
+    """The org directory, a person per commune with a token, the workflow."""
+    from wf.v1 import workflow_pb2 as pb
+    from wf.v1 import workflow_pb2_grpc as rpc
+    testdata = os.path.join(ROOT, "tests", "testdata")
+    harness.setup_org(server.address, server.admin_token(), testdata)
+    admin = rpc.AdminServiceStub(harness.authed_channel(server.address,
+                                                        server.admin_token()))
+    admin.ImportDirectory(pb.ImportDirectoryRequest(
+        source="bench_people", format="people", csv=people_csv(units)))
+    tokens = harness.issue_tokens(server.address, server.admin_token(),
+                                  [f"can-bo.{u}" for u in units])
+    people = os.path.join(work, "people.txt")
+    with open(people, "w") as f:
+        for u in units:
+            f.write(f"{tokens['can-bo.' + u]} {u}\n")
+    workflows = rpc.WorkflowServiceStub(harness.authed_channel(
+        server.address, server.admin_token()))
+    with open(os.path.join(HERE, "workflows", "phe_duyet_5_buoc.lua"),
+              encoding="utf-8") as f:
+        workflows.DeployWorkflow(pb.DeployWorkflowRequest(
+            source=f.read(), file_name="phe_duyet_5_buoc.lua"))
+    return people
+
+
+def stats(server):
+    from wf.v1 import workflow_pb2 as pb
+    from wf.v1 import workflow_pb2_grpc as rpc
+    diag = rpc.DiagnosticsServiceStub(harness.authed_channel(
+        server.address, server.admin_token()))
+    return diag.GetStats(pb.GetStatsRequest())
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def loadgen(build, server, people, mode, concurrency, seconds, reads=0, extra=()):
+    out = run([os.path.join(build, "bench", "loadgen"), f"--target={server.address}",
+               f"--people={people}", f"--mode={mode}", f"--concurrency={concurrency}",
+               f"--duration_s={seconds}", f"--reads_per_write={reads}", *extra])
+    print(out, flush=True)
+    return last_json(out)
+
+
+def lua_cost(build):
+    """Instructions per transition in the sandbox, from two callgrind runs."""
+    counts = {}
+    for n in (10, 110):
+        out = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+             os.path.join(build, "bench", "lua_cost"), f"--transitions={n}",
+             f"--workflow={os.path.join(HERE, 'workflows', 'phe_duyet_5_buoc.lua')}"],
+            capture_output=True, text=True)
+        m = re.search(r"Collected : (\d+)", out.stderr)
+        if not m:
+            return None
+        counts[n] = int(m.group(1))
+    return (counts[110] - counts[10]) / 100
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--communes", type=int, default=20)
+    parser.add_argument("--scale", type=int, default=0,
+                        help="also the scale figures with this many instances")
+    args = parser.parse_args()
+    sys.path.insert(0, os.path.join(args.build, "python"))
+    server_bin = os.path.join(args.build, "engine", "service", "wf_server")
+    work = tempfile.mkdtemp(prefix="wf_bench_")
+    units = communes(args.communes)
+    c, secs = args.concurrency, args.seconds
+    results = {"concurrency": c, "cores": os.cpu_count()}
+
+    server = harness.ServerProcess(server_bin, os.path.join(work, "data"))
+    server.start()
+    people = setup(server, units, work)
+    print(f"\n== transport floor: Ping, {c} in flight", flush=True)
+    results["ping"] = loadgen(args.build, server, people, "ping", c, secs)
+    before = stats(server)
+    print(f"== engine: approvals, {c} in flight, writes only", flush=True)
+    results["engine"] = loadgen(args.build, server, people, "approval", c, secs)
+    after = stats(server)
+    sets = after.write_sets - before.write_sets
+    ops = round((after.write_ops - before.write_ops) / sets)
+    size = round((after.write_bytes - before.write_bytes) / sets)
+    per_fsync = sets / max(1, after.synced_writes - before.synced_writes)
+    results["write_set"] = {"ops": ops, "bytes": size, "per_fsync": round(per_fsync, 1)}
+    print(f"   one transition writes {ops} puts/deletes, {size} bytes; "
+          f"{per_fsync:.1f} transitions per fsync\n", flush=True)
+    print(f"== engine: approvals with 10 inbox queries per write", flush=True)
+    results["mixed"] = loadgen(args.build, server, people, "approval", c, secs, reads=10)
+    results["server_rss_mib"] = round(rss_kib(server.proc.pid) / 1024)
+    server.stop()
+
+    print(f"== durability floor: raw synced RocksDB batches, {c} writers", flush=True)
+    out = run([os.path.join(args.build, "bench", "raw_floor"), f"--threads={c}",
+               f"--ops={ops}", f"--bytes={size}", f"--duration_s={secs}"])
+    print(out, flush=True)
+    results["raw"] = last_json(out)
+    results["lua_instructions_per_transition"] = lua_cost(args.build)
+
+    if args.scale:
+        results["scale"] = scale(args, server_bin, work, units, c)
+
+    report(results)
+    path = os.path.join(work, "results.json")
+    with open(path, "w") as f:
+        json.dump(results, f, indent=2)
+    print(f"\n(all figures: {path})")
+
+
+def scale(args, server_bin, work, units, c):
+    data = os.path.join(work, "scale")
+    os.makedirs(data)
+    people_csv_path = os.path.join(work, "bench_people.csv")
+    with open(people_csv_path, "w", encoding="utf-8") as f:
+        f.write(people_csv(units))
+    testdata = os.path.join(ROOT, "tests", "testdata")
+    people_txt = os.path.join(work, "units.txt")
+    with open(people_txt, "w") as f:
+        f.writelines(f"- {u}\n" for u in units)
+    print(f"\n== scale: {args.scale} instances", flush=True)
+    pop = last_json(run([os.path.join(args.build, "bench", "populate"),
+                         f"--data_dir={data}", f"--instances={args.scale}",
+                         f"--people={people_txt}", f"--people_csv={people_csv_path}",
+                         f"--workflow={os.path.join(HERE, 'workflows', 'phe_duyet_5_buoc.lua')}",
+                         f"--org_dir={os.path.join(testdata, 'org')}",
+                         f"--provinces_dir={harness.provinces_dir(testdata)}"]))
+    server = harness.ServerProcess(server_bin, data)
+    began = time.time()
+    server.start()
+    startup = time.time() - began
+    rss_start = rss_kib(server.proc.pid)
+    from wf.v1 import workflow_pb2 as pb
+    from wf.v1 import workflow_pb2_grpc as rpc
+    tokens = harness.issue_tokens(server.address, server.admin_token(),
+                                  [f"can-bo.{u}" for u in units])
+    people = os.path.join(work, "scale_people.txt")
+    with open(people, "w") as f:
+        for u in units:
+            f.write(f"{tokens['can-bo.' + u]} {u}\n")
+    inbox = loadgen(args.build, server, people, "inbox", c, args.seconds)
+    burst = last_json(run([os.path.join(args.build, "bench", "loadgen"),
+                           f"--target={server.address}", f"--people={people}",
+                           "--mode=burst", "--count=3321"]))
+    rss_after = rss_kib(server.proc.pid)
+    server.stop()
+    return {"instances": args.scale, "populate_per_s": pop["per_s"],
+            "startup_s": round(startup, 2), "rss_start_mib": round(rss_start / 1024),
+            "rss_after_load_mib": round(rss_after / 1024), "inbox": inbox["inbox"],
+            "burst_3321_s": burst["seconds"], "burst_start": burst["start"]}
+
+
+def report(r):
+    eng, ping, raw = r["engine"]["write"], r["ping"]["ping"], r["raw"]["batch"]
+    print("\n## Figures")
+    print(f"concurrency {r['concurrency']} in flight, {r['cores']} cores shared by "
+          "client and server\n")
+    print("| what | per second | p50 µs | p99 µs | p999 µs |")
+    print("|---|---|---|---|---|")
+    print(f"| (a) transport floor: no-op Ping | {ping['per_s']:.0f} | {ping['p50_us']:.0f} | {ping['p99_us']:.0f} | {ping['p999_us']:.0f} |")
+    print(f"| (b) durability floor: raw synced RocksDB batches ({r['write_set']['ops']} puts, {r['write_set']['bytes']} B) | {raw['per_s']:.0f} | {raw['p50_us']:.0f} | {raw['p99_us']:.0f} | {raw['p999_us']:.0f} |")
+    print(f"| engine transitions (writes only) | {eng['per_s']:.0f} | {eng['p50_us']:.0f} | {eng['p99_us']:.0f} | {eng['p999_us']:.0f} |")
+    mixed_w, mixed_r = r["mixed"]["write"], r["mixed"]["inbox"]
+    print(f"| engine transitions, with 10 inbox reads per write | {mixed_w['per_s']:.0f} | {mixed_w['p50_us']:.0f} | {mixed_w['p99_us']:.0f} | {mixed_w['p999_us']:.0f} |")
+    print(f"| inbox queries (same run) | {mixed_r['per_s']:.0f} | {mixed_r['p50_us']:.0f} | {mixed_r['p99_us']:.0f} | {mixed_r['p999_us']:.0f} |")
+    print(f"\ncompleted instances/s (writes only): {r['engine']['instances_per_s']:.0f}; "
+          f"with reads: {r['mixed']['instances_per_s']:.0f}")
+    print(f"engine / durability floor: {eng['per_s'] / raw['per_s']:.2f}   (goal >= 0.75)")
+    print(f"engine / transport floor:  {eng['per_s'] / ping['per_s']:.2f}   (goal >= 0.35)")
+    print(f"transitions per fsync: {r['write_set']['per_fsync']}; server RSS {r['server_rss_mib']} MiB")
+    if r.get("lua_instructions_per_transition"):
+        print(f"Lua: {r['lua_instructions_per_transition']:.0f} instructions per transition "
+              "(guard + action + JSON conversion, callgrind)")
+    if "scale" in r:
+        s = r["scale"]
+        print(f"\nscale: {s['instances']} instances (populated at {s['populate_per_s']:.0f}/s); "
+              f"start-up {s['startup_s']} s; RSS {s['rss_start_mib']} MiB at start, "
+              f"{s['rss_after_load_mib']} MiB after load; inbox p50/p99/p999 "
+              f"{s['inbox']['p50_us']:.0f}/{s['inbox']['p99_us']:.0f}/{s['inbox']['p999_us']:.0f} µs; "
+              f"3,321 starts at once: {s['burst_3321_s']:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
