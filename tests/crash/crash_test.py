@@ -7,7 +7,10 @@ random moments and restarted on the same data. At the end:
   - every acknowledged transition is in the store exactly once (each key
     appears once in its instance's log, none is missing, none is extra);
   - each instance's counter, version and history agree;
-  - every history chain verifies (hash chain + replay).
+  - every history chain verifies (hash chain + replay);
+  - timers are neither lost nor fired twice: documents with a two-second
+    deadline are started all through the kills; in the end each has fired
+    its deadline exactly once.
 
   crash_test.py --server build/engine/service/wf_server --stubs build/python \
                 --testdata tests/testdata --kills 50
@@ -61,6 +64,30 @@ def call_until_acked(server, make_call):
             time.sleep(0.05)
         finally:
             channel.close()
+
+
+class TimerStarter(threading.Thread):
+    """Starts a document with a 2-second deadline every so often."""
+
+    def __init__(self, server, stop):
+        super().__init__(daemon=True)
+        self.server, self.stop = server, stop
+        self.started = []
+        self.error = None
+
+    def run(self):
+        n = 0
+        try:
+            while not self.stop.is_set():
+                key = f"hen-{n}"
+                answer = call_until_acked(self.server, lambda s: s.StartInstance(
+                    pb.StartInstanceRequest(workflow="hen_nhanh", unit="07627",
+                                            idempotency_key=key), timeout=10))
+                self.started.append(answer.instance.id)
+                n += 1
+                time.sleep(0.1)
+        except Exception as e:  # reported by the main thread
+            self.error = e
 
 
 class Worker(threading.Thread):
@@ -126,11 +153,23 @@ def main():
     workers = [Worker(i, server, instances, stop) for i in range(ARGS.workers)]
     for w in workers:
         w.start()
+    timer_starter = TimerStarter(server, stop)
+    timer_starter.start()
+    def acked():
+        return sum(len(w.acked) for w in workers)
+
     for k in range(ARGS.kills):
-        time.sleep(rng.uniform(0.2, 1.2))
-        acked = sum(len(w.acked) for w in workers)
+        # Kill only while load is flowing: wait for fresh acknowledgements
+        # since the last restart, then a random moment more.
+        resumed_from = acked()
+        wait_until = time.time() + 30
+        while acked() < resumed_from + 20 and time.time() < wait_until:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.05, 0.8))
+        before = acked()
         server.kill9()
-        print(f"  kill {k + 1}: {acked} transitions acknowledged so far", flush=True)
+        print(f"  kill {k + 1}: {before} transitions acknowledged so far "
+              f"({before - resumed_from} since the last restart)", flush=True)
         server.start()
     time.sleep(0.5)
     stop.set()
@@ -141,12 +180,18 @@ def main():
         if w.error:
             sys.exit(f"worker {w.index} failed: {w.error!r}")
 
+    timer_starter.join(timeout=120)
+    if timer_starter.error:
+        sys.exit(f"timer starter failed: {timer_starter.error!r}")
     failures = check(server, instances, workers)
+    failures += check_timers(server, timer_starter.started)
     server.stop()
     if failures:
         print("\n".join(failures))
         print(server.log()[-4000:])
         sys.exit(1)
+    print(f"timers: {len(timer_starter.started)} deadlines set through the kills, "
+          "each fired exactly once")
     total = sum(len(w.acked) for w in workers)
     replays = sum(w.replayed for w in workers)
     print(f"OK: {total} acknowledged transitions, each present exactly once "
@@ -191,6 +236,27 @@ def check(server, instances, workers):
     if len(listed.instances) != len(instances):
         failures.append(f"{len(listed.instances)} instances listed, "
                         f"{len(instances)} started (a start applied twice?)")
+    channel.close()
+    return failures
+
+
+def check_timers(server, ids):
+    """Every 2-second deadline fired, once (waits for the last ones)."""
+    failures = []
+    channel = channel_for(server)
+    stub = rpc.WorkflowServiceStub(channel)
+    deadline = time.time() + 30
+    for instance_id in ids:
+        while True:
+            instance = stub.GetInstance(pb.GetInstanceRequest(instance_id=instance_id))
+            if instance.state == "het" or time.time() > deadline:
+                break
+            time.sleep(0.1)
+        events = [e.event for e in stub.GetHistory(
+            pb.GetHistoryRequest(instance_id=instance_id)).events]
+        if events != ["start", "het_gio"]:
+            failures.append(f"{instance_id}: timer history {events} (lost or "
+                            "fired twice)")
     channel.close()
     return failures
 
