@@ -174,9 +174,10 @@ class EngineImpl final : public Engine {
   }
 
   absl::StatusOr<std::vector<HistoryEntry>> GetHistory(
-      const std::string& id, const Actor& actor) override {
+      const std::string& id, const Actor& actor, uint64_t after_seq,
+      uint32_t limit) override {
     WF_RETURN_IF_ERROR(CheckOpen());
-    return reader_->GetHistory(id, actor);
+    return reader_->GetHistory(id, actor, after_seq, limit);
   }
 
   absl::StatusOr<InboxPage> Inbox(const Actor& actor,

@@ -120,12 +120,14 @@ absl::StatusOr<store::HistoryEventRecord> Reader::LoadEvent(
 }
 
 absl::StatusOr<std::vector<store::HistoryEventRecord>> Reader::LoadHistory(
-    const std::string& id) {
+    const std::string& id, uint64_t after_seq, uint32_t limit) {
   WF_RETURN_IF_ERROR(LoadInstance(id).status());
   std::vector<store::HistoryEventRecord> events;
   std::string prefix = keys::HistoryPrefix(id);
   auto it = store_->NewPrefixIterator(Cf::kHistory, prefix);
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+  for (it->Seek(keys::History(id, after_seq + 1));
+       it->Valid() && it->key().starts_with(prefix) &&
+       (limit == 0 || events.size() < limit);
        it->Next()) {
     store::HistoryEventRecord record;
     if (!record.ParseFromString(it->value().ToString())) {
@@ -187,9 +189,10 @@ absl::StatusOr<InstanceInfo> Reader::GetInstance(const std::string& id,
 }
 
 absl::StatusOr<std::vector<HistoryEntry>> Reader::GetHistory(
-    const std::string& id, const Actor& actor) {
+    const std::string& id, const Actor& actor, uint64_t after_seq,
+    uint32_t limit) {
   WF_RETURN_IF_ERROR(LoadReadable(id, actor).status());
-  WF_ASSIGN_OR_RETURN(auto records, LoadHistory(id));
+  WF_ASSIGN_OR_RETURN(auto records, LoadHistory(id, after_seq, limit));
   std::vector<HistoryEntry> entries;
   for (const auto& record : records) {
     WF_ASSIGN_OR_RETURN(store::HistoryEventBody body, OpenEvent(record));

@@ -27,8 +27,9 @@ class Reader {
 
   // NOT_FOUND for an unknown id.
   absl::StatusOr<store::InstanceRecord> LoadInstance(const std::string& id);
+  // Events after `after_seq`, at most `limit` (0: all).
   absl::StatusOr<std::vector<store::HistoryEventRecord>> LoadHistory(
-      const std::string& id);
+      const std::string& id, uint64_t after_seq = 0, uint32_t limit = 0);
   absl::StatusOr<store::HistoryEventRecord> LoadEvent(const std::string& id,
                                                       uint64_t seq);
 
@@ -38,7 +39,9 @@ class Reader {
   absl::StatusOr<InstanceInfo> GetInstance(const std::string& id,
                                            const Actor& actor);
   absl::StatusOr<std::vector<HistoryEntry>> GetHistory(const std::string& id,
-                                                       const Actor& actor);
+                                                       const Actor& actor,
+                                                       uint64_t after_seq = 0,
+                                                       uint32_t limit = 0);
   absl::StatusOr<InboxPage> Inbox(const Actor& actor,
                                   const InboxRequest& request);
   bool MayRead(const Actor& actor, const DirectorySnapshot& directory,

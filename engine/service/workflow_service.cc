@@ -1,6 +1,7 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/service/workflow_service.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "engine/calendar/vn_date.h"
@@ -161,9 +162,26 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetHistory(
     grpc::CallbackServerContext* context, const v1::GetHistoryRequest* request,
     v1::GetHistoryResponse* response) {
   WF_CALLER(actor);
-  auto result = engine_->GetHistory(request->instance_id(), actor);
+  uint64_t after = 0;
+  if (!request->page_token().empty() &&
+      !absl::SimpleAtoi(request->page_token(), &after)) {
+    return Answer(context, absl::InvalidArgumentError(
+                               "Expected a page token from an earlier "
+                               "GetHistory answer"));
+  }
+  const uint32_t size = request->page_size() == 0
+                            ? 500
+                            : std::min<uint32_t>(request->page_size(), 1000);
+  // One more than the page says whether another page follows.
+  auto result =
+      engine_->GetHistory(request->instance_id(), actor, after, size + 1);
   if (result.ok()) {
-    for (const HistoryEntry& e : *result) ToProto(e, response->add_events());
+    for (size_t i = 0; i < result->size() && i < size; ++i) {
+      ToProto((*result)[i], response->add_events());
+    }
+    if (result->size() > size) {
+      response->set_next_page_token(absl::StrCat((*result)[size - 1].seq));
+    }
   }
   return Answer(context, result.status());
 }

@@ -225,9 +225,16 @@ def check(server, instances, workers):
         if variables.get("n", 0) != len(log) or instance.version != 1 + len(log):
             failures.append(f"{instance_id}: n={variables.get('n')} version="
                             f"{instance.version} log={len(log)} disagree")
-        history = stub.GetHistory(pb.GetHistoryRequest(instance_id=instance_id))
-        if len(history.events) != instance.version:
-            failures.append(f"{instance_id}: {len(history.events)} events for "
+        events, token = 0, ""
+        while True:
+            page = stub.GetHistory(pb.GetHistoryRequest(
+                instance_id=instance_id, page_size=100, page_token=token))
+            events += len(page.events)
+            token = page.next_page_token
+            if not token:
+                break
+        if events != instance.version:
+            failures.append(f"{instance_id}: {events} events for "
                             f"version {instance.version}")
         verified = stub.VerifyInstance(pb.VerifyInstanceRequest(instance_id=instance_id))
         if not verified.ok:

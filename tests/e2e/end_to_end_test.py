@@ -124,6 +124,18 @@ class EndToEnd(unittest.TestCase):
                          ["start", "trinh", "tra_lai", "trinh", "duyet"])
         for before, after in zip(history, history[1:]):
             self.assertEqual(after.prev_hash, before.hash)
+        # The same history two events a page.
+        paged, token, pages = [], "", 0
+        while True:
+            page = self.stub.GetHistory(pb.GetHistoryRequest(
+                instance_id=instance.id, page_size=2, page_token=token))
+            paged += page.events
+            pages += 1
+            token = page.next_page_token
+            if not token:
+                break
+        self.assertEqual(pages, 3)
+        self.assertEqual([e.hash for e in paged], [e.hash for e in history])
         verified = self.stub.VerifyInstance(
             pb.VerifyInstanceRequest(instance_id=instance.id))
         self.assertTrue(verified.ok, verified.problem)

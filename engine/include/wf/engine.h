@@ -84,8 +84,10 @@ class Engine {
       const std::string& id, const Actor& actor = Actor()) = 0;
   virtual absl::StatusOr<InstancePage> ListInstances(
       const ListInstancesRequest& request) = 0;
+  // The events after `after_seq`, at most `limit` of them (0: all).
   virtual absl::StatusOr<std::vector<HistoryEntry>> GetHistory(
-      const std::string& id, const Actor& actor = Actor()) = 0;
+      const std::string& id, const Actor& actor = Actor(),
+      uint64_t after_seq = 0, uint32_t limit = 0) = 0;
   // Deadlines coming up, or passed (the standing agency's "who is late").
   virtual absl::StatusOr<DeadlinePage> ListDeadlines(
       const DeadlineQuery& query) = 0;
