@@ -66,19 +66,21 @@ void Push(lua_State* L, const Json& value, int depth) {
 
 class Converter {
  public:
-  Converter(lua_State* L, std::string* error) : L_(L), error_(error) {}
+  Converter(lua_State* L, std::string* error, JsonBudget* budget,
+            const std::string& root)
+      : L_(L), error_(error), budget_(budget), root_(root) {}
 
   bool Convert(int index, const std::string& path, Json* out, int depth) {
     index = lua_absindex(L_, index);
     switch (lua_type(L_, index)) {
       case LUA_TNIL:
         *out = nullptr;
-        return true;
+        return Spend(path, 4);
       case LUA_TBOOLEAN:
         *out = static_cast<bool>(lua_toboolean(L_, index));
-        return true;
+        return Spend(path, 4);
       case LUA_TNUMBER:
-        return Number(index, path, out);
+        return Spend(path, 1) && Number(index, path, out);
       case LUA_TSTRING:
         return String(index, path, out);
       case LUA_TTABLE:
@@ -102,6 +104,23 @@ class Converter {
     return false;
   }
 
+  // Counts `bytes` of JSON text about to be produced: never more than the
+  // serialised text will have (quotes, brackets, one separator per item),
+  // so only output that would be too long anyway is refused.
+  bool Spend(const std::string& path, size_t bytes) {
+    if (budget_ == nullptr) return true;
+    if (bytes > budget_->left) {
+      budget_->exceeded = true;
+      budget_->left = 0;
+      *error_ = absl::StrCat("Expected ", root_, " to stay within ",
+                             budget_->limit, " bytes as JSON, but it is ",
+                             "longer (stopped at ", path, ")");
+      return false;
+    }
+    budget_->left -= bytes;
+    return true;
+  }
+
   bool Number(int index, const std::string& path, Json* out) {
     if (lua_isinteger(L_, index)) {
       *out = static_cast<int64_t>(lua_tointeger(L_, index));
@@ -121,6 +140,7 @@ class Converter {
     if (!IsValidUtf8(absl::string_view(s, n))) {
       return Fail(path, "is not valid UTF-8 text");
     }
+    if (!Spend(path, n + 2)) return false;
     *out = std::string(s, n);
     return true;
   }
@@ -131,6 +151,7 @@ class Converter {
                                      " levels (does a table contain itself?)"));
     }
     luaL_checkstack(L_, 6, "table nested too deeply");
+    if (!Spend(path, 1)) return false;  // the opening bracket
     bool marked = IsMarkedArray(L_, index);
     lua_Integer count = 0, max_index = 0;
     bool has_text_keys = false;
@@ -170,7 +191,8 @@ class Converter {
     for (lua_Integer i = 1; i <= count; ++i) {
       lua_rawgeti(L_, index, i);
       Json item;
-      bool ok = Convert(-1, absl::StrCat(path, "[", i, "]"), &item, depth + 1);
+      bool ok = Spend(path, 1) &&  // a separator
+                Convert(-1, absl::StrCat(path, "[", i, "]"), &item, depth + 1);
       lua_pop(L_, 1);
       if (!ok) return false;
       out->push_back(std::move(item));
@@ -184,6 +206,10 @@ class Converter {
     while (lua_next(L_, index) != 0) {
       size_t n = 0;
       const char* k = lua_tolstring(L_, -2, &n);  // a string: checked above
+      if (!Spend(path, n + 4)) {  // "key": and a separator
+        lua_pop(L_, 2);
+        return false;
+      }
       std::string key(k, n);
       if (!IsValidUtf8(key)) {
         lua_pop(L_, 2);
@@ -203,6 +229,8 @@ class Converter {
 
   lua_State* L_;
   std::string* error_;
+  JsonBudget* budget_;
+  const std::string& root_;
 };
 
 }  // namespace
@@ -210,8 +238,8 @@ class Converter {
 void PushJson(lua_State* L, const Json& value) { Push(L, value, 0); }
 
 bool ToJson(lua_State* L, int index, const std::string& path, Json* out,
-            std::string* error) {
-  return Converter(L, error).Convert(index, path, out, 0);
+            std::string* error, JsonBudget* budget) {
+  return Converter(L, error, budget, path).Convert(index, path, out, 0);
 }
 
 }  // namespace wf

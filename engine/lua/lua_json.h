@@ -20,10 +20,23 @@ namespace wf {
 // Pushes `value`. Call inside a protected call (it may raise memory errors).
 void PushJson(lua_State* L, const Json& value);
 
+// How many bytes a conversion may produce. A Lua table can hold the same
+// string or table many times at the cost of one reference each: converted,
+// every reference becomes a copy in C++ memory, which the sandbox's memory
+// cap does not count (2^30 copies from a table of 30 levels of {t, t}).
+struct JsonBudget {
+  explicit JsonBudget(size_t bytes) : limit(bytes), left(bytes) {}
+  const size_t limit;
+  size_t left;
+  bool exceeded = false;  // set when a conversion ran out
+};
+
 // Converts the value at `index`. On failure returns false and sets *error.
-// `path` names the value in messages. Raises only memory errors.
+// `path` names the value in messages. Raises only memory errors. With a
+// `budget`, fails (and sets budget->exceeded) as soon as the JSON text would
+// be longer than what is left of it.
 bool ToJson(lua_State* L, int index, const std::string& path, Json* out,
-            std::string* error);
+            std::string* error, JsonBudget* budget = nullptr);
 
 }  // namespace wf
 

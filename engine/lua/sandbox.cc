@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "engine/lua/metered_patterns.h"
 #include "engine/lua/wf_library.h"
 
 namespace wf {
@@ -14,15 +15,27 @@ namespace {
 // The hook runs every kHookStep instructions; the budget is checked then.
 constexpr int kHookStep = 1000;
 constexpr size_t kMiB = 1 << 20;
+// Error messages become status messages (gRPC trailers, logs): cut them.
+constexpr size_t kMaxErrorBytes = 2000;
 
-// Lua code run once per state, before any workflow code. It replaces `pairs`
-// with a sorted one (determinism) and `setmetatable` with one that refuses
-// finalisers (a __gc could run code outside any call's budget), and returns
-// the function that freezes the globals once a workflow file has loaded.
+// Lua code run once per state, before any workflow code. It replaces
+// `pairs` and `next` with sorted ones, and `tostring` and `string.format`
+// with ones that show no memory address (determinism); `setmetatable` with
+// one that refuses finalisers (a __gc could run code outside any call's
+// budget); `rawget`, `rawset` with ones that respect frozen tables; and
+// returns the function that freezes the globals and the libraries once a
+// workflow file has loaded.
 constexpr char kPrelude[] = R"lua(
-local next, type, getmetatable, rawget, error, tostring =
-      next, type, getmetatable, rawget, error, tostring
+local raw_next, type, getmetatable, raw_rawget, raw_rawset, error, select =
+      next, type, getmetatable, rawget, rawset, error, select
+local raw_tostring, raw_format = tostring, string.format
 local sort, raw_setmetatable = table.sort, setmetatable
+local pcall, pack, unpack = pcall, table.pack, table.unpack
+
+-- Frozen tables (see the end), each with the table that holds its contents
+-- since: a frozen table is left empty, so that every write to it, new key
+-- or not, reaches its __newindex.
+local frozen = {}
 
 local function before(a, b)
   local ta, tb = type(a), type(b)
@@ -32,26 +45,57 @@ local function before(a, b)
   return false
 end
 
+function rawget(t, k) return raw_rawget(frozen[t] or t, k) end
+
+function rawset(t, k, v)
+  if frozen[t] then
+    error("rawset cannot change a read-only table (the globals and the " ..
+          "libraries are read-only once the file has loaded)", 2)
+  end
+  return raw_rawset(t, k, v)
+end
+
 function pairs(t)
   local mt = getmetatable(t)
   if type(mt) == "table" and mt.__pairs then return mt.__pairs(t) end
+  t = frozen[t] or t
   local keys, n = {}, 0
-  for k in next, t do n = n + 1; keys[n] = k end
+  for k in raw_next, t do n = n + 1; keys[n] = k end
   sort(keys, before)
   local i = 0
   return function()
     i = i + 1
     local k = keys[i]
     if k == nil then return nil end
-    return k, rawget(t, k)
+    return k, raw_rawget(t, k)
   end, t, nil
+end
+
+-- Lua's next visits keys in an order that depends on a hash seed chosen
+-- per state, so replaying a history could give other results. This one
+-- follows the order of pairs (one pass over the table per call). Tables
+-- with keys that have no order (tables, functions) keep Lua's order.
+function next(t, k)
+  local c = frozen[t] or t
+  if type(c) ~= "table" then return raw_next(t, k) end
+  local best
+  for key in raw_next, c do
+    local tk = type(key)
+    if tk ~= "string" and tk ~= "number" and tk ~= "boolean" then
+      return raw_next(c, k)
+    end
+    if (k == nil or before(k, key)) and (best == nil or before(key, best)) then
+      best = key
+    end
+  end
+  if best == nil then return nil end
+  return best, raw_rawget(c, best)
 end
 
 -- Lua calls an xpcall message handler while raising the error; for an error
 -- raised by the budget hook that is a moment when hooks are off, so a
 -- handler that loops would never be stopped. Ours runs the handler after the
 -- failed call has unwound, under the budget like any other code.
-local pcall, pack, unpack = pcall, table.pack, table.unpack
 function xpcall(f, handler, ...)
   local r = pack(pcall(f, ...))
   if r[1] then return unpack(r, 1, r.n) end
@@ -59,37 +103,110 @@ function xpcall(f, handler, ...)
 end
 
 function setmetatable(t, mt)
-  if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+  if type(mt) == "table" and raw_rawget(mt, "__gc") ~= nil then
     error("finalisers (__gc) are not allowed in workflow scripts", 2)
   end
   return raw_setmetatable(t, mt)
 end
 
-local function readonly(t, name)
-  return raw_setmetatable({}, {
-    __index = t,
-    __newindex = function(_, k)
-      error("cannot change " .. name .. "." .. tostring(k) ..
-            ": the library is read-only", 2)
-    end,
-    __pairs = function() return pairs(t) end,
-    __metatable = "read-only",
-  })
+-- "table: 0x55d0c3a0" differs from one run to the next: show the type only
+-- (a __tostring still decides).
+local function show(v)
+  local t = type(v)
+  if t == "table" or t == "function" or t == "userdata" or t == "thread" then
+    local mt = getmetatable(v)
+    if type(mt) == "table" and raw_rawget(mt, "__tostring") ~= nil then
+      return raw_tostring(v)
+    end
+    return t
+  end
+  return raw_tostring(v)
+end
+tostring = show
+
+function string.format(fmt, ...)
+  if type(fmt) == "string" and
+     fmt:gsub("%%%%", ""):find("%%[-+ #0-9.]*p") then
+    error("string.format: '%p' would show a memory address", 2)
+  end
+  local n = select("#", ...)
+  if n == 0 then return raw_format(fmt) end
+  local args = pack(...)
+  for i = 1, n do
+    local t = type(args[i])
+    if t == "table" or t == "function" or t == "userdata" or t == "thread" then
+      args[i] = show(args[i])
+    end
+  end
+  return raw_format(fmt, unpack(args, 1, n))
+end
+
+local function freeze(t, refuse)
+  local c = {}
+  for k, v in raw_next, t do c[k] = v end
+  for k in raw_next, c do raw_rawset(t, k, nil) end
+  frozen[t] = c
+  raw_setmetatable(t, { __index = c, __newindex = refuse,
+                        __metatable = "read-only" })
 end
 
 return function()
   for _, name in ipairs({"string", "table", "math", "utf8", "wf"}) do
-    _G[name] = readonly(_G[name], name)
+    freeze(_G[name], function(_, k)
+      error("cannot change " .. name .. "." .. show(k) ..
+            ": the library is read-only", 2)
+    end)
   end
-  raw_setmetatable(_G, {
-    __newindex = function(_, k)
-      error("cannot create the global '" .. tostring(k) .. "' in a guard " ..
-            "or action: use a local variable, or ctx.vars to keep a value", 2)
-    end,
-    __metatable = "read-only",
-  })
+  freeze(_G, function(_, k)
+    local what = frozen[_G][k] == nil and "create" or "change"
+    error("cannot " .. what .. " the global '" .. show(k) .. "' in a " ..
+          "guard or action: use a local variable, or ctx.vars to keep a " ..
+          "value", 2)
+  end)
 end
 )lua";
+
+// string.rep(s, n, sep) loops n times in C. With s and sep empty nothing is
+// allocated, so the memory cap never stops it (n = 2^62 runs for ever):
+// then one instruction per 16 repetitions. Otherwise the result's size, and
+// so the loop, is bounded by the memory cap. Upvalue 1: Lua's string.rep.
+int MeteredRep(lua_State* L) {
+  size_t l = 0, lsep = 0;
+  luaL_checklstring(L, 1, &l);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  luaL_optlstring(L, 3, "", &lsep);
+  if (n > 0 && l + lsep == 0) {
+    Sandbox::Charge(L, static_cast<uint64_t>(n) / 16 + 1);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+// table.move(a1, f, e, t [,a2]) loops e - f + 1 times in C; moving nils
+// allocates nothing. One instruction per 16 elements. Upvalue 1: Lua's
+// table.move.
+int MeteredMove(lua_State* L) {
+  lua_Integer f = luaL_checkinteger(L, 2);
+  lua_Integer e = luaL_checkinteger(L, 3);
+  if (e >= f) {
+    uint64_t n = static_cast<uint64_t>(e) - static_cast<uint64_t>(f) + 1;
+    Sandbox::Charge(L, n / 16 + 1);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+// Replaces table[name] (the table on top of the stack) with `metered`,
+// which calls the original through its upvalue.
+void Meter(lua_State* L, const char* name, lua_CFunction metered) {
+  lua_getfield(L, -1, name);
+  lua_pushcclosure(L, metered, 1);
+  lua_setfield(L, -2, name);
+}
 
 int Trampoline(lua_State* L) {
   auto* body =
@@ -99,6 +216,14 @@ int Trampoline(lua_State* L) {
   return 0;
 }
 
+// At most `max` bytes of `s`, not cutting a UTF-8 character in two.
+absl::string_view CutUtf8(absl::string_view s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
 // The error value as text, without running Lua code (a __tostring could
 // loop) and without allocating (the state may be out of memory).
 std::string ErrorText(lua_State* L) {
@@ -106,7 +231,10 @@ std::string ErrorText(lua_State* L) {
     case LUA_TSTRING: {
       size_t n = 0;
       const char* s = lua_tolstring(L, -1, &n);
-      return std::string(s, n);
+      absl::string_view text(s, n);
+      if (n <= kMaxErrorBytes) return std::string(text);
+      return absl::StrCat(CutUtf8(text, kMaxErrorBytes), "... (", n,
+                          " bytes)");
     }
     case LUA_TNUMBER:
       return lua_isinteger(L, -1)
@@ -169,17 +297,29 @@ void* Sandbox::Allocate(void* ud, void* ptr, size_t old_size,
 }
 
 void Sandbox::CountHook(lua_State* L, lua_Debug* ar) {
-  Sandbox* s = From(L);
-  s->executed_ += kHookStep;
-  if (s->abort_ == Abort::kNone && s->executed_ > s->budget_) {
-    s->abort_ = Abort::kInstructions;
+  From(L)->Spend(L, kHookStep);
+}
+
+void Sandbox::Charge(lua_State* L, uint64_t instructions) {
+  From(L)->Spend(L, instructions);
+}
+
+void Sandbox::Spend(lua_State* L, uint64_t instructions) {
+  executed_ += instructions;
+  if (abort_ == Abort::kNone) {
+    if (executed_ > budget_ || executed_ < instructions) {  // or wrapped
+      abort_ = Abort::kInstructions;
+    } else if (std::chrono::steady_clock::now() > deadline_) {
+      abort_ = Abort::kTime;
+    }
   }
-  if (s->abort_ == Abort::kNone) return;
+  if (abort_ == Abort::kNone) return;
   // From now on raise at every instruction, so a script that catches the
   // error with pcall is stopped again at once, all the way out.
   lua_sethook(L, &Sandbox::CountHook, LUA_MASKCOUNT, 1);
-  luaL_error(L, s->abort_ == Abort::kMemory ? "memory limit exceeded"
-                                            : "instruction budget exceeded");
+  luaL_error(L, abort_ == Abort::kMemory ? "memory limit exceeded"
+                : abort_ == Abort::kTime ? "time limit exceeded"
+                                         : "instruction budget exceeded");
 }
 
 absl::Status Sandbox::Run(uint64_t instruction_budget,
@@ -188,6 +328,12 @@ absl::Status Sandbox::Run(uint64_t instruction_budget,
   abort_ = Abort::kNone;
   executed_ = 0;
   budget_ = instruction_budget;
+  // Loading (and the sandbox's own set-up) runs with the load's budget.
+  time_limit_ = instruction_budget > limits_.instructions_per_call
+                    ? limits_.time_per_load
+                    : limits_.time_per_call;
+  deadline_ = std::chrono::steady_clock::now() +
+              absl::ToChronoNanoseconds(time_limit_);
   lua_settop(L_, 0);
   lua_sethook(L_, &Sandbox::CountHook, LUA_MASKCOUNT, kHookStep);
   lua_pushcfunction(L_, &Trampoline);
@@ -200,6 +346,10 @@ absl::Status Sandbox::Run(uint64_t instruction_budget,
     result = absl::ResourceExhaustedError(absl::StrCat(
         what, " ran over its budget of ", instruction_budget,
         " Lua instructions (an endless loop?) and was stopped"));
+  } else if (abort_ == Abort::kTime) {
+    result = absl::ResourceExhaustedError(absl::StrCat(
+        what, " ran over its time limit of ", absl::FormatDuration(time_limit_),
+        " and was stopped"));
   } else if (abort_ == Abort::kMemory || rc == LUA_ERRMEM) {
     abort_ = Abort::kMemory;
     result = absl::ResourceExhaustedError(
@@ -251,6 +401,12 @@ absl::Status Sandbox::OpenLibraries() {
         lua_getglobal(L, "string");
         lua_pushnil(L);
         lua_setfield(L, -2, "dump");
+        // C functions whose work the count hook does not see: metered.
+        ReplacePatternFunctions(L);
+        Meter(L, "rep", &MeteredRep);
+        lua_pop(L, 1);
+        lua_getglobal(L, "table");
+        Meter(L, "move", &MeteredMove);
         lua_pop(L, 1);
         // The string metatable is shared by every string: lock it.
         lua_pushliteral(L, "");

@@ -18,6 +18,7 @@
 #ifndef WF_LUA_SANDBOX_H_
 #define WF_LUA_SANDBOX_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -28,6 +29,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace wf {
 
@@ -39,6 +41,15 @@ struct SandboxOptions {
   uint64_t instructions_per_call = 2'000'000;
   uint64_t instructions_per_load = 20'000'000;
   size_t memory_bytes = 64 << 20;
+  // Wall-clock limits, a backstop for work the instruction count does not
+  // see: one instruction can compare two long strings, one call of
+  // table.sort can sort a million elements. A call that uses its whole
+  // instruction budget takes tens of milliseconds.
+  absl::Duration time_per_call = absl::Seconds(1);
+  absl::Duration time_per_load = absl::Seconds(10);
+  // What one call may hand back as JSON: the variables, and the effects
+  // (each on its own). Converting stops there.
+  size_t max_output_bytes = 1 << 20;
   // The working-day calendar behind wf.add_workdays and the deadlines; not
   // owned. nullptr: the computed default (no official tables).
   const calendar::WorkCalendar* calendar = nullptr;
@@ -76,6 +87,12 @@ class Sandbox {
   // so guards and actions cannot leave traces for later calls.
   void FreezeGlobals();
 
+  // Charges `instructions` to the running call for work done in C, where
+  // the count hook does not fire (pattern matching, string.rep,
+  // table.move). Raises the budget error, a Lua error, once the budget or
+  // the time is spent. Only inside a Run body.
+  static void Charge(lua_State* L, uint64_t instructions);
+
   // Seeds math.random for the next call (replay passes the recorded seed).
   void SeedRandom(uint64_t seed);
 
@@ -85,12 +102,14 @@ class Sandbox {
   bool last_run_aborted() const { return abort_ != Abort::kNone; }
 
  private:
-  enum class Abort { kNone, kInstructions, kMemory };
+  enum class Abort { kNone, kInstructions, kMemory, kTime };
 
   explicit Sandbox(const SandboxOptions& limits) : limits_(limits) {}
   static void* Allocate(void* ud, void* ptr, size_t old_size, size_t new_size);
   static void CountHook(lua_State* L, lua_Debug* ar);
   static Sandbox* From(lua_State* L);
+  // Adds `instructions` to the count and raises once over a limit.
+  void Spend(lua_State* L, uint64_t instructions);
   absl::Status OpenLibraries();
 
   SandboxOptions limits_;
@@ -99,6 +118,8 @@ class Sandbox {
   size_t memory_limit_ = 0;
   uint64_t budget_ = 0;
   uint64_t executed_ = 0;
+  absl::Duration time_limit_;
+  std::chrono::steady_clock::time_point deadline_;
   Abort abort_ = Abort::kNone;
 };
 

@@ -79,6 +79,10 @@ void OpenWfLibrary(lua_State* L, const calendar::WorkCalendar* calendar) {
   luaL_newmetatable(L, kArrayMeta);
   lua_pushliteral(L, "array");
   lua_setfield(L, -2, "__name");
+  // Shared by every list of the state, the engine's included: a script may
+  // not change it (a __gc added to it would run outside any budget).
+  lua_pushliteral(L, "array");
+  lua_setfield(L, -2, "__metatable");
   lua_pop(L, 1);
 
   static const luaL_Reg kFunctions[] = {

@@ -20,7 +20,20 @@ class Declarations {
  public:
   enum class Kind { kWorkflow, kState, kTransition };
 
-  explicit Declarations(WorkflowScript* script) : script_(script) {}
+  // What a file may make the engine copy out of Lua while it loads: the
+  // declarations are C++ data, which the sandbox's memory cap does not
+  // count, and a Lua list can name one long string a million times.
+  static constexpr int kMaxDeclarations = 2000;
+  static constexpr size_t kMaxProblems = 100;
+  static constexpr size_t kMaxProblemBytes = 500;
+  // Each name, title, rule or reminder also costs its C++ bookkeeping.
+  static constexpr size_t kItemBytes = 32;
+
+  Declarations(WorkflowScript* script, size_t max_copy_bytes)
+      : script_(script), max_copy_bytes_(max_copy_bytes) {}
+
+  // True if the file declared more than the caps allow.
+  bool too_large() const { return too_large_; }
 
   static Declarations* Current(lua_State* L) {
     lua_getfield(L, LUA_REGISTRYINDEX, kRegistryKey);
@@ -50,6 +63,10 @@ class Declarations {
                                    "' is declared without its table: write ",
                                    KindName(p.kind), " \"", p.name,
                                    "\" { ... }"));
+    }
+    if (more_problems_ > 0) {
+      script_->spec_.problems.push_back(absl::StrCat(
+          script_->file_name_, ": ... and ", more_problems_, " more problems"));
     }
   }
 
@@ -91,6 +108,13 @@ class Declarations {
     }
     size_t n = 0;
     const char* name = luaL_checklstring(L, 1, &n);
+    if (d->pending_.size() >= kMaxDeclarations) {
+      d->too_large_ = true;
+      return luaL_error(L, "too many declarations: a workflow file may "
+                           "declare at most %d states and transitions",
+                        kMaxDeclarations);
+    }
+    d->Copy(L, n);
     d->pending_.push_back({kind, std::string(name, n), CallerLine(L)});
     lua_pushinteger(L, static_cast<lua_Integer>(d->pending_.size() - 1));
     lua_pushcclosure(L, &Body, 1);
@@ -123,8 +147,33 @@ class Declarations {
   }
 
   void Problem(int line, const std::string& message) {
-    script_->spec_.problems.push_back(
-        absl::StrCat(script_->file_name_, ":", line, ": ", message));
+    if (script_->spec_.problems.size() >= kMaxProblems) {
+      ++more_problems_;
+      return;
+    }
+    std::string text =
+        absl::StrCat(script_->file_name_, ":", line, ": ", message);
+    if (text.size() > kMaxProblemBytes) {
+      size_t cut = kMaxProblemBytes;
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+        --cut;
+      }
+      text.resize(cut);
+      text += "...";
+    }
+    script_->spec_.problems.push_back(std::move(text));
+  }
+
+  // Counts `bytes` (plus the bookkeeping of one item) about to be copied
+  // out of Lua; raises once the declarations hold too much.
+  void Copy(lua_State* L, size_t bytes) {
+    copied_ += bytes + kItemBytes;
+    if (copied_ > max_copy_bytes_) {
+      too_large_ = true;
+      luaL_error(L, "the declarations hold more than %I bytes (names, "
+                    "titles, lists): a workflow file this large is refused",
+                 static_cast<lua_Integer>(max_copy_bytes_));
+    }
   }
 
   // Calls `read(field)` for every field of the table at `index`, after
@@ -168,6 +217,7 @@ class Declarations {
     }
     size_t n = 0;
     const char* s = lua_tolstring(L, -1, &n);
+    Copy(L, n);
     *out = std::string(s, n);
     return true;
   }
@@ -176,6 +226,7 @@ class Declarations {
   void Names(lua_State* L, const Pending& p, const std::string& field,
              std::vector<std::string>* out) {
     if (lua_type(L, -1) == LUA_TSTRING) {
+      Copy(L, lua_rawlen(L, -1));
       out->push_back(lua_tostring(L, -1));
       return;
     }
@@ -189,6 +240,7 @@ class Declarations {
     for (lua_Integer i = 1; i <= n; ++i) {
       lua_rawgeti(L, -1, i);
       if (lua_type(L, -1) == LUA_TSTRING) {
+        Copy(L, lua_rawlen(L, -1));
         out->push_back(lua_tostring(L, -1));
       } else {
         Problem(p.line, absl::StrCat("field '", field, "' of ",
@@ -265,17 +317,26 @@ class Declarations {
   // An amount of a unit: working_days = 20, days = 10, hours = 4...
   bool Amount(lua_State* L, const Pending& p, const std::string& field,
               const std::string& what, TimeUnit* unit, int64_t* amount) {
-    static const std::pair<const char*, TimeUnit> kUnits[] = {
-        {"working_days", TimeUnit::kWorkingDays}, {"days", TimeUnit::kDays},
-        {"hours", TimeUnit::kHours}, {"minutes", TimeUnit::kMinutes},
-        {"seconds", TimeUnit::kSeconds}};
-    for (const auto& [name, value] : kUnits) {
+    // At most a century (as wf.add_workdays): the clocks count working
+    // days year by year, so working_days = 2^31 would compute and keep
+    // millions of years when a document enters the state.
+    static const struct {
+      const char* name;
+      TimeUnit unit;
+      int64_t max;
+    } kUnits[] = {{"working_days", TimeUnit::kWorkingDays, 36'500},
+                  {"days", TimeUnit::kDays, 36'500},
+                  {"hours", TimeUnit::kHours, 876'600},
+                  {"minutes", TimeUnit::kMinutes, 52'596'000},
+                  {"seconds", TimeUnit::kSeconds, 3'155'760'000}};
+    for (const auto& [name, value, max] : kUnits) {
       if (field != name) continue;
       int is_integer = 0;
       lua_Integer n = lua_tointegerx(L, -1, &is_integer);
-      if (!is_integer || n < 0) {
+      if (!is_integer || n < 0 || n > max) {
         Problem(p.line, absl::StrCat("field '", field, "' of ", what,
-                                     " must be a whole number, 0 or more"));
+                                     " must be a whole number from 0 to ",
+                                     max, " (a century)"));
         return true;
       }
       if (*unit != TimeUnit::kNone) {
@@ -292,6 +353,7 @@ class Declarations {
 
   void ReadReminder(lua_State* L, const Pending& p, DeadlineSpec* deadline) {
     std::string what = absl::StrCat("a reminder of state '", p.name, "'");
+    Copy(L, 0);
     ReminderSpec reminder;
     Fields(L, p, -1, what,
            {"working_days", "days", "hours", "minutes", "seconds", "fire"},
@@ -420,6 +482,7 @@ class Declarations {
 
   void ReadRule(lua_State* L, const Pending& p, const std::string& field,
                 WhoSpec* who) {
+    Copy(L, 0);
     RuleSpec rule;
     std::string what = absl::StrCat("a rule in '", field, "' of ", What(p));
     Fields(L, p, -1, what, {"role", "unit"}, [&](const std::string& f) {
@@ -465,6 +528,10 @@ class Declarations {
   }
 
   WorkflowScript* script_;
+  const size_t max_copy_bytes_;
+  size_t copied_ = 0;
+  size_t more_problems_ = 0;
+  bool too_large_ = false;
   std::vector<Pending> pending_;
 };
 
@@ -555,7 +622,8 @@ absl::StatusOr<std::unique_ptr<WorkflowScript>> WorkflowScript::Load(
   if (!sandbox.ok()) return sandbox.status();
   script->sandbox_ = std::move(*sandbox);
   Sandbox* sb = script->sandbox_.get();
-  Declarations declarations(script.get());
+  // A quarter of the Lua memory cap: far more than any real workflow.
+  Declarations declarations(script.get(), limits.memory_bytes / 4);
   absl::Status installed = sb->Run(
       limits.instructions_per_load,
       [&](lua_State* L) { Declarations::Install(L, &declarations); },
@@ -567,6 +635,9 @@ absl::StatusOr<std::unique_ptr<WorkflowScript>> WorkflowScript::Load(
   sb->Run(limits.instructions_per_load, &Declarations::Uninstall,
           absl::StatusCode::kInternal, "Closing the declarations")
       .IgnoreError();
+  if (declarations.too_large()) {
+    return absl::ResourceExhaustedError(loaded.message());
+  }
   if (!loaded.ok()) return loaded;
   declarations.Finish();
   sb->FreezeGlobals();
@@ -604,7 +675,15 @@ absl::StatusOr<GuardResult> WorkflowScript::RunGuard(int transition,
         if (lua_type(L, -1) == LUA_TSTRING) {
           size_t n = 0;
           const char* s = lua_tolstring(L, -1, &n);
-          result.reason.assign(s, std::min(n, kMaxReasonBytes));
+          // Cut at a character boundary: a cut character would make the
+          // whole reason invalid UTF-8.
+          if (n > kMaxReasonBytes) {
+            n = kMaxReasonBytes;
+            while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) {
+              --n;
+            }
+          }
+          result.reason.assign(s, n);
         } else if (lua_isnil(L, -2)) {
           result.reason = absl::StrCat(
               what, " returned nothing: a guard must return true, or false "
@@ -680,6 +759,7 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
     int ref, const CallInput& in, const std::string& what) {
   ActionResult result;
   std::string bad_output;
+  bool too_large = false;
   absl::Status status = sandbox_->Run(
       sandbox_->limits().instructions_per_call,
       [&](lua_State* L) {
@@ -697,7 +777,12 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
                        "fields instead";
           return;
         }
-        if (!ToJson(L, -1, "ctx.vars", &result.vars, &bad_output)) return;
+        JsonBudget vars_budget(sandbox_->limits().max_output_bytes);
+        if (!ToJson(L, -1, "ctx.vars", &result.vars, &bad_output,
+                    &vars_budget)) {
+          too_large = vars_budget.exceeded;
+          return;
+        }
         if (result.vars.is_array()) {
           if (!result.vars.empty()) {
             bad_output = "turned ctx.vars into a list; it must stay a table "
@@ -706,10 +791,17 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
           }
           result.vars = Json::object();
         }
-        ToJson(L, 1, "the effects", &result.effects, &bad_output);
+        JsonBudget effects_budget(sandbox_->limits().max_output_bytes);
+        ToJson(L, 1, "the effects", &result.effects, &bad_output,
+               &effects_budget);
+        too_large = effects_budget.exceeded;
       },
       absl::StatusCode::kFailedPrecondition, what);
   if (!status.ok()) return status;
+  if (too_large) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(what, " failed: ", bad_output));
+  }
   if (!bad_output.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat(what, " failed: ", bad_output));

@@ -1,8 +1,11 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/runtime/definition_registry.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "engine/store/keys.h"
 #include "engine/util/sha256.h"
 #include "engine/util/status_macros.h"
@@ -32,6 +35,9 @@ SandboxOptions ToSandboxOptions(const Limits& limits,
   s.instructions_per_call = limits.lua_instructions_per_call;
   s.instructions_per_load = limits.lua_instructions_per_load;
   s.memory_bytes = limits.lua_memory_bytes;
+  s.time_per_call = absl::Milliseconds(limits.lua_milliseconds_per_call);
+  s.time_per_load = absl::Milliseconds(limits.lua_milliseconds_per_load);
+  s.max_output_bytes = limits.max_variables_bytes;
   return s;
 }
 
@@ -59,9 +65,17 @@ absl::StatusOr<DeployResult> DefinitionRegistry::Deploy(
       WorkflowScript::Load(source, file_name, sandbox_));
   std::vector<std::string> problems = ValidateSpec(script->spec(), file_name);
   if (!problems.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(file_name, " does not describe a valid workflow:\n  ",
-                     absl::StrJoin(problems, "\n  ")));
+    // A file can have thousands of problems: the first ones say enough.
+    constexpr size_t kShown = 50;
+    size_t shown = std::min(problems.size(), kShown);
+    std::string message = absl::StrCat(
+        file_name, " does not describe a valid workflow:\n  ",
+        absl::StrJoin(problems.begin(), problems.begin() + shown, "\n  "));
+    if (problems.size() > shown) {
+      absl::StrAppend(&message, "\n  ... and ", problems.size() - shown,
+                      " more");
+    }
+    return absl::InvalidArgumentError(message);
   }
   const std::string name = script->spec().name;
   std::string sha = Sha256(source);

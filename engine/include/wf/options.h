@@ -34,6 +34,11 @@ struct Limits {
   uint64_t lua_instructions_per_load = 20'000'000;
   // Memory one Lua state may hold (the workflow's code plus one call's data).
   size_t lua_memory_bytes = 64 << 20;
+  // Wall-clock time one guard or action call, and one load, may take: a
+  // backstop for work the instruction count does not see (one instruction
+  // can compare two long strings). Refused with RESOURCE_EXHAUSTED.
+  uint32_t lua_milliseconds_per_call = 1000;
+  uint32_t lua_milliseconds_per_load = 10000;
 };
 
 struct StoreOptions {

@@ -1,0 +1,18 @@
+-- Attack: run a shell command.
+-- Stopped by: os is absent -> FAILED_PRECONDITION.
+workflow "h" { initial = "a", who = { role = "*", unit = "same_unit" } }
+state "a" {}
+state "b" { final = true }
+
+transition "go" {
+  from = "a", to = "b",
+  action = function(ctx)
+    os.execute("touch /tmp/wf-hostile-pwned")
+  end,
+}
+
+-- Run after the attack on the same pooled sandbox: it must still work.
+transition "ok" {
+  from = "a", to = "b",
+  action = function(ctx) ctx.vars.ok = string.upper("ok") end,
+}

@@ -1,0 +1,19 @@
+-- Attack: unbounded Lua recursion (not a tail call).
+-- Stopped by: the budget (or the memory cap for the stack, whichever comes
+-- first) -> RESOURCE_EXHAUSTED.
+workflow "h" { initial = "a", who = { role = "*", unit = "same_unit" } }
+state "a" {}
+state "b" { final = true }
+
+local function deeper(n) return deeper(n + 1) + 1 end
+
+transition "go" {
+  from = "a", to = "b",
+  action = function(ctx) ctx.vars.depth = deeper(1) end,
+}
+
+-- Run after the attack on the same pooled sandbox: it must still work.
+transition "ok" {
+  from = "a", to = "b",
+  action = function(ctx) ctx.vars.ok = string.upper("ok") end,
+}

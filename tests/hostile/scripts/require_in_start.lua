@@ -1,0 +1,13 @@
+-- Attack: require a module from the start function.
+-- Stopped by: require (and package) are absent -> StartInstance refused with
+-- FAILED_PRECONDITION, no instance created.
+workflow "h" {
+  initial = "a",
+  who = { role = "*", unit = "same_unit" },
+  start = function(ctx)
+    ctx.vars.os = require("os").time()
+  end,
+}
+state "a" {}
+state "b" { final = true }
+transition "go" { from = "a", to = "b" }

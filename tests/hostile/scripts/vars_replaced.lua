@@ -1,0 +1,19 @@
+-- Attack: replace ctx.vars with a non-table.
+-- Stopped by: the engine reads ctx.vars back and checks it ->
+-- FAILED_PRECONDITION.
+workflow "h" { initial = "a", who = { role = "*", unit = "same_unit" } }
+state "a" {}
+state "b" { final = true }
+
+transition "go" {
+  from = "a", to = "b",
+  action = function(ctx)
+    ctx.vars = print
+  end,
+}
+
+-- Run after the attack on the same pooled sandbox: it must still work.
+transition "ok" {
+  from = "a", to = "b",
+  action = function(ctx) ctx.vars.ok = string.upper("ok") end,
+}
