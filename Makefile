@@ -39,8 +39,11 @@ run: build
 	$(BUILD_DIR)/engine/service/wf_server --listen=$(LISTEN) --data_dir=$(DATA_DIR) \
 	  --workflows_dir=workflows --calendar_file=plugins/vn/calendar.json
 
+# The whole suite, then a short run of each fuzz target (a clang build of its
+# own, in build-fuzz; `make fuzz FUZZ_SECONDS=3600` is the long run).
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer (gcc).
 test-asan: deps
@@ -51,6 +54,7 @@ test-asan: deps
 
 # libFuzzer targets with clang; FUZZ_SECONDS per target (see fuzz/README.md).
 FUZZ_SECONDS ?= 60
+TEST_FUZZ_SECONDS ?= 15
 fuzz: deps
 	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWF_FUZZ=ON \
 	  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang
