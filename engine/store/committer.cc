@@ -11,6 +11,7 @@ namespace wf {
 Committer::Committer(Store* store, int max_group_size)
     : store_(store),
       max_group_size_(max_group_size > 0 ? max_group_size : 1),
+      answer_thread_([this] { AnswerLoop(); }),
       thread_([this] { Loop(); }) {}
 
 Committer::~Committer() { Stop(); }
@@ -60,6 +61,7 @@ void Committer::Stop() {
     stopping_ = true;
   }
   if (thread_.joinable()) thread_.join();
+  if (answer_thread_.joinable()) answer_thread_.join();
 }
 
 void Committer::Loop() {
@@ -72,7 +74,11 @@ void Committer::Loop() {
             return c->stopping_ || !c->queue_.empty();
           },
           this));
-      if (queue_.empty()) return;  // stopping, and everything committed
+      if (queue_.empty()) {  // stopping, and everything committed
+        absl::MutexLock answers(&answers_mu_);
+        written_all_ = true;
+        return;
+      }
       // Whatever queued while the last group was syncing goes in this one:
       // the busier the engine, the more transitions share an fsync.
       while (!queue_.empty() && group.size() < max_group_size_) {
@@ -112,7 +118,26 @@ void Committer::CommitGroup(std::deque<Pending>* group) {
     }
     status = failed_;
   }
-  for (Pending& p : *group) p.done(status);
+  absl::MutexLock lock(&answers_mu_);
+  answers_.push_back({std::move(*group), std::move(status)});
+}
+
+void Committer::AnswerLoop() {
+  for (;;) {
+    Answer answer;
+    {
+      absl::MutexLock lock(&answers_mu_);
+      answers_mu_.Await(absl::Condition(
+          +[](Committer* c) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return c->written_all_ || !c->answers_.empty();
+          },
+          this));
+      if (answers_.empty()) return;  // the write loop ended, all answered
+      answer = std::move(answers_.front());
+      answers_.pop_front();
+    }
+    for (Pending& p : answer.group) p.done(answer.status);
+  }
 }
 
 }  // namespace wf

@@ -4,6 +4,9 @@
 // threads; each hands its WriteSet to the one committer thread, which merges
 // everything waiting into one WriteBatch, writes it with a synced WAL — one
 // fsync for the whole group — and only then runs each transition's `done`.
+// The `done`s run on a second thread, in commit order: answering a group
+// (serialising and sending 20-odd gRPC responses) took as long as writing
+// it, and the next group's write need not wait for that.
 //
 // After a failed write the state on disk is unknown, so the committer refuses
 // every later write with UNAVAILABLE (like leveldb's bg_error_) while reads
@@ -37,7 +40,7 @@ class Committer {
   // Stop()s.
   ~Committer();
 
-  // Queues `set`. `done` runs exactly once on the committer thread, after the
+  // Queues `set`. `done` runs exactly once on the answer thread, after the
   // group holding `set` is synced (OK) or failed, or at once on this thread
   // if the committer is stopped or failed. `done` must not block.
   void Submit(WriteSet set, Done done);
@@ -48,8 +51,8 @@ class Committer {
   absl::Status health() const;
   Stats stats() const;
 
-  // Commits what is queued, then ends the thread. Later Submits fail with
-  // UNAVAILABLE.
+  // Commits and answers what is queued, then ends the threads. Later Submits
+  // fail with UNAVAILABLE.
   void Stop();
 
  private:
@@ -57,8 +60,13 @@ class Committer {
     WriteSet set;
     Done done;
   };
+  struct Answer {
+    std::deque<Pending> group;
+    absl::Status status;
+  };
   void Loop();
   void CommitGroup(std::deque<Pending>* group);
+  void AnswerLoop();
 
   Store* const store_;
   const size_t max_group_size_;
@@ -67,6 +75,12 @@ class Committer {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status failed_ ABSL_GUARDED_BY(mu_);
   Stats stats_ ABSL_GUARDED_BY(mu_);
+  // Groups written (or failed) and not yet answered; the write loop ending
+  // sets `written_all_`.
+  absl::Mutex answers_mu_;
+  std::deque<Answer> answers_ ABSL_GUARDED_BY(answers_mu_);
+  bool written_all_ ABSL_GUARDED_BY(answers_mu_) = false;
+  std::thread answer_thread_;
   std::thread thread_;
 };
 

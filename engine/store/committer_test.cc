@@ -112,6 +112,34 @@ TEST(CommitterTest, FailedWriteMakesTheStoreRefuseWritesButServeReads) {
   EXPECT_FALSE((*store)->Get(Cf::kInstances, "after")->has_value());
 }
 
+TEST(CommitterTest, StopAnswersEverythingQueuedOnceInCommitOrder) {
+  std::string dir = TempDir("drain");
+  auto store = Store::Open(dir, StoreOptions());
+  ASSERT_TRUE(store.ok());
+  constexpr int kSets = 500;
+  std::vector<int> answered;  // only the answer thread appends
+  std::atomic<int> not_ok{0};
+  {
+    Committer committer(store->get(), 16);
+    for (int i = 0; i < kSets; ++i) {
+      WriteSet set;
+      set.Put(Cf::kInstances, absl::StrCat("k", i), "v");
+      committer.Submit(std::move(set), [&, i](absl::Status s) {
+        if (!s.ok()) not_ok++;
+        // Answered only once its write is readable.
+        if (!(*store)->Get(Cf::kInstances, absl::StrCat("k", i))->has_value()) {
+          not_ok++;
+        }
+        answered.push_back(i);
+      });
+    }
+    committer.Stop();  // returns after every queued set is answered
+    ASSERT_EQ(answered.size(), static_cast<size_t>(kSets));
+  }
+  EXPECT_EQ(not_ok.load(), 0);
+  for (int i = 0; i < kSets; ++i) EXPECT_EQ(answered[i], i);
+}
+
 TEST(CommitterTest, SubmitAfterStopIsRefused) {
   std::string dir = TempDir("stop");
   auto store = Store::Open(dir, StoreOptions());
