@@ -113,9 +113,10 @@ size_t WriteSet::SingleDeletes(Cf cf) const {
 }
 
 void Store::NoteSingleDeletes(const WriteSet& set) {
-  // Enough to bound a scan's detour to about a millisecond, few enough that
-  // flushes stay rare next to the memtables' own.
-  constexpr size_t kFlushAfter = 4096;
+  // A flush drops each SingleDelete with the Put it cancels, so inbox reads
+  // stop stepping over them. 1024 made inbox queries ~20% faster than 4096
+  // under the approval benchmark; the flushes are of a small memtable.
+  constexpr size_t kFlushAfter = 1024;
   for (Cf cf : {Cf::kInbox, Cf::kTimers}) {
     size_t& n = single_deletes_[static_cast<size_t>(cf)];
     n += set.SingleDeletes(cf);
