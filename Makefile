@@ -63,13 +63,14 @@ fuzz: deps
 
 # Benchmarks (docs/benchmarks.md): floors and engine side by side; then the
 # scale figures with a million instances (several minutes).
-BENCH_SECONDS ?= 20
+BENCH_SECONDS ?= 10
+BENCH_ROUNDS ?= 3
+BENCH_ARGS = --build $(BUILD_DIR) --seconds $(BENCH_SECONDS) --rounds $(BENCH_ROUNDS)
 bench: build
-	/usr/bin/python3 bench/run_bench.py --build $(BUILD_DIR) --seconds $(BENCH_SECONDS)
+	/usr/bin/python3 bench/run_bench.py $(BENCH_ARGS)
 
 bench-scale: build
-	/usr/bin/python3 bench/run_bench.py --build $(BUILD_DIR) --seconds $(BENCH_SECONDS) \
-	  --scale 1000000
+	/usr/bin/python3 bench/run_bench.py $(BENCH_ARGS) --scale 1000000
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan build-fuzz
