@@ -10,6 +10,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/service/server.h"
+#include "engine/store/faulty_file_system.h"
+#include "health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/test_directory.h"
 #include "wf/engine.h"
@@ -34,6 +36,7 @@ class ServerTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
     EngineOptions options;
     options.data_dir = dir_;
+    options.store.env = env_.get();
     auto engine = Engine::Open(options);
     ASSERT_TRUE(engine.ok()) << engine.status();
     engine_ = std::move(*engine);
@@ -61,6 +64,7 @@ class ServerTest : public ::testing::Test {
   void TearDown() override {
     server_.reset();
     engine_.reset();
+    env_.reset();
     std::filesystem::remove_all(dir_);
   }
 
@@ -111,6 +115,8 @@ class ServerTest : public ::testing::Test {
                             response != nullptr ? response : &ignored);
   }
 
+  // Set before SetUp by a fixture that wants another disk.
+  std::unique_ptr<rocksdb::Env> env_;
   std::string dir_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Server> server_;
@@ -270,6 +276,67 @@ TEST_F(ServerTest, ShutdownLetsCallsInFlightFinish) {
   ASSERT_TRUE(instance.ok());
   EXPECT_EQ(instance->version, 1u + ok.load());
   EXPECT_EQ(ok.load() + refused.load(), 200);
+}
+
+// A disk that starts failing: the refused write says why, reads go on, and
+// the health service tells load balancers and probes to look elsewhere.
+class FailingDiskTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    disk_ = std::make_shared<FaultyFileSystem>(rocksdb::FileSystem::Default());
+    env_ = rocksdb::NewCompositeEnv(disk_);
+    ServerTest::SetUp();
+    health_ = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
+        server_->address(), grpc::InsecureChannelCredentials()));
+  }
+
+  grpc::health::v1::HealthCheckResponse::ServingStatus Health(
+      const std::string& service) {
+    grpc::ClientContext context;
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::Status s = health_->Check(&context, request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response.status();
+  }
+
+  std::shared_ptr<FaultyFileSystem> disk_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
+};
+
+TEST_F(FailingDiskTest, HealthTurnsNotServingWhenTheStoreRefusesWrites) {
+  using Status = grpc::health::v1::HealthCheckResponse;
+  Deploy("phe_duyet.lua");
+  const std::string id = Start();
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(Health(""), Status::SERVING);
+  EXPECT_EQ(Health("wf.v1.WorkflowService"), Status::SERVING);
+
+  disk_->FailWalWrites(true);
+  grpc::Status refused = Fire(id, "trinh", R"({"noi_dung":"Kế hoạch 2026"})");
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(refused.error_message().find("refuses writes"), std::string::npos)
+      << refused.error_message();
+
+  // The watch polls every quarter second.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (Health("") != Status::NOT_SERVING &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(Health(""), Status::NOT_SERVING);
+  EXPECT_EQ(Health("wf.v1.WorkflowService"), Status::NOT_SERVING);
+  EXPECT_EQ(Health("wf.v1.AdminService"), Status::NOT_SERVING);
+  EXPECT_EQ(Health("wf.v1.DiagnosticsService"), Status::SERVING);
+
+  // Reads still work, and show the state before the refused write.
+  v1::GetInstanceRequest get;
+  get.set_instance_id(id);
+  v1::Instance got;
+  ASSERT_TRUE(stub_->GetInstance(Context().get(), get, &got).ok());
+  EXPECT_EQ(got.version(), 1u);
+  disk_->FailWalWrites(false);
 }
 
 }  // namespace

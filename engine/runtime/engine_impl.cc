@@ -326,6 +326,8 @@ class EngineImpl final : public Engine {
     return stats;
   }
 
+  absl::Status WriteHealth() override { return committer_->health(); }
+
   absl::Status Close() override {
     {
       absl::MutexLock lock(&mu_);

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "engine/util/log.h"
 #include "engine/util/status_macros.h"
 
 namespace wf {
@@ -81,7 +82,24 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   health->SetServingStatus("wf.v1.WorkflowService", true);
   health->SetServingStatus("wf.v1.DiagnosticsService", true);
   health->SetServingStatus("wf.v1.AdminService", true);
+  Server* raw = server.get();
+  server->health_watch_ = std::thread([raw, engine] { raw->WatchWriteHealth(engine); });
   return server;
+}
+
+// Polling keeps the engine free of any knowledge of gRPC; a quarter of a
+// second is soon enough for a load balancer or an operator's probe.
+void Server::WatchWriteHealth(Engine* engine) {
+  while (!stop_watching_.WaitForNotificationWithTimeout(absl::Milliseconds(250))) {
+    absl::Status health = engine->WriteHealth();
+    if (health.ok()) continue;
+    WF_LOG_ERROR("NOT SERVING: ", health.message());
+    auto* checks = server_->GetHealthCheckService();
+    checks->SetServingStatus("", false);
+    checks->SetServingStatus("wf.v1.WorkflowService", false);
+    checks->SetServingStatus("wf.v1.AdminService", false);
+    return;  // the store never accepts writes again without a restart
+  }
 }
 
 Server::~Server() { Shutdown(absl::Seconds(5)); }
@@ -89,6 +107,8 @@ Server::~Server() { Shutdown(absl::Seconds(5)); }
 void Server::Shutdown(absl::Duration grace) {
   if (shut_down_ || server_ == nullptr) return;
   shut_down_ = true;
+  stop_watching_.Notify();
+  if (health_watch_.joinable()) health_watch_.join();
   server_->GetHealthCheckService()->Shutdown();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();

@@ -2,16 +2,21 @@
 //
 // The gRPC server around an engine: the workflow and diagnostics services,
 // standard health checking (grpc.health.v1) and server reflection, so that
-// generic clients can find their way.
+// generic clients can find their way. When the store starts refusing writes,
+// health turns NOT_SERVING for the whole server and the workflow and admin
+// services (DiagnosticsService stays SERVING: reads still work), and the
+// reason is logged once.
 #ifndef WF_SERVICE_SERVER_H_
 #define WF_SERVICE_SERVER_H_
 
 #include <memory>
 #include <string>
+#include <thread>
 
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "engine/service/workflow_service.h"
 #include "wf/engine.h"
@@ -60,6 +65,10 @@ class Server {
   int port_ = 0;
   std::string address_;
   bool shut_down_ = false;
+  // Watches the engine's write health until Shutdown.
+  void WatchWriteHealth(Engine* engine);
+  absl::Notification stop_watching_;
+  std::thread health_watch_;
 };
 
 }  // namespace wf

@@ -130,6 +130,9 @@ class Engine {
   virtual absl::StatusOr<WhoAmIInfo> WhoAmI(const Actor& actor) = 0;
 
   virtual EngineStats Stats() = 0;
+  // OK while the store accepts writes; after a write failed (the disk's
+  // state unknown), the UNAVAILABLE error every write now gets. Reads go on.
+  virtual absl::Status WriteHealth() = 0;
 
   // Stops accepting requests, waits for in-flight transitions, closes the
   // store. Further calls return UNAVAILABLE.
