@@ -51,6 +51,22 @@ DefinitionRegistry::DefinitionRegistry(Store* store, Committer* committer,
       sandbox_(ToSandboxOptions(limits, calendar)),
       limits_(limits) {}
 
+store::DefinitionRecord DefinitionRegistry::NewRecord(
+    const std::string& name, uint32_t version, const std::string& source,
+    const std::string& sha, const std::string& file_name,
+    const WorkflowScript& script, const DeployRequest& request) const {
+  store::DefinitionRecord record;
+  record.set_name(name);
+  record.set_version(version);
+  record.set_source(source);
+  record.set_source_sha256(sha);
+  record.set_deployed_at_micros(absl::ToUnixMicros(clock_->Now()));
+  record.set_deployed_by(request.actor.id);
+  record.set_file_name(file_name);
+  record.set_title(script.spec().title);
+  return record;
+}
+
 absl::StatusOr<DeployResult> DefinitionRegistry::Deploy(
     const DeployRequest& request) {
   if (request.source.size() > limits_.max_source_bytes) {
@@ -88,15 +104,14 @@ absl::StatusOr<DeployResult> DefinitionRegistry::Deploy(
       return DeployResult{current->Info(true), false};
     }
   }
-  store::DefinitionRecord record;
-  record.set_name(name);
-  record.set_version(latest + 1);
-  record.set_source(source);
-  record.set_source_sha256(sha);
-  record.set_deployed_at_micros(absl::ToUnixMicros(clock_->Now()));
-  record.set_deployed_by(request.actor.id);
-  record.set_file_name(file_name);
-  record.set_title(script->spec().title);
+  if (request.validate_only) {
+    store::DefinitionRecord would_be =
+        NewRecord(name, latest + 1, source, sha, file_name, *script, request);
+    Definition checked(would_be, std::move(script), sandbox_);
+    return DeployResult{checked.Info(true), false};
+  }
+  store::DefinitionRecord record =
+      NewRecord(name, latest + 1, source, sha, file_name, *script, request);
   WriteSet writes;
   writes.Put(Cf::kDefinitions, keys::Definition(name, record.version()),
              record.SerializeAsString());

@@ -48,6 +48,12 @@ class DefinitionRegistry {
       const std::string& name, uint32_t version);
   // 0 when the workflow has never been deployed.
   absl::StatusOr<uint32_t> LatestVersion(const std::string& name);
+  store::DefinitionRecord NewRecord(const std::string& name, uint32_t version,
+                                    const std::string& source,
+                                    const std::string& sha,
+                                    const std::string& file_name,
+                                    const WorkflowScript& script,
+                                    const DeployRequest& request) const;
 
   Store* const store_;
   Committer* const committer_;

@@ -328,6 +328,43 @@ transition "go" { from = "a", to = "b" }
   EXPECT_TRUE(engine_->ListWorkflows()->empty());
 }
 
+TEST_F(EngineTest, ValidateOnlyChecksLikeADeployAndStoresNothing) {
+  DeployRequest check{ReadTestdata("dem.lua"), "dem.lua", {"admin"}, true};
+  auto first = engine_->Deploy(check);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_FALSE(first->created);
+  EXPECT_EQ(first->workflow.name, "dem");
+  EXPECT_EQ(first->workflow.version, 1u);
+  EXPECT_FALSE(first->workflow.states.empty());
+  EXPECT_TRUE(engine_->ListWorkflows()->empty());
+  EXPECT_EQ(engine_->Start({"dem", "", "", "", {}}).status().code(),
+            absl::StatusCode::kNotFound);
+
+  DeployTestdata("dem.lua");
+  std::string v2 = ReadTestdata("dem.lua");
+  v2.replace(v2.find("(ctx.vars.n or 0) + 1"), 21, "(ctx.vars.n or 0) + 10");
+  auto next = engine_->Deploy({v2, "dem.lua", {"admin"}, true});
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->workflow.version, 2u);
+  EXPECT_EQ(engine_->GetWorkflow("dem", 2).status().code(),
+            absl::StatusCode::kNotFound);
+
+  // The same errors as a deploy, and the same permission.
+  auto invalid = engine_->Deploy(
+      {"workflow \"w\" { initial = \"a\" }\nstate \"a\" {}\n"
+       "transition \"go\" { from = \"a\", to = \"b\" }\n",
+       "sai.lua", {"admin"}, true});
+  EXPECT_EQ(invalid.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(invalid.status().message().find("sai.lua:3: transition 'go'"),
+            std::string::npos)
+      << invalid.status();
+  EXPECT_EQ(engine_->Deploy({v2, "dem.lua", Actor::Person("can-bo.dai-son"), true})
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(engine_->ListWorkflows()->size(), 1u);
+}
+
 TEST_F(EngineTest, StateSurvivesReopenAndIdsAreNotReused) {
   DeployTestdata("phe_duyet.lua");
   InstanceInfo a = StartApproval();

@@ -64,8 +64,8 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::DeployWorkflow(
     const v1::DeployWorkflowRequest* request,
     v1::DeployWorkflowResponse* response) {
   WF_CALLER(actor);
-  auto result =
-      engine_->Deploy({request->source(), request->file_name(), actor});
+  auto result = engine_->Deploy({request->source(), request->file_name(),
+                                 actor, request->validate_only()});
   if (result.ok()) {
     ToProto(result->workflow, response->mutable_workflow());
     response->set_created(result->created);

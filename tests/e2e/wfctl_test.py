@@ -76,6 +76,31 @@ class Wfctl(unittest.TestCase):
         out = self.wfctl("workflows", actor="admin").stdout
         self.assertIn("nop_ke_hoach\tv1\tNộp kế hoạch thực hiện của đơn vị", out)
 
+    def test_check_validates_without_deploying(self):
+        bundled = os.path.join(ARGS.workflows, "nop_ke_hoach.lua")
+        out = self.wfctl("check", bundled, actor="admin").stdout
+        self.assertIn("OK, nop_ke_hoach identical to deployed version 1", out)
+        with open(bundled, encoding="utf-8") as f:
+            source = f.read()
+        folder = harness.temp_data_dir("wfctl_check")
+        os.makedirs(folder, exist_ok=True)
+        changed = os.path.join(folder, "nop_ke_hoach.lua")
+        with open(changed, "w", encoding="utf-8") as f:
+            f.write(source + "\n-- sửa đổi\n")
+        out = self.wfctl("check", changed, actor="admin").stdout
+        self.assertIn("OK, nop_ke_hoach would be version 2", out)
+        broken = os.path.join(folder, "hong.lua")
+        with open(broken, "w", encoding="utf-8") as f:
+            f.write('workflow "hong" { initial = "a" }\nstate "a" {}\n'
+                    'transition "di" { from = "a", to = "khong_co" }\n')
+        refused = self.wfctl("check", broken, actor="admin", ok=False)
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("INVALID_ARGUMENT", refused.stderr)
+        self.assertIn("hong.lua:3:", refused.stderr)
+        # Nothing was deployed by the checks.
+        self.assertIn("nop_ke_hoach\tv1\t", self.wfctl("workflows", actor="admin").stdout)
+        self.assertNotIn("hong", self.wfctl("workflows", actor="admin").stdout)
+
     def test_a_unit_plan_goes_to_the_standing_agency(self):
         instance = self.start_plan("2099-12-31")
         self.assertEqual(instance["state"], "du_thao")

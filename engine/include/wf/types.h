@@ -73,11 +73,15 @@ struct DeployRequest {
   std::string source;
   std::string file_name;  // for error messages; optional
   Actor actor;
+  // Check everything a deploy checks, store nothing: the answer is the
+  // workflow as it would be deployed (its next version), `created` false.
+  bool validate_only = false;
 };
 
 struct DeployResult {
   WorkflowInfo workflow;
-  bool created = false;  // false: identical to the latest version
+  // False when identical to the latest version, or for validate_only.
+  bool created = false;
 };
 
 // A deadline clock of an instance (docs/lua.md, "Deadlines").
