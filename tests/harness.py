@@ -61,6 +61,7 @@ class ServerProcess:
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([self.binary] + flags, stdout=log,
                                      stderr=subprocess.STDOUT)
+        log.close()  # the server has its own descriptor
         deadline = time.time() + timeout
         while not os.path.exists(port_file):
             if self.proc.poll() is not None:

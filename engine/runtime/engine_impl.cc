@@ -2,6 +2,7 @@
 //
 // Engine::Open wires the parts together; each call is one line into them.
 // Writes: transition.cc. Reads: reader.cc. Deploys: definition_registry.cc.
+#include <filesystem>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -52,6 +53,29 @@ absl::StatusOr<calendar::WorkCalendar> LoadCalendar(const std::string& json) {
         "The calendar rules do not parse: ", rules.status().message()));
   }
   return calendar::WorkCalendar::Create(*std::move(rules));
+}
+
+// Where a backup may go: said plainly before RocksDB is asked, since its own
+// errors name internal files.
+absl::Status CheckBackupDir(const std::string& dir) {
+  std::filesystem::path path(dir);
+  if (dir.empty() || !path.is_absolute()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected the backup folder as an absolute path on the server's ",
+        "machine (e.g. /var/backups/wf/2026-11-25), but got '", dir, "'"));
+  }
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "Expected a backup folder that does not exist yet, but '", dir,
+        "' does: a backup never overwrites"));
+  }
+  if (!std::filesystem::is_directory(path.parent_path(), ec)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Expected the folder '", path.parent_path().string(),
+        "' to exist on the server's machine, to hold the backup"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status NeedsAdmin(const Actor& actor, absl::string_view what) {
@@ -232,6 +256,21 @@ class EngineImpl final : public Engine {
     WF_RETURN_IF_ERROR(CheckOpen());
     WF_RETURN_IF_ERROR(NeedsAdmin(by, "revoke a token"));
     return tokens_->Revoke(token_id, clock_->Now(), by.id);
+  }
+
+  absl::StatusOr<BackupInfo> Backup(const Actor& by,
+                                    const std::string& dir) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(NeedsAdmin(by, "take a backup"));
+    WF_RETURN_IF_ERROR(CheckBackupDir(dir));
+    WF_RETURN_IF_ERROR(store_->Checkpoint(dir));
+    BackupInfo info{dir};
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (!entry.is_regular_file()) continue;
+      info.files++;
+      info.bytes += entry.file_size();
+    }
+    return info;
   }
 
   absl::StatusOr<std::vector<TokenInfo>> ListTokens(const Actor& by) override {

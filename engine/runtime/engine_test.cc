@@ -365,6 +365,53 @@ TEST_F(EngineTest, ValidateOnlyChecksLikeADeployAndStoresNothing) {
   EXPECT_EQ(engine_->ListWorkflows()->size(), 1u);
 }
 
+TEST_F(EngineTest, BackupIsAConsistentCopyThatOpensAsADataFolder) {
+  DeployTestdata("dem.lua");
+  auto started = engine_->Start({"dem", "", "", "", {}});
+  ASSERT_TRUE(started.ok());
+  const std::string id = started->instance.id;
+  ASSERT_TRUE(Fire(id, "tang").ok());
+  const std::string backup = dir_ + "_backup";
+  std::filesystem::remove_all(backup);
+
+  auto taken = engine_->Backup(Actor(), backup);
+  ASSERT_TRUE(taken.ok()) << taken.status();
+  EXPECT_EQ(taken->dir, backup);
+  EXPECT_GT(taken->files, 0u);
+  EXPECT_GT(taken->bytes, 0u);
+  ASSERT_TRUE(Fire(id, "tang").ok());  // after the backup: not in it
+
+  // A backup never overwrites, and says why it cannot be taken.
+  EXPECT_EQ(engine_->Backup(Actor(), backup).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(engine_->Backup(Actor(), "relative/dir").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(engine_->Backup(Actor(), backup + "_no/such/parent").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(engine_->Backup(Actor::Person("can-bo.dai-son"), backup + "_2")
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_FALSE(std::filesystem::exists(backup + "_2"));
+
+  EngineOptions restored = options_;
+  restored.data_dir = backup;
+  auto copy = Engine::Open(restored);
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  auto there = (*copy)->GetInstance(id);
+  ASSERT_TRUE(there.ok()) << there.status();
+  EXPECT_EQ(there->version, 2u);
+  EXPECT_EQ(there->variables_json, R"({"n":1})");
+  EXPECT_TRUE((*copy)->Verify(id)->ok);
+  FireRequest more;
+  more.instance_id = id;
+  more.event = "tang";
+  ASSERT_TRUE((*copy)->Fire(more).ok());
+  copy->reset();
+  EXPECT_EQ(engine_->GetInstance(id)->variables_json, R"({"n":2})");
+  std::filesystem::remove_all(backup);
+}
+
 TEST_F(EngineTest, StateSurvivesReopenAndIdsAreNotReused) {
   DeployTestdata("phe_duyet.lua");
   InstanceInfo a = StartApproval();

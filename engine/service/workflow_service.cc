@@ -271,6 +271,20 @@ grpc::ServerUnaryReactor* AdminServiceImpl::RevokeToken(
   return Answer(context, engine_->RevokeToken(actor, request->token_id()));
 }
 
+grpc::ServerUnaryReactor* AdminServiceImpl::CreateBackup(
+    grpc::CallbackServerContext* context,
+    const v1::CreateBackupRequest* request,
+    v1::CreateBackupResponse* response) {
+  WF_CALLER(actor);
+  auto result = engine_->Backup(actor, request->dir());
+  if (result.ok()) {
+    response->set_dir(result->dir);
+    response->set_files(result->files);
+    response->set_bytes(result->bytes);
+  }
+  return Answer(context, result.status());
+}
+
 grpc::ServerUnaryReactor* AdminServiceImpl::ListTokens(
     grpc::CallbackServerContext* context, const v1::ListTokensRequest* request,
     v1::ListTokensResponse* response) {

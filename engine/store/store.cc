@@ -4,9 +4,11 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "engine/util/status_macros.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/utilities/table_properties_collectors.h"
 #include "rocksdb/write_buffer_manager.h"
 
@@ -110,6 +112,14 @@ size_t WriteSet::SingleDeletes(Cf cf) const {
     if (op.cf == cf && op.kind == Kind::kSingleDelete) ++n;
   }
   return n;
+}
+
+absl::Status Store::Checkpoint(const std::string& dir) {
+  rocksdb::Checkpoint* raw = nullptr;
+  WF_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw),
+                               "preparing a backup"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  return FromRocks(checkpoint->CreateCheckpoint(dir), "writing a backup");
 }
 
 void Store::NoteSingleDeletes(const WriteSet& set) {

@@ -94,6 +94,11 @@ class Store {
   // exactly the ranges such keys churn in).
   void NoteSingleDeletes(const WriteSet& set);
 
+  // A consistent copy of the whole database in `dir` (which must not exist),
+  // taken while writes go on: SST files are hard-linked where the file
+  // system allows, the rest copied. The copy opens as a data folder.
+  absl::Status Checkpoint(const std::string& dir);
+
   // Flushes nothing (the WAL is synced); closes the database cleanly.
   absl::Status Close();
 

@@ -101,6 +101,34 @@ class Wfctl(unittest.TestCase):
         self.assertIn("nop_ke_hoach\tv1\t", self.wfctl("workflows", actor="admin").stdout)
         self.assertNotIn("hong", self.wfctl("workflows", actor="admin").stdout)
 
+    def test_backup_copies_the_data_live_and_opens_as_a_data_folder(self):
+        instance = self.start_plan("2099-12-31")
+        folder = os.path.dirname(harness.temp_data_dir("wfctl_backup"))
+        target = os.path.join(folder, "sao_luu")
+        out = self.wfctl("backup", target, actor="admin").stdout
+        self.assertIn(f"backup in {target}", out)
+        again = self.wfctl("backup", target, actor="admin", ok=False)
+        self.assertIn("ALREADY_EXISTS", again.stderr)
+        self.assertIn("PERMISSION_DENIED", self.wfctl(
+            "backup", target + "_2", actor="can-bo.dai-son", ok=False).stderr)
+        self.assertIn("INVALID_ARGUMENT", self.wfctl(
+            "backup", "tuong_doi", actor="admin", ok=False).stderr)
+        # The copy serves as it was, to the same tokens.
+        restored = harness.ServerProcess(ARGS.server, target)
+        restored.start()
+        try:
+            got = subprocess.run(
+                [sys.executable, ARGS.wfctl, "--server", restored.address,
+                 "--stubs", ARGS.stubs, "--token", self.tokens["admin"],
+                 "get", instance["id"]],
+                capture_output=True, text=True, encoding="utf-8")
+            self.assertEqual(got.returncode, 0, got.stderr)
+            copy = json.loads(got.stdout)
+            self.assertEqual(copy["state"], "du_thao")
+            self.assertEqual(copy["variables"]["don_vi"], "UBND xã Đại Sơn")
+        finally:
+            self.assertEqual(restored.stop(), 0, restored.log())
+
     def test_a_unit_plan_goes_to_the_standing_agency(self):
         instance = self.start_plan("2099-12-31")
         self.assertEqual(instance["state"], "du_thao")

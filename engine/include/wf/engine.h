@@ -129,6 +129,15 @@ class Engine {
       const Actor& by, const DirectoryImport& request) = 0;
   virtual absl::StatusOr<WhoAmIInfo> WhoAmI(const Actor& actor) = 0;
 
+  // --- Operations ---
+
+  // Administrators only. A consistent copy of everything stored, taken while
+  // the engine keeps working, in `dir`: an absolute path on the server's
+  // machine whose parent exists and which itself does not. To restore, start
+  // a server with `--data_dir` set to the copy (or a copy of it).
+  virtual absl::StatusOr<BackupInfo> Backup(const Actor& by,
+                                            const std::string& dir) = 0;
+
   virtual EngineStats Stats() = 0;
   // OK while the store accepts writes; after a write failed (the disk's
   // state unknown), the UNAVAILABLE error every write now gets. Reads go on.

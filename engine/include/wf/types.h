@@ -249,6 +249,12 @@ struct DirectoryImport {
   std::string valid_to;
 };
 
+struct BackupInfo {
+  std::string dir;
+  uint64_t files = 0;
+  uint64_t bytes = 0;
+};
+
 struct DirectoryCountsInfo {
   size_t units = 0;
   size_t people = 0;
