@@ -55,10 +55,11 @@ absl::StatusOr<calendar::WorkCalendar> LoadCalendar(const std::string& json) {
   return calendar::WorkCalendar::Create(*std::move(rules));
 }
 
-// Where a backup may go: said plainly before RocksDB is asked, since its own
-// errors name internal files.
-absl::Status CheckBackupDir(const std::string& dir) {
-  std::filesystem::path path(dir);
+// Where a backup may go, as a clean absolute path: said plainly before
+// RocksDB is asked, since its own errors name internal files.
+absl::StatusOr<std::string> CheckBackupDir(const std::string& dir) {
+  std::filesystem::path path = std::filesystem::path(dir).lexically_normal();
+  if (!path.has_filename()) path = path.parent_path();  // "/a/b/" is "/a/b"
   if (dir.empty() || !path.is_absolute()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "Expected the backup folder as an absolute path on the server's ",
@@ -75,7 +76,7 @@ absl::Status CheckBackupDir(const std::string& dir) {
         "Expected the folder '", path.parent_path().string(),
         "' to exist on the server's machine, to hold the backup"));
   }
-  return absl::OkStatus();
+  return path.string();
 }
 
 absl::Status NeedsAdmin(const Actor& actor, absl::string_view what) {
@@ -262,13 +263,15 @@ class EngineImpl final : public Engine {
                                     const std::string& dir) override {
     WF_RETURN_IF_ERROR(CheckOpen());
     WF_RETURN_IF_ERROR(NeedsAdmin(by, "take a backup"));
-    WF_RETURN_IF_ERROR(CheckBackupDir(dir));
-    WF_RETURN_IF_ERROR(store_->Checkpoint(dir));
-    BackupInfo info{dir};
-    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-      if (!entry.is_regular_file()) continue;
+    WF_ASSIGN_OR_RETURN(std::string clean, CheckBackupDir(dir));
+    WF_RETURN_IF_ERROR(store_->Checkpoint(clean));
+    BackupInfo info{clean};
+    std::error_code ec;  // the backup is taken; its size is only reported
+    for (const auto& entry : std::filesystem::directory_iterator(clean, ec)) {
+      if (!entry.is_regular_file(ec)) continue;
+      const uintmax_t size = entry.file_size(ec);
       info.files++;
-      info.bytes += entry.file_size();
+      if (!ec) info.bytes += size;
     }
     return info;
   }

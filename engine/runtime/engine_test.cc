@@ -393,6 +393,10 @@ TEST_F(EngineTest, BackupIsAConsistentCopyThatOpensAsADataFolder) {
                 .code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_FALSE(std::filesystem::exists(backup + "_2"));
+  auto slash = engine_->Backup(Actor(), backup + "_3/");  // as shells complete it
+  ASSERT_TRUE(slash.ok()) << slash.status();
+  EXPECT_EQ(slash->dir, backup + "_3");
+  std::filesystem::remove_all(backup + "_3");
 
   EngineOptions restored = options_;
   restored.data_dir = backup;
