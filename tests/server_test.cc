@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/service/server.h"
 #include "engine/store/faulty_file_system.h"
-#include "health.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/test_directory.h"
 #include "wf/engine.h"

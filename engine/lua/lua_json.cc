@@ -137,11 +137,12 @@ class Converter {
   bool String(int index, const std::string& path, Json* out) {
     size_t n = 0;
     const char* s = lua_tolstring(L_, index, &n);
-    if (!IsValidUtf8(absl::string_view(s, n))) {
-      return Fail(path, "is not valid UTF-8 text");
-    }
     if (!Spend(path, n + 2)) return false;
-    *out = std::string(s, n);
+    // Text a script built (from pieces, string.char, utf8.char) may be
+    // decomposed: stored as NFC, like text that comes in through the API.
+    auto nfc = ToNfc(absl::string_view(s, n), "text");
+    if (!nfc.ok()) return Fail(path, "is not valid UTF-8 text");
+    *out = std::move(*nfc);
     return true;
   }
 
@@ -210,10 +211,20 @@ class Converter {
         lua_pop(L_, 2);
         return false;
       }
-      std::string key(k, n);
-      if (!IsValidUtf8(key)) {
+      auto nfc = ToNfc(absl::string_view(k, n), "field name");
+      if (!nfc.ok()) {
         lua_pop(L_, 2);
         return Fail(path, "has a field name that is not valid UTF-8");
+      }
+      std::string key = std::move(*nfc);
+      if (out->contains(key)) {
+        // Two Lua keys that differ only in normalisation ("Hòa" typed
+        // composed and decomposed) would become one field: say so rather
+        // than keep either silently.
+        lua_pop(L_, 2);
+        return Fail(path, absl::StrCat("has two fields named '", key,
+                                       "' once written the standard way ",
+                                       "(Unicode NFC): keep one of them"));
       }
       Json item;
       bool ok = Convert(-1, absl::StrCat(path, ".", key), &item, depth + 1);

@@ -3,7 +3,9 @@
 
 #include <set>
 #include <utility>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
@@ -611,6 +613,60 @@ void PushContext(lua_State* L, const CallInput& in, int effects_index) {
 
 constexpr size_t kMaxReasonBytes = 1000;
 
+// True if Lua's parser runs out of C stack on `source` (code nested too
+// deeply). Parsing only: nothing runs, in a bare state of its own.
+bool ParserOverflows(absl::string_view source) {
+  lua_State* L = luaL_newstate();
+  if (L == nullptr) return false;
+  bool overflow = false;
+  if (luaL_loadbufferx(L, source.data(), source.size(), "=prefix", "t") !=
+      LUA_OK) {
+    const char* message = lua_tostring(L, -1);
+    overflow = message != nullptr &&
+               absl::StrContains(message, "C stack overflow");
+  }
+  lua_close(L);
+  return overflow;
+}
+
+// The parser reports running out of C stack without a position. The first
+// line where it happens is found by parsing prefixes: a prefix overflows
+// exactly when the nesting in it passes the limit, so a binary search over
+// the line ends finds it in a few dozen parses. 0 if it cannot be found.
+int OverflowLine(absl::string_view source) {
+  std::vector<size_t> line_ends;
+  for (size_t i = 0; i < source.size(); ++i) {
+    if (source[i] == '\n') line_ends.push_back(i);
+  }
+  line_ends.push_back(source.size());
+  size_t lo = 0, hi = line_ends.size() - 1;  // the answer is in [lo, hi]
+  if (!ParserOverflows(source.substr(0, line_ends[hi]))) return 0;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ParserOverflows(source.substr(0, line_ends[mid]))) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return static_cast<int>(lo) + 1;
+}
+
+// A load refused for "C stack overflow" gets the file and line it lacks.
+absl::Status PlaceOverflow(const absl::Status& loaded, absl::string_view source,
+                           const std::string& file_name) {
+  if (loaded.ok() || !absl::StrContains(loaded.message(), "C stack overflow")) {
+    return loaded;
+  }
+  int line = OverflowLine(source);
+  if (line == 0) return loaded;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "Loading the workflow failed: ", file_name, ":", line,
+      ": the code is nested too deeply (C stack overflow): Lua reads about ",
+      "200 levels of brackets, tables, functions or chained operators; ",
+      "split the expression or build the table in steps"));
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<WorkflowScript>> WorkflowScript::Load(
@@ -638,7 +694,7 @@ absl::StatusOr<std::unique_ptr<WorkflowScript>> WorkflowScript::Load(
   if (declarations.too_large()) {
     return absl::ResourceExhaustedError(loaded.message());
   }
-  if (!loaded.ok()) return loaded;
+  if (!loaded.ok()) return PlaceOverflow(loaded, source, file_name);
   declarations.Finish();
   sb->FreezeGlobals();
   return script;
@@ -692,8 +748,11 @@ absl::StatusOr<GuardResult> WorkflowScript::RunGuard(int transition,
       },
       absl::StatusCode::kFailedPrecondition, what);
   if (!status.ok()) return status;
-  if (!result.allowed && !IsValidUtf8(result.reason)) {
-    result.reason = "(the guard's reason is not valid UTF-8)";
+  if (!result.allowed) {
+    // The reason reaches officials and logs: NFC like all stored text.
+    auto nfc = ToNfc(result.reason, "the guard's reason");
+    result.reason =
+        nfc.ok() ? *std::move(nfc) : "(the guard's reason is not valid UTF-8)";
   }
   return result;
 }

@@ -193,5 +193,79 @@ transition "sneaky" { from = "a", to = "a", action = function() state "b" {} end
   EXPECT_NE(r.status().message().find("top level"), std::string::npos);
 }
 
+
+// Text a script builds is stored as NFC, like text that comes in through the
+// API: a decomposed "Tiên" (e + U+0302 + n) built from pieces becomes the
+// composed one, in values, keys, effects and guard reasons; and two keys
+// that differ only in normalisation are refused rather than both kept.
+TEST(WorkflowScriptTest, TextBuiltInLuaIsStoredAsNfc) {
+  auto script = WorkflowScript::Load(R"(
+workflow "w" { initial = "a" }
+state "a" {}
+local decomposed = "Tie" .. utf8.char(0x302) .. "n"
+transition "build" { from = "a", to = "a", action = function(ctx)
+  ctx.vars.ten = decomposed
+  ctx.vars[decomposed] = 1
+  ctx.emit("thong_bao", { den = decomposed })
+end }
+transition "twice" { from = "a", to = "a", action = function(ctx)
+  ctx.vars["Ti" .. utf8.char(0xEA) .. "n"] = 1
+  ctx.vars[decomposed] = 2
+end }
+transition "refuse" { from = "a", to = "a", guard = function(ctx)
+  return false, "Thi" .. "e" .. utf8.char(0x302) .. "u"
+end }
+)",
+                                     "w.lua", TestLimits());
+  ASSERT_TRUE(script.ok()) << script.status();
+  const std::string composed = "Ti\xc3\xaan";  // Tiên, NFC
+  Json vars = Json::object(), payload = Json::object();
+  auto built = (*script)->RunAction(0, Input(vars, payload));
+  ASSERT_TRUE(built.ok()) << built.status();
+  EXPECT_EQ(built->vars["ten"], composed);
+  EXPECT_TRUE(built->vars.contains(composed)) << built->vars.dump();
+  EXPECT_EQ(built->effects[0]["data"]["den"], composed);
+
+  auto twice = (*script)->RunAction(1, Input(vars, payload));
+  ASSERT_EQ(twice.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(twice.status().message().find("has two fields named '" + composed),
+            std::string::npos)
+      << twice.status();
+
+  auto guard = (*script)->RunGuard(2, Input(vars, payload));
+  ASSERT_TRUE(guard.ok()) << guard.status();
+  EXPECT_EQ(guard->reason, "Thi\xc3\xaau");  // "Thiêu", composed
+}
+
+// Code nested too deeply for Lua's parser: the refusal names the file and
+// the line where the nesting goes too deep, not only "C stack overflow".
+TEST(WorkflowScriptTest, TooDeepNestingNamesFileAndLine) {
+  std::string source =
+      "workflow \"w\" { initial = \"a\" }\nstate \"a\" {}\n"
+      "local ok = 1\n"
+      "local n = " + std::string(100000, '(') + "1" + std::string(100000, ')') +
+      "\n";
+  auto refused = WorkflowScript::Load(source, "sau.lua", TestLimits());
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument)
+      << refused.status();
+  EXPECT_NE(refused.status().message().find("sau.lua:4:"), std::string::npos)
+      << refused.status();
+  EXPECT_NE(refused.status().message().find("nested too deeply"),
+            std::string::npos)
+      << refused.status();
+  // Spread over many lines, the line is the one where the limit is passed.
+  std::string lines = "workflow \"w\" { initial = \"a\" }\nstate \"a\" {}\nlocal t =\n";
+  for (int i = 0; i < 1000; ++i) lines += "{\n";
+  auto deep = WorkflowScript::Load(lines, "sau.lua", TestLimits());
+  ASSERT_EQ(deep.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(deep.status().message());
+  size_t at = message.find("sau.lua:");
+  ASSERT_NE(at, std::string::npos) << message;
+  int line = std::atoi(message.c_str() + at + 8);
+  // Lua allows about 200 levels of C calls: the line is near 3 + 200.
+  EXPECT_GT(line, 100) << message;
+  EXPECT_LT(line, 300) << message;
+}
+
 }  // namespace
 }  // namespace wf

@@ -188,8 +188,11 @@ TEST_F(AccessTest, WhoMayStartADocument) {
             Code::kPermissionDenied);
   auto no_unit = StartPlan(Actor::Person("can-bo.dai-son"), "");
   EXPECT_EQ(no_unit.status().code(), Code::kInvalidArgument);
+  // An unknown unit is NOT_FOUND (docs/org.md), naming the unit.
   auto bad_unit = StartPlan(Actor::Person("can-bo.dai-son"), "99999");
-  EXPECT_EQ(bad_unit.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(bad_unit.status().code(), Code::kNotFound);
+  EXPECT_NE(bad_unit.status().message().find("'99999'"), std::string::npos)
+      << bad_unit.status();
   // Nothing was started by the refusals.
   EXPECT_EQ(engine_->ListInstances({})->instances.size(), 2u);
 }
@@ -231,6 +234,124 @@ TEST_F(AccessTest, ReadsAreScopedToTheUnitTheStandingAgencyAndTheProvince) {
   auto listed = engine_->ListInstances(per_unit);
   ASSERT_EQ(listed->instances.size(), 1u);
   EXPECT_EQ(listed->instances[0].unit_name, "Xã Tây Yên Tử");
+}
+
+// A document another unit may not read answers every request that names it
+// exactly as a missing id does — whatever else the request carries (a wrong
+// expected_version, an idempotency key its owner used, an unknown event, a
+// missing field) — so neither its existence nor its version leaks.
+TEST_F(AccessTest, AnUnreadableDocumentAnswersAsAMissingOne) {
+  const std::string id = PlanIn("du_thao");
+  FireRequest owner;
+  owner.instance_id = id;
+  owner.event = "trinh_duyet";
+  owner.payload_json = R"({"trich_yeu":"Kế hoạch 2026"})";
+  owner.idempotency_key = "gui-lan-1";
+  owner.actor = Actor::Person("can-bo.dai-son");
+  ASSERT_TRUE(engine_->Fire(owner).ok());
+  const auto before = engine_->GetInstance(id);
+  ASSERT_TRUE(before.ok());
+
+  const std::string missing = "wi-000000999999";
+  const Actor stranger = Actor::Person("chu-tich.tay-yen-tu");
+  auto answer_for = [&](const std::string& instance, FireRequest fire) {
+    fire.instance_id = instance;
+    fire.actor = stranger;
+    return engine_->Fire(fire).status();
+  };
+  // NOT_FOUND in the same words, with the id asked about.
+  auto same_words = [&](const absl::Status& on_document,
+                        const absl::Status& on_nothing) {
+    EXPECT_EQ(on_document.code(), Code::kNotFound) << on_document;
+    EXPECT_EQ(on_nothing.code(), Code::kNotFound) << on_nothing;
+    std::string words(on_nothing.message());
+    ASSERT_NE(words.find(missing), std::string::npos) << words;
+    words.replace(words.find(missing), missing.size(), id);
+    EXPECT_EQ(on_document.message(), words);
+  };
+  auto same_as_missing = [&](const FireRequest& fire) {
+    same_words(answer_for(id, fire), answer_for(missing, fire));
+  };
+  FireRequest wrong_version;
+  wrong_version.event = "yeu_cau_sua";
+  wrong_version.payload_json = R"({"ly_do":"x"})";
+  wrong_version.expected_version = 1;  // it is at 3
+  same_as_missing(wrong_version);
+  FireRequest replayed_key = owner;  // the owner's key, the owner's request
+  same_as_missing(replayed_key);
+  FireRequest other_request_same_key = owner;
+  other_request_same_key.payload_json = R"({"trich_yeu":"khác"})";
+  same_as_missing(other_request_same_key);
+  FireRequest unknown_event;
+  unknown_event.event = "khong_co";
+  same_as_missing(unknown_event);
+  FireRequest wrong_state;
+  wrong_state.event = "tiep_nhan";
+  same_as_missing(wrong_state);
+  FireRequest missing_field;
+  missing_field.event = "yeu_cau_sua";  // requires ly_do
+  same_as_missing(missing_field);
+
+  // Reads: instance, history (any page), verification.
+  same_words(engine_->GetInstance(id, stranger).status(),
+             engine_->GetInstance(missing, stranger).status());
+  same_words(engine_->GetHistory(id, stranger, 1, 1).status(),
+             engine_->GetHistory(missing, stranger, 1, 1).status());
+  same_words(engine_->Verify(id, stranger).status(),
+             engine_->Verify(missing, stranger).status());
+  // Nothing changed.
+  const auto after = engine_->GetInstance(id);
+  EXPECT_EQ(after->version, before->version);
+  EXPECT_EQ(after->state, before->state);
+}
+
+// Start keys belong to the person who sent them: another unit neither
+// blocks a predictable key nor learns it was used.
+TEST_F(AccessTest, StartIdempotencyKeysArePerPerson) {
+  auto start = [&](const std::string& person, const std::string& unit) {
+    StartRequest request;
+    request.workflow = "nop_ke_hoach";
+    request.unit = unit;
+    request.variables_json =
+        R"({"don_vi":"UBND","nam":2026,"han_nop":"2026-02-10"})";
+    request.idempotency_key = "KH-2026-DAI-SON";
+    request.actor = Actor::Person(person);
+    return engine_->Start(request);
+  };
+  auto squatter = start("can-bo.tay-yen-tu", kSibling);
+  ASSERT_TRUE(squatter.ok()) << squatter.status();
+  auto owner = start("can-bo.dai-son", kUnit);
+  ASSERT_TRUE(owner.ok()) << owner.status();
+  EXPECT_FALSE(owner->replayed);
+  EXPECT_NE(owner->instance.id, squatter->instance.id);
+  EXPECT_EQ(owner->instance.unit, kUnit);
+  // The owner's retry is answered from the first start.
+  auto retry = start("can-bo.dai-son", kUnit);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_TRUE(retry->replayed);
+  EXPECT_EQ(retry->instance.id, owner->instance.id);
+}
+
+// A page larger than the maximum is refused, not cut silently: a client
+// that asked for 5000 would take 1000 items for the whole list.
+TEST_F(AccessTest, PagesOverTheMaximumAreRefused) {
+  ListInstancesRequest list;
+  list.page_size = 5000;
+  auto instances = engine_->ListInstances(list);
+  EXPECT_EQ(instances.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(instances.status().message().find("at most 1000"),
+            std::string::npos)
+      << instances.status();
+  DeadlineQuery deadlines;
+  deadlines.page_size = 1001;
+  EXPECT_EQ(engine_->ListDeadlines(deadlines).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(engine_->Inbox(Actor::Person("can-bo.dai-son"), {5000, ""})
+                .status()
+                .code(),
+            Code::kInvalidArgument);
+  list.page_size = 1000;
+  EXPECT_TRUE(engine_->ListInstances(list).ok());
 }
 
 TEST_F(AccessTest, InboxesFollowEveryTransition) {

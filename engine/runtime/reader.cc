@@ -20,6 +20,20 @@ namespace {
 constexpr uint32_t kDefaultPageSize = 50;
 constexpr uint32_t kMaxPageSize = 1000;
 
+// 0 asks for the default. A larger page than the maximum is refused rather
+// than cut silently: a client that asked for 5000 and got 1000 would take
+// the short page for the whole list.
+absl::StatusOr<uint32_t> PageSize(uint32_t requested) {
+  if (requested == 0) return kDefaultPageSize;
+  if (requested > kMaxPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected `page_size` of at most ", kMaxPageSize, " (0 for ",
+        kDefaultPageSize, "), but got ", requested,
+        ": ask for the next page with `page_token`"));
+  }
+  return requested;
+}
+
 absl::Status NotFound(const std::string& id) {
   return absl::NotFoundError(absl::StrCat("Expected an instance with id '", id,
                                           "', but there is none"));
@@ -205,9 +219,7 @@ absl::StatusOr<InstancePage> Reader::List(const ListInstancesRequest& request) {
   WF_ASSIGN_OR_RETURN(std::string business_key,
                       CheckKeyText(request.business_key, "business_key", 256));
   WF_ASSIGN_OR_RETURN(Scan scan, ChooseScan(request, business_key));
-  uint32_t page_size = request.page_size == 0 ? kDefaultPageSize
-                                              : std::min(request.page_size,
-                                                         kMaxPageSize);
+  WF_ASSIGN_OR_RETURN(const uint32_t page_size, PageSize(request.page_size));
   std::string start = scan.prefix;
   bool after_start = false;
   if (!request.page_token.empty()) {
@@ -272,9 +284,7 @@ absl::StatusOr<DeadlinePage> Reader::ListDeadlines(const DeadlineQuery& query,
     return absl::InvalidArgumentError(
         "Expected `within_days` of at most 3660 (ten years)");
   }
-  const uint32_t page_size =
-      query.page_size == 0 ? kDefaultPageSize
-                           : std::min(query.page_size, kMaxPageSize);
+  WF_ASSIGN_OR_RETURN(const uint32_t page_size, PageSize(query.page_size));
   // Late ones come from the late index; coming ones from the due-date index.
   const Cf cf = query.late ? Cf::kIndexes : Cf::kTimers;
   const std::string prefix = query.late ? keys::LatePrefix(query.workflow) : "";
@@ -353,9 +363,7 @@ absl::StatusOr<DeadlinePage> Reader::ListDeadlines(const DeadlineQuery& query,
 // slot is read from the page token on, at most a page and one.
 absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
                                         const InboxRequest& request) {
-  const uint32_t page_size =
-      request.page_size == 0 ? kDefaultPageSize
-                             : std::min(request.page_size, kMaxPageSize);
+  WF_ASSIGN_OR_RETURN(const uint32_t page_size, PageSize(request.page_size));
   std::string after;
   if (!request.page_token.empty() &&
       !absl::WebSafeBase64Unescape(request.page_token, &after)) {

@@ -231,8 +231,8 @@ void Transitioner::Start(const StartRequest& request,
   // serialisation. With one, two retries must not both start an instance.
   std::string serial_key;
   if (!in->idempotency_key.empty()) {
-    serial_key = absl::StrCat("start", absl::string_view("\0", 1),
-                              in->idempotency_key);
+    serial_key = absl::StrCat("start", absl::string_view("\0", 1), in->actor,
+                              absl::string_view("\0", 1), in->idempotency_key);
   }
   auto run = [this, in, done, serial_key] {
     Finish(serial_key, PrepareStart(*in), done);
@@ -387,7 +387,7 @@ Transitioner::Prepared<StartResult> Transitioner::PrepareStart(
   using P = Prepared<StartResult>;
   std::string idempotency_key;
   if (!in.idempotency_key.empty()) {
-    idempotency_key = keys::StartIdempotency(in.idempotency_key);
+    idempotency_key = keys::StartIdempotency(in.actor, in.idempotency_key);
     auto stored = reader_->store()->Get(Cf::kIdempotency, idempotency_key);
     if (!stored.ok()) return P::Refuse(stored.status());
     if (stored->has_value()) {
@@ -413,7 +413,7 @@ Transitioner::Prepared<StartResult> Transitioner::PrepareStart(
   const absl::Time now = clock_->Now();
   if (!in.unit.empty() && !directory->tree.units().empty() &&
       directory->tree.Find(in.unit) == nullptr) {
-    return P::Refuse(absl::InvalidArgumentError(absl::StrCat(
+    return P::Refuse(absl::NotFoundError(absl::StrCat(
         "Expected `unit` to be a unit of the org directory, but '", in.unit,
         "' is not one")));
   }
@@ -473,6 +473,15 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   using P = Prepared<FireResult>;
   auto instance = reader_->LoadInstance(in.instance_id);
   if (!instance.ok()) return P::Refuse(instance.status());
+  auto directory = directory_->Current();
+  const absl::Time now = clock_->Now();
+  // First of all: a document the caller may not read answers exactly as a
+  // missing one, whatever else the request says (version, idempotency key,
+  // event), so that nothing about it leaks to another unit.
+  if (in.actor_kind.checked() &&
+      !reader_->MayRead(in.actor_kind, *directory, *instance, now)) {
+    return P::Refuse(reader_->NoSuchInstance(in.instance_id));
+  }
   if (in.timer.has_value()) {
     auto pending = TimerPending(*instance, *in.timer);
     if (!pending.ok()) return P::Refuse(pending.status());
@@ -517,12 +526,6 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
       registry_->Get(instance->workflow(), instance->workflow_version());
   if (!definition.ok()) return P::Refuse(definition.status());
   const Definition& def = **definition;
-  auto directory = directory_->Current();
-  const absl::Time now = clock_->Now();
-  if (in.actor_kind.checked() &&
-      !reader_->MayRead(in.actor_kind, *directory, *instance, now)) {
-    return P::Refuse(reader_->NoSuchInstance(in.instance_id));
-  }
   auto t = FindTransition(def, *instance, in.event);
   if (!t.ok()) return P::Refuse(t.status());
   const TransitionSpec& spec = def.spec().transitions[*t];
@@ -778,7 +781,7 @@ absl::Status Transitioner::Record(const Step& step, WriteSet* writes,
     *first.mutable_instance() = *after;
     first.set_created_at_micros(now);
     std::string key = seq == 1
-                          ? keys::StartIdempotency(step.idempotency_key)
+                          ? keys::StartIdempotency(step.actor, step.idempotency_key)
                           : keys::FireIdempotency(id, step.idempotency_key);
     writes->Put(Cf::kIdempotency, std::move(key), first.SerializeAsString());
   }

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "engine/util/log.h"
+#include "grpc/health/v1/health.pb.h"
 #include "engine/util/status_macros.h"
 
 namespace wf {
@@ -58,6 +59,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   WF_ASSIGN_OR_RETURN(auto credentials, Credentials(options));
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // Reflection describes what protobuf's descriptor pool holds. The health
+  // service runs on libgrpc++'s own code, outside the pool: naming one of
+  // its generated messages links them in, so reflection can describe
+  // grpc.health.v1.Health to a client that has no .proto.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);

@@ -169,9 +169,13 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetHistory(
                                "Expected a page token from an earlier "
                                "GetHistory answer"));
   }
-  const uint32_t size = request->page_size() == 0
-                            ? 500
-                            : std::min<uint32_t>(request->page_size(), 1000);
+  if (request->page_size() > 1000) {
+    return Answer(context, absl::InvalidArgumentError(absl::StrCat(
+                               "Expected `page_size` of at most 1000 events ",
+                               "(0 for 500), but got ", request->page_size(),
+                               ": ask for the next page with `page_token`")));
+  }
+  const uint32_t size = request->page_size() == 0 ? 500 : request->page_size();
   // One more than the page says whether another page follows.
   auto result =
       engine_->GetHistory(request->instance_id(), actor, after, size + 1);

@@ -148,8 +148,8 @@ bool ParseLate(absl::string_view key, std::string* workflow, std::string* id,
   return true;
 }
 
-std::string StartIdempotency(absl::string_view key) {
-  return Join({"s", key});
+std::string StartIdempotency(absl::string_view actor, absl::string_view key) {
+  return Join({"s", actor, key});
 }
 
 std::string FireIdempotency(absl::string_view instance_id,

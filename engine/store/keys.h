@@ -51,7 +51,10 @@ std::string LatePrefix(absl::string_view workflow);  // "" = every workflow
 bool ParseLate(absl::string_view key, std::string* workflow, std::string* id,
                std::string* clock);
 
-std::string StartIdempotency(absl::string_view key);
+// A start's key belongs to the person (or system) who sent it: another
+// unit can neither block a predictable key ("KH-2026-DAI-SON") nor learn
+// that it was used. "s" \0 actor \0 key.
+std::string StartIdempotency(absl::string_view actor, absl::string_view key);
 std::string FireIdempotency(absl::string_view instance_id,
                             absl::string_view key);
 

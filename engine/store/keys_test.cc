@@ -49,7 +49,8 @@ TEST(KeysTest, IndexKeysEndWithTheId) {
 }
 
 TEST(KeysTest, IdempotencyScopes) {
-  EXPECT_NE(StartIdempotency("k"), FireIdempotency("", "k"));
+  EXPECT_NE(StartIdempotency("a", "k"), FireIdempotency("a", "k"));
+  EXPECT_NE(StartIdempotency("a", "k"), StartIdempotency("b", "k"));
   EXPECT_NE(FireIdempotency("wi-000000000001", "k"),
             FireIdempotency("wi-000000000002", "k"));
 }

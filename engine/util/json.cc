@@ -1,7 +1,10 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/util/json.h"
 
+#include <functional>
+#include <set>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "engine/util/text.h"
@@ -10,9 +13,45 @@ namespace wf {
 namespace {
 
 struct TooDeep {};
+struct DuplicateKey {
+  std::string key;
+};
 
-// NFC-normalises every key and string in place. Keys that normalise to the
-// same text collapse to one (the later one wins, as in JSON parsers).
+// Watches a parse: refuses nesting deeper than kMaxJsonDepth, and an object
+// that names the same key twice — two values for `han_nop` are an
+// ambiguity the sender should hear about, not a silent "last one wins".
+// Keys are compared as NFC, so a composed and a decomposed spelling of one
+// name count as the same key.
+class ParseWatch {
+ public:
+  bool operator()(int depth, Json::parse_event_t event, Json& parsed) {
+    if (depth > kMaxJsonDepth) throw TooDeep{};
+    switch (event) {
+      case Json::parse_event_t::object_start:
+        keys_.emplace_back();
+        break;
+      case Json::parse_event_t::object_end:
+        keys_.pop_back();
+        break;
+      case Json::parse_event_t::key: {
+        const std::string& raw = parsed.get_ref<const std::string&>();
+        auto nfc = ToNfc(raw, "key");
+        std::string key = nfc.ok() ? *std::move(nfc) : raw;
+        if (!keys_.back().insert(key).second) throw DuplicateKey{key};
+        break;
+      }
+      default:
+        break;
+    }
+    return true;
+  }
+
+ private:
+  std::vector<std::set<std::string>> keys_;
+};
+
+// NFC-normalises every key and string in place. (Keys that normalise to the
+// same text were refused while parsing.)
 absl::Status NormaliseStrings(Json& value, absl::string_view what) {
   if (value.is_string()) {
     auto nfc = ToNfc(value.get_ref<const std::string&>(), what);
@@ -50,11 +89,12 @@ absl::StatusOr<Json> ParseJsonObject(absl::string_view text,
   if (text.empty()) return Json::object();
   Json value;
   try {
-    auto depth_check = [](int depth, Json::parse_event_t, Json&) {
-      if (depth > kMaxJsonDepth) throw TooDeep{};
-      return true;
-    };
-    value = Json::parse(text.begin(), text.end(), depth_check);
+    ParseWatch watch;
+    value = Json::parse(text.begin(), text.end(), std::ref(watch));
+  } catch (const DuplicateKey& d) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected ", what, " to name each field once, but '", d.key,
+        "' appears twice: send one value"));
   } catch (const TooDeep&) {
     return absl::InvalidArgumentError(
         absl::StrCat("Expected ", what, " nested at most ", kMaxJsonDepth,

@@ -49,6 +49,27 @@ TEST(JsonTest, NormalisesKeysAndValuesToNfc) {
   EXPECT_EQ(DumpJson(*v), "{\"Ti\xc3\xaan\":[\"Ti\xc3\xaan\"]}");
 }
 
+TEST(JsonTest, RefusesAKeyGivenTwice) {
+  auto twice = ParseJsonObject(
+      R"({"han_nop":"2026-02-10","nam":2026,"han_nop":"2026-02-20"})",
+      "variables_json", 1000);
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(twice.status().message().find("'han_nop' appears twice"),
+            std::string::npos)
+      << twice.status();
+  // Also inside a nested object, and when the two spellings differ only in
+  // normalisation (composed and decomposed "Tiên").
+  auto nested = ParseJsonObject(R"({"a":{"x":1,"x":2}})", "p", 100);
+  EXPECT_EQ(nested.status().code(), absl::StatusCode::kInvalidArgument);
+  auto spellings =
+      ParseJsonObject("{\"Ti\xc3\xaan\":1,\"Tie\xcc\x82n\":2}", "p", 100);
+  EXPECT_EQ(spellings.status().code(), absl::StatusCode::kInvalidArgument);
+  // The same key in two sibling objects is no duplicate.
+  auto siblings = ParseJsonObject(R"({"a":{"x":1},"b":{"x":2},"c":[{"x":3},{"x":4}]})",
+                                  "p", 100);
+  EXPECT_TRUE(siblings.ok()) << siblings.status();
+}
+
 TEST(JsonTest, DumpSortsKeys) {
   auto v = ParseJsonObject(R"({"b":1,"a":2.5,"c":{"z":true,"y":null}})", "p",
                            100);

@@ -13,6 +13,7 @@ import harness  # noqa: E402
 ARGS, REST = harness.parse_args()
 
 import grpc  # noqa: E402
+from google.protobuf import descriptor_pb2  # noqa: E402
 import health_pb2  # noqa: E402
 import health_pb2_grpc  # noqa: E402
 import reflection_pb2  # noqa: E402
@@ -93,6 +94,26 @@ class EndToEnd(unittest.TestCase):
         names = {s.name for a in answers for s in a.list_services_response.service}
         self.assertIn("wf.v1.WorkflowService", names)
         self.assertIn("grpc.health.v1.Health", names)
+        # Every service listed can be described, health included: a generic
+        # client without the .proto files learns its methods from here.
+        for name in sorted(names):
+            answers = list(reflection.ServerReflectionInfo(iter([
+                reflection_pb2.ServerReflectionRequest(file_containing_symbol=name)])))
+            self.assertEqual(len(answers), 1)
+            self.assertFalse(answers[0].HasField("error_response"),
+                             f"{name}: {answers[0].error_response.error_message}")
+            files = [descriptor_pb2.FileDescriptorProto.FromString(raw) for raw in
+                     answers[0].file_descriptor_response.file_descriptor_proto]
+            services = {f"{f.package}.{s.name}": s for f in files for s in f.service}
+            self.assertIn(name, services)
+            self.assertTrue(services[name].method, name)
+        health_file = [descriptor_pb2.FileDescriptorProto.FromString(raw) for raw in
+                       list(reflection.ServerReflectionInfo(iter([
+                           reflection_pb2.ServerReflectionRequest(
+                               file_containing_symbol="grpc.health.v1.Health")])))[0]
+                       .file_descriptor_response.file_descriptor_proto]
+        methods = {m.name for f in health_file for s in f.service for m in s.method}
+        self.assertEqual(methods, {"Check", "Watch"})
 
     def test_a_plan_is_drafted_submitted_and_approved(self):
         instance = self.start(business_key="KH-05/KH-BCĐ")
@@ -173,6 +194,8 @@ class EndToEnd(unittest.TestCase):
             (code.INVALID_ARGUMENT, "does not parse", '{"noi_dung": "\\udc80"}'),
             (code.RESOURCE_EXHAUSTED, "at most 65536 bytes",
              json.dumps({"x": "a" * 70000})),
+            (code.INVALID_ARGUMENT, "'noi_dung' appears twice",
+             '{"noi_dung": "Kế hoạch A", "noi_dung": "Kế hoạch B"}'),
         ]
         for expected, fragment, payload in bad_payloads:
             with self.subTest(payload=payload[:20]):
@@ -186,6 +209,19 @@ class EndToEnd(unittest.TestCase):
         self.assert_refused(code.INVALID_ARGUMENT, "'don_vi'",
                             self.official.StartInstance,
                             pb.StartInstanceRequest(workflow="phe_duyet", unit=UNIT))
+        self.assert_refused(code.NOT_FOUND, "'99999' is not one",
+                            self.official.StartInstance,
+                            pb.StartInstanceRequest(
+                                workflow="phe_duyet", unit="99999",
+                                variables_json='{"don_vi": "Xã Tiên Du"}'))
+        # Pages over the maximum are refused, not cut silently.
+        self.assert_refused(code.INVALID_ARGUMENT, "at most 1000",
+                            self.stub.GetHistory,
+                            pb.GetHistoryRequest(instance_id=instance.id,
+                                                 page_size=5000))
+        self.assert_refused(code.INVALID_ARGUMENT, "at most 1000",
+                            self.stub.ListInstances,
+                            pb.ListInstancesRequest(page_size=5000))
         after = self.get(instance.id)
         self.assertEqual(after, before)
 

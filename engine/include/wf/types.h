@@ -171,7 +171,7 @@ struct ListInstancesRequest {
   std::string workflow;
   std::string state;  // requires workflow
   std::string business_key;
-  uint32_t page_size = 0;  // 0 means 50; at most 1000
+  uint32_t page_size = 0;  // 0 means 50; over 1000: INVALID_ARGUMENT
   std::string page_token;
   Actor actor;  // reads are scoped to what the actor may read
   std::string unit;  // the unit and every unit below it; empty: all
@@ -188,7 +188,7 @@ struct DeadlineQuery {
   std::string workflow;  // empty: every workflow
   bool late = false;
   uint32_t within_days = 7;
-  uint32_t page_size = 0;  // 0 means 50; at most 1000
+  uint32_t page_size = 0;  // 0 means 50; over 1000: INVALID_ARGUMENT
   std::string page_token;
   Actor actor;
   std::string unit;      // the unit and every unit below it; empty: all
@@ -213,7 +213,7 @@ struct DeadlinePage {
 
 // What the caller can act on now.
 struct InboxRequest {
-  uint32_t page_size = 0;  // 0 means 50; at most 1000
+  uint32_t page_size = 0;  // 0 means 50; over 1000: INVALID_ARGUMENT
   std::string page_token;
 };
 
