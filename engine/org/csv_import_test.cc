@@ -285,7 +285,11 @@ TEST(MergeUnitsTest, KeepsOneCopyOfAnIdenticalUnit) {
       MergeUnits({{BacNinh(), BacNinh()}});
   ASSERT_TRUE(repeat.ok());
   EXPECT_EQ(repeat->size(), 2u);
-  EXPECT_FALSE(OrgTree::Build(*repeat).ok());
+  absl::StatusOr<OrgTree> tree = OrgTree::Build(*repeat);
+  ASSERT_FALSE(tree.ok());
+  EXPECT_EQ(tree.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(tree.status().message()),
+              HasSubstr("mã đơn vị 'bac_ninh' bị trùng"));
 }
 
 class ImportPeopleCsvTest : public ::testing::Test {
