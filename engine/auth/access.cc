@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "engine/store/keys.h"
 
 namespace wf::access {
 namespace {
@@ -129,11 +130,7 @@ std::vector<std::pair<std::string, std::string>> Slots(
 }
 
 std::string SlotPrefix(const std::string& unit, const std::string& role) {
-  std::string prefix = unit;
-  prefix.push_back('\0');
-  prefix += role;
-  prefix.push_back('\0');
-  return prefix;
+  return keys::InboxSlot(unit, role);
 }
 
 }  // namespace wf::access

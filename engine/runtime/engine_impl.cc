@@ -131,8 +131,12 @@ class EngineImpl final : public Engine {
                         LoadCalendar(options.calendar_rules_json));
     engine->calendar_ =
         std::make_unique<calendar::WorkCalendar>(std::move(calendar));
+    StoreExpiry expiry;
+    expiry.clock = engine->clock_;
+    expiry.idempotency_window =
+        absl::Seconds(options.limits.idempotency_window_seconds);
     WF_ASSIGN_OR_RETURN(engine->store_,
-                        Store::Open(options.data_dir, options.store));
+                        Store::Open(options.data_dir, options.store, expiry));
     WF_ASSIGN_OR_RETURN(uint64_t next, NextInstanceNumber(engine->store_.get()));
     WF_RETURN_IF_ERROR(engine->Wire(next));
     return std::unique_ptr<Engine>(std::move(engine));

@@ -258,14 +258,51 @@ TEST_F(EngineTest, IdempotencyKeyReturnsTheFirstAnswer) {
   EXPECT_EQ(fired_again->event.seq, fired->event.seq);
   EXPECT_EQ(fired_again->event.hash, fired->event.hash);
   EXPECT_EQ(fired_again->instance.variables_json, R"({"n":1})");
-  // A later transition does not change the stored first answer.
+  // After a later transition, a retry still gets the event it appended, as
+  // recorded, with the document as it is now.
   ASSERT_TRUE(Fire(id, "tang", "", "k2").ok());
   auto late_retry = Fire(id, "tang", "", "k1");
   ASSERT_TRUE(late_retry.ok());
-  EXPECT_EQ(late_retry->instance.version, 2u);
+  EXPECT_TRUE(late_retry->replayed);
+  EXPECT_EQ(late_retry->event.seq, fired->event.seq);
+  EXPECT_EQ(late_retry->event.hash, fired->event.hash);
+  EXPECT_EQ(late_retry->instance.version, 3u);
   EXPECT_EQ(engine_->GetInstance(id)->version, 3u);
   auto different = Fire(id, "tang", R"({"x":1})", "k1");
   EXPECT_EQ(different.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// Keys are remembered for a window (a week by default): within it a
+// different request under a used key is refused; after it the key is free.
+TEST_F(EngineTest, IdempotencyKeysExpireAfterTheirWindow) {
+  DeployTestdata("dem.lua");
+  StartRequest start{"dem", "", "", "start-1", {"he-thong-a"}};
+  auto first = engine_->Start(start);
+  ASSERT_TRUE(first.ok());
+  const std::string id = first->instance.id;
+  ASSERT_TRUE(Fire(id, "tang", "", "k1").ok());
+
+  clock_.Advance(absl::Hours(24 * 7) - absl::Minutes(1));
+  auto replayed = engine_->Start(start);
+  ASSERT_TRUE(replayed.ok());
+  EXPECT_TRUE(replayed->replayed);
+  EXPECT_EQ(Fire(id, "tang", R"({"x":1})", "k1").status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  clock_.Advance(absl::Minutes(2));  // past the week
+  auto fresh = engine_->Start(start);
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  EXPECT_FALSE(fresh->replayed);
+  EXPECT_NE(fresh->instance.id, id);
+  auto again = Fire(id, "tang", R"({"x":1})", "k1");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE(again->replayed);
+  EXPECT_EQ(again->event.seq, 3u);
+  // The key now answers the new request, for another week.
+  auto retried = Fire(id, "tang", R"({"x":1})", "k1");
+  ASSERT_TRUE(retried.ok());
+  EXPECT_TRUE(retried->replayed);
+  EXPECT_EQ(retried->event.seq, 3u);
 }
 
 TEST_F(EngineTest, RunningInstancesStayOnTheirVersion) {

@@ -379,8 +379,8 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
     prefixes.insert(access::SlotPrefix(held.unit_id, held.role));
     prefixes.insert(access::SlotPrefix(held.unit_id, "*"));
   }
-  // suffix (due, since, id) -> instance id, across slots.
-  std::map<std::string, std::string> merged;
+  // suffix (due, since, id) -> its entry, across slots.
+  std::map<std::string, keys::InboxEntry> merged;
   for (const std::string& prefix : prefixes) {
     auto it = store_->NewPrefixIterator(Cf::kInbox, prefix);
     size_t taken = 0;
@@ -389,7 +389,9 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
          it->Next()) {
       std::string suffix = it->key().ToString().substr(prefix.size());
       if (!after.empty() && suffix <= after) continue;
-      merged.emplace(suffix, suffix.substr(16));
+      std::optional<keys::InboxEntry> entry = keys::ParseInboxSuffix(suffix);
+      if (!entry.has_value()) continue;
+      merged.emplace(suffix, std::move(*entry));
       ++taken;
     }
     WF_RETURN_IF_ERROR(FromRocks(it->status(), "reading an inbox"));
@@ -397,7 +399,8 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
   InboxPage page;
   std::set<std::string> seen;
   std::string last;
-  for (const auto& [suffix, id] : merged) {
+  for (const auto& [suffix, entry] : merged) {
+    const std::string& id = entry.id;
     if (page.items.size() >= page_size) {
       page.next_page_token = absl::WebSafeBase64Escape(last);
       break;
@@ -424,11 +427,9 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
                              grant->role, grant->unit_id, grant->acting_for});
     }
     if (item.events.empty()) continue;
-    item.due = absl::FromUnixMicros(static_cast<int64_t>(
-        keys::ReadBigEndian64(suffix)));
-    if (keys::ReadBigEndian64(suffix) == static_cast<uint64_t>(INT64_MAX)) {
-      item.due = absl::InfiniteFuture();
-    }
+    item.due = entry.due_micros == INT64_MAX
+                   ? absl::InfiniteFuture()
+                   : absl::FromUnixMicros(entry.due_micros);
     item.instance = ToInfo(*instance);
     page.items.push_back(std::move(item));
   }

@@ -3,16 +3,19 @@
 // The transition path: every change of every instance goes through here.
 //
 //   Fire(request)                                  any thread
-//     check the request (ids, JSON, sizes)         no I/O yet
+//     CheckFire (request_checks.h)                 ids, JSON, sizes; no I/O
 //     serialise on the instance id                 one transition per
 //                                                  instance at a time
 //       load the instance                          RocksDB read
+//       may the caller read it? else NOT_FOUND     before anything else
 //       idempotency key seen? -> the first answer
-//       expected_version? event allowed here? required fields?
+//       expected_version? event allowed here? who may fire it? fields?
 //       guard, then action                         pooled Lua sandbox
-//       build one WriteSet: instance + history     nothing written yet
-//         event (hash-chained) + index changes
-//         + idempotency record + outbox
+//       PlanStep (step_planner.h)                  pure: instance, event
+//                                                  (hash-chained), clocks,
+//                                                  timers, inbox listing
+//       WriteStep (step_writers.h)                 one WriteSet, a writer
+//                                                  per concern
 //     hand the WriteSet to the committer           group commit: one
 //                                                  synced WAL write for
 //                                                  all waiting sets
@@ -32,6 +35,8 @@
 #include "engine/calendar/work_calendar.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/runtime/reader.h"
+#include "engine/runtime/request_checks.h"
+#include "engine/runtime/step.h"
 #include "engine/store/committer.h"
 #include "engine/util/json.h"
 #include "engine/util/keyed_serializer.h"
@@ -65,39 +70,57 @@ class Transitioner {
   void Close();
 
  private:
-  struct StartInput;
-  struct FireInput;
-  struct Step;
   template <typename Result>
   struct Prepared;
 
-  absl::StatusOr<StartInput> CheckStart(const StartRequest& request) const;
-  absl::StatusOr<FireInput> CheckFire(const FireRequest& request) const;
   Prepared<StartResult> PrepareStart(const StartInput& in);
   Prepared<FireResult> PrepareFire(const FireInput& in);
+  // A stored answer to a retried request (nullopt: not seen, or expired),
+  // or the refusal of a key reused for another request.
+  absl::StatusOr<std::optional<StartResult>> ReplayStart(const StartInput& in);
+  absl::StatusOr<std::optional<FireResult>> ReplayFire(
+      const FireInput& in, const store::InstanceRecord& instance);
+  absl::StatusOr<std::optional<store::IdempotencyRecord>> FirstAnswer(
+      const std::string& key, const std::string& fingerprint,
+      const std::string& idempotency_key) const;
+  absl::StatusOr<std::optional<org::Grant>> CheckStartRules(
+      const StartInput& in, const Definition& definition,
+      const DirectorySnapshot& directory, absl::Time now) const;
+  absl::StatusOr<StepWrites> Conclude(const CallInput& call,
+                                      const ActionResult& outcome,
+                                      WorkflowScript& script, Step* step,
+                                      StepPlan* plan) const;
+  Prepared<FireResult> DropStaleTimer(const store::TimerRecord& timer) const;
+  // The instance a fire request names, once the caller may read it and (for
+  // a timer) the timer is still pending: nullopt for a timer gone stale.
+  absl::StatusOr<std::optional<store::InstanceRecord>> LoadForFire(
+      const FireInput& in, const DirectorySnapshot& directory,
+      absl::Time now);
+  // The transition the event takes, its actor's capacity and its fields.
+  absl::StatusOr<int> CheckFireRules(const FireInput& in,
+                                     const Definition& definition,
+                                     const store::InstanceRecord& instance,
+                                     const DirectorySnapshot& directory,
+                                     absl::Time now,
+                                     std::optional<org::Grant>* grant) const;
   absl::StatusOr<int> FindTransition(const Definition& definition,
                                      const store::InstanceRecord& instance,
                                      const std::string& event) const;
-  absl::Status Record(const Step& step, WriteSet* writes,
-                      store::InstanceRecord* after,
-                      store::HistoryEventBody* body,
-                      store::HistoryEventRecord* sealed,
-                      absl::Time* new_timer_due) const;
+  // Plans the step and builds its writes.
+  absl::StatusOr<StepWrites> Record(const Step& step, StepPlan* plan) const;
   // The capacity in which the actor takes the step (checked actors), or
-  // the refusal: NOT_FOUND if they may not even read the document.
+  // the refusal.
   absl::StatusOr<std::optional<org::Grant>> CheckActor(
       const Actor& actor, const DirectorySnapshot& directory,
       const store::InstanceRecord& instance, const access::CompiledWho& who,
       absl::Time now) const;
-  void DescribeActor(const Step& step, store::HistoryEventBody* body) const;
-  void WriteInbox(const Step& step,
-                  const std::vector<store::ClockRecord>& clocks,
-                  store::InstanceRecord* after, WriteSet* writes) const;
   absl::StatusOr<bool> TimerPending(const store::InstanceRecord& instance,
                                     const store::TimerRecord& timer) const;
   std::function<absl::StatusOr<std::optional<absl::CivilDay>>()> DeadlineDate(
       const Definition& def, const std::string& state, const CallInput& call,
       const ActionResult* outcome, WorkflowScript& script) const;
+  // Is an idempotency record written at `created` still answered at `now`?
+  bool Live(const store::IdempotencyRecord& record, absl::Time now) const;
   template <typename Result>
   void Finish(const std::string& serial_key, Prepared<Result> prepared,
               Engine::Callback<Result> done);

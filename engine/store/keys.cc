@@ -165,4 +165,42 @@ std::string Outbox(absl::string_view id, uint64_t seq, uint32_t n) {
   return key;
 }
 
+std::string InboxSlot(absl::string_view unit, absl::string_view role) {
+  std::string key(unit);
+  key.push_back(kSep);
+  key.append(role.data(), role.size());
+  key.push_back(kSep);
+  return key;
+}
+
+std::string Inbox(absl::string_view unit, absl::string_view role,
+                  int64_t due_micros, int64_t since_micros,
+                  absl::string_view id) {
+  std::string key = InboxSlot(unit, role);
+  AppendBigEndian64(&key, static_cast<uint64_t>(due_micros));
+  AppendBigEndian64(&key, static_cast<uint64_t>(since_micros));
+  key.append(id.data(), id.size());
+  return key;
+}
+
+std::optional<InboxEntry> ParseInboxSuffix(absl::string_view suffix) {
+  if (suffix.size() <= 16) return std::nullopt;
+  InboxEntry entry;
+  entry.due_micros = static_cast<int64_t>(ReadBigEndian64(suffix));
+  entry.since_micros = static_cast<int64_t>(ReadBigEndian64(suffix.substr(8)));
+  entry.id = std::string(suffix.substr(16));
+  return entry;
+}
+
+std::string Timer(int64_t due_micros, absl::string_view instance_id,
+                  absl::string_view name) {
+  std::string key;
+  AppendBigEndian64(&key, static_cast<uint64_t>(due_micros));
+  key.push_back(kSep);
+  key.append(instance_id.data(), instance_id.size());
+  key.push_back(kSep);
+  key.append(name.data(), name.size());
+  return key;
+}
+
 }  // namespace wf::keys

@@ -60,6 +60,26 @@ std::string FireIdempotency(absl::string_view instance_id,
 
 std::string Outbox(absl::string_view id, uint64_t seq, uint32_t n);
 
+// Column family "inbox": a document is listed under every (unit, role) that
+// may act on it: unit \0 role \0 be64(earliest due, INT64_MAX without one)
+// be64(when it got to its state) id. Empty values.
+std::string InboxSlot(absl::string_view unit, absl::string_view role);
+std::string Inbox(absl::string_view unit, absl::string_view role,
+                  int64_t due_micros, int64_t since_micros,
+                  absl::string_view id);
+// The part of an inbox key after its slot: (due, since, id).
+struct InboxEntry {
+  int64_t due_micros = 0;
+  int64_t since_micros = 0;
+  std::string id;
+};
+std::optional<InboxEntry> ParseInboxSuffix(absl::string_view suffix);
+
+// Column family "timers": the due-date index, scanned in order by the timer
+// loop: be64(due micros) \0 instance id \0 timer name.
+std::string Timer(int64_t due_micros, absl::string_view instance_id,
+                  absl::string_view name);
+
 void AppendBigEndian32(std::string* out, uint32_t v);
 void AppendBigEndian64(std::string* out, uint64_t v);
 uint64_t ReadBigEndian64(absl::string_view bytes);

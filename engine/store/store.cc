@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "engine/store/expiry_filter.h"
 #include "engine/util/status_macros.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
@@ -140,7 +141,8 @@ void Store::NoteSingleDeletes(const WriteSet& set) {
 }
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(
-    const std::string& data_dir, const StoreOptions& options) {
+    const std::string& data_dir, const StoreOptions& options,
+    const StoreExpiry& expiry) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) {
@@ -150,9 +152,17 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   }
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   rocksdb::ColumnFamilyOptions cf_options = FamilyOptions(options, cache);
+  std::unique_ptr<Store> store(new Store());
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (size_t i = 0; i < static_cast<size_t>(Cf::kCount); ++i) {
     families.emplace_back(CfName(static_cast<Cf>(i)), cf_options);
+  }
+  if (expiry.clock != nullptr &&
+      expiry.idempotency_window != absl::InfiniteDuration()) {
+    store->idempotency_expiry_ = std::make_unique<IdempotencyExpiry>(
+        expiry.clock, expiry.idempotency_window);
+    families[static_cast<size_t>(Cf::kIdempotency)].options.compaction_filter =
+        store->idempotency_expiry_.get();
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -162,13 +172,21 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
     return FromRocks(s, absl::StrCat("opening the database in '", data_dir,
                                      "' (is another server using it?)"));
   }
-  std::unique_ptr<Store> store(new Store());
   store->db_.reset(raw);
   for (size_t i = 0; i < handles.size(); ++i) store->handles_[i] = handles[i];
   return store;
 }
 
 Store::~Store() { Close().IgnoreError(); }
+
+absl::Status Store::Compact(Cf cf) {
+  WF_RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions(), handle(cf)),
+                               absl::StrCat("flushing ", CfName(cf))));
+  return FromRocks(
+      db_->CompactRange(rocksdb::CompactRangeOptions(), handle(cf), nullptr,
+                        nullptr),
+      absl::StrCat("compacting ", CfName(cf)));
+}
 
 absl::Status Store::Close() {
   if (!db_) return absl::OkStatus();

@@ -16,7 +16,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "rocksdb/compaction_filter.h"
 #include "rocksdb/db.h"
+#include "wf/clock.h"
 #include "wf/options.h"
 
 namespace wf {
@@ -67,10 +70,18 @@ class WriteSet {
   size_t bytes_ = 0;
 };
 
+// Records the store drops by age when RocksDB compacts them
+// (expiry_filter.h). Without a clock nothing expires.
+struct StoreExpiry {
+  const Clock* clock = nullptr;  // not owned; outlives the store
+  absl::Duration idempotency_window = absl::InfiniteDuration();
+};
+
 class Store {
  public:
   static absl::StatusOr<std::unique_ptr<Store>> Open(
-      const std::string& data_dir, const StoreOptions& options);
+      const std::string& data_dir, const StoreOptions& options,
+      const StoreExpiry& expiry = StoreExpiry());
   ~Store();
 
   // nullopt when the key is absent.
@@ -99,6 +110,10 @@ class Store {
   // system allows, the rest copied. The copy opens as a data folder.
   absl::Status Checkpoint(const std::string& dir);
 
+  // Flushes one column family's memtable and compacts all its files: what
+  // a compaction filter drops (expired records) is gone afterwards.
+  absl::Status Compact(Cf cf);
+
   // Flushes nothing (the WAL is synced); closes the database cleanly.
   absl::Status Close();
 
@@ -110,6 +125,8 @@ class Store {
     return handles_[static_cast<size_t>(cf)];
   }
 
+  // Declared before db_: the database refers to it until it closes.
+  std::unique_ptr<rocksdb::CompactionFilter> idempotency_expiry_;
   std::unique_ptr<rocksdb::DB> db_;
   std::array<size_t, static_cast<size_t>(Cf::kCount)> single_deletes_{};
   std::array<rocksdb::ColumnFamilyHandle*, static_cast<size_t>(Cf::kCount)>

@@ -18,13 +18,7 @@ constexpr absl::Duration kLastRetry = absl::Hours(1);
 }  // namespace
 
 std::string TimerKey(const store::TimerRecord& timer) {
-  std::string key;
-  keys::AppendBigEndian64(&key, static_cast<uint64_t>(timer.due_micros()));
-  key.push_back('\0');
-  key += timer.instance_id();
-  key.push_back('\0');
-  key += timer.name();
-  return key;
+  return keys::Timer(timer.due_micros(), timer.instance_id(), timer.name());
 }
 
 TimerService::TimerService(Store* store, Clock* clock, FireFn fire,

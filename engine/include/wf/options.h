@@ -39,6 +39,11 @@ struct Limits {
   // can compare two long strings). Refused with RESOURCE_EXHAUSTED.
   uint32_t lua_milliseconds_per_call = 1000;
   uint32_t lua_milliseconds_per_load = 10000;
+  // How long a request's idempotency key is remembered: a retry within the
+  // window gets the first answer; after it the key is free again, and the
+  // record is dropped when RocksDB next compacts it. A week covers any
+  // client's retries, including one stopped over a long holiday weekend.
+  int64_t idempotency_window_seconds = 7 * 24 * 3600;
 };
 
 struct StoreOptions {

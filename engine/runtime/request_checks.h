@@ -1,0 +1,62 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// The checks a start or fire request passes before anything is read:
+// identifiers, sizes, JSON, text (UTF-8, NFC, no control characters), and the
+// request's fingerprint, which tells a retry from a different request under
+// the same idempotency key.
+#ifndef WF_RUNTIME_REQUEST_CHECKS_H_
+#define WF_RUNTIME_REQUEST_CHECKS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/store/records.pb.h"
+#include "engine/util/json.h"
+#include "wf/options.h"
+#include "wf/types.h"
+
+namespace wf {
+
+// A start request that passed the checks that need no I/O.
+struct StartInput {
+  std::string workflow;
+  std::string unit;
+  Actor actor_kind;
+  Json vars;
+  std::string business_key;
+  std::string idempotency_key;
+  std::string actor;
+  std::string fingerprint;
+};
+
+// A fire request (or a due timer) that passed the checks that need no I/O.
+struct FireInput {
+  Actor actor_kind;
+  // Set when a timer fires the event.
+  std::optional<store::TimerRecord> timer;
+  std::string instance_id;
+  std::string event;
+  Json payload;
+  uint64_t expected_version = 0;
+  std::string idempotency_key;
+  std::string actor;
+  std::string fingerprint;
+};
+
+// INVALID_ARGUMENT (or RESOURCE_EXHAUSTED for sizes) naming the field.
+absl::StatusOr<StartInput> CheckStart(const StartRequest& request,
+                                      const Limits& limits);
+absl::StatusOr<FireInput> CheckFire(const FireRequest& request,
+                                    const Limits& limits);
+
+// INVALID_ARGUMENT unless `object` has each of `fields`, not null or "".
+// `what` and `who` name the object and the rule in the message.
+absl::Status CheckRequired(const Json& object,
+                           const std::vector<std::string>& fields,
+                           const std::string& what, const std::string& who);
+
+}  // namespace wf
+
+#endif  // WF_RUNTIME_REQUEST_CHECKS_H_

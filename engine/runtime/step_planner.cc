@@ -1,0 +1,167 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/runtime/step_planner.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "engine/auth/access.h"
+#include "engine/runtime/history.h"
+#include "engine/store/keys.h"
+#include "engine/util/status_macros.h"
+
+namespace wf {
+namespace {
+
+Json TimersJson(const std::vector<timers::PendingTimer>& timers) {
+  static const absl::TimeZone* vietnam =
+      new absl::TimeZone(absl::FixedTimeZone(7 * 3600));
+  Json list = Json::array();
+  for (const auto& t : timers) {
+    list.push_back(
+        {{"name", t.name},
+         {"event", t.event},
+         {"due", absl::FormatTime(absl::RFC3339_sec, t.due, *vietnam)}});
+  }
+  return list;
+}
+
+// The clocks after the step, and the timers pending before and after it.
+absl::Status PlanClocks(const Step& step,
+                        const calendar::WorkCalendar& calendar,
+                        StepPlan* plan) {
+  const WorkflowSpec& spec = step.definition->spec();
+  timers::ClockChange change;
+  change.spec = &spec;
+  change.calendar = &calendar;
+  change.before.assign(step.before.clocks().begin(),
+                       step.before.clocks().end());
+  change.from = step.from;
+  change.to = step.to;
+  change.now = step.now;
+  if (step.timer != nullptr) change.fired_timer = step.timer->name();
+  change.deadline_date = step.deadline_date;
+  WF_ASSIGN_OR_RETURN(plan->clocks, timers::NextClocks(change));
+  plan->clocks_before = std::move(change.before);
+  plan->timers_before = timers::TimersOf(spec, calendar, plan->clocks_before);
+  plan->timers_after = timers::TimersOf(spec, calendar, plan->clocks);
+  return absl::OkStatus();
+}
+
+// Names the actor and the capacity they acted in, as the directory has it
+// now: the history keeps it even after people change roles.
+void DescribeActor(const Step& step, store::HistoryEventBody* body) {
+  if (step.directory == nullptr || !step.grant.has_value()) return;
+  const DirectorySnapshot& d = *step.directory;
+  const org::Grant& grant = *step.grant;
+  if (const org::Person* p = d.directory.FindPerson(step.actor)) {
+    body->set_actor_name(p->name);
+  }
+  body->set_actor_role(grant.role);
+  body->set_actor_unit(grant.unit_id);
+  if (const org::OrgUnit* u = d.tree.Find(grant.unit_id)) {
+    body->set_actor_unit_name(u->name);
+  }
+  body->set_acting_for(grant.acting_for);
+  if (const org::Person* p = d.directory.FindPerson(grant.acting_for)) {
+    body->set_acting_for_name(p->name);
+  }
+}
+
+// The history event, hash-chained to the one before.
+void PlanEvent(const Step& step, StepPlan* plan) {
+  store::HistoryEventBody& body = plan->body;
+  body.set_instance_id(step.instance_id);
+  body.set_seq(plan->seq);
+  body.set_event(step.event);
+  body.set_from_state(step.from);
+  body.set_to_state(step.to);
+  body.set_at_micros(absl::ToUnixMicros(step.now));
+  body.set_actor(step.actor);
+  body.set_payload_json(DumpJson(*step.payload));
+  body.set_changes_json(
+      DumpJson(Changes(*step.vars_before, step.outcome->vars)));
+  body.set_effects_json(DumpJson(step.outcome->effects));
+  body.set_workflow_version(step.definition->version());
+  body.set_prev_hash(plan->seq == 1 ? ChainAnchor(step.instance_id)
+                                    : step.before.last_hash());
+  body.set_idempotency_key(step.idempotency_key);
+  body.set_random_seed(step.random_seed);
+  if (step.timer != nullptr) {
+    body.set_timer(step.timer->name());
+    body.set_timer_due_micros(step.timer->due_micros());
+  }
+  body.set_timers_json(DumpJson(TimersJson(plan->timers_after)));
+  DescribeActor(step, &body);
+  plan->sealed = SealEvent(body);
+}
+
+// The instance record after the step (inbox keys come later).
+void PlanInstance(const Step& step, StepPlan* plan) {
+  const int64_t now = absl::ToUnixMicros(step.now);
+  store::InstanceRecord& after = plan->after;
+  after = step.before;
+  if (plan->seq == 1) {
+    after.set_id(step.instance_id);
+    after.set_workflow(step.definition->name());
+    after.set_workflow_version(step.definition->version());
+    after.set_created_at_micros(now);
+    after.set_created_by(step.actor);
+  }
+  after.set_state(step.to);
+  after.set_variables_json(plan->vars_json);
+  after.set_version(plan->seq);
+  after.set_updated_at_micros(now);
+  after.set_last_hash(plan->sealed.hash());
+  const StateSpec* to = step.definition->FindState(step.to);
+  after.set_finished(to != nullptr && to->final);
+  after.mutable_clocks()->Clear();
+  for (const auto& clock : plan->clocks) *after.add_clocks() = clock;
+}
+
+// The instance is listed under every (unit, role) that may act on it in its
+// new state, sorted by its earliest deadline (passed or coming), then by
+// when it got there. A document whose deadline passed (an expired clock)
+// sorts first: it is the most urgent. A paused clock does not count.
+void PlanInbox(const Step& step, StepPlan* plan) {
+  const store::InstanceRecord& after = plan->after;
+  const std::string& unit = after.unit_id();
+  if (step.directory == nullptr || unit.empty() || after.finished()) return;
+  int64_t due = INT64_MAX;
+  for (const auto& c : plan->clocks) {
+    if (!c.paused()) due = std::min(due, c.due_micros());
+  }
+  for (const auto& [slot_unit, role] : access::Slots(
+           *step.directory, step.definition->WhoFrom(step.to), unit)) {
+    plan->inbox_keys.push_back(
+        keys::Inbox(slot_unit, role, due, after.updated_at_micros(),
+                    after.id()));
+  }
+  plan->after.mutable_inbox_keys()->Clear();
+  for (const std::string& key : plan->inbox_keys) {
+    plan->after.add_inbox_keys(key);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<StepPlan> PlanStep(const Step& step,
+                                  const calendar::WorkCalendar& calendar,
+                                  const Limits& limits) {
+  StepPlan plan;
+  plan.vars_json = DumpJson(step.outcome->vars);
+  if (plan.vars_json.size() > limits.max_variables_bytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "Expected the variables of instance '", step.instance_id,
+        "' to stay within ", limits.max_variables_bytes, " bytes, but this ",
+        "transition would make them ", plan.vars_json.size()));
+  }
+  plan.seq = step.before.version() + 1;
+  WF_RETURN_IF_ERROR(PlanClocks(step, calendar, &plan));
+  PlanEvent(step, &plan);
+  PlanInstance(step, &plan);
+  PlanInbox(step, &plan);
+  return plan;
+}
+
+}  // namespace wf

@@ -1,0 +1,167 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/runtime/step_writers.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "engine/store/keys.h"
+
+namespace wf {
+
+store::TimerRecord ToTimerRecord(const std::string& id,
+                                 const timers::PendingTimer& t) {
+  store::TimerRecord record;
+  record.set_instance_id(id);
+  record.set_name(t.name);
+  record.set_event(t.event);
+  record.set_due_micros(absl::ToUnixMicros(t.due));
+  record.set_reminder(t.reminder);
+  return record;
+}
+
+void WriteInstance(const StepPlan& plan, WriteSet* writes) {
+  writes->Put(Cf::kInstances, keys::Instance(plan.after.id()),
+              plan.after.SerializeAsString());
+}
+
+void WriteHistory(const StepPlan& plan, WriteSet* writes) {
+  writes->Put(Cf::kHistory, keys::History(plan.after.id(), plan.seq),
+              plan.sealed.SerializeAsString());
+}
+
+// By workflow and business key from the start; by state as it changes.
+void WriteIndexes(const Step& step, const StepPlan& plan, WriteSet* writes) {
+  const std::string& id = plan.after.id();
+  const std::string& workflow = plan.after.workflow();
+  if (plan.seq == 1) {
+    writes->Put(Cf::kIndexes, keys::ByWorkflow(workflow, id), "");
+    if (!plan.after.business_key().empty()) {
+      writes->Put(Cf::kIndexes,
+                  keys::ByBusinessKey(plan.after.business_key(), id), "");
+    }
+  } else if (step.from != step.to) {
+    writes->Delete(Cf::kIndexes, keys::ByState(workflow, step.from, id));
+  }
+  if (plan.seq == 1 || step.from != step.to) {
+    writes->Put(Cf::kIndexes, keys::ByState(workflow, step.to, id), "");
+  }
+}
+
+// The record that answers a retry: which event the first request appended.
+// The answer is rebuilt from it (the event as recorded, the document as it
+// is now), so the record stays small whatever the document holds.
+void WriteIdempotency(const Step& step, const StepPlan& plan,
+                      WriteSet* writes) {
+  if (step.idempotency_key.empty()) return;
+  store::IdempotencyRecord first;
+  first.set_request_sha256(step.fingerprint);
+  first.set_instance_id(plan.after.id());
+  first.set_seq(plan.seq);
+  first.set_created_at_micros(absl::ToUnixMicros(step.now));
+  std::string key =
+      plan.seq == 1
+          ? keys::StartIdempotency(step.actor, step.idempotency_key)
+          : keys::FireIdempotency(plan.after.id(), step.idempotency_key);
+  writes->Put(Cf::kIdempotency, std::move(key), first.SerializeAsString());
+}
+
+// The due-date index follows the instance's pending timers: keys of timers
+// no longer pending go, new ones come.
+absl::Time WriteTimers(const std::string& id,
+                       const std::vector<timers::PendingTimer>& before,
+                       const std::vector<timers::PendingTimer>& after,
+                       WriteSet* writes) {
+  auto contains = [](const auto& list, const timers::PendingTimer& t) {
+    return std::find(list.begin(), list.end(), t) != list.end();
+  };
+  absl::Time earliest = absl::InfiniteFuture();
+  for (const auto& t : before) {
+    if (!contains(after, t)) {
+      writes->SingleDelete(Cf::kTimers, keys::Timer(absl::ToUnixMicros(t.due), id, t.name));
+    }
+  }
+  for (const auto& t : after) {
+    if (contains(before, t)) continue;
+    store::TimerRecord record = ToTimerRecord(id, t);
+    writes->Put(Cf::kTimers,
+                keys::Timer(record.due_micros(), id, record.name()),
+                record.SerializeAsString());
+    earliest = std::min(earliest, t.due);
+  }
+  return earliest;
+}
+
+// An instance is listed as late while a clock of it has expired.
+void WriteLate(const std::string& workflow, const std::string& id,
+               const std::vector<store::ClockRecord>& before,
+               const std::vector<store::ClockRecord>& after,
+               WriteSet* writes) {
+  auto expired = [](const std::vector<store::ClockRecord>& clocks) {
+    std::map<std::string, int64_t> names;
+    for (const auto& c : clocks) {
+      if (c.expired()) names[c.name()] = c.due_micros();
+    }
+    return names;
+  };
+  auto was = expired(before), is = expired(after);
+  for (const auto& [name, due] : was) {
+    if (!is.count(name)) {
+      writes->Delete(Cf::kIndexes, keys::Late(workflow, id, name));
+    }
+  }
+  for (const auto& [name, due] : is) {
+    if (was.count(name)) continue;
+    std::string value;
+    keys::AppendBigEndian64(&value, static_cast<uint64_t>(due));
+    writes->Put(Cf::kIndexes, keys::Late(workflow, id, name), value);
+  }
+}
+
+// Keys of the listing before the step go, new ones come.
+void WriteInbox(const Step& step, const StepPlan& plan, WriteSet* writes) {
+  const auto& old = step.before.inbox_keys();
+  const auto& now = plan.inbox_keys;
+  for (const std::string& key : old) {
+    if (std::find(now.begin(), now.end(), key) == now.end()) {
+      writes->SingleDelete(Cf::kInbox, key);
+    }
+  }
+  for (const std::string& key : now) {
+    if (std::find(old.begin(), old.end(), key) == old.end()) {
+      writes->Put(Cf::kInbox, key, "");
+    }
+  }
+}
+
+void WriteOutbox(const Step& step, const StepPlan& plan, WriteSet* writes) {
+  uint32_t n = 0;
+  for (const Json& effect : step.outcome->effects) {
+    store::OutboxRecord out;
+    out.set_instance_id(plan.after.id());
+    out.set_seq(plan.seq);
+    out.set_kind(effect.value("kind", ""));
+    out.set_data_json(DumpJson(effect.value("data", Json::object())));
+    out.set_at_micros(absl::ToUnixMicros(step.now));
+    writes->Put(Cf::kOutbox, keys::Outbox(plan.after.id(), plan.seq, n++),
+                out.SerializeAsString());
+  }
+}
+
+StepWrites WriteStep(const Step& step, const StepPlan& plan) {
+  StepWrites out;
+  const std::string& id = plan.after.id();
+  WriteInbox(step, plan, &out.writes);
+  WriteInstance(plan, &out.writes);
+  WriteHistory(plan, &out.writes);
+  WriteIndexes(step, plan, &out.writes);
+  WriteIdempotency(step, plan, &out.writes);
+  out.new_timer_due =
+      WriteTimers(id, plan.timers_before, plan.timers_after, &out.writes);
+  WriteLate(plan.after.workflow(), id, plan.clocks_before, plan.clocks,
+            &out.writes);
+  WriteOutbox(step, plan, &out.writes);
+  return out;
+}
+
+}  // namespace wf

@@ -1,0 +1,63 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/store/expiry_filter.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "engine/store/records.pb.h"
+#include "engine/store/store.h"
+#include "gtest/gtest.h"
+#include "wf/clock.h"
+
+namespace wf {
+namespace {
+
+std::string Record(absl::Time created) {
+  store::IdempotencyRecord record;
+  record.set_instance_id("wi-000000000001");
+  record.set_seq(1);
+  record.set_created_at_micros(absl::ToUnixMicros(created));
+  return record.SerializeAsString();
+}
+
+// Expired idempotency records leave the database at its next compaction;
+// live ones, other families and records that do not parse stay.
+TEST(ExpiryFilterTest, CompactionDropsExpiredIdempotencyRecords) {
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           absl::StrCat("wf_expiry_test_", ::getpid()))
+                              .string();
+  std::filesystem::remove_all(dir);
+  const absl::Time start = absl::FromUnixSeconds(1768525200);
+  ManualClock clock(start);
+  StoreExpiry expiry{&clock, absl::Hours(24 * 7)};
+  auto store = Store::Open(dir, StoreOptions(), expiry);
+  ASSERT_TRUE(store.ok()) << store.status();
+  WriteSet set;
+  const std::string old_key("s\0a\0old", 7), new_key("s\0a\0new", 7);
+  set.Put(Cf::kIdempotency, old_key, Record(start));
+  set.Put(Cf::kIdempotency, new_key, Record(start + absl::Hours(24 * 3)));
+  set.Put(Cf::kIdempotency, "junk", "not a record \xff");
+  set.Put(Cf::kInstances, "old-instance", Record(start));
+  rocksdb::WriteBatch batch;
+  (*store)->AppendTo(set, &batch);
+  ASSERT_TRUE((*store)->WriteSynced(&batch).ok());
+
+  clock.Advance(absl::Hours(24 * 8));  // the first is 8 days old, the second 5
+  // Before a compaction the expired record is still stored (readers check
+  // its age themselves).
+  EXPECT_TRUE((*store)->Get(Cf::kIdempotency, old_key)->has_value());
+  ASSERT_TRUE((*store)->Compact(Cf::kIdempotency).ok());
+  ASSERT_TRUE((*store)->Compact(Cf::kInstances).ok());
+
+  EXPECT_FALSE((*store)->Get(Cf::kIdempotency, old_key)->has_value());
+  EXPECT_TRUE((*store)->Get(Cf::kIdempotency, new_key)->has_value());
+  EXPECT_TRUE((*store)->Get(Cf::kIdempotency, "junk")->has_value());
+  EXPECT_TRUE((*store)->Get(Cf::kInstances, "old-instance")->has_value());
+  store->reset();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace wf
