@@ -17,8 +17,8 @@ using absl::CivilDay;
 
 // Mùng 1 Tết 2020-2035 in Vietnam. 2030 is 02/02: the new moon is at
 // 16:08 UTC on 2 February 2030, i.e. 23:08 in Vietnam but 00:08 on 3 February
-// in China, whose New Year is 03/02/2030. (Checked against an independent
-// high-precision ephemeris and Hồ Ngọc Đức's published tables.)
+// in China, whose New Year is 03/02/2030. (Also in the PyEphem table,
+// testdata/lunar_1800_2199.csv, checked below.)
 TEST(LunarTest, TetDates2020To2035) {
   const std::vector<std::pair<int, CivilDay>> tet = {
       {2020, CivilDay(2020, 1, 25)}, {2021, CivilDay(2021, 2, 12)},
