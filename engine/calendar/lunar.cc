@@ -2,179 +2,175 @@
 
 #include <cmath>
 #include <cstdint>
+#include <map>
+#include <utility>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "engine/calendar/astronomy.h"
 
 namespace wf::calendar {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-
-// Mean length of a lunation (new moon to new moon), in days.
-constexpr double kSynodicMonth = 29.530588853;
-
-// Julian day (UT) of the mean new moon of 1900-01-01, the k = 0 of Meeus's
-// series: the k-th new moon after it is near kNewMoonEpoch + k * kSynodicMonth.
-constexpr double kNewMoonEpoch = 2415021.076998695;
-
-// Julian day number of the civil day 1970-01-01.
-constexpr int64_t kJdnOfUnixEpoch = 2440588;
-
-double Radians(double degrees) { return degrees * kPi / 180.0; }
-
-int64_t ToJdn(absl::CivilDay day) {
-  return (day - absl::CivilDay(1970, 1, 1)) + kJdnOfUnixEpoch;
-}
-
-absl::CivilDay FromJdn(int64_t jdn) {
-  return absl::CivilDay(1970, 1, 1) + (jdn - kJdnOfUnixEpoch);
-}
-
-// Julian day (UT, fractional) of the k-th new moon after the 1900 epoch.
-// Meeus's series: the mean new moon, corrected by the main periodic terms that
-// come from the eccentricities of the Earth's and the Moon's orbits (the
-// anomalies m and mp) and the Moon's inclination (the argument of latitude f).
-// The series gives Terrestrial (ephemeris) Time; subtracting delta T, the
-// drift of the Earth's rotation, converts to Universal Time.
-double NewMoonJd(int64_t k) {
-  const double t = k / 1236.85;  // Julian centuries since 1900-01-01.
-  const double t2 = t * t;
-  const double t3 = t2 * t;
-  double jd =
-      2415020.75933 + 29.53058868 * k + 0.0001178 * t2 - 0.000000155 * t3;
-  jd += 0.00033 * std::sin(Radians(166.56 + 132.87 * t - 0.009173 * t2));
-  // Sun's mean anomaly, Moon's mean anomaly, Moon's argument of latitude.
-  const double m =
-      Radians(359.2242 + 29.10535608 * k - 0.0000333 * t2 - 0.00000347 * t3);
-  const double mp =
-      Radians(306.0253 + 385.81691806 * k + 0.0107306 * t2 + 0.00001236 * t3);
-  const double f =
-      Radians(21.2964 + 390.67050646 * k - 0.0016528 * t2 - 0.00000239 * t3);
-  double c = (0.1734 - 0.000393 * t) * std::sin(m) + 0.0021 * std::sin(2 * m);
-  c += -0.4068 * std::sin(mp) + 0.0161 * std::sin(2 * mp);
-  c += -0.0004 * std::sin(3 * mp);
-  c += 0.0104 * std::sin(2 * f) - 0.0051 * std::sin(m + mp);
-  c += -0.0074 * std::sin(m - mp) + 0.0004 * std::sin(2 * f + m);
-  c += -0.0004 * std::sin(2 * f - m) - 0.0006 * std::sin(2 * f + mp);
-  c += 0.0010 * std::sin(2 * f - mp) + 0.0005 * std::sin(2 * mp + m);
-  double delta_t;  // In days.
-  if (t < -11) {
-    delta_t = 0.001 + 0.000839 * t + 0.0002261 * t2 - 0.00000845 * t3 -
-              0.000000081 * t * t3;
-  } else {
-    delta_t = -0.000278 + 0.000265 * t + 0.000262 * t2;
-  }
-  return jd + c - delta_t;
-}
-
-// The civil day (as a Julian day number) on which the k-th new moon falls at
-// the given UTC offset. A Julian day starts at noon, hence the + 0.5.
-int64_t NewMoonDay(int64_t k, int utc_offset_hours) {
-  return static_cast<int64_t>(
-      std::floor(NewMoonJd(k) + 0.5 + utc_offset_hours / 24.0));
-}
-
-// The Sun's longitude in degrees, in [0, 360), at Julian day jd (UT):
-// the mean longitude plus the equation of the centre (Meeus, low precision,
-// about 0.01 degree, i.e. a quarter of an hour of the Sun's motion).
-double SunLongitude(double jd) {
-  const double t = (jd - 2451545.0) / 36525;  // Centuries since J2000.0.
-  const double t2 = t * t;
-  const double m = Radians(357.52910 + 35999.05030 * t - 0.0001559 * t2 -
-                           0.00000048 * t * t2);
-  const double l0 = 280.46645 + 36000.76983 * t + 0.0003032 * t2;
-  const double c = (1.914600 - 0.004817 * t - 0.000014 * t2) * std::sin(m) +
-                   (0.019993 - 0.000101 * t) * std::sin(2 * m) +
-                   0.000290 * std::sin(3 * m);
-  const double l = std::fmod(l0 + c, 360.0);
-  return l < 0 ? l + 360.0 : l;
-}
-
-// Which 30-degree sector (0..11) the Sun is in at the local midnight that
-// starts civil day jdn. Two months start in the same sector exactly when the
-// first of them contains no major solar term.
-int SunSector(int64_t jdn, int utc_offset_hours) {
-  const double midnight_ut = jdn - 0.5 - utc_offset_hours / 24.0;
-  return static_cast<int>(SunLongitude(midnight_ut) / 30.0);
-}
-
-// Index k of the new moon that starts the lunar month containing civil day
-// jdn: the last new moon day on or before jdn.
-int64_t MonthIndexContaining(int64_t jdn, int utc_offset_hours) {
-  // The mean new moon is within about 15 hours of the true one, so the
-  // estimate is off by at most one month either way.
-  int64_t k =
-      static_cast<int64_t>(std::floor((jdn - kNewMoonEpoch) / kSynodicMonth)) +
-      1;
-  while (NewMoonDay(k, utc_offset_hours) > jdn) --k;
-  while (NewMoonDay(k + 1, utc_offset_hours) <= jdn) ++k;
-  return k;
-}
-
-// Index k of the new moon that starts month 11 of solar year `year`, i.e. the
-// month containing the December solstice (the Sun at 270 degrees).
-int64_t Month11Index(int64_t year, int utc_offset_hours) {
-  const int64_t dec31 = ToJdn(absl::CivilDay(year, 12, 31));
-  const int64_t k = MonthIndexContaining(dec31, utc_offset_hours);
-  // The month starting before 31/12 contains the solstice unless the Sun was
-  // already past 270 degrees (sector 9) when it started; then the solstice
-  // fell in the month before.
-  if (SunSector(NewMoonDay(k, utc_offset_hours), utc_offset_hours) >= 9) {
-    return k - 1;
-  }
-  return k;
-}
-
-// The months between month 11 of solar year `year - 1` (included) and month
-// 11 of `year` (excluded): month 11, 12, 1, ..., 10 and maybe a leap month.
-struct SolarYearMonths {
-  int64_t month11_index = 0;  // New moon index of the first month 11.
-  int count = 0;              // 12 or 13.
-  // With 13 months: the position (1..12) of the leap month after month 11.
-  int leap_offset = 0;
+// One lunar month: the civil day it starts on and its name.
+struct Month {
+  absl::CivilDay start;
+  int year = 0;    // The lunar year, as in LunarDate.
+  int number = 0;  // 1..12
+  bool leap = false;
 };
 
-// The leap month is the first month after month 11 that contains no major
-// solar term: the Sun is in the same sector at its start and at the next
-// month's start. Month 11 itself always holds the solstice.
-int LeapOffset(int64_t month11_index, int utc_offset_hours) {
-  int sector = SunSector(NewMoonDay(month11_index + 1, utc_offset_hours),
-                         utc_offset_hours);
-  for (int offset = 1; offset <= 12; ++offset) {
-    const int next =
-        SunSector(NewMoonDay(month11_index + offset + 1, utc_offset_hours),
-                  utc_offset_hours);
-    if (next == sector) return offset;
-    sector = next;
-  }
-  // Unreachable: 13 months share 12 major terms, so one month has none.
-  return 12;
+// A suì: the months from month 11 (the one containing the December solstice)
+// of a solar year up to, not including, month 11 of the next; 12 or 13 of
+// them. It is the unit the leap rule works on.
+using Sui = std::vector<Month>;
+
+// Julian Day Number of 1970-01-01.
+constexpr int64_t kUnixEpochJdn = 2440588;
+
+int64_t Jdn(absl::CivilDay day) {
+  return (day - absl::CivilDay(1970, 1, 1)) + kUnixEpochJdn;
 }
 
-SolarYearMonths MonthsEndingIn(int64_t year, int utc_offset_hours) {
-  SolarYearMonths months;
-  months.month11_index = Month11Index(year - 1, utc_offset_hours);
-  months.count = static_cast<int>(Month11Index(year, utc_offset_hours) -
-                                  months.month11_index);
-  if (months.count == 13) {
-    months.leap_offset = LeapOffset(months.month11_index, utc_offset_hours);
-  }
-  return months;
+// The civil day at UTC+offset_hours of an instant given in JDE.
+absl::CivilDay LocalDay(double jde, int offset_hours) {
+  const double jd = astronomy::JdeToJdUt(jde) + offset_hours / 24.0;
+  const int64_t jdn = static_cast<int64_t>(std::floor(jd + 0.5));
+  return absl::CivilDay(1970, 1, 1) + (jdn - kUnixEpochJdn);
 }
 
-// Month number 1..12 of the month at `offset` from month 11, ignoring leaps.
-int MonthNumber(int offset) { return (10 + offset) % 12 + 1; }
+absl::CivilDay NewMoonDay(int k, int offset_hours) {
+  return LocalDay(astronomy::NewMoonJde(k), offset_hours);
+}
 
-// The month number a leap month at `leap_offset` repeats.
-int LeapMonthNumber(int leap_offset) { return MonthNumber(leap_offset - 1); }
+// The lunation whose new moon falls on `day` or is the last before it.
+int LunationOnOrBefore(absl::CivilDay day, int offset_hours) {
+  // Lunation 0 is on JD 2451550.1; the true new moon is within 0.6 days of
+  // the mean one, so the guess is off by one at most.
+  int k = static_cast<int>(std::floor((Jdn(day) - 2451550.1) / 29.530588861));
+  while (NewMoonDay(k + 1, offset_hours) <= day) ++k;
+  while (NewMoonDay(k, offset_hours) > day) --k;
+  return k;
+}
+
+double DecemberSolsticeJde(int64_t year) {
+  return astronomy::SunReachesLongitude(
+      270, static_cast<double>(Jdn(absl::CivilDay(year, 12, 21))));
+}
+
+// Index (1..12) of the first month of a 13-month suì on none of whose days a
+// major solar term (the Sun's longitude a multiple of 30 degrees) falls, or
+// -1 if every month has one (which the astronomy does not allow).
+// `starts` holds the 14 month starts, the last one being the next month 11.
+int FirstMonthWithoutMajorTerm(const std::vector<absl::CivilDay>& starts,
+                               double solstice_jde, int offset_hours) {
+  std::vector<absl::CivilDay> term_days;
+  double jde = solstice_jde;
+  for (int j = 1; j <= 12; ++j) {
+    jde = astronomy::SunReachesLongitude(std::fmod(270.0 + 30 * j, 360.0),
+                                         jde + 30.44);
+    term_days.push_back(LocalDay(jde, offset_hours));
+  }
+  for (int i = 1; i <= 12; ++i) {
+    bool has_term = false;
+    for (absl::CivilDay t : term_days) {
+      if (starts[i] <= t && t < starts[i + 1]) has_term = true;
+    }
+    if (!has_term) return i;
+  }
+  return -1;
+}
+
+Sui ComputeSui(int64_t year, int offset_hours) {
+  const double solstice = DecemberSolsticeJde(year);
+  const int first =
+      LunationOnOrBefore(LocalDay(solstice, offset_hours), offset_hours);
+  const int next_first = LunationOnOrBefore(
+      LocalDay(DecemberSolsticeJde(year + 1), offset_hours), offset_hours);
+  std::vector<absl::CivilDay> starts;
+  for (int k = first; k <= next_first; ++k) {
+    starts.push_back(NewMoonDay(k, offset_hours));
+  }
+  const int count = next_first - first;
+  const int leap_index =
+      count == 13 ? FirstMonthWithoutMajorTerm(starts, solstice, offset_hours)
+                  : -1;
+  Sui sui;
+  int number = 11;
+  for (int i = 0; i < count; ++i) {
+    const bool leap = i == leap_index;
+    if (i > 0 && !leap) number = number % 12 + 1;
+    // Months 11 and 12 end the lunar year numbered by this solar year.
+    const int64_t lunar_year = number >= 11 ? year : year + 1;
+    sui.push_back(Month{starts[i], static_cast<int>(lunar_year), number, leap});
+  }
+  return sui;
+}
+
+// A suì costs some 30 evaluations of the solar series and 15 of the lunar
+// one (about 0.1 ms); callers walk the calendar day by day, so suì of the
+// supported years are kept, a few hundred bytes each.
+class SuiCache {
+ public:
+  Sui Get(int64_t year, int offset_hours) {
+    const bool cacheable = year >= kMinLunarYear - 2 &&
+                           year <= kMaxLunarYear + 1 && offset_hours >= -12 &&
+                           offset_hours <= 14;
+    if (!cacheable) return ComputeSui(year, offset_hours);
+    const std::pair<int64_t, int> key(year, offset_hours);
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = cache_.find(key);
+      if (it != cache_.end()) return it->second;
+    }
+    Sui sui = ComputeSui(year, offset_hours);
+    absl::MutexLock lock(&mu_);
+    cache_.emplace(key, sui);
+    return sui;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::map<std::pair<int64_t, int>, Sui> cache_ ABSL_GUARDED_BY(mu_);
+};
+
+Sui GetSui(int64_t year, int offset_hours) {
+  static SuiCache* const cache = new SuiCache;
+  return cache->Get(year, offset_hours);
+}
+
+// The months of a lunar year in order, and the day the next year starts.
+struct LunarYear {
+  std::vector<Month> months;
+  absl::CivilDay next_new_year;
+};
+
+// Months 1..10 of lunar year Y lie in the suì of solar year Y - 1, months 11
+// and 12 in that of Y, each with its leap month if it has one.
+LunarYear MonthsOf(int lunar_year, int offset_hours) {
+  LunarYear result;
+  for (const Month& m : GetSui(lunar_year - 1, offset_hours)) {
+    if (m.year == lunar_year) result.months.push_back(m);
+  }
+  for (const Month& m : GetSui(lunar_year, offset_hours)) {
+    if (m.year == lunar_year) {
+      result.months.push_back(m);
+    } else if (m.year == lunar_year + 1 && m.number == 1 && !m.leap) {
+      result.next_new_year = m.start;
+    }
+  }
+  return result;
+}
 
 absl::Status CheckYear(int lunar_year) {
   if (lunar_year < kMinLunarYear || lunar_year > kMaxLunarYear) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "lunar year ", lunar_year, " is outside the supported years ",
-        kMinLunarYear, "..", kMaxLunarYear));
+    return absl::OutOfRangeError(
+        absl::StrCat("Expected a lunar year in ", kMinLunarYear, "..",
+                     kMaxLunarYear, ", but got ", lunar_year));
   }
   return absl::OkStatus();
 }
@@ -187,27 +183,19 @@ std::string LunarDateToString(const LunarDate& date) {
 }
 
 LunarDate SolarToLunar(absl::CivilDay day, int utc_offset_hours) {
-  const int64_t jdn = ToJdn(day);
-  const int64_t k = MonthIndexContaining(jdn, utc_offset_hours);
-  // The day belongs to the months ending in day.year() unless it is on or
-  // after that year's month 11.
-  int64_t end_year = day.year();
-  if (k >= Month11Index(end_year, utc_offset_hours)) ++end_year;
-  const SolarYearMonths months = MonthsEndingIn(end_year, utc_offset_hours);
-
-  const int offset = static_cast<int>(k - months.month11_index);
-  LunarDate result;
-  result.day = static_cast<int>(jdn - NewMoonDay(k, utc_offset_hours)) + 1;
-  if (months.leap_offset != 0 && offset >= months.leap_offset) {
-    result.month = MonthNumber(offset - 1);
-    result.leap = offset == months.leap_offset;
-  } else {
-    result.month = MonthNumber(offset);
+  // Month 11 of a solar year starts between late November and late
+  // December, so `day` is in the suì of its own year or of the one before.
+  Sui sui = GetSui(day.year(), utc_offset_hours);
+  if (sui.empty() || day < sui.front().start) {
+    sui = GetSui(day.year() - 1, utc_offset_hours);
   }
-  // Months 11 and 12 (and a leap 11 or 12) come first, before month 1, and
-  // belong to the previous lunar year.
-  result.year = static_cast<int>(result.month >= 11 ? end_year - 1 : end_year);
-  return result;
+  const Month* month = nullptr;
+  for (const Month& m : sui) {
+    if (m.start <= day) month = &m;
+  }
+  if (month == nullptr) return LunarDate{};  // Only far outside the range.
+  return LunarDate{month->year, month->number,
+                   static_cast<int>(day - month->start) + 1, month->leap};
 }
 
 absl::StatusOr<absl::CivilDay> LunarToSolar(int lunar_year, int lunar_month,
@@ -216,37 +204,30 @@ absl::StatusOr<absl::CivilDay> LunarToSolar(int lunar_year, int lunar_month,
   if (absl::Status s = CheckYear(lunar_year); !s.ok()) return s;
   if (lunar_month < 1 || lunar_month > 12) {
     return absl::InvalidArgumentError(
-        absl::StrCat("lunar month ", lunar_month, " is not in 1..12"));
+        absl::StrCat("Expected a lunar month in 1..12, but got ", lunar_month));
   }
   if (lunar_day < 1 || lunar_day > 30) {
     return absl::InvalidArgumentError(
-        absl::StrCat("lunar day ", lunar_day, " is not in 1..30"));
+        absl::StrCat("Expected a lunar day in 1..30, but got ", lunar_day));
   }
-  // Months 1..10 lie before month 11 of the same solar year; months 11 and
-  // 12 after it.
-  const int64_t end_year = lunar_month >= 11 ? lunar_year + 1 : lunar_year;
-  const SolarYearMonths months = MonthsEndingIn(end_year, utc_offset_hours);
-
-  int offset = (lunar_month + 1) % 12;  // Month 11 -> 0, 12 -> 1, 1 -> 2...
-  if (leap) {
-    if (months.leap_offset == 0 ||
-        LeapMonthNumber(months.leap_offset) != lunar_month) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "lunar year ", lunar_year, " has no leap month ", lunar_month));
+  const LunarYear year = MonthsOf(lunar_year, utc_offset_hours);
+  for (size_t i = 0; i < year.months.size(); ++i) {
+    const Month& m = year.months[i];
+    if (m.number != lunar_month || m.leap != leap) continue;
+    const absl::CivilDay end = i + 1 < year.months.size()
+                                   ? year.months[i + 1].start
+                                   : year.next_new_year;
+    if (lunar_day > end - m.start) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Expected day ", lunar_day, " to be in lunar month ",
+                       lunar_month, leap ? " (leap)" : "", " of ", lunar_year,
+                       ", but that month has ", end - m.start, " days"));
     }
-    offset = months.leap_offset;
-  } else if (months.leap_offset != 0 && offset >= months.leap_offset) {
-    ++offset;
+    return m.start + (lunar_day - 1);
   }
-  const int64_t k = months.month11_index + offset;
-  const int64_t start = NewMoonDay(k, utc_offset_hours);
-  const int64_t length = NewMoonDay(k + 1, utc_offset_hours) - start;
-  if (lunar_day > length) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "lunar month ", lunar_month, leap ? " (leap)" : "", " of year ",
-        lunar_year, " has ", length, " days, not ", lunar_day));
-  }
-  return FromJdn(start + lunar_day - 1);
+  return absl::InvalidArgumentError(
+      absl::StrCat("Expected lunar year ", lunar_year, " to have a leap month ",
+                   lunar_month, ", but it has none"));
 }
 
 absl::StatusOr<absl::CivilDay> LunarNewYear(int lunar_year,
@@ -256,14 +237,8 @@ absl::StatusOr<absl::CivilDay> LunarNewYear(int lunar_year,
 
 absl::StatusOr<int> LeapMonth(int lunar_year, int utc_offset_hours) {
   if (absl::Status s = CheckYear(lunar_year); !s.ok()) return s;
-  // A leap 1..10 sits among the months ending in lunar_year; a leap 11 or 12
-  // among those ending in the next year, right after month 11.
-  const SolarYearMonths before = MonthsEndingIn(lunar_year, utc_offset_hours);
-  if (before.leap_offset >= 3) return LeapMonthNumber(before.leap_offset);
-  const SolarYearMonths after =
-      MonthsEndingIn(lunar_year + 1, utc_offset_hours);
-  if (after.leap_offset == 1 || after.leap_offset == 2) {
-    return LeapMonthNumber(after.leap_offset);
+  for (const Month& m : MonthsOf(lunar_year, utc_offset_hours).months) {
+    if (m.leap) return m.number;
   }
   return 0;
 }
