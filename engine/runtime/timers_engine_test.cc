@@ -2,14 +2,21 @@
 // exactly once, are cancelled by leaving the state, survive restarts (also
 // past their due time), pause and resume with the right remainder, list as
 // coming or late, and scale to many timers firing in due order.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "engine/calendar/vn_date.h"
+#include "engine/runtime/history.h"
+#include "engine/store/keys.h"
+#include "engine/store/records.pb.h"
+#include "engine/store/store.h"
+#include "engine/timers/timer_service.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "wf/clock.h"
@@ -26,11 +33,15 @@ constexpr char kRules2026[] = R"({"years": [{"year": 2026,
   "holidays": {"tet": [{"from": "14/02/2026", "to": "22/02/2026"}]},
   "days_off": [{"date": "27/04/2026", "in_lieu_of": "hung_kings"}]}]})";
 
-std::string ReadTestdata(const std::string& name) {
-  std::ifstream in(std::string(WF_TESTDATA_DIR) + "/" + name);
+std::string ReadPath(const std::string& path) {
+  std::ifstream in(path);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+std::string ReadTestdata(const std::string& name) {
+  return ReadPath(std::string(WF_TESTDATA_DIR) + "/" + name);
 }
 
 absl::Time At(int y, int m, int d, int hour = 9) {
@@ -97,6 +108,46 @@ class TimersEngineTest : public ::testing::Test {
     return Json::parse(engine_->GetInstance(id)->variables_json);
   }
 
+  // Writes `set` straight to the store, the engine closed (as a tool or an
+  // attacker with the files could), and opens the engine again.
+  void WriteToStore(const WriteSet& set) {
+    engine_.reset();
+    {
+      auto store = Store::Open(dir_, StoreOptions());
+      ASSERT_TRUE(store.ok()) << store.status();
+      rocksdb::WriteBatch batch;
+      (*store)->AppendTo(set, &batch);
+      ASSERT_TRUE((*store)->WriteSynced(&batch).ok());
+    }
+    Reopen();
+  }
+
+  // A plan of the bundled workflow due `han_nop`, started now.
+  std::string StartPlan(const std::string& han_nop) {
+    auto started = engine_->Start(
+        {"nop_ke_hoach",
+         absl::StrCat(R"({"don_vi":"UBND xã Đại Sơn","nam":2026,"han_nop":")",
+                      han_nop, R"("})"),
+         "", "", {"admin"}});
+    EXPECT_TRUE(started.ok()) << started.status();
+    return started.ok() ? started->instance.id : "";
+  }
+
+  // The text of the last notification the instance emitted.
+  std::string LastNotice(const std::string& id) {
+    auto history = engine_->GetHistory(id);
+    EXPECT_TRUE(history.ok());
+    for (auto it = history->rbegin(); it != history->rend(); ++it) {
+      Json effects = Json::parse(it->effects_json);
+      for (const Json& effect : effects) {
+        if (effect.value("kind", "") == "thong_bao") {
+          return effect["data"].value("noi_dung", "");
+        }
+      }
+    }
+    return "";
+  }
+
   std::string dir_;
   ManualClock clock_{At(2026, 2, 12)};  // Thursday, two days before Tết
   EngineOptions options_;
@@ -111,9 +162,11 @@ TEST_F(TimersEngineTest, ReminderAndDeadlineFireExactlyOnce) {
   EXPECT_EQ(instance->clocks[0].due, EndOfVietnamDay(absl::CivilDay(2026, 3, 19)));
   EXPECT_EQ(FireDue(), 0);
 
-  clock_.Set(At(2026, 3, 13));  // Friday: the reminder (16/03) is not due yet
+  // "3 working days before" is from Tuesday 17/03: 17/03, 18/03 and 19/03
+  // are left. On Monday 16/03 four are left: not yet.
+  clock_.Set(At(2026, 3, 16, 23));
   EXPECT_EQ(FireDue(), 0);
-  clock_.Set(At(2026, 3, 16));
+  clock_.Set(At(2026, 3, 17, 0));
   EXPECT_EQ(FireDue(), 1);
   EXPECT_EQ(Vars(id)["so_lan_nhac"], 1);
   EXPECT_EQ(FireDue(), 0);
@@ -264,6 +317,48 @@ TEST_F(TimersEngineTest, ManyTimersFireInDueOrderWithoutScanningAtStart) {
         << "step " << step;
   }
   EXPECT_EQ(FireDue(), 0);
+}
+
+// The bundled plan's reminder (working_days = 3) goes out at the start of the
+// day from which 3 working days are left, the last day included, and says
+// so; a plan started later than that is told how many are really left.
+TEST_F(TimersEngineTest, BundledPlanReminderSaysTheWorkingDaysLeft) {
+  engine_.reset();
+  ManualClock clock(At(2026, 2, 2));  // earlier than the fixture's clock
+  options_.clock = &clock;
+  Reopen();
+  auto deployed = engine_->Deploy(
+      {ReadPath(std::string(WF_WORKFLOWS_DIR) + "/nop_ke_hoach.lua"),
+       "nop_ke_hoach.lua", {"admin"}});
+  ASSERT_TRUE(deployed.ok()) << deployed.status();
+  // Due Thursday 26/02/2026: 24/02, 25/02 and 26/02 are the last three.
+  const std::string plain = StartPlan("2026-02-26");
+  // Due Monday 23/02, after Tết: 12/02, 13/02 and 23/02 are the last three,
+  // so on Wednesday 11/02 it is too early.
+  clock.Set(At(2026, 2, 11));
+  const std::string across_tet = StartPlan("2026-02-23");
+  EXPECT_EQ(FireDue(), 0);
+  clock.Set(At(2026, 2, 12, 0));
+  EXPECT_EQ(FireDue(), 1);
+  EXPECT_EQ(LastNotice(across_tet),
+            "Còn 3 ngày làm việc đến hạn nộp kế hoạch (ngày 23 tháng 02 năm "
+            "2026)");
+  // Started on Thursday 12/02, due Friday 13/02: reminded at once, of two.
+  clock.Set(At(2026, 2, 12));
+  const std::string late_start = StartPlan("2026-02-13");
+  EXPECT_EQ(FireDue(), 1);
+  EXPECT_EQ(LastNotice(late_start),
+            "Còn 2 ngày làm việc đến hạn nộp kế hoạch (ngày 13 tháng 02 năm "
+            "2026)");
+  clock.Set(At(2026, 2, 23, 23));
+  EXPECT_EQ(FireDue(), 1);  // late_start's deadline; nothing of plain's yet
+  EXPECT_EQ(LastNotice(plain), "");
+  clock.Set(At(2026, 2, 24, 0));
+  EXPECT_EQ(FireDue(), 2);  // across_tet's deadline and plain's reminder
+  EXPECT_EQ(LastNotice(plain),
+            "Còn 3 ngày làm việc đến hạn nộp kế hoạch (ngày 26 tháng 02 năm "
+            "2026)");
+  engine_.reset();  // before `clock` goes
 }
 
 }  // namespace

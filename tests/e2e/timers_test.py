@@ -110,9 +110,13 @@ class Simulation(unittest.TestCase):
                 self.assertEqual([d.instance_id for d in coming.deadlines], [iid])
                 self.assertFalse(coming.deadlines[0].late)
 
+                # Due at the end of Thursday 19/03: "3 working days before"
+                # is from Tuesday 17/03 (17, 18 and 19/03 are left).
                 moved = sim.AdvanceClock(pb.AdvanceClockRequest(until="2026-03-16"))
+                self.assertEqual(moved.timers_fired, 0)
+                moved = sim.AdvanceClock(pb.AdvanceClockRequest(until="2026-03-17"))
                 self.assertEqual(moved.timers_fired, 1)  # the reminder
-                moved = sim.AdvanceClock(pb.AdvanceClockRequest(seconds=3 * 86400))
+                moved = sim.AdvanceClock(pb.AdvanceClockRequest(seconds=2 * 86400))
                 self.assertEqual(moved.timers_fired, 0)
                 moved = sim.AdvanceClock(pb.AdvanceClockRequest(until="2026-03-21"))
                 self.assertEqual(moved.timers_fired, 1)  # the deadline
