@@ -361,5 +361,70 @@ TEST_F(TimersEngineTest, BundledPlanReminderSaysTheWorkingDaysLeft) {
   engine_.reset();  // before `clock` goes
 }
 
+// A timer key whose clock has ended is consumed without an event: it is not
+// counted as fired, by FireDueTimers (AdvanceClock) nor by Stats (GetStats).
+TEST_F(TimersEngineTest, OnlyCommittedFiringsAreCounted) {
+  const std::string id = StartAppraisal();
+  store::TimerRecord stale;
+  stale.set_instance_id(id);
+  stale.set_name("thoi_han");
+  stale.set_event("qua_han");
+  stale.set_due_micros(absl::ToUnixMicros(At(2026, 2, 13)));  // not its due
+  WriteSet set;
+  set.Put(Cf::kTimers, TimerKey(stale), stale.SerializeAsString());
+  WriteToStore(set);
+  clock_.Set(At(2026, 2, 13, 10));
+  EXPECT_EQ(FireDue(), 0);
+  EXPECT_EQ(engine_->Stats().timers_fired, 0u);
+  EXPECT_EQ(engine_->GetHistory(id)->size(), 2u);
+  clock_.Set(At(2026, 3, 20));
+  EXPECT_EQ(FireDue(), 2);  // the real reminder and deadline
+  EXPECT_EQ(engine_->Stats().timers_fired, 2u);
+}
+
+// ListDeadlines(late = true) lists the earliest passed deadline first (the
+// proto's promise), not in instance order, and pages in that order.
+TEST_F(TimersEngineTest, LateDeadlinesAreListedEarliestFirst) {
+  auto start = [&] {
+    auto started = engine_->Start({"tham_dinh", "", "", "", {"so_noi_vu"}});
+    EXPECT_TRUE(started.ok()) << started.status();
+    return started->instance.id;
+  };
+  const std::string first = start(), second = start(), third = start();
+  // The clocks start in the order second (due 19/03), third, first (26/03).
+  ASSERT_TRUE(Fire(second, "bat_dau").ok());
+  clock_.Set(At(2026, 2, 13));
+  ASSERT_TRUE(Fire(third, "bat_dau").ok());
+  clock_.Set(At(2026, 2, 23));
+  ASSERT_TRUE(Fire(first, "bat_dau").ok());
+  clock_.Set(At(2026, 4, 1));
+  EXPECT_EQ(FireDue(), 6);
+  auto late = engine_->ListDeadlines({"", true, 0, 0, ""});
+  ASSERT_TRUE(late.ok()) << late.status();
+  std::vector<std::string> ids;
+  std::vector<absl::Time> dues;
+  for (const DeadlineInfo& d : late->deadlines) {
+    ids.push_back(d.instance_id);
+    dues.push_back(d.due);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{second, third, first}));
+  EXPECT_TRUE(std::is_sorted(dues.begin(), dues.end()));
+  // Two pages of two and one, same order; the token is refused elsewhere.
+  auto page1 = engine_->ListDeadlines({"tham_dinh", true, 0, 2, ""});
+  ASSERT_TRUE(page1.ok());
+  ASSERT_EQ(page1->deadlines.size(), 2u);
+  EXPECT_EQ(page1->deadlines[1].instance_id, third);
+  ASSERT_FALSE(page1->next_page_token.empty());
+  auto page2 = engine_->ListDeadlines(
+      {"tham_dinh", true, 0, 2, page1->next_page_token});
+  ASSERT_TRUE(page2.ok()) << page2.status();
+  ASSERT_EQ(page2->deadlines.size(), 1u);
+  EXPECT_EQ(page2->deadlines[0].instance_id, first);
+  EXPECT_TRUE(page2->next_page_token.empty());
+  EXPECT_FALSE(
+      engine_->ListDeadlines({"hen_gio", true, 0, 2, page1->next_page_token})
+          .ok());
+}
+
 }  // namespace
 }  // namespace wf

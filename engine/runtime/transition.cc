@@ -263,7 +263,7 @@ void Transitioner::Fire(const FireRequest& request,
 }
 
 void Transitioner::FireTimer(const store::TimerRecord& timer,
-                             std::function<void(absl::Status)> done) {
+                             std::function<void(absl::StatusOr<bool>)> done) {
   if (!Enter()) {
     done(absl::UnavailableError("The engine is shutting down"));
     return;
@@ -274,8 +274,12 @@ void Transitioner::FireTimer(const store::TimerRecord& timer,
   in->event = timer.event();
   in->payload = Json::object();
   in->actor = "system:timer";
+  // A stale timer commits only the removal of its key: no event (seq 0).
   Engine::Callback<FireResult> answer =
-      [done](absl::StatusOr<FireResult> result) { done(result.status()); };
+      [done](absl::StatusOr<FireResult> result) {
+        if (!result.ok()) return done(result.status());
+        done(result->event.seq != 0);
+      };
   serializer_->Run(in->instance_id, [this, in, answer] {
     Finish(in->instance_id, PrepareFire(*in), answer);
   });

@@ -52,9 +52,10 @@ class Transitioner {
   void Fire(const FireRequest& request, Engine::Callback<FireResult> done);
   // Fires a due timer (from the timer loop): the same path, with the actor
   // "system:timer". A timer that is no longer pending (its clock ended or
-  // moved) is dropped. `done` gets OK when the timer was consumed.
+  // moved) is dropped. `done` gets true when its event was committed, false
+  // when it was dropped as stale, or the error.
   void FireTimer(const store::TimerRecord& timer,
-                 std::function<void(absl::Status)> done);
+                 std::function<void(absl::StatusOr<bool>)> done);
   // Called after a commit that added timers, with the earliest new due time
   // (the timer loop looks again if it is earlier than what it waits for).
   void OnTimersWritten(std::function<void(absl::Time)> hook) {
