@@ -426,5 +426,69 @@ TEST_F(TimersEngineTest, LateDeadlinesAreListedEarliestFirst) {
           .ok());
 }
 
+// A clock behind the instance's last event (a simulation restarted from an
+// earlier day, a real clock stepped back) records the event at that last
+// time: recorded times never go backwards, and the history verifies.
+TEST_F(TimersEngineTest, RecordedTimesNeverGoBackwards) {
+  const std::string id = StartAppraisal();  // at 12/02 09:00
+  clock_.Set(At(2026, 3, 2));
+  ASSERT_TRUE(Fire(id, "yeu_cau_bo_sung").ok());
+  engine_.reset();
+  ManualClock earlier(At(2026, 2, 20));
+  options_.clock = &earlier;
+  Reopen();
+  auto resumed = Fire(id, "nop_bo_sung");
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  EXPECT_EQ(resumed->event.at, At(2026, 3, 2));
+  auto history = engine_->GetHistory(id);
+  ASSERT_TRUE(history.ok());
+  for (size_t i = 1; i < history->size(); ++i) {
+    EXPECT_GE((*history)[i].at, (*history)[i - 1].at) << "event " << i + 1;
+  }
+  auto report = engine_->Verify(id);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok) << report->problem;
+  engine_.reset();  // before `earlier` goes
+}
+
+// A history whose times decrease, written with a valid hash chain straight
+// into the store, fails verification naming the event.
+TEST_F(TimersEngineTest, VerifyFlagsATimeThatGoesBackwards) {
+  const std::string id = StartAppraisal();
+  clock_.Set(At(2026, 3, 2));
+  ASSERT_TRUE(Fire(id, "trinh").ok());  // event 3, at 02/03
+  engine_.reset();
+  WriteSet set;
+  {
+    auto store = Store::Open(dir_, StoreOptions());
+    ASSERT_TRUE(store.ok());
+    // Event 3 moved back before event 2 (12/02 09:00), sealed again and the
+    // instance's last hash updated: only the time order is wrong.
+    auto value = (*store)->Get(Cf::kHistory, keys::History(id, 3));
+    ASSERT_TRUE(value.ok() && value->has_value());
+    store::HistoryEventRecord record;
+    ASSERT_TRUE(record.ParseFromString(**value));
+    auto body = OpenEvent(record);
+    ASSERT_TRUE(body.ok());
+    body->set_at_micros(absl::ToUnixMicros(At(2026, 2, 10)));
+    store::HistoryEventRecord forged = SealEvent(*body);
+    auto stored = (*store)->Get(Cf::kInstances, keys::Instance(id));
+    ASSERT_TRUE(stored.ok() && stored->has_value());
+    store::InstanceRecord instance;
+    ASSERT_TRUE(instance.ParseFromString(**stored));
+    instance.set_last_hash(forged.hash());
+    set.Put(Cf::kHistory, keys::History(id, 3), forged.SerializeAsString());
+    set.Put(Cf::kInstances, keys::Instance(id), instance.SerializeAsString());
+  }
+  WriteToStore(set);
+  auto report = engine_->Verify(id);
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->ok);
+  EXPECT_EQ(report->problem,
+            "event 3 (trinh) is recorded at 2026-02-10T09:00:00+07:00, before "
+            "event 2 at 2026-02-12T09:00:00+07:00: recorded times must not go "
+            "backwards");
+}
+
 }  // namespace
 }  // namespace wf

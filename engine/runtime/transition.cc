@@ -188,6 +188,15 @@ void WriteLate(const std::string& workflow, const std::string& id,
   }
 }
 
+// Recorded times never decrease within an instance: when the clock is behind
+// the instance's last event (a real clock stepped back by NTP, a simulation
+// restarted from an earlier day), the event is recorded at that last time.
+// Refusing instead would stop the document for as long as the step lasts.
+absl::Time NotBeforeLastEvent(absl::Time now,
+                              const store::InstanceRecord& instance) {
+  return std::max(now, absl::FromUnixMicros(instance.updated_at_micros()));
+}
+
 absl::Status KeyReused(const std::string& key) {
   return absl::InvalidArgumentError(absl::StrCat(
       "Expected idempotency key '", key, "' to be retried with the same ",
@@ -556,7 +565,7 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   step.to = spec.stay ? step.from : spec.to;
   step.payload = &in.payload;
   step.vars_before = &*vars;
-  step.now = now;
+  step.now = NotBeforeLastEvent(now, *instance);
   step.actor = in.actor;
   step.idempotency_key = in.idempotency_key;
   step.fingerprint = in.fingerprint;
