@@ -382,6 +382,35 @@ TEST_F(TimersEngineTest, OnlyCommittedFiringsAreCounted) {
   EXPECT_EQ(engine_->Stats().timers_fired, 2u);
 }
 
+// A reminder key stored under the earlier rule (one working day earlier)
+// turns up stale; the key the current rule calls for is put back, so the
+// reminder still fires, once, at its time.
+TEST_F(TimersEngineTest, AReminderKeyFromTheEarlierRuleIsReplaced) {
+  const std::string id = StartAppraisal();  // due 19/03, reminded 17/03
+  auto reminder = [&](absl::CivilDay day) {
+    store::TimerRecord t;
+    t.set_instance_id(id);
+    t.set_name("thoi_han#0");
+    t.set_event("nhac_han");
+    t.set_due_micros(absl::ToUnixMicros(StartOfVietnamDay(day)));
+    t.set_reminder(true);
+    return t;
+  };
+  WriteSet set;
+  set.Delete(Cf::kTimers, TimerKey(reminder(absl::CivilDay(2026, 3, 17))));
+  const store::TimerRecord old_rule = reminder(absl::CivilDay(2026, 3, 16));
+  set.Put(Cf::kTimers, TimerKey(old_rule), old_rule.SerializeAsString());
+  WriteToStore(set);
+  clock_.Set(At(2026, 3, 16));
+  EXPECT_EQ(FireDue(), 0);  // stale: dropped, and 17/03's key put back
+  clock_.Set(At(2026, 3, 17, 0));
+  EXPECT_EQ(FireDue(), 1);
+  EXPECT_EQ(Vars(id)["so_lan_nhac"], 1);
+  clock_.Set(At(2026, 3, 20));
+  EXPECT_EQ(FireDue(), 1);  // the deadline; the reminder does not come again
+  EXPECT_EQ(Vars(id)["so_lan_nhac"], 1);
+}
+
 // ListDeadlines(late = true) lists the earliest passed deadline first (the
 // proto's promise), not in instance order, and pages in that order.
 TEST_F(TimersEngineTest, LateDeadlinesAreListedEarliestFirst) {

@@ -495,6 +495,7 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
       // nothing else).
       P p;
       p.writes.SingleDelete(Cf::kTimers, TimerKey(*in.timer));
+      p.new_timer_due = RestoreMissingTimers(*instance, &p.writes);
       return p;
     }
   }
@@ -641,6 +642,28 @@ absl::StatusOr<bool> Transitioner::TimerPending(
     }
   }
   return false;
+}
+
+// Puts back the timer keys the instance's clocks call for but the store
+// lacks: reminders written under an earlier rule for their time (before
+// "N working days before" counted the last day) turn up stale one day early
+// and would otherwise never fire. Returns the earliest one put back.
+absl::Time Transitioner::RestoreMissingTimers(
+    const store::InstanceRecord& instance, WriteSet* writes) const {
+  absl::Time earliest = absl::InfiniteFuture();
+  auto def = registry_->Get(instance.workflow(), instance.workflow_version());
+  if (!def.ok()) return earliest;
+  std::vector<store::ClockRecord> clocks(instance.clocks().begin(),
+                                         instance.clocks().end());
+  for (const auto& t : timers::TimersOf((*def)->spec(), *calendar_, clocks)) {
+    store::TimerRecord record = ToTimerRecord(instance.id(), t);
+    const std::string key = TimerKey(record);
+    auto stored = reader_->store()->Get(Cf::kTimers, key);
+    if (!stored.ok() || stored->has_value()) continue;
+    writes->Put(Cf::kTimers, key, record.SerializeAsString());
+    earliest = std::min(earliest, t.due);
+  }
+  return earliest;
 }
 
 // Runs the target state's deadline `date` function when the clock logic

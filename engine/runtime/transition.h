@@ -96,6 +96,8 @@ class Transitioner {
                   store::InstanceRecord* after, WriteSet* writes) const;
   absl::StatusOr<bool> TimerPending(const store::InstanceRecord& instance,
                                     const store::TimerRecord& timer) const;
+  absl::Time RestoreMissingTimers(const store::InstanceRecord& instance,
+                                  WriteSet* writes) const;
   std::function<absl::StatusOr<std::optional<absl::CivilDay>>()> DeadlineDate(
       const Definition& def, const std::string& state, const CallInput& call,
       const ActionResult* outcome, WorkflowScript& script) const;
