@@ -57,20 +57,23 @@ void PushDate(lua_State* L, absl::CivilDay day) {
 }
 
 // Pushes the date `function(date, count)` computed, or raises an error when
-// it is outside the dates a script can pass back (wf.add_workdays("9999-12-30",
-// 5) would give a year-10000 date that every wf function then refuses).
+// it is outside the dates a script can pass back: wf.add_workdays(
+// "9999-12-30", 5) would give a year-10000 date that every wf function
+// then refuses.
 void PushComputedDate(lua_State* L, absl::CivilDay day, const char* function) {
   if (day > calendar::kLastTextDay) {
     luaL_error(L,
                "%s('%s', %d) would be after 31/12/9999, the last date the "
                "engine accepts",
-               function, lua_tostring(L, 1), static_cast<int>(lua_tointeger(L, 2)));
+               function, lua_tostring(L, 1),
+               static_cast<int>(lua_tointeger(L, 2)));
   }
   if (day < calendar::kFirstTextDay) {
     luaL_error(L,
                "%s('%s', %d) would be before 01/01/0001, the first date the "
                "engine accepts",
-               function, lua_tostring(L, 1), static_cast<int>(lua_tointeger(L, 2)));
+               function, lua_tostring(L, 1),
+               static_cast<int>(lua_tointeger(L, 2)));
   }
   PushDate(L, day);
 }
