@@ -43,7 +43,8 @@ workflow "nop_ke_hoach" {
 }
 
 -- The province's deadline runs while the unit drafts and while its head
--- reviews; it ends when the plan is sent. Three working days before it, the
+-- reviews; it ends when the plan is sent. At the start of the day from which
+-- three working days are left (the deadline's own day counting as one), the
 -- unit is reminded; when it passes, the unit is marked late and chased.
 local han_nop = {
   clock = "han_nop",
@@ -127,10 +128,21 @@ transition "nhac_han" {
   title = "Nhắc hạn nộp kế hoạch",
   from = { "du_thao", "cho_duyet" }, stay = true, who = "system",
   action = function(ctx)
+    -- The working days left, today and the last day included: 3 when the
+    -- reminder fires on time; fewer for a plan started close to (or past)
+    -- its deadline. The last day is han_nop, moved off a rest day.
+    local han = wf.add_workdays(ctx.vars.han_nop, 0)
+    local con = wf.workdays_between(ctx.today, han) +
+                (wf.is_workday(ctx.today) and 1 or 0)
+    local noi_dung
+    if con > 0 then
+      noi_dung = "Còn " .. con .. " ngày làm việc đến hạn nộp kế hoạch ("
+    else
+      noi_dung = "Đã quá hạn nộp kế hoạch ("
+    end
     ctx.emit("thong_bao", {
       den = ctx.vars.don_vi,
-      noi_dung = "Còn 3 ngày làm việc đến hạn nộp kế hoạch (" ..
-                 wf.format_date(ctx.vars.han_nop) .. ")",
+      noi_dung = noi_dung .. wf.format_date(ctx.vars.han_nop) .. ")",
     })
   end,
 }

@@ -41,6 +41,16 @@
 
 namespace wf::calendar {
 
+// The dates the engine reads and writes as text (ParseDate, vn_date.h):
+// 01/01/0001 to 31/12/9999. WorkCalendar computes outside them too, but a
+// date there cannot be read back: whoever hands a computed date to a script
+// or a record checks InTextRange first.
+inline constexpr absl::CivilDay kFirstTextDay(1, 1, 1);
+inline constexpr absl::CivilDay kLastTextDay(9999, 12, 31);
+inline bool InTextRange(absl::CivilDay day) {
+  return kFirstTextDay <= day && day <= kLastTextDay;
+}
+
 class WorkCalendar {
  public:
   // Builds a calendar; INVALID_ARGUMENT when ValidateRules fails.

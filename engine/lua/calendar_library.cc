@@ -24,15 +24,24 @@ namespace {
 
 constexpr char kCalendarKey[] = "wf.calendar";
 
+// A Lua error does not unwind C++ frames (Lua is built as C): the functions
+// that raise one keep no object with a destructor alive when they do.
+
+bool ParseDay(std::string_view text, absl::CivilDay* day) {
+  auto parsed = calendar::ParseDate(text);
+  if (parsed.ok()) *day = *parsed;
+  return parsed.ok();
+}
+
 absl::CivilDay DateArg(lua_State* L, int index) {
   size_t n = 0;
   const char* text = luaL_checklstring(L, index, &n);
-  auto day = calendar::ParseDate(std::string_view(text, n));
-  if (!day.ok()) {
+  absl::CivilDay day;
+  if (!ParseDay(std::string_view(text, n), &day)) {
     luaL_error(L, "bad date '%s': write it as \"2026-02-10\" or \"10/02/2026\"",
                text);
   }
-  return *day;
+  return day;
 }
 
 int CountArg(lua_State* L, int index) {
@@ -47,21 +56,45 @@ void PushDate(lua_State* L, absl::CivilDay day) {
   lua_pushlstring(L, iso.data(), iso.size());
 }
 
+// Pushes the date `function(date, count)` computed, or raises an error when
+// it is outside the dates a script can pass back: wf.add_workdays(
+// "9999-12-30", 5) would give a year-10000 date that every wf function
+// then refuses.
+void PushComputedDate(lua_State* L, absl::CivilDay day, const char* function) {
+  if (day > calendar::kLastTextDay) {
+    luaL_error(L,
+               "%s('%s', %d) would be after 31/12/9999, the last date the "
+               "engine accepts",
+               function, lua_tostring(L, 1),
+               static_cast<int>(lua_tointeger(L, 2)));
+  }
+  if (day < calendar::kFirstTextDay) {
+    luaL_error(L,
+               "%s('%s', %d) would be before 01/01/0001, the first date the "
+               "engine accepts",
+               function, lua_tostring(L, 1),
+               static_cast<int>(lua_tointeger(L, 2)));
+  }
+  PushDate(L, day);
+}
+
 int AddWorkdays(lua_State* L) {
   absl::CivilDay day = DateArg(L, 1);
-  PushDate(L, CalendarOf(L).AddWorkdays(day, CountArg(L, 2)));
+  PushComputedDate(L, CalendarOf(L).AddWorkdays(day, CountArg(L, 2)),
+                   "wf.add_workdays");
   return 1;
 }
 
 int AddDays(lua_State* L) {
   absl::CivilDay day = DateArg(L, 1);
-  PushDate(L, day + CountArg(L, 2));
+  PushComputedDate(L, day + CountArg(L, 2), "wf.add_days");
   return 1;
 }
 
 int PeriodEnd(lua_State* L) {
   absl::CivilDay day = DateArg(L, 1);
-  PushDate(L, CalendarOf(L).PeriodEnd(day, CountArg(L, 2)));
+  PushComputedDate(L, CalendarOf(L).PeriodEnd(day, CountArg(L, 2)),
+                   "wf.period_end");
   return 1;
 }
 

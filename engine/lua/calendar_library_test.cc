@@ -74,5 +74,27 @@ TEST_F(CalendarLibraryTest, BadDatesAreScriptErrors) {
             std::string::npos);
 }
 
+// Every date a wf function returns can be passed back to one: results past
+// the years 1..9999 that ParseDate accepts are refused with a clear error.
+TEST_F(CalendarLibraryTest, ResultsStayInTheDatesTheEngineAccepts) {
+  const std::string after = "would be after 31/12/9999, the last date the "
+                            "engine accepts";
+  EXPECT_NE(Eval("wf.add_workdays('9999-12-30', 5)")
+                .find("wf.add_workdays('9999-12-30', 5) " + after),
+            std::string::npos);
+  EXPECT_NE(Eval("wf.add_days('31/12/9999', 1)").find(after),
+            std::string::npos);
+  // Thursday 30/12/9999 + 2 days is 01/01/10000.
+  EXPECT_NE(Eval("wf.period_end('9999-12-30', 2)").find(after),
+            std::string::npos);
+  EXPECT_NE(Eval("wf.add_workdays('0001-01-02', -5)")
+                .find("would be before 01/01/0001, the first date the engine "
+                      "accepts"),
+            std::string::npos);
+  // Up to the last day itself, results are dates that read back.
+  EXPECT_EQ(Eval("wf.date(wf.add_days('9999-12-30', 1))"), "9999-12-31");
+  EXPECT_EQ(Eval("wf.add_workdays('9999-12-20', 5)"), "9999-12-27");
+}
+
 }  // namespace
 }  // namespace wf

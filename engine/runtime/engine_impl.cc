@@ -416,8 +416,7 @@ class EngineImpl final : public Engine {
         next_instance_number);
     timers_ = std::make_unique<TimerService>(
         store_.get(), clock_,
-        [this](const store::TimerRecord& timer,
-               std::function<void(absl::Status)> done) {
+        [this](const store::TimerRecord& timer, TimerService::FireDone done) {
           transitions_->FireTimer(timer, std::move(done));
         },
         options_.max_timers_in_flight);

@@ -4,6 +4,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -32,6 +33,12 @@ absl::StatusOr<uint32_t> PageSize(uint32_t requested) {
         ": ask for the next page with `page_token`"));
   }
   return requested;
+}
+
+absl::Status BadDeadlineToken() {
+  return absl::InvalidArgumentError(
+      "Expected a page token from an earlier answer to this same query, "
+      "but this one does not belong to it");
 }
 
 absl::Status NotFound(const std::string& id) {
@@ -285,17 +292,13 @@ absl::StatusOr<DeadlinePage> Reader::ListDeadlines(const DeadlineQuery& query,
         "Expected `within_days` of at most 3660 (ten years)");
   }
   WF_ASSIGN_OR_RETURN(const uint32_t page_size, PageSize(query.page_size));
-  // Late ones come from the late index; coming ones from the due-date index.
-  const Cf cf = query.late ? Cf::kIndexes : Cf::kTimers;
-  const std::string prefix = query.late ? keys::LatePrefix(query.workflow) : "";
-  std::string start = prefix;
-  if (!query.page_token.empty()) {
-    if (!absl::WebSafeBase64Unescape(query.page_token, &start) ||
-        !absl::StartsWith(start, prefix) || start.size() <= prefix.size()) {
-      return absl::InvalidArgumentError(
-          "Expected a page token from an earlier answer to this same query, "
-          "but this one does not belong to it");
-    }
+  if (query.late) return ListLate(query, now, page_size);
+  // Coming ones come from the due-date index, in due order.
+  std::string start;
+  if (!query.page_token.empty() &&
+      (!absl::WebSafeBase64Unescape(query.page_token, &start) ||
+       start.empty())) {
+    return BadDeadlineToken();
   }
   const absl::Time until = now + absl::Hours(24) * query.within_days;
   auto directory = directory_->Current();
@@ -304,10 +307,10 @@ absl::StatusOr<DeadlinePage> Reader::ListDeadlines(const DeadlineQuery& query,
   std::string last_key;
   size_t scanned = 0;
   bool more = false;
-  auto it = store_->NewIterator(cf);
+  auto it = store_->NewIterator(Cf::kTimers);
   it->Seek(start);
   if (!query.page_token.empty() && it->Valid() && it->key() == start) it->Next();
-  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+  for (; it->Valid(); it->Next()) {
     if (page.deadlines.size() >= page_size || scanned >= scan_limit) {
       more = true;
       break;
@@ -315,46 +318,96 @@ absl::StatusOr<DeadlinePage> Reader::ListDeadlines(const DeadlineQuery& query,
     ++scanned;
     last_key = it->key().ToString();
     DeadlineInfo d;
-    if (query.late) {
-      std::string workflow;
-      if (!keys::ParseLate(last_key, &workflow, &d.instance_id, &d.clock)) {
-        continue;
-      }
-      d.due = absl::FromUnixMicros(static_cast<int64_t>(
-          keys::ReadBigEndian64(View(it->value()))));
-      d.late = true;
-    } else {
-      store::TimerRecord timer;
-      if (!timer.ParseFromString(it->value().ToString())) continue;
-      d.due = absl::FromUnixMicros(timer.due_micros());
-      if (d.due > until) break;
-      if (timer.reminder()) continue;
-      d.instance_id = timer.instance_id();
-      d.clock = timer.name();
-      d.event = timer.event();
-      d.late = d.due <= now;
+    store::TimerRecord timer;
+    if (!timer.ParseFromString(it->value().ToString())) continue;
+    d.due = absl::FromUnixMicros(timer.due_micros());
+    if (d.due > until) break;
+    if (timer.reminder()) continue;
+    d.instance_id = timer.instance_id();
+    d.clock = timer.name();
+    d.event = timer.event();
+    d.late = d.due <= now;
+    if (FillDeadline(query, *directory, now, &d)) {
+      page.deadlines.push_back(std::move(d));
     }
-    auto instance = LoadInstance(d.instance_id);
-    if (!instance.ok()) continue;
-    if (!query.workflow.empty() && instance->workflow() != query.workflow) {
-      continue;
-    }
-    if (!InUnit(*directory, *instance, query.unit) ||
-        !MayRead(query.actor, *directory, *instance, now)) {
-      continue;
-    }
-    InstanceInfo info = ToInfo(*instance);
-    d.workflow = info.workflow;
-    d.business_key = info.business_key;
-    d.state = info.state;
-    d.state_title = info.state_title;
-    page.deadlines.push_back(std::move(d));
   }
   WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing deadlines"));
   if (more && !last_key.empty()) {
     page.next_page_token = absl::WebSafeBase64Escape(last_key);
   }
   return page;
+}
+
+// The late index is keyed by workflow, instance and clock, not by due time,
+// so its keys under the prefix are read and sorted: it holds only documents
+// whose deadline passed while their clock still runs (hundreds, not the
+// millions of the due-date index), and a page costs one scan of it. A page
+// token is be64(due) + the late key of the last one listed.
+absl::StatusOr<DeadlinePage> Reader::ListLate(const DeadlineQuery& query,
+                                              absl::Time now,
+                                              uint32_t page_size) {
+  const std::string prefix = keys::LatePrefix(query.workflow);
+  std::string after;
+  if (!query.page_token.empty() &&
+      (!absl::WebSafeBase64Unescape(query.page_token, &after) ||
+       after.size() <= 8 ||
+       !absl::StartsWith(absl::string_view(after).substr(8), prefix))) {
+    return BadDeadlineToken();
+  }
+  std::vector<std::string> order;  // be64(due) + late key
+  auto it = store_->NewPrefixIterator(Cf::kIndexes, prefix);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
+    if (it->value().size() != 8) continue;
+    std::string entry = it->value().ToString() + it->key().ToString();
+    if (entry > after) order.push_back(std::move(entry));
+  }
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing late deadlines"));
+  std::sort(order.begin(), order.end());
+  auto directory = directory_->Current();
+  const size_t scan_limit = static_cast<size_t>(page_size) * 10 + 100;
+  DeadlinePage page;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (page.deadlines.size() >= page_size || i >= scan_limit) {
+      page.next_page_token = absl::WebSafeBase64Escape(order[i - 1]);
+      break;
+    }
+    DeadlineInfo d;
+    std::string workflow;
+    if (!keys::ParseLate(absl::string_view(order[i]).substr(8), &workflow,
+                         &d.instance_id, &d.clock)) {
+      continue;
+    }
+    d.due = absl::FromUnixMicros(
+        static_cast<int64_t>(keys::ReadBigEndian64(order[i])));
+    d.late = true;
+    if (FillDeadline(query, *directory, now, &d)) {
+      page.deadlines.push_back(std::move(d));
+    }
+  }
+  return page;
+}
+
+// Completes `d` from its instance; false when the instance is gone or the
+// query's workflow, unit or reader excludes it.
+bool Reader::FillDeadline(const DeadlineQuery& query,
+                          const DirectorySnapshot& directory, absl::Time now,
+                          DeadlineInfo* d) {
+  auto instance = LoadInstance(d->instance_id);
+  if (!instance.ok()) return false;
+  if (!query.workflow.empty() && instance->workflow() != query.workflow) {
+    return false;
+  }
+  if (!InUnit(directory, *instance, query.unit) ||
+      !MayRead(query.actor, directory, *instance, now)) {
+    return false;
+  }
+  InstanceInfo info = ToInfo(*instance);
+  d->workflow = info.workflow;
+  d->business_key = info.business_key;
+  d->state = info.state;
+  d->state_title = info.state_title;
+  return true;
 }
 
 // The caller's inbox: the instances listed under any (unit, role) they hold

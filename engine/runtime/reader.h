@@ -57,6 +57,13 @@ class Reader {
   Store* store() const { return store_; }
 
  private:
+  // ListDeadlines with late = true: from the late index, earliest first.
+  absl::StatusOr<DeadlinePage> ListLate(const DeadlineQuery& query,
+                                        absl::Time now, uint32_t page_size);
+  bool FillDeadline(const DeadlineQuery& query,
+                    const DirectorySnapshot& directory, absl::Time now,
+                    DeadlineInfo* d);
+
   // The unit filter of lists: the unit itself and every unit below.
   bool InUnit(const DirectorySnapshot& directory,
               const store::InstanceRecord& instance,

@@ -2,14 +2,21 @@
 // exactly once, are cancelled by leaving the state, survive restarts (also
 // past their due time), pause and resume with the right remainder, list as
 // coming or late, and scale to many timers firing in due order.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "engine/calendar/vn_date.h"
+#include "engine/runtime/history.h"
+#include "engine/store/keys.h"
+#include "engine/store/records.pb.h"
+#include "engine/store/store.h"
+#include "engine/timers/timer_service.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "wf/clock.h"
@@ -26,11 +33,15 @@ constexpr char kRules2026[] = R"({"years": [{"year": 2026,
   "holidays": {"tet": [{"from": "14/02/2026", "to": "22/02/2026"}]},
   "days_off": [{"date": "27/04/2026", "in_lieu_of": "hung_kings"}]}]})";
 
-std::string ReadTestdata(const std::string& name) {
-  std::ifstream in(std::string(WF_TESTDATA_DIR) + "/" + name);
+std::string ReadPath(const std::string& path) {
+  std::ifstream in(path);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+std::string ReadTestdata(const std::string& name) {
+  return ReadPath(std::string(WF_TESTDATA_DIR) + "/" + name);
 }
 
 absl::Time At(int y, int m, int d, int hour = 9) {
@@ -97,6 +108,46 @@ class TimersEngineTest : public ::testing::Test {
     return Json::parse(engine_->GetInstance(id)->variables_json);
   }
 
+  // Writes `set` straight to the store, the engine closed (as a tool or an
+  // attacker with the files could), and opens the engine again.
+  void WriteToStore(const WriteSet& set) {
+    engine_.reset();
+    {
+      auto store = Store::Open(dir_, StoreOptions());
+      ASSERT_TRUE(store.ok()) << store.status();
+      rocksdb::WriteBatch batch;
+      (*store)->AppendTo(set, &batch);
+      ASSERT_TRUE((*store)->WriteSynced(&batch).ok());
+    }
+    Reopen();
+  }
+
+  // A plan of the bundled workflow due `han_nop`, started now.
+  std::string StartPlan(const std::string& han_nop) {
+    auto started = engine_->Start(
+        {"nop_ke_hoach",
+         absl::StrCat(R"({"don_vi":"UBND xã Đại Sơn","nam":2026,"han_nop":")",
+                      han_nop, R"("})"),
+         "", "", {"admin"}});
+    EXPECT_TRUE(started.ok()) << started.status();
+    return started.ok() ? started->instance.id : "";
+  }
+
+  // The text of the last notification the instance emitted.
+  std::string LastNotice(const std::string& id) {
+    auto history = engine_->GetHistory(id);
+    EXPECT_TRUE(history.ok());
+    for (auto it = history->rbegin(); it != history->rend(); ++it) {
+      Json effects = Json::parse(it->effects_json);
+      for (const Json& effect : effects) {
+        if (effect.value("kind", "") == "thong_bao") {
+          return effect["data"].value("noi_dung", "");
+        }
+      }
+    }
+    return "";
+  }
+
   std::string dir_;
   ManualClock clock_{At(2026, 2, 12)};  // Thursday, two days before Tết
   EngineOptions options_;
@@ -111,9 +162,11 @@ TEST_F(TimersEngineTest, ReminderAndDeadlineFireExactlyOnce) {
   EXPECT_EQ(instance->clocks[0].due, EndOfVietnamDay(absl::CivilDay(2026, 3, 19)));
   EXPECT_EQ(FireDue(), 0);
 
-  clock_.Set(At(2026, 3, 13));  // Friday: the reminder (16/03) is not due yet
+  // "3 working days before" is from Tuesday 17/03: 17/03, 18/03 and 19/03
+  // are left. On Monday 16/03 four are left: not yet.
+  clock_.Set(At(2026, 3, 16, 23));
   EXPECT_EQ(FireDue(), 0);
-  clock_.Set(At(2026, 3, 16));
+  clock_.Set(At(2026, 3, 17, 0));
   EXPECT_EQ(FireDue(), 1);
   EXPECT_EQ(Vars(id)["so_lan_nhac"], 1);
   EXPECT_EQ(FireDue(), 0);
@@ -264,6 +317,206 @@ TEST_F(TimersEngineTest, ManyTimersFireInDueOrderWithoutScanningAtStart) {
         << "step " << step;
   }
   EXPECT_EQ(FireDue(), 0);
+}
+
+// The bundled plan's reminder (working_days = 3) goes out at the start of the
+// day from which 3 working days are left, the last day included, and says
+// so; a plan started later than that is told how many are really left.
+TEST_F(TimersEngineTest, BundledPlanReminderSaysTheWorkingDaysLeft) {
+  engine_.reset();
+  ManualClock clock(At(2026, 2, 2));  // earlier than the fixture's clock
+  options_.clock = &clock;
+  Reopen();
+  auto deployed = engine_->Deploy(
+      {ReadPath(std::string(WF_WORKFLOWS_DIR) + "/nop_ke_hoach.lua"),
+       "nop_ke_hoach.lua", {"admin"}});
+  ASSERT_TRUE(deployed.ok()) << deployed.status();
+  // Due Thursday 26/02/2026: 24/02, 25/02 and 26/02 are the last three.
+  const std::string plain = StartPlan("2026-02-26");
+  // Due Monday 23/02, after Tết: 12/02, 13/02 and 23/02 are the last three,
+  // so on Wednesday 11/02 it is too early.
+  clock.Set(At(2026, 2, 11));
+  const std::string across_tet = StartPlan("2026-02-23");
+  EXPECT_EQ(FireDue(), 0);
+  clock.Set(At(2026, 2, 12, 0));
+  EXPECT_EQ(FireDue(), 1);
+  EXPECT_EQ(LastNotice(across_tet),
+            "Còn 3 ngày làm việc đến hạn nộp kế hoạch (ngày 23 tháng 02 năm "
+            "2026)");
+  // Started on Thursday 12/02, due Friday 13/02: reminded at once, of two.
+  clock.Set(At(2026, 2, 12));
+  const std::string late_start = StartPlan("2026-02-13");
+  EXPECT_EQ(FireDue(), 1);
+  EXPECT_EQ(LastNotice(late_start),
+            "Còn 2 ngày làm việc đến hạn nộp kế hoạch (ngày 13 tháng 02 năm "
+            "2026)");
+  clock.Set(At(2026, 2, 23, 23));
+  EXPECT_EQ(FireDue(), 1);  // late_start's deadline; nothing of plain's yet
+  EXPECT_EQ(LastNotice(plain), "");
+  clock.Set(At(2026, 2, 24, 0));
+  EXPECT_EQ(FireDue(), 2);  // across_tet's deadline and plain's reminder
+  EXPECT_EQ(LastNotice(plain),
+            "Còn 3 ngày làm việc đến hạn nộp kế hoạch (ngày 26 tháng 02 năm "
+            "2026)");
+  engine_.reset();  // before `clock` goes
+}
+
+// A timer key whose clock has ended is consumed without an event: it is not
+// counted as fired, by FireDueTimers (AdvanceClock) nor by Stats (GetStats).
+TEST_F(TimersEngineTest, OnlyCommittedFiringsAreCounted) {
+  const std::string id = StartAppraisal();
+  store::TimerRecord stale;
+  stale.set_instance_id(id);
+  stale.set_name("thoi_han");
+  stale.set_event("qua_han");
+  stale.set_due_micros(absl::ToUnixMicros(At(2026, 2, 13)));  // not its due
+  WriteSet set;
+  set.Put(Cf::kTimers, TimerKey(stale), stale.SerializeAsString());
+  WriteToStore(set);
+  clock_.Set(At(2026, 2, 13, 10));
+  EXPECT_EQ(FireDue(), 0);
+  EXPECT_EQ(engine_->Stats().timers_fired, 0u);
+  EXPECT_EQ(engine_->GetHistory(id)->size(), 2u);
+  clock_.Set(At(2026, 3, 20));
+  EXPECT_EQ(FireDue(), 2);  // the real reminder and deadline
+  EXPECT_EQ(engine_->Stats().timers_fired, 2u);
+}
+
+// A reminder key stored under the earlier rule (one working day earlier)
+// turns up stale; the key the current rule calls for is put back, so the
+// reminder still fires, once, at its time.
+TEST_F(TimersEngineTest, AReminderKeyFromTheEarlierRuleIsReplaced) {
+  const std::string id = StartAppraisal();  // due 19/03, reminded 17/03
+  auto reminder = [&](absl::CivilDay day) {
+    store::TimerRecord t;
+    t.set_instance_id(id);
+    t.set_name("thoi_han#0");
+    t.set_event("nhac_han");
+    t.set_due_micros(absl::ToUnixMicros(StartOfVietnamDay(day)));
+    t.set_reminder(true);
+    return t;
+  };
+  WriteSet set;
+  set.Delete(Cf::kTimers, TimerKey(reminder(absl::CivilDay(2026, 3, 17))));
+  const store::TimerRecord old_rule = reminder(absl::CivilDay(2026, 3, 16));
+  set.Put(Cf::kTimers, TimerKey(old_rule), old_rule.SerializeAsString());
+  WriteToStore(set);
+  clock_.Set(At(2026, 3, 16));
+  EXPECT_EQ(FireDue(), 0);  // stale: dropped, and 17/03's key put back
+  clock_.Set(At(2026, 3, 17, 0));
+  EXPECT_EQ(FireDue(), 1);
+  EXPECT_EQ(Vars(id)["so_lan_nhac"], 1);
+  clock_.Set(At(2026, 3, 20));
+  EXPECT_EQ(FireDue(), 1);  // the deadline; the reminder does not come again
+  EXPECT_EQ(Vars(id)["so_lan_nhac"], 1);
+}
+
+// ListDeadlines(late = true) lists the earliest passed deadline first (the
+// proto's promise), not in instance order, and pages in that order.
+TEST_F(TimersEngineTest, LateDeadlinesAreListedEarliestFirst) {
+  auto start = [&] {
+    auto started = engine_->Start({"tham_dinh", "", "", "", {"so_noi_vu"}});
+    EXPECT_TRUE(started.ok()) << started.status();
+    return started->instance.id;
+  };
+  const std::string first = start(), second = start(), third = start();
+  // The clocks start in the order second (due 19/03), third, first (26/03).
+  ASSERT_TRUE(Fire(second, "bat_dau").ok());
+  clock_.Set(At(2026, 2, 13));
+  ASSERT_TRUE(Fire(third, "bat_dau").ok());
+  clock_.Set(At(2026, 2, 23));
+  ASSERT_TRUE(Fire(first, "bat_dau").ok());
+  clock_.Set(At(2026, 4, 1));
+  EXPECT_EQ(FireDue(), 6);
+  auto late = engine_->ListDeadlines({"", true, 0, 0, ""});
+  ASSERT_TRUE(late.ok()) << late.status();
+  std::vector<std::string> ids;
+  std::vector<absl::Time> dues;
+  for (const DeadlineInfo& d : late->deadlines) {
+    ids.push_back(d.instance_id);
+    dues.push_back(d.due);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{second, third, first}));
+  EXPECT_TRUE(std::is_sorted(dues.begin(), dues.end()));
+  // Two pages of two and one, same order; the token is refused elsewhere.
+  auto page1 = engine_->ListDeadlines({"tham_dinh", true, 0, 2, ""});
+  ASSERT_TRUE(page1.ok());
+  ASSERT_EQ(page1->deadlines.size(), 2u);
+  EXPECT_EQ(page1->deadlines[1].instance_id, third);
+  ASSERT_FALSE(page1->next_page_token.empty());
+  auto page2 = engine_->ListDeadlines(
+      {"tham_dinh", true, 0, 2, page1->next_page_token});
+  ASSERT_TRUE(page2.ok()) << page2.status();
+  ASSERT_EQ(page2->deadlines.size(), 1u);
+  EXPECT_EQ(page2->deadlines[0].instance_id, first);
+  EXPECT_TRUE(page2->next_page_token.empty());
+  EXPECT_FALSE(
+      engine_->ListDeadlines({"hen_gio", true, 0, 2, page1->next_page_token})
+          .ok());
+}
+
+// A clock behind the instance's last event (a simulation restarted from an
+// earlier day, a real clock stepped back) records the event at that last
+// time: recorded times never go backwards, and the history verifies.
+TEST_F(TimersEngineTest, RecordedTimesNeverGoBackwards) {
+  const std::string id = StartAppraisal();  // at 12/02 09:00
+  clock_.Set(At(2026, 3, 2));
+  ASSERT_TRUE(Fire(id, "yeu_cau_bo_sung").ok());
+  engine_.reset();
+  ManualClock earlier(At(2026, 2, 20));
+  options_.clock = &earlier;
+  Reopen();
+  auto resumed = Fire(id, "nop_bo_sung");
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  EXPECT_EQ(resumed->event.at, At(2026, 3, 2));
+  auto history = engine_->GetHistory(id);
+  ASSERT_TRUE(history.ok());
+  for (size_t i = 1; i < history->size(); ++i) {
+    EXPECT_GE((*history)[i].at, (*history)[i - 1].at) << "event " << i + 1;
+  }
+  auto report = engine_->Verify(id);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok) << report->problem;
+  engine_.reset();  // before `earlier` goes
+}
+
+// A history whose times decrease, written with a valid hash chain straight
+// into the store, fails verification naming the event.
+TEST_F(TimersEngineTest, VerifyFlagsATimeThatGoesBackwards) {
+  const std::string id = StartAppraisal();
+  clock_.Set(At(2026, 3, 2));
+  ASSERT_TRUE(Fire(id, "trinh").ok());  // event 3, at 02/03
+  engine_.reset();
+  WriteSet set;
+  {
+    auto store = Store::Open(dir_, StoreOptions());
+    ASSERT_TRUE(store.ok());
+    // Event 3 moved back before event 2 (12/02 09:00), sealed again and the
+    // instance's last hash updated: only the time order is wrong.
+    auto value = (*store)->Get(Cf::kHistory, keys::History(id, 3));
+    ASSERT_TRUE(value.ok() && value->has_value());
+    store::HistoryEventRecord record;
+    ASSERT_TRUE(record.ParseFromString(**value));
+    auto body = OpenEvent(record);
+    ASSERT_TRUE(body.ok());
+    body->set_at_micros(absl::ToUnixMicros(At(2026, 2, 10)));
+    store::HistoryEventRecord forged = SealEvent(*body);
+    auto stored = (*store)->Get(Cf::kInstances, keys::Instance(id));
+    ASSERT_TRUE(stored.ok() && stored->has_value());
+    store::InstanceRecord instance;
+    ASSERT_TRUE(instance.ParseFromString(**stored));
+    instance.set_last_hash(forged.hash());
+    set.Put(Cf::kHistory, keys::History(id, 3), forged.SerializeAsString());
+    set.Put(Cf::kInstances, keys::Instance(id), instance.SerializeAsString());
+  }
+  WriteToStore(set);
+  auto report = engine_->Verify(id);
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->ok);
+  EXPECT_EQ(report->problem,
+            "event 3 (trinh) is recorded at 2026-02-10T09:00:00+07:00, before "
+            "event 2 at 2026-02-12T09:00:00+07:00: recorded times must not go "
+            "backwards");
 }
 
 }  // namespace

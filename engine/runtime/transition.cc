@@ -41,6 +41,15 @@ struct Transitioner::Prepared {
 
 namespace {
 
+// Recorded times never decrease within an instance: when the clock is behind
+// the instance's last event (a real clock stepped back by NTP, a simulation
+// restarted from an earlier day), the event is recorded at that last time.
+// Refusing instead would stop the document for as long as the step lasts.
+absl::Time NotBeforeLastEvent(absl::Time now,
+                              const store::InstanceRecord& instance) {
+  return std::max(now, absl::FromUnixMicros(instance.updated_at_micros()));
+}
+
 // A start: the instance does not exist yet (its id comes later).
 Step StartStep(const StartInput& in, const Definition& def,
                const DirectorySnapshot& directory,
@@ -78,7 +87,7 @@ Step FireStep(const FireInput& in, const Definition& def,
   step.from = instance.state();
   step.to = spec.stay ? step.from : spec.to;
   step.payload = &in.payload;
-  step.now = now;
+  step.now = NotBeforeLastEvent(now, instance);
   step.actor = in.actor;
   step.idempotency_key = in.idempotency_key;
   step.fingerprint = in.fingerprint;
@@ -191,7 +200,7 @@ void Transitioner::Fire(const FireRequest& request,
 }
 
 void Transitioner::FireTimer(const store::TimerRecord& timer,
-                             std::function<void(absl::Status)> done) {
+                             std::function<void(absl::StatusOr<bool>)> done) {
   if (!Enter()) {
     done(absl::UnavailableError("The engine is shutting down"));
     return;
@@ -202,8 +211,12 @@ void Transitioner::FireTimer(const store::TimerRecord& timer,
   in->event = timer.event();
   in->payload = Json::object();
   in->actor = "system:timer";
+  // A stale timer commits only the removal of its key: no event (seq 0).
   Engine::Callback<FireResult> answer =
-      [done](absl::StatusOr<FireResult> result) { done(result.status()); };
+      [done](absl::StatusOr<FireResult> result) {
+        if (!result.ok()) return done(result.status());
+        done(result->event.seq != 0);
+      };
   serializer_->Run(in->instance_id, [this, in, answer] {
     Finish(in->instance_id, PrepareFire(*in), answer);
   });
@@ -379,7 +392,7 @@ absl::StatusOr<StepWrites> Transitioner::Conclude(const CallInput& call,
   return Record(*step, plan);
 }
 
-absl::StatusOr<std::optional<store::InstanceRecord>> Transitioner::LoadForFire(
+absl::StatusOr<store::InstanceRecord> Transitioner::LoadForFire(
     const FireInput& in, const DirectorySnapshot& directory, absl::Time now) {
   WF_ASSIGN_OR_RETURN(store::InstanceRecord instance,
                       reader_->LoadInstance(in.instance_id));
@@ -389,10 +402,6 @@ absl::StatusOr<std::optional<store::InstanceRecord>> Transitioner::LoadForFire(
   if (in.actor_kind.checked() &&
       !reader_->MayRead(in.actor_kind, directory, instance, now)) {
     return reader_->NoSuchInstance(in.instance_id);
-  }
-  if (in.timer.has_value()) {
-    WF_ASSIGN_OR_RETURN(bool pending, TimerPending(instance, *in.timer));
-    if (!pending) return std::nullopt;
   }
   return instance;
 }
@@ -427,8 +436,12 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   const absl::Time now = clock_->Now();
   auto loaded = LoadForFire(in, *directory, now);
   if (!loaded.ok()) return P::Refuse(loaded.status());
-  if (!loaded->has_value()) return DropStaleTimer(*in.timer);
-  const store::InstanceRecord& instance = **loaded;
+  const store::InstanceRecord& instance = *loaded;
+  if (in.timer.has_value()) {
+    auto pending = TimerPending(instance, *in.timer);
+    if (!pending.ok()) return P::Refuse(pending.status());
+    if (!*pending) return DropStaleTimer(*in.timer, instance);
+  }
   auto replayed = ReplayFire(in, instance);
   if (!replayed.ok()) return P::Refuse(replayed.status());
   if (replayed->has_value()) return P::Answer(std::move(**replayed));
@@ -465,14 +478,40 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
 
 // The timer's clock ended or moved since the loop read it: drop its key
 // (the transition that changed the clock deleted it already; this covers
-// nothing else).
+// nothing else), and put back any timer the clocks call for that the store
+// lacks.
 Transitioner::Prepared<FireResult> Transitioner::DropStaleTimer(
-    const store::TimerRecord& timer) const {
+    const store::TimerRecord& timer,
+    const store::InstanceRecord& instance) const {
   Prepared<FireResult> p;
   p.writes.writes.SingleDelete(
       Cf::kTimers,
       keys::Timer(timer.due_micros(), timer.instance_id(), timer.name()));
+  p.writes.new_timer_due = RestoreMissingTimers(instance, &p.writes.writes);
   return p;
+}
+
+// Puts back the timer keys the instance's clocks call for but the store
+// lacks: reminders written under an earlier rule for their time (before
+// "N working days before" counted the last day) turn up stale one day early
+// and would otherwise never fire. Returns the earliest one put back.
+absl::Time Transitioner::RestoreMissingTimers(
+    const store::InstanceRecord& instance, WriteSet* writes) const {
+  absl::Time earliest = absl::InfiniteFuture();
+  auto def = registry_->Get(instance.workflow(), instance.workflow_version());
+  if (!def.ok()) return earliest;
+  std::vector<store::ClockRecord> clocks(instance.clocks().begin(),
+                                         instance.clocks().end());
+  for (const auto& t : timers::TimersOf((*def)->spec(), *calendar_, clocks)) {
+    store::TimerRecord record = ToTimerRecord(instance.id(), t);
+    const std::string key =
+        keys::Timer(record.due_micros(), record.instance_id(), record.name());
+    auto stored = reader_->store()->Get(Cf::kTimers, key);
+    if (!stored.ok() || stored->has_value()) continue;
+    writes->Put(Cf::kTimers, key, record.SerializeAsString());
+    earliest = std::min(earliest, t.due);
+  }
+  return earliest;
 }
 
 absl::StatusOr<StepWrites> Transitioner::Record(const Step& step,

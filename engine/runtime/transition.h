@@ -57,9 +57,10 @@ class Transitioner {
   void Fire(const FireRequest& request, Engine::Callback<FireResult> done);
   // Fires a due timer (from the timer loop): the same path, with the actor
   // "system:timer". A timer that is no longer pending (its clock ended or
-  // moved) is dropped. `done` gets OK when the timer was consumed.
+  // moved) is dropped. `done` gets true when its event was committed, false
+  // when it was dropped as stale, or the error.
   void FireTimer(const store::TimerRecord& timer,
-                 std::function<void(absl::Status)> done);
+                 std::function<void(absl::StatusOr<bool>)> done);
   // Called after a commit that added timers, with the earliest new due time
   // (the timer loop looks again if it is earlier than what it waits for).
   void OnTimersWritten(std::function<void(absl::Time)> hook) {
@@ -90,10 +91,10 @@ class Transitioner {
                                       const ActionResult& outcome,
                                       WorkflowScript& script, Step* step,
                                       StepPlan* plan) const;
-  Prepared<FireResult> DropStaleTimer(const store::TimerRecord& timer) const;
-  // The instance a fire request names, once the caller may read it and (for
-  // a timer) the timer is still pending: nullopt for a timer gone stale.
-  absl::StatusOr<std::optional<store::InstanceRecord>> LoadForFire(
+  Prepared<FireResult> DropStaleTimer(const store::TimerRecord& timer,
+                                      const store::InstanceRecord& instance) const;
+  // The instance a fire request names, once the caller may read it.
+  absl::StatusOr<store::InstanceRecord> LoadForFire(
       const FireInput& in, const DirectorySnapshot& directory,
       absl::Time now);
   // The transition the event takes, its actor's capacity and its fields.
@@ -116,6 +117,8 @@ class Transitioner {
       absl::Time now) const;
   absl::StatusOr<bool> TimerPending(const store::InstanceRecord& instance,
                                     const store::TimerRecord& timer) const;
+  absl::Time RestoreMissingTimers(const store::InstanceRecord& instance,
+                                  WriteSet* writes) const;
   std::function<absl::StatusOr<std::optional<absl::CivilDay>>()> DeadlineDate(
       const Definition& def, const std::string& state, const CallInput& call,
       const ActionResult* outcome, WorkflowScript& script) const;

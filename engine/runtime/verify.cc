@@ -2,6 +2,7 @@
 #include "engine/runtime/verify.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "engine/runtime/history.h"
 #include "engine/util/sha256.h"
 #include "engine/util/status_macros.h"
@@ -107,6 +108,24 @@ class Replay {
   Json vars_ = Json::object();
 };
 
+std::string VietnamTime(int64_t micros) {
+  return absl::FormatTime(absl::RFC3339_sec, absl::FromUnixMicros(micros),
+                          absl::FixedTimeZone(7 * 3600));
+}
+
+// Recorded times never decrease within an instance (the engine records an
+// event no earlier than the one before it, whatever its clock says): a
+// decrease means a history written by something else.
+std::string CheckTimeOrder(const store::HistoryEventBody& body,
+                           int64_t previous_at) {
+  if (body.seq() == 1 || body.at_micros() >= previous_at) return "";
+  return absl::StrCat("event ", body.seq(), " (", body.event(),
+                      ") is recorded at ", VietnamTime(body.at_micros()),
+                      ", before event ", body.seq() - 1, " at ",
+                      VietnamTime(previous_at),
+                      ": recorded times must not go backwards");
+}
+
 }  // namespace
 
 absl::StatusOr<VerifyReport> Verifier::Verify(const std::string& id) {
@@ -123,6 +142,7 @@ absl::StatusOr<VerifyReport> Verifier::Verify(const std::string& id) {
   };
   Replay replay(instance, *def, *script);
   std::string prev = ChainAnchor(id);
+  int64_t previous_at = 0;
   for (const store::HistoryEventRecord& record : records) {
     uint64_t seq = report.events_checked + 1;
     auto body = OpenEvent(record);
@@ -141,7 +161,10 @@ absl::StatusOr<VerifyReport> Verifier::Verify(const std::string& id) {
                                "content (it was changed)"));
     }
     prev = record.hash();
-    std::string problem = replay.Step(*body);
+    std::string problem = CheckTimeOrder(*body, previous_at);
+    if (!problem.empty()) return fail(problem);
+    previous_at = body->at_micros();
+    problem = replay.Step(*body);
     if (!problem.empty()) return fail(problem);
     report.events_checked = seq;
   }

@@ -7,10 +7,15 @@
 // Every flag can also come from a file: --flagfile=/etc/wf/server.flags
 // (one --flag=value per line). SIGTERM or SIGINT shut it down gracefully:
 // calls in flight finish and are written, then the database closes.
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -20,6 +25,8 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "engine/service/server.h"
 #include "engine/util/status_macros.h"
 #include "engine/util/log.h"
@@ -51,7 +58,9 @@ ABSL_FLAG(std::string, calendar_file, "",
 ABSL_FLAG(std::string, simulate_from, "",
           "Simulation mode: the clock starts at this time (\"2026-01-15\" or "
           "RFC 3339) and moves only through SimulationService.AdvanceClock. "
-          "For administrators' rehearsals, never for real documents.");
+          "The simulated time is kept in <data_dir>/simulated_clock: a "
+          "restart goes on from it when it is later. For administrators' "
+          "rehearsals, never for real documents.");
 ABSL_FLAG(std::string, auth, "tokens",
           "\"tokens\": every call carries a bearer token (the default). "
           "\"trust_metadata\": the caller is whatever the wf-actor metadata "
@@ -81,7 +90,63 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
-absl::StatusOr<std::unique_ptr<ManualClock>> SimulationClock() {
+std::string VietnamTime(absl::Time t) {
+  return absl::FormatTime(absl::RFC3339_sec, t, absl::FixedTimeZone(7 * 3600));
+}
+
+// The simulated time, kept in the data folder so that a restarted rehearsal
+// goes on where it stood: restarting from the --simulate_from of the command
+// line would record events before those already recorded. One RFC 3339 line,
+// replaced atomically (written, synced, renamed) on every move.
+class SimulatedClockFile {
+ public:
+  explicit SimulatedClockFile(const std::string& data_dir)
+      : path_((std::filesystem::path(data_dir) / "simulated_clock").string()) {}
+
+  // nullopt when the folder has none (a new rehearsal).
+  absl::StatusOr<std::optional<absl::Time>> Read() const {
+    std::ifstream in(path_);
+    if (!in) return std::optional<absl::Time>();
+    std::string line;
+    std::getline(in, line);
+    absl::Time t;
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, line, &t, &error)) {
+      return absl::DataLossError(absl::StrCat(
+          "Expected the simulated time in '", path_, "' (RFC 3339), but it "
+          "holds '", line, "'"));
+    }
+    return std::optional<absl::Time>(t);
+  }
+
+  absl::Status Write(absl::Time t) {
+    absl::MutexLock lock(&mu_);
+    const std::string tmp = path_ + ".tmp";
+    const std::string text = VietnamTime(t) + "\n";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    bool ok = fd >= 0 &&
+              ::write(fd, text.data(), text.size()) ==
+                  static_cast<ssize_t>(text.size()) &&
+              ::fsync(fd) == 0;
+    if (fd >= 0) ok = ::close(fd) == 0 && ok;
+    if (!ok || ::rename(tmp.c_str(), path_.c_str()) != 0) {
+      return absl::InternalError(absl::StrCat(
+          "Expected to keep the simulated time in '", path_, "', but: ",
+          std::strerror(errno)));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  const std::string path_;
+  absl::Mutex mu_;
+};
+
+// The rehearsal's clock: --simulate_from, or the time stored in the data
+// folder when that is later (a restart goes on, never back). A later
+// --simulate_from moves the clock forward to it.
+absl::StatusOr<std::unique_ptr<ManualClock>> SimulationClock(
+    const SimulatedClockFile& stored_clock) {
   std::string from = absl::GetFlag(FLAGS_simulate_from);
   if (from.empty()) return nullptr;
   absl::CivilDay day;
@@ -94,7 +159,27 @@ absl::StatusOr<std::unique_ptr<ManualClock>> SimulationClock() {
         "--simulate_from: expected \"2026-01-15\" or RFC 3339, got '", from,
         "'"));
   }
+  WF_ASSIGN_OR_RETURN(std::optional<absl::Time> stored, stored_clock.Read());
+  if (stored.has_value() && *stored > start) {
+    WF_LOG_INFO("SIMULATION MODE: --simulate_from=", from,
+                " is before the simulated time stored in the data folder (",
+                VietnamTime(*stored), "): going on from the stored time. Use "
+                "a new data folder to rehearse from an earlier day.");
+    start = *stored;
+  }
   return std::make_unique<ManualClock>(start);
+}
+
+// Stores the simulated time now and on every move, before the timers of
+// the move fire (AdvanceClock moves the clock, then fires).
+absl::Status KeepSimulatedClock(ManualClock* clock,
+                                SimulatedClockFile* stored_clock) {
+  WF_RETURN_IF_ERROR(stored_clock->Write(clock->Now()));
+  clock->AddJumpListener([clock, stored_clock] {
+    absl::Status kept = stored_clock->Write(clock->Now());
+    if (!kept.ok()) WF_LOG_ERROR(kept.message());
+  });
+  return absl::OkStatus();
 }
 
 EngineOptions EngineOptionsFromFlags() {
@@ -206,7 +291,8 @@ int Run() {
     }
     options.calendar_rules_json = *rules;
   }
-  auto simulation = SimulationClock();
+  SimulatedClockFile stored_clock(options.data_dir);
+  auto simulation = SimulationClock(stored_clock);
   if (!simulation.ok()) {
     WF_LOG_ERROR(simulation.status().message());
     return 1;
@@ -214,14 +300,20 @@ int Run() {
   if (*simulation != nullptr) {
     options.clock = simulation->get();
     WF_LOG_INFO("SIMULATION MODE: the clock starts at ",
-                absl::FormatTime(absl::RFC3339_sec, (*simulation)->Now(),
-                                 absl::FixedTimeZone(7 * 3600)),
+                VietnamTime((*simulation)->Now()),
                 " and moves only through SimulationService.AdvanceClock");
   }
   auto engine = Engine::Open(options);
   if (!engine.ok()) {
     WF_LOG_ERROR("cannot open the engine: ", engine.status().ToString());
     return 1;
+  }
+  if (*simulation != nullptr) {
+    absl::Status kept = KeepSimulatedClock(simulation->get(), &stored_clock);
+    if (!kept.ok()) {
+      WF_LOG_ERROR(kept.message());
+      return 1;
+    }
   }
   std::string workflows = absl::GetFlag(FLAGS_workflows_dir);
   if (!workflows.empty()) {

@@ -33,6 +33,21 @@ absl::Duration DurationOf(TimeUnit unit, int64_t amount) {
 
 absl::Time EndOf(absl::CivilDay day) { return EndOfVietnamDay(day); }
 
+// A period of `days` days from `today`: returns its end, moved off a rest
+// day, and remembers the unmoved end in `clock` for a pause.
+absl::Time StartDays(const calendar::WorkCalendar& calendar,
+                     absl::CivilDay today, int64_t days, ClockRecord& clock) {
+  clock.set_period_end_micros(absl::ToUnixMicros(EndOf(today + days)));
+  return EndOf(calendar.PeriodEnd(today, static_cast<int>(days)));
+}
+
+// The last day of a running `days` period before any rest-day move.
+absl::CivilDay UnmovedLastDay(const ClockRecord& clock) {
+  const int64_t end = clock.period_end_micros() != 0 ? clock.period_end_micros()
+                                                     : clock.due_micros();
+  return LastDay(absl::FromUnixMicros(end));
+}
+
 // A new clock for `state`'s deadline, or nullopt if its date function says
 // there is none this time.
 absl::StatusOr<std::optional<ClockRecord>> StartClock(const ClockChange& c,
@@ -50,7 +65,7 @@ absl::StatusOr<std::optional<ClockRecord>> StartClock(const ClockChange& c,
       break;
     case TimeUnit::kDays:
       clock.set_unit(ClockRecord::DAYS);
-      due = EndOf(c.calendar->PeriodEnd(today, static_cast<int>(d.amount)));
+      due = StartDays(*c.calendar, today, d.amount, clock);
       break;
     case TimeUnit::kHours:
     case TimeUnit::kMinutes:
@@ -81,7 +96,11 @@ void Pause(const ClockChange& c, ClockRecord& clock) {
       remaining = c.calendar->WorkdaysBetween(today, LastDay(due));
       break;
     case ClockRecord::DAYS:
-      remaining = LastDay(due) - today;
+      // Counted to the period's own last day: the days a rest-day move
+      // added are not time left (paused Thursday before a period ending on
+      // Saturday, moved to Monday, leaves 2 days, not 4).
+      remaining = UnmovedLastDay(clock) - today;
+      clock.set_period_end_micros(0);
       break;
     case ClockRecord::DURATION:
       remaining = absl::ToInt64Microseconds(due - c.now);
@@ -104,7 +123,7 @@ void Resume(const ClockChange& c, ClockRecord& clock) {
       due = EndOf(c.calendar->AddWorkdays(today, static_cast<int>(left)));
       break;
     case ClockRecord::DAYS:
-      due = EndOf(c.calendar->PeriodEnd(today, static_cast<int>(left)));
+      due = StartDays(*c.calendar, today, left, clock);
       break;
     case ClockRecord::DURATION:
       due = c.now + absl::Microseconds(left);
@@ -136,14 +155,20 @@ void MarkFired(std::vector<ClockRecord>& clocks, const std::string& timer) {
   }
 }
 
+// "N working days (days) before" is the start of the day from which N
+// working days (days) are left, the deadline's last day counting as one:
+// what an official reads as "còn N ngày làm việc". For working days that is
+// the N-th working day on or before the last day (the N-th before the day
+// after it); N = 0 is the deadline itself.
 absl::Time ReminderDue(const ReminderSpec& r, absl::Time due,
                        const calendar::WorkCalendar& calendar) {
   const int n = static_cast<int>(r.amount);
   switch (r.unit) {
     case TimeUnit::kWorkingDays:
-      return StartOfVietnamDay(calendar.AddWorkdays(LastDay(due), -n));
+      if (n == 0) return due;
+      return StartOfVietnamDay(calendar.AddWorkdays(LastDay(due) + 1, -n));
     case TimeUnit::kDays:
-      return StartOfVietnamDay(LastDay(due) - n);
+      return StartOfVietnamDay(LastDay(due) - (n - 1));
     default:
       return due - DurationOf(r.unit, r.amount);
   }

@@ -93,9 +93,10 @@ TEST_F(ClocksTest, WorkingDaysSkipTet) {
   ASSERT_EQ(timers.size(), 2u);
   EXPECT_EQ(timers[0].name, "tham_dinh");
   EXPECT_EQ(timers[0].event, "qua_han");
-  // "3 working days left": from Monday 16/03, the start of that day.
+  // "3 working days left" (17/03, 18/03 and the last day 19/03): from the
+  // start of Tuesday 17/03.
   EXPECT_EQ(timers[1].name, "tham_dinh#0");
-  EXPECT_EQ(timers[1].due, StartOfVietnamDay(absl::CivilDay(2026, 3, 16)));
+  EXPECT_EQ(timers[1].due, StartOfVietnamDay(absl::CivilDay(2026, 3, 17)));
 }
 
 TEST_F(ClocksTest, PauseKeepsTheWorkingDaysLeftAndResumeCountsThem) {
@@ -184,6 +185,99 @@ TEST_F(ClocksTest, DurationsAreExact) {
   clocks = Move(clocks, "cho_bo_sung", "tham_dinh", later);
   EXPECT_EQ(absl::FromUnixMicros(clocks[0].due_micros()),
             later + absl::Hours(1));
+}
+
+// A `days = N` period paused before its end keeps the days left to its real
+// last day, not to the working day it was moved to (Bộ luật Dân sự, Điều
+// 148: the move applies to the end of the period, not to the time left).
+TEST_F(ClocksTest, PausedDaysKeepTheDaysLeftBeforeTheRestDayMove) {
+  spec_.states[1].deadline.unit = TimeUnit::kDays;
+  spec_.states[1].deadline.amount = 8;
+  spec_.states[1].deadline.reminders.clear();
+  // Friday 03/04/2026 + 8 days = Saturday 11/04, moved to Monday 13/04.
+  auto clocks = Move({}, "tiep_nhan", "tham_dinh", At(2026, 4, 3));
+  ASSERT_EQ(clocks.size(), 1u);
+  EXPECT_EQ(absl::FromUnixMicros(clocks[0].due_micros()),
+            EndOfVietnamDay(absl::CivilDay(2026, 4, 13)));
+  // Paused Thursday 09/04 10:00: 10/04 and 11/04 were left.
+  clocks = Move(clocks, "tham_dinh", "cho_bo_sung", At(2026, 4, 9, 10));
+  ASSERT_EQ(clocks.size(), 1u);
+  EXPECT_EQ(clocks[0].remaining(), 2);
+  // Resumed Monday 20/04: 21/04 and 22/04, a Wednesday.
+  clocks = Move(clocks, "cho_bo_sung", "tham_dinh", At(2026, 4, 20));
+  ASSERT_EQ(clocks.size(), 1u);
+  EXPECT_EQ(absl::FromUnixMicros(clocks[0].due_micros()),
+            EndOfVietnamDay(absl::CivilDay(2026, 4, 22)));
+  // Paused again on its new last day, resumed on Friday 24/04: 0 days were
+  // left, so it ends with that day.
+  clocks = Move(clocks, "tham_dinh", "cho_bo_sung", At(2026, 4, 22, 15));
+  EXPECT_EQ(clocks[0].remaining(), 0);
+  clocks = Move(clocks, "cho_bo_sung", "tham_dinh", At(2026, 4, 24));
+  EXPECT_EQ(absl::FromUnixMicros(clocks[0].due_micros()),
+            EndOfVietnamDay(absl::CivilDay(2026, 4, 24)));
+}
+
+// A running clock whose deadline ends at the end of `last_day`.
+store::ClockRecord RunningUntil(absl::CivilDay last_day) {
+  store::ClockRecord clock;
+  clock.set_name("tham_dinh");
+  clock.set_state("tham_dinh");
+  clock.set_unit(store::ClockRecord::WORKING_DAYS);
+  clock.set_due_micros(absl::ToUnixMicros(EndOfVietnamDay(last_day)));
+  return clock;
+}
+
+// "N working days before" fires at the start of the day from which N
+// working days are left, the deadline's last day counting as one: at that
+// moment an official has exactly N working days (docs/lua.md, Deadlines).
+TEST_F(ClocksTest, DayRemindersFireWhenNDaysAreLeftCountingTheLastDay) {
+  struct Case {
+    absl::CivilDay last_day;
+    TimeUnit unit;
+    int amount;
+    absl::CivilDay fires_on;
+  };
+  using D = absl::CivilDay;
+  const Case kCases[] = {
+      // Thursday 26/02/2026: 25/02 and 26/02 are left from Wednesday.
+      {D(2026, 2, 26), TimeUnit::kWorkingDays, 2, D(2026, 2, 25)},
+      {D(2026, 2, 26), TimeUnit::kWorkingDays, 1, D(2026, 2, 26)},
+      // Monday 23/02, the first day after Tết: Friday 13/02 and 23/02.
+      {D(2026, 2, 23), TimeUnit::kWorkingDays, 2, D(2026, 2, 13)},
+      // Tuesday 24/02, 3 left: 13/02, 23/02, 24/02.
+      {D(2026, 2, 24), TimeUnit::kWorkingDays, 3, D(2026, 2, 13)},
+      // Monday 09/03, across a weekend: Friday 06/03 and 09/03.
+      {D(2026, 3, 9), TimeUnit::kWorkingDays, 2, D(2026, 3, 6)},
+      // Tuesday 28/04, across Giỗ Tổ's day in lieu (27/04) and a weekend.
+      {D(2026, 4, 28), TimeUnit::kWorkingDays, 2, D(2026, 4, 24)},
+      // Calendar days count every day: 25/02 and 26/02.
+      {D(2026, 2, 26), TimeUnit::kDays, 2, D(2026, 2, 25)},
+      // 21/02, 22/02 (Tết) and 23/02.
+      {D(2026, 2, 23), TimeUnit::kDays, 3, D(2026, 2, 21)},
+  };
+  for (const Case& c : kCases) {
+    spec_.states[1].deadline.reminders = {{c.unit, c.amount, "nhac_han"}};
+    auto timers = TimersOf(spec_, calendar_, {RunningUntil(c.last_day)});
+    ASSERT_EQ(timers.size(), 2u);
+    EXPECT_EQ(timers[1].due, StartOfVietnamDay(c.fires_on))
+        << c.amount << (c.unit == TimeUnit::kDays ? " days" : " working days")
+        << " before the end of " << c.last_day;
+    // At that moment exactly N working days (or days) are left.
+    if (c.unit == TimeUnit::kWorkingDays) {
+      EXPECT_EQ(calendar_.WorkdaysBetween(c.fires_on - 1, c.last_day),
+                c.amount);
+    }
+  }
+}
+
+TEST_F(ClocksTest, ZeroDaysBeforeIsTheDeadlineItself) {
+  const absl::CivilDay last_day(2026, 2, 26);
+  for (TimeUnit unit : {TimeUnit::kWorkingDays, TimeUnit::kDays}) {
+    spec_.states[1].deadline.reminders = {{unit, 0, "nhac_han"}};
+    auto timers = TimersOf(spec_, calendar_, {RunningUntil(last_day)});
+    ASSERT_EQ(timers.size(), 2u);
+    EXPECT_EQ(timers[1].due, EndOfVietnamDay(last_day));
+  }
 }
 
 }  // namespace

@@ -115,21 +115,36 @@ absl::Time TimerService::Dispatch(int* dispatched) {
       }
       in_flight_.insert(key);
     }
+    // Checked once the key is ours: no other pass can fire it now, and a
+    // firing that removed it earlier is visible.
+    if (!StillStored(key)) {
+      absl::MutexLock lock(&mu_);
+      in_flight_.erase(key);
+      continue;
+    }
     ++*dispatched;
-    fire_(timer, [this, key](absl::Status s) { Done(key, s); });
+    fire_(timer, [this, key](absl::StatusOr<bool> fired) { Done(key, fired); });
   }
   return next;
 }
 
-void TimerService::Done(const std::string& key, const absl::Status& status) {
+bool TimerService::StillStored(const std::string& key) {
+  auto stored = store_->Get(Cf::kTimers, key);
+  // On a read error let the transition path decide (it reads again).
+  return !stored.ok() || stored->has_value();
+}
+
+void TimerService::Done(const std::string& key,
+                        const absl::StatusOr<bool>& fired) {
   absl::MutexLock lock(&mu_);
   in_flight_.erase(key);
   woken_ = true;
-  if (status.ok()) {
-    stats_.fired++;
+  if (fired.ok()) {
+    (*fired ? stats_.fired : stats_.stale)++;
     backoff_.erase(key);
     return;
   }
+  const absl::Status& status = fired.status();
   stats_.failed++;
   Backoff& b = backoff_[key];
   b.delay = b.delay == absl::ZeroDuration()

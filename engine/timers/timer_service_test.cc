@@ -41,6 +41,15 @@ class TimerServiceTest : public ::testing::Test {
     ASSERT_TRUE(committer_->Commit(std::move(set)).ok());
   }
 
+  // Deletes the timer's key as the transition path does: true, it fired.
+  absl::StatusOr<bool> Consume(const store::TimerRecord& t) {
+    WriteSet set;
+    set.Delete(Cf::kTimers, TimerKey(t));
+    absl::Status committed = committer_->Commit(std::move(set));
+    if (!committed.ok()) return committed;
+    return true;
+  }
+
   std::string dir_;
   absl::Time t0_ = absl::FromUnixSeconds(1780000000);
   ManualClock clock_{t0_ - absl::Hours(1)};
@@ -55,11 +64,9 @@ TEST_F(TimerServiceTest, FiresDueTimersInDueOrderAndReadsOneKeyWhenNoneIsDue) {
   // Consumes each timer as the transition path would: delete it, then done.
   TimerService timers(
       store_.get(), &clock_,
-      [&](const store::TimerRecord& t, std::function<void(absl::Status)> done) {
+      [&](const store::TimerRecord& t, TimerService::FireDone done) {
         fired.push_back(t.due_micros());
-        WriteSet set;
-        set.Delete(Cf::kTimers, TimerKey(t));
-        done(committer_->Commit(std::move(set)));
+        done(Consume(t));
       },
       /*max_in_flight=*/1);
   auto count = timers.FireDue();
@@ -82,7 +89,7 @@ TEST_F(TimerServiceTest, AFailingTimerIsRetriedLaterNotInALoop) {
   int attempts = 0;
   TimerService timers(
       store_.get(), &clock_,
-      [&](const store::TimerRecord& t, std::function<void(absl::Status)> done) {
+      [&](const store::TimerRecord& t, TimerService::FireDone done) {
         ++attempts;
         done(absl::FailedPreconditionError("script error"));
       },
@@ -96,6 +103,51 @@ TEST_F(TimerServiceTest, AFailingTimerIsRetriedLaterNotInALoop) {
   EXPECT_EQ(timers.FireDue().value_or(-1), 0);
   EXPECT_EQ(attempts, 2);
   EXPECT_EQ(timers.stats().failed, 2u);
+}
+
+// A pass reads keys from a snapshot; a key removed after the snapshot (by
+// a firing that completed meanwhile, or here by the first firing) must not
+// be fired again: that second attempt was counted as a firing and made
+// AdvanceClock and GetStats over-count.
+TEST_F(TimerServiceTest, AKeyRemovedDuringAPassIsNotFiredAgain) {
+  WriteTimers(3);  // wi-0, wi-1, wi-2, due one a second from t0
+  std::vector<std::string> fired;
+  TimerService timers(
+      store_.get(), &clock_,
+      [&](const store::TimerRecord& t, TimerService::FireDone done) {
+        fired.push_back(t.instance_id());
+        if (t.instance_id() == "wi-0") {
+          // Its transition also ended wi-1's clock, removing wi-1's key.
+          store::TimerRecord other = t;
+          other.set_instance_id("wi-1");
+          other.set_due_micros(absl::ToUnixMicros(t0_ + absl::Seconds(1)));
+          ASSERT_TRUE(Consume(other).ok());
+        }
+        done(Consume(t));
+      },
+      /*max_in_flight=*/8);
+  clock_.Set(t0_ + absl::Seconds(10));
+  EXPECT_EQ(timers.FireDue().value_or(-1), 2);
+  EXPECT_EQ(fired, (std::vector<std::string>{"wi-0", "wi-2"}));
+  EXPECT_EQ(timers.stats().fired, 2u);
+}
+
+// A timer consumed without an event (its clock ended after the key was
+// read) is not a firing.
+TEST_F(TimerServiceTest, StaleTimersAreNotCountedAsFired) {
+  WriteTimers(2);
+  TimerService timers(
+      store_.get(), &clock_,
+      [&](const store::TimerRecord& t, TimerService::FireDone done) {
+        absl::StatusOr<bool> consumed = Consume(t);
+        if (consumed.ok() && t.instance_id() == "wi-1") consumed = false;
+        done(consumed);
+      },
+      /*max_in_flight=*/8);
+  clock_.Set(t0_ + absl::Seconds(10));
+  EXPECT_EQ(timers.FireDue().value_or(-1), 1);
+  EXPECT_EQ(timers.stats().fired, 1u);
+  EXPECT_EQ(timers.stats().stale, 1u);
 }
 
 }  // namespace

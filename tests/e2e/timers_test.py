@@ -110,9 +110,13 @@ class Simulation(unittest.TestCase):
                 self.assertEqual([d.instance_id for d in coming.deadlines], [iid])
                 self.assertFalse(coming.deadlines[0].late)
 
+                # Due at the end of Thursday 19/03: "3 working days before"
+                # is from Tuesday 17/03 (17, 18 and 19/03 are left).
                 moved = sim.AdvanceClock(pb.AdvanceClockRequest(until="2026-03-16"))
+                self.assertEqual(moved.timers_fired, 0)
+                moved = sim.AdvanceClock(pb.AdvanceClockRequest(until="2026-03-17"))
                 self.assertEqual(moved.timers_fired, 1)  # the reminder
-                moved = sim.AdvanceClock(pb.AdvanceClockRequest(seconds=3 * 86400))
+                moved = sim.AdvanceClock(pb.AdvanceClockRequest(seconds=2 * 86400))
                 self.assertEqual(moved.timers_fired, 0)
                 moved = sim.AdvanceClock(pb.AdvanceClockRequest(until="2026-03-21"))
                 self.assertEqual(moved.timers_fired, 1)  # the deadline
@@ -128,6 +132,52 @@ class Simulation(unittest.TestCase):
                 self.assertEqual(raised.exception.code(),
                                  grpc.StatusCode.INVALID_ARGUMENT)
                 self.assertIn("only moves forward", raised.exception.details())
+        finally:
+            self.assertEqual(server.stop(), 0)
+
+    def test_a_restarted_simulation_never_goes_back_in_time(self):
+        data_dir = harness.temp_data_dir("simrestart")
+        server = harness.ServerProcess(
+            ARGS.server, data_dir, workflows_dir=ARGS.testdata,
+            extra_flags=["--simulate_from=2026-02-12T09:00:00+07:00",
+                         f"--calendar_file={CALENDAR}"])
+        server.start()
+        try:
+            harness.setup_org(server.address, server.admin_token(), ARGS.testdata)
+            token = harness.issue_tokens(server.address, server.admin_token(),
+                                         ["chuyen-vien.noi-vu"])["chuyen-vien.noi-vu"]
+            with harness.authed_channel(server.address, token) as channel, \
+                    harness.authed_channel(server.address,
+                                           server.admin_token()) as admin_channel:
+                stub = rpc.WorkflowServiceStub(channel)
+                started = stub.StartInstance(pb.StartInstanceRequest(
+                    workflow="tham_dinh", unit="so_noi_vu"))
+                iid = started.instance.id
+                moved = rpc.SimulationServiceStub(admin_channel).AdvanceClock(
+                    pb.AdvanceClockRequest(until="2026-03-02"))
+                stub.FireEvent(pb.FireEventRequest(instance_id=iid, event="bat_dau"))
+                advanced_to = moved.now_micros
+            self.assertEqual(server.stop(), 0)
+
+            # The same command line again (its --simulate_from is now in the
+            # past): the clock goes on from the stored time.
+            server.start()
+            self.assertIn("going on from the stored time", server.log())
+            with harness.authed_channel(server.address, token) as channel, \
+                    harness.authed_channel(server.address,
+                                           server.admin_token()) as admin_channel:
+                stub = rpc.WorkflowServiceStub(channel)
+                now = rpc.SimulationServiceStub(admin_channel).AdvanceClock(
+                    pb.AdvanceClockRequest(seconds=60)).now_micros
+                self.assertEqual(now, advanced_to + 60 * 1_000_000)
+                stub.FireEvent(pb.FireEventRequest(instance_id=iid,
+                                                   event="yeu_cau_bo_sung"))
+                events = stub.GetHistory(pb.GetHistoryRequest(instance_id=iid)).events
+                times = [e.at_micros for e in events]
+                self.assertEqual(times, sorted(times))
+                self.assertEqual(times[-1], now)
+                verified = stub.VerifyInstance(pb.VerifyInstanceRequest(instance_id=iid))
+                self.assertTrue(verified.ok, verified.problem)
         finally:
             self.assertEqual(server.stop(), 0)
 
