@@ -198,8 +198,8 @@ EngineOptions EngineOptionsFromFlags() {
   return options;
 }
 
-// Deploys every *.lua of `dir` (not its subfolders: those hold libraries),
-// in name order. A bundled workflow that does not validate stops the start.
+// Deploys every *.lua of `dir` (not its subfolders), in name order. A
+// bundled workflow that does not validate stops the start.
 absl::Status DeployBundled(Engine* engine, const std::string& dir) {
   std::vector<std::filesystem::path> files;
   std::error_code ec;
