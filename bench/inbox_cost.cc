@@ -38,14 +38,14 @@ int main(int argc, char** argv) {
   options.data_dir = dir;
   options.run_timers = false;
   auto engine = *wf::Engine::Open(options);
-  engine->ImportDirectory(wf::Actor(), {"xa", "communes",
+  engine->ImportDirectory(wf::Actor::Embedder(), {"xa", "communes",
       Read(absl::GetFlag(FLAGS_provinces_dir) + "/bac_ninh_2025.csv"),
       "bac_ninh", "Bắc Ninh", "01/07/2025", ""}).IgnoreError();
-  engine->ImportDirectory(wf::Actor(), {"co_quan", "units",
+  engine->ImportDirectory(wf::Actor::Embedder(), {"co_quan", "units",
       Read(absl::GetFlag(FLAGS_org_dir) + "/bac_ninh_co_quan.csv")}).IgnoreError();
-  auto people = engine->ImportDirectory(wf::Actor(), {"nguoi", "people",
+  auto people = engine->ImportDirectory(wf::Actor::Embedder(), {"nguoi", "people",
       Read(absl::GetFlag(FLAGS_org_dir) + "/nguoi_dung.csv")});
-  auto deployed = engine->Deploy({Read(absl::GetFlag(FLAGS_workflow)), "b.lua", {}});
+  auto deployed = engine->Deploy({Read(absl::GetFlag(FLAGS_workflow)), "b.lua", wf::Actor::Embedder()});
   if (!people.ok() || !deployed.ok()) {
     std::fprintf(stderr, "setup failed\n");
     return 1;
@@ -53,12 +53,14 @@ int main(int argc, char** argv) {
   std::string text(1900, 'x');
   for (int i = 0; i < absl::GetFlag(FLAGS_churn); ++i) {
     wf::StartRequest start;
+    start.actor = wf::Actor::Embedder();
     start.workflow = "phe_duyet_5_buoc";
     start.unit = "07627";
     start.variables_json = absl::StrCat(R"({"don_vi":"x","noi_dung":")", text, R"("})");
     auto started = engine->Start(start);
     for (int step = 0; step < 5 && started.ok(); ++step) {
       wf::FireRequest fire;
+      fire.actor = wf::Actor::Embedder();
       fire.instance_id = started->instance.id;
       fire.event = "duyet";
       if (!engine->Fire(fire).ok()) return 1;
@@ -66,6 +68,7 @@ int main(int argc, char** argv) {
   }
   for (int i = 0; i < absl::GetFlag(FLAGS_items); ++i) {
     wf::StartRequest start;
+    start.actor = wf::Actor::Embedder();
     start.workflow = "phe_duyet_5_buoc";
     start.unit = "07627";
     start.variables_json = absl::StrCat(R"({"don_vi":"x","noi_dung":")", text, R"("})");

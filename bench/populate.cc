@@ -58,14 +58,14 @@ int main(int argc, char** argv) {
   wf::DirectoryImport people{"nguoi_dung", "people",
                              Read(absl::GetFlag(FLAGS_people_csv))};
   for (const auto& source : {communes, agencies, people}) {
-    auto imported = (*engine)->ImportDirectory(wf::Actor(), source);
+    auto imported = (*engine)->ImportDirectory(wf::Actor::Embedder(), source);
     if (!imported.ok()) {
       std::fprintf(stderr, "%s\n", imported.status().ToString().c_str());
       return 1;
     }
   }
   auto deployed = (*engine)->Deploy(
-      {Read(absl::GetFlag(FLAGS_workflow)), "phe_duyet_5_buoc.lua", {}});
+      {Read(absl::GetFlag(FLAGS_workflow)), "phe_duyet_5_buoc.lua", wf::Actor::Embedder()});
   if (!deployed.ok()) {
     std::fprintf(stderr, "%s\n", deployed.status().ToString().c_str());
     return 1;
@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
     }
     in_flight++;
     wf::StartRequest start;
+    start.actor = wf::Actor::Embedder();
     start.workflow = "phe_duyet_5_buoc";
     start.unit = units[i % units.size()];
     start.variables_json = absl::StrCat(R"({"don_vi":"x","noi_dung":")", text, R"("})");

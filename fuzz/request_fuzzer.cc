@@ -124,6 +124,7 @@ void OpenEngine() {
   auto deployed = fixture->engine->Deploy(deploy);
   if (!deployed.ok()) Finding(deployed.status().ToString());
   wf::StartRequest start;
+  start.actor = wf::Actor::Embedder();
   start.workflow = "fuzz";
   auto started = fixture->engine->Start(start);
   if (!started.ok()) Finding(started.status().ToString());
@@ -191,6 +192,7 @@ const std::initializer_list<absl::StatusCode> kDocumented = {
 
 void FuzzFire(const wf::v1::FireEventRequest& proto) {
   wf::FireRequest request;
+  request.actor = wf::Actor::Embedder();
   // An empty id targets the fixture's instance, so that mutations reach the
   // transition path without guessing ids.
   request.instance_id =
@@ -199,15 +201,15 @@ void FuzzFire(const wf::v1::FireEventRequest& proto) {
   request.payload_json = proto.payload_json();
   request.expected_version = proto.expected_version();
   request.idempotency_key = proto.idempotency_key();
-  request.actor.id = "fuzz";
+  request.actor = Actor::Embedder("fuzz");
   CheckText(proto.event());
   CheckText(proto.idempotency_key());
   CheckJson(proto.payload_json());
-  auto before = fixture->engine->GetInstance(request.instance_id);
+  auto before = fixture->engine->GetInstance(request.instance_id, Actor::Embedder());
   auto fired = fixture->engine->Fire(request);
   ExpectCode(fired.status(), "Fire", kDocumented);
   if (!before.ok()) return;
-  auto after = fixture->engine->GetInstance(request.instance_id);
+  auto after = fixture->engine->GetInstance(request.instance_id, Actor::Embedder());
   if (!after.ok()) Finding("an instance disappeared");
   if (!fired.ok()) {
     if (after->version != before->version ||
@@ -224,7 +226,7 @@ void FuzzFire(const wf::v1::FireEventRequest& proto) {
   // Replaying the whole history costs one Lua call per event: keep it to
   // young instances.
   if (after->version <= 32) {
-    auto report = fixture->engine->Verify(request.instance_id);
+    auto report = fixture->engine->Verify(request.instance_id, Actor::Embedder());
     if (!report.ok() || !report->ok) {
       Finding(absl::StrCat("the history no longer verifies: ",
                            report.ok() ? report->problem
@@ -239,7 +241,7 @@ void FuzzStart(const wf::v1::StartInstanceRequest& proto) {
   request.variables_json = proto.variables_json();
   request.business_key = proto.business_key();
   request.idempotency_key = proto.idempotency_key();
-  request.actor.id = "fuzz";
+  request.actor = Actor::Embedder("fuzz");
   CheckText(proto.business_key());
   CheckText(proto.workflow());
   CheckJson(proto.variables_json());
@@ -255,7 +257,7 @@ void FuzzDeploy(const wf::v1::DeployWorkflowRequest& proto) {
   wf::DeployRequest request;
   request.source = proto.source();
   request.file_name = proto.file_name();
-  request.actor.id = "fuzz";
+  request.actor = Actor::Embedder("fuzz");
   CheckText(proto.file_name());
   auto deployed = fixture->engine->Deploy(request);
   ExpectCode(deployed.status(), "Deploy",

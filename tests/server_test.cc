@@ -44,7 +44,7 @@ class ServerTest : public ::testing::Test {
     for (const char* person :
          {"admin", "can-bo.dai-son", "chu-tich.dai-son", "chu-tich.tay-yen-tu"}) {
       bool admin = std::string(person) == "admin";
-      auto token = engine_->IssueToken(Actor(), person, admin,
+      auto token = engine_->IssueToken(Actor::Embedder(), person, admin,
                                        absl::ZeroDuration(), "server_test");
       ASSERT_TRUE(token.ok()) << token.status();
       tokens_[person] = token->token;
@@ -272,7 +272,7 @@ TEST_F(ServerTest, ShutdownLetsCallsInFlightFinish) {
   server_->Shutdown(absl::Seconds(5));
   for (auto& c : clients) c.join();
   // Everything acknowledged is in the store, and nothing else.
-  auto instance = engine_->GetInstance(id);
+  auto instance = engine_->GetInstance(id, Actor::Embedder());
   ASSERT_TRUE(instance.ok());
   EXPECT_EQ(instance->version, 1u + ok.load());
   EXPECT_EQ(ok.load() + refused.load(), 200);

@@ -32,14 +32,14 @@ inline absl::Status ImportTestDirectory(Engine* engine) {
     return absl::NotFoundError("the official Bắc Ninh list is missing: is "
                                "../shared beside the repository?");
   }
-  auto imported = engine->ImportDirectory(Actor(), communes);
+  auto imported = engine->ImportDirectory(Actor::Embedder(), communes);
   if (!imported.ok()) return imported.status();
   DirectoryImport agencies{"bac_ninh_co_quan", "units",
                            ReadFile(org + "bac_ninh_co_quan.csv")};
-  imported = engine->ImportDirectory(Actor(), agencies);
+  imported = engine->ImportDirectory(Actor::Embedder(), agencies);
   if (!imported.ok()) return imported.status();
   DirectoryImport people{"nguoi_dung", "people", ReadFile(org + "nguoi_dung.csv")};
-  return engine->ImportDirectory(Actor(), people).status();
+  return engine->ImportDirectory(Actor::Embedder(), people).status();
 }
 
 }  // namespace wf::testing

@@ -17,6 +17,13 @@
 namespace wf {
 namespace {
 
+// Every instance, as the embedding program sees them.
+ListInstancesRequest All() {
+  ListInstancesRequest request;
+  request.actor = Actor::Embedder();
+  return request;
+}
+
 using calendar::StartOfVietnamDay;
 using Code = absl::StatusCode;
 
@@ -48,7 +55,7 @@ class AccessTest : public ::testing::Test {
     for (const std::string& path :
          {std::string(WF_WORKFLOWS_DIR) + "/nop_ke_hoach.lua",
           std::string(WF_TESTDATA_DIR) + "/duyet_chu_tich.lua"}) {
-      auto deployed = engine_->Deploy({testing::ReadFile(path), path, {}});
+      auto deployed = engine_->Deploy({testing::ReadFile(path), path, Actor::Embedder()});
       ASSERT_TRUE(deployed.ok()) << deployed.status();
     }
   }
@@ -84,7 +91,7 @@ class AccessTest : public ::testing::Test {
 
   // A plan of Đại Sơn moved, by the embedder, to `state`.
   std::string PlanIn(const std::string& state) {
-    auto started = StartPlan(Actor());
+    auto started = StartPlan(Actor::Embedder());
     EXPECT_TRUE(started.ok()) << started.status();
     const std::string id = started->instance.id;
     const std::vector<std::pair<std::string, std::string>> path = {
@@ -93,7 +100,7 @@ class AccessTest : public ::testing::Test {
     std::string current = "du_thao";
     for (const auto& [event, payload] : path) {
       if (current == state) break;
-      auto fired = Fire(Actor(), id, event, payload);
+      auto fired = Fire(Actor::Embedder(), id, event, payload);
       EXPECT_TRUE(fired.ok()) << fired.status();
       current = fired->instance.state;
     }
@@ -149,7 +156,7 @@ TEST_F(AccessTest, PermissionMatrixOfTheUnitPlan) {
     for (const std::string& person : people) {
       SCOPED_TRACE(absl::StrCat(step.event, " by ", person));
       std::string id = PlanIn(step.state);
-      auto before = engine_->GetInstance(id);
+      auto before = engine_->GetInstance(id, Actor::Embedder());
       auto fired = Fire(Actor::Person(person), id, step.event, step.payload);
       if (step.allowed.count(person)) {
         ASSERT_TRUE(fired.ok()) << fired.status();
@@ -170,7 +177,7 @@ TEST_F(AccessTest, PermissionMatrixOfTheUnitPlan) {
       } else {
         EXPECT_EQ(fired.status().code(), Code::kNotFound) << fired.status();
       }
-      auto after = engine_->GetInstance(id);
+      auto after = engine_->GetInstance(id, Actor::Embedder());
       EXPECT_EQ(after->version, before->version);
       EXPECT_EQ(after->state, before->state);
     }
@@ -194,12 +201,12 @@ TEST_F(AccessTest, WhoMayStartADocument) {
   EXPECT_NE(bad_unit.status().message().find("'99999'"), std::string::npos)
       << bad_unit.status();
   // Nothing was started by the refusals.
-  EXPECT_EQ(engine_->ListInstances({})->instances.size(), 2u);
+  EXPECT_EQ(engine_->ListInstances(All())->instances.size(), 2u);
 }
 
 TEST_F(AccessTest, ReadsAreScopedToTheUnitTheStandingAgencyAndTheProvince) {
-  std::string mine = StartPlan(Actor(), kUnit)->instance.id;
-  std::string other = StartPlan(Actor(), kSibling)->instance.id;
+  std::string mine = StartPlan(Actor::Embedder(), kUnit)->instance.id;
+  std::string other = StartPlan(Actor::Embedder(), kSibling)->instance.id;
   auto sees = [&](const std::string& person) {
     ListInstancesRequest list;
     list.actor = Actor::Person(person);
@@ -249,7 +256,7 @@ TEST_F(AccessTest, AnUnreadableDocumentAnswersAsAMissingOne) {
   owner.idempotency_key = "gui-lan-1";
   owner.actor = Actor::Person("can-bo.dai-son");
   ASSERT_TRUE(engine_->Fire(owner).ok());
-  const auto before = engine_->GetInstance(id);
+  const auto before = engine_->GetInstance(id, Actor::Embedder());
   ASSERT_TRUE(before.ok());
 
   const std::string missing = "wi-000000999999";
@@ -273,6 +280,7 @@ TEST_F(AccessTest, AnUnreadableDocumentAnswersAsAMissingOne) {
     same_words(answer_for(id, fire), answer_for(missing, fire));
   };
   FireRequest wrong_version;
+  wrong_version.actor = Actor::Embedder();
   wrong_version.event = "yeu_cau_sua";
   wrong_version.payload_json = R"({"ly_do":"x"})";
   wrong_version.expected_version = 1;  // it is at 3
@@ -283,12 +291,15 @@ TEST_F(AccessTest, AnUnreadableDocumentAnswersAsAMissingOne) {
   other_request_same_key.payload_json = R"({"trich_yeu":"khác"})";
   same_as_missing(other_request_same_key);
   FireRequest unknown_event;
+  unknown_event.actor = Actor::Embedder();
   unknown_event.event = "khong_co";
   same_as_missing(unknown_event);
   FireRequest wrong_state;
+  wrong_state.actor = Actor::Embedder();
   wrong_state.event = "tiep_nhan";
   same_as_missing(wrong_state);
   FireRequest missing_field;
+  missing_field.actor = Actor::Embedder();
   missing_field.event = "yeu_cau_sua";  // requires ly_do
   same_as_missing(missing_field);
 
@@ -300,7 +311,7 @@ TEST_F(AccessTest, AnUnreadableDocumentAnswersAsAMissingOne) {
   same_words(engine_->Verify(id, stranger).status(),
              engine_->Verify(missing, stranger).status());
   // Nothing changed.
-  const auto after = engine_->GetInstance(id);
+  const auto after = engine_->GetInstance(id, Actor::Embedder());
   EXPECT_EQ(after->version, before->version);
   EXPECT_EQ(after->state, before->state);
 }
@@ -332,10 +343,47 @@ TEST_F(AccessTest, StartIdempotencyKeysArePerPerson) {
   EXPECT_EQ(retry->instance.id, owner->instance.id);
 }
 
+// An Actor nobody filled in is no one: every call refuses it, and nothing
+// is written. Trust has to be spelt out (Actor::Embedder()).
+TEST_F(AccessTest, AnActorLeftUnfilledIsRefusedEverywhere) {
+  const std::string id = PlanIn("du_thao");
+  const Actor nobody;
+  auto refused = [](const absl::Status& status) {
+    EXPECT_EQ(status.code(), Code::kPermissionDenied) << status;
+    EXPECT_NE(status.message().find("names nobody"), std::string::npos)
+        << status;
+  };
+  StartRequest start;
+  start.workflow = "nop_ke_hoach";
+  start.unit = kUnit;
+  start.variables_json = R"({"don_vi":"x","nam":2026,"han_nop":"2026-02-10"})";
+  refused(engine_->Start(start).status());
+  FireRequest fire;
+  fire.instance_id = id;
+  fire.event = "trinh_duyet";
+  fire.payload_json = R"({"trich_yeu":"x"})";
+  refused(engine_->Fire(fire).status());
+  refused(engine_->GetInstance(id, nobody).status());
+  refused(engine_->GetHistory(id, nobody).status());
+  refused(engine_->Verify(id, nobody).status());
+  refused(engine_->ListInstances(ListInstancesRequest()).status());
+  refused(engine_->ListDeadlines(DeadlineQuery()).status());
+  refused(engine_->Inbox(nobody, {}).status());
+  refused(engine_->WhoAmI(nobody).status());
+  refused(engine_->ListTokens(nobody).status());
+  refused(engine_->IssueToken(nobody, "can-bo.dai-son", false,
+                              absl::ZeroDuration(), "")
+              .status());
+  refused(engine_->Deploy({"workflow \"w\" {}", "w.lua", nobody}).status());
+  // Nothing was started or moved.
+  EXPECT_EQ(engine_->ListInstances(All())->instances.size(), 1u);
+  EXPECT_EQ(engine_->GetInstance(id, Actor::Embedder())->version, 1u);
+}
+
 // A page larger than the maximum is refused, not cut silently: a client
 // that asked for 5000 would take 1000 items for the whole list.
 TEST_F(AccessTest, PagesOverTheMaximumAreRefused) {
-  ListInstancesRequest list;
+  ListInstancesRequest list = All();
   list.page_size = 5000;
   auto instances = engine_->ListInstances(list);
   EXPECT_EQ(instances.status().code(), Code::kInvalidArgument);
@@ -343,6 +391,7 @@ TEST_F(AccessTest, PagesOverTheMaximumAreRefused) {
             std::string::npos)
       << instances.status();
   DeadlineQuery deadlines;
+  deadlines.actor = Actor::Embedder();
   deadlines.page_size = 1001;
   EXPECT_EQ(engine_->ListDeadlines(deadlines).status().code(),
             Code::kInvalidArgument);
@@ -390,25 +439,25 @@ TEST_F(AccessTest, InboxesFollowEveryTransition) {
                              "chuyen-vien.tham-muu", "truong-phong.tham-muu"}) {
     EXPECT_TRUE(InboxIds(person).empty()) << person;
   }
-  auto history = engine_->GetHistory(id);
+  auto history = engine_->GetHistory(id, Actor::Embedder());
   ASSERT_EQ(history->size(), 4u);
   EXPECT_EQ((*history)[2].actor_name, "Trần Thị Bình");
   EXPECT_EQ((*history)[2].actor_role, "chu_tich");
   EXPECT_EQ((*history)[2].actor_unit_name, "Xã Đại Sơn");
   EXPECT_EQ((*history)[3].actor_unit, "phong_tham_muu");
-  EXPECT_TRUE(engine_->Verify(id)->ok);
+  EXPECT_TRUE(engine_->Verify(id, Actor::Embedder())->ok);
 }
 
 TEST_F(AccessTest, InboxIsSortedByDeadlineThenAge) {
   // Already past its deadline (2025-12-31): it comes first once the timer
   // has marked it late.
-  std::string overdue = StartPlan(Actor(), kUnit, "2025-12-31")->instance.id;
+  std::string overdue = StartPlan(Actor::Embedder(), kUnit, "2025-12-31")->instance.id;
   ASSERT_EQ(engine_->FireDueTimers().value_or(-1), 2);  // reminder, deadline
-  std::string late = StartPlan(Actor(), kUnit, "2026-03-01")->instance.id;
+  std::string late = StartPlan(Actor::Embedder(), kUnit, "2026-03-01")->instance.id;
   clock_.Advance(absl::Minutes(1));
-  std::string early = StartPlan(Actor(), kUnit, "2026-02-01")->instance.id;
+  std::string early = StartPlan(Actor::Embedder(), kUnit, "2026-02-01")->instance.id;
   clock_.Advance(absl::Minutes(1));
-  std::string early_newer = StartPlan(Actor(), kUnit, "2026-02-01")->instance.id;
+  std::string early_newer = StartPlan(Actor::Embedder(), kUnit, "2026-02-01")->instance.id;
   EXPECT_EQ(InboxIds("can-bo.dai-son"),
             std::vector<std::string>({overdue, early, early_newer, late}));
   // Paging walks the same order.
@@ -485,7 +534,7 @@ TEST_F(AccessTest, DelegationWorksOnlyInItsWindowAndIsRecorded) {
 }
 
 TEST_F(AccessTest, TokensAuthenticateUntilRevokedOrExpired) {
-  auto issued = engine_->IssueToken(Actor(), "can-bo.dai-son", false,
+  auto issued = engine_->IssueToken(Actor::Embedder(), "can-bo.dai-son", false,
                                     absl::Hours(1), "test");
   ASSERT_TRUE(issued.ok()) << issued.status();
   auto actor = engine_->Authenticate(issued->token);
@@ -501,10 +550,10 @@ TEST_F(AccessTest, TokensAuthenticateUntilRevokedOrExpired) {
   EXPECT_NE(expired.status().message().find("expired"), std::string::npos);
   EXPECT_EQ(expired.status().message().find(issued->token), std::string::npos);
 
-  auto lasting = engine_->IssueToken(Actor(), "can-bo.dai-son", false,
+  auto lasting = engine_->IssueToken(Actor::Embedder(), "can-bo.dai-son", false,
                                      absl::ZeroDuration(), "");
   ASSERT_TRUE(engine_->Authenticate(lasting->token).ok());
-  ASSERT_TRUE(engine_->RevokeToken(Actor(), lasting->token_id).ok());
+  ASSERT_TRUE(engine_->RevokeToken(Actor::Embedder(), lasting->token_id).ok());
   auto revoked = engine_->Authenticate(lasting->token);
   EXPECT_NE(revoked.status().message().find("revoked"), std::string::npos);
   // Only administrators issue, revoke and import.
@@ -526,7 +575,7 @@ TEST_F(AccessTest, TokensAuthenticateUntilRevokedOrExpired) {
 
 TEST_F(AccessTest, AMalformedImportChangesNothing) {
   auto counts = engine_->ImportDirectory(
-      Actor(), {"nguoi_dung", "people",
+      Actor::Embedder(), {"nguoi_dung", "people",
                 "person,name,role,unit,valid_from,valid_to,acting_for\n"
                 "can-bo.moi,Người Mới,can_bo,07627,01/07/2025,,\n"
                 "can-bo.sai,Người Sai,can_bo,00000,01/07/2025,,\n"});

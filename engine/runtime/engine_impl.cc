@@ -79,7 +79,17 @@ absl::StatusOr<std::string> CheckBackupDir(const std::string& dir) {
   return path.string();
 }
 
+// Every call says who it acts as: an Actor left unfilled is no one.
+absl::Status Named(const Actor& actor) {
+  if (!actor.nobody()) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      "Expected the call to say who it acts as (Actor::Person, Actor::Admin "
+      "or, for the embedding program itself, Actor::Embedder()), but it "
+      "names nobody");
+}
+
 absl::Status NeedsAdmin(const Actor& actor, absl::string_view what) {
+  WF_RETURN_IF_ERROR(Named(actor));
   if (actor.kind == Actor::Kind::kPerson) {
     return absl::PermissionDeniedError(absl::StrCat(
         "Expected an administrator to ", what, ", but '", actor.id,
@@ -182,23 +192,29 @@ class EngineImpl final : public Engine {
 
   void StartAsync(const StartRequest& request,
                   Callback<StartResult> done) override {
+    absl::Status named = Named(request.actor);
+    if (!named.ok()) return done(named);
     transitions_->Start(request, std::move(done));
   }
 
   void FireAsync(const FireRequest& request,
                  Callback<FireResult> done) override {
+    absl::Status named = Named(request.actor);
+    if (!named.ok()) return done(named);
     transitions_->Fire(request, std::move(done));
   }
 
   absl::StatusOr<InstanceInfo> GetInstance(const std::string& id,
                                            const Actor& actor) override {
     WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(actor));
     return reader_->GetInstance(id, actor);
   }
 
   absl::StatusOr<InstancePage> ListInstances(
       const ListInstancesRequest& request) override {
     WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(request.actor));
     return reader_->List(request);
   }
 
@@ -206,12 +222,14 @@ class EngineImpl final : public Engine {
       const std::string& id, const Actor& actor, uint64_t after_seq,
       uint32_t limit) override {
     WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(actor));
     return reader_->GetHistory(id, actor, after_seq, limit);
   }
 
   absl::StatusOr<InboxPage> Inbox(const Actor& actor,
                                   const InboxRequest& request) override {
     WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(actor));
     return reader_->Inbox(actor, request);
   }
 
@@ -324,6 +342,7 @@ class EngineImpl final : public Engine {
 
   absl::StatusOr<WhoAmIInfo> WhoAmI(const Actor& actor) override {
     WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(actor));
     auto d = directory_->Current();
     WhoAmIInfo info;
     info.person = actor.id;
@@ -344,6 +363,7 @@ class EngineImpl final : public Engine {
   absl::StatusOr<DeadlinePage> ListDeadlines(
       const DeadlineQuery& query) override {
     WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(query.actor));
     return reader_->ListDeadlines(query, clock_->Now());
   }
 
@@ -355,6 +375,7 @@ class EngineImpl final : public Engine {
   absl::StatusOr<VerifyReport> Verify(const std::string& id,
                                       const Actor& actor) override {
     WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(actor));
     WF_RETURN_IF_ERROR(reader_->LoadReadable(id, actor).status());
     return verifier_->Verify(id);
   }

@@ -23,6 +23,13 @@
 namespace wf {
 namespace {
 
+// Every instance, as the embedding program sees them.
+ListInstancesRequest All() {
+  ListInstancesRequest request;
+  request.actor = Actor::Embedder();
+  return request;
+}
+
 using Json = nlohmann::json;
 
 std::string ReadTestdata(const std::string& name) {
@@ -62,7 +69,7 @@ class EngineTest : public ::testing::Test {
   }
 
   void DeployTestdata(const std::string& file) {
-    auto deployed = engine_->Deploy({ReadTestdata(file), file, {"admin"}});
+    auto deployed = engine_->Deploy({ReadTestdata(file), file, Actor::Embedder("admin")});
     ASSERT_TRUE(deployed.ok()) << deployed.status();
   }
 
@@ -71,7 +78,7 @@ class EngineTest : public ::testing::Test {
     start.workflow = "phe_duyet";
     start.variables_json = R"({"don_vi":"Xã Tiên Du"})";
     start.business_key = business_key;
-    start.actor.id = "can-bo.xa-tien-du";
+    start.actor = Actor::Embedder("can-bo.xa-tien-du");
     auto started = engine_->Start(start);
     EXPECT_TRUE(started.ok()) << started.status();
     return started.ok() ? started->instance : InstanceInfo{};
@@ -88,7 +95,7 @@ class EngineTest : public ::testing::Test {
     fire.payload_json = payload;
     fire.idempotency_key = key;
     fire.expected_version = expected_version;
-    fire.actor.id = "chu-tich.xa-tien-du";
+    fire.actor = Actor::Embedder("chu-tich.xa-tien-du");
     return engine_->Fire(fire);
   }
 
@@ -125,7 +132,7 @@ TEST_F(EngineTest, ApprovalRunsToItsFinalStateWithAChainedHistory) {
   EXPECT_EQ(Json::parse(approved->event.changes_json)["set"]["nguoi_duyet"],
             "chu-tich.xa-tien-du");
 
-  auto history = engine_->GetHistory(started.id);
+  auto history = engine_->GetHistory(started.id, Actor::Embedder());
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 3u);
   EXPECT_EQ((*history)[0].event, "start");
@@ -134,7 +141,7 @@ TEST_F(EngineTest, ApprovalRunsToItsFinalStateWithAChainedHistory) {
   EXPECT_EQ((*history)[2].prev_hash, (*history)[1].hash);
   EXPECT_EQ((*history)[2].actor, "chu-tich.xa-tien-du");
 
-  auto report = engine_->Verify(started.id);
+  auto report = engine_->Verify(started.id, Actor::Embedder());
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok) << report->problem;
   EXPECT_EQ(report->events_checked, 3u);
@@ -143,7 +150,7 @@ TEST_F(EngineTest, ApprovalRunsToItsFinalStateWithAChainedHistory) {
 TEST_F(EngineTest, EveryRefusalLeavesTheInstanceUnchanged) {
   DeployTestdata("phe_duyet.lua");
   InstanceInfo started = StartApproval();
-  auto before = engine_->GetInstance(started.id);
+  auto before = engine_->GetInstance(started.id, Actor::Embedder());
   ASSERT_TRUE(before.ok());
 
   struct Case {
@@ -185,7 +192,7 @@ TEST_F(EngineTest, EveryRefusalLeavesTheInstanceUnchanged) {
     EXPECT_EQ(fired.status().code(), c.code) << c.event << ": " << fired.status();
     EXPECT_NE(fired.status().message().find(c.fragment), std::string::npos)
         << c.event << ": " << fired.status();
-    auto after = engine_->GetInstance(started.id);
+    auto after = engine_->GetInstance(started.id, Actor::Embedder());
     ASSERT_TRUE(after.ok());
     EXPECT_EQ(after->version, before->version) << c.event;
     EXPECT_EQ(after->variables_json, before->variables_json) << c.event;
@@ -196,14 +203,15 @@ TEST_F(EngineTest, EveryRefusalLeavesTheInstanceUnchanged) {
   auto returned = Fire(started.id, "tra_lai", R"({"ly_do":""})");
   EXPECT_EQ(returned.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(returned.status().message().find("'ly_do'"), std::string::npos);
-  EXPECT_EQ(engine_->GetHistory(started.id)->size(), 2u);
-  auto report = engine_->Verify(started.id);
+  EXPECT_EQ(engine_->GetHistory(started.id, Actor::Embedder())->size(), 2u);
+  auto report = engine_->Verify(started.id, Actor::Embedder());
   EXPECT_TRUE(report.ok() && report->ok);
 }
 
 TEST_F(EngineTest, BadStartsAreRefused) {
   DeployTestdata("phe_duyet.lua");
   StartRequest start;
+  start.actor = Actor::Embedder();
   start.workflow = "khong_co";
   EXPECT_EQ(engine_->Start(start).status().code(), absl::StatusCode::kNotFound);
   start.workflow = "phe_duyet";
@@ -218,16 +226,16 @@ TEST_F(EngineTest, BadStartsAreRefused) {
   start.business_key = "a\nb";
   EXPECT_EQ(engine_->Start(start).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(engine_->GetInstance("wi-000000000001").status().code(),
+  EXPECT_EQ(engine_->GetInstance("wi-000000000001", Actor::Embedder()).status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(engine_->GetInstance("nonsense").status().code(),
+  EXPECT_EQ(engine_->GetInstance("nonsense", Actor::Embedder()).status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_TRUE(engine_->ListInstances({})->instances.empty());
+  EXPECT_TRUE(engine_->ListInstances(All())->instances.empty());
 }
 
 TEST_F(EngineTest, FiringOnAFinishedInstanceIsRefused) {
   DeployTestdata("dem.lua");
-  auto started = engine_->Start({"dem", "", "", "", {}});
+  auto started = engine_->Start({"dem", "", "", "", Actor::Embedder()});
   ASSERT_TRUE(started.ok());
   ASSERT_TRUE(Fire(started->instance.id, "dong").ok());
   auto again = Fire(started->instance.id, "tang");
@@ -237,14 +245,14 @@ TEST_F(EngineTest, FiringOnAFinishedInstanceIsRefused) {
 
 TEST_F(EngineTest, IdempotencyKeyReturnsTheFirstAnswer) {
   DeployTestdata("dem.lua");
-  StartRequest start{"dem", "", "", "start-1", {"he-thong-a"}};
+  StartRequest start{"dem", "", "", "start-1", Actor::Embedder("he-thong-a")};
   auto first = engine_->Start(start);
   ASSERT_TRUE(first.ok());
   auto retry = engine_->Start(start);
   ASSERT_TRUE(retry.ok());
   EXPECT_TRUE(retry->replayed);
   EXPECT_EQ(retry->instance.id, first->instance.id);
-  EXPECT_EQ(engine_->ListInstances({})->instances.size(), 1u);
+  EXPECT_EQ(engine_->ListInstances(All())->instances.size(), 1u);
   start.variables_json = R"({"khac":1})";
   EXPECT_EQ(engine_->Start(start).status().code(),
             absl::StatusCode::kInvalidArgument);
@@ -267,7 +275,7 @@ TEST_F(EngineTest, IdempotencyKeyReturnsTheFirstAnswer) {
   EXPECT_EQ(late_retry->event.seq, fired->event.seq);
   EXPECT_EQ(late_retry->event.hash, fired->event.hash);
   EXPECT_EQ(late_retry->instance.version, 3u);
-  EXPECT_EQ(engine_->GetInstance(id)->version, 3u);
+  EXPECT_EQ(engine_->GetInstance(id, Actor::Embedder())->version, 3u);
   auto different = Fire(id, "tang", R"({"x":1})", "k1");
   EXPECT_EQ(different.status().code(), absl::StatusCode::kInvalidArgument);
 }
@@ -276,7 +284,7 @@ TEST_F(EngineTest, IdempotencyKeyReturnsTheFirstAnswer) {
 // different request under a used key is refused; after it the key is free.
 TEST_F(EngineTest, IdempotencyKeysExpireAfterTheirWindow) {
   DeployTestdata("dem.lua");
-  StartRequest start{"dem", "", "", "start-1", {"he-thong-a"}};
+  StartRequest start{"dem", "", "", "start-1", Actor::Embedder("he-thong-a")};
   auto first = engine_->Start(start);
   ASSERT_TRUE(first.ok());
   const std::string id = first->instance.id;
@@ -307,20 +315,20 @@ TEST_F(EngineTest, IdempotencyKeysExpireAfterTheirWindow) {
 
 TEST_F(EngineTest, RunningInstancesStayOnTheirVersion) {
   DeployTestdata("dem.lua");
-  auto old_instance = engine_->Start({"dem", "", "", "", {}});
+  auto old_instance = engine_->Start({"dem", "", "", "", Actor::Embedder()});
   ASSERT_TRUE(old_instance.ok());
   std::string v2 = ReadTestdata("dem.lua");
   v2.replace(v2.find("(ctx.vars.n or 0) + 1"), 21, "(ctx.vars.n or 0) + 10");
-  auto deployed = engine_->Deploy({v2, "dem.lua", {"admin"}});
+  auto deployed = engine_->Deploy({v2, "dem.lua", Actor::Embedder("admin")});
   ASSERT_TRUE(deployed.ok()) << deployed.status();
   EXPECT_TRUE(deployed->created);
   EXPECT_EQ(deployed->workflow.version, 2u);
-  auto same = engine_->Deploy({v2, "dem.lua", {"admin"}});
+  auto same = engine_->Deploy({v2, "dem.lua", Actor::Embedder("admin")});
   ASSERT_TRUE(same.ok());
   EXPECT_FALSE(same->created);
   EXPECT_EQ(same->workflow.version, 2u);
 
-  auto new_instance = engine_->Start({"dem", "", "", "", {}});
+  auto new_instance = engine_->Start({"dem", "", "", "", Actor::Embedder()});
   ASSERT_TRUE(new_instance.ok());
   EXPECT_EQ(new_instance->instance.workflow_version, 2u);
   EXPECT_EQ(Fire(old_instance->instance.id, "tang")->instance.variables_json,
@@ -341,7 +349,7 @@ TEST_F(EngineTest, RunningInstancesStayOnTheirVersion) {
 
 TEST_F(EngineTest, MalformedLuaIsRefusedWithFileAndLine) {
   auto syntax = engine_->Deploy({"workflow \"w\" {\n  initial = \n}\n",
-                                 "hong.lua", {}});
+                                 "hong.lua", Actor::Embedder()});
   EXPECT_EQ(syntax.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(syntax.status().message().find("hong.lua:3:"), std::string::npos)
       << syntax.status();
@@ -350,23 +358,23 @@ workflow "w" { initial = "a" }
 state "a" {}
 transition "go" { from = "a", to = "b" }
 )",
-                                  "sai.lua", {}});
+                                  "sai.lua", Actor::Embedder()});
   EXPECT_EQ(invalid.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(invalid.status().message().find("sai.lua:4: transition 'go' leads "
                                             "to 'b'"),
             std::string::npos)
       << invalid.status();
-  auto spin = engine_->Deploy({"while true do end", "quay.lua", {}});
+  auto spin = engine_->Deploy({"while true do end", "quay.lua", Actor::Embedder()});
   EXPECT_EQ(spin.status().code(), absl::StatusCode::kResourceExhausted);
-  auto bytecode = engine_->Deploy({"\x1bLua", "bin.lua", {}});
+  auto bytecode = engine_->Deploy({"\x1bLua", "bin.lua", Actor::Embedder()});
   EXPECT_EQ(bytecode.status().code(), absl::StatusCode::kInvalidArgument);
-  auto too_big = engine_->Deploy({std::string(2 << 20, ' '), "to.lua", {}});
+  auto too_big = engine_->Deploy({std::string(2 << 20, ' '), "to.lua", Actor::Embedder()});
   EXPECT_EQ(too_big.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_TRUE(engine_->ListWorkflows()->empty());
 }
 
 TEST_F(EngineTest, ValidateOnlyChecksLikeADeployAndStoresNothing) {
-  DeployRequest check{ReadTestdata("dem.lua"), "dem.lua", {"admin"}, true};
+  DeployRequest check{ReadTestdata("dem.lua"), "dem.lua", Actor::Embedder("admin"), true};
   auto first = engine_->Deploy(check);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_FALSE(first->created);
@@ -374,13 +382,13 @@ TEST_F(EngineTest, ValidateOnlyChecksLikeADeployAndStoresNothing) {
   EXPECT_EQ(first->workflow.version, 1u);
   EXPECT_FALSE(first->workflow.states.empty());
   EXPECT_TRUE(engine_->ListWorkflows()->empty());
-  EXPECT_EQ(engine_->Start({"dem", "", "", "", {}}).status().code(),
+  EXPECT_EQ(engine_->Start({"dem", "", "", "", Actor::Embedder()}).status().code(),
             absl::StatusCode::kNotFound);
 
   DeployTestdata("dem.lua");
   std::string v2 = ReadTestdata("dem.lua");
   v2.replace(v2.find("(ctx.vars.n or 0) + 1"), 21, "(ctx.vars.n or 0) + 10");
-  auto next = engine_->Deploy({v2, "dem.lua", {"admin"}, true});
+  auto next = engine_->Deploy({v2, "dem.lua", Actor::Embedder("admin"), true});
   ASSERT_TRUE(next.ok()) << next.status();
   EXPECT_EQ(next->workflow.version, 2u);
   EXPECT_EQ(engine_->GetWorkflow("dem", 2).status().code(),
@@ -390,7 +398,7 @@ TEST_F(EngineTest, ValidateOnlyChecksLikeADeployAndStoresNothing) {
   auto invalid = engine_->Deploy(
       {"workflow \"w\" { initial = \"a\" }\nstate \"a\" {}\n"
        "transition \"go\" { from = \"a\", to = \"b\" }\n",
-       "sai.lua", {"admin"}, true});
+       "sai.lua", Actor::Embedder("admin"), true});
   EXPECT_EQ(invalid.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(invalid.status().message().find("sai.lua:3: transition 'go'"),
             std::string::npos)
@@ -404,14 +412,14 @@ TEST_F(EngineTest, ValidateOnlyChecksLikeADeployAndStoresNothing) {
 
 TEST_F(EngineTest, BackupIsAConsistentCopyThatOpensAsADataFolder) {
   DeployTestdata("dem.lua");
-  auto started = engine_->Start({"dem", "", "", "", {}});
+  auto started = engine_->Start({"dem", "", "", "", Actor::Embedder()});
   ASSERT_TRUE(started.ok());
   const std::string id = started->instance.id;
   ASSERT_TRUE(Fire(id, "tang").ok());
   const std::string backup = dir_ + "_backup";
   std::filesystem::remove_all(backup);
 
-  auto taken = engine_->Backup(Actor(), backup);
+  auto taken = engine_->Backup(Actor::Embedder(), backup);
   ASSERT_TRUE(taken.ok()) << taken.status();
   EXPECT_EQ(taken->dir, backup);
   EXPECT_GT(taken->files, 0u);
@@ -419,18 +427,18 @@ TEST_F(EngineTest, BackupIsAConsistentCopyThatOpensAsADataFolder) {
   ASSERT_TRUE(Fire(id, "tang").ok());  // after the backup: not in it
 
   // A backup never overwrites, and says why it cannot be taken.
-  EXPECT_EQ(engine_->Backup(Actor(), backup).status().code(),
+  EXPECT_EQ(engine_->Backup(Actor::Embedder(), backup).status().code(),
             absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(engine_->Backup(Actor(), "relative/dir").status().code(),
+  EXPECT_EQ(engine_->Backup(Actor::Embedder(), "relative/dir").status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(engine_->Backup(Actor(), backup + "_no/such/parent").status().code(),
+  EXPECT_EQ(engine_->Backup(Actor::Embedder(), backup + "_no/such/parent").status().code(),
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(engine_->Backup(Actor::Person("can-bo.dai-son"), backup + "_2")
                 .status()
                 .code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_FALSE(std::filesystem::exists(backup + "_2"));
-  auto slash = engine_->Backup(Actor(), backup + "_3/");  // as shells complete it
+  auto slash = engine_->Backup(Actor::Embedder(), backup + "_3/");  // as shells complete it
   ASSERT_TRUE(slash.ok()) << slash.status();
   EXPECT_EQ(slash->dir, backup + "_3");
   std::filesystem::remove_all(backup + "_3");
@@ -439,17 +447,18 @@ TEST_F(EngineTest, BackupIsAConsistentCopyThatOpensAsADataFolder) {
   restored.data_dir = backup;
   auto copy = Engine::Open(restored);
   ASSERT_TRUE(copy.ok()) << copy.status();
-  auto there = (*copy)->GetInstance(id);
+  auto there = (*copy)->GetInstance(id, Actor::Embedder());
   ASSERT_TRUE(there.ok()) << there.status();
   EXPECT_EQ(there->version, 2u);
   EXPECT_EQ(there->variables_json, R"({"n":1})");
-  EXPECT_TRUE((*copy)->Verify(id)->ok);
+  EXPECT_TRUE((*copy)->Verify(id, Actor::Embedder())->ok);
   FireRequest more;
+  more.actor = Actor::Embedder();
   more.instance_id = id;
   more.event = "tang";
   ASSERT_TRUE((*copy)->Fire(more).ok());
   copy->reset();
-  EXPECT_EQ(engine_->GetInstance(id)->variables_json, R"({"n":2})");
+  EXPECT_EQ(engine_->GetInstance(id, Actor::Embedder())->variables_json, R"({"n":2})");
   std::filesystem::remove_all(backup);
 }
 
@@ -458,19 +467,19 @@ TEST_F(EngineTest, StateSurvivesReopenAndIdsAreNotReused) {
   InstanceInfo a = StartApproval();
   ASSERT_TRUE(Fire(a.id, "trinh", R"({"noi_dung":"x"})").ok());
   Reopen();
-  auto read = engine_->GetInstance(a.id);
+  auto read = engine_->GetInstance(a.id, Actor::Embedder());
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->state, "cho_duyet");
   EXPECT_EQ(read->version, 2u);
   InstanceInfo b = StartApproval();
   EXPECT_EQ(b.id, "wi-000000000002");
   ASSERT_TRUE(Fire(a.id, "duyet").ok());
-  EXPECT_TRUE(engine_->Verify(a.id)->ok);
+  EXPECT_TRUE(engine_->Verify(a.id, Actor::Embedder())->ok);
 }
 
 TEST_F(EngineTest, ConcurrentFiresOnOneInstanceAreSerialised) {
   DeployTestdata("dem.lua");
-  auto started = engine_->Start({"dem", "", "", "", {}});
+  auto started = engine_->Start({"dem", "", "", "", Actor::Embedder()});
   ASSERT_TRUE(started.ok());
   const std::string id = started->instance.id;
   constexpr int kThreads = 8, kEach = 40;
@@ -485,18 +494,18 @@ TEST_F(EngineTest, ConcurrentFiresOnOneInstanceAreSerialised) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
-  auto instance = engine_->GetInstance(id);
+  auto instance = engine_->GetInstance(id, Actor::Embedder());
   EXPECT_EQ(instance->variables_json,
             absl::StrCat(R"({"n":)", kThreads * kEach, "}"));
   EXPECT_EQ(instance->version, 1u + kThreads * kEach);
-  EXPECT_TRUE(engine_->Verify(id)->ok);
+  EXPECT_TRUE(engine_->Verify(id, Actor::Embedder())->ok);
 }
 
 TEST_F(EngineTest, AsyncFiresOnManyInstancesAllAnswer) {
   DeployTestdata("dem.lua");
   std::vector<std::string> ids;
   for (int i = 0; i < 20; ++i) {
-    ids.push_back(engine_->Start({"dem", "", "", "", {}})->instance.id);
+    ids.push_back(engine_->Start({"dem", "", "", "", Actor::Embedder()})->instance.id);
   }
   constexpr int kRounds = 10;
   std::atomic<int> answered{0}, failed{0};
@@ -504,6 +513,7 @@ TEST_F(EngineTest, AsyncFiresOnManyInstancesAllAnswer) {
   for (int r = 0; r < kRounds; ++r) {
     for (const auto& id : ids) {
       FireRequest fire;
+      fire.actor = Actor::Embedder();
       fire.instance_id = id;
       fire.event = "tang";
       engine_->FireAsync(fire, [&](absl::StatusOr<FireResult> result) {
@@ -515,7 +525,7 @@ TEST_F(EngineTest, AsyncFiresOnManyInstancesAllAnswer) {
   all.WaitForNotification();
   EXPECT_EQ(failed.load(), 0);
   for (const auto& id : ids) {
-    EXPECT_EQ(engine_->GetInstance(id)->variables_json,
+    EXPECT_EQ(engine_->GetInstance(id, Actor::Embedder())->variables_json,
               absl::StrCat(R"({"n":)", kRounds, "}"));
   }
 }
@@ -527,11 +537,12 @@ TEST_F(EngineTest, ListFiltersAndPages) {
   for (int i = 0; i < 120; ++i) {
     approvals.push_back(StartApproval(i % 2 ? "lẻ" : "chẵn").id);
   }
-  for (int i = 0; i < 5; ++i) engine_->Start({"dem", "", "", "", {}}).IgnoreError();
+  for (int i = 0; i < 5; ++i) engine_->Start({"dem", "", "", "", Actor::Embedder()}).IgnoreError();
   for (int i = 0; i < 30; ++i) {
     ASSERT_TRUE(Fire(approvals[i], "trinh", R"({"noi_dung":"x"})").ok());
   }
   auto count = [&](ListInstancesRequest request) {
+    request.actor = Actor::Embedder();
     std::set<std::string> seen;
     int pages = 0;
     for (;;) {
@@ -547,28 +558,29 @@ TEST_F(EngineTest, ListFiltersAndPages) {
     }
     return static_cast<int>(seen.size());
   };
-  EXPECT_EQ(count({}), 125);
+  EXPECT_EQ(count(All()), 125);
   EXPECT_EQ(count({"phe_duyet", "", "", 50, ""}), 120);
   EXPECT_EQ(count({"phe_duyet", "cho_duyet", "", 7, ""}), 30);
   EXPECT_EQ(count({"phe_duyet", "du_thao", "", 0, ""}), 90);
   EXPECT_EQ(count({"", "", "lẻ", 0, ""}), 60);
   EXPECT_EQ(count({"dem", "", "lẻ", 0, ""}), 0);
-  auto first = engine_->ListInstances({"phe_duyet", "", "", 10, ""});
+  auto first = engine_->ListInstances({"phe_duyet", "", "", 10, "", Actor::Embedder()});
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->instances.front().id, approvals[0]);  // oldest first
-  EXPECT_EQ(engine_->ListInstances({"dem", "", "", 10, first->next_page_token})
+  EXPECT_EQ(engine_->ListInstances({"dem", "", "", 10, first->next_page_token, Actor::Embedder()})
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(engine_->ListInstances({"", "du_thao", "", 0, ""}).status().code(),
+  EXPECT_EQ(engine_->ListInstances({"", "du_thao", "", 0, "", Actor::Embedder()}).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(engine_->ListInstances({"", "", "", 0, "%%%"}).status().code(),
+  EXPECT_EQ(engine_->ListInstances({"", "", "", 0, "%%%", Actor::Embedder()}).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(EngineTest, TextIsStoredAsNfc) {
   DeployTestdata("phe_duyet.lua");
   StartRequest start;
+  start.actor = Actor::Embedder();
   start.workflow = "phe_duyet";
   start.variables_json = "{\"don_vi\":\"Xa\xcc\x83 Tie\xcc\x82n Du\"}";  // NFD
   start.business_key = "Tie\xcc\x82n Du";
@@ -577,7 +589,7 @@ TEST_F(EngineTest, TextIsStoredAsNfc) {
   EXPECT_EQ(started->instance.business_key, "Tiên Du");
   EXPECT_EQ(Json::parse(started->instance.variables_json)["don_vi"],
             "Xã Tiên Du");
-  EXPECT_EQ(engine_->ListInstances({"", "", "Tiên Du", 0, ""})->instances.size(),
+  EXPECT_EQ(engine_->ListInstances({"", "", "Tiên Du", 0, "", Actor::Embedder()})->instances.size(),
             1u);
 }
 
@@ -588,7 +600,7 @@ TEST_F(EngineTest, ReplayIsDeterministicWithRandomNumbers) {
     clock_.Advance(absl::Hours(1));
     ASSERT_TRUE(Fire(a.id, "boc_tham").ok());
   }
-  auto report = engine_->Verify(a.id);
+  auto report = engine_->Verify(a.id, Actor::Embedder());
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok) << report->problem;
   EXPECT_EQ(report->events_checked, 6u);
@@ -620,7 +632,7 @@ TEST_F(EngineTest, VerifyFindsATamperedHistory) {
     ASSERT_TRUE((*store)->WriteSynced(&batch).ok());
   }
   Reopen();
-  auto report = engine_->Verify(a.id);
+  auto report = engine_->Verify(a.id, Actor::Embedder());
   ASSERT_TRUE(report.ok());
   EXPECT_FALSE(report->ok);
   EXPECT_NE(report->problem.find("event 2: its hash does not match"),
@@ -636,7 +648,7 @@ TEST_F(EngineTest, AFailedSyncStopsWritesButNotReads) {
   options_.store.env = env.get();
   Reopen();
   DeployTestdata("dem.lua");
-  auto started = engine_->Start({"dem", "", "", "", {}});
+  auto started = engine_->Start({"dem", "", "", "", Actor::Embedder()});
   ASSERT_TRUE(started.ok());
   const std::string id = started->instance.id;
   ASSERT_TRUE(Fire(id, "tang").ok());
@@ -645,15 +657,15 @@ TEST_F(EngineTest, AFailedSyncStopsWritesButNotReads) {
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
   faulty->FailWalWrites(false);
   EXPECT_EQ(Fire(id, "tang").status().code(), absl::StatusCode::kUnavailable);
-  auto read = engine_->GetInstance(id);
+  auto read = engine_->GetInstance(id, Actor::Embedder());
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->variables_json, R"({"n":1})");
   engine_.reset();
   Reopen();
-  auto after_restart = engine_->GetInstance(id);
+  auto after_restart = engine_->GetInstance(id, Actor::Embedder());
   ASSERT_TRUE(after_restart.ok());
   EXPECT_EQ(after_restart->version, 2u);
-  EXPECT_TRUE(engine_->Verify(id)->ok);
+  EXPECT_TRUE(engine_->Verify(id, Actor::Embedder())->ok);
   ASSERT_TRUE(Fire(id, "tang").ok());
   engine_.reset();
   options_.store.env = nullptr;

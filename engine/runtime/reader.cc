@@ -90,6 +90,7 @@ absl::Status Reader::NoSuchInstance(const std::string& id) const {
 bool Reader::MayRead(const Actor& actor, const DirectorySnapshot& directory,
                      const store::InstanceRecord& instance,
                      absl::Time now) const {
+  if (actor.nobody()) return false;
   if (actor.kind != Actor::Kind::kPerson) return true;
   return access::MayRead(directory, actor.id, calendar::ToVietnamDay(now),
                          instance);

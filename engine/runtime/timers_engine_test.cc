@@ -64,7 +64,7 @@ class TimersEngineTest : public ::testing::Test {
     options_.run_timers = false;  // tests fire what is due themselves
     Reopen();
     for (const char* file : {"tham_dinh.lua", "hen_gio.lua"}) {
-      auto deployed = engine_->Deploy({ReadTestdata(file), file, {"admin"}});
+      auto deployed = engine_->Deploy({ReadTestdata(file), file, Actor::Embedder("admin")});
       ASSERT_TRUE(deployed.ok()) << deployed.status();
     }
   }
@@ -82,7 +82,7 @@ class TimersEngineTest : public ::testing::Test {
   }
 
   std::string StartAppraisal() {
-    auto started = engine_->Start({"tham_dinh", "", "", "", {"so_noi_vu"}});
+    auto started = engine_->Start({"tham_dinh", "", "", "", Actor::Embedder("so_noi_vu")});
     EXPECT_TRUE(started.ok()) << started.status();
     auto fired = Fire(started->instance.id, "bat_dau");
     EXPECT_TRUE(fired.ok()) << fired.status();
@@ -94,7 +94,7 @@ class TimersEngineTest : public ::testing::Test {
     FireRequest fire;
     fire.instance_id = id;
     fire.event = event;
-    fire.actor.id = "chuyen-vien.so-noi-vu";
+    fire.actor = Actor::Embedder("chuyen-vien.so-noi-vu");
     return engine_->Fire(fire);
   }
 
@@ -105,7 +105,7 @@ class TimersEngineTest : public ::testing::Test {
   }
 
   Json Vars(const std::string& id) {
-    return Json::parse(engine_->GetInstance(id)->variables_json);
+    return Json::parse(engine_->GetInstance(id, Actor::Embedder())->variables_json);
   }
 
   // Writes `set` straight to the store, the engine closed (as a tool or an
@@ -128,14 +128,14 @@ class TimersEngineTest : public ::testing::Test {
         {"nop_ke_hoach",
          absl::StrCat(R"({"don_vi":"UBND xã Đại Sơn","nam":2026,"han_nop":")",
                       han_nop, R"("})"),
-         "", "", {"admin"}});
+         "", "", Actor::Embedder("admin")});
     EXPECT_TRUE(started.ok()) << started.status();
     return started.ok() ? started->instance.id : "";
   }
 
   // The text of the last notification the instance emitted.
   std::string LastNotice(const std::string& id) {
-    auto history = engine_->GetHistory(id);
+    auto history = engine_->GetHistory(id, Actor::Embedder());
     EXPECT_TRUE(history.ok());
     for (auto it = history->rbegin(); it != history->rend(); ++it) {
       Json effects = Json::parse(it->effects_json);
@@ -157,7 +157,7 @@ class TimersEngineTest : public ::testing::Test {
 TEST_F(TimersEngineTest, ReminderAndDeadlineFireExactlyOnce) {
   std::string id = StartAppraisal();
   // 20 working days from Thursday 12/02/2026, Tết skipped: 19/03/2026.
-  auto instance = engine_->GetInstance(id);
+  auto instance = engine_->GetInstance(id, Actor::Embedder());
   ASSERT_EQ(instance->clocks.size(), 1u);
   EXPECT_EQ(instance->clocks[0].due, EndOfVietnamDay(absl::CivilDay(2026, 3, 19)));
   EXPECT_EQ(FireDue(), 0);
@@ -182,19 +182,19 @@ TEST_F(TimersEngineTest, ReminderAndDeadlineFireExactlyOnce) {
   EXPECT_EQ(vars["so_lan_nhac"], 1);
   EXPECT_EQ(vars["han_viet"], "ngày 19 tháng 3 năm 2026");
 
-  auto history = engine_->GetHistory(id);
+  auto history = engine_->GetHistory(id, Actor::Embedder());
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 4u);  // start, bat_dau, nhac_han, qua_han
   const HistoryEntry& late = history->back();
   EXPECT_EQ(late.event, "qua_han");
   EXPECT_EQ(late.actor, "system:timer");
   EXPECT_EQ(late.at, At(2026, 3, 20, 8));
-  EXPECT_TRUE(engine_->Verify(id)->ok);
+  EXPECT_TRUE(engine_->Verify(id, Actor::Embedder())->ok);
 
-  auto coming = engine_->ListDeadlines({"tham_dinh", false, 3660, 0, ""});
+  auto coming = engine_->ListDeadlines({"tham_dinh", false, 3660, 0, "", Actor::Embedder()});
   ASSERT_TRUE(coming.ok());
   EXPECT_TRUE(coming->deadlines.empty());
-  auto overdue = engine_->ListDeadlines({"tham_dinh", true, 0, 0, ""});
+  auto overdue = engine_->ListDeadlines({"tham_dinh", true, 0, 0, "", Actor::Embedder()});
   ASSERT_TRUE(overdue.ok());
   ASSERT_EQ(overdue->deadlines.size(), 1u);
   EXPECT_EQ(overdue->deadlines[0].instance_id, id);
@@ -204,19 +204,19 @@ TEST_F(TimersEngineTest, ReminderAndDeadlineFireExactlyOnce) {
 
   // Submitting ends the clock: no longer late.
   ASSERT_TRUE(Fire(id, "trinh").ok());
-  EXPECT_TRUE(engine_->ListDeadlines({"", true, 0, 0, ""})->deadlines.empty());
+  EXPECT_TRUE(engine_->ListDeadlines({"", true, 0, 0, "", Actor::Embedder()})->deadlines.empty());
 }
 
 TEST_F(TimersEngineTest, LeavingTheStateCancelsItsTimers) {
   std::string id = StartAppraisal();
-  ASSERT_EQ(engine_->ListDeadlines({"", false, 3660, 0, ""})->deadlines.size(),
+  ASSERT_EQ(engine_->ListDeadlines({"", false, 3660, 0, "", Actor::Embedder()})->deadlines.size(),
             1u);
   ASSERT_TRUE(Fire(id, "trinh").ok());
-  EXPECT_TRUE(engine_->GetInstance(id)->clocks.empty());
-  EXPECT_TRUE(engine_->ListDeadlines({"", false, 3660, 0, ""})->deadlines.empty());
+  EXPECT_TRUE(engine_->GetInstance(id, Actor::Embedder())->clocks.empty());
+  EXPECT_TRUE(engine_->ListDeadlines({"", false, 3660, 0, "", Actor::Embedder()})->deadlines.empty());
   clock_.Set(At(2027, 1, 1));
   EXPECT_EQ(FireDue(), 0);
-  EXPECT_EQ(engine_->GetInstance(id)->version, 3u);
+  EXPECT_EQ(engine_->GetInstance(id, Actor::Embedder())->version, 3u);
 }
 
 TEST_F(TimersEngineTest, PausedClockResumesWithTheWorkingDaysLeft) {
@@ -224,7 +224,7 @@ TEST_F(TimersEngineTest, PausedClockResumesWithTheWorkingDaysLeft) {
   std::string id = StartAppraisal();
   clock_.Set(At(2026, 3, 9));
   ASSERT_TRUE(Fire(id, "yeu_cau_bo_sung").ok());
-  auto paused = engine_->GetInstance(id);
+  auto paused = engine_->GetInstance(id, Actor::Embedder());
   ASSERT_EQ(paused->clocks.size(), 1u);
   EXPECT_TRUE(paused->clocks[0].paused);
   EXPECT_EQ(paused->clocks[0].remaining, 15);
@@ -233,7 +233,7 @@ TEST_F(TimersEngineTest, PausedClockResumesWithTheWorkingDaysLeft) {
   clock_.Set(At(2026, 4, 20));
   EXPECT_EQ(FireDue(), 0);
   ASSERT_TRUE(Fire(id, "nop_bo_sung").ok());
-  auto resumed = engine_->GetInstance(id);
+  auto resumed = engine_->GetInstance(id, Actor::Embedder());
   ASSERT_EQ(resumed->clocks.size(), 1u);
   EXPECT_FALSE(resumed->clocks[0].paused);
   // 15 working days from Monday 20/04, skipping 27/04, 30/04 and 01/05.
@@ -256,7 +256,7 @@ TEST_F(TimersEngineTest, TimersSurviveARestartPastTheirDueTime) {
   Json vars = Vars(id);
   EXPECT_EQ(vars["tre_han"], true);
   EXPECT_EQ(vars["so_lan_nhac"], 1);
-  auto history = engine_->GetHistory(id);
+  auto history = engine_->GetHistory(id, Actor::Embedder());
   ASSERT_TRUE(history.ok());
   const HistoryEntry& late = history->back();
   EXPECT_EQ(late.event, "qua_han");
@@ -265,7 +265,7 @@ TEST_F(TimersEngineTest, TimersSurviveARestartPastTheirDueTime) {
   // ...and the due time is recorded too (ctx.timer.due_date -> vars.han).
   EXPECT_EQ(vars["han"], "2026-03-20");
   EXPECT_EQ(engine_->FireDueTimers().value_or(-1), 0);
-  EXPECT_EQ(engine_->GetHistory(id)->size(), 4u);
+  EXPECT_EQ(engine_->GetHistory(id, Actor::Embedder())->size(), 4u);
 }
 
 TEST_F(TimersEngineTest, ManyTimersFireInDueOrderWithoutScanningAtStart) {
@@ -281,7 +281,7 @@ TEST_F(TimersEngineTest, ManyTimersFireInDueOrderWithoutScanningAtStart) {
     std::atomic<int> pending{per_wave};
     std::atomic<int> failed{0};
     for (int i = 0; i < per_wave; ++i) {
-      engine_->StartAsync({"hen_gio", "", "", "", {}},
+      engine_->StartAsync({"hen_gio", "", "", "", Actor::Embedder()},
                           [&](absl::StatusOr<StartResult> r) {
                             if (!r.ok()) failed++;
                             pending--;
@@ -296,7 +296,8 @@ TEST_F(TimersEngineTest, ManyTimersFireInDueOrderWithoutScanningAtStart) {
 
   auto finished_count = [&] {
     int n = 0;
-    ListInstancesRequest request{"hen_gio", "het", "", 1000, ""};
+    ListInstancesRequest request{"hen_gio", "het", "", 1000, "",
+                                 Actor::Embedder()};
     for (;;) {
       auto page = engine_->ListInstances(request);
       n += static_cast<int>(page->instances.size());
@@ -329,7 +330,7 @@ TEST_F(TimersEngineTest, BundledPlanReminderSaysTheWorkingDaysLeft) {
   Reopen();
   auto deployed = engine_->Deploy(
       {ReadPath(std::string(WF_WORKFLOWS_DIR) + "/nop_ke_hoach.lua"),
-       "nop_ke_hoach.lua", {"admin"}});
+       "nop_ke_hoach.lua", Actor::Embedder("admin")});
   ASSERT_TRUE(deployed.ok()) << deployed.status();
   // Due Thursday 26/02/2026: 24/02, 25/02 and 26/02 are the last three.
   const std::string plain = StartPlan("2026-02-26");
@@ -376,7 +377,7 @@ TEST_F(TimersEngineTest, OnlyCommittedFiringsAreCounted) {
   clock_.Set(At(2026, 2, 13, 10));
   EXPECT_EQ(FireDue(), 0);
   EXPECT_EQ(engine_->Stats().timers_fired, 0u);
-  EXPECT_EQ(engine_->GetHistory(id)->size(), 2u);
+  EXPECT_EQ(engine_->GetHistory(id, Actor::Embedder())->size(), 2u);
   clock_.Set(At(2026, 3, 20));
   EXPECT_EQ(FireDue(), 2);  // the real reminder and deadline
   EXPECT_EQ(engine_->Stats().timers_fired, 2u);
@@ -415,7 +416,7 @@ TEST_F(TimersEngineTest, AReminderKeyFromTheEarlierRuleIsReplaced) {
 // proto's promise), not in instance order, and pages in that order.
 TEST_F(TimersEngineTest, LateDeadlinesAreListedEarliestFirst) {
   auto start = [&] {
-    auto started = engine_->Start({"tham_dinh", "", "", "", {"so_noi_vu"}});
+    auto started = engine_->Start({"tham_dinh", "", "", "", Actor::Embedder("so_noi_vu")});
     EXPECT_TRUE(started.ok()) << started.status();
     return started->instance.id;
   };
@@ -428,7 +429,7 @@ TEST_F(TimersEngineTest, LateDeadlinesAreListedEarliestFirst) {
   ASSERT_TRUE(Fire(first, "bat_dau").ok());
   clock_.Set(At(2026, 4, 1));
   EXPECT_EQ(FireDue(), 6);
-  auto late = engine_->ListDeadlines({"", true, 0, 0, ""});
+  auto late = engine_->ListDeadlines({"", true, 0, 0, "", Actor::Embedder()});
   ASSERT_TRUE(late.ok()) << late.status();
   std::vector<std::string> ids;
   std::vector<absl::Time> dues;
@@ -439,19 +440,18 @@ TEST_F(TimersEngineTest, LateDeadlinesAreListedEarliestFirst) {
   EXPECT_EQ(ids, (std::vector<std::string>{second, third, first}));
   EXPECT_TRUE(std::is_sorted(dues.begin(), dues.end()));
   // Two pages of two and one, same order; the token is refused elsewhere.
-  auto page1 = engine_->ListDeadlines({"tham_dinh", true, 0, 2, ""});
+  auto page1 = engine_->ListDeadlines({"tham_dinh", true, 0, 2, "", Actor::Embedder()});
   ASSERT_TRUE(page1.ok());
   ASSERT_EQ(page1->deadlines.size(), 2u);
   EXPECT_EQ(page1->deadlines[1].instance_id, third);
   ASSERT_FALSE(page1->next_page_token.empty());
-  auto page2 = engine_->ListDeadlines(
-      {"tham_dinh", true, 0, 2, page1->next_page_token});
+  auto page2 = engine_->ListDeadlines({"tham_dinh", true, 0, 2, page1->next_page_token, Actor::Embedder()});
   ASSERT_TRUE(page2.ok()) << page2.status();
   ASSERT_EQ(page2->deadlines.size(), 1u);
   EXPECT_EQ(page2->deadlines[0].instance_id, first);
   EXPECT_TRUE(page2->next_page_token.empty());
   EXPECT_FALSE(
-      engine_->ListDeadlines({"hen_gio", true, 0, 2, page1->next_page_token})
+      engine_->ListDeadlines({"hen_gio", true, 0, 2, page1->next_page_token, Actor::Embedder()})
           .ok());
 }
 
@@ -469,12 +469,12 @@ TEST_F(TimersEngineTest, RecordedTimesNeverGoBackwards) {
   auto resumed = Fire(id, "nop_bo_sung");
   ASSERT_TRUE(resumed.ok()) << resumed.status();
   EXPECT_EQ(resumed->event.at, At(2026, 3, 2));
-  auto history = engine_->GetHistory(id);
+  auto history = engine_->GetHistory(id, Actor::Embedder());
   ASSERT_TRUE(history.ok());
   for (size_t i = 1; i < history->size(); ++i) {
     EXPECT_GE((*history)[i].at, (*history)[i - 1].at) << "event " << i + 1;
   }
-  auto report = engine_->Verify(id);
+  auto report = engine_->Verify(id, Actor::Embedder());
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok) << report->problem;
   engine_.reset();  // before `earlier` goes
@@ -510,7 +510,7 @@ TEST_F(TimersEngineTest, VerifyFlagsATimeThatGoesBackwards) {
     set.Put(Cf::kInstances, keys::Instance(id), instance.SerializeAsString());
   }
   WriteToStore(set);
-  auto report = engine_->Verify(id);
+  auto report = engine_->Verify(id, Actor::Embedder());
   ASSERT_TRUE(report.ok());
   EXPECT_FALSE(report->ok);
   EXPECT_EQ(report->problem,

@@ -211,6 +211,7 @@ void Transitioner::FireTimer(const store::TimerRecord& timer,
   in->event = timer.event();
   in->payload = Json::object();
   in->actor = "system:timer";
+  in->actor_kind = Actor::Embedder("system:timer");  // the engine itself
   // A stale timer commits only the removal of its key: no event (seq 0).
   Engine::Callback<FireResult> answer =
       [done](absl::StatusOr<FireResult> result) {

@@ -22,7 +22,7 @@ std::string Metadata(const grpc::CallbackServerContext* context,
 absl::StatusOr<Actor> Caller(Engine* engine, AuthMode mode,
                              const grpc::CallbackServerContext* context) {
   if (mode == AuthMode::kTrustMetadata) {
-    Actor actor;
+    Actor actor = Actor::Embedder();
     std::string id = Metadata(context, "wf-actor");
     if (!id.empty()) actor.id = id;
     return actor;

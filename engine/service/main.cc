@@ -218,7 +218,7 @@ absl::Status DeployBundled(Engine* engine, const std::string& dir) {
     std::stringstream source;
     source << in.rdbuf();
     DeployRequest request{source.str(), path.filename().string(),
-                          Actor{"system:bundle"}};
+                          Actor::Embedder("system:bundle")};
     auto deployed = engine->Deploy(request);
     if (!deployed.ok()) return deployed.status();
     WF_LOG_INFO("workflow ", deployed->workflow.name, " version ",
@@ -243,7 +243,7 @@ absl::Status EnsureAdminToken(Engine* engine, const std::string& data_dir) {
   std::string path = absl::GetFlag(FLAGS_admin_token_file);
   if (path.empty()) path = (std::filesystem::path(data_dir) / "admin.token");
   WF_ASSIGN_OR_RETURN(TokenInfo token,
-                      engine->IssueToken(Actor(), "admin", /*admin=*/true,
+                      engine->IssueToken(Actor::Embedder(), "admin", /*admin=*/true,
                                          absl::ZeroDuration(),
                                          "first administrator token"));
   std::string tmp = path + ".tmp";

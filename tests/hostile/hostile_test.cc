@@ -352,6 +352,7 @@ class HostileTest : public ::testing::TestWithParam<Attack> {
     DeployRequest normal;
     normal.source = kNormalWorkflow;
     normal.file_name = "binh_thuong.lua";
+    normal.actor = Actor::Embedder();
     auto deployed = engine_->Deploy(normal);
     ASSERT_TRUE(deployed.ok()) << deployed.status();
   }
@@ -388,7 +389,7 @@ class HostileTest : public ::testing::TestWithParam<Attack> {
     DeployRequest request;
     request.source = source;
     request.file_name = file;
-    request.actor.id = "quan-tri";
+    request.actor = Actor::Embedder("quan-tri");
     return Timed("Deploy", [&] { return engine_->Deploy(request); });
   }
 
@@ -396,7 +397,7 @@ class HostileTest : public ::testing::TestWithParam<Attack> {
     StartRequest request;
     request.workflow = workflow;
     request.variables_json = kStartVariables;
-    request.actor.id = "can-bo.xa-tien-du";
+    request.actor = Actor::Embedder("can-bo.xa-tien-du");
     return Timed("Start", [&] { return engine_->Start(request); });
   }
 
@@ -405,12 +406,13 @@ class HostileTest : public ::testing::TestWithParam<Attack> {
     FireRequest request;
     request.instance_id = id;
     request.event = event;
-    request.actor.id = "chu-tich.xa-tien-du";
+    request.actor = Actor::Embedder("chu-tich.xa-tien-du");
     return Timed("Fire", [&] { return engine_->Fire(request); });
   }
 
   size_t InstancesOf(const std::string& workflow) {
     ListInstancesRequest request;
+    request.actor = Actor::Embedder();
     request.workflow = workflow;
     request.page_size = 1000;
     auto page = engine_->ListInstances(request);
@@ -461,12 +463,12 @@ class HostileTest : public ::testing::TestWithParam<Attack> {
       return started.status();
     }
     instance_ = started->instance.id;
-    auto before = engine_->GetInstance(instance_);
-    auto history_before = engine_->GetHistory(instance_);
+    auto before = engine_->GetInstance(instance_, Actor::Embedder());
+    auto history_before = engine_->GetHistory(instance_, Actor::Embedder());
     EXPECT_TRUE(before.ok() && history_before.ok());
     auto fired = Fire(instance_, "go");
-    auto after = engine_->GetInstance(instance_);
-    auto history_after = engine_->GetHistory(instance_);
+    auto after = engine_->GetInstance(instance_, Actor::Embedder());
+    auto history_after = engine_->GetHistory(instance_, Actor::Embedder());
     EXPECT_TRUE(after.ok() && history_after.ok());
     unchanged_ = before.ok() && after.ok() && history_before.ok() &&
                  history_after.ok() && after->version == before->version &&
@@ -483,7 +485,7 @@ class HostileTest : public ::testing::TestWithParam<Attack> {
       auto ok = Fire(instance_, "ok");
       ASSERT_TRUE(ok.ok()) << "a normal step after the attack: " << ok.status();
       EXPECT_EQ(Json::parse(ok->instance.variables_json).value("ok", ""), "OK");
-      auto report = engine_->Verify(instance_);
+      auto report = engine_->Verify(instance_, Actor::Embedder());
       ASSERT_TRUE(report.ok()) << report.status();
       EXPECT_TRUE(report->ok) << report->problem;
     }
@@ -495,7 +497,7 @@ class HostileTest : public ::testing::TestWithParam<Attack> {
     EXPECT_EQ(vars["lan"], 1);
     EXPECT_EQ(vars["khoa"], "don_vi,lan");
     EXPECT_EQ(vars["hoa"], "XONG");
-    auto report = engine_->Verify(started->instance.id);
+    auto report = engine_->Verify(started->instance.id, Actor::Embedder());
     ASSERT_TRUE(report.ok()) << report.status();
     EXPECT_TRUE(report->ok) << report->problem;
   }

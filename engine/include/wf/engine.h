@@ -81,13 +81,13 @@ class Engine {
   // Reads are scoped to what `actor` may read (docs/security.md); a
   // document the actor may not read is NOT_FOUND, as if it did not exist.
   virtual absl::StatusOr<InstanceInfo> GetInstance(
-      const std::string& id, const Actor& actor = Actor()) = 0;
+      const std::string& id, const Actor& actor) = 0;
   virtual absl::StatusOr<InstancePage> ListInstances(
       const ListInstancesRequest& request) = 0;
   // The events after `after_seq`, at most `limit` of them (0: all).
   virtual absl::StatusOr<std::vector<HistoryEntry>> GetHistory(
-      const std::string& id, const Actor& actor = Actor(),
-      uint64_t after_seq = 0, uint32_t limit = 0) = 0;
+      const std::string& id, const Actor& actor, uint64_t after_seq = 0,
+      uint32_t limit = 0) = 0;
   // Deadlines coming up, or passed (the standing agency's "who is late").
   virtual absl::StatusOr<DeadlinePage> ListDeadlines(
       const DeadlineQuery& query) = 0;
@@ -100,7 +100,7 @@ class Engine {
   // Checks the hash chain and replays the history; problems are reported in
   // the VerifyReport, errors only for an unknown instance or a failed read.
   virtual absl::StatusOr<VerifyReport> Verify(const std::string& id,
-                                              const Actor& actor = Actor()) = 0;
+                                              const Actor& actor) = 0;
 
   // What `actor` can act on now, with the events they may fire, sorted by
   // deadline then age. Kept in the same write as every transition.

@@ -19,21 +19,34 @@ namespace wf {
 // The gRPC server makes actors only from authenticated tokens: a person of
 // the org directory, whose steps and reads are checked against the
 // workflows' `who` rules and the read scope (docs/security.md), or an
-// administrator. An embedding program is trusted: its actors (the default)
-// are recorded as given and not checked.
+// administrator. An embedding program acting for itself says so with
+// Actor::Embedder(): it is trusted, recorded as given and not checked.
+//
+// Safe by default: an Actor nobody filled in (Actor{} or a request whose
+// actor was forgotten) is no one, and every call refuses it with
+// PERMISSION_DENIED. Trust is spelt out, never assumed.
+//
+//   engine->GetInstance(id, Actor::Person("can-bo.dai-son"));
+//   engine->Start({.workflow = "w", .actor = Actor::Embedder("he-thong-a")});
 struct Actor {
   enum class Kind {
-    kTrusted,  // the embedding program itself: no checks
-    kPerson,   // a person of the org directory: every rule applies
-    kAdmin,    // an administrator: deploys, imports, tokens; reads all;
-               // takes steps only under the workflows' rules, as a person
+    kNobody,    // not filled in: refused everywhere
+    kEmbedder,  // the embedding program itself: no checks
+    kPerson,    // a person of the org directory: every rule applies
+    kAdmin,     // an administrator: deploys, imports, tokens; reads all;
+                // takes steps only under the workflows' rules, as a person
   };
-  std::string id = "embedder";  // person id for kPerson and kAdmin
-  Kind kind = Kind::kTrusted;
+  std::string id;  // person id for kPerson and kAdmin; a name for kEmbedder
+  Kind kind = Kind::kNobody;
 
+  static Actor Embedder(std::string id = "embedder") {
+    return {std::move(id), Kind::kEmbedder};
+  }
   static Actor Person(std::string id) { return {std::move(id), Kind::kPerson}; }
   static Actor Admin(std::string id) { return {std::move(id), Kind::kAdmin}; }
-  bool checked() const { return kind != Kind::kTrusted; }
+  // True unless the embedder acts: the rules apply.
+  bool checked() const { return kind != Kind::kEmbedder; }
+  bool nobody() const { return kind == Kind::kNobody; }
 };
 
 struct StateInfo {
