@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "engine/lua/metered_patterns.h"
+#include "engine/lua/lua_patterns.h"
 #include "engine/lua/wf_library.h"
 
 namespace wf {

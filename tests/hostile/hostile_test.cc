@@ -200,6 +200,8 @@ const Attack kAttacks[] = {
      "pattern matching is not metered: one call can run for hours"},
     {"pattern_gsub_backtracking", Where::kAction, Code::kResourceExhausted,
      kBudget, "pattern matching is not metered: one call can run for hours"},
+    {"pattern_gmatch_reuse", Where::kAction, Code::kFailedPrecondition,
+     "reused after an error: false false false"},
     {"pattern_plain_find", Where::kAction, Code::kResourceExhausted, kBudget,
      "plain string.find is O(n*m) and not metered"},
     {"string_rep_empty", Where::kAction, Code::kResourceExhausted, kBudget,
