@@ -93,6 +93,9 @@ class Sandbox {
   // the time is spent. Only inside a Run body.
   static void Charge(lua_State* L, uint64_t instructions);
 
+  // The memory cap of the state running `L`, in bytes.
+  static size_t MemoryCap(lua_State* L);
+
   // Seeds math.random for the next call (replay passes the recorded seed).
   void SeedRandom(uint64_t seed);
 

@@ -98,12 +98,14 @@ const Attack kAttacks[] = {
      "an error object of type table"},
     // --- Memory bombs ----------------------------------------------------
     {"memory_string_rep", Where::kAction, Code::kResourceExhausted, kMemory},
-    {"memory_table_growth", Where::kGuard, Code::kResourceExhausted, kMemory},
+    // table.move and utf8.char are charged per element: these floods now
+    // reach the budget before the memory cap.
+    {"memory_table_growth", Where::kGuard, Code::kResourceExhausted, kBudget},
     {"memory_concat_doubling", Where::kAction, Code::kResourceExhausted,
      kMemory},
     {"memory_table_concat", Where::kAction, Code::kResourceExhausted, kMemory},
     {"memory_format_width", Where::kAction, Code::kResourceExhausted, kMemory},
-    {"memory_utf8_flood", Where::kAction, Code::kResourceExhausted, kMemory},
+    {"memory_utf8_flood", Where::kAction, Code::kResourceExhausted, kBudget},
     {"memory_gsub_expansion", Where::kAction, Code::kResourceExhausted,
      kMemory},
     {"memory_toplevel", Where::kDeploy, Code::kResourceExhausted, kMemory},
