@@ -48,7 +48,10 @@ constexpr size_t kFunctionCount = sizeof(kFunctions) / sizeof(kFunctions[0]);
 // (s, p, r, i, j), each returning its results as one string.
 constexpr char kHelpers[] = R"lua(
 local function show(ok, ...)
-  if not ok then return "error" end
+  if not ok then
+    local e = tostring((...))
+    return e:find("too complex") and "error: too complex" or "error"
+  end
   local out = {}
   for k = 1, select("#", ...) do
     local v = select(k, ...)
@@ -175,8 +178,10 @@ void RunStructured(const Call& call) {
       absl::StatusCode::kFailedPrecondition, "call");
   ExpectDocumented(status);
   // Over a limit, or a depth our matcher and Lua's count differently: no
-  // comparison.
+  // comparison. Nor for "%p" in a format: the sandbox refuses it (Lua's
+  // shows an address).
   if (!status.ok() || absl::StrContains(ours, "too complex")) return;
+  if (call.function == "format" && absl::StrContains(call.p, "p")) return;
   lua_State* L = Oracle();
   lua_settop(L, 0);
   PushCall(L, call);
@@ -184,11 +189,11 @@ void RunStructured(const Call& call) {
   size_t n;
   const char* text = lua_tolstring(L, -1, &n);
   std::string want(text, n);
-  if (ours != want && want != "error") {
+  if (absl::StrContains(want, "too complex")) return;
+  if (ours != want) {
     Fail("disagreement", call.function + " '" + call.p + "': ours " + ours +
                              ", Lua's " + want);
   }
-  if (ours == "error" && want != "error") Fail("ours failed alone", call.p);
 }
 
 void RunSnippet(const std::string& source) {
