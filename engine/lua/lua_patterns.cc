@@ -159,6 +159,8 @@ class Compiler {
   // index after it, or kNoMatch after emitting a fault.
   size_t ParseSingle(size_t at);
   size_t ParseEscape(size_t at);
+  size_t ParseOpen(size_t at);
+  size_t ParseClose(size_t at);
 
   const char* p_;
   size_t len_;
@@ -198,35 +200,9 @@ void Compiler::Run(void* block) {
   while (at < len_ && at != kNoMatch) {
     char c = p_[at];
     if (c == '(') {
-      if (captures_ == kMaxCaptures) {
-        EmitFault(Fault::kTooManyCaptures, at);
-        break;
-      }
-      Item item;
-      item.a = captures_;
-      if (at + 1 < len_ && p_[at + 1] == ')') {
-        item.op = Op::kPosition;
-        kinds_[captures_] = Kind::kPosition;
-        at += 2;
-      } else {
-        item.op = Op::kOpen;
-        kinds_[captures_] = Kind::kUnfinished;
-        open_[open_count_++] = captures_;
-        at += 1;
-      }
-      ++captures_;
-      Emit(item);
+      at = ParseOpen(at);
     } else if (c == ')') {
-      if (open_count_ == 0) {
-        EmitFault(Fault::kCloseWithoutOpen, at);
-        break;
-      }
-      Item item;
-      item.op = Op::kClose;
-      item.a = static_cast<uint8_t>(open_[--open_count_]);
-      kinds_[item.a] = Kind::kText;
-      Emit(item);
-      at += 1;
+      at = ParseClose(at);
     } else if (c == '$' && at + 1 == len_) {
       Item item;
       item.op = Op::kAtEnd;
@@ -250,6 +226,44 @@ void Compiler::Run(void* block) {
     header->captures = captures_;
     std::memcpy(header->kinds, kinds_, sizeof(kinds_));
   }
+}
+
+// "(" starts a capture, "()" captures the position.
+size_t Compiler::ParseOpen(size_t at) {
+  if (captures_ == kMaxCaptures) {
+    EmitFault(Fault::kTooManyCaptures, at);
+    return kNoMatch;
+  }
+  Item item;
+  item.a = captures_;
+  size_t next = at + 1;
+  if (next < len_ && p_[next] == ')') {
+    item.op = Op::kPosition;
+    kinds_[captures_] = Kind::kPosition;
+    ++next;
+  } else {
+    item.op = Op::kOpen;
+    kinds_[captures_] = Kind::kUnfinished;
+    open_[open_count_++] = captures_;
+  }
+  ++captures_;
+  Emit(item);
+  return next;
+}
+
+// ")" ends the innermost capture still open: which one is known here, as a
+// pattern has no alternatives (every match runs its items in order).
+size_t Compiler::ParseClose(size_t at) {
+  if (open_count_ == 0) {
+    EmitFault(Fault::kCloseWithoutOpen, at);
+    return kNoMatch;
+  }
+  Item item;
+  item.op = Op::kClose;
+  item.a = static_cast<uint8_t>(open_[--open_count_]);
+  kinds_[item.a] = Kind::kText;
+  Emit(item);
+  return at + 1;
 }
 
 // "%b", "%f", "%0".."%9"; any other escape is a character class.
@@ -412,7 +426,8 @@ class Matcher {
   bool Repeat(const Item& item, uint32_t i, int depth, size_t* at);
   bool Single(const Item& item, size_t at) const;
   size_t Balance(const Item& item, size_t at);
-  [[noreturn]] void Raise(const Item& item);
+  // Raises the error of a kFault item (a Lua error: does not return).
+  void Raise(const Item& item);
 
   struct Capture {
     size_t start = 0;
@@ -493,8 +508,6 @@ void Matcher::Raise(const Item& item) {
                      "finished capture", item.b, at);
       break;
   }
-  luaL_error(L_, "malformed pattern");
-  for (;;) {}  // luaL_error does not return
 }
 
 size_t Matcher::Run(size_t at, uint32_t i, int depth) {
@@ -542,6 +555,7 @@ size_t Matcher::Run(size_t at, uint32_t i, int depth) {
       }
       case Op::kFault:
         Raise(item);
+        return kNoMatch;
       case Op::kSingle:
         if (item.rep == Rep::kOnce) {
           if (!Single(item, at)) return kNoMatch;

@@ -184,6 +184,8 @@ const Attack kAttacks[] = {
      kBudget},
     {"pattern_gmatch_reuse", Where::kAction, Code::kFailedPrecondition,
      "reused after an error: false false false"},
+    {"pattern_gmatch_resume", Where::kAction, Code::kFailedPrecondition,
+     "complex: false false (too complex); resumed: hai,ba,bon"},
     {"pattern_plain_find", Where::kAction, Code::kResourceExhausted, kBudget},
     {"string_rep_empty", Where::kAction, Code::kResourceExhausted, kBudget},
     {"table_move_range", Where::kAction, Code::kResourceExhausted, kBudget},
