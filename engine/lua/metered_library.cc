@@ -5,6 +5,8 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "engine/lua/metering.h"
@@ -226,6 +228,16 @@ const Metered kMetered[] = {
     {"utf8", "offset", &FirstStringScanned, nullptr},
 };
 
+// Runs the original C function (upvalue 1) in the caller's frame rather
+// than through lua_call: its argument errors then name the function and the
+// script's line ("x.lua:3: bad argument #1 to 'upper'"), as without the
+// wrapper, instead of "bad argument #1 to '?'". Valid because Wrap only
+// wraps C functions without upvalues. Returns its results.
+int CallOriginal(lua_State* L) {
+  lua_CFunction original = lua_tocfunction(L, lua_upvalueindex(1));
+  return original(L);
+}
+
 // The wrapper. Upvalues: the original function, its Metered entry.
 int CallMetered(lua_State* L) {
   const auto* entry =
@@ -235,15 +247,13 @@ int CallMetered(lua_State* L) {
     entry->before(L, &meter);
     meter.Flush();
   }
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  int results = CallOriginal(L);
   if (entry->after != nullptr) {
     WorkMeter meter(L);
-    entry->after(L, 1, &meter);
+    entry->after(L, lua_gettop(L) - results + 1, &meter);
     meter.Flush();
   }
-  return lua_gettop(L);
+  return results;
 }
 
 // --- utf8.codes -----------------------------------------------------------
@@ -264,18 +274,16 @@ int CodesStep(lua_State* L) {
     meter.AddBytesScanned(4);
     meter.Flush();
   }
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-  return lua_gettop(L);
+  return CallOriginal(L);
 }
 
 // utf8.codes(s [, lax]): Lua's, with its step function wrapped.
 // Upvalue: Lua's utf8.codes.
 int Codes(lua_State* L) {
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, 3);
+  int results = CallOriginal(L);
+  if (results != 3 || lua_tocfunction(L, -3) == nullptr) {
+    luaL_error(L, "utf8.codes: unexpected results");
+  }
   lua_pushvalue(L, -3);
   lua_pushcclosure(L, &CodesStep, 1);
   lua_replace(L, -4);
@@ -435,13 +443,18 @@ bool PushLibrary(lua_State* L, const char* library) {
 }
 
 // Replaces library.name with `function`, which gets the original as its
-// first upvalue (and `extra`, if any, as its second).
+// first upvalue (and `extra`, if any, as its second). Only a C function
+// without upvalues is wrapped (see CallOriginal); Lua's are all such.
 void Wrap(lua_State* L, const char* library, const char* name,
           lua_CFunction function, const void* extra) {
   if (!PushLibrary(L, library)) return;
-  if (lua_getfield(L, -1, name) != LUA_TFUNCTION) {
-    lua_pop(L, 2);
-    return;
+  lua_getfield(L, -1, name);
+  bool plain = lua_tocfunction(L, -1) != nullptr &&
+               lua_getupvalue(L, -1, 1) == nullptr;
+  if (!plain) {
+    std::fprintf(stderr, "cannot meter %s.%s: not a plain C function\n",
+                 library == nullptr ? "_G" : library, name);
+    std::abort();  // a Lua build we do not know: refuse to run unmetered
   }
   int upvalues = 1;
   if (extra != nullptr) {

@@ -211,6 +211,29 @@ TEST_F(MeteredLibraryTest, SortSortsAndReportsErrors) {
   EXPECT_TRUE(s.ok()) << s;
 }
 
+// The wrappers run the original in the caller's frame: an argument error
+// still names the function and the script's line.
+TEST_F(MeteredLibraryTest, ArgumentErrorsNameTheFunctionAndLine) {
+  struct Case {
+    const char* body;
+    const char* message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"string.upper()", "case.lua:3: bad argument #1 to 'upper'"},
+           {"('x'):rep()", "case.lua:3: bad argument #1 to 'rep'"},
+           {"select('a')", "case.lua:3: bad argument #1 to 'select'"},
+           {"table.insert(1, 2)", "case.lua:3: bad argument #1 to 'insert'"},
+           {"utf8.char('x')", "case.lua:3: bad argument #1 to 'char'"},
+           {"table.sort({2, 1}, 1)", "case.lua:3: bad argument #2 to 'sort'"},
+           {"string.find('x', '[')", "case.lua:3: malformed pattern"},
+       }) {
+    absl::Status s = Call("", c.body);
+    EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << c.body;
+    EXPECT_TRUE(absl::StrContains(s.message(), c.message)) << c.body << ": "
+                                                           << s;
+  }
+}
+
 // Ordinary workflow code stays cheap: these run under a budget of 20,000
 // instructions, a hundredth of a call's.
 TEST_F(MeteredLibraryTest, SmallCallsStayCheap) {
