@@ -5,8 +5,6 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 
 #include "engine/lua/metering.h"
@@ -452,9 +450,10 @@ void Wrap(lua_State* L, const char* library, const char* name,
   bool plain = lua_tocfunction(L, -1) != nullptr &&
                lua_getupvalue(L, -1, 1) == nullptr;
   if (!plain) {
-    std::fprintf(stderr, "cannot meter %s.%s: not a plain C function\n",
-                 library == nullptr ? "_G" : library, name);
-    std::abort();  // a Lua build we do not know: refuse to run unmetered
+    // A Lua build we do not know: refuse to start rather than run the
+    // function unmetered (Sandbox::Create then fails with INTERNAL).
+    luaL_error(L, "cannot meter %s.%s: not a C function without upvalues",
+               library == nullptr ? "_G" : library, name);
   }
   int upvalues = 1;
   if (extra != nullptr) {
