@@ -53,6 +53,9 @@ function run(s, p, init)
     show(pcall(each, s, p, init)),
     show(pcall(string.gsub, s, p, "<%0>")),
     show(pcall(string.gsub, s, p, "[%1|%%]", 2)),
+    show(pcall(string.gsub, s, p, "%2%0", -1 + #s)),
+    show(pcall(string.gsub, s, p, 7, 1)),
+    show(pcall(string.gsub, s, p, "x%")),
     show(pcall(string.gsub, s, p, replace)),
     show(pcall(string.gsub, s, p, { a = "A", ["()"] = 1, x = false })),
   }, "\n")
