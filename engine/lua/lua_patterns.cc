@@ -387,14 +387,18 @@ void Compiler::FillSet(size_t open, size_t close, ByteSet* set) {
 }
 
 // Compiles `p` into `local` if it fits, else into a new userdata pushed on
-// the stack.
+// the stack, after `prefix` bytes (a multiple of 8) left for the caller.
 Program Compile(lua_State* L, const char* p, size_t len, size_t offset,
-                WorkMeter* meter, void* local, size_t local_size) {
+                WorkMeter* meter, void* local, size_t local_size,
+                size_t prefix = 0) {
   Compiler counter(p, len, offset, nullptr);
   counter.Run(nullptr);
   size_t size = BlockSize(counter.items(), counter.sets());
   void* block = local;
-  if (size > local_size) block = lua_newuserdatauv(L, size, 0);
+  if (size > local_size) {
+    block = static_cast<unsigned char*>(lua_newuserdatauv(L, prefix + size, 0)) +
+            prefix;
+  }
   new (block) Header();
   static_cast<Header*>(block)->sets = counter.sets();
   Compiler writer(p, len, offset, meter);
@@ -752,12 +756,17 @@ struct GmatchState {
                     // end there again), or kNoMatch
 };
 
-// The iterator. Upvalues: subject, pattern, compiled program, state.
+// Where the compiled pattern starts in the iterator's userdata.
+constexpr size_t kGmatchPrefix = Align8(sizeof(GmatchState));
+
+// The iterator. Upvalues: subject, pattern, a userdata holding the state
+// and then the compiled pattern.
 int GmatchNext(lua_State* L) {
   size_t len;
   const char* s = lua_tolstring(L, lua_upvalueindex(1), &len);
-  Program program = ProgramAt(lua_touserdata(L, lua_upvalueindex(3)));
-  auto* state = static_cast<GmatchState*>(lua_touserdata(L, lua_upvalueindex(4)));
+  auto* state = static_cast<GmatchState*>(lua_touserdata(L, lua_upvalueindex(3)));
+  Program program =
+      ProgramAt(reinterpret_cast<unsigned char*>(state) + kGmatchPrefix);
   WorkMeter meter(L);
   Matcher matcher(L, program, s, len, &meter);
   for (size_t at = state->next; at <= len; ++at) {
@@ -783,13 +792,12 @@ int Gmatch(lua_State* L) {
   if (start > len) start = len + 1;
   lua_settop(L, 2);
   WorkMeter meter(L);
-  Compile(L, p, plen, 0, &meter, nullptr, 0);  // always a userdata
-  auto* state = static_cast<GmatchState*>(
-      lua_newuserdatauv(L, sizeof(GmatchState), 0));
+  Compile(L, p, plen, 0, &meter, nullptr, 0, kGmatchPrefix);  // a userdata
+  auto* state = static_cast<GmatchState*>(lua_touserdata(L, -1));
   state->next = start;
   state->last_end = kNoMatch;
   meter.Flush();
-  lua_pushcclosure(L, &GmatchNext, 4);
+  lua_pushcclosure(L, &GmatchNext, 3);
   return 1;
 }
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #include "engine/lua/metering.h"
 #include "engine/lua/sandbox.h"
@@ -289,13 +290,17 @@ int Codes(lua_State* L) {
 }
 
 // --- table.sort -------------------------------------------------------------
-// A heapsort over the table through lua_geti/lua_seti: O(n log n)
-// comparisons for any input, in place, and it ends whatever the comparator
-// answers (every loop is bounded by positions, not by comparisons). The
-// order of equal elements is not Lua's, but it is the same on every run,
-// which is what replay needs. Short lists use an insertion sort: fewer
-// comparisons, and pairs() sorts the keys of every table it visits.
-constexpr lua_Integer kInsertionSortMax = 12;
+// The elements are copied onto the Lua stack, sorted there, and written
+// back: no table access in between. Short lists (most: pairs() sorts the
+// keys of every table it visits) by a binary insertion sort, longer ones
+// by a bottom-up merge sort (n log n comparisons for any input; measured:
+// as fast as Lua's own sort for 15 elements and 200). A list too long for
+// the stack is heapsorted in place through lua_geti/lua_seti. All end
+// whatever the comparator answers (every loop is bounded by positions, not
+// by comparisons), and put equal elements in the same order on every run,
+// which is what replay needs.
+constexpr lua_Integer kInsertionSortMax = 16;
+constexpr lua_Integer kStackSortMax = 50'000;
 
 class Sorter {
  public:
@@ -305,7 +310,9 @@ class Sorter {
 
   void Sort(lua_Integer n) {
     if (n <= kInsertionSortMax) {
-      InsertionSort(n);
+      InsertionSort(static_cast<int>(n));
+    } else if (n <= kStackSortMax && lua_checkstack(L_, 2 * n + 8)) {
+      MergeSort(static_cast<int>(n));
     } else {
       HeapSort(n);
     }
@@ -344,20 +351,61 @@ class Sorter {
     return lua_compare(L_, a, b, LUA_OPLT);
   }
 
-  void InsertionSort(lua_Integer n) {
-    for (lua_Integer i = 1; i < n; ++i) {
-      Get(i);  // the value to place
-      lua_Integer j = i;
-      for (; j > 0; --j) {
-        Get(j - 1);
-        if (!Less(-2, -1)) {
-          lua_pop(L_, 1);
-          break;
+  // Pushes the elements one by one, each moved down to its place among
+  // those before it (found by binary search), then pops them back into
+  // the table from the last.
+  void InsertionSort(int n) {
+    luaL_checkstack(L_, n + 8, "table.sort");
+    int base = lua_gettop(L_) + 1;
+    for (int i = 0; i < n; ++i) {
+      Get(i);
+      int low = 0, high = i;  // the place is in [low, high]
+      while (low < high) {
+        int mid = low + (high - low) / 2;
+        if (Less(-1, base + mid)) {
+          high = mid;
+        } else {
+          low = mid + 1;
         }
-        Set(j);
       }
-      Set(j);
+      meter_.AddValues(i - low);
+      lua_rotate(L_, base + low, 1);
     }
+    for (int i = n - 1; i >= 0; --i) Set(i);
+  }
+
+  // Merges the sorted runs [lo, mid) and [mid, hi) of the stack slots from
+  // `from` into the same positions from `to`. Takes from the right run only
+  // when strictly less: equal elements keep their order.
+  void Merge(int from, int to, int lo, int mid, int hi) {
+    int i = lo, j = mid, k = lo;
+    while (i < mid && j < hi) {
+      int take = Less(from + j, from + i) ? j++ : i++;
+      lua_copy(L_, from + take, to + k++);
+    }
+    while (i < mid) lua_copy(L_, from + i++, to + k++);
+    while (j < hi) lua_copy(L_, from + j++, to + k++);
+  }
+
+  // Needs 2n + 8 free stack slots: the elements and a buffer.
+  void MergeSort(int n) {
+    int base = lua_gettop(L_) + 1;
+    for (int i = 0; i < n; ++i) Get(i);
+    lua_settop(L_, base + 2 * n - 1);
+    int from = base, to = base + n;
+    for (int width = 1; width < n; width *= 2) {
+      for (int lo = 0; lo < n; lo += 2 * width) {
+        int mid = std::min(lo + width, n), hi = std::min(lo + 2 * width, n);
+        Merge(from, to, lo, mid, hi);
+      }
+      meter_.AddValues(n);
+      std::swap(from, to);
+    }
+    for (int i = n - 1; i >= 0; --i) {
+      lua_pushvalue(L_, from + i);
+      Set(i);
+    }
+    lua_settop(L_, base - 1);
   }
 
   // Moves element `root` down the max-heap [0, size) to its place.

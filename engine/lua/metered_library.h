@@ -6,7 +6,8 @@
 // wrapper that charges the call (rates: engine/lua/metering.h) from its
 // arguments before the work — so that a call too big for the budget is
 // refused before it runs — and from its results after. table.sort is our
-// own heapsort, charged per comparison and per move. docs/lua.md lists
+// own (a merge sort on the Lua stack, a heapsort for long lists), charged
+// per comparison and per move. docs/lua.md lists
 // what each function costs.
 #ifndef WF_LUA_METERED_LIBRARY_H_
 #define WF_LUA_METERED_LIBRARY_H_

@@ -74,6 +74,13 @@ TEST_F(MeteredLibraryTest, SortOfLongEqualStrings) {
       "table.sort(big, function(a, b) return a < b end)");
 }
 
+// The same on the stack (the merge sort, for lists up to 50,000).
+TEST_F(MeteredLibraryTest, StackSortOfLongEqualStrings) {
+  ExpectStoppedByBudget(
+      "mid = {} local s = ('x'):rep(600000) for i = 1, 40000 do mid[i] = s end",
+      "table.sort(mid)");
+}
+
 // Sorting a million numbers: no single comparison is costly, their number is.
 TEST_F(MeteredLibraryTest, SortOfManyNumbers) {
   ExpectStoppedByBudget("big = {} for i = 1, 1000000 do big[i] = -i end",
@@ -180,7 +187,7 @@ TEST_F(MeteredLibraryTest, SortSortsAndReportsErrors) {
         else assert(not (t[i] < t[i - 1]), i) end
       end
     end
-    for _, n in ipairs({0, 1, 2, 3, 5, 12, 13, 14, 100, 1001}) do
+    for _, n in ipairs({0, 1, 2, 3, 5, 12, 13, 63, 64, 65, 66, 100, 1001}) do
       local t = {}
       for i = 1, n do t[i] = (i * 7919) % 1009 end
       check(t)
@@ -192,6 +199,16 @@ TEST_F(MeteredLibraryTest, SortSortsAndReportsErrors) {
     assert(not pcall(table.sort, {3, "a", 1}))
     assert(not pcall(table.sort, {3, 2, 1}, 42))
     assert(select(2, pcall(table.sort, {1, 2, 3}, error)) ~= nil)
+    -- A comparator failing half-way leaves the list as it was.
+    local half = {}
+    for i = 1, 40 do half[i] = 41 - i end
+    local calls = 0
+    assert(not pcall(table.sort, half, function(a, b)
+      calls = calls + 1
+      if calls == 100 then error("enough") end
+      return a < b
+    end))
+    for i = 1, 40 do assert(half[i] == 41 - i, i) end
     -- An inconsistent comparator ends, with some permutation.
     local t = {}
     for i = 1, 500 do t[i] = i end
@@ -232,6 +249,22 @@ TEST_F(MeteredLibraryTest, ArgumentErrorsNameTheFunctionAndLine) {
     EXPECT_TRUE(absl::StrContains(s.message(), c.message)) << c.body << ": "
                                                            << s;
   }
+}
+
+// Each of the three ways (insertion, merge, heap) sorts, with and without a
+// comparator.
+TEST_F(MeteredLibraryTest, LongListsSortToo) {
+  absl::Status s = sandbox_->RunChunk(R"lua(
+    for _, n in ipairs({16, 17, 40000, 60000}) do
+      local t = {}
+      for i = 1, n do t[i] = (i * 7919) % 100003 end
+      table.sort(t)
+      for i = 2, n do assert(t[i - 1] <= t[i], i) end
+      table.sort(t, function(a, b) return a > b end)
+      for i = 2, n do assert(t[i - 1] >= t[i], i) end
+    end
+  )lua", "long.lua", absl::StatusCode::kInvalidArgument, "long");
+  EXPECT_TRUE(s.ok()) << s;
 }
 
 // Ordinary workflow code stays cheap: these run under a budget of 20,000
