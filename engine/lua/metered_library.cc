@@ -129,18 +129,25 @@ void PackCost(lua_State* L, WorkMeter* m) {
 
 // string.format(fmt, ...): reads fmt, and each directive ('%') formats a
 // value (snprintf: an instruction's worth); the result is charged after.
+// "%q" quotes a string byte by byte, a control byte through snprintf
+// (measured: 11 ns a byte for zero bytes, 3 ns for letters): with a "%q" in
+// the format, every string argument costs an instruction a byte.
 void FormatCost(lua_State* L, WorkMeter* m) {
   PackCost(L, m);
   if (lua_type(L, 1) != LUA_TSTRING) return;
   size_t len;
   const char* fmt = lua_tolstring(L, 1, &len);
   uint64_t directives = 0;
+  bool quotes = false;
   for (const char* p = fmt; (p = static_cast<const char*>(
                                  std::memchr(p, '%', fmt + len - p))) != nullptr;
        ++p) {
     ++directives;
+    quotes = quotes || (p + 1 < fmt + len && p[1] == 'q');
   }
   m->AddInstructions(directives);
+  if (!quotes) return;
+  for (int k = 2; k <= lua_gettop(L); ++k) m->AddInstructions(StringLength(L, k));
 }
 
 // utf8.codepoint(s, i = 1, j = i): decodes bytes i..j.

@@ -88,13 +88,16 @@ TEST_F(MeteredLibraryTest, SortOfManyNumbers) {
 }
 
 TEST_F(MeteredLibraryTest, StringFunctionsOnLongStrings) {
-  const std::string setup = "s = ('x'):rep(8 << 20)";
+  // z: 2 MB of zero bytes, which "%q" writes through snprintf one by one.
+  const std::string setup = "s = ('x'):rep(8 << 20) z = ('\\0'):rep(2 << 20)";
   for (const char* body : {
            "for i = 1, 100 do local _ = s:upper() end",
            "for i = 1, 100 do local _ = s:lower() end",
            "for i = 1, 100 do local _ = s:reverse() end",
            "for i = 1, 100 do local _ = s:sub(2) end",
            "for i = 1, 100 do local _ = ('%s.'):format(s) end",
+           "for i = 1, 100 do local _ = ('%q'):format(s) end",
+           "for i = 1, 100 do local _ = ('%q'):format(z) end",
            "for i = 1, 100 do local _ = s:rep(1) end",
            "for i = 1, 100 do local _ = s:gsub('x', 'y') end",
            "for i = 1, 100 do local _ = s:find('y', 1, true) end",
