@@ -6,7 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "engine/lua/metered_patterns.h"
+#include "engine/lua/lua_patterns.h"
+#include "engine/lua/metered_library.h"
 #include "engine/lua/wf_library.h"
 
 namespace wf {
@@ -166,48 +167,6 @@ return function()
 end
 )lua";
 
-// string.rep(s, n, sep) loops n times in C. With s and sep empty nothing is
-// allocated, so the memory cap never stops it (n = 2^62 runs for ever):
-// then one instruction per 16 repetitions. Otherwise the result's size, and
-// so the loop, is bounded by the memory cap. Upvalue 1: Lua's string.rep.
-int MeteredRep(lua_State* L) {
-  size_t l = 0, lsep = 0;
-  luaL_checklstring(L, 1, &l);
-  lua_Integer n = luaL_checkinteger(L, 2);
-  luaL_optlstring(L, 3, "", &lsep);
-  if (n > 0 && l + lsep == 0) {
-    Sandbox::Charge(L, static_cast<uint64_t>(n) / 16 + 1);
-  }
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, 1);
-  return 1;
-}
-
-// table.move(a1, f, e, t [,a2]) loops e - f + 1 times in C; moving nils
-// allocates nothing. One instruction per 16 elements. Upvalue 1: Lua's
-// table.move.
-int MeteredMove(lua_State* L) {
-  lua_Integer f = luaL_checkinteger(L, 2);
-  lua_Integer e = luaL_checkinteger(L, 3);
-  if (e >= f) {
-    uint64_t n = static_cast<uint64_t>(e) - static_cast<uint64_t>(f) + 1;
-    Sandbox::Charge(L, n / 16 + 1);
-  }
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-  return lua_gettop(L);
-}
-
-// Replaces table[name] (the table on top of the stack) with `metered`,
-// which calls the original through its upvalue.
-void Meter(lua_State* L, const char* name, lua_CFunction metered) {
-  lua_getfield(L, -1, name);
-  lua_pushcclosure(L, metered, 1);
-  lua_setfield(L, -2, name);
-}
-
 int Trampoline(lua_State* L) {
   auto* body =
       static_cast<const std::function<void(lua_State*)>*>(lua_touserdata(L, 1));
@@ -303,6 +262,8 @@ void Sandbox::CountHook(lua_State* L, lua_Debug* ar) {
 void Sandbox::Charge(lua_State* L, uint64_t instructions) {
   From(L)->Spend(L, instructions);
 }
+
+size_t Sandbox::MemoryCap(lua_State* L) { return From(L)->memory_limit_; }
 
 void Sandbox::Spend(lua_State* L, uint64_t instructions) {
   executed_ += instructions;
@@ -401,13 +362,11 @@ absl::Status Sandbox::OpenLibraries() {
         lua_getglobal(L, "string");
         lua_pushnil(L);
         lua_setfield(L, -2, "dump");
-        // C functions whose work the count hook does not see: metered.
+        // C functions whose work the count hook does not see: metered,
+        // before the prelude keeps references to them.
         ReplacePatternFunctions(L);
-        Meter(L, "rep", &MeteredRep);
         lua_pop(L, 1);
-        lua_getglobal(L, "table");
-        Meter(L, "move", &MeteredMove);
-        lua_pop(L, 1);
+        MeterLibraries(L);
         // The string metatable is shared by every string: lock it.
         lua_pushliteral(L, "");
         lua_getmetatable(L, -1);

@@ -3,18 +3,20 @@
 // One sandboxed Lua 5.4 state. What a workflow script can reach is chosen
 // here, in one place (like Lua's own linit.c):
 //   - base functions without load, loadstring, dofile, loadfile, require,
-//     collectgarbage; string without string.dump; table; math with a
-//     deterministic math.random; utf8; and the engine's `wf` library.
+//     collectgarbage; string without string.dump; table; math without
+//     math.randomseed (math.random is seeded per call: SeedRandom); utf8;
+//     and the engine's `wf` library.
 //   - no io, os, package, debug, coroutine.
 //   - `pairs` visits keys in sorted order, so a script gives the same result
 //     on every run (Lua's own hash order changes from one state to the next).
 //   - the string metatable and the standard library tables are read-only.
 //   - only text chunks load; bytecode is refused.
-// Every call runs under an instruction budget (a count hook) and the state
-// under a memory cap (the allocator). A script that exceeds either is
-// stopped — catching the error with pcall does not help: once over budget,
-// every further instruction raises again — and the call reports
-// RESOURCE_EXHAUSTED.
+// Every call runs under an instruction budget (a count hook, and Charge for
+// the work library functions do in C: lua_patterns.h, metered_library.h),
+// a wall-clock limit, and the state under a memory cap (the allocator). A
+// script that exceeds any of them is stopped — catching the error with
+// pcall does not help: once over, every further instruction raises again —
+// and the call reports RESOURCE_EXHAUSTED.
 #ifndef WF_LUA_SANDBOX_H_
 #define WF_LUA_SANDBOX_H_
 
@@ -42,9 +44,9 @@ struct SandboxOptions {
   uint64_t instructions_per_load = 20'000'000;
   size_t memory_bytes = 64 << 20;
   // Wall-clock limits, a backstop for work the instruction count does not
-  // see: one instruction can compare two long strings, one call of
-  // table.sort can sort a million elements. A call that uses its whole
-  // instruction budget takes tens of milliseconds.
+  // see: one instruction can compare two long strings. A call that uses its
+  // whole instruction budget takes tens of milliseconds (library functions
+  // included: they charge their work, engine/lua/metering.h).
   absl::Duration time_per_call = absl::Seconds(1);
   absl::Duration time_per_load = absl::Seconds(10);
   // What one call may hand back as JSON: the variables, and the effects
@@ -57,7 +59,9 @@ struct SandboxOptions {
 
 class Sandbox {
  public:
-  // Creates a state with the safe libraries. INTERNAL if Lua cannot start.
+  // Creates a state with the safe libraries. RESOURCE_EXHAUSTED if the
+  // memory cap is too small for Lua and its libraries; INTERNAL if setting
+  // up the libraries fails otherwise.
   static absl::StatusOr<std::unique_ptr<Sandbox>> Create(
       const SandboxOptions& limits);
   ~Sandbox();
@@ -71,7 +75,8 @@ class Sandbox {
   // may raise Lua errors (they unwind as C++ exceptions, destructors run);
   // it must not throw anything else. Returns:
   //   OK                   body finished;
-  //   RESOURCE_EXHAUSTED   the budget or the memory cap was exceeded;
+  //   RESOURCE_EXHAUSTED   the budget, the time limit or the memory cap
+  //                        was exceeded;
   //   `error_code`         a Lua error, with its message ("file.lua:12: ...").
   // `what` starts every message ("The guard of transition 'duyet'").
   absl::Status Run(uint64_t instruction_budget,
@@ -79,7 +84,8 @@ class Sandbox {
                    absl::StatusCode error_code, absl::string_view what);
 
   // Loads and runs a text chunk (never bytecode) named `chunk_name`, so that
-  // errors read "chunk_name:line: message".
+  // errors read "chunk_name:line: message", under the load's budget and
+  // time limit. A syntax error is reported with `error_code` too.
   absl::Status RunChunk(absl::string_view source, absl::string_view chunk_name,
                         absl::StatusCode error_code, absl::string_view what);
 
@@ -88,17 +94,22 @@ class Sandbox {
   void FreezeGlobals();
 
   // Charges `instructions` to the running call for work done in C, where
-  // the count hook does not fire (pattern matching, string.rep,
-  // table.move). Raises the budget error, a Lua error, once the budget or
+  // the count hook does not fire (library functions: see WorkMeter in
+  // metering.h). Raises the budget error, a Lua error, once the budget or
   // the time is spent. Only inside a Run body.
   static void Charge(lua_State* L, uint64_t instructions);
 
-  // Seeds math.random for the next call (replay passes the recorded seed).
+  // The memory cap of the state running `L`, in bytes.
+  static size_t MemoryCap(lua_State* L);
+
+  // Seeds math.random for the rest of the call (replay passes the recorded
+  // seed). Only inside a Run body.
   void SeedRandom(uint64_t seed);
 
   // Bytes the state holds now.
   size_t memory_used() const { return used_; }
-  // True if the last Run hit a limit; such a state is collected before reuse.
+  // True if the last Run hit a limit; Run then collected the garbage the
+  // stopped call left before returning.
   bool last_run_aborted() const { return abort_ != Abort::kNone; }
 
  private:

@@ -1,6 +1,8 @@
 -- Attack: utf8.char with many code points, again and again, keeping every
 -- result.
--- Stopped by: the memory cap -> RESOURCE_EXHAUSTED.
+-- Stopped by: the instruction budget, which charges the C loop per
+-- element (docs/lua.md, "What library calls cost"), before the memory cap
+-- is reached -> RESOURCE_EXHAUSTED.
 workflow "h" { initial = "a", who = { role = "*", unit = "same_unit" } }
 state "a" {}
 state "b" { final = true }

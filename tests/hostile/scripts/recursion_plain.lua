@@ -1,6 +1,7 @@
 -- Attack: unbounded Lua recursion (not a tail call).
--- Stopped by: the budget (or the memory cap for the stack, whichever comes
--- first) -> RESOURCE_EXHAUSTED.
+-- Stopped by: the budget -> RESOURCE_EXHAUSTED. With the suite's limits
+-- (200,000 instructions, 16 MiB) the budget ends it at about 60,000 frames,
+-- before the stack reaches the memory cap or Lua's own stack limit.
 workflow "h" { initial = "a", who = { role = "*", unit = "same_unit" } }
 state "a" {}
 state "b" { final = true }
