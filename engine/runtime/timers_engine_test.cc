@@ -207,6 +207,34 @@ TEST_F(TimersEngineTest, ReminderAndDeadlineFireExactlyOnce) {
   EXPECT_TRUE(engine_->ListDeadlines({"", true, 0, 0, "", Actor::Embedder()})->deadlines.empty());
 }
 
+// A reminder's due time is fixed when its deadline's is: a holiday table
+// changed afterwards (a day off decreed on 18/03) moves neither. Derived
+// again from the new table, "3 working days before 19/03" would be 16/03.
+TEST_F(TimersEngineTest, AChangedHolidayTableKeepsPendingReminders) {
+  std::string id = StartAppraisal();
+  auto started = engine_->GetHistory(id, Actor::Embedder());
+  ASSERT_TRUE(started.ok());
+  EXPECT_NE(started->back().timers_json.find("2026-03-17T00:00:00+07:00"),
+            std::string::npos)
+      << started->back().timers_json;
+
+  options_.calendar_rules_json = R"({"years": [{"year": 2026,
+    "holidays": {"tet": [{"from": "14/02/2026", "to": "22/02/2026"}]},
+    "days_off": [{"date": "27/04/2026", "in_lieu_of": "hung_kings"},
+                 {"date": "18/03/2026", "name": "Ngày nghỉ theo quyết định"}]}]})";
+  Reopen();
+  clock_.Set(At(2026, 3, 16, 23));
+  EXPECT_EQ(FireDue(), 0);
+  clock_.Set(At(2026, 3, 17, 0));
+  EXPECT_EQ(FireDue(), 1);
+  auto history = engine_->GetHistory(id, Actor::Embedder());
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history->back().event, "nhac_han");
+  EXPECT_EQ(history->back().timer_due, At(2026, 3, 17, 0));
+  EXPECT_EQ(history->back().at, At(2026, 3, 17, 0));
+  EXPECT_TRUE(engine_->Verify(id, Actor::Embedder())->ok);
+}
+
 TEST_F(TimersEngineTest, LeavingTheStateCancelsItsTimers) {
   std::string id = StartAppraisal();
   ASSERT_EQ(engine_->ListDeadlines({"", false, 3660, 0, "", Actor::Embedder()})->deadlines.size(),

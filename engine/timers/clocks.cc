@@ -48,6 +48,22 @@ absl::CivilDay UnmovedLastDay(const ClockRecord& clock) {
   return LastDay(absl::FromUnixMicros(end));
 }
 
+absl::Time ReminderDue(const ReminderSpec& r, absl::Time due,
+                       const calendar::WorkCalendar& calendar);
+
+// Fixes the due time of each of `state`'s reminders from the clock's due
+// time, with the calendar as it is now.
+void StampReminders(const StateSpec& state,
+                    const calendar::WorkCalendar& calendar,
+                    ClockRecord& clock) {
+  clock.clear_reminder_due_micros();
+  const absl::Time due = absl::FromUnixMicros(clock.due_micros());
+  for (const ReminderSpec& r : state.deadline.reminders) {
+    clock.add_reminder_due_micros(
+        absl::ToUnixMicros(ReminderDue(r, due, calendar)));
+  }
+}
+
 // A new clock for `state`'s deadline, or nullopt if its date function says
 // there is none this time.
 absl::StatusOr<std::optional<ClockRecord>> StartClock(const ClockChange& c,
@@ -83,6 +99,7 @@ absl::StatusOr<std::optional<ClockRecord>> StartClock(const ClockChange& c,
     }
   }
   clock.set_due_micros(absl::ToUnixMicros(due));
+  StampReminders(state, *c.calendar, clock);
   return std::optional<ClockRecord>(clock);
 }
 
@@ -134,6 +151,9 @@ void Resume(const ClockChange& c, ClockRecord& clock) {
   clock.set_paused(false);
   clock.set_remaining(0);
   clock.set_due_micros(absl::ToUnixMicros(due));
+  if (const StateSpec* state = FindState(*c.spec, clock.state())) {
+    StampReminders(*state, *c.calendar, clock);
+  }
 }
 
 // Marks the fired timer: a reminder is done, a deadline has expired.
@@ -212,6 +232,23 @@ absl::StatusOr<std::vector<ClockRecord>> NextClocks(const ClockChange& c) {
   return next;
 }
 
+namespace {
+
+// Reminder i's due time as stamped when the clock's due time was set, or,
+// for a clock stored before stamping (or a workflow version whose
+// reminders differ), derived from the calendar now.
+absl::Time StampedOrDerived(const ClockRecord& clock, size_t i,
+                            const ReminderSpec& reminder,
+                            const calendar::WorkCalendar& calendar) {
+  if (static_cast<size_t>(clock.reminder_due_micros_size()) > i) {
+    return absl::FromUnixMicros(clock.reminder_due_micros(static_cast<int>(i)));
+  }
+  return ReminderDue(reminder, absl::FromUnixMicros(clock.due_micros()),
+                     calendar);
+}
+
+}  // namespace
+
 std::vector<PendingTimer> TimersOf(const WorkflowSpec& spec,
                                    const calendar::WorkCalendar& calendar,
                                    const std::vector<ClockRecord>& clocks) {
@@ -230,7 +267,8 @@ std::vector<PendingTimer> TimersOf(const WorkflowSpec& spec,
         continue;
       }
       timers.push_back({absl::StrCat(clock.name(), "#", i), reminders[i].fire,
-                        ReminderDue(reminders[i], due, calendar), true});
+                        StampedOrDerived(clock, i, reminders[i], calendar),
+                        true});
     }
   }
   return timers;
