@@ -185,7 +185,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   if (options.memory_log_seconds > 0) {
     Store* self = store.get();
     int seconds = options.memory_log_seconds;
-    store->reporter_ = std::thread([self, seconds] { self->ReportMemory(seconds); });
+    store->reporter_ =
+        std::thread([self, seconds] { self->ReportMemory(seconds); });
   }
   return store;
 }

@@ -29,15 +29,15 @@ namespace wf {
 // column family; heap figures come from tcmalloc when the process is linked
 // with it (the server is), else from glibc's mallinfo2.
 struct StoreMemory {
-  uint64_t memtables = 0;        // active and immutable, not yet flushed
-  uint64_t table_readers = 0;    // open SST files' readers, outside the cache
-  uint64_t block_cache = 0;      // everything charged to the block cache
+  uint64_t memtables = 0;      // active and immutable, not yet flushed
+  uint64_t table_readers = 0;  // open SST files' readers, outside the cache
+  uint64_t block_cache = 0;    // everything charged to the block cache
   uint64_t block_cache_pinned = 0;
-  uint64_t sst_files = 0;        // live SST files
-  uint64_t wal_files = 0;        // write-ahead log files on disk
+  uint64_t sst_files = 0;  // live SST files
+  uint64_t wal_files = 0;  // write-ahead log files on disk
   uint64_t wal_bytes = 0;
-  uint64_t heap_allocated = 0;   // bytes the program holds from malloc
-  uint64_t heap_free = 0;        // held by the allocator, free, not returned
+  uint64_t heap_allocated = 0;  // bytes the program holds from malloc
+  uint64_t heap_free = 0;       // held by the allocator, free, not returned
   // One line: "memtables 12.1 MiB, table readers 0.4 MiB, ...".
   std::string ToString() const;
 };
@@ -100,8 +100,8 @@ class Store {
   std::unique_ptr<rocksdb::Iterator> NewIterator(Cf cf) const;
   // An iterator that stays within keys starting with `prefix` (RocksDB
   // stops at the bound instead of walking past it).
-  std::unique_ptr<rocksdb::Iterator> NewPrefixIterator(Cf cf,
-                                                       const std::string& prefix) const;
+  std::unique_ptr<rocksdb::Iterator> NewPrefixIterator(
+      Cf cf, const std::string& prefix) const;
 
   // Appends `set` to `batch` (the committer merges many sets into one batch).
   void AppendTo(const WriteSet& set, rocksdb::WriteBatch* batch) const;

@@ -81,7 +81,8 @@ TEST(StoreTest, WriteAheadLogStaysBoundedWhenAFamilyIsRarelyWritten) {
               kWritten >> 20, logs.files, logs.bytes);
   // The bound, the log being written (a memtable's worth) and one more
   // memtable's worth in flight.
-  const uintmax_t bound = options.max_wal_bytes + 2 * options.write_buffer_bytes;
+  const uintmax_t bound =
+      options.max_wal_bytes + 2 * options.write_buffer_bytes;
   EXPECT_LE(logs.bytes, bound) << logs.files << " log files";
   EXPECT_GT(logs.bytes, 0u);  // the WAL stays on
 
