@@ -169,7 +169,8 @@ def memory_figures(line):
     """{"memtables": MiB, ...} from a "memory:" line."""
     names = {"memtables": "memtables", "table readers": "readers",
              "block cache": "cache", "WAL \\d+ files": "wal",
-             "heap allocated": "heap", "heap free": "free"}
+             "heap allocated": "heap", "heap free": "free",
+             "allocator caches": "caches"}
     out = {}
     for pattern, key in names.items():
         m = re.search(pattern + r" ([\d.]+) MiB", line)
@@ -208,9 +209,10 @@ def soak(args, server_bin, work, units):
                             text=True)
     began = time.time()
     header = ("| minute | RSS MiB | memtables | table readers | block cache | "
-              "heap allocated | heap free | SST files | WAL MiB | transitions |")
+              "heap allocated | heap free | of it, caches | SST files | WAL MiB | "
+              "transitions |")
     print(header, flush=True)
-    print("|---|---|---|---|---|---|---|---|---|---|", flush=True)
+    print("|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
     rows = []
     while load.poll() is None:
         time.sleep(args.sample_s)
@@ -224,7 +226,8 @@ def soak(args, server_bin, work, units):
         rows.append(row)
         print(f"| {row['minute']} | {row['rss_mib']} | {mem.get('memtables', '')} | "
               f"{mem.get('readers', '')} | {mem.get('cache', '')} | {mem.get('heap', '')} | "
-              f"{mem.get('free', '')} | {mem.get('sst', '')} | {mem.get('wal', '')} | "
+              f"{mem.get('free', '')} | {mem.get('caches', '')} | {mem.get('sst', '')} | "
+              f"{mem.get('wal', '')} | "
               f"{row['transitions']} |", flush=True)
     out = load.stdout.read()
     print(out, flush=True)

@@ -224,7 +224,7 @@ std::string StoreMemory::ToString() const {
       ", block cache ", Mib(block_cache), " (pinned ", Mib(block_cache_pinned),
       "), ", sst_files, " SST files, WAL ", wal_files, " files ",
       Mib(wal_bytes), ", heap allocated ", Mib(heap_allocated), ", heap free ",
-      Mib(heap_free));
+      Mib(heap_free), " (allocator caches ", Mib(heap_caches), ")");
 }
 
 StoreMemory Store::Memory() const {
@@ -265,6 +265,14 @@ StoreMemory Store::Memory() const {
                                            &unmapped) &&
         heap >= unmapped + m.heap_allocated) {
       m.heap_free = heap - unmapped - m.heap_allocated;
+    }
+    for (const char* cache :
+         {"tcmalloc.current_total_thread_cache_bytes",
+          "tcmalloc.central_cache_free_bytes",
+          "tcmalloc.transfer_cache_free_bytes"}) {
+      if (MallocExtension_GetNumericProperty(cache, &value)) {
+        m.heap_caches += value;
+      }
     }
   } else {
     struct mallinfo2 info = mallinfo2();

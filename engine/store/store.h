@@ -38,6 +38,10 @@ struct StoreMemory {
   uint64_t wal_bytes = 0;
   uint64_t heap_allocated = 0;  // bytes the program holds from malloc
   uint64_t heap_free = 0;       // held by the allocator, free, not returned
+  // The part of heap_free in tcmalloc's per-thread, transfer and central
+  // caches (bounded by tcmalloc.max_total_thread_cache_bytes, 32 MiB by
+  // default, plus the central caches); the rest is free pages.
+  uint64_t heap_caches = 0;
   // One line: "memtables 12.1 MiB, table readers 0.4 MiB, ...".
   std::string ToString() const;
 };
