@@ -6,7 +6,8 @@
   bench/run_bench.py --build build --soak 45 --concurrency 8
       # 45 minutes of approvals against a server with a small cache; the
       # server's resident memory and what RocksDB and the heap hold, every
-      # 30 s; then the restart: WAL replayed and start-up time
+      # 30 s; then the restart: WAL replayed and start-up time. Other server
+      # flags: --soak_flags="--max_wal_mb=0 --block_cache_mb=64" (with "=").
 
 Same concurrency for everything, in one run, on one machine, so that the
 ratios hold on a noisy shared machine:
