@@ -3,6 +3,11 @@
 
   bench/run_bench.py --build build                 # floors, engine, Lua cost
   bench/run_bench.py --build build --scale 1000000 # plus the scale figures
+  bench/run_bench.py --build build --soak 45 --concurrency 8
+      # 45 minutes of approvals against a server with a small cache; the
+      # server's resident memory and what RocksDB and the heap hold, every
+      # 30 s; then the restart: WAL replayed and start-up time. Other server
+      # flags: --soak_flags="--max_wal_mb=0 --block_cache_mb=64" (with "=").
 
 Same concurrency for everything, in one run, on one machine, so that the
 ratios hold on a noisy shared machine:
@@ -147,6 +152,106 @@ def engine_round(args, server, people):
     return engine, {"ops": ops, "bytes": size, "per_fsync": round(per_fsync, 1)}
 
 
+def status_kib(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def last_memory_line(server):
+    """The server's latest "memory: ..." log line (--memory_log_seconds)."""
+    lines = [l for l in server.log().splitlines() if " INFO memory: " in l]
+    return lines[-1].split(" INFO memory: ", 1)[1] if lines else ""
+
+
+def memory_figures(line):
+    """{"memtables": MiB, ...} from a "memory:" line."""
+    names = {"memtables": "memtables", "table readers": "readers",
+             "block cache": "cache", "WAL \\d+ files": "wal",
+             "heap allocated": "heap", "heap free": "free",
+             "allocator caches": "caches"}
+    out = {}
+    for pattern, key in names.items():
+        m = re.search(pattern + r" ([\d.]+) MiB", line)
+        if m:
+            out[key] = float(m.group(1))
+    m = re.search(r"(\d+) SST files", line)
+    if m:
+        out["sst"] = int(m.group(1))
+    return out
+
+
+def wal_bytes(data_dir):
+    return sum(os.path.getsize(os.path.join(data_dir, f))
+               for f in os.listdir(data_dir) if f.endswith(".log"))
+
+
+def soak(args, server_bin, work, units):
+    """Approvals for --soak minutes against a server with a small cache and
+    memtable budget (--soak_flags), sampling every --sample_s seconds the
+    server's resident memory (VmRSS, /proc/PID/status) beside what RocksDB
+    and the heap say they hold (the server's own "memory:" log lines). Then
+    the server is stopped and started again on the same data: the WAL it
+    replays and the start-up time."""
+    data = os.path.join(work, "soak")
+    flags = [f"--memory_log_seconds={args.sample_s}"] + args.soak_flags.split()
+    server = harness.ServerProcess(server_bin, data, extra_flags=flags)
+    server.start()
+    people = setup(server, units, work)
+    seconds = int(args.soak * 60)
+    cmd = [os.path.join(args.build, "bench", "loadgen"), f"--target={server.address}",
+           f"--people={people}", "--mode=approval",
+           f"--concurrency={args.concurrency}", f"--duration_s={seconds}",
+           "--reads_per_write=1"]
+    print("  $", " ".join(cmd), flush=True)
+    load = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    began = time.time()
+    header = ("| minute | RSS MiB | memtables | table readers | block cache | "
+              "heap allocated | heap free | of it, caches | SST files | WAL MiB | "
+              "transitions |")
+    print(header, flush=True)
+    print("|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
+    rows = []
+    while load.poll() is None:
+        time.sleep(args.sample_s)
+        if server.proc.poll() is not None:
+            sys.exit("the server died:\n" + server.log()[-4000:])
+        st = stats(server)
+        mem = memory_figures(last_memory_line(server))
+        row = {"minute": round((time.time() - began) / 60, 1),
+               "rss_mib": round(status_kib(server.proc.pid, "VmRSS") / 1024, 1),
+               "transitions": st.write_sets, **mem}
+        rows.append(row)
+        print(f"| {row['minute']} | {row['rss_mib']} | {mem.get('memtables', '')} | "
+              f"{mem.get('readers', '')} | {mem.get('cache', '')} | {mem.get('heap', '')} | "
+              f"{mem.get('free', '')} | {mem.get('caches', '')} | {mem.get('sst', '')} | "
+              f"{mem.get('wal', '')} | "
+              f"{row['transitions']} |", flush=True)
+    out = load.stdout.read()
+    print(out, flush=True)
+    hwm = round(status_kib(server.proc.pid, "VmHWM") / 1024, 1)
+    server.stop()
+    wal = wal_bytes(data)
+    restart = harness.ServerProcess(server_bin, data, port=server.port,
+                                    extra_flags=flags)
+    t0 = time.time()
+    restart.start()
+    startup = time.time() - t0
+    restart.stop()
+    result = {"minutes": round((time.time() - began) / 60, 1), "samples": rows,
+              "rss_peak_mib": hwm, "wal_mib_at_stop": round(wal / 1048576, 1),
+              "restart_s": round(startup, 2), "flags": flags,
+              "concurrency": args.concurrency}
+    print(f"\nsoak: {result['minutes']} min, {args.concurrency} in flight, server "
+          f"flags {' '.join(flags)}; peak RSS {hwm} MiB; WAL on disk at stop "
+          f"{result['wal_mib_at_stop']} MiB; restart (process start -> "
+          f"listening) {result['restart_s']} s", flush=True)
+    return result
+
+
 def median_round(rounds):
     """The round whose engine / durability-floor ratio is the median."""
     ordered = sorted(rounds, key=lambda r: r["engine"]["write"]["per_s"] /
@@ -165,11 +270,26 @@ def main():
     parser.add_argument("--communes", type=int, default=20)
     parser.add_argument("--scale", type=int, default=0,
                         help="also the scale figures with this many instances")
+    parser.add_argument("--soak", type=float, default=0,
+                        help="only the soak: this many minutes of approvals, "
+                        "sampling the server's memory")
+    parser.add_argument("--sample_s", type=int, default=30,
+                        help="soak: seconds between samples")
+    parser.add_argument("--soak_flags",
+                        default="--block_cache_mb=8 --memtable_mb=16",
+                        help="soak: extra server flags, space-separated")
     args = parser.parse_args()
     sys.path.insert(0, os.path.join(args.build, "python"))
     server_bin = os.path.join(args.build, "engine", "service", "wf_server")
     work = tempfile.mkdtemp(prefix="wf_bench_")
     units = communes(args.communes)
+    if args.soak:
+        result = soak(args, server_bin, work, units)
+        path = os.path.join(work, "soak.json")
+        with open(path, "w") as f:
+            json.dump(result, f, indent=2)
+        print(f"(all figures: {path})")
+        return
     c, secs = args.concurrency, args.seconds
     results = {"concurrency": c, "cores": os.cpu_count(), "rounds": []}
 

@@ -12,6 +12,7 @@
 #include "engine/calendar/calendar_rules.h"
 #include "engine/calendar/vn_date.h"
 #include "engine/calendar/work_calendar.h"
+#include "engine/lua/script_pool.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/runtime/reader.h"
 #include "engine/runtime/transition.h"
@@ -137,6 +138,7 @@ class EngineImpl final : public Engine {
           "Expected a data folder (EngineOptions::data_dir), but it is empty");
     }
     std::unique_ptr<EngineImpl> engine(new EngineImpl(options));
+    IdleBudget::Process()->set_limit(options.limits.lua_idle_memory_bytes);
     WF_ASSIGN_OR_RETURN(calendar::WorkCalendar calendar,
                         LoadCalendar(options.calendar_rules_json));
     engine->calendar_ =

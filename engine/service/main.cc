@@ -49,9 +49,17 @@ ABSL_FLAG(int64_t, max_variables_bytes, 1 << 20,
 ABSL_FLAG(int64_t, lua_instructions_per_call, 2'000'000,
           "Lua instruction budget of one guard or action call.");
 ABSL_FLAG(int64_t, lua_memory_mb, 64, "Memory cap of one Lua state, in MiB.");
+ABSL_FLAG(int64_t, lua_idle_memory_mb, 256,
+          "Memory all idle pooled Lua states may hold together, in MiB.");
 ABSL_FLAG(int64_t, block_cache_mb, 64, "RocksDB block cache, in MiB.");
 ABSL_FLAG(int64_t, memtable_mb, 128,
           "Cap on all RocksDB memtables together, in MiB.");
+ABSL_FLAG(int64_t, max_wal_mb, 64,
+          "Write-ahead log files kept on disk, in MiB: past it, the column "
+          "families holding the oldest log are flushed (bounds restart time).");
+ABSL_FLAG(int32_t, memory_log_seconds, 0,
+          "Log the memory RocksDB and the heap hold every this many seconds; "
+          "0: never.");
 ABSL_FLAG(std::string, calendar_file, "",
           "JSON file of official holiday tables (docs/calendar.md); without "
           "it the computed Vietnamese calendar alone.");
@@ -191,10 +199,15 @@ EngineOptions EngineOptionsFromFlags() {
       absl::GetFlag(FLAGS_lua_instructions_per_call);
   options.limits.lua_memory_bytes =
       static_cast<size_t>(absl::GetFlag(FLAGS_lua_memory_mb)) << 20;
+  options.limits.lua_idle_memory_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_lua_idle_memory_mb)) << 20;
   options.store.block_cache_bytes =
       static_cast<size_t>(absl::GetFlag(FLAGS_block_cache_mb)) << 20;
   options.store.total_write_buffer_bytes =
       static_cast<size_t>(absl::GetFlag(FLAGS_memtable_mb)) << 20;
+  options.store.max_wal_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_max_wal_mb)) << 20;
+  options.store.memory_log_seconds = absl::GetFlag(FLAGS_memory_log_seconds);
   return options;
 }
 

@@ -1,10 +1,15 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/store/store.h"
 
+#include <malloc.h>
+
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "engine/store/expiry_filter.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "engine/util/log.h"
 #include "engine/util/status_macros.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
@@ -12,6 +17,12 @@
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/utilities/table_properties_collectors.h"
 #include "rocksdb/write_buffer_manager.h"
+
+// tcmalloc's C interface, when the program is linked with it (the server
+// is; tests and tools are not): weak, so that nothing else needs it.
+extern "C" int MallocExtension_GetNumericProperty(const char* property,
+                                                  size_t* value)
+    __attribute__((weak));
 
 namespace wf {
 namespace {
@@ -56,6 +67,12 @@ rocksdb::DBOptions DatabaseOptions(const StoreOptions& options) {
   db.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(
       options.total_write_buffer_bytes);
   db.keep_log_file_num = 5;
+  // Families written only at set-up never fill a memtable, so they never
+  // flush, and RocksDB keeps every WAL file since start-up for their sake.
+  // Past this total, the families holding the oldest log are flushed and
+  // the log deleted. (RocksDB's default, 4 x every family's memtables,
+  // is 2 GB here.) The WAL stays on and synced; only old logs go.
+  db.max_total_wal_size = options.max_wal_bytes;
   if (options.env != nullptr) db.env = options.env;
   return db;
 }
@@ -174,6 +191,12 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   }
   store->db_.reset(raw);
   for (size_t i = 0; i < handles.size(); ++i) store->handles_[i] = handles[i];
+  if (options.memory_log_seconds > 0) {
+    Store* self = store.get();
+    int seconds = options.memory_log_seconds;
+    store->reporter_ =
+        std::thread([self, seconds] { self->ReportMemory(seconds); });
+  }
   return store;
 }
 
@@ -188,7 +211,97 @@ absl::Status Store::Compact(Cf cf) {
       absl::StrCat("compacting ", CfName(cf)));
 }
 
+void Store::ReportMemory(int seconds) {
+  absl::MutexLock lock(&report_mu_);
+  while (!report_mu_.AwaitWithTimeout(absl::Condition(&stop_reporting_),
+                                      absl::Seconds(seconds))) {
+    WF_LOG_INFO("memory: ", Memory().ToString());
+  }
+}
+
+void Store::StopReporting() {
+  if (!reporter_.joinable()) return;
+  {
+    absl::MutexLock lock(&report_mu_);
+    stop_reporting_ = true;
+  }
+  reporter_.join();
+}
+
+namespace {
+
+std::string Mib(uint64_t bytes) {
+  return absl::StrFormat("%.1f MiB", bytes / 1048576.0);
+}
+
+}  // namespace
+
+std::string StoreMemory::ToString() const {
+  return absl::StrCat(
+      "memtables ", Mib(memtables), ", table readers ", Mib(table_readers),
+      ", block cache ", Mib(block_cache), " (pinned ", Mib(block_cache_pinned),
+      "), ", sst_files, " SST files, WAL ", wal_files, " files ",
+      Mib(wal_bytes), ", heap allocated ", Mib(heap_allocated), ", heap free ",
+      Mib(heap_free), " (allocator caches ", Mib(heap_caches), ")");
+}
+
+StoreMemory Store::Memory() const {
+  StoreMemory m;
+  if (!db_) return m;
+  db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables,
+                                &m.memtables);
+  db_->GetAggregatedIntProperty(
+      rocksdb::DB::Properties::kEstimateTableReadersMem, &m.table_readers);
+  // The cache is shared: any one family reports all of it.
+  db_->GetIntProperty(handle(Cf::kDefault),
+                      rocksdb::DB::Properties::kBlockCacheUsage, &m.block_cache);
+  db_->GetIntProperty(handle(Cf::kDefault),
+                      rocksdb::DB::Properties::kBlockCachePinnedUsage,
+                      &m.block_cache_pinned);
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db_->GetLiveFilesMetaData(&files);
+  m.sst_files = files.size();
+  rocksdb::VectorLogPtr logs;
+  if (db_->GetSortedWalFiles(logs).ok()) {
+    for (const auto& log : logs) {
+      if (log->Type() != rocksdb::kAliveLogFile) continue;
+      m.wal_files++;
+      m.wal_bytes += log->SizeFileBytes();
+    }
+  }
+  size_t value = 0;
+  if (MallocExtension_GetNumericProperty != nullptr) {
+    if (MallocExtension_GetNumericProperty("generic.current_allocated_bytes",
+                                           &value)) {
+      m.heap_allocated = value;
+    }
+    // Mapped, minus returned to the system, minus in use: free spans and
+    // the per-thread and central caches.
+    size_t heap = 0, unmapped = 0;
+    if (MallocExtension_GetNumericProperty("generic.heap_size", &heap) &&
+        MallocExtension_GetNumericProperty("tcmalloc.pageheap_unmapped_bytes",
+                                           &unmapped) &&
+        heap >= unmapped + m.heap_allocated) {
+      m.heap_free = heap - unmapped - m.heap_allocated;
+    }
+    for (const char* cache :
+         {"tcmalloc.current_total_thread_cache_bytes",
+          "tcmalloc.central_cache_free_bytes",
+          "tcmalloc.transfer_cache_free_bytes"}) {
+      if (MallocExtension_GetNumericProperty(cache, &value)) {
+        m.heap_caches += value;
+      }
+    }
+  } else {
+    struct mallinfo2 info = mallinfo2();
+    m.heap_allocated = info.uordblks + info.hblkhd;
+    m.heap_free = info.fordblks;
+  }
+  return m;
+}
+
 absl::Status Store::Close() {
+  StopReporting();
   if (!db_) return absl::OkStatus();
   for (auto*& h : handles_) {
     if (h != nullptr) db_->DestroyColumnFamilyHandle(h);

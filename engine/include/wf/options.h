@@ -34,6 +34,10 @@ struct Limits {
   uint64_t lua_instructions_per_load = 20'000'000;
   // Memory one Lua state may hold (the workflow's code plus one call's data).
   size_t lua_memory_bytes = 64 << 20;
+  // Memory all idle pooled Lua states may hold together, across every
+  // workflow: a state that does not fit is closed instead of kept
+  // (engine/lua/script_pool.h). Shared by the engines of one process.
+  size_t lua_idle_memory_bytes = size_t{256} << 20;
   // Wall-clock time one guard or action call, and one load, may take: a
   // backstop for work the instruction count does not see (one instruction
   // can compare two long strings). Refused with RESOURCE_EXHAUSTED.
@@ -54,6 +58,17 @@ struct StoreOptions {
   size_t write_buffer_bytes = 16 << 20;
   size_t total_write_buffer_bytes = 128 << 20;
   int max_open_files = 512;
+  // Cap on the write-ahead log files kept on disk. A log is deleted only once
+  // every column family has flushed what it holds; families written only at
+  // set-up (definitions, directory, tokens) would otherwise never flush and
+  // keep every log since start-up (1 GB after 5 minutes at full speed, all
+  // replayed by the next start). Past this total, RocksDB flushes the
+  // families that pin the oldest log. Restart replays at most about this
+  // much plus one memtable's worth (docs/storage.md).
+  size_t max_wal_bytes = 64 << 20;
+  // Every this many seconds, log the memory RocksDB and the allocator hold
+  // (memtables, table readers, block cache, WAL on disk, heap). 0: never.
+  int memory_log_seconds = 0;
   // For fault-injection tests only: the RocksDB Env to use (not owned).
   rocksdb::Env* env = nullptr;
 };
