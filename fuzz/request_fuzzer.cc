@@ -121,6 +121,7 @@ void OpenEngine() {
   wf::DeployRequest deploy;
   deploy.source = kWorkflow;
   deploy.file_name = "fuzz.lua";
+  deploy.actor = wf::Actor::Embedder();
   auto deployed = fixture->engine->Deploy(deploy);
   if (!deployed.ok()) Finding(deployed.status().ToString());
   wf::StartRequest start;
@@ -192,7 +193,6 @@ const std::initializer_list<absl::StatusCode> kDocumented = {
 
 void FuzzFire(const wf::v1::FireEventRequest& proto) {
   wf::FireRequest request;
-  request.actor = wf::Actor::Embedder();
   // An empty id targets the fixture's instance, so that mutations reach the
   // transition path without guessing ids.
   request.instance_id =
@@ -201,15 +201,15 @@ void FuzzFire(const wf::v1::FireEventRequest& proto) {
   request.payload_json = proto.payload_json();
   request.expected_version = proto.expected_version();
   request.idempotency_key = proto.idempotency_key();
-  request.actor = Actor::Embedder("fuzz");
+  request.actor = wf::Actor::Embedder("fuzz");
   CheckText(proto.event());
   CheckText(proto.idempotency_key());
   CheckJson(proto.payload_json());
-  auto before = fixture->engine->GetInstance(request.instance_id, Actor::Embedder());
+  auto before = fixture->engine->GetInstance(request.instance_id, wf::Actor::Embedder());
   auto fired = fixture->engine->Fire(request);
   ExpectCode(fired.status(), "Fire", kDocumented);
   if (!before.ok()) return;
-  auto after = fixture->engine->GetInstance(request.instance_id, Actor::Embedder());
+  auto after = fixture->engine->GetInstance(request.instance_id, wf::Actor::Embedder());
   if (!after.ok()) Finding("an instance disappeared");
   if (!fired.ok()) {
     if (after->version != before->version ||
@@ -226,7 +226,7 @@ void FuzzFire(const wf::v1::FireEventRequest& proto) {
   // Replaying the whole history costs one Lua call per event: keep it to
   // young instances.
   if (after->version <= 32) {
-    auto report = fixture->engine->Verify(request.instance_id, Actor::Embedder());
+    auto report = fixture->engine->Verify(request.instance_id, wf::Actor::Embedder());
     if (!report.ok() || !report->ok) {
       Finding(absl::StrCat("the history no longer verifies: ",
                            report.ok() ? report->problem
@@ -241,7 +241,7 @@ void FuzzStart(const wf::v1::StartInstanceRequest& proto) {
   request.variables_json = proto.variables_json();
   request.business_key = proto.business_key();
   request.idempotency_key = proto.idempotency_key();
-  request.actor = Actor::Embedder("fuzz");
+  request.actor = wf::Actor::Embedder("fuzz");
   CheckText(proto.business_key());
   CheckText(proto.workflow());
   CheckJson(proto.variables_json());
@@ -257,7 +257,7 @@ void FuzzDeploy(const wf::v1::DeployWorkflowRequest& proto) {
   wf::DeployRequest request;
   request.source = proto.source();
   request.file_name = proto.file_name();
-  request.actor = Actor::Embedder("fuzz");
+  request.actor = wf::Actor::Embedder("fuzz");
   CheckText(proto.file_name());
   auto deployed = fixture->engine->Deploy(request);
   ExpectCode(deployed.status(), "Deploy",
