@@ -36,7 +36,7 @@
 
 namespace {
 
-// Fields copied from the payload, a guard on a required field, an effect:
+// Fields taken from the payload, a guard on a required field, an effect:
 // enough for fuzzed payloads to reach the Lua conversion both ways.
 constexpr char kWorkflow[] = R"lua(
 workflow "fuzz" {

@@ -212,8 +212,15 @@ absl::StatusOr<std::vector<ClockRecord>> NextClocks(const ClockChange& c) {
     bool paused_here = std::find(to->pauses.begin(), to->pauses.end(),
                                  clock.name()) != to->pauses.end();
     if (runs_here) {
+      const bool moved = clock.state() != to->name;
       clock.set_state(to->name);
-      if (clock.paused()) Resume(c, clock);
+      if (clock.paused()) {
+        Resume(c, clock);  // stamps the reminders of its new due time
+      } else if (moved) {
+        // The same clock runs on under another state's declaration: its
+        // reminders are that state's now.
+        StampReminders(*to, *c.calendar, clock);
+      }
       next.push_back(std::move(clock));
     } else if (paused_here) {
       if (!clock.paused() && !clock.expired()) Pause(c, clock);
@@ -234,10 +241,10 @@ absl::StatusOr<std::vector<ClockRecord>> NextClocks(const ClockChange& c) {
 
 namespace {
 
-// Reminder i's due time as stamped when the clock's due time was set, or,
-// for a clock stored before stamping (or a workflow version whose
-// reminders differ), derived from the calendar now.
-absl::Time StampedOrDerived(const ClockRecord& clock, size_t i,
+// Reminder i's due time as stamped when the clock's due time was set (or
+// the clock moved to another state), or, for a clock stored before
+// stamping, computed from the calendar now.
+absl::Time StampedOrComputed(const ClockRecord& clock, size_t i,
                             const ReminderSpec& reminder,
                             const calendar::WorkCalendar& calendar) {
   if (static_cast<size_t>(clock.reminder_due_micros_size()) > i) {
@@ -267,7 +274,7 @@ std::vector<PendingTimer> TimersOf(const WorkflowSpec& spec,
         continue;
       }
       timers.push_back({absl::StrCat(clock.name(), "#", i), reminders[i].fire,
-                        StampedOrDerived(clock, i, reminders[i], calendar),
+                        StampedOrComputed(clock, i, reminders[i], calendar),
                         true});
     }
   }

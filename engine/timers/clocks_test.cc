@@ -131,6 +131,38 @@ TEST_F(ClocksTest, SelfTransitionAndSharedClockKeepTheDue) {
   EXPECT_EQ(clocks[0].state(), "tham_dinh_lien_nganh");
 }
 
+// Reminder due times are fixed when the deadline's is: a calendar changed
+// afterwards (a day off decreed on 27/03) does not move them.
+TEST_F(ClocksTest, RemindersKeepTheDueTimeStampedAtTheStart) {
+  auto clocks = Move({}, "tiep_nhan", "tham_dinh", At(2026, 3, 2));  // due 30/03
+  auto rules = calendar::ParseCalendarRules(R"({"years": [{"year": 2026,
+    "holidays": {"tet": [{"from": "14/02/2026", "to": "22/02/2026"}]},
+    "days_off": [{"date": "27/04/2026", "in_lieu_of": "hung_kings"},
+                 {"date": "27/03/2026", "name": "Nghỉ"}]}]})");
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  auto changed = calendar::WorkCalendar::Create(*rules);
+  ASSERT_TRUE(changed.ok());
+  auto timers = TimersOf(spec_, *changed, clocks);
+  ASSERT_EQ(timers.size(), 2u);
+  // 3 working days left from Thursday 26/03 (26, 27, 30/03), as stamped;
+  // the changed calendar alone would say Wednesday 25/03.
+  EXPECT_EQ(timers[1].due, StartOfVietnamDay(absl::CivilDay(2026, 3, 26)));
+  clocks[0].clear_reminder_due_micros();  // a record from before stamping
+  EXPECT_EQ(TimersOf(spec_, *changed, clocks)[1].due,
+            StartOfVietnamDay(absl::CivilDay(2026, 3, 25)));
+}
+
+// A clock that runs on into another state takes that state's reminders.
+TEST_F(ClocksTest, AClockMovingToAnotherStateTakesItsReminders) {
+  spec_.states[2].deadline.reminders = {{TimeUnit::kWorkingDays, 1, "nhac_gap"}};
+  auto clocks = Move({}, "tiep_nhan", "tham_dinh", At(2026, 3, 2));  // due 30/03
+  clocks = Move(clocks, "tham_dinh", "tham_dinh_lien_nganh", At(2026, 3, 10));
+  auto timers = TimersOf(spec_, calendar_, clocks);
+  ASSERT_EQ(timers.size(), 2u);
+  EXPECT_EQ(timers[1].event, "nhac_gap");
+  EXPECT_EQ(timers[1].due, StartOfVietnamDay(absl::CivilDay(2026, 3, 30)));
+}
+
 TEST_F(ClocksTest, LeavingEndsTheClock) {
   auto clocks = Move({}, "tiep_nhan", "tham_dinh", At(2026, 3, 2));
   clocks = Move(clocks, "tham_dinh", "xong", At(2026, 3, 3));

@@ -1,6 +1,8 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/util/text.h"
 
+#include <algorithm>
+
 #include <unicode/normalizer2.h>
 #include <unicode/bytestream.h>
 #include <unicode/utf8.h>
@@ -24,6 +26,13 @@ bool IsValidUtf8(absl::string_view text) {
 
 absl::StatusOr<std::string> ToNfc(absl::string_view text,
                                   absl::string_view what) {
+  // ASCII is valid UTF-8 and already NFC: field names, codes and most keys
+  // need neither ICU nor a second pass (this runs on every string of every
+  // request and of every script's output).
+  if (std::all_of(text.begin(), text.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    return std::string(text);
+  }
   if (!IsValidUtf8(text)) {
     return absl::InvalidArgumentError(
         absl::StrCat("Expected ", what, " to be UTF-8 text, but it holds ",

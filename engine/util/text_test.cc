@@ -32,6 +32,15 @@ TEST(TextTest, NfcKeepsNfcByteExact) {
   EXPECT_EQ(*nfc, name);
 }
 
+TEST(TextTest, NfcKeepsAsciiAndControlBytesAsTheyAre) {
+  const std::string ascii("don_vi \t\x01\x7f{}", 13);
+  auto nfc = ToNfc(ascii, "key");
+  ASSERT_TRUE(nfc.ok());
+  EXPECT_EQ(*nfc, ascii);
+  // One byte above ASCII takes the full path: refused when it is not UTF-8.
+  EXPECT_FALSE(ToNfc(ascii + "\x80", "key").ok());
+}
+
 TEST(TextTest, NfcRefusesInvalidUtf8) {
   auto nfc = ToNfc("Ti\xff", "business_key");
   ASSERT_FALSE(nfc.ok());
