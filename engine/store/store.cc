@@ -6,9 +6,9 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "engine/store/expiry_filter.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "engine/store/expiry_filter.h"
 #include "engine/util/log.h"
 #include "engine/util/status_macros.h"
 #include "rocksdb/cache.h"
