@@ -36,7 +36,8 @@ class ServerTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
     EngineOptions options;
     options.data_dir = dir_;
-    options.store.env = env_.get();
+    faults_.env = env_.get();
+    options.store.faults = &faults_;
     auto engine = Engine::Open(options);
     ASSERT_TRUE(engine.ok()) << engine.status();
     engine_ = std::move(*engine);
@@ -117,6 +118,7 @@ class ServerTest : public ::testing::Test {
 
   // Set before SetUp by a fixture that wants another disk.
   std::unique_ptr<rocksdb::Env> env_;
+  StoreFaults faults_;
   std::string dir_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Server> server_;

@@ -568,6 +568,89 @@ int Emit(lua_State* L) {
   return 0;
 }
 
+// The arguments of a host call after its key, as JSON; false and a message
+// on the stack when they are wrong.
+bool HostArgs(lua_State* L, const std::string& call, Json* args) {
+  std::string error;
+  if (call == "take_place") {
+    if (!lua_isinteger(L, 2) || lua_tointeger(L, 2) < 1) {
+      lua_pushstring(L, "ctx.take_place(quota, n): n must be a whole number "
+                        "of places, 1 or more");
+      return false;
+    }
+    (*args)["limit"] = static_cast<int64_t>(lua_tointeger(L, 2));
+  } else if (call == "start") {
+    Json vars = Json::object();
+    if (!lua_isnoneornil(L, 2) &&
+        !ToJson(L, 2, "ctx.start's variables", &vars, &error)) {
+      lua_pushlstring(L, error.data(), error.size());
+      return false;
+    }
+    (*args)["vars"] = std::move(vars);
+    if (lua_istable(L, 3)) {
+      for (const char* field : {"business_key", "unit"}) {
+        lua_getfield(L, 3, field);
+        if (lua_type(L, -1) == LUA_TSTRING) (*args)[field] = lua_tostring(L, -1);
+        lua_pop(L, 1);
+      }
+    }
+  }
+  return true;
+}
+
+// Pushes what a host call answered: claim's refusal as false and the holder.
+int PushHostResult(lua_State* L, const std::string& call, const Json& result) {
+  if (call == "claim" && result.is_string()) {
+    lua_pushboolean(L, 0);
+    const std::string holder = result.get<std::string>();
+    lua_pushlstring(L, holder.data(), holder.size());
+    return 2;
+  }
+  PushJson(L, result);
+  return 1;
+}
+
+// The work of HostCall, with every C++ object gone before an error is
+// raised (lua_error unwinds with longjmp, past C++ destructors). Returns
+// the number of results pushed, or -1 with the message pushed.
+int HostCallInner(lua_State* L, StepHost* host, const std::string& call,
+                  const std::string& key) {
+  Json args = Json::object();
+  if (!HostArgs(L, call, &args)) return -1;
+  absl::StatusOr<Json> result = host->Call(call, key, args);
+  if (!result.ok()) {
+    std::string message(result.status().message());
+    lua_pushlstring(L, message.data(), message.size());
+    return -1;
+  }
+  return PushHostResult(L, call, *result);
+}
+
+// ctx.take_number and the other host functions: upvalue 1 the host,
+// upvalue 2 the call's name.
+int HostCall(lua_State* L) {
+  size_t n = 0;
+  const char* key = luaL_checklstring(L, 1, &n);
+  auto* host = static_cast<StepHost*>(lua_touserdata(L, lua_upvalueindex(1)));
+  int results = 0;
+  {
+    const std::string call = lua_tostring(L, lua_upvalueindex(2));
+    results = HostCallInner(L, host, call, std::string(key, n));
+  }
+  if (results < 0) return lua_error(L);
+  return results;
+}
+
+void PushHostFunctions(lua_State* L, StepHost* host) {
+  for (const char* call :
+       {"take_number", "take_place", "claim", "start", "read_instance"}) {
+    lua_pushlightuserdata(L, host);
+    lua_pushstring(L, call);
+    lua_pushcclosure(L, &HostCall, 2);
+    lua_setfield(L, -2, call);
+  }
+}
+
 void SetText(lua_State* L, const char* field, const std::string& value) {
   lua_pushlstring(L, value.data(), value.size());
   lua_setfield(L, -2, field);
@@ -608,6 +691,7 @@ void PushContext(lua_State* L, const CallInput& in, int effects_index) {
     lua_pushvalue(L, effects_index);
     lua_pushcclosure(L, &Emit, 1);
     lua_setfield(L, -2, "emit");
+    if (in.host != nullptr) PushHostFunctions(L, in.host);
   }
 }
 

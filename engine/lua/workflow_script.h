@@ -24,6 +24,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "engine/lua/sandbox.h"
+#include "engine/lua/step_host.h"
 #include "engine/lua/workflow_spec.h"
 #include "engine/util/json.h"
 
@@ -45,6 +46,10 @@ struct CallInput {
   // Set when a timer fires the event (ctx.timer in the script).
   std::string timer;
   absl::Time timer_due;
+  // Backs ctx.take_number and the other shared-record functions
+  // (step_host.h) in start and action functions; without one they are
+  // absent. Not owned.
+  StepHost* host = nullptr;
 };
 
 struct GuardResult {

@@ -19,6 +19,7 @@
 #include "engine/runtime/verify.h"
 #include "engine/store/committer.h"
 #include "engine/store/keys.h"
+#include "engine/util/sha256.h"
 #include "engine/store/store.h"
 #include "engine/timers/timer_service.h"
 #include "engine/util/keyed_serializer.h"
@@ -54,6 +55,13 @@ absl::StatusOr<calendar::WorkCalendar> LoadCalendar(const std::string& json) {
         "The calendar rules do not parse: ", rules.status().message()));
   }
   return calendar::WorkCalendar::Create(*std::move(rules));
+}
+
+// Names the holiday tables in every history event: the first 16 hex digits
+// of their SHA-256, "" for the computed calendar alone.
+std::string CalendarVersion(const std::string& rules_json) {
+  if (rules_json.empty()) return "";
+  return ToHex(Sha256(rules_json)).substr(0, 16);
 }
 
 // Where a backup may go, as a clean absolute path: said plainly before
@@ -389,6 +397,7 @@ class EngineImpl final : public Engine {
     stats.write_sets = c.sets;
     stats.write_ops = c.ops;
     stats.write_bytes = c.bytes;
+    stats.aborted = c.aborted;
     TimerService::Stats t = timers_->stats();
     stats.timers_fired = t.fired;
     stats.timers_failed = t.failed;
@@ -433,10 +442,19 @@ class EngineImpl final : public Engine {
     verifier_ = std::make_unique<Verifier>(reader_.get(), registry_.get());
     pool_ = std::make_unique<ThreadPool>(std::max(1, options_.worker_threads));
     serializer_ = std::make_unique<KeyedSerializer>(pool_.get());
-    transitions_ = std::make_unique<Transitioner>(
-        committer_.get(), registry_.get(), reader_.get(), serializer_.get(),
-        clock_, calendar_.get(), directory_.get(), options_.limits,
-        next_instance_number);
+    Transitioner::Deps deps;
+    deps.store = committer_.get();
+    deps.registry = registry_.get();
+    deps.reader = reader_.get();
+    deps.serializer = serializer_.get();
+    deps.pool = pool_.get();
+    deps.clock = clock_;
+    deps.calendar = calendar_.get();
+    deps.calendar_version = CalendarVersion(options_.calendar_rules_json);
+    deps.directory = directory_.get();
+    deps.limits = options_.limits;
+    deps.next_instance_number = next_instance_number;
+    transitions_ = std::make_unique<Transitioner>(deps);
     timers_ = std::make_unique<TimerService>(
         store_.get(), clock_,
         [this](const store::TimerRecord& timer, TimerService::FireDone done) {

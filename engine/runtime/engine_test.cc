@@ -645,7 +645,8 @@ TEST_F(EngineTest, AFailedSyncStopsWritesButNotReads) {
   auto faulty =
       std::make_shared<FaultyFileSystem>(rocksdb::FileSystem::Default());
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(faulty);
-  options_.store.env = env.get();
+  StoreFaults faults{env.get()};
+  options_.store.faults = &faults;
   Reopen();
   DeployTestdata("dem.lua");
   auto started = engine_->Start({"dem", "", "", "", Actor::Embedder()});
@@ -668,7 +669,7 @@ TEST_F(EngineTest, AFailedSyncStopsWritesButNotReads) {
   EXPECT_TRUE(engine_->Verify(id, Actor::Embedder())->ok);
   ASSERT_TRUE(Fire(id, "tang").ok());
   engine_.reset();
-  options_.store.env = nullptr;
+  options_.store.faults = nullptr;
 }
 
 }  // namespace

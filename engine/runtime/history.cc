@@ -61,6 +61,19 @@ HistoryEntry ToHistoryEntry(const store::HistoryEventBody& body,
   e.actor_unit_name = body.actor_unit_name();
   e.acting_for = body.acting_for();
   e.acting_for_name = body.acting_for_name();
+  e.taken_json = "[]";
+  if (body.externals_size() > 0) {
+    Json taken = Json::array();
+    for (const store::ExternalValue& v : body.externals()) {
+      auto value = ParseStoredJson(v.value_json());
+      taken.push_back({{"call", v.call()},
+                       {"key", v.key()},
+                       {"value", value.ok() ? *value : Json(nullptr)}});
+    }
+    e.taken_json = DumpJson(taken);
+  }
+  e.calendar_version = body.calendar_version();
+  e.parent_id = body.parent_id();
   return e;
 }
 

@@ -7,8 +7,8 @@
 //               states, the script's outcome, who acts and when
 //   StepPlan    what the instance, its history and its clocks become
 //               (step_planner.h: pure, no store)
-//   StepWrites  the puts and deletes that make it so, in one WriteSet
-//               (step_writers.h: one writer per concern)
+//   StepWrites  the puts and deletes that make it so, in one transaction
+//               (step_writers.h: one writer per concern; engine/store/txn.h)
 #ifndef WF_RUNTIME_STEP_H_
 #define WF_RUNTIME_STEP_H_
 
@@ -27,6 +27,7 @@
 #include "engine/runtime/definition.h"
 #include "engine/store/records.pb.h"
 #include "engine/store/store.h"
+#include "engine/store/txn.h"
 #include "engine/timers/clocks.h"
 #include "engine/util/json.h"
 
@@ -53,6 +54,11 @@ struct Step {
   std::optional<org::Grant> grant;  // the capacity of a checked actor
   // The `date` function of the target state's deadline, run on demand.
   std::function<absl::StatusOr<std::optional<absl::CivilDay>>()> deadline_date;
+  // What the script took from outside itself (numbers, places, children),
+  // in order: recorded in the history event for replay.
+  std::vector<store::ExternalValue> externals;
+  std::string calendar_version;  // of the calendar the clocks are computed on
+  std::string parent_id;         // a child's start: who started it
 };
 
 // What the step makes of the instance, before anything is written.
@@ -73,7 +79,7 @@ struct StepPlan {
 // Everything one step writes, and the earliest due time of the timers it
 // adds (InfiniteFuture if none): the timer loop looks again if it is sooner.
 struct StepWrites {
-  WriteSet writes;
+  Txn txn;
   absl::Time new_timer_due = absl::InfiniteFuture();
 };
 

@@ -92,6 +92,9 @@ void PlanEvent(const Step& step, StepPlan* plan) {
     body.set_timer_due_micros(step.timer->due_micros());
   }
   body.set_timers_json(DumpJson(TimersJson(plan->timers_after)));
+  for (const store::ExternalValue& v : step.externals) *body.add_externals() = v;
+  body.set_calendar_version(step.calendar_version);
+  body.set_parent_id(step.parent_id);
   DescribeActor(step, &body);
   plan->sealed = SealEvent(body);
 }
@@ -107,6 +110,7 @@ void PlanInstance(const Step& step, StepPlan* plan) {
     after.set_workflow_version(step.definition->version());
     after.set_created_at_micros(now);
     after.set_created_by(step.actor);
+    after.set_parent_id(step.parent_id);
   }
   after.set_state(step.to);
   after.set_variables_json(plan->vars_json);

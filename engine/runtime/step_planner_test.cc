@@ -107,9 +107,9 @@ TEST_F(PlannerTest, AFinalStepEndsTheClockAndChainsTheEvent) {
   // moves, one outbox record.
   StepWrites writes = WriteStep(step, *plan);
   EXPECT_EQ(writes.new_timer_due, absl::InfiniteFuture());
-  EXPECT_EQ(writes.writes.SingleDeletes(Cf::kTimers), 1u);
+  EXPECT_EQ(writes.txn.writes().SingleDeletes(Cf::kTimers), 1u);
   // instance, history, state index delete + put, timer delete, outbox.
-  EXPECT_EQ(writes.writes.size(), 6u);
+  EXPECT_EQ(writes.txn.writes().size(), 6u);
 }
 
 TEST_F(PlannerTest, VariablesOverTheLimitAreRefused) {

@@ -36,6 +36,9 @@ void WriteIndexes(const Step& step, const StepPlan& plan, WriteSet* writes) {
   const std::string& workflow = plan.after.workflow();
   if (plan.seq == 1) {
     writes->Put(Cf::kIndexes, keys::ByWorkflow(workflow, id), "");
+    if (!step.parent_id.empty()) {
+      writes->Put(Cf::kIndexes, keys::Child(step.parent_id, id), "");
+    }
     if (!plan.after.business_key().empty()) {
       writes->Put(Cf::kIndexes,
                   keys::ByBusinessKey(plan.after.business_key(), id), "");
@@ -151,16 +154,20 @@ void WriteOutbox(const Step& step, const StepPlan& plan, WriteSet* writes) {
 StepWrites WriteStep(const Step& step, const StepPlan& plan) {
   StepWrites out;
   const std::string& id = plan.after.id();
-  WriteInbox(step, plan, &out.writes);
-  WriteInstance(plan, &out.writes);
-  WriteHistory(plan, &out.writes);
-  WriteIndexes(step, plan, &out.writes);
-  WriteIdempotency(step, plan, &out.writes);
+  WriteSet* writes = &out.txn.writes();
+  // The step holds only if no one else moved the instance since it was
+  // read (for a start: no instance has its id yet).
+  out.txn.ExpectAt(Cf::kInstances, keys::Instance(id), step.before.version());
+  WriteInbox(step, plan, writes);
+  WriteInstance(plan, writes);
+  WriteHistory(plan, writes);
+  WriteIndexes(step, plan, writes);
+  WriteIdempotency(step, plan, writes);
   out.new_timer_due =
-      WriteTimers(id, plan.timers_before, plan.timers_after, &out.writes);
+      WriteTimers(id, plan.timers_before, plan.timers_after, writes);
   WriteLate(plan.after.workflow(), id, plan.clocks_before, plan.clocks,
-            &out.writes);
-  WriteOutbox(step, plan, &out.writes);
+            writes);
+  WriteOutbox(step, plan, writes);
   return out;
 }
 

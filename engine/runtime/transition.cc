@@ -27,6 +27,10 @@ struct Transitioner::Prepared {
   StepWrites writes;
   Result result;
 
+  bool WritesNothing() const {
+    return writes.txn.writes().empty() && writes.txn.deltas().empty();
+  }
+
   static Prepared Refuse(absl::Status s) {
     Prepared p;
     p.status = std::move(s);
@@ -125,6 +129,33 @@ absl::Status GuardRefused(const TransitionSpec& spec,
                    reason.empty() ? "its guard said no" : reason));
 }
 
+// A host call that failed for a reason of the system's (a shared record
+// unreadable, too many children), not of the script's arguments: it ends the
+// step with its own status even if the script caught the error with pcall.
+absl::Status HostFailure(const LiveHost& host) {
+  const absl::Status& e = host.error();
+  if (absl::IsInvalidArgument(e) || absl::IsFailedPrecondition(e)) {
+    return absl::OkStatus();  // the script's mistake: its error says where
+  }
+  return e;
+}
+
+absl::Status HostOr(const LiveHost& host, absl::Status script_error) {
+  absl::Status failure = HostFailure(host);
+  return failure.ok() ? script_error : failure;
+}
+
+absl::Status CheckUnit(const std::string& unit,
+                       const DirectorySnapshot& directory) {
+  if (unit.empty() || directory.tree.units().empty() ||
+      directory.tree.Find(unit) != nullptr) {
+    return absl::OkStatus();
+  }
+  return absl::NotFoundError(absl::StrCat(
+      "Expected `unit` to be a unit of the org directory, but '", unit,
+      "' is not one"));
+}
+
 absl::Status KeyReused(const std::string& key) {
   return absl::InvalidArgumentError(absl::StrCat(
       "Expected idempotency key '", key, "' to be retried with the same ",
@@ -133,20 +164,18 @@ absl::Status KeyReused(const std::string& key) {
 
 }  // namespace
 
-Transitioner::Transitioner(Committer* committer, DefinitionRegistry* registry,
-                           Reader* reader, KeyedSerializer* serializer,
-                           Clock* clock, const calendar::WorkCalendar* calendar,
-                           const DirectoryStore* directory,
-                           const Limits& limits, uint64_t next_instance_number)
-    : committer_(committer),
-      registry_(registry),
-      reader_(reader),
-      serializer_(serializer),
-      clock_(clock),
-      calendar_(calendar),
-      directory_(directory),
-      limits_(limits),
-      next_instance_number_(next_instance_number) {}
+Transitioner::Transitioner(const Deps& deps)
+    : store_(deps.store),
+      registry_(deps.registry),
+      reader_(deps.reader),
+      serializer_(deps.serializer),
+      pool_(deps.pool),
+      clock_(deps.clock),
+      calendar_(deps.calendar),
+      calendar_version_(deps.calendar_version),
+      directory_(deps.directory),
+      limits_(deps.limits),
+      next_instance_number_(deps.next_instance_number) {}
 
 // ---------------------------------------------------------------------------
 // Entry points
@@ -172,7 +201,8 @@ void Transitioner::Start(const StartRequest& request,
                               absl::string_view("\0", 1), in->idempotency_key);
   }
   auto run = [this, in, done, serial_key] {
-    Finish(serial_key, PrepareStart(*in), done);
+    Run<StartResult>(
+        serial_key, [this, in] { return PrepareStart(*in); }, done, 0);
   };
   if (serial_key.empty()) {
     run();
@@ -195,7 +225,8 @@ void Transitioner::Fire(const FireRequest& request,
   }
   auto in = std::make_shared<FireInput>(std::move(*input));
   serializer_->Run(in->instance_id, [this, in, done] {
-    Finish(in->instance_id, PrepareFire(*in), done);
+    Run<FireResult>(
+        in->instance_id, [this, in] { return PrepareFire(*in); }, done, 0);
   });
 }
 
@@ -219,17 +250,22 @@ void Transitioner::FireTimer(const store::TimerRecord& timer,
         done(result->event.seq != 0);
       };
   serializer_->Run(in->instance_id, [this, in, answer] {
-    Finish(in->instance_id, PrepareFire(*in), answer);
+    Run<FireResult>(
+        in->instance_id, [this, in] { return PrepareFire(*in); }, answer, 0);
   });
 }
 
-// Hands the writes to the committer and answers after the sync, or answers
-// at once for a refusal or a replayed answer. Releases the instance either way.
+// Hands the transaction to the store and answers after the sync, or answers
+// at once for a refusal or a replayed answer. A transaction aborted because
+// a shared record it read moved is prepared again on fresh reads (on the
+// pool: this callback runs on the store's answer thread). Releases the
+// instance at the end either way.
 template <typename Result>
-void Transitioner::Finish(const std::string& serial_key,
-                          Prepared<Result> prepared,
-                          Engine::Callback<Result> done) {
-  if (!prepared.status.ok() || prepared.writes.writes.empty()) {
+void Transitioner::Run(const std::string& serial_key,
+                       std::function<Prepared<Result>()> prepare,
+                       Engine::Callback<Result> done, int attempt) {
+  Prepared<Result> prepared = prepare();
+  if (!prepared.status.ok() || prepared.WritesNothing()) {
     if (!serial_key.empty()) serializer_->Release(serial_key);
     if (prepared.status.ok()) {
       done(std::move(prepared.result));
@@ -241,9 +277,22 @@ void Transitioner::Finish(const std::string& serial_key,
   }
   auto result = std::make_shared<Result>(std::move(prepared.result));
   const absl::Time new_timer_due = prepared.writes.new_timer_due;
-  committer_->Submit(
-      std::move(prepared.writes.writes),
-      [this, serial_key, result, done, new_timer_due](absl::Status synced) {
+  store_->Commit(
+      std::move(prepared.writes.txn),
+      [this, serial_key, prepare, result, done, new_timer_due,
+       attempt](absl::Status synced) {
+        if (absl::IsAborted(synced) && attempt < limits_.max_step_retries) {
+          pool_->Post([this, serial_key, prepare, done, attempt] {
+            Run<Result>(serial_key, prepare, done, attempt + 1);
+          });
+          return;
+        }
+        if (absl::IsAborted(synced)) {
+          synced = absl::AbortedError(absl::StrCat(
+              "Expected the step to commit, but other transitions kept ",
+              "changing the shared records it uses (", attempt + 1,
+              " tries; last: ", synced.message(), "): send it again"));
+        }
         if (!serial_key.empty()) serializer_->Release(serial_key);
         if (synced.ok() && new_timer_due != absl::InfiniteFuture() &&
             timers_written_) {
@@ -346,19 +395,105 @@ Transitioner::Prepared<StartResult> Transitioner::PrepareStart(
   Step step = StartStep(in, def, *directory, *grant, now);
   step.instance_id = keys::InstanceId(next_instance_number_.fetch_add(1));
   step.random_seed = RandomSeed(step.instance_id, 1);
+  step.calendar_version = calendar_version_;
+  SharedTake take = NewTake();
+  LiveHost host(&take, step.instance_id, /*may_start=*/true);
   CallInput call = CallFor(step);
   call.vars = &in.vars;  // the script starts from the start variables
+  call.host = &host;
   auto lease = def.scripts().Acquire();
   if (!lease.ok()) return P::Refuse(lease.status());
   auto outcome = (*lease)->RunStart(call);
-  if (!outcome.ok()) return P::Refuse(outcome.status());
+  if (!outcome.ok()) return P::Refuse(HostOr(host, outcome.status()));
+  if (!HostFailure(host).ok()) return P::Refuse(HostFailure(host));
+  step.externals = host.TakeExternals();
   StepPlan plan;
   auto writes = Conclude(call, *outcome, **lease, &step, &plan);
   if (!writes.ok()) return P::Refuse(writes.status());
   P p;
-  p.writes = std::move(*writes);
+  absl::Status assembled = Assemble(step, std::move(*writes), &take, &p);
+  if (!assembled.ok()) return P::Refuse(assembled);
   p.result.instance = reader_->ToInfo(plan.after);
   return p;
+}
+
+absl::StatusOr<absl::Time> Transitioner::StartChildren(const Step& parent,
+                                                       SharedTake* take,
+                                                       Txn* txn) {
+  absl::Time earliest = absl::InfiniteFuture();
+  // A child's start function cannot add children (LiveHost refuses), so
+  // the list does not grow while it is walked.
+  for (const ChildRequest& child : take->children()) {
+    WF_ASSIGN_OR_RETURN(StepWrites writes, StartChild(parent, child, take));
+    txn->Absorb(std::move(writes.txn));
+    earliest = std::min(earliest, writes.new_timer_due);
+  }
+  return earliest;
+}
+
+// A child's start: the same as a start request's, acted by the parent's
+// actor in the parent's capacity (the parent's transition was theirs to
+// take; the child's `started_by` rule is not asked again).
+absl::StatusOr<StepWrites> Transitioner::StartChild(const Step& parent,
+                                                    const ChildRequest& child,
+                                                    SharedTake* take) {
+  const std::string who = absl::StrCat("child '", child.workflow, "' (",
+                                       child.id, ") started by ",
+                                       parent.instance_id);
+  WF_ASSIGN_OR_RETURN(auto definition, registry_->Latest(child.workflow));
+  const Definition& def = *definition;
+  const size_t size = DumpJson(child.vars).size();
+  if (size > limits_.max_payload_bytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "Expected the variables of ", who, " to stay within ",
+        limits_.max_payload_bytes, " bytes, but they are ", size));
+  }
+  StartInput in;
+  in.vars = child.vars;
+  in.unit = child.unit.empty() ? parent.before.unit_id() : child.unit;
+  in.business_key = child.business_key;
+  in.actor = parent.actor;
+  WF_RETURN_IF_ERROR(CheckRequired(in.vars, def.spec().requires_fields,
+                                   absl::StrCat("the variables of ", who),
+                                   absl::StrCat("workflow '", def.name(), "'")));
+  WF_RETURN_IF_ERROR(CheckUnit(in.unit, *parent.directory));
+  Step step = StartStep(in, def, *parent.directory, parent.grant, parent.now);
+  step.instance_id = child.id;
+  step.random_seed = RandomSeed(step.instance_id, 1);
+  step.calendar_version = calendar_version_;
+  step.parent_id = parent.instance_id;
+  LiveHost host(take, step.instance_id, /*may_start=*/false);
+  CallInput call = CallFor(step);
+  call.vars = &in.vars;
+  call.host = &host;
+  WF_ASSIGN_OR_RETURN(auto lease, def.scripts().Acquire());
+  absl::StatusOr<ActionResult> outcome = lease->RunStart(call);
+  if (!outcome.ok()) return HostOr(host, outcome.status());
+  WF_RETURN_IF_ERROR(HostFailure(host));
+  step.externals = host.TakeExternals();
+  StepPlan plan;
+  return Conclude(call, *outcome, *lease, &step, &plan);
+}
+
+SharedTake Transitioner::NewTake() const {
+  auto* self = const_cast<Transitioner*>(this);
+  return SharedTake(
+      store_,
+      [self] { return keys::InstanceId(self->next_instance_number_++); },
+      limits_);
+}
+
+// The step's own writes, its children's, and what its script took from
+// shared records (with the versions that must still hold), in one Txn.
+template <typename Result>
+absl::Status Transitioner::Assemble(const Step& step, StepWrites writes,
+                                    SharedTake* take, Prepared<Result>* p) {
+  WF_ASSIGN_OR_RETURN(absl::Time child_due,
+                      StartChildren(step, take, &writes.txn));
+  writes.txn.Absorb(take->Finish());
+  writes.new_timer_due = std::min(writes.new_timer_due, child_due);
+  p->writes = std::move(writes);
+  return absl::OkStatus();
 }
 
 // The start variables have what the workflow requires, the unit exists,
@@ -369,12 +504,7 @@ absl::StatusOr<std::optional<org::Grant>> Transitioner::CheckStartRules(
   WF_RETURN_IF_ERROR(CheckRequired(in.vars, def.spec().requires_fields,
                                    "the start variables",
                                    absl::StrCat("workflow '", def.name(), "'")));
-  if (!in.unit.empty() && !directory.tree.units().empty() &&
-      directory.tree.Find(in.unit) == nullptr) {
-    return absl::NotFoundError(absl::StrCat(
-        "Expected `unit` to be a unit of the org directory, but '", in.unit,
-        "' is not one"));
-  }
+  WF_RETURN_IF_ERROR(CheckUnit(in.unit, directory));
   store::InstanceRecord blank;
   blank.set_unit_id(in.unit);
   return CheckActor(in.actor_kind, directory, blank, def.StartedBy(), now);
@@ -459,19 +589,27 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   const TransitionSpec& spec = def.spec().transitions[*t];
   Step step = FireStep(in, def, spec, instance, *directory, grant, now);
   step.vars_before = &*vars;
+  step.calendar_version = calendar_version_;
   const CallInput call = CallFor(step);
   auto lease = def.scripts().Acquire();
   if (!lease.ok()) return P::Refuse(lease.status());
   auto guard = (*lease)->RunGuard(*t, call);
   if (!guard.ok()) return P::Refuse(guard.status());
   if (!guard->allowed) return P::Refuse(GuardRefused(spec, guard->reason));
-  auto outcome = (*lease)->RunAction(*t, call);
-  if (!outcome.ok()) return P::Refuse(outcome.status());
+  SharedTake take = NewTake();
+  LiveHost host(&take, step.instance_id, /*may_start=*/true);
+  CallInput action_call = call;
+  action_call.host = &host;
+  auto outcome = (*lease)->RunAction(*t, action_call);
+  if (!outcome.ok()) return P::Refuse(HostOr(host, outcome.status()));
+  if (!HostFailure(host).ok()) return P::Refuse(HostFailure(host));
+  step.externals = host.TakeExternals();
   StepPlan plan;
-  auto writes = Conclude(call, *outcome, **lease, &step, &plan);
+  auto writes = Conclude(action_call, *outcome, **lease, &step, &plan);
   if (!writes.ok()) return P::Refuse(writes.status());
   P p;
-  p.writes = std::move(*writes);
+  absl::Status assembled = Assemble(step, std::move(*writes), &take, &p);
+  if (!assembled.ok()) return P::Refuse(assembled);
   p.result.instance = reader_->ToInfo(plan.after);
   p.result.event = ToHistoryEntry(plan.body, plan.sealed.hash());
   return p;
@@ -485,10 +623,11 @@ Transitioner::Prepared<FireResult> Transitioner::DropStaleTimer(
     const store::TimerRecord& timer,
     const store::InstanceRecord& instance) const {
   Prepared<FireResult> p;
-  p.writes.writes.SingleDelete(
+  WriteSet& writes = p.writes.txn.writes();
+  writes.SingleDelete(
       Cf::kTimers,
       keys::Timer(timer.due_micros(), timer.instance_id(), timer.name()));
-  p.writes.new_timer_due = RestoreMissingTimers(instance, &p.writes.writes);
+  p.writes.new_timer_due = RestoreMissingTimers(instance, &writes);
   return p;
 }
 

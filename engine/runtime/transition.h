@@ -11,14 +11,27 @@
 //       idempotency key seen? -> the first answer
 //       expected_version? event allowed here? who may fire it? fields?
 //       guard, then action                         pooled Lua sandbox
+//         ctx.take_number, ctx.start, ...          shared records read
+//                                                  through the TxnStore,
+//                                                  versions noted
+//                                                  (step_host_live.h)
+//       children's start functions                 each a start step of
+//                                                  its own, same write
 //       PlanStep (step_planner.h)                  pure: instance, event
-//                                                  (hash-chained), clocks,
+//                                                  (hash-chained, with what
+//                                                  the script took), clocks,
 //                                                  timers, inbox listing
-//       WriteStep (step_writers.h)                 one WriteSet, a writer
-//                                                  per concern
-//     hand the WriteSet to the committer           group commit: one
-//                                                  synced WAL write for
-//                                                  all waiting sets
+//       WriteStep (step_writers.h)                 one Txn: a writer per
+//                                                  concern, plus conditions
+//                                                  (instance and shared
+//                                                  records unmoved)
+//     TxnStore::Commit (engine/store/txn.h)        group commit: conditions
+//                                                  checked in commit order,
+//                                                  one synced WAL write for
+//                                                  the group
+//       ABORTED (a shared record moved)?           run the step again on
+//                                                  fresh reads, up to
+//                                                  Limits::max_step_retries
 //   done(result)                                   only after the sync
 //
 // A refusal at any step writes nothing. Start() is the same path with the
@@ -37,7 +50,8 @@
 #include "engine/runtime/reader.h"
 #include "engine/runtime/request_checks.h"
 #include "engine/runtime/step.h"
-#include "engine/store/committer.h"
+#include "engine/runtime/step_host_live.h"
+#include "engine/store/txn.h"
 #include "engine/util/json.h"
 #include "engine/util/keyed_serializer.h"
 #include "wf/clock.h"
@@ -47,11 +61,21 @@ namespace wf {
 
 class Transitioner {
  public:
-  Transitioner(Committer* committer, DefinitionRegistry* registry,
-               Reader* reader, KeyedSerializer* serializer, Clock* clock,
-               const calendar::WorkCalendar* calendar,
-               const DirectoryStore* directory, const Limits& limits,
-               uint64_t next_instance_number);
+  struct Deps {
+    TxnStore* store = nullptr;
+    DefinitionRegistry* registry = nullptr;
+    Reader* reader = nullptr;
+    KeyedSerializer* serializer = nullptr;
+    ThreadPool* pool = nullptr;  // runs steps again after an abort
+    Clock* clock = nullptr;
+    const calendar::WorkCalendar* calendar = nullptr;
+    // Recorded in every history event (HistoryEventBody.calendar_version).
+    std::string calendar_version;
+    const DirectoryStore* directory = nullptr;
+    Limits limits;
+    uint64_t next_instance_number = 1;
+  };
+  explicit Transitioner(const Deps& deps);
 
   void Start(const StartRequest& request, Engine::Callback<StartResult> done);
   void Fire(const FireRequest& request, Engine::Callback<FireResult> done);
@@ -87,6 +111,18 @@ class Transitioner {
   absl::StatusOr<std::optional<org::Grant>> CheckStartRules(
       const StartInput& in, const Definition& definition,
       const DirectorySnapshot& directory, absl::Time now) const;
+  // The children the step's script asked for, each started as a step of
+  // its own in the same transaction. Returns their earliest new timer.
+  absl::StatusOr<absl::Time> StartChildren(const Step& parent,
+                                           SharedTake* take, Txn* txn);
+  absl::StatusOr<StepWrites> StartChild(const Step& parent,
+                                        const ChildRequest& child,
+                                        SharedTake* take);
+  // The step's writes, what its script took, and its children, in one Txn.
+  template <typename Result>
+  absl::Status Assemble(const Step& step, StepWrites writes, SharedTake* take,
+                        Prepared<Result>* p);
+  SharedTake NewTake() const;
   absl::StatusOr<StepWrites> Conclude(const CallInput& call,
                                       const ActionResult& outcome,
                                       WorkflowScript& script, Step* step,
@@ -124,19 +160,24 @@ class Transitioner {
       const ActionResult* outcome, WorkflowScript& script) const;
   // Is an idempotency record written at `created` still answered at `now`?
   bool Live(const store::IdempotencyRecord& record, absl::Time now) const;
+  // Prepares (again after an abort, on the pool), commits and answers;
+  // releases `serial_key` at the end.
   template <typename Result>
-  void Finish(const std::string& serial_key, Prepared<Result> prepared,
-              Engine::Callback<Result> done);
+  void Run(const std::string& serial_key,
+           std::function<Prepared<Result>()> prepare,
+           Engine::Callback<Result> done, int attempt);
 
   bool Enter();
   void Leave();
 
-  Committer* const committer_;
+  TxnStore* const store_;
   DefinitionRegistry* const registry_;
   Reader* const reader_;
   KeyedSerializer* const serializer_;
+  ThreadPool* const pool_;
   Clock* const clock_;
   const calendar::WorkCalendar* const calendar_;
+  const std::string calendar_version_;
   const DirectoryStore* const directory_;
   const Limits limits_;
   std::function<void(absl::Time)> timers_written_;

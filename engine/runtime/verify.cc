@@ -10,6 +10,41 @@
 namespace wf {
 namespace {
 
+// Answers a replayed script's ctx.take_number and the rest from what the
+// history event recorded, in order, instead of reading the store (which
+// has moved on since): the register's number then, the child's id then.
+class RecordedHost : public StepHost {
+ public:
+  explicit RecordedHost(const store::HistoryEventBody& body) : body_(body) {}
+
+  absl::StatusOr<Json> Call(const std::string& call, const std::string& key,
+                            const Json& args) override {
+    if (next_ >= body_.externals_size()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "replay asks for ctx.", call, "('", key, "') but the history ",
+          "records no more values taken"));
+    }
+    const store::ExternalValue& v = body_.externals(next_++);
+    if (v.call() != call || v.key() != key) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "replay asks for ctx.", call, "('", key, "') where the history ",
+          "records ctx.", v.call(), "('", v.key(), "')"));
+    }
+    return ParseStoredJson(v.value_json());
+  }
+
+  // Empty when the replay asked for every recorded value.
+  std::string Unused() const {
+    if (next_ == body_.externals_size()) return "";
+    return absl::StrCat("the history records ", body_.externals_size(),
+                        " values taken but replay asks for ", next_);
+  }
+
+ private:
+  const store::HistoryEventBody& body_;
+  int next_ = 0;
+};
+
 // Replays events one by one and says where the first difference is.
 class Replay {
  public:
@@ -38,6 +73,8 @@ class Replay {
       call.timer = body.timer();
       call.timer_due = absl::FromUnixMicros(body.timer_due_micros());
     }
+    RecordedHost host(body);
+    call.host = &host;
     absl::StatusOr<ActionResult> outcome;
     const Json& before = vars_;
     static const Json kNoVars = Json::object();
@@ -53,7 +90,9 @@ class Replay {
       if (!problem.empty()) return problem;
       call.vars = &vars_;
       int t = def_.FindTransition(state_, body.event());
-      auto guard = script_.RunGuard(t, call);
+      CallInput guard_call = call;
+      guard_call.host = nullptr;  // guards take nothing from outside
+      auto guard = script_.RunGuard(t, guard_call);
       if (!guard.ok()) return absl::StrCat(where, ": ", guard.status().message());
       if (!guard->allowed) {
         return absl::StrCat(where, ": the guard now refuses it: ",
@@ -62,6 +101,7 @@ class Replay {
       outcome = script_.RunAction(t, call);
     }
     if (!outcome.ok()) return absl::StrCat(where, ": ", outcome.status().message());
+    if (!host.Unused().empty()) return absl::StrCat(where, ": ", host.Unused());
     std::string changes =
         DumpJson(Changes(body.seq() == 1 ? kNoVars : before, outcome->vars));
     if (changes != body.changes_json()) {

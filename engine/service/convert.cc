@@ -90,6 +90,9 @@ void ToProto(const HistoryEntry& in, v1::HistoryEvent* out) {
   out->set_actor_unit_name(in.actor_unit_name);
   out->set_acting_for(in.acting_for);
   out->set_acting_for_name(in.acting_for_name);
+  out->set_taken_json(in.taken_json);
+  out->set_calendar_version(in.calendar_version);
+  out->set_parent_id(in.parent_id);
 }
 
 void ToProto(const InboxPage& in, v1::GetInboxResponse* out) {

@@ -3,10 +3,21 @@
 
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "engine/store/records.pb.h"
+#include "engine/util/status_macros.h"
 
 namespace wf {
+namespace {
+
+// A key of a group's state: column family and key.
+std::string Slot(Cf cf, absl::string_view key) {
+  return absl::StrCat(static_cast<int>(cf), ":", key);
+}
+
+}  // namespace
 
 Committer::Committer(Store* store, int max_group_size)
     : store_(store),
@@ -17,6 +28,10 @@ Committer::Committer(Store* store, int max_group_size)
 Committer::~Committer() { Stop(); }
 
 void Committer::Submit(WriteSet set, Done done) {
+  Commit(Txn(std::move(set)), std::move(done));
+}
+
+void Committer::Commit(Txn txn, Done done) {
   absl::Status refused;
   {
     absl::MutexLock lock(&mu_);
@@ -26,11 +41,56 @@ void Committer::Submit(WriteSet set, Done done) {
       refused = absl::UnavailableError(
           "Expected to write, but the engine is shutting down");
     } else {
-      queue_.push_back({std::move(set), std::move(done)});
+      queue_.push_back({std::move(txn), std::move(done), next_ticket_++, {}});
+      NotePending(queue_.back());
       return;
     }
   }
   done(refused);
+}
+
+absl::StatusOr<Versioned> Committer::Read(Cf cf, absl::string_view key) const {
+  if (cf == Cf::kShared) {
+    absl::MutexLock lock(&mu_);
+    auto it = pending_shared_.find(key);
+    if (it != pending_shared_.end()) {
+      return Versioned{it->second.value, it->second.version};
+    }
+  }
+  Versioned out;
+  WF_ASSIGN_OR_RETURN(out.value, store_->Get(cf, key));
+  out.version = VersionOf(cf, out.value);
+  return out;
+}
+
+// Shared records the transaction puts become what Read() answers until
+// their group is written.
+void Committer::NotePending(const Pending& p) {
+  for (const WriteSet::Op& op : p.txn.writes().ops()) {
+    if (op.cf != Cf::kShared || op.kind != WriteSet::Kind::kPut) continue;
+    pending_shared_[op.key] =
+        PendingShared{op.value, VersionOf(Cf::kShared, op.value), p.ticket};
+  }
+}
+
+// After a group is written or left out: its entries go, unless a later
+// transaction replaced them. `all` after a failed write (nothing pending
+// can be trusted).
+void Committer::ForgetPending(const std::deque<Pending>& group, bool all) {
+  absl::MutexLock lock(&mu_);
+  if (all) {
+    pending_shared_.clear();
+    return;
+  }
+  for (const Pending& p : group) {
+    for (const WriteSet::Op& op : p.txn.writes().ops()) {
+      if (op.cf != Cf::kShared || op.kind != WriteSet::Kind::kPut) continue;
+      auto it = pending_shared_.find(op.key);
+      if (it != pending_shared_.end() && it->second.ticket == p.ticket) {
+        pending_shared_.erase(it);
+      }
+    }
+  }
 }
 
 absl::Status Committer::Commit(WriteSet set) {
@@ -94,18 +154,26 @@ void Committer::CommitGroup(std::deque<Pending>* group) {
   absl::Status status = health();
   if (status.ok()) {
     rocksdb::WriteBatch batch;
-    for (const Pending& p : *group) store_->AppendTo(p.set, &batch);
+    GroupState state;
+    for (Pending& p : *group) p.verdict = Apply(p.txn, &state, &batch);
     status = store_->WriteSynced(&batch);
   }
+  ForgetPending(*group, /*all=*/!status.ok());
   if (status.ok()) {
     // Only this thread writes, so the store's delete counts need no lock.
-    for (const Pending& p : *group) store_->NoteSingleDeletes(p.set);
+    for (const Pending& p : *group) {
+      if (p.verdict.ok()) store_->NoteSingleDeletes(p.txn.writes());
+    }
     absl::MutexLock lock(&mu_);
     stats_.groups++;
-    stats_.sets += group->size();
     for (const Pending& p : *group) {
-      stats_.ops += p.set.size();
-      stats_.bytes += p.set.ByteSize();
+      if (!p.verdict.ok()) {
+        stats_.aborted++;
+        continue;
+      }
+      stats_.sets++;
+      stats_.ops += p.txn.writes().size();
+      stats_.bytes += p.txn.writes().ByteSize();
     }
   } else {
     absl::MutexLock lock(&mu_);
@@ -122,6 +190,69 @@ void Committer::CommitGroup(std::deque<Pending>* group) {
   answers_.push_back({std::move(*group), std::move(status)});
 }
 
+// The version (and count) of a versioned key as the transaction at hand
+// sees it: written earlier in this group, else as the database holds it
+// (every earlier group is on disk: this thread wrote it).
+absl::StatusOr<Committer::Written> Committer::Current(
+    Cf cf, const std::string& key, const GroupState& state) const {
+  auto it = state.find(Slot(cf, key));
+  if (it != state.end()) return it->second;
+  WF_ASSIGN_OR_RETURN(std::optional<std::string> value, store_->Get(cf, key));
+  Written w;
+  w.version = VersionOf(cf, value);
+  if (cf == Cf::kShared && value.has_value()) {
+    store::SharedRecord record;
+    if (record.ParseFromString(*value)) w.count = record.count();
+  }
+  return w;
+}
+
+void Committer::Remember(const WriteSet& writes, GroupState* state) const {
+  for (const WriteSet::Op& op : writes.ops()) {
+    if (op.cf != Cf::kShared && op.cf != Cf::kInstances) continue;
+    Written w;
+    if (op.kind == WriteSet::Kind::kPut) {
+      w.version = VersionOf(op.cf, op.value);
+      if (op.cf == Cf::kShared) {
+        store::SharedRecord record;
+        if (record.ParseFromString(op.value)) w.count = record.count();
+      }
+    }
+    (*state)[Slot(op.cf, op.key)] = w;
+  }
+}
+
+absl::Status Committer::Apply(const Txn& txn, GroupState* state,
+                              rocksdb::WriteBatch* batch) {
+  for (const Condition& c : txn.conditions()) {
+    WF_ASSIGN_OR_RETURN(Written now, Current(c.cf, c.key, *state));
+    if (c.kind == Condition::Kind::kAt && now.version != c.version) {
+      return absl::AbortedError(absl::StrCat(
+          "Expected ", CfName(c.cf), " key '", absl::CHexEscape(c.key),
+          "' at version ", c.version, ", but another transaction moved it to ",
+          now.version));
+    }
+    if (c.kind == Condition::Kind::kBelow && now.count >= c.limit) {
+      return absl::AbortedError(absl::StrCat(
+          "Expected counter '", absl::CHexEscape(c.key), "' below ", c.limit,
+          ", but it is at ", now.count));
+    }
+  }
+  WriteSet resolved;
+  for (const Txn::Delta& d : txn.deltas()) {
+    WF_ASSIGN_OR_RETURN(Written now, Current(Cf::kShared, d.key, *state));
+    store::SharedRecord record;
+    record.set_version(now.version + 1);
+    record.set_count(now.count + d.delta);
+    (*state)[Slot(Cf::kShared, d.key)] = {record.version(), record.count()};
+    resolved.Put(Cf::kShared, d.key, record.SerializeAsString());
+  }
+  store_->AppendTo(resolved, batch);
+  store_->AppendTo(txn.writes(), batch);
+  Remember(txn.writes(), state);
+  return absl::OkStatus();
+}
+
 void Committer::AnswerLoop() {
   for (;;) {
     Answer answer;
@@ -136,7 +267,9 @@ void Committer::AnswerLoop() {
       answer = std::move(answers_.front());
       answers_.pop_front();
     }
-    for (Pending& p : answer.group) p.done(answer.status);
+    for (Pending& p : answer.group) {
+      p.done(answer.status.ok() ? p.verdict : answer.status);
+    }
   }
 }
 

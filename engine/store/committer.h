@@ -8,6 +8,15 @@
 // (serialising and sending 20-odd gRPC responses) took as long as writing
 // it, and the next group's write need not wait for that.
 //
+// The committer is the RocksDB implementation of TxnStore (txn.h). Being
+// the only writer, it checks each transaction's conditions at its turn, in
+// the order the group will be written, against what the database holds plus
+// the transactions before it in the group: a transaction whose condition
+// fails is answered ABORTED and left out; the rest of the group is written.
+// Shared records put by accepted but unsynced transactions are kept in
+// memory (the pending table) so that Read() sees them: a register's numbers
+// can be taken one after another without each waiting for an fsync.
+//
 // After a failed write the state on disk is unknown, so the committer refuses
 // every later write with UNAVAILABLE (like leveldb's bg_error_) while reads
 // carry on; a restart recovers from the WAL.
@@ -19,30 +28,36 @@
 #include <functional>
 #include <thread>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/store/store.h"
+#include "engine/store/txn.h"
 
 namespace wf {
 
-class Committer {
+class Committer : public TxnStore {
  public:
-  using Done = std::function<void(absl::Status)>;
 
   struct Stats {
     uint64_t groups = 0;  // synced writes
     uint64_t sets = 0;    // write sets committed in them
     uint64_t ops = 0;     // puts and deletes in them
     uint64_t bytes = 0;   // keys and values in them
+    uint64_t aborted = 0;  // transactions left out: a condition failed
   };
 
   Committer(Store* store, int max_group_size);
   // Stop()s.
-  ~Committer();
+  ~Committer() override;
 
-  // Queues `set`. `done` runs exactly once on the answer thread, after the
-  // group holding `set` is synced (OK) or failed, or at once on this thread
-  // if the committer is stopped or failed. `done` must not block.
+  // TxnStore. `done` runs exactly once on the answer thread, after the
+  // group holding `txn` is synced (OK), failed, or `txn` aborted; or at
+  // once on this thread if the committer is stopped or failed.
+  absl::StatusOr<Versioned> Read(Cf cf, absl::string_view key) const override;
+  void Commit(Txn txn, Done done) override;
+
+  // A transaction of writes alone, no conditions.
   void Submit(WriteSet set, Done done);
   // Submits and waits.
   absl::Status Commit(WriteSet set);
@@ -57,16 +72,41 @@ class Committer {
 
  private:
   struct Pending {
-    WriteSet set;
+    Txn txn;
     Done done;
+    uint64_t ticket = 0;   // order of acceptance
+    absl::Status verdict;  // ABORTED when a condition failed
   };
   struct Answer {
     std::deque<Pending> group;
     absl::Status status;
   };
+  // A shared record put by an accepted transaction not yet synced.
+  struct PendingShared {
+    std::string value;
+    uint64_t version = 0;
+    uint64_t ticket = 0;
+  };
+  // What one group has written so far, per versioned key: what the
+  // transactions after it in the group see.
+  struct Written {
+    uint64_t version = 0;
+    int64_t count = 0;
+  };
+  using GroupState = absl::flat_hash_map<std::string, Written>;
+
   void Loop();
   void CommitGroup(std::deque<Pending>* group);
   void AnswerLoop();
+  // Checks `txn`'s conditions and, when they hold, resolves its counter
+  // additions and appends everything to `batch`.
+  absl::Status Apply(const Txn& txn, GroupState* state,
+                     rocksdb::WriteBatch* batch);
+  absl::StatusOr<Written> Current(Cf cf, const std::string& key,
+                                  const GroupState& state) const;
+  void Remember(const WriteSet& writes, GroupState* state) const;
+  void NotePending(const Pending& p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ForgetPending(const std::deque<Pending>& group, bool all);
 
   Store* const store_;
   const size_t max_group_size_;
@@ -75,6 +115,9 @@ class Committer {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status failed_ ABSL_GUARDED_BY(mu_);
   Stats stats_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_ticket_ ABSL_GUARDED_BY(mu_) = 1;
+  absl::flat_hash_map<std::string, PendingShared> pending_shared_
+      ABSL_GUARDED_BY(mu_);
   // Groups written (or failed) and not yet answered; the write loop ending
   // sets `written_all_`.
   absl::Mutex answers_mu_;

@@ -76,7 +76,8 @@ TEST(CommitterTest, FailedWriteMakesTheStoreRefuseWritesButServeReads) {
       std::make_shared<FaultyFileSystem>(rocksdb::FileSystem::Default());
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(faulty);
   StoreOptions options;
-  options.env = env.get();
+  StoreFaults faults{env.get()};
+  options.faults = &faults;
   {
     auto store = Store::Open(dir, options);
     ASSERT_TRUE(store.ok()) << store.status();

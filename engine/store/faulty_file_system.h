@@ -5,7 +5,8 @@
 //
 //   auto faulty = std::make_shared<FaultyFileSystem>(rocksdb::FileSystem::Default());
 //   auto env = rocksdb::NewCompositeEnv(faulty);
-//   options.store.env = env.get();
+//   StoreFaults faults{env.get()};
+//   options.store.faults = &faults;
 //   ...
 //   faulty->FailWalWrites(true);
 #ifndef WF_STORE_FAULTY_FILE_SYSTEM_H_
@@ -16,6 +17,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "engine/store/store.h"
 #include "rocksdb/file_system.h"
 
 namespace wf {

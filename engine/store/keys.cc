@@ -129,6 +129,16 @@ absl::string_view IdFromIndexKey(absl::string_view key) {
   return sep == absl::string_view::npos ? key : key.substr(sep + 1);
 }
 
+std::string Child(absl::string_view parent, absl::string_view child) {
+  return Join({"k", parent, child});
+}
+std::string ChildPrefix(absl::string_view parent) {
+  return Join({"k", parent, ""});
+}
+
+std::string Counter(absl::string_view name) { return Join({"c", name}); }
+std::string Claim(absl::string_view name) { return Join({"u", name}); }
+
 std::string Late(absl::string_view workflow, absl::string_view id,
                  absl::string_view clock) {
   return Join({"l", workflow, id, clock});

@@ -42,6 +42,19 @@ std::string ByBusinessKeyPrefix(absl::string_view business_key);
 // The instance id is the last component of every index key.
 absl::string_view IdFromIndexKey(absl::string_view key);
 
+// The children a step started: "k" \0 parent id \0 child id (indexes).
+std::string Child(absl::string_view parent, absl::string_view child);
+std::string ChildPrefix(absl::string_view parent);
+
+// Column family "shared": records that belong to no one instance, each a
+// SharedRecord with its own version (engine/store/txn.h).
+// A counter (a register's last number, a quota's places taken):
+// "c" \0 name.
+std::string Counter(absl::string_view name);
+// A unique claim ("this person, this achievement, this year"), its value
+// naming the instance that holds it: "u" \0 name.
+std::string Claim(absl::string_view name);
+
 // Instances whose deadline passed (late), while the clock lasts:
 // "l" \0 workflow \0 id \0 clock, value be64(due micros).
 std::string Late(absl::string_view workflow, absl::string_view id,

@@ -73,7 +73,9 @@ rocksdb::DBOptions DatabaseOptions(const StoreOptions& options) {
   // the log deleted. (RocksDB's default, 4 x every family's memtables,
   // is 2 GB here.) The WAL stays on and synced; only old logs go.
   db.max_total_wal_size = options.max_wal_bytes;
-  if (options.env != nullptr) db.env = options.env;
+  if (options.faults != nullptr && options.faults->env != nullptr) {
+    db.env = options.faults->env;
+  }
   return db;
 }
 
@@ -92,6 +94,7 @@ const char* CfName(Cf cf) {
     case Cf::kTokens: return "tokens";
     case Cf::kDirectory: return "directory";
     case Cf::kInbox: return "inbox";
+    case Cf::kShared: return "shared";
     case Cf::kCount: break;
   }
   return "?";
@@ -122,6 +125,15 @@ void WriteSet::Delete(Cf cf, std::string key) {
 void WriteSet::SingleDelete(Cf cf, std::string key) {
   bytes_ += key.size();
   ops_.push_back({cf, Kind::kSingleDelete, std::move(key), {}});
+}
+
+void WriteSet::Append(WriteSet other) {
+  if (ops_.empty()) {
+    ops_ = std::move(other.ops_);
+  } else {
+    for (Op& op : other.ops_) ops_.push_back(std::move(op));
+  }
+  bytes_ += other.bytes_;
 }
 
 size_t WriteSet::SingleDeletes(Cf cf) const {
@@ -378,7 +390,7 @@ std::unique_ptr<rocksdb::Iterator> Store::NewPrefixIterator(
 }
 
 void Store::AppendTo(const WriteSet& set, rocksdb::WriteBatch* batch) const {
-  for (const WriteSet::Op& op : set.ops_) {
+  for (const WriteSet::Op& op : set.ops()) {
     switch (op.kind) {
       case WriteSet::Kind::kPut:
         batch->Put(handle(op.cf), op.key, op.value);

@@ -62,6 +62,7 @@ enum class Cf {
   kTokens,
   kDirectory,
   kInbox,
+  kShared,  // records of no one instance: counters, claims (txn.h)
   kCount,
 };
 
@@ -76,14 +77,14 @@ class WriteSet {
   // keys): the put and its delete cancel out when the memtable is flushed,
   // instead of leaving a tombstone that every later scan has to skip.
   void SingleDelete(Cf cf, std::string key);
+  // Appends `other`'s operations after this set's.
+  void Append(WriteSet other);
   bool empty() const { return ops_.empty(); }
   // Single deletes in this set, per column family.
   size_t SingleDeletes(Cf cf) const;
   size_t size() const { return ops_.size(); }
   size_t ByteSize() const { return bytes_; }
 
- private:
-  friend class Store;
   enum class Kind { kPut, kDelete, kSingleDelete };
   struct Op {
     Cf cf;
@@ -91,8 +92,17 @@ class WriteSet {
     std::string key;
     std::string value;
   };
+  const std::vector<Op>& ops() const { return ops_; }
+
+ private:
   std::vector<Op> ops_;
   size_t bytes_ = 0;
+};
+
+// What a fault-injection test puts under the store: a RocksDB Env whose
+// file system fails on demand (faulty_file_system.h).
+struct StoreFaults {
+  rocksdb::Env* env = nullptr;  // not owned
 };
 
 // Records the store drops by age when RocksDB compacts them

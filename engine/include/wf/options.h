@@ -10,13 +10,11 @@
 #include <cstdint>
 #include <string>
 
-namespace rocksdb {
-class Env;
-}
-
 namespace wf {
 
 class Clock;
+// Fault injection for the store's own tests (engine/store/store.h).
+struct StoreFaults;
 
 struct Limits {
   // Size of a start request's variables or an event's payload, as JSON.
@@ -48,6 +46,13 @@ struct Limits {
   // record is dropped when RocksDB next compacts it. A week covers any
   // client's retries, including one stopped over a long holiday weekend.
   int64_t idempotency_window_seconds = 7 * 24 * 3600;
+  // Child instances one step may start (ctx.start): a province plan goes to
+  // 166 communes at once; a script looping by mistake stops here.
+  size_t max_children_per_step = 1000;
+  // Times a step whose shared records moved under it (another transition
+  // took the same register's number first) is run again before the caller
+  // gets ABORTED.
+  int max_step_retries = 64;
 };
 
 struct StoreOptions {
@@ -69,8 +74,9 @@ struct StoreOptions {
   // Every this many seconds, log the memory RocksDB and the allocator hold
   // (memtables, table readers, block cache, WAL on disk, heap). 0: never.
   int memory_log_seconds = 0;
-  // For fault-injection tests only: the RocksDB Env to use (not owned).
-  rocksdb::Env* env = nullptr;
+  // For fault-injection tests only (engine/store/faulty_file_system.h);
+  // not owned.
+  const StoreFaults* faults = nullptr;
 };
 
 struct EngineOptions {

@@ -149,6 +149,12 @@ struct HistoryEntry {
   std::string actor_unit_name;
   std::string acting_for;   // delegation: whose role was used
   std::string acting_for_name;
+  // What the script took from outside itself, in order, as a JSON array of
+  // {"call", "key", "value"} (a number from a register, a quota place, a
+  // claim, a child started, another instance read); [] when nothing.
+  std::string taken_json;
+  std::string calendar_version;  // the holiday tables' version, "" if none
+  std::string parent_id;         // a child's start: who started it
 };
 
 struct StartRequest {
@@ -306,6 +312,9 @@ struct EngineStats {
   uint64_t write_sets = 0;     // transitions, deploys, imports written
   uint64_t write_ops = 0;      // puts and deletes in them
   uint64_t write_bytes = 0;
+  // Transactions left out of a write because a shared record they read
+  // moved first (each then runs again: docs/architecture.md).
+  uint64_t aborted = 0;
   uint64_t timers_fired = 0;
   uint64_t timers_failed = 0;
 };

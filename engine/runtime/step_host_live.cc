@@ -1,0 +1,210 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/runtime/step_host_live.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "engine/store/keys.h"
+#include "engine/util/status_macros.h"
+#include "engine/util/text.h"
+
+namespace wf {
+namespace {
+
+constexpr size_t kMaxNameBytes = 200;
+
+}  // namespace
+
+absl::Status CheckSharedName(const std::string& call,
+                             const std::string& name) {
+  if (name.empty() || name.size() > kMaxNameBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected ctx.", call, " to get a name of 1 to ", kMaxNameBytes,
+        " bytes, but it got ", name.size()));
+  }
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Expected ctx.", call, " to get a name without control ",
+          "characters, but '", name, "' has one"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<store::SharedRecord> SharedTake::ReadShared(
+    const std::string& key, uint64_t* version) const {
+  WF_ASSIGN_OR_RETURN(Versioned read, store_->Read(Cf::kShared, key));
+  store::SharedRecord record;
+  if (read.value.has_value() && !record.ParseFromString(*read.value)) {
+    return absl::DataLossError("A stored shared record does not parse");
+  }
+  *version = read.version;
+  return record;
+}
+
+// The first take of a register in a step reads it; the commit holds only
+// if no one else took a number since (else the step runs again).
+absl::StatusOr<int64_t> SharedTake::TakeNumber(const std::string& name) {
+  const std::string key = keys::Counter(name);
+  auto it = numbers_.find(key);
+  if (it == numbers_.end()) {
+    Counter c;
+    WF_ASSIGN_OR_RETURN(store::SharedRecord record,
+                        ReadShared(key, &c.read_version));
+    c.count = record.count();
+    it = numbers_.emplace(key, c).first;
+  }
+  return ++it->second.count;
+}
+
+// Places are taken without reading each other: the commit adds this step's
+// places to whatever the count is then, on condition that it stays within
+// the limit (Txn::Add). Counts only grow, so a quota seen full stays full.
+absl::StatusOr<bool> SharedTake::TakePlace(const std::string& name,
+                                           int64_t limit, int64_t* seen) {
+  const std::string key = keys::Counter(name);
+  uint64_t version = 0;
+  WF_ASSIGN_OR_RETURN(store::SharedRecord record, ReadShared(key, &version));
+  *seen = record.count();
+  auto it = places_.find(key);
+  const int64_t mine = it == places_.end() ? 0 : it->second.taken;
+  if (record.count() + mine >= limit) return false;
+  if (it == places_.end()) {
+    it = places_.emplace(key, Places{limit, 0}).first;
+  }
+  Places& p = it->second;
+  p.limit = std::min(p.limit, limit);
+  p.taken++;
+  return true;
+}
+
+absl::StatusOr<std::string> SharedTake::Claim(const std::string& name,
+                                              const std::string& holder) {
+  const std::string key = keys::Claim(name);
+  auto mine = claims_.find(key);
+  if (mine != claims_.end()) return mine->second == holder ? "" : mine->second;
+  uint64_t version = 0;
+  WF_ASSIGN_OR_RETURN(store::SharedRecord record, ReadShared(key, &version));
+  txn_.ExpectAt(Cf::kShared, key, version);
+  if (version != 0) {
+    return record.holder() == holder ? std::string() : record.holder();
+  }
+  claims_[key] = holder;
+  return std::string();
+}
+
+absl::StatusOr<Json> SharedTake::Instance(const std::string& id) {
+  WF_ASSIGN_OR_RETURN(Versioned read, store_->Read(Cf::kInstances,
+                                                   keys::Instance(id)));
+  txn_.ExpectAt(Cf::kInstances, keys::Instance(id), read.version);
+  if (!read.value.has_value()) return Json(nullptr);
+  store::InstanceRecord record;
+  if (!record.ParseFromString(*read.value)) {
+    return absl::DataLossError(
+        absl::StrCat("Stored instance '", id, "' does not parse"));
+  }
+  WF_ASSIGN_OR_RETURN(Json vars, ParseStoredJson(record.variables_json()));
+  return Json{{"id", record.id()},
+              {"workflow", record.workflow()},
+              {"state", record.state()},
+              {"version", record.version()},
+              {"finished", record.finished()},
+              {"unit", record.unit_id()},
+              {"parent", record.parent_id()},
+              {"vars", std::move(vars)}};
+}
+
+absl::StatusOr<std::string> SharedTake::StartChild(ChildRequest child) {
+  if (children_.size() >= limits_.max_children_per_step) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "Expected a step to start at most ", limits_.max_children_per_step,
+        " child instances, but its script asked for more"));
+  }
+  child.id = new_id_();
+  children_.push_back(std::move(child));
+  return children_.back().id;
+}
+
+Txn SharedTake::Finish() {
+  Txn txn = std::move(txn_);
+  for (const auto& [key, c] : numbers_) {
+    txn.ExpectAt(Cf::kShared, key, c.read_version);
+    store::SharedRecord record;
+    record.set_version(c.read_version + 1);
+    record.set_count(c.count);
+    txn.writes().Put(Cf::kShared, key, record.SerializeAsString());
+  }
+  for (const auto& [key, p] : places_) {
+    // The count before this step's places must leave room for all of them.
+    txn.ExpectBelow(key, p.limit - p.taken + 1);
+    txn.Add(key, p.taken);
+  }
+  for (const auto& [key, holder] : claims_) {
+    store::SharedRecord record;
+    record.set_version(1);
+    record.set_holder(holder);
+    txn.writes().Put(Cf::kShared, key, record.SerializeAsString());
+  }
+  numbers_.clear();
+  places_.clear();
+  claims_.clear();
+  return txn;
+}
+
+absl::StatusOr<Json> LiveHost::Dispatch(const std::string& call,
+                                        const std::string& key,
+                                        const Json& args, Json* detail) {
+  if (call == "read_instance") return take_->Instance(key);
+  if (call == "start") {
+    if (!may_start_) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "Expected ctx.start('", key, "') in a step of its own: a child's ",
+          "start function cannot start children in its parent's step"));
+    }
+    ChildRequest child;
+    child.workflow = key;
+    child.vars = args.value("vars", Json::object());
+    child.business_key = args.value("business_key", "");
+    child.unit = args.value("unit", "");
+    WF_ASSIGN_OR_RETURN(std::string id, take_->StartChild(std::move(child)));
+    return Json(id);
+  }
+  WF_RETURN_IF_ERROR(CheckSharedName(call, key));
+  if (call == "take_number") {
+    WF_ASSIGN_OR_RETURN(int64_t n, take_->TakeNumber(key));
+    return Json(n);
+  }
+  if (call == "take_place") {
+    int64_t seen = 0;
+    WF_ASSIGN_OR_RETURN(
+        bool ok, take_->TakePlace(key, args.value("limit", int64_t{0}), &seen));
+    *detail = Json{{"seen", seen}};
+    return Json(ok);
+  }
+  if (call == "claim") {
+    WF_ASSIGN_OR_RETURN(std::string holder, take_->Claim(key, instance_id_));
+    return holder.empty() ? Json(true) : Json(holder);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("ctx.", call, " is not a host function"));
+}
+
+absl::StatusOr<Json> LiveHost::Call(const std::string& call,
+                                    const std::string& key, const Json& args) {
+  Json detail;
+  absl::StatusOr<Json> result = Dispatch(call, key, args, &detail);
+  if (!result.ok()) {
+    if (error_.ok()) error_ = result.status();
+    return result;
+  }
+  store::ExternalValue& v = externals_.emplace_back();
+  v.set_call(call);
+  v.set_key(key);
+  v.set_value_json(DumpJson(*result));
+  if (!detail.is_null()) v.set_detail_json(DumpJson(detail));
+  return result;
+}
+
+}  // namespace wf

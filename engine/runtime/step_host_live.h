@@ -1,0 +1,117 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// The runtime's side of ctx.take_number and the other shared-record
+// functions (engine/lua/step_host.h). A SharedTake is one step's dealings
+// with shared records: what it read (and the versions it read them at),
+// what it took, which children it asked for. Every instance the step writes
+// (the instance itself, each child started) has a LiveHost over the same
+// SharedTake, so that two numbers taken in one step from one register are
+// two numbers. Finish() turns it into the conditions and writes of the
+// step's transaction (engine/store/txn.h).
+#ifndef WF_RUNTIME_STEP_HOST_LIVE_H_
+#define WF_RUNTIME_STEP_HOST_LIVE_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "engine/lua/step_host.h"
+#include "engine/store/records.pb.h"
+#include "engine/store/txn.h"
+#include "wf/options.h"
+
+namespace wf {
+
+// A child instance the step starts (ctx.start).
+struct ChildRequest {
+  std::string id;  // allocated when asked for
+  std::string workflow;
+  Json vars;
+  std::string business_key;
+  std::string unit;  // "" : the parent's
+};
+
+class SharedTake {
+ public:
+  SharedTake(const TxnStore* store, std::function<std::string()> new_id,
+             const Limits& limits)
+      : store_(store), new_id_(std::move(new_id)), limits_(limits) {}
+
+  absl::StatusOr<int64_t> TakeNumber(const std::string& name);
+  // The quota's count as read now (for the record) and whether a place is
+  // left after the ones this step took already.
+  absl::StatusOr<bool> TakePlace(const std::string& name, int64_t limit,
+                                 int64_t* seen);
+  // "" when `holder` now holds the claim, else the instance holding it.
+  absl::StatusOr<std::string> Claim(const std::string& name,
+                                    const std::string& holder);
+  absl::StatusOr<Json> Instance(const std::string& id);
+  absl::StatusOr<std::string> StartChild(ChildRequest child);
+
+  std::vector<ChildRequest>& children() { return children_; }
+  // The conditions and writes of everything taken.
+  Txn Finish();
+
+ private:
+  struct Counter {
+    uint64_t read_version = 0;
+    int64_t count = 0;  // after this step's takes
+  };
+  struct Places {
+    int64_t limit = 0;  // the smallest limit asked with
+    int64_t taken = 0;  // by this step
+  };
+  absl::StatusOr<store::SharedRecord> ReadShared(const std::string& key,
+                                                 uint64_t* version) const;
+
+  const TxnStore* const store_;
+  const std::function<std::string()> new_id_;
+  const Limits limits_;
+  Txn txn_;  // conditions gathered so far (reads of instances, claims)
+  std::map<std::string, Counter> numbers_;
+  std::map<std::string, Places> places_;
+  std::map<std::string, std::string> claims_;  // key -> holder, new ones
+  std::vector<ChildRequest> children_;
+};
+
+// One instance's host in a step: records what its script took.
+class LiveHost : public StepHost {
+ public:
+  // `may_start`: false for a child's own start function (children start
+  // their children in their own steps).
+  LiveHost(SharedTake* take, std::string instance_id, bool may_start)
+      : take_(take), instance_id_(std::move(instance_id)),
+        may_start_(may_start) {}
+
+  absl::StatusOr<Json> Call(const std::string& call, const std::string& key,
+                            const Json& args) override;
+
+  // In the order the script asked.
+  std::vector<store::ExternalValue> TakeExternals() {
+    return std::move(externals_);
+  }
+  // The first error a call returned: the status the step ends with, rather
+  // than the script error it raised.
+  const absl::Status& error() const { return error_; }
+
+ private:
+  absl::StatusOr<Json> Dispatch(const std::string& call,
+                                const std::string& key, const Json& args,
+                                Json* detail);
+
+  SharedTake* const take_;
+  const std::string instance_id_;
+  const bool may_start_;
+  std::vector<store::ExternalValue> externals_;
+  absl::Status error_;
+};
+
+// Checks a name given to take_number, take_place or claim.
+absl::Status CheckSharedName(const std::string& call, const std::string& name);
+
+}  // namespace wf
+
+#endif  // WF_RUNTIME_STEP_HOST_LIVE_H_
