@@ -128,6 +128,24 @@ absl::StatusOr<store::InstanceRecord> Reader::LoadInstance(
   return record;
 }
 
+absl::StatusOr<std::optional<store::IdempotencyRecord>>
+Reader::LoadIdempotency(const std::string& key) {
+  WF_ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                      store_->Get(Cf::kIdempotency, key));
+  if (!stored.has_value()) return std::nullopt;
+  store::IdempotencyRecord record;
+  if (!record.ParseFromString(*stored)) {
+    return absl::DataLossError("A stored idempotency record does not parse");
+  }
+  return record;
+}
+
+absl::StatusOr<bool> Reader::HasTimer(const std::string& key) {
+  WF_ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                      store_->Get(Cf::kTimers, key));
+  return stored.has_value();
+}
+
 absl::StatusOr<store::HistoryEventRecord> Reader::LoadEvent(
     const std::string& id, uint64_t seq) {
   WF_ASSIGN_OR_RETURN(auto value,

@@ -5,6 +5,7 @@
 #ifndef WF_RUNTIME_READER_H_
 #define WF_RUNTIME_READER_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,12 @@ class Reader {
       const std::string& id, uint64_t after_seq = 0, uint32_t limit = 0);
   absl::StatusOr<store::HistoryEventRecord> LoadEvent(const std::string& id,
                                                       uint64_t seq);
+  // The idempotency record under `key` (keys::StartIdempotency or
+  // keys::FireIdempotency), nullopt if none; DATA_LOSS if it does not parse.
+  absl::StatusOr<std::optional<store::IdempotencyRecord>> LoadIdempotency(
+      const std::string& key);
+  // Whether the due-date index holds `key` (keys::Timer).
+  absl::StatusOr<bool> HasTimer(const std::string& key);
 
   // The instance if `actor` may read it, else NOT_FOUND (as if missing).
   absl::StatusOr<store::InstanceRecord> LoadReadable(const std::string& id,

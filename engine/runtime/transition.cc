@@ -322,15 +322,10 @@ absl::StatusOr<std::optional<store::IdempotencyRecord>>
 Transitioner::FirstAnswer(const std::string& key,
                           const std::string& fingerprint,
                           const std::string& idempotency_key) const {
-  WF_ASSIGN_OR_RETURN(std::optional<std::string> stored,
-                      reader_->store()->Get(Cf::kIdempotency, key));
+  WF_ASSIGN_OR_RETURN(std::optional<store::IdempotencyRecord> stored,
+                      reader_->LoadIdempotency(key));
   if (!stored.has_value()) return std::nullopt;
-  store::IdempotencyRecord first;
-  if (!first.ParseFromString(*stored)) {
-    return absl::DataLossError(
-        absl::StrCat("Stored idempotency record for '", idempotency_key,
-                     "' does not parse"));
-  }
+  const store::IdempotencyRecord& first = *stored;
   // Past its window a key is free again (and compaction drops the record).
   if (!Live(first, clock_->Now())) return std::nullopt;
   if (first.request_sha256() != fingerprint) {
@@ -475,11 +470,9 @@ absl::StatusOr<StepWrites> Transitioner::StartChild(const Step& parent,
   return Conclude(call, *outcome, *lease, &step, &plan);
 }
 
-SharedTake Transitioner::NewTake() const {
-  auto* self = const_cast<Transitioner*>(this);
+SharedTake Transitioner::NewTake() {
   return SharedTake(
-      store_,
-      [self] { return keys::InstanceId(self->next_instance_number_++); },
+      store_, [this] { return keys::InstanceId(next_instance_number_++); },
       limits_);
 }
 
@@ -646,8 +639,8 @@ absl::Time Transitioner::RestoreMissingTimers(
     store::TimerRecord record = ToTimerRecord(instance.id(), t);
     const std::string key =
         keys::Timer(record.due_micros(), record.instance_id(), record.name());
-    auto stored = reader_->store()->Get(Cf::kTimers, key);
-    if (!stored.ok() || stored->has_value()) continue;
+    auto stored = reader_->HasTimer(key);
+    if (!stored.ok() || *stored) continue;
     writes->Put(Cf::kTimers, key, record.SerializeAsString());
     earliest = std::min(earliest, t.due);
   }

@@ -122,7 +122,7 @@ class Transitioner {
   template <typename Result>
   absl::Status Assemble(const Step& step, StepWrites writes, SharedTake* take,
                         Prepared<Result>* p);
-  SharedTake NewTake() const;
+  SharedTake NewTake();
   absl::StatusOr<StepWrites> Conclude(const CallInput& call,
                                       const ActionResult& outcome,
                                       WorkflowScript& script, Step* step,

@@ -12,6 +12,19 @@ random moments and restarted on the same data. At the end:
     deadline are started all through the kills; in the end each has fired
     its deadline exactly once.
 
+Alongside, other workers fire "lay_so" on a few "vao_so" instances the same
+way (own key each, payload {"key": key}, retried until acknowledged): each
+takes the next number of the shared register "so-di/2026". At the end:
+  - the numbers in all instances' vars.so, sorted, are exactly 1..N: none
+    given twice, none skipped;
+  - N is the number of acknowledged keys, and each acknowledged key is in
+    its instance's vars.keys exactly once, beside the number its answer
+    carried (none lost, none applied twice, none never sent);
+  - each instance's len(vars.so) == len(vars.keys) == version - 1, and its
+    chain verifies (hash chain + replay with the recorded numbers);
+  - one more "lay_so" on a fresh instance takes N + 1: the register stands
+    exactly at the acknowledged count.
+
   crash_test.py --server build/engine/service/wf_server --stubs build/python \
                 --testdata tests/testdata --kills 50
 """
@@ -31,6 +44,8 @@ def extra(parser):
     parser.add_argument("--kills", type=int, default=5)
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--instances", type=int, default=6)
+    parser.add_argument("--register-workers", type=int, default=4)
+    parser.add_argument("--register-instances", type=int, default=8)
     parser.add_argument("--seed", type=int, default=None)
 
 
@@ -91,26 +106,30 @@ class TimerStarter(threading.Thread):
 
 
 class Worker(threading.Thread):
-    def __init__(self, index, server, instances, stop):
+    """Fires `event` on random instances, each request with its own key."""
+
+    def __init__(self, name, server, instances, stop, event="tang"):
         super().__init__(daemon=True)
-        self.index, self.server, self.instances, self.stop = (
-            index, server, instances, stop)
+        self.name, self.server, self.instances, self.stop, self.event = (
+            name, server, instances, stop, event)
         self.acked = []  # (instance id, key)
+        self.numbers = {}  # key: the register numbers its answer carried
         self.replayed = 0
+        self.retried = collections.Counter()  # status code name: retries
         self.error = None
 
     def run(self):
-        rng = random.Random(self.index)
+        rng = random.Random(self.name)
         n = 0
         channel = channel_for(self.server)
         stub = rpc.WorkflowServiceStub(channel)
         try:
             while not self.stop.is_set():
                 instance_id = rng.choice(self.instances)
-                key = f"w{self.index}-{n}"
+                key = f"{self.name}-{n}"
                 n += 1
                 request = pb.FireEventRequest(
-                    instance_id=instance_id, event="tang",
+                    instance_id=instance_id, event=self.event,
                     payload_json=json.dumps({"key": key}), idempotency_key=key)
                 while True:
                     try:
@@ -119,12 +138,17 @@ class Worker(threading.Thread):
                     except grpc.RpcError as e:
                         if e.code() not in RETRYABLE:
                             raise
+                        self.retried[e.code().name] += 1
                         time.sleep(0.05)
                         channel.close()
                         channel = channel_for(self.server)
                         stub = rpc.WorkflowServiceStub(channel)
                 self.replayed += answer.replayed
                 self.acked.append((instance_id, key))
+                taken = json.loads(answer.event.taken_json or "[]")
+                if taken:
+                    self.numbers[key] = [t["value"] for t in taken
+                                         if t["call"] == "take_number"]
         except Exception as e:  # reported by the main thread
             self.error = e
         finally:
@@ -134,8 +158,8 @@ class Worker(threading.Thread):
 def main():
     seed = ARGS.seed if ARGS.seed is not None else int(time.time())
     rng = random.Random(seed)
-    print(f"crash test: seed {seed}, {ARGS.kills} kills, {ARGS.workers} workers",
-          flush=True)
+    print(f"crash test: seed {seed}, {ARGS.kills} kills, {ARGS.workers} workers, "
+          f"{ARGS.register_workers} taking numbers", flush=True)
     server = harness.ServerProcess(ARGS.server, harness.temp_data_dir("crash"),
                                    workflows_dir=ARGS.testdata)
     server.start()
@@ -148,42 +172,55 @@ def main():
             pb.StartInstanceRequest(workflow="dem", unit="07627",
                                     idempotency_key=f"start-{i}")))
         instances.append(started.instance.id)
+    books = []  # "vao_so" instances, all taking from one register
+    for i in range(ARGS.register_instances):
+        started = call_until_acked(server, lambda s: s.StartInstance(
+            pb.StartInstanceRequest(workflow="vao_so", unit="07627",
+                                    idempotency_key=f"start-so-{i}")))
+        books.append(started.instance.id)
 
     stop = threading.Event()
-    workers = [Worker(i, server, instances, stop) for i in range(ARGS.workers)]
-    for w in workers:
+    workers = [Worker(f"w{i}", server, instances, stop)
+               for i in range(ARGS.workers)]
+    takers = [Worker(f"so{i}", server, books, stop, event="lay_so")
+              for i in range(ARGS.register_workers)]
+    for w in workers + takers:
         w.start()
     timer_starter = TimerStarter(server, stop)
     timer_starter.start()
-    def acked():
-        return sum(len(w.acked) for w in workers)
+    def acked(group):
+        return sum(len(w.acked) for w in group)
 
     for k in range(ARGS.kills):
         # Kill only while load is flowing: wait for fresh acknowledgements
-        # since the last restart, then a random moment more.
-        resumed_from = acked()
+        # of both kinds since the last restart, then a random moment more.
+        resumed_from, numbers_from = acked(workers), acked(takers)
         wait_until = time.time() + 30
-        while acked() < resumed_from + 20 and time.time() < wait_until:
+        while ((acked(workers) < resumed_from + 20 or
+                (takers and acked(takers) < numbers_from + 5)) and
+               time.time() < wait_until):
             time.sleep(0.02)
         time.sleep(rng.uniform(0.05, 0.8))
-        before = acked()
+        before, numbers = acked(workers), acked(takers)
         server.kill9()
         print(f"  kill {k + 1}: {before} transitions acknowledged so far "
-              f"({before - resumed_from} since the last restart)", flush=True)
+              f"({before - resumed_from} since the last restart), "
+              f"{numbers} numbers ({numbers - numbers_from})", flush=True)
         server.start()
     time.sleep(0.5)
     stop.set()
-    for w in workers:
+    for w in workers + takers:
         w.join(timeout=120)
         if w.is_alive():
-            sys.exit(f"worker {w.index} did not finish")
+            sys.exit(f"worker {w.name} did not finish")
         if w.error:
-            sys.exit(f"worker {w.index} failed: {w.error!r}")
+            sys.exit(f"worker {w.name} failed: {w.error!r}")
 
     timer_starter.join(timeout=120)
     if timer_starter.error:
         sys.exit(f"timer starter failed: {timer_starter.error!r}")
     failures = check(server, instances, workers)
+    failures += check_register(server, books, takers)
     failures += check_timers(server, timer_starter.started)
     server.stop()
     if failures:
@@ -193,10 +230,15 @@ def main():
     print(f"timers: {len(timer_starter.started)} deadlines set through the kills, "
           "each fired exactly once")
     total = sum(len(w.acked) for w in workers)
-    replays = sum(w.replayed for w in workers)
-    print(f"OK: {total} acknowledged transitions, each present exactly once "
-          f"({replays} answered from the idempotency record after a retry); "
-          f"{len(instances)} chains verify")
+    replays = sum(w.replayed for w in workers + takers)
+    numbers = sum(len(w.acked) for w in takers)
+    print(f"register: numbers 1..{numbers} each given once, to the "
+          f"{numbers} acknowledged keys; the next is {numbers + 1}")
+    retried = sum((w.retried for w in workers + takers), collections.Counter())
+    print(f"retried after: {dict(retried)}")
+    print(f"OK: {total + numbers} acknowledged transitions, each present exactly "
+          f"once ({replays} answered from the idempotency record after a retry); "
+          f"{len(instances) + len(books) + 1} chains verify")
 
 
 def check(server, instances, workers):
@@ -225,24 +267,113 @@ def check(server, instances, workers):
         if variables.get("n", 0) != len(log) or instance.version != 1 + len(log):
             failures.append(f"{instance_id}: n={variables.get('n')} version="
                             f"{instance.version} log={len(log)} disagree")
-        events, token = 0, ""
-        while True:
-            page = stub.GetHistory(pb.GetHistoryRequest(
-                instance_id=instance_id, page_size=100, page_token=token))
-            events += len(page.events)
-            token = page.next_page_token
-            if not token:
-                break
-        if events != instance.version:
-            failures.append(f"{instance_id}: {events} events for "
-                            f"version {instance.version}")
-        verified = stub.VerifyInstance(pb.VerifyInstanceRequest(instance_id=instance_id))
-        if not verified.ok:
-            failures.append(f"{instance_id}: does not verify: {verified.problem}")
+        failures += check_chain(stub, instance)
     listed = stub.ListInstances(pb.ListInstancesRequest(workflow="dem"))
     if len(listed.instances) != len(instances):
         failures.append(f"{len(listed.instances)} instances listed, "
                         f"{len(instances)} started (a start applied twice?)")
+    channel.close()
+    return failures
+
+
+def check_chain(stub, instance):
+    """One event per version, and the chain verifies (hash chain + replay)."""
+    failures = []
+    events, token = 0, ""
+    while True:
+        page = stub.GetHistory(pb.GetHistoryRequest(
+            instance_id=instance.id, page_size=100, page_token=token))
+        events += len(page.events)
+        token = page.next_page_token
+        if not token:
+            break
+    if events != instance.version:
+        failures.append(f"{instance.id}: {events} events for "
+                        f"version {instance.version}")
+    verified = stub.VerifyInstance(pb.VerifyInstanceRequest(instance_id=instance.id))
+    if not verified.ok:
+        failures.append(f"{instance.id}: does not verify: {verified.problem}")
+    return failures
+
+
+def check_register(server, books, takers):
+    """The register "so-di/2026" gave 1..N, N the acknowledged count, each
+    number once, each beside the key it was acknowledged to."""
+    failures = []
+    acked = collections.defaultdict(set)  # instance id: keys acknowledged
+    answered = {}  # key: the numbers its acknowledgement carried
+    for w in takers:
+        for instance_id, key in w.acked:
+            acked[instance_id].add(key)
+        answered.update(w.numbers)
+    n = sum(len(keys) for keys in acked.values())
+    channel = channel_for(server)
+    stub = rpc.WorkflowServiceStub(channel)
+    numbers, all_keys = [], []
+    for instance_id in books:
+        instance = stub.GetInstance(pb.GetInstanceRequest(instance_id=instance_id))
+        variables = json.loads(instance.variables_json)
+        so, keys = variables.get("so", []), variables.get("keys", [])
+        numbers += so
+        all_keys += keys
+        twice = [k for k, c in collections.Counter(keys).items() if c > 1]
+        missing = acked[instance_id] - set(keys)
+        extra = set(keys) - acked[instance_id]
+        if twice:
+            failures.append(f"register: {instance_id}: applied twice: {twice[:5]}")
+        if missing:
+            failures.append(f"register: {instance_id}: acknowledged but lost: "
+                            f"{sorted(missing)[:5]}")
+        if extra:
+            failures.append(f"register: {instance_id}: applied but never "
+                            f"acknowledged (or sent to another instance): "
+                            f"{sorted(extra)[:5]}")
+        if not len(so) == len(keys) == instance.version - 1:
+            failures.append(f"register: {instance_id}: {len(so)} numbers, "
+                            f"{len(keys)} keys, version {instance.version} "
+                            "disagree")
+        moved = [(k, answered.get(k), x) for k, x in zip(keys, so)
+                 if k in answered and answered[k] != [x]]
+        if moved:
+            failures.append(f"register: {instance_id}: kept a number other than "
+                            f"the one acknowledged (key, answered, kept): "
+                            f"{moved[:5]}")
+        failures += [f"register: {f}" for f in check_chain(stub, instance)]
+    counts = collections.Counter(numbers)
+    twice = sorted(x for x, c in counts.items() if c > 1)
+    gaps = sorted(set(range(1, max(numbers, default=0) + 1)) - set(numbers))
+    if twice:
+        failures.append(f"register: numbers given twice: {twice[:10]} "
+                        f"({len(twice)} in all)")
+    if gaps:
+        failures.append(f"register: numbers skipped: {gaps[:10]} "
+                        f"({len(gaps)} in all)")
+    if sorted(numbers) != list(range(1, n + 1)):
+        failures.append(f"register: {len(numbers)} numbers kept (highest "
+                        f"{max(numbers, default=0)}), {n} acknowledged: "
+                        f"expected exactly 1..{n}")
+    twice = [k for k, c in collections.Counter(all_keys).items() if c > 1]
+    if twice:
+        failures.append(f"register: keys kept more than once across "
+                        f"instances: {twice[:5]}")
+    listed = stub.ListInstances(pb.ListInstancesRequest(workflow="vao_so"))
+    if len(listed.instances) != len(books):
+        failures.append(f"register: {len(listed.instances)} vao_so instances "
+                        f"listed, {len(books)} started (a start applied twice?)")
+    # The register stands at the acknowledged count: the next number is n + 1.
+    fresh = call_until_acked(server, lambda s: s.StartInstance(
+        pb.StartInstanceRequest(workflow="vao_so", unit="07627",
+                                idempotency_key="start-so-last")))
+    fired = call_until_acked(server, lambda s: s.FireEvent(pb.FireEventRequest(
+        instance_id=fresh.instance.id, event="lay_so",
+        payload_json=json.dumps({"key": "so-last"}),
+        idempotency_key="so-last"), timeout=10))
+    got = json.loads(fired.instance.variables_json).get("so")
+    if got != [n + 1]:
+        failures.append(f"register: a fresh instance took {got}, expected "
+                        f"[{n + 1}] (the register does not stand at the "
+                        f"{n} acknowledged numbers)")
+    failures += [f"register: {f}" for f in check_chain(stub, fired.instance)]
     channel.close()
     return failures
 
