@@ -194,11 +194,12 @@ void Transitioner::Start(const StartRequest& request,
   }
   auto in = std::make_shared<StartInput>(std::move(*input));
   // Without a key, a start touches nothing another request could: no
-  // serialisation. With one, two retries must not both start an instance.
+  // serialisation. With one, two retries must not both start an instance:
+  // they queue on the key of the record that answers them (which never
+  // equals an instance id, the other keys queued on).
   std::string serial_key;
   if (!in->idempotency_key.empty()) {
-    serial_key = absl::StrCat("start", absl::string_view("\0", 1), in->actor,
-                              absl::string_view("\0", 1), in->idempotency_key);
+    serial_key = keys::StartIdempotency(in->actor, in->idempotency_key);
   }
   auto run = [this, in, done, serial_key] {
     Run<StartResult>(
