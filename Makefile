@@ -12,9 +12,9 @@ DEB_PACKAGES := build-essential cmake pkg-config \
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto \
   liblua5.4-dev librocksdb-dev libabsl-dev libssl-dev libicu-dev nlohmann-json3-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev clang libclang-rt-14-dev \
-  openssl valgrind python3 python3-grpcio python3-protobuf
+  openssl valgrind python3 python3-grpcio python3-protobuf nodejs
 
-.PHONY: deps build run test test-asan fuzz bench bench-scale clean
+.PHONY: deps node-deps build run test test-asan fuzz bench bench-scale clean
 
 # Installs only what is missing; with everything present it costs one dpkg-query.
 deps:
@@ -26,6 +26,20 @@ deps:
 	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# The Node client test's packages (tests/node: @grpc/grpc-js, @grpc/proto-loader),
+# installed from npm at the versions package-lock.json pins.
+# npm comes with Debian's `npm` package, or inside a nodejs from elsewhere
+# (NodeSource's conflicts with Debian's npm): installed only if missing.
+node-deps: deps
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends npm; \
+	fi
+	@if [ ! -f tests/node/node_modules/.package-lock.json ] || \
+	    [ tests/node/package-lock.json -nt tests/node/node_modules/.package-lock.json ]; then \
+	  cd tests/node && npm ci --no-audit --no-fund --loglevel=error; \
 	fi
 
 $(BUILD_DIR)/CMakeCache.txt: | deps
@@ -41,12 +55,12 @@ run: build
 
 # The whole suite, then a short run of each fuzz target (a clang build of its
 # own, in build-fuzz; `make fuzz FUZZ_SECONDS=3600` is the long run).
-test: build
+test: build node-deps
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
 	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer (gcc).
-test-asan: deps
+test-asan: node-deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DWF_SANITIZE=ON
 	cmake --build build-asan -j$(JOBS)
 	cd build-asan && WF_TIMER_TEST_COUNT=10000 ASAN_OPTIONS=detect_leaks=1 \

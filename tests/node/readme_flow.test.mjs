@@ -1,0 +1,107 @@
+// The README flow from Node, with the loader options docs/clients.md
+// recommends: import an org directory, issue tokens, start a plan, be
+// refused an event the state does not allow, submit it, find it in the
+// chairman's inbox, approve it, read its history and verify it.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import grpc from '@grpc/grpc-js';
+import protoLoader from '@grpc/proto-loader';
+import { repo, startServer } from './server.mjs';
+
+const definition = protoLoader.loadSync('wf/v1/workflow.proto', {
+  includeDirs: [path.join(repo, 'proto'), '/usr/include'],
+  keepCase: true, longs: String, enums: String, defaults: true, oneofs: true,
+});
+const wf = grpc.loadPackageDefinition(definition).wf.v1;
+
+let server;
+let admin;
+const tokens = {};
+
+// Unary calls as promises, each carrying `authorization: Bearer <token>`.
+function client(Service, token) {
+  const stub = new Service(server.address, grpc.credentials.createInsecure());
+  return new Proxy(stub, {
+    get(target, name) {
+      return (request) => new Promise((resolve, reject) => {
+        const metadata = new grpc.Metadata();
+        metadata.set('authorization', `Bearer ${token}`);
+        target[name](request, metadata, (err, response) => (err ? reject(err) : resolve(response)));
+      });
+    },
+  });
+}
+
+const shared = path.join(repo, '..', 'shared', 'domain', 'provinces');
+const read = (...p) => fs.readFileSync(path.join(...p), 'utf8');
+
+before(async () => {
+  server = await startServer();
+  admin = client(wf.AdminService, server.adminToken);
+  await admin.ImportDirectory({
+    source: 'bac_ninh_xa', format: 'communes', csv: read(shared, 'bac_ninh_2025.csv'),
+    province_id: 'bac_ninh', province_name: 'Bắc Ninh', valid_from: '01/07/2025',
+  });
+  await admin.ImportDirectory({
+    source: 'bac_ninh_co_quan', format: 'units',
+    csv: read(repo, 'tests', 'testdata', 'org', 'bac_ninh_co_quan.csv'),
+  });
+  await admin.ImportDirectory({
+    source: 'nguoi_dung', format: 'people',
+    csv: read(repo, 'tests', 'testdata', 'org', 'nguoi_dung.csv'),
+  });
+  for (const person of ['can-bo.dai-son', 'chu-tich.dai-son']) {
+    tokens[person] = (await admin.IssueToken({ person, note: 'node test' })).token;
+  }
+});
+
+after(async () => { await server?.stop(); });
+
+test('a plan goes from the officer to the chairman and back', async () => {
+  const officer = client(wf.WorkflowService, tokens['can-bo.dai-son']);
+  const chairman = client(wf.WorkflowService, tokens['chu-tich.dai-son']);
+  const vars = { don_vi: 'UBND xã Đại Sơn', han_nop: '2026-02-10', nam: 2026 };
+  const started = await officer.StartInstance({
+    workflow: 'nop_ke_hoach', unit: '07627', business_key: 'KH-2026-DAI-SON',
+    variables_json: JSON.stringify(vars),
+  });
+  const id = started.instance.id;
+  assert.match(id, /^wi-\d{12}$/);
+  assert.equal(JSON.parse(started.instance.variables_json).don_vi, 'UBND xã Đại Sơn');
+
+  await assert.rejects(officer.FireEvent({ instance_id: id, event: 'tiep_nhan' }), (err) => {
+    assert.equal(err.code, grpc.status.FAILED_PRECONDITION);
+    assert.match(err.details, /trinh_duyet/);
+    return true;
+  });
+
+  const submitted = await officer.FireEvent({
+    instance_id: id, event: 'trinh_duyet',
+    payload_json: JSON.stringify({ trich_yeu: 'Kế hoạch thực hiện năm 2026' }),
+  });
+  assert.equal(submitted.event.event, 'trinh_duyet');
+  assert.equal(typeof submitted.event.seq, 'string');  // uint64: longs: String
+
+  const inbox = await chairman.GetInbox({});
+  assert.ok(inbox.items.some((item) => item.instance.id === id), JSON.stringify(inbox));
+
+  await chairman.FireEvent({ instance_id: id, event: 'phe_duyet_va_gui' });
+  const history = await officer.GetHistory({ instance_id: id });
+  // The plan's deadline (10/02/2026) has passed, so timer events come too.
+  const byPeople = history.events.filter((e) => e.actor !== 'system:timer');
+  assert.deepEqual(byPeople.map((e) => e.event), ['start', 'trinh_duyet', 'phe_duyet_va_gui']);
+  assert.equal(byPeople[2].actor, 'chu-tich.dai-son');
+  assert.equal(byPeople[2].actor_name.normalize('NFC'), byPeople[2].actor_name);
+  const verified = await officer.VerifyInstance({ instance_id: id });
+  assert.equal(verified.ok, true, verified.problem);
+});
+
+test('a call without a token is refused UNAUTHENTICATED', async () => {
+  const stranger = client(wf.WorkflowService, 'wft_not_a_token');
+  await assert.rejects(stranger.GetInstance({ instance_id: 'wi-000000000001' }), (err) => {
+    assert.equal(err.code, grpc.status.UNAUTHENTICATED);
+    return true;
+  });
+});
