@@ -12,13 +12,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '..', '..');
 export const build = process.env.WF_BUILD ?? path.join(repo, 'build');
 
-export async function startServer() {
+export async function startServer(extraFlags = []) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf_node_'));
   const portFile = path.join(dataDir, 'port');
   const proc = spawn(path.join(build, 'engine', 'service', 'wf_server'), [
     '--listen=127.0.0.1:0', `--data_dir=${dataDir}`, `--port_file=${portFile}`,
     `--workflows_dir=${path.join(repo, 'workflows')}`,
     `--calendar_file=${path.join(repo, 'plugins', 'vn', 'calendar.json')}`,
+    ...extraFlags,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
