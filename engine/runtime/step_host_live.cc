@@ -127,6 +127,15 @@ absl::StatusOr<std::string> SharedTake::StartChild(ChildRequest child) {
   return children_.back().id;
 }
 
+absl::Status SharedTake::CountCall() {
+  if (++calls_ <= limits_.max_host_calls_per_step) return absl::OkStatus();
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "Expected a step to take at most ", limits_.max_host_calls_per_step,
+      " values from outside its script (ctx.take_number, ctx.take_place, ",
+      "ctx.claim, ctx.start, ctx.read_instance), but its script asked for ",
+      "more"));
+}
+
 Txn SharedTake::Finish() {
   Txn txn = std::move(txn_);
   for (const auto& [key, c] : numbers_) {
@@ -194,7 +203,9 @@ absl::StatusOr<Json> LiveHost::Dispatch(const std::string& call,
 absl::StatusOr<Json> LiveHost::Call(const std::string& call,
                                     const std::string& key, const Json& args) {
   Json detail;
-  absl::StatusOr<Json> result = Dispatch(call, key, args, &detail);
+  absl::Status counted = take_->CountCall();
+  absl::StatusOr<Json> result =
+      counted.ok() ? Dispatch(call, key, args, &detail) : counted;
   if (!result.ok()) {
     if (error_.ok()) error_ = result.status();
     return result;

@@ -51,6 +51,9 @@ class SharedTake {
   absl::StatusOr<Json> Instance(const std::string& id);
   absl::StatusOr<std::string> StartChild(ChildRequest child);
 
+  // Counts one call of a step's scripts; RESOURCE_EXHAUSTED past
+  // Limits::max_host_calls_per_step.
+  absl::Status CountCall();
   std::vector<ChildRequest>& children() { return children_; }
   // The conditions and writes of everything taken.
   Txn Finish();
@@ -75,6 +78,7 @@ class SharedTake {
   std::map<std::string, Places> places_;
   std::map<std::string, std::string> claims_;  // key -> holder, new ones
   std::vector<ChildRequest> children_;
+  size_t calls_ = 0;
 };
 
 // One instance's host in a step: records what its script took.

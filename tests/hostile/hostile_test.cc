@@ -191,6 +191,11 @@ const Attack kAttacks[] = {
     {"table_move_range", Where::kAction, Code::kResourceExhausted, kBudget},
     {"long_string_compare", Where::kAction, Code::kResourceExhausted,
      kOverTime},
+    // --- Shared records and children (docs/lua.md) -------------------------
+    {"host_calls_flood", Where::kAction, Code::kResourceExhausted,
+     "at most 10000 values from outside its script"},
+    {"children_flood", Where::kAction, Code::kResourceExhausted,
+     "at most 1000 child instances"},
     // --- The source itself -----------------------------------------------
     {"bytecode_chunk", Where::kDeploy, Code::kInvalidArgument,
      "binary chunk"},
