@@ -25,9 +25,9 @@ absl::StatusOr<Json> NumberToJson(double number, const std::string& path) {
   if (std::trunc(number) != number) return Json(number);
   if (std::fabs(number) > static_cast<double>(kMaxExactInteger)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "Expected ", path, " to be an integer within ±(2^53 - 1), but ",
-        absl::StrFormat("%.0f", number), " is beyond it and cannot be represented ",
-        "exactly; send it as a string"));
+        "Expected ", path, " to be an integer within ±(2^53 - 1), but it ",
+        "arrived as the double ", absl::StrFormat("%.0f", number),
+        ", which cannot be represented exactly; send it as a string"));
   }
   return Json(static_cast<int64_t>(number));
 }

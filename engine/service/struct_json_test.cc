@@ -57,6 +57,12 @@ TEST(StructJsonTest, IntegersBeyondTwoToThe53AreRefusedNamingThePath) {
     EXPECT_NE(json.status().message().find("send it as a string"),
               std::string::npos) << json.status();
   }
+  // The message shows the number as it arrived, digit for digit.
+  Struct s;
+  (*s.mutable_fields())["so"] = Number(9007199254740993.0);  // rounds to 2^53
+  EXPECT_NE(StructToJson(s, "payload").status().message().find(
+                "arrived as the double 9007199254740992"),
+            std::string::npos);
 }
 
 TEST(StructJsonTest, NanAndInfinityAreRefused) {
