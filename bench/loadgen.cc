@@ -68,15 +68,18 @@ struct Shared {
   std::atomic<uint64_t> instances_done{0};
 };
 
-std::string StartVariables(size_t bytes, int lane) {
+google::protobuf::Struct StartVariables(size_t bytes, int lane) {
   // Vietnamese text, as a plan's summary would be.
   std::string text;
   const std::string piece =
       "Tăng cường công tác phòng, chống tội phạm, tệ nạn xã hội và xây dựng "
       "phong trào toàn dân bảo vệ an ninh Tổ quốc. ";
   while (text.size() + piece.size() < bytes) text += piece;
-  return absl::StrCat(R"({"don_vi":"Đơn vị )", lane, R"(","noi_dung":")", text,
-                      R"("})");
+  google::protobuf::Struct vars;
+  (*vars.mutable_fields())["don_vi"].set_string_value(
+      absl::StrCat("Đơn vị ", lane));
+  (*vars.mutable_fields())["noi_dung"].set_string_value(text);
+  return vars;
 }
 
 class Lane {
@@ -155,7 +158,7 @@ class Lane {
     wf::v1::StartInstanceRequest request;
     request.set_workflow("phe_duyet_5_buoc");
     request.set_unit(person_.unit);
-    request.set_variables_json(vars_);
+    *request.mutable_variables() = vars_;
     stub_->async()->StartInstance(&call->context, &request, &call->response,
                                   [this, call, left](grpc::Status s) {
                                     shared_->measuring = true;
@@ -172,7 +175,7 @@ class Lane {
     wf::v1::StartInstanceRequest request;
     request.set_workflow("phe_duyet_5_buoc");
     request.set_unit(person_.unit);
-    request.set_variables_json(vars_);
+    *request.mutable_variables() = vars_;
     request.set_business_key(absl::StrCat("BENCH-", index_, "-", serial_++));
     stub_->async()->StartInstance(
         &call->context, &request, &call->response,
@@ -194,7 +197,8 @@ class Lane {
     wf::v1::FireEventRequest request;
     request.set_instance_id(instance_);
     request.set_event("duyet");
-    request.set_payload_json(R"({"y_kien":"Đồng ý"})");
+    (*request.mutable_payload()->mutable_fields())["y_kien"].set_string_value(
+        "Đồng ý");
     stub_->async()->FireEvent(
         &call->context, &request, &call->response,
         [this, call](grpc::Status s) {
@@ -230,7 +234,7 @@ class Lane {
   wf::v1::DiagnosticsService::Stub* const diagnostics_;
   const Person person_;
   Shared* const shared_;
-  const std::string vars_;
+  const google::protobuf::Struct vars_;
   std::string instance_;
   int step_ = 0;
   int reads_left_ = 0;

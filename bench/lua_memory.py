@@ -74,8 +74,7 @@ def main():
 
     def start(name):
         try:
-            stub.StartInstance(pb.StartInstanceRequest(workflow=name, unit=unit,
-                                                       variables_json="{}"))
+            stub.StartInstance(pb.StartInstanceRequest(workflow=name, unit=unit))
             return "ok"
         except Exception as e:  # grpc.RpcError
             return e.code().name

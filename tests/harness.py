@@ -135,6 +135,38 @@ def authed_channel(address, token, credentials=None):
     return grpc.intercept_channel(channel, Bearer())
 
 
+def struct(values):
+    """A dict as a google.protobuf.Struct: variables and payloads travel so.
+    Python ints become doubles on the wire (exact up to 2**53 - 1)."""
+    from google.protobuf import struct_pb2
+    message = struct_pb2.Struct()
+    message.update(values)
+    return message
+
+
+def values(message):
+    """A Struct or Value as plain Python. Numbers travel as doubles: whole
+    ones come back as int, as the engine keeps them."""
+    from google.protobuf import json_format
+    return whole_numbers(json_format.MessageToDict(message))
+
+
+def whole_numbers(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [whole_numbers(v) for v in value]
+    if isinstance(value, dict):
+        return {k: whole_numbers(v) for k, v in value.items()}
+    return value
+
+
+def date(year, month, day):
+    """A google.type.Date (a calendar day)."""
+    from google.type import date_pb2
+    return date_pb2.Date(year=year, month=month, day=day)
+
+
 def provinces_dir(testdata):
     """The official commune lists in ../shared beside the repository."""
     return os.path.normpath(os.path.join(testdata, "..", "..", "..", "shared",
@@ -155,7 +187,8 @@ def setup_org(address, admin_token, testdata):
     admin.ImportDirectory(pb.ImportDirectoryRequest(
         source="bac_ninh_xa", format="communes",
         csv=read(os.path.join(provinces_dir(testdata), "bac_ninh_2025.csv")),
-        province_id="bac_ninh", province_name="Bắc Ninh", valid_from="01/07/2025"))
+        province_id="bac_ninh", province_name="Bắc Ninh",
+        valid_from=date(2025, 7, 1)))
     admin.ImportDirectory(pb.ImportDirectoryRequest(
         source="bac_ninh_co_quan", format="units",
         csv=read(os.path.join(org, "bac_ninh_co_quan.csv"))))

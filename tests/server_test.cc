@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "engine/service/server.h"
 #include "engine/store/faulty_file_system.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/test_directory.h"
@@ -81,9 +83,11 @@ class ServerTest : public ::testing::Test {
     return context;
   }
 
-  void Deploy(const std::string& file) {
+  void Deploy(const std::string& file) { DeploySource(ReadTestdata(file), file); }
+
+  void DeploySource(const std::string& source, const std::string& file) {
     v1::DeployWorkflowRequest request;
-    request.set_source(ReadTestdata(file));
+    request.set_source(source);
     request.set_file_name(file);
     v1::DeployWorkflowResponse response;
     grpc::Status s = stub_->DeployWorkflow(Context("admin").get(), request,
@@ -95,7 +99,8 @@ class ServerTest : public ::testing::Test {
     v1::StartInstanceRequest request;
     request.set_workflow("phe_duyet");
     request.set_unit("07627");
-    request.set_variables_json(R"({"don_vi":"UBND xã Đại Sơn"})");
+    (*request.mutable_variables()->mutable_fields())["don_vi"]
+        .set_string_value("UBND xã Đại Sơn");
     request.set_business_key("KH-07/2026");
     v1::StartInstanceResponse response;
     grpc::Status s = stub_->StartInstance(Context("can-bo.dai-son").get(),
@@ -104,13 +109,18 @@ class ServerTest : public ::testing::Test {
     return response.instance().id();
   }
 
+  // `payload` is written as JSON for readability and sent as a Struct.
   grpc::Status Fire(const std::string& id, const std::string& event,
                     const std::string& payload = "",
                     v1::FireEventResponse* response = nullptr) {
     v1::FireEventRequest request;
     request.set_instance_id(id);
     request.set_event(event);
-    request.set_payload_json(payload);
+    if (!payload.empty()) {
+      auto parsed = google::protobuf::util::JsonStringToMessage(
+          payload, request.mutable_payload());
+      EXPECT_TRUE(parsed.ok()) << parsed.ToString();
+    }
     v1::FireEventResponse ignored;
     return stub_->FireEvent(Context("chu-tich.dai-son").get(), request,
                             response != nullptr ? response : &ignored);
@@ -184,10 +194,12 @@ TEST_F(ServerTest, RefusalsCarryTheRightCodes) {
   EXPECT_NE(guard.error_message().find("Chưa có nội dung kế hoạch"),
             std::string::npos);
   EXPECT_EQ(Fire(id, "lap").error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_EQ(Fire(id, "trinh", "not json").error_code(),
+  EXPECT_EQ(Fire(id, "trinh", R"({"so": 1e300})").error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
   // Bigger than the server's 4 MiB message limit: refused by gRPC itself.
-  EXPECT_EQ(Fire(id, "trinh", std::string(5 << 20, ' ')).error_code(),
+  EXPECT_EQ(Fire(id, "trinh", absl::StrCat(R"({"x":")",
+                                           std::string(5 << 20, ' '), "\"}"))
+                .error_code(),
             grpc::StatusCode::RESOURCE_EXHAUSTED);
 
   v1::DeployWorkflowRequest bad;
@@ -210,6 +222,111 @@ TEST_F(ServerTest, RefusalsCarryTheRightCodes) {
   ASSERT_TRUE(stub_->GetInstance(Context().get(), get, &instance).ok());
   EXPECT_EQ(instance.version(), 1u);
   EXPECT_EQ(instance.state(), "du_thao");
+}
+
+// Times are Timestamps holding exactly the engine's times; values are
+// Structs and typed messages.
+TEST_F(ServerTest, TimesAndValuesComeBackTyped) {
+  using google::protobuf::util::TimeUtil;
+  Deploy("phe_duyet.lua");
+  std::string id = Start();
+  v1::FireEventResponse fired;
+  ASSERT_TRUE(Fire(id, "trinh", R"({"noi_dung":"Kế hoạch","so":3,"ti_le":0.5})",
+                   &fired).ok());
+  ASSERT_TRUE(Fire(id, "duyet", "", &fired).ok());
+
+  auto engine_instance = engine_->GetInstance(id, Actor::Embedder());
+  ASSERT_TRUE(engine_instance.ok());
+  const v1::Instance& instance = fired.instance();
+  EXPECT_EQ(TimeUtil::TimestampToMicroseconds(instance.created_at()),
+            absl::ToUnixMicros(engine_instance->created_at));
+  EXPECT_EQ(TimeUtil::TimestampToMicroseconds(instance.updated_at()),
+            absl::ToUnixMicros(engine_instance->updated_at));
+  EXPECT_GT(instance.updated_at().seconds(), 1700000000);
+  EXPECT_EQ(instance.variables().fields().at("don_vi").string_value(),
+            "UBND xã Đại Sơn");
+  EXPECT_EQ(instance.variables().fields().at("lan_tra_lai").number_value(), 0);
+
+  auto engine_history = engine_->GetHistory(id, Actor::Embedder(), 0, 10);
+  ASSERT_TRUE(engine_history.ok());
+  v1::GetHistoryRequest history_request;
+  history_request.set_instance_id(id);
+  v1::GetHistoryResponse history;
+  ASSERT_TRUE(stub_->GetHistory(Context().get(), history_request, &history).ok());
+  ASSERT_EQ(history.events_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(TimeUtil::TimestampToMicroseconds(history.events(i).at()),
+              absl::ToUnixMicros((*engine_history)[i].at));
+  }
+  const v1::HistoryEvent& trinh = history.events(1);
+  EXPECT_EQ(trinh.payload().fields().at("so").number_value(), 3);
+  EXPECT_EQ(trinh.payload().fields().at("ti_le").number_value(), 0.5);
+  EXPECT_EQ(trinh.changes().set().fields().at("noi_dung").string_value(),
+            "Kế hoạch");
+  const v1::HistoryEvent& duyet = history.events(2);
+  ASSERT_EQ(duyet.effects_size(), 1);
+  EXPECT_EQ(duyet.effects(0).kind(), "thong_bao");
+  EXPECT_EQ(duyet.effects(0).data().fields().at("den").string_value(),
+            "UBND xã Đại Sơn");
+
+  auto engine_workflow = engine_->GetWorkflow("phe_duyet", 1);
+  ASSERT_TRUE(engine_workflow.ok());
+  v1::GetWorkflowRequest get_workflow;
+  get_workflow.set_name("phe_duyet");
+  v1::Workflow workflow;
+  ASSERT_TRUE(stub_->GetWorkflow(Context().get(), get_workflow, &workflow).ok());
+  EXPECT_EQ(TimeUtil::TimestampToMicroseconds(workflow.deployed_at()),
+            absl::ToUnixMicros(engine_workflow->deployed_at));
+}
+
+// An integer a double cannot hold exactly is refused, naming the field, and
+// changes nothing; one a workflow computes comes back as its digits.
+TEST_F(ServerTest, IntegersBeyondTwoToThe53AreNeverRounded) {
+  Deploy("phe_duyet.lua");
+  std::string id = Start();
+  // 2^53 + 1: JSON parsing gives the double 2^53, which is refused too.
+  grpc::Status refused =
+      Fire(id, "trinh", R"({"noi_dung":"x","so_tien":9007199254740993})");
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("payload.so_tien"), std::string::npos)
+      << refused.error_message();
+  EXPECT_NE(refused.error_message().find("send it as a string"),
+            std::string::npos);
+  auto after = engine_->GetInstance(id, Actor::Embedder());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->version, 1u);
+  EXPECT_EQ(after->state, "du_thao");
+
+  v1::StartInstanceRequest start;
+  start.set_workflow("phe_duyet");
+  start.set_unit("07627");
+  (*start.mutable_variables()->mutable_fields())["don_vi"].set_string_value("x");
+  (*start.mutable_variables()->mutable_fields())["so"].set_number_value(-1e17);
+  v1::StartInstanceResponse started;
+  grpc::Status start_refused = stub_->StartInstance(
+      Context("can-bo.dai-son").get(), start, &started);
+  EXPECT_EQ(start_refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(start_refused.error_message().find("variables.so"),
+            std::string::npos) << start_refused.error_message();
+  v1::ListInstancesRequest list_request;
+  v1::ListInstancesResponse list;
+  ASSERT_TRUE(stub_->ListInstances(Context().get(), list_request, &list).ok());
+  EXPECT_EQ(list.instances_size(), 1);
+
+  DeploySource(R"(workflow "lon" { initial = "a", who = { role = "*", unit = "same_unit" },
+  start = function(ctx) ctx.vars.lon = 1 << 60; ctx.vars.vua = (1 << 53) - 1 end }
+state "a" {}
+state "b" { final = true }
+transition "xong" { from = "a", to = "b" }
+)", "lon.lua");
+  v1::StartInstanceRequest lon;
+  lon.set_workflow("lon");
+  lon.set_unit("07627");
+  ASSERT_TRUE(stub_->StartInstance(Context("can-bo.dai-son").get(), lon,
+                                   &started).ok());
+  const auto& vars = started.instance().variables().fields();
+  EXPECT_EQ(vars.at("lon").string_value(), "1152921504606846976");
+  EXPECT_EQ(vars.at("vua").number_value(), 9007199254740991.0);
 }
 
 TEST_F(ServerTest, EveryCallNeedsAValidToken) {

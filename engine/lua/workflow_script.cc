@@ -554,6 +554,13 @@ int Emit(lua_State* L) {
                          "such as \"thong_bao\"", kind);
   }
   if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
+  // The API carries an effect's data as an object (google.protobuf.Struct):
+  // a list would have no faithful form there.
+  if (lua_istable(L, 2) && (IsMarkedArray(L, 2) || lua_rawlen(L, 2) > 0)) {
+    return luaL_error(L, "ctx.emit: the data of '%s' must be a table of named "
+                         "fields such as { den = \"so_noi_vu\" }, but it is a "
+                         "list", kind);
+  }
   lua_createtable(L, 0, 2);
   lua_pushvalue(L, 1);
   lua_setfield(L, -2, "kind");

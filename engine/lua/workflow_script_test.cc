@@ -237,6 +237,37 @@ end }
   EXPECT_EQ(guard->reason, "Thi\xc3\xaau");  // "Thiêu", composed
 }
 
+// An effect's data reaches clients as an object (google.protobuf.Struct):
+// a list is refused when emitted, not mangled later. An empty table is an
+// empty object.
+TEST(WorkflowScriptTest, EmitRefusesAListAsData) {
+  auto script = WorkflowScript::Load(R"(
+workflow "w" { initial = "a" }
+state "a" {}
+transition "list" { from = "a", to = "a", action = function(ctx)
+  ctx.emit("thong_bao", { "so_noi_vu", "cong_an_tinh" })
+end }
+transition "marked" { from = "a", to = "a", action = function(ctx)
+  ctx.emit("thong_bao", wf.array({}))
+end }
+transition "empty" { from = "a", to = "a", action = function(ctx)
+  ctx.emit("thong_bao", {})
+end }
+)",
+                                     "w.lua", TestLimits());
+  ASSERT_TRUE(script.ok()) << script.status();
+  Json vars = Json::object(), payload = Json::object();
+  for (int list : {0, 1}) {
+    auto refused = (*script)->RunAction(list, Input(vars, payload));
+    ASSERT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_NE(refused.status().message().find("table of named fields"),
+              std::string::npos) << refused.status();
+  }
+  auto empty = (*script)->RunAction(2, Input(vars, payload));
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->effects[0]["data"], Json::object());
+}
+
 // Code nested too deeply for Lua's parser: the refusal names the file and
 // the line where the nesting goes too deep, not only "C stack overflow".
 TEST(WorkflowScriptTest, TooDeepNestingNamesFileAndLine) {

@@ -1,7 +1,123 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/service/convert.h"
 
+#include <string>
+
+#include "absl/strings/str_format.h"
+#include "engine/service/struct_json.h"
+#include "engine/util/json.h"
+#include "engine/util/status_macros.h"
+
 namespace wf {
+namespace {
+
+// The stored {"set": {...}, "unset": [...]} of a history event.
+absl::Status ChangesToProto(const std::string& text, v1::VariableChanges* out) {
+  if (text.empty()) return absl::OkStatus();
+  WF_ASSIGN_OR_RETURN(Json changes, ParseStoredJson(text));
+  if (changes.contains("set")) {
+    WF_RETURN_IF_ERROR(JsonToStruct(changes["set"], out->mutable_set()));
+  }
+  for (const Json& name : changes.value("unset", Json::array())) {
+    if (name.is_string()) out->add_unset(name.get<std::string>());
+  }
+  return absl::OkStatus();
+}
+
+// The stored [{"kind", "data"}, ...] of a history event.
+absl::Status EffectsToProto(const std::string& text,
+                            google::protobuf::RepeatedPtrField<v1::Effect>* out) {
+  if (text.empty()) return absl::OkStatus();
+  WF_ASSIGN_OR_RETURN(Json effects, ParseStoredJson(text));
+  for (const Json& e : effects) {
+    v1::Effect* effect = out->Add();
+    effect->set_kind(e.value("kind", ""));
+    WF_RETURN_IF_ERROR(
+        JsonToStruct(e.value("data", Json::object()), effect->mutable_data()));
+  }
+  return absl::OkStatus();
+}
+
+// The stored [{"name", "event", "due"}] of a history event, `due` in
+// RFC 3339 (as hashed into the event: the text stays as it was).
+absl::Status TimersToProto(
+    const std::string& text,
+    google::protobuf::RepeatedPtrField<v1::PendingTimer>* out) {
+  if (text.empty()) return absl::OkStatus();
+  WF_ASSIGN_OR_RETURN(Json timers, ParseStoredJson(text));
+  for (const Json& t : timers) {
+    v1::PendingTimer* timer = out->Add();
+    timer->set_name(t.value("name", ""));
+    timer->set_event(t.value("event", ""));
+    absl::Time due;
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, t.value("due", ""), &due,
+                         &error)) {
+      return absl::InternalError(absl::StrCat(
+          "Expected a stored timer's due time in RFC 3339, but ", error));
+    }
+    ToTimestamp(due, timer->mutable_due());
+  }
+  return absl::OkStatus();
+}
+
+// The stored [{"call", "key", "value"}] of a history event.
+absl::Status TakenToProto(
+    const std::string& text,
+    google::protobuf::RepeatedPtrField<v1::TakenValue>* out) {
+  if (text.empty()) return absl::OkStatus();
+  WF_ASSIGN_OR_RETURN(Json taken, ParseStoredJson(text));
+  for (const Json& t : taken) {
+    v1::TakenValue* value = out->Add();
+    value->set_call(t.value("call", ""));
+    value->set_key(t.value("key", ""));
+    JsonToValue(t.value("value", Json(nullptr)), value->mutable_value());
+  }
+  return absl::OkStatus();
+}
+
+// The engine says "none" with an infinite time; the API leaves the field
+// unset (calling mutable_*() alone would set it).
+bool Finite(absl::Time t) {
+  return t != absl::InfiniteFuture() && t != absl::InfinitePast();
+}
+
+// "dd/mm/yyyy", the directory's day format; empty for an unset Date.
+std::string DayText(const google::type::Date& day) {
+  if (day.year() == 0 && day.month() == 0 && day.day() == 0) return "";
+  return absl::StrFormat("%02d/%02d/%04d", day.day(), day.month(), day.year());
+}
+
+}  // namespace
+
+void ToTimestamp(absl::Time in, google::protobuf::Timestamp* out) {
+  const int64_t micros = absl::ToUnixMicros(in);
+  // Floor division: a time before 1970 has nanos in [0, 1e9) as well.
+  int64_t seconds = micros / 1000000;
+  int64_t rest = micros % 1000000;
+  if (rest < 0) {
+    seconds -= 1;
+    rest += 1000000;
+  }
+  out->set_seconds(seconds);
+  out->set_nanos(static_cast<int32_t>(rest * 1000));
+}
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& in) {
+  return absl::FromUnixSeconds(in.seconds()) +
+         absl::Microseconds(in.nanos() / 1000);
+}
+
+void ToDuration(absl::Duration in, google::protobuf::Duration* out) {
+  const int64_t micros = absl::ToInt64Microseconds(in);
+  // Seconds and nanos share the sign, as google.protobuf.Duration requires.
+  out->set_seconds(micros / 1000000);
+  out->set_nanos(static_cast<int32_t>((micros % 1000000) * 1000));
+}
+
+absl::Duration FromDuration(const google::protobuf::Duration& in) {
+  return absl::Seconds(in.seconds()) + absl::Microseconds(in.nanos() / 1000);
+}
 
 void ToProto(const WorkflowInfo& in, v1::Workflow* out) {
   out->set_name(in.name);
@@ -35,11 +151,11 @@ void ToProto(const WorkflowInfo& in, v1::Workflow* out) {
   }
   out->set_source(in.source);
   out->set_source_sha256(in.source_sha256);
-  out->set_deployed_at_micros(absl::ToUnixMicros(in.deployed_at));
+  ToTimestamp(in.deployed_at, out->mutable_deployed_at());
   out->set_deployed_by(in.deployed_by);
 }
 
-void ToProto(const InstanceInfo& in, v1::Instance* out) {
+absl::Status ToProto(const InstanceInfo& in, v1::Instance* out) {
   out->set_id(in.id);
   out->set_unit(in.unit);
   out->set_unit_name(in.unit_name);
@@ -48,57 +164,64 @@ void ToProto(const InstanceInfo& in, v1::Instance* out) {
   out->set_state(in.state);
   out->set_state_title(in.state_title);
   out->set_finished(in.finished);
-  out->set_variables_json(in.variables_json);
   out->set_business_key(in.business_key);
   out->set_version(in.version);
-  out->set_created_at_micros(absl::ToUnixMicros(in.created_at));
-  out->set_updated_at_micros(absl::ToUnixMicros(in.updated_at));
+  ToTimestamp(in.created_at, out->mutable_created_at());
+  ToTimestamp(in.updated_at, out->mutable_updated_at());
   out->set_created_by(in.created_by);
   for (const ClockInfo& c : in.clocks) {
     v1::Clock* clock = out->add_clocks();
     clock->set_name(c.name);
-    clock->set_due_micros(absl::ToUnixMicros(c.due));
+    ToTimestamp(c.due, clock->mutable_due());
     clock->set_paused(c.paused);
     clock->set_expired(c.expired);
-    clock->set_remaining(c.remaining);
+    // The engine counts what is left in the clock's unit: days, or
+    // microseconds for a duration; a fixed date counts nothing.
+    if (c.paused && c.unit == "duration") {
+      ToDuration(absl::Microseconds(c.remaining),
+                 clock->mutable_remaining_duration());
+    } else if (c.paused && c.unit != "date") {
+      clock->set_remaining_days(c.remaining);
+    }
     clock->set_unit(c.unit);
   }
+  return JsonTextToStruct(in.variables_json, out->mutable_variables());
 }
 
-void ToProto(const HistoryEntry& in, v1::HistoryEvent* out) {
+absl::Status ToProto(const HistoryEntry& in, v1::HistoryEvent* out) {
   out->set_seq(in.seq);
   out->set_event(in.event);
   out->set_from_state(in.from_state);
   out->set_to_state(in.to_state);
-  out->set_at_micros(absl::ToUnixMicros(in.at));
+  ToTimestamp(in.at, out->mutable_at());
   out->set_actor(in.actor);
-  out->set_payload_json(in.payload_json);
-  out->set_changes_json(in.changes_json);
-  out->set_effects_json(in.effects_json);
   out->set_workflow_version(in.workflow_version);
   out->set_prev_hash(in.prev_hash);
   out->set_hash(in.hash);
   out->set_idempotency_key(in.idempotency_key);
   out->set_timer(in.timer);
   if (!in.timer.empty()) {
-    out->set_timer_due_micros(absl::ToUnixMicros(in.timer_due));
+    ToTimestamp(in.timer_due, out->mutable_timer_due());
   }
-  out->set_timers_json(in.timers_json);
   out->set_actor_name(in.actor_name);
   out->set_actor_role(in.actor_role);
   out->set_actor_unit(in.actor_unit);
   out->set_actor_unit_name(in.actor_unit_name);
   out->set_acting_for(in.acting_for);
   out->set_acting_for_name(in.acting_for_name);
-  out->set_taken_json(in.taken_json);
   out->set_calendar_version(in.calendar_version);
   out->set_parent_id(in.parent_id);
+  WF_RETURN_IF_ERROR(JsonTextToStruct(in.payload_json, out->mutable_payload()));
+  WF_RETURN_IF_ERROR(ChangesToProto(in.changes_json, out->mutable_changes()));
+  WF_RETURN_IF_ERROR(EffectsToProto(in.effects_json, out->mutable_effects()));
+  WF_RETURN_IF_ERROR(TimersToProto(in.timers_json, out->mutable_timers()));
+  return TakenToProto(in.taken_json, out->mutable_taken());
 }
 
-void ToProto(const InboxPage& in, v1::GetInboxResponse* out) {
+absl::Status ToProto(const InboxPage& in, v1::GetInboxResponse* out) {
   for (const InboxItem& item : in.items) {
     v1::InboxItem* i = out->add_items();
-    ToProto(item.instance, i->mutable_instance());
+    WF_RETURN_IF_ERROR(ToProto(item.instance, i->mutable_instance()));
     for (const InboxEvent& e : item.events) {
       v1::InboxEvent* event = i->add_events();
       event->set_event(e.event);
@@ -107,11 +230,10 @@ void ToProto(const InboxPage& in, v1::GetInboxResponse* out) {
       event->set_unit(e.unit);
       event->set_acting_for(e.acting_for);
     }
-    if (item.due != absl::InfiniteFuture()) {
-      i->set_due_micros(absl::ToUnixMicros(item.due));
-    }
+    if (Finite(item.due)) ToTimestamp(item.due, i->mutable_due());
   }
   out->set_next_page_token(in.next_page_token);
+  return absl::OkStatus();
 }
 
 void ToProto(const WhoAmIInfo& in, v1::WhoAmIResponse* out) {
@@ -131,12 +253,12 @@ void ToProto(const TokenInfo& in, v1::Token* out) {
   out->set_token_id(in.token_id);
   out->set_person(in.person);
   out->set_admin(in.admin);
-  out->set_issued_at_micros(absl::ToUnixMicros(in.issued_at));
-  if (in.expires_at != absl::InfiniteFuture()) {
-    out->set_expires_at_micros(absl::ToUnixMicros(in.expires_at));
+  ToTimestamp(in.issued_at, out->mutable_issued_at());
+  if (Finite(in.expires_at)) {
+    ToTimestamp(in.expires_at, out->mutable_expires_at());
   }
-  if (in.revoked_at != absl::InfinitePast()) {
-    out->set_revoked_at_micros(absl::ToUnixMicros(in.revoked_at));
+  if (Finite(in.revoked_at)) {
+    ToTimestamp(in.revoked_at, out->mutable_revoked_at());
   }
   out->set_issued_by(in.issued_by);
   out->set_note(in.note);
@@ -149,8 +271,8 @@ DirectoryImport FromProto(const v1::ImportDirectoryRequest& in) {
   out.csv = in.csv();
   out.province_id = in.province_id();
   out.province_name = in.province_name();
-  out.valid_from = in.valid_from();
-  out.valid_to = in.valid_to();
+  out.valid_from = DayText(in.valid_from());
+  out.valid_to = DayText(in.valid_to());
   return out;
 }
 
@@ -162,7 +284,7 @@ void ToProto(const DeadlineInfo& in, v1::Deadline* out) {
   out->set_state_title(in.state_title);
   out->set_clock(in.clock);
   out->set_event(in.event);
-  out->set_due_micros(absl::ToUnixMicros(in.due));
+  ToTimestamp(in.due, out->mutable_due());
   out->set_late(in.late);
 }
 
@@ -177,21 +299,23 @@ DeadlineQuery FromProto(const v1::ListDeadlinesRequest& in) {
   return out;
 }
 
-StartRequest FromProto(const v1::StartInstanceRequest& in) {
+absl::StatusOr<StartRequest> FromProto(const v1::StartInstanceRequest& in) {
   StartRequest out;
   out.workflow = in.workflow();
   out.unit = in.unit();
-  out.variables_json = in.variables_json();
+  WF_ASSIGN_OR_RETURN(out.variables_json,
+                      StructToJsonText(in.variables(), "variables"));
   out.business_key = in.business_key();
   out.idempotency_key = in.idempotency_key();
   return out;
 }
 
-FireRequest FromProto(const v1::FireEventRequest& in) {
+absl::StatusOr<FireRequest> FromProto(const v1::FireEventRequest& in) {
   FireRequest out;
   out.instance_id = in.instance_id();
   out.event = in.event();
-  out.payload_json = in.payload_json();
+  WF_ASSIGN_OR_RETURN(out.payload_json,
+                      StructToJsonText(in.payload(), "payload"));
   out.expected_version = in.expected_version();
   out.idempotency_key = in.idempotency_key();
   return out;

@@ -5,21 +5,38 @@
 #ifndef WF_SERVICE_CONVERT_H_
 #define WF_SERVICE_CONVERT_H_
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "google/protobuf/duration.pb.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "wf/types.h"
 #include "wf/v1/workflow.pb.h"
 
 namespace wf {
 
+// Times and lengths of time, at the engine's microsecond precision.
+// REQUIRES: a finite time; the engine's infinite "none" (no expiry, no
+// deadline) is an unset field, so callers leave the field alone.
+void ToTimestamp(absl::Time in, google::protobuf::Timestamp* out);
+absl::Time FromTimestamp(const google::protobuf::Timestamp& in);
+void ToDuration(absl::Duration in, google::protobuf::Duration* out);
+absl::Duration FromDuration(const google::protobuf::Duration& in);
+
 void ToProto(const WorkflowInfo& in, v1::Workflow* out);
-void ToProto(const InstanceInfo& in, v1::Instance* out);
-void ToProto(const HistoryEntry& in, v1::HistoryEvent* out);
+// These carry the engine's JSON as Structs: an error only if what the
+// engine stored does not parse.
+absl::Status ToProto(const InstanceInfo& in, v1::Instance* out);
+absl::Status ToProto(const HistoryEntry& in, v1::HistoryEvent* out);
+absl::Status ToProto(const InboxPage& in, v1::GetInboxResponse* out);
 void ToProto(const DeadlineInfo& in, v1::Deadline* out);
-void ToProto(const InboxPage& in, v1::GetInboxResponse* out);
 void ToProto(const WhoAmIInfo& in, v1::WhoAmIResponse* out);
 void ToProto(const TokenInfo& in, v1::Token* out);
 
-StartRequest FromProto(const v1::StartInstanceRequest& in);
-FireRequest FromProto(const v1::FireEventRequest& in);
+// INVALID_ARGUMENT when the variables or payload hold a number the engine
+// cannot keep exactly (engine/service/struct_json.h).
+absl::StatusOr<StartRequest> FromProto(const v1::StartInstanceRequest& in);
+absl::StatusOr<FireRequest> FromProto(const v1::FireEventRequest& in);
 ListInstancesRequest FromProto(const v1::ListInstancesRequest& in);
 DeadlineQuery FromProto(const v1::ListDeadlinesRequest& in);
 DirectoryImport FromProto(const v1::ImportDirectoryRequest& in);

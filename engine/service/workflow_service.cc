@@ -24,30 +24,34 @@ grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
   return reactor;
 }
 
-// Where AdvanceClock moves the clock: `seconds` ahead, or to `until`
-// (a date at midnight Vietnam time, or an RFC 3339 time). Never backwards.
-absl::StatusOr<absl::Time> SimulationTarget(absl::Time now, int64_t seconds,
-                                            const std::string& until) {
-  if (seconds != 0 && !until.empty()) {
-    return absl::InvalidArgumentError(
-        "Expected either `seconds` or `until`, but both were given");
-  }
+// Where AdvanceClock moves the clock: `by` ahead, `until` a time, or to
+// the start of `until_day` (midnight Vietnam time). Never backwards.
+absl::StatusOr<absl::Time> SimulationTarget(
+    absl::Time now, const v1::AdvanceClockRequest& request) {
   absl::Time target = now;
-  if (seconds != 0) {
-    target = now + absl::Seconds(seconds);
-  } else if (!until.empty()) {
-    std::string error;
-    absl::CivilDay day;
-    if (absl::ParseCivilTime(until, &day)) {
+  switch (request.target_case()) {
+    case v1::AdvanceClockRequest::kBy:
+      target = now + FromDuration(request.by());
+      break;
+    case v1::AdvanceClockRequest::kUntil:
+      target = FromTimestamp(request.until());
+      break;
+    case v1::AdvanceClockRequest::kUntilDay: {
+      const google::type::Date& d = request.until_day();
+      const absl::CivilDay day(d.year(), d.month(), d.day());
+      if (day.year() != d.year() || day.month() != d.month() ||
+          day.day() != d.day()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "Expected `until_day` to be a calendar day, but ", d.year(), "-",
+            d.month(), "-", d.day(), " is not one"));
+      }
       target = calendar::StartOfVietnamDay(day);
-    } else if (!absl::ParseTime(absl::RFC3339_full, until, &target, &error)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Expected `until` as \"2026-02-11\" or RFC 3339, but got '", until,
-          "'"));
+      break;
     }
-  } else {
-    return absl::InvalidArgumentError(
-        "Expected `seconds` or `until` to say how far to move the clock");
+    default:
+      return absl::InvalidArgumentError(
+          "Expected `by`, `until` or `until_day` to say how far to move the "
+          "clock, but none was given");
   }
   if (target < now) {
     return absl::InvalidArgumentError(
@@ -99,16 +103,18 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::StartInstance(
     const v1::StartInstanceRequest* request,
     v1::StartInstanceResponse* response) {
   WF_CALLER(actor);
+  auto start = FromProto(*request);
+  if (!start.ok()) return Answer(context, start.status());
+  start->actor = actor;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  StartRequest start = FromProto(*request);
-  start.actor = actor;
-  engine_->StartAsync(start, [reactor, response](
-                                 absl::StatusOr<StartResult> result) {
+  engine_->StartAsync(*start, [reactor, response](
+                                  absl::StatusOr<StartResult> result) {
+    absl::Status status = result.status();
     if (result.ok()) {
-      ToProto(result->instance, response->mutable_instance());
+      status = ToProto(result->instance, response->mutable_instance());
       response->set_replayed(result->replayed);
     }
-    reactor->Finish(ToGrpcStatus(result.status()));
+    reactor->Finish(ToGrpcStatus(status));
   });
   return reactor;
 }
@@ -117,17 +123,19 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::FireEvent(
     grpc::CallbackServerContext* context, const v1::FireEventRequest* request,
     v1::FireEventResponse* response) {
   WF_CALLER(actor);
+  auto fire = FromProto(*request);
+  if (!fire.ok()) return Answer(context, fire.status());
+  fire->actor = actor;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  FireRequest fire = FromProto(*request);
-  fire.actor = actor;
-  engine_->FireAsync(fire, [reactor,
-                            response](absl::StatusOr<FireResult> result) {
+  engine_->FireAsync(*fire, [reactor,
+                             response](absl::StatusOr<FireResult> result) {
+    absl::Status status = result.status();
     if (result.ok()) {
-      ToProto(result->instance, response->mutable_instance());
-      ToProto(result->event, response->mutable_event());
+      status = ToProto(result->instance, response->mutable_instance());
+      if (status.ok()) status = ToProto(result->event, response->mutable_event());
       response->set_replayed(result->replayed);
     }
-    reactor->Finish(ToGrpcStatus(result.status()));
+    reactor->Finish(ToGrpcStatus(status));
   });
   return reactor;
 }
@@ -137,8 +145,8 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetInstance(
     v1::Instance* response) {
   WF_CALLER(actor);
   auto result = engine_->GetInstance(request->instance_id(), actor);
-  if (result.ok()) ToProto(*result, response);
-  return Answer(context, result.status());
+  if (!result.ok()) return Answer(context, result.status());
+  return Answer(context, ToProto(*result, response));
 }
 
 grpc::ServerUnaryReactor* WorkflowServiceImpl::ListInstances(
@@ -149,13 +157,13 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::ListInstances(
   ListInstancesRequest list = FromProto(*request);
   list.actor = actor;
   auto result = engine_->ListInstances(list);
-  if (result.ok()) {
-    for (const InstanceInfo& i : result->instances) {
-      ToProto(i, response->add_instances());
-    }
-    response->set_next_page_token(result->next_page_token);
+  if (!result.ok()) return Answer(context, result.status());
+  for (const InstanceInfo& i : result->instances) {
+    absl::Status status = ToProto(i, response->add_instances());
+    if (!status.ok()) return Answer(context, status);
   }
-  return Answer(context, result.status());
+  response->set_next_page_token(result->next_page_token);
+  return Answer(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* WorkflowServiceImpl::GetHistory(
@@ -179,15 +187,15 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetHistory(
   // One more than the page says whether another page follows.
   auto result =
       engine_->GetHistory(request->instance_id(), actor, after, size + 1);
-  if (result.ok()) {
-    for (size_t i = 0; i < result->size() && i < size; ++i) {
-      ToProto((*result)[i], response->add_events());
-    }
-    if (result->size() > size) {
-      response->set_next_page_token(absl::StrCat((*result)[size - 1].seq));
-    }
+  if (!result.ok()) return Answer(context, result.status());
+  for (size_t i = 0; i < result->size() && i < size; ++i) {
+    absl::Status status = ToProto((*result)[i], response->add_events());
+    if (!status.ok()) return Answer(context, status);
   }
-  return Answer(context, result.status());
+  if (result->size() > size) {
+    response->set_next_page_token(absl::StrCat((*result)[size - 1].seq));
+  }
+  return Answer(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* WorkflowServiceImpl::VerifyInstance(
@@ -227,8 +235,8 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetInbox(
   WF_CALLER(actor);
   auto result =
       engine_->Inbox(actor, {request->page_size(), request->page_token()});
-  if (result.ok()) ToProto(*result, response);
-  return Answer(context, result.status());
+  if (!result.ok()) return Answer(context, result.status());
+  return Answer(context, ToProto(*result, response));
 }
 
 grpc::ServerUnaryReactor* WorkflowServiceImpl::WhoAmI(
@@ -258,9 +266,15 @@ grpc::ServerUnaryReactor* AdminServiceImpl::IssueToken(
     grpc::CallbackServerContext* context, const v1::IssueTokenRequest* request,
     v1::IssueTokenResponse* response) {
   WF_CALLER(actor);
+  const absl::Duration valid_for = FromDuration(request->valid_for());
+  if (valid_for < absl::ZeroDuration()) {
+    return Answer(context, absl::InvalidArgumentError(
+                               "Expected `valid_for` to be positive, or unset "
+                               "for a token that does not expire, but it is "
+                               "negative"));
+  }
   auto result = engine_->IssueToken(actor, request->person(), request->admin(),
-                                    absl::Hours(24) * request->valid_days(),
-                                    request->note());
+                                    valid_for, request->note());
   if (result.ok()) {
     response->set_token(result->token);
     ToProto(*result, response->mutable_info());
@@ -310,8 +324,7 @@ grpc::ServerUnaryReactor* SimulationServiceImpl::AdvanceClock(
                                "Expected an administrator to move the "
                                "simulation's clock"));
   }
-  auto target = SimulationTarget(clock_->Now(), request->seconds(),
-                                 request->until());
+  auto target = SimulationTarget(clock_->Now(), *request);
   if (!target.ok()) return Answer(context, target.status());
   // Counted from before the move: the timer loop wakes when the clock
   // jumps and may fire some of them before FireDueTimers starts counting.
@@ -319,7 +332,7 @@ grpc::ServerUnaryReactor* SimulationServiceImpl::AdvanceClock(
   clock_->Set(*target);
   auto fired = engine_->FireDueTimers();
   if (fired.ok()) {
-    response->set_now_micros(absl::ToUnixMicros(clock_->Now()));
+    ToTimestamp(clock_->Now(), response->mutable_now());
     response->set_timers_fired(static_cast<uint32_t>(
         engine_->Stats().timers_fired - fired_before));
   }

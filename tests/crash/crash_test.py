@@ -29,7 +29,6 @@ takes the next number of the shared register "so-di/2026". At the end:
                 --testdata tests/testdata --kills 50
 """
 import collections
-import json
 import os
 import random
 import sys
@@ -130,7 +129,7 @@ class Worker(threading.Thread):
                 n += 1
                 request = pb.FireEventRequest(
                     instance_id=instance_id, event=self.event,
-                    payload_json=json.dumps({"key": key}), idempotency_key=key)
+                    payload=harness.struct({"key": key}), idempotency_key=key)
                 while True:
                     try:
                         answer = stub.FireEvent(request, timeout=10)
@@ -145,10 +144,10 @@ class Worker(threading.Thread):
                         stub = rpc.WorkflowServiceStub(channel)
                 self.replayed += answer.replayed
                 self.acked.append((instance_id, key))
-                taken = json.loads(answer.event.taken_json or "[]")
+                taken = answer.event.taken
                 if taken:
-                    self.numbers[key] = [t["value"] for t in taken
-                                         if t["call"] == "take_number"]
+                    self.numbers[key] = [harness.values(t.value) for t in taken
+                                         if t.call == "take_number"]
         except Exception as e:  # reported by the main thread
             self.error = e
         finally:
@@ -251,7 +250,7 @@ def check(server, instances, workers):
     stub = rpc.WorkflowServiceStub(channel)
     for instance_id in instances:
         instance = stub.GetInstance(pb.GetInstanceRequest(instance_id=instance_id))
-        variables = json.loads(instance.variables_json)
+        variables = harness.values(instance.variables)
         log = variables.get("log", [])
         counts = collections.Counter(log)
         twice = [k for k, c in counts.items() if c > 1]
@@ -312,7 +311,7 @@ def check_register(server, books, takers):
     numbers, all_keys = [], []
     for instance_id in books:
         instance = stub.GetInstance(pb.GetInstanceRequest(instance_id=instance_id))
-        variables = json.loads(instance.variables_json)
+        variables = harness.values(instance.variables)
         so, keys = variables.get("so", []), variables.get("keys", [])
         numbers += so
         all_keys += keys
@@ -367,13 +366,13 @@ def check_register(server, books, takers):
                                     idempotency_key="start-so-last")))
         fired = call_until_acked(server, lambda s: s.FireEvent(pb.FireEventRequest(
             instance_id=fresh.instance.id, event="lay_so",
-            payload_json=json.dumps({"key": "so-last"}),
+            payload=harness.struct({"key": "so-last"}),
             idempotency_key="so-last"), timeout=10))
     except grpc.RpcError as e:
         failures.append(f"register: one more lay_so on a fresh instance "
                         f"failed: {e.code().name}: {e.details()}")
     else:
-        got = json.loads(fired.instance.variables_json).get("so")
+        got = harness.values(fired.instance.variables).get("so")
         if got != [n + 1]:
             failures.append(f"register: a fresh instance took {got}, expected "
                             f"[{n + 1}] (the register does not stand at the "

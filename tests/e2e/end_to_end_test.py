@@ -2,7 +2,6 @@
 
 Run by ctest (tests/CMakeLists.txt) with Debian's /usr/bin/python3.
 """
-import json
 import os
 import sys
 import unittest
@@ -13,7 +12,7 @@ import harness  # noqa: E402
 ARGS, REST = harness.parse_args()
 
 import grpc  # noqa: E402
-from google.protobuf import descriptor_pb2  # noqa: E402
+from google.protobuf import descriptor_pb2, duration_pb2  # noqa: E402
 import health_pb2  # noqa: E402
 import health_pb2_grpc  # noqa: E402
 import reflection_pb2  # noqa: E402
@@ -65,13 +64,13 @@ class EndToEnd(unittest.TestCase):
     def start(self, business_key="", variables=None):
         variables = variables or {"don_vi": "Xã Tiên Du"}
         return self.official.StartInstance(pb.StartInstanceRequest(
-            workflow="phe_duyet", unit=UNIT, variables_json=json.dumps(variables),
+            workflow="phe_duyet", unit=UNIT, variables=harness.struct(variables),
             business_key=business_key)).instance
 
     def fire(self, instance_id, event, payload=None, **kw):
         return self.stub.FireEvent(pb.FireEventRequest(
             instance_id=instance_id, event=event,
-            payload_json=json.dumps(payload or {}), **kw))
+            payload=harness.struct(payload or {}), **kw))
 
     def assert_refused(self, code, fragment, call, *args, **kw):
         with self.assertRaises(grpc.RpcError) as raised:
@@ -130,14 +129,21 @@ class EndToEnd(unittest.TestCase):
         self.fire(instance.id, "trinh")
         approved = self.fire(instance.id, "duyet")
         self.assertTrue(approved.instance.finished)
-        variables = json.loads(approved.instance.variables_json)
+        variables = harness.values(approved.instance.variables)
         self.assertEqual(variables["lan_tra_lai"], 1)
         self.assertEqual(variables["ly_do"], "Bổ sung chỉ tiêu")
         self.assertEqual(variables["nguoi_duyet"], "chu-tich.dai-son")
         self.assertEqual(approved.event.actor_name, "Trần Thị Bình")
         self.assertEqual(approved.event.actor_role, "chu_tich")
-        effects = json.loads(approved.event.effects_json)
-        self.assertEqual(effects[0]["data"]["den"], "Xã Tiên Du")
+        effects = approved.event.effects
+        self.assertEqual(effects[0].kind, "thong_bao")
+        self.assertEqual(harness.values(effects[0].data)["den"], "Xã Tiên Du")
+        self.assertEqual(harness.values(approved.event.changes.set)["nguoi_duyet"],
+                         "chu-tich.dai-son")
+        # Times are Timestamps: the event's time is the instance's update.
+        self.assertEqual(approved.event.at, approved.instance.updated_at)
+        self.assertGreater(approved.instance.updated_at.ToMicroseconds(),
+                           approved.instance.created_at.ToMicroseconds())
 
         history = self.stub.GetHistory(
             pb.GetHistoryRequest(instance_id=instance.id)).events
@@ -190,19 +196,24 @@ class EndToEnd(unittest.TestCase):
             with self.subTest(fragment=fragment):
                 self.assert_refused(expected, fragment, call, *args, **kw)
         bad_payloads = [
-            (code.INVALID_ARGUMENT, "JSON object", "[1, 2]"),
-            (code.INVALID_ARGUMENT, "does not parse", '{"noi_dung": "\\udc80"}'),
-            (code.RESOURCE_EXHAUSTED, "at most 65536 bytes",
-             json.dumps({"x": "a" * 70000})),
-            (code.INVALID_ARGUMENT, "'noi_dung' appears twice",
-             '{"noi_dung": "Kế hoạch A", "noi_dung": "Kế hoạch B"}'),
+            # 2**53 + 1 travels as the double 2**53: refused, never rounded.
+            (code.INVALID_ARGUMENT, "payload.so_tien",
+             {"noi_dung": "x", "so_tien": 2**53 + 1}),
+            (code.INVALID_ARGUMENT, "send it as a string",
+             {"noi_dung": "x", "ho_so": {"so": [1, -2**60]}}),
+            (code.INVALID_ARGUMENT, "finite number",
+             {"noi_dung": "x", "ti_le": float("nan")}),
+            (code.RESOURCE_EXHAUSTED, "at most 65536 bytes", {"x": "a" * 70000}),
+            # One name in two spellings (composed, decomposed).
+            (code.INVALID_ARGUMENT, "appears twice",
+             {"noi_dung": "x", "h\u00e0": 1, "ha\u0300": 2}),
         ]
         for expected, fragment, payload in bad_payloads:
-            with self.subTest(payload=payload[:20]):
+            with self.subTest(fragment=fragment):
                 self.assert_refused(expected, fragment, self.stub.FireEvent,
-                                    pb.FireEventRequest(instance_id=instance.id,
-                                                        event="trinh",
-                                                        payload_json=payload))
+                                    pb.FireEventRequest(
+                                        instance_id=instance.id, event="trinh",
+                                        payload=harness.struct(payload)))
         self.assert_refused(code.NOT_FOUND, "Expected a deployed workflow named 'khong_co'",
                             self.official.StartInstance,
                             pb.StartInstanceRequest(workflow="khong_co", unit=UNIT))
@@ -213,7 +224,7 @@ class EndToEnd(unittest.TestCase):
                             self.official.StartInstance,
                             pb.StartInstanceRequest(
                                 workflow="phe_duyet", unit="99999",
-                                variables_json='{"don_vi": "Xã Tiên Du"}'))
+                                variables=harness.struct({"don_vi": "Xã Tiên Du"})))
         # Pages over the maximum are refused, not cut silently.
         self.assert_refused(code.INVALID_ARGUMENT, "at most 1000",
                             self.stub.GetHistory,
@@ -278,7 +289,8 @@ class EndToEnd(unittest.TestCase):
         nfc = "Xã Tiên Du"
         instance = self.start(business_key=nfd, variables={"don_vi": nfd})
         self.assertEqual(instance.business_key.encode(), nfc.encode())
-        self.assertEqual(json.loads(instance.variables_json)["don_vi"], nfc)
+        self.assertEqual(harness.values(instance.variables)["don_vi"].encode(),
+                         nfc.encode())
         exact = "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Bắc Ninh"
         again = self.start(business_key=exact, variables={"don_vi": exact})
         self.assertEqual(self.get(again.id).business_key.encode("utf-8"),
@@ -308,7 +320,19 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual(raised.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
         self.assertIn("revoked", raised.exception.details())
         listed = {t.token_id: t for t in admin.ListTokens(pb.ListTokensRequest()).tokens}
-        self.assertNotEqual(listed[issued.info.token_id].revoked_at_micros, 0)
+        self.assertTrue(listed[issued.info.token_id].HasField("revoked_at"))
+        self.assertFalse(listed[issued.info.token_id].HasField("expires_at"))
+        self.assertGreaterEqual(listed[issued.info.token_id].revoked_at.ToMicroseconds(),
+                                issued.info.issued_at.ToMicroseconds())
+        # A token valid for a day expires a day after it was issued.
+        day = admin.IssueToken(pb.IssueTokenRequest(
+            person="can-bo.dai-son", valid_for=duration_pb2.Duration(seconds=86400)))
+        self.assertEqual(day.info.expires_at.ToMicroseconds()
+                         - day.info.issued_at.ToMicroseconds(), 86400 * 10**6)
+        self.assert_refused(grpc.StatusCode.INVALID_ARGUMENT, "valid_for",
+                            admin.IssueToken, pb.IssueTokenRequest(
+                                person="can-bo.dai-son",
+                                valid_for=duration_pb2.Duration(seconds=-1)))
         # Only administrators administer.
         as_person = rpc.AdminServiceStub(
             harness.authed_channel(self.server.address, self.tokens["can-bo.dai-son"]))

@@ -2,7 +2,6 @@
 server is stopped fires when it starts again; a simulation-mode server plays
 months of deadlines in seconds; a real server refuses to have its clock set.
 """
-import json
 import os
 import sys
 import time
@@ -14,10 +13,15 @@ import harness  # noqa: E402
 ARGS, REST = harness.parse_args()
 
 import grpc  # noqa: E402
+from google.protobuf import duration_pb2  # noqa: E402
 from wf.v1 import workflow_pb2 as pb  # noqa: E402
 from wf.v1 import workflow_pb2_grpc as rpc  # noqa: E402
 
 CALENDAR = os.path.join(ARGS.testdata, "calendar_2026.json")
+
+
+def by(seconds):
+    return duration_pb2.Duration(seconds=seconds)
 
 
 def wait_for(predicate, timeout=20):
@@ -42,7 +46,7 @@ class RestartPastADeadline(unittest.TestCase):
             stub = rpc.WorkflowServiceStub(channel)
             started = stub.StartInstance(pb.StartInstanceRequest(
                 workflow="hen_nhanh", unit="07627"))
-            due = started.instance.clocks[0].due_micros
+            due = started.instance.clocks[0].due.ToMicroseconds()
         self.assertEqual(server.stop(), 0)
         time.sleep(2.5)  # the 2-second deadline passes while the server is down
         restarted_at = time.time() * 1e6
@@ -61,9 +65,9 @@ class RestartPastADeadline(unittest.TestCase):
                 fired = events[-1]
                 self.assertEqual(fired.actor, "system:timer")
                 self.assertEqual(fired.timer, "cho")
-                self.assertEqual(fired.timer_due_micros, due)
-                self.assertGreaterEqual(fired.at_micros, restarted_at)
-                self.assertEqual(json.loads(get().variables_json)["het_luc"],
+                self.assertEqual(fired.timer_due.ToMicroseconds(), due)
+                self.assertGreaterEqual(fired.at.ToMicroseconds(), restarted_at)
+                self.assertEqual(harness.values(get().variables)["het_luc"],
                                  due // 1000)
                 # Fired once: a later look finds nothing more.
                 time.sleep(1.5)
@@ -79,7 +83,7 @@ class RestartPastADeadline(unittest.TestCase):
             with harness.authed_channel(server.address, server.admin_token()) as channel:
                 sim = rpc.SimulationServiceStub(channel)
                 with self.assertRaises(grpc.RpcError) as raised:
-                    sim.AdvanceClock(pb.AdvanceClockRequest(seconds=86400))
+                    sim.AdvanceClock(pb.AdvanceClockRequest(by=by(86400)))
                 self.assertEqual(raised.exception.code(),
                                  grpc.StatusCode.UNIMPLEMENTED)
         finally:
@@ -105,30 +109,40 @@ class Simulation(unittest.TestCase):
                 started = stub.StartInstance(pb.StartInstanceRequest(
                     workflow="tham_dinh", unit="so_noi_vu", business_key="TTr-12/SNV"))
                 iid = started.instance.id
-                stub.FireEvent(pb.FireEventRequest(instance_id=iid, event="bat_dau"))
+                began = stub.FireEvent(pb.FireEventRequest(instance_id=iid,
+                                                           event="bat_dau"))
                 coming = stub.ListDeadlines(pb.ListDeadlinesRequest(within_days=60))
                 self.assertEqual([d.instance_id for d in coming.deadlines], [iid])
                 self.assertFalse(coming.deadlines[0].late)
-
+                # One due time, the same Timestamp wherever it is shown: the
+                # clock, the deadline list and the event's pending timers.
+                due = began.instance.clocks[0].due
+                self.assertEqual(coming.deadlines[0].due, due)
+                self.assertEqual(
+                    [(t.name, t.event) for t in began.event.timers],
+                    [("thoi_han", "qua_han"), ("thoi_han#0", "nhac_han")])
+                self.assertEqual(began.event.timers[0].due, due)
+                # End of Thursday 19/03 in Vietnam is 17:00 UTC that day.
+                self.assertEqual(due.ToJsonString(), "2026-03-19T17:00:00Z")
                 # Due at the end of Thursday 19/03: "3 working days before"
                 # is from Tuesday 17/03 (17, 18 and 19/03 are left).
-                moved = sim.AdvanceClock(pb.AdvanceClockRequest(until="2026-03-16"))
+                moved = sim.AdvanceClock(pb.AdvanceClockRequest(until_day=harness.date(2026, 3, 16)))
                 self.assertEqual(moved.timers_fired, 0)
-                moved = sim.AdvanceClock(pb.AdvanceClockRequest(until="2026-03-17"))
+                moved = sim.AdvanceClock(pb.AdvanceClockRequest(until_day=harness.date(2026, 3, 17)))
                 self.assertEqual(moved.timers_fired, 1)  # the reminder
-                moved = sim.AdvanceClock(pb.AdvanceClockRequest(seconds=2 * 86400))
+                moved = sim.AdvanceClock(pb.AdvanceClockRequest(by=by(2 * 86400)))
                 self.assertEqual(moved.timers_fired, 0)
-                moved = sim.AdvanceClock(pb.AdvanceClockRequest(until="2026-03-21"))
+                moved = sim.AdvanceClock(pb.AdvanceClockRequest(until_day=harness.date(2026, 3, 21)))
                 self.assertEqual(moved.timers_fired, 1)  # the deadline
                 late = stub.ListDeadlines(pb.ListDeadlinesRequest(late=True))
                 self.assertEqual([(d.instance_id, d.business_key) for d in late.deadlines],
                                  [(iid, "TTr-12/SNV")])
                 instance = stub.GetInstance(pb.GetInstanceRequest(instance_id=iid))
                 self.assertTrue(instance.clocks[0].expired)
-                self.assertTrue(json.loads(instance.variables_json)["tre_han"])
+                self.assertTrue(harness.values(instance.variables)["tre_han"])
 
                 with self.assertRaises(grpc.RpcError) as raised:
-                    sim.AdvanceClock(pb.AdvanceClockRequest(until="2026-01-01"))
+                    sim.AdvanceClock(pb.AdvanceClockRequest(until_day=harness.date(2026, 1, 1)))
                 self.assertEqual(raised.exception.code(),
                                  grpc.StatusCode.INVALID_ARGUMENT)
                 self.assertIn("only moves forward", raised.exception.details())
@@ -154,9 +168,9 @@ class Simulation(unittest.TestCase):
                     workflow="tham_dinh", unit="so_noi_vu"))
                 iid = started.instance.id
                 moved = rpc.SimulationServiceStub(admin_channel).AdvanceClock(
-                    pb.AdvanceClockRequest(until="2026-03-02"))
+                    pb.AdvanceClockRequest(until_day=harness.date(2026, 3, 2)))
                 stub.FireEvent(pb.FireEventRequest(instance_id=iid, event="bat_dau"))
-                advanced_to = moved.now_micros
+                advanced_to = moved.now.ToMicroseconds()
             self.assertEqual(server.stop(), 0)
 
             # The same command line again (its --simulate_from is now in the
@@ -168,12 +182,17 @@ class Simulation(unittest.TestCase):
                                            server.admin_token()) as admin_channel:
                 stub = rpc.WorkflowServiceStub(channel)
                 now = rpc.SimulationServiceStub(admin_channel).AdvanceClock(
-                    pb.AdvanceClockRequest(seconds=60)).now_micros
+                    pb.AdvanceClockRequest(by=by(60))).now.ToMicroseconds()
                 self.assertEqual(now, advanced_to + 60 * 1_000_000)
-                stub.FireEvent(pb.FireEventRequest(instance_id=iid,
-                                                   event="yeu_cau_bo_sung"))
+                paused = stub.FireEvent(pb.FireEventRequest(
+                    instance_id=iid, event="yeu_cau_bo_sung")).instance.clocks[0]
+                # Paused from Monday 02/03 with 20 working days counted from it.
+                self.assertTrue(paused.paused)
+                self.assertEqual(paused.unit, "working_days")
+                self.assertGreater(paused.remaining_days, 0)
+                self.assertFalse(paused.HasField("remaining_duration"))
                 events = stub.GetHistory(pb.GetHistoryRequest(instance_id=iid)).events
-                times = [e.at_micros for e in events]
+                times = [e.at.ToMicroseconds() for e in events]
                 self.assertEqual(times, sorted(times))
                 self.assertEqual(times[-1], now)
                 verified = stub.VerifyInstance(pb.VerifyInstanceRequest(instance_id=iid))

@@ -186,6 +186,8 @@ class Wfctl(unittest.TestCase):
         self.assertIn("chưa nộp kế hoạch năm 2026, hạn ngày 10 tháng 02 năm 2026",
                       history)
         self.assertIn('"actor": "system:timer"', history)
+        # Times are shown to people in Vietnam time.
+        self.assertRegex(history, r'"at": "2\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+07:00"')
         self.wfctl("fire", instance["id"], "trinh_duyet", "--payload",
                    json.dumps({"trich_yeu": "Kế hoạch"}), actor="can-bo.dai-son")
         sent = json.loads(self.wfctl("fire", instance["id"], "phe_duyet_va_gui",
