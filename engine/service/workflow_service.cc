@@ -7,6 +7,7 @@
 #include "engine/calendar/vn_date.h"
 #include "engine/service/convert.h"
 #include "engine/service/status_map.h"
+#include "engine/util/refusal.h"
 
 // Authenticates the caller into `actor`, or answers UNAUTHENTICATED.
 #define WF_CALLER(actor)                                              \
@@ -24,13 +25,24 @@ grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
   return reactor;
 }
 
+absl::Status AdminRequired(const Actor& actor, absl::string_view what) {
+  return Refusal(absl::PermissionDeniedError(absl::StrCat(
+                     "Expected an administrator to ", what, ", but '",
+                     actor.id, "' is not one: use an administrator token")),
+                 reason::kAdminRequired)
+      .With("operation", what)
+      .With("person", actor.id);
+}
+
 // Where AdvanceClock moves the clock: `seconds` ahead, or to `until`
 // (a date at midnight Vietnam time, or an RFC 3339 time). Never backwards.
 absl::StatusOr<absl::Time> SimulationTarget(absl::Time now, int64_t seconds,
                                             const std::string& until) {
   if (seconds != 0 && !until.empty()) {
-    return absl::InvalidArgumentError(
-        "Expected either `seconds` or `until`, but both were given");
+    return ForField(absl::InvalidArgumentError(
+                        "Expected either `seconds` or `until`, but both were "
+                        "given"),
+                    "until", reason::kInvalidField);
   }
   absl::Time target = now;
   if (seconds != 0) {
@@ -41,18 +53,25 @@ absl::StatusOr<absl::Time> SimulationTarget(absl::Time now, int64_t seconds,
     if (absl::ParseCivilTime(until, &day)) {
       target = calendar::StartOfVietnamDay(day);
     } else if (!absl::ParseTime(absl::RFC3339_full, until, &target, &error)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Expected `until` as \"2026-02-11\" or RFC 3339, but got '", until,
-          "'"));
+      return ForField(absl::InvalidArgumentError(absl::StrCat(
+                          "Expected `until` as \"2026-02-11\" or RFC 3339, "
+                          "but got '", until, "'")),
+                      "until", reason::kInvalidField);
     }
   } else {
-    return absl::InvalidArgumentError(
-        "Expected `seconds` or `until` to say how far to move the clock");
+    return Refusal(absl::InvalidArgumentError(
+                       "Expected `seconds` or `until` to say how far to move "
+                       "the clock, but neither was given"),
+                   reason::kFieldRequired)
+        .With("field", "seconds")
+        .Field("seconds");
   }
   if (target < now) {
-    return absl::InvalidArgumentError(
-        "Expected a time later than the simulation's clock: time only moves "
-        "forward");
+    return ForField(absl::InvalidArgumentError(
+                        "Expected a time later than the simulation's clock, "
+                        "but it is earlier: time only moves forward"),
+                    until.empty() ? "seconds" : "until",
+                    reason::kInvalidField);
   }
   return target;
 }
@@ -165,15 +184,19 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetHistory(
   uint64_t after = 0;
   if (!request->page_token().empty() &&
       !absl::SimpleAtoi(request->page_token(), &after)) {
-    return Answer(context, absl::InvalidArgumentError(
+    return Answer(context,
+                  ForField(absl::InvalidArgumentError(
                                "Expected a page token from an earlier "
-                               "GetHistory answer"));
+                               "GetHistory answer, but this one is not"),
+                           "page_token", reason::kInvalidField));
   }
   if (request->page_size() > 1000) {
-    return Answer(context, absl::InvalidArgumentError(absl::StrCat(
+    return Answer(context,
+                  ForField(absl::InvalidArgumentError(absl::StrCat(
                                "Expected `page_size` of at most 1000 events ",
                                "(0 for 500), but got ", request->page_size(),
-                               ": ask for the next page with `page_token`")));
+                               ": ask for the next page with `page_token`")),
+                           "page_size", reason::kInvalidField));
   }
   const uint32_t size = request->page_size() == 0 ? 500 : request->page_size();
   // One more than the page says whether another page follows.
@@ -306,9 +329,7 @@ grpc::ServerUnaryReactor* SimulationServiceImpl::AdvanceClock(
     v1::AdvanceClockResponse* response) {
   WF_CALLER(actor);
   if (actor.kind == Actor::Kind::kPerson) {
-    return Answer(context, absl::PermissionDeniedError(
-                               "Expected an administrator to move the "
-                               "simulation's clock"));
+    return Answer(context, AdminRequired(actor, "move the simulation's clock"));
   }
   auto target = SimulationTarget(clock_->Now(), request->seconds(),
                                  request->until());
@@ -339,9 +360,7 @@ grpc::ServerUnaryReactor* DiagnosticsServiceImpl::GetStats(
     v1::GetStatsResponse* response) {
   WF_CALLER(actor);
   if (actor.kind == Actor::Kind::kPerson) {
-    return Answer(context, absl::PermissionDeniedError(
-                               "Expected an administrator to read the "
-                               "server's counters"));
+    return Answer(context, AdminRequired(actor, "read the server's counters"));
   }
   EngineStats stats = engine_->Stats();
   response->set_synced_writes(stats.synced_writes);
