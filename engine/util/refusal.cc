@@ -34,10 +34,13 @@ std::optional<RefusalDetails> Decode(const std::string& text) {
   RefusalDetails d;
   d.reason = in.value("reason", "");
   d.vietnamese = in.value("vi", "");
-  for (auto& [key, value] : in.value("metadata", Json::object()).items()) {
+  // Named copies: items() of a temporary would dangle.
+  const Json metadata = in.value("metadata", Json::object());
+  for (const auto& [key, value] : metadata.items()) {
     if (value.is_string()) d.metadata[key] = value.get<std::string>();
   }
-  for (const Json& f : in.value("fields", Json::array())) {
+  const Json fields = in.value("fields", Json::array());
+  for (const Json& f : fields) {
     if (!f.is_object()) continue;
     d.fields.push_back({f.value("field", ""), f.value("description", "")});
   }
