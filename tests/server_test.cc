@@ -10,9 +10,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/service/server.h"
+#include "engine/service/status_map.h"
 #include "engine/store/faulty_file_system.h"
+#include "engine/util/refusal.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/test_directory.h"
@@ -27,6 +31,57 @@ std::string ReadTestdata(const std::string& name) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// What a client finds in a refusal's grpc-status-details-bin trailer.
+struct Details {
+  google::rpc::ErrorInfo info;
+  google::rpc::BadRequest bad_request;
+  google::rpc::PreconditionFailure precondition;
+  std::string vietnamese;
+  int error_infos = 0;
+};
+
+// Decodes the details of a non-OK status, checking what every refusal
+// must have: a google.rpc.Status matching the call's own code and message,
+// and exactly one ErrorInfo of domain "wf.engine" with a reason.
+Details Decode(const grpc::Status& s) {
+  Details d;
+  EXPECT_FALSE(s.ok());
+  google::rpc::Status status;
+  EXPECT_TRUE(status.ParseFromString(s.error_details()))
+      << "no details: " << s.error_message();
+  EXPECT_EQ(status.code(), static_cast<int>(s.error_code()));
+  EXPECT_EQ(status.message(), s.error_message());
+  for (const auto& any : status.details()) {
+    if (any.UnpackTo(&d.info)) {
+      ++d.error_infos;
+    } else if (any.UnpackTo(&d.bad_request) ||
+               any.UnpackTo(&d.precondition)) {
+    } else {
+      google::rpc::LocalizedMessage localized;
+      EXPECT_TRUE(any.UnpackTo(&localized)) << any.type_url();
+      EXPECT_EQ(localized.locale(), "vi-VN");
+      d.vietnamese = localized.message();
+    }
+  }
+  EXPECT_EQ(d.error_infos, 1) << s.error_message();
+  EXPECT_EQ(d.info.domain(), "wf.engine");
+  EXPECT_FALSE(d.info.reason().empty());
+  v1::ErrorReason declared;
+  EXPECT_TRUE(v1::ErrorReason_Parse(d.info.reason(), &declared))
+      << d.info.reason();
+  return d;
+}
+
+std::string Meta(const Details& d, const std::string& key) {
+  auto it = d.info.metadata().find(key);
+  return it == d.info.metadata().end() ? "<none>" : it->second;
+}
+
+std::string FirstField(const Details& d) {
+  if (d.bad_request.field_violations().empty()) return "<none>";
+  return d.bad_request.field_violations(0).field();
 }
 
 class ServerTest : public ::testing::Test {
@@ -359,6 +414,188 @@ TEST_F(ServerTest, EveryCallNeedsAValidToken) {
                   .ok());
 }
 
+TEST_F(ServerTest, RefusalsOfFireCarryReasonsAndMetadata) {
+  Deploy("phe_duyet.lua");
+  const std::string id = Start();
+
+  Details d = Decode(Fire("wi-000000000099", "trinh"));
+  EXPECT_EQ(d.info.reason(), "INSTANCE_NOT_FOUND");
+  EXPECT_EQ(Meta(d, "instance_id"), "wi-000000000099");
+  EXPECT_EQ(d.vietnamese, "Không tìm thấy hồ sơ «wi-000000000099».");
+
+  d = Decode(Fire(id, "duyet"));
+  EXPECT_EQ(d.info.reason(), "EVENT_NOT_ALLOWED");
+  EXPECT_EQ(Meta(d, "state"), "du_thao");
+  EXPECT_EQ(Meta(d, "allowed_events"), "trinh,boc_tham,loi,lap,bom,phong_to");
+  ASSERT_EQ(d.precondition.violations_size(), 1);
+  EXPECT_EQ(d.precondition.violations(0).type(), "EVENT_NOT_ALLOWED");
+  EXPECT_EQ(d.precondition.violations(0).subject(), "instance/" + id);
+  EXPECT_NE(d.vietnamese.find("«Dự thảo»"), std::string::npos) << d.vietnamese;
+
+  d = Decode(Fire(id, "trinh"));
+  EXPECT_EQ(d.info.reason(), "GUARD_REFUSED");
+  EXPECT_EQ(Meta(d, "event"), "trinh");
+  EXPECT_EQ(d.vietnamese, "Chưa có nội dung kế hoạch");
+
+  d = Decode(Fire(id, "khong_co"));
+  EXPECT_EQ(d.info.reason(), "EVENT_UNKNOWN");
+  EXPECT_EQ(FirstField(d), "event");
+
+  d = Decode(Fire(id, "loi"));
+  EXPECT_EQ(d.info.reason(), "SCRIPT_FAILED");
+
+  d = Decode(Fire(id, "lap"));
+  EXPECT_EQ(d.info.reason(), "BUDGET_EXCEEDED");
+  EXPECT_EQ(Meta(d, "budget").rfind("lua_", 0), 0u) << Meta(d, "budget");
+  EXPECT_FALSE(d.vietnamese.empty());
+
+  d = Decode(Fire(id, "trinh", R"({"ho_so": {"so": 1e300}})"));
+  EXPECT_EQ(d.info.reason(), "INVALID_FIELD");
+  EXPECT_EQ(FirstField(d), "payload.ho_so.so");
+  EXPECT_EQ(Decode(Fire(id, "trinh",
+                        absl::StrCat(R"({"x": ")", std::string(100 << 10, 'a'),
+                                     R"("})")))
+                .info.reason(),
+            "PAYLOAD_TOO_LARGE");
+  d = Decode(Fire("", "trinh"));
+  EXPECT_EQ(d.info.reason(), "FIELD_REQUIRED");
+  EXPECT_EQ(FirstField(d), "instance_id");
+
+  v1::FireEventRequest stale;
+  stale.set_instance_id(id);
+  stale.set_event("boc_tham");
+  stale.set_expected_version(7);
+  v1::FireEventResponse fired;
+  d = Decode(stub_->FireEvent(Context().get(), stale, &fired));
+  EXPECT_EQ(d.info.reason(), "VERSION_MISMATCH");
+  EXPECT_EQ(Meta(d, "expected_version"), "7");
+  EXPECT_EQ(Meta(d, "current_version"), "1");
+  EXPECT_EQ(d.precondition.violations(0).type(), "VERSION_MISMATCH");
+
+  stale.set_expected_version(0);
+  stale.set_idempotency_key("k-1");
+  ASSERT_TRUE(stub_->FireEvent(Context().get(), stale, &fired).ok());
+  (*stale.mutable_payload()->mutable_fields())["khac"].set_number_value(1);
+  d = Decode(stub_->FireEvent(Context().get(), stale, &fired));
+  EXPECT_EQ(d.info.reason(), "IDEMPOTENCY_KEY_REUSED");
+  EXPECT_EQ(Meta(d, "idempotency_key"), "k-1");
+
+  ASSERT_TRUE(Fire(id, "trinh", R"({"noi_dung":"Kế hoạch"})").ok());
+  d = Decode(Fire(id, "tra_lai"));
+  EXPECT_EQ(d.info.reason(), "FIELD_REQUIRED");
+  EXPECT_EQ(FirstField(d), "payload.ly_do");
+  ASSERT_TRUE(Fire(id, "duyet").ok());
+  d = Decode(Fire(id, "duyet"));
+  EXPECT_EQ(d.info.reason(), "INSTANCE_FINISHED");
+  EXPECT_EQ(Meta(d, "state"), "da_duyet");
+  EXPECT_NE(d.vietnamese.find("«Đã duyệt»"), std::string::npos);
+}
+
+TEST_F(ServerTest, RefusalsOfOtherCallsCarryReasons) {
+  Deploy("phe_duyet.lua");
+  Deploy("duyet_chu_tich.lua");
+  v1::StartInstanceRequest start;
+  start.set_workflow("duyet_chu_tich");
+  start.set_unit("07627");
+  v1::StartInstanceResponse started;
+  ASSERT_TRUE(stub_->StartInstance(Context("can-bo.dai-son").get(), start,
+                                   &started)
+                  .ok());
+  v1::FireEventRequest approve;
+  approve.set_instance_id(started.instance().id());
+  approve.set_event("duyet");
+  v1::FireEventResponse fired;
+  Details d = Decode(
+      stub_->FireEvent(Context("can-bo.dai-son").get(), approve, &fired));
+  EXPECT_EQ(d.info.reason(), "ROLE_REQUIRED");
+  EXPECT_EQ(Meta(d, "role"), "chu_tich");
+  EXPECT_EQ(Meta(d, "relation"), "same_unit");
+  EXPECT_EQ(Meta(d, "unit"), "07627");
+  EXPECT_EQ(Meta(d, "person"), "can-bo.dai-son");
+  EXPECT_FALSE(d.vietnamese.empty());
+  // English message, Vietnamese beside it.
+  EXPECT_EQ(d.vietnamese.find("Expected"), std::string::npos);
+
+  start.set_unit("99999");
+  d = Decode(stub_->StartInstance(Context("can-bo.dai-son").get(), start,
+                                  &started));
+  EXPECT_EQ(d.info.reason(), "UNIT_NOT_FOUND");
+  EXPECT_EQ(Meta(d, "unit"), "99999");
+  start.set_workflow("khong_co");
+  d = Decode(stub_->StartInstance(Context("can-bo.dai-son").get(), start,
+                                  &started));
+  EXPECT_EQ(d.info.reason(), "WORKFLOW_NOT_FOUND");
+  EXPECT_EQ(Meta(d, "workflow"), "khong_co");
+
+  v1::DeployWorkflowRequest bad;
+  bad.set_source("workflow \"x\" { initial = }");
+  bad.set_file_name("x.lua");
+  v1::DeployWorkflowResponse deployed;
+  d = Decode(stub_->DeployWorkflow(Context("admin").get(), bad, &deployed));
+  EXPECT_EQ(d.info.reason(), "DEFINITION_INVALID");
+  EXPECT_EQ(Meta(d, "file_name"), "x.lua");
+  d = Decode(
+      stub_->DeployWorkflow(Context("can-bo.dai-son").get(), bad, &deployed));
+  EXPECT_EQ(d.info.reason(), "ADMIN_REQUIRED");
+
+  v1::GetHistoryRequest history;
+  history.set_instance_id("wi-000000000001");
+  history.set_page_token("not-a-token");
+  v1::GetHistoryResponse page;
+  d = Decode(stub_->GetHistory(Context().get(), history, &page));
+  EXPECT_EQ(d.info.reason(), "INVALID_FIELD");
+  EXPECT_EQ(FirstField(d), "page_token");
+}
+
+TEST_F(ServerTest, UnauthenticatedSaysWhatIsWrongWithTheToken) {
+  v1::GetInstanceRequest get;
+  get.set_instance_id("wi-000000000001");
+  v1::Instance instance;
+  Details d = Decode(stub_->GetInstance(Context("").get(), get, &instance));
+  EXPECT_EQ(d.info.reason(), "UNAUTHENTICATED");
+  EXPECT_EQ(Meta(d, "problem"), "missing");
+  d = Decode(stub_->GetInstance(Context("forged").get(), get, &instance));
+  EXPECT_EQ(Meta(d, "problem"), "unknown");
+
+  // The token alone, without the "Bearer " scheme: told so.
+  grpc::ClientContext bare;
+  bare.AddMetadata("authorization", tokens_["chu-tich.dai-son"]);
+  grpc::Status s = stub_->GetInstance(&bare, get, &instance);
+  d = Decode(s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Meta(d, "problem"), "not_bearer");
+  EXPECT_NE(s.error_message().find("does not start with \"Bearer \""),
+            std::string::npos)
+      << s.error_message();
+}
+
+TEST(StatusMapTest, EveryReasonTheEngineGivesIsDeclaredInTheProto) {
+  for (const std::string& reason : AllReasons()) {
+    v1::ErrorReason declared;
+    EXPECT_TRUE(v1::ErrorReason_Parse(reason, &declared)) << reason;
+  }
+  for (int code = 1; code <= 16; ++code) {
+    v1::ErrorReason declared;
+    EXPECT_TRUE(v1::ErrorReason_Parse(
+        GenericReason(static_cast<absl::StatusCode>(code)), &declared))
+        << code;
+  }
+}
+
+TEST(StatusMapTest, AStatusWithoutARefusalGetsTheGenericReason) {
+  google::rpc::Status rpc = ToRpcStatus(absl::OutOfRangeError("x"));
+  ASSERT_EQ(rpc.details_size(), 1);
+  google::rpc::ErrorInfo info;
+  ASSERT_TRUE(rpc.details(0).UnpackTo(&info));
+  EXPECT_EQ(info.reason(), "OTHER_OUT_OF_RANGE");
+  EXPECT_EQ(info.domain(), "wf.engine");
+  // A reason the proto does not declare is not sent as such.
+  rpc = ToRpcStatus(Refusal(absl::NotFoundError("x"), "NO_SUCH_REASON"));
+  ASSERT_TRUE(rpc.details(0).UnpackTo(&info));
+  EXPECT_EQ(info.reason(), "OTHER_NOT_FOUND");
+  EXPECT_EQ(ToGrpcStatus(absl::OkStatus()).error_details(), "");
+}
+
 TEST_F(ServerTest, PingIsANoOp) {
   v1::PingRequest request;
   v1::PingResponse response;
@@ -436,6 +673,10 @@ TEST_F(FailingDiskTest, HealthTurnsNotServingWhenTheStoreRefusesWrites) {
   grpc::Status refused = Fire(id, "trinh", R"({"noi_dung":"Kế hoạch 2026"})");
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_NE(refused.error_message().find("refuses writes"), std::string::npos)
+      << refused.error_message();
+  EXPECT_EQ(Decode(refused).info.reason(), "STORE_UNAVAILABLE");
+  // The store's own text (RocksDB's) stays in the server's log.
+  EXPECT_EQ(refused.error_message().find("IO error"), std::string::npos)
       << refused.error_message();
 
   // The watch polls every quarter second.

@@ -5,7 +5,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/calendar/vn_date.h"
 #include "engine/store/keys.h"
+#include "engine/util/refusal.h"
 
 namespace wf::access {
 namespace {
@@ -65,6 +68,37 @@ std::vector<std::string> Candidates(const org::OrgTree& tree,
   return units;
 }
 
+// PERMISSION_DENIED, ROLE_REQUIRED: the roles any one of which would do,
+// how their unit must relate to the document's, in English; the org
+// library's Vietnamese explanation (who holds what) for the official.
+absl::Status RoleRequired(const std::string& person, absl::CivilDay day,
+                          const std::string& unit,
+                          const std::vector<org::PermissionRule>& rules,
+                          absl::string_view vietnamese) {
+  std::vector<std::string> roles, relations, needs;
+  for (const org::PermissionRule& rule : rules) {
+    roles.push_back(rule.role);
+    relations.push_back(org::RelationText(rule.relation));
+    needs.push_back(absl::StrCat("role '", rule.role, "' (",
+                                 relations.back(), ")"));
+  }
+  const std::string date = absl::FormatCivilTime(day);
+  return Refusal(absl::PermissionDeniedError(absl::StrCat(
+                     "Expected '", person, "' to hold, on ", date,
+                     ", one of: ",
+                     needs.empty() ? "(no rule allows this step)"
+                                   : absl::StrJoin(needs, ", "),
+                     " for a document of unit '", unit,
+                     "', but they hold none of these")),
+                 reason::kRoleRequired)
+      .With("person", person)
+      .With("unit", unit)
+      .With("role", absl::StrJoin(roles, ","))
+      .With("relation", absl::StrJoin(relations, ","))
+      .With("date", date)
+      .Vietnamese(vietnamese);
+}
+
 }  // namespace
 
 absl::StatusOr<org::Grant> MayAct(const DirectorySnapshot& d,
@@ -72,9 +106,14 @@ absl::StatusOr<org::Grant> MayAct(const DirectorySnapshot& d,
                                   const std::string& unit,
                                   const CompiledWho& who) {
   if (who.system_only) {
-    return absl::PermissionDeniedError(
-        "Bước này chỉ do hệ thống thực hiện khi đến hạn (who = \"system\"); "
-        "không ai được thực hiện thay");
+    return Refusal(absl::PermissionDeniedError(
+                       "Expected the engine's timers to take this step (who "
+                       "= \"system\"), but a person asked: no one may take "
+                       "it in their place"),
+                   reason::kSystemOnly)
+        .With("person", person)
+        .Vietnamese("Bước này chỉ do hệ thống thực hiện khi đến hạn; không "
+                    "ai được thực hiện thay.");
   }
   std::vector<org::PermissionRule> rules = Expand(d, person, day, who.rules);
   auto grant = org::CheckPermission(d.tree, d.directory, person, day, unit,
@@ -82,12 +121,13 @@ absl::StatusOr<org::Grant> MayAct(const DirectorySnapshot& d,
   if (grant.ok()) return grant;
   if (rules.empty() && grant.status().code() != absl::StatusCode::kNotFound) {
     // Only "*" rules, and the person holds no role that day.
-    return absl::PermissionDeniedError(absl::StrCat(
-        "Người dùng '", person, "' không giữ vai trò nào vào ngày này, nên ",
-        "không thể thực hiện bước này"));
+    return RoleRequired(person, day, unit, who.rules,
+                        absl::StrCat("Người dùng '", person,
+                                     "' không giữ vai trò nào vào ngày này, "
+                                     "nên không thể thực hiện bước này."));
   }
   // An unknown person or unit is a refusal too, not a missing resource.
-  return absl::PermissionDeniedError(grant.status().message());
+  return RoleRequired(person, day, unit, rules, grant.status().message());
 }
 
 bool MayRead(const DirectorySnapshot& d, const std::string& person,

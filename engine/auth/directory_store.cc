@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/org/csv_import.h"
 #include "engine/org/dates.h"
+#include "engine/util/refusal.h"
 #include "engine/util/status_macros.h"
 
 namespace wf {
@@ -24,8 +25,15 @@ absl::Status InSource(const store::DirectorySource& s, const absl::Status& e) {
 absl::StatusOr<std::vector<org::OrgUnit>> ImportList(
     const store::DirectorySource& s) {
   if (s.province_id().empty() || s.province_name().empty()) {
-    return absl::InvalidArgumentError(
-        "cần mã và tên tỉnh (province_id, province_name) cho danh sách đơn vị");
+    return Refusal(absl::InvalidArgumentError(
+                       "Expected `province_id` and `province_name` with a "
+                       "list of communes or districts, but one is empty"),
+                   reason::kFieldRequired)
+        .With("field", s.province_id().empty() ? "province_id"
+                                               : "province_name")
+        .Field(s.province_id().empty() ? "province_id" : "province_name")
+        .Vietnamese("Cần mã và tên tỉnh (province_id, province_name) cho "
+                    "danh sách đơn vị.");
   }
   WF_ASSIGN_OR_RETURN(absl::CivilDay from, org::ParseDay(s.valid_from()));
   org::OrgUnit province{s.province_id(), s.province_name(), "tinh", "", {},
@@ -121,9 +129,10 @@ absl::StatusOr<DirectoryCounts> DirectoryStore::Import(
   static const char* kFormats[] = {"units", "communes", "districts", "people"};
   if (std::find(std::begin(kFormats), std::end(kFormats), source.format()) ==
       std::end(kFormats)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Expected format units, communes, districts or people, but got '",
-        source.format(), "'"));
+    return ForField(absl::InvalidArgumentError(absl::StrCat(
+                        "Expected format units, communes, districts or "
+                        "people, but got '", source.format(), "'")),
+                    "format", reason::kInvalidField);
   }
   absl::MutexLock import_lock(&import_mu_);
   Sources sources;

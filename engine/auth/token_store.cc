@@ -8,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "engine/util/refusal.h"
 #include "engine/util/sha256.h"
 #include "engine/util/status_macros.h"
 
@@ -21,10 +22,14 @@ std::string IdOf(const std::string& hash) {
   return ToHex(hash).substr(0, kIdHexDigits);
 }
 
-absl::Status Unauthenticated(absl::string_view why) {
-  return absl::UnauthenticatedError(absl::StrCat(
-      "Expected a valid bearer token (metadata \"authorization: Bearer "
-      "wft_...\"), but ", why));
+// UNAUTHENTICATED; `problem` (metadata) names the case for programs:
+// missing, not_an_engine_token, unknown, revoked, expired.
+absl::Status Unauthenticated(absl::string_view problem, absl::string_view why) {
+  return Refusal(absl::UnauthenticatedError(absl::StrCat(
+                     "Expected a valid bearer token (metadata "
+                     "\"authorization: Bearer wft_...\"), but ", why)),
+                 reason::kUnauthenticated)
+      .With("problem", problem);
 }
 
 }  // namespace
@@ -61,24 +66,31 @@ absl::StatusOr<IssuedToken> TokenStore::Issue(
 
 absl::StatusOr<store::TokenRecord> TokenStore::Authenticate(
     const std::string& token, absl::Time now) const {
-  if (token.empty()) return Unauthenticated("none was sent");
+  if (token.empty()) return Unauthenticated("missing", "none was sent");
   if (!absl::StartsWith(token, kPrefix)) {
-    return Unauthenticated("this is not a token of this engine");
+    return Unauthenticated("not_an_engine_token",
+                           "this is not a token of this engine");
   }
   WF_ASSIGN_OR_RETURN(auto value, store_->Get(Cf::kTokens, Sha256(token)));
-  if (!value.has_value()) return Unauthenticated("this token is unknown");
+  if (!value.has_value()) return Unauthenticated("unknown", "this token is unknown");
   store::TokenRecord record;
   if (!record.ParseFromString(*value)) {
     return absl::DataLossError("A stored token record does not parse");
   }
   if (record.revoked_at_micros() != 0) {
-    return Unauthenticated(absl::StrCat("token ", record.token_id(),
-                                        " was revoked"));
+    return WithMetadata(Unauthenticated("revoked",
+                                        absl::StrCat("token ",
+                                                     record.token_id(),
+                                                     " was revoked")),
+                        "token_id", record.token_id());
   }
   if (record.expires_at_micros() != 0 &&
       absl::FromUnixMicros(record.expires_at_micros()) <= now) {
-    return Unauthenticated(absl::StrCat("token ", record.token_id(),
-                                        " has expired"));
+    return WithMetadata(Unauthenticated("expired",
+                                        absl::StrCat("token ",
+                                                     record.token_id(),
+                                                     " has expired")),
+                        "token_id", record.token_id());
   }
   return record;
 }
@@ -100,8 +112,11 @@ absl::Status TokenStore::Revoke(const std::string& token_id, absl::Time now,
   it->Seek(prefix);
   if (!it->Valid() || !it->key().starts_with(prefix)) {
     WF_RETURN_IF_ERROR(FromRocks(it->status(), "finding a token"));
-    return absl::NotFoundError(absl::StrCat("Expected a token with id '",
-                                            token_id, "', but there is none"));
+    return Refusal(absl::NotFoundError(absl::StrCat(
+                       "Expected a token with id '", token_id,
+                       "', but there is none")),
+                   reason::kTokenNotFound)
+        .With("token_id", token_id);
   }
   store::TokenRecord record;
   record.ParseFromString(it->value().ToString());

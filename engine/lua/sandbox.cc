@@ -9,6 +9,7 @@
 #include "engine/lua/lua_patterns.h"
 #include "engine/lua/metered_library.h"
 #include "engine/lua/wf_library.h"
+#include "engine/util/refusal.h"
 
 namespace wf {
 namespace {
@@ -283,6 +284,22 @@ void Sandbox::Spend(lua_State* L, uint64_t instructions) {
                                          : "instruction budget exceeded");
 }
 
+namespace {
+
+// RESOURCE_EXHAUSTED, BUDGET_EXCEEDED: which budget, and its limit.
+absl::Status OverBudget(std::string message, absl::string_view budget,
+                        uint64_t limit) {
+  return Refusal(absl::ResourceExhaustedError(message),
+                 reason::kBudgetExceeded)
+      .With("budget", budget)
+      .With("limit", limit)
+      .Vietnamese(
+          "Quy trình chạy vượt quá giới hạn cho phép nên đã bị dừng; thao "
+          "tác chưa được thực hiện. Vui lòng báo quản trị viên hệ thống.");
+}
+
+}  // namespace
+
 absl::Status Sandbox::Run(uint64_t instruction_budget,
                           const std::function<void(lua_State*)>& body,
                           absl::StatusCode error_code, absl::string_view what) {
@@ -304,18 +321,23 @@ absl::Status Sandbox::Run(uint64_t instruction_budget,
   lua_sethook(L_, nullptr, 0, 0);
   absl::Status result;
   if (abort_ == Abort::kInstructions) {
-    result = absl::ResourceExhaustedError(absl::StrCat(
-        what, " ran over its budget of ", instruction_budget,
-        " Lua instructions (an endless loop?) and was stopped"));
+    result = OverBudget(absl::StrCat(what, " ran over its budget of ",
+                                     instruction_budget,
+                                     " Lua instructions (an endless loop?) "
+                                     "and was stopped"),
+                        "lua_instructions", instruction_budget);
   } else if (abort_ == Abort::kTime) {
-    result = absl::ResourceExhaustedError(absl::StrCat(
-        what, " ran over its time limit of ", absl::FormatDuration(time_limit_),
-        " and was stopped"));
+    result = OverBudget(
+        absl::StrCat(what, " ran over its time limit of ",
+                     absl::FormatDuration(time_limit_), " and was stopped"),
+        "lua_time_micros",
+        static_cast<uint64_t>(absl::ToInt64Microseconds(time_limit_)));
   } else if (abort_ == Abort::kMemory || rc == LUA_ERRMEM) {
     abort_ = Abort::kMemory;
-    result = absl::ResourceExhaustedError(
-        absl::StrCat(what, " used more than ", memory_limit_ / kMiB,
-                     " MiB of memory and was stopped"));
+    result = OverBudget(absl::StrCat(what, " used more than ",
+                                     memory_limit_ / kMiB,
+                                     " MiB of memory and was stopped"),
+                        "lua_memory_bytes", memory_limit_);
   } else if (rc != LUA_OK) {
     result = absl::Status(error_code,
                           absl::StrCat(what, " failed: ", ErrorText(L_)));

@@ -12,6 +12,7 @@
 #include "engine/calendar/vn_date.h"
 #include "engine/lua/lua_json.h"
 #include "engine/lua/wf_library.h"
+#include "engine/util/refusal.h"
 #include "engine/util/text.h"
 
 namespace wf {
@@ -783,7 +784,10 @@ absl::StatusOr<std::unique_ptr<WorkflowScript>> WorkflowScript::Load(
           absl::StatusCode::kInternal, "Closing the declarations")
       .IgnoreError();
   if (declarations.too_large()) {
-    return absl::ResourceExhaustedError(loaded.message());
+    return Refusal(absl::ResourceExhaustedError(loaded.message()),
+                   reason::kBudgetExceeded)
+        .With("budget", "declarations_bytes")
+        .With("limit", limits.memory_bytes / 4);
   }
   if (!loaded.ok()) return PlaceOverflow(loaded, source, file_name);
   declarations.Finish();
@@ -949,8 +953,11 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
       absl::StatusCode::kFailedPrecondition, what);
   if (!status.ok()) return status;
   if (too_large) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat(what, " failed: ", bad_output));
+    return Refusal(absl::ResourceExhaustedError(
+                       absl::StrCat(what, " failed: ", bad_output)),
+                   reason::kBudgetExceeded)
+        .With("budget", "script_output_bytes")
+        .With("limit", sandbox_->limits().max_output_bytes);
   }
   if (!bad_output.empty()) {
     return absl::FailedPreconditionError(

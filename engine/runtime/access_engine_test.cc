@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/calendar/vn_date.h"
+#include "engine/util/refusal.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/test_directory.h"
@@ -168,12 +169,21 @@ TEST_F(AccessTest, PermissionMatrixOfTheUnitPlan) {
       if (readers.count(person)) {
         EXPECT_EQ(fired.status().code(), Code::kPermissionDenied)
             << fired.status();
-        // The message names the role and unit needed (or, for an event only
-        // timers fire, says so).
+        // The refusal names the role and unit needed (or, for an event only
+        // timers fire, says so), in English and in Vietnamese beside it.
+        auto refusal = ReadRefusal(fired.status());
+        ASSERT_TRUE(refusal.has_value()) << fired.status();
+        EXPECT_EQ(refusal->reason,
+                  step.allowed.empty() ? "SYSTEM_ONLY" : "ROLE_REQUIRED");
         const char* needed =
             step.allowed.empty() ? "chỉ do hệ thống" : "cần vai trò";
-        EXPECT_NE(fired.status().message().find(needed), std::string::npos)
+        EXPECT_NE(refusal->vietnamese.find(needed), std::string::npos)
             << fired.status();
+        if (!step.allowed.empty()) {
+          EXPECT_EQ(refusal->metadata["person"], person);
+          EXPECT_NE(fired.status().message().find("Expected '" + person),
+                    std::string::npos);
+        }
       } else {
         EXPECT_EQ(fired.status().code(), Code::kNotFound) << fired.status();
       }
@@ -189,8 +199,10 @@ TEST_F(AccessTest, WhoMayStartADocument) {
   EXPECT_TRUE(StartPlan(Actor::Person("chuyen-vien.tham-muu")).ok());
   auto refused = StartPlan(Actor::Person("can-bo.tay-yen-tu"));
   EXPECT_EQ(refused.status().code(), Code::kPermissionDenied);
-  EXPECT_NE(refused.status().message().find("Xã Đại Sơn"), std::string::npos)
+  EXPECT_NE(refused.status().message().find("unit '07627'"), std::string::npos)
       << refused.status();
+  EXPECT_NE(ReadRefusal(refused.status())->vietnamese.find("Xã Đại Sơn"),
+            std::string::npos);
   EXPECT_EQ(StartPlan(Actor::Person("chu-tich.tinh")).status().code(),
             Code::kPermissionDenied);
   auto no_unit = StartPlan(Actor::Person("can-bo.dai-son"), "");
@@ -581,7 +593,9 @@ TEST_F(AccessTest, AMalformedImportChangesNothing) {
                 "can-bo.sai,Người Sai,can_bo,00000,01/07/2025,,\n"});
   ASSERT_FALSE(counts.ok());
   EXPECT_EQ(counts.status().code(), Code::kInvalidArgument);
-  EXPECT_NE(counts.status().message().find("dòng 3"), std::string::npos)
+  EXPECT_EQ(ReadRefusal(counts.status())->reason, "DIRECTORY_INVALID");
+  EXPECT_NE(ReadRefusal(counts.status())->vietnamese.find("dòng 3"),
+            std::string::npos)
       << counts.status();
   EXPECT_NE(counts.status().message().find("nguoi_dung"), std::string::npos);
   // The previous people file still stands.

@@ -6,7 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "engine/runtime/refusals.h"
 #include "engine/store/keys.h"
+#include "engine/util/refusal.h"
 #include "engine/util/sha256.h"
 #include "engine/util/status_macros.h"
 #include "engine/util/text.h"
@@ -24,6 +26,17 @@ std::string CleanFileName(const std::string& file_name) {
     if (c < 0x20 || c == 0x7f) return "workflow.lua";
   }
   return name;
+}
+
+// A deploy refused for what the source says: DEFINITION_INVALID with the
+// file and how many problems it has. A budget the top-level code ran over
+// keeps its own reason (BUDGET_EXCEEDED).
+absl::Status DefinitionRefused(absl::Status status,
+                               const std::string& file_name, size_t problems) {
+  if (!absl::IsInvalidArgument(status)) return status;
+  status = WithReason(std::move(status), reason::kDefinitionInvalid);
+  status = WithMetadata(std::move(status), "file_name", file_name);
+  return WithMetadata(std::move(status), "problems", absl::StrCat(problems));
 }
 
 }  // namespace
@@ -70,15 +83,20 @@ store::DefinitionRecord DefinitionRegistry::NewRecord(
 absl::StatusOr<DeployResult> DefinitionRegistry::Deploy(
     const DeployRequest& request) {
   if (request.source.size() > limits_.max_source_bytes) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "Expected a workflow source of at most ", limits_.max_source_bytes,
-        " bytes, but it has ", request.source.size()));
+    return Refusal(absl::ResourceExhaustedError(absl::StrCat(
+                       "Expected a workflow source of at most ",
+                       limits_.max_source_bytes, " bytes, but it has ",
+                       request.source.size())),
+                   reason::kPayloadTooLarge)
+        .With("field", "source")
+        .With("limit", limits_.max_source_bytes)
+        .Field("source");
   }
   WF_ASSIGN_OR_RETURN(std::string source, ToNfc(request.source, "source"));
   std::string file_name = CleanFileName(request.file_name);
-  WF_ASSIGN_OR_RETURN(
-      std::unique_ptr<WorkflowScript> script,
-      WorkflowScript::Load(source, file_name, sandbox_));
+  auto loaded = WorkflowScript::Load(source, file_name, sandbox_);
+  if (!loaded.ok()) return DefinitionRefused(loaded.status(), file_name, 1);
+  std::unique_ptr<WorkflowScript> script = *std::move(loaded);
   std::vector<std::string> problems = ValidateSpec(script->spec(), file_name);
   if (!problems.empty()) {
     // A file can have thousands of problems: the first ones say enough.
@@ -91,7 +109,8 @@ absl::StatusOr<DeployResult> DefinitionRegistry::Deploy(
       absl::StrAppend(&message, "\n  ... and ", problems.size() - shown,
                       " more");
     }
-    return absl::InvalidArgumentError(message);
+    return DefinitionRefused(absl::InvalidArgumentError(message), file_name,
+                             problems.size());
   }
   const std::string name = script->spec().name;
   std::string sha = Sha256(source);
@@ -144,8 +163,7 @@ absl::StatusOr<std::shared_ptr<const Definition>> DefinitionRegistry::Latest(
     const std::string& name) {
   WF_ASSIGN_OR_RETURN(uint32_t latest, LatestVersion(name));
   if (latest == 0) {
-    return absl::NotFoundError(absl::StrCat(
-        "Expected a deployed workflow named '", name, "', but there is none"));
+    return refusals::WorkflowNotFound(name, 0);
   }
   return Get(name, latest);
 }
@@ -196,9 +214,7 @@ DefinitionRegistry::LoadFromStore(const std::string& name, uint32_t version) {
   WF_ASSIGN_OR_RETURN(auto value, store_->Get(Cf::kDefinitions,
                                               keys::Definition(name, version)));
   if (!value.has_value()) {
-    return absl::NotFoundError(absl::StrCat("Expected version ", version,
-                                            " of workflow '", name,
-                                            "', but there is none"));
+    return refusals::WorkflowNotFound(name, version);
   }
   store::DefinitionRecord record;
   if (!record.ParseFromString(*value)) {

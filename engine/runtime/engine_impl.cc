@@ -23,6 +23,7 @@
 #include "engine/store/store.h"
 #include "engine/timers/timer_service.h"
 #include "engine/util/keyed_serializer.h"
+#include "engine/util/refusal.h"
 #include "engine/util/status_macros.h"
 #include "engine/util/text.h"
 #include "wf/clock.h"
@@ -70,15 +71,20 @@ absl::StatusOr<std::string> CheckBackupDir(const std::string& dir) {
   std::filesystem::path path = std::filesystem::path(dir).lexically_normal();
   if (!path.has_filename()) path = path.parent_path();  // "/a/b/" is "/a/b"
   if (dir.empty() || !path.is_absolute()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Expected the backup folder as an absolute path on the server's ",
-        "machine (e.g. /var/backups/wf/2026-11-25), but got '", dir, "'"));
+    return ForField(absl::InvalidArgumentError(absl::StrCat(
+                        "Expected the backup folder as an absolute path on "
+                        "the server's machine (e.g. /var/backups/wf/"
+                        "2026-11-25), but got '", dir, "'")),
+                    "dir", reason::kInvalidField);
   }
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "Expected a backup folder that does not exist yet, but '", dir,
-        "' does: a backup never overwrites"));
+    return Refusal(absl::AlreadyExistsError(absl::StrCat(
+                       "Expected a backup folder that does not exist yet, "
+                       "but '", dir, "' does: a backup never overwrites")),
+                   reason::kBackupExists)
+        .With("dir", dir)
+        .Field("dir");
   }
   if (!std::filesystem::is_directory(path.parent_path(), ec)) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -97,12 +103,34 @@ absl::Status Named(const Actor& actor) {
       "names nobody");
 }
 
+// The org library explains a file that does not fit the directory in
+// Vietnamese, for the official who keeps it (file, line, what to fix): that
+// text becomes the LocalizedMessage, beside an English message.
+absl::Status DirectoryRefused(absl::Status status, const std::string& source,
+                              const std::string& format) {
+  if (!absl::IsInvalidArgument(status) || ReadRefusal(status).has_value()) {
+    return status;
+  }
+  return Refusal(absl::InvalidArgumentError(absl::StrCat(
+                     "Expected the org directory to build with file '",
+                     source, "' (", format, "), but it does not: the problem "
+                     "(file, line, what to fix) is in the Vietnamese "
+                     "LocalizedMessage of this error")),
+                 reason::kDirectoryInvalid)
+      .With("source", source)
+      .With("format", format)
+      .Vietnamese(status.message());
+}
+
 absl::Status NeedsAdmin(const Actor& actor, absl::string_view what) {
   WF_RETURN_IF_ERROR(Named(actor));
   if (actor.kind == Actor::Kind::kPerson) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "Expected an administrator to ", what, ", but '", actor.id,
-        "' is not one: use an administrator token"));
+    return Refusal(absl::PermissionDeniedError(absl::StrCat(
+                       "Expected an administrator to ", what, ", but '",
+                       actor.id, "' is not one: use an administrator token")),
+                   reason::kAdminRequired)
+        .With("operation", what)
+        .With("person", actor.id);
   }
   return absl::OkStatus();
 }
@@ -259,12 +287,18 @@ class EngineImpl final : public Engine {
     WF_RETURN_IF_ERROR(NeedsAdmin(by, "issue a token"));
     WF_ASSIGN_OR_RETURN(std::string id, CheckKeyText(person, "person", 64));
     if (id.empty()) {
-      return absl::InvalidArgumentError("Expected `person`, but it is empty");
+      return Refusal(absl::InvalidArgumentError(
+                         "Expected `person`, but it is empty"),
+                     reason::kFieldRequired)
+          .With("field", "person")
+          .Field("person");
     }
     if (!admin && directory_->Current()->directory.FindPerson(id) == nullptr) {
-      return absl::NotFoundError(absl::StrCat(
-          "Expected a person of the org directory, but '", id,
-          "' is not one: import them first"));
+      return Refusal(absl::NotFoundError(absl::StrCat(
+                         "Expected a person of the org directory, but '", id,
+                         "' is not one: import them first")),
+                     reason::kPersonNotFound)
+          .With("person", id);
     }
     const absl::Time now = clock_->Now();
     absl::Time expires = valid_for <= absl::ZeroDuration()
@@ -327,13 +361,20 @@ class EngineImpl final : public Engine {
     WF_RETURN_IF_ERROR(CheckOpen());
     WF_RETURN_IF_ERROR(NeedsAdmin(by, "import the org directory"));
     if (!IsIdentifier(request.source)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Expected `source` to name the file (lower-case letters, digits, "
-          "_), but got '", request.source, "'"));
+      return ForField(absl::InvalidArgumentError(absl::StrCat(
+                          "Expected `source` to name the file (lower-case "
+                          "letters, digits, _), but got '", request.source,
+                          "'")),
+                      "source", reason::kInvalidField);
     }
     if (request.csv.size() > (16u << 20)) {
-      return absl::ResourceExhaustedError(
-          "Expected a directory file of at most 16 MiB");
+      return Refusal(absl::ResourceExhaustedError(absl::StrCat(
+                         "Expected a directory file of at most 16 MiB, but "
+                         "it has ", request.csv.size(), " bytes")),
+                     reason::kPayloadTooLarge)
+          .With("field", "csv")
+          .With("limit", uint64_t{16} << 20)
+          .Field("csv");
     }
     store::DirectorySource source;
     source.set_name(request.source);
@@ -345,8 +386,12 @@ class EngineImpl final : public Engine {
     source.set_valid_to(request.valid_to);
     source.set_imported_at_micros(absl::ToUnixMicros(clock_->Now()));
     source.set_imported_by(by.id);
-    WF_ASSIGN_OR_RETURN(DirectoryCounts counts,
-                        directory_->Import(std::move(source)));
+    auto imported = directory_->Import(std::move(source));
+    if (!imported.ok()) {
+      return DirectoryRefused(imported.status(), request.source,
+                              request.format);
+    }
+    const DirectoryCounts& counts = *imported;
     return DirectoryCountsInfo{counts.units, counts.people, counts.assignments};
   }
 
@@ -468,7 +513,11 @@ class EngineImpl final : public Engine {
 
   absl::Status CheckOpen() {
     absl::MutexLock lock(&mu_);
-    if (closed_) return absl::UnavailableError("The engine is closed");
+    if (closed_) {
+      return Refusal(absl::UnavailableError(
+                         "Expected an open engine, but it is closed"),
+                     reason::kShuttingDown);
+    }
     return absl::OkStatus();
   }
 

@@ -11,7 +11,9 @@
 #include "engine/auth/access.h"
 #include "engine/calendar/vn_date.h"
 #include "engine/runtime/history.h"
+#include "engine/runtime/refusals.h"
 #include "engine/store/keys.h"
+#include "engine/util/refusal.h"
 #include "engine/util/status_macros.h"
 #include "engine/util/text.h"
 
@@ -21,29 +23,35 @@ namespace {
 constexpr uint32_t kDefaultPageSize = 50;
 constexpr uint32_t kMaxPageSize = 1000;
 
+// INVALID_ARGUMENT, INVALID_FIELD naming request field `field`.
+absl::Status BadField(absl::string_view field, absl::string_view message) {
+  return ForField(absl::InvalidArgumentError(message), field,
+                  reason::kInvalidField);
+}
+
 // 0 asks for the default. A larger page than the maximum is refused rather
 // than cut silently: a client that asked for 5000 and got 1000 would take
 // the short page for the whole list.
 absl::StatusOr<uint32_t> PageSize(uint32_t requested) {
   if (requested == 0) return kDefaultPageSize;
   if (requested > kMaxPageSize) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Expected `page_size` of at most ", kMaxPageSize, " (0 for ",
-        kDefaultPageSize, "), but got ", requested,
-        ": ask for the next page with `page_token`"));
+    return BadField("page_size",
+                    absl::StrCat("Expected `page_size` of at most ",
+                                 kMaxPageSize, " (0 for ", kDefaultPageSize,
+                                 "), but got ", requested,
+                                 ": ask for the next page with `page_token`"));
   }
   return requested;
 }
 
 absl::Status BadDeadlineToken() {
-  return absl::InvalidArgumentError(
-      "Expected a page token from an earlier answer to this same query, "
-      "but this one does not belong to it");
+  return BadField("page_token",
+                  "Expected a page token from an earlier answer to this same "
+                  "query, but this one does not belong to it");
 }
 
 absl::Status NotFound(const std::string& id) {
-  return absl::NotFoundError(absl::StrCat("Expected an instance with id '", id,
-                                          "', but there is none"));
+  return refusals::InstanceNotFound(id);
 }
 
 // Which keys a list request scans.
@@ -56,18 +64,22 @@ struct Scan {
 absl::StatusOr<Scan> ChooseScan(const ListInstancesRequest& request,
                                 const std::string& business_key) {
   if (!request.state.empty() && request.workflow.empty()) {
-    return absl::InvalidArgumentError(
-        "Expected `workflow` with `state` (state names belong to a workflow), "
-        "but only `state` was given");
+    return Refusal(absl::InvalidArgumentError(
+                       "Expected `workflow` with `state` (state names belong "
+                       "to a workflow), but only `state` was given"),
+                   reason::kFieldRequired)
+        .With("field", "workflow")
+        .Field("workflow");
   }
   if (!request.workflow.empty() && !IsIdentifier(request.workflow)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Expected `workflow` to be a workflow name, but got '",
-        request.workflow, "'"));
+    return BadField("workflow",
+                    absl::StrCat("Expected `workflow` to be a workflow name, "
+                                 "but got '", request.workflow, "'"));
   }
   if (!request.state.empty() && !IsIdentifier(request.state)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Expected `state` to be a state name, but got '", request.state, "'"));
+    return BadField("state", absl::StrCat("Expected `state` to be a state "
+                                          "name, but got '", request.state,
+                                          "'"));
   }
   Scan scan;
   if (!business_key.empty()) {
@@ -251,9 +263,7 @@ absl::StatusOr<InstancePage> Reader::List(const ListInstancesRequest& request) {
   if (!request.page_token.empty()) {
     if (!absl::WebSafeBase64Unescape(request.page_token, &start) ||
         !absl::StartsWith(start, scan.prefix) || start == scan.prefix) {
-      return absl::InvalidArgumentError(
-          "Expected a page token from an earlier answer to this same query, "
-          "but this one does not belong to it");
+      return BadDeadlineToken();
     }
     after_start = true;
   }
@@ -302,13 +312,14 @@ absl::StatusOr<InstancePage> Reader::List(const ListInstancesRequest& request) {
 absl::StatusOr<DeadlinePage> Reader::ListDeadlines(const DeadlineQuery& query,
                                                    absl::Time now) {
   if (!query.workflow.empty() && !IsIdentifier(query.workflow)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Expected `workflow` to be a workflow name, but got '", query.workflow,
-        "'"));
+    return BadField("workflow",
+                    absl::StrCat("Expected `workflow` to be a workflow name, "
+                                 "but got '", query.workflow, "'"));
   }
   if (query.within_days > 3660) {
-    return absl::InvalidArgumentError(
-        "Expected `within_days` of at most 3660 (ten years)");
+    return BadField("within_days",
+                    absl::StrCat("Expected `within_days` of at most 3660 (ten "
+                                 "years), but got ", query.within_days));
   }
   WF_ASSIGN_OR_RETURN(const uint32_t page_size, PageSize(query.page_size));
   if (query.late) return ListLate(query, now, page_size);
@@ -439,8 +450,9 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
   std::string after;
   if (!request.page_token.empty() &&
       !absl::WebSafeBase64Unescape(request.page_token, &after)) {
-    return absl::InvalidArgumentError(
-        "Expected a page token from an earlier inbox answer");
+    return BadField("page_token",
+                    "Expected a page token from an earlier inbox answer, but "
+                    "this one does not decode");
   }
   auto directory = directory_->Current();
   const absl::Time now = clock_->Now();

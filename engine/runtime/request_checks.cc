@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/util/refusal.h"
 #include "engine/util/sha256.h"
 #include "engine/util/status_macros.h"
 #include "engine/util/text.h"
@@ -21,6 +22,28 @@ absl::StatusOr<std::string> CheckActorId(const Actor& actor) {
   return id;
 }
 
+// A refusal of request field `field`: too large (PAYLOAD_TOO_LARGE) or
+// malformed (INVALID_FIELD), with the field violation naming it.
+absl::Status FieldError(absl::Status status, absl::string_view field) {
+  if (absl::IsResourceExhausted(status)) {
+    status = WithMetadata(std::move(status), "field", field);
+    return ForField(std::move(status), field, reason::kPayloadTooLarge);
+  }
+  return ForField(std::move(status), field, reason::kInvalidField);
+}
+
+template <typename T>
+absl::StatusOr<T> Field(absl::StatusOr<T> value, absl::string_view field) {
+  if (value.ok()) return value;
+  return FieldError(value.status(), field);
+}
+
+absl::Status Missing(absl::string_view field, absl::string_view message) {
+  return Refusal(absl::InvalidArgumentError(message), reason::kFieldRequired)
+      .With("field", field)
+      .Field(field);
+}
+
 std::string Fingerprint(std::initializer_list<absl::string_view> parts) {
   return Sha256(absl::StrJoin(parts, absl::string_view("\0", 1)));
 }
@@ -29,15 +52,20 @@ std::string Fingerprint(std::initializer_list<absl::string_view> parts) {
 
 absl::Status CheckRequired(const Json& object,
                            const std::vector<std::string>& fields,
-                           const std::string& what, const std::string& who) {
+                           const std::string& what, const std::string& who,
+                           const std::string& request_field) {
   for (const std::string& field : fields) {
     auto it = object.find(field);
     bool missing = it == object.end() || it->is_null() ||
                    (it->is_string() && it->get_ref<const std::string&>().empty());
     if (missing) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("Expected ", what, " to have the field '", field,
-                       "' (required by ", who, "), but it is missing"));
+      const std::string path =
+          request_field.empty() ? field
+                                : absl::StrCat(request_field, ".", field);
+      return Missing(path, absl::StrCat("Expected ", what,
+                                        " to have the field '", field,
+                                        "' (required by ", who,
+                                        "), but it is missing"));
     }
   }
   return absl::OkStatus();
@@ -47,28 +75,34 @@ absl::StatusOr<StartInput> CheckStart(const StartRequest& request,
                                       const Limits& limits) {
   StartInput in;
   if (!IsIdentifier(request.workflow)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Expected `workflow` to name a deployed workflow, but got '",
-        request.workflow, "'"));
+    return FieldError(absl::InvalidArgumentError(absl::StrCat(
+                          "Expected `workflow` to name a deployed workflow, "
+                          "but got '", request.workflow, "'")),
+                      "workflow");
   }
   in.workflow = request.workflow;
   in.actor_kind = request.actor;
-  WF_ASSIGN_OR_RETURN(in.unit,
-                      CheckKeyText(request.unit, "unit", kMaxUnitBytes));
+  WF_ASSIGN_OR_RETURN(
+      in.unit, Field(CheckKeyText(request.unit, "unit", kMaxUnitBytes), "unit"));
   if (request.actor.checked() && in.unit.empty()) {
-    return absl::InvalidArgumentError(
-        "Expected `unit`: the org unit the document belongs to (e.g. the "
-        "commune's code \"07627\"), but it is empty");
+    return Missing("unit",
+                   "Expected `unit`: the org unit the document belongs to "
+                   "(e.g. the commune's code \"07627\"), but it is empty");
   }
-  WF_ASSIGN_OR_RETURN(in.vars, ParseJsonObject(request.variables_json,
-                                               "variables_json",
-                                               limits.max_payload_bytes));
+  WF_ASSIGN_OR_RETURN(in.vars,
+                      Field(ParseJsonObject(request.variables_json,
+                                            "variables_json",
+                                            limits.max_payload_bytes),
+                            "variables_json"));
   WF_ASSIGN_OR_RETURN(in.business_key,
-                      CheckKeyText(request.business_key, "business_key",
-                                   limits.max_business_key_bytes));
-  WF_ASSIGN_OR_RETURN(in.idempotency_key,
-                      CheckKeyText(request.idempotency_key, "idempotency_key",
-                                   limits.max_idempotency_key_bytes));
+                      Field(CheckKeyText(request.business_key, "business_key",
+                                         limits.max_business_key_bytes),
+                            "business_key"));
+  WF_ASSIGN_OR_RETURN(
+      in.idempotency_key,
+      Field(CheckKeyText(request.idempotency_key, "idempotency_key",
+                         limits.max_idempotency_key_bytes),
+            "idempotency_key"));
   WF_ASSIGN_OR_RETURN(in.actor, CheckActorId(request.actor));
   in.fingerprint = Fingerprint({"start", in.actor, in.workflow, in.unit,
                                 DumpJson(in.vars), in.business_key});
@@ -79,26 +113,32 @@ absl::StatusOr<FireInput> CheckFire(const FireRequest& request,
                                     const Limits& limits) {
   FireInput in;
   if (request.instance_id.empty()) {
-    return absl::InvalidArgumentError(
-        "Expected `instance_id`, but it is empty");
+    return Missing("instance_id", "Expected `instance_id`, but it is empty");
   }
   WF_ASSIGN_OR_RETURN(in.instance_id,
-                      CheckKeyText(request.instance_id, "instance_id",
-                                   kMaxInstanceIdBytes));
+                      Field(CheckKeyText(request.instance_id, "instance_id",
+                                         kMaxInstanceIdBytes),
+                            "instance_id"));
   if (!IsIdentifier(request.event)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Expected `event` to be an event name (lower-case letters, digits ",
-        "and _), but got '", request.event, "'"));
+    return FieldError(
+        absl::InvalidArgumentError(absl::StrCat(
+            "Expected `event` to be an event name (lower-case letters, ",
+            "digits and _), but got '", request.event, "'")),
+        "event");
   }
   in.event = request.event;
   in.actor_kind = request.actor;
   WF_ASSIGN_OR_RETURN(in.payload,
-                      ParseJsonObject(request.payload_json, "payload_json",
-                                      limits.max_payload_bytes));
+                      Field(ParseJsonObject(request.payload_json,
+                                            "payload_json",
+                                            limits.max_payload_bytes),
+                            "payload_json"));
   in.expected_version = request.expected_version;
-  WF_ASSIGN_OR_RETURN(in.idempotency_key,
-                      CheckKeyText(request.idempotency_key, "idempotency_key",
-                                   limits.max_idempotency_key_bytes));
+  WF_ASSIGN_OR_RETURN(
+      in.idempotency_key,
+      Field(CheckKeyText(request.idempotency_key, "idempotency_key",
+                         limits.max_idempotency_key_bytes),
+            "idempotency_key"));
   WF_ASSIGN_OR_RETURN(in.actor, CheckActorId(request.actor));
   in.fingerprint = Fingerprint({"fire", in.actor, in.event,
                                 DumpJson(in.payload),

@@ -51,11 +51,14 @@ absl::StatusOr<StartInput> CheckStart(const StartRequest& request,
 absl::StatusOr<FireInput> CheckFire(const FireRequest& request,
                                     const Limits& limits);
 
-// INVALID_ARGUMENT unless `object` has each of `fields`, not null or "".
-// `what` and `who` name the object and the rule in the message.
+// INVALID_ARGUMENT (FIELD_REQUIRED) unless `object` has each of `fields`,
+// not null or "". `what` and `who` name the object and the rule in the
+// message; `request_field`, when the object is a request field, prefixes
+// the field violation ("payload_json.ly_do").
 absl::Status CheckRequired(const Json& object,
                            const std::vector<std::string>& fields,
-                           const std::string& what, const std::string& who);
+                           const std::string& what, const std::string& who,
+                           const std::string& request_field = "");
 
 }  // namespace wf
 

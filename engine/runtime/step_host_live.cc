@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/store/keys.h"
 #include "engine/util/status_macros.h"
+#include "engine/util/refusal.h"
 #include "engine/util/text.h"
 
 namespace wf {
@@ -118,9 +119,13 @@ absl::StatusOr<Json> SharedTake::Instance(const std::string& id) {
 
 absl::StatusOr<std::string> SharedTake::StartChild(ChildRequest child) {
   if (children_.size() >= limits_.max_children_per_step) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "Expected a step to start at most ", limits_.max_children_per_step,
-        " child instances, but its script asked for more"));
+    return Refusal(absl::ResourceExhaustedError(absl::StrCat(
+                       "Expected a step to start at most ",
+                       limits_.max_children_per_step,
+                       " child instances, but its script asked for more")),
+                   reason::kBudgetExceeded)
+        .With("budget", "children_per_step")
+        .With("limit", limits_.max_children_per_step);
   }
   child.id = new_id_();
   children_.push_back(std::move(child));

@@ -8,6 +8,7 @@
 #include "engine/auth/access.h"
 #include "engine/runtime/history.h"
 #include "engine/store/keys.h"
+#include "engine/util/refusal.h"
 #include "engine/util/status_macros.h"
 
 namespace wf {
@@ -155,10 +156,17 @@ absl::StatusOr<StepPlan> PlanStep(const Step& step,
   StepPlan plan;
   plan.vars_json = DumpJson(step.outcome->vars);
   if (plan.vars_json.size() > limits.max_variables_bytes) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "Expected the variables of instance '", step.instance_id,
-        "' to stay within ", limits.max_variables_bytes, " bytes, but this ",
-        "transition would make them ", plan.vars_json.size()));
+    return Refusal(absl::ResourceExhaustedError(absl::StrCat(
+                       "Expected the variables of instance '",
+                       step.instance_id, "' to stay within ",
+                       limits.max_variables_bytes, " bytes, but this ",
+                       "transition would make them ", plan.vars_json.size())),
+                   reason::kBudgetExceeded)
+        .With("budget", "variables_bytes")
+        .With("limit", limits.max_variables_bytes)
+        .Vietnamese(absl::StrCat(
+            "Dữ liệu của hồ sơ sẽ vượt quá giới hạn ",
+            limits.max_variables_bytes, " byte nên thao tác bị từ chối."));
   }
   plan.seq = step.before.version() + 1;
   WF_RETURN_IF_ERROR(PlanClocks(step, calendar, &plan));

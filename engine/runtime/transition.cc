@@ -10,11 +10,13 @@
 #include "absl/strings/str_join.h"
 #include "engine/calendar/vn_date.h"
 #include "engine/runtime/history.h"
+#include "engine/runtime/refusals.h"
 #include "engine/runtime/step_planner.h"
 #include "engine/runtime/step_writers.h"
 #include "engine/store/keys.h"
 #include "engine/timers/clocks.h"
 #include "engine/timers/timer_service.h"
+#include "engine/util/refusal.h"
 #include "engine/util/status_macros.h"
 
 namespace wf {
@@ -121,14 +123,6 @@ CallInput CallFor(const Step& step) {
   return call;
 }
 
-absl::Status GuardRefused(const TransitionSpec& spec,
-                          const std::string& reason) {
-  const std::string& title = spec.title.empty() ? spec.event : spec.title;
-  return absl::FailedPreconditionError(
-      absl::StrCat("Transition '", spec.event, "' (", title, ") was refused: ",
-                   reason.empty() ? "its guard said no" : reason));
-}
-
 // A host call that failed for a reason of the system's (a shared record
 // unreadable, too many children), not of the script's arguments: it ends the
 // step with its own status even if the script caught the error with pcall.
@@ -138,6 +132,14 @@ absl::Status HostFailure(const LiveHost& host) {
     return absl::OkStatus();  // the script's mistake: its error says where
   }
   return e;
+}
+
+// The title of `event`'s first transition ("" if none has one).
+std::string EventTitle(const Definition& def, const std::string& event) {
+  for (const TransitionSpec& spec : def.spec().transitions) {
+    if (spec.event == event && !spec.title.empty()) return spec.title;
+  }
+  return "";
 }
 
 absl::Status HostOr(const LiveHost& host, absl::Status script_error) {
@@ -151,15 +153,22 @@ absl::Status CheckUnit(const std::string& unit,
       directory.tree.Find(unit) != nullptr) {
     return absl::OkStatus();
   }
-  return absl::NotFoundError(absl::StrCat(
-      "Expected `unit` to be a unit of the org directory, but '", unit,
-      "' is not one"));
+  return Refusal(absl::NotFoundError(absl::StrCat(
+                     "Expected `unit` to be a unit of the org directory, "
+                     "but '", unit, "' is not one")),
+                 reason::kUnitNotFound)
+      .With("unit", unit)
+      .Field("unit")
+      .Vietnamese(absl::StrCat("Không có đơn vị «", unit,
+                               "» trong danh bạ tổ chức."));
 }
 
-absl::Status KeyReused(const std::string& key) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      "Expected idempotency key '", key, "' to be retried with the same ",
-      "request, but it was first used for a different one"));
+// A FAILED_PRECONDITION no check gave a reason is the workflow's Lua
+// failing at run time (its error, a bad return value, a host call it made
+// wrongly): every refusal of the checks carries its own reason.
+absl::Status ScriptFailedUnlessReasoned(absl::Status status) {
+  if (!absl::IsFailedPrecondition(status)) return status;
+  return WithReason(std::move(status), reason::kScriptFailed);
 }
 
 }  // namespace
@@ -183,7 +192,7 @@ Transitioner::Transitioner(const Deps& deps)
 void Transitioner::Start(const StartRequest& request,
                          Engine::Callback<StartResult> done) {
   if (!Enter()) {
-    done(absl::UnavailableError("The engine is shutting down"));
+    done(refusals::ShuttingDown());
     return;
   }
   auto input = CheckStart(request, limits_);
@@ -215,7 +224,7 @@ void Transitioner::Start(const StartRequest& request,
 void Transitioner::Fire(const FireRequest& request,
                         Engine::Callback<FireResult> done) {
   if (!Enter()) {
-    done(absl::UnavailableError("The engine is shutting down"));
+    done(refusals::ShuttingDown());
     return;
   }
   auto input = CheckFire(request, limits_);
@@ -234,7 +243,7 @@ void Transitioner::Fire(const FireRequest& request,
 void Transitioner::FireTimer(const store::TimerRecord& timer,
                              std::function<void(absl::StatusOr<bool>)> done) {
   if (!Enter()) {
-    done(absl::UnavailableError("The engine is shutting down"));
+    done(refusals::ShuttingDown());
     return;
   }
   auto in = std::make_shared<FireInput>();
@@ -271,7 +280,7 @@ void Transitioner::Run(const std::string& serial_key,
     if (prepared.status.ok()) {
       done(std::move(prepared.result));
     } else {
-      done(prepared.status);
+      done(ScriptFailedUnlessReasoned(prepared.status));
     }
     Leave();
     return;
@@ -289,10 +298,7 @@ void Transitioner::Run(const std::string& serial_key,
           return;
         }
         if (absl::IsAborted(synced)) {
-          synced = absl::AbortedError(absl::StrCat(
-              "Expected the step to commit, but other transitions kept ",
-              "changing the shared records it uses (", attempt + 1,
-              " tries; last: ", synced.message(), "): send it again"));
+          synced = refusals::Contention(attempt + 1, synced);
         }
         if (!serial_key.empty()) serializer_->Release(serial_key);
         if (synced.ok() && new_timer_due != absl::InfiniteFuture() &&
@@ -330,7 +336,7 @@ Transitioner::FirstAnswer(const std::string& key,
   // Past its window a key is free again (and compaction drops the record).
   if (!Live(first, clock_->Now())) return std::nullopt;
   if (first.request_sha256() != fingerprint) {
-    return KeyReused(idempotency_key);
+    return refusals::KeyReused(idempotency_key);
   }
   return first;
 }
@@ -440,9 +446,13 @@ absl::StatusOr<StepWrites> Transitioner::StartChild(const Step& parent,
   const Definition& def = *definition;
   const size_t size = DumpJson(child.vars).size();
   if (size > limits_.max_payload_bytes) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "Expected the variables of ", who, " to stay within ",
-        limits_.max_payload_bytes, " bytes, but they are ", size));
+    return Refusal(absl::ResourceExhaustedError(absl::StrCat(
+                       "Expected the variables of ", who, " to stay within ",
+                       limits_.max_payload_bytes, " bytes, but they are ",
+                       size)),
+                   reason::kBudgetExceeded)
+        .With("budget", "child_variables_bytes")
+        .With("limit", limits_.max_payload_bytes);
   }
   StartInput in;
   in.vars = child.vars;
@@ -497,7 +507,8 @@ absl::StatusOr<std::optional<org::Grant>> Transitioner::CheckStartRules(
     const DirectorySnapshot& directory, absl::Time now) const {
   WF_RETURN_IF_ERROR(CheckRequired(in.vars, def.spec().requires_fields,
                                    "the start variables",
-                                   absl::StrCat("workflow '", def.name(), "'")));
+                                   absl::StrCat("workflow '", def.name(), "'"),
+                                   "variables_json"));
   WF_RETURN_IF_ERROR(CheckUnit(in.unit, directory));
   store::InstanceRecord blank;
   blank.set_unit_id(in.unit);
@@ -536,10 +547,8 @@ absl::StatusOr<int> Transitioner::CheckFireRules(
     const store::InstanceRecord& instance, const DirectorySnapshot& directory,
     absl::Time now, std::optional<org::Grant>* grant) const {
   if (in.expected_version != 0 && in.expected_version != instance.version()) {
-    return absl::AbortedError(absl::StrCat(
-        "Expected instance '", in.instance_id, "' at version ",
-        in.expected_version, ", but it is at version ", instance.version(),
-        ": read it again and retry"));
+    return refusals::VersionMismatch(in.instance_id, in.expected_version,
+                                     instance.version());
   }
   WF_ASSIGN_OR_RETURN(int t, FindTransition(def, instance, in.event));
   const TransitionSpec& spec = def.spec().transitions[t];
@@ -550,7 +559,7 @@ absl::StatusOr<int> Transitioner::CheckFireRules(
   WF_RETURN_IF_ERROR(CheckRequired(
       in.payload, spec.requires_fields,
       absl::StrCat("the payload of event '", in.event, "'"),
-      absl::StrCat("transition '", spec.event, "'")));
+      absl::StrCat("transition '", spec.event, "'"), "payload_json"));
   return t;
 }
 
@@ -589,7 +598,11 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   if (!lease.ok()) return P::Refuse(lease.status());
   auto guard = (*lease)->RunGuard(*t, call);
   if (!guard.ok()) return P::Refuse(guard.status());
-  if (!guard->allowed) return P::Refuse(GuardRefused(spec, guard->reason));
+  if (!guard->allowed) {
+    return P::Refuse(refusals::GuardRefused(in.instance_id, spec.event,
+                                            spec.title, instance.state(),
+                                            guard->reason));
+  }
   SharedTake take = NewTake();
   LiveHost host(&take, step.instance_id, /*may_start=*/true);
   CallInput action_call = call;
@@ -704,10 +717,8 @@ absl::StatusOr<int> Transitioner::FindTransition(
     const std::string& event) const {
   const std::string& state = instance.state();
   if (instance.finished()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "Expected instance '", instance.id(), "' to accept event '", event,
-        "', but it is finished (final state '", state, "' — ",
-        def.StateTitle(state), ")"));
+    return refusals::InstanceFinished(instance.id(), event, state,
+                                      def.StateTitle(state));
   }
   int t = def.FindTransition(state, event);
   if (t >= 0) return t;
@@ -718,17 +729,11 @@ absl::StatusOr<int> Transitioner::FindTransition(
         all.push_back(spec.event);
       }
     }
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Expected an event of workflow '", def.name(), "' (version ",
-        def.version(), "), but '", event, "' is not one; its events are: ",
-        absl::StrJoin(all, ", ")));
+    return refusals::EventUnknown(def.name(), def.version(), event, all);
   }
-  std::vector<std::string> allowed = def.EventsFrom(state);
-  return absl::FailedPreconditionError(absl::StrCat(
-      "Expected instance '", instance.id(), "' to be in a state that allows ",
-      "event '", event, "', but it is in '", state, "' (",
-      def.StateTitle(state), "); events allowed there: ",
-      allowed.empty() ? "none" : absl::StrJoin(allowed, ", ")));
+  return refusals::EventNotAllowed(instance.id(), event, EventTitle(def, event),
+                                   state, def.StateTitle(state),
+                                   def.EventsFrom(state));
 }
 
 // ---------------------------------------------------------------------------

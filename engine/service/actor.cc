@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
+#include "engine/util/refusal.h"
 
 namespace wf {
 namespace {
@@ -15,6 +16,17 @@ std::string Metadata(const grpc::CallbackServerContext* context,
   auto it = metadata.find(key);
   if (it == metadata.end()) return "";
   return std::string(it->second.data(), it->second.size());
+}
+
+// A header that holds something but not "Bearer <token>": most often the
+// bare token. Say so, rather than "no token was sent".
+absl::Status NotBearer() {
+  return Refusal(absl::UnauthenticatedError(
+                     "Expected the authorization metadata as \"Bearer "
+                     "wft_...\", but it does not start with \"Bearer \": "
+                     "put the scheme and a space before the token"),
+                 reason::kUnauthenticated)
+      .With("problem", "not_bearer");
 }
 
 }  // namespace
@@ -33,6 +45,8 @@ absl::StatusOr<Actor> Caller(Engine* engine, AuthMode mode,
   if (absl::ConsumePrefix(&header, "Bearer ") ||
       absl::ConsumePrefix(&header, "bearer ")) {
     token = std::string(absl::StripAsciiWhitespace(header));
+  } else if (!header.empty()) {
+    return NotBearer();
   }
   return engine->Authenticate(token);
 }

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "engine/util/refusal.h"
 
 namespace wf {
 namespace {
@@ -16,15 +17,22 @@ using google::protobuf::Value;
 absl::StatusOr<Json> ToJson(const Value& value, const std::string& path,
                             int depth);
 
+// A value the engine cannot take as it is, naming its path in the request
+// as the field at fault ("payload.ho_so.so[1]").
+absl::Status BadValue(const std::string& path, std::string message) {
+  return ForField(absl::InvalidArgumentError(std::move(message)), path,
+                  reason::kInvalidField);
+}
+
 absl::StatusOr<Json> NumberToJson(double number, const std::string& path) {
   if (!std::isfinite(number)) {
-    return absl::InvalidArgumentError(absl::StrCat(
+    return BadValue(path, absl::StrCat(
         "Expected ", path, " to be a finite number, but it is ",
         std::isnan(number) ? "NaN" : "infinite"));
   }
   if (std::trunc(number) != number) return Json(number);
   if (std::fabs(number) > static_cast<double>(kMaxExactInteger)) {
-    return absl::InvalidArgumentError(absl::StrCat(
+    return BadValue(path, absl::StrCat(
         "Expected ", path, " to be an integer within ±(2^53 - 1), but it ",
         "arrived as the double ", absl::StrFormat("%.0f", number),
         ", which cannot be represented exactly; send it as a string"));
@@ -59,7 +67,7 @@ absl::StatusOr<Json> ToJson(const Value& value, const std::string& path,
                             int depth) {
   // Checked here, not left to the engine: this conversion is recursive.
   if (depth > kMaxJsonDepth) {
-    return absl::InvalidArgumentError(
+    return BadValue(path, 
         absl::StrCat("Expected values nested at most ", kMaxJsonDepth,
                      " levels deep, but ", path, " is deeper"));
   }
@@ -77,7 +85,7 @@ absl::StatusOr<Json> ToJson(const Value& value, const std::string& path,
     case Value::kListValue:
       return ListToJson(value.list_value(), path, depth);
     default:
-      return absl::InvalidArgumentError(absl::StrCat(
+      return BadValue(path, absl::StrCat(
           "Expected ", path, " to hold a value, but none of its kinds is ",
           "set: use null_value for null"));
   }

@@ -7,6 +7,7 @@
 #include "engine/calendar/vn_date.h"
 #include "engine/service/convert.h"
 #include "engine/service/status_map.h"
+#include "engine/util/refusal.h"
 
 // Authenticates the caller into `actor`, or answers UNAUTHENTICATED.
 #define WF_CALLER(actor)                                              \
@@ -22,6 +23,15 @@ grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
+}
+
+absl::Status AdminRequired(const Actor& actor, absl::string_view what) {
+  return Refusal(absl::PermissionDeniedError(absl::StrCat(
+                     "Expected an administrator to ", what, ", but '",
+                     actor.id, "' is not one: use an administrator token")),
+                 reason::kAdminRequired)
+      .With("operation", what)
+      .With("person", actor.id);
 }
 
 // Where AdvanceClock moves the clock: `by` ahead, `until` a time, or to
@@ -41,22 +51,30 @@ absl::StatusOr<absl::Time> SimulationTarget(
       const absl::CivilDay day(d.year(), d.month(), d.day());
       if (day.year() != d.year() || day.month() != d.month() ||
           day.day() != d.day()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "Expected `until_day` to be a calendar day, but ", d.year(), "-",
-            d.month(), "-", d.day(), " is not one"));
+        return ForField(absl::InvalidArgumentError(absl::StrCat(
+                            "Expected `until_day` to be a calendar day, but ",
+                            d.year(), "-", d.month(), "-", d.day(),
+                            " is not one")),
+                        "until_day", reason::kInvalidField);
       }
       target = calendar::StartOfVietnamDay(day);
       break;
     }
     default:
-      return absl::InvalidArgumentError(
-          "Expected `by`, `until` or `until_day` to say how far to move the "
-          "clock, but none was given");
+      return Refusal(absl::InvalidArgumentError(
+                         "Expected `by`, `until` or `until_day` to say how "
+                         "far to move the clock, but none was given"),
+                     reason::kFieldRequired)
+          .Field("by");
   }
   if (target < now) {
-    return absl::InvalidArgumentError(
-        "Expected a time later than the simulation's clock: time only moves "
-        "forward");
+    return ForField(absl::InvalidArgumentError(
+                        "Expected a time later than the simulation's clock, "
+                        "but it is earlier: time only moves forward"),
+                    request.target_case() == v1::AdvanceClockRequest::kBy
+                        ? "by"
+                        : "until",
+                    reason::kInvalidField);
   }
   return target;
 }
@@ -173,15 +191,19 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetHistory(
   uint64_t after = 0;
   if (!request->page_token().empty() &&
       !absl::SimpleAtoi(request->page_token(), &after)) {
-    return Answer(context, absl::InvalidArgumentError(
+    return Answer(context,
+                  ForField(absl::InvalidArgumentError(
                                "Expected a page token from an earlier "
-                               "GetHistory answer"));
+                               "GetHistory answer, but this one is not"),
+                           "page_token", reason::kInvalidField));
   }
   if (request->page_size() > 1000) {
-    return Answer(context, absl::InvalidArgumentError(absl::StrCat(
+    return Answer(context,
+                  ForField(absl::InvalidArgumentError(absl::StrCat(
                                "Expected `page_size` of at most 1000 events ",
                                "(0 for 500), but got ", request->page_size(),
-                               ": ask for the next page with `page_token`")));
+                               ": ask for the next page with `page_token`")),
+                           "page_size", reason::kInvalidField));
   }
   const uint32_t size = request->page_size() == 0 ? 500 : request->page_size();
   // One more than the page says whether another page follows.
@@ -268,10 +290,12 @@ grpc::ServerUnaryReactor* AdminServiceImpl::IssueToken(
   WF_CALLER(actor);
   const absl::Duration valid_for = FromDuration(request->valid_for());
   if (valid_for < absl::ZeroDuration()) {
-    return Answer(context, absl::InvalidArgumentError(
+    return Answer(context,
+                  ForField(absl::InvalidArgumentError(
                                "Expected `valid_for` to be positive, or unset "
                                "for a token that does not expire, but it is "
-                               "negative"));
+                               "negative"),
+                           "valid_for", reason::kInvalidField));
   }
   auto result = engine_->IssueToken(actor, request->person(), request->admin(),
                                     valid_for, request->note());
@@ -320,9 +344,7 @@ grpc::ServerUnaryReactor* SimulationServiceImpl::AdvanceClock(
     v1::AdvanceClockResponse* response) {
   WF_CALLER(actor);
   if (actor.kind == Actor::Kind::kPerson) {
-    return Answer(context, absl::PermissionDeniedError(
-                               "Expected an administrator to move the "
-                               "simulation's clock"));
+    return Answer(context, AdminRequired(actor, "move the simulation's clock"));
   }
   auto target = SimulationTarget(clock_->Now(), *request);
   if (!target.ok()) return Answer(context, target.status());
@@ -352,9 +374,7 @@ grpc::ServerUnaryReactor* DiagnosticsServiceImpl::GetStats(
     v1::GetStatsResponse* response) {
   WF_CALLER(actor);
   if (actor.kind == Actor::Kind::kPerson) {
-    return Answer(context, absl::PermissionDeniedError(
-                               "Expected an administrator to read the "
-                               "server's counters"));
+    return Answer(context, AdminRequired(actor, "read the server's counters"));
   }
   EngineStats stats = engine_->Stats();
   response->set_synced_writes(stats.synced_writes);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "engine/store/records.pb.h"
+#include "engine/util/refusal.h"
 #include "engine/util/status_macros.h"
 
 namespace wf {
@@ -38,8 +39,10 @@ void Committer::Commit(Txn txn, Done done) {
     if (!failed_.ok()) {
       refused = failed_;
     } else if (stopping_) {
-      refused = absl::UnavailableError(
-          "Expected to write, but the engine is shutting down");
+      refused = Refusal(absl::UnavailableError(
+                            "Expected to write, but the engine is shutting "
+                            "down"),
+                        reason::kShuttingDown);
     } else {
       queue_.push_back({std::move(txn), std::move(done), next_ticket_++, {}});
       NotePending(queue_.back());
@@ -179,10 +182,13 @@ void Committer::CommitGroup(std::deque<Pending>* group) {
     absl::MutexLock lock(&mu_);
     if (failed_.ok()) {
       // Whether any of this batch reached the disk is unknown: stop writing.
-      failed_ = absl::UnavailableError(absl::StrCat(
-          "The store refuses writes since a write failed (", status.message(),
-          "). Reads still work; restart the server once the disk is "
-          "healthy. Every acknowledged transition is safe."));
+      failed_ = Refusal(absl::UnavailableError(absl::StrCat(
+                            "The store refuses writes since a write failed (",
+                            status.message(),
+                            "). Reads still work; restart the server once "
+                            "the disk is healthy. Every acknowledged "
+                            "transition is safe.")),
+                        reason::kStoreUnavailable);
     }
     status = failed_;
   }

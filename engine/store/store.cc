@@ -102,8 +102,17 @@ const char* CfName(Cf cf) {
 
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view doing) {
   if (s.ok()) return absl::OkStatus();
-  std::string message = absl::StrCat("Store failed while ", doing, ": ",
-                                     s.ToString());
+  // RocksDB's own text (file names, errno strings) goes to the server's
+  // log, not to clients: they get what failed, in plain words.
+  WF_LOG_ERROR("store: ", doing, ": ", s.ToString());
+  std::string message = absl::StrCat(
+      "Expected the store to finish ", doing, ", but it reported ",
+      s.IsCorruption() ? "corrupt data"
+      : s.IsIOError()  ? "a disk error"
+      : s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()
+          ? "that it is busy"
+          : "an internal error",
+      " (details in the server log)");
   if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) {
     return absl::UnavailableError(message);
   }

@@ -99,10 +99,16 @@ absl::StatusOr<Json> ParseJsonObject(absl::string_view text,
     return absl::InvalidArgumentError(
         absl::StrCat("Expected ", what, " nested at most ", kMaxJsonDepth,
                      " levels deep, but it is deeper"));
-  } catch (const Json::exception& e) {
+  } catch (const Json::parse_error& e) {
+    // Not e.what(): the library's text ("[json.exception.parse_error.101]
+    // ... last read: ...") is not ours to show, and may quote invalid bytes.
     return absl::InvalidArgumentError(
         absl::StrCat("Expected ", what, " to be a JSON object, but it does ",
-                     "not parse: ", e.what()));
+                     "not parse: invalid JSON at byte ", e.byte,
+                     " (check quotes, commas, brackets and \\u escapes)"));
+  } catch (const Json::exception&) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected ", what, " to be a JSON object, but it does not parse"));
   }
   if (!value.is_object()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -117,9 +123,10 @@ absl::StatusOr<Json> ParseJsonObject(absl::string_view text,
 absl::StatusOr<Json> ParseStoredJson(absl::string_view text) {
   try {
     return Json::parse(text.begin(), text.end());
-  } catch (const Json::exception& e) {
+  } catch (const Json::exception&) {
     return absl::DataLossError(
-        absl::StrCat("Stored JSON does not parse: ", e.what()));
+        "Expected stored JSON to parse, but it does not: the store holds "
+        "damaged data");
   }
 }
 

@@ -18,11 +18,48 @@ import health_pb2_grpc  # noqa: E402
 import reflection_pb2  # noqa: E402
 import reflection_pb2_grpc  # noqa: E402
 from wf.v1 import workflow_pb2 as pb  # noqa: E402
+from google.rpc import error_details_pb2, status_pb2  # noqa: E402
 from wf.v1 import workflow_pb2_grpc as rpc  # noqa: E402
 
 UNIT = "07627"  # Xã Đại Sơn, Bắc Ninh
 PEOPLE = ["can-bo.dai-son", "chu-tich.dai-son", "chu-tich.tay-yen-tu",
           "chuyen-vien.tham-muu"]
+
+
+class Refusal:
+    """The google.rpc details of a refused call, decoded as any client would:
+    the serialized google.rpc.Status in the grpc-status-details-bin trailer."""
+
+    def __init__(self, error):
+        raw = dict(error.trailing_metadata() or ()).get("grpc-status-details-bin")
+        assert raw is not None, f"no error details: {error.details()}"
+        status = status_pb2.Status.FromString(raw)
+        assert status.code == error.code().value[0], status
+        assert status.message == error.details(), status
+        self.infos, self.fields, self.vietnamese, self.preconditions = [], [], None, []
+        for any_ in status.details:
+            for kind in (error_details_pb2.ErrorInfo, error_details_pb2.BadRequest,
+                         error_details_pb2.LocalizedMessage,
+                         error_details_pb2.PreconditionFailure):
+                if any_.Is(kind.DESCRIPTOR):
+                    message = kind()
+                    any_.Unpack(message)
+                    if kind is error_details_pb2.ErrorInfo:
+                        self.infos.append(message)
+                    elif kind is error_details_pb2.BadRequest:
+                        self.fields += [v.field for v in message.field_violations]
+                    elif kind is error_details_pb2.LocalizedMessage:
+                        assert message.locale == "vi-VN", message
+                        self.vietnamese = message.message
+                    else:
+                        self.preconditions += list(message.violations)
+        # Every refusal has exactly one ErrorInfo, of the engine's domain,
+        # with a reason the proto declares.
+        assert len(self.infos) == 1, status
+        self.reason = self.infos[0].reason
+        self.metadata = dict(self.infos[0].metadata)
+        assert self.infos[0].domain == "wf.engine", status
+        assert self.reason in pb.ErrorReason.keys(), self.reason
 
 
 def testdata(name):
@@ -78,6 +115,7 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual(raised.exception.code(), code,
                          raised.exception.details())
         self.assertIn(fragment, raised.exception.details())
+        return Refusal(raised.exception)
 
     def get(self, instance_id):
         return self.stub.GetInstance(pb.GetInstanceRequest(instance_id=instance_id))
@@ -191,10 +229,29 @@ class EndToEnd(unittest.TestCase):
             (code.INVALID_ARGUMENT, "'khong_co' is not one", self.fire,
              instance.id, "khong_co"),
         ]
+        # The reason and the metadata a program reads, for each case above.
+        reasons = {
+            "there is none": ("INSTANCE_NOT_FOUND", {"instance_id": "wi-000000099999"}),
+            "events allowed there": ("EVENT_NOT_ALLOWED", {
+                "state": "du_thao", "allowed_events": "trinh,boc_tham,loi,lap,bom,phong_to"}),
+            "Chưa có nội dung kế hoạch": ("GUARD_REFUSED", {"event": "trinh"}),
+            "attempt to index a nil value": ("SCRIPT_FAILED", {}),
+            "budget": ("BUDGET_EXCEEDED", {"budget": "lua_instructions"}),
+            "memory": ("BUDGET_EXCEEDED", {"budget": "lua_memory_bytes"}),
+            "at version 1": ("VERSION_MISMATCH", {
+                "expected_version": "9", "current_version": "1"}),
+            "'khong_co' is not one": ("EVENT_UNKNOWN", {"event": "khong_co"}),
+        }
         for expected, fragment, call, *args in cases:
             kw = {"expected_version": 9} if expected == code.ABORTED else {}
             with self.subTest(fragment=fragment):
-                self.assert_refused(expected, fragment, call, *args, **kw)
+                refusal = self.assert_refused(expected, fragment, call, *args, **kw)
+                reason, metadata = reasons[fragment]
+                self.assertEqual(refusal.reason, reason)
+                self.assertEqual({k: refusal.metadata.get(k) for k in metadata},
+                                 metadata)
+                if reason == "GUARD_REFUSED":
+                    self.assertEqual(refusal.vietnamese, "Chưa có nội dung kế hoạch")
         bad_payloads = [
             # 2**53 + 1 travels as the double 2**53: refused, never rounded.
             (code.INVALID_ARGUMENT, "payload.so_tien",
@@ -210,29 +267,43 @@ class EndToEnd(unittest.TestCase):
         ]
         for expected, fragment, payload in bad_payloads:
             with self.subTest(fragment=fragment):
-                self.assert_refused(expected, fragment, self.stub.FireEvent,
-                                    pb.FireEventRequest(
-                                        instance_id=instance.id, event="trinh",
+                refusal = self.assert_refused(
+                    expected, fragment, self.stub.FireEvent,
+                    pb.FireEventRequest(instance_id=instance.id, event="trinh",
                                         payload=harness.struct(payload)))
-        self.assert_refused(code.NOT_FOUND, "Expected a deployed workflow named 'khong_co'",
-                            self.official.StartInstance,
-                            pb.StartInstanceRequest(workflow="khong_co", unit=UNIT))
-        self.assert_refused(code.INVALID_ARGUMENT, "'don_vi'",
-                            self.official.StartInstance,
-                            pb.StartInstanceRequest(workflow="phe_duyet", unit=UNIT))
-        self.assert_refused(code.NOT_FOUND, "'99999' is not one",
-                            self.official.StartInstance,
-                            pb.StartInstanceRequest(
-                                workflow="phe_duyet", unit="99999",
-                                variables=harness.struct({"don_vi": "Xã Tiên Du"})))
+                self.assertEqual(refusal.reason,
+                                 "PAYLOAD_TOO_LARGE" if expected == code.RESOURCE_EXHAUSTED
+                                 else "INVALID_FIELD")
+                self.assertEqual(len(refusal.fields), 1)
+                self.assertTrue(refusal.fields[0].startswith("payload"), refusal.fields)
+        refusal = self.assert_refused(
+            code.NOT_FOUND, "Expected a deployed workflow named 'khong_co'",
+            self.official.StartInstance,
+            pb.StartInstanceRequest(workflow="khong_co", unit=UNIT))
+        self.assertEqual((refusal.reason, refusal.metadata["workflow"]),
+                         ("WORKFLOW_NOT_FOUND", "khong_co"))
+        refusal = self.assert_refused(
+            code.INVALID_ARGUMENT, "'don_vi'", self.official.StartInstance,
+            pb.StartInstanceRequest(workflow="phe_duyet", unit=UNIT))
+        self.assertEqual((refusal.reason, refusal.fields),
+                         ("FIELD_REQUIRED", ["variables.don_vi"]))
+        refusal = self.assert_refused(
+            code.NOT_FOUND, "'99999' is not one", self.official.StartInstance,
+            pb.StartInstanceRequest(
+                workflow="phe_duyet", unit="99999",
+                variables=harness.struct({"don_vi": "Xã Tiên Du"})))
+        self.assertEqual((refusal.reason, refusal.metadata["unit"]),
+                         ("UNIT_NOT_FOUND", "99999"))
         # Pages over the maximum are refused, not cut silently.
-        self.assert_refused(code.INVALID_ARGUMENT, "at most 1000",
-                            self.stub.GetHistory,
-                            pb.GetHistoryRequest(instance_id=instance.id,
-                                                 page_size=5000))
-        self.assert_refused(code.INVALID_ARGUMENT, "at most 1000",
-                            self.stub.ListInstances,
-                            pb.ListInstancesRequest(page_size=5000))
+        refusal = self.assert_refused(code.INVALID_ARGUMENT, "at most 1000",
+                                      self.stub.GetHistory,
+                                      pb.GetHistoryRequest(instance_id=instance.id,
+                                                           page_size=5000))
+        self.assertEqual((refusal.reason, refusal.fields), ("INVALID_FIELD", ["page_size"]))
+        refusal = self.assert_refused(code.INVALID_ARGUMENT, "at most 1000",
+                                      self.stub.ListInstances,
+                                      pb.ListInstancesRequest(page_size=5000))
+        self.assertEqual((refusal.reason, refusal.fields), ("INVALID_FIELD", ["page_size"]))
         after = self.get(instance.id)
         self.assertEqual(after, before)
 
@@ -302,11 +373,19 @@ class EndToEnd(unittest.TestCase):
         bare = rpc.WorkflowServiceStub(self.channel)
         forged = rpc.WorkflowServiceStub(
             harness.authed_channel(self.server.address, "wft_forged"))
-        for stub, why in [(bare, "none was sent"), (forged, "unknown")]:
+        # The token alone, without the "Bearer " scheme, is told so.
+        no_scheme = [("authorization", self.tokens["chu-tich.dai-son"])]
+        for stub, metadata, why, problem in [
+                (bare, None, "none was sent", "missing"),
+                (forged, None, "unknown", "unknown"),
+                (bare, no_scheme, 'does not start with "Bearer "', "not_bearer")]:
             with self.assertRaises(grpc.RpcError) as raised:
-                stub.GetInstance(request)
+                stub.GetInstance(request, metadata=metadata)
             self.assertEqual(raised.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
             self.assertIn(why, raised.exception.details())
+            refusal = Refusal(raised.exception)
+            self.assertEqual((refusal.reason, refusal.metadata["problem"]),
+                             ("UNAUTHENTICATED", problem))
         # A revoked token stops working at once.
         admin = rpc.AdminServiceStub(
             harness.authed_channel(self.server.address, self.server.admin_token()))
@@ -319,6 +398,9 @@ class EndToEnd(unittest.TestCase):
             mine.GetInstance(request)
         self.assertEqual(raised.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
         self.assertIn("revoked", raised.exception.details())
+        refusal = Refusal(raised.exception)
+        self.assertEqual(refusal.metadata, {"problem": "revoked",
+                                            "token_id": issued.info.token_id})
         listed = {t.token_id: t for t in admin.ListTokens(pb.ListTokensRequest()).tokens}
         self.assertTrue(listed[issued.info.token_id].HasField("revoked_at"))
         self.assertFalse(listed[issued.info.token_id].HasField("expires_at"))
@@ -341,6 +423,9 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual(raised.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
         self.assertIn("Expected an administrator", raised.exception.details())
         self.assertIn("'can-bo.dai-son'", raised.exception.details())
+        refusal = Refusal(raised.exception)
+        self.assertEqual((refusal.reason, refusal.metadata["person"]),
+                         ("ADMIN_REQUIRED", "can-bo.dai-son"))
 
     def test_another_communes_document_is_out_of_reach(self):
         instance = self.start()
@@ -356,6 +441,7 @@ class EndToEnd(unittest.TestCase):
             self.assertEqual(raised.exception.code(), grpc.StatusCode.NOT_FOUND)
             self.assertEqual(raised.exception.details(),
                              f"Expected an instance with id '{instance.id}', but there is none")
+            self.assertEqual(Refusal(raised.exception).reason, "INSTANCE_NOT_FOUND")
         listed = sibling.ListInstances(pb.ListInstancesRequest()).instances
         self.assertNotIn(instance.id, [i.id for i in listed])
         # The standing agency sees it, but its role is not in the workflow's who.
@@ -367,7 +453,14 @@ class EndToEnd(unittest.TestCase):
             agency.FireEvent(pb.FireEventRequest(instance_id=instance.id,
                                                  event="trinh"))
         self.assertEqual(raised.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
-        self.assertIn("cần vai trò", raised.exception.details())
+        # English message; the Vietnamese explanation beside it.
+        self.assertIn("Expected 'chuyen-vien.tham-muu' to hold",
+                      raised.exception.details())
+        refusal = Refusal(raised.exception)
+        self.assertEqual(refusal.reason, "ROLE_REQUIRED")
+        self.assertEqual(refusal.metadata["person"], "chuyen-vien.tham-muu")
+        self.assertEqual(refusal.metadata["unit"], UNIT)
+        self.assertIn("cần vai trò", refusal.vietnamese)
         self.assertEqual(self.get(instance.id).version, 1)
 
     def test_inbox_and_whoami(self):
@@ -392,7 +485,10 @@ class EndToEnd(unittest.TestCase):
             admin.ImportDirectory(pb.ImportDirectoryRequest(
                 source="nguoi_dung", format="people", csv=bad))
         self.assertEqual(raised.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
-        self.assertIn("dòng 3", raised.exception.details())
+        refusal = Refusal(raised.exception)
+        self.assertEqual(refusal.reason, "DIRECTORY_INVALID")
+        self.assertEqual(refusal.metadata, {"source": "nguoi_dung", "format": "people"})
+        self.assertIn("dòng 3", refusal.vietnamese)
         # Nothing half-imported: the old people file stands.
         self.assertEqual(self.stub.WhoAmI(pb.WhoAmIRequest()).name, "Trần Thị Bình")
         # Names typed decomposed (NFD) are stored composed (NFC), byte-exact.

@@ -135,12 +135,18 @@ class Wfctl(unittest.TestCase):
         refused = self.wfctl("fire", instance["id"], "trinh_duyet",
                              actor="can-bo.dai-son", ok=False)
         self.assertEqual(refused.returncode, 1)
-        self.assertIn("FAILED_PRECONDITION: Transition 'trinh_duyet'", refused.stderr)
-        self.assertIn("Chưa có trích yếu kế hoạch", refused.stderr)
+        self.assertIn("FAILED_PRECONDITION: Expected the guard of transition "
+                      "'trinh_duyet'", refused.stderr)
+        # The typed details, under the message: reason and the guard's words.
+        self.assertIn("reason: GUARD_REFUSED", refused.stderr)
+        self.assertIn("vi-VN: Chưa có trích yếu kế hoạch", refused.stderr)
         # The standing agency may not draft for the commune.
         denied = self.wfctl("fire", instance["id"], "trinh_duyet", "--payload",
                             json.dumps({"trich_yeu": "x"}), ok=False)
         self.assertIn("PERMISSION_DENIED", denied.stderr)
+        self.assertIn("reason: ROLE_REQUIRED", denied.stderr)
+        self.assertIn("role=can_bo", denied.stderr)
+        self.assertIn("vi-VN: ", denied.stderr)
         self.assertIn("cần vai trò 'can_bo'", denied.stderr)
         self.wfctl("fire", instance["id"], "trinh_duyet", "--payload",
                    json.dumps({"trich_yeu": "Kế hoạch thực hiện năm 2026"}),
