@@ -8,7 +8,9 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
+import { refusal } from './errors.mjs';
 import { repo, startServer } from './server.mjs';
+import { fromStruct, toDate, toStruct } from './values.mjs';
 
 const definition = protoLoader.loadSync('wf/v1/workflow.proto', {
   includeDirs: [path.join(repo, 'proto'), '/usr/include'],
@@ -42,7 +44,8 @@ before(async () => {
   admin = client(wf.AdminService, server.adminToken);
   await admin.ImportDirectory({
     source: 'bac_ninh_xa', format: 'communes', csv: read(shared, 'bac_ninh_2025.csv'),
-    province_id: 'bac_ninh', province_name: 'Bắc Ninh', valid_from: '01/07/2025',
+    province_id: 'bac_ninh', province_name: 'Bắc Ninh',
+    valid_from: { year: 2025, month: 7, day: 1 },  // google.type.Date
   });
   await admin.ImportDirectory({
     source: 'bac_ninh_co_quan', format: 'units',
@@ -65,28 +68,57 @@ test('a plan goes from the officer to the chairman and back', async () => {
   const vars = { don_vi: 'UBND xã Đại Sơn', han_nop: '2026-02-10', nam: 2026 };
   const started = await officer.StartInstance({
     workflow: 'nop_ke_hoach', unit: '07627', business_key: 'KH-2026-DAI-SON',
-    variables_json: JSON.stringify(vars),
+    variables: toStruct(vars),
   });
   const id = started.instance.id;
   assert.match(id, /^wi-\d{12}$/);
-  assert.equal(JSON.parse(started.instance.variables_json).don_vi, 'UBND xã Đại Sơn');
+  const stored = fromStruct(started.instance.variables);
+  assert.equal(stored.don_vi, 'UBND xã Đại Sơn');
+  assert.equal(stored.nam, 2026);
+  const created = toDate(started.instance.created_at);
+  assert.ok(Math.abs(created - Date.now()) < 60_000, created.toISOString());
 
+  // An event the state does not allow: the reason and what to do instead.
   await assert.rejects(officer.FireEvent({ instance_id: id, event: 'tiep_nhan' }), (err) => {
+    const r = refusal(err);
     assert.equal(err.code, grpc.status.FAILED_PRECONDITION);
-    assert.match(err.details, /trinh_duyet/);
+    assert.equal(r.domain, 'wf.engine');
+    assert.equal(r.reason, 'EVENT_NOT_ALLOWED');
+    assert.equal(r.metadata.state, 'du_thao');
+    assert.match(r.metadata.allowed_events, /trinh_duyet/);
+    assert.ok(r.vietnamese && r.vietnamese.length > 0, 'a message for the official');
+    return true;
+  });
+  // A version read a moment ago, now stale.
+  await assert.rejects(officer.FireEvent({
+    instance_id: id, event: 'trinh_duyet', expected_version: '99',
+  }), (err) => {
+    const r = refusal(err);
+    assert.equal(err.code, grpc.status.ABORTED);
+    assert.equal(r.reason, 'VERSION_MISMATCH');
+    assert.equal(r.metadata.expected_version, '99');
     return true;
   });
 
   const submitted = await officer.FireEvent({
     instance_id: id, event: 'trinh_duyet',
-    payload_json: JSON.stringify({ trich_yeu: 'Kế hoạch thực hiện năm 2026' }),
+    payload: toStruct({ trich_yeu: 'Kế hoạch thực hiện năm 2026' }),
   });
   assert.equal(submitted.event.event, 'trinh_duyet');
   assert.equal(typeof submitted.event.seq, 'string');  // uint64: longs: String
+  assert.equal(fromStruct(submitted.event.payload).trich_yeu, 'Kế hoạch thực hiện năm 2026');
 
   const inbox = await chairman.GetInbox({});
   assert.ok(inbox.items.some((item) => item.instance.id === id), JSON.stringify(inbox));
 
+  // The officer may not approve: the role it takes is named.
+  await assert.rejects(officer.FireEvent({ instance_id: id, event: 'phe_duyet_va_gui' }),
+    (err) => {
+      const r = refusal(err);
+      assert.equal(err.code, grpc.status.PERMISSION_DENIED);
+      assert.equal(r.reason, 'ROLE_REQUIRED');
+      return true;
+    });
   await chairman.FireEvent({ instance_id: id, event: 'phe_duyet_va_gui' });
   const history = await officer.GetHistory({ instance_id: id });
   // The plan's deadline (10/02/2026) has passed, so timer events come too.
@@ -94,6 +126,7 @@ test('a plan goes from the officer to the chairman and back', async () => {
   assert.deepEqual(byPeople.map((e) => e.event), ['start', 'trinh_duyet', 'phe_duyet_va_gui']);
   assert.equal(byPeople[2].actor, 'chu-tich.dai-son');
   assert.equal(byPeople[2].actor_name.normalize('NFC'), byPeople[2].actor_name);
+  assert.ok(toDate(byPeople[2].at) >= toDate(byPeople[1].at));
   const verified = await officer.VerifyInstance({ instance_id: id });
   assert.equal(verified.ok, true, verified.problem);
 });
@@ -102,6 +135,7 @@ test('a call without a token is refused UNAUTHENTICATED', async () => {
   const stranger = client(wf.WorkflowService, 'wft_not_a_token');
   await assert.rejects(stranger.GetInstance({ instance_id: 'wi-000000000001' }), (err) => {
     assert.equal(err.code, grpc.status.UNAUTHENTICATED);
+    assert.equal(refusal(err).reason, 'UNAUTHENTICATED');
     return true;
   });
 });
