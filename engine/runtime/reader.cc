@@ -12,6 +12,7 @@
 #include "engine/calendar/vn_date.h"
 #include "engine/runtime/history.h"
 #include "engine/store/keys.h"
+#include "engine/util/page_token.h"
 #include "engine/util/status_macros.h"
 #include "engine/util/text.h"
 
@@ -33,6 +34,16 @@ absl::StatusOr<uint32_t> PageSize(uint32_t requested) {
         ": ask for the next page with `page_token`"));
   }
   return requested;
+}
+
+// Page tokens are sealed (engine/util/page_token.h): false when `token`
+// is not one this server made for a list of `kind`.
+bool Unseal(absl::string_view kind, const std::string& token,
+            std::string* position) {
+  auto opened = OpenPageToken(kind, token);
+  if (!opened.ok()) return false;
+  *position = *std::move(opened);
+  return true;
 }
 
 absl::Status BadDeadlineToken() {
@@ -203,6 +214,8 @@ InstanceInfo Reader::ToInfo(const store::InstanceRecord& r) {
   info.created_at = absl::FromUnixMicros(r.created_at_micros());
   info.updated_at = absl::FromUnixMicros(r.updated_at_micros());
   info.created_by = r.created_by();
+  info.cancelled = r.cancelled();
+  info.cancel_reason = r.cancel_reason();
   for (const store::ClockRecord& c : r.clocks()) {
     ClockInfo clock;
     clock.name = c.name();
@@ -249,7 +262,7 @@ absl::StatusOr<InstancePage> Reader::List(const ListInstancesRequest& request) {
   std::string start = scan.prefix;
   bool after_start = false;
   if (!request.page_token.empty()) {
-    if (!absl::WebSafeBase64Unescape(request.page_token, &start) ||
+    if (!Unseal("instances", request.page_token, &start) ||
         !absl::StartsWith(start, scan.prefix) || start == scan.prefix) {
       return absl::InvalidArgumentError(
           "Expected a page token from an earlier answer to this same query, "
@@ -294,7 +307,7 @@ absl::StatusOr<InstancePage> Reader::List(const ListInstancesRequest& request) {
   }
   WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing instances"));
   if (it->Valid() && it->key().starts_with(scan.prefix) && !last_key.empty()) {
-    page.next_page_token = absl::WebSafeBase64Escape(last_key);
+    page.next_page_token = SealPageToken("instances", last_key);
   }
   return page;
 }
@@ -315,7 +328,7 @@ absl::StatusOr<DeadlinePage> Reader::ListDeadlines(const DeadlineQuery& query,
   // Coming ones come from the due-date index, in due order.
   std::string start;
   if (!query.page_token.empty() &&
-      (!absl::WebSafeBase64Unescape(query.page_token, &start) ||
+      (!Unseal("deadlines", query.page_token, &start) ||
        start.empty())) {
     return BadDeadlineToken();
   }
@@ -352,7 +365,7 @@ absl::StatusOr<DeadlinePage> Reader::ListDeadlines(const DeadlineQuery& query,
   }
   WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing deadlines"));
   if (more && !last_key.empty()) {
-    page.next_page_token = absl::WebSafeBase64Escape(last_key);
+    page.next_page_token = SealPageToken("deadlines", last_key);
   }
   return page;
 }
@@ -368,7 +381,7 @@ absl::StatusOr<DeadlinePage> Reader::ListLate(const DeadlineQuery& query,
   const std::string prefix = keys::LatePrefix(query.workflow);
   std::string after;
   if (!query.page_token.empty() &&
-      (!absl::WebSafeBase64Unescape(query.page_token, &after) ||
+      (!Unseal("late deadlines", query.page_token, &after) ||
        after.size() <= 8 ||
        !absl::StartsWith(absl::string_view(after).substr(8), prefix))) {
     return BadDeadlineToken();
@@ -388,7 +401,7 @@ absl::StatusOr<DeadlinePage> Reader::ListLate(const DeadlineQuery& query,
   DeadlinePage page;
   for (size_t i = 0; i < order.size(); ++i) {
     if (page.deadlines.size() >= page_size || i >= scan_limit) {
-      page.next_page_token = absl::WebSafeBase64Escape(order[i - 1]);
+      page.next_page_token = SealPageToken("late deadlines", order[i - 1]);
       break;
     }
     DeadlineInfo d;
@@ -438,7 +451,7 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
   WF_ASSIGN_OR_RETURN(const uint32_t page_size, PageSize(request.page_size));
   std::string after;
   if (!request.page_token.empty() &&
-      !absl::WebSafeBase64Unescape(request.page_token, &after)) {
+      !Unseal("inbox", request.page_token, &after)) {
     return absl::InvalidArgumentError(
         "Expected a page token from an earlier inbox answer");
   }
@@ -474,7 +487,7 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
   for (const auto& [suffix, entry] : merged) {
     const std::string& id = entry.id;
     if (page.items.size() >= page_size) {
-      page.next_page_token = absl::WebSafeBase64Escape(last);
+      page.next_page_token = SealPageToken("inbox", last);
       break;
     }
     last = suffix;

@@ -54,6 +54,8 @@ void ToProto(const InstanceInfo& in, v1::Instance* out) {
   out->set_created_at_micros(absl::ToUnixMicros(in.created_at));
   out->set_updated_at_micros(absl::ToUnixMicros(in.updated_at));
   out->set_created_by(in.created_by);
+  out->set_cancelled(in.cancelled);
+  out->set_cancel_reason(in.cancel_reason);
   for (const ClockInfo& c : in.clocks) {
     v1::Clock* clock = out->add_clocks();
     clock->set_name(c.name);
@@ -184,6 +186,7 @@ StartRequest FromProto(const v1::StartInstanceRequest& in) {
   out.variables_json = in.variables_json();
   out.business_key = in.business_key();
   out.idempotency_key = in.idempotency_key();
+  out.workflow_version = in.workflow_version();
   return out;
 }
 
@@ -193,6 +196,15 @@ FireRequest FromProto(const v1::FireEventRequest& in) {
   out.event = in.event();
   out.payload_json = in.payload_json();
   out.expected_version = in.expected_version();
+  out.idempotency_key = in.idempotency_key();
+  out.expected_state = in.expected_state();
+  return out;
+}
+
+CancelRequest FromProto(const v1::CancelInstanceRequest& in) {
+  CancelRequest out;
+  out.instance_id = in.instance_id();
+  out.reason = in.reason();
   out.idempotency_key = in.idempotency_key();
   return out;
 }
