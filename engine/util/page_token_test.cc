@@ -22,7 +22,6 @@ TEST(PageTokenTest, RevealsNothingOfThePosition) {
   std::string bytes;
   ASSERT_TRUE(absl::WebSafeBase64Unescape(token, &bytes));
   EXPECT_EQ(bytes.find("wi-"), std::string::npos);
-  EXPECT_EQ(token.find("wi-"), std::string::npos);
   // Two tokens for the same position differ (a fresh nonce each time).
   EXPECT_NE(token, SealPageToken("instances", "wi-000000000042"));
 }
