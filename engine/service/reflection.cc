@@ -63,61 +63,64 @@ void NotFound(const std::string& what, rf::ServerReflectionResponse* out) {
 ReflectionService::ReflectionService(std::vector<std::string> services)
     : services_(std::move(services)), pool_(LoadPool()) {}
 
+// The answer to one request: a list, a file with its imports, or an error.
+void ReflectionService::Answer(const rf::ServerReflectionRequest& request,
+                               rf::ServerReflectionResponse* response) const {
+  response->set_valid_host(request.host());
+  *response->mutable_original_request() = request;
+  const pb::FileDescriptor* file = nullptr;
+  std::string what;
+  switch (request.message_request_case()) {
+    case rf::ServerReflectionRequest::kListServices:
+      for (const std::string& name : services_) {
+        response->mutable_list_services_response()->add_service()->set_name(
+            name);
+      }
+      return;
+    case rf::ServerReflectionRequest::kFileByFilename:
+      file = pool_->FindFileByName(request.file_by_filename());
+      what = absl::StrCat("a file '", request.file_by_filename(), "'");
+      break;
+    case rf::ServerReflectionRequest::kFileContainingSymbol:
+      file = pool_->FindFileContainingSymbol(request.file_containing_symbol());
+      what = absl::StrCat("a symbol '", request.file_containing_symbol(), "'");
+      break;
+    case rf::ServerReflectionRequest::kAllExtensionNumbersOfType: {
+      // The API declares no extensions: every message has none.
+      const std::string& type = request.all_extension_numbers_of_type();
+      if (pool_->FindMessageTypeByName(type) != nullptr) {
+        response->mutable_all_extension_numbers_response()->set_base_type_name(
+            type);
+        return;
+      }
+      what = absl::StrCat("a message type '", type, "'");
+      break;
+    }
+    case rf::ServerReflectionRequest::kFileContainingExtension:
+      what = absl::StrCat("an extension of '",
+                          request.file_containing_extension().containing_type(),
+                          "'");
+      break;
+    default:
+      response->mutable_error_response()->set_error_code(
+          static_cast<int>(grpc::StatusCode::UNIMPLEMENTED));
+      response->mutable_error_response()->set_error_message(
+          "Expected a reflection request this server knows");
+      return;
+  }
+  if (file == nullptr) return NotFound(what, response);
+  std::set<std::string> sent;  // per answer, as gRPC's own reflection does
+  AddFile(file, &sent, response->mutable_file_descriptor_response());
+}
+
 grpc::Status ReflectionService::ServerReflectionInfo(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<rf::ServerReflectionResponse,
                              rf::ServerReflectionRequest>* stream) {
   rf::ServerReflectionRequest request;
   while (stream->Read(&request)) {
-    std::set<std::string> sent;  // per answer, as gRPC's own reflection does
     rf::ServerReflectionResponse response;
-    response.set_valid_host(request.host());
-    *response.mutable_original_request() = request;
-    const pb::FileDescriptor* file = nullptr;
-    std::string what;
-    switch (request.message_request_case()) {
-      case rf::ServerReflectionRequest::kListServices:
-        for (const std::string& name : services_) {
-          response.mutable_list_services_response()->add_service()->set_name(
-              name);
-        }
-        break;
-      case rf::ServerReflectionRequest::kFileByFilename:
-        file = pool_->FindFileByName(request.file_by_filename());
-        what = absl::StrCat("a file '", request.file_by_filename(), "'");
-        break;
-      case rf::ServerReflectionRequest::kFileContainingSymbol:
-        file = pool_->FindFileContainingSymbol(request.file_containing_symbol());
-        what = absl::StrCat("a symbol '", request.file_containing_symbol(), "'");
-        break;
-      case rf::ServerReflectionRequest::kFileContainingExtension:
-      case rf::ServerReflectionRequest::kAllExtensionNumbersOfType: {
-        // The API declares no extensions: every message has none.
-        const std::string& type =
-            request.has_file_containing_extension()
-                ? request.file_containing_extension().containing_type()
-                : request.all_extension_numbers_of_type();
-        what = absl::StrCat("an extension of '", type, "'");
-        if (request.has_all_extension_numbers_of_type() &&
-            pool_->FindMessageTypeByName(type) != nullptr) {
-          response.mutable_all_extension_numbers_response()
-              ->set_base_type_name(type);
-          what.clear();
-        }
-        break;
-      }
-      default:
-        response.mutable_error_response()->set_error_code(
-            static_cast<int>(grpc::StatusCode::UNIMPLEMENTED));
-        response.mutable_error_response()->set_error_message(
-            "Expected a reflection request this server knows");
-        break;
-    }
-    if (file != nullptr) {
-      AddFile(file, &sent, response.mutable_file_descriptor_response());
-    } else if (!what.empty()) {
-      NotFound(what, &response);
-    }
+    Answer(request, &response);
     if (!stream->Write(response)) break;
   }
   return grpc::Status::OK;

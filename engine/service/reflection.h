@@ -38,6 +38,10 @@ class ReflectionService final
       override;
 
  private:
+  void Answer(const grpc::reflection::v1alpha::ServerReflectionRequest& request,
+              grpc::reflection::v1alpha::ServerReflectionResponse* response)
+      const;
+
   const std::vector<std::string> services_;
   std::unique_ptr<google::protobuf::DescriptorPool> pool_;
 };
