@@ -578,17 +578,23 @@ Transitioner::StartDefinition(const StartInput& in) {
 
 namespace {
 
-// The business key's claim record as the store has it now (a freed claim
-// has no holder; its version keeps counting so a condition read before the
-// release cannot hold after a new claim).
+// The business key's claim record as written (a freed claim has no holder;
+// its version keeps counting so a condition read before the release cannot
+// hold after a new claim). Read from the database, not through
+// TxnStore::Read: that also answers with claims of transactions still
+// waiting for their turn, which may yet be aborted, and a start refused
+// because of one would name an instance that never came to be (seen with 16
+// racing starts). A claim not yet written makes the start's condition fail
+// at commit instead; it runs again and then reads the claim written.
 absl::StatusOr<std::pair<store::SharedRecord, uint64_t>> ReadKeyClaim(
-    TxnStore* store, const std::string& key) {
-  WF_ASSIGN_OR_RETURN(Versioned read, store->Read(Cf::kShared, key));
+    Store* store, const std::string& key) {
+  WF_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                      store->Get(Cf::kShared, key));
   store::SharedRecord record;
-  if (read.value.has_value() && !record.ParseFromString(*read.value)) {
+  if (value.has_value() && !record.ParseFromString(*value)) {
     return absl::DataLossError("A stored business key claim does not parse");
   }
-  return std::make_pair(record, read.version);
+  return std::make_pair(record, VersionOf(Cf::kShared, value));
 }
 
 }  // namespace
@@ -601,7 +607,7 @@ absl::Status Transitioner::ClaimBusinessKey(const Definition& def,
     return absl::OkStatus();
   }
   const std::string key = keys::BusinessKeyClaim(def.name(), in.business_key);
-  WF_ASSIGN_OR_RETURN(auto claim, ReadKeyClaim(store_, key));
+  WF_ASSIGN_OR_RETURN(auto claim, ReadKeyClaim(reader_->store(), key));
   auto& [record, version] = claim;
   if (!record.holder().empty()) {
     return absl::AlreadyExistsError(absl::StrCat(
@@ -627,7 +633,7 @@ absl::Status Transitioner::ReleaseBusinessKey(
   }
   const std::string key =
       keys::BusinessKeyClaim(def.name(), instance.business_key());
-  WF_ASSIGN_OR_RETURN(auto claim, ReadKeyClaim(store_, key));
+  WF_ASSIGN_OR_RETURN(auto claim, ReadKeyClaim(reader_->store(), key));
   auto& [record, version] = claim;
   if (record.holder() != instance.id()) return absl::OkStatus();
   txn->ExpectAt(Cf::kShared, key, version);
