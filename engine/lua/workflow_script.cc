@@ -225,6 +225,18 @@ class Declarations {
     return true;
   }
 
+  bool Flag(lua_State* L, const Pending& p, const std::string& field,
+            bool* out) {
+    if (lua_type(L, -1) != LUA_TBOOLEAN) {
+      Problem(p.line, absl::StrCat("field '", field, "' of ", KindName(p.kind),
+                                   " '", p.name, "' must be true or false, ",
+                                   "not a ", luaL_typename(L, -1)));
+      return false;
+    }
+    *out = lua_toboolean(L, -1);
+    return true;
+  }
+
   // A name or a list of names.
   void Names(lua_State* L, const Pending& p, const std::string& field,
              std::vector<std::string>* out) {
@@ -277,8 +289,12 @@ class Declarations {
     spec.name = p.name;
     spec.line = p.line;
     Fields(L, p, 1, What(p),
-           {"title", "initial", "requires", "start", "who", "started_by"},
+           {"title", "initial", "requires", "start", "who", "started_by",
+            "unique_business_key"},
            [&](const std::string& f) {
+             if (f == "unique_business_key") {
+               Flag(L, p, f, &spec.unique_business_key);
+             }
              if (f == "who") ReadWho(L, p, f, &spec.who);
              if (f == "started_by") ReadWho(L, p, f, &spec.started_by);
              if (f == "title") Text(L, p, f, &spec.title);

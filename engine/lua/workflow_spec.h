@@ -77,6 +77,9 @@ struct WorkflowSpec {
   bool has_start = false;
   WhoSpec who;         // default for transitions without their own
   WhoSpec started_by;  // who may start a document; default: `who`
+  // At most one instance per business key (an empty key is not one): a
+  // second start with the same key is refused, naming the first instance.
+  bool unique_business_key = false;
   int line = 0;
   std::vector<StateSpec> states;
   std::vector<TransitionSpec> transitions;

@@ -242,10 +242,23 @@ class EngineImpl final : public Engine {
     transitions_->Fire(request, std::move(done));
   }
 
+  absl::StatusOr<FireResult> Cancel(const CancelRequest& request) override {
+    return Wait<FireResult>(
+        [&](Callback<FireResult> done) { CancelAsync(request, done); });
+  }
+
+  void CancelAsync(const CancelRequest& request,
+                   Callback<FireResult> done) override {
+    absl::Status named = Named(request.actor);
+    if (!named.ok()) return done(named);
+    transitions_->Cancel(request, std::move(done));
+  }
+
   absl::StatusOr<InstanceInfo> GetInstance(const std::string& id,
                                            const Actor& actor) override {
     WF_RETURN_IF_ERROR(CheckOpen());
     WF_RETURN_IF_ERROR(Named(actor));
+    WF_RETURN_IF_ERROR(CheckInstanceId(id).status());
     return reader_->GetInstance(id, actor);
   }
 
@@ -261,6 +274,7 @@ class EngineImpl final : public Engine {
       uint32_t limit) override {
     WF_RETURN_IF_ERROR(CheckOpen());
     WF_RETURN_IF_ERROR(Named(actor));
+    WF_RETURN_IF_ERROR(CheckInstanceId(id).status());
     return reader_->GetHistory(id, actor, after_seq, limit);
   }
 
@@ -431,6 +445,7 @@ class EngineImpl final : public Engine {
                                       const Actor& actor) override {
     WF_RETURN_IF_ERROR(CheckOpen());
     WF_RETURN_IF_ERROR(Named(actor));
+    WF_RETURN_IF_ERROR(CheckInstanceId(id).status());
     WF_RETURN_IF_ERROR(reader_->LoadReadable(id, actor).status());
     return verifier_->Verify(id);
   }

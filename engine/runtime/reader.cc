@@ -14,6 +14,7 @@
 #include "engine/runtime/refusals.h"
 #include "engine/store/keys.h"
 #include "engine/util/refusal.h"
+#include "engine/util/page_token.h"
 #include "engine/util/status_macros.h"
 #include "engine/util/text.h"
 
@@ -42,6 +43,16 @@ absl::StatusOr<uint32_t> PageSize(uint32_t requested) {
                                  ": ask for the next page with `page_token`"));
   }
   return requested;
+}
+
+// Page tokens are sealed (engine/util/page_token.h): false when `token`
+// is not one this server made for a list of `kind`.
+bool Unseal(absl::string_view kind, const std::string& token,
+            std::string* position) {
+  auto opened = OpenPageToken(kind, token);
+  if (!opened.ok()) return false;
+  *position = *std::move(opened);
+  return true;
 }
 
 absl::Status BadDeadlineToken() {
@@ -215,6 +226,8 @@ InstanceInfo Reader::ToInfo(const store::InstanceRecord& r) {
   info.created_at = absl::FromUnixMicros(r.created_at_micros());
   info.updated_at = absl::FromUnixMicros(r.updated_at_micros());
   info.created_by = r.created_by();
+  info.cancelled = r.cancelled();
+  info.cancel_reason = r.cancel_reason();
   for (const store::ClockRecord& c : r.clocks()) {
     ClockInfo clock;
     clock.name = c.name();
@@ -261,7 +274,7 @@ absl::StatusOr<InstancePage> Reader::List(const ListInstancesRequest& request) {
   std::string start = scan.prefix;
   bool after_start = false;
   if (!request.page_token.empty()) {
-    if (!absl::WebSafeBase64Unescape(request.page_token, &start) ||
+    if (!Unseal("instances", request.page_token, &start) ||
         !absl::StartsWith(start, scan.prefix) || start == scan.prefix) {
       return BadDeadlineToken();
     }
@@ -304,7 +317,7 @@ absl::StatusOr<InstancePage> Reader::List(const ListInstancesRequest& request) {
   }
   WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing instances"));
   if (it->Valid() && it->key().starts_with(scan.prefix) && !last_key.empty()) {
-    page.next_page_token = absl::WebSafeBase64Escape(last_key);
+    page.next_page_token = SealPageToken("instances", last_key);
   }
   return page;
 }
@@ -326,7 +339,7 @@ absl::StatusOr<DeadlinePage> Reader::ListDeadlines(const DeadlineQuery& query,
   // Coming ones come from the due-date index, in due order.
   std::string start;
   if (!query.page_token.empty() &&
-      (!absl::WebSafeBase64Unescape(query.page_token, &start) ||
+      (!Unseal("deadlines", query.page_token, &start) ||
        start.empty())) {
     return BadDeadlineToken();
   }
@@ -363,7 +376,7 @@ absl::StatusOr<DeadlinePage> Reader::ListDeadlines(const DeadlineQuery& query,
   }
   WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing deadlines"));
   if (more && !last_key.empty()) {
-    page.next_page_token = absl::WebSafeBase64Escape(last_key);
+    page.next_page_token = SealPageToken("deadlines", last_key);
   }
   return page;
 }
@@ -379,7 +392,7 @@ absl::StatusOr<DeadlinePage> Reader::ListLate(const DeadlineQuery& query,
   const std::string prefix = keys::LatePrefix(query.workflow);
   std::string after;
   if (!query.page_token.empty() &&
-      (!absl::WebSafeBase64Unescape(query.page_token, &after) ||
+      (!Unseal("late deadlines", query.page_token, &after) ||
        after.size() <= 8 ||
        !absl::StartsWith(absl::string_view(after).substr(8), prefix))) {
     return BadDeadlineToken();
@@ -399,7 +412,7 @@ absl::StatusOr<DeadlinePage> Reader::ListLate(const DeadlineQuery& query,
   DeadlinePage page;
   for (size_t i = 0; i < order.size(); ++i) {
     if (page.deadlines.size() >= page_size || i >= scan_limit) {
-      page.next_page_token = absl::WebSafeBase64Escape(order[i - 1]);
+      page.next_page_token = SealPageToken("late deadlines", order[i - 1]);
       break;
     }
     DeadlineInfo d;
@@ -449,10 +462,11 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
   WF_ASSIGN_OR_RETURN(const uint32_t page_size, PageSize(request.page_size));
   std::string after;
   if (!request.page_token.empty() &&
-      !absl::WebSafeBase64Unescape(request.page_token, &after)) {
+      !Unseal("inbox", request.page_token, &after)) {
     return BadField("page_token",
-                    "Expected a page token from an earlier inbox answer, but "
-                    "this one does not decode");
+                    "Expected a page token from an earlier inbox answer (for "
+                    "the same person, before the server restarted), but this "
+                    "one is not one");
   }
   auto directory = directory_->Current();
   const absl::Time now = clock_->Now();
@@ -486,7 +500,7 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
   for (const auto& [suffix, entry] : merged) {
     const std::string& id = entry.id;
     if (page.items.size() >= page_size) {
-      page.next_page_token = absl::WebSafeBase64Escape(last);
+      page.next_page_token = SealPageToken("inbox", last);
       break;
     }
     last = suffix;

@@ -14,6 +14,7 @@ namespace {
 constexpr size_t kMaxActorBytes = 256;
 constexpr size_t kMaxUnitBytes = 64;
 constexpr size_t kMaxInstanceIdBytes = 64;
+constexpr size_t kMaxReasonBytes = 1024;
 
 absl::StatusOr<std::string> CheckActorId(const Actor& actor) {
   WF_ASSIGN_OR_RETURN(std::string id,
@@ -106,19 +107,27 @@ absl::StatusOr<StartInput> CheckStart(const StartRequest& request,
   WF_ASSIGN_OR_RETURN(in.actor, CheckActorId(request.actor));
   in.fingerprint = Fingerprint({"start", in.actor, in.workflow, in.unit,
                                 DumpJson(in.vars), in.business_key});
+  in.workflow_version = request.workflow_version;
+  if (in.workflow_version != 0) {  // older fingerprints stay as they were
+    in.fingerprint = Fingerprint(
+        {in.fingerprint, absl::StrCat("version ", in.workflow_version)});
+  }
+  in.still_wanted = request.still_wanted;
   return in;
+}
+
+absl::StatusOr<std::string> CheckInstanceId(const std::string& id) {
+  if (id.empty()) {
+    return Missing("instance_id", "Expected `instance_id`, but it is empty");
+  }
+  return Field(CheckKeyText(id, "instance_id", kMaxInstanceIdBytes),
+               "instance_id");
 }
 
 absl::StatusOr<FireInput> CheckFire(const FireRequest& request,
                                     const Limits& limits) {
   FireInput in;
-  if (request.instance_id.empty()) {
-    return Missing("instance_id", "Expected `instance_id`, but it is empty");
-  }
-  WF_ASSIGN_OR_RETURN(in.instance_id,
-                      Field(CheckKeyText(request.instance_id, "instance_id",
-                                         kMaxInstanceIdBytes),
-                            "instance_id"));
+  WF_ASSIGN_OR_RETURN(in.instance_id, CheckInstanceId(request.instance_id));
   if (!IsIdentifier(request.event)) {
     return FieldError(
         absl::InvalidArgumentError(absl::StrCat(
@@ -143,6 +152,42 @@ absl::StatusOr<FireInput> CheckFire(const FireRequest& request,
   in.fingerprint = Fingerprint({"fire", in.actor, in.event,
                                 DumpJson(in.payload),
                                 absl::StrCat(in.expected_version)});
+  WF_ASSIGN_OR_RETURN(in.expected_state,
+                      CheckKeyText(request.expected_state, "expected_state",
+                                   kMaxUnitBytes));
+  if (!in.expected_state.empty()) {  // older fingerprints stay as they were
+    in.fingerprint =
+        Fingerprint({in.fingerprint, "state", in.expected_state});
+  }
+  in.still_wanted = request.still_wanted;
+  return in;
+}
+
+absl::StatusOr<FireInput> CheckCancel(const CancelRequest& request,
+                                      const Limits& limits) {
+  FireInput in;
+  WF_ASSIGN_OR_RETURN(in.instance_id, CheckInstanceId(request.instance_id));
+  WF_ASSIGN_OR_RETURN(std::string reason,
+                      Field(CheckKeyText(request.reason, "reason",
+                                         kMaxReasonBytes),
+                            "reason"));
+  if (reason.empty()) {
+    return Missing("reason",
+                   "Expected `reason`: why the instance is cancelled (it is "
+                   "recorded in its history), but it is empty");
+  }
+  in.event = kCancelEvent;
+  in.payload = Json::object({{"reason", reason}});
+  in.cancel_reason = std::move(reason);
+  in.actor_kind = request.actor;
+  WF_ASSIGN_OR_RETURN(in.idempotency_key,
+                      Field(CheckKeyText(request.idempotency_key,
+                                         "idempotency_key",
+                                         limits.max_idempotency_key_bytes),
+                            "idempotency_key"));
+  WF_ASSIGN_OR_RETURN(in.actor, CheckActorId(request.actor));
+  in.fingerprint = Fingerprint({"cancel", in.actor, *in.cancel_reason});
+  in.still_wanted = request.still_wanted;
   return in;
 }
 

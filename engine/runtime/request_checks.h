@@ -7,6 +7,7 @@
 #ifndef WF_RUNTIME_REQUEST_CHECKS_H_
 #define WF_RUNTIME_REQUEST_CHECKS_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,8 @@ struct StartInput {
   std::string idempotency_key;
   std::string actor;
   std::string fingerprint;
+  uint32_t workflow_version = 0;  // 0: the latest
+  std::function<bool()> still_wanted;
 };
 
 // A fire request (or a due timer) that passed the checks that need no I/O.
@@ -43,13 +46,27 @@ struct FireInput {
   std::string idempotency_key;
   std::string actor;
   std::string fingerprint;
+  std::string expected_state;  // "": don't check
+  std::function<bool()> still_wanted;
+  // Set for a cancel (event kCancelEvent, payload {"reason": ...}).
+  std::optional<std::string> cancel_reason;
 };
+
+// The history event a cancel records. Not an identifier, so no workflow can
+// declare an event of that name.
+inline constexpr char kCancelEvent[] = "wf.cancel";
+
+// INVALID_ARGUMENT unless `id` is a non-empty instance id (every call
+// naming an instance checks this first).
+absl::StatusOr<std::string> CheckInstanceId(const std::string& id);
 
 // INVALID_ARGUMENT (or RESOURCE_EXHAUSTED for sizes) naming the field.
 absl::StatusOr<StartInput> CheckStart(const StartRequest& request,
                                       const Limits& limits);
 absl::StatusOr<FireInput> CheckFire(const FireRequest& request,
                                     const Limits& limits);
+absl::StatusOr<FireInput> CheckCancel(const CancelRequest& request,
+                                      const Limits& limits);
 
 // INVALID_ARGUMENT (FIELD_REQUIRED) unless `object` has each of `fields`,
 // not null or "". `what` and `who` name the object and the rule in the

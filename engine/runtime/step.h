@@ -59,6 +59,10 @@ struct Step {
   std::vector<store::ExternalValue> externals;
   std::string calendar_version;  // of the calendar the clocks are computed on
   std::string parent_id;         // a child's start: who started it
+  // A cancel: no script ran; the instance keeps its state, ends finished
+  // and cancelled, and its clocks (so its timers and late entries) end.
+  bool cancel = false;
+  std::string cancel_reason;
 };
 
 // What the step makes of the instance, before anything is written.

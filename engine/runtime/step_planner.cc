@@ -42,7 +42,11 @@ absl::Status PlanClocks(const Step& step,
   change.now = step.now;
   if (step.timer != nullptr) change.fired_timer = step.timer->name();
   change.deadline_date = step.deadline_date;
-  WF_ASSIGN_OR_RETURN(plan->clocks, timers::NextClocks(change));
+  if (step.cancel) {
+    plan->clocks.clear();  // a cancelled document waits for nothing
+  } else {
+    WF_ASSIGN_OR_RETURN(plan->clocks, timers::NextClocks(change));
+  }
   plan->clocks_before = std::move(change.before);
   plan->timers_before = timers::TimersOf(spec, calendar, plan->clocks_before);
   plan->timers_after = timers::TimersOf(spec, calendar, plan->clocks);
@@ -120,6 +124,11 @@ void PlanInstance(const Step& step, StepPlan* plan) {
   after.set_last_hash(plan->sealed.hash());
   const StateSpec* to = step.definition->FindState(step.to);
   after.set_finished(to != nullptr && to->final);
+  if (step.cancel) {
+    after.set_finished(true);
+    after.set_cancelled(true);
+    after.set_cancel_reason(step.cancel_reason);
+  }
   after.mutable_clocks()->Clear();
   for (const auto& clock : plan->clocks) *after.add_clocks() = clock;
 }
@@ -131,6 +140,8 @@ void PlanInstance(const Step& step, StepPlan* plan) {
 void PlanInbox(const Step& step, StepPlan* plan) {
   const store::InstanceRecord& after = plan->after;
   const std::string& unit = after.unit_id();
+  // A finished document is listed nowhere (WriteInbox removes the old keys).
+  if (after.finished()) plan->after.mutable_inbox_keys()->Clear();
   if (step.directory == nullptr || unit.empty() || after.finished()) return;
   int64_t due = INT64_MAX;
   for (const auto& c : plan->clocks) {

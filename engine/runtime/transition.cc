@@ -212,7 +212,8 @@ void Transitioner::Start(const StartRequest& request,
   }
   auto run = [this, in, done, serial_key] {
     Run<StartResult>(
-        serial_key, [this, in] { return PrepareStart(*in); }, done, 0);
+        serial_key, [this, in] { return PrepareStart(*in); }, done, 0,
+        in->still_wanted);
   };
   if (serial_key.empty()) {
     run();
@@ -233,10 +234,34 @@ void Transitioner::Fire(const FireRequest& request,
     done(input.status());
     return;
   }
-  auto in = std::make_shared<FireInput>(std::move(*input));
-  serializer_->Run(in->instance_id, [this, in, done] {
+  RunOnInstance(std::make_shared<FireInput>(std::move(*input)),
+                &Transitioner::PrepareFire, std::move(done));
+}
+
+void Transitioner::Cancel(const CancelRequest& request,
+                          Engine::Callback<FireResult> done) {
+  if (!Enter()) {
+    done(absl::UnavailableError("The engine is shutting down"));
+    return;
+  }
+  auto input = CheckCancel(request, limits_);
+  if (!input.ok()) {
+    Leave();
+    done(input.status());
+    return;
+  }
+  RunOnInstance(std::make_shared<FireInput>(std::move(*input)),
+                &Transitioner::PrepareCancel, std::move(done));
+}
+
+void Transitioner::RunOnInstance(
+    std::shared_ptr<FireInput> in,
+    Prepared<FireResult> (Transitioner::*prepare)(const FireInput&),
+    Engine::Callback<FireResult> done) {
+  serializer_->Run(in->instance_id, [this, in, prepare, done] {
     Run<FireResult>(
-        in->instance_id, [this, in] { return PrepareFire(*in); }, done, 0);
+        in->instance_id, [this, in, prepare] { return (this->*prepare)(*in); },
+        done, 0, in->still_wanted);
   });
 }
 
@@ -273,8 +298,20 @@ void Transitioner::FireTimer(const store::TimerRecord& timer,
 template <typename Result>
 void Transitioner::Run(const std::string& serial_key,
                        std::function<Prepared<Result>()> prepare,
-                       Engine::Callback<Result> done, int attempt) {
+                       Engine::Callback<Result> done, int attempt,
+                       std::function<bool()> still_wanted) {
   Prepared<Result> prepared = prepare();
+  // The caller gave up (a gRPC deadline passed, the client went away): a
+  // write it would never hear of is not made while that can still be
+  // avoided. After this point the outcome is committed or not as the store
+  // decides, and the caller learns it by retrying with its idempotency key.
+  if (prepared.status.ok() && !prepared.WritesNothing() && still_wanted &&
+      !still_wanted()) {
+    prepared = Prepared<Result>::Refuse(absl::CancelledError(
+        "Expected the caller to wait for the answer, but it had gone (its "
+        "deadline passed or it cancelled) before the write: nothing was "
+        "written; retry with the same idempotency key"));
+  }
   if (!prepared.status.ok() || prepared.WritesNothing()) {
     if (!serial_key.empty()) serializer_->Release(serial_key);
     if (prepared.status.ok()) {
@@ -289,11 +326,12 @@ void Transitioner::Run(const std::string& serial_key,
   const absl::Time new_timer_due = prepared.writes.new_timer_due;
   store_->Commit(
       std::move(prepared.writes.txn),
-      [this, serial_key, prepare, result, done, new_timer_due,
-       attempt](absl::Status synced) {
+      [this, serial_key, prepare, result, done, new_timer_due, attempt,
+       still_wanted](absl::Status synced) {
         if (absl::IsAborted(synced) && attempt < limits_.max_step_retries) {
-          pool_->Post([this, serial_key, prepare, done, attempt] {
-            Run<Result>(serial_key, prepare, done, attempt + 1);
+          pool_->Post([this, serial_key, prepare, done, attempt,
+                       still_wanted] {
+            Run<Result>(serial_key, prepare, done, attempt + 1, still_wanted);
           });
           return;
         }
@@ -386,7 +424,7 @@ Transitioner::Prepared<StartResult> Transitioner::PrepareStart(
   auto replayed = ReplayStart(in);
   if (!replayed.ok()) return P::Refuse(replayed.status());
   if (replayed->has_value()) return P::Answer(std::move(**replayed));
-  auto definition = registry_->Latest(in.workflow);
+  auto definition = StartDefinition(in);
   if (!definition.ok()) return P::Refuse(definition.status());
   const Definition& def = **definition;
   auto directory = directory_->Current();
@@ -398,6 +436,9 @@ Transitioner::Prepared<StartResult> Transitioner::PrepareStart(
   step.instance_id = keys::InstanceId(next_instance_number_.fetch_add(1));
   step.random_seed = RandomSeed(step.instance_id, 1);
   step.calendar_version = calendar_version_;
+  Txn claim;  // checked before the script runs: a taken key costs no Lua
+  absl::Status claimed = ClaimBusinessKey(def, in, step.instance_id, &claim);
+  if (!claimed.ok()) return P::Refuse(claimed);
   SharedTake take = NewTake();
   LiveHost host(&take, step.instance_id, /*may_start=*/true);
   CallInput call = CallFor(step);
@@ -412,6 +453,7 @@ Transitioner::Prepared<StartResult> Transitioner::PrepareStart(
   StepPlan plan;
   auto writes = Conclude(call, *outcome, **lease, &step, &plan);
   if (!writes.ok()) return P::Refuse(writes.status());
+  writes->txn.Absorb(std::move(claim));
   P p;
   absl::Status assembled = Assemble(step, std::move(*writes), &take, &p);
   if (!assembled.ok()) return P::Refuse(assembled);
@@ -478,7 +520,10 @@ absl::StatusOr<StepWrites> Transitioner::StartChild(const Step& parent,
   WF_RETURN_IF_ERROR(HostFailure(host));
   step.externals = host.TakeExternals();
   StepPlan plan;
-  return Conclude(call, *outcome, *lease, &step, &plan);
+  WF_ASSIGN_OR_RETURN(StepWrites writes,
+                      Conclude(call, *outcome, *lease, &step, &plan));
+  WF_RETURN_IF_ERROR(ClaimBusinessKey(def, in, child.id, &writes.txn));
+  return writes;
 }
 
 SharedTake Transitioner::NewTake() {
@@ -528,6 +573,161 @@ absl::StatusOr<StepWrites> Transitioner::Conclude(const CallInput& call,
   return Record(*step, plan);
 }
 
+absl::StatusOr<std::shared_ptr<const Definition>>
+Transitioner::StartDefinition(const StartInput& in) {
+  WF_ASSIGN_OR_RETURN(auto latest, registry_->Latest(in.workflow));
+  const uint32_t last = latest->version();
+  if (in.workflow_version == 0 || in.workflow_version == last) return latest;
+  if (in.workflow_version > last) {
+    return absl::NotFoundError(absl::StrCat(
+        "Expected version ", in.workflow_version, " of workflow '",
+        in.workflow, "', but its versions are 1 to ", last,
+        " (0 starts on the latest)"));
+  }
+  return registry_->Get(in.workflow, in.workflow_version);
+}
+
+namespace {
+
+// The business key's claim record as written (a freed claim has no holder;
+// its version keeps counting so a condition read before the release cannot
+// hold after a new claim). Read from the database, not through
+// TxnStore::Read: that also answers with claims of transactions still
+// waiting for their turn, which may yet be aborted, and a start refused
+// because of one would name an instance that never came to be (seen with 16
+// racing starts). A claim not yet written makes the start's condition fail
+// at commit instead; it runs again and then reads the claim written.
+absl::StatusOr<std::pair<store::SharedRecord, uint64_t>> ReadKeyClaim(
+    Store* store, const std::string& key) {
+  WF_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                      store->Get(Cf::kShared, key));
+  store::SharedRecord record;
+  if (value.has_value() && !record.ParseFromString(*value)) {
+    return absl::DataLossError("A stored business key claim does not parse");
+  }
+  return std::make_pair(record, VersionOf(Cf::kShared, value));
+}
+
+}  // namespace
+
+absl::Status Transitioner::ClaimBusinessKey(const Definition& def,
+                                            const StartInput& in,
+                                            const std::string& id,
+                                            Txn* txn) const {
+  if (!def.spec().unique_business_key || in.business_key.empty()) {
+    return absl::OkStatus();
+  }
+  const std::string key = keys::BusinessKeyClaim(def.name(), in.business_key);
+  WF_ASSIGN_OR_RETURN(auto claim, ReadKeyClaim(reader_->store(), key));
+  auto& [record, version] = claim;
+  if (!record.holder().empty()) {
+    return refusals::BusinessKeyTaken(def.name(), in.business_key,
+                                      record.holder());
+  }
+  // Two starts racing for the key both read it free; the store commits the
+  // first, and the second's condition fails (ABORTED): it runs again, reads
+  // the key taken and is refused above.
+  txn->ExpectAt(Cf::kShared, key, version);
+  record.set_version(version + 1);
+  record.set_holder(id);
+  txn->writes().Put(Cf::kShared, key, record.SerializeAsString());
+  return absl::OkStatus();
+}
+
+absl::Status Transitioner::ReleaseBusinessKey(
+    const Definition& def, const store::InstanceRecord& instance,
+    Txn* txn) const {
+  if (!def.spec().unique_business_key || instance.business_key().empty()) {
+    return absl::OkStatus();
+  }
+  const std::string key =
+      keys::BusinessKeyClaim(def.name(), instance.business_key());
+  WF_ASSIGN_OR_RETURN(auto claim, ReadKeyClaim(reader_->store(), key));
+  auto& [record, version] = claim;
+  if (record.holder() != instance.id()) return absl::OkStatus();
+  txn->ExpectAt(Cf::kShared, key, version);
+  record.set_version(version + 1);
+  record.clear_holder();
+  txn->writes().Put(Cf::kShared, key, record.SerializeAsString());
+  return absl::OkStatus();
+}
+
+absl::Status Transitioner::CheckMayCancel(
+    const FireInput& in, const store::InstanceRecord& instance) const {
+  const Actor& actor = in.actor_kind;
+  if (!actor.checked() || actor.kind == Actor::Kind::kAdmin) {
+    return absl::OkStatus();
+  }
+  if (actor.id == instance.created_by()) return absl::OkStatus();
+  return Refusal(absl::PermissionDeniedError(absl::StrCat(
+                     "Expected the person who started instance '",
+                     instance.id(), "' (", instance.created_by(),
+                     ") or an administrator to cancel it, but '", actor.id,
+                     "' is neither")),
+                 reason::kRoleRequired)
+      .With("person", actor.id)
+      .With("started_by", instance.created_by())
+      .Vietnamese("Chỉ người tạo hồ sơ hoặc quản trị viên mới được hủy hồ sơ.");
+}
+
+// A cancel: the instance as loaded for a fire (the caller may read it), a
+// retry answered from its idempotency record, then one event that keeps
+// the state and ends the clocks. No script runs: a cancel is the owner's
+// decision, not a step of the workflow.
+Transitioner::Prepared<FireResult> Transitioner::PrepareCancel(
+    const FireInput& in) {
+  using P = Prepared<FireResult>;
+  auto directory = directory_->Current();
+  auto loaded = LoadForFire(in, *directory, clock_->Now());
+  if (!loaded.ok()) return P::Refuse(loaded.status());
+  const store::InstanceRecord& instance = *loaded;
+  auto replayed = ReplayFire(in, instance);
+  if (!replayed.ok()) return P::Refuse(replayed.status());
+  if (replayed->has_value()) return P::Answer(std::move(**replayed));
+  absl::Status may = CheckMayCancel(in, instance);
+  if (!may.ok()) return P::Refuse(may);
+  if (instance.finished()) {
+    return P::Refuse(
+        Refusal(absl::FailedPreconditionError(absl::StrCat(
+                    "Expected instance '", in.instance_id,
+                    "' to be running to cancel it, but it ",
+                    instance.cancelled() ? "was cancelled already: "
+                                         : "is finished in state ",
+                    instance.cancelled() ? instance.cancel_reason()
+                                         : instance.state())),
+                instance.cancelled() ? reason::kInstanceCancelled
+                                     : reason::kInstanceFinished)
+            .With("instance_id", in.instance_id)
+            .With("state", instance.state()));
+  }
+  auto definition =
+      registry_->Get(instance.workflow(), instance.workflow_version());
+  if (!definition.ok()) return P::Refuse(definition.status());
+  auto vars = ParseStoredJson(instance.variables_json());
+  if (!vars.ok()) return P::Refuse(vars.status());
+  TransitionSpec stay;
+  stay.stay = true;
+  Step step = FireStep(in, **definition, stay, instance, *directory,
+                       std::nullopt, clock_->Now());
+  step.vars_before = &*vars;
+  step.calendar_version = calendar_version_;
+  step.cancel = true;
+  step.cancel_reason = *in.cancel_reason;
+  ActionResult unchanged{*vars};
+  step.outcome = &unchanged;
+  StepPlan plan;
+  auto writes = Record(step, &plan);
+  if (!writes.ok()) return P::Refuse(writes.status());
+  absl::Status released =
+      ReleaseBusinessKey(**definition, instance, &writes->txn);
+  if (!released.ok()) return P::Refuse(released);
+  P p;
+  p.writes = std::move(*writes);
+  p.result.instance = reader_->ToInfo(plan.after);
+  p.result.event = ToHistoryEntry(plan.body, plan.sealed.hash());
+  return p;
+}
+
 absl::StatusOr<store::InstanceRecord> Transitioner::LoadForFire(
     const FireInput& in, const DirectorySnapshot& directory, absl::Time now) {
   WF_ASSIGN_OR_RETURN(store::InstanceRecord instance,
@@ -549,6 +749,11 @@ absl::StatusOr<int> Transitioner::CheckFireRules(
   if (in.expected_version != 0 && in.expected_version != instance.version()) {
     return refusals::VersionMismatch(in.instance_id, in.expected_version,
                                      instance.version());
+  }
+  if (!in.expected_state.empty() && in.expected_state != instance.state()) {
+    return refusals::StateMismatch(in.instance_id, in.expected_state,
+                                   instance.state(),
+                                   def.StateTitle(instance.state()));
   }
   WF_ASSIGN_OR_RETURN(int t, FindTransition(def, instance, in.event));
   const TransitionSpec& spec = def.spec().transitions[t];
@@ -716,6 +921,18 @@ absl::StatusOr<int> Transitioner::FindTransition(
     const Definition& def, const store::InstanceRecord& instance,
     const std::string& event) const {
   const std::string& state = instance.state();
+  if (instance.cancelled()) {
+    return Refusal(absl::FailedPreconditionError(absl::StrCat(
+                       "Expected instance '", instance.id(),
+                       "' to accept event '", event,
+                       "', but it was cancelled: ", instance.cancel_reason())),
+                   reason::kInstanceCancelled)
+        .With("instance_id", instance.id())
+        .With("state", state)
+        .With("cancel_reason", instance.cancel_reason())
+        .Vietnamese(absl::StrCat("Hồ sơ đã bị hủy (", instance.cancel_reason(),
+                                 "), không thể thực hiện thêm thao tác."));
+  }
   if (instance.finished()) {
     return refusals::InstanceFinished(instance.id(), event, state,
                                       def.StateTitle(state));

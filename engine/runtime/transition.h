@@ -79,6 +79,9 @@ class Transitioner {
 
   void Start(const StartRequest& request, Engine::Callback<StartResult> done);
   void Fire(const FireRequest& request, Engine::Callback<FireResult> done);
+  // Cancels an instance (Engine::CancelAsync): the same path, with a
+  // "wf.cancel" event that runs no script.
+  void Cancel(const CancelRequest& request, Engine::Callback<FireResult> done);
   // Fires a due timer (from the timer loop): the same path, with the actor
   // "system:timer". A timer that is no longer pending (its clock ended or
   // moved) is dropped. `done` gets true when its event was committed, false
@@ -100,6 +103,29 @@ class Transitioner {
 
   Prepared<StartResult> PrepareStart(const StartInput& in);
   Prepared<FireResult> PrepareFire(const FireInput& in);
+  Prepared<FireResult> PrepareCancel(const FireInput& in);
+  // Serialises `in` on its instance and runs `prepare` for it.
+  void RunOnInstance(std::shared_ptr<FireInput> in,
+                     Prepared<FireResult> (Transitioner::*prepare)(
+                         const FireInput&),
+                     Engine::Callback<FireResult> done);
+  // The version a start asks for (0: the latest), or NOT_FOUND naming the
+  // versions there are.
+  absl::StatusOr<std::shared_ptr<const Definition>> StartDefinition(
+      const StartInput& in);
+  // A workflow with unique business keys: the claim a start takes (the
+  // condition that no one holds it yet, and the write), or ALREADY_EXISTS
+  // naming the instance that holds it.
+  absl::Status ClaimBusinessKey(const Definition& def, const StartInput& in,
+                                const std::string& id, Txn* txn) const;
+  // A cancel frees the business key the instance holds.
+  absl::Status ReleaseBusinessKey(const Definition& def,
+                                  const store::InstanceRecord& instance,
+                                  Txn* txn) const;
+  // Who may cancel: the embedder, an administrator, or the person who
+  // started the instance.
+  absl::Status CheckMayCancel(const FireInput& in,
+                              const store::InstanceRecord& instance) const;
   // A stored answer to a retried request (nullopt: not seen, or expired),
   // or the refusal of a key reused for another request.
   absl::StatusOr<std::optional<StartResult>> ReplayStart(const StartInput& in);
@@ -162,10 +188,13 @@ class Transitioner {
   bool Live(const store::IdempotencyRecord& record, absl::Time now) const;
   // Prepares (again after an abort, on the pool), commits and answers;
   // releases `serial_key` at the end.
+  // `still_wanted` (if set) is asked just before the commit: false answers
+  // CANCELLED and writes nothing.
   template <typename Result>
   void Run(const std::string& serial_key,
            std::function<Prepared<Result>()> prepare,
-           Engine::Callback<Result> done, int attempt);
+           Engine::Callback<Result> done, int attempt,
+           std::function<bool()> still_wanted = nullptr);
 
   bool Enter();
   void Leave();

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "engine/runtime/history.h"
+#include "engine/runtime/request_checks.h"
 #include "engine/util/sha256.h"
 #include "engine/util/status_macros.h"
 
@@ -56,6 +57,10 @@ class Replay {
   std::string Step(const store::HistoryEventBody& body) {
     std::string where = absl::StrCat("event ", body.seq(), " (", body.event(),
                                      ")");
+    if (body.event() == kCancelEvent && body.seq() > 1) {
+      return Cancel(body, where);
+    }
+    if (cancelled_) return absl::StrCat(where, ": it follows the cancel");
     auto payload = ParseStoredJson(body.payload_json());
     if (!payload.ok()) return absl::StrCat(where, ": its payload is not JSON");
     CallInput call;
@@ -119,8 +124,33 @@ class Replay {
 
   const std::string& state() const { return state_; }
   const Json& vars() const { return vars_; }
+  bool cancelled() const { return cancelled_; }
 
  private:
+  // A cancel runs no script: it keeps the state and the variables, emits
+  // nothing, says why, and ends the history.
+  std::string Cancel(const store::HistoryEventBody& body,
+                     const std::string& where) {
+    if (cancelled_) return absl::StrCat(where, ": the instance was cancelled "
+                                               "already");
+    if (body.from_state() != state_ || body.to_state() != state_) {
+      return absl::StrCat(where, ": a cancel keeps the state '", state_,
+                          "' but it records '", body.from_state(), "' to '",
+                          body.to_state(), "'");
+    }
+    auto payload = ParseStoredJson(body.payload_json());
+    if (!payload.ok() || !payload->contains("reason")) {
+      return absl::StrCat(where, ": a cancel records its reason");
+    }
+    if (body.changes_json() != DumpJson(Changes(vars_, vars_)) ||
+        body.effects_json() != DumpJson(Json::array())) {
+      return absl::StrCat(where, ": a cancel changes no variables and emits "
+                                 "no effects, but the history records some");
+    }
+    cancelled_ = true;
+    return "";
+  }
+
   std::string Check(const store::HistoryEventBody& body,
                     const std::string& where) {
     if (body.from_state() != state_) {
@@ -146,6 +176,7 @@ class Replay {
   WorkflowScript& script_;
   std::string state_;
   Json vars_ = Json::object();
+  bool cancelled_ = false;
 };
 
 std::string VietnamTime(int64_t micros) {
@@ -215,6 +246,12 @@ absl::StatusOr<VerifyReport> Verifier::Verify(const std::string& id) {
   }
   if (prev != instance.last_hash()) {
     return fail("the instance's last hash is not the hash of its last event");
+  }
+  if (replay.cancelled() != instance.cancelled()) {
+    return fail(absl::StrCat("the history ",
+                             replay.cancelled() ? "cancels" : "does not cancel",
+                             " the instance but the instance is ",
+                             instance.cancelled() ? "" : "not ", "cancelled"));
   }
   if (replay.state() != instance.state()) {
     return fail(absl::StrCat("replay ends in '", replay.state(),

@@ -169,6 +169,8 @@ absl::Status ToProto(const InstanceInfo& in, v1::Instance* out) {
   ToTimestamp(in.created_at, out->mutable_created_at());
   ToTimestamp(in.updated_at, out->mutable_updated_at());
   out->set_created_by(in.created_by);
+  out->set_cancelled(in.cancelled);
+  out->set_cancel_reason(in.cancel_reason);
   for (const ClockInfo& c : in.clocks) {
     v1::Clock* clock = out->add_clocks();
     clock->set_name(c.name);
@@ -307,6 +309,7 @@ absl::StatusOr<StartRequest> FromProto(const v1::StartInstanceRequest& in) {
                       StructToJsonText(in.variables(), "variables"));
   out.business_key = in.business_key();
   out.idempotency_key = in.idempotency_key();
+  out.workflow_version = in.workflow_version();
   return out;
 }
 
@@ -317,6 +320,15 @@ absl::StatusOr<FireRequest> FromProto(const v1::FireEventRequest& in) {
   WF_ASSIGN_OR_RETURN(out.payload_json,
                       StructToJsonText(in.payload(), "payload"));
   out.expected_version = in.expected_version();
+  out.idempotency_key = in.idempotency_key();
+  out.expected_state = in.expected_state();
+  return out;
+}
+
+CancelRequest FromProto(const v1::CancelInstanceRequest& in) {
+  CancelRequest out;
+  out.instance_id = in.instance_id();
+  out.reason = in.reason();
   out.idempotency_key = in.idempotency_key();
   return out;
 }

@@ -37,6 +37,7 @@ void ToProto(const TokenInfo& in, v1::Token* out);
 // cannot keep exactly (engine/service/struct_json.h).
 absl::StatusOr<StartRequest> FromProto(const v1::StartInstanceRequest& in);
 absl::StatusOr<FireRequest> FromProto(const v1::FireEventRequest& in);
+CancelRequest FromProto(const v1::CancelInstanceRequest& in);
 ListInstancesRequest FromProto(const v1::ListInstancesRequest& in);
 DeadlineQuery FromProto(const v1::ListDeadlinesRequest& in);
 DirectoryImport FromProto(const v1::ImportDirectoryRequest& in);

@@ -361,6 +361,7 @@ int Run() {
     WF_LOG_ERROR("--auth must be tokens or trust_metadata, not '", auth, "'");
     return 1;
   }
+  RouteGrpcLogs();
   auto server = Server::Start(engine->get(), server_options);
   if (!server.ok()) {
     WF_LOG_ERROR(server.status().ToString());

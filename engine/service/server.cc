@@ -1,16 +1,24 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/service/server.h"
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include <fstream>
+#include <memory>
 #include <sstream>
 
+#include <grpc/support/log.h>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "engine/util/log.h"
-#include "grpc/health/v1/health.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "engine/util/status_macros.h"
 
 namespace wf {
@@ -28,6 +36,38 @@ absl::StatusOr<std::string> ReadPem(const std::string& path) {
   return text.str();
 }
 
+// gRPC 1.51 accepts a certificate with a key of another pair and then
+// fails to listen, which Start could only report as "is the port taken?".
+absl::Status CheckKeyPair(const std::string& cert_pem,
+                          const std::string& key_pem,
+                          const ServerOptions& options) {
+  using Bio = std::unique_ptr<BIO, decltype(&BIO_free)>;
+  Bio cert_bio(BIO_new_mem_buf(cert_pem.data(), cert_pem.size()), &BIO_free);
+  Bio key_bio(BIO_new_mem_buf(key_pem.data(), key_pem.size()), &BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), &X509_free);
+  if (cert == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected a PEM certificate in '", options.tls_cert_file,
+        "', but it holds none"));
+  }
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr),
+      &EVP_PKEY_free);
+  if (key == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected an unencrypted PEM private key in '", options.tls_key_file,
+        "', but it holds none"));
+  }
+  if (X509_check_private_key(cert.get(), key.get()) != 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected the TLS key '", options.tls_key_file,
+        "' to match the certificate '", options.tls_cert_file,
+        "', but it does not: give the key the certificate was issued for"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     const ServerOptions& options) {
   if (options.tls_cert_file.empty() && options.tls_key_file.empty()) {
@@ -41,6 +81,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
   WF_ASSIGN_OR_RETURN(pair.private_key, ReadPem(options.tls_key_file));
   WF_ASSIGN_OR_RETURN(pair.cert_chain, ReadPem(options.tls_cert_file));
+  WF_RETURN_IF_ERROR(CheckKeyPair(pair.cert_chain, pair.private_key, options));
   ssl.pem_key_cert_pairs.push_back(std::move(pair));
   if (!options.tls_client_ca_file.empty()) {
     WF_ASSIGN_OR_RETURN(ssl.pem_root_certs,
@@ -51,19 +92,40 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   return grpc::SslServerCredentials(ssl);
 }
 
+// What reflection lists: every service registered below, and the health
+// service gRPC adds (described from grpc/health/v1/health.proto).
+std::vector<std::string> OfferedServices(bool simulation) {
+  std::vector<std::string> names = {
+      v1::WorkflowService::service_full_name(),
+      v1::AdminService::service_full_name(),
+      v1::DiagnosticsService::service_full_name(),
+      grpc::health::v1::Health::service_full_name(),
+      grpc::reflection::v1alpha::ServerReflection::service_full_name()};
+  if (simulation) names.push_back(v1::SimulationService::service_full_name());
+  return names;
+}
+
+void LogGrpcLine(gpr_log_func_args* args) {
+  absl::string_view message(args->message);
+  const char* level = args->severity == GPR_LOG_SEVERITY_ERROR ? "ERROR"
+                                                               : "INFO";
+  if (absl::StrContains(message, "Handshake failed")) {
+    LogLine("ERROR", "TLS handshake failed (gRPC 1.51 does not give the ",
+            "peer's address): ", message);
+    return;
+  }
+  LogLine(level, "grpc ", args->file, ":", args->line, ": ", message);
+}
+
 }  // namespace
+
+void RouteGrpcLogs() { gpr_set_log_function(&LogGrpcLine); }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     Engine* engine, const ServerOptions& options) {
   std::unique_ptr<Server> server(new Server(engine, options.auth));
   WF_ASSIGN_OR_RETURN(auto credentials, Credentials(options));
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  // Reflection describes what protobuf's descriptor pool holds. The health
-  // service runs on libgrpc++'s own code, outside the pool: naming one of
-  // its generated messages links them in, so reflection can describe
-  // grpc.health.v1.Health to a client that has no .proto.
-  (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
@@ -75,6 +137,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
         engine, options.auth, options.simulation_clock);
     builder.RegisterService(server->simulation_.get());
   }
+  server->reflection_ = std::make_unique<ReflectionService>(
+      OfferedServices(options.simulation_clock != nullptr));
+  builder.RegisterService(server->reflection_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat(

@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "engine/service/reflection.h"
 #include "engine/service/workflow_service.h"
 #include "wf/engine.h"
 
@@ -37,6 +38,13 @@ struct ServerOptions {
   std::string tls_key_file;
   std::string tls_client_ca_file;
 };
+
+// Routes gRPC's own log lines (errors of its core) into the server's log
+// format. A failed TLS handshake is one of them: gRPC 1.51 logs it from its
+// TLS layer with the reason ("peer did not return a certificate") but
+// without the peer's address, and offers no hook that sees both, so the
+// line says what can be said. Process-wide; main() calls it once.
+void RouteGrpcLogs();
 
 class Server {
  public:
@@ -61,6 +69,7 @@ class Server {
   AdminServiceImpl admin_;
   std::unique_ptr<SimulationServiceImpl> simulation_;
   DiagnosticsServiceImpl diagnostics_;
+  std::unique_ptr<ReflectionService> reflection_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::string address_;

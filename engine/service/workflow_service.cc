@@ -1,6 +1,8 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/service/workflow_service.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -8,6 +10,7 @@
 #include "engine/service/convert.h"
 #include "engine/service/status_map.h"
 #include "engine/util/refusal.h"
+#include "engine/util/page_token.h"
 
 // Authenticates the caller into `actor`, or answers UNAUTHENTICATED.
 #define WF_CALLER(actor)                                              \
@@ -79,6 +82,45 @@ absl::StatusOr<absl::Time> SimulationTarget(
   return target;
 }
 
+// Asked just before a write commits (wf::StartRequest::still_wanted): a
+// call whose client cancelled it or whose deadline passed is not committed.
+std::function<bool()> StillWanted(grpc::CallbackServerContext* context) {
+  return [context] { return !context->IsCancelled(); };
+}
+
+// The page of `items` (sorted by `key`) after the position `token` holds,
+// for the lists the engine hands over whole (workflows, tokens): at most
+// `page_size` (0: 50, over 1000 refused), and the token of the next page.
+template <typename T, typename Key>
+absl::StatusOr<std::vector<const T*>> PageOf(const std::vector<T>& items,
+                                             Key key, absl::string_view kind,
+                                             uint32_t page_size,
+                                             const std::string& token,
+                                             std::string* next_token) {
+  if (page_size > 1000) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected `page_size` of at most 1000 (0 for 50), but got ",
+        page_size, ": ask for the next page with `page_token`"));
+  }
+  const uint32_t size = page_size == 0 ? 50 : page_size;
+  std::string after;
+  if (!token.empty()) {
+    auto opened = OpenPageToken(kind, token);
+    if (!opened.ok()) return opened.status();
+    after = *std::move(opened);
+  }
+  std::vector<const T*> page;
+  for (const T& item : items) {
+    if (!token.empty() && key(item) <= after) continue;
+    if (page.size() == size) {
+      *next_token = SealPageToken(kind, key(*page.back()));
+      break;
+    }
+    page.push_back(&item);
+  }
+  return page;
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* WorkflowServiceImpl::DeployWorkflow(
@@ -101,10 +143,15 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::ListWorkflows(
     v1::ListWorkflowsResponse* response) {
   WF_CALLER(actor);
   auto result = engine_->ListWorkflows();
-  if (result.ok()) {
-    for (const WorkflowInfo& w : *result) ToProto(w, response->add_workflows());
+  if (!result.ok()) return Answer(context, result.status());
+  auto page = PageOf(
+      *result, [](const WorkflowInfo& w) { return w.name; }, "workflows",
+      request->page_size(), request->page_token(),
+      response->mutable_next_page_token());
+  if (page.ok()) {
+    for (const WorkflowInfo* w : *page) ToProto(*w, response->add_workflows());
   }
-  return Answer(context, result.status());
+  return Answer(context, page.status());
 }
 
 grpc::ServerUnaryReactor* WorkflowServiceImpl::GetWorkflow(
@@ -125,6 +172,7 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::StartInstance(
   if (!start.ok()) return Answer(context, start.status());
   start->actor = actor;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  start->still_wanted = StillWanted(context);
   engine_->StartAsync(*start, [reactor, response](
                                   absl::StatusOr<StartResult> result) {
     absl::Status status = result.status();
@@ -145,6 +193,7 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::FireEvent(
   if (!fire.ok()) return Answer(context, fire.status());
   fire->actor = actor;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  fire->still_wanted = StillWanted(context);
   engine_->FireAsync(*fire, [reactor,
                              response](absl::StatusOr<FireResult> result) {
     absl::Status status = result.status();
@@ -154,6 +203,27 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::FireEvent(
       response->set_replayed(result->replayed);
     }
     reactor->Finish(ToGrpcStatus(status));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::CancelInstance(
+    grpc::CallbackServerContext* context,
+    const v1::CancelInstanceRequest* request,
+    v1::CancelInstanceResponse* response) {
+  WF_CALLER(actor);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  CancelRequest cancel = FromProto(*request);
+  cancel.actor = actor;
+  cancel.still_wanted = StillWanted(context);
+  engine_->CancelAsync(cancel, [reactor,
+                                response](absl::StatusOr<FireResult> result) {
+    if (result.ok()) {
+      ToProto(result->instance, response->mutable_instance());
+      ToProto(result->event, response->mutable_event());
+      response->set_replayed(result->replayed);
+    }
+    reactor->Finish(ToGrpcStatus(result.status()));
   });
   return reactor;
 }
@@ -189,13 +259,16 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetHistory(
     v1::GetHistoryResponse* response) {
   WF_CALLER(actor);
   uint64_t after = 0;
-  if (!request->page_token().empty() &&
-      !absl::SimpleAtoi(request->page_token(), &after)) {
-    return Answer(context,
-                  ForField(absl::InvalidArgumentError(
-                               "Expected a page token from an earlier "
-                               "GetHistory answer, but this one is not"),
-                           "page_token", reason::kInvalidField));
+  if (!request->page_token().empty()) {
+    auto position = OpenPageToken("history", request->page_token());
+    if (!position.ok()) return Answer(context, position.status());
+    if (!absl::SimpleAtoi(*position, &after)) {
+      return Answer(context,
+                    ForField(absl::InvalidArgumentError(
+                                 "Expected a page token from an earlier "
+                                 "GetHistory answer, but this one is not"),
+                             "page_token", reason::kInvalidField));
+    }
   }
   if (request->page_size() > 1000) {
     return Answer(context,
@@ -215,7 +288,8 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetHistory(
     if (!status.ok()) return Answer(context, status);
   }
   if (result->size() > size) {
-    response->set_next_page_token(absl::StrCat((*result)[size - 1].seq));
+    response->set_next_page_token(
+        SealPageToken("history", absl::StrCat((*result)[size - 1].seq)));
   }
   return Answer(context, absl::OkStatus());
 }
@@ -332,10 +406,19 @@ grpc::ServerUnaryReactor* AdminServiceImpl::ListTokens(
     v1::ListTokensResponse* response) {
   WF_CALLER(actor);
   auto result = engine_->ListTokens(actor);
-  if (result.ok()) {
-    for (const TokenInfo& t : *result) ToProto(t, response->add_tokens());
+  if (!result.ok()) return Answer(context, result.status());
+  std::sort(result->begin(), result->end(),
+            [](const TokenInfo& a, const TokenInfo& b) {
+              return a.token_id < b.token_id;
+            });
+  auto page = PageOf(
+      *result, [](const TokenInfo& t) { return t.token_id; }, "tokens",
+      request->page_size(), request->page_token(),
+      response->mutable_next_page_token());
+  if (page.ok()) {
+    for (const TokenInfo* t : *page) ToProto(*t, response->add_tokens());
   }
-  return Answer(context, result.status());
+  return Answer(context, page.status());
 }
 
 grpc::ServerUnaryReactor* SimulationServiceImpl::AdvanceClock(

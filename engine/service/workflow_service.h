@@ -37,6 +37,10 @@ class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
   grpc::ServerUnaryReactor* FireEvent(grpc::CallbackServerContext* context,
                                       const v1::FireEventRequest* request,
                                       v1::FireEventResponse* response) override;
+  grpc::ServerUnaryReactor* CancelInstance(
+      grpc::CallbackServerContext* context,
+      const v1::CancelInstanceRequest* request,
+      v1::CancelInstanceResponse* response) override;
   grpc::ServerUnaryReactor* GetInstance(grpc::CallbackServerContext* context,
                                         const v1::GetInstanceRequest* request,
                                         v1::Instance* response) override;

@@ -138,6 +138,10 @@ std::string ChildPrefix(absl::string_view parent) {
 
 std::string Counter(absl::string_view name) { return Join({"c", name}); }
 std::string Claim(absl::string_view name) { return Join({"u", name}); }
+std::string BusinessKeyClaim(absl::string_view workflow,
+                             absl::string_view business_key) {
+  return Join({"b", workflow, business_key});
+}
 
 std::string Late(absl::string_view workflow, absl::string_view id,
                  absl::string_view clock) {

@@ -54,6 +54,10 @@ std::string Counter(absl::string_view name);
 // A unique claim ("this person, this achievement, this year"), its value
 // naming the instance that holds it: "u" \0 name.
 std::string Claim(absl::string_view name);
+// A workflow's unique business key (`unique_business_key = true`), its
+// value naming the instance started with it: "b" \0 workflow \0 key.
+std::string BusinessKeyClaim(absl::string_view workflow,
+                             absl::string_view business_key);
 
 // Instances whose deadline passed (late), while the clock lasts:
 // "l" \0 workflow \0 id \0 clock, value be64(due micros).

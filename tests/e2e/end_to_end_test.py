@@ -152,6 +152,34 @@ class EndToEnd(unittest.TestCase):
         methods = {m.name for f in health_file for s in f.service for m in s.method}
         self.assertEqual(methods, {"Check", "Watch"})
 
+    def reflected_file(self, symbol):
+        reflection = reflection_pb2_grpc.ServerReflectionStub(self.channel)
+        answer = list(reflection.ServerReflectionInfo(iter([
+            reflection_pb2.ServerReflectionRequest(file_containing_symbol=symbol)])))[0]
+        self.assertFalse(answer.HasField("error_response"),
+                         answer.error_response.error_message)
+        return descriptor_pb2.FileDescriptorProto.FromString(
+            answer.file_descriptor_response.file_descriptor_proto[0])
+
+    def test_reflection_keeps_the_comments_of_the_proto(self):
+        api = self.reflected_file("wf.v1.WorkflowService.FireEvent")
+        self.assertEqual(api.name, "wf/v1/workflow.proto")
+        comments = {tuple(l.path): l.leading_comments
+                    for l in api.source_code_info.location}
+        service = [s.name for s in api.service].index("WorkflowService")
+        fire = [m.name for m in api.service[service].method].index("FireEvent")
+        # FileDescriptorProto.service = 6, ServiceDescriptorProto.method = 2
+        self.assertIn("Fires an event on an instance", comments[(6, service, 2, fire)])
+        self.assertIn("retry with the", comments[(6, service, 2, fire)])
+        cancel = [m.name for m in api.service[service].method].index("CancelInstance")
+        self.assertIn("Cancels a running instance", comments[(6, service, 2, cancel)])
+        health = self.reflected_file("grpc.health.v1.Health")
+        self.assertTrue(any(l.leading_comments for l in health.source_code_info.location))
+        missing = list(reflection_pb2_grpc.ServerReflectionStub(self.channel)
+                       .ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(
+                           file_containing_symbol="wf.v1.NoSuchThing")])))[0]
+        self.assertEqual(missing.error_response.error_code, grpc.StatusCode.NOT_FOUND.value[0])
+
     def test_a_plan_is_drafted_submitted_and_approved(self):
         instance = self.start(business_key="KH-05/KH-BCĐ")
         self.assertEqual(instance.state, "du_thao")

@@ -1,10 +1,12 @@
 """TLS and mutual TLS with the real server: certificates made with openssl
 for the test, a client that trusts the CA, and one that presents its own
 certificate when the server requires it."""
+import json
 import os
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -36,6 +38,9 @@ def make_certificates(folder):
         openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem",
                 "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
                 "-extfile", f"{name}.ext", "-out", f"{name}.pem", cwd=folder)
+
+
+WFCTL = os.path.join(os.path.dirname(__file__), "..", "..", "admin", "wfctl")
 
 
 def read(folder, name):
@@ -84,10 +89,51 @@ class Tls(unittest.TestCase):
         with self.assertRaises(grpc.RpcError) as raised:
             self.whoami(server, grpc.ssl_channel_credentials(root_certificates=ca))
         self.assertEqual(raised.exception.code(), grpc.StatusCode.UNAVAILABLE)
+        # The server logs the failed handshake with its reason (gRPC 1.51
+        # does not give it the peer's address).
+        deadline = time.time() + 5
+        while "TLS handshake failed" not in server.log() and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertIn("ERROR TLS handshake failed", server.log())
+        self.assertIn("peer did not return a certificate", server.log())
         with_cert = grpc.ssl_channel_credentials(
             root_certificates=ca, private_key=read(self.certs, "client.key"),
             certificate_chain=read(self.certs, "client.pem"))
         self.assertTrue(self.whoami(server, with_cert).admin)
+
+    def wfctl(self, server, *tls):
+        return subprocess.run(
+            [sys.executable, WFCTL, "--server", server.address, "--stubs", ARGS.stubs,
+             "--token", server.admin_token(), *tls, "whoami"],
+            capture_output=True, text=True, encoding="utf-8", timeout=60)
+
+    def test_wfctl_presents_a_client_certificate(self):
+        server = self.serve(mutual=True)
+        ca = ["--tls-ca", f"{self.certs}/ca.pem"]
+        mine = ["--tls-cert", f"{self.certs}/client.pem",
+                "--tls-key", f"{self.certs}/client.key"]
+        result = self.wfctl(server, *ca, *mine)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(json.loads(result.stdout)["admin"])
+        refused = self.wfctl(server, *ca)  # no client certificate
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("UNAVAILABLE", refused.stderr)
+        half = self.wfctl(server, *ca, "--tls-cert", f"{self.certs}/client.pem")
+        self.assertEqual(half.returncode, 1)
+        self.assertIn("--tls-cert and --tls-key together", half.stderr)
+
+    def test_a_key_that_does_not_match_its_certificate_is_named_at_start(self):
+        openssl("genrsa", "-out", "other.key", "2048", cwd=self.certs)
+        server = harness.ServerProcess(
+            ARGS.server, harness.temp_data_dir("tls_mismatch"),
+            extra_flags=[f"--tls_cert={self.certs}/server.pem",
+                         f"--tls_key={self.certs}/other.key"])
+        with self.assertRaises(RuntimeError) as raised:
+            server.start()
+        self.addCleanup(server.stop)
+        message = str(raised.exception)
+        self.assertIn("other.key' to match the certificate", message)
+        self.assertNotIn("port taken", message)
 
 
 if __name__ == "__main__":

@@ -76,6 +76,28 @@ class Wfctl(unittest.TestCase):
         out = self.wfctl("workflows", actor="admin").stdout
         self.assertIn("nop_ke_hoach\tv1\tNộp kế hoạch thực hiện của đơn vị", out)
 
+    def test_cancel_is_for_the_starter_and_records_the_reason(self):
+        plan = self.start_plan("2026-12-31")
+        refused = self.wfctl("cancel", plan["id"], "--reason", "Nhầm đơn vị",
+                             actor="can-bo.dai-son", ok=False)
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("PERMISSION_DENIED", refused.stderr)
+        out = json.loads(self.wfctl("cancel", plan["id"], "--reason",
+                                    "Nhầm đơn vị").stdout)
+        self.assertTrue(out["instance"]["cancelled"])
+        self.assertEqual(out["instance"]["cancel_reason"], "Nhầm đơn vị")
+        self.assertEqual(out["event"]["event"], "wf.cancel")
+        again = self.wfctl("fire", plan["id"], "trinh_duyet", "--expect-state",
+                           "du_thao", ok=False)
+        self.assertIn("it was cancelled: Nhầm đơn vị", again.stderr)
+        self.assertIn("OK", self.wfctl("verify", plan["id"]).stdout)
+
+    def test_workflows_and_tokens_are_listed_page_by_page(self):
+        listed = self.wfctl("workflows").stdout
+        self.assertIn("nop_ke_hoach", listed)
+        tokens = self.run_wfctl("token", "list").stdout.splitlines()
+        self.assertGreaterEqual(len(tokens), 4)  # the admin's and three people's
+
     def test_check_validates_without_deploying(self):
         bundled = os.path.join(ARGS.workflows, "nop_ke_hoach.lua")
         out = self.wfctl("check", bundled, actor="admin").stdout

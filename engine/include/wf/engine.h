@@ -21,6 +21,9 @@
 //   FAILED_PRECONDITION event not allowed in this state, guard refused,
 //                       script failed at run time
 //   ABORTED             expected_version mismatch
+//   ALREADY_EXISTS      a start's business key is taken (unique keys)
+//   PERMISSION_DENIED   the actor may not do this
+//   CANCELLED           the request's still_wanted said no before commit
 //   RESOURCE_EXHAUSTED  size limit or script budget exceeded
 //   UNAVAILABLE         the store refuses writes after a write failure, or
 //                       the engine is closing
@@ -66,7 +69,10 @@ class Engine {
   virtual absl::StatusOr<WorkflowInfo> GetWorkflow(const std::string& name,
                                                    uint32_t version) = 0;
 
-  // Starts an instance of the latest version of request.workflow.
+  // Starts an instance of request.workflow, on its latest version unless
+  // request.workflow_version names one. A workflow declaring
+  // `unique_business_key = true` refuses a second start with the same
+  // business key ALREADY_EXISTS, naming the instance that has it.
   virtual absl::StatusOr<StartResult> Start(const StartRequest& request) = 0;
   // Fires an event: the one transition path (see docs/architecture.md).
   virtual absl::StatusOr<FireResult> Fire(const FireRequest& request) = 0;
@@ -77,6 +83,16 @@ class Engine {
                           Callback<StartResult> done) = 0;
   virtual void FireAsync(const FireRequest& request,
                          Callback<FireResult> done) = 0;
+
+  // Cancels an instance: one history event "wf.cancel" through the
+  // transition path, after which the instance is finished and cancelled;
+  // its timers, inbox listing and late-list entries go in the same write,
+  // and its unique business key (if any) is free again. Who may cancel:
+  // the embedder, an administrator, or the person who started it (others:
+  // PERMISSION_DENIED). FAILED_PRECONDITION when it is finished already.
+  virtual void CancelAsync(const CancelRequest& request,
+                           Callback<FireResult> done) = 0;
+  virtual absl::StatusOr<FireResult> Cancel(const CancelRequest& request) = 0;
 
   // Reads are scoped to what `actor` may read (docs/security.md); a
   // document the actor may not read is NOT_FOUND, as if it did not exist.

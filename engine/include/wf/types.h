@@ -6,6 +6,7 @@
 #define WF_TYPES_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -123,6 +124,9 @@ struct InstanceInfo {
   absl::Time updated_at;
   std::string created_by;
   std::vector<ClockInfo> clocks;
+  // Cancelled (Engine::Cancel): finished too, with no clocks or timers.
+  bool cancelled = false;
+  std::string cancel_reason;
 };
 
 struct HistoryEntry {
@@ -164,6 +168,13 @@ struct StartRequest {
   std::string idempotency_key;
   Actor actor;
   std::string unit;  // the org unit the document belongs to
+  // The deployed version to start on; 0: the latest. NOT_FOUND, naming the
+  // versions there are, when it does not exist.
+  uint32_t workflow_version = 0;
+  // Asked just before the write is committed: false (the caller has gone,
+  // e.g. a gRPC call cancelled or past its deadline) answers CANCELLED and
+  // writes nothing. Empty: always wanted.
+  std::function<bool()> still_wanted = nullptr;
 };
 
 struct StartResult {
@@ -178,6 +189,21 @@ struct FireRequest {
   uint64_t expected_version = 0;  // 0: don't check
   std::string idempotency_key;
   Actor actor;
+  // Refused FAILED_PRECONDITION unless the instance is in this state; "":
+  // don't check. Unlike the version, timers do not move it by themselves.
+  std::string expected_state;
+  // As StartRequest::still_wanted.
+  std::function<bool()> still_wanted = nullptr;
+};
+
+// Cancels an instance (Engine::Cancel). Recorded as a history event
+// "wf.cancel" whose payload is {"reason": reason}.
+struct CancelRequest {
+  std::string instance_id;
+  std::string reason;  // required: why, for the record
+  std::string idempotency_key;
+  Actor actor;
+  std::function<bool()> still_wanted = nullptr;  // as StartRequest::still_wanted
 };
 
 struct FireResult {

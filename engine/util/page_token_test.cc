@@ -1,0 +1,53 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/util/page_token.h"
+
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "gtest/gtest.h"
+
+namespace wf {
+namespace {
+
+TEST(PageTokenTest, OpensWhatItSealed) {
+  const std::string position("i\0wi-000000000042", 17);
+  std::string token = SealPageToken("instances", position);
+  auto opened = OpenPageToken("instances", token);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(*opened, position);
+}
+
+TEST(PageTokenTest, RevealsNothingOfThePosition) {
+  std::string token = SealPageToken("instances", "wi-000000000042");
+  std::string bytes;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(token, &bytes));
+  EXPECT_EQ(bytes.find("wi-"), std::string::npos);
+  // Two tokens for the same position differ (a fresh nonce each time).
+  EXPECT_NE(token, SealPageToken("instances", "wi-000000000042"));
+}
+
+TEST(PageTokenTest, RefusesAlteredTokens) {
+  std::string token = SealPageToken("inbox", "some position");
+  std::string bytes;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(token, &bytes));
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    std::string altered = bytes;
+    altered[i] ^= 1;
+    auto opened = OpenPageToken("inbox", absl::WebSafeBase64Escape(altered));
+    EXPECT_EQ(opened.status().code(), absl::StatusCode::kInvalidArgument)
+        << "byte " << i;
+  }
+  EXPECT_FALSE(OpenPageToken("inbox", "not base64 !").ok());
+  EXPECT_FALSE(OpenPageToken("inbox", "").ok());
+  EXPECT_FALSE(OpenPageToken("inbox", absl::WebSafeBase64Escape("42")).ok());
+}
+
+TEST(PageTokenTest, RefusesATokenOfAnotherList) {
+  std::string token = SealPageToken("workflows", "ke_hoach");
+  auto opened = OpenPageToken("tokens", token);
+  EXPECT_EQ(opened.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(opened.status().message().find("tokens"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wf
