@@ -43,7 +43,7 @@ class SharedEngineTest : public ::testing::Test {
     options_.worker_threads = 4;
     Reopen();
     for (const char* file : {"vao_so.lua", "bao_cao_con.lua",
-                             "ke_hoach_cha.lua"}) {
+                             "ho_so_duy_nhat.lua", "ke_hoach_cha.lua"}) {
       auto deployed = engine_->Deploy(
           {ReadTestdata(file), file, Actor::Embedder("admin")});
       ASSERT_TRUE(deployed.ok()) << deployed.status();
@@ -285,6 +285,25 @@ TEST_F(SharedEngineTest, ChildrenPerStepAreBounded) {
   EXPECT_EQ(issued.status().code(), absl::StatusCode::kResourceExhausted)
       << issued.status();
   EXPECT_EQ(engine_->GetInstance(plan, Actor::Embedder())->version, 1u);
+}
+
+// Two children of one step claiming one unique business key: the step is
+// refused naming the first, and neither starts.
+TEST_F(SharedEngineTest, TwoChildrenOfOneStepCannotShareAUniqueKey) {
+  std::string plan = Start("ke_hoach_cha");
+  auto refused = Fire(plan, "lap_ho_so",
+                      {{"nguoi", Json::array({"an", "binh", "an"})}});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists)
+      << refused.status();
+  EXPECT_NE(refused.status().message().find("an/2026"), std::string::npos)
+      << refused.status();
+  ListInstancesRequest dossiers;
+  dossiers.workflow = "ho_so_duy_nhat";
+  dossiers.actor = Actor::Embedder();
+  EXPECT_TRUE(engine_->ListInstances(dossiers)->instances.empty());
+  auto issued = Fire(plan, "lap_ho_so", {{"nguoi", Json::array({"an", "binh"})}});
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  EXPECT_EQ(engine_->ListInstances(dossiers)->instances.size(), 2u);
 }
 
 TEST_F(SharedEngineTest, AParentReadsItsChildrensStates) {

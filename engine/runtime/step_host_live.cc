@@ -132,6 +132,15 @@ absl::StatusOr<std::string> SharedTake::StartChild(ChildRequest child) {
   return children_.back().id;
 }
 
+// Each child's claim is checked against the store alone: two children of
+// one step claiming the same key would both find it free, and their one
+// transaction would write it twice.
+std::string SharedTake::FirstInStep(const std::string& key,
+                                    const std::string& id) {
+  auto [it, added] = first_in_step_.emplace(key, id);
+  return added ? std::string() : it->second;
+}
+
 absl::Status SharedTake::CountCall() {
   if (++calls_ <= limits_.max_host_calls_per_step) return absl::OkStatus();
   return absl::ResourceExhaustedError(absl::StrCat(

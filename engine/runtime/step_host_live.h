@@ -51,6 +51,9 @@ class SharedTake {
   absl::StatusOr<Json> Instance(const std::string& id);
   absl::StatusOr<std::string> StartChild(ChildRequest child);
 
+  // The first child of this step to claim unique `key` (a business key):
+  // "" when `id` is the first (and is now recorded as such).
+  std::string FirstInStep(const std::string& key, const std::string& id);
   // Counts one call of a step's scripts; RESOURCE_EXHAUSTED past
   // Limits::max_host_calls_per_step.
   absl::Status CountCall();
@@ -78,6 +81,7 @@ class SharedTake {
   std::map<std::string, Places> places_;
   std::map<std::string, std::string> claims_;  // key -> holder, new ones
   std::vector<ChildRequest> children_;
+  std::map<std::string, std::string> first_in_step_;
   size_t calls_ = 0;
 };
 

@@ -522,8 +522,25 @@ absl::StatusOr<StepWrites> Transitioner::StartChild(const Step& parent,
   StepPlan plan;
   WF_ASSIGN_OR_RETURN(StepWrites writes,
                       Conclude(call, *outcome, *lease, &step, &plan));
-  WF_RETURN_IF_ERROR(ClaimBusinessKey(def, in, child.id, &writes.txn));
+  WF_RETURN_IF_ERROR(ClaimChildKey(def, in, child.id, take, &writes.txn));
   return writes;
+}
+
+// A child's unique business key: free in the store, and not claimed by an
+// earlier child of the same step (both would find it free in the store,
+// and the step's one transaction would write it twice).
+absl::Status Transitioner::ClaimChildKey(const Definition& def,
+                                         const StartInput& in,
+                                         const std::string& id,
+                                         SharedTake* take, Txn* txn) const {
+  if (def.spec().unique_business_key && !in.business_key.empty()) {
+    const std::string first = take->FirstInStep(
+        keys::BusinessKeyClaim(def.name(), in.business_key), id);
+    if (!first.empty()) {
+      return refusals::BusinessKeyTaken(def.name(), in.business_key, first);
+    }
+  }
+  return ClaimBusinessKey(def, in, id, txn);
 }
 
 SharedTake Transitioner::NewTake() {

@@ -116,6 +116,9 @@ class Transitioner {
   // A workflow with unique business keys: the claim a start takes (the
   // condition that no one holds it yet, and the write), or ALREADY_EXISTS
   // naming the instance that holds it.
+  absl::Status ClaimChildKey(const Definition& def, const StartInput& in,
+                             const std::string& id, SharedTake* take,
+                             Txn* txn) const;
   absl::Status ClaimBusinessKey(const Definition& def, const StartInput& in,
                                 const std::string& id, Txn* txn) const;
   // A cancel frees the business key the instance holds.

@@ -24,6 +24,19 @@ transition "ban_hanh" {
   end,
 }
 
+-- One dossier per person: the payload's list may name a person twice.
+transition "lap_ho_so" {
+  from = "du_thao", to = "ban_hanh",
+  action = function(ctx)
+    local ids = wf.array()
+    for _, nguoi in ipairs(ctx.payload.nguoi) do
+      ids[#ids + 1] = ctx.start("ho_so_duy_nhat", { nguoi = nguoi },
+                                { business_key = nguoi .. "/2026" })
+    end
+    ctx.vars.bao_cao = ids
+  end,
+}
+
 transition "tong_hop" {
   from = "ban_hanh", to = "tong_hop",
   action = function(ctx)
