@@ -101,11 +101,13 @@ void ReflectionService::Answer(const rf::ServerReflectionRequest& request,
                           request.file_containing_extension().containing_type(),
                           "'");
       break;
-    default:
+    default:  // no request kind set: every kind there is is answered above
       response->mutable_error_response()->set_error_code(
-          static_cast<int>(grpc::StatusCode::UNIMPLEMENTED));
+          static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
       response->mutable_error_response()->set_error_message(
-          "Expected a reflection request this server knows");
+          "Expected one of list_services, file_by_filename, "
+          "file_containing_symbol, file_containing_extension or "
+          "all_extension_numbers_of_type, but the request sets none");
       return;
   }
   if (file == nullptr) return NotFound(what, response);
