@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "engine/runtime/engine_test_support.h"
 #include "engine/calendar/vn_date.h"
 #include "engine/util/refusal.h"
 #include "gtest/gtest.h"
@@ -38,13 +39,7 @@ absl::Time At(int y, int m, int d, int hour = 9) {
 class AccessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            absl::StrCat("wf_access_test_", ::getpid(), "_",
-                         ::testing::UnitTest::GetInstance()
-                             ->current_test_info()
-                             ->name()))
-               .string();
-    std::filesystem::remove_all(dir_);
+    dir_ = test_support::FreshDir("wf_access_test");
     EngineOptions options;
     options.data_dir = dir_;
     options.clock = &clock_;

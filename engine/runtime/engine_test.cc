@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "engine/runtime/engine_test_support.h"
 #include "absl/synchronization/notification.h"
 #include "engine/store/faulty_file_system.h"
 #include "engine/store/keys.h"
@@ -32,23 +33,12 @@ ListInstancesRequest All() {
 
 using Json = nlohmann::json;
 
-std::string ReadTestdata(const std::string& name) {
-  std::ifstream in(std::string(WF_TESTDATA_DIR) + "/" + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test_support::ReadTestdata;
 
 class EngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            absl::StrCat("wf_engine_test_", ::getpid(), "_",
-                         ::testing::UnitTest::GetInstance()
-                             ->current_test_info()
-                             ->name()))
-               .string();
-    std::filesystem::remove_all(dir_);
+    dir_ = test_support::FreshDir("wf_engine_test");
     options_.data_dir = dir_;
     options_.clock = &clock_;
     options_.limits.lua_instructions_per_call = 200'000;

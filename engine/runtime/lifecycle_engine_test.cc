@@ -11,6 +11,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "engine/runtime/engine_test_support.h"
 #include "absl/strings/str_replace.h"
 #include "engine/calendar/vn_date.h"
 #include "gmock/gmock.h"
@@ -55,13 +56,7 @@ ListInstancesRequest All() {
 class LifecycleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            absl::StrCat("wf_lifecycle_test_", ::getpid(), "_",
-                         ::testing::UnitTest::GetInstance()
-                             ->current_test_info()
-                             ->name()))
-               .string();
-    std::filesystem::remove_all(dir_);
+    dir_ = test_support::FreshDir("wf_lifecycle_test");
     EngineOptions options;
     options.data_dir = dir_;
     options.clock = &clock_;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "engine/runtime/engine_test_support.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "wf/clock.h"
@@ -20,23 +21,12 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string ReadTestdata(const std::string& name) {
-  std::ifstream in(std::string(WF_TESTDATA_DIR) + "/" + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test_support::ReadTestdata;
 
 class SharedEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            absl::StrCat("wf_shared_test_", ::getpid(), "_",
-                         ::testing::UnitTest::GetInstance()
-                             ->current_test_info()
-                             ->name()))
-               .string();
-    std::filesystem::remove_all(dir_);
+    dir_ = test_support::FreshDir("wf_shared_test");
     options_.data_dir = dir_;
     options_.clock = &clock_;
     options_.run_timers = false;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/runtime/engine_test_support.h"
 #include "engine/calendar/vn_date.h"
 #include "engine/runtime/history.h"
 #include "engine/store/keys.h"
@@ -40,9 +41,7 @@ std::string ReadPath(const std::string& path) {
   return s.str();
 }
 
-std::string ReadTestdata(const std::string& name) {
-  return ReadPath(std::string(WF_TESTDATA_DIR) + "/" + name);
-}
+using test_support::ReadTestdata;
 
 absl::Time At(int y, int m, int d, int hour = 9) {
   return StartOfVietnamDay(absl::CivilDay(y, m, d)) + absl::Hours(hour);
@@ -51,13 +50,7 @@ absl::Time At(int y, int m, int d, int hour = 9) {
 class TimersEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            absl::StrCat("wf_timers_test_", ::getpid(), "_",
-                         ::testing::UnitTest::GetInstance()
-                             ->current_test_info()
-                             ->name()))
-               .string();
-    std::filesystem::remove_all(dir_);
+    dir_ = test_support::FreshDir("wf_timers_test");
     options_.data_dir = dir_;
     options_.clock = &clock_;
     options_.calendar_rules_json = kRules2026;
