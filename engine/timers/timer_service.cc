@@ -86,7 +86,7 @@ void TimerService::Loop() {
   }
 }
 
-absl::Time TimerService::Dispatch(int* dispatched) {
+absl::Time TimerService::Dispatch(int* dispatched, int* committed) {
   const absl::Time now = clock_->Now();
   absl::Time next = absl::InfiniteFuture();
   auto it = store_->NewIterator(Cf::kTimers);
@@ -123,7 +123,9 @@ absl::Time TimerService::Dispatch(int* dispatched) {
       continue;
     }
     ++*dispatched;
-    fire_(timer, [this, key](absl::StatusOr<bool> fired) { Done(key, fired); });
+    fire_(timer, [this, key, committed](absl::StatusOr<bool> fired) {
+      Done(key, fired, committed);
+    });
   }
   return next;
 }
@@ -135,12 +137,13 @@ bool TimerService::StillStored(const std::string& key) {
 }
 
 void TimerService::Done(const std::string& key,
-                        const absl::StatusOr<bool>& fired) {
+                        const absl::StatusOr<bool>& fired, int* committed) {
   absl::MutexLock lock(&mu_);
   in_flight_.erase(key);
   woken_ = true;
   if (fired.ok()) {
     (*fired ? stats_.fired : stats_.stale)++;
+    if (*fired && committed != nullptr) ++*committed;
     backoff_.erase(key);
     return;
   }
@@ -156,23 +159,23 @@ void TimerService::Done(const std::string& key,
 }
 
 absl::StatusOr<int> TimerService::FireDue() {
-  const uint64_t before = stats().fired;
   // Firing can make more timers due (a reminder set in the past); the loop
   // thread may be firing some too. Done when a pass finds nothing to do and
-  // nothing fired meanwhile.
+  // nothing fired meanwhile. Only this call's firings are counted: `mine`
+  // lives until every firing in flight is done (awaited below).
+  int mine = 0;
   for (;;) {
     const uint64_t fired_before_pass = stats().fired;
     int dispatched = 0;
-    Dispatch(&dispatched);
+    Dispatch(&dispatched, &mine);
     absl::MutexLock lock(&mu_);
     mu_.Await(absl::Condition(
         +[](TimerService* t) ABSL_NO_THREAD_SAFETY_ANALYSIS {
           return t->in_flight_.empty();
         },
         this));
-    if (dispatched == 0 && stats_.fired == fired_before_pass) break;
+    if (dispatched == 0 && stats_.fired == fired_before_pass) return mine;
   }
-  return static_cast<int>(stats().fired - before);
 }
 
 }  // namespace wf

@@ -60,8 +60,8 @@ class TimerService {
   void Hint(absl::Time due);
 
   // Fires everything due now, including what those firings make due, and
-  // returns how many timer events were committed meanwhile (the loop
-  // thread's included). For tests and simulation.
+  // returns how many timer events this call committed (not the loop
+  // thread's, which may run beside it). For tests and simulation.
   absl::StatusOr<int> FireDue();
 
   struct Stats {
@@ -80,11 +80,14 @@ class TimerService {
 
   void Loop();
   // Dispatches what is due and free; returns the next due time to wait for.
-  absl::Time Dispatch(int* dispatched);
+  // Each committed event of this pass adds one to `*committed` (guarded by
+  // mu_) when it is given.
+  absl::Time Dispatch(int* dispatched, int* committed = nullptr);
   // Whether the timer key is still stored (the pass's snapshot may be older
   // than a firing that removed it).
   bool StillStored(const std::string& key);
-  void Done(const std::string& key, const absl::StatusOr<bool>& fired);
+  void Done(const std::string& key, const absl::StatusOr<bool>& fired,
+            int* committed);
 
   Store* const store_;
   Clock* const clock_;
