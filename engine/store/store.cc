@@ -95,6 +95,9 @@ const char* CfName(Cf cf) {
     case Cf::kDirectory: return "directory";
     case Cf::kInbox: return "inbox";
     case Cf::kShared: return "shared";
+    case Cf::kBlobs: return "blobs";
+    case Cf::kRegisters: return "registers";
+    case Cf::kFeed: return "feed";
     case Cf::kCount: break;
   }
   return "?";

@@ -63,6 +63,9 @@ enum class Cf {
   kDirectory,
   kInbox,
   kShared,  // records of no one instance: counters, claims (txn.h)
+  kBlobs,      // file bytes, content-addressed (engine/documents/files)
+  kRegisters,  // sổ văn bản: one entry per number issued
+  kFeed,       // the ordered feed of what happened (Watch)
   kCount,
 };
 
