@@ -161,6 +161,76 @@ struct HistoryEntry {
   std::string parent_id;         // a child's start: who started it
 };
 
+// --- Documents (docs/documents.md) ---
+
+// One version of a file in a document's slot.
+struct FileVersionInfo {
+  uint32_t version = 0;     // 1, 2, ... within the slot
+  std::string name;
+  uint64_t size = 0;
+  std::string media_type;   // judged from the bytes
+  std::string sha256_hex;   // 64 lower-case hex digits
+  std::string added_by;
+  absl::Time added_at;
+  uint64_t event_seq = 0;   // the history event that attached it
+};
+
+struct FileSlotInfo {
+  std::string slot;                       // du_thao, ban_ky, to_trinh...
+  std::vector<FileVersionInfo> versions;  // oldest first
+};
+
+// The signer block (NĐ 30, Điều 13).
+struct SignerInfo {
+  std::string form;                      // "", "TM.", "KT.", "Q.", "TL.", "TUQ."
+  std::vector<std::string> title_lines;  // "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"
+  std::string name;
+  std::string person_id;
+};
+
+// One line of Nơi nhận and its acknowledgement of receipt.
+struct RecipientInfo {
+  std::string unit_id;  // empty for a line that is no unit ("Lưu: VT")
+  std::string label;
+  std::string purpose;  // "để b/cáo", "để t/hiện"
+  absl::Time acknowledged_at = absl::InfinitePast();  // InfinitePast: not yet
+  std::string acknowledged_by;
+  std::string acknowledged_by_name;
+};
+
+// The number a document took when it was issued.
+struct IssuedInfo {
+  std::string register_key;
+  int year = 0;
+  int64_t number = 0;
+  std::string reference;  // "05/KH-BCĐ"
+  std::string date;       // YYYY-MM-DD, Vietnam time
+  absl::Time issued_at;
+  std::string issued_by;
+  uint64_t event_seq = 0;
+};
+
+// The document an instance moves.
+struct DocumentInfo {
+  std::string instance_id;
+  std::string type;  // KH, BC, TTr, QĐ, CV, TB, GM...
+  std::string trich_yeu;
+  std::string issuer_id;
+  std::string issuer_name;
+  std::string parent_body;
+  std::string issuer_code;
+  std::string place;
+  std::string urgency;
+  std::string secrecy;
+  SignerInfo signer;
+  std::vector<RecipientInfo> recipients;
+  bool issued = false;
+  IssuedInfo issuance;  // when issued
+  std::string body_summary;
+  std::string register_key;
+  std::vector<FileSlotInfo> slots;
+};
+
 struct StartRequest {
   std::string workflow;
   std::string variables_json;  // empty means {}
