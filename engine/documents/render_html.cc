@@ -64,12 +64,23 @@ td { vertical-align: top; padding: 0; }
 void AppendEscaped(std::string& out, absl::string_view text) {
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -118,17 +129,16 @@ std::string Reference(const DocumentInfo& doc, const RenderOptions& options) {
 std::string PlaceAndDate(const DocumentInfo& doc) {
   absl::StatusOr<absl::CivilDay> day = absl::InvalidArgumentError("no date");
   if (doc.issued) day = calendar::ParseDate(doc.issuance.date);
-  std::string date =
-      day.ok() ? calendar::FormatVietnameseDate(*day)
-               : absl::StrCat("ngày ", kBlank, " tháng ", kBlank, " năm ",
-                              kBlank);
+  std::string date = day.ok() ? calendar::FormatVietnameseDate(*day)
+                              : absl::StrCat("ngày ", kBlank, " tháng ", kBlank,
+                                             " năm ", kBlank);
   if (doc.place.empty()) return date;
   return absl::StrCat(doc.place, ", ", date);
 }
 
 std::string Head(const DocumentInfo& doc, const RenderOptions& options) {
-  std::string title = absl::StrCat(TypeName(doc, options), " ",
-                                   Reference(doc, options));
+  std::string title =
+      absl::StrCat(TypeName(doc, options), " ", Reference(doc, options));
   if (!doc.issued) title = absl::StrCat(kDraftMark, " - ", title);
   return absl::StrCat(
       "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n",
@@ -163,8 +173,8 @@ std::string NationCell(const DocumentInfo& doc) {
 std::string Header(const DocumentInfo& doc, const RenderOptions& options) {
   std::string out;
   if (!doc.issued)
-    out = absl::StrCat("<p class=\"draft\"><span>", kDraftMark,
-                       "</span></p>\n");
+    out =
+        absl::StrCat("<p class=\"draft\"><span>", kDraftMark, "</span></p>\n");
   return absl::StrCat(out, "<table class=\"header\">\n<tr>\n",
                       IssuerCell(doc, options), NationCell(doc),
                       "</tr>\n</table>\n");
@@ -243,9 +253,11 @@ std::string Footer(const DocumentInfo& doc) {
 
 }  // namespace
 
-absl::StatusOr<DocumentTypeNames> ParseDocumentTypeNames(absl::string_view json) {
-  nlohmann::json data = nlohmann::json::parse(json.data(), json.data() + json.size(), nullptr,
-                                              /*allow_exceptions=*/false);
+absl::StatusOr<DocumentTypeNames> ParseDocumentTypeNames(
+    absl::string_view json) {
+  nlohmann::json data =
+      nlohmann::json::parse(json.data(), json.data() + json.size(), nullptr,
+                            /*allow_exceptions=*/false);
   if (data.is_discarded())
     return absl::InvalidArgumentError("document type names: not JSON");
   if (!data.is_object() || !data.contains("types") ||

@@ -50,7 +50,8 @@ struct RenderOptions {
 // members (a "note") are ignored. INVALID_ARGUMENT, saying what is wrong,
 // for text that is not JSON, a missing or non-object "types", an empty
 // abbreviation or a name that is not a string.
-absl::StatusOr<DocumentTypeNames> ParseDocumentTypeNames(absl::string_view json);
+absl::StatusOr<DocumentTypeNames> ParseDocumentTypeNames(
+    absl::string_view json);
 
 // The document as a complete HTML5 page (UTF-8). In order: a "DỰ THẢO" mark
 // if not issued; the header table (issuer with "Số:", độ mật and độ khẩn on

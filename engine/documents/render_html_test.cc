@@ -245,9 +245,10 @@ TEST(RenderHtmlTest, UnissuedDocumentIsADraft) {
             std::string::npos);
   EXPECT_NE(html.find("<p class=\"number\">Số: ..../KH-BCĐ-CAT</p>"),
             std::string::npos);
-  EXPECT_NE(html.find(
-                "<p class=\"date\">Bắc Ninh, ngày .... tháng .... năm ....</p>"),
-            std::string::npos);
+  EXPECT_NE(
+      html.find(
+          "<p class=\"date\">Bắc Ninh, ngày .... tháng .... năm ....</p>"),
+      std::string::npos);
   // The draft mark comes before the header.
   EXPECT_LT(html.find("DỰ THẢO</span>"), html.find("<table class=\"header\">"));
 }
@@ -346,13 +347,13 @@ TEST(RenderHtmlTest, TypeNamesComeFromTheOptions) {
   doc.type = "BC";
   RenderOptions options;
   options.type_names["BC"] = "BÁO CÁO";
-  EXPECT_NE(RenderDocumentHtml(doc, options)
-                .find("<p class=\"type\">BÁO CÁO</p>"),
-            std::string::npos);
+  EXPECT_NE(
+      RenderDocumentHtml(doc, options).find("<p class=\"type\">BÁO CÁO</p>"),
+      std::string::npos);
   // Missing from the data: the abbreviation shows, so the gap is seen.
-  EXPECT_NE(RenderDocumentHtml(doc, RenderOptions())
-                .find("<p class=\"type\">BC</p>"),
-            std::string::npos);
+  EXPECT_NE(
+      RenderDocumentHtml(doc, RenderOptions()).find("<p class=\"type\">BC</p>"),
+      std::string::npos);
 }
 
 TEST(RenderHtmlTest, CongVanHasNoTypeLineAndItsSubjectUnderTheNumber) {
@@ -377,12 +378,11 @@ TEST(ParseDocumentTypeNamesTest, ReadsTheShippedData) {
 }
 
 TEST(ParseDocumentTypeNamesTest, RefusesMalformedData) {
-  for (const char* bad : {"", "[1]", "{\"types\": [\"KH\"]}", "{\"note\": 1}",
-                          "{\"types\": {\"\": \"X\"}}",
-                          "{\"types\": {\"KH\": 1}}"}) {
+  for (const char* bad :
+       {"", "[1]", "{\"types\": [\"KH\"]}", "{\"note\": 1}",
+        "{\"types\": {\"\": \"X\"}}", "{\"types\": {\"KH\": 1}}"}) {
     absl::StatusOr<DocumentTypeNames> names = ParseDocumentTypeNames(bad);
-    EXPECT_EQ(names.status().code(), absl::StatusCode::kInvalidArgument)
-        << bad;
+    EXPECT_EQ(names.status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
 }
 
