@@ -183,7 +183,7 @@ struct FileSlotInfo {
 // The signer block (NĐ 30, Điều 13).
 struct SignerInfo {
   std::string form;                      // "", "TM.", "KT.", "Q.", "TL.", "TUQ."
-  std::vector<std::string> title_lines;  // "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"
+  std::vector<std::string> title_lines;  // without the form: "CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG" (printed "KT. CHÁNH VĂN PHÒNG" / "PHÓ CHÁNH VĂN PHÒNG")
   std::string name;
   std::string person_id;
 };
