@@ -109,7 +109,7 @@ std::string CheckIssue(const Json& arg) {
     }
   }
   const Json signer = arg.value("signer", Json::object());
-  error = CheckObject(signer, "ctx.document.issue: signer",
+  std::string error = CheckObject(signer, "ctx.document.issue: signer",
                       {"form", "title_lines", "name", "person"}, "title_lines");
   if (!error.empty()) return error;
   const std::string form = signer.value("form", "");
