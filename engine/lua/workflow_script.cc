@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "engine/calendar/vn_date.h"
+#include "engine/lua/document_library.h"
 #include "engine/lua/lua_json.h"
 #include "engine/lua/wf_library.h"
 #include "engine/util/refusal.h"
@@ -665,7 +666,29 @@ int HostCall(lua_State* L) {
   return results;
 }
 
+// ctx.children(): the step's instance's children and their states.
+int HostChildren(lua_State* L) {
+  auto* host = static_cast<StepHost*>(lua_touserdata(L, lua_upvalueindex(1)));
+  int results = 0;
+  {
+    absl::StatusOr<Json> answer = host->Call("children", "", Json::object());
+    if (answer.ok()) {
+      PushJson(L, *answer);
+      results = 1;
+    } else {
+      std::string message(answer.status().message());
+      lua_pushlstring(L, message.data(), message.size());
+      results = -1;
+    }
+  }
+  if (results < 0) return lua_error(L);
+  return results;
+}
+
 void PushHostFunctions(lua_State* L, StepHost* host) {
+  lua_pushlightuserdata(L, host);
+  lua_pushcclosure(L, &HostChildren, 1);
+  lua_setfield(L, -2, "children");
   for (const char* call :
        {"take_number", "take_place", "claim", "start", "read_instance"}) {
     lua_pushlightuserdata(L, host);
@@ -680,8 +703,10 @@ void SetText(lua_State* L, const char* field, const std::string& value) {
   lua_setfield(L, -2, field);
 }
 
-// Pushes ctx. With `effects_index` != 0, ctx.emit appends to that table.
-void PushContext(lua_State* L, const CallInput& in, int effects_index) {
+// Pushes ctx. With `effects_index` != 0, ctx.emit appends to that table;
+// with `changes_index` != 0, ctx.document.set and .issue record there.
+void PushContext(lua_State* L, const CallInput& in, int effects_index,
+                 int changes_index = 0) {
   lua_createtable(L, 0, 12);
   PushJson(L, *in.vars);
   lua_setfield(L, -2, "vars");
@@ -711,6 +736,8 @@ void PushContext(lua_State* L, const CallInput& in, int effects_index) {
             absl::FormatTime("%Y-%m-%d", in.timer_due, VietnamTime()));
     lua_setfield(L, -2, "timer");
   }
+  PushDocument(L, in.document, in.host, in.now, changes_index);
+  lua_setfield(L, -2, "document");
   if (effects_index != 0) {
     lua_pushvalue(L, effects_index);
     lua_pushcclosure(L, &Emit, 1);
@@ -936,12 +963,13 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
         sandbox_->SeedRandom(in.random_seed);
         lua_newtable(L);  // 1: effects
         MarkArray(L);
+        lua_newtable(L);  // 2: what ctx.document.set and .issue did
         lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-        PushContext(L, in, 1);
+        PushContext(L, in, 1, 2);
         lua_pushvalue(L, -1);
-        lua_insert(L, 2);  // 2: ctx, kept after the call
+        lua_insert(L, 3);  // 3: ctx, kept after the call
         lua_call(L, 1, 0);
-        lua_getfield(L, 2, "vars");
+        lua_getfield(L, 3, "vars");
         if (!lua_istable(L, -1)) {
           bad_output = "replaced ctx.vars with a non-table; change its "
                        "fields instead";
@@ -962,9 +990,18 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
           result.vars = Json::object();
         }
         JsonBudget effects_budget(sandbox_->limits().max_output_bytes);
-        ToJson(L, 1, "the effects", &result.effects, &bad_output,
-               &effects_budget);
-        too_large = effects_budget.exceeded;
+        if (!ToJson(L, 1, "the effects", &result.effects, &bad_output,
+                    &effects_budget)) {
+          too_large = effects_budget.exceeded;
+          return;
+        }
+        lua_pushnil(L);
+        if (lua_next(L, 2) == 0) return;  // the document was not touched
+        lua_pop(L, 2);
+        JsonBudget document_budget(sandbox_->limits().max_output_bytes);
+        ToJson(L, 2, "the document", &result.document, &bad_output,
+               &document_budget);
+        too_large = document_budget.exceeded;
       },
       absl::StatusCode::kFailedPrecondition, what);
   if (!status.ok()) return status;

@@ -46,6 +46,9 @@ struct CallInput {
   // Set when a timer fires the event (ctx.timer in the script).
   std::string timer;
   absl::Time timer_due;
+  // The document as ctx.document shows it (documents::ToLuaView); null:
+  // an empty one. Not owned.
+  const Json* document = nullptr;
   // Backs ctx.take_number and the other shared-record functions
   // (step_host.h) in start and action functions; without one they are
   // absent. Not owned.
@@ -60,6 +63,9 @@ struct GuardResult {
 struct ActionResult {
   Json vars;                     // the variables after the action
   Json effects = Json::array();  // [{"kind": ..., "data": {...}}]
+  // What ctx.document.set and .issue did: {"set": {...}, "issue": {...}};
+  // null when the script did not touch the document.
+  Json document;
 };
 
 class WorkflowScript {

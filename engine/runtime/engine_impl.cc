@@ -14,6 +14,7 @@
 #include "engine/calendar/work_calendar.h"
 #include "engine/lua/script_pool.h"
 #include "engine/runtime/definition_registry.h"
+#include "engine/runtime/document_reader.h"
 #include "engine/runtime/reader.h"
 #include "engine/runtime/transition.h"
 #include "engine/runtime/verify.h"
@@ -252,6 +253,55 @@ class EngineImpl final : public Engine {
     absl::Status named = Named(request.actor);
     if (!named.ok()) return done(named);
     transitions_->Cancel(request, std::move(done));
+  }
+
+  absl::StatusOr<DocumentInfo> GetDocument(const std::string& id,
+                                           const Actor& actor) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(actor));
+    WF_RETURN_IF_ERROR(CheckInstanceId(id).status());
+    return documents_->Get(id, actor);
+  }
+
+  absl::StatusOr<AcknowledgeResult> AcknowledgeDocument(
+      const AcknowledgeRequest& request) override {
+    return Wait<AcknowledgeResult>([&](Callback<AcknowledgeResult> done) {
+      AcknowledgeDocumentAsync(request, done);
+    });
+  }
+
+  // The answer carries the document as it is after the write (or now, for
+  // a replayed answer), read once the event is committed.
+  void AcknowledgeDocumentAsync(const AcknowledgeRequest& request,
+                                Callback<AcknowledgeResult> done) override {
+    absl::Status named = Named(request.actor);
+    if (!named.ok()) return done(named);
+    transitions_->Acknowledge(
+        request, [this, actor = request.actor,
+                  done](absl::StatusOr<FireResult> fired) {
+          if (!fired.ok()) return done(fired.status());
+          AcknowledgeResult result;
+          result.event = std::move(fired->event);
+          result.replayed = fired->replayed;
+          auto doc = documents_->Get(fired->instance.id, actor);
+          if (!doc.ok()) return done(doc.status());
+          result.document = *std::move(doc);
+          done(std::move(result));
+        });
+  }
+
+  absl::StatusOr<IncomingPage> ListIncoming(
+      const IncomingRequest& request) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(request.actor));
+    return documents_->Incoming(request);
+  }
+
+  absl::StatusOr<RegisterPage> ReadRegister(
+      const RegisterRequest& request) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(request.actor));
+    return documents_->Register(request);
   }
 
   absl::StatusOr<InstanceInfo> GetInstance(const std::string& id,
@@ -500,6 +550,8 @@ class EngineImpl final : public Engine {
     reader_ = std::make_unique<Reader>(store_.get(), registry_.get(),
                                        directory_.get(), clock_);
     verifier_ = std::make_unique<Verifier>(reader_.get(), registry_.get());
+    documents_ = std::make_unique<DocumentReader>(reader_.get(),
+                                                  directory_.get(), clock_);
     pool_ = std::make_unique<ThreadPool>(std::max(1, options_.worker_threads));
     serializer_ = std::make_unique<KeyedSerializer>(pool_.get());
     Transitioner::Deps deps;
@@ -543,6 +595,7 @@ class EngineImpl final : public Engine {
   std::unique_ptr<DefinitionRegistry> registry_;
   std::unique_ptr<Reader> reader_;
   std::unique_ptr<Verifier> verifier_;
+  std::unique_ptr<DocumentReader> documents_;
   std::unique_ptr<ThreadPool> pool_;
   std::unique_ptr<KeyedSerializer> serializer_;
   std::unique_ptr<Transitioner> transitions_;

@@ -12,6 +12,7 @@
 #include "engine/calendar/vn_date.h"
 #include "engine/runtime/history.h"
 #include "engine/runtime/refusals.h"
+#include "engine/runtime/request_checks.h"
 #include "engine/store/keys.h"
 #include "engine/util/refusal.h"
 #include "engine/util/page_token.h"
@@ -93,7 +94,10 @@ absl::StatusOr<Scan> ChooseScan(const ListInstancesRequest& request,
                                           "'"));
   }
   Scan scan;
-  if (!business_key.empty()) {
+  if (!request.parent.empty()) {
+    WF_RETURN_IF_ERROR(CheckInstanceId(request.parent).status());
+    scan = {Cf::kIndexes, keys::ChildPrefix(request.parent), true};
+  } else if (!business_key.empty()) {
     scan = {Cf::kIndexes, keys::ByBusinessKeyPrefix(business_key), true};
   } else if (!request.state.empty()) {
     scan = {Cf::kIndexes, keys::ByStatePrefix(request.workflow, request.state),
@@ -124,6 +128,23 @@ bool Reader::InUnit(const DirectorySnapshot& directory,
                     const std::string& unit) const {
   return unit.empty() || instance.unit_id() == unit ||
          directory.tree.IsAncestorOf(unit, instance.unit_id());
+}
+
+absl::StatusOr<std::vector<std::string>> Reader::ChildIds(
+    const std::string& parent) {
+  const std::string prefix = keys::ChildPrefix(parent);
+  std::vector<std::string> ids;
+  auto it = store_->NewPrefixIterator(Cf::kIndexes, prefix);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
+    ids.emplace_back(keys::IdFromIndexKey(View(it->key())));
+  }
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing children"));
+  return ids;
+}
+
+absl::StatusOr<uint32_t> Reader::CheckPageSize(uint32_t requested) {
+  return PageSize(requested);
 }
 
 absl::StatusOr<store::InstanceRecord> Reader::LoadReadable(
@@ -228,6 +249,7 @@ InstanceInfo Reader::ToInfo(const store::InstanceRecord& r) {
   info.created_by = r.created_by();
   info.cancelled = r.cancelled();
   info.cancel_reason = r.cancel_reason();
+  info.parent_id = r.parent_id();
   for (const store::ClockRecord& c : r.clocks()) {
     ClockInfo clock;
     clock.name = c.name();

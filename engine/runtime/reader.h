@@ -58,6 +58,11 @@ class Reader {
   absl::StatusOr<DeadlinePage> ListDeadlines(const DeadlineQuery& query,
                                              absl::Time now);
 
+  // The ids of the children `parent` started, in the order started.
+  absl::StatusOr<std::vector<std::string>> ChildIds(const std::string& parent);
+  // A request's page size: 0 means 50; over 1000 INVALID_ARGUMENT.
+  static absl::StatusOr<uint32_t> CheckPageSize(uint32_t requested);
+
   // The public view of a record (adds the state's title).
   InstanceInfo ToInfo(const store::InstanceRecord& record);
 

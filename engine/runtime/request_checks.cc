@@ -191,4 +191,30 @@ absl::StatusOr<FireInput> CheckCancel(const CancelRequest& request,
   return in;
 }
 
+absl::StatusOr<FireInput> CheckAcknowledge(const AcknowledgeRequest& request,
+                                           const Limits& limits) {
+  FireInput in;
+  WF_ASSIGN_OR_RETURN(in.instance_id, CheckInstanceId(request.instance_id));
+  WF_ASSIGN_OR_RETURN(std::string unit,
+                      Field(CheckKeyText(request.unit, "unit", 200), "unit"));
+  if (unit.empty() && !request.actor.checked()) {
+    return Missing("unit",
+                   "Expected `unit`: the recipient unit acknowledging (the "
+                   "embedder holds no role), but it is empty");
+  }
+  in.event = kAcknowledgeEvent;
+  in.payload = Json::object();
+  in.acknowledge_unit = unit;
+  in.actor_kind = request.actor;
+  WF_ASSIGN_OR_RETURN(in.idempotency_key,
+                      Field(CheckKeyText(request.idempotency_key,
+                                         "idempotency_key",
+                                         limits.max_idempotency_key_bytes),
+                            "idempotency_key"));
+  WF_ASSIGN_OR_RETURN(in.actor, CheckActorId(request.actor));
+  in.fingerprint = Fingerprint({"acknowledge", in.actor, unit});
+  in.still_wanted = request.still_wanted;
+  return in;
+}
+
 }  // namespace wf

@@ -50,11 +50,17 @@ struct FireInput {
   std::function<bool()> still_wanted;
   // Set for a cancel (event kCancelEvent, payload {"reason": ...}).
   std::optional<std::string> cancel_reason;
+  // Set for an acknowledgement (event kAcknowledgeEvent): the unit asked
+  // for ("" : the caller's first recipient unit).
+  std::optional<std::string> acknowledge_unit;
 };
 
 // The history event a cancel records. Not an identifier, so no workflow can
 // declare an event of that name.
 inline constexpr char kCancelEvent[] = "wf.cancel";
+// The history event of a recipient's acknowledgement: payload {"unit",
+// "name"}; no script runs.
+inline constexpr char kAcknowledgeEvent[] = "wf.acknowledge";
 
 // INVALID_ARGUMENT unless `id` is a non-empty instance id (every call
 // naming an instance checks this first).
@@ -67,6 +73,8 @@ absl::StatusOr<FireInput> CheckFire(const FireRequest& request,
                                     const Limits& limits);
 absl::StatusOr<FireInput> CheckCancel(const CancelRequest& request,
                                       const Limits& limits);
+absl::StatusOr<FireInput> CheckAcknowledge(const AcknowledgeRequest& request,
+                                           const Limits& limits);
 
 // INVALID_ARGUMENT (FIELD_REQUIRED) unless `object` has each of `fields`,
 // not null or "". `what` and `who` name the object and the rule in the

@@ -63,6 +63,12 @@ struct Step {
   // and cancelled, and its clocks (so its timers and late entries) end.
   bool cancel = false;
   std::string cancel_reason;
+  // The document as the script sees it (ctx.document), made from `before`.
+  Json document_view;
+  // An acknowledgement ("wf.acknowledge"): no script ran; the recipient
+  // unit's lines record who received the document, and when.
+  std::string acknowledge_unit;
+  std::string acknowledge_name;  // the person's name, as the directory has it
 };
 
 // What the step makes of the instance, before anything is written.

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "engine/documents/issuance.h"
 #include "engine/store/keys.h"
 #include "engine/util/status_macros.h"
 #include "engine/util/refusal.h"
@@ -47,8 +48,7 @@ absl::StatusOr<store::SharedRecord> SharedTake::ReadShared(
 
 // The first take of a register in a step reads it; the commit holds only
 // if no one else took a number since (else the step runs again).
-absl::StatusOr<int64_t> SharedTake::TakeNumber(const std::string& name) {
-  const std::string key = keys::Counter(name);
+absl::StatusOr<int64_t> SharedTake::TakeCounter(const std::string& key) {
   auto it = numbers_.find(key);
   if (it == numbers_.end()) {
     Counter c;
@@ -58,6 +58,15 @@ absl::StatusOr<int64_t> SharedTake::TakeNumber(const std::string& name) {
     it = numbers_.emplace(key, c).first;
   }
   return ++it->second.count;
+}
+
+absl::StatusOr<int64_t> SharedTake::TakeNumber(const std::string& name) {
+  return TakeCounter(keys::Counter(name));
+}
+
+absl::StatusOr<int64_t> SharedTake::TakeRegisterNumber(
+    const std::string& register_key, int year) {
+  return TakeCounter(keys::RegisterCounter(register_key, year));
 }
 
 // Places are taken without reading each other: the commit adds this step's
@@ -96,25 +105,72 @@ absl::StatusOr<std::string> SharedTake::Claim(const std::string& name,
   return std::string();
 }
 
-absl::StatusOr<Json> SharedTake::Instance(const std::string& id) {
+absl::StatusOr<std::optional<store::InstanceRecord>> SharedTake::ReadInstance(
+    const std::string& id) {
   WF_ASSIGN_OR_RETURN(Versioned read, store_->Read(Cf::kInstances,
                                                    keys::Instance(id)));
   txn_.ExpectAt(Cf::kInstances, keys::Instance(id), read.version);
-  if (!read.value.has_value()) return Json(nullptr);
+  if (!read.value.has_value()) return std::nullopt;
   store::InstanceRecord record;
   if (!record.ParseFromString(*read.value)) {
     return absl::DataLossError(
         absl::StrCat("Stored instance '", id, "' does not parse"));
   }
-  WF_ASSIGN_OR_RETURN(Json vars, ParseStoredJson(record.variables_json()));
-  return Json{{"id", record.id()},
-              {"workflow", record.workflow()},
-              {"state", record.state()},
-              {"version", record.version()},
-              {"finished", record.finished()},
-              {"unit", record.unit_id()},
-              {"parent", record.parent_id()},
+  return record;
+}
+
+absl::StatusOr<Json> SharedTake::Instance(const std::string& id) {
+  WF_ASSIGN_OR_RETURN(auto record, ReadInstance(id));
+  if (!record.has_value()) return Json(nullptr);
+  WF_ASSIGN_OR_RETURN(Json vars, ParseStoredJson(record->variables_json()));
+  return Json{{"id", record->id()},
+              {"workflow", record->workflow()},
+              {"state", record->state()},
+              {"version", record->version()},
+              {"finished", record->finished()},
+              {"unit", record->unit_id()},
+              {"parent", record->parent_id()},
               {"vars", std::move(vars)}};
+}
+
+namespace {
+
+// Late: a deadline of the child passed while it was still waiting.
+bool Late(const store::InstanceRecord& child) {
+  for (const auto& clock : child.clocks()) {
+    if (clock.expired()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// What a standing agency asks of a plan: how many units submitted, were
+// returned, are late, and which.
+absl::StatusOr<Json> SharedTake::Children(const std::string& parent) {
+  if (!child_ids_) return absl::InternalError("No child index to read");
+  WF_ASSIGN_OR_RETURN(std::vector<std::string> ids, child_ids_(parent));
+  Json by_state = Json::object();
+  Json list = Json::array();
+  int64_t late = 0;
+  for (const std::string& id : ids) {
+    WF_ASSIGN_OR_RETURN(auto child, ReadInstance(id));
+    if (!child.has_value()) continue;
+    const bool is_late = Late(*child);
+    late += is_late ? 1 : 0;
+    by_state[child->state()] = by_state.value(child->state(), 0) + 1;
+    list.push_back({{"id", id},
+                    {"workflow", child->workflow()},
+                    {"unit", child->unit_id()},
+                    {"business_key", child->business_key()},
+                    {"state", child->state()},
+                    {"finished", child->finished()},
+                    {"late", is_late}});
+  }
+  return Json{{"total", list.size()},
+              {"by_state", std::move(by_state)},
+              {"late", late},
+              {"list", std::move(list)}};
 }
 
 absl::StatusOr<std::string> SharedTake::StartChild(ChildRequest child) {
@@ -146,7 +202,8 @@ absl::Status SharedTake::CountCall() {
   return absl::ResourceExhaustedError(absl::StrCat(
       "Expected a step to take at most ", limits_.max_host_calls_per_step,
       " values from outside its script (ctx.take_number, ctx.take_place, ",
-      "ctx.claim, ctx.start, ctx.read_instance), but its script asked for ",
+      "ctx.claim, ctx.start, ctx.read_instance, ctx.children, ",
+      "ctx.document.issue), but its script asked for ",
       "more"));
 }
 
@@ -180,6 +237,16 @@ absl::StatusOr<Json> LiveHost::Dispatch(const std::string& call,
                                         const std::string& key,
                                         const Json& args, Json* detail) {
   if (call == "read_instance") return take_->Instance(key);
+  if (call == "children") return take_->Children(instance_id_);
+  if (call == "issue") {
+    WF_RETURN_IF_ERROR(documents::CheckIssuable(args, key, instance_id_));
+    WF_RETURN_IF_ERROR(CheckSharedName("document.issue's register", key));
+    const absl::Time at =
+        absl::FromUnixMicros(args.value("at_micros", int64_t{0}));
+    const int year = documents::IssueYear(at);
+    WF_ASSIGN_OR_RETURN(int64_t number, take_->TakeRegisterNumber(key, year));
+    return documents::IssueAnswer(key, year, number, args, at);
+  }
   if (call == "start") {
     if (!may_start_) {
       return absl::FailedPreconditionError(absl::StrCat(

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,11 +37,25 @@ struct ChildRequest {
 
 class SharedTake {
  public:
+  // The ids of a parent's children, in the order started (a scan of the
+  // committed child index: TxnStore has no scans).
+  using ChildIds =
+      std::function<absl::StatusOr<std::vector<std::string>>(const std::string&)>;
+
   SharedTake(const TxnStore* store, std::function<std::string()> new_id,
-             const Limits& limits)
-      : store_(store), new_id_(std::move(new_id)), limits_(limits) {}
+             const Limits& limits, ChildIds child_ids = nullptr)
+      : store_(store), new_id_(std::move(new_id)), limits_(limits),
+        child_ids_(std::move(child_ids)) {}
 
   absl::StatusOr<int64_t> TakeNumber(const std::string& name);
+  // The next number of `register_key` in `year` (NĐ 30: the series restarts
+  // each year), through the same gapless counter as TakeNumber.
+  absl::StatusOr<int64_t> TakeRegisterNumber(const std::string& register_key,
+                                             int year);
+  // ctx.children(): {total, by_state, late, list = [{id, unit, state,
+  // finished, late}]}, each child read as read_instance reads it (the step
+  // holds only if none of them moved).
+  absl::StatusOr<Json> Children(const std::string& parent);
   // The quota's count as read now (for the record) and whether a place is
   // left after the ones this step took already.
   absl::StatusOr<bool> TakePlace(const std::string& name, int64_t limit,
@@ -72,10 +87,16 @@ class SharedTake {
   };
   absl::StatusOr<store::SharedRecord> ReadShared(const std::string& key,
                                                  uint64_t* version) const;
+  absl::StatusOr<int64_t> TakeCounter(const std::string& key);
+  // An instance record as read now (nullopt: absent), its version noted as
+  // a condition of the step.
+  absl::StatusOr<std::optional<store::InstanceRecord>> ReadInstance(
+      const std::string& id);
 
   const TxnStore* const store_;
   const std::function<std::string()> new_id_;
   const Limits limits_;
+  const ChildIds child_ids_;
   Txn txn_;  // conditions gathered so far (reads of instances, claims)
   std::map<std::string, Counter> numbers_;
   std::map<std::string, Places> places_;
@@ -93,6 +114,7 @@ class LiveHost : public StepHost {
   LiveHost(SharedTake* take, std::string instance_id, bool may_start)
       : take_(take), instance_id_(std::move(instance_id)),
         may_start_(may_start) {}
+
 
   absl::StatusOr<Json> Call(const std::string& call, const std::string& key,
                             const Json& args) override;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/auth/access.h"
+#include "engine/documents/issuance.h"
 #include "engine/runtime/history.h"
 #include "engine/store/keys.h"
 #include "engine/util/refusal.h"
@@ -73,6 +74,31 @@ void DescribeActor(const Step& step, store::HistoryEventBody* body) {
   }
 }
 
+// What the script did to the document, and the number it took: the feed
+// and the registers read `issued`, replay compares `document_json`.
+void PlanDocumentEvent(const Step& step, uint64_t seq,
+                       store::HistoryEventBody* body) {
+  const Json& changes = step.outcome->document;
+  if (changes.is_null()) return;
+  body->set_document_json(DumpJson(changes));
+  auto issued = documents::IssuedOf(changes, step.actor, step.now, seq);
+  if (issued.has_value()) *body->mutable_issued() = *std::move(issued);
+}
+
+// The document after the step: the script's changes, or an
+// acknowledgement of receipt.
+absl::Status PlanDocument(const Step& step, StepPlan* plan) {
+  store::DocumentRecord* doc = plan->after.mutable_document();
+  if (!step.acknowledge_unit.empty()) {
+    documents::Acknowledge(doc, step.acknowledge_unit, step.actor,
+                           step.acknowledge_name, step.now, plan->seq);
+  }
+  WF_RETURN_IF_ERROR(documents::ApplyChanges(step.outcome->document, doc));
+  if (plan->body.has_issued()) *doc->mutable_issued() = plan->body.issued();
+  if (doc->ByteSizeLong() == 0) plan->after.clear_document();
+  return absl::OkStatus();
+}
+
 // The history event, hash-chained to the one before.
 void PlanEvent(const Step& step, StepPlan* plan) {
   store::HistoryEventBody& body = plan->body;
@@ -100,6 +126,7 @@ void PlanEvent(const Step& step, StepPlan* plan) {
   for (const store::ExternalValue& v : step.externals) *body.add_externals() = v;
   body.set_calendar_version(step.calendar_version);
   body.set_parent_id(step.parent_id);
+  PlanDocumentEvent(step, plan->seq, &body);
   DescribeActor(step, &body);
   plan->sealed = SealEvent(body);
 }
@@ -183,6 +210,7 @@ absl::StatusOr<StepPlan> PlanStep(const Step& step,
   WF_RETURN_IF_ERROR(PlanClocks(step, calendar, &plan));
   PlanEvent(step, &plan);
   PlanInstance(step, &plan);
+  WF_RETURN_IF_ERROR(PlanDocument(step, &plan));
   PlanInbox(step, &plan);
   return plan;
 }

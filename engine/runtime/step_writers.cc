@@ -151,6 +151,41 @@ void WriteOutbox(const Step& step, const StepPlan& plan, WriteSet* writes) {
   }
 }
 
+// An issuance: the register's entry for its number (on condition that the
+// number is free: the counter makes it so, the condition makes it a checked
+// fact), and the document in each recipient unit's incoming list.
+void WriteIssuance(const StepPlan& plan, Txn* txn) {
+  if (!plan.body.has_issued()) return;
+  const store::IssuedRecord& issued = plan.body.issued();
+  const store::DocumentRecord& doc = plan.after.document();
+  store::RegisterEntryRecord entry;
+  entry.set_instance_id(plan.after.id());
+  entry.set_reference(issued.reference());
+  entry.set_date(issued.date());
+  entry.set_type(doc.type());
+  entry.set_trich_yeu(doc.trich_yeu());
+  entry.set_signer_name(doc.signer().name());
+  entry.set_issued_at_micros(issued.issued_at_micros());
+  entry.set_issuer_id(doc.issuer_id());
+  entry.set_issued_by(issued.issued_by());
+  std::string key =
+      keys::RegisterEntry(issued.register_(), issued.year(), issued.number());
+  txn->ExpectAt(Cf::kRegisters, key, 0);
+  txn->writes().Put(Cf::kRegisters, std::move(key), entry.SerializeAsString());
+  std::vector<std::string> units;
+  for (const auto& r : doc.recipients()) {
+    if (r.unit_id().empty() ||
+        std::find(units.begin(), units.end(), r.unit_id()) != units.end()) {
+      continue;
+    }
+    units.push_back(r.unit_id());
+    txn->writes().Put(Cf::kIndexes,
+                      keys::Incoming(r.unit_id(), issued.issued_at_micros(),
+                                     plan.after.id()),
+                      "");
+  }
+}
+
 StepWrites WriteStep(const Step& step, const StepPlan& plan) {
   StepWrites out;
   const std::string& id = plan.after.id();
@@ -168,6 +203,7 @@ StepWrites WriteStep(const Step& step, const StepPlan& plan) {
   WriteLate(plan.after.workflow(), id, plan.clocks_before, plan.clocks,
             writes);
   WriteOutbox(step, plan, writes);
+  WriteIssuance(plan, &out.txn);
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/calendar/vn_date.h"
+#include "engine/documents/issuance.h"
 #include "engine/runtime/history.h"
 #include "engine/runtime/refusals.h"
 #include "engine/runtime/step_planner.h"
@@ -75,6 +76,7 @@ Step StartStep(const StartInput& in, const Definition& def,
   step.fingerprint = in.fingerprint;
   step.before.set_business_key(in.business_key);
   step.before.set_unit_id(in.unit);
+  step.document_view = documents::ToLuaView(step.before.document());
   return step;
 }
 
@@ -99,6 +101,7 @@ Step FireStep(const FireInput& in, const Definition& def,
   step.fingerprint = in.fingerprint;
   step.random_seed = RandomSeed(in.instance_id, instance.version() + 1);
   if (in.timer.has_value()) step.timer = &*in.timer;
+  step.document_view = documents::ToLuaView(instance.document());
   return step;
 }
 
@@ -120,6 +123,7 @@ CallInput CallFor(const Step& step) {
   call.instance_version = step.before.version();
   call.now = step.now;
   call.random_seed = step.random_seed;
+  call.document = &step.document_view;
   return call;
 }
 
@@ -128,6 +132,10 @@ CallInput CallFor(const Step& step) {
 // step with its own status even if the script caught the error with pcall.
 absl::Status HostFailure(const LiveHost& host) {
   const absl::Status& e = host.error();
+  // A refusal with its own reason (a document issued twice, or missing
+  // what numbering needs) says more than the script error it raised.
+  auto refusal = ReadRefusal(e);
+  if (refusal.has_value() && !refusal->reason.empty()) return e;
   if (absl::IsInvalidArgument(e) || absl::IsFailedPrecondition(e)) {
     return absl::OkStatus();  // the script's mistake: its error says where
   }
@@ -161,6 +169,21 @@ absl::Status CheckUnit(const std::string& unit,
       .Field("unit")
       .Vietnamese(absl::StrCat("Không có đơn vị «", unit,
                                "» trong danh bạ tổ chức."));
+}
+
+// The units a step's document names (its issuer, its recipients) are units
+// of the org directory: an incoming list under a mistyped id would never be
+// read.
+absl::Status CheckDocumentUnits(const Json& changes,
+                                const DirectorySnapshot& directory) {
+  if (!changes.is_object()) return absl::OkStatus();
+  const Json set = changes.value("set", Json::object());
+  WF_RETURN_IF_ERROR(CheckUnit(set.value("issuer", ""), directory));
+  const Json issue = changes.value("issue", Json::object());
+  for (const Json& r : issue.value("recipients", Json::array())) {
+    WF_RETURN_IF_ERROR(CheckUnit(r.value("unit", ""), directory));
+  }
+  return absl::OkStatus();
 }
 
 // A FAILED_PRECONDITION no check gave a reason is the workflow's Lua
@@ -252,6 +275,22 @@ void Transitioner::Cancel(const CancelRequest& request,
   }
   RunOnInstance(std::make_shared<FireInput>(std::move(*input)),
                 &Transitioner::PrepareCancel, std::move(done));
+}
+
+void Transitioner::Acknowledge(const AcknowledgeRequest& request,
+                               Engine::Callback<FireResult> done) {
+  if (!Enter()) {
+    done(refusals::ShuttingDown());
+    return;
+  }
+  auto input = CheckAcknowledge(request, limits_);
+  if (!input.ok()) {
+    Leave();
+    done(input.status());
+    return;
+  }
+  RunOnInstance(std::make_shared<FireInput>(std::move(*input)),
+                &Transitioner::PrepareAcknowledge, std::move(done));
 }
 
 void Transitioner::RunOnInstance(
@@ -546,7 +585,9 @@ absl::Status Transitioner::ClaimChildKey(const Definition& def,
 SharedTake Transitioner::NewTake() {
   return SharedTake(
       store_, [this] { return keys::InstanceId(next_instance_number_++); },
-      limits_);
+      limits_, [this](const std::string& parent) {
+        return reader_->ChildIds(parent);
+      });
 }
 
 // The step's own writes, its children's, and what its script took from
@@ -585,6 +626,7 @@ absl::StatusOr<StepWrites> Transitioner::Conclude(const CallInput& call,
                                                   Step* step,
                                                   StepPlan* plan) const {
   step->outcome = &outcome;
+  WF_RETURN_IF_ERROR(CheckDocumentUnits(outcome.document, *step->directory));
   step->deadline_date =
       DeadlineDate(*step->definition, step->to, call, &outcome, script);
   return Record(*step, plan);
@@ -738,6 +780,135 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareCancel(
   absl::Status released =
       ReleaseBusinessKey(**definition, instance, &writes->txn);
   if (!released.ok()) return P::Refuse(released);
+  P p;
+  p.writes = std::move(*writes);
+  p.result.instance = reader_->ToInfo(plan.after);
+  p.result.event = ToHistoryEntry(plan.body, plan.sealed.hash());
+  return p;
+}
+
+namespace {
+
+// The role `actor` holds today in a recipient unit of `doc` (the one asked
+// for, or the first line's), or nullopt. The embedder acts for the unit it
+// names.
+std::optional<org::Grant> RecipientGrant(const Actor& actor,
+                                         const DirectorySnapshot& directory,
+                                         const store::DocumentRecord& doc,
+                                         const std::string& asked,
+                                         absl::Time now) {
+  if (!actor.checked()) {
+    if (documents::FindRecipient(doc, asked) == nullptr) return std::nullopt;
+    return org::Grant{"", asked, ""};
+  }
+  const auto roles =
+      directory.directory.RolesOn(actor.id, calendar::ToVietnamDay(now));
+  for (const auto& line : doc.recipients()) {
+    if (line.unit_id().empty()) continue;
+    if (!asked.empty() && line.unit_id() != asked) continue;
+    for (const org::HeldRole& held : roles) {
+      if (held.unit_id == line.unit_id()) {
+        return org::Grant{held.role, held.unit_id, held.acting_for};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+absl::Status NotARecipient(const std::string& id, const Actor& actor,
+                           const std::string& unit) {
+  return Refusal(absl::PermissionDeniedError(absl::StrCat(
+                     "Expected a person of a unit instance '", id,
+                     "' was sent to, but '", actor.id, "' holds no role in ",
+                     unit.empty() ? std::string("any of its recipient units")
+                                  : absl::StrCat("recipient unit '", unit, "'"))),
+                 reason::kNotARecipient)
+      .With("instance_id", id)
+      .With("person", actor.id)
+      .With("unit", unit)
+      .Vietnamese("Bạn không thuộc đơn vị nhận văn bản này nên không thể "
+                  "xác nhận đã nhận.");
+}
+
+absl::Status NotIssued(const std::string& id) {
+  return Refusal(absl::FailedPreconditionError(absl::StrCat(
+                     "Expected the document of instance '", id,
+                     "' to be issued before its receipt is acknowledged, but ",
+                     "it has no number yet")),
+                 reason::kDocumentNotIssued)
+      .With("instance_id", id)
+      .Vietnamese("Văn bản chưa được ban hành nên chưa thể xác nhận đã nhận.");
+}
+
+}  // namespace
+
+// An acknowledgement: who may see the document (its readers, and once
+// issued its recipients: others get NOT_FOUND), then one event that keeps
+// the state and records receipt on the unit's recipient lines. A unit that
+// acknowledged already gets the event that recorded it.
+Transitioner::Prepared<FireResult> Transitioner::PrepareAcknowledge(
+    const FireInput& in) {
+  using P = Prepared<FireResult>;
+  auto directory = directory_->Current();
+  const absl::Time now = clock_->Now();
+  auto loaded = reader_->LoadInstance(in.instance_id);
+  if (!loaded.ok()) return P::Refuse(loaded.status());
+  const store::InstanceRecord& instance = *loaded;
+  const store::DocumentRecord& doc = instance.document();
+  const std::string& asked = *in.acknowledge_unit;
+  auto grant = RecipientGrant(in.actor_kind, *directory, doc, asked, now);
+  const bool reader = reader_->MayRead(in.actor_kind, *directory, instance, now);
+  if (!reader && !(grant.has_value() && doc.has_issued())) {
+    return P::Refuse(reader_->NoSuchInstance(in.instance_id));
+  }
+  auto replayed = ReplayFire(in, instance);
+  if (!replayed.ok()) return P::Refuse(replayed.status());
+  if (replayed->has_value()) return P::Answer(std::move(**replayed));
+  if (!doc.has_issued()) return P::Refuse(NotIssued(in.instance_id));
+  if (!grant.has_value()) {
+    return P::Refuse(NotARecipient(in.instance_id, in.actor_kind, asked));
+  }
+  if (instance.cancelled()) {
+    return P::Refuse(refusals::InstanceCancelled(in.instance_id,
+                                                 instance.state()));
+  }
+  const store::RecipientRecord* line =
+      documents::FindRecipient(doc, grant->unit_id);
+  if (line->acknowledged_at_micros() != 0) {
+    auto first = reader_->LoadEvent(in.instance_id, line->acknowledged_seq());
+    if (!first.ok()) return P::Refuse(first.status());
+    auto body = OpenEvent(*first);
+    if (!body.ok()) return P::Refuse(body.status());
+    FireResult result;
+    result.instance = reader_->ToInfo(instance);
+    result.event = ToHistoryEntry(*body, first->hash());
+    result.replayed = true;
+    return P::Answer(std::move(result));
+  }
+  auto definition =
+      registry_->Get(instance.workflow(), instance.workflow_version());
+  if (!definition.ok()) return P::Refuse(definition.status());
+  auto vars = ParseStoredJson(instance.variables_json());
+  if (!vars.ok()) return P::Refuse(vars.status());
+  std::string name;
+  if (const org::Person* p = directory->directory.FindPerson(in.actor)) {
+    name = p->name;
+  }
+  const Json payload = {{"unit", grant->unit_id}, {"name", name}};
+  TransitionSpec stay;
+  stay.stay = true;
+  Step step = FireStep(in, **definition, stay, instance, *directory,
+                       in.actor_kind.checked() ? grant : std::nullopt, now);
+  step.payload = &payload;
+  step.vars_before = &*vars;
+  step.calendar_version = calendar_version_;
+  step.acknowledge_unit = grant->unit_id;
+  step.acknowledge_name = name;
+  ActionResult unchanged{*vars};
+  step.outcome = &unchanged;
+  StepPlan plan;
+  auto writes = Record(step, &plan);
+  if (!writes.ok()) return P::Refuse(writes.status());
   P p;
   p.writes = std::move(*writes);
   p.result.instance = reader_->ToInfo(plan.after);

@@ -82,6 +82,10 @@ class Transitioner {
   // Cancels an instance (Engine::CancelAsync): the same path, with a
   // "wf.cancel" event that runs no script.
   void Cancel(const CancelRequest& request, Engine::Callback<FireResult> done);
+  // A recipient unit acknowledges an issued document
+  // (Engine::AcknowledgeDocumentAsync): a "wf.acknowledge" event, no script.
+  void Acknowledge(const AcknowledgeRequest& request,
+                   Engine::Callback<FireResult> done);
   // Fires a due timer (from the timer loop): the same path, with the actor
   // "system:timer". A timer that is no longer pending (its clock ended or
   // moved) is dropped. `done` gets true when its event was committed, false
@@ -104,6 +108,7 @@ class Transitioner {
   Prepared<StartResult> PrepareStart(const StartInput& in);
   Prepared<FireResult> PrepareFire(const FireInput& in);
   Prepared<FireResult> PrepareCancel(const FireInput& in);
+  Prepared<FireResult> PrepareAcknowledge(const FireInput& in);
   // Serialises `in` on its instance and runs `prepare` for it.
   void RunOnInstance(std::shared_ptr<FireInput> in,
                      Prepared<FireResult> (Transitioner::*prepare)(

@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "engine/documents/issuance.h"
 #include "engine/runtime/history.h"
 #include "engine/runtime/request_checks.h"
 #include "engine/util/sha256.h"
@@ -60,6 +61,9 @@ class Replay {
     if (body.event() == kCancelEvent && body.seq() > 1) {
       return Cancel(body, where);
     }
+    if (body.event() == kAcknowledgeEvent && body.seq() > 1) {
+      return Acknowledge(body, where);
+    }
     if (cancelled_) return absl::StrCat(where, ": it follows the cancel");
     auto payload = ParseStoredJson(body.payload_json());
     if (!payload.ok()) return absl::StrCat(where, ": its payload is not JSON");
@@ -80,6 +84,8 @@ class Replay {
     }
     RecordedHost host(body);
     call.host = &host;
+    const Json document_view = documents::ToLuaView(doc_);
+    call.document = &document_view;
     absl::StatusOr<ActionResult> outcome;
     const Json& before = vars_;
     static const Json kNoVars = Json::object();
@@ -117,9 +123,19 @@ class Replay {
       return absl::StrCat(where, ": replay emits different effects than ",
                           "the history records");
     }
+    std::string problem = ReplayDocument(body, outcome->document, where);
+    if (!problem.empty()) return problem;
     vars_ = std::move(outcome->vars);
     state_ = body.to_state();
     return "";
+  }
+
+  // The document as replay made it, without its files (another event kind
+  // attaches those).
+  std::string DocumentWithoutFiles() const {
+    store::DocumentRecord doc = doc_;
+    doc.clear_slots();
+    return doc.SerializeAsString();
   }
 
   const std::string& state() const { return state_; }
@@ -151,6 +167,60 @@ class Replay {
     return "";
   }
 
+  // What the script did to the document matches the record, and so does
+  // the number it took (the value recorded for ctx.document.issue).
+  std::string ReplayDocument(const store::HistoryEventBody& body,
+                             const Json& changes, const std::string& where) {
+    const std::string replayed = changes.is_null() ? "" : DumpJson(changes);
+    if (replayed != body.document_json()) {
+      return absl::StrCat(where, ": replay changes the document by ",
+                          replayed, " but the history records ",
+                          body.document_json());
+    }
+    auto issued = documents::IssuedOf(changes, body.actor(),
+                                      absl::FromUnixMicros(body.at_micros()),
+                                      body.seq());
+    if (issued.has_value() != body.has_issued() ||
+        (issued.has_value() &&
+         issued->SerializeAsString() != body.issued().SerializeAsString())) {
+      return absl::StrCat(where, ": replay issues the document otherwise ",
+                          "than the history records");
+    }
+    absl::Status applied = documents::ApplyChanges(changes, &doc_);
+    if (!applied.ok()) return absl::StrCat(where, ": ", applied.message());
+    if (issued.has_value()) *doc_.mutable_issued() = *issued;
+    return "";
+  }
+
+  // An acknowledgement runs no script: it keeps the state and the
+  // variables, emits nothing, and records receipt by a recipient unit.
+  std::string Acknowledge(const store::HistoryEventBody& body,
+                          const std::string& where) {
+    if (cancelled_) return absl::StrCat(where, ": it follows the cancel");
+    if (body.from_state() != state_ || body.to_state() != state_) {
+      return absl::StrCat(where, ": an acknowledgement keeps the state '",
+                          state_, "'");
+    }
+    auto payload = ParseStoredJson(body.payload_json());
+    if (!payload.ok() || !payload->contains("unit")) {
+      return absl::StrCat(where, ": an acknowledgement records its unit");
+    }
+    const std::string unit = payload->value("unit", "");
+    if (!doc_.has_issued() || documents::FindRecipient(doc_, unit) == nullptr) {
+      return absl::StrCat(where, ": '", unit, "' acknowledges a document ",
+                          "not issued to it");
+    }
+    if (body.changes_json() != DumpJson(Changes(vars_, vars_)) ||
+        body.effects_json() != DumpJson(Json::array())) {
+      return absl::StrCat(where, ": an acknowledgement changes no variables ",
+                          "and emits no effects, but the history records some");
+    }
+    documents::Acknowledge(&doc_, unit, body.actor(),
+                           payload->value("name", ""),
+                           absl::FromUnixMicros(body.at_micros()), body.seq());
+    return "";
+  }
+
   std::string Check(const store::HistoryEventBody& body,
                     const std::string& where) {
     if (body.from_state() != state_) {
@@ -177,6 +247,7 @@ class Replay {
   std::string state_;
   Json vars_ = Json::object();
   bool cancelled_ = false;
+  store::DocumentRecord doc_;
 };
 
 std::string VietnamTime(int64_t micros) {
@@ -260,6 +331,12 @@ absl::StatusOr<VerifyReport> Verifier::Verify(const std::string& id) {
   }
   if (DumpJson(replay.vars()) != instance.variables_json()) {
     return fail("replay ends with other variables than the instance holds");
+  }
+  store::DocumentRecord stored = instance.document();
+  stored.clear_slots();
+  if (replay.DocumentWithoutFiles() != stored.SerializeAsString()) {
+    return fail("replay ends with another document (metadata, number or "
+                "acknowledgements) than the instance holds");
   }
   report.ok = true;
   return report;

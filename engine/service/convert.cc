@@ -1,6 +1,8 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/service/convert.h"
 
+#include <cstdio>
+
 #include <string>
 
 #include "absl/strings/str_format.h"
@@ -171,6 +173,7 @@ absl::Status ToProto(const InstanceInfo& in, v1::Instance* out) {
   out->set_created_by(in.created_by);
   out->set_cancelled(in.cancelled);
   out->set_cancel_reason(in.cancel_reason);
+  out->set_parent_id(in.parent_id);
   for (const ClockInfo& c : in.clocks) {
     v1::Clock* clock = out->add_clocks();
     clock->set_name(c.name);
@@ -339,6 +342,142 @@ ListInstancesRequest FromProto(const v1::ListInstancesRequest& in) {
   out.unit = in.unit();
   out.state = in.state();
   out.business_key = in.business_key();
+  out.page_size = in.page_size();
+  out.page_token = in.page_token();
+  out.parent = in.parent();
+  return out;
+}
+
+// --- Documents ---
+
+namespace {
+
+// "2026-01-16" as a Date; unset for "" or anything else.
+void IsoDateToProto(const std::string& iso, google::type::Date* out) {
+  int y = 0, m = 0, d = 0;
+  if (std::sscanf(iso.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return;
+  out->set_year(y);
+  out->set_month(m);
+  out->set_day(d);
+}
+
+void ToProto(const SignerInfo& in, v1::Signer* out) {
+  out->set_form(in.form);
+  for (const auto& line : in.title_lines) out->add_title_lines(line);
+  out->set_name(in.name);
+  out->set_person_id(in.person_id);
+}
+
+void ToProto(const RecipientInfo& in, v1::Recipient* out) {
+  out->set_unit(in.unit_id);
+  out->set_label(in.label);
+  out->set_purpose(in.purpose);
+  if (Finite(in.acknowledged_at)) {
+    ToTimestamp(in.acknowledged_at, out->mutable_acknowledged_at());
+  }
+  out->set_acknowledged_by(in.acknowledged_by);
+  out->set_acknowledged_by_name(in.acknowledged_by_name);
+}
+
+void ToProto(const IssuedInfo& in, v1::Issuance* out) {
+  out->set_register_(in.register_key);
+  out->set_year(in.year);
+  out->set_number(in.number);
+  out->set_reference(in.reference);
+  IsoDateToProto(in.date, out->mutable_date());
+  ToTimestamp(in.issued_at, out->mutable_issued_at());
+  out->set_issued_by(in.issued_by);
+  out->set_event_seq(in.event_seq);
+}
+
+void ToProto(const FileSlotInfo& in, v1::FileSlot* out) {
+  out->set_slot(in.slot);
+  for (const FileVersionInfo& v : in.versions) {
+    v1::FileVersion* file = out->add_versions();
+    file->set_version(v.version);
+    file->set_name(v.name);
+    file->set_size(v.size);
+    file->set_media_type(v.media_type);
+    file->set_sha256(v.sha256_hex);
+    file->set_added_by(v.added_by);
+    ToTimestamp(v.added_at, file->mutable_added_at());
+    file->set_event_seq(v.event_seq);
+  }
+}
+
+}  // namespace
+
+void ToProto(const DocumentInfo& in, v1::Document* out) {
+  out->set_instance_id(in.instance_id);
+  out->set_type(in.type);
+  out->set_trich_yeu(in.trich_yeu);
+  out->set_issuer(in.issuer_id);
+  out->set_issuer_name(in.issuer_name);
+  out->set_parent_body(in.parent_body);
+  out->set_issuer_code(in.issuer_code);
+  out->set_place(in.place);
+  out->set_urgency(in.urgency);
+  out->set_secrecy(in.secrecy);
+  ToProto(in.signer, out->mutable_signer());
+  for (const auto& r : in.recipients) ToProto(r, out->add_recipients());
+  if (in.issued) ToProto(in.issuance, out->mutable_issuance());
+  out->set_body_summary(in.body_summary);
+  out->set_register_(in.register_key);
+  for (const auto& slot : in.slots) ToProto(slot, out->add_slots());
+}
+
+void ToProto(const IncomingInfo& in, v1::IncomingDocument* out) {
+  out->set_instance_id(in.instance_id);
+  out->set_unit(in.unit);
+  out->set_reference(in.reference);
+  out->set_type(in.type);
+  out->set_trich_yeu(in.trich_yeu);
+  out->set_issuer(in.issuer_id);
+  out->set_issuer_name(in.issuer_name);
+  IsoDateToProto(in.date, out->mutable_date());
+  ToTimestamp(in.issued_at, out->mutable_issued_at());
+  out->set_purpose(in.purpose);
+  out->set_acknowledged(in.acknowledged);
+  if (in.acknowledged && Finite(in.acknowledged_at)) {
+    ToTimestamp(in.acknowledged_at, out->mutable_acknowledged_at());
+  }
+  out->set_acknowledged_by(in.acknowledged_by);
+}
+
+void ToProto(const RegisterEntryInfo& in, v1::RegisterEntry* out) {
+  out->set_number(in.number);
+  out->set_reference(in.reference);
+  out->set_instance_id(in.instance_id);
+  IsoDateToProto(in.date, out->mutable_date());
+  out->set_type(in.type);
+  out->set_trich_yeu(in.trich_yeu);
+  out->set_signer_name(in.signer_name);
+  ToTimestamp(in.issued_at, out->mutable_issued_at());
+  out->set_issuer(in.issuer_id);
+  out->set_issued_by(in.issued_by);
+}
+
+AcknowledgeRequest FromProto(const v1::AcknowledgeDocumentRequest& in) {
+  AcknowledgeRequest out;
+  out.instance_id = in.instance_id();
+  out.unit = in.unit();
+  out.idempotency_key = in.idempotency_key();
+  return out;
+}
+
+IncomingRequest FromProto(const v1::ListIncomingRequest& in) {
+  IncomingRequest out;
+  out.unit = in.unit();
+  out.only_unacknowledged = in.only_unacknowledged();
+  out.page_size = in.page_size();
+  out.page_token = in.page_token();
+  return out;
+}
+
+RegisterRequest FromProto(const v1::ReadRegisterRequest& in) {
+  RegisterRequest out;
+  out.register_key = in.register_();
+  out.year = in.year();
   out.page_size = in.page_size();
   out.page_token = in.page_token();
   return out;

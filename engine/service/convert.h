@@ -33,6 +33,11 @@ void ToProto(const DeadlineInfo& in, v1::Deadline* out);
 void ToProto(const WhoAmIInfo& in, v1::WhoAmIResponse* out);
 void ToProto(const TokenInfo& in, v1::Token* out);
 
+// Documents (docs/documents.md).
+void ToProto(const DocumentInfo& in, v1::Document* out);
+void ToProto(const IncomingInfo& in, v1::IncomingDocument* out);
+void ToProto(const RegisterEntryInfo& in, v1::RegisterEntry* out);
+
 // INVALID_ARGUMENT when the variables or payload hold a number the engine
 // cannot keep exactly (engine/service/struct_json.h).
 absl::StatusOr<StartRequest> FromProto(const v1::StartInstanceRequest& in);
@@ -41,6 +46,9 @@ CancelRequest FromProto(const v1::CancelInstanceRequest& in);
 ListInstancesRequest FromProto(const v1::ListInstancesRequest& in);
 DeadlineQuery FromProto(const v1::ListDeadlinesRequest& in);
 DirectoryImport FromProto(const v1::ImportDirectoryRequest& in);
+AcknowledgeRequest FromProto(const v1::AcknowledgeDocumentRequest& in);
+IncomingRequest FromProto(const v1::ListIncomingRequest& in);
+RegisterRequest FromProto(const v1::ReadRegisterRequest& in);
 
 }  // namespace wf
 

@@ -97,6 +97,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
 std::vector<std::string> OfferedServices(bool simulation) {
   std::vector<std::string> names = {
       v1::WorkflowService::service_full_name(),
+      v1::DocumentService::service_full_name(),
       v1::AdminService::service_full_name(),
       v1::DiagnosticsService::service_full_name(),
       grpc::health::v1::Health::service_full_name(),
@@ -130,6 +131,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.RegisterService(&server->workflows_);
+  builder.RegisterService(&server->documents_);
   builder.RegisterService(&server->admin_);
   builder.RegisterService(&server->diagnostics_);
   if (options.simulation_clock != nullptr) {
@@ -151,6 +153,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   auto* health = server->server_->GetHealthCheckService();
   health->SetServingStatus("", true);
   health->SetServingStatus("wf.v1.WorkflowService", true);
+  health->SetServingStatus("wf.v1.DocumentService", true);
   health->SetServingStatus("wf.v1.DiagnosticsService", true);
   health->SetServingStatus("wf.v1.AdminService", true);
   Server* raw = server.get();
@@ -168,6 +171,7 @@ void Server::WatchWriteHealth(Engine* engine) {
     auto* checks = server_->GetHealthCheckService();
     checks->SetServingStatus("", false);
     checks->SetServingStatus("wf.v1.WorkflowService", false);
+    checks->SetServingStatus("wf.v1.DocumentService", false);
     checks->SetServingStatus("wf.v1.AdminService", false);
     return;  // the store never accepts writes again without a restart
   }

@@ -19,6 +19,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "engine/service/reflection.h"
+#include "engine/service/document_service.h"
 #include "engine/service/workflow_service.h"
 #include "wf/engine.h"
 
@@ -62,10 +63,11 @@ class Server {
 
  private:
   Server(Engine* engine, AuthMode auth)
-      : workflows_(engine, auth), admin_(engine, auth),
+      : workflows_(engine, auth), documents_(engine, auth), admin_(engine, auth),
         diagnostics_(engine, auth) {}
 
   WorkflowServiceImpl workflows_;
+  DocumentServiceImpl documents_;
   AdminServiceImpl admin_;
   std::unique_ptr<SimulationServiceImpl> simulation_;
   DiagnosticsServiceImpl diagnostics_;

@@ -215,7 +215,11 @@ absl::StatusOr<Committer::Written> Committer::Current(
 
 void Committer::Remember(const WriteSet& writes, GroupState* state) const {
   for (const WriteSet::Op& op : writes.ops()) {
-    if (op.cf != Cf::kShared && op.cf != Cf::kInstances) continue;
+    // Register entries are written on condition that they are absent.
+    if (op.cf != Cf::kShared && op.cf != Cf::kInstances &&
+        op.cf != Cf::kRegisters) {
+      continue;
+    }
     Written w;
     if (op.kind == WriteSet::Kind::kPut) {
       w.version = VersionOf(op.cf, op.value);

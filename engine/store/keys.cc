@@ -143,6 +143,39 @@ std::string BusinessKeyClaim(absl::string_view workflow,
   return Join({"b", workflow, business_key});
 }
 
+std::string RegisterCounter(absl::string_view register_key, int32_t year) {
+  std::string key = Join({"r", register_key, ""});
+  AppendBigEndian32(&key, static_cast<uint32_t>(year));
+  return key;
+}
+
+std::string RegisterYearPrefix(absl::string_view register_key, int32_t year) {
+  std::string key = Join({register_key, ""});
+  AppendBigEndian32(&key, static_cast<uint32_t>(year));
+  key.push_back(kSep);
+  return key;
+}
+
+std::string RegisterEntry(absl::string_view register_key, int32_t year,
+                          int64_t number) {
+  std::string key = RegisterYearPrefix(register_key, year);
+  AppendBigEndian64(&key, static_cast<uint64_t>(number));
+  return key;
+}
+
+std::string IncomingPrefix(absl::string_view unit) {
+  return Join({"i", unit, ""});
+}
+
+std::string Incoming(absl::string_view unit, int64_t issued_micros,
+                     absl::string_view id) {
+  std::string key = IncomingPrefix(unit);
+  AppendBigEndian64(&key, static_cast<uint64_t>(INT64_MAX - issued_micros));
+  key.push_back(kSep);
+  key.append(id.data(), id.size());
+  return key;
+}
+
 std::string Late(absl::string_view workflow, absl::string_view id,
                  absl::string_view clock) {
   return Join({"l", workflow, id, clock});

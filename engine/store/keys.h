@@ -97,6 +97,19 @@ std::optional<InboxEntry> ParseInboxSuffix(absl::string_view suffix);
 std::string Timer(int64_t due_micros, absl::string_view instance_id,
                   absl::string_view name);
 
+// Documents (docs/documents.md).
+// A register's counter for one year (shared): "r" \0 register \0 be32(year).
+std::string RegisterCounter(absl::string_view register_key, int32_t year);
+// Column family "registers": register \0 be32(year) \0 be64(number).
+std::string RegisterEntry(absl::string_view register_key, int32_t year,
+                          int64_t number);
+std::string RegisterYearPrefix(absl::string_view register_key, int32_t year);
+// A unit's incoming documents (indexes), newest first:
+// "i" \0 unit \0 be64(INT64_MAX - issued micros) \0 id. Empty values.
+std::string Incoming(absl::string_view unit, int64_t issued_micros,
+                     absl::string_view id);
+std::string IncomingPrefix(absl::string_view unit);
+
 void AppendBigEndian32(std::string* out, uint32_t v);
 void AppendBigEndian64(std::string* out, uint64_t v);
 uint64_t ReadBigEndian64(absl::string_view bytes);

@@ -76,7 +76,9 @@ const std::vector<std::string>& AllReasons() {
       reason::kStoreUnavailable,   reason::kShuttingDown,
       reason::kContention,         reason::kBusinessKeyTaken,
       reason::kDefinitionInvalid,  reason::kDirectoryInvalid,
-      reason::kBackupExists,       reason::kStoredDataCorrupt};
+      reason::kBackupExists,       reason::kStoredDataCorrupt,
+      reason::kDocumentAlreadyIssued, reason::kDocumentIncomplete,
+      reason::kDocumentNotIssued,  reason::kNotARecipient};
   return *kAll;
 }
 

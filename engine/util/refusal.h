@@ -63,6 +63,10 @@ inline constexpr char kDefinitionInvalid[] = "DEFINITION_INVALID";
 inline constexpr char kDirectoryInvalid[] = "DIRECTORY_INVALID";
 inline constexpr char kBackupExists[] = "BACKUP_EXISTS";
 inline constexpr char kStoredDataCorrupt[] = "STORED_DATA_CORRUPT";
+inline constexpr char kDocumentAlreadyIssued[] = "DOCUMENT_ALREADY_ISSUED";
+inline constexpr char kDocumentIncomplete[] = "DOCUMENT_INCOMPLETE";
+inline constexpr char kDocumentNotIssued[] = "DOCUMENT_NOT_ISSUED";
+inline constexpr char kNotARecipient[] = "NOT_A_RECIPIENT";
 }  // namespace reason
 
 // Every name in `reason` above, for the test that checks the proto lists

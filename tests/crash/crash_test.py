@@ -25,6 +25,12 @@ takes the next number of the shared register "so-di/2026". At the end:
   - one more "lay_so" on a fresh instance takes N + 1: the register stands
     exactly at the acknowledged count.
 
+And a document issuer starts plans of two issuers ("ke_hoach_bcd": a Bắc
+Ninh BCĐ and UBND Thanh Hóa, each numbering in its own register), signs
+and issues each (every step with its own key, retried until acknowledged).
+At the end each register holds exactly 1..n for the year, and its entries
+are exactly the documents issued, each with the number its document holds.
+
   crash_test.py --server build/engine/service/wf_server --stubs build/python \
                 --testdata tests/testdata --kills 50
 """
@@ -100,6 +106,41 @@ class TimerStarter(threading.Thread):
                 self.started.append(answer.instance.id)
                 n += 1
                 time.sleep(0.1)
+        except Exception as e:  # reported by the main thread
+            self.error = e
+
+
+class Issuer(threading.Thread):
+    """Starts, signs and issues plans, alternating two issuers."""
+
+    def __init__(self, server, stop):
+        super().__init__(daemon=True)
+        self.server, self.stop = server, stop
+        self.issued = []  # instance ids whose issuance was acknowledged
+        self.error = None
+
+    def step(self, key, make_call):
+        return call_until_acked(self.server, lambda s: make_call(s, key))
+
+    def run(self):
+        n = 0
+        try:
+            while not self.stop.is_set():
+                co_quan = ("bcd_bac_ninh", "ubnd_thanh_hoa")[n % 2]
+                started = self.step(f"vb-{n}", lambda s, k: s.StartInstance(
+                    pb.StartInstanceRequest(
+                        workflow="ke_hoach_bcd", unit="07627",
+                        variables=harness.struct({
+                            "co_quan": co_quan, "trich_yeu": f"Kế hoạch {n}"}),
+                        idempotency_key=k), timeout=10))
+                instance_id = started.instance.id
+                for event, payload in (("ky", {}), ("ban_hanh", {"xa": ["07616"]})):
+                    self.step(f"vb-{n}-{event}", lambda s, k: s.FireEvent(
+                        pb.FireEventRequest(instance_id=instance_id, event=event,
+                                            payload=harness.struct(payload),
+                                            idempotency_key=k), timeout=10))
+                self.issued.append(instance_id)
+                n += 1
         except Exception as e:  # reported by the main thread
             self.error = e
 
@@ -187,6 +228,8 @@ def main():
         w.start()
     timer_starter = TimerStarter(server, stop)
     timer_starter.start()
+    issuer = Issuer(server, stop)
+    issuer.start()
     def acked(group):
         return sum(len(w.acked) for w in group)
 
@@ -218,9 +261,13 @@ def main():
     timer_starter.join(timeout=120)
     if timer_starter.error:
         sys.exit(f"timer starter failed: {timer_starter.error!r}")
+    issuer.join(timeout=120)
+    if issuer.is_alive() or issuer.error:
+        sys.exit(f"document issuer failed: {issuer.error!r}")
     failures = check(server, instances, workers)
     failures += check_register(server, books, takers)
     failures += check_timers(server, timer_starter.started)
+    failures += check_documents(server, issuer.issued)
     server.stop()
     if failures:
         print("\n".join(failures))
@@ -234,6 +281,8 @@ def main():
     print(f"register: numbers 1..{numbers} each given once, to the "
           f"{numbers} acknowledged keys; the next is {numbers + 1}")
     retried = sum((w.retried for w in workers + takers), collections.Counter())
+    print(f"documents: {len(issuer.issued)} issued through the kills; each "
+          "register holds exactly 1..n, one entry per document")
     print(f"retried after: {dict(retried)}")
     print(f"OK: {total + numbers} acknowledged transitions, each present exactly "
           f"once ({replays} answered from the idempotency record after a retry); "
@@ -378,6 +427,49 @@ def check_register(server, books, takers):
                             f"[{n + 1}] (the register does not stand at the "
                             f"{n} acknowledged numbers)")
         failures += [f"register: {f}" for f in check_chain(stub, fired.instance)]
+    channel.close()
+    return failures
+
+
+def check_documents(server, issued):
+    """Each register is gapless (1..n) and its entries are exactly the
+    documents issued, each with the number its document holds."""
+    failures = []
+    channel = harness.authed_channel(server.address, server.admin_token())
+    docs = rpc.DocumentServiceStub(channel)
+    by_register = collections.defaultdict(dict)  # (register, year): {n: id}
+    for instance_id in issued:
+        doc = docs.GetDocument(pb.GetDocumentRequest(instance_id=instance_id))
+        if not doc.HasField("issuance"):
+            failures.append(f"documents: {instance_id} acknowledged as issued "
+                            "but has no number")
+            continue
+        i = doc.issuance
+        numbers = by_register[(i.register, i.year)]
+        if i.number in numbers:
+            failures.append(f"documents: {i.register}/{i.year} number {i.number} "
+                            f"held by {numbers[i.number]} and {instance_id}")
+        numbers[i.number] = instance_id
+    for (register, year), numbers in sorted(by_register.items()):
+        entries, token = [], ""
+        while True:
+            page = docs.ReadRegister(pb.ReadRegisterRequest(
+                register=register, year=year, page_size=1000, page_token=token))
+            entries += page.entries
+            token = page.next_page_token
+            if not token:
+                break
+        got = [e.number for e in entries]
+        if got != list(range(1, len(entries) + 1)):
+            failures.append(f"documents: register {register}/{year} is not "
+                            f"1..n: {got[:20]}")
+        in_register = {e.number: e.instance_id for e in entries}
+        if in_register != numbers:
+            extra = sorted(set(in_register.items()) - set(numbers.items()))
+            lost = sorted(set(numbers.items()) - set(in_register.items()))
+            failures.append(f"documents: register {register}/{year} differs "
+                            f"from the documents issued: in the register only "
+                            f"{extra[:5]}, in documents only {lost[:5]}")
     channel.close()
     return failures
 

@@ -108,6 +108,31 @@ class Engine {
   virtual absl::StatusOr<DeadlinePage> ListDeadlines(
       const DeadlineQuery& query) = 0;
 
+  // --- Documents (docs/documents.md) ---
+
+  // The instance's document. Read-scoped like GetInstance; once issued,
+  // people of its recipient units may read it too. NOT_FOUND otherwise.
+  virtual absl::StatusOr<DocumentInfo> GetDocument(const std::string& id,
+                                                   const Actor& actor) = 0;
+  // A person of a recipient unit records receipt of the issued document: a
+  // "wf.acknowledge" event through the transition path (no script). The
+  // same unit again: the first answer, nothing written. NOT_FOUND as
+  // GetDocument; FAILED_PRECONDITION before issuance (DOCUMENT_NOT_ISSUED)
+  // or after a cancel; PERMISSION_DENIED for someone of no recipient unit.
+  virtual void AcknowledgeDocumentAsync(const AcknowledgeRequest& request,
+                                        Callback<AcknowledgeResult> done) = 0;
+  virtual absl::StatusOr<AcknowledgeResult> AcknowledgeDocument(
+      const AcknowledgeRequest& request) = 0;
+  // A unit's incoming documents, newest first. People list the units they
+  // hold a role in; administrators and the embedder name a unit.
+  virtual absl::StatusOr<IncomingPage> ListIncoming(
+      const IncomingRequest& request) = 0;
+  // A register's numbers for a year, in order. Administrators and the
+  // embedder read all of it; a person reads the entries issued by units
+  // they hold a role in.
+  virtual absl::StatusOr<RegisterPage> ReadRegister(
+      const RegisterRequest& request) = 0;
+
   // Fires every timer due by the engine's clock now, and what that makes
   // due, waits for them, and returns how many fired. The timer loop does
   // this by itself; tests and simulations call it after moving a ManualClock.

@@ -127,6 +127,7 @@ struct InstanceInfo {
   // Cancelled (Engine::Cancel): finished too, with no clocks or timers.
   bool cancelled = false;
   std::string cancel_reason;
+  std::string parent_id;  // the instance whose step started it, if any
 };
 
 struct HistoryEntry {
@@ -231,6 +232,82 @@ struct DocumentInfo {
   std::vector<FileSlotInfo> slots;
 };
 
+// A recipient unit acknowledges receipt of an issued document
+// (Engine::AcknowledgeDocument): a "wf.acknowledge" event on the issuing
+// instance, whose payload is {"unit", "name"}.
+struct AcknowledgeRequest {
+  std::string instance_id;
+  // The recipient unit acknowledging; "": the caller's first unit among the
+  // recipients. Required for the embedder.
+  std::string unit;
+  std::string idempotency_key;
+  Actor actor;
+  std::function<bool()> still_wanted = nullptr;  // as StartRequest's
+};
+
+struct AcknowledgeResult {
+  DocumentInfo document;  // as it is now
+  HistoryEntry event;     // the acknowledgement (the first one if replayed)
+  bool replayed = false;  // the unit had acknowledged already
+};
+
+// A unit's incoming documents (văn bản đến), newest first.
+struct IncomingRequest {
+  std::string unit;  // "": every unit the person holds a role in
+  bool only_unacknowledged = false;
+  uint32_t page_size = 0;  // 0 means 50; over 1000: INVALID_ARGUMENT
+  std::string page_token;
+  Actor actor;
+};
+
+struct IncomingInfo {
+  std::string instance_id;
+  std::string unit;  // the receiving unit
+  std::string reference;
+  std::string type;
+  std::string trich_yeu;
+  std::string issuer_id;
+  std::string issuer_name;
+  std::string date;  // YYYY-MM-DD
+  absl::Time issued_at;
+  std::string purpose;
+  bool acknowledged = false;
+  absl::Time acknowledged_at = absl::InfinitePast();
+  std::string acknowledged_by;
+};
+
+struct IncomingPage {
+  std::vector<IncomingInfo> documents;
+  std::string next_page_token;
+};
+
+// One year of a register (sổ văn bản đi).
+struct RegisterRequest {
+  std::string register_key;
+  int year = 0;
+  uint32_t page_size = 0;  // 0 means 50; over 1000: INVALID_ARGUMENT
+  std::string page_token;
+  Actor actor;
+};
+
+struct RegisterEntryInfo {
+  int64_t number = 0;
+  std::string reference;
+  std::string instance_id;
+  std::string date;  // YYYY-MM-DD
+  std::string type;
+  std::string trich_yeu;
+  std::string signer_name;
+  absl::Time issued_at;
+  std::string issuer_id;
+  std::string issued_by;
+};
+
+struct RegisterPage {
+  std::vector<RegisterEntryInfo> entries;
+  std::string next_page_token;
+};
+
 struct StartRequest {
   std::string workflow;
   std::string variables_json;  // empty means {}
@@ -290,6 +367,7 @@ struct ListInstancesRequest {
   std::string page_token;
   Actor actor;  // reads are scoped to what the actor may read
   std::string unit;  // the unit and every unit below it; empty: all
+  std::string parent;  // the children this instance started; empty: all
 };
 
 struct InstancePage {

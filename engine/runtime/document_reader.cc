@@ -1,0 +1,257 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/runtime/document_reader.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "engine/calendar/vn_date.h"
+#include "engine/documents/document_info.h"
+#include "engine/documents/issuance.h"
+#include "engine/store/keys.h"
+#include "engine/util/page_token.h"
+#include "engine/util/refusal.h"
+#include "engine/util/status_macros.h"
+#include "engine/util/text.h"
+
+namespace wf {
+namespace {
+
+absl::Status BadField(absl::string_view field, absl::string_view message) {
+  return ForField(absl::InvalidArgumentError(message), field,
+                  reason::kInvalidField);
+}
+
+absl::Status BadToken() {
+  return BadField("page_token",
+                  "Expected a page token from an earlier answer to this same "
+                  "query, but this one does not belong to it");
+}
+
+bool Contains(const std::vector<std::string>& list, const std::string& s) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+// Once issued, a document was sent to its recipient units: their people
+// may read it.
+bool IsRecipient(const store::DocumentRecord& doc,
+                 const std::vector<std::string>& units) {
+  if (!doc.has_issued()) return false;
+  for (const auto& r : doc.recipients()) {
+    if (!r.unit_id().empty() && Contains(units, r.unit_id())) return true;
+  }
+  return false;
+}
+
+IncomingInfo ToIncoming(const std::string& unit,
+                        const store::InstanceRecord& record) {
+  const store::DocumentRecord& doc = record.document();
+  IncomingInfo info;
+  info.instance_id = record.id();
+  info.unit = unit;
+  info.reference = doc.issued().reference();
+  info.type = doc.type();
+  info.trich_yeu = doc.trich_yeu();
+  info.issuer_id = doc.issuer_id();
+  info.issuer_name = doc.issuer_name();
+  info.date = doc.issued().date();
+  info.issued_at = absl::FromUnixMicros(doc.issued().issued_at_micros());
+  if (const auto* line = documents::FindRecipient(doc, unit)) {
+    info.purpose = line->purpose();
+    info.acknowledged = line->acknowledged_at_micros() != 0;
+    if (info.acknowledged) {
+      info.acknowledged_at = absl::FromUnixMicros(line->acknowledged_at_micros());
+      info.acknowledged_by = line->acknowledged_by();
+    }
+  }
+  return info;
+}
+
+RegisterEntryInfo ToEntry(int64_t number, const store::RegisterEntryRecord& r) {
+  RegisterEntryInfo e;
+  e.number = number;
+  e.reference = r.reference();
+  e.instance_id = r.instance_id();
+  e.date = r.date();
+  e.type = r.type();
+  e.trich_yeu = r.trich_yeu();
+  e.signer_name = r.signer_name();
+  e.issued_at = absl::FromUnixMicros(r.issued_at_micros());
+  e.issuer_id = r.issuer_id();
+  e.issued_by = r.issued_by();
+  return e;
+}
+
+}  // namespace
+
+std::vector<std::string> DocumentReader::UnitsOf(
+    const Actor& actor, const DirectorySnapshot& directory) const {
+  std::vector<std::string> units;
+  if (!actor.checked() || actor.nobody()) return units;
+  for (const auto& held : directory.directory.RolesOn(
+           actor.id, calendar::ToVietnamDay(clock_->Now()))) {
+    if (!Contains(units, held.unit_id)) units.push_back(held.unit_id);
+  }
+  return units;
+}
+
+absl::StatusOr<DocumentInfo> DocumentReader::Get(const std::string& id,
+                                                 const Actor& actor) {
+  WF_ASSIGN_OR_RETURN(store::InstanceRecord record, reader_->LoadInstance(id));
+  auto directory = directory_->Current();
+  if (!reader_->MayRead(actor, *directory, record, clock_->Now()) &&
+      !IsRecipient(record.document(), UnitsOf(actor, *directory))) {
+    return reader_->NoSuchInstance(id);
+  }
+  return ToDocumentInfo(id, record.document());
+}
+
+absl::StatusOr<std::vector<std::string>> DocumentReader::IncomingUnits(
+    const IncomingRequest& request, const DirectorySnapshot& directory) const {
+  const Actor& actor = request.actor;
+  if (actor.nobody()) {
+    return absl::PermissionDeniedError("Expected an actor, but none was given");
+  }
+  WF_ASSIGN_OR_RETURN(std::string unit,
+                      CheckKeyText(request.unit, "unit", 200));
+  if (actor.kind != Actor::Kind::kPerson) {
+    if (unit.empty()) {
+      return Refusal(absl::InvalidArgumentError(
+                         "Expected `unit`: administrators and the embedder "
+                         "name the unit whose incoming list they read"),
+                     reason::kFieldRequired)
+          .With("field", "unit")
+          .Field("unit");
+    }
+    return std::vector<std::string>{unit};
+  }
+  std::vector<std::string> mine = UnitsOf(actor, directory);
+  if (unit.empty()) return mine;
+  if (!Contains(mine, unit)) {
+    return Refusal(absl::PermissionDeniedError(absl::StrCat(
+                       "Expected a person of unit '", unit, "' to read its ",
+                       "incoming documents, but '", actor.id, "' holds no ",
+                       "role there")),
+                   reason::kRoleRequired)
+        .With("person", actor.id)
+        .With("unit", unit)
+        .Vietnamese("Bạn không thuộc đơn vị này nên không xem được văn bản "
+                    "đến của đơn vị.");
+  }
+  return std::vector<std::string>{unit};
+}
+
+// The units' lists merged, newest first. Each entry's position is its key
+// without the unit (time, id) then the unit: a page token holds the last
+// one given. A unit's list is read whole for each page; a unit receives
+// hundreds of documents a year, not millions.
+absl::StatusOr<IncomingPage> DocumentReader::Incoming(
+    const IncomingRequest& request) {
+  WF_ASSIGN_OR_RETURN(uint32_t page_size,
+                      Reader::CheckPageSize(request.page_size));
+  auto directory = directory_->Current();
+  WF_ASSIGN_OR_RETURN(std::vector<std::string> units,
+                      IncomingUnits(request, *directory));
+  std::string after;
+  if (!request.page_token.empty()) {
+    auto opened = OpenPageToken("incoming", request.page_token);
+    if (!opened.ok()) return BadToken();
+    after = *opened;
+  }
+  struct Found {
+    std::string position;
+    std::string unit;
+    std::string id;
+  };
+  std::vector<Found> found;
+  for (const std::string& unit : units) {
+    const std::string prefix = keys::IncomingPrefix(unit);
+    auto it = reader_->store()->NewPrefixIterator(Cf::kIndexes, prefix);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      std::string rest(View(it->key()).substr(prefix.size()));
+      std::string id(keys::IdFromIndexKey(View(it->key())));
+      found.push_back({absl::StrCat(rest, std::string(1, '\0'), unit), unit,
+                       std::move(id)});
+    }
+    WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing incoming documents"));
+  }
+  std::sort(found.begin(), found.end(),
+            [](const Found& a, const Found& b) { return a.position < b.position; });
+  IncomingPage page;
+  for (const Found& f : found) {
+    if (!after.empty() && f.position <= after) continue;
+    if (page.documents.size() == page_size) {
+      page.next_page_token = SealPageToken("incoming", after);
+      break;
+    }
+    auto record = reader_->LoadInstance(f.id);
+    if (!record.ok()) continue;
+    IncomingInfo info = ToIncoming(f.unit, *record);
+    after = f.position;
+    if (request.only_unacknowledged && info.acknowledged) continue;
+    page.documents.push_back(std::move(info));
+  }
+  return page;
+}
+
+absl::StatusOr<RegisterPage> DocumentReader::Register(
+    const RegisterRequest& request) {
+  const Actor& actor = request.actor;
+  if (actor.nobody()) {
+    return absl::PermissionDeniedError("Expected an actor, but none was given");
+  }
+  WF_ASSIGN_OR_RETURN(std::string register_key,
+                      CheckKeyText(request.register_key, "register", 200));
+  if (register_key.empty()) {
+    return Refusal(absl::InvalidArgumentError(
+                       "Expected `register`: the register's key, as the "
+                       "workflow numbers in it (e.g. \"bcd-bac-ninh\")"),
+                   reason::kFieldRequired)
+        .With("field", "register")
+        .Field("register");
+  }
+  if (request.year < 1 || request.year > 9999) {
+    return BadField("year", absl::StrCat("Expected `year` from 1 to 9999, ",
+                                         "but got ", request.year));
+  }
+  WF_ASSIGN_OR_RETURN(uint32_t page_size,
+                      Reader::CheckPageSize(request.page_size));
+  const std::string prefix =
+      keys::RegisterYearPrefix(register_key, request.year);
+  std::string start = prefix;
+  if (!request.page_token.empty()) {
+    auto opened = OpenPageToken("register", request.page_token);
+    if (!opened.ok() || !absl::StartsWith(*opened, prefix)) return BadToken();
+    start = *opened;
+  }
+  const bool everything = actor.kind != Actor::Kind::kPerson;
+  const std::vector<std::string> units =
+      UnitsOf(actor, *directory_->Current());
+  RegisterPage page;
+  auto it = reader_->store()->NewPrefixIterator(Cf::kRegisters, prefix);
+  it->Seek(start);
+  if (start != prefix && it->Valid() && View(it->key()) == start) it->Next();
+  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (page.entries.size() == page_size) {
+      page.next_page_token =
+          SealPageToken("register", keys::RegisterEntry(
+                                        register_key, request.year,
+                                        page.entries.back().number));
+      break;
+    }
+    store::RegisterEntryRecord entry;
+    if (!entry.ParseFromString(it->value().ToString())) {
+      return absl::DataLossError("A stored register entry does not parse");
+    }
+    if (!everything && !Contains(units, entry.issuer_id())) continue;
+    const int64_t number = static_cast<int64_t>(
+        keys::ReadBigEndian64(View(it->key()).substr(prefix.size())));
+    page.entries.push_back(ToEntry(number, entry));
+  }
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), "reading a register"));
+  return page;
+}
+
+}  // namespace wf

@@ -1,0 +1,50 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// The read side of documents (docs/documents.md): an instance's document,
+// a unit's incoming list, a register's numbers. Who may read what:
+//
+//   GetDocument    whoever may read the instance; once issued, also the
+//                  people of its recipient units (it was sent to them)
+//   ListIncoming   a person: the units they hold a role in today;
+//                  administrators and the embedder: the unit they name
+//   ReadRegister   administrators and the embedder: every entry; a person:
+//                  the entries issued by units they hold a role in
+#ifndef WF_RUNTIME_DOCUMENT_READER_H_
+#define WF_RUNTIME_DOCUMENT_READER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/auth/directory_store.h"
+#include "engine/runtime/reader.h"
+#include "wf/clock.h"
+#include "wf/types.h"
+
+namespace wf {
+
+class DocumentReader {
+ public:
+  DocumentReader(Reader* reader, const DirectoryStore* directory, Clock* clock)
+      : reader_(reader), directory_(directory), clock_(clock) {}
+
+  absl::StatusOr<DocumentInfo> Get(const std::string& id, const Actor& actor);
+  absl::StatusOr<IncomingPage> Incoming(const IncomingRequest& request);
+  absl::StatusOr<RegisterPage> Register(const RegisterRequest& request);
+
+ private:
+  // The units `actor` holds a role in today (none for the embedder).
+  std::vector<std::string> UnitsOf(const Actor& actor,
+                                   const DirectorySnapshot& directory) const;
+  // The units whose incoming list the request reads, or the refusal.
+  absl::StatusOr<std::vector<std::string>> IncomingUnits(
+      const IncomingRequest& request, const DirectorySnapshot& directory) const;
+
+  Reader* const reader_;
+  const DirectoryStore* const directory_;
+  Clock* const clock_;
+};
+
+}  // namespace wf
+
+#endif  // WF_RUNTIME_DOCUMENT_READER_H_

@@ -1,0 +1,88 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/service/document_service.h"
+
+#include "engine/service/convert.h"
+#include "engine/service/status_map.h"
+
+namespace wf {
+namespace {
+
+grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
+                                 const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+}  // namespace
+
+// Authenticates the caller into `actor`, or answers UNAUTHENTICATED.
+#define WF_DOCUMENT_CALLER(actor)                                     \
+  auto actor##_or = Caller(engine_, auth_, context);                  \
+  if (!actor##_or.ok()) return Answer(context, actor##_or.status());  \
+  const Actor& actor = *actor##_or
+
+grpc::ServerUnaryReactor* DocumentServiceImpl::GetDocument(
+    grpc::CallbackServerContext* context, const v1::GetDocumentRequest* request,
+    v1::Document* response) {
+  WF_DOCUMENT_CALLER(actor);
+  auto result = engine_->GetDocument(request->instance_id(), actor);
+  if (result.ok()) ToProto(*result, response);
+  return Answer(context, result.status());
+}
+
+grpc::ServerUnaryReactor* DocumentServiceImpl::AcknowledgeDocument(
+    grpc::CallbackServerContext* context,
+    const v1::AcknowledgeDocumentRequest* request,
+    v1::AcknowledgeDocumentResponse* response) {
+  WF_DOCUMENT_CALLER(actor);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  AcknowledgeRequest ack = FromProto(*request);
+  ack.actor = actor;
+  ack.still_wanted = [context] { return !context->IsCancelled(); };
+  engine_->AcknowledgeDocumentAsync(
+      ack, [reactor, response](absl::StatusOr<AcknowledgeResult> result) {
+        absl::Status status = result.status();
+        if (result.ok()) {
+          ToProto(result->document, response->mutable_document());
+          status = ToProto(result->event, response->mutable_event());
+          response->set_replayed(result->replayed);
+        }
+        reactor->Finish(ToGrpcStatus(status));
+      });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* DocumentServiceImpl::ListIncoming(
+    grpc::CallbackServerContext* context,
+    const v1::ListIncomingRequest* request,
+    v1::ListIncomingResponse* response) {
+  WF_DOCUMENT_CALLER(actor);
+  IncomingRequest list = FromProto(*request);
+  list.actor = actor;
+  auto result = engine_->ListIncoming(list);
+  if (!result.ok()) return Answer(context, result.status());
+  for (const IncomingInfo& d : result->documents) {
+    ToProto(d, response->add_documents());
+  }
+  response->set_next_page_token(result->next_page_token);
+  return Answer(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* DocumentServiceImpl::ReadRegister(
+    grpc::CallbackServerContext* context,
+    const v1::ReadRegisterRequest* request,
+    v1::ReadRegisterResponse* response) {
+  WF_DOCUMENT_CALLER(actor);
+  RegisterRequest read = FromProto(*request);
+  read.actor = actor;
+  auto result = engine_->ReadRegister(read);
+  if (!result.ok()) return Answer(context, result.status());
+  for (const RegisterEntryInfo& e : result->entries) {
+    ToProto(e, response->add_entries());
+  }
+  response->set_next_page_token(result->next_page_token);
+  return Answer(context, absl::OkStatus());
+}
+
+}  // namespace wf
