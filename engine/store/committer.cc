@@ -215,7 +215,12 @@ absl::StatusOr<Committer::Written> Committer::Current(
 
 void Committer::Remember(const WriteSet& writes, GroupState* state) const {
   for (const WriteSet::Op& op : writes.ops()) {
-    if (op.cf != Cf::kShared && op.cf != Cf::kInstances) continue;
+    // Blobs: two uploads of the same new file in one group both expect
+    // its record absent; the second must see the first's.
+    if (op.cf != Cf::kShared && op.cf != Cf::kInstances &&
+        op.cf != Cf::kBlobs) {
+      continue;
+    }
     Written w;
     if (op.kind == WriteSet::Kind::kPut) {
       w.version = VersionOf(op.cf, op.value);

@@ -97,6 +97,17 @@ std::optional<InboxEntry> ParseInboxSuffix(absl::string_view suffix);
 std::string Timer(int64_t due_micros, absl::string_view instance_id,
                   absl::string_view name);
 
+// Column family "blobs" (file bytes, engine/documents/file_store.h):
+//   f/ sha256 (32 raw bytes)          a stored file (BlobFileRecord)
+//   u/ upload id                      an upload not yet committed (empty)
+//   c/ upload id / be32(n)            chunk n of an upload's bytes
+// Upload ids are 32 hex digits, so "c/<id>/" prefixes one upload's chunks.
+std::string BlobFile(absl::string_view sha256);
+std::string BlobUpload(absl::string_view upload_id);
+std::string BlobUploadPrefix();
+std::string BlobChunk(absl::string_view upload_id, uint32_t n);
+std::string BlobChunkPrefix(absl::string_view upload_id);
+
 void AppendBigEndian32(std::string* out, uint32_t v);
 void AppendBigEndian64(std::string* out, uint64_t v);
 uint64_t ReadBigEndian64(absl::string_view bytes);

@@ -76,7 +76,12 @@ const std::vector<std::string>& AllReasons() {
       reason::kStoreUnavailable,   reason::kShuttingDown,
       reason::kContention,         reason::kBusinessKeyTaken,
       reason::kDefinitionInvalid,  reason::kDirectoryInvalid,
-      reason::kBackupExists,       reason::kStoredDataCorrupt};
+      reason::kBackupExists,       reason::kStoredDataCorrupt,
+      reason::kFileTooLarge,       reason::kFileHashMismatch,
+      reason::kUploadIncomplete,   reason::kMediaTypeRefused,
+      reason::kFileNameInvalid,    reason::kFileNotFound,
+      reason::kFileSlotInvalid,
+  };
   return *kAll;
 }
 

@@ -63,6 +63,14 @@ inline constexpr char kDefinitionInvalid[] = "DEFINITION_INVALID";
 inline constexpr char kDirectoryInvalid[] = "DIRECTORY_INVALID";
 inline constexpr char kBackupExists[] = "BACKUP_EXISTS";
 inline constexpr char kStoredDataCorrupt[] = "STORED_DATA_CORRUPT";
+// Files (50-59).
+inline constexpr char kFileTooLarge[] = "FILE_TOO_LARGE";
+inline constexpr char kFileHashMismatch[] = "FILE_HASH_MISMATCH";
+inline constexpr char kUploadIncomplete[] = "UPLOAD_INCOMPLETE";
+inline constexpr char kMediaTypeRefused[] = "MEDIA_TYPE_REFUSED";
+inline constexpr char kFileNameInvalid[] = "FILE_NAME_INVALID";
+inline constexpr char kFileNotFound[] = "FILE_NOT_FOUND";
+inline constexpr char kFileSlotInvalid[] = "FILE_SLOT_INVALID";
 }  // namespace reason
 
 // Every name in `reason` above, for the test that checks the proto lists
