@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/documents/file_checks.h"
 #include "engine/util/refusal.h"
 #include "engine/util/sha256.h"
 #include "engine/util/status_macros.h"
@@ -187,6 +188,41 @@ absl::StatusOr<FireInput> CheckCancel(const CancelRequest& request,
                             "idempotency_key"));
   WF_ASSIGN_OR_RETURN(in.actor, CheckActorId(request.actor));
   in.fingerprint = Fingerprint({"cancel", in.actor, *in.cancel_reason});
+  in.still_wanted = request.still_wanted;
+  return in;
+}
+
+absl::StatusOr<FireInput> CheckUpload(const UploadRequest& request,
+                                      const Limits& limits) {
+  FireInput in;
+  WF_ASSIGN_OR_RETURN(in.instance_id, CheckInstanceId(request.instance_id));
+  WF_RETURN_IF_ERROR(CheckSlot(request.slot));
+  WF_ASSIGN_OR_RETURN(std::string name, CheckFileName(request.name));
+  WF_ASSIGN_OR_RETURN(std::string sha256,
+                      ParseSha256Hex(request.sha256_hex, "sha256"));
+  if (request.size.has_value() && *request.size > limits.max_file_bytes) {
+    return Refusal(absl::ResourceExhaustedError(absl::StrCat(
+                       "Expected a file of at most ", limits.max_file_bytes,
+                       " bytes, but the upload announces ", *request.size)),
+                   reason::kFileTooLarge)
+        .With("limit", limits.max_file_bytes)
+        .With("size", *request.size)
+        .Field("size")
+        .Vietnamese(absl::StrCat("Tệp vượt quá dung lượng cho phép (",
+                                 limits.max_file_bytes >> 20, " MiB)."));
+  }
+  in.event = kAttachEvent;
+  in.payload = Json::object(
+      {{"slot", request.slot}, {"name", name}, {"sha256", ToHex(sha256)}});
+  in.actor_kind = request.actor;
+  WF_ASSIGN_OR_RETURN(in.idempotency_key,
+                      Field(CheckKeyText(request.idempotency_key,
+                                         "idempotency_key",
+                                         limits.max_idempotency_key_bytes),
+                            "idempotency_key"));
+  WF_ASSIGN_OR_RETURN(in.actor, CheckActorId(request.actor));
+  in.fingerprint =
+      Fingerprint({"attach", in.actor, request.slot, name, ToHex(sha256)});
   in.still_wanted = request.still_wanted;
   return in;
 }

@@ -63,6 +63,12 @@ struct Step {
   // and cancelled, and its clocks (so its timers and late entries) end.
   bool cancel = false;
   std::string cancel_reason;
+  // An attach ("wf.attach"): no script ran; the state stays and the file
+  // (its version already numbered) joins the slot. The planner sets its
+  // event_seq.
+  const store::AttachedFile* attached = nullptr;
+  // ctx.files: the latest version of each slot before the step.
+  Json files = Json::object();
 };
 
 // What the step makes of the instance, before anything is written.

@@ -3,6 +3,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include <map>
+
+#include "engine/documents/lua_files.h"
 #include "engine/runtime/history.h"
 #include "engine/runtime/request_checks.h"
 #include "engine/util/sha256.h"
@@ -50,8 +53,9 @@ class RecordedHost : public StepHost {
 class Replay {
  public:
   Replay(const store::InstanceRecord& instance, const Definition& definition,
-         WorkflowScript& script)
-      : instance_(instance), def_(definition), script_(script) {}
+         WorkflowScript& script, const FileStore* files)
+      : instance_(instance), def_(definition), script_(script),
+        files_(files) {}
 
   // Empty when event `body` replays as recorded.
   std::string Step(const store::HistoryEventBody& body) {
@@ -61,6 +65,9 @@ class Replay {
       return Cancel(body, where);
     }
     if (cancelled_) return absl::StrCat(where, ": it follows the cancel");
+    if (body.event() == kAttachEvent && body.seq() > 1) {
+      return Attach(body, where);
+    }
     auto payload = ParseStoredJson(body.payload_json());
     if (!payload.ok()) return absl::StrCat(where, ": its payload is not JSON");
     CallInput call;
@@ -80,6 +87,7 @@ class Replay {
     }
     RecordedHost host(body);
     call.host = &host;
+    call.files = &files_json_;  // as the step saw them
     absl::StatusOr<ActionResult> outcome;
     const Json& before = vars_;
     static const Json kNoVars = Json::object();
@@ -125,6 +133,19 @@ class Replay {
   const std::string& state() const { return state_; }
   const Json& vars() const { return vars_; }
   bool cancelled() const { return cancelled_; }
+  // The slots the history builds are the instance's.
+  bool FilesMatch() const {
+    if (document_.slots_size() != instance_.document().slots_size()) {
+      return false;
+    }
+    for (int i = 0; i < document_.slots_size(); ++i) {
+      if (document_.slots(i).SerializeAsString() !=
+          instance_.document().slots(i).SerializeAsString()) {
+        return false;
+      }
+    }
+    return true;
+  }
 
  private:
   // A cancel runs no script: it keeps the state and the variables, emits
@@ -151,6 +172,73 @@ class Replay {
     return "";
   }
 
+  // An attach runs no script: it keeps the state and the variables, and
+  // adds the next version of its slot, which the instance still holds as
+  // recorded, with bytes that still hash to the recorded digest.
+  std::string Attach(const store::HistoryEventBody& body,
+                     const std::string& where) {
+    if (body.from_state() != state_ || body.to_state() != state_ ||
+        body.changes_json() != DumpJson(Changes(vars_, vars_)) ||
+        body.effects_json() != DumpJson(Json::array())) {
+      return absl::StrCat(where, ": an attach keeps the state and the "
+                                 "variables and emits nothing, but the "
+                                 "history records otherwise");
+    }
+    const store::AttachedFile& a = body.attached();
+    const store::FileVersionRecord& file = a.file();
+    uint32_t& versions = versions_[a.slot()];
+    if (file.version() != versions + 1 || file.event_seq() != body.seq()) {
+      return absl::StrCat(where, ": it records version ", file.version(),
+                          " of slot '", a.slot(), "' at event ",
+                          file.event_seq(), " where version ", versions + 1,
+                          " at event ", body.seq(), " comes next");
+    }
+    ++versions;
+    std::string problem = CheckHeld(a, where);
+    if (!problem.empty()) return problem;
+    if (files_ != nullptr) {
+      auto intact = files_->CheckIntact(file.sha256());
+      if (!intact.ok()) return absl::StrCat(where, ": ", intact.status().message());
+      if (!intact->empty()) {
+        return absl::StrCat(where, ": the file '", file.name(), "' (slot '",
+                            a.slot(), "' version ", file.version(), "): ",
+                            *intact);
+      }
+    }
+    AddToDocument(a);
+    return "";
+  }
+
+  // The instance holds the version as the event recorded it.
+  std::string CheckHeld(const store::AttachedFile& a,
+                        const std::string& where) const {
+    for (const store::FileSlotRecord& slot : instance_.document().slots()) {
+      if (slot.slot() != a.slot()) continue;
+      const uint32_t v = a.file().version();
+      if (v <= static_cast<uint32_t>(slot.versions_size()) &&
+          slot.versions(v - 1).SerializeAsString() ==
+              a.file().SerializeAsString()) {
+        return "";
+      }
+    }
+    return absl::StrCat(where, ": the instance does not hold version ",
+                        a.file().version(), " of slot '", a.slot(),
+                        "' as the history records it");
+  }
+
+  void AddToDocument(const store::AttachedFile& a) {
+    store::FileSlotRecord* slot = nullptr;
+    for (store::FileSlotRecord& s : *document_.mutable_slots()) {
+      if (s.slot() == a.slot()) slot = &s;
+    }
+    if (slot == nullptr) {
+      slot = document_.add_slots();
+      slot->set_slot(a.slot());
+    }
+    *slot->add_versions() = a.file();
+    files_json_ = LatestFilesJson(document_);
+  }
+
   std::string Check(const store::HistoryEventBody& body,
                     const std::string& where) {
     if (body.from_state() != state_) {
@@ -174,9 +262,13 @@ class Replay {
   const store::InstanceRecord& instance_;
   const Definition& def_;
   WorkflowScript& script_;
+  const FileStore* const files_;
   std::string state_;
   Json vars_ = Json::object();
   bool cancelled_ = false;
+  std::map<std::string, uint32_t> versions_;  // per slot, so far
+  store::DocumentRecord document_;            // its files, so far
+  Json files_json_ = Json::object();          // ctx.files, so far
 };
 
 std::string VietnamTime(int64_t micros) {
@@ -211,7 +303,7 @@ absl::StatusOr<VerifyReport> Verifier::Verify(const std::string& id) {
     report.problem = std::move(problem);
     return report;
   };
-  Replay replay(instance, *def, *script);
+  Replay replay(instance, *def, *script, files_);
   std::string prev = ChainAnchor(id);
   int64_t previous_at = 0;
   for (const store::HistoryEventRecord& record : records) {
@@ -252,6 +344,10 @@ absl::StatusOr<VerifyReport> Verifier::Verify(const std::string& id) {
                              replay.cancelled() ? "cancels" : "does not cancel",
                              " the instance but the instance is ",
                              instance.cancelled() ? "" : "not ", "cancelled"));
+  }
+  if (!replay.FilesMatch()) {
+    return fail("the instance's file slots are not what its attach events "
+                "add up to");
   }
   if (replay.state() != instance.state()) {
     return fail(absl::StrCat("replay ends in '", replay.state(),
