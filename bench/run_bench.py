@@ -33,6 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 import harness  # noqa: E402
+import files_bench  # noqa: E402
 
 PEOPLE_HEADER = "person,name,role,unit,valid_from,valid_to,acting_for\n"
 
@@ -314,6 +315,8 @@ def main():
     results["server_rss_mib"] = round(rss_kib(server.proc.pid) / 1024)
     server.stop()
     results["lua_instructions_per_transition"] = lua_cost(args.build)
+    print("== files: 64 MiB over gRPC beside the raw disk", flush=True)
+    results["files"] = files_bench.measure(args.build)
 
     if args.scale:
         results["scale"] = scale(args, server_bin, work, units, c)
@@ -393,6 +396,8 @@ def report(r):
     if r.get("lua_instructions_per_transition"):
         print(f"Lua: {r['lua_instructions_per_transition']:.0f} instructions per transition "
               "(guard + action + JSON conversion, callgrind)")
+    if "files" in r:
+        files_bench.report(r["files"])
     if "scale" in r:
         s = r["scale"]
         print(f"\nscale: {s['instances']} instances (populated at {s['populate_per_s']:.0f}/s); "

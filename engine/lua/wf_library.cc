@@ -53,6 +53,59 @@ int Log(lua_State* L) {
   return 0;
 }
 
+// wf.require_files(ctx, needed): `needed` lists slots, each a slot name or
+// {slot, label}. Returns true when ctx.files has every one, else false and
+// "Hồ sơ còn thiếu: <labels of the missing, in order>." — what a guard
+// returns as its refusal (docs/lua.md, "Files").
+int RequireFiles(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  lua_getfield(L, 1, "files");  // 3
+  if (!lua_istable(L, 3)) {
+    return luaL_error(L, "wf.require_files: the first argument must be ctx");
+  }
+  lua_pushliteral(L, "");  // 4: the labels of the missing, so far
+  int count = 0;
+  const lua_Integer n = luaL_len(L, 2);
+  for (lua_Integer i = 1; i <= n; ++i) {
+    lua_geti(L, 2, i);  // 5
+    if (lua_istable(L, 5)) {
+      lua_geti(L, 5, 1);
+      lua_geti(L, 5, 2);
+      lua_remove(L, 5);  // 5 slot, 6 label
+    } else {
+      lua_pushvalue(L, 5);  // 5 slot, 6 slot
+    }
+    if (lua_type(L, 5) != LUA_TSTRING || lua_type(L, 6) != LUA_TSTRING) {
+      return luaL_error(L, "wf.require_files: item %d must be a slot name "
+                           "or {slot, label}", static_cast<int>(i));
+    }
+    const bool present = lua_getfield(L, 3, lua_tostring(L, 5)) != LUA_TNIL;
+    lua_pop(L, 1);
+    lua_remove(L, 5);  // 5 label
+    if (present) {
+      lua_pop(L, 1);
+      continue;
+    }
+    if (count++ > 0) {
+      lua_pushliteral(L, ", ");
+      lua_insert(L, 5);
+    }
+    lua_concat(L, lua_gettop(L) - 3);  // 4: labels so far
+  }
+  if (count == 0) {
+    lua_pushboolean(L, 1);
+    return 1;
+  }
+  lua_pushboolean(L, 0);
+  lua_pushliteral(L, "Hồ sơ còn thiếu: ");
+  lua_pushvalue(L, 4);
+  lua_pushliteral(L, ".");
+  lua_concat(L, 3);
+  return 2;
+}
+
 }  // namespace
 
 void PushNull(lua_State* L) { lua_pushlightuserdata(L, &null_sentinel); }
@@ -88,6 +141,7 @@ void OpenWfLibrary(lua_State* L, const calendar::WorkCalendar* calendar) {
   static const luaL_Reg kFunctions[] = {
       {"array", Array},
       {"log", Log},
+      {"require_files", RequireFiles},
       {nullptr, nullptr},
   };
   luaL_newlib(L, kFunctions);

@@ -727,6 +727,13 @@ void PushContext(lua_State* L, const CallInput& in, int effects_index,
   lua_pushinteger(L, absl::ToUnixMillis(in.now));
   lua_setfield(L, -2, "now");
   SetText(L, "today", absl::FormatTime("%Y-%m-%d", in.now, VietnamTime()));
+  // ctx.files.<slot>: the latest version, or nil.
+  if (in.files != nullptr) {
+    PushJson(L, *in.files);
+  } else {
+    lua_newtable(L);
+  }
+  lua_setfield(L, -2, "files");
   if (!in.timer.empty()) {
     lua_createtable(L, 0, 3);
     SetText(L, "name", in.timer);

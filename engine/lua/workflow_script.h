@@ -53,6 +53,9 @@ struct CallInput {
   // (step_host.h) in start and action functions; without one they are
   // absent. Not owned.
   StepHost* host = nullptr;
+  // ctx.files: {slot: latest version} (engine/documents/lua_files.h);
+  // null: no files. Not owned.
+  const Json* files = nullptr;
 };
 
 struct GuardResult {

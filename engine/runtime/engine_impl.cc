@@ -16,6 +16,8 @@
 #include "engine/runtime/definition_registry.h"
 #include "engine/runtime/document_reader.h"
 #include "engine/runtime/reader.h"
+#include "engine/runtime/files_engine.h"
+#include "engine/util/log.h"
 #include "engine/runtime/transition.h"
 #include "engine/runtime/verify.h"
 #include "engine/store/committer.h"
@@ -304,6 +306,27 @@ class EngineImpl final : public Engine {
     return documents_->Register(request);
   }
 
+  absl::StatusOr<std::unique_ptr<FileUpload>> BeginUpload(
+      const UploadRequest& request) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(request.actor));
+    return files_->BeginUpload(request);
+  }
+
+  absl::StatusOr<std::unique_ptr<FileDownload>> OpenFile(
+      const FileRequest& request) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(request.actor));
+    return files_->OpenFile(request);
+  }
+
+  absl::StatusOr<std::vector<FileSlotInfo>> ListFiles(
+      const std::string& id, const Actor& actor) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(actor));
+    return files_->ListFiles(id, actor);
+  }
+
   absl::StatusOr<InstanceInfo> GetInstance(const std::string& id,
                                            const Actor& actor) override {
     WF_RETURN_IF_ERROR(CheckOpen());
@@ -549,7 +572,15 @@ class EngineImpl final : public Engine {
         options_.limits);
     reader_ = std::make_unique<Reader>(store_.get(), registry_.get(),
                                        directory_.get(), clock_);
-    verifier_ = std::make_unique<Verifier>(reader_.get(), registry_.get());
+    blobs_ = std::make_unique<FileStore>(store_.get());
+    // A crash mid-upload left chunks no file refers to: gone before anyone
+    // uploads again.
+    WF_ASSIGN_OR_RETURN(int orphans, blobs_->CollectOrphans());
+    if (orphans > 0) {
+      WF_LOG_INFO("deleted the chunks of ", orphans, " unfinished upload(s)");
+    }
+    verifier_ = std::make_unique<Verifier>(reader_.get(), registry_.get(),
+                                           blobs_.get());
     documents_ = std::make_unique<DocumentReader>(reader_.get(),
                                                   directory_.get(), clock_);
     pool_ = std::make_unique<ThreadPool>(std::max(1, options_.worker_threads));
@@ -567,6 +598,8 @@ class EngineImpl final : public Engine {
     deps.limits = options_.limits;
     deps.next_instance_number = next_instance_number;
     transitions_ = std::make_unique<Transitioner>(deps);
+    files_ = std::make_unique<FilesEngine>(blobs_.get(), transitions_.get(),
+                                           reader_.get(), options_.limits);
     timers_ = std::make_unique<TimerService>(
         store_.get(), clock_,
         [this](const store::TimerRecord& timer, TimerService::FireDone done) {
@@ -599,6 +632,8 @@ class EngineImpl final : public Engine {
   std::unique_ptr<ThreadPool> pool_;
   std::unique_ptr<KeyedSerializer> serializer_;
   std::unique_ptr<Transitioner> transitions_;
+  std::unique_ptr<FileStore> blobs_;
+  std::unique_ptr<FilesEngine> files_;
   std::unique_ptr<calendar::WorkCalendar> calendar_;
   std::unique_ptr<TimerService> timers_;
   std::unique_ptr<TokenStore> tokens_;

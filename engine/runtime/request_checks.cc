@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/documents/file_checks.h"
 #include "engine/util/refusal.h"
 #include "engine/util/sha256.h"
 #include "engine/util/status_macros.h"
@@ -191,6 +192,22 @@ absl::StatusOr<FireInput> CheckCancel(const CancelRequest& request,
   return in;
 }
 
+// The caller's part of a system event's request (acknowledge, attach): who,
+// the idempotency key, whether the caller still waits.
+template <typename Request>
+absl::Status CheckCaller(const Request& request, const Limits& limits,
+                         FireInput* in) {
+  in->actor_kind = request.actor;
+  WF_ASSIGN_OR_RETURN(in->idempotency_key,
+                      Field(CheckKeyText(request.idempotency_key,
+                                         "idempotency_key",
+                                         limits.max_idempotency_key_bytes),
+                            "idempotency_key"));
+  WF_ASSIGN_OR_RETURN(in->actor, CheckActorId(request.actor));
+  in->still_wanted = request.still_wanted;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<FireInput> CheckAcknowledge(const AcknowledgeRequest& request,
                                            const Limits& limits) {
   FireInput in;
@@ -205,15 +222,36 @@ absl::StatusOr<FireInput> CheckAcknowledge(const AcknowledgeRequest& request,
   in.event = kAcknowledgeEvent;
   in.payload = Json::object();
   in.acknowledge_unit = unit;
-  in.actor_kind = request.actor;
-  WF_ASSIGN_OR_RETURN(in.idempotency_key,
-                      Field(CheckKeyText(request.idempotency_key,
-                                         "idempotency_key",
-                                         limits.max_idempotency_key_bytes),
-                            "idempotency_key"));
-  WF_ASSIGN_OR_RETURN(in.actor, CheckActorId(request.actor));
+  WF_RETURN_IF_ERROR(CheckCaller(request, limits, &in));
   in.fingerprint = Fingerprint({"acknowledge", in.actor, unit});
-  in.still_wanted = request.still_wanted;
+  return in;
+}
+
+absl::StatusOr<FireInput> CheckUpload(const UploadRequest& request,
+                                      const Limits& limits) {
+  FireInput in;
+  WF_ASSIGN_OR_RETURN(in.instance_id, CheckInstanceId(request.instance_id));
+  WF_RETURN_IF_ERROR(CheckSlot(request.slot));
+  WF_ASSIGN_OR_RETURN(std::string name, CheckFileName(request.name));
+  WF_ASSIGN_OR_RETURN(std::string sha256,
+                      ParseSha256Hex(request.sha256_hex, "sha256"));
+  if (request.size.has_value() && *request.size > limits.max_file_bytes) {
+    return Refusal(absl::ResourceExhaustedError(absl::StrCat(
+                       "Expected a file of at most ", limits.max_file_bytes,
+                       " bytes, but the upload announces ", *request.size)),
+                   reason::kFileTooLarge)
+        .With("limit", limits.max_file_bytes)
+        .With("size", *request.size)
+        .Field("size")
+        .Vietnamese(absl::StrCat("Tệp vượt quá dung lượng cho phép (",
+                                 limits.max_file_bytes >> 20, " MiB)."));
+  }
+  in.event = kAttachEvent;
+  in.payload = Json::object(
+      {{"slot", request.slot}, {"name", name}, {"sha256", ToHex(sha256)}});
+  WF_RETURN_IF_ERROR(CheckCaller(request, limits, &in));
+  in.fingerprint =
+      Fingerprint({"attach", in.actor, request.slot, name, ToHex(sha256)});
   return in;
 }
 

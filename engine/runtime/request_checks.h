@@ -8,12 +8,14 @@
 #define WF_RUNTIME_REQUEST_CHECKS_H_
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/store/records.pb.h"
+#include "engine/store/store.h"
 #include "engine/util/json.h"
 #include "wf/options.h"
 #include "wf/types.h"
@@ -32,6 +34,18 @@ struct StartInput {
   std::string fingerprint;
   uint32_t workflow_version = 0;  // 0: the latest
   std::function<bool()> still_wanted;
+};
+
+// What an upload's Finish hands to its attach step (Engine::BeginUpload):
+// the file, judged and hashed, and the writes that store its bytes' record
+// if no file with its digest is stored yet.
+struct AttachInput {
+  std::string slot;
+  std::string name;     // NFC
+  std::string sha256;   // 32 bytes
+  uint64_t size = 0;
+  std::string media_type;
+  WriteSet store_bytes;  // BlobUpload::CommitInto
 };
 
 // A fire request (or a due timer) that passed the checks that need no I/O.
@@ -53,6 +67,8 @@ struct FireInput {
   // Set for an acknowledgement (event kAcknowledgeEvent): the unit asked
   // for ("" : the caller's first recipient unit).
   std::optional<std::string> acknowledge_unit;
+  // Set for an attach (event kAttachEvent) once the bytes are in.
+  std::shared_ptr<const AttachInput> attach;
 };
 
 // The history event a cancel records. Not an identifier, so no workflow can
@@ -61,6 +77,8 @@ inline constexpr char kCancelEvent[] = "wf.cancel";
 // The history event of a recipient's acknowledgement: payload {"unit",
 // "name"}; no script runs.
 inline constexpr char kAcknowledgeEvent[] = "wf.acknowledge";
+// The history event of a file attached to a slot (docs/documents.md).
+inline constexpr char kAttachEvent[] = "wf.attach";
 
 // INVALID_ARGUMENT unless `id` is a non-empty instance id (every call
 // naming an instance checks this first).
@@ -75,6 +93,10 @@ absl::StatusOr<FireInput> CheckCancel(const CancelRequest& request,
                                       const Limits& limits);
 absl::StatusOr<FireInput> CheckAcknowledge(const AcknowledgeRequest& request,
                                            const Limits& limits);
+// An upload's request: slot, name (NFC), digest, announced size (over
+// Limits::max_file_bytes: FILE_TOO_LARGE). `attach` is left for Finish.
+absl::StatusOr<FireInput> CheckUpload(const UploadRequest& request,
+                                      const Limits& limits);
 
 // INVALID_ARGUMENT (FIELD_REQUIRED) unless `object` has each of `fields`,
 // not null or "". `what` and `who` name the object and the rule in the

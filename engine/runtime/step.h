@@ -69,6 +69,12 @@ struct Step {
   // unit's lines record who received the document, and when.
   std::string acknowledge_unit;
   std::string acknowledge_name;  // the person's name, as the directory has it
+  // An attach ("wf.attach"): no script ran; the state stays and the file
+  // (its version already numbered) joins the slot. The planner sets its
+  // event_seq.
+  const store::AttachedFile* attached = nullptr;
+  // ctx.files: the latest version of each slot before the step.
+  Json files = Json::object();
 };
 
 // What the step makes of the instance, before anything is written.

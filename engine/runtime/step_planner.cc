@@ -127,8 +127,28 @@ void PlanEvent(const Step& step, StepPlan* plan) {
   body.set_calendar_version(step.calendar_version);
   body.set_parent_id(step.parent_id);
   PlanDocumentEvent(step, plan->seq, &body);
+  if (step.attached != nullptr) {
+    *body.mutable_attached() = *step.attached;
+    body.mutable_attached()->mutable_file()->set_event_seq(plan->seq);
+  }
   DescribeActor(step, &body);
   plan->sealed = SealEvent(body);
+}
+
+// The attached file becomes the newest version of its slot (earlier
+// versions stay).
+void AddFileVersion(const store::AttachedFile& attached,
+                    store::InstanceRecord* after) {
+  auto* slots = after->mutable_document()->mutable_slots();
+  for (store::FileSlotRecord& slot : *slots) {
+    if (slot.slot() == attached.slot()) {
+      *slot.add_versions() = attached.file();
+      return;
+    }
+  }
+  store::FileSlotRecord* slot = slots->Add();
+  slot->set_slot(attached.slot());
+  *slot->add_versions() = attached.file();
 }
 
 // The instance record after the step (inbox keys come later).
@@ -158,6 +178,7 @@ void PlanInstance(const Step& step, StepPlan* plan) {
   }
   after.mutable_clocks()->Clear();
   for (const auto& clock : plan->clocks) *after.add_clocks() = clock;
+  if (step.attached != nullptr) AddFileVersion(plan->body.attached(), &after);
 }
 
 // The instance is listed under every (unit, role) that may act on it in its

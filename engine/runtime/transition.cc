@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "engine/calendar/vn_date.h"
 #include "engine/documents/issuance.h"
+#include "engine/documents/lua_files.h"
 #include "engine/runtime/history.h"
 #include "engine/runtime/refusals.h"
 #include "engine/runtime/step_planner.h"
@@ -102,6 +103,7 @@ Step FireStep(const FireInput& in, const Definition& def,
   step.random_seed = RandomSeed(in.instance_id, instance.version() + 1);
   if (in.timer.has_value()) step.timer = &*in.timer;
   step.document_view = documents::ToLuaView(instance.document());
+  step.files = LatestFilesJson(instance.document());
   return step;
 }
 
@@ -124,6 +126,7 @@ CallInput CallFor(const Step& step) {
   call.now = step.now;
   call.random_seed = step.random_seed;
   call.document = &step.document_view;
+  call.files = &step.files;
   return call;
 }
 
@@ -914,6 +917,153 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareAcknowledge(
   p.result.instance = reader_->ToInfo(plan.after);
   p.result.event = ToHistoryEntry(plan.body, plan.sealed.hash());
   return p;
+}
+
+void Transitioner::Attach(const FireInput& input,
+                          Engine::Callback<FireResult> done) {
+  if (!Enter()) {
+    done(absl::UnavailableError("The engine is shutting down"));
+    return;
+  }
+  RunOnInstance(std::make_shared<FireInput>(input),
+                &Transitioner::PrepareAttach, std::move(done));
+}
+
+absl::Status Transitioner::CheckAttachAllowed(const FireInput& in) {
+  auto directory = directory_->Current();
+  WF_ASSIGN_OR_RETURN(store::InstanceRecord instance,
+                      LoadForFire(in, *directory, clock_->Now()));
+  if (instance.finished()) return NotRunning(in, instance, "attach a file to");
+  WF_ASSIGN_OR_RETURN(auto definition, registry_->Get(
+                                           instance.workflow(),
+                                           instance.workflow_version()));
+  return CheckMayAttach(in, instance, *definition, *directory).status();
+}
+
+absl::Status Transitioner::NotRunning(const FireInput& in,
+                                      const store::InstanceRecord& instance,
+                                      absl::string_view doing) const {
+  return Refusal(absl::FailedPreconditionError(absl::StrCat(
+                     "Expected instance '", in.instance_id, "' to be running ",
+                     "to ", doing, " it, but it ",
+                     instance.cancelled() ? "was cancelled: "
+                                          : "is finished in state ",
+                     instance.cancelled() ? instance.cancel_reason()
+                                          : instance.state())),
+                 instance.cancelled() ? reason::kInstanceCancelled
+                                      : reason::kInstanceFinished)
+      .With("instance_id", in.instance_id)
+      .With("state", instance.state())
+      .Vietnamese("Hồ sơ đã kết thúc hoặc đã bị hủy, không thể đính kèm tệp.");
+}
+
+// Who may attach: the embedder, an administrator, the person who started
+// the instance, or a person who may fire an event allowed in its current
+// state (the capacity returned is recorded in the event). A file is part of
+// the work of the step at hand, so the roles that take it may add one.
+absl::StatusOr<std::optional<org::Grant>> Transitioner::CheckMayAttach(
+    const FireInput& in, const store::InstanceRecord& instance,
+    const Definition& def, const DirectorySnapshot& directory) const {
+  const Actor& actor = in.actor_kind;
+  if (!actor.checked() || actor.kind == Actor::Kind::kAdmin ||
+      actor.id == instance.created_by()) {
+    return std::optional<org::Grant>();
+  }
+  const absl::Time now = clock_->Now();
+  for (const access::CompiledWho* who : def.WhoFrom(instance.state())) {
+    auto grant = CheckActor(actor, directory, instance, *who, now);
+    if (grant.ok()) return grant;
+  }
+  return Refusal(absl::PermissionDeniedError(absl::StrCat(
+                     "Expected the person who started instance '",
+                     instance.id(), "', an administrator, or a person who "
+                     "may act on it in state '", instance.state(),
+                     "' to attach a file, but '", actor.id, "' is none")),
+                 reason::kRoleRequired)
+      .With("person", actor.id)
+      .With("state", instance.state())
+      .Vietnamese("Chỉ người tạo hồ sơ, người đang xử lý hồ sơ hoặc quản trị "
+                  "viên mới được đính kèm tệp.");
+}
+
+namespace {
+
+// The file's place in its slot: the next version.
+store::AttachedFile NextVersion(const AttachInput& file, const Step& step,
+                                const store::InstanceRecord& instance) {
+  store::AttachedFile attached;
+  attached.set_slot(file.slot);
+  uint32_t versions = 0;
+  for (const store::FileSlotRecord& s : instance.document().slots()) {
+    if (s.slot() == file.slot) versions = s.versions_size();
+  }
+  store::FileVersionRecord* v = attached.mutable_file();
+  v->set_version(versions + 1);
+  v->set_name(file.name);
+  v->set_size(file.size);
+  v->set_media_type(file.media_type);
+  v->set_sha256(file.sha256);
+  v->set_added_by(step.actor);
+  v->set_added_at_micros(absl::ToUnixMicros(step.now));
+  return attached;
+}
+
+}  // namespace
+
+// An attach: like a cancel, no script runs and the state stays; the file
+// joins its slot. The file's record (when its bytes are new) commits in the
+// same Txn, on condition that no other upload stored the same bytes first.
+Transitioner::Prepared<FireResult> Transitioner::PrepareAttach(
+    const FireInput& in) {
+  using P = Prepared<FireResult>;
+  auto directory = directory_->Current();
+  auto loaded = LoadForFire(in, *directory, clock_->Now());
+  if (!loaded.ok()) return P::Refuse(loaded.status());
+  const store::InstanceRecord& instance = *loaded;
+  auto replayed = ReplayFire(in, instance);
+  if (!replayed.ok()) return P::Refuse(replayed.status());
+  if (replayed->has_value()) return P::Answer(std::move(**replayed));
+  if (instance.finished()) {
+    return P::Refuse(NotRunning(in, instance, "attach a file to"));
+  }
+  auto definition =
+      registry_->Get(instance.workflow(), instance.workflow_version());
+  if (!definition.ok()) return P::Refuse(definition.status());
+  auto grant = CheckMayAttach(in, instance, **definition, *directory);
+  if (!grant.ok()) return P::Refuse(grant.status());
+  auto vars = ParseStoredJson(instance.variables_json());
+  if (!vars.ok()) return P::Refuse(vars.status());
+  TransitionSpec stay;
+  stay.stay = true;
+  Step step = FireStep(in, **definition, stay, instance, *directory, *grant,
+                       clock_->Now());
+  step.vars_before = &*vars;
+  step.calendar_version = calendar_version_;
+  const store::AttachedFile attached = NextVersion(*in.attach, step, instance);
+  step.attached = &attached;
+  ActionResult unchanged{*vars};
+  step.outcome = &unchanged;
+  StepPlan plan;
+  auto writes = Record(step, &plan);
+  if (!writes.ok()) return P::Refuse(writes.status());
+  absl::Status stored = StoreBytesOnce(*in.attach, &writes->txn);
+  if (!stored.ok()) return P::Refuse(stored);
+  P p;
+  p.writes = std::move(*writes);
+  p.result.instance = reader_->ToInfo(plan.after);
+  p.result.event = ToHistoryEntry(plan.body, plan.sealed.hash());
+  return p;
+}
+
+absl::Status Transitioner::StoreBytesOnce(const AttachInput& file,
+                                          Txn* txn) const {
+  const std::string key = keys::BlobFile(file.sha256);
+  WF_ASSIGN_OR_RETURN(Versioned current, store_->Read(Cf::kBlobs, key));
+  if (current.value.has_value()) return absl::OkStatus();  // stored once
+  txn->ExpectAt(Cf::kBlobs, key, 0);
+  WriteSet bytes = file.store_bytes;
+  txn->writes().Append(std::move(bytes));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<store::InstanceRecord> Transitioner::LoadForFire(

@@ -86,6 +86,12 @@ class Transitioner {
   // (Engine::AcknowledgeDocumentAsync): a "wf.acknowledge" event, no script.
   void Acknowledge(const AcknowledgeRequest& request,
                    Engine::Callback<FireResult> done);
+  // Attaches an uploaded file (input.attach set; from CheckUpload): the
+  // same path, with a "wf.attach" event that runs no script.
+  void Attach(const FireInput& input, Engine::Callback<FireResult> done);
+  // The checks of an attach that need no bytes (read, running, who may
+  // attach), so an upload is refused before its bytes are sent.
+  absl::Status CheckAttachAllowed(const FireInput& input);
   // Fires a due timer (from the timer loop): the same path, with the actor
   // "system:timer". A timer that is no longer pending (its clock ended or
   // moved) is dropped. `done` gets true when its event was committed, false
@@ -109,6 +115,16 @@ class Transitioner {
   Prepared<FireResult> PrepareFire(const FireInput& in);
   Prepared<FireResult> PrepareCancel(const FireInput& in);
   Prepared<FireResult> PrepareAcknowledge(const FireInput& in);
+  Prepared<FireResult> PrepareAttach(const FireInput& in);
+  absl::StatusOr<std::optional<org::Grant>> CheckMayAttach(
+      const FireInput& in, const store::InstanceRecord& instance,
+      const Definition& def, const DirectorySnapshot& directory) const;
+  // FAILED_PRECONDITION: the instance is finished or cancelled.
+  absl::Status NotRunning(const FireInput& in,
+                          const store::InstanceRecord& instance,
+                          absl::string_view doing) const;
+  // Adds the file's record to `txn` unless its bytes are stored already.
+  absl::Status StoreBytesOnce(const AttachInput& file, Txn* txn) const;
   // Serialises `in` on its instance and runs `prepare` for it.
   void RunOnInstance(std::shared_ptr<FireInput> in,
                      Prepared<FireResult> (Transitioner::*prepare)(

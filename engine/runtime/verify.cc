@@ -3,7 +3,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include <map>
+
 #include "engine/documents/issuance.h"
+#include "engine/documents/lua_files.h"
 #include "engine/runtime/history.h"
 #include "engine/runtime/request_checks.h"
 #include "engine/util/sha256.h"
@@ -51,8 +54,9 @@ class RecordedHost : public StepHost {
 class Replay {
  public:
   Replay(const store::InstanceRecord& instance, const Definition& definition,
-         WorkflowScript& script)
-      : instance_(instance), def_(definition), script_(script) {}
+         WorkflowScript& script, const FileStore* files)
+      : instance_(instance), def_(definition), script_(script),
+        files_(files) {}
 
   // Empty when event `body` replays as recorded.
   std::string Step(const store::HistoryEventBody& body) {
@@ -65,6 +69,9 @@ class Replay {
       return Acknowledge(body, where);
     }
     if (cancelled_) return absl::StrCat(where, ": it follows the cancel");
+    if (body.event() == kAttachEvent && body.seq() > 1) {
+      return Attach(body, where);
+    }
     auto payload = ParseStoredJson(body.payload_json());
     if (!payload.ok()) return absl::StrCat(where, ": its payload is not JSON");
     CallInput call;
@@ -86,6 +93,7 @@ class Replay {
     call.host = &host;
     const Json document_view = documents::ToLuaView(doc_);
     call.document = &document_view;
+    call.files = &files_json_;  // as the step saw them
     absl::StatusOr<ActionResult> outcome;
     const Json& before = vars_;
     static const Json kNoVars = Json::object();
@@ -130,13 +138,9 @@ class Replay {
     return "";
   }
 
-  // The document as replay made it, without its files (another event kind
-  // attaches those).
-  std::string DocumentWithoutFiles() const {
-    store::DocumentRecord doc = doc_;
-    doc.clear_slots();
-    return doc.SerializeAsString();
-  }
+  // The document as replay made it: metadata and number (steps),
+  // acknowledgements, files (attach events).
+  const store::DocumentRecord& document() const { return doc_; }
 
   const std::string& state() const { return state_; }
   const Json& vars() const { return vars_; }
@@ -221,6 +225,73 @@ class Replay {
     return "";
   }
 
+  // An attach runs no script: it keeps the state and the variables, and
+  // adds the next version of its slot, which the instance still holds as
+  // recorded, with bytes that still hash to the recorded digest.
+  std::string Attach(const store::HistoryEventBody& body,
+                     const std::string& where) {
+    if (body.from_state() != state_ || body.to_state() != state_ ||
+        body.changes_json() != DumpJson(Changes(vars_, vars_)) ||
+        body.effects_json() != DumpJson(Json::array())) {
+      return absl::StrCat(where, ": an attach keeps the state and the "
+                                 "variables and emits nothing, but the "
+                                 "history records otherwise");
+    }
+    const store::AttachedFile& a = body.attached();
+    const store::FileVersionRecord& file = a.file();
+    uint32_t& versions = versions_[a.slot()];
+    if (file.version() != versions + 1 || file.event_seq() != body.seq()) {
+      return absl::StrCat(where, ": it records version ", file.version(),
+                          " of slot '", a.slot(), "' at event ",
+                          file.event_seq(), " where version ", versions + 1,
+                          " at event ", body.seq(), " comes next");
+    }
+    ++versions;
+    std::string problem = CheckHeld(a, where);
+    if (!problem.empty()) return problem;
+    if (files_ != nullptr) {
+      auto intact = files_->CheckIntact(file.sha256());
+      if (!intact.ok()) return absl::StrCat(where, ": ", intact.status().message());
+      if (!intact->empty()) {
+        return absl::StrCat(where, ": the file '", file.name(), "' (slot '",
+                            a.slot(), "' version ", file.version(), "): ",
+                            *intact);
+      }
+    }
+    AddToDocument(a);
+    return "";
+  }
+
+  // The instance holds the version as the event recorded it.
+  std::string CheckHeld(const store::AttachedFile& a,
+                        const std::string& where) const {
+    for (const store::FileSlotRecord& slot : instance_.document().slots()) {
+      if (slot.slot() != a.slot()) continue;
+      const uint32_t v = a.file().version();
+      if (v <= static_cast<uint32_t>(slot.versions_size()) &&
+          slot.versions(v - 1).SerializeAsString() ==
+              a.file().SerializeAsString()) {
+        return "";
+      }
+    }
+    return absl::StrCat(where, ": the instance does not hold version ",
+                        a.file().version(), " of slot '", a.slot(),
+                        "' as the history records it");
+  }
+
+  void AddToDocument(const store::AttachedFile& a) {
+    store::FileSlotRecord* slot = nullptr;
+    for (store::FileSlotRecord& s : *doc_.mutable_slots()) {
+      if (s.slot() == a.slot()) slot = &s;
+    }
+    if (slot == nullptr) {
+      slot = doc_.add_slots();
+      slot->set_slot(a.slot());
+    }
+    *slot->add_versions() = a.file();
+    files_json_ = LatestFilesJson(doc_);
+  }
+
   std::string Check(const store::HistoryEventBody& body,
                     const std::string& where) {
     if (body.from_state() != state_) {
@@ -247,7 +318,10 @@ class Replay {
   std::string state_;
   Json vars_ = Json::object();
   bool cancelled_ = false;
+  const FileStore* const files_;
   store::DocumentRecord doc_;
+  std::map<std::string, uint32_t> versions_;  // per slot, so far
+  Json files_json_ = Json::object();          // ctx.files, so far
 };
 
 std::string VietnamTime(int64_t micros) {
@@ -282,7 +356,7 @@ absl::StatusOr<VerifyReport> Verifier::Verify(const std::string& id) {
     report.problem = std::move(problem);
     return report;
   };
-  Replay replay(instance, *def, *script);
+  Replay replay(instance, *def, *script, files_);
   std::string prev = ChainAnchor(id);
   int64_t previous_at = 0;
   for (const store::HistoryEventRecord& record : records) {
@@ -332,11 +406,10 @@ absl::StatusOr<VerifyReport> Verifier::Verify(const std::string& id) {
   if (DumpJson(replay.vars()) != instance.variables_json()) {
     return fail("replay ends with other variables than the instance holds");
   }
-  store::DocumentRecord stored = instance.document();
-  stored.clear_slots();
-  if (replay.DocumentWithoutFiles() != stored.SerializeAsString()) {
-    return fail("replay ends with another document (metadata, number or "
-                "acknowledgements) than the instance holds");
+  if (replay.document().SerializeAsString() !=
+      instance.document().SerializeAsString()) {
+    return fail("replay ends with another document (metadata, number, "
+                "acknowledgements or file slots) than the instance holds");
   }
   report.ok = true;
   return report;

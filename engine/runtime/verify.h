@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "engine/documents/file_store.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/runtime/reader.h"
 #include "wf/types.h"
@@ -21,14 +22,19 @@ namespace wf {
 
 class Verifier {
  public:
-  Verifier(Reader* reader, DefinitionRegistry* registry)
-      : reader_(reader), registry_(registry) {}
+  // `files` (may be null: attached files are then not checked) holds the
+  // bytes of attached files, checked against the digest each attach event
+  // recorded.
+  Verifier(Reader* reader, DefinitionRegistry* registry,
+           const FileStore* files = nullptr)
+      : reader_(reader), registry_(registry), files_(files) {}
 
   absl::StatusOr<VerifyReport> Verify(const std::string& instance_id);
 
  private:
   Reader* const reader_;
   DefinitionRegistry* const registry_;
+  const FileStore* const files_;
 };
 
 }  // namespace wf

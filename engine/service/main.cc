@@ -51,6 +51,8 @@ ABSL_FLAG(int64_t, lua_instructions_per_call, 2'000'000,
 ABSL_FLAG(int64_t, lua_memory_mb, 64, "Memory cap of one Lua state, in MiB.");
 ABSL_FLAG(int64_t, lua_idle_memory_mb, 256,
           "Memory all idle pooled Lua states may hold together, in MiB.");
+ABSL_FLAG(int64_t, max_file_mb, 64,
+          "Largest file an upload may attach to a document, in MiB.");
 ABSL_FLAG(int64_t, block_cache_mb, 64, "RocksDB block cache, in MiB.");
 ABSL_FLAG(int64_t, memtable_mb, 128,
           "Cap on all RocksDB memtables together, in MiB.");
@@ -195,6 +197,8 @@ EngineOptions EngineOptionsFromFlags() {
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.limits.max_payload_bytes = absl::GetFlag(FLAGS_max_payload_bytes);
   options.limits.max_variables_bytes = absl::GetFlag(FLAGS_max_variables_bytes);
+  options.limits.max_file_bytes =
+      static_cast<uint64_t>(absl::GetFlag(FLAGS_max_file_mb)) << 20;
   options.limits.lua_instructions_per_call =
       absl::GetFlag(FLAGS_lua_instructions_per_call);
   options.limits.lua_memory_bytes =

@@ -1,6 +1,8 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/service/server.h"
 
+#include <algorithm>
+
 #include <grpcpp/health_check_service_interface.h>
 
 #include <openssl/bio.h>
@@ -100,6 +102,7 @@ std::vector<std::string> OfferedServices(bool simulation) {
       v1::DocumentService::service_full_name(),
       v1::AdminService::service_full_name(),
       v1::DiagnosticsService::service_full_name(),
+      v1::FileService::service_full_name(),
       grpc::health::v1::Health::service_full_name(),
       grpc::reflection::v1alpha::ServerReflection::service_full_name()};
   if (simulation) names.push_back(v1::SimulationService::service_full_name());
@@ -129,11 +132,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, credentials, &server->port_);
-  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxReceiveMessageSize(
+      std::max(options.max_message_bytes, kMinReceiveMessageBytes));
   builder.RegisterService(&server->workflows_);
   builder.RegisterService(&server->documents_);
   builder.RegisterService(&server->admin_);
   builder.RegisterService(&server->diagnostics_);
+  builder.RegisterService(&server->files_);
   if (options.simulation_clock != nullptr) {
     server->simulation_ = std::make_unique<SimulationServiceImpl>(
         engine, options.auth, options.simulation_clock);
@@ -156,6 +161,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   health->SetServingStatus("wf.v1.DocumentService", true);
   health->SetServingStatus("wf.v1.DiagnosticsService", true);
   health->SetServingStatus("wf.v1.AdminService", true);
+  health->SetServingStatus("wf.v1.FileService", true);
   Server* raw = server.get();
   server->health_watch_ = std::thread([raw, engine] { raw->WatchWriteHealth(engine); });
   return server;
@@ -173,6 +179,7 @@ void Server::WatchWriteHealth(Engine* engine) {
     checks->SetServingStatus("wf.v1.WorkflowService", false);
     checks->SetServingStatus("wf.v1.DocumentService", false);
     checks->SetServingStatus("wf.v1.AdminService", false);
+    checks->SetServingStatus("wf.v1.FileService", false);
     return;  // the store never accepts writes again without a restart
   }
 }

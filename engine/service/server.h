@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "engine/service/file_service.h"
 #include "engine/service/reflection.h"
 #include "engine/service/document_service.h"
 #include "engine/service/workflow_service.h"
@@ -28,7 +29,8 @@ namespace wf {
 struct ServerOptions {
   // host:port; port 0 picks a free one (see Server::port()).
   std::string listen = "127.0.0.1:50051";
-  // Larger requests are refused by gRPC with RESOURCE_EXHAUSTED.
+  // Larger requests are refused by gRPC with RESOURCE_EXHAUSTED. Never
+  // below kMinReceiveMessageBytes: an upload's 1 MiB chunks must pass.
   int max_message_bytes = 4 << 20;
   // Simulation mode: the engine's clock (not owned); adds SimulationService.
   ManualClock* simulation_clock = nullptr;
@@ -64,13 +66,14 @@ class Server {
  private:
   Server(Engine* engine, AuthMode auth)
       : workflows_(engine, auth), documents_(engine, auth), admin_(engine, auth),
-        diagnostics_(engine, auth) {}
+        diagnostics_(engine, auth), files_(engine, auth) {}
 
   WorkflowServiceImpl workflows_;
   DocumentServiceImpl documents_;
   AdminServiceImpl admin_;
   std::unique_ptr<SimulationServiceImpl> simulation_;
   DiagnosticsServiceImpl diagnostics_;
+  FileServiceImpl files_;
   std::unique_ptr<ReflectionService> reflection_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -215,9 +215,11 @@ absl::StatusOr<Committer::Written> Committer::Current(
 
 void Committer::Remember(const WriteSet& writes, GroupState* state) const {
   for (const WriteSet::Op& op : writes.ops()) {
-    // Register entries are written on condition that they are absent.
+    // Register entries are written on condition that they are absent; blobs:
+    // two uploads of the same new file in one group both expect its record
+    // absent, and the second must see the first's.
     if (op.cf != Cf::kShared && op.cf != Cf::kInstances &&
-        op.cf != Cf::kRegisters) {
+        op.cf != Cf::kRegisters && op.cf != Cf::kBlobs) {
       continue;
     }
     Written w;

@@ -250,4 +250,24 @@ std::string Timer(int64_t due_micros, absl::string_view instance_id,
   return key;
 }
 
+std::string BlobFile(absl::string_view sha256) {
+  return absl::StrCat("f/", sha256);
+}
+
+std::string BlobUpload(absl::string_view upload_id) {
+  return absl::StrCat("u/", upload_id);
+}
+
+std::string BlobUploadPrefix() { return "u/"; }
+
+std::string BlobChunk(absl::string_view upload_id, uint32_t n) {
+  std::string key = BlobChunkPrefix(upload_id);
+  AppendBigEndian32(&key, n);
+  return key;
+}
+
+std::string BlobChunkPrefix(absl::string_view upload_id) {
+  return absl::StrCat("c/", upload_id, "/");
+}
+
 }  // namespace wf::keys

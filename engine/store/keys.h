@@ -109,6 +109,16 @@ std::string RegisterYearPrefix(absl::string_view register_key, int32_t year);
 std::string Incoming(absl::string_view unit, int64_t issued_micros,
                      absl::string_view id);
 std::string IncomingPrefix(absl::string_view unit);
+// Column family "blobs" (file bytes, engine/documents/file_store.h):
+//   f/ sha256 (32 raw bytes)          a stored file (BlobFileRecord)
+//   u/ upload id                      an upload not yet committed (empty)
+//   c/ upload id / be32(n)            chunk n of an upload's bytes
+// Upload ids are 32 hex digits, so "c/<id>/" prefixes one upload's chunks.
+std::string BlobFile(absl::string_view sha256);
+std::string BlobUpload(absl::string_view upload_id);
+std::string BlobUploadPrefix();
+std::string BlobChunk(absl::string_view upload_id, uint32_t n);
+std::string BlobChunkPrefix(absl::string_view upload_id);
 
 void AppendBigEndian32(std::string* out, uint32_t v);
 void AppendBigEndian64(std::string* out, uint64_t v);

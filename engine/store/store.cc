@@ -52,6 +52,27 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
   return cf;
 }
 
+// File bytes (engine/documents/file_store.h) go to RocksDB's integrated
+// BlobDB: a value of min_blob_size or more is written to a blob file when
+// its memtable flushes, and the LSM keeps only a small reference, so
+// compactions move references instead of rewriting megabytes of PDF again
+// and again. Files are never deleted, but chunks of an upload that was
+// refused or stored twice are: blob GC rewrites a blob file's live values
+// when compaction sees it is old and mostly dead, and frees the rest. Files
+// are mostly compressed already (PDF, JPEG, PNG, zip containers): no
+// compression.
+void ConfigureBlobs(rocksdb::ColumnFamilyOptions* cf) {
+  cf->enable_blob_files = true;
+  // The 1 MiB chunks go to blob files; the file and upload records, and the
+  // tail chunk of a small file, stay in the LSM where a read is one block.
+  cf->min_blob_size = 16 << 10;
+  cf->blob_file_size = 256 << 20;
+  cf->blob_compression_type = rocksdb::kNoCompression;
+  cf->enable_blob_garbage_collection = true;
+  cf->blob_garbage_collection_age_cutoff = 0.25;
+  cf->blob_garbage_collection_force_threshold = 0.5;
+}
+
 rocksdb::DBOptions DatabaseOptions(const StoreOptions& options) {
   rocksdb::DBOptions db;
   db.create_if_missing = true;
@@ -205,6 +226,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
     families[static_cast<size_t>(Cf::kIdempotency)].options.compaction_filter =
         store->idempotency_expiry_.get();
   }
+  ConfigureBlobs(&families[static_cast<size_t>(Cf::kBlobs)].options);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(DatabaseOptions(options),
@@ -225,6 +247,29 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
 }
 
 Store::~Store() { Close().IgnoreError(); }
+
+absl::Status Store::PutUnsynced(Cf cf, absl::string_view key,
+                                absl::string_view value) {
+  rocksdb::WriteOptions options;
+  options.sync = false;
+  return FromRocks(db_->Put(options, handle(cf), rocksdb::Slice(key.data(), key.size()),
+                            rocksdb::Slice(value.data(), value.size())),
+                   absl::StrCat("writing to ", CfName(cf)));
+}
+
+absl::Status Store::DeleteRangeUnsynced(Cf cf, absl::string_view begin,
+                                        absl::string_view end,
+                                        absl::string_view also) {
+  rocksdb::WriteBatch batch;
+  rocksdb::Status s = batch.DeleteRange(
+      handle(cf), rocksdb::Slice(begin.data(), begin.size()),
+      rocksdb::Slice(end.data(), end.size()));
+  if (s.ok() && !also.empty()) {
+    s = batch.Delete(handle(cf), rocksdb::Slice(also.data(), also.size()));
+  }
+  if (s.ok()) s = db_->Write(rocksdb::WriteOptions(), &batch);
+  return FromRocks(s, absl::StrCat("deleting a range of ", CfName(cf)));
+}
 
 absl::Status Store::Compact(Cf cf) {
   WF_RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions(), handle(cf)),

@@ -143,6 +143,18 @@ class Store {
   // exactly the ranges such keys churn in).
   void NoteSingleDeletes(const WriteSet& set);
 
+  // Writes that need no sync of their own and go around the Committer:
+  // the chunks of a file being uploaded (engine/documents/file_store.h),
+  // which nothing refers to until a committed transaction does. That
+  // transaction's synced write also makes them durable (one log, written in
+  // order); a crash before it leaves chunks that the next open deletes.
+  absl::Status PutUnsynced(Cf cf, absl::string_view key,
+                           absl::string_view value);
+  // Deletes [begin, end) and, if not empty, the key `also`, in one write.
+  absl::Status DeleteRangeUnsynced(Cf cf, absl::string_view begin,
+                                   absl::string_view end,
+                                   absl::string_view also = {});
+
   // A consistent copy of the whole database in `dir` (which must not exist),
   // taken while writes go on: SST files are hard-linked where the file
   // system allows, the rest copied. The copy opens as a data folder.

@@ -78,7 +78,12 @@ const std::vector<std::string>& AllReasons() {
       reason::kDefinitionInvalid,  reason::kDirectoryInvalid,
       reason::kBackupExists,       reason::kStoredDataCorrupt,
       reason::kDocumentAlreadyIssued, reason::kDocumentIncomplete,
-      reason::kDocumentNotIssued,  reason::kNotARecipient};
+      reason::kDocumentNotIssued,  reason::kNotARecipient,
+      reason::kFileTooLarge,       reason::kFileHashMismatch,
+      reason::kUploadIncomplete,   reason::kMediaTypeRefused,
+      reason::kFileNameInvalid,    reason::kFileNotFound,
+      reason::kFileSlotInvalid,
+  };
   return *kAll;
 }
 

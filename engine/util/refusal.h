@@ -67,6 +67,14 @@ inline constexpr char kDocumentAlreadyIssued[] = "DOCUMENT_ALREADY_ISSUED";
 inline constexpr char kDocumentIncomplete[] = "DOCUMENT_INCOMPLETE";
 inline constexpr char kDocumentNotIssued[] = "DOCUMENT_NOT_ISSUED";
 inline constexpr char kNotARecipient[] = "NOT_A_RECIPIENT";
+// Files (50-59).
+inline constexpr char kFileTooLarge[] = "FILE_TOO_LARGE";
+inline constexpr char kFileHashMismatch[] = "FILE_HASH_MISMATCH";
+inline constexpr char kUploadIncomplete[] = "UPLOAD_INCOMPLETE";
+inline constexpr char kMediaTypeRefused[] = "MEDIA_TYPE_REFUSED";
+inline constexpr char kFileNameInvalid[] = "FILE_NAME_INVALID";
+inline constexpr char kFileNotFound[] = "FILE_NOT_FOUND";
+inline constexpr char kFileSlotInvalid[] = "FILE_SLOT_INVALID";
 }  // namespace reason
 
 // Every name in `reason` above, for the test that checks the proto lists

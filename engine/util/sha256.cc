@@ -22,6 +22,34 @@ std::string Sha256(absl::string_view a, absl::string_view b) {
   return std::string(reinterpret_cast<char*>(digest), length);
 }
 
+Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new()) {
+  if (ctx_ == nullptr ||
+      !EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(),
+                         nullptr)) {
+    std::abort();  // libcrypto is broken (see Sha256)
+  }
+}
+
+Sha256Hasher::~Sha256Hasher() {
+  EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+}
+
+void Sha256Hasher::Update(absl::string_view bytes) {
+  if (!EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), bytes.data(),
+                        bytes.size())) {
+    std::abort();
+  }
+}
+
+std::string Sha256Hasher::Finish() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (!EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), digest, &length)) {
+    std::abort();
+  }
+  return std::string(reinterpret_cast<char*>(digest), length);
+}
+
 std::string ToHex(absl::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

@@ -30,6 +30,11 @@ Ninh BCĐ and UBND Thanh Hóa, each numbering in its own register), signs
 and issues each (every step with its own key, retried until acknowledged).
 At the end each register holds exactly 1..n for the year, and its entries
 are exactly the documents issued, each with the number its document holds.
+Then files (FileService): two uploads complete, a third is cut by SIGKILL
+half way through its bytes. After the restart the server reports having
+deleted the chunks of exactly that one unfinished upload (the blobs column
+family keeps no byte of it), its slot has no version, and the two completed
+files download byte-exact.
 
   crash_test.py --server build/engine/service/wf_server --stubs build/python \
                 --testdata tests/testdata --kills 50
@@ -268,6 +273,7 @@ def main():
     failures += check_register(server, books, takers)
     failures += check_timers(server, timer_starter.started)
     failures += check_documents(server, issuer.issued)
+    failures += check_files_survive_kill(server)
     server.stop()
     if failures:
         print("\n".join(failures))
@@ -493,6 +499,71 @@ def check_timers(server, ids):
                             "fired twice)")
     channel.close()
     return failures
+
+
+def upload_messages(instance_id, slot, data, gate=None):
+    import hashlib
+    yield pb.UploadFileRequest(header=pb.UploadFileHeader(
+        instance_id=instance_id, slot=slot, name=f"{slot}.pdf",
+        sha256=hashlib.sha256(data).hexdigest()))
+    for n, at in enumerate(range(0, len(data), 1 << 20)):
+        if gate is not None and n == 3:
+            gate.set()      # three chunks sent: the killer may strike
+            time.sleep(60)  # and the rest never comes
+        yield pb.UploadFileRequest(chunk=data[at:at + (1 << 20)])
+
+
+def check_files_survive_kill(server):
+    failures = []
+    channel = harness.authed_channel(server.address, TOKEN["official"])
+    workflows = rpc.WorkflowServiceStub(channel)
+    files = rpc.FileServiceStub(channel)
+    iid = workflows.StartInstance(pb.StartInstanceRequest(
+        workflow="dem", unit="07627")).instance.id
+    kept = {}
+    for slot, size in (("mot", 5 * (1 << 20) + 3), ("hai", 777)):
+        data = (b"%PDF-1.7\n" + os.urandom(size))[:size]
+        files.UploadFile(upload_messages(iid, slot, data))
+        kept[slot] = data
+    gate = threading.Event()
+    cut = (b"%PDF-1.7\n" + os.urandom(8 << 20))
+    uploader = threading.Thread(daemon=True, target=lambda: _ignore(
+        lambda: files.UploadFile(upload_messages(iid, "cat_ngang", cut, gate))))
+    uploader.start()
+    gate.wait(30)
+    time.sleep(0.3)  # the chunks reach the server
+    server.kill9()  # mid-upload (closing the channel first would cancel it)
+    channel.close()
+    log_before = len(server.log())
+    server.start()
+    reported = server.log()[log_before:]
+    if "deleted the chunks of 1 unfinished upload(s)" not in reported:
+        failures.append("files: the restart did not delete the cut upload's "
+                        "chunks (no 'deleted the chunks of 1 unfinished "
+                        "upload(s)' in the log)")
+    channel = harness.authed_channel(server.address, TOKEN["official"])
+    files = rpc.FileServiceStub(channel)
+    slots = {s.slot: len(s.versions) for s in files.ListFiles(
+        pb.ListFilesRequest(instance_id=iid)).slots}
+    if slots != {"mot": 1, "hai": 1}:
+        failures.append(f"files: slots after the kill are {slots}")
+    for slot, data in kept.items():
+        parts = list(files.DownloadFile(pb.DownloadFileRequest(
+            instance_id=iid, slot=slot)))
+        if b"".join(p.chunk for p in parts[1:]) != data:
+            failures.append(f"files: '{slot}' does not download byte-exact")
+    channel.close()
+    if not failures:
+        print("files: a completed upload survives SIGKILL byte-exact; the cut "
+              "one left no chunk")
+    return failures
+
+
+def _ignore(call):
+    try:
+        call()
+    except grpc.RpcError:
+        pass
 
 
 if __name__ == "__main__":

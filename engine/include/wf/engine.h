@@ -43,10 +43,46 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "wf/options.h"
 #include "wf/types.h"
 
 namespace wf {
+
+// A file being uploaded (Engine::BeginUpload). Feed it with Append, then
+// Finish; one caller at a time. The bytes are stored as they come but
+// nothing of them is visible until Finish commits: a refusal, Abort, or
+// destroying the object unfinished deletes them.
+class FileUpload {
+ public:
+  virtual ~FileUpload() = default;
+  // RESOURCE_EXHAUSTED (FILE_TOO_LARGE) past Limits::max_file_bytes or
+  // past the announced size; the upload is then over (aborted).
+  virtual absl::Status Append(absl::string_view bytes) = 0;
+  // Checks the bytes (announced size: UPLOAD_INCOMPLETE; digest:
+  // DATA_LOSS FILE_HASH_MISMATCH; type: MEDIA_TYPE_REFUSED) and attaches
+  // the file: one "wf.attach" event through the transition path, in the
+  // same synced write as the file's record. `done` runs once, possibly on
+  // an engine thread; it must not block; the upload must outlive it. A
+  // retry with the same
+  // idempotency key gets the first answer (replayed).
+  virtual void FinishAsync(
+      std::function<void(absl::StatusOr<AttachResult>)> done) = 0;
+  absl::StatusOr<AttachResult> Finish();
+  // Deletes what was stored. Idempotent; Finish after it is refused.
+  virtual void Abort() = 0;
+};
+
+// One stored version of a file, read chunk by chunk (Engine::OpenFile).
+class FileDownload {
+ public:
+  virtual ~FileDownload() = default;
+  virtual const FileVersionInfo& file() const = 0;
+  virtual const std::string& slot() const = 0;
+  // The next chunk (at most 1 MiB) into `chunk`; false at the end.
+  // DATA_LOSS when a stored chunk is missing.
+  virtual absl::StatusOr<bool> Next(std::string* chunk) = 0;
+};
 
 class Engine {
  public:
@@ -93,6 +129,27 @@ class Engine {
   virtual void CancelAsync(const CancelRequest& request,
                            Callback<FireResult> done) = 0;
   virtual absl::StatusOr<FireResult> Cancel(const CancelRequest& request) = 0;
+
+  // --- Files (docs/documents.md, "Files") ---
+
+  // Starts an upload to a slot of an instance. Checks what it can before
+  // any byte arrives: the request (INVALID_ARGUMENT: FILE_SLOT_INVALID,
+  // FILE_NAME_INVALID, the digest; FILE_TOO_LARGE for an announced size),
+  // that the caller may read the instance (NOT_FOUND), that it is running
+  // (FAILED_PRECONDITION) and that the caller may attach to it
+  // (PERMISSION_DENIED): the embedder, an administrator, the person who
+  // started it, or a person who may fire one of the events allowed in its
+  // current state. Finish checks them again in the transition itself.
+  virtual absl::StatusOr<std::unique_ptr<FileUpload>> BeginUpload(
+      const UploadRequest& request) = 0;
+  // A stored file, with the read checks of GetInstance (NOT_FOUND for an
+  // instance the caller may not read); FILE_NOT_FOUND for a slot or
+  // version the instance does not have.
+  virtual absl::StatusOr<std::unique_ptr<FileDownload>> OpenFile(
+      const FileRequest& request) = 0;
+  // Every slot of the instance, every version (oldest first).
+  virtual absl::StatusOr<std::vector<FileSlotInfo>> ListFiles(
+      const std::string& instance_id, const Actor& actor) = 0;
 
   // Reads are scoped to what `actor` may read (docs/security.md); a
   // document the actor may not read is NOT_FOUND, as if it did not exist.

@@ -58,6 +58,8 @@ struct Limits {
   // took the same register's number first) is run again before the caller
   // gets ABORTED.
   int max_step_retries = 64;
+  // Size of one file attached to a document (docs/documents.md).
+  uint64_t max_file_bytes = uint64_t{64} << 20;
 };
 
 struct StoreOptions {

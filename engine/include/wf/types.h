@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -357,6 +358,39 @@ struct FireResult {
   InstanceInfo instance;
   HistoryEntry event;
   bool replayed = false;
+};
+
+// Files (docs/documents.md, "Files"): Engine::BeginUpload.
+struct UploadRequest {
+  std::string instance_id;
+  std::string slot;        // du_thao, ban_ky, to_trinh... ([a-z][a-z0-9_]*)
+  std::string name;        // the file's name: NFC, no folder
+  std::string sha256_hex;  // the digest the bytes must have (64 hex digits)
+  // The size the client announces; nullopt: unknown. Over the limit is
+  // refused before any byte is stored; fewer bytes is UPLOAD_INCOMPLETE.
+  std::optional<uint64_t> size;
+  std::string idempotency_key;
+  Actor actor;
+  std::function<bool()> still_wanted = nullptr;  // as StartRequest's
+};
+
+struct AttachResult {
+  InstanceInfo instance;  // after the wf.attach event
+  FileSlotInfo slot;      // the slot, every version
+  FileVersionInfo file;   // the version this upload added
+  HistoryEntry event;
+  bool replayed = false;
+  // False when the same bytes were stored already (by any instance): they
+  // are kept once, and this upload's copy was dropped.
+  bool new_bytes = false;
+};
+
+// Engine::OpenFile: one version of a slot's file. version 0: the latest.
+struct FileRequest {
+  std::string instance_id;
+  std::string slot;
+  uint32_t version = 0;
+  Actor actor;
 };
 
 struct ListInstancesRequest {
