@@ -76,7 +76,8 @@ const std::vector<std::string>& AllReasons() {
       reason::kStoreUnavailable,   reason::kShuttingDown,
       reason::kContention,         reason::kBusinessKeyTaken,
       reason::kDefinitionInvalid,  reason::kDirectoryInvalid,
-      reason::kBackupExists,       reason::kStoredDataCorrupt};
+      reason::kBackupExists,       reason::kStoredDataCorrupt,
+      reason::kFeedCursorExpired,  reason::kFeedCursorAhead};
   return *kAll;
 }
 

@@ -63,6 +63,9 @@ inline constexpr char kDefinitionInvalid[] = "DEFINITION_INVALID";
 inline constexpr char kDirectoryInvalid[] = "DIRECTORY_INVALID";
 inline constexpr char kBackupExists[] = "BACKUP_EXISTS";
 inline constexpr char kStoredDataCorrupt[] = "STORED_DATA_CORRUPT";
+// The feed (70-74).
+inline constexpr char kFeedCursorExpired[] = "FEED_CURSOR_EXPIRED";
+inline constexpr char kFeedCursorAhead[] = "FEED_CURSOR_AHEAD";
 }  // namespace reason
 
 // Every name in `reason` above, for the test that checks the proto lists
