@@ -154,6 +154,12 @@ uint64_t FeedWakes::Add(uint64_t after, std::function<void()> wake) {
 void FeedWakes::Cancel(uint64_t id) {
   absl::MutexLock lock(&mu_);
   waiters_.erase(id);
+  // The waker may be about to call it, or calling it: its owner may free
+  // what the wake uses once this returns.
+  auto returned = [this, id]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return !calling_.contains(id);
+  };
+  mu_.Await(absl::Condition(&returned));
 }
 
 void FeedWakes::Close() {
@@ -165,7 +171,7 @@ void FeedWakes::Close() {
 // Takes the waiters that are due and calls them outside the lock.
 void FeedWakes::Loop() {
   for (;;) {
-    std::vector<std::function<void()>> due;
+    std::vector<std::pair<uint64_t, std::function<void()>>> due;
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
@@ -177,7 +183,8 @@ void FeedWakes::Loop() {
       dirty_ = false;
       for (auto it = waiters_.begin(); it != waiters_.end();) {
         if (closed_ || it->second.after < committed_) {
-          due.push_back(std::move(it->second.wake));
+          due.emplace_back(it->first, std::move(it->second.wake));
+          calling_.insert(it->first);
           it = waiters_.erase(it);
         } else {
           ++it;
@@ -185,7 +192,11 @@ void FeedWakes::Loop() {
       }
       if (stop_) dirty_ = true;  // run once more: the waiters left are due
     }
-    for (auto& wake : due) wake();
+    for (auto& [id, wake] : due) {
+      wake();
+      absl::MutexLock lock(&mu_);
+      calling_.erase(id);
+    }
   }
 }
 

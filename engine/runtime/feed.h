@@ -16,6 +16,7 @@
 #include <map>
 #include <thread>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/store/committer.h"
@@ -68,8 +69,9 @@ class FeedWakes {
   // `wake` runs once on this object's thread, once an item after `after` is
   // committed or Close() was called; never on the calling thread.
   uint64_t Add(uint64_t after, std::function<void()> wake);
-  // `wake` of `id` will not be called after this returns, unless it is
-  // being called now.
+  // `wake` of `id` is not called after this returns: if it is being
+  // called, this waits for it to return (so never cancel a wake from
+  // inside itself, nor while holding a lock the wake takes).
   void Cancel(uint64_t id);
   // Wakes every waiter; later Adds wake at once.
   void Close();
@@ -88,6 +90,8 @@ class FeedWakes {
   bool dirty_ ABSL_GUARDED_BY(mu_) = false;  // a waiter may be due
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
   std::map<uint64_t, Waiter> waiters_ ABSL_GUARDED_BY(mu_);
+  // The waiters taken off `waiters_` whose wake has not returned yet.
+  absl::flat_hash_set<uint64_t> calling_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 };
 

@@ -98,6 +98,7 @@ std::vector<std::string> OfferedServices(bool simulation) {
   std::vector<std::string> names = {
       v1::WorkflowService::service_full_name(),
       v1::AdminService::service_full_name(),
+      v1::FeedService::service_full_name(),
       v1::DiagnosticsService::service_full_name(),
       grpc::health::v1::Health::service_full_name(),
       grpc::reflection::v1alpha::ServerReflection::service_full_name()};
@@ -131,6 +132,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.RegisterService(&server->workflows_);
   builder.RegisterService(&server->admin_);
+  builder.RegisterService(&server->feed_);
   builder.RegisterService(&server->diagnostics_);
   if (options.simulation_clock != nullptr) {
     server->simulation_ = std::make_unique<SimulationServiceImpl>(
@@ -153,6 +155,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   health->SetServingStatus("wf.v1.WorkflowService", true);
   health->SetServingStatus("wf.v1.DiagnosticsService", true);
   health->SetServingStatus("wf.v1.AdminService", true);
+  health->SetServingStatus("wf.v1.FeedService", true);
   Server* raw = server.get();
   server->health_watch_ = std::thread([raw, engine] { raw->WatchWriteHealth(engine); });
   return server;
@@ -181,6 +184,9 @@ void Server::Shutdown(absl::Duration grace) {
   stop_watching_.Notify();
   if (health_watch_.joinable()) health_watch_.join();
   server_->GetHealthCheckService()->Shutdown();
+  // Watch streams never end by themselves: ended first, they do not hold
+  // the shutdown for its whole grace period.
+  feed_.Stop();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
 }

@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "engine/service/feed_service.h"
 #include "engine/service/reflection.h"
 #include "engine/service/workflow_service.h"
 #include "wf/engine.h"
@@ -57,16 +58,18 @@ class Server {
   const std::string& address() const { return address_; }
 
   // Stops taking calls; those in flight get `grace` to finish (their writes
-  // complete), the rest are cancelled. Idempotent.
+  // complete), the rest are cancelled. Watch streams end at once
+  // (UNAVAILABLE), or when their write in flight completes. Idempotent.
   void Shutdown(absl::Duration grace);
 
  private:
   Server(Engine* engine, AuthMode auth)
-      : workflows_(engine, auth), admin_(engine, auth),
+      : workflows_(engine, auth), admin_(engine, auth), feed_(engine, auth),
         diagnostics_(engine, auth) {}
 
   WorkflowServiceImpl workflows_;
   AdminServiceImpl admin_;
+  FeedServiceImpl feed_;
   std::unique_ptr<SimulationServiceImpl> simulation_;
   DiagnosticsServiceImpl diagnostics_;
   std::unique_ptr<ReflectionService> reflection_;
