@@ -41,7 +41,16 @@ class Watcher(threading.Thread):
         self.wanted = None      # stop once this cursor is seen
         self.reconnects = 0
         self.errors = []        # anything but a hang-up or a server away
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
+        self.call = None        # the stream open now
+
+    def finish(self, wanted):
+        """Stops once `wanted` is seen. A caught-up stream waits for the next
+        item, so it is hung up on: the watcher then looks at what it has."""
+        self.wanted = wanted
+        with self.lock:
+            if self.call is not None:
+                self.call.cancel()
 
     def last(self):
         with self.lock:
@@ -67,7 +76,10 @@ class Watcher(threading.Thread):
             self.reconnects += 1
 
     def watch_once(self, stub):
-        call = stub.Watch(pb.WatchRequest(cursor=self.cursor))
+        with self.lock:
+            if self.done():
+                return
+            call = self.call = stub.Watch(pb.WatchRequest(cursor=self.cursor))
         hang_up_after = self.random.randint(1, 60)
         for n, item in enumerate(call, 1):
             with self.lock:
@@ -155,7 +167,7 @@ class FeedEndToEnd(unittest.TestCase):
         watcher = Watcher(self.server.address, self.server.admin_token(), 12)
         watcher.start()
         self.drive()
-        watcher.wanted = len(self.acknowledged)
+        watcher.finish(len(self.acknowledged))
         watcher.join(timeout=120)
         self.assertFalse(watcher.is_alive(), "the watcher did not catch up")
         self.assertGreater(watcher.reconnects, 3)
@@ -171,7 +183,7 @@ class FeedEndToEnd(unittest.TestCase):
         self.server.start()  # the same port and data folder
         self.connect()
         self.drive(threads=3, instances=2, fires=10)
-        watcher.wanted = len(self.acknowledged)
+        watcher.finish(len(self.acknowledged))
         watcher.join(timeout=120)
         self.assertFalse(watcher.is_alive(), "the watcher did not catch up")
         self.check(watcher)
