@@ -15,6 +15,7 @@
 #include "engine/lua/script_pool.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/runtime/document_reader.h"
+#include "engine/runtime/feed.h"
 #include "engine/runtime/reader.h"
 #include "engine/runtime/files_engine.h"
 #include "engine/util/log.h"
@@ -186,6 +187,7 @@ class EngineImpl final : public Engine {
     expiry.clock = engine->clock_;
     expiry.idempotency_window =
         absl::Seconds(options.limits.idempotency_window_seconds);
+    expiry.feed_window = absl::Seconds(options.limits.feed_retention_seconds);
     WF_ASSIGN_OR_RETURN(engine->store_,
                         Store::Open(options.data_dir, options.store, expiry));
     WF_ASSIGN_OR_RETURN(uint64_t next, NextInstanceNumber(engine->store_.get()));
@@ -357,6 +359,24 @@ class EngineImpl final : public Engine {
     WF_RETURN_IF_ERROR(Named(actor));
     return reader_->Inbox(actor, request);
   }
+
+  absl::StatusOr<FeedPage> ReadFeed(const FeedRequest& request) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(NeedsAdmin(request.actor, "read the feed"));
+    return feed_->Read(request);
+  }
+
+  absl::StatusOr<uint64_t> FeedHead(const Actor& actor) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(NeedsAdmin(actor, "read the feed"));
+    return feed_->Head();
+  }
+
+  uint64_t WakeOnFeed(uint64_t after, std::function<void()> wake) override {
+    return feed_wakes_->Add(after, std::move(wake));
+  }
+
+  void CancelFeedWake(uint64_t id) override { feed_wakes_->Cancel(id); }
 
   absl::StatusOr<Actor> Authenticate(const std::string& token) override {
     WF_RETURN_IF_ERROR(CheckOpen());
@@ -546,6 +566,9 @@ class EngineImpl final : public Engine {
       closed_ = true;
     }
     if (transitions_ == nullptr) return absl::OkStatus();  // Open failed
+    // Feed readers waiting for items wake, read, and are told the engine
+    // is closed: a Watch stream ends instead of waiting for ever.
+    feed_wakes_->Close();
     // Order matters: stop the timer loop, stop taking transitions and let
     // those in flight reach the disk, then stop the committer, then close
     // the database.
@@ -564,6 +587,13 @@ class EngineImpl final : public Engine {
   absl::Status Wire(uint64_t next_instance_number) {
     committer_ = std::make_unique<Committer>(store_.get(),
                                              options_.max_group_size);
+    feed_ = std::make_unique<FeedReader>(store_.get(), committer_.get());
+    feed_wakes_ =
+        std::make_unique<FeedWakes>(committer_->written_feed_seq());
+    committer_->OnFeedCommitted(
+        [wakes = feed_wakes_.get()](uint64_t cursor) {
+          wakes->Committed(cursor);
+        });
     tokens_ = std::make_unique<TokenStore>(store_.get(), committer_.get());
     directory_ = std::make_unique<DirectoryStore>(store_.get(), committer_.get());
     WF_RETURN_IF_ERROR(directory_->Load());
@@ -624,7 +654,10 @@ class EngineImpl final : public Engine {
   const EngineOptions options_;
   Clock* const clock_;
   std::unique_ptr<Store> store_;
+  // Before the committer, so destroyed after it: its answer thread calls in.
+  std::unique_ptr<FeedWakes> feed_wakes_;
   std::unique_ptr<Committer> committer_;
+  std::unique_ptr<FeedReader> feed_;
   std::unique_ptr<DefinitionRegistry> registry_;
   std::unique_ptr<Reader> reader_;
   std::unique_ptr<Verifier> verifier_;

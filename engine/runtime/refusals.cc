@@ -208,4 +208,25 @@ absl::Status WorkflowNotFound(const std::string& name, uint32_t version) {
   return refusal;
 }
 
+absl::Status FeedCursorExpired(uint64_t cursor, uint64_t oldest_cursor) {
+  return Refusal(absl::OutOfRangeError(absl::StrCat(
+                     "Expected feed items after cursor ", cursor,
+                     ", but those up to ", oldest_cursor,
+                     " have expired: the items between were missed; read on "
+                     "from the oldest cursor kept")),
+                 reason::kFeedCursorExpired)
+      .With("cursor", cursor)
+      .With("oldest_cursor", oldest_cursor);
+}
+
+absl::Status FeedCursorAhead(uint64_t cursor, uint64_t head) {
+  return Refusal(absl::OutOfRangeError(absl::StrCat(
+                     "Expected a feed cursor at most ", head,
+                     " (the last committed), but got ", cursor,
+                     ": was the server restored from an older backup?")),
+                 reason::kFeedCursorAhead)
+      .With("cursor", cursor)
+      .With("head", head);
+}
+
 }  // namespace wf::refusals

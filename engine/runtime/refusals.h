@@ -81,6 +81,15 @@ absl::Status InstanceNotFound(const std::string& id);
 // NOT_FOUND, WORKFLOW_NOT_FOUND; `version` 0: no version at all.
 absl::Status WorkflowNotFound(const std::string& name, uint32_t version);
 
+// OUT_OF_RANGE, FEED_CURSOR_EXPIRED: items after `cursor` have expired;
+// reading on from `oldest_cursor` gives the oldest kept.
+absl::Status FeedCursorExpired(uint64_t cursor, uint64_t oldest_cursor);
+
+// OUT_OF_RANGE, FEED_CURSOR_AHEAD: `cursor` is past the last committed,
+// `head` (the feed was restored from an older backup, or the cursor is not
+// this engine's).
+absl::Status FeedCursorAhead(uint64_t cursor, uint64_t head);
+
 }  // namespace wf::refusals
 
 #endif  // WF_RUNTIME_REFUSALS_H_

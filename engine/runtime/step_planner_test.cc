@@ -104,12 +104,13 @@ TEST_F(PlannerTest, AFinalStepEndsTheClockAndChainsTheEvent) {
   EXPECT_TRUE(plan->timers_after.empty());
 
   // The writers turn it into one set: the old timer goes, the state index
-  // moves, one outbox record.
+  // moves; two feed items, the transition and its effect.
   StepWrites writes = WriteStep(step, *plan);
   EXPECT_EQ(writes.new_timer_due, absl::InfiniteFuture());
   EXPECT_EQ(writes.txn.writes().SingleDeletes(Cf::kTimers), 1u);
-  // instance, history, state index delete + put, timer delete, outbox.
-  EXPECT_EQ(writes.txn.writes().size(), 6u);
+  // instance, history, state index delete + put, timer delete.
+  EXPECT_EQ(writes.txn.writes().size(), 5u);
+  EXPECT_EQ(writes.txn.feed().size(), 2u);
 }
 
 TEST_F(PlannerTest, VariablesOverTheLimitAreRefused) {

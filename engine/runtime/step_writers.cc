@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "engine/store/keys.h"
+#include "engine/util/sha256.h"
 
 namespace wf {
 
@@ -137,17 +138,89 @@ void WriteInbox(const Step& step, const StepPlan& plan, WriteSet* writes) {
   }
 }
 
-void WriteOutbox(const Step& step, const StepPlan& plan, WriteSet* writes) {
-  uint32_t n = 0;
-  for (const Json& effect : step.outcome->effects) {
-    store::OutboxRecord out;
-    out.set_instance_id(plan.after.id());
-    out.set_seq(plan.seq);
-    out.set_kind(effect.value("kind", ""));
-    out.set_data_json(DumpJson(effect.value("data", Json::object())));
-    out.set_at_micros(absl::ToUnixMicros(step.now));
-    writes->Put(Cf::kOutbox, keys::Outbox(plan.after.id(), plan.seq, n++),
-                out.SerializeAsString());
+namespace {
+
+// JSON the engine wrote itself; `otherwise` if it does not parse (it
+// always does: the planner dumped it).
+Json StoredJsonOr(const std::string& text, Json otherwise) {
+  if (text.empty()) return otherwise;
+  absl::StatusOr<Json> parsed = ParseStoredJson(text);
+  return parsed.ok() ? *std::move(parsed) : otherwise;
+}
+
+Json IssuedData(const store::IssuedRecord& issued) {
+  return Json{{"reference", issued.reference()},
+              {"register", issued.register_()},
+              {"number", issued.number()},
+              {"year", issued.year()},
+              {"date", issued.date()},
+              {"issued_by", issued.issued_by()}};
+}
+
+Json AttachedData(const store::AttachedFile& attached) {
+  const store::FileVersionRecord& file = attached.file();
+  return Json{{"slot", attached.slot()},
+              {"version", file.version()},
+              {"name", file.name()},
+              {"size", file.size()},
+              {"media_type", file.media_type()},
+              {"sha256", ToHex(file.sha256())},
+              {"added_by", file.added_by()}};
+}
+
+// The part every feed item of the step shares: whose event it is.
+store::FeedRecord FeedBase(const StepPlan& plan, const char* kind) {
+  store::FeedRecord item;
+  item.set_kind(kind);
+  item.set_instance_id(plan.after.id());
+  item.set_workflow(plan.after.workflow());
+  item.set_workflow_version(plan.after.workflow_version());
+  item.set_unit_id(plan.after.unit_id());
+  item.set_parent_id(plan.after.parent_id());
+  item.set_seq(plan.seq);
+  item.set_event(plan.body.event());
+  item.set_from_state(plan.body.from_state());
+  item.set_to_state(plan.body.to_state());
+  item.set_at_micros(plan.body.at_micros());
+  item.set_actor(plan.body.actor());
+  return item;
+}
+
+// The transition's data: its payload and, for a timer, which one fired.
+std::string TransitionData(const store::HistoryEventBody& body) {
+  Json data = Json::object();
+  if (!body.payload_json().empty()) {
+    data["payload"] = StoredJsonOr(body.payload_json(), Json::object());
+  }
+  if (!body.timer().empty()) data["timer"] = body.timer();
+  return DumpJson(data);
+}
+
+}  // namespace
+
+// One "transition" item for the history event, then one "effect" per
+// ctx.emit, then what the event did to the document. The committer numbers
+// them (engine/store/committer.h), in this order.
+void WriteFeed(const StepPlan& plan, Txn* txn) {
+  const store::HistoryEventBody& body = plan.body;
+  store::FeedRecord transition = FeedBase(plan, "transition");
+  transition.set_data_json(TransitionData(body));
+  txn->AddFeed(transition.SerializeAsString());
+  const Json effects = StoredJsonOr(body.effects_json(), Json::array());
+  for (const Json& effect : effects) {
+    store::FeedRecord item = FeedBase(plan, "effect");
+    item.set_data_json(DumpJson(effect));  // {"kind": ..., "data": {...}}
+    txn->AddFeed(item.SerializeAsString());
+  }
+  if (body.has_issued()) {
+    store::FeedRecord item = FeedBase(plan, "document_issued");
+    item.set_data_json(DumpJson(IssuedData(body.issued())));
+    txn->AddFeed(item.SerializeAsString());
+  }
+  if (body.has_attached()) {
+    store::FeedRecord item = FeedBase(plan, "file_attached");
+    item.set_data_json(DumpJson(AttachedData(body.attached())));
+    txn->AddFeed(item.SerializeAsString());
   }
 }
 
@@ -202,8 +275,8 @@ StepWrites WriteStep(const Step& step, const StepPlan& plan) {
       WriteTimers(id, plan.timers_before, plan.timers_after, writes);
   WriteLate(plan.after.workflow(), id, plan.clocks_before, plan.clocks,
             writes);
-  WriteOutbox(step, plan, writes);
   WriteIssuance(plan, &out.txn);
+  WriteFeed(plan, &out.txn);
   return out;
 }
 

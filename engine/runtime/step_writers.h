@@ -11,7 +11,8 @@
 namespace wf {
 
 // Every write of a planned step, in one set: instance, history event,
-// indexes, idempotency record, timers, late list, inbox, outbox.
+// indexes, idempotency record, timers, late list, inbox; and the step's
+// feed items.
 StepWrites WriteStep(const Step& step, const StepPlan& plan);
 
 // The writers WriteStep calls, one concern each.
@@ -29,7 +30,11 @@ void WriteLate(const std::string& workflow, const std::string& id,
                const std::vector<store::ClockRecord>& before,
                const std::vector<store::ClockRecord>& after, WriteSet* writes);
 void WriteInbox(const Step& step, const StepPlan& plan, WriteSet* writes);
-void WriteOutbox(const Step& step, const StepPlan& plan, WriteSet* writes);
+// The step's feed items (store::FeedRecord), numbered at commit: one
+// "transition", one "effect" per ctx.emit, "document_issued" when the event
+// issued the document, "file_attached" when it attached a file. (They
+// replace the outbox, which nothing read.)
+void WriteFeed(const StepPlan& plan, Txn* txn);
 
 // The timer record of a pending timer of instance `id`.
 store::TimerRecord ToTimerRecord(const std::string& id,

@@ -101,6 +101,7 @@ std::vector<std::string> OfferedServices(bool simulation) {
       v1::WorkflowService::service_full_name(),
       v1::DocumentService::service_full_name(),
       v1::AdminService::service_full_name(),
+      v1::FeedService::service_full_name(),
       v1::DiagnosticsService::service_full_name(),
       v1::FileService::service_full_name(),
       grpc::health::v1::Health::service_full_name(),
@@ -137,6 +138,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.RegisterService(&server->workflows_);
   builder.RegisterService(&server->documents_);
   builder.RegisterService(&server->admin_);
+  builder.RegisterService(&server->feed_);
   builder.RegisterService(&server->diagnostics_);
   builder.RegisterService(&server->files_);
   if (options.simulation_clock != nullptr) {
@@ -162,6 +164,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   health->SetServingStatus("wf.v1.DiagnosticsService", true);
   health->SetServingStatus("wf.v1.AdminService", true);
   health->SetServingStatus("wf.v1.FileService", true);
+  health->SetServingStatus("wf.v1.FeedService", true);
   Server* raw = server.get();
   server->health_watch_ = std::thread([raw, engine] { raw->WatchWriteHealth(engine); });
   return server;
@@ -192,6 +195,9 @@ void Server::Shutdown(absl::Duration grace) {
   stop_watching_.Notify();
   if (health_watch_.joinable()) health_watch_.join();
   server_->GetHealthCheckService()->Shutdown();
+  // Watch streams never end by themselves: ended first, they do not hold
+  // the shutdown for its whole grace period.
+  feed_.Stop();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
 }

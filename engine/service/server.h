@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "engine/service/feed_service.h"
 #include "engine/service/file_service.h"
 #include "engine/service/reflection.h"
 #include "engine/service/document_service.h"
@@ -60,17 +61,19 @@ class Server {
   const std::string& address() const { return address_; }
 
   // Stops taking calls; those in flight get `grace` to finish (their writes
-  // complete), the rest are cancelled. Idempotent.
+  // complete), the rest are cancelled. Watch streams end at once
+  // (UNAVAILABLE), or when their write in flight completes. Idempotent.
   void Shutdown(absl::Duration grace);
 
  private:
   Server(Engine* engine, AuthMode auth)
       : workflows_(engine, auth), documents_(engine, auth), admin_(engine, auth),
-        diagnostics_(engine, auth), files_(engine, auth) {}
+        feed_(engine, auth), diagnostics_(engine, auth), files_(engine, auth) {}
 
   WorkflowServiceImpl workflows_;
   DocumentServiceImpl documents_;
   AdminServiceImpl admin_;
+  FeedServiceImpl feed_;
   std::unique_ptr<SimulationServiceImpl> simulation_;
   DiagnosticsServiceImpl diagnostics_;
   FileServiceImpl files_;

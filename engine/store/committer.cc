@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "engine/store/keys.h"
 #include "engine/store/records.pb.h"
 #include "engine/util/refusal.h"
 #include "engine/util/status_macros.h"
@@ -23,10 +24,35 @@ std::string Slot(Cf cf, absl::string_view key) {
 Committer::Committer(Store* store, int max_group_size)
     : store_(store),
       max_group_size_(max_group_size > 0 ? max_group_size : 1),
+      failed_(RecoverFeedSeq(store, &feed_seq_)),
       answer_thread_([this] { AnswerLoop(); }),
-      thread_([this] { Loop(); }) {}
+      thread_([this] { Loop(); }) {
+  written_feed_seq_.store(feed_seq_);  // nothing commits before we return
+}
 
 Committer::~Committer() { Stop(); }
+
+// The last feed seq given: the feed's last key, or the number kept beside
+// it (keys::kFeedLastSeq) once every item has expired, whichever is higher.
+absl::Status Committer::RecoverFeedSeq(Store* store, uint64_t* seq) {
+  auto it = store->NewIterator(Cf::kFeed);
+  it->SeekToLast();
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), "finding the last feed item"));
+  uint64_t last = 0;
+  if (it->Valid()) last = keys::ParseFeed(View(it->key())).value_or(0);
+  WF_ASSIGN_OR_RETURN(std::optional<std::string> kept,
+                      store->Get(Cf::kDefault, keys::kFeedLastSeq));
+  if (kept.has_value() && kept->size() == 8) {
+    last = std::max(last, keys::ReadBigEndian64(*kept));
+  }
+  *seq = last;
+  return absl::OkStatus();
+}
+
+void Committer::OnFeedCommitted(std::function<void(uint64_t)> listener) {
+  absl::MutexLock lock(&answers_mu_);
+  feed_listener_ = std::move(listener);
+}
 
 void Committer::Submit(WriteSet set, Done done) {
   Commit(Txn(std::move(set)), std::move(done));
@@ -155,12 +181,22 @@ void Committer::Loop() {
 
 void Committer::CommitGroup(std::deque<Pending>* group) {
   absl::Status status = health();
+  const uint64_t feed_before = feed_seq_;
   if (status.ok()) {
     rocksdb::WriteBatch batch;
     GroupState state;
     for (Pending& p : *group) p.verdict = Apply(p.txn, &state, &batch);
+    if (feed_seq_ != feed_before) {
+      std::string last;
+      keys::AppendBigEndian64(&last, feed_seq_);
+      batch.Put(store_->db()->DefaultColumnFamily(), keys::kFeedLastSeq, last)
+          .PermitUncheckedError();
+    }
     status = store_->WriteSynced(&batch);
   }
+  // A failed write leaves feed_seq_ ahead of the disk; nothing more is
+  // written until a restart recovers the seq from the disk.
+  if (status.ok()) written_feed_seq_.store(feed_seq_);
   ForgetPending(*group, /*all=*/!status.ok());
   if (status.ok()) {
     // Only this thread writes, so the store's delete counts need no lock.
@@ -192,8 +228,10 @@ void Committer::CommitGroup(std::deque<Pending>* group) {
     }
     status = failed_;
   }
+  const uint64_t feed_seq =
+      status.ok() && feed_seq_ != feed_before ? feed_seq_ : 0;
   absl::MutexLock lock(&answers_mu_);
-  answers_.push_back({std::move(*group), std::move(status)});
+  answers_.push_back({std::move(*group), std::move(status), feed_seq});
 }
 
 // The version (and count) of a versioned key as the transaction at hand
@@ -262,12 +300,23 @@ absl::Status Committer::Apply(const Txn& txn, GroupState* state,
   store_->AppendTo(resolved, batch);
   store_->AppendTo(txn.writes(), batch);
   Remember(txn.writes(), state);
+  NumberFeed(txn, batch);  // last: only an accepted transaction takes seqs
   return absl::OkStatus();
+}
+
+void Committer::NumberFeed(const Txn& txn, rocksdb::WriteBatch* batch) {
+  if (txn.feed().empty()) return;
+  WriteSet numbered;
+  for (const std::string& item : txn.feed()) {
+    numbered.Put(Cf::kFeed, keys::Feed(++feed_seq_), item);
+  }
+  store_->AppendTo(numbered, batch);
 }
 
 void Committer::AnswerLoop() {
   for (;;) {
     Answer answer;
+    std::function<void(uint64_t)> listener;
     {
       absl::MutexLock lock(&answers_mu_);
       answers_mu_.Await(absl::Condition(
@@ -278,10 +327,12 @@ void Committer::AnswerLoop() {
       if (answers_.empty()) return;  // the write loop ended, all answered
       answer = std::move(answers_.front());
       answers_.pop_front();
+      if (answer.feed_seq != 0) listener = feed_listener_;
     }
     for (Pending& p : answer.group) {
       p.done(answer.status.ok() ? p.verdict : answer.status);
     }
+    if (listener) listener(answer.feed_seq);
   }
 }
 

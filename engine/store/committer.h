@@ -17,12 +17,20 @@
 // memory (the pending table) so that Read() sees them: a register's numbers
 // can be taken one after another without each waiting for an fsync.
 //
+// The feed. Transactions carry feed items without keys (Txn::AddFeed); the
+// committer numbers them as it accepts each transaction, so feed seqs are
+// strictly increasing in commit order, with no gaps, and an aborted
+// transaction takes none. The last seq given is found again at start-up.
+// After each synced group the answer thread tells the feed listener the
+// last seq committed (watchers of the feed wake on it).
+//
 // After a failed write the state on disk is unknown, so the committer refuses
 // every later write with UNAVAILABLE (like leveldb's bg_error_) while reads
 // carry on; a restart recovers from the WAL.
 #ifndef WF_STORE_COMMITTER_H_
 #define WF_STORE_COMMITTER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -47,6 +55,8 @@ class Committer : public TxnStore {
     uint64_t aborted = 0;  // transactions left out: a condition failed
   };
 
+  // Reads the last feed seq from `store`; if that read fails, every write
+  // is refused with the error (see health()).
   Committer(Store* store, int max_group_size);
   // Stop()s.
   ~Committer() override;
@@ -66,6 +76,14 @@ class Committer : public TxnStore {
   absl::Status health() const;
   Stats stats() const;
 
+  // The last feed seq in a synced write (0: none yet). Items up to it are
+  // readable from the store.
+  uint64_t written_feed_seq() const { return written_feed_seq_.load(); }
+  // Called on the answer thread after each group that added feed items, with
+  // the group's last feed seq, after the group's `done`s. Must not block.
+  // Set before the first commit, or later: it applies from the next group.
+  void OnFeedCommitted(std::function<void(uint64_t)> listener);
+
   // Commits and answers what is queued, then ends the threads. Later Submits
   // fail with UNAVAILABLE.
   void Stop();
@@ -80,6 +98,7 @@ class Committer : public TxnStore {
   struct Answer {
     std::deque<Pending> group;
     absl::Status status;
+    uint64_t feed_seq = 0;  // the last after this group, if it added any
   };
   // A shared record put by an accepted transaction not yet synced.
   struct PendingShared {
@@ -106,10 +125,17 @@ class Committer : public TxnStore {
                                   const GroupState& state) const;
   void Remember(const WriteSet& writes, GroupState* state) const;
   void NotePending(const Pending& p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Numbers `txn`'s feed items after feed_seq_ into `batch`.
+  void NumberFeed(const Txn& txn, rocksdb::WriteBatch* batch);
+  static absl::Status RecoverFeedSeq(Store* store, uint64_t* seq);
   void ForgetPending(const std::deque<Pending>& group, bool all);
 
   Store* const store_;
   const size_t max_group_size_;
+  // The last feed seq given. Set at construction, then moved by the write
+  // thread alone (Apply), so it needs no lock.
+  uint64_t feed_seq_ = 0;
+  std::atomic<uint64_t> written_feed_seq_{0};
   mutable absl::Mutex mu_;
   std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
@@ -123,6 +149,7 @@ class Committer : public TxnStore {
   absl::Mutex answers_mu_;
   std::deque<Answer> answers_ ABSL_GUARDED_BY(answers_mu_);
   bool written_all_ ABSL_GUARDED_BY(answers_mu_) = false;
+  std::function<void(uint64_t)> feed_listener_ ABSL_GUARDED_BY(answers_mu_);
   std::thread answer_thread_;
   std::thread thread_;
 };

@@ -5,18 +5,28 @@
 
 namespace wf {
 
-bool IdempotencyExpiry::Filter(int level, const rocksdb::Slice& key,
-                               const rocksdb::Slice& value,
-                               std::string* new_value,
-                               bool* value_changed) const {
+std::optional<int64_t> IdempotencyRecordTime(const rocksdb::Slice& value) {
   store::IdempotencyRecord record;
-  // A record that does not parse is kept: dropping data we cannot read is
-  // not this filter's call.
   if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-    return false;
+    return std::nullopt;
   }
-  const absl::Time created = absl::FromUnixMicros(record.created_at_micros());
-  return clock_->Now() - created >= window_;
+  return record.created_at_micros();
+}
+
+std::optional<int64_t> FeedRecordTime(const rocksdb::Slice& value) {
+  store::FeedRecord record;
+  if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return std::nullopt;
+  }
+  return record.at_micros();
+}
+
+bool ExpiryFilter::Filter(int level, const rocksdb::Slice& key,
+                          const rocksdb::Slice& value, std::string* new_value,
+                          bool* value_changed) const {
+  const std::optional<int64_t> micros = time_(value);
+  if (!micros.has_value()) return false;
+  return clock_->Now() - absl::FromUnixMicros(*micros) >= window_;
 }
 
 }  // namespace wf

@@ -59,5 +59,39 @@ TEST(ExpiryFilterTest, CompactionDropsExpiredIdempotencyRecords) {
   std::filesystem::remove_all(dir);
 }
 
+// Feed items go by the time of their event, with the same filter class.
+TEST(ExpiryFilterTest, CompactionDropsExpiredFeedItems) {
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           absl::StrCat("wf_feed_expiry_test_", ::getpid()))
+                              .string();
+  std::filesystem::remove_all(dir);
+  const absl::Time start = absl::FromUnixSeconds(1768525200);
+  ManualClock clock(start);
+  StoreExpiry expiry{&clock, absl::InfiniteDuration(), absl::Hours(24 * 30)};
+  auto store = Store::Open(dir, StoreOptions(), expiry);
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto item = [](absl::Time at) {
+    store::FeedRecord record;
+    record.set_kind("transition");
+    record.set_at_micros(absl::ToUnixMicros(at));
+    return record.SerializeAsString();
+  };
+  WriteSet set;
+  set.Put(Cf::kFeed, "old", item(start));
+  set.Put(Cf::kFeed, "new", item(start + absl::Hours(24 * 10)));
+  set.Put(Cf::kIdempotency, "idem", Record(start));  // no idempotency window
+  rocksdb::WriteBatch batch;
+  (*store)->AppendTo(set, &batch);
+  ASSERT_TRUE((*store)->WriteSynced(&batch).ok());
+  clock.Advance(absl::Hours(24 * 31));
+  ASSERT_TRUE((*store)->Compact(Cf::kFeed).ok());
+  ASSERT_TRUE((*store)->Compact(Cf::kIdempotency).ok());
+  EXPECT_FALSE((*store)->Get(Cf::kFeed, "old")->has_value());
+  EXPECT_TRUE((*store)->Get(Cf::kFeed, "new")->has_value());
+  EXPECT_TRUE((*store)->Get(Cf::kIdempotency, "idem")->has_value());
+  store->reset();
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace wf

@@ -204,12 +204,15 @@ std::string FireIdempotency(absl::string_view instance_id,
   return Join({"f", instance_id, key});
 }
 
-std::string Outbox(absl::string_view id, uint64_t seq, uint32_t n) {
-  std::string key = HistoryPrefix(id);
-  AppendBigEndian64(&key, seq);
-  key.push_back(kSep);
-  AppendBigEndian32(&key, n);
+std::string Feed(uint64_t feed_seq) {
+  std::string key;
+  AppendBigEndian64(&key, feed_seq);
   return key;
+}
+
+std::optional<uint64_t> ParseFeed(absl::string_view key) {
+  if (key.size() != 8) return std::nullopt;
+  return ReadBigEndian64(key);
 }
 
 std::string InboxSlot(absl::string_view unit, absl::string_view role) {

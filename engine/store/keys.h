@@ -75,7 +75,14 @@ std::string StartIdempotency(absl::string_view actor, absl::string_view key);
 std::string FireIdempotency(absl::string_view instance_id,
                             absl::string_view key);
 
-std::string Outbox(absl::string_view id, uint64_t seq, uint32_t n);
+// Column family "feed": be64(feed seq), so that key order is commit order.
+std::string Feed(uint64_t feed_seq);
+// The feed seq of a feed key; nullopt for any other key.
+std::optional<uint64_t> ParseFeed(absl::string_view key);
+// Column family "default": the last feed seq the committer gave, written
+// with every group that adds feed items, so that the numbering survives the
+// feed's items all expiring.
+inline constexpr char kFeedLastSeq[] = "feed/last_seq";
 
 // Column family "inbox": a document is listed under every (unit, role) that
 // may act on it: unit \0 role \0 be64(earliest due, INT64_MAX without one)

@@ -100,6 +100,17 @@ rocksdb::DBOptions DatabaseOptions(const StoreOptions& options) {
   return db;
 }
 
+// The filter dropping records older than `window`; none without a clock
+// or with an infinite window.
+std::unique_ptr<rocksdb::CompactionFilter> ExpiryFilterFor(
+    const StoreExpiry& expiry, const char* name, RecordTime time,
+    absl::Duration window) {
+  if (expiry.clock == nullptr || window == absl::InfiniteDuration()) {
+    return nullptr;
+  }
+  return std::make_unique<ExpiryFilter>(name, time, expiry.clock, window);
+}
+
 }  // namespace
 
 const char* CfName(Cf cf) {
@@ -219,13 +230,15 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   for (size_t i = 0; i < static_cast<size_t>(Cf::kCount); ++i) {
     families.emplace_back(CfName(static_cast<Cf>(i)), cf_options);
   }
-  if (expiry.clock != nullptr &&
-      expiry.idempotency_window != absl::InfiniteDuration()) {
-    store->idempotency_expiry_ = std::make_unique<IdempotencyExpiry>(
-        expiry.clock, expiry.idempotency_window);
-    families[static_cast<size_t>(Cf::kIdempotency)].options.compaction_filter =
-        store->idempotency_expiry_.get();
-  }
+  store->idempotency_expiry_ =
+      ExpiryFilterFor(expiry, "wf.IdempotencyExpiry", &IdempotencyRecordTime,
+                      expiry.idempotency_window);
+  families[static_cast<size_t>(Cf::kIdempotency)].options.compaction_filter =
+      store->idempotency_expiry_.get();
+  store->feed_expiry_ = ExpiryFilterFor(expiry, "wf.FeedExpiry",
+                                        &FeedRecordTime, expiry.feed_window);
+  families[static_cast<size_t>(Cf::kFeed)].options.compaction_filter =
+      store->feed_expiry_.get();
   ConfigureBlobs(&families[static_cast<size_t>(Cf::kBlobs)].options);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;

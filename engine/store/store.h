@@ -113,6 +113,8 @@ struct StoreFaults {
 struct StoreExpiry {
   const Clock* clock = nullptr;  // not owned; outlives the store
   absl::Duration idempotency_window = absl::InfiniteDuration();
+  // Feed items older than this go (Limits::feed_retention_seconds).
+  absl::Duration feed_window = absl::InfiniteDuration();
 };
 
 class Store {
@@ -184,6 +186,7 @@ class Store {
 
   // Declared before db_: the database refers to it until it closes.
   std::unique_ptr<rocksdb::CompactionFilter> idempotency_expiry_;
+  std::unique_ptr<rocksdb::CompactionFilter> feed_expiry_;
   std::unique_ptr<rocksdb::DB> db_;
   absl::Mutex report_mu_;
   bool stop_reporting_ ABSL_GUARDED_BY(report_mu_) = false;

@@ -72,6 +72,7 @@ void Txn::Absorb(Txn other) {
   writes_.Append(std::move(other.writes_));
   for (Condition& c : other.conditions_) conditions_.push_back(std::move(c));
   for (Delta& d : other.deltas_) deltas_.push_back(std::move(d));
+  for (std::string& f : other.feed_) feed_.push_back(std::move(f));
 }
 
 }  // namespace wf

@@ -78,14 +78,22 @@ class Txn {
     int64_t delta = 0;
   };
   const std::vector<Delta>& deltas() const { return deltas_; }
-  // Appends another transaction's writes, conditions and deltas (a child
-  // instance started in the same step).
+  // A serialised store::FeedRecord, written to the "feed" column family
+  // under the next feed seq when the committer accepts the transaction
+  // (items keep the order they were added in; an aborted transaction takes
+  // no seq).
+  void AddFeed(std::string record) { feed_.push_back(std::move(record)); }
+  const std::vector<std::string>& feed() const { return feed_; }
+
+  // Appends another transaction's writes, conditions, deltas and feed items
+  // (a child instance started in the same step).
   void Absorb(Txn other);
 
  private:
   WriteSet writes_;
   std::vector<Condition> conditions_;
   std::vector<Delta> deltas_;
+  std::vector<std::string> feed_;
 };
 
 // The storage-neutral store a transition commits through.

@@ -82,7 +82,8 @@ const std::vector<std::string>& AllReasons() {
       reason::kFileTooLarge,       reason::kFileHashMismatch,
       reason::kUploadIncomplete,   reason::kMediaTypeRefused,
       reason::kFileNameInvalid,    reason::kFileNotFound,
-      reason::kFileSlotInvalid,
+      reason::kFileSlotInvalid,    reason::kFeedCursorExpired,
+      reason::kFeedCursorAhead,
   };
   return *kAll;
 }

@@ -75,6 +75,9 @@ inline constexpr char kMediaTypeRefused[] = "MEDIA_TYPE_REFUSED";
 inline constexpr char kFileNameInvalid[] = "FILE_NAME_INVALID";
 inline constexpr char kFileNotFound[] = "FILE_NOT_FOUND";
 inline constexpr char kFileSlotInvalid[] = "FILE_SLOT_INVALID";
+// The feed (70-74).
+inline constexpr char kFeedCursorExpired[] = "FEED_CURSOR_EXPIRED";
+inline constexpr char kFeedCursorAhead[] = "FEED_CURSOR_AHEAD";
 }  // namespace reason
 
 // Every name in `reason` above, for the test that checks the proto lists

@@ -205,6 +205,28 @@ class Engine {
   virtual absl::StatusOr<InboxPage> Inbox(const Actor& actor,
                                           const InboxRequest& request) = 0;
 
+  // --- The feed (docs/documents.md, "The feed (Watch)") ---
+  //
+  // Every transition, effect, issued document and attached file, in commit
+  // order, each with a cursor. Administrators and the embedder read it
+  // (integrations use an administrator's token); a person is refused
+  // PERMISSION_DENIED (ADMIN_REQUIRED): the feed spans every unit.
+
+  // The items after request.after that pass the filters. OUT_OF_RANGE
+  // FEED_CURSOR_EXPIRED when items after the cursor have expired
+  // (metadata oldest_cursor: the cursor to read on from); OUT_OF_RANGE
+  // FEED_CURSOR_AHEAD for a cursor past the last committed (a feed restored
+  // from an older backup). An item is readable once its write is synced.
+  virtual absl::StatusOr<FeedPage> ReadFeed(const FeedRequest& request) = 0;
+  // The last cursor committed (0: none yet): where "from now on" starts.
+  virtual absl::StatusOr<uint64_t> FeedHead(const Actor& actor) = 0;
+  // Calls `wake` once, on an engine thread, when an item after `after` is
+  // committed (soon, if one is already), or when the engine closes; then
+  // read with ReadFeed. Returns an id for CancelFeedWake, after which `wake`
+  // is not called (unless it is running already). `wake` must not block.
+  virtual uint64_t WakeOnFeed(uint64_t after, std::function<void()> wake) = 0;
+  virtual void CancelFeedWake(uint64_t id) = 0;
+
   // --- Identity and the org directory (docs/security.md, docs/org.md) ---
 
   // The actor a bearer token stands for. UNAUTHENTICATED when the token is

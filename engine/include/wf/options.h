@@ -46,6 +46,10 @@ struct Limits {
   // record is dropped when RocksDB next compacts it. A week covers any
   // client's retries, including one stopped over a long holiday weekend.
   int64_t idempotency_window_seconds = 7 * 24 * 3600;
+  // How long feed items are kept (Engine::ReadFeed, the Watch stream): a
+  // reader that falls further behind is refused FEED_CURSOR_EXPIRED and
+  // must catch up another way. Items go when RocksDB next compacts them.
+  int64_t feed_retention_seconds = 30 * 24 * 3600;
   // Child instances one step may start (ctx.start): a province plan goes to
   // 166 communes at once; a script looping by mistake stops here.
   size_t max_children_per_step = 1000;

@@ -527,6 +527,56 @@ struct EngineStats {
   uint64_t timers_failed = 0;
 };
 
+// --- The feed (Engine::ReadFeed; docs/documents.md, "The feed (Watch)") ---
+
+// One thing that happened, in commit order. `cursor` numbers every item of
+// the engine: strictly increasing in commit order, without gaps.
+struct FeedItem {
+  uint64_t cursor = 0;
+  // "transition" (every history event: starts, children's starts, fires,
+  // timers, cancels), "effect" (one per ctx.emit of the event),
+  // "document_issued", "file_attached".
+  std::string kind;
+  std::string instance_id;
+  std::string workflow;
+  uint32_t workflow_version = 0;
+  std::string unit_id;
+  std::string parent_id;  // a child instance's parent
+  uint64_t seq = 0;       // the history event's seq within the instance
+  std::string event;
+  std::string from_state;
+  std::string to_state;
+  absl::Time at;
+  std::string actor;
+  // A JSON object: for a transition {"payload": ..., "timer": ...}; for an
+  // effect {"kind": ..., "data": ...} as emitted; for an issued document
+  // reference, register, number, year, date, issued_by; for a file slot,
+  // version, name, size, media_type, sha256, added_by.
+  std::string data_json;
+};
+
+struct FeedRequest {
+  Actor actor;  // an administrator or the embedder
+  // The items after this cursor (0: from the oldest item kept).
+  uint64_t after = 0;
+  // Filters; empty matches all. `kinds` lists the kinds wanted.
+  std::string workflow;
+  std::string unit_id;
+  std::vector<std::string> kinds;
+  // Items at most (0: 100; over 1000 is refused).
+  uint32_t limit = 0;
+};
+
+struct FeedPage {
+  std::vector<FeedItem> items;
+  // Where the next read starts: the last item looked at, which the filters
+  // may have left out (a page can be empty and still move on). Equal to
+  // `after` when nothing newer was committed.
+  uint64_t next_after = 0;
+  // The last cursor committed when the page was read.
+  uint64_t head = 0;
+};
+
 struct VerifyReport {
   bool ok = false;
   uint64_t events_checked = 0;
