@@ -175,7 +175,7 @@ TEST_F(DocumentTest, IssuingTakesTheNextNumberOfTheIssuersRegister) {
   EXPECT_EQ(doc.issuer_id, kIssuerUnit);
   EXPECT_EQ(doc.signer.form, "KT.");
   EXPECT_EQ(doc.signer.title_lines,
-            (std::vector<std::string>{"KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"}));
+            (std::vector<std::string>{"TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"}));
   ASSERT_EQ(doc.recipients.size(), 3u);  // two communes and "Lưu: VT"
   EXPECT_EQ(doc.recipients[0].unit_id, kDaiSon);
   EXPECT_EQ(doc.recipients[2].unit_id, "");
@@ -191,6 +191,18 @@ TEST_F(DocumentTest, IssuingTakesTheNextNumberOfTheIssuersRegister) {
   EXPECT_EQ(entries[0].instance_id, id);
   EXPECT_EQ(entries[0].signer_name, "Nguyễn Văn Khải");
   ExpectVerifies(id);
+  // Other systems hear of it on the feed, after the transition that issued it.
+  FeedRequest feed;
+  feed.actor = Actor::Embedder();
+  feed.kinds = {"document_issued"};
+  auto items = engine_->ReadFeed(feed);
+  ASSERT_TRUE(items.ok()) << items.status();
+  ASSERT_EQ(items->items.size(), 1u);
+  EXPECT_EQ(items->items[0].instance_id, id);
+  EXPECT_EQ(items->items[0].seq, issued->event.seq);
+  Json item = Json::parse(items->items[0].data_json);
+  EXPECT_EQ(item["reference"], "01/KH-BCĐ");
+  EXPECT_EQ(item["register"], kRegister);
   // The next plan of the same BCĐ gets 02; another issuer starts at 01.
   ASSERT_TRUE(Issue(Signed()).ok());
   EXPECT_EQ(Register(kRegister, 2026).back().reference, "02/KH-BCĐ");

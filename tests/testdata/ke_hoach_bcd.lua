@@ -67,7 +67,7 @@ transition "ban_hanh" {
     end
     noi_nhan[#noi_nhan + 1] = { label = "Lưu: VT, PV01" }
     local so = ctx.document.issue{
-      signer = { form = "KT.", title_lines = { "KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN" },
+      signer = { form = "KT.", title_lines = { "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN" },
                  name = ctx.vars.nguoi_ky },
       recipients = noi_nhan,
     }
