@@ -14,6 +14,7 @@
 #include "engine/documents/issuance.h"
 #include "engine/runtime/engine_test_support.h"
 #include "engine/util/refusal.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/test_directory.h"
@@ -22,6 +23,9 @@
 
 namespace wf {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 using Json = nlohmann::json;
 using Code = absl::StatusCode;
@@ -50,6 +54,7 @@ class DocumentTest : public ::testing::Test {
     options.clock = &clock_;
     options.run_timers = false;
     options.worker_threads = 4;
+    options.document_types_json = R"({"types": {"KH": "KẾ HOẠCH"}})";
     auto engine = Engine::Open(options);
     ASSERT_TRUE(engine.ok()) << engine.status();
     engine_ = std::move(*engine);
@@ -208,6 +213,36 @@ TEST_F(DocumentTest, IssuingTakesTheNextNumberOfTheIssuersRegister) {
   EXPECT_EQ(Register(kRegister, 2026).back().reference, "02/KH-BCĐ");
   ASSERT_TRUE(Issue(Signed("ubnd_thanh_hoa")).ok());
   EXPECT_EQ(Register("ubnd-thanh-hoa", 2026).back().reference, "01/KH-UBND");
+}
+
+TEST_F(DocumentTest, RendersADraftThenTheIssuedDocument) {
+  std::string id = Signed();
+  auto draft = engine_->RenderDocument(id, Actor::Embedder());
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  EXPECT_THAT(*draft, HasSubstr("DỰ THẢO"));
+  ASSERT_TRUE(Issue(id).ok());
+  auto issued = engine_->RenderDocument(id, Actor::Embedder());
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  EXPECT_THAT(*issued, Not(HasSubstr("DỰ THẢO")));
+  EXPECT_THAT(*issued, HasSubstr("Số: 01/KH-BCĐ"));
+  EXPECT_THAT(*issued, HasSubstr("KẾ HOẠCH"));  // the name, from the options
+  EXPECT_THAT(*issued, HasSubstr("Bắc Ninh, ngày 16 tháng 01 năm 2026"));
+  EXPECT_THAT(*issued, HasSubstr("Nguyễn Văn Khải"));
+  // Read as GetDocument: a stranger is told it does not exist.
+  EXPECT_EQ(engine_->RenderDocument(id, Actor::Person("chuyen-vien.noi-vu"))
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(DocumentTypesTest, MalformedTypeNamesStopTheEngineFromOpening) {
+  EngineOptions options;
+  options.data_dir = test_support::FreshDir("wf_document_types_test");
+  options.run_timers = false;
+  options.document_types_json = R"({"types": {"KH": 5}})";
+  EXPECT_EQ(Engine::Open(options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  std::filesystem::remove_all(options.data_dir);
 }
 
 TEST_F(DocumentTest, GuardsReadTheDocument) {

@@ -14,6 +14,7 @@
 #include "engine/calendar/work_calendar.h"
 #include "engine/lua/script_pool.h"
 #include "engine/runtime/definition_registry.h"
+#include "engine/documents/render_html.h"
 #include "engine/runtime/document_reader.h"
 #include "engine/runtime/feed.h"
 #include "engine/runtime/reader.h"
@@ -181,6 +182,10 @@ class EngineImpl final : public Engine {
     IdleBudget::Process()->set_limit(options.limits.lua_idle_memory_bytes);
     WF_ASSIGN_OR_RETURN(calendar::WorkCalendar calendar,
                         LoadCalendar(options.calendar_rules_json));
+    if (!options.document_types_json.empty()) {
+      WF_ASSIGN_OR_RETURN(engine->render_.type_names,
+                          ParseDocumentTypeNames(options.document_types_json));
+    }
     engine->calendar_ =
         std::make_unique<calendar::WorkCalendar>(std::move(calendar));
     StoreExpiry expiry;
@@ -265,6 +270,12 @@ class EngineImpl final : public Engine {
     WF_RETURN_IF_ERROR(Named(actor));
     WF_RETURN_IF_ERROR(CheckInstanceId(id).status());
     return documents_->Get(id, actor);
+  }
+
+  absl::StatusOr<std::string> RenderDocument(const std::string& id,
+                                             const Actor& actor) override {
+    WF_ASSIGN_OR_RETURN(DocumentInfo doc, GetDocument(id, actor));
+    return RenderDocumentHtml(doc, render_);
   }
 
   absl::StatusOr<AcknowledgeResult> AcknowledgeDocument(
@@ -662,6 +673,7 @@ class EngineImpl final : public Engine {
   std::unique_ptr<Reader> reader_;
   std::unique_ptr<Verifier> verifier_;
   std::unique_ptr<DocumentReader> documents_;
+  RenderOptions render_;  // type names, from EngineOptions
   std::unique_ptr<ThreadPool> pool_;
   std::unique_ptr<KeyedSerializer> serializer_;
   std::unique_ptr<Transitioner> transitions_;

@@ -31,6 +31,18 @@ grpc::ServerUnaryReactor* DocumentServiceImpl::GetDocument(
   return Answer(context, result.status());
 }
 
+grpc::ServerUnaryReactor* DocumentServiceImpl::RenderDocument(
+    grpc::CallbackServerContext* context, const v1::GetDocumentRequest* request,
+    v1::RenderedDocument* response) {
+  WF_DOCUMENT_CALLER(actor);
+  auto html = engine_->RenderDocument(request->instance_id(), actor);
+  if (html.ok()) {
+    response->set_html(*std::move(html));
+    response->set_media_type("text/html; charset=utf-8");
+  }
+  return Answer(context, html.status());
+}
+
 grpc::ServerUnaryReactor* DocumentServiceImpl::AcknowledgeDocument(
     grpc::CallbackServerContext* context,
     const v1::AcknowledgeDocumentRequest* request,

@@ -19,6 +19,10 @@ class DocumentServiceImpl final : public v1::DocumentService::CallbackService {
   grpc::ServerUnaryReactor* GetDocument(grpc::CallbackServerContext* context,
                                         const v1::GetDocumentRequest* request,
                                         v1::Document* response) override;
+  grpc::ServerUnaryReactor* RenderDocument(
+      grpc::CallbackServerContext* context,
+      const v1::GetDocumentRequest* request,
+      v1::RenderedDocument* response) override;
   grpc::ServerUnaryReactor* AcknowledgeDocument(
       grpc::CallbackServerContext* context,
       const v1::AcknowledgeDocumentRequest* request,

@@ -62,6 +62,10 @@ ABSL_FLAG(int64_t, max_wal_mb, 64,
 ABSL_FLAG(int32_t, memory_log_seconds, 0,
           "Log the memory RocksDB and the heap hold every this many seconds; "
           "0: never.");
+ABSL_FLAG(std::string, document_types_file, "",
+          "JSON file of document type names for rendering "
+          "(plugins/vn/document_types.json); without it a rendered "
+          "document shows the type's abbreviation.");
 ABSL_FLAG(std::string, calendar_file, "",
           "JSON file of official holiday tables (docs/calendar.md); without "
           "it the computed Vietnamese calendar alone.");
@@ -307,6 +311,14 @@ int Run() {
       return 1;
     }
     options.calendar_rules_json = *rules;
+  }
+  if (!absl::GetFlag(FLAGS_document_types_file).empty()) {
+    auto types = ReadFile(absl::GetFlag(FLAGS_document_types_file));
+    if (!types.ok()) {
+      WF_LOG_ERROR("--document_types_file: ", types.status().message());
+      return 1;
+    }
+    options.document_types_json = *types;
   }
   SimulatedClockFile stored_clock(options.data_dir);
   auto simulation = SimulationClock(stored_clock);

@@ -124,6 +124,16 @@ class Documents(unittest.TestCase):
         self.assertEqual(by_unit[DAI_SON].acknowledged_by, "can-bo.dai-son")
         self.assertFalse(by_unit[TAY_YEN_TU].HasField("acknowledged_at"))
 
+        # Rendered for the screen and for printing, read as GetDocument.
+        page = self.docs[ISSUER].RenderDocument(
+            pb.GetDocumentRequest(instance_id=plan.id))
+        self.assertEqual(page.media_type, "text/html; charset=utf-8")
+        self.assertIn(f"Số: {reference}", page.html)
+        self.assertIn("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", page.html)
+        self.refused(grpc.StatusCode.NOT_FOUND,
+                     self.docs["chuyen-vien.noi-vu"].RenderDocument,
+                     pb.GetDocumentRequest(instance_id=plan.id))
+
         # The register: the number, its document and signer.
         year = doc.issuance.year
         entries = self.docs[ISSUER].ReadRegister(pb.ReadRegisterRequest(

@@ -171,6 +171,11 @@ class Engine {
   // people of its recipient units may read it too. NOT_FOUND otherwise.
   virtual absl::StatusOr<DocumentInfo> GetDocument(const std::string& id,
                                                    const Actor& actor) = 0;
+  // The document as an HTML page laid out in NĐ 30's order, for the screen
+  // and for printing (a draft, marked so, before issuance). Readable by
+  // whoever may GetDocument.
+  virtual absl::StatusOr<std::string> RenderDocument(const std::string& id,
+                                                     const Actor& actor) = 0;
   // A person of a recipient unit records receipt of the issued document: a
   // "wf.acknowledge" event through the transition path (no script). The
   // same unit again: the first answer, nothing written. NOT_FOUND as

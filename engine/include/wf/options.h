@@ -105,6 +105,10 @@ struct EngineOptions {
   // The official holiday tables (JSON, docs/calendar.md) on top of the
   // computed Vietnamese calendar; empty means the computed calendar alone.
   std::string calendar_rules_json;
+  // The full names of document types for rendering, as JSON {"types":
+  // {"KH": "KẾ HOẠCH", ...}} (the bundled plugins/vn/document_types.json);
+  // empty: a rendered document shows its type's abbreviation.
+  std::string document_types_json;
   // Run the timer loop (deadlines fire on their own). With it off, timers
   // fire only through Engine::FireDueTimers().
   bool run_timers = true;
