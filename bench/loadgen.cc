@@ -7,6 +7,12 @@
 //                    instance; after every write, --reads_per_write inbox
 //                    queries as the lane's person
 //   --mode=ping      the no-op DiagnosticsService.Ping: the transport floor
+//   --mode=issue     start a document of ban_hanh_bench (bench/workflows),
+//                    sign it ("ky") and issue it ("ban_hanh"), which takes
+//                    the next number of its register in the same write; lane
+//                    i issues into register i mod --registers, so with
+//                    --registers=1 every issuance conditions on one counter.
+//                    Prints issued documents/s beside transitions/s.
 // Prints throughput and p50/p99/p999 latencies, as text and as one JSON line
 // (the last line), for bench/run_bench.py to tabulate.
 //
@@ -38,11 +44,16 @@ ABSL_FLAG(int, concurrency, 64, "requests in flight (lanes)");
 ABSL_FLAG(int, duration_s, 20, "measured seconds");
 ABSL_FLAG(int, warmup_s, 3, "seconds before measuring");
 ABSL_FLAG(std::string, mode, "approval",
-          "approval, ping, inbox (reads only) or burst (--count starts at once)");
+          "approval, ping, inbox (reads only), issue (documents drafted, signed "
+          "and numbered) or burst (--count starts at once)");
 ABSL_FLAG(int, count, 3321, "burst: how many instances to start at once");
 ABSL_FLAG(int, reads_per_write, 10, "inbox queries after each write");
 ABSL_FLAG(int, vars_bytes, 2048, "size of an instance's start variables");
 ABSL_FLAG(int, channels, 2, "gRPC channels to spread the lanes over");
+ABSL_FLAG(int, registers, 1,
+          "issue: how many registers the lanes issue into (lane i: i mod n)");
+ABSL_FLAG(std::string, register_prefix, "bench-so-",
+          "issue: register keys are this prefix and the register's index");
 
 namespace {
 
@@ -82,6 +93,22 @@ google::protobuf::Struct StartVariables(size_t bytes, int lane) {
   return vars;
 }
 
+// issue mode: the document's start variables (ban_hanh_bench.lua): the
+// issuing unit, the register, a summary and the same ~2 KB of text.
+google::protobuf::Struct IssueVariables(size_t bytes, int lane,
+                                        const std::string& unit) {
+  google::protobuf::Struct vars = StartVariables(bytes, lane);
+  const int registers = std::max(1, absl::GetFlag(FLAGS_registers));
+  (*vars.mutable_fields())["co_quan"].set_string_value(unit);
+  (*vars.mutable_fields())["so"].set_string_value(absl::StrCat(
+      absl::GetFlag(FLAGS_register_prefix), lane % registers));
+  (*vars.mutable_fields())["trich_yeu"].set_string_value(
+      "Thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc năm 2026");
+  return vars;
+}
+
+bool IssueMode() { return absl::GetFlag(FLAGS_mode) == "issue"; }
+
 class Lane {
  public:
   Lane(int index, WorkflowService::Stub* stub,
@@ -89,11 +116,18 @@ class Lane {
        Shared* shared)
       : index_(index), stub_(stub), diagnostics_(diagnostics),
         person_(std::move(person)), shared_(shared),
-        vars_(StartVariables(absl::GetFlag(FLAGS_vars_bytes), index)) {}
+        vars_(IssueMode() ? IssueVariables(absl::GetFlag(FLAGS_vars_bytes),
+                                           index, person_.unit)
+                          : StartVariables(absl::GetFlag(FLAGS_vars_bytes),
+                                           index)) {}
+
+  // issue mode: the unit the lane's documents are sent to.
+  void SetRecipient(std::string unit) { recipient_ = std::move(unit); }
 
   void Run() { Next(); }
 
   Samples writes, reads, pings;
+  Samples issues;  // issue mode: the numbering steps alone (also in writes)
   uint64_t instances = 0;
 
   template <typename Response>
@@ -173,7 +207,7 @@ class Lane {
     auto* call = new Call<wf::v1::StartInstanceResponse>();
     Authorize(&call->context);
     wf::v1::StartInstanceRequest request;
-    request.set_workflow("phe_duyet_5_buoc");
+    request.set_workflow(IssueMode() ? "ban_hanh_bench" : "phe_duyet_5_buoc");
     request.set_unit(person_.unit);
     *request.mutable_variables() = vars_;
     request.set_business_key(absl::StrCat("BENCH-", index_, "-", serial_++));
@@ -196,14 +230,28 @@ class Lane {
     Authorize(&call->context);
     wf::v1::FireEventRequest request;
     request.set_instance_id(instance_);
-    request.set_event("duyet");
-    (*request.mutable_payload()->mutable_fields())["y_kien"].set_string_value(
-        "Đồng ý");
+    // issue mode: sign, then issue (the step that takes the number).
+    const bool issuing = IssueMode() && step_ == 1;
+    const int steps = IssueMode() ? 2 : 5;
+    auto& payload = *request.mutable_payload()->mutable_fields();
+    if (!IssueMode()) {
+      request.set_event("duyet");
+      payload["y_kien"].set_string_value("Đồng ý");
+    } else if (!issuing) {
+      request.set_event("ky");
+    } else {
+      request.set_event("ban_hanh");
+      if (!recipient_.empty()) {
+        payload["xa"].mutable_list_value()->add_values()->set_string_value(
+            recipient_);
+      }
+    }
     stub_->async()->FireEvent(
         &call->context, &request, &call->response,
-        [this, call](grpc::Status s) {
+        [this, call, issuing, steps](grpc::Status s) {
           Record(&writes, call->started, s);
-          if (!s.ok() || ++step_ == 5) {
+          if (issuing) Record(&issues, call->started, s);
+          if (!s.ok() || ++step_ == steps) {
             if (s.ok() && shared_->measuring.load()) {
               instances++;
               shared_->instances_done++;
@@ -236,6 +284,7 @@ class Lane {
   Shared* const shared_;
   const google::protobuf::Struct vars_;
   std::string instance_;
+  std::string recipient_;
   int step_ = 0;
   int reads_left_ = 0;
   uint64_t serial_ = 0;
@@ -322,6 +371,8 @@ int main(int argc, char** argv) {
     lanes.push_back(std::make_unique<Lane>(i, stubs[c].get(),
                                            diagnostics[c].get(),
                                            people[i % people.size()], &shared));
+    // issue mode: each document goes to the next person's unit.
+    lanes.back()->SetRecipient(people[(i + 1) % people.size()].unit);
   }
   for (auto& lane : lanes) lane->Run();
   std::this_thread::sleep_for(std::chrono::seconds(absl::GetFlag(FLAGS_warmup_s)));
@@ -334,10 +385,11 @@ int main(int argc, char** argv) {
   while (shared.idle_lanes.load() < lanes_count) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  Samples writes, reads, pings;
+  Samples writes, reads, pings, issues;
   for (auto& lane : lanes) {
     const std::pair<Samples*, Samples*> parts[] = {
-        {&writes, &lane->writes}, {&reads, &lane->reads}, {&pings, &lane->pings}};
+        {&writes, &lane->writes}, {&reads, &lane->reads}, {&pings, &lane->pings},
+        {&issues, &lane->issues}};
     for (const auto& [into, from] : parts) {
       into->micros.insert(into->micros.end(), from->micros.begin(),
                           from->micros.end());
@@ -355,6 +407,17 @@ int main(int argc, char** argv) {
     json += Summary("ping", pings, seconds);
   } else if (absl::GetFlag(FLAGS_mode) == "inbox") {
     json += Summary("inbox", reads, seconds);
+  } else if (IssueMode()) {
+    const int registers = std::max(1, absl::GetFlag(FLAGS_registers));
+    std::printf("issued   %8.1f /s documents numbered (start + ky + ban_hanh "
+                "each), %d register%s\n",
+                shared.instances_done.load() / seconds, registers,
+                registers == 1 ? "" : "s");
+    json += absl::StrFormat(R"("registers":%d,"issued_per_s":%.1f,)", registers,
+                            shared.instances_done.load() / seconds);
+    // "write": every transition (start, ky, ban_hanh); "issue": ban_hanh alone.
+    json += Summary("write", writes, seconds) + "," +
+            Summary("issue", issues, seconds);
   } else {
     std::printf("instances %8.1f /s completed (start + 5 approvals each)\n",
                 shared.instances_done.load() / seconds);

@@ -18,6 +18,11 @@ ratios hold on a noisy shared machine:
   the engine: the approval workflow (5 steps, guard and action each,
       a working-day deadline per state, ~2 KB variables), writes only, then
       with 10 inbox queries per write; bearer tokens on every call.
+  issuance: after the rounds, approvals again, then documents drafted, signed
+      and issued (bench/workflows/ban_hanh_bench.lua, loadgen --mode=issue),
+      every lane numbering from ONE register, then from 8: issued
+      documents/s beside transitions/s, and the issue-mode transitions/s over
+      the approval transitions/s measured just before.
 """
 import argparse
 import json
@@ -28,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta, timezone
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -81,10 +87,10 @@ def setup(server, units, work):
             f.write(f"{tokens['can-bo.' + u]} {u}\n")
     workflows = rpc.WorkflowServiceStub(harness.authed_channel(
         server.address, server.admin_token()))
-    with open(os.path.join(HERE, "workflows", "phe_duyet_5_buoc.lua"),
-              encoding="utf-8") as f:
-        workflows.DeployWorkflow(pb.DeployWorkflowRequest(
-            source=f.read(), file_name="phe_duyet_5_buoc.lua"))
+    for name in ("phe_duyet_5_buoc.lua", "ban_hanh_bench.lua"):
+        with open(os.path.join(HERE, "workflows", name), encoding="utf-8") as f:
+            workflows.DeployWorkflow(pb.DeployWorkflowRequest(
+                source=f.read(), file_name=name))
     return people
 
 
@@ -151,6 +157,77 @@ def engine_round(args, server, people):
     print(f"   one transition writes {ops} puts/deletes, {size} bytes; "
           f"{per_fsync:.1f} transitions per fsync\n", flush=True)
     return engine, {"ops": ops, "bytes": size, "per_fsync": round(per_fsync, 1)}
+
+
+def register_numbers(server, register):
+    """The numbers of a register this year (Vietnam time), in order."""
+    from wf.v1 import workflow_pb2 as pb
+    from wf.v1 import workflow_pb2_grpc as rpc
+    docs = rpc.DocumentServiceStub(harness.authed_channel(
+        server.address, server.admin_token()))
+    year = datetime.now(timezone(timedelta(hours=7))).year
+    numbers, token = [], ""
+    while True:
+        page = docs.ReadRegister(pb.ReadRegisterRequest(
+            register=register, year=year, page_size=1000, page_token=token))
+        numbers += [e.number for e in page.entries]
+        token = page.next_page_token
+        if not token:
+            return numbers
+
+
+def issue_round(args, server, people):
+    """Approvals, then issuance into one register, then into 8, each
+    --seconds at the same concurrency, one after the other; with the shape
+    of the issue mode's writes and a check that every register used is
+    exactly 1..n."""
+    c, secs = args.concurrency, args.seconds
+    print(f"\n== issuance beside approvals, {c} in flight", flush=True)
+    print(f"== engine: approvals, {c} in flight, writes only (for the ratio)",
+          flush=True)
+    approval = loadgen(args.build, server, people, "approval", c, secs)
+    out = {"approval": approval}
+    for registers in (1, 8):
+        prefix = f"bench{registers}-so-"
+        print(f"== issuance: documents signed and numbered, {c} in flight, "
+              f"{registers} register{'s' if registers > 1 else ''}", flush=True)
+        before = stats(server)
+        result = loadgen(args.build, server, people, "issue", c, secs,
+                         extra=(f"--registers={registers}",
+                                f"--register_prefix={prefix}"))
+        after = stats(server)
+        sets = after.write_sets - before.write_sets
+        result["per_fsync"] = round(
+            sets / max(1, after.synced_writes - before.synced_writes), 1)
+        result["ops"] = round((after.write_ops - before.write_ops) / max(1, sets))
+        result["bytes"] = round((after.write_bytes - before.write_bytes) / max(1, sets))
+        # Gapless and unique, under this load too (warm-up and drain included).
+        total = 0
+        for r in range(registers):
+            numbers = register_numbers(server, f"{prefix}{r}")
+            if numbers != list(range(1, len(numbers) + 1)):
+                sys.exit(f"register {prefix}{r} is not 1..{len(numbers)}")
+            total += len(numbers)
+        result["numbers_checked"] = total
+        print(f"   a transition writes on average {result['ops']} puts/deletes, "
+              f"{result['bytes']} bytes; {result['per_fsync']} transitions per "
+              f"fsync; {total} numbers taken, each register exactly 1..n\n",
+              flush=True)
+        out[f"registers_{registers}"] = result
+    return out
+
+
+def issue_line(r):
+    one, eight = r["registers_1"], r["registers_8"]
+    approval = r["approval"]["write"]["per_s"]
+    return (f"issuance: {one['issued_per_s']:.0f} issued/s "
+            f"({one['write']['per_s']:.0f} transitions/s), one register; "
+            f"{eight['issued_per_s']:.0f} issued/s "
+            f"({eight['write']['per_s']:.0f} transitions/s) with 8 registers; "
+            f"approval transitions/s {approval:.0f}; ratio "
+            f"issue-transitions/approval-transitions "
+            f"{one['write']['per_s'] / approval:.2f} (8 registers: "
+            f"{eight['write']['per_s'] / approval:.2f})")
 
 
 def status_kib(pid, field):
@@ -310,6 +387,8 @@ def main():
         results["rounds"].append({"ping": ping, "engine": engine, "raw": raw,
                                   "write_set": write_set})
     results.update(median_round(results["rounds"]))
+    results["issuance"] = issue_round(args, server, people)
+    print(issue_line(results["issuance"]), flush=True)
     print(f"== engine: approvals with 10 inbox queries per write", flush=True)
     results["mixed"] = loadgen(args.build, server, people, "approval", c, secs, reads=10)
     results["server_rss_mib"] = round(rss_kib(server.proc.pid) / 1024)
@@ -396,6 +475,16 @@ def report(r):
     if r.get("lua_instructions_per_transition"):
         print(f"Lua: {r['lua_instructions_per_transition']:.0f} instructions per transition "
               "(guard + action + JSON conversion, callgrind)")
+    if "issuance" in r:
+        i = r["issuance"]
+        print(issue_line(i))
+        print("(issue mode: start + ky + ban_hanh per document, the last taking the "
+              "register's number; issue-step p50/p99 "
+              f"{i['registers_1']['issue']['p50_us']:.0f}/"
+              f"{i['registers_1']['issue']['p99_us']:.0f} µs with one register, "
+              f"{i['registers_8']['issue']['p50_us']:.0f}/"
+              f"{i['registers_8']['issue']['p99_us']:.0f} µs with 8; transitions per "
+              f"fsync {i['registers_1']['per_fsync']} / {i['registers_8']['per_fsync']})")
     if "files" in r:
         files_bench.report(r["files"])
     if "scale" in r:
