@@ -250,50 +250,39 @@ void Transitioner::Start(const StartRequest& request,
 
 void Transitioner::Fire(const FireRequest& request,
                         Engine::Callback<FireResult> done) {
-  if (!Enter()) {
-    done(refusals::ShuttingDown());
-    return;
-  }
-  auto input = CheckFire(request, limits_);
-  if (!input.ok()) {
-    Leave();
-    done(input.status());
-    return;
-  }
-  RunOnInstance(std::make_shared<FireInput>(std::move(*input)),
-                &Transitioner::PrepareFire, std::move(done));
+  Enqueue(CheckFire(request, limits_), &Transitioner::PrepareFire,
+          std::move(done));
 }
 
 void Transitioner::Cancel(const CancelRequest& request,
                           Engine::Callback<FireResult> done) {
-  if (!Enter()) {
-    done(absl::UnavailableError("The engine is shutting down"));
-    return;
-  }
-  auto input = CheckCancel(request, limits_);
-  if (!input.ok()) {
-    Leave();
-    done(input.status());
-    return;
-  }
-  RunOnInstance(std::make_shared<FireInput>(std::move(*input)),
-                &Transitioner::PrepareCancel, std::move(done));
+  Enqueue(CheckCancel(request, limits_), &Transitioner::PrepareCancel,
+          std::move(done));
 }
 
 void Transitioner::Acknowledge(const AcknowledgeRequest& request,
                                Engine::Callback<FireResult> done) {
+  Enqueue(CheckAcknowledge(request, limits_),
+          &Transitioner::PrepareAcknowledge, std::move(done));
+}
+
+// The entry of every event on an existing instance: refused at once while
+// the engine shuts down or when the request's checks failed.
+void Transitioner::Enqueue(
+    absl::StatusOr<FireInput> input,
+    Prepared<FireResult> (Transitioner::*prepare)(const FireInput&),
+    Engine::Callback<FireResult> done) {
   if (!Enter()) {
     done(refusals::ShuttingDown());
     return;
   }
-  auto input = CheckAcknowledge(request, limits_);
   if (!input.ok()) {
     Leave();
     done(input.status());
     return;
   }
-  RunOnInstance(std::make_shared<FireInput>(std::move(*input)),
-                &Transitioner::PrepareAcknowledge, std::move(done));
+  RunOnInstance(std::make_shared<FireInput>(*std::move(input)), prepare,
+                std::move(done));
 }
 
 void Transitioner::RunOnInstance(
@@ -921,12 +910,7 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareAcknowledge(
 
 void Transitioner::Attach(const FireInput& input,
                           Engine::Callback<FireResult> done) {
-  if (!Enter()) {
-    done(absl::UnavailableError("The engine is shutting down"));
-    return;
-  }
-  RunOnInstance(std::make_shared<FireInput>(input),
-                &Transitioner::PrepareAttach, std::move(done));
+  Enqueue(input, &Transitioner::PrepareAttach, std::move(done));
 }
 
 absl::Status Transitioner::CheckAttachAllowed(const FireInput& in) {

@@ -125,6 +125,11 @@ class Transitioner {
                           absl::string_view doing) const;
   // Adds the file's record to `txn` unless its bytes are stored already.
   absl::Status StoreBytesOnce(const AttachInput& file, Txn* txn) const;
+  // Refuses while shutting down or when `input` is an error, else
+  // RunOnInstance.
+  void Enqueue(absl::StatusOr<FireInput> input,
+               Prepared<FireResult> (Transitioner::*prepare)(const FireInput&),
+               Engine::Callback<FireResult> done);
   // Serialises `in` on its instance and runs `prepare` for it.
   void RunOnInstance(std::shared_ptr<FireInput> in,
                      Prepared<FireResult> (Transitioner::*prepare)(

@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
+#include "engine/service/status_map.h"
 #include "engine/util/refusal.h"
 
 namespace wf {
@@ -49,6 +50,17 @@ absl::StatusOr<Actor> Caller(Engine* engine, AuthMode mode,
     return NotBearer();
   }
   return engine->Authenticate(token);
+}
+
+grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
+                                 const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+std::function<bool()> StillWanted(grpc::CallbackServerContext* context) {
+  return [context] { return !context->IsCancelled(); };
 }
 
 }  // namespace wf

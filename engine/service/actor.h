@@ -22,6 +22,25 @@ enum class AuthMode { kTokens, kTrustMetadata };
 absl::StatusOr<Actor> Caller(Engine* engine, AuthMode mode,
                              const grpc::CallbackServerContext* context);
 
+// Finishes a unary call at once with `status` (mapped by ToGrpcStatus).
+grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
+                                 const absl::Status& status);
+
+// Asked just before a write commits (wf::StartRequest::still_wanted): a
+// call whose client cancelled it or whose deadline passed is not committed.
+std::function<bool()> StillWanted(grpc::CallbackServerContext* context);
+
+}  // namespace wf
+
+// In a unary handler of a service with `engine_` and `auth_`: authenticates
+// the caller into `actor`, or answers UNAUTHENTICATED.
+#define WF_CALLER(actor)                                              \
+  auto actor##_or = ::wf::Caller(engine_, auth_, context);            \
+  if (!actor##_or.ok()) return ::wf::Answer(context, actor##_or.status()); \
+  const ::wf::Actor& actor = *actor##_or
+
+namespace wf {
+
 }  // namespace wf
 
 #endif  // WF_SERVICE_ACTOR_H_

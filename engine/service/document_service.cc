@@ -5,27 +5,11 @@
 #include "engine/service/status_map.h"
 
 namespace wf {
-namespace {
-
-grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
-                                 const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
-
-}  // namespace
-
-// Authenticates the caller into `actor`, or answers UNAUTHENTICATED.
-#define WF_DOCUMENT_CALLER(actor)                                     \
-  auto actor##_or = Caller(engine_, auth_, context);                  \
-  if (!actor##_or.ok()) return Answer(context, actor##_or.status());  \
-  const Actor& actor = *actor##_or
 
 grpc::ServerUnaryReactor* DocumentServiceImpl::GetDocument(
     grpc::CallbackServerContext* context, const v1::GetDocumentRequest* request,
     v1::Document* response) {
-  WF_DOCUMENT_CALLER(actor);
+  WF_CALLER(actor);
   auto result = engine_->GetDocument(request->instance_id(), actor);
   if (result.ok()) ToProto(*result, response);
   return Answer(context, result.status());
@@ -34,7 +18,7 @@ grpc::ServerUnaryReactor* DocumentServiceImpl::GetDocument(
 grpc::ServerUnaryReactor* DocumentServiceImpl::RenderDocument(
     grpc::CallbackServerContext* context, const v1::GetDocumentRequest* request,
     v1::RenderedDocument* response) {
-  WF_DOCUMENT_CALLER(actor);
+  WF_CALLER(actor);
   auto html = engine_->RenderDocument(request->instance_id(), actor);
   if (html.ok()) {
     response->set_html(*std::move(html));
@@ -47,11 +31,11 @@ grpc::ServerUnaryReactor* DocumentServiceImpl::AcknowledgeDocument(
     grpc::CallbackServerContext* context,
     const v1::AcknowledgeDocumentRequest* request,
     v1::AcknowledgeDocumentResponse* response) {
-  WF_DOCUMENT_CALLER(actor);
+  WF_CALLER(actor);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   AcknowledgeRequest ack = FromProto(*request);
   ack.actor = actor;
-  ack.still_wanted = [context] { return !context->IsCancelled(); };
+  ack.still_wanted = StillWanted(context);
   engine_->AcknowledgeDocumentAsync(
       ack, [reactor, response](absl::StatusOr<AcknowledgeResult> result) {
         absl::Status status = result.status();
@@ -69,7 +53,7 @@ grpc::ServerUnaryReactor* DocumentServiceImpl::ListIncoming(
     grpc::CallbackServerContext* context,
     const v1::ListIncomingRequest* request,
     v1::ListIncomingResponse* response) {
-  WF_DOCUMENT_CALLER(actor);
+  WF_CALLER(actor);
   IncomingRequest list = FromProto(*request);
   list.actor = actor;
   auto result = engine_->ListIncoming(list);
@@ -85,7 +69,7 @@ grpc::ServerUnaryReactor* DocumentServiceImpl::ReadRegister(
     grpc::CallbackServerContext* context,
     const v1::ReadRegisterRequest* request,
     v1::ReadRegisterResponse* response) {
-  WF_DOCUMENT_CALLER(actor);
+  WF_CALLER(actor);
   RegisterRequest read = FromProto(*request);
   read.actor = actor;
   auto result = engine_->ReadRegister(read);

@@ -74,7 +74,7 @@ class UploadReactor final
     r.idempotency_key = h.idempotency_key();
     r.actor = actor_;
     grpc::CallbackServerContext* context = context_;
-    r.still_wanted = [context] { return !context->IsCancelled(); };
+    r.still_wanted = StillWanted(context);
     auto upload = engine_->BeginUpload(r);
     if (!upload.ok()) return upload.status();
     upload_ = *std::move(upload);

@@ -12,21 +12,8 @@
 #include "engine/util/refusal.h"
 #include "engine/util/page_token.h"
 
-// Authenticates the caller into `actor`, or answers UNAUTHENTICATED.
-#define WF_CALLER(actor)                                              \
-  auto actor##_or = Caller(engine_, auth_, context);                  \
-  if (!actor##_or.ok()) return Answer(context, actor##_or.status());  \
-  const Actor& actor = *actor##_or
-
 namespace wf {
 namespace {
-
-grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
-                                 const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
 
 absl::Status AdminRequired(const Actor& actor, absl::string_view what) {
   return Refusal(absl::PermissionDeniedError(absl::StrCat(
@@ -80,12 +67,6 @@ absl::StatusOr<absl::Time> SimulationTarget(
                     reason::kInvalidField);
   }
   return target;
-}
-
-// Asked just before a write commits (wf::StartRequest::still_wanted): a
-// call whose client cancelled it or whose deadline passed is not committed.
-std::function<bool()> StillWanted(grpc::CallbackServerContext* context) {
-  return [context] { return !context->IsCancelled(); };
 }
 
 // The page of `items` (sorted by `key`) after the position `token` holds,
