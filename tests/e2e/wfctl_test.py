@@ -1,9 +1,11 @@
 """The administrators' CLI (admin/wfctl) against the real server, with the
 bundled workflows loaded as `make run` loads them."""
 import json
+import shutil
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -91,6 +93,34 @@ class Wfctl(unittest.TestCase):
                            "du_thao", ok=False)
         self.assertIn("it was cancelled: Nhầm đơn vị", again.stderr)
         self.assertIn("OK", self.wfctl("verify", plan["id"]).stdout)
+
+    def test_files_are_uploaded_listed_downloaded_and_followed(self):
+        plan = self.start_plan("2026-12-31")
+        folder = tempfile.mkdtemp(prefix="wfctl_files_")
+        source = os.path.join(folder, "du_thao.pdf")
+        data = b"%PDF-1.7\n" + os.urandom(3 * (1 << 20))  # three chunks and more
+        with open(source, "wb") as f:
+            f.write(data)
+        out = json.loads(self.wfctl("upload", plan["id"], "du_thao", source,
+                                    "--name", "Kế hoạch đợt 1.pdf").stdout)
+        self.assertEqual(out["file"]["version"], 1)
+        self.assertEqual(out["file"]["media_type"], "application/pdf")
+        listed = self.wfctl("files", plan["id"]).stdout
+        self.assertIn("du_thao\tv1\tKế hoạch đợt 1.pdf\t", listed)
+        target = os.path.join(folder, "back.pdf")
+        self.wfctl("download", plan["id"], "du_thao", "-o", target)
+        with open(target, "rb") as f:
+            self.assertEqual(f.read(), data)
+        # Never overwrites what is there.
+        self.assertNotEqual(self.wfctl("download", plan["id"], "du_thao", "-o",
+                                       target, ok=False).returncode, 0)
+        page = self.wfctl("render", plan["id"]).stdout
+        self.assertIn("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", page)
+        self.assertIn("DỰ THẢO", page)  # never issued
+        followed = self.wfctl("watch", "--kinds", "file_attached", "--limit", "1",
+                              actor="admin").stdout
+        self.assertIn(f"file_attached\t{plan['id']}\twf.attach", followed)
+        shutil.rmtree(folder)
 
     def test_workflows_and_tokens_are_listed_page_by_page(self):
         listed = self.wfctl("workflows").stdout
