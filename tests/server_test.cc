@@ -14,6 +14,7 @@
 #include "engine/store/faulty_file_system.h"
 #include "engine/util/refusal.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -382,6 +383,163 @@ transition "xong" { from = "a", to = "b" }
   const auto& vars = started.instance().variables().fields();
   EXPECT_EQ(vars.at("lon").string_value(), "1152921504606846976");
   EXPECT_EQ(vars.at("vua").number_value(), 9007199254740991.0);
+}
+
+// A list screen's workflow: a document with a subject line (trích yếu) when
+// started with one, a deadline in its first state, and variables to leave out.
+constexpr char kVanBan[] = R"(workflow "van_ban" {
+  title = "Văn bản", initial = "soan",
+  who = { role = "*", unit = "same_unit" },
+  start = function(ctx)
+    ctx.vars.ghi_chu = "ghi chú nội bộ"
+    if ctx.vars.trich_yeu then
+      ctx.document.set{ trich_yeu = ctx.vars.trich_yeu }
+    end
+  end,
+}
+state "soan" { title = "Soạn thảo", deadline = { minutes = 600, fire = "qua_han" } }
+state "xong" { title = "Hoàn thành", final = true }
+transition "gui" { title = "Gửi đi", from = "soan", to = "xong" }
+transition "qua_han" { from = "soan", to = "xong", who = "system" }
+)";
+
+class ViewsTest : public ServerTest {
+ protected:
+  // Starts a "van_ban" with `trich_yeu` ("" for none); its id.
+  std::string StartVanBan(const std::string& business_key,
+                          const std::string& trich_yeu) {
+    v1::StartInstanceRequest request;
+    request.set_workflow("van_ban");
+    request.set_unit("07627");
+    request.set_business_key(business_key);
+    if (!trich_yeu.empty()) {
+      (*request.mutable_variables()->mutable_fields())["trich_yeu"]
+          .set_string_value(trich_yeu);
+    }
+    v1::StartInstanceResponse response;
+    grpc::Status s = stub_->StartInstance(Context("can-bo.dai-son").get(),
+                                          request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response.instance().id();
+  }
+
+  v1::GetInboxResponse Inbox(v1::InstanceView view) {
+    v1::GetInboxRequest request;
+    request.set_view(view);
+    v1::GetInboxResponse response;
+    grpc::Status s = stub_->GetInbox(Context().get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response;
+  }
+
+  v1::ListInstancesResponse List(v1::InstanceView view) {
+    v1::ListInstancesRequest request;
+    request.set_workflow("van_ban");
+    request.set_view(view);
+    v1::ListInstancesResponse response;
+    grpc::Status s = stub_->ListInstances(Context().get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response;
+  }
+
+  v1::Instance Get(const std::string& id) {
+    v1::GetInstanceRequest request;
+    request.set_instance_id(id);
+    v1::Instance instance;
+    grpc::Status s = stub_->GetInstance(Context().get(), request, &instance);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return instance;
+  }
+
+  // What a list screen shows of one instance, and nothing of its variables.
+  void ExpectListFields(const v1::Instance& i, const std::string& title) {
+    EXPECT_FALSE(i.has_variables()) << i.id();
+    EXPECT_EQ(i.title(), title);
+    EXPECT_EQ(i.workflow(), "van_ban");
+    EXPECT_EQ(i.workflow_version(), 1u);
+    EXPECT_EQ(i.state(), "soan");
+    EXPECT_EQ(i.state_title(), "Soạn thảo");
+    EXPECT_EQ(i.unit(), "07627");
+    EXPECT_EQ(i.unit_name(), "Xã Đại Sơn");
+    EXPECT_EQ(i.version(), 1u);
+    EXPECT_EQ(i.created_by(), "can-bo.dai-son");
+    EXPECT_TRUE(i.has_created_at());
+    EXPECT_TRUE(i.has_updated_at());
+    ASSERT_EQ(i.clocks_size(), 1);
+    EXPECT_TRUE(i.clocks(0).has_due());
+    EXPECT_FALSE(i.finished());
+  }
+
+  static constexpr char kTrichYeu[] =
+      "Kế hoạch phòng, chống thiên tai năm 2026";
+};
+
+TEST_F(ViewsTest, ListsAnswerListFieldsWithoutVariablesByDefault) {
+  DeploySource(kVanBan, "van_ban.lua");
+  const std::string with_subject = StartVanBan("VB-1", kTrichYeu);
+  const std::string without = StartVanBan("VB-2", "");
+  const std::map<std::string, std::string> titles = {
+      {with_subject, kTrichYeu}, {without, "Soạn thảo"}};
+
+  v1::GetInboxResponse inbox = Inbox(v1::INSTANCE_VIEW_UNSPECIFIED);
+  ASSERT_EQ(inbox.items_size(), 2);
+  for (const v1::InboxItem& item : inbox.items()) {
+    ASSERT_TRUE(titles.count(item.instance().id())) << item.instance().id();
+    ExpectListFields(item.instance(), titles.at(item.instance().id()));
+    EXPECT_EQ(item.due(), item.instance().clocks(0).due());
+    ASSERT_EQ(item.events_size(), 1);
+    EXPECT_EQ(item.events(0).event(), "gui");
+    EXPECT_EQ(item.events(0).title(), "Gửi đi");
+  }
+
+  v1::ListInstancesResponse list = List(v1::INSTANCE_VIEW_BASIC);
+  ASSERT_EQ(list.instances_size(), 2);
+  for (const v1::Instance& i : list.instances()) {
+    ASSERT_TRUE(titles.count(i.id())) << i.id();
+    ExpectListFields(i, titles.at(i.id()));
+  }
+  EXPECT_EQ(list.instances(0).business_key(), "VB-1");
+  EXPECT_EQ(list.instances(1).business_key(), "VB-2");
+}
+
+TEST_F(ViewsTest, TheFullViewEqualsGetInstance) {
+  DeploySource(kVanBan, "van_ban.lua");
+  StartVanBan("VB-1", kTrichYeu);
+  StartVanBan("VB-2", "");
+  const v1::GetInboxResponse inbox = Inbox(v1::INSTANCE_VIEW_FULL);
+  const v1::ListInstancesResponse list = List(v1::INSTANCE_VIEW_FULL);
+  std::vector<v1::Instance> listed;
+  for (const v1::InboxItem& item : inbox.items()) {
+    listed.push_back(item.instance());
+  }
+  listed.insert(listed.end(), list.instances().begin(), list.instances().end());
+  ASSERT_EQ(listed.size(), 4u);
+  for (const v1::Instance& i : listed) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(i, Get(i.id())))
+        << i.DebugString();
+    EXPECT_EQ(i.variables().fields().at("ghi_chu").string_value(),
+              "ghi chú nội bộ");
+  }
+  // GetInstance carries the display title too.
+  EXPECT_EQ(Get(listed[0].id()).title(), listed[0].title());
+}
+
+TEST_F(ViewsTest, AnUnknownViewIsRefused) {
+  DeploySource(kVanBan, "van_ban.lua");
+  v1::GetInboxRequest inbox;
+  inbox.set_view(static_cast<v1::InstanceView>(7));
+  v1::GetInboxResponse inbox_response;
+  grpc::Status refused =
+      stub_->GetInbox(Context().get(), inbox, &inbox_response);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("Expected `view`"), std::string::npos)
+      << refused.error_message();
+  v1::ListInstancesRequest list;
+  list.set_view(static_cast<v1::InstanceView>(-1));
+  v1::ListInstancesResponse list_response;
+  EXPECT_EQ(stub_->ListInstances(Context().get(), list, &list_response)
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(ServerTest, EveryCallNeedsAValidToken) {

@@ -155,6 +155,41 @@ TEST_F(LifecycleTest, AStartNoLongerWantedWritesNothing) {
   EXPECT_EQ(engine_->ListInstances(All())->instances.size(), 1u);
 }
 
+// Embedders keep the variables by default; a list asked without them gets
+// every other field and an empty `variables_json`.
+TEST_F(LifecycleTest, ListsLeaveTheVariablesOutOnlyWhenAsked) {
+  auto started = StartPlan(Actor::Person("can-bo.dai-son"));
+  ASSERT_TRUE(started.ok()) << started.status();
+  const std::string& stored = started->instance.variables_json;
+  ASSERT_NE(stored.find("UBND xã Đại Sơn"), std::string::npos) << stored;
+
+  ListInstancesRequest list = All();
+  auto full = engine_->ListInstances(list);
+  ASSERT_TRUE(full.ok()) << full.status();
+  ASSERT_EQ(full->instances.size(), 1u);
+  EXPECT_EQ(full->instances[0].variables_json, stored);
+  list.with_variables = false;
+  auto basic = engine_->ListInstances(list);
+  ASSERT_TRUE(basic.ok()) << basic.status();
+  ASSERT_EQ(basic->instances.size(), 1u);
+  EXPECT_EQ(basic->instances[0].variables_json, "");
+  EXPECT_EQ(basic->instances[0].state_title, full->instances[0].state_title);
+  EXPECT_EQ(basic->instances[0].title, full->instances[0].state_title);
+  EXPECT_EQ(basic->instances[0].unit_name, "Xã Đại Sơn");
+
+  const Actor person = Actor::Person("can-bo.dai-son");
+  auto inbox = engine_->Inbox(person, {});
+  ASSERT_TRUE(inbox.ok()) << inbox.status();
+  ASSERT_EQ(inbox->items.size(), 1u);
+  EXPECT_EQ(inbox->items[0].instance.variables_json, stored);
+  auto lean = engine_->Inbox(person, {0, "", /*with_variables=*/false});
+  ASSERT_TRUE(lean.ok()) << lean.status();
+  ASSERT_EQ(lean->items.size(), 1u);
+  EXPECT_EQ(lean->items[0].instance.variables_json, "");
+  EXPECT_EQ(lean->items[0].instance.id, started->instance.id);
+  EXPECT_EQ(lean->items[0].events.size(), inbox->items[0].events.size());
+}
+
 TEST_F(LifecycleTest, AFireNoLongerWantedWritesNothing) {
   auto started = StartCase("HS-2");
   ASSERT_TRUE(started.ok()) << started.status();

@@ -224,7 +224,39 @@ absl::StatusOr<std::vector<store::HistoryEventRecord>> Reader::LoadHistory(
   return events;
 }
 
-InstanceInfo Reader::ToInfo(const store::InstanceRecord& r) {
+namespace {
+
+ClockInfo ToClockInfo(const store::ClockRecord& c) {
+  ClockInfo clock;
+  clock.name = c.name();
+  clock.due = absl::FromUnixMicros(c.due_micros());
+  clock.paused = c.paused();
+  clock.expired = c.expired();
+  clock.remaining = c.remaining();
+  switch (c.unit()) {
+    case store::ClockRecord::WORKING_DAYS: clock.unit = "working_days"; break;
+    case store::ClockRecord::DAYS: clock.unit = "days"; break;
+    case store::ClockRecord::DURATION: clock.unit = "duration"; break;
+    case store::ClockRecord::DATE: clock.unit = "date"; break;
+    default: break;
+  }
+  return clock;
+}
+
+// A list's title: the document's subject line is what officials know a
+// document by; without one, the state's title says what it waits for.
+std::string DisplayTitle(const store::InstanceRecord& r,
+                         const std::string& state_title) {
+  if (r.has_document() && !r.document().trich_yeu().empty()) {
+    return r.document().trich_yeu();
+  }
+  return state_title;
+}
+
+}  // namespace
+
+InstanceInfo Reader::ToInfo(const store::InstanceRecord& r,
+                            bool with_variables) {
   InstanceInfo info;
   info.id = r.id();
   info.unit = r.unit_id();
@@ -240,8 +272,9 @@ InstanceInfo Reader::ToInfo(const store::InstanceRecord& r) {
   info.state_title = r.state();
   auto definition = registry_->Get(r.workflow(), r.workflow_version());
   if (definition.ok()) info.state_title = (*definition)->StateTitle(r.state());
+  info.title = DisplayTitle(r, info.state_title);
   info.finished = r.finished();
-  info.variables_json = r.variables_json();
+  if (with_variables) info.variables_json = r.variables_json();
   info.business_key = r.business_key();
   info.version = r.version();
   info.created_at = absl::FromUnixMicros(r.created_at_micros());
@@ -251,20 +284,7 @@ InstanceInfo Reader::ToInfo(const store::InstanceRecord& r) {
   info.cancel_reason = r.cancel_reason();
   info.parent_id = r.parent_id();
   for (const store::ClockRecord& c : r.clocks()) {
-    ClockInfo clock;
-    clock.name = c.name();
-    clock.due = absl::FromUnixMicros(c.due_micros());
-    clock.paused = c.paused();
-    clock.expired = c.expired();
-    clock.remaining = c.remaining();
-    switch (c.unit()) {
-      case store::ClockRecord::WORKING_DAYS: clock.unit = "working_days"; break;
-      case store::ClockRecord::DAYS: clock.unit = "days"; break;
-      case store::ClockRecord::DURATION: clock.unit = "duration"; break;
-      case store::ClockRecord::DATE: clock.unit = "date"; break;
-      default: break;
-    }
-    info.clocks.push_back(std::move(clock));
+    info.clocks.push_back(ToClockInfo(c));
   }
   return info;
 }
@@ -335,7 +355,7 @@ absl::StatusOr<InstancePage> Reader::List(const ListInstancesRequest& request) {
         !MayRead(request.actor, *directory, record, now)) {
       continue;
     }
-    page.instances.push_back(ToInfo(record));
+    page.instances.push_back(ToInfo(record, request.with_variables));
   }
   WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing instances"));
   if (it->Valid() && it->key().starts_with(scan.prefix) && !last_key.empty()) {
@@ -467,7 +487,7 @@ bool Reader::FillDeadline(const DeadlineQuery& query,
       !MayRead(query.actor, directory, *instance, now)) {
     return false;
   }
-  InstanceInfo info = ToInfo(*instance);
+  InstanceInfo info = ToInfo(*instance, /*with_variables=*/false);
   d->workflow = info.workflow;
   d->business_key = info.business_key;
   d->state = info.state;
@@ -550,7 +570,7 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
     item.due = entry.due_micros == INT64_MAX
                    ? absl::InfiniteFuture()
                    : absl::FromUnixMicros(entry.due_micros);
-    item.instance = ToInfo(*instance);
+    item.instance = ToInfo(*instance, request.with_variables);
     page.items.push_back(std::move(item));
   }
   return page;

@@ -63,8 +63,11 @@ class Reader {
   // A request's page size: 0 means 50; over 1000 INVALID_ARGUMENT.
   static absl::StatusOr<uint32_t> CheckPageSize(uint32_t requested);
 
-  // The public view of a record (adds the state's title).
-  InstanceInfo ToInfo(const store::InstanceRecord& record);
+  // The public view of a record (adds the state's title, the unit's name and
+  // the display title). Without `with_variables`, `variables_json` stays
+  // empty: lists then copy no JSON they will not answer.
+  InstanceInfo ToInfo(const store::InstanceRecord& record,
+                      bool with_variables = true);
 
   Store* store() const { return store_; }
 

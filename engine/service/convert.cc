@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "engine/service/struct_json.h"
 #include "engine/util/json.h"
+#include "engine/util/refusal.h"
 #include "engine/util/status_macros.h"
 
 namespace wf {
@@ -157,7 +158,7 @@ void ToProto(const WorkflowInfo& in, v1::Workflow* out) {
   out->set_deployed_by(in.deployed_by);
 }
 
-absl::Status ToProto(const InstanceInfo& in, v1::Instance* out) {
+void ToBasicProto(const InstanceInfo& in, v1::Instance* out) {
   out->set_id(in.id);
   out->set_unit(in.unit);
   out->set_unit_name(in.unit_name);
@@ -165,6 +166,7 @@ absl::Status ToProto(const InstanceInfo& in, v1::Instance* out) {
   out->set_workflow_version(in.workflow_version);
   out->set_state(in.state);
   out->set_state_title(in.state_title);
+  out->set_title(in.title);
   out->set_finished(in.finished);
   out->set_business_key(in.business_key);
   out->set_version(in.version);
@@ -190,7 +192,28 @@ absl::Status ToProto(const InstanceInfo& in, v1::Instance* out) {
     }
     clock->set_unit(c.unit);
   }
+}
+
+absl::Status ToProto(const InstanceInfo& in, v1::Instance* out) {
+  ToBasicProto(in, out);
   return JsonTextToStruct(in.variables_json, out->mutable_variables());
+}
+
+absl::StatusOr<bool> IsFullView(v1::InstanceView view) {
+  switch (view) {
+    case v1::INSTANCE_VIEW_UNSPECIFIED:
+    case v1::INSTANCE_VIEW_BASIC:
+      return false;
+    case v1::INSTANCE_VIEW_FULL:
+      return true;
+    default:
+      return ForField(
+          absl::InvalidArgumentError(absl::StrFormat(
+              "Expected `view` INSTANCE_VIEW_BASIC (1) or INSTANCE_VIEW_FULL "
+              "(2), or unset, but got %d",
+              static_cast<int>(view))),
+          "view", reason::kInvalidField);
+  }
 }
 
 absl::Status ToProto(const HistoryEntry& in, v1::HistoryEvent* out) {
@@ -223,10 +246,15 @@ absl::Status ToProto(const HistoryEntry& in, v1::HistoryEvent* out) {
   return TakenToProto(in.taken_json, out->mutable_taken());
 }
 
-absl::Status ToProto(const InboxPage& in, v1::GetInboxResponse* out) {
+absl::Status ToProto(const InboxPage& in, bool full,
+                     v1::GetInboxResponse* out) {
   for (const InboxItem& item : in.items) {
     v1::InboxItem* i = out->add_items();
-    WF_RETURN_IF_ERROR(ToProto(item.instance, i->mutable_instance()));
+    if (full) {
+      WF_RETURN_IF_ERROR(ToProto(item.instance, i->mutable_instance()));
+    } else {
+      ToBasicProto(item.instance, i->mutable_instance());
+    }
     for (const InboxEvent& e : item.events) {
       v1::InboxEvent* event = i->add_events();
       event->set_event(e.event);

@@ -24,11 +24,18 @@ void ToDuration(absl::Duration in, google::protobuf::Duration* out);
 absl::Duration FromDuration(const google::protobuf::Duration& in);
 
 void ToProto(const WorkflowInfo& in, v1::Workflow* out);
+// An instance as lists answer it by default (INSTANCE_VIEW_BASIC): every
+// field but `variables`, with no JSON parsed and no Struct built.
+void ToBasicProto(const InstanceInfo& in, v1::Instance* out);
 // These carry the engine's JSON as Structs: an error only if what the
 // engine stored does not parse.
 absl::Status ToProto(const InstanceInfo& in, v1::Instance* out);
 absl::Status ToProto(const HistoryEntry& in, v1::HistoryEvent* out);
-absl::Status ToProto(const InboxPage& in, v1::GetInboxResponse* out);
+// Each item's instance in full when `full`, else as ToBasicProto.
+absl::Status ToProto(const InboxPage& in, bool full, v1::GetInboxResponse* out);
+// Whether a list answers FULL instances: UNSPECIFIED and BASIC mean no.
+// INVALID_ARGUMENT naming `view` for a value the proto does not declare.
+absl::StatusOr<bool> IsFullView(v1::InstanceView view);
 void ToProto(const DeadlineInfo& in, v1::Deadline* out);
 void ToProto(const WhoAmIInfo& in, v1::WhoAmIResponse* out);
 void ToProto(const TokenInfo& in, v1::Token* out);

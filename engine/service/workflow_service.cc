@@ -223,11 +223,18 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::ListInstances(
     const v1::ListInstancesRequest* request,
     v1::ListInstancesResponse* response) {
   WF_CALLER(actor);
+  absl::StatusOr<bool> full = IsFullView(request->view());
+  if (!full.ok()) return Answer(context, full.status());
   ListInstancesRequest list = FromProto(*request);
   list.actor = actor;
+  list.with_variables = *full;
   auto result = engine_->ListInstances(list);
   if (!result.ok()) return Answer(context, result.status());
   for (const InstanceInfo& i : result->instances) {
+    if (!*full) {
+      ToBasicProto(i, response->add_instances());
+      continue;
+    }
     absl::Status status = ToProto(i, response->add_instances());
     if (!status.ok()) return Answer(context, status);
   }
@@ -310,10 +317,12 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetInbox(
     grpc::CallbackServerContext* context, const v1::GetInboxRequest* request,
     v1::GetInboxResponse* response) {
   WF_CALLER(actor);
-  auto result =
-      engine_->Inbox(actor, {request->page_size(), request->page_token()});
+  absl::StatusOr<bool> full = IsFullView(request->view());
+  if (!full.ok()) return Answer(context, full.status());
+  auto result = engine_->Inbox(
+      actor, {request->page_size(), request->page_token(), *full});
   if (!result.ok()) return Answer(context, result.status());
-  return Answer(context, ToProto(*result, response));
+  return Answer(context, ToProto(*result, *full, response));
 }
 
 grpc::ServerUnaryReactor* WorkflowServiceImpl::WhoAmI(

@@ -237,6 +237,11 @@ class EndToEnd(unittest.TestCase):
         listed = self.stub.ListInstances(pb.ListInstancesRequest(
             workflow="phe_duyet", business_key="KH-05/KH-BCĐ"))
         self.assertEqual([i.id for i in listed.instances], [instance.id])
+        self.assertFalse(listed.instances[0].HasField("variables"))
+        full = self.stub.ListInstances(pb.ListInstancesRequest(
+            workflow="phe_duyet", business_key="KH-05/KH-BCĐ",
+            view=pb.INSTANCE_VIEW_FULL))
+        self.assertEqual(list(full.instances), [self.get(instance.id)])
 
     def test_refusals_change_nothing(self):
         instance = self.start()
@@ -497,6 +502,19 @@ class EndToEnd(unittest.TestCase):
         items = {i.instance.id: i for i in inbox.items}
         self.assertIn(instance.id, items)
         self.assertIn("trinh", [e.event for e in items[instance.id].events])
+        # The default (BASIC) view: what a list shows, no variables.
+        listed = items[instance.id].instance
+        self.assertFalse(listed.HasField("variables"))
+        self.assertEqual(listed.state_title, "Dự thảo")
+        self.assertEqual(listed.title, "Dự thảo")  # no trích yếu: the state
+        self.assertEqual(listed.business_key, "HOP-THU")
+        # FULL: the instance exactly as GetInstance answers it.
+        full = self.official.GetInbox(pb.GetInboxRequest(
+            view=pb.INSTANCE_VIEW_FULL))
+        got = {i.instance.id: i.instance for i in full.items}[instance.id]
+        self.assertEqual(got, self.official.GetInstance(
+            pb.GetInstanceRequest(instance_id=instance.id)))
+        self.assertEqual(harness.values(got.variables)["don_vi"], "Xã Tiên Du")
         me = self.stub.WhoAmI(pb.WhoAmIRequest())
         self.assertEqual(me.person, "chu-tich.dai-son")
         self.assertEqual(me.name.encode(), "Trần Thị Bình".encode())

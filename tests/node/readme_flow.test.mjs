@@ -110,6 +110,17 @@ test('a plan goes from the officer to the chairman and back', async () => {
 
   const inbox = await chairman.GetInbox({});
   assert.ok(inbox.items.some((item) => item.instance.id === id), JSON.stringify(inbox));
+  // The default view answers what a list shows and leaves the variables out
+  // (defaults: true gives an unset message as null).
+  const listed = inbox.items.find((item) => item.instance.id === id).instance;
+  assert.equal(listed.variables, null);
+  assert.ok(listed.state_title);
+  assert.equal(listed.title, listed.state_title);  // no trích yếu: the state's title
+  // INSTANCE_VIEW_FULL: each instance exactly as GetInstance answers it.
+  const full = await chairman.GetInbox({ view: 'INSTANCE_VIEW_FULL' });
+  const fullItem = full.items.find((item) => item.instance.id === id).instance;
+  assert.deepEqual(fullItem, await chairman.GetInstance({ instance_id: id }));
+  assert.equal(fromStruct(fullItem.variables).trich_yeu, 'Kế hoạch thực hiện năm 2026');
 
   // The officer may not approve: the role it takes is named.
   await assert.rejects(officer.FireEvent({ instance_id: id, event: 'phe_duyet_va_gui' }),

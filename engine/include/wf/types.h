@@ -117,7 +117,12 @@ struct InstanceInfo {
   uint32_t workflow_version = 0;
   std::string state;
   std::string state_title;
+  // A display title for lists: the document's trích yếu if it has one, else
+  // `state_title`. Read from the record as is: no JSON parsed.
+  std::string title;
   bool finished = false;
+  // The variables as a JSON object; empty when a list was asked for without
+  // them (`with_variables = false`).
   std::string variables_json;
   std::string business_key;
   uint64_t version = 0;  // number of history events
@@ -402,6 +407,12 @@ struct ListInstancesRequest {
   Actor actor;  // reads are scoped to what the actor may read
   std::string unit;  // the unit and every unit below it; empty: all
   std::string parent;  // the children this instance started; empty: all
+  // False: each InstanceInfo comes with `variables_json` empty. True keeps
+  // what embedders always had; it costs a copy of each instance's JSON but
+  // no parse (the engine never parses variables to list them), so the
+  // default stays. The gRPC service passes false unless asked for the FULL
+  // view: there the cost was building a Struct from each JSON.
+  bool with_variables = true;
 };
 
 struct InstancePage {
@@ -410,7 +421,8 @@ struct InstancePage {
 };
 
 // Deadlines that pass within `within_days` days (late = false), or that
-// already passed and whose clock still runs (late = true).
+// already passed and whose clock still runs (late = true). A DeadlineInfo
+// carries no variables, so there is nothing to leave out.
 struct DeadlineQuery {
   std::string workflow;  // empty: every workflow
   bool late = false;
@@ -442,6 +454,9 @@ struct DeadlinePage {
 struct InboxRequest {
   uint32_t page_size = 0;  // 0 means 50; over 1000: INVALID_ARGUMENT
   std::string page_token;
+  // As ListInstancesRequest::with_variables: false leaves each item's
+  // `instance.variables_json` empty.
+  bool with_variables = true;
 };
 
 struct InboxEvent {
