@@ -1,6 +1,7 @@
 -- Benchmark workflow (loadgen --mode=issue): a plan drafted, signed, then
--- issued with the next number of a register, adapted from
--- tests/testdata/ke_hoach_bcd.lua. The issuing unit and the register come
+-- issued with the next number of a register: the test workflow
+-- tests/testdata/ke_hoach_bcd.lua reshaped for the load generator. The
+-- issuing unit and the register come
 -- from the start variables, so that the load generator chooses how many
 -- registers its lanes contend on:
 --   co_quan   the issuing unit (an org unit id: the lane's commune)

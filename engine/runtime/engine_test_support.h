@@ -12,8 +12,13 @@
 #include <sstream>
 #include <string>
 
+#include <initializer_list>
+#include <memory>
+
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "wf/clock.h"
+#include "wf/engine.h"
 
 namespace wf::test_support {
 
@@ -37,6 +42,45 @@ inline std::string ReadTestdata(const std::string& name) {
   s << in.rdbuf();
   return s.str();
 }
+
+// An engine on a fresh folder with a ManualClock starting at `start`, no
+// timer loop, and the given test workflows deployed. Subclasses set
+// options_ further in their SetUp before calling Open.
+class EngineFixture : public ::testing::Test {
+ protected:
+  explicit EngineFixture(absl::Time start) : clock_(start) {}
+
+  void Open(const std::string& prefix,
+            std::initializer_list<const char*> workflows) {
+    dir_ = FreshDir(prefix);
+    options_.data_dir = dir_;
+    options_.clock = &clock_;
+    options_.run_timers = false;
+    Reopen();
+    for (const char* file : workflows) {
+      auto deployed = engine_->Deploy(
+          {ReadTestdata(file), file, Actor::Embedder("admin")});
+      ASSERT_TRUE(deployed.ok()) << deployed.status();
+    }
+  }
+
+  void TearDown() override {
+    engine_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Reopen() {
+    engine_.reset();
+    auto engine = Engine::Open(options_);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = std::move(*engine);
+  }
+
+  std::string dir_;
+  ManualClock clock_;
+  EngineOptions options_;
+  std::unique_ptr<Engine> engine_;
+};
 
 }  // namespace wf::test_support
 

@@ -23,32 +23,13 @@ namespace {
 using Json = nlohmann::json;
 using test_support::ReadTestdata;
 
-class FeedEngineTest : public ::testing::Test {
+class FeedEngineTest : public test_support::EngineFixture {
  protected:
+  FeedEngineTest() : EngineFixture(absl::FromUnixSeconds(1768525200)) {}
+
   void SetUp() override {
-    dir_ = test_support::FreshDir("wf_feed_test");
-    options_.data_dir = dir_;
-    options_.clock = &clock_;
-    options_.run_timers = false;
-    Reopen();
-    for (const char* file : {"phe_duyet.lua", "bao_cao_con.lua",
-                             "ke_hoach_cha.lua", "hen_nhanh.lua"}) {
-      auto deployed = engine_->Deploy(
-          {ReadTestdata(file), file, Actor::Embedder("admin")});
-      ASSERT_TRUE(deployed.ok()) << deployed.status();
-    }
-  }
-
-  void TearDown() override {
-    engine_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  void Reopen() {
-    engine_.reset();
-    auto engine = Engine::Open(options_);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = std::move(*engine);
+    Open("wf_feed_test", {"phe_duyet.lua", "bao_cao_con.lua",
+                          "ke_hoach_cha.lua", "hen_nhanh.lua"});
   }
 
   std::string Start(const std::string& workflow, const Json& vars) {
@@ -84,10 +65,6 @@ class FeedEngineTest : public ::testing::Test {
     }
   }
 
-  std::string dir_;
-  ManualClock clock_{absl::FromUnixSeconds(1768525200)};
-  EngineOptions options_;
-  std::unique_ptr<Engine> engine_;
 };
 
 std::string Reason(const absl::Status& status) {

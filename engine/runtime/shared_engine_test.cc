@@ -23,33 +23,16 @@ using Json = nlohmann::json;
 
 using test_support::ReadTestdata;
 
-class SharedEngineTest : public ::testing::Test {
+class SharedEngineTest : public test_support::EngineFixture {
  protected:
+  SharedEngineTest()
+      : EngineFixture(absl::FromCivil(absl::CivilSecond(2026, 3, 2, 9, 0, 0),
+                                      absl::FixedTimeZone(7 * 3600))) {}
+
   void SetUp() override {
-    dir_ = test_support::FreshDir("wf_shared_test");
-    options_.data_dir = dir_;
-    options_.clock = &clock_;
-    options_.run_timers = false;
     options_.worker_threads = 4;
-    Reopen();
-    for (const char* file : {"vao_so.lua", "bao_cao_con.lua",
-                             "ho_so_duy_nhat.lua", "ke_hoach_cha.lua"}) {
-      auto deployed = engine_->Deploy(
-          {ReadTestdata(file), file, Actor::Embedder("admin")});
-      ASSERT_TRUE(deployed.ok()) << deployed.status();
-    }
-  }
-
-  void TearDown() override {
-    engine_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  void Reopen() {
-    engine_.reset();
-    auto engine = Engine::Open(options_);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = std::move(*engine);
+    Open("wf_shared_test", {"vao_so.lua", "bao_cao_con.lua",
+                            "ho_so_duy_nhat.lua", "ke_hoach_cha.lua"});
   }
 
   std::string Start(const std::string& workflow) {
@@ -81,11 +64,6 @@ class SharedEngineTest : public ::testing::Test {
     EXPECT_TRUE(report->ok) << id << ": " << report->problem;
   }
 
-  std::string dir_;
-  ManualClock clock_{absl::FromCivil(absl::CivilSecond(2026, 3, 2, 9, 0, 0),
-                                     absl::FixedTimeZone(7 * 3600))};
-  EngineOptions options_;
-  std::unique_ptr<Engine> engine_;
 };
 
 // 64 threads, each on its own instance, take 10,000 numbers from one
