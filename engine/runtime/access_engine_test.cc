@@ -49,7 +49,7 @@ class AccessTest : public ::testing::Test {
     engine_ = std::move(*engine);
     ASSERT_TRUE(testing::ImportTestDirectory(engine_.get()).ok());
     for (const std::string& path :
-         {std::string(WF_WORKFLOWS_DIR) + "/nop_ke_hoach.lua",
+         {std::string(WF_TESTDATA_DIR) + "/nop_ke_hoach.lua",
           std::string(WF_TESTDATA_DIR) + "/duyet_chu_tich.lua"}) {
       auto deployed = engine_->Deploy({testing::ReadFile(path), path, Actor::Embedder()});
       ASSERT_TRUE(deployed.ok()) << deployed.status();

@@ -51,7 +51,7 @@ class FilesEngineTest : public ::testing::Test {
     Open();
     ASSERT_TRUE(testing::ImportTestDirectory(engine_.get()).ok());
     for (const std::string& source :
-         {testing::ReadFile(std::string(WF_WORKFLOWS_DIR) +
+         {testing::ReadFile(std::string(WF_TESTDATA_DIR) +
                             "/nop_ke_hoach.lua"),
           std::string(kDossier)}) {
       ASSERT_TRUE(engine_->Deploy({source, "", Actor::Embedder()}).ok());

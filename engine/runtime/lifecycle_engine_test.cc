@@ -65,7 +65,7 @@ class LifecycleTest : public ::testing::Test {
     ASSERT_TRUE(engine.ok()) << engine.status();
     engine_ = std::move(*engine);
     ASSERT_TRUE(testing::ImportTestDirectory(engine_.get()).ok());
-    Deploy(testing::ReadFile(std::string(WF_WORKFLOWS_DIR) +
+    Deploy(testing::ReadFile(std::string(WF_TESTDATA_DIR) +
                              "/nop_ke_hoach.lua"));
     Deploy(kUniqueKeys);
   }

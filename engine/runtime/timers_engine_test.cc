@@ -350,7 +350,7 @@ TEST_F(TimersEngineTest, BundledPlanReminderSaysTheWorkingDaysLeft) {
   options_.clock = &clock;
   Reopen();
   auto deployed = engine_->Deploy(
-      {ReadPath(std::string(WF_WORKFLOWS_DIR) + "/nop_ke_hoach.lua"),
+      {ReadPath(std::string(WF_TESTDATA_DIR) + "/nop_ke_hoach.lua"),
        "nop_ke_hoach.lua", Actor::Embedder("admin")});
   ASSERT_TRUE(deployed.ok()) << deployed.status();
   // Due Thursday 26/02/2026: 24/02, 25/02 and 26/02 are the last three.

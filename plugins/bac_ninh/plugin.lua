@@ -1,0 +1,86 @@
+-- Tỉnh Bắc Ninh (two tiers since 01/07/2025: tỉnh – xã).
+--
+-- Ke hoach 2026 of the Ban Chỉ đạo 138 tỉnh (shared/seeds/000): drafted by
+-- Công an tỉnh (its Phòng Tham mưu), the standing agency; signed by the
+-- Chủ tịch UBND tỉnh as Trưởng Ban; numbered in the committee's register
+-- as KH-BCĐ-CAT. The member agencies and every commune's BCĐ 138 send their
+-- own plan "trước ngày 10/2/2026"; the communes have their funding approved
+-- "trước ngày 28/02/2026". No 6-monthly or yearly report dates in the seed.
+-- Every field is described in docs/plugins.md.
+
+return {
+  name = "bac_ninh",
+  title = "Tỉnh Bắc Ninh",
+  province = "bac_ninh",
+  dia_danh = "Bắc Ninh",
+  cap = { "tinh", "xa" },
+
+  org = {
+    { file = "xa_phuong_2025.csv", format = "communes", province_name = "Bắc Ninh",
+      valid_from = "2025-07-01" },
+    { file = "don_vi.csv", format = "units" },
+    { file = "can_bo.csv", format = "people" },
+  },
+
+  -- "trước ngày X": the last day on time is the working day before X.
+  cach_doc_han = "truoc_ngay",
+  co_quan_thuong_truc = "bn_cong_an_tinh",
+
+  so_van_ban = {
+    ke_hoach_bcd = {
+      ky_hieu = "KH-BCĐ-CAT", loai = "KH", viet_tat = "BCĐ-CAT",
+      so = "bcd-138-bac-ninh",
+      don_vi = "bn_cong_an_tinh",
+      ten_co_quan = "BAN CHỈ ĐẠO 138",
+      co_quan_cap_tren = "UBND TỈNH BẮC NINH",
+      van_thu = { "bn_cong_an_tinh" },
+    },
+  },
+
+  chien_dich = {
+    ke_hoach_2026 = {
+      nam = 2026,
+      trich_yeu = "Công tác phòng, chống tội phạm, tệ nạn xã hội và xây dựng phong trào " ..
+                  "toàn dân bảo vệ an ninh Tổ quốc năm 2026",
+      so_van_ban = "ke_hoach_bcd",
+      soan_thao = "bn_phong_tham_muu",
+      lanh_dao_duyet = { "truong_phong", "giam_doc", "pho_giam_doc" },
+      gop_y = { tag = "thanh_vien_bcd", so_ngay_lam_viec = 5 },
+      ky = {
+        vai_tro = { "chu_tich" }, don_vi = "bac_ninh",
+        hinh_thuc = "", chuc_danh = { "TRƯỞNG BAN", "CHỦ TỊCH UBND TỈNH" },
+      },
+      noi_nhan = {
+        { label = "Cơ quan TT BCĐ Trung ương", purpose = "để b/c" },
+        { label = "Văn phòng Bộ Công an", purpose = "để b/c" },
+        { label = "Cục XDPTBVANTQ - BCA", purpose = "để b/c" },
+        { label = "TT Tỉnh ủy, TT UBND tỉnh", purpose = "để b/c" },
+        { label = "Chủ tịch, các PCT UBND tỉnh" },
+        { tag = "thanh_vien_bcd", purpose = "để t/hiện" },
+        { kinds = { "xa", "phuong" }, purpose = "để t/hiện" },
+        { id = "bn_vp_ubnd", purpose = "CVP, TH" },
+        { label = "Lưu: VT, NC" },
+      },
+      -- Who builds and sends its own plan, to whom, by when.
+      giao_ke_hoach = { { tag = "thanh_vien_bcd" }, { kinds = { "xa", "phuong" } } },
+      vai_tro_nhan = { "chuyen_vien", "truong_phong" },
+      han_nop_ke_hoach = "2026-02-10",
+      kinh_phi = {
+        don_vi = { { kinds = { "xa", "phuong" } } },
+        han_phe_duyet = "2026-02-28",
+      },
+    },
+  },
+
+  -- The classification scale of the movement (seed 000, III.2): one year
+  -- "Trung bình" or "Yếu" lowers the rating of the member overseeing the
+  -- locality and of its head; two consecutive years bring a suggested
+  -- self-criticism review (gợi ý kiểm điểm).
+  phan_loai = {
+    muc = { "Tốt", "Khá", "Trung bình", "Yếu" },
+    ha_thi_dua = { "Trung bình", "Yếu" },
+    so_nam_goi_y_kiem_diem = 2,
+  },
+
+  hooks = {},
+}

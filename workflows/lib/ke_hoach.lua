@@ -1,0 +1,127 @@
+-- Shared code of the plan workflows (ban_hanh_ke_hoach, nop_ke_hoach,
+-- bao_cao_dinh_ky, phe_duyet_kinh_phi): reading the province plugin, its
+-- deadlines and hooks, and checking who acts for which unit.
+--
+-- Nothing here names a province, a date or a register: all of that comes
+-- from ctx.plugin (docs/plugins.md).
+
+local M = {}
+
+-- The campaign a document belongs to: the plugin's `chien_dich[key]`.
+function M.chien_dich(ctx)
+  local key = ctx.vars.chien_dich
+  local c = ctx.plugin.chien_dich and ctx.plugin.chien_dich[key]
+  if c == nil then
+    error("plugin '" .. ctx.plugin.name .. "' (phiên bản " .. ctx.plugin.version ..
+          ") không có chiến dịch '" .. tostring(key) .. "'", 0)
+  end
+  return c
+end
+
+-- The last day on time for a deadline written "trước ngày X". The plugin's
+-- `cach_doc_han` says how the office reads it:
+--   "truoc_ngay" (default, the literal reading): the last working day
+--                before X — a plan sent on X itself is late;
+--   "het_ngay":  X itself counts (the engine moves it off a rest day).
+function M.han_cuoi(ctx, x)
+  if x == nil then return nil end
+  if (ctx.plugin.cach_doc_han or "truoc_ngay") == "het_ngay" then return x end
+  return wf.add_workdays(x, -1)
+end
+
+-- Calls hook `name` of the plugin when it has one, else `default`.
+function M.hook(ctx, name, default, ...)
+  local hooks = ctx.plugin.hooks
+  local fn = hooks and hooks[name]
+  if fn ~= nil then return fn(ctx, ...) end
+  return default(ctx, ...)
+end
+
+-- True if `list` (an array) holds `value`.
+function M.co(list, value)
+  for _, v in ipairs(list or {}) do
+    if v == value then return true end
+  end
+  return false
+end
+
+-- The ids of `unit` and every unit below it (a standing agency and its
+-- departments): whoever sits in one of them acts for `unit`. A province is
+-- only itself: its people act in the province unit (UBND tỉnh), and every
+-- other unit of the province is below it.
+function M.ca_don_vi_truc_thuoc(ctx, unit)
+  local ids = wf.array()
+  ids[1] = unit
+  if ctx.units{ id = unit }[1].kind == "tinh" then return ids end
+  for _, u in ipairs(ctx.units{ under = unit, depth = "all" }) do
+    ids[#ids + 1] = u.id
+  end
+  return ids
+end
+
+-- The receiving side of a document: one unit id or a list of them (a report
+-- that goes to UBND tỉnh and to Công an tỉnh). Returns {id, name, ids}: the
+-- first unit, the names joined, every unit whose people may receive.
+function M.ben_nhan(ctx, units)
+  if type(units) ~= "table" then units = { units } end
+  local names, ids = {}, wf.array()
+  for _, id in ipairs(units) do
+    names[#names + 1] = ctx.units{ id = id }[1].name
+    for _, x in ipairs(M.ca_don_vi_truc_thuoc(ctx, id)) do ids[#ids + 1] = x end
+  end
+  return { id = units[1], name = table.concat(names, ", "), ids = ids }
+end
+
+-- The units a selector of the plugin names, in force today:
+--   { tag = "thanh_vien_bcd" }            every unit of the province with the tag
+--   { kinds = {"xa", "phuong"} }          every commune and ward of the province
+--   { under = "x", kinds = {...} }        below another unit (a district)
+--   { id = "lc_phong_hcqt" }              one unit
+function M.chon_don_vi(ctx, selector)
+  if selector.id then return ctx.units{ id = selector.id } end
+  return ctx.units{ under = selector.under or ctx.plugin.province, depth = "all",
+                    kinds = selector.kinds, tagged = selector.tag }
+end
+
+-- The units of a list of selectors, each once, in order.
+function M.chon_nhieu(ctx, selectors)
+  local out, seen = wf.array(), {}
+  for _, selector in ipairs(selectors or {}) do
+    for _, u in ipairs(M.chon_don_vi(ctx, selector)) do
+      if not seen[u.id] then
+        seen[u.id] = true
+        out[#out + 1] = u
+      end
+    end
+  end
+  return out
+end
+
+-- Checks that the actor's role is one of `roles` (a list of role names)
+-- and, when `units` is given, that the actor acts in one of those units.
+-- Returns true, or false and a message saying what was expected.
+function M.dung_nguoi(ctx, roles, units, viec)
+  if roles and not M.co(roles, ctx.actor.role) then
+    return false, viec .. " cần một trong các vai trò: " .. table.concat(roles, ", ") ..
+                  " (người thao tác đang giữ '" .. tostring(ctx.actor.role) .. "')"
+  end
+  if units and not M.co(units, ctx.actor.unit) then
+    return false, viec .. " phải do " .. (ctx.vars.ten_noi_nhan or units[1]) ..
+                  " thực hiện; '" .. tostring(ctx.actor.unit_name or ctx.actor.unit) ..
+                  "' không phải đơn vị đó"
+  end
+  return true
+end
+
+-- The date line of today: "<dia_danh>, ngày 16 tháng 01 năm 2026".
+function M.dong_ngay(ctx)
+  return wf.format_date(ctx.today, ctx.plugin.dia_danh)
+end
+
+-- Working days a submission on `ngay` came after the last day `han`.
+function M.so_ngay_tre(han, ngay)
+  if ngay <= han then return 0 end
+  return wf.workdays_between(han, ngay)
+end
+
+return M
