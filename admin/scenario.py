@@ -1,0 +1,357 @@
+#!/usr/bin/python3
+"""Runs campaign scenarios: rehearsals of a province's year, step by step.
+
+A scenario file (plugins/<province>/scenarios/*.toml, format in
+docs/scenarios.md) says who does what on which day and what must then hold.
+This program starts a fresh wf_server of its own in simulation mode (a new
+data folder, the clock starting on the scenario's first day, the bundled
+workflows and plugins loaded as `make run` loads them), plays the steps
+through the gRPC API as the people they name — each with a token of their
+own — and checks every assertion. Nothing touches a real server's data.
+
+  admin/scenario.py plugins/bac_ninh/scenarios/ke_hoach_2026.toml
+  admin/wfctl scenario plugins/*/scenarios/*.toml
+
+Exit code 0 when every scenario passed, 1 when one failed (the step, what
+was expected and what came), 2 when one could not run.
+"""
+import argparse
+import datetime
+import hashlib
+import os
+import sys
+import tempfile
+import tomllib
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import harness  # noqa: E402  (starts and stops wf_server)
+
+VN = datetime.timezone(datetime.timedelta(hours=7))
+# A tiny but real PDF: the engine checks a file's magic bytes.
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+class Failed(Exception):
+    pass
+
+
+class Scenario:
+    """One scenario file played on one server."""
+
+    def __init__(self, path, pb, rpc, channel, admin_token, verbose):
+        with open(path, "rb") as f:
+            self.spec = tomllib.load(f)
+        self.path, self.pb, self.verbose = path, pb, verbose
+        self.stubs = [rpc.WorkflowServiceStub(channel), rpc.DocumentServiceStub(channel),
+                      rpc.FileServiceStub(channel), rpc.AdminServiceStub(channel),
+                      rpc.SimulationServiceStub(channel)]
+        self.tokens = {None: admin_token}
+        self.docs = {}  # name in the scenario -> instance id
+
+    # --- calls -----------------------------------------------------------
+    def call(self, method, request, person=None):
+        stub = next(s for s in self.stubs if hasattr(s, method))
+        token = self.token(person)
+        return getattr(stub, method)(request, timeout=120,
+                                     metadata=[("authorization", f"Bearer {token}")])
+
+    def token(self, person):
+        if person not in self.tokens:
+            r = self.call("IssueToken", self.pb.IssueTokenRequest(
+                person=person, note="scenario"))
+            self.tokens[person] = r.token
+        return self.tokens[person]
+
+    # --- selection -------------------------------------------------------
+    def doc(self, name):
+        if name not in self.docs:
+            raise Failed(f"no document named '{name}' started earlier in the scenario")
+        return self.docs[name]
+
+    def children(self, sel):
+        """The children a `con` selector names, in the order they were started."""
+        out, token = [], ""
+        while True:
+            r = self.call("ListInstances", self.pb.ListInstancesRequest(
+                parent=self.doc(sel["cua"]), workflow=sel.get("workflow", ""),
+                state=sel.get("trang_thai", ""), page_size=1000, page_token=token))
+            out += list(r.instances)
+            token = r.next_page_token
+            if not token:
+                break
+        if "don_vi" in sel:
+            units = set(sel["don_vi"])
+            out = [i for i in out if i.unit in units]
+            missing = units - {i.unit for i in out}
+            if missing:
+                raise Failed(f"no child for units {sorted(missing)}")
+        skip = set(sel.get("tru", []))
+        out = [i for i in out if i.unit not in skip]
+        start = sel.get("bo_qua", 0)
+        end = start + sel["so_luong"] if "so_luong" in sel else None
+        return out[start:end]
+
+    def targets(self, step):
+        """(instance id, unit) pairs a step acts on."""
+        if "ho_so" in step:
+            i = self.call("GetInstance", self.pb.GetInstanceRequest(id=self.doc(step["ho_so"])))
+            return [(i.id, i.unit)]
+        if "con" in step:
+            return [(i.id, i.unit) for i in self.children(step["con"])]
+        raise Failed("the step names no document (ho_so) and no children (con)")
+
+    @staticmethod
+    def person(template, unit):
+        return template.replace("{don_vi}", unit.replace("_", "-"))
+
+    # --- steps -----------------------------------------------------------
+    def advance(self, step):
+        if "ngay" not in step:
+            return
+        day = datetime.date.fromisoformat(step["ngay"])
+        hh, mm = map(int, step.get("gio", "08:00").split(":"))
+        at = datetime.datetime(day.year, day.month, day.day, hh, mm, tzinfo=VN)
+        from google.protobuf import timestamp_pb2
+        ts = timestamp_pb2.Timestamp()
+        ts.FromDatetime(at.astimezone(datetime.timezone.utc))
+        now = self.call("AdvanceClock", self.pb.AdvanceClockRequest(until=ts))
+        del now
+
+    def expect_refusal(self, step, run):
+        import grpc
+        try:
+            run()
+        except grpc.RpcError as e:
+            code = step.get("ma")
+            if code and e.code().name != code:
+                raise Failed(f"refused {e.code().name} ({e.details()}), expected {code}")
+            if step["tu_choi"] not in e.details():
+                raise Failed(f"refused with '{e.details()}', expected it to say "
+                             f"'{step['tu_choi']}'")
+            return
+        raise Failed(f"accepted, expected a refusal saying '{step['tu_choi']}'")
+
+    def act(self, step, run):
+        if "tu_choi" in step:
+            self.expect_refusal(step, run)
+        else:
+            run()
+
+    def start(self, step):
+        from google.protobuf import struct_pb2
+        variables = struct_pb2.Struct()
+        variables.update(step.get("bien", {}))
+
+        def run():
+            r = self.call("StartInstance", self.pb.StartInstanceRequest(
+                workflow=step["mo"], unit=step["don_vi"], variables=variables),
+                step["ai"])
+            if "ten" in step:
+                self.docs[step["ten"]] = r.instance.id
+        self.act(step, run)
+
+    def fire(self, step):
+        from google.protobuf import struct_pb2
+        for instance_id, unit in self.targets(step):
+            payload = struct_pb2.Struct()
+            payload.update(step.get("du_lieu", {}))
+            person = self.person(step["ai"], unit)
+            self.act(step, lambda: self.call("FireEvent", self.pb.FireEventRequest(
+                instance_id=instance_id, event=step["lam"], payload=payload), person))
+
+    def upload(self, step):
+        data = PDF + step.get("noi_dung", "").encode()
+        for instance_id, unit in self.targets(step):
+            header = self.pb.UploadFileHeader(
+                instance_id=instance_id, slot=step["tai_len"],
+                name=step.get("ten_tep", step["tai_len"] + ".pdf"),
+                sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+            parts = iter([self.pb.UploadFileRequest(header=header),
+                          self.pb.UploadFileRequest(chunk=data)])
+            person = self.person(step["ai"], unit)
+            self.act(step, lambda: self.call("UploadFile", parts, person))
+
+    # --- assertions ------------------------------------------------------
+    def check_instance(self, want):
+        from google.protobuf import json_format
+        for instance_id, unit in self.targets(want):
+            i = self.call("GetInstance", self.pb.GetInstanceRequest(id=instance_id))
+            where = f"{i.workflow} of {i.unit_name} ({unit})"
+            if "trang_thai" in want and i.state != want["trang_thai"]:
+                raise Failed(f"{where}: state {i.state}, expected {want['trang_thai']}")
+            values = json_format.MessageToDict(i.variables)
+            for key, value in want.get("bien", {}).items():
+                got = values.get(key)
+                if isinstance(value, int) and isinstance(got, float):
+                    got = int(got)
+                if got != value:
+                    raise Failed(f"{where}: {key} = {got!r}, expected {value!r}")
+            if "tre_han" in want:
+                late = any(c.expired for c in i.clocks)
+                if late != want["tre_han"]:
+                    raise Failed(f"{where}: late = {late}, expected {want['tre_han']}")
+            if "plugin_version" in want and i.plugin_version != want["plugin_version"]:
+                raise Failed(f"{where}: plugin version {i.plugin_version}, expected "
+                             f"{want['plugin_version']}")
+
+    def check_document(self, want):
+        d = self.call("GetDocument", self.pb.GetDocumentRequest(
+            instance_id=self.doc(want["ho_so"])))
+        got = {"so": d.issuance.reference, "trich_yeu": d.trich_yeu,
+               "nguoi_ky": d.signer.name, "chuc_danh": list(d.signer.title_lines),
+               "hinh_thuc": d.signer.form, "so_noi_nhan": len(d.recipients),
+               "ngay": (f"{d.issuance.date.year:04}-{d.issuance.date.month:02}-"
+                        f"{d.issuance.date.day:02}")}
+        for key, value in want.items():
+            if key != "ho_so" and got.get(key) != value:
+                raise Failed(f"document {want['ho_so']}: {key} = {got.get(key)!r}, "
+                             f"expected {value!r}")
+
+    def check_progress(self, want):
+        instance_id, unit = self.targets(want)[0]
+        p = self.call("GetProgress", self.pb.GetProgressRequest(
+            instance_id=instance_id, workflow=want.get("workflow", "")))
+        got = {s.state: s.count for s in p.states}
+        got["tong"], got["tre"] = p.total, p.late_count
+        for key, value in want["mong_doi"].items():
+            if got.get(key, 0) != value:
+                raise Failed(f"progress of {unit}: {key} = {got.get(key, 0)}, "
+                             f"expected {value} (all: {got})")
+
+    def check_inbox(self, want):
+        ids, token = set(), ""
+        while True:
+            r = self.call("GetInbox", self.pb.GetInboxRequest(page_size=1000,
+                                                              page_token=token), want["ai"])
+            ids |= {item.instance.id for item in r.items}
+            token = r.next_page_token
+            if not token:
+                break
+        for name in want.get("co", []):
+            if self.doc(name) not in ids:
+                raise Failed(f"inbox of {want['ai']}: '{name}' missing")
+        for name in want.get("khong_co", []):
+            if self.doc(name) in ids:
+                raise Failed(f"inbox of {want['ai']}: '{name}' should not be there")
+        if "so_luong" in want and len(ids) != want["so_luong"]:
+            raise Failed(f"inbox of {want['ai']}: {len(ids)} items, expected "
+                         f"{want['so_luong']}")
+
+    def history(self, instance_id):
+        events, token = [], ""
+        while True:
+            r = self.call("GetHistory", self.pb.GetHistoryRequest(
+                instance_id=instance_id, page_size=1000, page_token=token))
+            events += [e.event for e in r.events]
+            token = r.next_page_token
+            if not token:
+                return events
+
+    def check_history(self, want):
+        """The events in this order (others may come between), and a history
+        that verifies (hash chain and replay)."""
+        for instance_id, unit in self.targets(want):
+            events = self.history(instance_id)
+            it = iter(events)
+            if not all(any(e == w for e in it) for w in want["su_kien"]):
+                raise Failed(f"history of {unit}: {events}, expected in order "
+                             f"{want['su_kien']}")
+            v = self.call("VerifyInstance", self.pb.VerifyInstanceRequest(
+                instance_id=instance_id))
+            if not v.ok:
+                raise Failed(f"history of {unit} does not verify: {v}")
+
+    CHECKS = {"kiem_tra": "check_instance", "van_ban": "check_document",
+              "tien_do": "check_progress", "hop_thu": "check_inbox",
+              "lich_su": "check_history"}
+
+    def name(self, step):
+        """`dat_ten = {ten =, con = {...}}`: names the first child selected."""
+        want = step["dat_ten"]
+        picked = self.children(want["con"])
+        if not picked:
+            raise Failed(f"no child to name '{want['ten']}'")
+        self.docs[want["ten"]] = picked[0].id
+
+    def run_step(self, step):
+        self.advance(step)
+        if "dat_ten" in step:
+            self.name(step)
+        if "mo" in step:
+            self.start(step)
+        elif "tai_len" in step:
+            self.upload(step)
+        elif "lam" in step:
+            self.fire(step)
+        for key, method in self.CHECKS.items():
+            if key in step:
+                getattr(self, method)(step[key])
+
+    def run(self):
+        steps = self.spec.get("buoc", [])
+        for n, step in enumerate(steps, 1):
+            what = step.get("mo_ta", step.get("lam", step.get("mo", "")))
+            try:
+                self.run_step(step)
+            except Failed as e:
+                raise Failed(f"{self.path}: bước {n} ({what}): {e}") from None
+            except Exception as e:  # a gRPC error where none was expected
+                detail = e.details() if hasattr(e, "details") else str(e)
+                raise Failed(f"{self.path}: bước {n} ({what}): {detail}") from None
+            if self.verbose:
+                print(f"  ✓ {n}. {what}")
+        return len(steps)
+
+
+def run_file(path, args):
+    import grpc
+    with open(path, "rb") as f:
+        first_day = tomllib.load(f)["bat_dau"]
+    data_dir = os.path.join(tempfile.mkdtemp(prefix="wf_scenario_"), "data")
+    server = harness.ServerProcess(
+        args.server, data_dir, workflows_dir=os.path.join(ROOT, "workflows"),
+        extra_flags=[f"--simulate_from={first_day}",
+                     f"--plugins_dir={os.path.join(ROOT, 'plugins')}",
+                     f"--calendar_file={os.path.join(ROOT, 'plugins/vn/calendar.json')}",
+                     "--document_types_file=" +
+                     os.path.join(ROOT, "plugins/vn/document_types.json")])
+    server.start(timeout=120)
+    try:
+        sys.path.insert(0, args.stubs)
+        from wf.v1 import workflow_pb2, workflow_pb2_grpc
+        with grpc.insecure_channel(server.address) as channel:
+            s = Scenario(path, workflow_pb2, workflow_pb2_grpc, channel,
+                         server.admin_token(), args.verbose)
+            n = s.run()
+        print(f"OK  {path}: {n} bước — {s.spec.get('ten', '')}")
+    finally:
+        server.stop()
+        if args.keep:
+            print(f"    data kept in {data_dir}")
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("files", nargs="+")
+    p.add_argument("--server", default=os.path.join(ROOT, "build/engine/service/wf_server"))
+    p.add_argument("--stubs", default=os.path.join(ROOT, "build/python"))
+    p.add_argument("--verbose", "-v", action="store_true")
+    p.add_argument("--keep", action="store_true", help="keep the data folder")
+    args = p.parse_args(argv)
+    failed = 0
+    for path in args.files:
+        try:
+            run_file(path, args)
+        except Failed as e:
+            print(f"FAIL {e}")
+            failed += 1
+        except (OSError, RuntimeError, KeyError, tomllib.TOMLDecodeError) as e:
+            print(f"ERROR {path}: {e}")
+            sys.exit(2)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
