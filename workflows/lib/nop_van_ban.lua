@@ -102,14 +102,15 @@ local function declare_drafting(o)
     action = function(ctx) ctx.vars.ly_do_sua = ctx.payload.ly_do end,
   }
   transition "phe_duyet_va_gui" {
-    title = "Lãnh đạo phê duyệt và gửi " .. "đơn vị nhận",
+    title = "Lãnh đạo phê duyệt và gửi",
     from = "cho_duyet", to = "da_gui",
     who = lanh_dao_don_vi,
     action = function(ctx)
       ctx.vars.lan_gui = ctx.vars.lan_gui + 1
       ctx.vars.ngay_gui = ctx.today
       ctx.vars.nguoi_duyet = ctx.actor.id
-      if ctx.today > ctx.vars.han_nop then ctx.vars.nop_muon = true end
+      -- A unit once late stays marked late.
+      ctx.vars.nop_muon = ctx.vars.nop_muon == true or ctx.today > ctx.vars.han_nop
       ctx.vars.so_ngay_tre = plan.so_ngay_tre(ctx.vars.han_nop, ctx.today)
       ctx.emit("thong_bao", {
         den = ctx.vars.noi_nhan,
