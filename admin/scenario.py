@@ -304,19 +304,26 @@ class Scenario:
         return len(steps)
 
 
-def run_file(path, args):
-    import grpc
+def start_server(binary, data_dir, path):
+    """A fresh wf_server in simulation mode from the scenario's first day,
+    with the bundled workflows and plugins, as `make run` starts one."""
     with open(path, "rb") as f:
         first_day = tomllib.load(f)["bat_dau"]
-    data_dir = os.path.join(tempfile.mkdtemp(prefix="wf_scenario_"), "data")
     server = harness.ServerProcess(
-        args.server, data_dir, workflows_dir=os.path.join(ROOT, "workflows"),
+        binary, data_dir, workflows_dir=os.path.join(ROOT, "workflows"),
         extra_flags=[f"--simulate_from={first_day}",
                      f"--plugins_dir={os.path.join(ROOT, 'plugins')}",
                      f"--calendar_file={os.path.join(ROOT, 'plugins/vn/calendar.json')}",
                      "--document_types_file=" +
                      os.path.join(ROOT, "plugins/vn/document_types.json")])
     server.start(timeout=120)
+    return server
+
+
+def run_file(path, args):
+    import grpc
+    data_dir = os.path.join(tempfile.mkdtemp(prefix="wf_scenario_"), "data")
+    server = start_server(args.server, data_dir, path)
     try:
         sys.path.insert(0, args.stubs)
         from wf.v1 import workflow_pb2, workflow_pb2_grpc
