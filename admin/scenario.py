@@ -19,6 +19,7 @@ import argparse
 import datetime
 import hashlib
 import os
+import shutil
 import sys
 import tempfile
 import tomllib
@@ -336,6 +337,8 @@ def run_file(path, args):
         server.stop()
         if args.keep:
             print(f"    data kept in {data_dir}")
+        else:
+            shutil.rmtree(os.path.dirname(data_dir), ignore_errors=True)
 
 
 def main(argv=None):

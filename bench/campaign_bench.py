@@ -13,6 +13,7 @@ same server for scale.
 """
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -50,6 +51,7 @@ def issue_once(args, province, file_name):
                 s.run_step(step)
     finally:
         server.stop()
+        shutil.rmtree(os.path.dirname(data_dir), ignore_errors=True)
     raise RuntimeError(f"{path}: no issuing step")
 
 
