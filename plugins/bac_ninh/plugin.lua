@@ -82,5 +82,12 @@ return {
     so_nam_goi_y_kiem_diem = 2,
   },
 
+  -- Commendation quotas (seed 002, tổng kết 2025): Bằng khen of the Chủ
+  -- tịch UBND tỉnh for 50 collectives and individuals. For the Bằng khen
+  -- workflow (docs/plugins.md, "Data for the workflows still to come").
+  khen_thuong = {
+    tong_ket_2025 = { bang_khen_chu_tich = 50 },
+  },
+
   hooks = {},
 }
