@@ -21,7 +21,7 @@ RequireState* StateOf(lua_State* L) {
 }
 
 // The text of the error for `name`, or "" when it may load now.
-std::string Refusal(const RequireState& state, const std::string& name) {
+std::string WhyNot(const RequireState& state, const std::string& name) {
   if (!IsIdentifier(name)) {
     return absl::StrCat("require(\"", name, "\"): a module name is lower-case ",
                         "letters, digits and _, starting with a letter");
@@ -58,23 +58,24 @@ std::string Cycle(const RequireState& state, const std::string& name) {
                       "other in a cycle: ", absl::StrJoin(chain, " -> "));
 }
 
-// Runs lib/<name>.lua and leaves its value (true for nothing) on the stack.
-void LoadModule(lua_State* L, RequireState* state, const std::string& name) {
+// Runs lib/<name>.lua and leaves its value (true for nothing) on the
+// stack; false and the error on the stack if it fails.
+bool LoadModule(lua_State* L, RequireState* state, const std::string& name) {
   const std::string& source = state->libraries->at(name);
   const std::string chunk = absl::StrCat("@lib/", name, ".lua");
   state->loaded.push_back(name);
   state->loading.push_back(name);
   // Mode "t": text only, as for the workflow file.
-  if (luaL_loadbufferx(L, source.data(), source.size(), chunk.c_str(), "t") !=
-      LUA_OK) {
-    lua_error(L);
-  }
-  lua_call(L, 0, 1);
+  int rc = luaL_loadbufferx(L, source.data(), source.size(), chunk.c_str(),
+                            "t");
+  if (rc == LUA_OK) rc = lua_pcall(L, 0, 1, 0);
+  state->loading.pop_back();
+  if (rc != LUA_OK) return false;
   if (lua_isnil(L, -1)) {
     lua_pop(L, 1);
     lua_pushboolean(L, 1);
   }
-  state->loading.pop_back();
+  return true;
 }
 
 // require(name): upvalue-free; the state lives in the registry.
@@ -90,12 +91,18 @@ int Require(lua_State* L) {
   }
   if (!lua_isnil(L, 3)) return 1;
   lua_pop(L, 1);
-  const std::string refused = Refusal(*state, name);
+  const std::string refused = WhyNot(*state, name);
   if (!refused.empty()) return luaL_error(L, "%s", refused.c_str());
   lua_pushlightuserdata(L, const_cast<char*>(kLoadingMark));
   lua_setfield(L, 2, name.c_str());
-  LoadModule(L, state, name);  // 3: the module's value
-  lua_pushvalue(L, 3);
+  if (!LoadModule(L, state, name)) {
+    // Unmarked, so that a script catching the error (pcall) and asking
+    // again gets the module's error again, not a cycle.
+    lua_pushnil(L);
+    lua_setfield(L, 2, name.c_str());
+    return lua_error(L);
+  }
+  lua_pushvalue(L, 3);  // 3: the module's value
   lua_setfield(L, 2, name.c_str());
   return 1;
 }

@@ -97,6 +97,16 @@ TEST(RequireTest, ACycleIsAnError) {
             std::string::npos) << script.status();
 }
 
+TEST(RequireTest, AFailedModuleFailsAgainNotAsACycle) {
+  auto script = WorkflowScript::Load(
+      Workflow("local ok, first = pcall(require, 'hong')\n"
+               "local ok2, again = pcall(require, 'hong')\n"
+               "assert(not ok2 and not string.find(again, 'cycle'), again)\n"
+               "plan = { han = function(s) return s end }\n"),
+      "w.lua", Limits(), Libraries({{"hong", "error('hỏng')"}}));
+  EXPECT_TRUE(script.ok()) << script.status();
+}
+
 TEST(RequireTest, NoNewModuleAfterTheFileLoaded) {
   const std::string source = R"lua(
 workflow "w" { initial = "a" }
