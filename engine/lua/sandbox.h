@@ -2,7 +2,8 @@
 //
 // One sandboxed Lua 5.4 state. What a workflow script can reach is chosen
 // here, in one place (like Lua's own linit.c):
-//   - base functions without load, loadstring, dofile, loadfile, require,
+//   - base functions without load, loadstring, dofile, loadfile, require
+//     (a workflow file gets the engine's own: require_library.h),
 //     collectgarbage; string without string.dump; table; math without
 //     math.randomseed (math.random is seeded per call: SeedRandom); utf8;
 //     and the engine's `wf` library.

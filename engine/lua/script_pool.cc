@@ -73,7 +73,7 @@ absl::StatusOr<ScriptPool::Lease> ScriptPool::Acquire() {
       return Lease(this, std::move(idle.script));
     }
   }
-  auto script = WorkflowScript::Load(source_, file_name_, limits_);
+  auto script = WorkflowScript::Load(source_, file_name_, limits_, libraries_);
   if (!script.ok()) return script.status();
   return Lease(this, std::move(*script));
 }

@@ -74,13 +74,17 @@ class ScriptPool {
 
   // `budget` is not owned and must outlive the pool; nullptr means
   // IdleBudget::Process().
+  // `libraries`: the modules the workflow's require() may load (the ones
+  // its definition pinned); null: none.
   ScriptPool(std::string source, std::string file_name, SandboxOptions limits,
-             size_t max_idle, IdleBudget* budget = nullptr)
+             size_t max_idle, IdleBudget* budget = nullptr,
+             std::shared_ptr<const LuaLibraries> libraries = nullptr)
       : source_(std::move(source)),
         file_name_(std::move(file_name)),
         limits_(limits),
         max_idle_(max_idle),
-        budget_(budget != nullptr ? budget : IdleBudget::Process()) {}
+        budget_(budget != nullptr ? budget : IdleBudget::Process()),
+        libraries_(std::move(libraries)) {}
   ~ScriptPool();
 
   // A warm script, or a newly loaded one.
@@ -107,6 +111,7 @@ class ScriptPool {
   const SandboxOptions limits_;
   const size_t max_idle_;
   IdleBudget* const budget_;
+  const std::shared_ptr<const LuaLibraries> libraries_;
   mutable absl::Mutex mu_;
   std::vector<Idle> idle_ ABSL_GUARDED_BY(mu_);
 };

@@ -685,10 +685,57 @@ int HostChildren(lua_State* L) {
   return results;
 }
 
-void PushHostFunctions(lua_State* L, StepHost* host) {
+// The query of ctx.units{...} as JSON, `on` defaulting to `today`; false
+// and a message on the stack when it is not a table of named fields.
+bool UnitsQuery(lua_State* L, const std::string& today, Json* query) {
+  std::string error;
+  if (!lua_isnoneornil(L, 1) &&
+      (!lua_istable(L, 1) ||
+       !ToJson(L, 1, "ctx.units' query", query, &error))) {
+    if (error.empty()) error = "ctx.units{...} expects a table of named fields";
+    lua_pushlstring(L, error.data(), error.size());
+    return false;
+  }
+  if (query->is_array() && query->empty()) *query = Json::object();
+  if (!query->is_object()) {
+    lua_pushstring(L, "ctx.units{...} expects a table of named fields such "
+                      "as { under = \"bac_ninh\", kinds = {\"xa\"} }");
+    return false;
+  }
+  if (!query->contains("on") && !query->contains("id")) (*query)["on"] = today;
+  return true;
+}
+
+// ctx.units{...}: upvalue 1 the host, upvalue 2 ctx.today. The query is the
+// call's key, so that replay checks it asks the same.
+int HostUnits(lua_State* L) {
+  auto* host = static_cast<StepHost*>(lua_touserdata(L, lua_upvalueindex(1)));
+  int results = -1;
+  {
+    Json query = Json::object();
+    if (UnitsQuery(L, lua_tostring(L, lua_upvalueindex(2)), &query)) {
+      absl::StatusOr<Json> answer = host->Call("units", DumpJson(query), query);
+      if (answer.ok()) {
+        PushJson(L, *answer);
+        results = 1;
+      } else {
+        std::string message(answer.status().message());
+        lua_pushlstring(L, message.data(), message.size());
+      }
+    }
+  }
+  if (results < 0) return lua_error(L);
+  return results;
+}
+
+void PushHostFunctions(lua_State* L, StepHost* host, const std::string& today) {
   lua_pushlightuserdata(L, host);
   lua_pushcclosure(L, &HostChildren, 1);
   lua_setfield(L, -2, "children");
+  lua_pushlightuserdata(L, host);
+  lua_pushlstring(L, today.data(), today.size());
+  lua_pushcclosure(L, &HostUnits, 2);
+  lua_setfield(L, -2, "units");
   for (const char* call :
        {"take_number", "take_place", "claim", "start", "read_instance"}) {
     lua_pushlightuserdata(L, host);
@@ -715,8 +762,12 @@ void PushContext(lua_State* L, const CallInput& in, int effects_index,
   SetText(L, "event", in.event);
   SetText(L, "from", in.from);
   SetText(L, "to", in.to);
-  lua_createtable(L, 0, 1);
+  lua_createtable(L, 0, 5);
   SetText(L, "id", in.actor);
+  SetText(L, "role", in.actor_role);
+  SetText(L, "unit", in.actor_unit);
+  SetText(L, "unit_name", in.actor_unit_name);
+  SetText(L, "acting_for", in.acting_for);
   lua_setfield(L, -2, "actor");
   lua_createtable(L, 0, 3);
   SetText(L, "id", in.instance_id);
@@ -726,7 +777,8 @@ void PushContext(lua_State* L, const CallInput& in, int effects_index,
   lua_setfield(L, -2, "instance");
   lua_pushinteger(L, absl::ToUnixMillis(in.now));
   lua_setfield(L, -2, "now");
-  SetText(L, "today", absl::FormatTime("%Y-%m-%d", in.now, VietnamTime()));
+  const std::string today = absl::FormatTime("%Y-%m-%d", in.now, VietnamTime());
+  SetText(L, "today", today);
   // ctx.files.<slot>: the latest version, or nil.
   if (in.files != nullptr) {
     PushJson(L, *in.files);
@@ -749,7 +801,7 @@ void PushContext(lua_State* L, const CallInput& in, int effects_index,
     lua_pushvalue(L, effects_index);
     lua_pushcclosure(L, &Emit, 1);
     lua_setfield(L, -2, "emit");
-    if (in.host != nullptr) PushHostFunctions(L, in.host);
+    if (in.host != nullptr) PushHostFunctions(L, in.host, today);
   }
 }
 
@@ -813,9 +865,12 @@ absl::Status PlaceOverflow(const absl::Status& loaded, absl::string_view source,
 
 absl::StatusOr<std::unique_ptr<WorkflowScript>> WorkflowScript::Load(
     const std::string& source, const std::string& file_name,
-    const SandboxOptions& limits) {
+    const SandboxOptions& limits,
+    std::shared_ptr<const LuaLibraries> libraries) {
   std::unique_ptr<WorkflowScript> script(new WorkflowScript());
   script->file_name_ = file_name;
+  script->libraries_ = std::move(libraries);
+  script->require_.libraries = script->libraries_.get();
   auto sandbox = Sandbox::Create(limits);
   if (!sandbox.ok()) return sandbox.status();
   script->sandbox_ = std::move(*sandbox);
@@ -824,7 +879,10 @@ absl::StatusOr<std::unique_ptr<WorkflowScript>> WorkflowScript::Load(
   Declarations declarations(script.get(), limits.memory_bytes / 4);
   absl::Status installed = sb->Run(
       limits.instructions_per_load,
-      [&](lua_State* L) { Declarations::Install(L, &declarations); },
+      [&](lua_State* L) {
+        Declarations::Install(L, &declarations);
+        OpenRequire(L, &script->require_);
+      },
       absl::StatusCode::kInternal, "Preparing the workflow declarations");
   if (!installed.ok()) return installed;
   absl::Status loaded = sb->RunChunk(source, file_name,
@@ -833,6 +891,7 @@ absl::StatusOr<std::unique_ptr<WorkflowScript>> WorkflowScript::Load(
   sb->Run(limits.instructions_per_load, &Declarations::Uninstall,
           absl::StatusCode::kInternal, "Closing the declarations")
       .IgnoreError();
+  script->require_.open = false;
   if (declarations.too_large()) {
     return Refusal(absl::ResourceExhaustedError(loaded.message()),
                    reason::kBudgetExceeded)

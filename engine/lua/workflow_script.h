@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "engine/lua/require_library.h"
 #include "engine/lua/sandbox.h"
 #include "engine/lua/step_host.h"
 #include "engine/lua/workflow_spec.h"
@@ -38,6 +39,12 @@ struct CallInput {
   std::string from;
   std::string to;
   std::string actor;
+  // The capacity the access check matched (ctx.actor.role, .unit,
+  // .unit_name, .acting_for): empty for a timer and for the embedder.
+  std::string actor_role;
+  std::string actor_unit;
+  std::string actor_unit_name;
+  std::string acting_for;
   std::string instance_id;
   std::string business_key;
   uint64_t instance_version = 0;
@@ -76,11 +83,19 @@ class WorkflowScript {
   // Loads `source` in a new sandbox and reads its declarations. Fails only
   // when the file does not run (syntax or run-time error at the top level,
   // over budget); declaration problems are in spec().problems.
+  // `libraries` are the modules require() may load (require_library.h);
+  // null: none.
   static absl::StatusOr<std::unique_ptr<WorkflowScript>> Load(
       const std::string& source, const std::string& file_name,
-      const SandboxOptions& limits);
+      const SandboxOptions& limits,
+      std::shared_ptr<const LuaLibraries> libraries = nullptr);
 
   const WorkflowSpec& spec() const { return spec_; }
+  // The modules the file required while it loaded (directly or through
+  // another module), in the order they began loading.
+  const std::vector<std::string>& required_libraries() const {
+    return require_.loaded;
+  }
 
   // `transition` indexes spec().transitions. FAILED_PRECONDITION for a
   // script error, RESOURCE_EXHAUSTED for a budget.
@@ -108,6 +123,8 @@ class WorkflowScript {
 
   std::unique_ptr<Sandbox> sandbox_;
   std::string file_name_;
+  std::shared_ptr<const LuaLibraries> libraries_;
+  RequireState require_;
   WorkflowSpec spec_;
   std::vector<Refs> refs_;  // parallel to spec_.transitions
   std::vector<int> date_refs_;  // parallel to spec_.states

@@ -295,6 +295,15 @@ std::vector<std::string> ValidateSpec(const WorkflowSpec& spec,
   return problems;
 }
 
+std::shared_ptr<const LuaLibraries> PinnedLibraries(
+    const store::DefinitionRecord& record) {
+  auto libraries = std::make_shared<LuaLibraries>();
+  for (const store::LibraryRecord& library : record.libraries()) {
+    (*libraries)[library.name()] = library.source();
+  }
+  return libraries;
+}
+
 Definition::Definition(store::DefinitionRecord record,
                        std::unique_ptr<WorkflowScript> first_script,
                        const SandboxOptions& limits)
@@ -314,7 +323,8 @@ Definition::Definition(store::DefinitionRecord record,
   started_by_ = Compile(spec_.started_by.declared ? spec_.started_by : spec_.who);
   size_t max_idle = std::max(4u, 2 * std::thread::hardware_concurrency());
   scripts_ = std::make_unique<ScriptPool>(
-      record_.source(), record_.file_name(), limits, max_idle);
+      record_.source(), record_.file_name(), limits, max_idle,
+      /*budget=*/nullptr, PinnedLibraries(record_));
   scripts_->Add(std::move(first_script));
 }
 

@@ -25,6 +25,10 @@ namespace wf {
 std::vector<std::string> ValidateSpec(const WorkflowSpec& spec,
                                       const std::string& file_name);
 
+// The library modules a definition record pinned, as require() takes them.
+std::shared_ptr<const LuaLibraries> PinnedLibraries(
+    const store::DefinitionRecord& record);
+
 class Definition {
  public:
   // Builds a definition from a stored record and the script already loaded

@@ -39,6 +39,70 @@ absl::Status DefinitionRefused(absl::Status status,
   return WithMetadata(std::move(status), "problems", absl::StrCat(problems));
 }
 
+// All the library modules together: a folder of shared code, not a
+// place for data.
+constexpr size_t kLibraryFolderFactor = 4;
+
+// The request's library modules, checked and in NFC.
+absl::StatusOr<std::shared_ptr<const LuaLibraries>> CheckLibraries(
+    const DeployRequest& request, const Limits& limits) {
+  auto libraries = std::make_shared<LuaLibraries>();
+  size_t total = 0;
+  for (const auto& [name, source] : request.libraries) {
+    if (!IsIdentifier(name)) {
+      return Refusal(absl::InvalidArgumentError(absl::StrCat(
+                         "Expected library module names of lower-case ",
+                         "letters, digits and _, starting with a letter ",
+                         "(lib/ke_hoach.lua), but one is '", name, "'")),
+                     reason::kDefinitionInvalid)
+          .Field("libraries");
+    }
+    total += source.size();
+    if (source.size() > limits.max_source_bytes ||
+        total > kLibraryFolderFactor * limits.max_source_bytes) {
+      return Refusal(absl::ResourceExhaustedError(absl::StrCat(
+                         "Expected library modules of at most ",
+                         limits.max_source_bytes, " bytes each and ",
+                         kLibraryFolderFactor * limits.max_source_bytes,
+                         " together, but lib/", name, ".lua goes over")),
+                     reason::kPayloadTooLarge)
+          .With("field", "libraries")
+          .With("limit", limits.max_source_bytes)
+          .Field("libraries");
+    }
+    WF_ASSIGN_OR_RETURN((*libraries)[name],
+                        ToNfc(source, absl::StrCat("lib/", name, ".lua")));
+  }
+  return libraries;
+}
+
+// The modules `script` required, as the record pins them (by name).
+std::vector<store::LibraryRecord> Pinned(const WorkflowScript& script,
+                                         const LuaLibraries& libraries) {
+  std::vector<std::string> names = script.required_libraries();
+  std::sort(names.begin(), names.end());
+  std::vector<store::LibraryRecord> pinned;
+  for (const std::string& name : names) {
+    store::LibraryRecord& library = pinned.emplace_back();
+    library.set_name(name);
+    library.set_source(libraries.at(name));
+  }
+  return pinned;
+}
+
+bool SameLibraries(const store::DefinitionRecord& record,
+                   const std::vector<store::LibraryRecord>& pinned) {
+  if (record.libraries_size() != static_cast<int>(pinned.size())) return false;
+  for (size_t i = 0; i < pinned.size(); ++i) {
+    const store::LibraryRecord& stored = record.libraries(static_cast<int>(i));
+    if (stored.name() != pinned[i].name() ||
+        stored.source() != pinned[i].source()) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 SandboxOptions ToSandboxOptions(const Limits& limits,
@@ -67,7 +131,8 @@ DefinitionRegistry::DefinitionRegistry(Store* store, Committer* committer,
 store::DefinitionRecord DefinitionRegistry::NewRecord(
     const std::string& name, uint32_t version, const std::string& source,
     const std::string& sha, const std::string& file_name,
-    const WorkflowScript& script, const DeployRequest& request) const {
+    const WorkflowScript& script, const DeployRequest& request,
+    const std::vector<store::LibraryRecord>& pinned) const {
   store::DefinitionRecord record;
   record.set_name(name);
   record.set_version(version);
@@ -77,6 +142,9 @@ store::DefinitionRecord DefinitionRegistry::NewRecord(
   record.set_deployed_by(request.actor.id);
   record.set_file_name(file_name);
   record.set_title(script.spec().title);
+  for (const store::LibraryRecord& library : pinned) {
+    *record.add_libraries() = library;
+  }
   return record;
 }
 
@@ -93,8 +161,9 @@ absl::StatusOr<DeployResult> DefinitionRegistry::Deploy(
         .Field("source");
   }
   WF_ASSIGN_OR_RETURN(std::string source, ToNfc(request.source, "source"));
+  WF_ASSIGN_OR_RETURN(auto libraries, CheckLibraries(request, limits_));
   std::string file_name = CleanFileName(request.file_name);
-  auto loaded = WorkflowScript::Load(source, file_name, sandbox_);
+  auto loaded = WorkflowScript::Load(source, file_name, sandbox_, libraries);
   if (!loaded.ok()) return DefinitionRefused(loaded.status(), file_name, 1);
   std::unique_ptr<WorkflowScript> script = *std::move(loaded);
   std::vector<std::string> problems = ValidateSpec(script->spec(), file_name);
@@ -114,23 +183,28 @@ absl::StatusOr<DeployResult> DefinitionRegistry::Deploy(
   }
   const std::string name = script->spec().name;
   std::string sha = Sha256(source);
+  const std::vector<store::LibraryRecord> pinned =
+      Pinned(*script, *libraries);
 
   absl::MutexLock deploy_lock(&deploy_mu_);
   WF_ASSIGN_OR_RETURN(uint32_t latest, LatestVersion(name));
   if (latest > 0) {
     WF_ASSIGN_OR_RETURN(auto current, Get(name, latest));
-    if (current->record().source_sha256() == sha) {
+    if (current->record().source_sha256() == sha &&
+        SameLibraries(current->record(), pinned)) {
       return DeployResult{current->Info(true), false};
     }
   }
   if (request.validate_only) {
     store::DefinitionRecord would_be =
-        NewRecord(name, latest + 1, source, sha, file_name, *script, request);
+        NewRecord(name, latest + 1, source, sha, file_name, *script, request,
+                pinned);
     Definition checked(would_be, std::move(script), sandbox_);
     return DeployResult{checked.Info(true), false};
   }
   store::DefinitionRecord record =
-      NewRecord(name, latest + 1, source, sha, file_name, *script, request);
+      NewRecord(name, latest + 1, source, sha, file_name, *script, request,
+                pinned);
   WriteSet writes;
   writes.Put(Cf::kDefinitions, keys::Definition(name, record.version()),
              record.SerializeAsString());
@@ -226,7 +300,7 @@ DefinitionRegistry::LoadFromStore(const std::string& name, uint32_t version) {
   WF_ASSIGN_OR_RETURN(
       std::unique_ptr<WorkflowScript> script,
       WorkflowScript::Load(record.source(), record.file_name(),
-                           sandbox_));
+                           sandbox_, PinnedLibraries(record)));
   return std::make_shared<const Definition>(std::move(record),
                                             std::move(script),
                                             sandbox_);

@@ -53,7 +53,9 @@ class DefinitionRegistry {
                                     const std::string& sha,
                                     const std::string& file_name,
                                     const WorkflowScript& script,
-                                    const DeployRequest& request) const;
+                                    const DeployRequest& request,
+                                    const std::vector<store::LibraryRecord>&
+                                        pinned) const;
 
   Store* const store_;
   Committer* const committer_;

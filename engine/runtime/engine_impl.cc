@@ -348,6 +348,14 @@ class EngineImpl final : public Engine {
     return reader_->GetInstance(id, actor);
   }
 
+  absl::StatusOr<ProgressInfo> GetProgress(
+      const ProgressRequest& request) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(request.actor));
+    WF_RETURN_IF_ERROR(CheckInstanceId(request.id).status());
+    return reader_->Progress(request);
+  }
+
   absl::StatusOr<InstancePage> ListInstances(
       const ListInstancesRequest& request) override {
     WF_RETURN_IF_ERROR(CheckOpen());

@@ -58,6 +58,9 @@ class Reader {
   absl::StatusOr<DeadlinePage> ListDeadlines(const DeadlineQuery& query,
                                              absl::Time now);
 
+  // Engine::GetProgress (progress.cc).
+  absl::StatusOr<ProgressInfo> Progress(const ProgressRequest& request);
+
   // The ids of the children `parent` started, in the order started.
   absl::StatusOr<std::vector<std::string>> ChildIds(const std::string& parent);
   // A request's page size: 0 means 50; over 1000 INVALID_ARGUMENT.
@@ -83,6 +86,11 @@ class Reader {
   bool InUnit(const DirectorySnapshot& directory,
               const store::InstanceRecord& instance,
               const std::string& unit) const;
+
+  // Each child of `parent` (of `workflow` if not empty) with its summary,
+  // in the order started.
+  absl::StatusOr<std::vector<std::pair<std::string, store::ChildSummary>>>
+  ChildSummaries(const std::string& parent, const std::string& workflow);
 
   Store* const store_;
   DefinitionRegistry* const registry_;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/documents/issuance.h"
+#include "engine/runtime/org_units.h"
 #include "engine/store/keys.h"
 #include "engine/util/status_macros.h"
 #include "engine/util/refusal.h"
@@ -173,6 +174,11 @@ absl::StatusOr<Json> SharedTake::Children(const std::string& parent) {
               {"list", std::move(list)}};
 }
 
+absl::StatusOr<Json> SharedTake::Units(const Json& query) const {
+  static const DirectorySnapshot* const kEmpty = new DirectorySnapshot();
+  return QueryUnits((directory_ != nullptr ? directory_ : kEmpty)->tree, query);
+}
+
 absl::StatusOr<std::string> SharedTake::StartChild(ChildRequest child) {
   if (children_.size() >= limits_.max_children_per_step) {
     return Refusal(absl::ResourceExhaustedError(absl::StrCat(
@@ -202,7 +208,7 @@ absl::Status SharedTake::CountCall() {
   return absl::ResourceExhaustedError(absl::StrCat(
       "Expected a step to take at most ", limits_.max_host_calls_per_step,
       " values from outside its script (ctx.take_number, ctx.take_place, ",
-      "ctx.claim, ctx.start, ctx.read_instance, ctx.children, ",
+      "ctx.claim, ctx.start, ctx.read_instance, ctx.children, ctx.units, ",
       "ctx.document.issue), but its script asked for ",
       "more"));
 }
@@ -238,6 +244,7 @@ absl::StatusOr<Json> LiveHost::Dispatch(const std::string& call,
                                         const Json& args, Json* detail) {
   if (call == "read_instance") return take_->Instance(key);
   if (call == "children") return take_->Children(instance_id_);
+  if (call == "units") return take_->Units(args);
   if (call == "issue") {
     WF_RETURN_IF_ERROR(documents::CheckIssuable(args, key, instance_id_));
     WF_RETURN_IF_ERROR(CheckSharedName("document.issue's register", key));

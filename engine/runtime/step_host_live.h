@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "engine/auth/directory_store.h"
 #include "engine/lua/step_host.h"
 #include "engine/store/records.pb.h"
 #include "engine/store/txn.h"
@@ -65,6 +66,12 @@ class SharedTake {
                                     const std::string& holder);
   absl::StatusOr<Json> Instance(const std::string& id);
   absl::StatusOr<std::string> StartChild(ChildRequest child);
+  // ctx.units{...} (org_units.h) on the directory the step runs on.
+  absl::StatusOr<Json> Units(const Json& query) const;
+  // The directory snapshot of the step; not owned, outlives the take.
+  void set_directory(const DirectorySnapshot* directory) {
+    directory_ = directory;
+  }
 
   // The first child of this step to claim unique `key` (a business key):
   // "" when `id` is the first (and is now recorded as such).
@@ -97,6 +104,7 @@ class SharedTake {
   const std::function<std::string()> new_id_;
   const Limits limits_;
   const ChildIds child_ids_;
+  const DirectorySnapshot* directory_ = nullptr;
   Txn txn_;  // conditions gathered so far (reads of instances, claims)
   std::map<std::string, Counter> numbers_;
   std::map<std::string, Places> places_;

@@ -31,15 +31,37 @@ void WriteHistory(const StepPlan& plan, WriteSet* writes) {
               plan.sealed.SerializeAsString());
 }
 
-// By workflow and business key from the start; by state as it changes.
+store::ChildSummary ChildSummaryOf(const Step& step, const StepPlan& plan) {
+  const store::InstanceRecord& after = plan.after;
+  store::ChildSummary summary;
+  summary.set_workflow(after.workflow());
+  summary.set_workflow_version(after.workflow_version());
+  summary.set_state(after.state());
+  summary.set_finished(after.finished());
+  summary.set_unit_id(after.unit_id());
+  summary.set_business_key(after.business_key());
+  for (const store::ClockRecord& clock : after.clocks()) {
+    if (clock.expired()) summary.set_late(true);
+  }
+  if (step.directory != nullptr) {
+    if (const org::OrgUnit* unit = step.directory->tree.Find(after.unit_id())) {
+      summary.set_unit_name(unit->name);
+    }
+  }
+  return summary;
+}
+
+// By workflow and business key from the start; by state as it changes; a
+// child's summary under its parent at every step.
 void WriteIndexes(const Step& step, const StepPlan& plan, WriteSet* writes) {
   const std::string& id = plan.after.id();
   const std::string& workflow = plan.after.workflow();
+  if (!plan.after.parent_id().empty()) {
+    writes->Put(Cf::kIndexes, keys::Child(plan.after.parent_id(), id),
+                ChildSummaryOf(step, plan).SerializeAsString());
+  }
   if (plan.seq == 1) {
     writes->Put(Cf::kIndexes, keys::ByWorkflow(workflow, id), "");
-    if (!step.parent_id.empty()) {
-      writes->Put(Cf::kIndexes, keys::Child(step.parent_id, id), "");
-    }
     if (!plan.after.business_key().empty()) {
       writes->Put(Cf::kIndexes,
                   keys::ByBusinessKey(plan.after.business_key(), id), "");

@@ -120,6 +120,16 @@ CallInput CallFor(const Step& step) {
   call.from = step.from;
   call.to = step.to;
   call.actor = step.actor;
+  if (step.grant.has_value()) {
+    // The capacity the history event records (step_planner.cc).
+    call.actor_role = step.grant->role;
+    call.actor_unit = step.grant->unit_id;
+    call.acting_for = step.grant->acting_for;
+    const org::OrgUnit* unit = step.directory == nullptr
+                                   ? nullptr
+                                   : step.directory->tree.Find(call.actor_unit);
+    if (unit != nullptr) call.actor_unit_name = unit->name;
+  }
   call.instance_id = step.instance_id;
   call.business_key = step.before.business_key();
   call.instance_version = step.before.version();
@@ -471,6 +481,7 @@ Transitioner::Prepared<StartResult> Transitioner::PrepareStart(
   absl::Status claimed = ClaimBusinessKey(def, in, step.instance_id, &claim);
   if (!claimed.ok()) return P::Refuse(claimed);
   SharedTake take = NewTake();
+  take.set_directory(step.directory);
   LiveHost host(&take, step.instance_id, /*may_start=*/true);
   CallInput call = CallFor(step);
   call.vars = &in.vars;  // the script starts from the start variables
@@ -1131,6 +1142,7 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
                                             guard->reason));
   }
   SharedTake take = NewTake();
+  take.set_directory(step.directory);
   LiveHost host(&take, step.instance_id, /*may_start=*/true);
   CallInput action_call = call;
   action_call.host = &host;

@@ -80,6 +80,10 @@ class Replay {
     call.from = body.from_state();
     call.to = body.to_state();
     call.actor = body.actor();
+    call.actor_role = body.actor_role();
+    call.actor_unit = body.actor_unit();
+    call.actor_unit_name = body.actor_unit_name();
+    call.acting_for = body.acting_for();
     call.instance_id = instance_.id();
     call.business_key = instance_.business_key();
     call.instance_version = body.seq() - 1;

@@ -309,6 +309,31 @@ DirectoryImport FromProto(const v1::ImportDirectoryRequest& in) {
   return out;
 }
 
+void ToProto(const ProgressUnit& in, v1::ProgressUnit* out) {
+  out->set_instance_id(in.instance_id);
+  out->set_unit(in.unit);
+  out->set_unit_name(in.unit_name);
+  out->set_state(in.state);
+  out->set_late(in.late);
+  out->set_finished(in.finished);
+  out->set_business_key(in.business_key);
+}
+
+void ToProto(const ProgressInfo& in, v1::Progress* out) {
+  out->set_parent_id(in.parent_id);
+  out->set_total(in.total);
+  out->set_late_count(in.late_count);
+  for (const StateProgress& state : in.states) {
+    v1::StateProgress* s = out->add_states();
+    s->set_state(state.state);
+    s->set_title(state.title);
+    s->set_final(state.final);
+    s->set_count(state.count);
+    for (const ProgressUnit& unit : state.units) ToProto(unit, s->add_units());
+  }
+  for (const ProgressUnit& unit : in.late) ToProto(unit, out->add_late());
+}
+
 void ToProto(const DeadlineInfo& in, v1::Deadline* out) {
   out->set_instance_id(in.instance_id);
   out->set_workflow(in.workflow);

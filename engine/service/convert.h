@@ -37,6 +37,7 @@ absl::Status ToProto(const InboxPage& in, bool full, v1::GetInboxResponse* out);
 // INVALID_ARGUMENT naming `view` for a value the proto does not declare.
 absl::StatusOr<bool> IsFullView(v1::InstanceView view);
 void ToProto(const DeadlineInfo& in, v1::Deadline* out);
+void ToProto(const ProgressInfo& in, v1::Progress* out);
 void ToProto(const WhoAmIInfo& in, v1::WhoAmIResponse* out);
 void ToProto(const TokenInfo& in, v1::Token* out);
 

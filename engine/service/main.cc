@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -219,10 +220,19 @@ EngineOptions EngineOptionsFromFlags() {
   return options;
 }
 
-// Deploys every *.lua of `dir` (not its subfolders), in name order. A
-// bundled workflow that does not validate stops the start.
-absl::Status DeployBundled(Engine* engine, const std::string& dir) {
+std::string ReadWhole(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The *.lua files of `dir` (not its subfolders), in name order; an absent
+// folder has none when `may_be_absent`.
+absl::StatusOr<std::vector<std::filesystem::path>> LuaFiles(
+    const std::filesystem::path& dir, bool may_be_absent) {
   std::vector<std::filesystem::path> files;
+  if (may_be_absent && !std::filesystem::exists(dir)) return files;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     if (entry.is_regular_file() && entry.path().extension() == ".lua") {
@@ -231,15 +241,28 @@ absl::Status DeployBundled(Engine* engine, const std::string& dir) {
   }
   if (ec) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "Expected to read the workflows folder '", dir, "': ", ec.message()));
+        "Expected to read the workflows folder '", dir.string(), "': ",
+        ec.message()));
   }
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Deploys every *.lua of `dir` (not its subfolders), in name order, each
+// with the library modules of `dir`/lib (require). A bundled workflow that
+// does not validate stops the start.
+absl::Status DeployBundled(Engine* engine, const std::string& dir) {
+  WF_ASSIGN_OR_RETURN(auto files, LuaFiles(dir, false));
+  WF_ASSIGN_OR_RETURN(auto modules,
+                      LuaFiles(std::filesystem::path(dir) / "lib", true));
+  std::map<std::string, std::string> libraries;
+  for (const auto& path : modules) {
+    libraries[path.stem().string()] = ReadWhole(path);
+  }
   for (const auto& path : files) {
-    std::ifstream in(path);
-    std::stringstream source;
-    source << in.rdbuf();
-    DeployRequest request{source.str(), path.filename().string(),
+    DeployRequest request{ReadWhole(path), path.filename().string(),
                           Actor::Embedder("system:bundle")};
+    request.libraries = libraries;
     auto deployed = engine->Deploy(request);
     if (!deployed.ok()) return deployed.status();
     WF_LOG_INFO("workflow ", deployed->workflow.name, " version ",

@@ -109,8 +109,12 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::DeployWorkflow(
     const v1::DeployWorkflowRequest* request,
     v1::DeployWorkflowResponse* response) {
   WF_CALLER(actor);
-  auto result = engine_->Deploy({request->source(), request->file_name(),
-                                 actor, request->validate_only()});
+  DeployRequest deploy{request->source(), request->file_name(), actor,
+                       request->validate_only()};
+  for (const v1::LuaLibrary& library : request->libraries()) {
+    deploy.libraries[library.name()] = library.source();
+  }
+  auto result = engine_->Deploy(deploy);
   if (result.ok()) {
     ToProto(result->workflow, response->mutable_workflow());
     response->set_created(result->created);
@@ -216,6 +220,18 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetInstance(
   auto result = engine_->GetInstance(request->instance_id(), actor);
   if (!result.ok()) return Answer(context, result.status());
   return Answer(context, ToProto(*result, response));
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::GetProgress(
+    grpc::CallbackServerContext* context,
+    const v1::GetProgressRequest* request, v1::Progress* response) {
+  WF_CALLER(actor);
+  auto result = engine_->GetProgress({request->instance_id(),
+                                      request->workflow(),
+                                      request->with_units(), actor});
+  if (!result.ok()) return Answer(context, result.status());
+  ToProto(*result, response);
+  return Answer(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* WorkflowServiceImpl::ListInstances(

@@ -41,6 +41,9 @@ class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::CancelInstanceRequest* request,
       v1::CancelInstanceResponse* response) override;
+  grpc::ServerUnaryReactor* GetProgress(
+      grpc::CallbackServerContext* context,
+      const v1::GetProgressRequest* request, v1::Progress* response) override;
   grpc::ServerUnaryReactor* GetInstance(grpc::CallbackServerContext* context,
                                         const v1::GetInstanceRequest* request,
                                         v1::Instance* response) override;

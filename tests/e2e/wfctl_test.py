@@ -40,7 +40,7 @@ class Wfctl(unittest.TestCase):
                             os.path.join(org, "nguoi_dung.csv"))
         assert "105 units" in out.stdout, out.stdout
         for person in ["can-bo.dai-son", "chu-tich.dai-son",
-                       "chuyen-vien.tham-muu"]:
+                       "chuyen-vien.tham-muu", "can-bo.tay-yen-tu"]:
             cls.tokens[person] = cls.run_wfctl(
                 "token", "issue", person, "--days", "1").stdout.strip()
 
@@ -254,6 +254,111 @@ class Wfctl(unittest.TestCase):
         self.assertGreater(sent["instance"]["variables"]["so_ngay_lam_viec_tre"], 100)
         # Sent: the clock ended, so the unit is no longer listed as late.
         self.assertNotIn(instance["id"], self.wfctl("deadlines", "--late").stdout)
+
+    def campaign_folder(self):
+        """Two workflows sharing a library module (lib/giao_viec.lua)."""
+        folder = harness.temp_data_dir("wfctl_campaign")
+        os.makedirs(os.path.join(folder, "lib"), exist_ok=True)
+        files = {
+            "lib/giao_viec.lua": """
+local M = {}
+-- The first n communes of Bắc Ninh in force today.
+function M.xa_dau(ctx, n)
+  local ids = wf.array()
+  for _, xa in ipairs(ctx.units{ under = "bac_ninh", kinds = { "xa" } }) do
+    if #ids < n then ids[#ids + 1] = xa.id end
+  end
+  return ids
+end
+return M
+""",
+            "chien_dich_e2e.lua": """
+local giao_viec = require("giao_viec")
+workflow "chien_dich_e2e" {
+  title = "Chiến dịch", initial = "du_thao",
+  who = { role = "chu_tich", unit = "same_unit" },
+}
+state "du_thao" { title = "Dự thảo" }
+state "da_giao" { title = "Đã giao", final = true }
+transition "giao" {
+  from = "du_thao", to = "da_giao",
+  action = function(ctx)
+    for _, xa in ipairs(giao_viec.xa_dau(ctx, 3)) do
+      ctx.start("bao_cao_e2e", {}, { unit = xa, business_key = "bc-" .. xa })
+    end
+  end,
+}
+""",
+            "bao_cao_e2e.lua": """
+workflow "bao_cao_e2e" { initial = "chua_nop", who = { role = "*", unit = "same_unit" } }
+state "chua_nop" { title = "Chưa nộp" }
+state "da_nop" { title = "Đã nộp", final = true }
+transition "nop" { from = "chua_nop", to = "da_nop" }
+""",
+        }
+        for name, text in files.items():
+            with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+                f.write(text)
+        return folder
+
+    def test_a_campaign_shares_a_library_and_shows_its_progress(self):
+        folder = self.campaign_folder()
+        campaign = os.path.join(folder, "chien_dich_e2e.lua")
+        report = os.path.join(folder, "bao_cao_e2e.lua")
+        empty = os.path.join(folder, "khong_co_lib")
+        os.makedirs(empty, exist_ok=True)
+        refused = self.wfctl("check", campaign, "--lib", empty, actor="admin", ok=False)
+        self.assertIn("no module 'giao_viec'", refused.stderr)
+        self.assertIn("OK, chien_dich_e2e would be version 1",
+                      self.wfctl("check", campaign, actor="admin").stdout)
+        out = self.wfctl("deploy", report, campaign, actor="admin").stdout
+        self.assertIn("chien_dich_e2e deployed as version 1", out)
+        self.assertIn("unchanged: version 1",
+                      self.wfctl("deploy", campaign, actor="admin").stdout)
+
+        parent = json.loads(self.wfctl("start", "chien_dich_e2e", "--unit", "07627",
+                                       actor="chu-tich.dai-son").stdout)
+        self.wfctl("fire", parent["id"], "giao", actor="chu-tich.dai-son")
+        children = self.wfctl("list", "--workflow", "bao_cao_e2e",
+                              actor="admin").stdout
+        mine = [line.split("\t")[0] for line in children.splitlines()
+                if "bc-07627" in line]
+        self.assertEqual(len(mine), 1, children)
+        self.wfctl("fire", mine[0], "nop", actor="can-bo.dai-son")
+
+        table = self.wfctl("progress", parent["id"], actor="chu-tich.dai-son").stdout
+        lines = table.splitlines()
+        self.assertEqual(lines[0], f"{parent['id']}: 3 children")
+        self.assertEqual(lines[1:], ["Chưa nộp  chua_nop  2",
+                                     "Đã nộp    da_nop    1",
+                                     "Trễ hạn             0"])
+        units = self.wfctl("progress", parent["id"], "--units",
+                           actor="chu-tich.dai-son").stdout
+        self.assertIn(f"    07627  Xã Đại Sơn  {mine[0]}  bc-07627", units)
+        as_json = json.loads(self.wfctl("progress", parent["id"], "--json",
+                                        "--workflow", "bao_cao_e2e",
+                                        actor="chu-tich.dai-son").stdout)
+        self.assertEqual(as_json["total"], 3)
+        self.assertEqual([s["count"] for s in as_json["states"]], [2, 1])
+        stranger = self.wfctl("progress", parent["id"], actor="can-bo.tay-yen-tu",
+                              ok=False)
+        self.assertIn("NOT_FOUND", stranger.stderr)
+
+    def test_the_server_deploys_a_folder_with_its_library(self):
+        folder = self.campaign_folder()
+        server = harness.ServerProcess(ARGS.server, harness.temp_data_dir("wfctl_lib"),
+                                       workflows_dir=folder)
+        server.start()
+        try:
+            listed = subprocess.run(
+                [sys.executable, ARGS.wfctl, "--server", server.address,
+                 "--stubs", ARGS.stubs, "--token", server.admin_token(), "workflows"],
+                capture_output=True, text=True, encoding="utf-8")
+            self.assertEqual(listed.returncode, 0, listed.stderr)
+            self.assertIn("chien_dich_e2e\tv1\t", listed.stdout)
+            self.assertIn("bao_cao_e2e\tv1\t", listed.stdout)
+        finally:
+            self.assertEqual(server.stop(), 0, server.log())
 
     def test_missing_start_field_is_a_usage_error_from_the_server(self):
         out = self.wfctl("start", "nop_ke_hoach", "--unit", "07627", "--vars", "{}",

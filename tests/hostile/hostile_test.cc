@@ -147,7 +147,7 @@ const Attack kAttacks[] = {
     {"load_string", Where::kAction, Code::kFailedPrecondition,
      "global 'load'"},
     {"require_in_start", Where::kStart, Code::kFailedPrecondition,
-     "global 'require'"},
+     "require(\"os\") outside the top level"},
     {"string_dump", Where::kAction, Code::kFailedPrecondition,
      "field 'dump'"},
     // --- Metatables, globals, libraries ----------------------------------

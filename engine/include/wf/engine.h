@@ -157,6 +157,11 @@ class Engine {
       const std::string& id, const Actor& actor) = 0;
   virtual absl::StatusOr<InstancePage> ListInstances(
       const ListInstancesRequest& request) = 0;
+  // How far a parent's children (a plan sent to every commune) have got:
+  // counts per state, late ones, and with `with_units` which child is
+  // where. NOT_FOUND when the actor may not read the parent.
+  virtual absl::StatusOr<ProgressInfo> GetProgress(
+      const ProgressRequest& request) = 0;
   // The events after `after_seq`, at most `limit` of them (0: all).
   virtual absl::StatusOr<std::vector<HistoryEntry>> GetHistory(
       const std::string& id, const Actor& actor, uint64_t after_seq = 0,

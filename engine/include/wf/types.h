@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -91,6 +92,10 @@ struct DeployRequest {
   // Check everything a deploy checks, store nothing: the answer is the
   // workflow as it would be deployed (its next version), `created` false.
   bool validate_only = false;
+  // The workflows' shared library modules (workflows/lib/<name>.lua):
+  // name ([a-z][a-z0-9_]*) -> Lua source. Only those the file requires
+  // are stored with the version (docs/lua.md "Shared libraries").
+  std::map<std::string, std::string> libraries;
 };
 
 struct DeployResult {
@@ -413,6 +418,44 @@ struct ListInstancesRequest {
   // default stays. The gRPC service passes false unless asked for the FULL
   // view: there the cost was building a Struct from each JSON.
   bool with_variables = true;
+};
+
+// A campaign's progress (Engine::GetProgress): the children of one parent
+// instance by state. Readable by whoever may read the parent.
+struct ProgressRequest {
+  std::string id;        // the parent instance
+  std::string workflow;  // only children of this workflow; empty: all
+  bool with_units = false;  // list each child under its state
+  Actor actor;
+};
+
+// One child, as a progress lists it.
+struct ProgressUnit {
+  std::string instance_id;
+  std::string unit;
+  std::string unit_name;
+  std::string state;
+  bool late = false;  // a deadline clock of the child has expired
+  bool finished = false;
+  std::string business_key;
+};
+
+struct StateProgress {
+  std::string state;
+  std::string title;
+  bool final = false;
+  int64_t count = 0;
+  std::vector<ProgressUnit> units;  // with_units only; in the order started
+};
+
+struct ProgressInfo {
+  std::string parent_id;
+  int64_t total = 0;
+  // Every state of the children's workflows in declaration order (count 0
+  // included), then any state no longer declared.
+  std::vector<StateProgress> states;
+  int64_t late_count = 0;
+  std::vector<ProgressUnit> late;  // with_units only
 };
 
 struct InstancePage {

@@ -1,6 +1,7 @@
 -- Attack: require a module from the start function.
--- Stopped by: require (and package) are absent -> StartInstance refused with
--- FAILED_PRECONDITION, no instance created.
+-- Stopped by: package is absent, and the engine's require loads only the
+-- deployed library modules, at the top level of the file -> StartInstance
+-- refused with FAILED_PRECONDITION, no instance created.
 workflow "h" {
   initial = "a",
   who = { role = "*", unit = "same_unit" },
