@@ -330,7 +330,12 @@ bool IsIsoDate(absl::string_view text) {
 
 int LineOfKey(absl::string_view source, const std::vector<std::string>& path) {
   std::vector<absl::string_view> lines = absl::StrSplit(source, '\n');
+  // The manifest's fields come after its top-level `return`, not in the
+  // locals above it (`local nam = 2026` is not the field `nam`).
   size_t from = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (absl::StartsWith(lines[i], "return")) from = i;
+  }
   int found = 1;
   for (const std::string& key : path) {
     if (IsPosition(key)) continue;

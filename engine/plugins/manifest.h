@@ -64,7 +64,8 @@ ManifestCheck CheckManifest(const std::string& source,
 
 // The line of `source` where the last key of `path` is assigned
 // (`key =` or `["key"] =`), each key searched from the line of the one
-// before it; 1 when not found.
+// before it, the first from the last line starting with `return`; 1 when
+// not found.
 int LineOfKey(absl::string_view source, const std::vector<std::string>& path);
 
 // "YYYY-MM-DD" naming a day of the calendar (2026-02-30 is not one).

@@ -135,6 +135,7 @@ TEST(ManifestTest, LineOfKeySearchesAfterItsParent) {
   EXPECT_EQ(LineOfKey(source, {"a", "x"}), 2);
   EXPECT_EQ(LineOfKey(source, {"c"}), 1);
   EXPECT_EQ(LineOfKey("if a == 1 then end\na = 2\n", {"a"}), 2);
+  EXPECT_EQ(LineOfKey("local a = 1\nreturn {\n  a = a,\n}\n", {"a"}), 3);
 }
 
 }  // namespace

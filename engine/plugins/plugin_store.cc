@@ -194,12 +194,8 @@ void PluginStore::CheckOrg(const PluginDeployRequest& request,
     kept->set_path(spec.file);
     kept->set_content(file->content);
   }
-  for (const PluginFile& f : request.files) {
-    if (named.count(f.path) == 0) {
-      out->problems.push_back(absl::StrCat(
-          f.path, ": tệp này không được nêu trong org của plugin.lua"));
-    }
-  }
+  // Other files of the folder (a README, notes) are neither checked nor
+  // stored: wfctl sends the whole folder, without running the manifest.
   if (!complete || m.province.empty()) return;
   const std::string prefix = absl::StrCat(request.name, "/");
   auto snapshot = directory_->CheckGroup(prefix, out->sources);

@@ -633,7 +633,8 @@ absl::Status Transitioner::PinPlugin(const Definition& def,
       return refusals::PluginMissing(
           def.name(), unit, u != nullptr ? u->name : "",
           province != nullptr ? province->id : "",
-          province != nullptr ? province->name : "");
+          province != nullptr ? plugins::ProvincePlaceName(province->name)
+                              : "");
     }
   }
   step->before.set_plugin(source->name);
