@@ -51,7 +51,8 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 run: build
 	mkdir -p $(DATA_DIR)
 	$(BUILD_DIR)/engine/service/wf_server --listen=$(LISTEN) --data_dir=$(DATA_DIR) \
-	  --workflows_dir=workflows --calendar_file=plugins/vn/calendar.json \
+	  --workflows_dir=workflows --plugins_dir=plugins \
+	  --calendar_file=plugins/vn/calendar.json \
 	  --document_types_file=plugins/vn/document_types.json
 
 # The whole suite, then a short run of each fuzz target (a clang build of its

@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/org/csv_import.h"
 #include "engine/org/dates.h"
@@ -157,6 +158,59 @@ absl::StatusOr<DirectoryCounts> DirectoryStore::Import(
   WF_RETURN_IF_ERROR(committer_->Commit(std::move(writes)));
   absl::MutexLock lock(&mu_);
   sources_ = std::move(sources);
+  current_ = std::move(snapshot);
+  return DirectoryCounts{current_->tree.units().size(),
+                         current_->directory.people().size(),
+                         current_->directory.assignments().size()};
+}
+
+DirectoryStore::Sources DirectoryStore::WithGroup(
+    Sources sources, const std::string& prefix,
+    const std::vector<store::DirectorySource>& group) {
+  for (auto it = sources.begin(); it != sources.end();) {
+    if (absl::StartsWith(it->second.name(), prefix)) {
+      it = sources.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const store::DirectorySource& s : group) sources[KeyOf(s)] = s;
+  return sources;
+}
+
+absl::StatusOr<std::shared_ptr<const DirectorySnapshot>>
+DirectoryStore::CheckGroup(
+    const std::string& prefix,
+    const std::vector<store::DirectorySource>& sources) const {
+  Sources current;
+  {
+    absl::MutexLock lock(&mu_);
+    current = sources_;
+  }
+  return Build(WithGroup(std::move(current), prefix, sources));
+}
+
+absl::StatusOr<DirectoryCounts> DirectoryStore::ReplaceGroup(
+    const std::string& prefix,
+    const std::vector<store::DirectorySource>& sources, WriteSet extra) {
+  absl::MutexLock import_lock(&import_mu_);
+  Sources before;
+  {
+    absl::MutexLock lock(&mu_);
+    before = sources_;
+  }
+  Sources after = WithGroup(before, prefix, sources);
+  WF_ASSIGN_OR_RETURN(auto snapshot, Build(after));
+  WriteSet writes = std::move(extra);
+  for (const auto& [key, s] : before) {
+    if (after.count(key) == 0) writes.Delete(Cf::kDirectory, key);
+  }
+  for (const store::DirectorySource& s : sources) {
+    writes.Put(Cf::kDirectory, KeyOf(s), s.SerializeAsString());
+  }
+  WF_RETURN_IF_ERROR(committer_->Commit(std::move(writes)));
+  absl::MutexLock lock(&mu_);
+  sources_ = std::move(after);
   current_ = std::move(snapshot);
   return DirectoryCounts{current_->tree.units().size(),
                          current_->directory.people().size(),

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -52,6 +53,20 @@ class DirectoryStore {
   // the result does not validate: then nothing is written.
   absl::StatusOr<DirectoryCounts> Import(store::DirectorySource source);
 
+  // Province plugins (docs/plugins.md) own a group of sources, those whose
+  // names start with `prefix` ("bac_ninh/"). CheckGroup answers the
+  // snapshot the directory would be with that group replaced by `sources`,
+  // or the problem (INVALID_ARGUMENT naming the source and line); nothing
+  // is written.
+  absl::StatusOr<std::shared_ptr<const DirectorySnapshot>> CheckGroup(
+      const std::string& prefix,
+      const std::vector<store::DirectorySource>& sources) const;
+  // Checks as CheckGroup, then writes the replacement and `extra` (the
+  // plugin's record) in one write.
+  absl::StatusOr<DirectoryCounts> ReplaceGroup(
+      const std::string& prefix,
+      const std::vector<store::DirectorySource>& sources, WriteSet extra);
+
   std::shared_ptr<const DirectorySnapshot> Current() const;
   DirectoryCounts Counts() const;
 
@@ -60,6 +75,8 @@ class DirectoryStore {
   static std::string KeyOf(const store::DirectorySource& source);
   static absl::StatusOr<std::shared_ptr<const DirectorySnapshot>> Build(
       const Sources& sources);
+  static Sources WithGroup(Sources sources, const std::string& prefix,
+                           const std::vector<store::DirectorySource>& group);
 
   Store* const store_;
   Committer* const committer_;

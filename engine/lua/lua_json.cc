@@ -146,7 +146,30 @@ class Converter {
     return true;
   }
 
+  // A read-only table (ctx.plugin's, sandbox.cc) is empty itself and
+  // keeps its contents in its metatable's __index: pushes those, or
+  // nothing and false.
+  bool PushFrozenContents(int index) {
+    if (!lua_getmetatable(L_, index)) return false;
+    lua_getfield(L_, -1, "__metatable");
+    const bool frozen = lua_type(L_, -1) == LUA_TSTRING &&
+                        absl::string_view(lua_tostring(L_, -1)) == "read-only";
+    lua_pop(L_, 1);
+    if (frozen && lua_getfield(L_, -1, "__index") == LUA_TTABLE) {
+      lua_remove(L_, -2);
+      return true;
+    }
+    lua_pop(L_, frozen ? 2 : 1);
+    return false;
+  }
+
   bool Table(int index, const std::string& path, Json* out, int depth) {
+    luaL_checkstack(L_, 8, "table nested too deeply");
+    if (PushFrozenContents(index)) {
+      bool ok = Table(lua_gettop(L_), path, out, depth);
+      lua_pop(L_, 1);
+      return ok;
+    }
     if (depth >= kMaxJsonDepth) {
       return Fail(path, absl::StrCat("is nested deeper than ", kMaxJsonDepth,
                                      " levels (does a table contain itself?)"));

@@ -152,6 +152,27 @@ local function freeze(t, refuse)
                         __metatable = "read-only" })
 end
 
+-- ctx.plugin's tables (workflow_script.cc): every table reachable from `t`
+-- frozen, keeping its length (#) for lists.
+local function refuse_plugin()
+  error("ctx.plugin chỉ đọc", 2)
+end
+local function freeze_deep(t, seen)
+  seen = seen or {}
+  if seen[t] or frozen[t] then return end
+  seen[t] = true
+  for _, v in raw_next, t do
+    if type(v) == "table" then freeze_deep(v, seen) end
+  end
+  local c = {}
+  for k, v in raw_next, t do c[k] = v end
+  for k in raw_next, c do raw_rawset(t, k, nil) end
+  frozen[t] = c
+  raw_setmetatable(t, { __index = c, __newindex = refuse_plugin,
+                        __len = function() return #c end,
+                        __metatable = "read-only" })
+end
+
 return function()
   for _, name in ipairs({"string", "table", "math", "utf8", "wf"}) do
     freeze(_G[name], function(_, k)
@@ -165,7 +186,7 @@ return function()
           "guard or action: use a local variable, or ctx.vars to keep a " ..
           "value", 2)
   end)
-end
+end, freeze_deep
 )lua";
 
 int Trampoline(lua_State* L) {
@@ -408,7 +429,8 @@ absl::Status Sandbox::OpenLibraries() {
                              "t") != LUA_OK) {
           lua_error(L);
         }
-        lua_call(L, 0, 1);
+        lua_call(L, 0, 2);
+        lua_setfield(L, LUA_REGISTRYINDEX, "wf.freeze_deep");
         lua_setfield(L, LUA_REGISTRYINDEX, "wf.freeze");
       },
       absl::StatusCode::kInternal, "Starting the Lua sandbox");

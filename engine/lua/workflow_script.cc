@@ -291,11 +291,13 @@ class Declarations {
     spec.line = p.line;
     Fields(L, p, 1, What(p),
            {"title", "initial", "requires", "start", "who", "started_by",
-            "unique_business_key"},
+            "unique_business_key", "plugin", "hooks"},
            [&](const std::string& f) {
              if (f == "unique_business_key") {
                Flag(L, p, f, &spec.unique_business_key);
              }
+             if (f == "plugin") Flag(L, p, f, &spec.plugin);
+             if (f == "hooks") Names(L, p, f, &spec.hooks);
              if (f == "who") ReadWho(L, p, f, &spec.who);
              if (f == "started_by") ReadWho(L, p, f, &spec.started_by);
              if (f == "title") Text(L, p, f, &spec.title);
@@ -750,6 +752,44 @@ void SetText(lua_State* L, const char* field, const std::string& value) {
   lua_setfield(L, -2, field);
 }
 
+// Pushes ctx.plugin: the manifest of `plugin`, run the first time this
+// state sees that version and kept in the registry ("wf.plugins", keyed
+// name@version), deep-frozen so that no call can change what later calls
+// see. Its errors are the calling script's (a Lua error).
+void PushPlugin(lua_State* L, const PluginSource& plugin) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, "wf.plugins") != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "wf.plugins");
+  }
+  const std::string key = absl::StrCat(plugin.name, "@", plugin.version);
+  if (lua_getfield(L, -1, key.c_str()) == LUA_TTABLE) {
+    lua_remove(L, -2);
+    return;
+  }
+  lua_pop(L, 1);
+  const std::string chunk = absl::StrCat("=plugins/", plugin.name,
+                                         "/plugin.lua");
+  if (luaL_loadbufferx(L, plugin.manifest.data(), plugin.manifest.size(),
+                       chunk.c_str(), "t") != LUA_OK) {
+    lua_error(L);
+  }
+  lua_call(L, 0, 1);
+  if (!lua_istable(L, -1)) {
+    luaL_error(L, "plugin '%s' version %d: plugin.lua must return a table",
+               plugin.name.c_str(), static_cast<int>(plugin.version));
+  }
+  lua_pushinteger(L, static_cast<lua_Integer>(plugin.version));
+  lua_setfield(L, -2, "version");
+  lua_getfield(L, LUA_REGISTRYINDEX, "wf.freeze_deep");
+  lua_pushvalue(L, -2);
+  lua_call(L, 1, 0);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, key.c_str());
+  lua_remove(L, -2);
+}
+
 // Pushes ctx. With `effects_index` != 0, ctx.emit appends to that table;
 // with `changes_index` != 0, ctx.document.set and .issue record there.
 void PushContext(lua_State* L, const CallInput& in, int effects_index,
@@ -797,6 +837,10 @@ void PushContext(lua_State* L, const CallInput& in, int effects_index,
   }
   PushDocument(L, in.document, in.host, in.now, changes_index);
   lua_setfield(L, -2, "document");
+  if (in.plugin != nullptr) {
+    PushPlugin(L, *in.plugin);
+    lua_setfield(L, -2, "plugin");
+  }
   if (effects_index != 0) {
     lua_pushvalue(L, effects_index);
     lua_pushcclosure(L, &Emit, 1);

@@ -24,6 +24,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "engine/lua/require_library.h"
+#include "engine/lua/plugin_source.h"
 #include "engine/lua/sandbox.h"
 #include "engine/lua/step_host.h"
 #include "engine/lua/workflow_spec.h"
@@ -63,6 +64,9 @@ struct CallInput {
   // ctx.files: {slot: latest version} (engine/documents/lua_files.h);
   // null: no files. Not owned.
   const Json* files = nullptr;
+  // ctx.plugin: the pinned version of the document's province plugin;
+  // null: ctx.plugin is nil (a workflow without `plugin = true`). Not owned.
+  const PluginSource* plugin = nullptr;
 };
 
 struct GuardResult {

@@ -300,3 +300,64 @@ TEST(WorkflowScriptTest, TooDeepNestingNamesFileAndLine) {
 
 }  // namespace
 }  // namespace wf
+
+namespace wf {
+namespace {
+
+// ctx.plugin (docs/plugins.md): the manifest's table, frozen at every
+// depth, run once per state and version.
+constexpr char kPluginWorkflow[] = R"lua(
+workflow "doc" { initial = "a", plugin = true, hooks = { "goi_y" },
+  start = function(ctx)
+    local keys = {}
+    for k in pairs(ctx.plugin.so) do keys[#keys + 1] = k end
+    ctx.vars.keys = table.concat(keys, ",")
+    ctx.vars.n = #ctx.plugin.list
+    ctx.vars.second = ctx.plugin.list[2]
+    ctx.vars.version = ctx.plugin.version
+    ctx.vars.hook = ctx.plugin.hooks.goi_y(ctx)
+  end,
+}
+state "a" {}
+transition "doi" { from = "a", stay = true,
+  action = function(ctx) ctx.plugin.so.b = 1 end }
+transition "them" { from = "a", stay = true,
+  action = function(ctx) rawset(ctx.plugin, "x", 1) end }
+)lua";
+
+constexpr char kManifest[] = R"lua(
+return { so = { b = 2, a = 1 }, list = { "x", "y", "z" },
+         hooks = { goi_y = function(ctx) return "so_noi_vu" end } }
+)lua";
+
+TEST(WorkflowScriptPluginTest, PluginIsReadOnlyAtEveryDepth) {
+  auto script = WorkflowScript::Load(kPluginWorkflow, "doc.lua", TestLimits());
+  ASSERT_TRUE(script.ok()) << script.status();
+  EXPECT_TRUE((*script)->spec().plugin);
+  EXPECT_EQ((*script)->spec().hooks, std::vector<std::string>{"goi_y"});
+  PluginSource plugin{"son_moc", 3, kManifest};
+  Json vars = Json::object(), payload = Json::object();
+  CallInput in = Input(vars, payload);
+  in.plugin = &plugin;
+  auto started = (*script)->RunStart(in);
+  ASSERT_TRUE(started.ok()) << started.status();
+  EXPECT_EQ(started->vars["keys"], "a,b");
+  EXPECT_EQ(started->vars["n"], 3);
+  EXPECT_EQ(started->vars["second"], "y");
+  EXPECT_EQ(started->vars["version"], 3);
+  EXPECT_EQ(started->vars["hook"], "so_noi_vu");
+  for (int t : {0, 1}) {
+    auto changed = (*script)->RunAction(t, in);
+    EXPECT_TRUE(absl::IsFailedPrecondition(changed.status()));
+    EXPECT_NE(changed.status().message().find(t == 0 ? "ctx.plugin chỉ đọc"
+                                                     : "read-only"),
+              std::string::npos)
+        << changed.status();
+  }
+  // A call without a plugin sees nil.
+  CallInput without = Input(vars, payload);
+  EXPECT_FALSE((*script)->RunStart(without).ok());
+}
+
+}  // namespace
+}  // namespace wf

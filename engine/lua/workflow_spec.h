@@ -80,6 +80,11 @@ struct WorkflowSpec {
   // At most one instance per business key (an empty key is not one): a
   // second start with the same key is refused, naming the first instance.
   bool unique_business_key = false;
+  // plugin = true: the workflow reads its province's plugin (ctx.plugin);
+  // a start pins the plugin's version (docs/plugins.md).
+  bool plugin = false;
+  // The hooks a plugin may supply for this workflow (identifiers).
+  std::vector<std::string> hooks;
   int line = 0;
   std::vector<StateSpec> states;
   std::vector<TransitionSpec> transitions;

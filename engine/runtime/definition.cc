@@ -74,6 +74,19 @@ void CheckInitial(const WorkflowSpec& spec, Problems& p,
   }
 }
 
+// hooks = { "nguoi_gop_y", ... }: names a plugin's functions are found by.
+void CheckHooks(const WorkflowSpec& spec, Problems& p) {
+  std::set<std::string> seen;
+  for (const std::string& hook : spec.hooks) {
+    if (!IsIdentifier(hook)) {
+      p.Add(spec.line, absl::StrCat("hook name '", hook, "' must be ",
+                                    kNameRule));
+    } else if (!seen.insert(hook).second) {
+      p.Add(spec.line, absl::StrCat("hook '", hook, "' is listed twice"));
+    }
+  }
+}
+
 void CheckTransitions(const WorkflowSpec& spec, Problems& p,
                       const std::map<std::string, const StateSpec*>& states) {
   std::map<std::string, int> seen;  // state \0 event -> line
@@ -291,6 +304,7 @@ std::vector<std::string> ValidateSpec(const WorkflowSpec& spec,
   CheckGraph(spec, p, states);
   CheckDeadlines(spec, p);
   CheckWho(spec, p);
+  CheckHooks(spec, p);
   for (std::string& problem : p.Take()) problems.push_back(std::move(problem));
   return problems;
 }
@@ -386,6 +400,8 @@ WorkflowInfo Definition::Info(bool with_source) const {
   info.version = version();
   info.title = spec_.title.empty() ? name() : spec_.title;
   info.initial_state = spec_.initial;
+  info.plugin = spec_.plugin;
+  info.hooks = spec_.hooks;
   for (const StateSpec& s : spec_.states) {
     info.states.push_back({s.name, s.title.empty() ? s.name : s.title,
                            s.final});

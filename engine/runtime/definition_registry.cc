@@ -121,12 +121,14 @@ SandboxOptions ToSandboxOptions(const Limits& limits,
 DefinitionRegistry::DefinitionRegistry(Store* store, Committer* committer,
                                        Clock* clock,
                                        const calendar::WorkCalendar* calendar,
-                                       const Limits& limits)
+                                       const Limits& limits,
+                                       ProvinceWords province_words)
     : store_(store),
       committer_(committer),
       clock_(clock),
       sandbox_(ToSandboxOptions(limits, calendar)),
-      limits_(limits) {}
+      limits_(limits),
+      province_words_(std::move(province_words)) {}
 
 store::DefinitionRecord DefinitionRegistry::NewRecord(
     const std::string& name, uint32_t version, const std::string& source,
@@ -181,6 +183,9 @@ absl::StatusOr<DeployResult> DefinitionRegistry::Deploy(
     return DefinitionRefused(absl::InvalidArgumentError(message), file_name,
                              problems.size());
   }
+  if (script->spec().plugin) {
+    WF_RETURN_IF_ERROR(CheckNoProvinceData(source, file_name));
+  }
   const std::string name = script->spec().name;
   std::string sha = Sha256(source);
   const std::vector<store::LibraryRecord> pinned =
@@ -216,6 +221,25 @@ absl::StatusOr<DeployResult> DefinitionRegistry::Deploy(
     cache_[{name, record.version()}] = definition;
   }
   return DeployResult{definition->Info(true), true};
+}
+
+// A workflow that reads plugins is shared by every province: what differs
+// between them (names, dates, symbols) belongs in the plugins.
+absl::Status DefinitionRegistry::CheckNoProvinceData(
+    const std::string& source, const std::string& file_name) const {
+  std::vector<plugins::ForbiddenText> words;
+  if (province_words_) words = province_words_();
+  std::vector<std::string> problems =
+      plugins::FindProvinceData(source, file_name, words);
+  if (problems.empty()) return absl::OkStatus();
+  std::string message = absl::StrCat(
+      file_name, " đọc plugin (plugin = true) nhưng tự viết dữ liệu của ",
+      "tỉnh:\n", absl::StrJoin(problems, "\n"));
+  return Refusal(absl::InvalidArgumentError(message),
+                 reason::kWorkflowHasProvinceData)
+      .With("file_name", file_name)
+      .With("problems", problems.size())
+      .Vietnamese(message);
 }
 
 absl::StatusOr<std::shared_ptr<const Definition>> DefinitionRegistry::Get(

@@ -7,6 +7,7 @@
 #ifndef WF_RUNTIME_DEFINITION_REGISTRY_H_
 #define WF_RUNTIME_DEFINITION_REGISTRY_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "engine/plugins/province_data.h"
 #include "engine/runtime/definition.h"
 #include "engine/store/committer.h"
 #include "engine/store/store.h"
@@ -29,9 +31,14 @@ SandboxOptions ToSandboxOptions(const Limits& limits,
 
 class DefinitionRegistry {
  public:
+  // What a `plugin = true` workflow must not spell out (province names,
+  // plugins' titles, place names and symbols): asked at each such deploy.
+  using ProvinceWords = std::function<std::vector<plugins::ForbiddenText>()>;
+
   DefinitionRegistry(Store* store, Committer* committer, Clock* clock,
                      const calendar::WorkCalendar* calendar,
-                     const Limits& limits);
+                     const Limits& limits,
+                     ProvinceWords province_words = nullptr);
 
   absl::StatusOr<DeployResult> Deploy(const DeployRequest& request);
 
@@ -44,6 +51,8 @@ class DefinitionRegistry {
   absl::StatusOr<std::vector<std::shared_ptr<const Definition>>> ListLatest();
 
  private:
+  absl::Status CheckNoProvinceData(const std::string& source,
+                                   const std::string& file_name) const;
   absl::StatusOr<std::shared_ptr<const Definition>> LoadFromStore(
       const std::string& name, uint32_t version);
   // 0 when the workflow has never been deployed.
@@ -62,6 +71,7 @@ class DefinitionRegistry {
   Clock* const clock_;
   const SandboxOptions sandbox_;
   const Limits limits_;
+  const ProvinceWords province_words_;
   // Deploys run one at a time, so versions are 1, 2, 3... without gaps.
   absl::Mutex deploy_mu_;
   absl::Mutex mu_;

@@ -13,6 +13,8 @@
 #include "engine/calendar/vn_date.h"
 #include "engine/calendar/work_calendar.h"
 #include "engine/lua/script_pool.h"
+#include "engine/plugins/plugin_store.h"
+#include "engine/plugins/province_data.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/documents/render_html.h"
 #include "engine/runtime/document_reader.h"
@@ -206,6 +208,24 @@ class EngineImpl final : public Engine {
     WF_RETURN_IF_ERROR(CheckOpen());
     WF_RETURN_IF_ERROR(NeedsAdmin(request.actor, "deploy a workflow"));
     return registry_->Deploy(request);
+  }
+
+  absl::StatusOr<PluginDeployResult> DeployPlugin(
+      const PluginDeployRequest& request) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(NeedsAdmin(request.actor, "deploy a plugin"));
+    return plugins_->Deploy(request);
+  }
+
+  absl::StatusOr<std::vector<PluginInfo>> ListPlugins() override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    return plugins_->List();
+  }
+
+  absl::StatusOr<PluginInfo> GetPlugin(const std::string& name,
+                                       uint32_t version) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    return plugins_->Get(name, version);
   }
 
   absl::StatusOr<std::vector<WorkflowInfo>> ListWorkflows() override {
@@ -618,7 +638,12 @@ class EngineImpl final : public Engine {
     WF_RETURN_IF_ERROR(directory_->Load());
     registry_ = std::make_unique<DefinitionRegistry>(
         store_.get(), committer_.get(), clock_, calendar_.get(),
-        options_.limits);
+        options_.limits, [this] { return ProvinceWords(); });
+    plugins_ = std::make_unique<plugins::PluginStore>(
+        store_.get(), committer_.get(), directory_.get(), clock_,
+        ToSandboxOptions(options_.limits, calendar_.get()),
+        [this] { return DeclaredHooks(); });
+    WF_RETURN_IF_ERROR(plugins_->Load());
     reader_ = std::make_unique<Reader>(store_.get(), registry_.get(),
                                        directory_.get(), clock_);
     blobs_ = std::make_unique<FileStore>(store_.get());
@@ -629,7 +654,7 @@ class EngineImpl final : public Engine {
       WF_LOG_INFO("deleted the chunks of ", orphans, " unfinished upload(s)");
     }
     verifier_ = std::make_unique<Verifier>(reader_.get(), registry_.get(),
-                                           blobs_.get());
+                                           blobs_.get(), plugins_.get());
     documents_ = std::make_unique<DocumentReader>(reader_.get(),
                                                   directory_.get(), clock_);
     pool_ = std::make_unique<ThreadPool>(std::max(1, options_.worker_threads));
@@ -644,6 +669,7 @@ class EngineImpl final : public Engine {
     deps.calendar = calendar_.get();
     deps.calendar_version = CalendarVersion(options_.calendar_rules_json);
     deps.directory = directory_.get();
+    deps.plugins = plugins_.get();
     deps.limits = options_.limits;
     deps.next_instance_number = next_instance_number;
     transitions_ = std::make_unique<Transitioner>(deps);
@@ -658,6 +684,32 @@ class EngineImpl final : public Engine {
     transitions_->OnTimersWritten([this](absl::Time due) { timers_->Hint(due); });
     if (options_.run_timers) timers_->Start();
     return absl::OkStatus();
+  }
+
+  // The province names of the directory (without "Tỉnh "), and what the
+  // plugins hold, for DefinitionRegistry's check of plugin = true files.
+  std::vector<plugins::ForbiddenText> ProvinceWords() {
+    std::vector<plugins::ForbiddenText> words;
+    for (const org::OrgUnit& unit : directory_->Current()->tree.units()) {
+      if (unit.kind != org::kKindTinh) continue;
+      words.push_back({plugins::ProvincePlaceName(unit.name),
+                       absl::StrCat("tên tỉnh (đơn vị '", unit.id, "')")});
+    }
+    for (plugins::ForbiddenText& w : plugins_->ForbiddenWords()) {
+      words.push_back(std::move(w));
+    }
+    return words;
+  }
+
+  // Every hook the latest version of a deployed workflow declares.
+  absl::StatusOr<std::vector<std::string>> DeclaredHooks() {
+    WF_ASSIGN_OR_RETURN(auto definitions, registry_->ListLatest());
+    std::vector<std::string> hooks;
+    for (const auto& d : definitions) {
+      hooks.insert(hooks.end(), d->spec().hooks.begin(),
+                   d->spec().hooks.end());
+    }
+    return hooks;
   }
 
   absl::Status CheckOpen() {
@@ -691,6 +743,7 @@ class EngineImpl final : public Engine {
   std::unique_ptr<TimerService> timers_;
   std::unique_ptr<TokenStore> tokens_;
   std::unique_ptr<DirectoryStore> directory_;
+  std::unique_ptr<plugins::PluginStore> plugins_;
   absl::Mutex mu_;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
 };

@@ -283,6 +283,8 @@ InstanceInfo Reader::ToInfo(const store::InstanceRecord& r,
   info.cancelled = r.cancelled();
   info.cancel_reason = r.cancel_reason();
   info.parent_id = r.parent_id();
+  info.plugin = r.plugin();
+  info.plugin_version = r.plugin_version();
   for (const store::ClockRecord& c : r.clocks()) {
     info.clocks.push_back(ToClockInfo(c));
   }

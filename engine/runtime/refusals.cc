@@ -163,6 +163,28 @@ absl::Status BusinessKeyTaken(const std::string& workflow,
                                "."));
 }
 
+absl::Status PluginMissing(const std::string& workflow,
+                           const std::string& unit,
+                           const std::string& unit_name,
+                           const std::string& province,
+                           const std::string& province_name) {
+  std::string message =
+      province.empty()
+          ? absl::StrCat("đơn vị '", unit_name, "' (", unit, ") không thuộc ",
+                         "tỉnh nào trong cây tổ chức: workflow '", workflow,
+                         "' đọc plugin của tỉnh (plugin = true)")
+          : absl::StrCat("đơn vị '", unit_name, "' (", unit, "): tỉnh '",
+                         province_name, "' (", province, ") chưa có plugin: ",
+                         "triển khai plugins/<tên>/ trước (workflow '",
+                         workflow, "' đọc plugin của tỉnh)");
+  return Refusal(absl::FailedPreconditionError(message),
+                 reason::kPluginNotFound)
+      .With("workflow", workflow)
+      .With("unit", unit)
+      .With("province", province)
+      .Vietnamese(message);
+}
+
 absl::Status KeyReused(const std::string& key) {
   return Refusal(absl::InvalidArgumentError(absl::StrCat(
                      "Expected idempotency key '", key,

@@ -68,6 +68,15 @@ absl::Status BusinessKeyTaken(const std::string& workflow,
                               const std::string& business_key,
                               const std::string& first_instance);
 
+// FAILED_PRECONDITION, PLUGIN_NOT_FOUND: a `plugin = true` workflow
+// started for a unit whose province has no plugin deployed (or a unit in
+// no province).
+absl::Status PluginMissing(const std::string& workflow,
+                           const std::string& unit,
+                           const std::string& unit_name,
+                           const std::string& province,
+                           const std::string& province_name);
+
 // INVALID_ARGUMENT, IDEMPOTENCY_KEY_REUSED.
 absl::Status KeyReused(const std::string& key);
 

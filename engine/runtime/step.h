@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,6 +76,9 @@ struct Step {
   const store::AttachedFile* attached = nullptr;
   // ctx.files: the latest version of each slot before the step.
   Json files = Json::object();
+  // ctx.plugin: the plugin version pinned on the document (before.plugin);
+  // null for a workflow without `plugin = true`.
+  std::shared_ptr<const PluginSource> plugin;
 };
 
 // What the step makes of the instance, before anything is written.

@@ -137,6 +137,7 @@ CallInput CallFor(const Step& step) {
   call.random_seed = step.random_seed;
   call.document = &step.document_view;
   call.files = &step.files;
+  call.plugin = step.plugin.get();
   return call;
 }
 
@@ -219,6 +220,7 @@ Transitioner::Transitioner(const Deps& deps)
       calendar_(deps.calendar),
       calendar_version_(deps.calendar_version),
       directory_(deps.directory),
+      plugins_(deps.plugins),
       limits_(deps.limits),
       next_instance_number_(deps.next_instance_number) {}
 
@@ -477,6 +479,8 @@ Transitioner::Prepared<StartResult> Transitioner::PrepareStart(
   step.instance_id = keys::InstanceId(next_instance_number_.fetch_add(1));
   step.random_seed = RandomSeed(step.instance_id, 1);
   step.calendar_version = calendar_version_;
+  absl::Status pinned = PinPlugin(def, *directory, nullptr, &step);
+  if (!pinned.ok()) return P::Refuse(pinned);
   Txn claim;  // checked before the script runs: a taken key costs no Lua
   absl::Status claimed = ClaimBusinessKey(def, in, step.instance_id, &claim);
   if (!claimed.ok()) return P::Refuse(claimed);
@@ -552,6 +556,7 @@ absl::StatusOr<StepWrites> Transitioner::StartChild(const Step& parent,
   step.random_seed = RandomSeed(step.instance_id, 1);
   step.calendar_version = calendar_version_;
   step.parent_id = parent.instance_id;
+  WF_RETURN_IF_ERROR(PinPlugin(def, *parent.directory, &parent, &step));
   LiveHost host(take, step.instance_id, /*may_start=*/false);
   CallInput call = CallFor(step);
   call.vars = &in.vars;
@@ -619,6 +624,42 @@ absl::StatusOr<std::optional<org::Grant>> Transitioner::CheckStartRules(
   store::InstanceRecord blank;
   blank.set_unit_id(in.unit);
   return CheckActor(in.actor_kind, directory, blank, def.StartedBy(), now);
+}
+
+absl::Status Transitioner::PinPlugin(const Definition& def,
+                                     const DirectorySnapshot& directory,
+                                     const Step* parent, Step* step) const {
+  if (!def.spec().plugin) return absl::OkStatus();
+  std::shared_ptr<const PluginSource> source;
+  if (parent != nullptr && parent->plugin != nullptr) {
+    source = parent->plugin;
+  } else {
+    const std::string& unit = step->before.unit_id();
+    const org::OrgUnit* province = directory.tree.Province(unit);
+    if (province != nullptr) {
+      WF_ASSIGN_OR_RETURN(source, plugins_->ForProvince(province->id));
+    }
+    if (source == nullptr) {
+      const org::OrgUnit* u = directory.tree.Find(unit);
+      return refusals::PluginMissing(
+          def.name(), unit, u != nullptr ? u->name : "",
+          province != nullptr ? province->id : "",
+          province != nullptr ? plugins::ProvincePlaceName(province->name)
+                              : "");
+    }
+  }
+  step->before.set_plugin(source->name);
+  step->before.set_plugin_version(source->version);
+  step->plugin = std::move(source);
+  return absl::OkStatus();
+}
+
+absl::Status Transitioner::LoadPinned(Step* step) const {
+  const store::InstanceRecord& r = step->before;
+  if (r.plugin().empty()) return absl::OkStatus();
+  WF_ASSIGN_OR_RETURN(step->plugin,
+                      plugins_->Source(r.plugin(), r.plugin_version()));
+  return absl::OkStatus();
 }
 
 // Runs the deadline's `date` function on demand, plans the step and builds
@@ -1131,6 +1172,8 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   Step step = FireStep(in, def, spec, instance, *directory, grant, now);
   step.vars_before = &*vars;
   step.calendar_version = calendar_version_;
+  absl::Status pinned = LoadPinned(&step);
+  if (!pinned.ok()) return P::Refuse(pinned);
   const CallInput call = CallFor(step);
   auto lease = def.scripts().Acquire();
   if (!lease.ok()) return P::Refuse(lease.status());

@@ -46,6 +46,7 @@
 #include "absl/synchronization/mutex.h"
 #include "engine/auth/directory_store.h"
 #include "engine/calendar/work_calendar.h"
+#include "engine/plugins/plugin_store.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/runtime/reader.h"
 #include "engine/runtime/request_checks.h"
@@ -72,6 +73,8 @@ class Transitioner {
     // Recorded in every history event (HistoryEventBody.calendar_version).
     std::string calendar_version;
     const DirectoryStore* directory = nullptr;
+    // The province plugins documents pin (docs/plugins.md).
+    plugins::PluginStore* plugins = nullptr;
     Limits limits;
     uint64_t next_instance_number = 1;
   };
@@ -142,6 +145,14 @@ class Transitioner {
   // A workflow with unique business keys: the claim a start takes (the
   // condition that no one holds it yet, and the write), or ALREADY_EXISTS
   // naming the instance that holds it.
+  // A start of a `plugin = true` workflow pins its province's plugin on
+  // step->before (a child of a pinned `parent` takes the parent's);
+  // FAILED_PRECONDITION PLUGIN_NOT_FOUND when the province has none.
+  absl::Status PinPlugin(const Definition& def,
+                         const DirectorySnapshot& directory,
+                         const Step* parent, Step* step) const;
+  // Later steps read the pinned version: step->plugin from step->before.
+  absl::Status LoadPinned(Step* step) const;
   absl::Status ClaimChildKey(const Definition& def, const StartInput& in,
                              const std::string& id, SharedTake* take,
                              Txn* txn) const;
@@ -237,6 +248,7 @@ class Transitioner {
   const calendar::WorkCalendar* const calendar_;
   const std::string calendar_version_;
   const DirectoryStore* const directory_;
+  plugins::PluginStore* const plugins_;
   const Limits limits_;
   std::function<void(absl::Time)> timers_written_;
   std::atomic<uint64_t> next_instance_number_;

@@ -54,9 +54,10 @@ class RecordedHost : public StepHost {
 class Replay {
  public:
   Replay(const store::InstanceRecord& instance, const Definition& definition,
-         WorkflowScript& script, const FileStore* files)
+         WorkflowScript& script, const FileStore* files,
+         const PluginSource* plugin)
       : instance_(instance), def_(definition), script_(script),
-        files_(files) {}
+        files_(files), plugin_(plugin) {}
 
   // Empty when event `body` replays as recorded.
   std::string Step(const store::HistoryEventBody& body) {
@@ -98,6 +99,7 @@ class Replay {
     const Json document_view = documents::ToLuaView(doc_);
     call.document = &document_view;
     call.files = &files_json_;  // as the step saw them
+    call.plugin = plugin_;      // the version pinned at start
     absl::StatusOr<ActionResult> outcome;
     const Json& before = vars_;
     static const Json kNoVars = Json::object();
@@ -323,6 +325,7 @@ class Replay {
   Json vars_ = Json::object();
   bool cancelled_ = false;
   const FileStore* const files_;
+  const PluginSource* const plugin_;
   store::DocumentRecord doc_;
   std::map<std::string, uint32_t> versions_;  // per slot, so far
   Json files_json_ = Json::object();          // ctx.files, so far
@@ -354,13 +357,18 @@ absl::StatusOr<VerifyReport> Verifier::Verify(const std::string& id) {
   WF_ASSIGN_OR_RETURN(auto def, registry_->Get(instance.workflow(),
                                                instance.workflow_version()));
   WF_ASSIGN_OR_RETURN(auto script, def->scripts().Acquire());
+  std::shared_ptr<const PluginSource> plugin;
+  if (!instance.plugin().empty() && plugins_ != nullptr) {
+    WF_ASSIGN_OR_RETURN(plugin, plugins_->Source(instance.plugin(),
+                                                 instance.plugin_version()));
+  }
   VerifyReport report;
   auto fail = [&](std::string problem) {
     report.ok = false;
     report.problem = std::move(problem);
     return report;
   };
-  Replay replay(instance, *def, *script, files_);
+  Replay replay(instance, *def, *script, files_, plugin.get());
   std::string prev = ChainAnchor(id);
   int64_t previous_at = 0;
   for (const store::HistoryEventRecord& record : records) {

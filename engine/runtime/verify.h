@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/documents/file_store.h"
+#include "engine/plugins/plugin_store.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/runtime/reader.h"
 #include "wf/types.h"
@@ -25,9 +26,13 @@ class Verifier {
   // `files` (may be null: attached files are then not checked) holds the
   // bytes of attached files, checked against the digest each attach event
   // recorded.
+  // `plugins` (may be null: no plugins deployed) gives the plugin version
+  // pinned on a document, which replay sees as ctx.plugin.
   Verifier(Reader* reader, DefinitionRegistry* registry,
-           const FileStore* files = nullptr)
-      : reader_(reader), registry_(registry), files_(files) {}
+           const FileStore* files = nullptr,
+           plugins::PluginStore* plugins = nullptr)
+      : reader_(reader), registry_(registry), files_(files),
+        plugins_(plugins) {}
 
   absl::StatusOr<VerifyReport> Verify(const std::string& instance_id);
 
@@ -35,6 +40,7 @@ class Verifier {
   Reader* const reader_;
   DefinitionRegistry* const registry_;
   const FileStore* const files_;
+  plugins::PluginStore* const plugins_;
 };
 
 }  // namespace wf

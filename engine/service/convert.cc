@@ -156,6 +156,8 @@ void ToProto(const WorkflowInfo& in, v1::Workflow* out) {
   out->set_source_sha256(in.source_sha256);
   ToTimestamp(in.deployed_at, out->mutable_deployed_at());
   out->set_deployed_by(in.deployed_by);
+  out->set_plugin(in.plugin);
+  for (const std::string& hook : in.hooks) out->add_hooks(hook);
 }
 
 void ToBasicProto(const InstanceInfo& in, v1::Instance* out) {
@@ -176,6 +178,8 @@ void ToBasicProto(const InstanceInfo& in, v1::Instance* out) {
   out->set_cancelled(in.cancelled);
   out->set_cancel_reason(in.cancel_reason);
   out->set_parent_id(in.parent_id);
+  out->set_plugin(in.plugin);
+  out->set_plugin_version(in.plugin_version);
   for (const ClockInfo& c : in.clocks) {
     v1::Clock* clock = out->add_clocks();
     clock->set_name(c.name);

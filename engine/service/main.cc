@@ -28,6 +28,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "engine/plugins/manifest.h"
 #include "engine/service/server.h"
 #include "engine/util/status_macros.h"
 #include "engine/util/log.h"
@@ -40,6 +41,10 @@ ABSL_FLAG(std::string, data_dir, "data", "Folder of the RocksDB database.");
 ABSL_FLAG(std::string, workflows_dir, "",
           "Folder of bundled workflows (*.lua) deployed at start-up; a file "
           "identical to the latest deployed version is left as it is.");
+ABSL_FLAG(std::string, plugins_dir, "",
+          "Folder of province plugins (docs/plugins.md) deployed at start-up, "
+          "after --workflows_dir: every subfolder holding a plugin.lua; one "
+          "that is refused stops the start.");
 ABSL_FLAG(std::string, port_file, "",
           "If set, the port actually bound is written to this file once the "
           "server is ready.");
@@ -273,6 +278,64 @@ absl::Status DeployBundled(Engine* engine, const std::string& dir) {
   return absl::OkStatus();
 }
 
+std::string ReadWhole(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// One plugin folder: plugin.lua and the files its `org` list names (read
+// from the manifest as the engine reads it); a named file that is missing
+// is left out, and the deploy says so.
+absl::Status DeployPluginFolder(Engine* engine,
+                                const std::filesystem::path& folder) {
+  PluginDeployRequest request;
+  request.name = folder.filename().string();
+  request.actor = Actor::Embedder("system:bundle");
+  std::string manifest = ReadWhole(folder / "plugin.lua");
+  plugins::ManifestCheck read =
+      plugins::CheckManifest(manifest, request.name, SandboxOptions());
+  request.files.push_back({"plugin.lua", std::move(manifest)});
+  for (const plugins::OrgFileSpec& org : read.manifest.org) {
+    std::error_code ec;
+    if (org.file.empty() || !std::filesystem::is_regular_file(
+                                folder / org.file, ec)) {
+      continue;
+    }
+    request.files.push_back({org.file, ReadWhole(folder / org.file)});
+  }
+  auto deployed = engine->DeployPlugin(request);
+  if (!deployed.ok()) return deployed.status();
+  WF_LOG_INFO("plugin ", deployed->plugin.name, " version ",
+              deployed->plugin.version,
+              deployed->created ? " deployed from " : " unchanged, from ",
+              folder.string());
+  return absl::OkStatus();
+}
+
+// Every subfolder of `dir` with a plugin.lua, by name; others (plugins/vn,
+// shared data) are skipped.
+absl::Status DeployPlugins(Engine* engine, const std::string& dir) {
+  std::vector<std::filesystem::path> folders;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_directory() &&
+        std::filesystem::is_regular_file(entry.path() / "plugin.lua")) {
+      folders.push_back(entry.path());
+    }
+  }
+  if (ec) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Expected to read the plugins folder '", dir, "': ", ec.message()));
+  }
+  std::sort(folders.begin(), folders.end());
+  for (const auto& folder : folders) {
+    WF_RETURN_IF_ERROR(DeployPluginFolder(engine, folder));
+  }
+  return absl::OkStatus();
+}
+
 bool IsLoopback(const std::string& listen) {
   return absl::StartsWith(listen, "127.") ||
          absl::StartsWith(listen, "localhost:") ||
@@ -372,6 +435,14 @@ int Run() {
     absl::Status deployed = DeployBundled(engine->get(), workflows);
     if (!deployed.ok()) {
       WF_LOG_ERROR("a bundled workflow was refused: ", deployed.ToString());
+      return 2;
+    }
+  }
+  std::string plugins = absl::GetFlag(FLAGS_plugins_dir);
+  if (!plugins.empty()) {
+    absl::Status deployed = DeployPlugins(engine->get(), plugins);
+    if (!deployed.ok()) {
+      WF_LOG_ERROR("a plugin was refused: ", deployed.message());
       return 2;
     }
   }

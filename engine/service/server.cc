@@ -104,6 +104,7 @@ std::vector<std::string> OfferedServices(bool simulation) {
       v1::FeedService::service_full_name(),
       v1::DiagnosticsService::service_full_name(),
       v1::FileService::service_full_name(),
+      v1::PluginService::service_full_name(),
       grpc::health::v1::Health::service_full_name(),
       grpc::reflection::v1alpha::ServerReflection::service_full_name()};
   if (simulation) names.push_back(v1::SimulationService::service_full_name());
@@ -141,6 +142,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.RegisterService(&server->feed_);
   builder.RegisterService(&server->diagnostics_);
   builder.RegisterService(&server->files_);
+  builder.RegisterService(&server->plugins_);
   if (options.simulation_clock != nullptr) {
     server->simulation_ = std::make_unique<SimulationServiceImpl>(
         engine, options.auth, options.simulation_clock);
@@ -165,6 +167,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   health->SetServingStatus("wf.v1.AdminService", true);
   health->SetServingStatus("wf.v1.FileService", true);
   health->SetServingStatus("wf.v1.FeedService", true);
+  health->SetServingStatus("wf.v1.PluginService", true);
   Server* raw = server.get();
   server->health_watch_ = std::thread([raw, engine] { raw->WatchWriteHealth(engine); });
   return server;

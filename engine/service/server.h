@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "engine/service/feed_service.h"
 #include "engine/service/file_service.h"
+#include "engine/service/plugin_service.h"
 #include "engine/service/reflection.h"
 #include "engine/service/document_service.h"
 #include "engine/service/workflow_service.h"
@@ -68,7 +69,8 @@ class Server {
  private:
   Server(Engine* engine, AuthMode auth)
       : workflows_(engine, auth), documents_(engine, auth), admin_(engine, auth),
-        feed_(engine, auth), diagnostics_(engine, auth), files_(engine, auth) {}
+        feed_(engine, auth), diagnostics_(engine, auth), files_(engine, auth),
+        plugins_(engine, auth) {}
 
   WorkflowServiceImpl workflows_;
   DocumentServiceImpl documents_;
@@ -77,6 +79,7 @@ class Server {
   std::unique_ptr<SimulationServiceImpl> simulation_;
   DiagnosticsServiceImpl diagnostics_;
   FileServiceImpl files_;
+  PluginServiceImpl plugins_;
   std::unique_ptr<ReflectionService> reflection_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

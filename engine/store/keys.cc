@@ -90,6 +90,14 @@ bool ParseDefinition(absl::string_view key, std::string* name,
   return true;
 }
 
+std::string Plugin(absl::string_view name, uint32_t version) {
+  return Definition(name, version);
+}
+
+bool ParsePlugin(absl::string_view key, std::string* name, uint32_t* version) {
+  return ParseDefinition(key, name, version);
+}
+
 std::string Instance(absl::string_view id) { return std::string(id); }
 
 std::string History(absl::string_view id, uint64_t seq) {

@@ -26,6 +26,10 @@ std::string DefinitionPrefix(absl::string_view name);
 bool ParseDefinition(absl::string_view key, std::string* name,
                      uint32_t* version);
 
+// Column family "plugins": name \0 be32(version), as definitions.
+std::string Plugin(absl::string_view name, uint32_t version);
+bool ParsePlugin(absl::string_view key, std::string* name, uint32_t* version);
+
 std::string Instance(absl::string_view id);
 
 std::string History(absl::string_view id, uint64_t seq);

@@ -130,6 +130,7 @@ const char* CfName(Cf cf) {
     case Cf::kBlobs: return "blobs";
     case Cf::kRegisters: return "registers";
     case Cf::kFeed: return "feed";
+    case Cf::kPlugins: return "plugins";
     case Cf::kCount: break;
   }
   return "?";

@@ -66,6 +66,7 @@ enum class Cf {
   kBlobs,      // file bytes, content-addressed (engine/documents/files)
   kRegisters,  // sổ văn bản: one entry per number issued
   kFeed,       // the ordered feed of what happened (Watch)
+  kPlugins,    // province plugins, every version (docs/plugins.md)
   kCount,
 };
 

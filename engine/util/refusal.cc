@@ -84,6 +84,9 @@ const std::vector<std::string>& AllReasons() {
       reason::kFileNameInvalid,    reason::kFileNotFound,
       reason::kFileSlotInvalid,    reason::kFeedCursorExpired,
       reason::kFeedCursorAhead,
+      reason::kPluginInvalid,
+      reason::kPluginNotFound,
+      reason::kWorkflowHasProvinceData,
   };
   return *kAll;
 }

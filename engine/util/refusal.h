@@ -78,6 +78,10 @@ inline constexpr char kFileSlotInvalid[] = "FILE_SLOT_INVALID";
 // The feed (70-74).
 inline constexpr char kFeedCursorExpired[] = "FEED_CURSOR_EXPIRED";
 inline constexpr char kFeedCursorAhead[] = "FEED_CURSOR_AHEAD";
+// Province plugins (80-89).
+inline constexpr char kPluginInvalid[] = "PLUGIN_INVALID";
+inline constexpr char kPluginNotFound[] = "PLUGIN_NOT_FOUND";
+inline constexpr char kWorkflowHasProvinceData[] = "WORKFLOW_HAS_PROVINCE_DATA";
 }  // namespace reason
 
 // Every name in `reason` above, for the test that checks the proto lists

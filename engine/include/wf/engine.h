@@ -105,10 +105,29 @@ class Engine {
   virtual absl::StatusOr<WorkflowInfo> GetWorkflow(const std::string& name,
                                                    uint32_t version) = 0;
 
+  // --- Province plugins (docs/plugins.md) ---
+
+  // Checks a plugin folder whole (manifest, org files, hooks) and stores a
+  // new version of it with its org files imported into the directory, in
+  // one write. Administrators and the embedder only (PERMISSION_DENIED
+  // ADMIN_REQUIRED). INVALID_ARGUMENT PLUGIN_INVALID lists every problem,
+  // one a line, each "file:line: ..."; nothing is stored then. Identical
+  // files to the latest version: that version, `created` false.
+  virtual absl::StatusOr<PluginDeployResult> DeployPlugin(
+      const PluginDeployRequest& request) = 0;
+  // The latest version of each plugin, by name, without the manifest.
+  virtual absl::StatusOr<std::vector<PluginInfo>> ListPlugins() = 0;
+  // version 0 means the latest. NOT_FOUND PLUGIN_NOT_FOUND.
+  virtual absl::StatusOr<PluginInfo> GetPlugin(const std::string& name,
+                                               uint32_t version) = 0;
+
   // Starts an instance of request.workflow, on its latest version unless
   // request.workflow_version names one. A workflow declaring
   // `unique_business_key = true` refuses a second start with the same
-  // business key ALREADY_EXISTS, naming the instance that has it.
+  // business key ALREADY_EXISTS, naming the instance that has it. A
+  // workflow declaring `plugin = true` pins the latest version of the
+  // plugin of the unit's province; FAILED_PRECONDITION PLUGIN_NOT_FOUND
+  // when that province has none.
   virtual absl::StatusOr<StartResult> Start(const StartRequest& request) = 0;
   // Fires an event: the one transition path (see docs/architecture.md).
   virtual absl::StatusOr<FireResult> Fire(const FireRequest& request) = 0;

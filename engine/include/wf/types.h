@@ -81,6 +81,9 @@ struct WorkflowInfo {
   std::vector<TransitionInfo> transitions;
   std::string source;  // empty in lists
   std::string source_sha256;  // hex
+  // `plugin = true`: documents pin their province's plugin at start.
+  bool plugin = false;
+  std::vector<std::string> hooks;  // the hooks a plugin may supply
   absl::Time deployed_at;
   std::string deployed_by;
 };
@@ -139,6 +142,10 @@ struct InstanceInfo {
   bool cancelled = false;
   std::string cancel_reason;
   std::string parent_id;  // the instance whose step started it, if any
+  // The province plugin pinned at start (docs/plugins.md); "" and 0 for a
+  // workflow without `plugin = true`.
+  std::string plugin;
+  uint32_t plugin_version = 0;
 };
 
 struct HistoryEntry {
@@ -532,6 +539,42 @@ struct DirectoryImport {
   std::string province_name;
   std::string valid_from;     // communes, districts: "01/07/2025"
   std::string valid_to;
+};
+
+// --- Province plugins (docs/plugins.md) ---
+
+// One file of a plugin folder: "plugin.lua", or a data file it names.
+struct PluginFile {
+  std::string path;
+  std::string content;
+};
+
+// Engine::DeployPlugin: the folder `name` with its files.
+struct PluginDeployRequest {
+  std::string name;  // the folder's name; the manifest's `name` must equal it
+  std::vector<PluginFile> files;
+  Actor actor;  // an administrator or the embedder
+  // Check everything a deploy checks, store nothing: the answer is the
+  // plugin as it would be deployed (its next version), `created` false.
+  bool validate_only = false;
+};
+
+struct PluginInfo {
+  std::string name;
+  uint32_t version = 0;
+  std::string title;
+  std::string province;            // the province unit's id
+  std::vector<std::string> files;  // paths, plugin.lua first
+  std::string sha256;              // hex, of every path and file
+  absl::Time deployed_at;
+  std::string deployed_by;
+  std::string manifest;  // plugin.lua's text (GetPlugin; empty in lists)
+};
+
+struct PluginDeployResult {
+  PluginInfo plugin;
+  // False when identical to the latest version, or for validate_only.
+  bool created = false;
 };
 
 struct BackupInfo {
