@@ -226,7 +226,7 @@ EngineOptions EngineOptionsFromFlags() {
 }
 
 std::string ReadWhole(const std::filesystem::path& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
@@ -276,13 +276,6 @@ absl::Status DeployBundled(Engine* engine, const std::string& dir) {
                 path.string());
   }
   return absl::OkStatus();
-}
-
-std::string ReadWhole(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
 }
 
 // One plugin folder: plugin.lua and the files its `org` list names (read
