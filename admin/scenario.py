@@ -87,16 +87,15 @@ class Scenario:
             missing = units - {i.unit for i in out}
             if missing:
                 raise Failed(f"no child for units {sorted(missing)}")
-        skip = set(sel.get("tru", []))
-        out = [i for i in out if i.unit not in skip]
         start = sel.get("bo_qua", 0)
         end = start + sel["so_luong"] if "so_luong" in sel else None
-        return out[start:end]
+        skip = set(sel.get("tru", []))
+        return [i for i in out[start:end] if i.unit not in skip]
 
     def targets(self, step):
         """(instance id, unit) pairs a step acts on."""
         if "ho_so" in step:
-            i = self.call("GetInstance", self.pb.GetInstanceRequest(id=self.doc(step["ho_so"])))
+            i = self.call("GetInstance", self.pb.GetInstanceRequest(instance_id=self.doc(step["ho_so"])))
             return [(i.id, i.unit)]
         if "con" in step:
             return [(i.id, i.unit) for i in self.children(step["con"])]
@@ -177,7 +176,7 @@ class Scenario:
     def check_instance(self, want):
         from google.protobuf import json_format
         for instance_id, unit in self.targets(want):
-            i = self.call("GetInstance", self.pb.GetInstanceRequest(id=instance_id))
+            i = self.call("GetInstance", self.pb.GetInstanceRequest(instance_id=instance_id))
             where = f"{i.workflow} of {i.unit_name} ({unit})"
             if "trang_thai" in want and i.state != want["trang_thai"]:
                 raise Failed(f"{where}: state {i.state}, expected {want['trang_thai']}")
