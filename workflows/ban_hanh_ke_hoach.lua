@@ -165,8 +165,9 @@ transition "tong_hop_gop_y" {
   action = function(ctx) ctx.vars.khong_gop_y = wf.array() end,
 }
 
--- A province may add one consultation before signing (its hook answers
--- {id =, name =} of the unit, or nil).
+-- A province may add one consultation before signing: its hook answers
+-- {id =, name =} of the unit, or nil. Guards ask it too, so it cannot call
+-- ctx.units (a guard has no host calls).
 local function tham_van(ctx)
   return plan.hook(ctx, "tham_van_them", function() return nil end)
 end

@@ -77,9 +77,10 @@ return {
   },
 
   hooks = {
-    -- Sở Nội vụ is consulted on the emulation and commendation part.
+    -- Sở Nội vụ is consulted on the emulation and commendation part. The
+    -- hook is asked in guards too, so it answers from the manifest alone.
     tham_van_them = function(ctx)
-      return ctx.units{ id = "tq_so_noi_vu" }[1]
+      return { id = "tq_so_noi_vu", name = "Sở Nội vụ tỉnh Tuyên Quang" }
     end,
   },
 }
