@@ -44,6 +44,7 @@ class Scenario:
         with open(path, "rb") as f:
             self.spec = tomllib.load(f)
         self.path, self.pb, self.verbose = path, pb, verbose
+        self.channel = channel
         self.stubs = [rpc.WorkflowServiceStub(channel), rpc.DocumentServiceStub(channel),
                       rpc.FileServiceStub(channel), rpc.AdminServiceStub(channel),
                       rpc.SimulationServiceStub(channel)]
@@ -266,6 +267,34 @@ class Scenario:
               "tien_do": "check_progress", "hop_thu": "check_inbox",
               "lich_su": "check_history"}
 
+    def change_plugin(self, step):
+        """`doi_plugin = {ten =, thay = {old = new}}`: redeploys the bundled
+        plugin `ten` with those replacements in its plugin.lua — "what if the
+        deadline moved" — and checks it became a new version."""
+        from wf.v1 import plugin_pb2, plugin_pb2_grpc
+        want = step["doi_plugin"]
+        folder = os.path.join(ROOT, "plugins", want["ten"])
+        files = []
+        for name in sorted(os.listdir(folder)):
+            path = os.path.join(folder, name)
+            if not os.path.isfile(path):
+                continue
+            with open(path, "rb") as f:
+                content = f.read()
+            if name == "plugin.lua":
+                text = content.decode()
+                for old, new in want["thay"].items():
+                    if old not in text:
+                        raise Failed(f"plugin.lua of {want['ten']} has no '{old}' to replace")
+                    text = text.replace(old, new)
+                content = text.encode()
+            files.append(plugin_pb2.PluginFile(path=name, content=content))
+        stub = plugin_pb2_grpc.PluginServiceStub(self.channel)
+        r = stub.DeployPlugin(plugin_pb2.DeployPluginRequest(name=want["ten"], files=files),
+                              metadata=[("authorization", f"Bearer {self.tokens[None]}")])
+        if not r.created:
+            raise Failed(f"plugin {want['ten']} was not changed")
+
     def name(self, step):
         """`dat_ten = {ten =, con = {...}}`: names the first child selected."""
         want = step["dat_ten"]
@@ -278,6 +307,8 @@ class Scenario:
         self.advance(step)
         if "dat_ten" in step:
             self.name(step)
+        if "doi_plugin" in step:
+            self.change_plugin(step)
         if "mo" in step:
             self.start(step)
         elif "tai_len" in step:

@@ -183,13 +183,13 @@ absl::StatusOr<DeployResult> DefinitionRegistry::Deploy(
     return DefinitionRefused(absl::InvalidArgumentError(message), file_name,
                              problems.size());
   }
+  const std::vector<store::LibraryRecord> pinned =
+      Pinned(*script, *libraries);
   if (script->spec().plugin) {
-    WF_RETURN_IF_ERROR(CheckNoProvinceData(source, file_name));
+    WF_RETURN_IF_ERROR(CheckNoProvinceData(source, file_name, pinned));
   }
   const std::string name = script->spec().name;
   std::string sha = Sha256(source);
-  const std::vector<store::LibraryRecord> pinned =
-      Pinned(*script, *libraries);
 
   absl::MutexLock deploy_lock(&deploy_mu_);
   WF_ASSIGN_OR_RETURN(uint32_t latest, LatestVersion(name));
@@ -224,13 +224,20 @@ absl::StatusOr<DeployResult> DefinitionRegistry::Deploy(
 }
 
 // A workflow that reads plugins is shared by every province: what differs
-// between them (names, dates, symbols) belongs in the plugins.
+// between them (names, dates, symbols) belongs in the plugins. The shared
+// libraries it requires are part of it and are checked the same way.
 absl::Status DefinitionRegistry::CheckNoProvinceData(
-    const std::string& source, const std::string& file_name) const {
+    const std::string& source, const std::string& file_name,
+    const std::vector<store::LibraryRecord>& libraries) const {
   std::vector<plugins::ForbiddenText> words;
   if (province_words_) words = province_words_();
   std::vector<std::string> problems =
       plugins::FindProvinceData(source, file_name, words);
+  for (const store::LibraryRecord& library : libraries) {
+    std::vector<std::string> more = plugins::FindProvinceData(
+        library.source(), absl::StrCat("lib/", library.name(), ".lua"), words);
+    problems.insert(problems.end(), more.begin(), more.end());
+  }
   if (problems.empty()) return absl::OkStatus();
   std::string message = absl::StrCat(
       file_name, " đọc plugin (plugin = true) nhưng tự viết dữ liệu của ",

@@ -51,8 +51,9 @@ class DefinitionRegistry {
   absl::StatusOr<std::vector<std::shared_ptr<const Definition>>> ListLatest();
 
  private:
-  absl::Status CheckNoProvinceData(const std::string& source,
-                                   const std::string& file_name) const;
+  absl::Status CheckNoProvinceData(
+      const std::string& source, const std::string& file_name,
+      const std::vector<store::LibraryRecord>& libraries) const;
   absl::StatusOr<std::shared_ptr<const Definition>> LoadFromStore(
       const std::string& name, uint32_t version);
   // 0 when the workflow has never been deployed.

@@ -335,6 +335,23 @@ TEST_F(PluginEngineTest, WorkflowWithProvinceDataIsRefusedWithLines) {
   EXPECT_THAT(message, HasSubstr("tinh_rieng.lua:10: 'Tỉnh Sơn Mộc' là tên "
                                  "của plugin"));
   EXPECT_THAT(message, HasSubstr("tinh_rieng.lua:10: 'Sơn Mộc' là tên tỉnh"));
+  // A shared library the workflow requires is part of it: checked too.
+  DeployRequest with_library{
+      "local t = require(\"tinh\")\n"
+      "workflow \"dung_thu_vien\" {\n"
+      "  title = \"Kế hoạch\", initial = \"a\", plugin = true,\n"
+      "  who = { role = \"*\", unit = \"same_unit\" } }\n"
+      "state \"a\" { title = \"Dự thảo\" }\n"
+      "state \"b\" { title = \"Xong\", final = true }\n"
+      "transition \"t\" { from = \"a\", to = \"b\" }\n",
+      "dung_thu_vien.lua", Actor::Embedder("admin")};
+  with_library.libraries["tinh"] =
+      "local M = {}\n-- hạn của tỉnh\nM.han = \"2026-03-16\"\nreturn M\n";
+  auto library_refused = engine_->Deploy(with_library);
+  EXPECT_EQ(ReasonOf(library_refused.status()), "WORKFLOW_HAS_PROVINCE_DATA")
+      << library_refused.status();
+  EXPECT_THAT(std::string(library_refused.status().message()),
+              HasSubstr("lib/tinh.lua:3: '2026-03-16'"));
   // Without plugin = true, a workflow is its province's own: not checked.
   auto own = engine_->Deploy(
       {absl::StrReplaceAll(source, {{", plugin = true", ""}}),

@@ -1,5 +1,5 @@
-// The README flow from Node, with the loader options docs/clients.md
-// recommends: import an org directory, issue tokens, start a plan, be
+// A client's flow from Node (docs/clients.md), with the loader options it
+// recommends, on the test workflow tests/testdata/nop_ke_hoach.lua: import an org directory, issue tokens, start a plan, be
 // refused an event the state does not allow, submit it, find it in the
 // chairman's inbox, approve it, read its history and verify it.
 import assert from 'node:assert/strict';

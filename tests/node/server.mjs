@@ -1,5 +1,6 @@
 // Starts a real wf_server for a test, the way an integrator's CI would: a
-// fresh data folder, the bundled workflows, a port chosen by the server.
+// fresh data folder, the test workflows of tests/testdata (nop_ke_hoach
+// there needs no province plugin), a port chosen by the server.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,7 +18,7 @@ export async function startServer(extraFlags = []) {
   const portFile = path.join(dataDir, 'port');
   const proc = spawn(path.join(build, 'engine', 'service', 'wf_server'), [
     '--listen=127.0.0.1:0', `--data_dir=${dataDir}`, `--port_file=${portFile}`,
-    `--workflows_dir=${path.join(repo, 'workflows')}`,
+    `--workflows_dir=${path.join(repo, 'tests', 'testdata')}`,
     `--calendar_file=${path.join(repo, 'plugins', 'vn', 'calendar.json')}`,
     ...extraFlags,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
