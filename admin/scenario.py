@@ -47,7 +47,7 @@ class Scenario:
         self.channel = channel
         self.stubs = [rpc.WorkflowServiceStub(channel), rpc.DocumentServiceStub(channel),
                       rpc.FileServiceStub(channel), rpc.AdminServiceStub(channel),
-                      rpc.SimulationServiceStub(channel)]
+                      rpc.SimulationServiceStub(channel), rpc.DiagnosticsServiceStub(channel)]
         self.tokens = {None: admin_token}
         self.docs = {}  # name in the scenario -> instance id
 

@@ -1,13 +1,14 @@
 #!/usr/bin/python3
-"""How long issuing a province's plan takes: the step that numbers the plan
-and starts every unit's document (and the communes' funding documents) in
-one write.
+"""How long the campaign steps that start many documents take: issuing a
+province's plan (it numbers the plan and starts every unit's document, and
+the communes' funding documents, in one write) and asking a period's
+reports.
 
-For each province it plays its scenario (plugins/<p>/scenarios/) on a fresh
-simulation server up to the issuing step, times that one FireEvent call from
-the client, and repeats on new servers. Prints one line per province: the
-children started, the median and the worst time, and a Ping median on the
-same server for scale.
+For each step it plays the province's scenario (plugins/<p>/scenarios/) on a
+fresh simulation server up to that step, times that one FireEvent call from
+the client, and repeats on new servers. Prints one line per step: the
+children it started, the median and the worst time, and a Ping median on
+the same server for scale.
 
   bench/campaign_bench.py --build build [--rounds 5]
 """
@@ -25,10 +26,19 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 import harness  # noqa: E402
 import scenario  # noqa: E402
 
-PLANS = [("bac_ninh", "ke_hoach_2026.toml"), ("thanh_hoa", "ke_hoach_2025.toml")]
+# (label, province, scenario, the step timed: its event and, for reports, its period)
+STEPS = [("Bắc Ninh: issue the plan", "bac_ninh", "ke_hoach_2026.toml", "ban_hanh", None),
+         ("Thanh Hóa: issue the plan", "thanh_hoa", "ke_hoach_2025.toml", "ban_hanh", None),
+         ("Thanh Hóa: ask the yearly reports", "thanh_hoa", "ke_hoach_2025.toml",
+          "giao_bao_cao", "nam")]
 
 
-def issue_once(args, province, file_name):
+def timed(step, event, period):
+    return (step.get("lam") == event and "tu_choi" not in step and
+            (period is None or step.get("du_lieu", {}).get("ky") == period))
+
+
+def issue_once(args, province, file_name, event, period):
     import grpc
     path = os.path.join(ROOT, "plugins", province, "scenarios", file_name)
     data_dir = os.path.join(tempfile.mkdtemp(prefix="wf_campaign_bench_"), "data")
@@ -39,20 +49,23 @@ def issue_once(args, province, file_name):
             s = scenario.Scenario(path, workflow_pb2, workflow_pb2_grpc, channel,
                                   server.admin_token(), verbose=False)
             for step in s.spec["buoc"]:
-                if step.get("lam") == "ban_hanh" and "tu_choi" not in step:
+                if timed(step, event, period):
                     s.advance(step)
+                    before = children_of(s, workflow_pb2, step)
                     begin = time.perf_counter()
                     s.fire(step)
                     took = time.perf_counter() - begin
-                    children = s.call("GetProgress", workflow_pb2.GetProgressRequest(
-                        instance_id=s.doc(step["ho_so"]))).total
-                    ping = ping_median(s, workflow_pb2)
-                    return took, children, ping
+                    children = children_of(s, workflow_pb2, step) - before
+                    return took, children, ping_median(s, workflow_pb2)
                 s.run_step(step)
     finally:
         server.stop()
         shutil.rmtree(os.path.dirname(data_dir), ignore_errors=True)
-    raise RuntimeError(f"{path}: no issuing step")
+    raise RuntimeError(f"{path}: no step {event} {period or ''}")
+
+
+def children_of(s, pb, step):
+    return s.call("GetProgress", pb.GetProgressRequest(instance_id=s.doc(step["ho_so"]))).total
 
 
 def ping_median(s, pb):
@@ -72,12 +85,13 @@ def main():
     args = p.parse_args()
     args.server = os.path.join(args.build, "engine/service/wf_server")
     sys.path.insert(0, os.path.join(args.build, "python"))
-    print("province     children  issue p50 ms  issue max ms  ping p50 ms")
-    for province, file_name in PLANS:
-        runs = [issue_once(args, province, file_name) for _ in range(args.rounds)]
+    print(f"{'step':<36}children  p50 ms  max ms  ping p50 ms")
+    for label, province, file_name, event, period in STEPS:
+        runs = [issue_once(args, province, file_name, event, period)
+                for _ in range(args.rounds)]
         took = [r[0] * 1000 for r in runs]
-        print(f"{province:<12} {runs[0][1]:>8}  {statistics.median(took):>12.1f}  "
-              f"{max(took):>12.1f}  {statistics.median(r[2] for r in runs) * 1000:>11.2f}")
+        print(f"{label:<36}{runs[0][1]:>8}  {statistics.median(took):>6.1f}  "
+              f"{max(took):>6.1f}  {statistics.median(r[2] for r in runs) * 1000:>11.2f}")
 
 
 if __name__ == "__main__":
