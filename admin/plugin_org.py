@@ -86,15 +86,17 @@ PEOPLE_HEADER = ["person", "name", "role", "unit", "valid_from", "valid_to", "ac
 
 
 def agencies(prefix, province, place, valid_from, extra):
-    """The standing agency and its department, and the steering committee's
-    member agencies (tagged thanh_vien_bcd)."""
+    """The standing agency (whose clerical office numbers the committee's
+    documents) and its department, and the steering committee's member
+    agencies (tagged thanh_vien_bcd, and gop_y_ke_hoach: asked to comment on
+    the plan's draft)."""
     rows = [
         [f"{prefix}_cong_an_tinh", f"Công an tỉnh {place}", "co_quan", province,
-         valid_from, "", "co_quan_thuong_truc"],
+         valid_from, "", "co_quan_thuong_truc;van_thu"],
         [f"{prefix}_phong_tham_muu", "Phòng Tham mưu", "phong", f"{prefix}_cong_an_tinh",
          valid_from, "", ""],
         [f"{prefix}_so_noi_vu", f"Sở Nội vụ tỉnh {place}", "co_quan", province,
-         valid_from, "", "so_noi_vu;thanh_vien_bcd"],
+         valid_from, "", "so_noi_vu;thanh_vien_bcd;gop_y_ke_hoach"],
     ]
     for suffix, name in [("so_tai_chinh", "Sở Tài chính"),
                          ("so_giao_duc", "Sở Giáo dục và Đào tạo"),
@@ -103,7 +105,7 @@ def agencies(prefix, province, place, valid_from, extra):
                          ("mttq", "Ủy ban Mặt trận Tổ quốc Việt Nam"),
                          ("tinh_doan", "Tỉnh Đoàn")]:
         rows.append([f"{prefix}_{suffix}", f"{name} tỉnh {place}", "co_quan", province,
-                     valid_from, "", "thanh_vien_bcd"])
+                     valid_from, "", "thanh_vien_bcd;gop_y_ke_hoach"])
     rows += extra
     return rows
 
@@ -116,7 +118,7 @@ def agency_people(people, prefix, province, rows):
     people.add("truong_phong", f"{prefix}_phong_tham_muu")
     people.add("chuyen_vien", f"{prefix}_phong_tham_muu")
     for row in rows:
-        if "thanh_vien_bcd" in row[6]:
+        if "thanh_vien_bcd" in row[6].split(";"):
             people.add("giam_doc", row[0])
             people.add("chuyen_vien", row[0])
 
@@ -220,7 +222,8 @@ def lai_chau(shared, out):
          "", "van_thu"],
     ]
     for rid, name in rooms:
-        rows.append([rid, name, "phong", "lc_vp_ubnd", "01/07/2025", "", "phong_ban_vp"])
+        rows.append([rid, name, "phong", "lc_vp_ubnd", "01/07/2025", "",
+                     "phong_ban_vp;gop_y_ke_hoach"])
     write_csv(os.path.join(d, "don_vi.csv"), UNIT_HEADER, rows)
     people = People("01/07/2025")
     people.add("chu_tich", "lai_chau")

@@ -22,15 +22,48 @@ local nguoi_soan = {
   { role = "chuyen_vien", unit = "same_unit" },
   { role = "truong_phong", unit = "same_unit" },
 }
--- The drafting unit's leadership: its head, or the head of the agency it
--- belongs to. The plugin narrows the roles (lanh_dao_duyet).
+-- Who may act, by rule: these give each state's inbox its slots. The guards
+-- then check the units and roles the plugin names.
+-- The drafting unit's leadership: its head, or the heads of the agency it
+-- belongs to (the plugin narrows the roles: lanh_dao_duyet).
 local lanh_dao = {
-  { role = "*", unit = "same_unit" },
-  { role = "*", unit = "parent" },
+  { role = "truong_phong", unit = "same_unit" },
+  { role = "giam_doc", unit = "parent" },
+  { role = "pho_giam_doc", unit = "parent" },
+  { role = "chanh_van_phong", unit = "parent" },
+  { role = "pho_chanh_van_phong", unit = "parent" },
 }
--- People of province-level units: members who comment, the signer, the
--- clerical office. The guards check the plugin's units and roles.
-local cap_tinh = { role = "*", unit = "province" }
+-- Units asked for comments carry the tag gop_y_ke_hoach in the plugin's org
+-- file; the plugin's hook may narrow them.
+local nguoi_gop_y = {
+  { role = "giam_doc", unit = "tagged:gop_y_ke_hoach" },
+  { role = "pho_giam_doc", unit = "tagged:gop_y_ke_hoach" },
+  { role = "truong_phong", unit = "tagged:gop_y_ke_hoach" },
+  { role = "chuyen_vien", unit = "tagged:gop_y_ke_hoach" },
+}
+-- An extra consultation (tham_van_them): the head of a province-level unit.
+local nguoi_tham_van = {
+  { role = "giam_doc", unit = "province" },
+  { role = "pho_giam_doc", unit = "province" },
+  { role = "truong_phong", unit = "province" },
+}
+-- The signer: the province's leaders, or an office's chief and deputies.
+local nguoi_ky = {
+  { role = "chu_tich", unit = "ancestor" },
+  { role = "pho_chu_tich", unit = "ancestor" },
+  { role = "chanh_van_phong", unit = "ancestor" },
+  { role = "pho_chanh_van_phong", unit = "ancestor" },
+}
+-- The clerical officers of the units tagged van_thu.
+local van_thu = { role = "van_thu", unit = "tagged:van_thu" }
+-- Who may ask for an ad-hoc report: officers of the standing agency or of
+-- a unit above the plan's (UBND tỉnh).
+local nguoi_yeu_cau = {
+  { role = "chuyen_vien", unit = "standing_agency" },
+  { role = "truong_phong", unit = "standing_agency" },
+  { role = "chuyen_vien", unit = "ancestor" },
+  { role = "truong_phong", unit = "ancestor" },
+}
 
 workflow "ban_hanh_ke_hoach" {
   title = "Soạn thảo và ban hành kế hoạch",
@@ -87,10 +120,10 @@ transition "yeu_cau_sua" {
   action = function(ctx) ctx.vars.ly_do_sua = ctx.payload.ly_do end,
 }
 
--- The units asked for comments: the plugin's hook, or every unit with the
--- campaign's tag (the members of the steering committee).
+-- The units asked for comments: the plugin's hook, or every unit of the
+-- province tagged gop_y_ke_hoach (the members of the steering committee).
 local function chon_gop_y(ctx)
-  return plan.chon_don_vi(ctx, { tag = plan.chien_dich(ctx).gop_y.tag })
+  return plan.chon_don_vi(ctx, { tag = "gop_y_ke_hoach" })
 end
 
 transition "gui_lay_y_kien" {
@@ -116,7 +149,7 @@ transition "gui_lay_y_kien" {
 transition "gop_y" {
   title = "Góp ý dự thảo",
   from = "lay_y_kien", stay = true,
-  who = cap_tinh, requires = { "y_kien" },
+  who = nguoi_gop_y, requires = { "y_kien" },
   guard = function(ctx)
     local unit = ctx.actor.unit
     if not plan.co(ctx.vars.don_vi_gop_y, unit) then
@@ -192,7 +225,7 @@ transition "trinh_tham_van" {
 transition "tra_loi_tham_van" {
   title = "Trả lời tham vấn",
   from = "cho_tham_van", to = "tiep_thu",
-  who = cap_tinh, requires = { "y_kien" },
+  who = nguoi_tham_van, requires = { "y_kien" },
   guard = function(ctx)
     return plan.dung_nguoi(ctx, nil, { ctx.vars.don_vi_tham_van }, "Trả lời tham vấn")
   end,
@@ -223,7 +256,7 @@ end
 transition "tra_lai" {
   title = "Lãnh đạo trả lại dự thảo",
   from = "cho_ky", to = "tiep_thu",
-  who = cap_tinh, requires = { "ly_do" },
+  who = nguoi_ky, requires = { "ly_do" },
   guard = la_nguoi_ky,
   action = function(ctx)
     ctx.vars.ly_do_tra_lai = ctx.payload.ly_do
@@ -234,7 +267,7 @@ transition "tra_lai" {
 transition "ky" {
   title = "Ký ban hành",
   from = "cho_ky", to = "da_ky",
-  who = cap_tinh, requires = { "ho_ten" },
+  who = nguoi_ky, requires = { "ho_ten" },
   guard = la_nguoi_ky,
   action = function(ctx)
     ctx.vars.nguoi_ky = ctx.actor.id
@@ -293,7 +326,7 @@ end
 transition "ban_hanh" {
   title = "Văn thư cấp số, ban hành",
   from = "da_ky", to = "dang_thuc_hien",
-  who = cap_tinh,
+  who = van_thu,
   guard = function(ctx)
     local so = ctx.plugin.so_van_ban[plan.chien_dich(ctx).so_van_ban]
     return plan.dung_nguoi(ctx, { "van_thu" }, so.van_thu, "Cấp số, ban hành")
@@ -370,7 +403,7 @@ transition "giao_bao_cao" {
 transition "yeu_cau_dot_xuat" {
   title = "Yêu cầu báo cáo đột xuất",
   from = "dang_thuc_hien", stay = true,
-  who = cap_tinh, requires = { "noi_dung", "han_nop" },
+  who = nguoi_yeu_cau, requires = { "noi_dung", "han_nop" },
   guard = function(ctx)
     if plan.chien_dich(ctx).bao_cao_dot_xuat == nil then
       return false, "Kế hoạch này không có báo cáo đột xuất"

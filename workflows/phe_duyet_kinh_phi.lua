@@ -14,14 +14,17 @@ local lanh_dao_xa = {
   { role = "pho_chu_tich", unit = "same_unit" },
   { role = "can_bo", unit = "same_unit" },
 }
-local co_quan_thuong_truc = { role = "*", unit = "standing_agency" }
+local co_quan_thuong_truc = {
+  { role = "chuyen_vien", unit = "standing_agency" },
+  { role = "truong_phong", unit = "standing_agency" },
+}
 
 workflow "phe_duyet_kinh_phi" {
   title = "Duyệt cấp kinh phí phong trào cấp xã",
   plugin = true,
   initial = "cho_phe_duyet",
   requires = { "chien_dich", "don_vi", "ten_don_vi", "han" },
-  started_by = { co_quan_thuong_truc },
+  started_by = co_quan_thuong_truc,
   start = function(ctx)
     ctx.document.set{ trich_yeu = "Duyệt cấp kinh phí năm " ..
                                   tostring(plan.chien_dich(ctx).nam) .. " của " ..

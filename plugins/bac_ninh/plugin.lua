@@ -45,7 +45,7 @@ return {
       so_van_ban = "ke_hoach_bcd",
       soan_thao = "bn_phong_tham_muu",
       lanh_dao_duyet = { "truong_phong", "giam_doc", "pho_giam_doc" },
-      gop_y = { tag = "thanh_vien_bcd", so_ngay_lam_viec = 5 },
+      gop_y = { so_ngay_lam_viec = 5 },
       ky = {
         vai_tro = { "chu_tich" }, don_vi = "bac_ninh",
         hinh_thuc = "", chuc_danh = { "TRƯỞNG BAN", "CHỦ TỊCH UBND TỈNH" },

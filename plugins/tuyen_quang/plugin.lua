@@ -47,7 +47,7 @@ return {
       so_van_ban = "ke_hoach_bcd",
       soan_thao = "tq_phong_tham_muu",
       lanh_dao_duyet = { "truong_phong", "giam_doc", "pho_giam_doc" },
-      gop_y = { tag = "thanh_vien_bcd", so_ngay_lam_viec = 3 },
+      gop_y = { so_ngay_lam_viec = 3 },
       ky = {
         vai_tro = { "pho_chu_tich" }, don_vi = "tuyen_quang",
         hinh_thuc = "", chuc_danh = { "TRƯỞNG BAN", "PHÓ CHỦ TỊCH UBND TỈNH" },
@@ -70,7 +70,7 @@ return {
       cap_huyen = {
         cho = { "huyen" },
         kinds = { "xa", "phuong", "thi_tran" },
-        vai_tro_nhan = { "chuyen_vien", "chu_tich" },
+        vai_tro_nhan = { "chuyen_vien", "truong_phong" },
         han_nop_ke_hoach = "2024-03-15",
       },
     },
