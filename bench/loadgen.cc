@@ -13,6 +13,13 @@
 //                    i issues into register i mod --registers, so with
 //                    --registers=1 every issuance conditions on one counter.
 //                    Prints issued documents/s beside transitions/s.
+//   --mode=campaign  the real plan workflow (workflows/nop_ke_hoach.lua on a
+//                    province plugin): each lane owns one unit's document,
+//                    already issued to it with its file attached, and
+//                    cycles trinh_duyet (the unit's officer), phe_duyet_va_gui
+//                    (its head), tra_lai (the standing agency, with a
+//                    reason); --people lines are "instance officer_token
+//                    head_token receiver_token" (bench/campaign_load.py)
 // Prints throughput and p50/p99/p999 latencies, as text and as one JSON line
 // (the last line), for bench/run_bench.py to tabulate.
 //
@@ -63,6 +70,11 @@ using wf::v1::WorkflowService;
 struct Person {
   std::string token;
   std::string unit;
+  // campaign mode: the lane's document and the tokens of its head and of
+  // the receiving officer (`token` is the unit's officer).
+  std::string instance;
+  std::string head_token;
+  std::string receiver_token;
 };
 
 // Samples of one kind of call, in microseconds.
@@ -108,6 +120,7 @@ google::protobuf::Struct IssueVariables(size_t bytes, int lane,
 }
 
 bool IssueMode() { return absl::GetFlag(FLAGS_mode) == "issue"; }
+bool CampaignMode() { return absl::GetFlag(FLAGS_mode) == "campaign"; }
 
 class Lane {
  public:
@@ -138,9 +151,10 @@ class Lane {
   };
 
   void Authorize(grpc::ClientContext* context) {
-    if (!person_.token.empty()) {
-      context->AddMetadata("authorization", "Bearer " + person_.token);
-    }
+    AuthorizeAs(context, person_.token);
+  }
+  static void AuthorizeAs(grpc::ClientContext* context, const std::string& token) {
+    if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
   }
 
   void Record(Samples* samples, Clock::time_point started,
@@ -165,6 +179,7 @@ class Lane {
     }
     if (absl::GetFlag(FLAGS_mode) == "ping") return Ping();
     if (absl::GetFlag(FLAGS_mode) == "inbox") return Read();
+    if (CampaignMode()) return Submit();
     if (reads_left_ > 0) {
       reads_left_--;
       return Read();
@@ -264,6 +279,35 @@ class Lane {
         });
   }
 
+  // campaign mode: the unit sends its plan, its head approves, the standing
+  // agency returns it; then again. Three real transitions a round.
+  void Submit() {
+    static const char* const kEvents[] = {"trinh_duyet", "phe_duyet_va_gui",
+                                          "tra_lai"};
+    auto* call = new Call<wf::v1::FireEventResponse>();
+    const std::string* tokens[] = {&person_.token, &person_.head_token,
+                                   &person_.receiver_token};
+    AuthorizeAs(&call->context, *tokens[step_]);
+    wf::v1::FireEventRequest request;
+    request.set_instance_id(person_.instance);
+    request.set_event(kEvents[step_]);
+    if (step_ == 2) {
+      (*request.mutable_payload()->mutable_fields())["ly_do"].set_string_value(
+          "Bổ sung chỉ tiêu và phân công địa bàn");
+    }
+    stub_->async()->FireEvent(
+        &call->context, &request, &call->response, [this, call](grpc::Status s) {
+          Record(&writes, call->started, s);
+          if (s.ok()) step_ = (step_ + 1) % 3;
+          if (s.ok() && step_ == 0 && shared_->measuring.load()) {
+            instances++;
+            shared_->instances_done++;
+          }
+          delete call;
+          Next();
+        });
+  }
+
   void Read() {
     auto* call = new Call<wf::v1::GetInboxResponse>();
     Authorize(&call->context);
@@ -315,6 +359,12 @@ std::vector<Person> ReadPeople(const std::string& path) {
   std::vector<Person> people;
   std::ifstream in(path);
   Person p;
+  if (CampaignMode()) {
+    while (in >> p.instance >> p.token >> p.head_token >> p.receiver_token) {
+      people.push_back(p);
+    }
+    return people;
+  }
   while (in >> p.token >> p.unit) people.push_back(p);
   if (people.empty()) people.push_back({"", ""});
   return people;
@@ -418,6 +468,10 @@ int main(int argc, char** argv) {
     // "write": every transition (start, ky, ban_hanh); "issue": ban_hanh alone.
     json += Summary("write", writes, seconds) + "," +
             Summary("issue", issues, seconds);
+  } else if (CampaignMode()) {
+    std::printf("rounds   %8.1f /s (trinh_duyet + phe_duyet_va_gui + tra_lai)\n",
+                shared.instances_done.load() / seconds);
+    json += Summary("write", writes, seconds);
   } else {
     std::printf("instances %8.1f /s completed (start + 5 approvals each)\n",
                 shared.instances_done.load() / seconds);
