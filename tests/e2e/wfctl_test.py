@@ -1,5 +1,8 @@
-"""The administrators' CLI (admin/wfctl) against the real server, with the
-bundled workflows loaded as `make run` loads them."""
+"""The administrators' CLI (admin/wfctl) against the real server, with a
+folder of workflows loaded at start as `make run` loads its own (--workflows:
+tests/testdata, whose nop_ke_hoach needs no province plugin; the bundled
+workflows and plugins are played by the scenarios, tests/e2e/scenario_test.py
+and plugins/*/scenarios)."""
 import json
 import shutil
 import os
