@@ -116,8 +116,7 @@ class Scenario:
         from google.protobuf import timestamp_pb2
         ts = timestamp_pb2.Timestamp()
         ts.FromDatetime(at.astimezone(datetime.timezone.utc))
-        now = self.call("AdvanceClock", self.pb.AdvanceClockRequest(until=ts))
-        del now
+        self.call("AdvanceClock", self.pb.AdvanceClockRequest(until=ts))
 
     def expect_refusal(self, step, run):
         import grpc
