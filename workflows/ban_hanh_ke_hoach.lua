@@ -76,6 +76,9 @@ workflow "ban_hanh_ke_hoach" {
     local c = plan.chien_dich(ctx)
     local so = ctx.plugin.so_van_ban[c.so_van_ban]
     ctx.vars.nam = c.nam
+    -- Names for the guards' messages (a guard cannot look units up).
+    ctx.vars.ten_don_vi_ky = plan.ten_cac_don_vi(ctx, { c.ky.don_vi })
+    ctx.vars.ten_van_thu = plan.ten_cac_don_vi(ctx, so.van_thu)
     ctx.document.set{
       type = so.loai, trich_yeu = c.trich_yeu, issuer = so.don_vi,
       issuer_name = so.ten_co_quan, parent_body = so.co_quan_cap_tren or "",
@@ -227,7 +230,8 @@ transition "tra_loi_tham_van" {
   from = "cho_tham_van", to = "tiep_thu",
   who = nguoi_tham_van, requires = { "y_kien" },
   guard = function(ctx)
-    return plan.dung_nguoi(ctx, nil, { ctx.vars.don_vi_tham_van }, "Trả lời tham vấn")
+    return plan.dung_nguoi(ctx, nil, { ctx.vars.don_vi_tham_van }, "Trả lời tham vấn",
+                           ctx.vars.ten_tham_van)
   end,
   action = function(ctx)
     ctx.vars.tham_van = { noi_dung = ctx.payload.y_kien, nguoi = ctx.actor.id,
@@ -250,7 +254,8 @@ transition "trinh_ky" {
 
 local function la_nguoi_ky(ctx)
   local ky = ky_config(ctx)
-  return plan.dung_nguoi(ctx, ky.vai_tro, { ky.don_vi }, "Ký ban hành kế hoạch")
+  return plan.dung_nguoi(ctx, ky.vai_tro, { ky.don_vi }, "Ký ban hành kế hoạch",
+                         ctx.vars.ten_don_vi_ky)
 end
 
 transition "tra_lai" {
@@ -329,7 +334,8 @@ transition "ban_hanh" {
   who = van_thu,
   guard = function(ctx)
     local so = ctx.plugin.so_van_ban[plan.chien_dich(ctx).so_van_ban]
-    return plan.dung_nguoi(ctx, { "van_thu" }, so.van_thu, "Cấp số, ban hành")
+    return plan.dung_nguoi(ctx, { "van_thu" }, so.van_thu, "Cấp số, ban hành",
+                           "văn thư của " .. ctx.vars.ten_van_thu)
   end,
   action = function(ctx)
     local c = plan.chien_dich(ctx)
@@ -347,6 +353,8 @@ transition "ban_hanh" {
     ctx.vars.so_xa_kinh_phi = mo_kinh_phi(ctx, c)
     ctx.vars.ky_bao_cao = {}
     ctx.vars.nguoi_yeu_cau_ids = wf.array()
+    ctx.vars.ten_nguoi_yeu_cau = plan.ten_cac_don_vi(ctx,
+        (c.bao_cao_dot_xuat or {}).nguoi_yeu_cau or {})
     for _, id in ipairs((c.bao_cao_dot_xuat or {}).nguoi_yeu_cau or {}) do
       for _, x in ipairs(plan.ca_don_vi_truc_thuoc(ctx, id)) do
         ctx.vars.nguoi_yeu_cau_ids[#ctx.vars.nguoi_yeu_cau_ids + 1] = x
@@ -409,7 +417,7 @@ transition "yeu_cau_dot_xuat" {
       return false, "Kế hoạch này không có báo cáo đột xuất"
     end
     return plan.dung_nguoi(ctx, nil, ctx.vars.nguoi_yeu_cau_ids,
-                           "Yêu cầu báo cáo đột xuất")
+                           "Yêu cầu báo cáo đột xuất", ctx.vars.ten_nguoi_yeu_cau)
   end,
   action = function(ctx)
     local dx = plan.chien_dich(ctx).bao_cao_dot_xuat

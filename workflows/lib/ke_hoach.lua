@@ -72,6 +72,13 @@ function M.ben_nhan(ctx, units)
   return { id = units[1], name = table.concat(names, ", "), ids = ids }
 end
 
+-- The names of units, joined: "Công an tỉnh Lai Châu, Lai Châu".
+function M.ten_cac_don_vi(ctx, ids)
+  local names = {}
+  for _, id in ipairs(ids) do names[#names + 1] = ctx.units{ id = id }[1].name end
+  return table.concat(names, ", ")
+end
+
 -- The units a selector of the plugin names, in force today:
 --   { tag = "thanh_vien_bcd" }            every unit of the province with the tag
 --   { kinds = {"xa", "phuong"} }          every commune and ward of the province
@@ -98,15 +105,16 @@ function M.chon_nhieu(ctx, selectors)
 end
 
 -- Checks that the actor's role is one of `roles` (a list of role names)
--- and, when `units` is given, that the actor acts in one of those units.
+-- and, when `units` is given, that the actor acts in one of those units
+-- (named `ten` in the message; by default the document's receiver).
 -- Returns true, or false and a message saying what was expected.
-function M.dung_nguoi(ctx, roles, units, viec)
+function M.dung_nguoi(ctx, roles, units, viec, ten)
   if roles and not M.co(roles, ctx.actor.role) then
     return false, viec .. " cần một trong các vai trò: " .. table.concat(roles, ", ") ..
                   " (người thao tác đang giữ '" .. tostring(ctx.actor.role) .. "')"
   end
   if units and not M.co(units, ctx.actor.unit) then
-    return false, viec .. " phải do " .. (ctx.vars.ten_noi_nhan or units[1]) ..
+    return false, viec .. " phải do " .. (ten or ctx.vars.ten_noi_nhan or units[1]) ..
                   " thực hiện; '" .. tostring(ctx.actor.unit_name or ctx.actor.unit) ..
                   "' không phải đơn vị đó"
   end
