@@ -668,20 +668,24 @@ int HostCall(lua_State* L) {
   return results;
 }
 
+// Pushes a host call's answer as a Lua value (1), or its error message
+// (-1: the caller raises it once every C++ object is gone).
+int PushAnswer(lua_State* L, const absl::StatusOr<Json>& answer) {
+  if (answer.ok()) {
+    PushJson(L, *answer);
+    return 1;
+  }
+  std::string message(answer.status().message());
+  lua_pushlstring(L, message.data(), message.size());
+  return -1;
+}
+
 // ctx.children(): the step's instance's children and their states.
 int HostChildren(lua_State* L) {
   auto* host = static_cast<StepHost*>(lua_touserdata(L, lua_upvalueindex(1)));
   int results = 0;
   {
-    absl::StatusOr<Json> answer = host->Call("children", "", Json::object());
-    if (answer.ok()) {
-      PushJson(L, *answer);
-      results = 1;
-    } else {
-      std::string message(answer.status().message());
-      lua_pushlstring(L, message.data(), message.size());
-      results = -1;
-    }
+    results = PushAnswer(L, host->Call("children", "", Json::object()));
   }
   if (results < 0) return lua_error(L);
   return results;
@@ -716,14 +720,7 @@ int HostUnits(lua_State* L) {
   {
     Json query = Json::object();
     if (UnitsQuery(L, lua_tostring(L, lua_upvalueindex(2)), &query)) {
-      absl::StatusOr<Json> answer = host->Call("units", DumpJson(query), query);
-      if (answer.ok()) {
-        PushJson(L, *answer);
-        results = 1;
-      } else {
-        std::string message(answer.status().message());
-        lua_pushlstring(L, message.data(), message.size());
-      }
+      results = PushAnswer(L, host->Call("units", DumpJson(query), query));
     }
   }
   if (results < 0) return lua_error(L);

@@ -217,14 +217,17 @@ class EngineImpl final : public Engine {
     return plugins_->Deploy(request);
   }
 
-  absl::StatusOr<std::vector<PluginInfo>> ListPlugins() override {
+  absl::StatusOr<std::vector<PluginInfo>> ListPlugins(
+      const Actor& by) override {
     WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(NeedsAdmin(by, "list plugins"));
     return plugins_->List();
   }
 
-  absl::StatusOr<PluginInfo> GetPlugin(const std::string& name,
+  absl::StatusOr<PluginInfo> GetPlugin(const Actor& by, const std::string& name,
                                        uint32_t version) override {
     WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(NeedsAdmin(by, "read a plugin"));
     return plugins_->Get(name, version);
   }
 

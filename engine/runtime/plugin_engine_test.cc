@@ -97,7 +97,7 @@ class PluginEngineTest : public test_support::EngineFixture {
     auto deployed = engine_->DeployPlugin(request);
     EXPECT_TRUE(absl::IsInvalidArgument(deployed.status())) << deployed.status();
     EXPECT_EQ(ReasonOf(deployed.status()), "PLUGIN_INVALID");
-    auto listed = engine_->ListPlugins();
+    auto listed = engine_->ListPlugins(Actor::Embedder("admin"));
     EXPECT_TRUE(listed.ok() && listed->empty());
     auto token = engine_->IssueToken(Actor::Embedder("admin"),
                                      "can-bo.an-phu", false,
@@ -124,15 +124,15 @@ TEST_F(PluginEngineTest, DeploysVersionsOnlyWhenFilesChange) {
   PluginInfo second =
       Deploy(SonMocWith("plugin.lua", "2026-03-16", "2026-04-15"));
   EXPECT_EQ(second.version, 2u);
-  auto listed = engine_->ListPlugins();
+  auto listed = engine_->ListPlugins(Actor::Embedder("admin"));
   ASSERT_TRUE(listed.ok()) << listed.status();
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ((*listed)[0].version, 2u);
   EXPECT_TRUE((*listed)[0].manifest.empty());
-  auto old = engine_->GetPlugin("son_moc", 1);
+  auto old = engine_->GetPlugin(Actor::Embedder("admin"), "son_moc", 1);
   ASSERT_TRUE(old.ok()) << old.status();
   EXPECT_THAT(old->manifest, HasSubstr("2026-03-16"));
-  EXPECT_EQ(ReasonOf(engine_->GetPlugin("son_moc", 3).status()),
+  EXPECT_EQ(ReasonOf(engine_->GetPlugin(Actor::Embedder("admin"), "son_moc", 3).status()),
             "PLUGIN_NOT_FOUND");
   // The org files are in the directory: the officer exists.
   EXPECT_TRUE(engine_->IssueToken(Actor::Embedder("admin"), "can-bo.an-phu",
@@ -147,7 +147,7 @@ TEST_F(PluginEngineTest, ValidateOnlyStoresNothing) {
   ASSERT_TRUE(checked.ok()) << checked.status();
   EXPECT_FALSE(checked->created);
   EXPECT_EQ(checked->plugin.version, 1u);
-  EXPECT_TRUE(engine_->ListPlugins()->empty());
+  EXPECT_TRUE(engine_->ListPlugins(Actor::Embedder("admin"))->empty());
 }
 
 TEST_F(PluginEngineTest, PersonMayNotDeploy) {
@@ -156,6 +156,12 @@ TEST_F(PluginEngineTest, PersonMayNotDeploy) {
   auto refused = engine_->DeployPlugin(request);
   EXPECT_TRUE(absl::IsPermissionDenied(refused.status())) << refused.status();
   EXPECT_EQ(ReasonOf(refused.status()), "ADMIN_REQUIRED");
+  // Nor list or read them; and no one (Actor{}) is refused everywhere.
+  const Actor person = Actor::Person("can-bo.an-phu");
+  EXPECT_EQ(ReasonOf(engine_->ListPlugins(person).status()), "ADMIN_REQUIRED");
+  EXPECT_EQ(ReasonOf(engine_->GetPlugin(person, "son_moc", 0).status()),
+            "ADMIN_REQUIRED");
+  EXPECT_TRUE(absl::IsPermissionDenied(engine_->ListPlugins(Actor{}).status()));
 }
 
 TEST_F(PluginEngineTest, MissingFieldIsRefused) {

@@ -1,9 +1,7 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/service/plugin_service.h"
 
-#include "absl/strings/str_cat.h"
 #include "engine/service/convert.h"
-#include "engine/util/refusal.h"
 
 namespace wf {
 namespace {
@@ -18,18 +16,6 @@ void ToProto(const PluginInfo& in, v1::Plugin* out) {
   ToTimestamp(in.deployed_at, out->mutable_deployed_at());
   out->set_deployed_by(in.deployed_by);
   out->set_manifest(in.manifest);
-}
-
-// Listing and reading plugins is for administrators, like deploying: the
-// engine lets any caller read them, the API does not.
-absl::Status NeedsAdmin(const Actor& actor, absl::string_view what) {
-  if (actor.kind != Actor::Kind::kPerson) return absl::OkStatus();
-  return Refusal(absl::PermissionDeniedError(absl::StrCat(
-                     "Expected an administrator to ", what, ", but '",
-                     actor.id, "' is not one: use an administrator token")),
-                 reason::kAdminRequired)
-      .With("operation", what)
-      .With("person", actor.id);
 }
 
 }  // namespace
@@ -59,9 +45,7 @@ grpc::ServerUnaryReactor* PluginServiceImpl::ListPlugins(
     const v1::ListPluginsRequest* request,
     v1::ListPluginsResponse* response) {
   WF_CALLER(actor);
-  absl::Status allowed = NeedsAdmin(actor, "list plugins");
-  if (!allowed.ok()) return Answer(context, allowed);
-  auto result = engine_->ListPlugins();
+  auto result = engine_->ListPlugins(actor);
   if (result.ok()) {
     for (const PluginInfo& p : *result) ToProto(p, response->add_plugins());
   }
@@ -72,9 +56,7 @@ grpc::ServerUnaryReactor* PluginServiceImpl::GetPlugin(
     grpc::CallbackServerContext* context, const v1::GetPluginRequest* request,
     v1::GetPluginResponse* response) {
   WF_CALLER(actor);
-  absl::Status allowed = NeedsAdmin(actor, "read a plugin");
-  if (!allowed.ok()) return Answer(context, allowed);
-  auto result = engine_->GetPlugin(request->name(), request->version());
+  auto result = engine_->GetPlugin(actor, request->name(), request->version());
   if (result.ok()) ToProto(*result, response->mutable_plugin());
   return Answer(context, result.status());
 }

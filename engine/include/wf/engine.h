@@ -116,9 +116,13 @@ class Engine {
   virtual absl::StatusOr<PluginDeployResult> DeployPlugin(
       const PluginDeployRequest& request) = 0;
   // The latest version of each plugin, by name, without the manifest.
-  virtual absl::StatusOr<std::vector<PluginInfo>> ListPlugins() = 0;
-  // version 0 means the latest. NOT_FOUND PLUGIN_NOT_FOUND.
-  virtual absl::StatusOr<PluginInfo> GetPlugin(const std::string& name,
+  // Administrators and the embedder only, like deploying.
+  virtual absl::StatusOr<std::vector<PluginInfo>> ListPlugins(
+      const Actor& by) = 0;
+  // version 0 means the latest. NOT_FOUND PLUGIN_NOT_FOUND. Administrators
+  // and the embedder only.
+  virtual absl::StatusOr<PluginInfo> GetPlugin(const Actor& by,
+                                               const std::string& name,
                                                uint32_t version) = 0;
 
   // Starts an instance of request.workflow, on its latest version unless
