@@ -1,5 +1,6 @@
 #include "engine/calendar/calendar_rules.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -122,6 +123,56 @@ absl::Status ValidateRules(const CalendarRules& rules) {
     if (absl::Status s = ValidateTable(table); !s.ok()) return s;
   }
   return absl::OkStatus();
+}
+
+namespace {
+
+// One year of the national table with the province's on top.
+YearTable OverlayYear(YearTable year, const YearTable& province) {
+  if (province.replace_all) return province;
+  std::set<absl::CivilDay> off, working(province.working_days.begin(),
+                                        province.working_days.end());
+  for (const auto& [holiday, days] : province.holidays) {
+    year.holidays[holiday] = days;
+    off.insert(days.begin(), days.end());
+  }
+  for (const TableDayOff& d : province.days_off) off.insert(d.day);
+  year.days_off.erase(
+      std::remove_if(year.days_off.begin(), year.days_off.end(),
+                     [&](const TableDayOff& d) {
+                       return working.count(d.day) > 0 || off.count(d.day) > 0;
+                     }),
+      year.days_off.end());
+  year.days_off.insert(year.days_off.end(), province.days_off.begin(),
+                       province.days_off.end());
+  year.working_days.erase(
+      std::remove_if(year.working_days.begin(), year.working_days.end(),
+                     [&](absl::CivilDay d) {
+                       return off.count(d) > 0 || working.count(d) > 0;
+                     }),
+      year.working_days.end());
+  year.working_days.insert(year.working_days.end(),
+                           province.working_days.begin(),
+                           province.working_days.end());
+  return year;
+}
+
+}  // namespace
+
+CalendarRules OverlayRules(const CalendarRules& national,
+                           const CalendarRules& province) {
+  CalendarRules result = national;
+  for (const YearTable& p : province.tables) {
+    auto same_year = [&](const YearTable& t) { return t.year == p.year; };
+    auto it = std::find_if(result.tables.begin(), result.tables.end(),
+                           same_year);
+    if (it == result.tables.end()) {
+      result.tables.push_back(p);
+    } else {
+      *it = OverlayYear(*it, p);
+    }
+  }
+  return result;
 }
 
 }  // namespace wf::calendar

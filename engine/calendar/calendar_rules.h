@@ -115,6 +115,21 @@ absl::Status ValidateRules(const CalendarRules& rules);
 // `years[0].holidays.tet[0].to`) and what is wrong with it.
 absl::StatusOr<CalendarRules> ParseCalendarRules(std::string_view json_text);
 
+// The same format for a province's own days (a plugin's `lich`,
+// docs/plugins.md): only `years` and `note` at the top level, since
+// national_day_adjacent and compensation are the law's, not a province's.
+absl::StatusOr<CalendarRules> ParseProvinceCalendarRules(
+    std::string_view json_text);
+
+// A province's days laid over the national rules. For a year both give:
+// the province's `holidays` replace the national ones holiday by holiday;
+// its days off and working days are added, and win where the national
+// table says the opposite of a day; its `replace_all` replaces the national
+// year whole. Years only one of them gives are taken as they are. The
+// national settings are kept. The result still needs ValidateRules.
+CalendarRules OverlayRules(const CalendarRules& national,
+                           const CalendarRules& province);
+
 }  // namespace wf::calendar
 
 #endif  // ENGINE_CALENDAR_CALENDAR_RULES_H_

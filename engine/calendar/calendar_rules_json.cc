@@ -294,12 +294,9 @@ absl::StatusOr<NationalDayAdjacent> ReadAdjacent(const Json& value,
   return FieldError(path, "expected \"by_weekday\", \"before\" or \"after\"");
 }
 
-absl::StatusOr<CalendarRules> ReadRules(const Json& doc) {
-  if (absl::Status s =
-          CheckKeys(doc, "(top level)",
-                    {"national_day_adjacent", "compensate_rest_day_holidays",
-                     "years", "note"});
-      !s.ok()) {
+absl::StatusOr<CalendarRules> ReadRules(
+    const Json& doc, std::initializer_list<std::string_view> top_level) {
+  if (absl::Status s = CheckKeys(doc, "(top level)", top_level); !s.ok()) {
     return s;
   }
   CalendarRules rules;
@@ -328,9 +325,9 @@ absl::StatusOr<CalendarRules> ReadRules(const Json& doc) {
   return rules;
 }
 
-}  // namespace
 
-absl::StatusOr<CalendarRules> ParseCalendarRules(std::string_view json_text) {
+absl::StatusOr<CalendarRules> Parse(std::string_view json_text,
+                                    std::initializer_list<std::string_view> top_level) {
   Json doc;
   try {
     doc = Json::parse(json_text.begin(), json_text.end());
@@ -348,7 +345,7 @@ absl::StatusOr<CalendarRules> ParseCalendarRules(std::string_view json_text) {
   }
   absl::StatusOr<CalendarRules> rules;
   try {
-    rules = ReadRules(doc);
+    rules = ReadRules(doc, top_level);
   } catch (const Json::exception& e) {
     // Not expected: every value is checked before it is read.
     return absl::InvalidArgumentError(
@@ -360,6 +357,18 @@ absl::StatusOr<CalendarRules> ParseCalendarRules(std::string_view json_text) {
         absl::StrCat("calendar data: ", s.message()));
   }
   return rules;
+}
+
+}  // namespace
+
+absl::StatusOr<CalendarRules> ParseCalendarRules(std::string_view json_text) {
+  return Parse(json_text, {"national_day_adjacent",
+                           "compensate_rest_day_holidays", "years", "note"});
+}
+
+absl::StatusOr<CalendarRules> ParseProvinceCalendarRules(
+    std::string_view json_text) {
+  return Parse(json_text, {"years", "note"});
 }
 
 }  // namespace wf::calendar

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "engine/calendar/work_calendar.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -206,6 +207,77 @@ TEST(CalendarRulesTest, ValidateRulesDirectly) {
   unnamed.name = "";
   rules.tables[0].days_off.push_back(unnamed);
   EXPECT_EQ(ValidateRules(rules).code(), absl::StatusCode::kInvalidArgument);
+}
+
+// A province's own days over the national 2026 table: an example swap, the
+// Friday after New Year off for a Saturday worked.
+constexpr char kProvince2026[] = R"json({
+  "note": "Hoán đổi ngày làm việc (ví dụ)",
+  "years": [{
+    "year": 2026,
+    "days_off": [{"date": "02/01/2026", "name": "Nghỉ hoán đổi"}],
+    "working_days": ["10/01/2026"]
+  }]})json";
+
+WorkCalendar Overlaid(const char* province_json) {
+  auto national = ParseCalendarRules(kOfficial2026);
+  auto province = ParseProvinceCalendarRules(province_json);
+  EXPECT_TRUE(national.ok() && province.ok()) << province.status();
+  CalendarRules rules = OverlayRules(*national, *province);
+  EXPECT_TRUE(ValidateRules(rules).ok());
+  auto calendar = WorkCalendar::Create(rules);
+  EXPECT_TRUE(calendar.ok()) << calendar.status();
+  return *calendar;
+}
+
+TEST(OverlayRulesTest, ProvinceDaysAddToTheNationalYear) {
+  WorkCalendar calendar = Overlaid(kProvince2026);
+  EXPECT_FALSE(calendar.IsWorkday(CivilDay(2026, 1, 2)));
+  EXPECT_EQ(calendar.HolidayName(CivilDay(2026, 1, 2)), "Nghỉ hoán đổi");
+  EXPECT_TRUE(calendar.IsWorkday(CivilDay(2026, 1, 10)));  // a Saturday
+  // The national days stay: Tết and the day given back for Giỗ Tổ.
+  EXPECT_FALSE(calendar.IsWorkday(CivilDay(2026, 2, 16)));
+  EXPECT_FALSE(calendar.IsWorkday(CivilDay(2026, 2, 20)));
+  EXPECT_FALSE(calendar.IsWorkday(CivilDay(2026, 4, 27)));
+  // Thursday 01/01 off, Friday 02/01 off, Saturday 10/01 worked.
+  EXPECT_EQ(calendar.AddWorkdays(CivilDay(2025, 12, 31), 1),
+            CivilDay(2026, 1, 5));
+  EXPECT_EQ(calendar.AddWorkdays(CivilDay(2026, 1, 9), 1),
+            CivilDay(2026, 1, 10));
+}
+
+TEST(OverlayRulesTest, TheProvinceWinsWhereTheTablesDisagree) {
+  // The province works the national day given back for Giỗ Tổ, and keeps
+  // its own Tết.
+  WorkCalendar calendar = Overlaid(R"json({"years": [{"year": 2026,
+      "working_days": ["27/04/2026"],
+      "holidays": {"tet": [{"from": "16/02/2026", "to": "20/02/2026"}]}}]})json");
+  EXPECT_TRUE(calendar.IsWorkday(CivilDay(2026, 4, 27)));
+  // Saturday 14/02 is an ordinary weekend now, not Tết.
+  EXPECT_EQ(calendar.HolidayName(CivilDay(2026, 2, 14)), std::nullopt);
+  EXPECT_FALSE(calendar.IsWorkday(CivilDay(2026, 2, 20)));
+  EXPECT_FALSE(calendar.IsWorkday(CivilDay(2026, 2, 16)));
+}
+
+TEST(OverlayRulesTest, YearsOnlyTheProvinceGivesAreTaken) {
+  WorkCalendar calendar = Overlaid(R"json({"years": [{"year": 2027,
+      "days_off": ["05/03/2027"]}]})json");
+  EXPECT_FALSE(calendar.IsWorkday(CivilDay(2027, 3, 5)));   // a Friday
+  EXPECT_FALSE(calendar.IsWorkday(CivilDay(2026, 2, 18)));  // national Tết
+  WorkCalendar all = Overlaid(R"json({"years": [{"year": 2026,
+      "replace_all": true, "days_off": ["05/03/2026"]}]})json");
+  EXPECT_TRUE(all.IsWorkday(CivilDay(2026, 2, 18)));
+  EXPECT_FALSE(all.IsWorkday(CivilDay(2026, 3, 5)));
+}
+
+TEST(OverlayRulesTest, AProvinceDoesNotSetTheNationalRules) {
+  auto refused = ParseProvinceCalendarRules(
+      R"({"national_day_adjacent": "after", "years": []})");
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("national_day_adjacent: unknown field"));
+  EXPECT_TRUE(ParseCalendarRules(
+      R"({"national_day_adjacent": "after", "years": []})").ok());
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ namespace wf {
 namespace {
 
 constexpr char kCalendarKey[] = "wf.calendar";
+constexpr char kOpenedCalendarKey[] = "wf.calendar.opened";
 
 // A Lua error does not unwind C++ frames (Lua is built as C): the functions
 // that raise one keep no object with a destructor alive when they do.
@@ -146,7 +147,9 @@ int Date(lua_State* L) {
 void AddCalendarFunctions(lua_State* L,
                           const calendar::WorkCalendar* calendar) {
   lua_pushlightuserdata(L, const_cast<calendar::WorkCalendar*>(calendar));
+  lua_pushvalue(L, -1);
   lua_setfield(L, LUA_REGISTRYINDEX, kCalendarKey);
+  lua_setfield(L, LUA_REGISTRYINDEX, kOpenedCalendarKey);
   static const luaL_Reg kFunctions[] = {
       {"add_workdays", AddWorkdays}, {"add_days", AddDays},
       {"period_end", PeriodEnd},     {"workdays_between", WorkdaysBetween},
@@ -165,6 +168,15 @@ const calendar::WorkCalendar& CalendarOf(lua_State* L) {
       static_cast<const calendar::WorkCalendar*>(lua_touserdata(L, -1));
   lua_pop(L, 1);
   return calendar != nullptr ? *calendar : *fallback;
+}
+
+void UseCalendar(lua_State* L, const calendar::WorkCalendar* calendar) {
+  if (calendar == nullptr) {
+    lua_getfield(L, LUA_REGISTRYINDEX, kOpenedCalendarKey);
+  } else {
+    lua_pushlightuserdata(L, const_cast<calendar::WorkCalendar*>(calendar));
+  }
+  lua_setfield(L, LUA_REGISTRYINDEX, kCalendarKey);
 }
 
 }  // namespace wf

@@ -27,8 +27,15 @@ void OpenWfLibrary(lua_State* L, const calendar::WorkCalendar* calendar);
 // Adds the calendar functions to the table at the top of the stack.
 void AddCalendarFunctions(lua_State* L, const calendar::WorkCalendar* calendar);
 
-// The calendar the state was opened with (never null).
+// The calendar the calendar functions use now (never null): the one the
+// state was opened with, or the one UseCalendar set for the current call.
 const calendar::WorkCalendar& CalendarOf(lua_State* L);
+
+// The calendar of the call about to run: a document's province calendar,
+// or null for the one the state was opened with. Every call that passes
+// ctx sets it, so a state shared by documents of several provinces never
+// answers with the previous document's days.
+void UseCalendar(lua_State* L, const calendar::WorkCalendar* calendar);
 
 // Pushes the JSON null sentinel.
 void PushNull(lua_State* L);

@@ -791,6 +791,7 @@ void PushPlugin(lua_State* L, const PluginSource& plugin) {
 // with `changes_index` != 0, ctx.document.set and .issue record there.
 void PushContext(lua_State* L, const CallInput& in, int effects_index,
                  int changes_index = 0) {
+  UseCalendar(L, in.plugin != nullptr ? in.plugin->calendar.get() : nullptr);
   lua_createtable(L, 0, 12);
   PushJson(L, *in.vars);
   lua_setfield(L, -2, "vars");

@@ -335,7 +335,10 @@ TEST(WorkflowScriptPluginTest, PluginIsReadOnlyAtEveryDepth) {
   ASSERT_TRUE(script.ok()) << script.status();
   EXPECT_TRUE((*script)->spec().plugin);
   EXPECT_EQ((*script)->spec().hooks, std::vector<std::string>{"goi_y"});
-  PluginSource plugin{"son_moc", 3, kManifest};
+  PluginSource plugin;
+  plugin.name = "son_moc";
+  plugin.version = 3;
+  plugin.manifest = kManifest;
   Json vars = Json::object(), payload = Json::object();
   CallInput in = Input(vars, payload);
   in.plugin = &plugin;

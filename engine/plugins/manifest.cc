@@ -80,6 +80,9 @@ class Reader {
     RequiredText(t, "province", &m.province,
                  "mã đơn vị cấp tỉnh trong cây tổ chức");
     OptionalText(t, "dia_danh", &m.dia_danh);
+    if (OptionalText(t, "lich", &m.calendar_file)) {
+      m.calendar_line = LineOfKey(source_, {"lich"});
+    }
     if (!m.name.empty() && !IsIdentifier(m.name)) {
       Problem({"name"}, absl::StrCat("name '", m.name, "' phải là tên viết ",
                                      "thường [a-z][a-z0-9_]*"));
@@ -131,8 +134,8 @@ class Reader {
     }
   }
 
-  void OptionalText(int t, const char* key, std::string* out) {
-    Text(t, {key}, out);
+  bool OptionalText(int t, const char* key, std::string* out) {
+    return Text(t, {key}, out);
   }
 
   void ReadOrg(int t) {

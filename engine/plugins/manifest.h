@@ -45,6 +45,10 @@ struct Manifest {
   std::string dia_danh;  // "" when not given
   std::vector<OrgFileSpec> org;
   std::vector<HookSpec> hooks;
+  // `lich`: a file of the province's own days (the format of
+  // docs/calendar.md), laid over the national calendar; "" when none.
+  std::string calendar_file;
+  int calendar_line = 1;
   // The text values of every `ky_hieu` field, at any depth: the register
   // symbols no plugin = true workflow may spell out.
   std::vector<std::string> symbols;

@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "engine/calendar/calendar_rules.h"
 #include "engine/org/org_tree.h"
 #include "engine/store/keys.h"
 #include "engine/util/refusal.h"
@@ -213,6 +214,79 @@ void PluginStore::CheckOrg(const PluginDeployRequest& request,
   }
 }
 
+// The plugin's `lich`: a file of its folder in the format of
+// docs/calendar.md, laid over the national calendar; kept in the record
+// beside the org files.
+void PluginStore::CheckCalendar(const PluginDeployRequest& request,
+                                Checked* out) const {
+  const Manifest& m = out->manifest;
+  if (m.calendar_file.empty()) return;
+  bool taken = m.calendar_file == kManifestFile;
+  for (const OrgFileSpec& spec : m.org) taken = taken || spec.file == m.calendar_file;
+  if (taken) {
+    out->problems.push_back(Located(m.calendar_line, absl::StrCat(
+        "lich: tệp '", m.calendar_file, "' đã dùng cho việc khác (plugin.lua ",
+        "hoặc org); lịch cần một tệp JSON riêng")));
+    return;
+  }
+  const PluginFile* file = FindFile(request, m.calendar_file);
+  if (file == nullptr) {
+    out->problems.push_back(Located(m.calendar_line, absl::StrCat(
+        "lich: tệp '", m.calendar_file, "' không có trong thư mục plugin")));
+    return;
+  }
+  auto text = ToNfc(file->content, m.calendar_file);
+  absl::Status built = text.status();
+  if (text.ok()) built = BuildCalendar(*text).status();
+  if (!built.ok()) {
+    out->problems.push_back(absl::StrCat(
+        m.calendar_file, ": lịch riêng của tỉnh không dùng được: ",
+        built.message()));
+    return;
+  }
+  store::PluginFileRecord* kept = out->record.add_files();
+  kept->set_path(m.calendar_file);
+  kept->set_content(*text);
+  out->record.set_calendar_file(m.calendar_file);
+}
+
+absl::StatusOr<std::shared_ptr<const calendar::WorkCalendar>>
+PluginStore::BuildCalendar(absl::string_view json) const {
+  WF_ASSIGN_OR_RETURN(calendar::CalendarRules province,
+                      calendar::ParseProvinceCalendarRules(
+                          std::string_view(json.data(), json.size())));
+  const calendar::CalendarRules national =
+      sandbox_.calendar != nullptr ? sandbox_.calendar->rules()
+                                   : calendar::CalendarRules{};
+  WF_ASSIGN_OR_RETURN(
+      calendar::WorkCalendar overlaid,
+      calendar::WorkCalendar::Create(calendar::OverlayRules(national, province)));
+  return std::make_shared<const calendar::WorkCalendar>(std::move(overlaid));
+}
+
+absl::StatusOr<std::shared_ptr<const PluginSource>> PluginStore::MakeSource(
+    const store::PluginRecord& record) const {
+  auto source = std::make_shared<PluginSource>();
+  source->name = record.name();
+  source->version = record.version();
+  source->manifest = record.files(0).content();
+  if (record.calendar_file().empty()) return source;
+  for (const store::PluginFileRecord& f : record.files()) {
+    if (f.path() != record.calendar_file()) continue;
+    auto calendar = BuildCalendar(f.content());
+    if (!calendar.ok()) {
+      return absl::DataLossError(absl::StrCat(
+          "plugin '", record.name(), "' version ", record.version(),
+          ": its stored calendar no longer builds: ",
+          calendar.status().message()));
+    }
+    source->calendar = *std::move(calendar);
+    source->calendar_version =
+        absl::StrCat(record.name(), "@", record.version());
+  }
+  return source;
+}
+
 void PluginStore::CheckHooks(Checked* out) const {
   if (out->manifest.hooks.empty()) return;
   auto declared = declared_hooks_();
@@ -266,6 +340,7 @@ PluginStore::Checked PluginStore::Check(const PluginDeployRequest& request) {
   out.manifest = std::move(checked.manifest);
   CheckFiles(request, &out);
   CheckOrg(request, &out);
+  CheckCalendar(request, &out);
   CheckHooks(&out);
   CheckProvince(request.name, &out);
   out.record.set_name(request.name);
@@ -319,12 +394,12 @@ absl::StatusOr<PluginDeployResult> PluginStore::Deploy(
         .With("plugin", request.name)
         .With("problems", 1);
   }
+  WF_ASSIGN_OR_RETURN(std::shared_ptr<const PluginSource> source,
+                      MakeSource(record));
   absl::MutexLock lock(&mu_);
   latest_[request.name] = {record.version(), record.province(),
                            record.title(), checked.manifest};
-  sources_[{request.name, record.version()}] =
-      std::make_shared<const PluginSource>(PluginSource{
-          request.name, record.version(), record.files(0).content()});
+  sources_[{request.name, record.version()}] = std::move(source);
   return PluginDeployResult{Info(record, true), true};
 }
 
@@ -362,8 +437,8 @@ absl::StatusOr<std::shared_ptr<const PluginSource>> PluginStore::Source(
     if (it != sources_.end()) return it->second;
   }
   WF_ASSIGN_OR_RETURN(store::PluginRecord record, Read(name, version));
-  auto source = std::make_shared<const PluginSource>(
-      PluginSource{name, version, record.files(0).content()});
+  WF_ASSIGN_OR_RETURN(std::shared_ptr<const PluginSource> source,
+                      MakeSource(record));
   absl::MutexLock lock(&mu_);
   return sources_.emplace(std::make_pair(name, version), source).first->second;
 }

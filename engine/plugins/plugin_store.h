@@ -82,11 +82,17 @@ class PluginStore {
   Checked Check(const PluginDeployRequest& request);
   void CheckFiles(const PluginDeployRequest& request, Checked* out) const;
   void CheckOrg(const PluginDeployRequest& request, Checked* out) const;
+  void CheckCalendar(const PluginDeployRequest& request, Checked* out) const;
   void CheckHooks(Checked* out) const;
   void CheckProvince(const std::string& name, Checked* out);
   absl::StatusOr<store::PluginRecord> Read(const std::string& name,
                                            uint32_t version) const;
   absl::StatusOr<uint32_t> LatestVersion(const std::string& name) const;
+  // The province's calendar: `json` (its `lich`) over the national one.
+  absl::StatusOr<std::shared_ptr<const calendar::WorkCalendar>> BuildCalendar(
+      absl::string_view json) const;
+  absl::StatusOr<std::shared_ptr<const PluginSource>> MakeSource(
+      const store::PluginRecord& record) const;
   PluginInfo Info(const store::PluginRecord& record, bool with_manifest) const;
 
   Store* const store_;

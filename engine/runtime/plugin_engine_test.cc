@@ -296,6 +296,72 @@ TEST_F(PluginEngineTest, RedeployKeepsRunningDocumentsOnTheirVersion) {
   }
 }
 
+// son_moc with days of its own: Monday 16/03/2026, its deadline, off.
+PluginDeployRequest SonMocWithCalendar(const std::string& json) {
+  PluginDeployRequest request =
+      SonMocWith("plugin.lua", "  dia_danh = \"Sơn Mộc\",\n",
+                 "  dia_danh = \"Sơn Mộc\",\n  lich = \"lich.json\",\n");
+  request.files.push_back({"lich.json", json});
+  return request;
+}
+
+constexpr char kSonMocDays[] = R"json({"years": [{"year": 2026,
+  "days_off": [{"date": "16/03/2026", "name": "Ngày truyền thống tỉnh"}]}]})json";
+
+std::string DueDay(const InstanceInfo& doc) {
+  EXPECT_EQ(doc.clocks.size(), 1u);
+  if (doc.clocks.empty()) return "";
+  return absl::FormatTime("%Y-%m-%d", doc.clocks[0].due - absl::Seconds(1),
+                          absl::FixedTimeZone(7 * 3600));
+}
+
+TEST_F(PluginEngineTest, ProvinceDaysMoveDeadlinesOfItsNewDocumentsOnly) {
+  Deploy(SonMoc());
+  InstanceInfo national = StartDoc();
+  PluginInfo own = Deploy(SonMocWithCalendar(kSonMocDays));
+  EXPECT_EQ(own.version, 2u);
+  InstanceInfo local = StartDoc("99002");
+  // The deadline falls on the province's day off: it moves to Tuesday.
+  EXPECT_EQ(DueDay(national), "2026-03-16");
+  EXPECT_EQ(DueDay(local), "2026-03-17");
+  EXPECT_EQ(Vars(national)["han_la_ngay_lam_viec"], true);
+  EXPECT_EQ(Vars(local)["han_la_ngay_lam_viec"], false);
+  // One Lua state serves both documents, in either order.
+  EXPECT_EQ(Vars(Fire(local.id, "nop").instance)["nop_han_la_ngay_lam_viec"],
+            false);
+  EXPECT_EQ(
+      Vars(Fire(national.id, "nop").instance)["nop_han_la_ngay_lam_viec"],
+      true);
+  auto history = engine_->GetHistory(local.id, Actor::Embedder("he-thong"));
+  ASSERT_TRUE(history.ok()) << history.status();
+  EXPECT_THAT(history->back().calendar_version, HasSubstr("+son_moc@2"));
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const std::string& id : {national.id, local.id}) {
+      auto report = engine_->Verify(id, Actor::Embedder("he-thong"));
+      ASSERT_TRUE(report.ok()) << report.status();
+      EXPECT_TRUE(report->ok) << id << ": " << report->problem;
+    }
+    Reopen();  // then again, the calendar built from the stored record
+  }
+}
+
+TEST_F(PluginEngineTest, CalendarThatDoesNotBuildIsRefused) {
+  PluginDeployRequest missing = SonMocWith(
+      "plugin.lua", "  dia_danh = \"Sơn Mộc\",\n",
+      "  dia_danh = \"Sơn Mộc\",\n  lich = \"lich.json\",\n");
+  EXPECT_THAT(Refused(missing),
+              HasSubstr("plugin.lua:10: lich: tệp 'lich.json' không có"));
+  EXPECT_THAT(Refused(SonMocWithCalendar("{\"years\": [")),
+              HasSubstr("lich.json: lịch riêng của tỉnh không dùng được: "
+                        "calendar data: JSON parse error"));
+  EXPECT_THAT(Refused(SonMocWithCalendar(
+                  R"({"years": [{"year": 2026, "days_off": ["31/02/2026"]}]})")),
+              HasSubstr("years[0].days_off[0]: date \"31/02/2026\""));
+  // The national rules are the law's, not a province's.
+  EXPECT_THAT(Refused(SonMocWithCalendar(R"({"national_day_adjacent": "after"})")),
+              HasSubstr("national_day_adjacent: unknown field"));
+}
+
 TEST_F(PluginEngineTest, ProvinceWithoutPluginIsRefused) {
   auto imported = engine_->ImportDirectory(
       Actor::Embedder("admin"),

@@ -124,7 +124,12 @@ void PlanEvent(const Step& step, StepPlan* plan) {
   }
   body.set_timers_json(DumpJson(TimersJson(plan->timers_after)));
   for (const store::ExternalValue& v : step.externals) *body.add_externals() = v;
-  body.set_calendar_version(step.calendar_version);
+  // A province with days of its own: both calendars the clocks counted on.
+  const PluginSource* plugin = step.plugin.get();
+  body.set_calendar_version(
+      plugin != nullptr && plugin->calendar != nullptr
+          ? absl::StrCat(step.calendar_version, "+", plugin->calendar_version)
+          : step.calendar_version);
   body.set_parent_id(step.parent_id);
   PlanDocumentEvent(step, plan->seq, &body);
   if (step.attached != nullptr) {

@@ -662,6 +662,23 @@ absl::Status Transitioner::LoadPinned(Step* step) const {
   return absl::OkStatus();
 }
 
+const calendar::WorkCalendar& Transitioner::CalendarOf(
+    const PluginSource* plugin) const {
+  return plugin != nullptr && plugin->calendar != nullptr ? *plugin->calendar
+                                                          : *calendar_;
+}
+
+// The plugin store keeps every source it hands out for its lifetime, so the
+// calendar outlives the call.
+absl::StatusOr<const calendar::WorkCalendar*> Transitioner::CalendarOf(
+    const store::InstanceRecord& instance) const {
+  if (instance.plugin().empty() || plugins_ == nullptr) return calendar_;
+  WF_ASSIGN_OR_RETURN(std::shared_ptr<const PluginSource> source,
+                      plugins_->Source(instance.plugin(),
+                                       instance.plugin_version()));
+  return &CalendarOf(source.get());
+}
+
 // Runs the deadline's `date` function on demand, plans the step and builds
 // its writes: the part every step shares once the script has run.
 absl::StatusOr<StepWrites> Transitioner::Conclude(const CallInput& call,
@@ -1228,10 +1245,11 @@ absl::Time Transitioner::RestoreMissingTimers(
     const store::InstanceRecord& instance, WriteSet* writes) const {
   absl::Time earliest = absl::InfiniteFuture();
   auto def = registry_->Get(instance.workflow(), instance.workflow_version());
-  if (!def.ok()) return earliest;
+  auto calendar = CalendarOf(instance);
+  if (!def.ok() || !calendar.ok()) return earliest;
   std::vector<store::ClockRecord> clocks(instance.clocks().begin(),
                                          instance.clocks().end());
-  for (const auto& t : timers::TimersOf((*def)->spec(), *calendar_, clocks)) {
+  for (const auto& t : timers::TimersOf((*def)->spec(), **calendar, clocks)) {
     store::TimerRecord record = ToTimerRecord(instance.id(), t);
     const std::string key =
         keys::Timer(record.due_micros(), record.instance_id(), record.name());
@@ -1245,7 +1263,8 @@ absl::Time Transitioner::RestoreMissingTimers(
 
 absl::StatusOr<StepWrites> Transitioner::Record(const Step& step,
                                                 StepPlan* plan) const {
-  WF_ASSIGN_OR_RETURN(*plan, PlanStep(step, *calendar_, limits_));
+  WF_ASSIGN_OR_RETURN(*plan,
+                      PlanStep(step, CalendarOf(step.plugin.get()), limits_));
   return WriteStep(step, *plan);
 }
 
@@ -1266,9 +1285,11 @@ absl::StatusOr<bool> Transitioner::TimerPending(
     const store::TimerRecord& timer) const {
   WF_ASSIGN_OR_RETURN(auto def, registry_->Get(instance.workflow(),
                                                instance.workflow_version()));
+  WF_ASSIGN_OR_RETURN(const calendar::WorkCalendar* calendar,
+                      CalendarOf(instance));
   std::vector<store::ClockRecord> clocks(instance.clocks().begin(),
                                          instance.clocks().end());
-  for (const auto& t : timers::TimersOf(def->spec(), *calendar_, clocks)) {
+  for (const auto& t : timers::TimersOf(def->spec(), *calendar, clocks)) {
     if (t.name == timer.name() &&
         absl::ToUnixMicros(t.due) == timer.due_micros()) {
       return true;

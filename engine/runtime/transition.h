@@ -153,6 +153,11 @@ class Transitioner {
                          const Step* parent, Step* step) const;
   // Later steps read the pinned version: step->plugin from step->before.
   absl::Status LoadPinned(Step* step) const;
+  // The working days a document's clocks count on: its pinned plugin's
+  // calendar when the province has its own days, else the national one.
+  const calendar::WorkCalendar& CalendarOf(const PluginSource* plugin) const;
+  absl::StatusOr<const calendar::WorkCalendar*> CalendarOf(
+      const store::InstanceRecord& instance) const;
   absl::Status ClaimChildKey(const Definition& def, const StartInput& in,
                              const std::string& id, SharedTake* take,
                              Txn* txn) const;

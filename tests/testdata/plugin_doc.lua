@@ -11,6 +11,7 @@ workflow "plugin_doc" {
     ctx.vars.han_luc_tao = ctx.plugin.han_nop_ke_hoach
     ctx.vars.phien_ban = ctx.plugin.version
     ctx.vars.gop_y = ctx.plugin.hooks.nguoi_gop_y(ctx)
+    ctx.vars.han_la_ngay_lam_viec = wf.is_workday(ctx.vars.han_luc_tao)
   end,
 }
 
@@ -28,6 +29,7 @@ transition "nop" {
   from = "du_thao", to = "da_nop",
   action = function(ctx)
     ctx.vars.han_luc_nop = ctx.plugin.han_nop_ke_hoach
+    ctx.vars.nop_han_la_ngay_lam_viec = wf.is_workday(ctx.vars.han_luc_nop)
     ctx.vars.ky_hieu = ctx.plugin.so.ke_hoach.ky_hieu
     ctx.vars.so_file_org = #ctx.plugin.org
     ctx.vars.so = ctx.plugin.so
