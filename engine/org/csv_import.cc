@@ -131,6 +131,36 @@ absl::Status CheckProvince(const OrgUnit& province) {
                    province.kind, "', cần loại 'tinh'"));
 }
 
+// The problems of a file's rows: every row is read and each bad one noted,
+// so that an administrator mends a file in one pass rather than one error
+// at a time. Checks across rows (the tree, the people's roles) run only on
+// a file whose rows are all good.
+class RowProblems {
+ public:
+  // False (and `s` noted) when `s` is an error.
+  bool Ok(const absl::Status& s) {
+    if (s.ok()) return true;
+    if (messages_.size() < kMaxShown) {
+      messages_.emplace_back(s.message());
+    } else {
+      ++more_;
+    }
+    return false;
+  }
+  // One problem a line; OK when there is none.
+  absl::Status Result() const {
+    if (messages_.empty()) return absl::OkStatus();
+    std::string text = absl::StrJoin(messages_, "\n");
+    if (more_ > 0) absl::StrAppend(&text, "\n... và ", more_, " dòng lỗi nữa");
+    return absl::InvalidArgumentError(text);
+  }
+
+ private:
+  static constexpr size_t kMaxShown = 50;
+  std::vector<std::string> messages_;
+  size_t more_ = 0;
+};
+
 absl::StatusOr<OrgUnit> OrgRowToUnit(const CsvRow& row) {
   enum { kId, kName, kKind, kParent, kFrom, kTo, kTags };
   OrgUnit unit;
@@ -241,11 +271,14 @@ absl::StatusOr<std::vector<OrgUnit>> ImportOrgCsv(
   WF_ASSIGN_OR_RETURN(std::vector<CsvRow> rows, ReadCsvTable(text, kColumns));
   std::vector<OrgUnit> all(known.begin(), known.end());
   std::vector<int> lines(known.size(), 0);
+  RowProblems problems;
   for (const CsvRow& row : rows) {
-    WF_ASSIGN_OR_RETURN(OrgUnit unit, OrgRowToUnit(row));
-    all.push_back(std::move(unit));
+    absl::StatusOr<OrgUnit> unit = OrgRowToUnit(row);
+    if (!problems.Ok(unit.status())) continue;
+    all.push_back(*std::move(unit));
     lines.push_back(row.line);
   }
+  WF_RETURN_IF_ERROR(problems.Result());
   WF_RETURN_IF_ERROR(CheckUnits(all, lines));
   all.erase(all.begin(), all.begin() + known.size());
   return all;
@@ -260,18 +293,21 @@ absl::StatusOr<std::vector<OrgUnit>> ImportProvinceListCsv(
   WF_ASSIGN_OR_RETURN(std::vector<CsvRow> rows, ReadCsvTable(text, kColumns));
   ReadUnits read;
   read.Add(province, 0);
+  RowProblems problems;
   for (const CsvRow& row : rows) {
     const std::string& code = row.values[0];
     const std::string& name = row.values[1];
     const std::string& kind = row.values[2];
     if (!IsCommuneCode(code)) {
-      return LineError(row.line,
-                       absl::StrCat("mã '", code, "' phải gồm đúng 5 chữ số"));
+      problems.Ok(LineError(
+          row.line, absl::StrCat("mã '", code, "' phải gồm đúng 5 chữ số")));
+      continue;
     }
-    WF_RETURN_IF_ERROR(CheckCommuneRow(row.line, name, kind, kKinds));
+    if (!problems.Ok(CheckCommuneRow(row.line, name, kind, kKinds))) continue;
     read.Add(Child(code, name, kind, province.id, valid_from, valid_to),
              row.line);
   }
+  WF_RETURN_IF_ERROR(problems.Result());
   WF_RETURN_IF_ERROR(CheckUnits(read.units, read.lines));
   return std::move(read.units);
 }
@@ -288,27 +324,35 @@ absl::StatusOr<std::vector<OrgUnit>> ImportDistrictsCsv(
   ReadUnits districts, communes;
   districts.Add(province, 0);
   GeneratedIds district_ids, commune_ids;
+  RowProblems problems;
   for (const CsvRow& row : rows) {
     const std::string& district = row.values[0];
     const std::string& commune = row.values[1];
     const std::string& kind = row.values[2];
-    WF_RETURN_IF_ERROR(CheckCommuneRow(row.line, commune, kind, kKinds));
+    if (!problems.Ok(CheckCommuneRow(row.line, commune, kind, kKinds))) {
+      continue;
+    }
     std::string district_id = GeneratedUnitId(province.id, district);
     bool first_row_of_district = !district_ids.by_id.contains(district_id);
-    WF_RETURN_IF_ERROR(district_ids.Claim(district_id, district, row.line,
-                                          /*repeat_ok=*/true));
+    if (!problems.Ok(district_ids.Claim(district_id, district, row.line,
+                                        /*repeat_ok=*/true))) {
+      continue;
+    }
     if (first_row_of_district) {
       districts.Add(Child(district_id, district, kKindHuyen, province.id,
                           valid_from, valid_to),
                     row.line);
     }
     std::string commune_id = GeneratedUnitId(district_id, commune);
-    WF_RETURN_IF_ERROR(commune_ids.Claim(commune_id, commune, row.line,
-                                         /*repeat_ok=*/false));
+    if (!problems.Ok(commune_ids.Claim(commune_id, commune, row.line,
+                                       /*repeat_ok=*/false))) {
+      continue;
+    }
     communes.Add(
         Child(commune_id, commune, kind, district_id, valid_from, valid_to),
         row.line);
   }
+  WF_RETURN_IF_ERROR(problems.Result());
   for (size_t i = 0; i < communes.units.size(); ++i) {
     districts.Add(std::move(communes.units[i]), communes.lines[i]);
   }
@@ -324,12 +368,15 @@ absl::StatusOr<PeopleImport> ImportPeopleCsv(absl::string_view text,
   PeopleImport import;
   absl::flat_hash_map<std::string, FirstSeen> seen;
   std::vector<int> lines;
+  RowProblems problems;
   for (const CsvRow& row : rows) {
-    WF_RETURN_IF_ERROR(NotePerson(row, &import, &seen));
-    WF_ASSIGN_OR_RETURN(RoleAssignment a, PeopleRowToAssignment(row));
-    import.assignments.push_back(std::move(a));
+    if (!problems.Ok(NotePerson(row, &import, &seen))) continue;
+    absl::StatusOr<RoleAssignment> a = PeopleRowToAssignment(row);
+    if (!problems.Ok(a.status())) continue;
+    import.assignments.push_back(*std::move(a));
     lines.push_back(row.line);
   }
+  WF_RETURN_IF_ERROR(problems.Result());
   if (std::optional<Problem> problem =
           FindAssignmentProblem(tree, import.people, import.assignments)) {
     return absl::InvalidArgumentError(DescribeProblem(

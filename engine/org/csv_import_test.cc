@@ -12,8 +12,10 @@
 namespace wf::org {
 namespace {
 
+using ::testing::EndsWith;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::MakeUnit;
 using ::testing::StartsWith;
 
@@ -162,6 +164,27 @@ TEST(ImportProvinceListCsvTest, RefusesBadRows) {
     EXPECT_EQ(units.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(std::string(units.status().message()), StartsWith(c.expected));
   }
+}
+
+TEST(ImportProvinceListCsvTest, EveryBadRowIsReportedOneALine) {
+  std::string body = "code,name,kind\n7627,Xã Đại Sơn,xa\n"
+                     "07615,Xã Sơn Động,xa\n07616,Phường Tây Yên Tử,xa\n";
+  absl::StatusOr<std::vector<OrgUnit>> units =
+      ImportProvinceListCsv(body, BacNinh(), kJuly2025);
+  ASSERT_FALSE(units.ok());
+  EXPECT_EQ(units.status().message(),
+            "dòng 2: mã '7627' phải gồm đúng 5 chữ số\n"
+            "dòng 4: tên 'Phường Tây Yên Tử' không khớp loại 'xa': cần bắt "
+            "đầu bằng 'Xã '");
+  // Past fifty, the rest are counted.
+  body = "code,name,kind\n";
+  for (int i = 0; i < 60; ++i) body += "1,Xã A,xa\n";
+  units = ImportProvinceListCsv(body, BacNinh(), kJuly2025);
+  ASSERT_FALSE(units.ok());
+  const std::string message(units.status().message());
+  EXPECT_THAT(message, HasSubstr("dòng 51: mã '1'"));
+  EXPECT_THAT(message, Not(HasSubstr("dòng 52:")));
+  EXPECT_THAT(message, EndsWith("... và 10 dòng lỗi nữa"));
 }
 
 TEST(ImportProvinceListCsvTest, CommunesMustFitTheProvince) {

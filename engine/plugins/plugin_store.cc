@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "engine/calendar/calendar_rules.h"
 #include "engine/org/org_tree.h"
@@ -37,11 +38,28 @@ const PluginFile* FindFile(const PluginDeployRequest& request,
   return nullptr;
 }
 
-// The directory import names its source and line: "nguồn 'bac_ninh/don_vi.csv'
-// (units): dòng 3: ..." becomes "don_vi.csv:3: ...". Other problems (two
-// files that disagree) are the manifest's `org` list's.
-std::string OrgProblem(const std::string& prefix, absl::string_view message,
-                       int org_line) {
+// "dòng 3: ..." of file `file` becomes "don_vi.csv:3: ...".
+std::string FileLineProblem(const std::string& file, absl::string_view rest) {
+  if (absl::ConsumePrefix(&rest, "dòng ")) {
+    size_t digits = 0;
+    while (digits < rest.size() && absl::ascii_isdigit(rest[digits])) {
+      ++digits;
+    }
+    if (digits > 0 && rest.substr(digits, 2) == ": ") {
+      return absl::StrCat(file, ":", rest.substr(0, digits), ": ",
+                          rest.substr(digits + 2));
+    }
+    return absl::StrCat(file, ": dòng ", rest);
+  }
+  return absl::StrCat(file, ": ", rest);
+}
+
+// The directory import names its source, then one problem a line:
+// "nguồn 'bac_ninh/don_vi.csv' (units): dòng 3: ...\ndòng 9: ..." becomes
+// "don_vi.csv:3: ..." and "don_vi.csv:9: ...". Other problems (two files
+// that disagree) are the manifest's `org` list's.
+std::vector<std::string> OrgProblems(const std::string& prefix,
+                                     absl::string_view message, int org_line) {
   absl::string_view rest = message;
   const std::string head = absl::StrCat("nguồn '", prefix);
   if (absl::ConsumePrefix(&rest, head)) {
@@ -50,22 +68,15 @@ std::string OrgProblem(const std::string& prefix, absl::string_view message,
     if (quote != absl::string_view::npos && colon != absl::string_view::npos) {
       std::string file(rest.substr(0, quote));
       rest.remove_prefix(colon + 3);
-      if (absl::ConsumePrefix(&rest, "dòng ")) {
-        size_t digits = 0;
-        while (digits < rest.size() && absl::ascii_isdigit(rest[digits])) {
-          ++digits;
-        }
-        if (digits > 0 && rest.substr(digits, 2) == ": ") {
-          return absl::StrCat(file, ":", rest.substr(0, digits), ": ",
-                              rest.substr(digits + 2));
-        }
-        return absl::StrCat(file, ": dòng ", rest);
+      std::vector<std::string> problems;
+      for (absl::string_view line : absl::StrSplit(rest, '\n')) {
+        problems.push_back(FileLineProblem(file, line));
       }
-      return absl::StrCat(file, ": ", rest);
+      return problems;
     }
   }
-  return Located(org_line, absl::StrCat("cây tổ chức không dựng được với ",
-                                        "các tệp của plugin: ", message));
+  return {Located(org_line, absl::StrCat("cây tổ chức không dựng được với ",
+                                         "các tệp của plugin: ", message))};
 }
 
 // One digest of every path and file, in the record's order.
@@ -77,6 +88,17 @@ std::string DigestOf(const store::PluginRecord& record) {
     h.Update(f.content());
   }
   return h.Finish();
+}
+
+// PLUGIN_INVALID with every problem, one a line.
+absl::Status Invalid(const std::string& name,
+                     const std::vector<std::string>& problems) {
+  return Refusal(absl::InvalidArgumentError(absl::StrCat(
+                     "plugin '", name, "' có ", problems.size(), " lỗi:\n",
+                     absl::StrJoin(problems, "\n"))),
+                 reason::kPluginInvalid)
+      .With("plugin", name)
+      .With("problems", problems.size());
 }
 
 absl::Status NotFound(const std::string& name, uint32_t version) {
@@ -200,8 +222,10 @@ void PluginStore::CheckOrg(const PluginDeployRequest& request,
   const std::string prefix = absl::StrCat(request.name, "/");
   auto snapshot = directory_->CheckGroup(prefix, out->sources);
   if (!snapshot.ok()) {
-    out->problems.push_back(
-        OrgProblem(prefix, snapshot.status().message(), first_line));
+    for (std::string& p :
+         OrgProblems(prefix, snapshot.status().message(), first_line)) {
+      out->problems.push_back(std::move(p));
+    }
     return;
   }
   const org::OrgUnit* unit = (*snapshot)->tree.Find(m.province);
@@ -355,13 +379,7 @@ absl::StatusOr<PluginDeployResult> PluginStore::Deploy(
   absl::MutexLock deploy_lock(&deploy_mu_);
   Checked checked = Check(request);
   if (!checked.problems.empty()) {
-    return Refusal(absl::InvalidArgumentError(absl::StrCat(
-                       "plugin '", request.name, "' có ",
-                       checked.problems.size(), " lỗi:\n",
-                       absl::StrJoin(checked.problems, "\n"))),
-                   reason::kPluginInvalid)
-        .With("plugin", request.name)
-        .With("problems", checked.problems.size());
+    return Invalid(request.name, checked.problems);
   }
   store::PluginRecord& record = checked.record;
   WF_ASSIGN_OR_RETURN(uint32_t latest, LatestVersion(request.name));
@@ -386,13 +404,9 @@ absl::StatusOr<PluginDeployResult> PluginStore::Deploy(
   if (!replaced.ok()) {
     if (!absl::IsInvalidArgument(replaced.status())) return replaced.status();
     // The directory changed since the check.
-    return Refusal(absl::InvalidArgumentError(absl::StrCat(
-                       "plugin '", request.name, "' có 1 lỗi:\n",
-                       OrgProblem(absl::StrCat(request.name, "/"),
-                                  replaced.status().message(), 1))),
-                   reason::kPluginInvalid)
-        .With("plugin", request.name)
-        .With("problems", 1);
+    return Invalid(request.name,
+                   OrgProblems(absl::StrCat(request.name, "/"),
+                               replaced.status().message(), 1));
   }
   WF_ASSIGN_OR_RETURN(std::shared_ptr<const PluginSource> source,
                       MakeSource(record));

@@ -18,6 +18,7 @@ namespace wf {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using test_support::ReadTestdata;
 
 std::string ReasonOf(const absl::Status& status) {
@@ -223,6 +224,35 @@ TEST_F(PluginEngineTest, MalformedOrgFileIsRefusedWithItsLine) {
       SonMocWith("can_bo.csv", "can-bo.dong-ha,Vũ Thị Lan,can_bo,99002",
                  "can-bo.dong-ha,Vũ Thị Lan,can_bo,99999"));
   EXPECT_THAT(message, HasSubstr("can_bo.csv:3: "));
+}
+
+TEST_F(PluginEngineTest, EveryBadRowOfEveryOrgFileIsReported) {
+  PluginDeployRequest request = SonMocWith(
+      "xa_phuong.csv", "99001,Xã An Phú,xa\n99002,Phường Đông Hà,phuong",
+      "9900,Xã An Phú,xa\n99002,Xã Đông Hà,phuong");
+  for (PluginFile& f : request.files) {
+    if (f.path == "can_bo.csv") {
+      f.content = "person,name,role,unit,valid_from,valid_to,acting_for\n"
+                  "Can Bo,Phạm Văn Hải,can_bo,99001,01/07/2025,,\n"
+                  "can-bo.dong-ha,Vũ Thị Lan,can_bo,99002,31/02/2025,,\n";
+    }
+  }
+  const std::string message = Refused(request);
+  EXPECT_THAT(message, HasSubstr("có 2 lỗi"));
+  EXPECT_THAT(message, HasSubstr("xa_phuong.csv:2: mã '9900' phải gồm"));
+  EXPECT_THAT(message, HasSubstr("xa_phuong.csv:3: tên 'Xã Đông Hà'"));
+  // The people file is read against the communes: it waits for them.
+  EXPECT_THAT(message, Not(HasSubstr("can_bo.csv")));
+  request = SonMocWith("can_bo.csv", "can-bo.an-phu,", "Can Bo,");
+  for (PluginFile& f : request.files) {
+    if (f.path == "can_bo.csv") {
+      f.content = absl::StrReplaceAll(f.content, {{"99002,01/07/2025",
+                                                   "99002,31/02/2025"}});
+    }
+  }
+  const std::string people = Refused(request);
+  EXPECT_THAT(people, HasSubstr("can_bo.csv:2: mã người 'Can Bo'"));
+  EXPECT_THAT(people, HasSubstr("can_bo.csv:3: cột 'valid_from'"));
 }
 
 TEST_F(PluginEngineTest, PinsAtStartAndEveryCallSeesIt) {
