@@ -14,7 +14,7 @@ DEB_PACKAGES := build-essential cmake pkg-config \
   libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev clang libclang-rt-14-dev \
   openssl valgrind python3 python3-grpcio python3-protobuf nodejs
 
-.PHONY: deps node-deps build run test test-asan fuzz bench bench-scale clean
+.PHONY: deps node-deps build run test test-asan fuzz bench bench-scale bench-peers clean
 
 # Installs only what is missing; with everything present it costs one dpkg-query.
 deps:
@@ -87,6 +87,15 @@ bench: build
 
 bench-scale: build
 	/usr/bin/python3 bench/run_bench.py $(BENCH_ARGS) --scale 1000000
+
+# The engine beside PostgreSQL 15 doing the same durable step (bench/peers.py):
+# a throw-away cluster on a temporary folder, pgbench at 1, 16 and 64 clients.
+bench-peers: build
+	@dpkg-query -W -f='$${Status}\n' postgresql-15 2>/dev/null | grep -q '^install ok installed$$' || { \
+	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends postgresql-15; }
+	/usr/bin/python3 bench/peers.py $(PEERS_ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan build-fuzz
