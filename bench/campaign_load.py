@@ -15,7 +15,11 @@ attaches its plan's file. Then, at the same concurrency, on the same server:
             chairman), tra_lai (the standing agency's officer, with a reason)
 
 and prints transitions/s and latencies of each, and the ratios campaign /
-approval and each / ping. Rounds alternate approval and campaign.
+approval and each / ping. After each workflow's phase, its durability
+floor: raw synced RocksDB batches of the shape its own transitions wrote
+(puts, bytes; from the server's counters), as `make bench` measures it; the
+real workflow writes more per step (the child's summary under the plan,
+feed items), so each is held to its own floor. Rounds alternate.
 
   bench/campaign_load.py --build build [--concurrency 64] [--seconds 10] [--rounds 3]
 """
@@ -99,11 +103,14 @@ def main():
         ping = run_bench.loadgen(args.build, server, people_file, "ping", c, secs)
         rates = {"approval": [], "campaign": []}
         latencies = {"approval": [], "campaign": []}
+        floors = {"approval": [], "campaign": []}
         for _ in range(args.rounds):
             for mode, people_path in (("approval", people_file), ("campaign", campaign_file)):
-                r = run_bench.loadgen(args.build, server, people_path, mode, c, secs)
+                r, shape = run_bench.engine_round(args, server, people_path, mode)
                 rates[mode].append(r["write"]["per_s"])
                 latencies[mode].append(r["write"]["p99_us"])
+                raw = run_bench.raw_floor(args.build, c, shape["ops"], shape["bytes"], secs)
+                floors[mode].append(raw["batch"]["per_s"])
         ping_rate = ping["ping"]["per_s"]
         print(f"\n{c} in flight, {secs} s a run, {args.rounds} rounds; transitions/s:")
         print(f"  ping      {ping_rate:10.0f} /s")
@@ -114,6 +121,10 @@ def main():
                   f"{statistics.median(latencies[mode]) / 1000:.1f} ms; {med / ping_rate:.3f} of ping)")
         ratios = [c_ / a for c_, a in zip(rates["campaign"], rates["approval"])]
         print(f"  campaign / approval per round: {', '.join(f'{x:.2f}' for x in ratios)}")
+        for mode in ("approval", "campaign"):
+            own = [e / f for e, f in zip(rates[mode], floors[mode])]
+            print(f"  {mode:<9} / its durability floor per round: "
+                  f"{', '.join(f'{x:.2f}' for x in own)} (median {statistics.median(own):.2f})")
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)

@@ -141,14 +141,14 @@ def raw_floor(build, c, ops, size, secs):
     return last_json(out)
 
 
-def engine_round(args, server, people):
+def engine_round(args, server, people, mode="approval"):
     """The engine's writes-only phase, with the shape of one transition's
     write (puts and deletes, bytes) and the transitions per fsync, read from
     the server's counters around it."""
     c, secs = args.concurrency, args.seconds
     before = stats(server)
-    print(f"== engine: approvals, {c} in flight, writes only", flush=True)
-    engine = loadgen(args.build, server, people, "approval", c, secs)
+    print(f"== engine: {mode}, {c} in flight, writes only", flush=True)
+    engine = loadgen(args.build, server, people, mode, c, secs)
     after = stats(server)
     sets = after.write_sets - before.write_sets
     ops = round((after.write_ops - before.write_ops) / sets)
