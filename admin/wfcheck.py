@@ -43,6 +43,7 @@ def context_flags():
 
 
 def run(extra, paths, **kwargs):
+    """wf_check with the bundle's context, `extra` flags and `paths`."""
     return subprocess.run([binary(), *context_flags(), *extra, *paths], **kwargs)
 
 
@@ -64,3 +65,31 @@ def describe(path, lib=""):
     if done.returncode != 0:
         sys.exit(done.returncode)
     return json.loads(done.stdout.decode("utf-8"))
+
+
+def draw(args):
+    """wfctl graph FILE [--format dot|mermaid|svg] [-o OUT]."""
+    import wfgraph
+    try:
+        picture = wfgraph.render(describe(args.file, args.lib), args.format)
+    except wfgraph.GraphError as e:
+        sys.exit(f"wfctl: {e}")
+    if args.output == "-":
+        sys.stdout.write(picture)
+    else:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(picture)
+    return 0
+
+
+def main(args):
+    """wfctl check, plugin check (without --server) and graph; exits with
+    wf_check's status."""
+    if args.command == "check":
+        sys.exit(check(args.files, args.lib))
+    if args.command == "plugin":
+        if not args.arg:
+            print("wfctl: plugin check needs DIR", file=sys.stderr)
+            sys.exit(2)
+        sys.exit(check_plugin(args.arg))
+    sys.exit(draw(args))

@@ -95,6 +95,22 @@ class Graph(unittest.TestCase):
         self.assertIn("s_da_tiep_nhan(((", mermaid)
         self.assertIn("s_du_thao -.->", mermaid)
 
+    def test_describe_gives_deadlines_reminders_and_pauses(self):
+        workflow = describe(os.path.join(ARGS.root, "tests", "testdata", "tham_dinh.lua"))
+        states = {s["name"]: s for s in workflow["states"]}
+        self.assertEqual(states["dang_tham_dinh"]["deadline"], {
+            "unit": "working_days", "amount": 20, "fire": "qua_han", "clock": "thoi_han",
+            "reminders": [{"unit": "working_days", "amount": 3, "fire": "nhac_han"}]})
+        self.assertIsNone(states["tiep_nhan"]["deadline"])
+        self.assertEqual(states["cho_bo_sung"]["pauses"], ["thoi_han"])
+        self.assertTrue(states["da_trinh"]["final"])
+        self.assertEqual(workflow["transitions"][0]["who"],
+                         [{"role": "chuyen_vien", "unit": "same_unit"}])
+        dot = wfgraph.to_dot(workflow)
+        self.assertIn("Hạn [thoi_han]: 20 ngày làm việc → qua_han", dot)
+        self.assertIn("Nhắc: 3 ngày làm việc trước hạn → nhac_han", dot)
+        self.assertIn("Tạm dừng: thoi_han", dot)
+
     def tricky(self):
         title = 'Trình "gấp" \\N <b>#1</b>\nhai dòng'
         return {"name": "w", "title": title, "initial": "a", "plugin": False,

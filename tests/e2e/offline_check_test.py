@@ -146,6 +146,7 @@ class OfflineCheck(unittest.TestCase):
         missing = os.path.join(self.root, "khong_co.lua")
         self.assertEqual(self.offline("check", missing).returncode, 2)
         self.assertEqual(self.offline("plugin", "check", self.root).returncode, 2)
+        self.assertEqual(self.offline("plugin", "check").returncode, 2)
         done = subprocess.run([ARGS.wf_check, "--khong_co", "x.lua"],
                               capture_output=True, text=True)
         self.assertEqual(done.returncode, 2)
