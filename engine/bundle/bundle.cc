@@ -65,8 +65,10 @@ absl::StatusOr<DeployRequest> ReadWorkflow(
     const fs::path& path,
     const std::map<std::string, std::string>& libraries) {
   WF_ASSIGN_OR_RETURN(std::string source, ReadWhole(path));
-  DeployRequest request{std::move(source), path.filename().string(),
-                        Actor::Embedder(kBundleActor)};
+  DeployRequest request;
+  request.source = std::move(source);
+  request.file_name = path.filename().string();
+  request.actor = Actor::Embedder(kBundleActor);
   request.libraries = libraries;
   return request;
 }

@@ -430,7 +430,10 @@ WorkflowInfo Definition::Info(bool with_source) const {
   info.plugin = spec_.plugin;
   info.hooks = spec_.hooks;
   for (const StateSpec& s : spec_.states) {
-    StateInfo state{s.name, s.title.empty() ? s.name : s.title, s.final};
+    StateInfo state;
+    state.name = s.name;
+    state.title = s.title.empty() ? s.name : s.title;
+    state.final = s.final;
     if (s.has_deadline) state.deadline = DeadlineOf(s.deadline);
     state.pauses = s.pauses;
     info.states.push_back(std::move(state));

@@ -85,7 +85,10 @@ TEST_F(OfflineEngineTest, AnUnreadableCalendarIsRefused) {
 TEST_F(OfflineEngineTest, DescribeGivesWhatTheEngineCompiled) {
   auto offline = OfflineEngine::Open({});
   ASSERT_TRUE(offline.ok()) << offline.status();
-  DeployRequest request{kValid, "ok.lua", Actor::Embedder("test")};
+  DeployRequest request;
+  request.source = kValid;
+  request.file_name = "ok.lua";
+  request.actor = Actor::Embedder("test");
   request.validate_only = true;
   auto checked = (*offline)->engine()->Deploy(request);
   ASSERT_TRUE(checked.ok()) << checked.status();
