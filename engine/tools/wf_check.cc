@@ -121,6 +121,10 @@ void PrintRefusal(const std::string& path, const absl::Status& status) {
 int CheckWorkflow(Engine* engine, const Args& args, const std::string& path) {
   fs::path lib = args.lib.empty() ? fs::path(path).parent_path() / "lib"
                                   : fs::path(args.lib);
+  if (!args.lib.empty() && !fs::is_directory(lib)) {
+    std::cerr << "wf_check: --lib " << args.lib << " is not a folder\n";
+    return 2;
+  }
   auto libraries = ReadLibraries(lib);
   auto request = libraries.ok() ? ReadWorkflow(path, *libraries)
                                 : libraries.status();

@@ -147,6 +147,10 @@ class OfflineCheck(unittest.TestCase):
         self.assertEqual(self.offline("check", missing).returncode, 2)
         self.assertEqual(self.offline("plugin", "check", self.root).returncode, 2)
         self.assertEqual(self.offline("plugin", "check").returncode, 2)
+        lib = self.offline("check", os.path.join(WORKFLOWS, "nop_ke_hoach.lua"),
+                           "--lib", missing)
+        self.assertEqual(lib.returncode, 2)
+        self.assertIn("is not a folder", lib.stderr)
         done = subprocess.run([ARGS.wf_check, "--khong_co", "x.lua"],
                               capture_output=True, text=True)
         self.assertEqual(done.returncode, 2)
