@@ -12,7 +12,7 @@ DEB_PACKAGES := build-essential cmake pkg-config \
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto \
   liblua5.4-dev librocksdb-dev libabsl-dev libssl-dev libicu-dev nlohmann-json3-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev clang libclang-rt-14-dev \
-  openssl valgrind python3 python3-grpcio python3-protobuf nodejs
+  openssl valgrind python3 python3-grpcio python3-protobuf nodejs graphviz
 
 .PHONY: deps node-deps build run test test-asan fuzz bench bench-scale bench-peers clean
 

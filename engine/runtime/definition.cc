@@ -394,6 +394,33 @@ std::string Definition::StateTitle(const std::string& state) const {
   return s->title;
 }
 
+namespace {
+
+std::string TimeUnitName(TimeUnit unit) {
+  switch (unit) {
+    case TimeUnit::kNone: return "";
+    case TimeUnit::kWorkingDays: return "working_days";
+    case TimeUnit::kDays: return "days";
+    case TimeUnit::kHours: return "hours";
+    case TimeUnit::kMinutes: return "minutes";
+    case TimeUnit::kSeconds: return "seconds";
+  }
+  return "";
+}
+
+StateDeadlineInfo DeadlineOf(const DeadlineSpec& spec) {
+  StateDeadlineInfo deadline;
+  deadline.clock = spec.clock;
+  deadline.when = {TimeUnitName(spec.unit), spec.amount, spec.fire};
+  deadline.by_date = spec.has_date;
+  for (const ReminderSpec& r : spec.reminders) {
+    deadline.reminders.push_back({TimeUnitName(r.unit), r.amount, r.fire});
+  }
+  return deadline;
+}
+
+}  // namespace
+
 WorkflowInfo Definition::Info(bool with_source) const {
   WorkflowInfo info;
   info.name = name();
@@ -403,8 +430,13 @@ WorkflowInfo Definition::Info(bool with_source) const {
   info.plugin = spec_.plugin;
   info.hooks = spec_.hooks;
   for (const StateSpec& s : spec_.states) {
-    info.states.push_back({s.name, s.title.empty() ? s.name : s.title,
-                           s.final});
+    StateInfo state;
+    state.name = s.name;
+    state.title = s.title.empty() ? s.name : s.title;
+    state.final = s.final;
+    if (s.has_deadline) state.deadline = DeadlineOf(s.deadline);
+    state.pauses = s.pauses;
+    info.states.push_back(std::move(state));
   }
   for (const TransitionSpec& t : spec_.transitions) {
     const WhoSpec& who = t.who.declared ? t.who : spec_.who;

@@ -28,7 +28,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "engine/plugins/manifest.h"
+#include "engine/bundle/bundle.h"
 #include "engine/service/server.h"
 #include "engine/util/status_macros.h"
 #include "engine/util/log.h"
@@ -223,110 +223,6 @@ EngineOptions EngineOptionsFromFlags() {
       static_cast<size_t>(absl::GetFlag(FLAGS_max_wal_mb)) << 20;
   options.store.memory_log_seconds = absl::GetFlag(FLAGS_memory_log_seconds);
   return options;
-}
-
-std::string ReadWhole(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// The *.lua files of `dir` (not its subfolders), in name order; an absent
-// folder has none when `may_be_absent`.
-absl::StatusOr<std::vector<std::filesystem::path>> LuaFiles(
-    const std::filesystem::path& dir, bool may_be_absent) {
-  std::vector<std::filesystem::path> files;
-  if (may_be_absent && !std::filesystem::exists(dir)) return files;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".lua") {
-      files.push_back(entry.path());
-    }
-  }
-  if (ec) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "Expected to read the workflows folder '", dir.string(), "': ",
-        ec.message()));
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-// Deploys every *.lua of `dir` (not its subfolders), in name order, each
-// with the library modules of `dir`/lib (require). A bundled workflow that
-// does not validate stops the start.
-absl::Status DeployBundled(Engine* engine, const std::string& dir) {
-  WF_ASSIGN_OR_RETURN(auto files, LuaFiles(dir, false));
-  WF_ASSIGN_OR_RETURN(auto modules,
-                      LuaFiles(std::filesystem::path(dir) / "lib", true));
-  std::map<std::string, std::string> libraries;
-  for (const auto& path : modules) {
-    libraries[path.stem().string()] = ReadWhole(path);
-  }
-  for (const auto& path : files) {
-    DeployRequest request{ReadWhole(path), path.filename().string(),
-                          Actor::Embedder("system:bundle")};
-    request.libraries = libraries;
-    auto deployed = engine->Deploy(request);
-    if (!deployed.ok()) return deployed.status();
-    WF_LOG_INFO("workflow ", deployed->workflow.name, " version ",
-                deployed->workflow.version,
-                deployed->created ? " deployed from " : " unchanged, from ",
-                path.string());
-  }
-  return absl::OkStatus();
-}
-
-// One plugin folder: plugin.lua and the files its `org` list names (read
-// from the manifest as the engine reads it); a named file that is missing
-// is left out, and the deploy says so.
-absl::Status DeployPluginFolder(Engine* engine,
-                                const std::filesystem::path& folder) {
-  PluginDeployRequest request;
-  request.name = folder.filename().string();
-  request.actor = Actor::Embedder("system:bundle");
-  std::string manifest = ReadWhole(folder / "plugin.lua");
-  plugins::ManifestCheck read =
-      plugins::CheckManifest(manifest, request.name, SandboxOptions());
-  request.files.push_back({"plugin.lua", std::move(manifest)});
-  for (const plugins::OrgFileSpec& org : read.manifest.org) {
-    std::error_code ec;
-    if (org.file.empty() || !std::filesystem::is_regular_file(
-                                folder / org.file, ec)) {
-      continue;
-    }
-    request.files.push_back({org.file, ReadWhole(folder / org.file)});
-  }
-  auto deployed = engine->DeployPlugin(request);
-  if (!deployed.ok()) return deployed.status();
-  WF_LOG_INFO("plugin ", deployed->plugin.name, " version ",
-              deployed->plugin.version,
-              deployed->created ? " deployed from " : " unchanged, from ",
-              folder.string());
-  return absl::OkStatus();
-}
-
-// Every subfolder of `dir` with a plugin.lua, by name; others (plugins/vn,
-// shared data) are skipped.
-absl::Status DeployPlugins(Engine* engine, const std::string& dir) {
-  std::vector<std::filesystem::path> folders;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.is_directory() &&
-        std::filesystem::is_regular_file(entry.path() / "plugin.lua")) {
-      folders.push_back(entry.path());
-    }
-  }
-  if (ec) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "Expected to read the plugins folder '", dir, "': ", ec.message()));
-  }
-  std::sort(folders.begin(), folders.end());
-  for (const auto& folder : folders) {
-    WF_RETURN_IF_ERROR(DeployPluginFolder(engine, folder));
-  }
-  return absl::OkStatus();
 }
 
 bool IsLoopback(const std::string& listen) {

@@ -72,7 +72,7 @@ function M.ben_nhan(ctx, units)
   return { id = units[1], name = table.concat(names, ", "), ids = ids }
 end
 
--- The names of units, joined: "Công an tỉnh Lai Châu, Lai Châu".
+-- The names of units, joined: "Công an tỉnh, Sở Nội vụ".
 function M.ten_cac_don_vi(ctx, ids)
   local names = {}
   for _, id in ipairs(ids) do names[#names + 1] = ctx.units{ id = id }[1].name end

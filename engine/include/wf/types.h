@@ -52,10 +52,28 @@ struct Actor {
   bool nobody() const { return kind == Kind::kNobody; }
 };
 
+// A deadline or a reminder's distance before it (docs/lua.md, "Deadlines").
+// `unit` is "working_days", "days", "hours", "minutes" or "seconds"; for a
+// deadline given by a `date` function it is "" and by_date is true.
+struct TimerInfo {
+  std::string unit;
+  int64_t amount = 0;
+  std::string fire;  // the event the timer fires
+};
+
+struct StateDeadlineInfo {
+  std::string clock;
+  TimerInfo when;
+  bool by_date = false;
+  std::vector<TimerInfo> reminders;  // before the deadline
+};
+
 struct StateInfo {
   std::string name;
   std::string title;
   bool final = false;
+  std::optional<StateDeadlineInfo> deadline;
+  std::vector<std::string> pauses;  // clocks that stop while here
 };
 
 struct TransitionInfo {
