@@ -455,14 +455,14 @@ transition "nop" { from = "chua_nop", to = "da_nop" }
         self.assertEqual({wftable.width(line) for line in lines}, {17})
         self.assertEqual(lines[1], "Nộp kế hoạch    1")  # NFC, padded
         # From the server: every row's second column starts where its header does.
-        self.start_plan("2099-12-31")
+        plan = self.start_plan("2099-12-31")
         out = self.wfctl("list", "--workflow", "nop_ke_hoach", actor="admin").stdout
         header, *rows = out.splitlines()
         column = wftable.width(header[:header.index("QUY TRÌNH")])
         for row in rows:
             self.assertEqual(wftable.width(row[:row.index("nop_ke_hoach v1")]), column, row)
-        shown = self.wfctl("get", rows[0].split()[0], actor="admin").stdout
-        self.assertRegex(shown, r"(?m)^trạng thái +du_thao \(")
+        shown = self.wfctl("get", plan["id"], actor="admin").stdout
+        self.assertRegex(shown, r"(?m)^trạng thái +du_thao \(Đơn vị đang dự thảo")
 
 
 if __name__ == "__main__":
