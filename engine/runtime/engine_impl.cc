@@ -622,9 +622,11 @@ class EngineImpl final : public Engine {
     WF_RETURN_IF_ERROR(CheckOpen());
     WF_RETURN_IF_ERROR(NeedsAdmin(by, "verify every instance"));
     // Close waits for the runs in progress, which stop at the next
-    // instance: the store must outlive them.
+    // instance: the store must outlive them. Counted under the same lock
+    // as the check, so that a Close in between cannot miss this run.
     {
       absl::MutexLock lock(&mu_);
+      if (closed_) return Closed();
       ++verify_runs_;
     }
     auto summary = VerifyEveryInstance(
@@ -775,12 +777,13 @@ class EngineImpl final : public Engine {
 
   absl::Status CheckOpen() {
     absl::MutexLock lock(&mu_);
-    if (closed_) {
-      return Refusal(absl::UnavailableError(
-                         "Expected an open engine, but it is closed"),
-                     reason::kShuttingDown);
-    }
-    return absl::OkStatus();
+    return closed_ ? Closed() : absl::OkStatus();
+  }
+
+  static absl::Status Closed() {
+    return Refusal(
+        absl::UnavailableError("Expected an open engine, but it is closed"),
+        reason::kShuttingDown);
   }
 
   const EngineOptions options_;
