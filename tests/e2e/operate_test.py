@@ -42,6 +42,28 @@ class Operate(unittest.TestCase):
              "--stubs", ARGS.stubs, "--token", token or self.admin, *args],
             capture_output=True, text=True, encoding="utf-8", timeout=120)
 
+    def on_terminal(self, *args):
+        """wfctl's stderr when it is a terminal (a pseudo-terminal here)."""
+        import pty
+        master, slave = pty.openpty()
+        done = subprocess.run(
+            [sys.executable, ARGS.wfctl, "--server", self.server.address,
+             "--stubs", ARGS.stubs, "--token", self.admin, *args],
+            stdout=subprocess.DEVNULL, stderr=slave, timeout=120)
+        os.close(slave)
+        self.assertEqual(done.returncode, 0)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: nothing more
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(master)
+        return b"".join(chunks).decode("utf-8")
+
     def stubs(self, address=None):
         """The person's WorkflowService (documents of Đại Sơn: 07627), the
         administrator's AdminService."""
@@ -77,6 +99,10 @@ class Operate(unittest.TestCase):
         self.assertIn("Đã kiểm tra 6 hồ sơ", good.stdout)
         self.assertIn("6 đúng, 0 sai", good.stdout)
         self.assertNotIn("█", good.stderr)  # not a terminal: no bar
+        # On a terminal: the bar, redrawn in place, then cleared for the summary.
+        on_tty = self.on_terminal("verify", "--all")
+        self.assertRegex(on_tty, r"\r\[█+\] 6/6 +[\d,]+/s +còn 0:00 +lỗi 0")
+        self.assertIn("\r\x1b[K", on_tty)
         shape = json.loads(self.wfctl("verify", "--all", "--json").stdout)
         self.assertEqual(set(shape), {"total", "verified", "failed", "failures", "seconds"})
         self.assertEqual((shape["total"], shape["verified"], shape["failed"]), (6, 6, 0))
