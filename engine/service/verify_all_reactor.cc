@@ -127,6 +127,7 @@ class VerifyAllReactor final
   void Pump() {
     bool write = false;
     bool finish = false;
+    grpc::Status end;  // a copy: this may be deleted once Finish is called
     {
       absl::MutexLock lock(&mu_);
       if (writing_ || finished_) return;
@@ -136,17 +137,18 @@ class VerifyAllReactor final
         writing_ = write = true;
       } else if (ended_) {
         finished_ = finish = true;
+        end = end_;
       }
     }
     if (write) StartWrite(&out_);
-    if (finish) Finish(end_);
+    if (finish) Finish(end);
   }
 
   Engine* const engine_;
   const Actor actor_;
   std::atomic<bool> cancelled_{false};
   v1::VerifyAllUpdate out_;  // the update being written
-  grpc::Status end_;         // set before ended_, read after
+  grpc::Status end_ ABSL_GUARDED_BY(mu_);
   absl::Mutex mu_;
   std::deque<v1::VerifyAllUpdate> queue_ ABSL_GUARDED_BY(mu_);
   VerifyAllProgress last_ ABSL_GUARDED_BY(mu_);
