@@ -857,5 +857,44 @@ TEST_F(FailingDiskTest, HealthTurnsNotServingWhenTheStoreRefusesWrites) {
   disk_->FailWalWrites(false);
 }
 
+// AdminService.VerifyAll over gRPC: progress, then one summary, then OK;
+// refused to a person and to no one, before anything is streamed.
+TEST_F(ServerTest, VerifyAllStreamsProgressThenASummary) {
+  Deploy("phe_duyet.lua");
+  for (int i = 0; i < 3; ++i) Start();
+  auto admin = v1::AdminService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", server_->port()),
+      grpc::InsecureChannelCredentials()));
+  auto read_all = [&](const std::string& person,
+                      std::vector<v1::VerifyAllUpdate>* updates) {
+    auto context = Context(person);
+    auto reader = admin->VerifyAll(context.get(), v1::VerifyAllRequest());
+    v1::VerifyAllUpdate update;
+    while (reader->Read(&update)) updates->push_back(update);
+    return reader->Finish();
+  };
+  std::vector<v1::VerifyAllUpdate> updates;
+  grpc::Status s = read_all("admin", &updates);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_GE(updates.size(), 2u);
+  const v1::VerifyAllUpdate& last = updates.back();
+  ASSERT_TRUE(last.has_summary());
+  EXPECT_EQ(last.summary().total(), 3u);
+  EXPECT_EQ(last.summary().verified(), 3u);
+  EXPECT_EQ(last.summary().failed(), 0u);
+  const v1::VerifyAllUpdate& before = updates[updates.size() - 2];
+  ASSERT_TRUE(before.has_progress());
+  EXPECT_EQ(before.progress().done(), 3u);
+  EXPECT_EQ(before.progress().total(), 3u);
+  for (const v1::VerifyAllUpdate& u : updates) EXPECT_FALSE(u.has_failure());
+
+  std::vector<v1::VerifyAllUpdate> none;
+  EXPECT_EQ(read_all("can-bo.dai-son", &none).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(read_all("", &none).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(none.empty());
+}
+
 }  // namespace
 }  // namespace wf

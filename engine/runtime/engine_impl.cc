@@ -24,6 +24,7 @@
 #include "engine/util/log.h"
 #include "engine/runtime/transition.h"
 #include "engine/runtime/verify.h"
+#include "engine/runtime/verify_all.h"
 #include "engine/store/committer.h"
 #include "engine/store/keys.h"
 #include "engine/util/sha256.h"
@@ -99,6 +100,37 @@ absl::StatusOr<std::string> CheckBackupDir(const std::string& dir) {
         "' to exist on the server's machine, to hold the backup"));
   }
   return path.string();
+}
+
+// The registers' last numbers, in key order: the series of
+// ctx.document.issue (shared "r" \0 register \0 be32(year)), then the
+// counters of ctx.take_number and ctx.take_place ("c" \0 name; year 0).
+absl::StatusOr<std::vector<RegisterYearInfo>> RegisterYears(
+    const Store& store) {
+  std::vector<RegisterYearInfo> registers;
+  for (const std::string prefix : {std::string("r\0", 2),
+                                   std::string("c\0", 2)}) {
+    auto it = store.NewPrefixIterator(Cf::kShared, prefix);
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      absl::string_view rest = View(it->key()).substr(prefix.size());
+      RegisterYearInfo r{std::string(rest), 0, 0};
+      const size_t end = rest.find('\0');
+      if (prefix[0] == 'r' && end != absl::string_view::npos &&
+          rest.size() == end + 5) {
+        r.register_name = std::string(rest.substr(0, end));
+        r.year = static_cast<int32_t>(keys::ReadBigEndian32(rest.substr(end + 1)));
+      }
+      store::SharedRecord record;
+      if (!record.ParseFromString(it->value().ToString())) {
+        return absl::DataLossError(absl::StrCat(
+            "The counter of register '", r.register_name, "' does not parse"));
+      }
+      r.last_number = static_cast<uint64_t>(record.count());
+      registers.push_back(std::move(r));
+    }
+    WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing registers"));
+  }
+  return registers;
 }
 
 // Every call says who it acts as: an Actor left unfilled is no one.
@@ -585,6 +617,32 @@ class EngineImpl final : public Engine {
     return verifier_->Verify(id);
   }
 
+  absl::StatusOr<VerifyAllSummary> VerifyAll(
+      const Actor& by, const VerifyAllObserver& observe) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(NeedsAdmin(by, "verify every instance"));
+    // Close waits for the runs in progress, which stop at the next
+    // instance: the store must outlive them. Counted under the same lock
+    // as the check, so that a Close in between cannot miss this run.
+    {
+      absl::MutexLock lock(&mu_);
+      if (closed_) return Closed();
+      ++verify_runs_;
+    }
+    auto summary = VerifyEveryInstance(
+        *store_, *verifier_, [this] { return CheckOpen(); }, observe);
+    absl::MutexLock lock(&mu_);
+    --verify_runs_;
+    return summary;
+  }
+
+  absl::StatusOr<std::vector<RegisterYearInfo>> ListRegisters(
+      const Actor& by) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(NeedsAdmin(by, "list the registers"));
+    return RegisterYears(*store_);
+  }
+
   EngineStats Stats() override {
     EngineStats stats;
     Committer::Stats c = committer_->stats();
@@ -606,6 +664,8 @@ class EngineImpl final : public Engine {
       absl::MutexLock lock(&mu_);
       if (closed_) return absl::OkStatus();
       closed_ = true;
+      mu_.Await(absl::Condition(
+          +[](int* runs) { return *runs == 0; }, &verify_runs_));
     }
     if (transitions_ == nullptr) return absl::OkStatus();  // Open failed
     // Feed readers waiting for items wake, read, and are told the engine
@@ -717,12 +777,13 @@ class EngineImpl final : public Engine {
 
   absl::Status CheckOpen() {
     absl::MutexLock lock(&mu_);
-    if (closed_) {
-      return Refusal(absl::UnavailableError(
-                         "Expected an open engine, but it is closed"),
-                     reason::kShuttingDown);
-    }
-    return absl::OkStatus();
+    return closed_ ? Closed() : absl::OkStatus();
+  }
+
+  static absl::Status Closed() {
+    return Refusal(
+        absl::UnavailableError("Expected an open engine, but it is closed"),
+        reason::kShuttingDown);
   }
 
   const EngineOptions options_;
@@ -749,6 +810,7 @@ class EngineImpl final : public Engine {
   std::unique_ptr<plugins::PluginStore> plugins_;
   absl::Mutex mu_;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  int verify_runs_ ABSL_GUARDED_BY(mu_) = 0;  // VerifyAll calls running
 };
 
 }  // namespace

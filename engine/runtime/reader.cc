@@ -157,12 +157,13 @@ absl::StatusOr<store::InstanceRecord> Reader::LoadReadable(
 }
 
 absl::StatusOr<store::InstanceRecord> Reader::LoadInstance(
-    const std::string& id) {
+    const std::string& id, const rocksdb::Snapshot* at) {
   if (!keys::ParseInstanceId(id).has_value()) {
     // Not even well-formed: it cannot exist.
     return NotFound(id);
   }
-  WF_ASSIGN_OR_RETURN(auto value, store_->Get(Cf::kInstances, keys::Instance(id)));
+  WF_ASSIGN_OR_RETURN(auto value,
+                      store_->Get(Cf::kInstances, keys::Instance(id), at));
   if (!value.has_value()) return NotFound(id);
   store::InstanceRecord record;
   if (!record.ParseFromString(*value)) {
@@ -204,11 +205,12 @@ absl::StatusOr<store::HistoryEventRecord> Reader::LoadEvent(
 }
 
 absl::StatusOr<std::vector<store::HistoryEventRecord>> Reader::LoadHistory(
-    const std::string& id, uint64_t after_seq, uint32_t limit) {
-  WF_RETURN_IF_ERROR(LoadInstance(id).status());
+    const std::string& id, uint64_t after_seq, uint32_t limit,
+    const rocksdb::Snapshot* at) {
+  WF_RETURN_IF_ERROR(LoadInstance(id, at).status());
   std::vector<store::HistoryEventRecord> events;
   std::string prefix = keys::HistoryPrefix(id);
-  auto it = store_->NewPrefixIterator(Cf::kHistory, prefix);
+  auto it = store_->NewPrefixIterator(Cf::kHistory, prefix, at);
   for (it->Seek(keys::History(id, after_seq + 1));
        it->Valid() && it->key().starts_with(prefix) &&
        (limit == 0 || events.size() < limit);

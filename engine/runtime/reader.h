@@ -26,11 +26,13 @@ class Reader {
       : store_(store), registry_(registry), directory_(directory),
         clock_(clock) {}
 
-  // NOT_FOUND for an unknown id.
-  absl::StatusOr<store::InstanceRecord> LoadInstance(const std::string& id);
+  // NOT_FOUND for an unknown id. `at`: as of a Store::Snapshot (null: now).
+  absl::StatusOr<store::InstanceRecord> LoadInstance(
+      const std::string& id, const rocksdb::Snapshot* at = nullptr);
   // Events after `after_seq`, at most `limit` (0: all).
   absl::StatusOr<std::vector<store::HistoryEventRecord>> LoadHistory(
-      const std::string& id, uint64_t after_seq = 0, uint32_t limit = 0);
+      const std::string& id, uint64_t after_seq = 0, uint32_t limit = 0,
+      const rocksdb::Snapshot* at = nullptr);
   absl::StatusOr<store::HistoryEventRecord> LoadEvent(const std::string& id,
                                                       uint64_t seq);
   // The idempotency record under `key` (keys::StartIdempotency or

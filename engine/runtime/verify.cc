@@ -1,10 +1,12 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/runtime/verify.h"
 
+#include <algorithm>
+#include <map>
+#include <memory>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include <map>
-
 #include "engine/documents/issuance.h"
 #include "engine/documents/lua_files.h"
 #include "engine/runtime/history.h"
@@ -352,8 +354,14 @@ std::string CheckTimeOrder(const store::HistoryEventBody& body,
 }  // namespace
 
 absl::StatusOr<VerifyReport> Verifier::Verify(const std::string& id) {
-  WF_ASSIGN_OR_RETURN(store::InstanceRecord instance, reader_->LoadInstance(id));
-  WF_ASSIGN_OR_RETURN(auto records, reader_->LoadHistory(id));
+  // The instance and its history as of one moment: a step committed
+  // between the two reads would otherwise look like a history longer than
+  // the instance (the server verifies while it serves).
+  std::shared_ptr<const rocksdb::Snapshot> at = reader_->store()->Snapshot();
+  WF_ASSIGN_OR_RETURN(store::InstanceRecord instance,
+                      reader_->LoadInstance(id, at.get()));
+  WF_ASSIGN_OR_RETURN(auto records, reader_->LoadHistory(id, 0, 0, at.get()));
+  at.reset();
   WF_ASSIGN_OR_RETURN(auto def, registry_->Get(instance.workflow(),
                                                instance.workflow_version()));
   WF_ASSIGN_OR_RETURN(auto script, def->scripts().Acquire());
@@ -363,10 +371,16 @@ absl::StatusOr<VerifyReport> Verifier::Verify(const std::string& id) {
                                                  instance.plugin_version()));
   }
   VerifyReport report;
+  // A problem with the instance record as a whole (failed_event 0).
   auto fail = [&](std::string problem) {
     report.ok = false;
     report.problem = std::move(problem);
     return report;
+  };
+  // A problem with the event after the last one checked.
+  auto fail_event = [&](std::string problem) {
+    report.failed_event = report.events_checked + 1;
+    return fail(std::move(problem));
   };
   Replay replay(instance, *def, *script, files_, plugin.get());
   std::string prev = ChainAnchor(id);
@@ -374,29 +388,34 @@ absl::StatusOr<VerifyReport> Verifier::Verify(const std::string& id) {
   for (const store::HistoryEventRecord& record : records) {
     uint64_t seq = report.events_checked + 1;
     auto body = OpenEvent(record);
-    if (!body.ok()) return fail(absl::StrCat("event ", seq, " does not parse"));
+    if (!body.ok())
+      return fail_event(absl::StrCat("event ", seq, " does not parse"));
     if (body->seq() != seq) {
-      return fail(absl::StrCat("event ", seq, " says it is event ",
-                               body->seq()));
+      return fail_event(
+          absl::StrCat("event ", seq, " says it is event ", body->seq()));
     }
     if (body->prev_hash() != prev) {
-      return fail(absl::StrCat("event ", seq, ": its prev_hash is not the ",
-                               "hash of the event before it (the chain is ",
-                               "broken)"));
+      return fail_event(absl::StrCat(
+          "event ", seq, ": its prev_hash is not the ",
+          "hash of the event before it (the chain is ", "broken)"));
     }
     if (Sha256(prev, record.body()) != record.hash()) {
-      return fail(absl::StrCat("event ", seq, ": its hash does not match its ",
-                               "content (it was changed)"));
+      return fail_event(absl::StrCat("event ", seq,
+                                     ": its hash does not match its ",
+                                     "content (it was changed)"));
     }
     prev = record.hash();
     std::string problem = CheckTimeOrder(*body, previous_at);
-    if (!problem.empty()) return fail(problem);
+    if (!problem.empty()) return fail_event(problem);
     previous_at = body->at_micros();
     problem = replay.Step(*body);
-    if (!problem.empty()) return fail(problem);
+    if (!problem.empty()) return fail_event(problem);
     report.events_checked = seq;
   }
   if (report.events_checked != instance.version()) {
+    // The first event missing, or the first one past the instance.
+    report.failed_event =
+        std::min<uint64_t>(report.events_checked, instance.version()) + 1;
     return fail(absl::StrCat("the instance is at version ", instance.version(),
                              " but its history has ", report.events_checked,
                              " events"));

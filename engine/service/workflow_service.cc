@@ -9,6 +9,7 @@
 #include "engine/calendar/vn_date.h"
 #include "engine/service/convert.h"
 #include "engine/service/status_map.h"
+#include "engine/service/verify_all_reactor.h"
 #include "engine/util/refusal.h"
 #include "engine/util/page_token.h"
 
@@ -308,6 +309,7 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::VerifyInstance(
     response->set_ok(result->ok);
     response->set_events_checked(result->events_checked);
     response->set_problem(result->problem);
+    response->set_failed_event(result->failed_event);
   }
   return Answer(context, result.status());
 }
@@ -405,6 +407,11 @@ grpc::ServerUnaryReactor* AdminServiceImpl::CreateBackup(
     response->set_bytes(result->bytes);
   }
   return Answer(context, result.status());
+}
+
+grpc::ServerWriteReactor<v1::VerifyAllUpdate>* AdminServiceImpl::VerifyAll(
+    grpc::CallbackServerContext* context, const v1::VerifyAllRequest* request) {
+  return StartVerifyAll(engine_, Caller(engine_, auth_, context));
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::ListTokens(

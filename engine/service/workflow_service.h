@@ -97,6 +97,9 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::CreateBackupRequest* request,
       v1::CreateBackupResponse* response) override;
+  grpc::ServerWriteReactor<v1::VerifyAllUpdate>* VerifyAll(
+      grpc::CallbackServerContext* context,
+      const v1::VerifyAllRequest* request) override;
 
  private:
   Engine* const engine_;

@@ -395,10 +395,19 @@ absl::Status Store::Close() {
   return FromRocks(s, "closing the database");
 }
 
+std::shared_ptr<const rocksdb::Snapshot> Store::Snapshot() const {
+  rocksdb::DB* db = db_.get();
+  return std::shared_ptr<const rocksdb::Snapshot>(
+      db->GetSnapshot(),
+      [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
+}
+
 absl::StatusOr<std::optional<std::string>> Store::Get(
-    Cf cf, absl::string_view key) const {
+    Cf cf, absl::string_view key, const rocksdb::Snapshot* at) const {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(cf),
+  rocksdb::ReadOptions options;
+  options.snapshot = at;
+  rocksdb::Status s = db_->Get(options, handle(cf),
                                rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", CfName(cf)));
@@ -416,9 +425,10 @@ namespace {
 class BoundedIterator : public rocksdb::Iterator {
  public:
   BoundedIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-                  std::string upper)
+                  std::string upper, const rocksdb::Snapshot* at)
       : upper_(std::move(upper)), upper_slice_(upper_) {
     rocksdb::ReadOptions options;
+    options.snapshot = at;
     if (!upper_.empty()) options.iterate_upper_bound = &upper_slice_;
     it_.reset(db->NewIterator(options, cf));
   }
@@ -455,9 +465,9 @@ std::string PrefixEnd(std::string prefix) {
 }  // namespace
 
 std::unique_ptr<rocksdb::Iterator> Store::NewPrefixIterator(
-    Cf cf, const std::string& prefix) const {
+    Cf cf, const std::string& prefix, const rocksdb::Snapshot* at) const {
   return std::make_unique<BoundedIterator>(db_.get(), handle(cf),
-                                           PrefixEnd(prefix));
+                                           PrefixEnd(prefix), at);
 }
 
 void Store::AppendTo(const WriteSet& set, rocksdb::WriteBatch* batch) const {

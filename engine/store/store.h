@@ -125,14 +125,21 @@ class Store {
       const StoreExpiry& expiry = StoreExpiry());
   ~Store();
 
-  // nullopt when the key is absent.
-  absl::StatusOr<std::optional<std::string>> Get(Cf cf,
-                                                 absl::string_view key) const;
+  // The whole database as it is now, for reads that must agree with each
+  // other while writes go on (an instance and its history: Verify). Held
+  // until the last copy goes; hold it briefly, since RocksDB keeps every
+  // value it can see.
+  std::shared_ptr<const rocksdb::Snapshot> Snapshot() const;
+  // nullopt when the key is absent. `at`: read at that snapshot (null: now).
+  absl::StatusOr<std::optional<std::string>> Get(
+      Cf cf, absl::string_view key,
+      const rocksdb::Snapshot* at = nullptr) const;
   std::unique_ptr<rocksdb::Iterator> NewIterator(Cf cf) const;
   // An iterator that stays within keys starting with `prefix` (RocksDB
   // stops at the bound instead of walking past it).
   std::unique_ptr<rocksdb::Iterator> NewPrefixIterator(
-      Cf cf, const std::string& prefix) const;
+      Cf cf, const std::string& prefix,
+      const rocksdb::Snapshot* at = nullptr) const;
 
   // Appends `set` to `batch` (the committer merges many sets into one batch).
   void AppendTo(const WriteSet& set, rocksdb::WriteBatch* batch) const;

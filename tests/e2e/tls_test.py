@@ -104,7 +104,7 @@ class Tls(unittest.TestCase):
     def wfctl(self, server, *tls):
         return subprocess.run(
             [sys.executable, WFCTL, "--server", server.address, "--stubs", ARGS.stubs,
-             "--token", server.admin_token(), *tls, "whoami"],
+             "--token", server.admin_token(), *tls, "whoami", "--json"],
             capture_output=True, text=True, encoding="utf-8", timeout=60)
 
     def test_wfctl_presents_a_client_certificate(self):
@@ -115,11 +115,12 @@ class Tls(unittest.TestCase):
         result = self.wfctl(server, *ca, *mine)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertTrue(json.loads(result.stdout)["admin"])
-        refused = self.wfctl(server, *ca)  # no client certificate
-        self.assertEqual(refused.returncode, 1)
+        refused = self.wfctl(server, *ca)  # no client certificate: no connection
+        self.assertEqual(refused.returncode, 3)
+        self.assertIn("không kết nối được máy chủ", refused.stderr)
         self.assertIn("UNAVAILABLE", refused.stderr)
         half = self.wfctl(server, *ca, "--tls-cert", f"{self.certs}/client.pem")
-        self.assertEqual(half.returncode, 1)
+        self.assertEqual(half.returncode, 2)  # a usage error
         self.assertIn("--tls-cert and --tls-key together", half.stderr)
 
     def test_a_key_that_does_not_match_its_certificate_is_named_at_start(self):

@@ -6,10 +6,12 @@ and plugins/*/scenarios)."""
 import json
 import shutil
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -70,7 +72,7 @@ class Wfctl(unittest.TestCase):
         return result
 
     def start_plan(self, deadline):
-        out = self.wfctl("start", "nop_ke_hoach", "--key", "KH-BN-2026-DAI-SON",
+        out = self.wfctl("start", "nop_ke_hoach", "--json", "--key", "KH-BN-2026-DAI-SON",
                          "--unit", "07627",
                          "--vars", json.dumps({"don_vi": "UBND xã Đại Sơn",
                                                "han_nop": deadline, "nam": 2026},
@@ -79,7 +81,7 @@ class Wfctl(unittest.TestCase):
 
     def test_bundled_workflows_are_deployed(self):
         out = self.wfctl("workflows", actor="admin").stdout
-        self.assertIn("nop_ke_hoach\tv1\tNộp kế hoạch thực hiện của đơn vị", out)
+        self.assertRegex(out, r"\nnop_ke_hoach +1  Nộp kế hoạch thực hiện của đơn vị\n")
 
     def test_cancel_is_for_the_starter_and_records_the_reason(self):
         plan = self.start_plan("2026-12-31")
@@ -88,7 +90,7 @@ class Wfctl(unittest.TestCase):
         self.assertEqual(refused.returncode, 1)
         self.assertIn("PERMISSION_DENIED", refused.stderr)
         out = json.loads(self.wfctl("cancel", plan["id"], "--reason",
-                                    "Nhầm đơn vị").stdout)
+                                    "Nhầm đơn vị", "--json").stdout)
         self.assertTrue(out["instance"]["cancelled"])
         self.assertEqual(out["instance"]["cancel_reason"], "Nhầm đơn vị")
         self.assertEqual(out["event"]["event"], "wf.cancel")
@@ -105,13 +107,15 @@ class Wfctl(unittest.TestCase):
         with open(source, "wb") as f:
             f.write(data)
         out = json.loads(self.wfctl("upload", plan["id"], "du_thao", source,
-                                    "--name", "Kế hoạch đợt 1.pdf").stdout)
+                                    "--name", "Kế hoạch đợt 1.pdf", "--json").stdout)
         self.assertEqual(out["file"]["version"], 1)
         self.assertEqual(out["file"]["media_type"], "application/pdf")
         listed = self.wfctl("files", plan["id"]).stdout
-        self.assertIn("du_thao\tv1\tKế hoạch đợt 1.pdf\t", listed)
+        self.assertRegex(listed, r"\ndu_thao +v1 +Kế hoạch đợt 1\.pdf +\d+ +application/pdf")
         target = os.path.join(folder, "back.pdf")
-        self.wfctl("download", plan["id"], "du_thao", "-o", target)
+        got = json.loads(self.wfctl("download", plan["id"], "du_thao", "-o", target,
+                                    "--json").stdout)
+        self.assertEqual(got, {"written": target, "bytes": len(data)})
         with open(target, "rb") as f:
             self.assertEqual(f.read(), data)
         # Never overwrites what is there.
@@ -122,7 +126,7 @@ class Wfctl(unittest.TestCase):
         self.assertIn("DỰ THẢO", page)  # never issued
         followed = self.wfctl("watch", "--kinds", "file_attached", "--limit", "1",
                               actor="admin").stdout
-        self.assertIn(f"file_attached\t{plan['id']}\twf.attach", followed)
+        self.assertRegex(followed, rf"file_attached +{plan['id']} +wf\.attach ")
         shutil.rmtree(folder)
 
     def test_workflows_and_tokens_are_listed_page_by_page(self):
@@ -153,7 +157,7 @@ class Wfctl(unittest.TestCase):
         self.assertIn("INVALID_ARGUMENT", refused.stderr)
         self.assertIn("hong.lua:3:", refused.stderr)
         # Nothing was deployed by the checks.
-        self.assertIn("nop_ke_hoach\tv1\t", self.wfctl("workflows", actor="admin").stdout)
+        self.assertRegex(self.wfctl("workflows", actor="admin").stdout, r"\nnop_ke_hoach +1 ")
         self.assertNotIn("hong", self.wfctl("workflows", actor="admin").stdout)
 
     def test_backup_copies_the_data_live_and_opens_as_a_data_folder(self):
@@ -175,7 +179,7 @@ class Wfctl(unittest.TestCase):
             got = subprocess.run(
                 [sys.executable, ARGS.wfctl, "--server", restored.address,
                  "--stubs", ARGS.stubs, "--token", self.tokens["admin"],
-                 "get", instance["id"]],
+                 "get", instance["id"], "--json"],
                 capture_output=True, text=True, encoding="utf-8")
             self.assertEqual(got.returncode, 0, got.stderr)
             copy = json.loads(got.stdout)
@@ -207,7 +211,7 @@ class Wfctl(unittest.TestCase):
                    json.dumps({"trich_yeu": "Kế hoạch thực hiện năm 2026"}),
                    actor="can-bo.dai-son")
         self.assertIn(instance["id"], self.wfctl("inbox", actor="chu-tich.dai-son").stdout)
-        sent = json.loads(self.wfctl("fire", instance["id"], "phe_duyet_va_gui",
+        sent = json.loads(self.wfctl("fire", instance["id"], "phe_duyet_va_gui", "--json",
                                      actor="chu-tich.dai-son").stdout)
         self.assertEqual(sent["event"]["actor_name"], "Trần Thị Bình")
         self.assertNotIn(instance["id"], self.wfctl("inbox", actor="chu-tich.dai-son").stdout)
@@ -224,7 +228,7 @@ class Wfctl(unittest.TestCase):
                    json.dumps({"ly_do": "Bổ sung kinh phí"}))
         self.wfctl("fire", instance["id"], "trinh_duyet", actor="can-bo.dai-son")
         self.wfctl("fire", instance["id"], "phe_duyet_va_gui", actor="chu-tich.dai-son")
-        done = json.loads(self.wfctl("fire", instance["id"], "tiep_nhan").stdout)
+        done = json.loads(self.wfctl("fire", instance["id"], "tiep_nhan", "--json").stdout)
         self.assertTrue(done["instance"]["finished"])
         self.assertEqual(done["instance"]["variables"]["lan_gui"], 2)
         self.assertIn("OK, 7 events verified",
@@ -234,7 +238,7 @@ class Wfctl(unittest.TestCase):
         instance = self.start_plan("2026-02-10")
         # The deadline passed long ago: the timer loop fires it at once.
         for _ in range(200):
-            got = json.loads(self.wfctl("get", instance["id"]).stdout)
+            got = json.loads(self.wfctl("get", instance["id"], "--json").stdout)
             if got["variables"].get("tre_han"):
                 break
             time.sleep(0.05)
@@ -243,7 +247,7 @@ class Wfctl(unittest.TestCase):
         late = self.wfctl("deadlines", "--late").stdout
         self.assertIn(instance["id"], late)
         self.assertIn("TRỄ HẠN", late)
-        history = self.wfctl("history", instance["id"]).stdout
+        history = self.wfctl("history", instance["id"], "--json").stdout
         self.assertIn("chưa nộp kế hoạch năm 2026, hạn ngày 10 tháng 02 năm 2026",
                       history)
         self.assertIn('"actor": "system:timer"', history)
@@ -251,7 +255,7 @@ class Wfctl(unittest.TestCase):
         self.assertRegex(history, r'"at": "2\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+07:00"')
         self.wfctl("fire", instance["id"], "trinh_duyet", "--payload",
                    json.dumps({"trich_yeu": "Kế hoạch"}), actor="can-bo.dai-son")
-        sent = json.loads(self.wfctl("fire", instance["id"], "phe_duyet_va_gui",
+        sent = json.loads(self.wfctl("fire", instance["id"], "phe_duyet_va_gui", "--json",
                                      actor="chu-tich.dai-son").stdout)
         self.assertIs(sent["instance"]["variables"]["nop_muon"], True)
         self.assertGreater(sent["instance"]["variables"]["so_ngay_lam_viec_tre"], 100)
@@ -319,12 +323,12 @@ transition "nop" { from = "chua_nop", to = "da_nop" }
         self.assertIn("unchanged: version 1",
                       self.wfctl("deploy", campaign, actor="admin").stdout)
 
-        parent = json.loads(self.wfctl("start", "chien_dich_e2e", "--unit", "07627",
+        parent = json.loads(self.wfctl("start", "chien_dich_e2e", "--json", "--unit", "07627",
                                        actor="chu-tich.dai-son").stdout)
         self.wfctl("fire", parent["id"], "giao", actor="chu-tich.dai-son")
         children = self.wfctl("list", "--workflow", "bao_cao_e2e",
                               actor="admin").stdout
-        mine = [line.split("\t")[0] for line in children.splitlines()
+        mine = [line.split()[0] for line in children.splitlines()
                 if "bc-07627" in line]
         self.assertEqual(len(mine), 1, children)
         self.wfctl("fire", mine[0], "nop", actor="can-bo.dai-son")
@@ -358,8 +362,8 @@ transition "nop" { from = "chua_nop", to = "da_nop" }
                  "--stubs", ARGS.stubs, "--token", server.admin_token(), "workflows"],
                 capture_output=True, text=True, encoding="utf-8")
             self.assertEqual(listed.returncode, 0, listed.stderr)
-            self.assertIn("chien_dich_e2e\tv1\t", listed.stdout)
-            self.assertIn("bao_cao_e2e\tv1\t", listed.stdout)
+            self.assertRegex(listed.stdout, r"\nchien_dich_e2e +1 ")
+            self.assertRegex(listed.stdout, r"\nbao_cao_e2e +1 ")
         finally:
             self.assertEqual(server.stop(), 0, server.log())
 
@@ -369,6 +373,99 @@ transition "nop" { from = "chua_nop", to = "da_nop" }
         self.assertEqual(out.returncode, 1)
         self.assertIn("INVALID_ARGUMENT", out.stderr)
         self.assertIn("'don_vi'", out.stderr)
+
+    # --- Every command: help, usage errors, a server that is down, JSON,
+    # tables aligned by terminal columns.
+
+    def bare(self, *args, server=None):
+        """wfctl without a token, at `server` (default: this test's)."""
+        return subprocess.run(
+            [sys.executable, ARGS.wfctl, "--server", server or self.server.address,
+             "--stubs", ARGS.stubs, *args],
+            capture_output=True, text=True, encoding="utf-8", timeout=60)
+
+    def test_every_command_has_help_and_the_exit_codes_are_documented(self):
+        top = self.bare("--help")
+        self.assertEqual(top.returncode, 0)
+        self.assertIn("3 server unreachable", top.stdout)
+        self.assertIn("2 usage error", top.stdout)
+        names = re.search(r"\{([a-z_,]+)\}", top.stdout).group(1).split(",")
+        self.assertIn("restore", names)
+        self.assertGreater(len(names), 25)
+        for name in names:
+            shown = self.bare(name, "--help")
+            self.assertEqual(shown.returncode, 0, name)
+            if name != "scenario":  # a rehearsal prints its log, not data
+                self.assertIn("--json", shown.stdout, name)
+
+    def test_usage_errors_exit_2_in_one_line(self):
+        for args in (("start", "nop_ke_hoach", "--vars", "không phải JSON"),
+                     ("start", "nop_ke_hoach", "--vars", "[1, 2]"),
+                     ("verify",), ("verify", "wi-000000000001", "--all"),
+                     ("khong_co_lenh",), ("fire", "wi-000000000001"),
+                     ("advance", "--seconds", "5", "--until", "2026-01-01"),
+                     ("import", "x", "units", "/khong/co/tep.csv"),
+                     ("plugin", "show")):
+            out = self.wfctl(*args, ok=False)
+            self.assertEqual(out.returncode, 2, (args, out.stderr))
+            self.assertNotIn("Traceback", out.stderr)
+            self.assertEqual(out.stdout, "", args)
+
+    def test_a_server_that_is_down_is_one_line_and_exit_3(self):
+        down = f"127.0.0.1:{harness.free_port()}"
+        for args in (("workflows",), ("list",), ("get", "wi-000000000001"),
+                     ("history", "wi-000000000001"), ("verify", "--all"),
+                     ("token", "list"), ("watch", "--limit", "1"),
+                     ("backup", "/tmp/khong_toi_duoc"), ("plugin", "list"),
+                     ("whoami", "--json"), ("inbox",)):
+            out = self.bare(*args, server=down)
+            self.assertEqual(out.returncode, 3, (args, out.stderr))
+            lines = out.stderr.strip().splitlines()
+            self.assertEqual(len(lines), 1, (args, out.stderr))
+            self.assertTrue(lines[0].startswith(
+                f"wfctl: không kết nối được máy chủ {down} (UNAVAILABLE: "), lines[0])
+            self.assertEqual(out.stdout, "")
+
+    def test_json_is_stable_for_scripts(self):
+        plan = self.start_plan("2099-12-31")
+        workflows = json.loads(self.wfctl("workflows", "--json").stdout)
+        self.assertIn({"name": "nop_ke_hoach", "version": 1,
+                       "title": "Nộp kế hoạch thực hiện của đơn vị"}, workflows)
+        listed = json.loads(self.wfctl("list", "--workflow", "nop_ke_hoach",
+                                       "--json", actor="admin").stdout)
+        self.assertEqual(set(listed), {"instances", "next_page_token"})
+        self.assertIn(plan["id"], [i["id"] for i in listed["instances"]])
+        checked = json.loads(self.wfctl("verify", plan["id"], "--json").stdout)
+        self.assertEqual(checked, {"instance_id": plan["id"], "ok": True,
+                                   "events_checked": 1, "failed_event": 0,
+                                   "problem": ""})
+        history = json.loads(self.wfctl("history", plan["id"], "--json").stdout)
+        self.assertEqual([(e["seq"], e["event"]) for e in history], [(1, "start")])
+        tokens = json.loads(self.run_wfctl("token", "list", "--json").stdout)
+        self.assertTrue(all({"token_id", "person"} <= set(t) for t in tokens))
+        me = json.loads(self.wfctl("whoami", "--json").stdout)
+        self.assertEqual(me["person"], "chuyen-vien.tham-muu")
+
+    def test_tables_align_by_terminal_columns(self):
+        sys.path.insert(0, os.path.dirname(ARGS.wfctl))
+        import wftable
+        decomposed = unicodedata.normalize("NFD", "Nộp kế hoạch")
+        self.assertNotEqual(len(decomposed), 12)
+        self.assertEqual(wftable.width(decomposed), 12)
+        self.assertEqual(wftable.width("中文"), 4)
+        lines = wftable.table(("TÊN", "SỐ"), [(decomposed, 1), ("Đại Sơn", 22),
+                                              ("中文", 333)], right=(1,))
+        self.assertEqual({wftable.width(line) for line in lines}, {17})
+        self.assertEqual(lines[1], "Nộp kế hoạch    1")  # NFC, padded
+        # From the server: every row's second column starts where its header does.
+        plan = self.start_plan("2099-12-31")
+        out = self.wfctl("list", "--workflow", "nop_ke_hoach", actor="admin").stdout
+        header, *rows = out.splitlines()
+        column = wftable.width(header[:header.index("QUY TRÌNH")])
+        for row in rows:
+            self.assertEqual(wftable.width(row[:row.index("nop_ke_hoach v1")]), column, row)
+        shown = self.wfctl("get", plan["id"], actor="admin").stdout
+        self.assertRegex(shown, r"(?m)^trạng thái +du_thao \(Đơn vị đang dự thảo")
 
 
 if __name__ == "__main__":

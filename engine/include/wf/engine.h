@@ -291,6 +291,23 @@ class Engine {
   virtual absl::StatusOr<BackupInfo> Backup(const Actor& by,
                                             const std::string& dir) = 0;
 
+  // Administrators only. Verifies every instance (as Verify does each), the
+  // one after the other, while the engine keeps serving: no lock is held,
+  // and each instance is read as of a snapshot of its own. `observe` (may be
+  // empty) is called after each instance, on the calling thread; returning
+  // false stops the run (CANCELLED). A failed instance is reported in the
+  // summary, not as an error; errors: PERMISSION_DENIED, UNAVAILABLE (the
+  // engine is closing), a failed scan of the store.
+  virtual absl::StatusOr<VerifyAllSummary> VerifyAll(
+      const Actor& by, const VerifyAllObserver& observe) = 0;
+
+  // Administrators only. The last number of every register: each series of
+  // ctx.document.issue by register and year, then each counter of
+  // ctx.take_number and ctx.take_place (year 0; their names carry the year
+  // if they have one). What a restored copy holds.
+  virtual absl::StatusOr<std::vector<RegisterYearInfo>> ListRegisters(
+      const Actor& by) = 0;
+
   virtual EngineStats Stats() = 0;
   // OK while the store accepts writes; after a write failed (the disk's
   // state unknown), the UNAVAILABLE error every write now gets. Reads go on.

@@ -700,6 +700,48 @@ struct VerifyReport {
   bool ok = false;
   uint64_t events_checked = 0;
   std::string problem;  // the first problem found
+  // The seq of the event the problem is in; 0 when it is in the instance
+  // record itself (its version, last hash, state or variables disagree
+  // with a history whose events all check).
+  uint64_t failed_event = 0;
+};
+
+// Engine::VerifyAll: how far it has got.
+struct VerifyAllProgress {
+  uint64_t done = 0;    // instances checked so far
+  uint64_t total = 0;   // instances there were when it started
+  uint64_t failed = 0;  // of those done
+};
+
+// One instance that does not verify.
+struct VerifyFailure {
+  std::string instance_id;
+  std::string workflow;
+  uint32_t workflow_version = 0;
+  uint64_t failed_event = 0;  // VerifyReport::failed_event
+  std::string problem;
+};
+
+struct VerifyAllSummary {
+  uint64_t total = 0;
+  uint64_t verified = 0;
+  uint64_t failed = 0;
+  // The first kMaxListed failures (`failed` counts them all).
+  std::vector<VerifyFailure> failures;
+  absl::Duration took;
+  static constexpr size_t kMaxListed = 1000;
+};
+
+// Called by Engine::VerifyAll after every instance, with the failure of that
+// instance (null if it verified). Returning false stops the run (CANCELLED).
+using VerifyAllObserver =
+    std::function<bool(const VerifyAllProgress&, const VerifyFailure*)>;
+
+// A register's series of one year, or a counter (year 0): ListRegisters.
+struct RegisterYearInfo {
+  std::string register_name;
+  int32_t year = 0;
+  uint64_t last_number = 0;
 };
 
 }  // namespace wf
