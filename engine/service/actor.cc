@@ -60,7 +60,7 @@ grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
 }
 
 void NoteActor(grpc::CallbackServerContext* context, const Actor& actor) {
-  if (CallNotes* notes = NotesOf(context)) notes->actor = actor.id;
+  NoteActor(context, actor.id);
 }
 
 std::function<bool()> StillWanted(grpc::CallbackServerContext* context) {

@@ -8,6 +8,9 @@
 
 #include <grpcpp/support/server_interceptor.h>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+
 #include "absl/strings/ascii.h"
 #include "engine/util/log.h"
 #include "google/rpc/error_details.pb.h"
@@ -19,21 +22,49 @@ namespace {
 using grpc::experimental::InterceptionHookPoints;
 using grpc::experimental::ServerRpcInfo;
 
-class ObservedContext final : public grpc::CallbackServerContext {
+// The notes of the calls in progress, by server context. gRPC 1.51 offers
+// no per-call slot a handler and an interceptor share; a context allocator
+// (contexts of our own class) would be one, but with it a call to an
+// unknown method crashed the server (a reference counted twice). Sharded:
+// every call adds, looks up a few times, and removes.
+class CallTable {
  public:
-  CallNotes notes;
-};
+  static CallTable& Process() {
+    static CallTable* table = new CallTable();
+    return *table;
+  }
 
-// gRPC asks for a context per call it waits for, and gives it back after
-// the call's OnDone.
-class ObservedContexts final : public grpc::ContextAllocator {
- public:
-  grpc::CallbackServerContext* NewCallbackServerContext() override {
-    return new ObservedContext();
+  void Add(const void* context, CallNotes* notes) {
+    Shard& s = ShardOf(context);
+    absl::MutexLock lock(&s.mu);
+    s.calls[context] = notes;
   }
-  void Release(grpc::CallbackServerContext* context) override {
-    delete context;
+
+  void Remove(const void* context) {
+    Shard& s = ShardOf(context);
+    absl::MutexLock lock(&s.mu);
+    s.calls.erase(context);
   }
+
+  // Runs `note` on the call's notes, if the call is observed.
+  template <typename Note>
+  void With(const void* context, Note note) {
+    Shard& s = ShardOf(context);
+    absl::MutexLock lock(&s.mu);
+    auto it = s.calls.find(context);
+    if (it != s.calls.end()) note(it->second);
+  }
+
+ private:
+  struct Shard {
+    absl::Mutex mu;
+    absl::flat_hash_map<const void*, CallNotes*> calls ABSL_GUARDED_BY(mu);
+  };
+  Shard& ShardOf(const void* context) {
+    return shards_[(reinterpret_cast<uintptr_t>(context) >> 6) % kShards];
+  }
+  static constexpr size_t kShards = 16;
+  Shard shards_[kShards];
 };
 
 // The reason of a refusal (google.rpc.ErrorInfo in the status details):
@@ -68,7 +99,10 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
   CallInterceptor(ServerRpcInfo* info, const ObserveOptions& options)
       : info_(info),
         options_(options),
-        began_(std::chrono::steady_clock::now()) {}
+        began_(std::chrono::steady_clock::now()) {
+    if (options_.access_log) CallTable::Process().Add(context(), &notes_);
+  }
+  ~CallInterceptor() override { Forget(); }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
@@ -79,13 +113,31 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
   }
 
  private:
+  const void* context() const { return info_->server_context(); }
+
+  void Forget() {
+    if (options_.access_log && !forgotten_) {
+      CallTable::Process().Remove(context());
+      forgotten_ = true;
+    }
+  }
+
+  // A method this server does not have: its name is whatever the client
+  // sent, so it is not a label (and not a stable string to key on).
+  static bool Unknown(const grpc::Status& status) {
+    return status.error_code() == grpc::StatusCode::UNIMPLEMENTED;
+  }
+
   void Ended(const grpc::Status& status) {
+    Forget();  // the handler has answered: no more notes
     const double seconds = std::chrono::duration<double>(
                                std::chrono::steady_clock::now() - began_)
                                .count();
     const auto code = static_cast<absl::StatusCode>(status.error_code());
     if (options_.metrics != nullptr) {
-      options_.metrics->CountCall(info_->method(), code,
+      options_.metrics->CountCall(Unknown(status) ? kUnknownMethod
+                                                  : info_->method(),
+                                  code,
                                   info_->type() == ServerRpcInfo::Type::UNARY,
                                   seconds);
     }
@@ -99,27 +151,29 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
     const std::string code_name = absl::StatusCodeToString(code);
     const std::string reason = ReasonOf(status);
     AccessRecord record;
-    record.method = info_->method();
+    absl::string_view method =
+        info_->method() != nullptr ? info_->method() : "";
+    record.method = method.substr(0, 128);
     record.code = code_name;
     record.reason = reason;
     record.latency_ms = seconds * 1000;
     record.trace_id = trace_id;
     record.error = ServerFailed(status.error_code());
-    auto* observed = dynamic_cast<ObservedContext*>(context);
-    if (observed != nullptr) {
-      const CallNotes& n = observed->notes;
-      record.actor = n.actor;
-      record.unit = n.unit;
-      record.instance = n.instance;
-      record.workflow = n.workflow;
-      record.event = n.event;
-    }
+    record.actor = notes_.actor;
+    record.unit = notes_.unit;
+    record.instance = notes_.instance;
+    record.workflow = notes_.workflow;
+    record.event = notes_.event;
     WriteAccessLog(record);
   }
+
+  static constexpr char kUnknownMethod[] = "unknown";
 
   ServerRpcInfo* const info_;
   const ObserveOptions& options_;
   const std::chrono::steady_clock::time_point began_;
+  CallNotes notes_;
+  bool forgotten_ = false;
 };
 
 class CallObserver final
@@ -145,11 +199,6 @@ bool IsLowerHex(absl::string_view s) {
 
 }  // namespace
 
-CallNotes* NotesOf(grpc::CallbackServerContext* context) {
-  auto* observed = dynamic_cast<ObservedContext*>(context);
-  return observed != nullptr ? &observed->notes : nullptr;
-}
-
 namespace {
 
 void Keep(std::string* field, absl::string_view value) {
@@ -161,24 +210,30 @@ void Keep(std::string* field, absl::string_view value) {
 }  // namespace
 
 void NoteInstance(grpc::CallbackServerContext* context, absl::string_view id) {
-  if (CallNotes* notes = NotesOf(context)) Keep(&notes->instance, id);
+  CallTable::Process().With(
+      context, [&](CallNotes* notes) { Keep(&notes->instance, id); });
 }
 
 void NoteWorkflow(grpc::CallbackServerContext* context,
                   absl::string_view workflow, absl::string_view event) {
-  if (CallNotes* notes = NotesOf(context)) {
+  CallTable::Process().With(context, [&](CallNotes* notes) {
     Keep(&notes->workflow, workflow);
     Keep(&notes->event, event);
-  }
+  });
 }
 
 void NoteUnit(grpc::CallbackServerContext* context, absl::string_view unit) {
-  if (CallNotes* notes = NotesOf(context)) Keep(&notes->unit, unit);
+  CallTable::Process().With(
+      context, [&](CallNotes* notes) { Keep(&notes->unit, unit); });
+}
+
+void NoteActor(grpc::CallbackServerContext* context, absl::string_view id) {
+  CallTable::Process().With(
+      context, [&](CallNotes* notes) { Keep(&notes->actor, id); });
 }
 
 void Observe(grpc::ServerBuilder* builder, const ObserveOptions& options) {
   if (options.metrics == nullptr && !options.access_log) return;
-  builder->SetContextAllocator(std::make_unique<ObservedContexts>());
   std::vector<std::unique_ptr<
       grpc::experimental::ServerInterceptorFactoryInterface>>
       factories;

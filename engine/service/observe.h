@@ -4,9 +4,11 @@
 // and code, latency of unary calls by method) and one access-log line when
 // it ends, with who called, on which document, and a trace id. Installed on
 // the ServerBuilder (Observe) as gRPC's server interceptor — the one place
-// that sees every method's name and final status — and a context allocator
-// whose contexts carry the facts a handler notes (NotesOf): the interceptor
-// cannot know who the caller is or which document a call touched.
+// that sees every method's name and final status. The interceptor cannot
+// know who the caller is or which document a call touched: handlers note
+// that (NoteActor, NoteInstance, ...) into the call's notes, found by its
+// server context. A method the server does not have is counted as
+// method="unknown" (its name comes from the client).
 //
 // The trace id is the one of the W3C `traceparent` metadata when the client
 // sends it, else a new random one per call.
@@ -34,17 +36,15 @@ struct CallNotes {
   std::string event;
 };
 
-// The notes of `context`'s call, or nullptr when calls are not observed.
-// Written by the handler and its completion callback, read when the status
-// is sent: one after the other, never at the same time.
-CallNotes* NotesOf(grpc::CallbackServerContext* context);
-
-// Note one fact of the call, when calls are observed; empty values are
-// ignored. Values that come from a request are cut at 128 bytes.
+// Note one fact of the call, when the access log is on; empty values are
+// ignored. Values that come from a request are cut at 128 bytes. Written
+// by the handler and its completion callback, read when the status is
+// sent; after that a note is dropped.
 void NoteInstance(grpc::CallbackServerContext* context, absl::string_view id);
 void NoteWorkflow(grpc::CallbackServerContext* context,
                   absl::string_view workflow, absl::string_view event);
 void NoteUnit(grpc::CallbackServerContext* context, absl::string_view unit);
+void NoteActor(grpc::CallbackServerContext* context, absl::string_view id);
 
 struct ObserveOptions {
   Metrics* metrics = nullptr;  // not owned; outlives the server

@@ -182,6 +182,20 @@ class Observability(unittest.TestCase):
         self.assertGreater(after[("wf_process_resident_memory_bytes", frozenset())],
                            10 << 20)
 
+    def test_an_unknown_method_is_counted_without_its_name(self):
+        before = self.metrics()
+        channel = grpc.insecure_channel(self.server.address)
+        for i in range(3):
+            with self.assertRaises(grpc.RpcError) as raised:
+                channel.unary_unary(f"/wf.v1.Khong/Co{i}")(b"", timeout=10)
+            self.assertEqual(raised.exception.code(),
+                             grpc.StatusCode.UNIMPLEMENTED)
+        channel.close()
+        after = self.metrics()  # and the server is still up
+        self.assertMoved(before, after, "wf_grpc_requests_total",
+                         {"method": "unknown", "code": "UNIMPLEMENTED"}, 3)
+        self.assertFalse(any("Khong" in str(k) for k in after))
+
     def test_timers_due_fired_and_deadline_passed(self):
         # hen_nhanh's deadline passes two seconds after the start.
         before = self.metrics()
