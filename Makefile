@@ -6,13 +6,18 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 DATA_DIR ?= data
 LISTEN ?= 127.0.0.1:50051
+# Prometheus metrics at http://$(METRICS_LISTEN)/metrics (docs/operations.md).
+METRICS_LISTEN ?= 127.0.0.1:9464
+# json for a log collector, text for a person at the terminal.
+LOG_FORMAT ?= text
 
 # Debian packages the build, the tests and the Python client need.
 DEB_PACKAGES := build-essential cmake pkg-config \
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto \
   liblua5.4-dev librocksdb-dev libabsl-dev libssl-dev libicu-dev nlohmann-json3-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev clang libclang-rt-14-dev \
-  openssl valgrind python3 python3-grpcio python3-protobuf nodejs graphviz
+  openssl valgrind python3 python3-grpcio python3-protobuf python3-yaml nodejs \
+  prometheus-cpp-dev graphviz
 
 .PHONY: deps node-deps build run test test-asan fuzz bench bench-scale bench-peers clean
 
@@ -53,7 +58,8 @@ run: build
 	$(BUILD_DIR)/engine/service/wf_server --listen=$(LISTEN) --data_dir=$(DATA_DIR) \
 	  --workflows_dir=workflows --plugins_dir=plugins \
 	  --calendar_file=plugins/vn/calendar.json \
-	  --document_types_file=plugins/vn/document_types.json
+	  --document_types_file=plugins/vn/document_types.json \
+	  --metrics_listen=$(METRICS_LISTEN) --log_format=$(LOG_FORMAT)
 
 # The whole suite, then a short run of each fuzz target (a clang build of its
 # own, in build-fuzz; `make fuzz FUZZ_SECONDS=3600` is the long run).

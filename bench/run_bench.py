@@ -274,7 +274,8 @@ def soak(args, server_bin, work, units):
     the server is stopped and started again on the same data: the WAL it
     replays and the start-up time."""
     data = os.path.join(work, "soak")
-    flags = [f"--memory_log_seconds={args.sample_s}"] + args.soak_flags.split()
+    flags = ([f"--memory_log_seconds={args.sample_s}", "--log_format=text"]
+             + args.soak_flags.split())
     server = harness.ServerProcess(server_bin, data, extra_flags=flags)
     server.start()
     people = setup(server, units, work)

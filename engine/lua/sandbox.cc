@@ -1,6 +1,8 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/lua/sandbox.h"
 
+#include <atomic>
+
 #include <cstdlib>
 #include <cstdio>
 
@@ -307,6 +309,14 @@ void Sandbox::Spend(lua_State* L, uint64_t instructions) {
 
 namespace {
 
+std::atomic<uint64_t> refused_instructions{0};
+std::atomic<uint64_t> refused_memory{0};
+std::atomic<uint64_t> refused_time{0};
+
+void CountRefusal(std::atomic<uint64_t>* counter) {
+  counter->fetch_add(1, std::memory_order_relaxed);
+}
+
 // RESOURCE_EXHAUSTED, BUDGET_EXCEEDED: which budget, and its limit.
 absl::Status OverBudget(std::string message, absl::string_view budget,
                         uint64_t limit) {
@@ -320,6 +330,14 @@ absl::Status OverBudget(std::string message, absl::string_view budget,
 }
 
 }  // namespace
+
+SandboxRefusals SandboxRefusalCounts() {
+  SandboxRefusals counts;
+  counts.instructions = refused_instructions.load(std::memory_order_relaxed);
+  counts.memory = refused_memory.load(std::memory_order_relaxed);
+  counts.time = refused_time.load(std::memory_order_relaxed);
+  return counts;
+}
 
 absl::Status Sandbox::Run(uint64_t instruction_budget,
                           const std::function<void(lua_State*)>& body,
@@ -342,12 +360,14 @@ absl::Status Sandbox::Run(uint64_t instruction_budget,
   lua_sethook(L_, nullptr, 0, 0);
   absl::Status result;
   if (abort_ == Abort::kInstructions) {
+    CountRefusal(&refused_instructions);
     result = OverBudget(absl::StrCat(what, " ran over its budget of ",
                                      instruction_budget,
                                      " Lua instructions (an endless loop?) "
                                      "and was stopped"),
                         "lua_instructions", instruction_budget);
   } else if (abort_ == Abort::kTime) {
+    CountRefusal(&refused_time);
     result = OverBudget(
         absl::StrCat(what, " ran over its time limit of ",
                      absl::FormatDuration(time_limit_), " and was stopped"),
@@ -355,6 +375,7 @@ absl::Status Sandbox::Run(uint64_t instruction_budget,
         static_cast<uint64_t>(absl::ToInt64Microseconds(time_limit_)));
   } else if (abort_ == Abort::kMemory || rc == LUA_ERRMEM) {
     abort_ = Abort::kMemory;
+    CountRefusal(&refused_memory);
     result = OverBudget(absl::StrCat(what, " used more than ",
                                      memory_limit_ / kMiB,
                                      " MiB of memory and was stopped"),

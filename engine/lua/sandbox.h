@@ -58,6 +58,16 @@ struct SandboxOptions {
   const calendar::WorkCalendar* calendar = nullptr;
 };
 
+// Calls stopped at a limit since the process started, by limit: read by
+// the engine's metrics when they are collected. Process-wide, like the
+// idle-memory budget of the script pools.
+struct SandboxRefusals {
+  uint64_t instructions = 0;
+  uint64_t memory = 0;
+  uint64_t time = 0;
+};
+SandboxRefusals SandboxRefusalCounts();
+
 class Sandbox {
  public:
   // Creates a state with the safe libraries. RESOURCE_EXHAUSTED if the

@@ -18,6 +18,7 @@
 #include "engine/runtime/definition_registry.h"
 #include "engine/documents/render_html.h"
 #include "engine/runtime/document_reader.h"
+#include "engine/runtime/engine_metrics.h"
 #include "engine/runtime/feed.h"
 #include "engine/runtime/reader.h"
 #include "engine/runtime/files_engine.h"
@@ -227,8 +228,10 @@ class EngineImpl final : public Engine {
     expiry.idempotency_window =
         absl::Seconds(options.limits.idempotency_window_seconds);
     expiry.feed_window = absl::Seconds(options.limits.feed_retention_seconds);
+    StoreOptions store_options = options.store;
+    store_options.statistics |= options.metrics != nullptr;
     WF_ASSIGN_OR_RETURN(engine->store_,
-                        Store::Open(options.data_dir, options.store, expiry));
+                        Store::Open(options.data_dir, store_options, expiry));
     WF_ASSIGN_OR_RETURN(uint64_t next, NextInstanceNumber(engine->store_.get()));
     WF_RETURN_IF_ERROR(engine->Wire(next));
     return std::unique_ptr<Engine>(std::move(engine));
@@ -295,6 +298,7 @@ class EngineImpl final : public Engine {
 
   void StartAsync(const StartRequest& request,
                   Callback<StartResult> done) override {
+    if (counting_->on()) done = CountedStart(request.workflow, std::move(done));
     absl::Status named = Named(request.actor);
     if (!named.ok()) return done(named);
     transitions_->Start(request, std::move(done));
@@ -302,6 +306,10 @@ class EngineImpl final : public Engine {
 
   void FireAsync(const FireRequest& request,
                  Callback<FireResult> done) override {
+    if (counting_->on()) {
+      done = CountedFire({"", request.instance_id, request.event},
+                         std::move(done));
+    }
     absl::Status named = Named(request.actor);
     if (!named.ok()) return done(named);
     transitions_->Fire(request, std::move(done));
@@ -314,6 +322,10 @@ class EngineImpl final : public Engine {
 
   void CancelAsync(const CancelRequest& request,
                    Callback<FireResult> done) override {
+    if (counting_->on()) {
+      done = CountedFire({"", request.instance_id, "wf.cancel"},
+                         std::move(done));
+    }
     absl::Status named = Named(request.actor);
     if (!named.ok()) return done(named);
     transitions_->Cancel(request, std::move(done));
@@ -347,8 +359,9 @@ class EngineImpl final : public Engine {
     absl::Status named = Named(request.actor);
     if (!named.ok()) return done(named);
     transitions_->Acknowledge(
-        request, [this, actor = request.actor,
-                  done](absl::StatusOr<FireResult> fired) {
+        request, [this, request, done](absl::StatusOr<FireResult> fired) {
+          const Actor& actor = request.actor;
+          CountFired(fired, {"", request.instance_id, "wf.acknowledge"});
           if (!fired.ok()) return done(fired.status());
           AcknowledgeResult result;
           result.event = std::move(fired->event);
@@ -431,7 +444,11 @@ class EngineImpl final : public Engine {
                                   const InboxRequest& request) override {
     WF_RETURN_IF_ERROR(CheckOpen());
     WF_RETURN_IF_ERROR(Named(actor));
-    return reader_->Inbox(actor, request);
+    if (options_.metrics == nullptr) return reader_->Inbox(actor, request);
+    const absl::Time began = absl::Now();
+    auto page = reader_->Inbox(actor, request);
+    options_.metrics->ObserveInbox(absl::ToDoubleSeconds(absl::Now() - began));
+    return page;
   }
 
   absl::StatusOr<FeedPage> ReadFeed(const FeedRequest& request) override {
@@ -667,6 +684,8 @@ class EngineImpl final : public Engine {
       mu_.Await(absl::Condition(
           +[](int* runs) { return *runs == 0; }, &verify_runs_));
     }
+    // A collection reads the store: none after this returns.
+    if (reader_id_ != 0) options_.metrics->RemoveReader(reader_id_);
     if (transitions_ == nullptr) return absl::OkStatus();  // Open failed
     // Feed readers waiting for items wake, read, and are told the engine
     // is closed: a Watch stream ends instead of waiting for ever.
@@ -687,8 +706,8 @@ class EngineImpl final : public Engine {
         clock_(options.clock != nullptr ? options.clock : Clock::System()) {}
 
   absl::Status Wire(uint64_t next_instance_number) {
-    committer_ = std::make_unique<Committer>(store_.get(),
-                                             options_.max_group_size);
+    committer_ = std::make_unique<Committer>(
+        store_.get(), options_.max_group_size, options_.metrics);
     feed_ = std::make_unique<FeedReader>(store_.get(), committer_.get());
     feed_wakes_ =
         std::make_unique<FeedWakes>(committer_->written_feed_seq());
@@ -702,6 +721,8 @@ class EngineImpl final : public Engine {
     registry_ = std::make_unique<DefinitionRegistry>(
         store_.get(), committer_.get(), clock_, calendar_.get(),
         options_.limits, [this] { return ProvinceWords(); });
+    counting_ = std::make_unique<TransitionMetrics>(
+        options_.metrics, registry_.get(), store_.get());
     plugins_ = std::make_unique<plugins::PluginStore>(
         store_.get(), committer_.get(), directory_.get(), clock_,
         ToSandboxOptions(options_.limits, calendar_.get()),
@@ -743,10 +764,53 @@ class EngineImpl final : public Engine {
         [this](const store::TimerRecord& timer, TimerService::FireDone done) {
           transitions_->FireTimer(timer, std::move(done));
         },
-        options_.max_timers_in_flight);
+        options_.max_timers_in_flight, options_.metrics);
     transitions_->OnTimersWritten([this](absl::Time due) { timers_->Hint(due); });
     if (options_.run_timers) timers_->Start();
+    if (options_.metrics != nullptr) {
+      reader_id_ = options_.metrics->AddReader(
+          [this](std::vector<Reading>* out) { ReadFigures(out); });
+    }
     return absl::OkStatus();
+  }
+
+  void ReadFigures(std::vector<Reading>* out) {
+    ReadStoreFigures(*store_, out);
+    ReadCommitterFigures(*committer_, out);
+    ReadSandboxFigures(out);
+    ReadLateDocuments(*store_, out);
+  }
+
+  // `done`, counting the answer first (EngineOptions::metrics).
+  Callback<StartResult> CountedStart(const std::string& workflow,
+                                     Callback<StartResult> done) {
+    return [this, workflow, done = std::move(done)](
+               absl::StatusOr<StartResult> result) {
+      counting_->Count(result.status(),
+                       result.ok() ? result->instance.workflow : "", "start",
+                       {workflow, "", "start"});
+      done(std::move(result));
+    };
+  }
+
+  Callback<FireResult> CountedFire(TransitionMetrics::Requested requested,
+                                   Callback<FireResult> done) {
+    return [this, requested = std::move(requested), done = std::move(done)](
+               absl::StatusOr<FireResult> result) {
+      CountFired(result, requested);
+      done(std::move(result));
+    };
+  }
+
+  void CountFired(const absl::StatusOr<FireResult>& result,
+                  const TransitionMetrics::Requested& requested) {
+    if (!counting_->on()) return;
+    if (result.ok()) {
+      counting_->Count(result.status(), result->instance.workflow,
+                       result->event.event, requested);
+    } else {
+      counting_->Count(result.status(), "", "", requested);
+    }
   }
 
   // The province names of the directory (without "Tỉnh "), and what the
@@ -808,6 +872,8 @@ class EngineImpl final : public Engine {
   std::unique_ptr<TokenStore> tokens_;
   std::unique_ptr<DirectoryStore> directory_;
   std::unique_ptr<plugins::PluginStore> plugins_;
+  std::unique_ptr<TransitionMetrics> counting_;
+  int reader_id_ = 0;  // of options_.metrics, while open
   absl::Mutex mu_;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   int verify_runs_ ABSL_GUARDED_BY(mu_) = 0;  // VerifyAll calls running

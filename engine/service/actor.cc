@@ -59,6 +59,10 @@ grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
   return reactor;
 }
 
+void NoteActor(grpc::CallbackServerContext* context, const Actor& actor) {
+  NoteActor(context, actor.id);
+}
+
 std::function<bool()> StillWanted(grpc::CallbackServerContext* context) {
   return [context] { return !context->IsCancelled(); };
 }

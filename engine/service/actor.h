@@ -13,6 +13,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
+#include "engine/service/observe.h"
 #include "wf/engine.h"
 
 namespace wf {
@@ -30,14 +31,19 @@ grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
 // call whose client cancelled it or whose deadline passed is not committed.
 std::function<bool()> StillWanted(grpc::CallbackServerContext* context);
 
+// Notes who called, for the access log (the id, never the token).
+void NoteActor(grpc::CallbackServerContext* context, const Actor& actor);
+
 }  // namespace wf
 
 // In a unary handler of a service with `engine_` and `auth_`: authenticates
-// the caller into `actor`, or answers UNAUTHENTICATED.
+// the caller into `actor` (noted for the access log), or answers
+// UNAUTHENTICATED.
 #define WF_CALLER(actor)                                              \
   auto actor##_or = ::wf::Caller(engine_, auth_, context);            \
   if (!actor##_or.ok()) return ::wf::Answer(context, actor##_or.status()); \
-  const ::wf::Actor& actor = *actor##_or
+  const ::wf::Actor& actor = *actor##_or;                             \
+  ::wf::NoteActor(context, actor)
 
 namespace wf {
 

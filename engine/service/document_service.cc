@@ -10,6 +10,7 @@ grpc::ServerUnaryReactor* DocumentServiceImpl::GetDocument(
     grpc::CallbackServerContext* context, const v1::GetDocumentRequest* request,
     v1::Document* response) {
   WF_CALLER(actor);
+  NoteInstance(context, request->instance_id());
   auto result = engine_->GetDocument(request->instance_id(), actor);
   if (result.ok()) ToProto(*result, response);
   return Answer(context, result.status());
@@ -19,6 +20,7 @@ grpc::ServerUnaryReactor* DocumentServiceImpl::RenderDocument(
     grpc::CallbackServerContext* context, const v1::GetDocumentRequest* request,
     v1::RenderedDocument* response) {
   WF_CALLER(actor);
+  NoteInstance(context, request->instance_id());
   auto html = engine_->RenderDocument(request->instance_id(), actor);
   if (html.ok()) {
     response->set_html(*std::move(html));
@@ -32,6 +34,8 @@ grpc::ServerUnaryReactor* DocumentServiceImpl::AcknowledgeDocument(
     const v1::AcknowledgeDocumentRequest* request,
     v1::AcknowledgeDocumentResponse* response) {
   WF_CALLER(actor);
+  NoteInstance(context, request->instance_id());
+  NoteWorkflow(context, "", "wf.acknowledge");
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   AcknowledgeRequest ack = FromProto(*request);
   ack.actor = actor;

@@ -29,6 +29,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "engine/bundle/bundle.h"
+#include "engine/metrics/metrics.h"
+#include "prometheus/exposer.h"
 #include "engine/service/server.h"
 #include "engine/util/status_macros.h"
 #include "engine/util/log.h"
@@ -96,6 +98,15 @@ ABSL_FLAG(std::string, tls_client_ca, "",
           "(PEM).");
 ABSL_FLAG(int32_t, shutdown_grace_seconds, 10,
           "How long calls in flight get to finish on SIGTERM.");
+ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
+          "host:port of the Prometheus metrics endpoint (http://.../metrics, "
+          "docs/operations.md); empty: no metrics are kept or served.");
+ABSL_FLAG(std::string, log_format, "json",
+          "\"json\": one JSON object per line, for a log collector; "
+          "\"text\": plain lines, for a person at a terminal.");
+ABSL_FLAG(bool, access_log, true,
+          "Log one line per gRPC call when it ends (method, code, latency, "
+          "who, which document, trace id).");
 
 namespace wf {
 namespace {
@@ -269,6 +280,36 @@ void WritePortFile(const std::string& path, int port) {
   std::filesystem::rename(tmp, path);  // readers never see a partial file
 }
 
+bool SetLogFormatFromFlag() {
+  const std::string format = absl::GetFlag(FLAGS_log_format);
+  if (format == "json" || format == "text") {
+    SetLogFormat(format == "json" ? LogFormat::kJson : LogFormat::kText);
+    return true;
+  }
+  WF_LOG_ERROR("--log_format must be json or text, not '", format, "'");
+  return false;
+}
+
+// Serves `metrics` at http://<address>/metrics; nullptr (logged) when the
+// address cannot be bound. The server then runs on without an endpoint:
+// documents matter more than figures, and the scraper's `up == 0` alerts.
+std::unique_ptr<prometheus::Exposer> ServeMetrics(const std::string& address,
+                                                  Metrics* metrics) {
+  std::unique_ptr<prometheus::Exposer> exposer;
+  try {
+    exposer = std::make_unique<prometheus::Exposer>(address, 1);
+  } catch (const std::exception& e) {
+    WF_LOG_ERROR("--metrics_listen=", address, ": cannot listen (", e.what(),
+                 "): metrics are NOT served");
+    return nullptr;
+  }
+  for (const auto& collectable : metrics->collectables()) {
+    exposer->RegisterCollectable(collectable);
+  }
+  WF_LOG_INFO("metrics on http://", address, "/metrics");
+  return exposer;
+}
+
 int Run() {
   // Block the stop signals before any thread starts, so that only the
   // sigwait below receives them.
@@ -278,7 +319,14 @@ int Run() {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  if (!SetLogFormatFromFlag()) return 1;
+  // Declared before the engine and the server: both record into it until
+  // they are gone.
+  std::unique_ptr<Metrics> metrics;
+  const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  if (!metrics_listen.empty()) metrics = std::make_unique<Metrics>();
   EngineOptions options = EngineOptionsFromFlags();
+  options.metrics = metrics.get();
   if (!absl::GetFlag(FLAGS_calendar_file).empty()) {
     auto rules = ReadFile(absl::GetFlag(FLAGS_calendar_file));
     if (!rules.ok()) {
@@ -346,6 +394,8 @@ int Run() {
   server_options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   server_options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   server_options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  server_options.metrics = metrics.get();
+  server_options.access_log = absl::GetFlag(FLAGS_access_log);
   const std::string auth = absl::GetFlag(FLAGS_auth);
   if (auth == "trust_metadata") {
     if (!IsLoopback(server_options.listen)) {
@@ -361,6 +411,10 @@ int Run() {
     return 1;
   }
   RouteGrpcLogs();
+  std::unique_ptr<prometheus::Exposer> exposer;
+  if (metrics != nullptr) {
+    exposer = ServeMetrics(metrics_listen, metrics.get());
+  }
   auto server = Server::Start(engine->get(), server_options);
   if (!server.ok()) {
     WF_LOG_ERROR(server.status().ToString());

@@ -136,6 +136,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(
       std::max(options.max_message_bytes, kMinReceiveMessageBytes));
+  ObserveOptions observe;
+  observe.metrics = options.metrics;
+  observe.access_log = options.access_log;
+  Observe(&builder, observe);
   builder.RegisterService(&server->workflows_);
   builder.RegisterService(&server->documents_);
   builder.RegisterService(&server->admin_);

@@ -19,6 +19,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "engine/service/feed_service.h"
+#include "engine/service/observe.h"
 #include "engine/service/file_service.h"
 #include "engine/service/plugin_service.h"
 #include "engine/service/reflection.h"
@@ -42,6 +43,10 @@ struct ServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
+  // Per-call metrics into `metrics` (not owned; outlives the server) and
+  // one access-log line per call (engine/service/observe.h).
+  Metrics* metrics = nullptr;
+  bool access_log = false;
 };
 
 // Routes gRPC's own log lines (errors of its core) into the server's log

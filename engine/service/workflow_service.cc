@@ -154,15 +154,19 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::StartInstance(
     const v1::StartInstanceRequest* request,
     v1::StartInstanceResponse* response) {
   WF_CALLER(actor);
+  NoteWorkflow(context, request->workflow(), "start");
+  NoteUnit(context, request->unit());
   auto start = FromProto(*request);
   if (!start.ok()) return Answer(context, start.status());
   start->actor = actor;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   start->still_wanted = StillWanted(context);
-  engine_->StartAsync(*start, [reactor, response](
+  engine_->StartAsync(*start, [context, reactor, response](
                                   absl::StatusOr<StartResult> result) {
     absl::Status status = result.status();
     if (result.ok()) {
+      NoteInstance(context, result->instance.id);
+      NoteUnit(context, result->instance.unit);
       status = ToProto(result->instance, response->mutable_instance());
       response->set_replayed(result->replayed);
     }
@@ -175,15 +179,19 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::FireEvent(
     grpc::CallbackServerContext* context, const v1::FireEventRequest* request,
     v1::FireEventResponse* response) {
   WF_CALLER(actor);
+  NoteInstance(context, request->instance_id());
+  NoteWorkflow(context, "", request->event());
   auto fire = FromProto(*request);
   if (!fire.ok()) return Answer(context, fire.status());
   fire->actor = actor;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   fire->still_wanted = StillWanted(context);
-  engine_->FireAsync(*fire, [reactor,
+  engine_->FireAsync(*fire, [context, reactor,
                              response](absl::StatusOr<FireResult> result) {
     absl::Status status = result.status();
     if (result.ok()) {
+      NoteWorkflow(context, result->instance.workflow, "");
+      NoteUnit(context, result->instance.unit);
       status = ToProto(result->instance, response->mutable_instance());
       if (status.ok()) status = ToProto(result->event, response->mutable_event());
       response->set_replayed(result->replayed);
@@ -198,13 +206,17 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::CancelInstance(
     const v1::CancelInstanceRequest* request,
     v1::CancelInstanceResponse* response) {
   WF_CALLER(actor);
+  NoteInstance(context, request->instance_id());
+  NoteWorkflow(context, "", "wf.cancel");
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   CancelRequest cancel = FromProto(*request);
   cancel.actor = actor;
   cancel.still_wanted = StillWanted(context);
-  engine_->CancelAsync(cancel, [reactor,
+  engine_->CancelAsync(cancel, [context, reactor,
                                 response](absl::StatusOr<FireResult> result) {
     if (result.ok()) {
+      NoteWorkflow(context, result->instance.workflow, "");
+      NoteUnit(context, result->instance.unit);
       ToProto(result->instance, response->mutable_instance());
       ToProto(result->event, response->mutable_event());
       response->set_replayed(result->replayed);
@@ -218,6 +230,7 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetInstance(
     grpc::CallbackServerContext* context, const v1::GetInstanceRequest* request,
     v1::Instance* response) {
   WF_CALLER(actor);
+  NoteInstance(context, request->instance_id());
   auto result = engine_->GetInstance(request->instance_id(), actor);
   if (!result.ok()) return Answer(context, result.status());
   return Answer(context, ToProto(*result, response));
@@ -227,6 +240,7 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetProgress(
     grpc::CallbackServerContext* context,
     const v1::GetProgressRequest* request, v1::Progress* response) {
   WF_CALLER(actor);
+  NoteInstance(context, request->instance_id());
   auto result = engine_->GetProgress({request->instance_id(),
                                       request->workflow(),
                                       request->with_units(), actor});
@@ -263,6 +277,7 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetHistory(
     grpc::CallbackServerContext* context, const v1::GetHistoryRequest* request,
     v1::GetHistoryResponse* response) {
   WF_CALLER(actor);
+  NoteInstance(context, request->instance_id());
   uint64_t after = 0;
   if (!request->page_token().empty()) {
     auto position = OpenPageToken("history", request->page_token());
@@ -304,6 +319,7 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::VerifyInstance(
     const v1::VerifyInstanceRequest* request,
     v1::VerifyInstanceResponse* response) {
   WF_CALLER(actor);
+  NoteInstance(context, request->instance_id());
   auto result = engine_->Verify(request->instance_id(), actor);
   if (result.ok()) {
     response->set_ok(result->ok);

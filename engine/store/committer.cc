@@ -21,9 +21,10 @@ std::string Slot(Cf cf, absl::string_view key) {
 
 }  // namespace
 
-Committer::Committer(Store* store, int max_group_size)
+Committer::Committer(Store* store, int max_group_size, Metrics* metrics)
     : store_(store),
       max_group_size_(max_group_size > 0 ? max_group_size : 1),
+      metrics_(metrics),
       failed_(RecoverFeedSeq(store, &feed_seq_)),
       answer_thread_([this] { AnswerLoop(); }),
       thread_([this] { Loop(); }) {
@@ -71,6 +72,9 @@ void Committer::Commit(Txn txn, Done done) {
                         reason::kShuttingDown);
     } else {
       queue_.push_back({std::move(txn), std::move(done), next_ticket_++, {}});
+      if (metrics_ != nullptr) {
+        queue_.back().queued = std::chrono::steady_clock::now();
+      }
       NotePending(queue_.back());
       return;
     }
@@ -192,7 +196,11 @@ void Committer::CommitGroup(std::deque<Pending>* group) {
       batch.Put(store_->db()->DefaultColumnFamily(), keys::kFeedLastSeq, last)
           .PermitUncheckedError();
     }
+    const auto write_began = metrics_ != nullptr
+                                 ? std::chrono::steady_clock::now()
+                                 : std::chrono::steady_clock::time_point();
     status = store_->WriteSynced(&batch);
+    if (metrics_ != nullptr && status.ok()) Observe(*group, write_began);
   }
   // A failed write leaves feed_seq_ ahead of the disk; nothing more is
   // written until a restart recovers the seq from the disk.
@@ -232,6 +240,17 @@ void Committer::CommitGroup(std::deque<Pending>* group) {
       status.ok() && feed_seq_ != feed_before ? feed_seq_ : 0;
   absl::MutexLock lock(&answers_mu_);
   answers_.push_back({std::move(*group), std::move(status), feed_seq});
+}
+
+// One observation per group, not per transaction: this thread is the
+// engine's bottleneck under load. The oldest transaction's wait is the
+// longest of its group.
+void Committer::Observe(const std::deque<Pending>& group,
+                        std::chrono::steady_clock::time_point write_began) {
+  using Seconds = std::chrono::duration<double>;
+  const auto now = std::chrono::steady_clock::now();
+  metrics_->ObserveGroup(group.size(), Seconds(now - write_began).count());
+  metrics_->ObserveCommitWait(Seconds(now - group.front().queued).count());
 }
 
 // The version (and count) of a versioned key as the transaction at hand

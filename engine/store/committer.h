@@ -31,6 +31,7 @@
 #define WF_STORE_COMMITTER_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -39,6 +40,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "engine/metrics/metrics.h"
 #include "engine/store/store.h"
 #include "engine/store/txn.h"
 
@@ -56,8 +58,9 @@ class Committer : public TxnStore {
   };
 
   // Reads the last feed seq from `store`; if that read fails, every write
-  // is refused with the error (see health()).
-  Committer(Store* store, int max_group_size);
+  // is refused with the error (see health()). With `metrics`, each group's
+  // size, write time and the wait of its oldest transaction are recorded.
+  Committer(Store* store, int max_group_size, Metrics* metrics = nullptr);
   // Stop()s.
   ~Committer() override;
 
@@ -94,6 +97,7 @@ class Committer : public TxnStore {
     Done done;
     uint64_t ticket = 0;   // order of acceptance
     absl::Status verdict;  // ABORTED when a condition failed
+    std::chrono::steady_clock::time_point queued;  // with metrics only
   };
   struct Answer {
     std::deque<Pending> group;
@@ -130,8 +134,13 @@ class Committer : public TxnStore {
   static absl::Status RecoverFeedSeq(Store* store, uint64_t* seq);
   void ForgetPending(const std::deque<Pending>& group, bool all);
 
+  // Records the group's figures (metrics_ set).
+  void Observe(const std::deque<Pending>& group,
+               std::chrono::steady_clock::time_point write_began);
+
   Store* const store_;
   const size_t max_group_size_;
+  Metrics* const metrics_;
   // The last feed seq given. Set at construction, then moved by the write
   // thread alone (Apply), so it needs no lock.
   uint64_t feed_seq_ = 0;

@@ -1,6 +1,8 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/store/store.h"
 
+#include "rocksdb/statistics.h"
+
 #include <malloc.h>
 
 #include <filesystem>
@@ -243,8 +245,16 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   ConfigureBlobs(&families[static_cast<size_t>(Cf::kBlobs)].options);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(DatabaseOptions(options),
-                                        data_dir, families, &handles, &raw);
+  rocksdb::DBOptions db_options = DatabaseOptions(options);
+  if (options.statistics) {
+    // Tickers only: histograms and timers cost on every operation.
+    store->statistics_ = rocksdb::CreateDBStatistics();
+    store->statistics_->set_stats_level(
+        rocksdb::StatsLevel::kExceptHistogramOrTimers);
+    db_options.statistics = store->statistics_;
+  }
+  rocksdb::Status s = rocksdb::DB::Open(db_options, data_dir, families,
+                                        &handles, &raw);
   if (!s.ok()) {
     return FromRocks(s, absl::StrCat("opening the database in '", data_dir,
                                      "' (is another server using it?)"));
@@ -381,6 +391,27 @@ StoreMemory Store::Memory() const {
     m.heap_free = info.fordblks;
   }
   return m;
+}
+
+StoreFigures Store::Figures() const {
+  StoreFigures f;
+  if (!db_) return f;
+  db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kLiveSstFilesSize,
+                                &f.live_sst_bytes);
+  db_->GetAggregatedIntProperty(
+      rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
+      &f.pending_compaction_bytes);
+  db_->GetIntProperty(rocksdb::DB::Properties::kIsWriteStopped,
+                      &f.write_stopped);
+  db_->GetIntProperty(rocksdb::DB::Properties::kActualDelayedWriteRate,
+                      &f.delayed_write_rate);
+  if (statistics_ != nullptr) {
+    f.stall_micros = statistics_->getTickerCount(rocksdb::STALL_MICROS);
+    f.block_cache_hits = statistics_->getTickerCount(rocksdb::BLOCK_CACHE_HIT);
+    f.block_cache_misses =
+        statistics_->getTickerCount(rocksdb::BLOCK_CACHE_MISS);
+  }
+  return f;
 }
 
 absl::Status Store::Close() {

@@ -49,6 +49,19 @@ struct StoreMemory {
   std::string ToString() const;
 };
 
+// RocksDB's figures an operator watches (Store::Figures()), summed over
+// the column families. The ticker counts are 0 without
+// StoreOptions::statistics.
+struct StoreFigures {
+  uint64_t live_sst_bytes = 0;
+  uint64_t pending_compaction_bytes = 0;
+  uint64_t write_stopped = 0;        // 1 while writes are stopped
+  uint64_t delayed_write_rate = 0;   // bytes/s while writes are slowed, else 0
+  uint64_t stall_micros = 0;         // time writers waited on stalls
+  uint64_t block_cache_hits = 0;
+  uint64_t block_cache_misses = 0;
+};
+
 // The column families. The names are on disk; the enum order is not.
 enum class Cf {
   kDefault,
@@ -175,6 +188,8 @@ class Store {
   absl::Status Compact(Cf cf);
   // The memory RocksDB and the heap hold now, and the WAL on disk.
   StoreMemory Memory() const;
+  // Sizes, compaction debt, stalls and cache hits: cheap property reads.
+  StoreFigures Figures() const;
 
   // Flushes nothing (the WAL is synced); closes the database cleanly.
   absl::Status Close();
@@ -196,6 +211,7 @@ class Store {
   std::unique_ptr<rocksdb::CompactionFilter> idempotency_expiry_;
   std::unique_ptr<rocksdb::CompactionFilter> feed_expiry_;
   std::unique_ptr<rocksdb::DB> db_;
+  std::shared_ptr<rocksdb::Statistics> statistics_;
   absl::Mutex report_mu_;
   bool stop_reporting_ ABSL_GUARDED_BY(report_mu_) = false;
   std::thread reporter_;

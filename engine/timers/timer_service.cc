@@ -22,11 +22,12 @@ std::string TimerKey(const store::TimerRecord& timer) {
 }
 
 TimerService::TimerService(Store* store, Clock* clock, FireFn fire,
-                           int max_in_flight)
+                           int max_in_flight, Metrics* metrics)
     : store_(store),
       clock_(clock),
       fire_(std::move(fire)),
-      max_in_flight_(std::max(1, max_in_flight)) {}
+      max_in_flight_(std::max(1, max_in_flight)),
+      metrics_(metrics) {}
 
 TimerService::~TimerService() { Stop(); }
 
@@ -123,8 +124,10 @@ absl::Time TimerService::Dispatch(int* dispatched, int* committed) {
       continue;
     }
     ++*dispatched;
-    fire_(timer, [this, key, committed](absl::StatusOr<bool> fired) {
-      Done(key, fired, committed);
+    if (metrics_ != nullptr) metrics_->TimerDue();
+    const bool deadline = !timer.reminder();
+    fire_(timer, [this, key, committed, deadline](absl::StatusOr<bool> fired) {
+      Done(key, fired, committed, deadline);
     });
   }
   return next;
@@ -136,8 +139,24 @@ bool TimerService::StillStored(const std::string& key) {
   return !stored.ok() || stored->has_value();
 }
 
+// Lag is measured on the engine's clock: in a simulation, a jump of the
+// clock shows as lag of the timers it made due.
+void TimerService::Observe(const std::string& key,
+                           const absl::StatusOr<bool>& fired, bool deadline) {
+  if (!fired.ok()) {
+    metrics_->TimerRetried();
+    return;
+  }
+  if (!*fired) return;  // stale: consumed, no event
+  const absl::Time due = absl::FromUnixMicros(
+      static_cast<int64_t>(keys::ReadBigEndian64(key)));
+  metrics_->TimerFired(absl::ToDoubleSeconds(clock_->Now() - due), deadline);
+}
+
 void TimerService::Done(const std::string& key,
-                        const absl::StatusOr<bool>& fired, int* committed) {
+                        const absl::StatusOr<bool>& fired, int* committed,
+                        bool deadline) {
+  if (metrics_ != nullptr) Observe(key, fired, deadline);
   absl::MutexLock lock(&mu_);
   in_flight_.erase(key);
   woken_ = true;

@@ -30,6 +30,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "engine/metrics/metrics.h"
 #include "engine/store/records.pb.h"
 #include "engine/store/store.h"
 #include "wf/clock.h"
@@ -47,7 +48,10 @@ class TimerService {
   using FireFn =
       std::function<void(const store::TimerRecord& timer, FireDone done)>;
 
-  TimerService(Store* store, Clock* clock, FireFn fire, int max_in_flight);
+  // With `metrics`: timers due, fired (and their lag behind their due
+  // time), retried, and deadlines passed are recorded.
+  TimerService(Store* store, Clock* clock, FireFn fire, int max_in_flight,
+               Metrics* metrics = nullptr);
   ~TimerService();
 
   void Start();
@@ -87,12 +91,15 @@ class TimerService {
   // than a firing that removed it).
   bool StillStored(const std::string& key);
   void Done(const std::string& key, const absl::StatusOr<bool>& fired,
-            int* committed);
+            int* committed, bool deadline);
+  void Observe(const std::string& key, const absl::StatusOr<bool>& fired,
+               bool deadline);
 
   Store* const store_;
   Clock* const clock_;
   const FireFn fire_;
   const size_t max_in_flight_;
+  Metrics* const metrics_;
   mutable absl::Mutex mu_;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   bool woken_ ABSL_GUARDED_BY(mu_) = false;

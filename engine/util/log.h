@@ -1,26 +1,61 @@
 // Copyright the wf-engine authors. Apache-2.0.
 //
-// One line per event on stderr, with a UTC timestamp:
-//   2026-01-16T01:00:00.123Z INFO listening on 127.0.0.1:50051
+// One line per event on stderr, written with a single write() so that lines
+// of different threads never interleave. Two formats (SetLogFormat):
+//
+//   JSON (the default), one object per line, for a log collector:
+//     {"time":"2026-01-16T08:00:00.123+07:00","time_utc":"2026-01-16T01:00:00.123Z",
+//      "level":"INFO","message":"listening on 127.0.0.1:50051"}
+//   text, for a person at a terminal:
+//     2026-01-16T01:00:00.123Z INFO listening on 127.0.0.1:50051
+//
+// The access log (one line per gRPC call, engine/service/observe.h) adds
+// the call's fields. Never put token values, workflow variables or payloads
+// in a log line (docs/operations.md).
 // (abseil's logging is not in Debian 12's abseil.)
 #ifndef WF_UTIL_LOG_H_
 #define WF_UTIL_LOG_H_
 
-#include <cstdio>
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
+#include "absl/strings/string_view.h"
 
 namespace wf {
 
+enum class LogFormat { kJson, kText };
+
+// Process-wide; set once at start-up (wf_server's --log_format).
+void SetLogFormat(LogFormat format);
+LogFormat GetLogFormat();
+
+// Writes one line at `level` ("INFO", "ERROR").
+void WriteLog(absl::string_view level, absl::string_view message);
+
+// One gRPC call, for the access log. Empty fields are left out.
+struct AccessRecord {
+  absl::string_view method;  // "/wf.v1.WorkflowService/FireEvent"
+  absl::string_view code;    // "OK", "NOT_FOUND", ...
+  absl::string_view reason;  // the refusal's ErrorInfo reason, if any
+  double latency_ms = 0;
+  absl::string_view actor;
+  absl::string_view unit;
+  absl::string_view instance;
+  absl::string_view workflow;
+  absl::string_view event;
+  absl::string_view trace_id;
+  bool error = false;  // a server-side failure: logged at ERROR
+};
+void WriteAccessLog(const AccessRecord& record);
+
+// Appends `text` to `out` as the inside of a JSON string: quotes,
+// backslashes and control characters escaped, invalid UTF-8 replaced by
+// U+FFFD.
+void AppendJsonEscaped(absl::string_view text, std::string* out);
+
 template <typename... Args>
 void LogLine(const char* level, const Args&... args) {
-  std::string line = absl::StrCat(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
-      " ", level, " ", args..., "\n");
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  WriteLog(level, absl::StrCat(args...));
 }
 
 #define WF_LOG_INFO(...) ::wf::LogLine("INFO", __VA_ARGS__)

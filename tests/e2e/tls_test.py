@@ -94,8 +94,12 @@ class Tls(unittest.TestCase):
         deadline = time.time() + 5
         while "TLS handshake failed" not in server.log() and time.time() < deadline:
             time.sleep(0.05)
-        self.assertIn("ERROR TLS handshake failed", server.log())
-        self.assertIn("peer did not return a certificate", server.log())
+        failed = [json.loads(l) for l in server.log().splitlines()
+                  if "TLS handshake failed" in l]
+        self.assertTrue(failed, server.log())
+        self.assertEqual({f["level"] for f in failed}, {"ERROR"})
+        self.assertTrue(any("peer did not return a certificate" in f["message"]
+                            for f in failed), failed)
         with_cert = grpc.ssl_channel_credentials(
             root_certificates=ca, private_key=read(self.certs, "client.key"),
             certificate_chain=read(self.certs, "client.pem"))

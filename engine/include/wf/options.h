@@ -13,6 +13,8 @@
 namespace wf {
 
 class Clock;
+// Operational metrics (engine/metrics/metrics.h).
+class Metrics;
 // Fault injection for the store's own tests (engine/store/store.h).
 struct StoreFaults;
 
@@ -85,6 +87,9 @@ struct StoreOptions {
   // Every this many seconds, log the memory RocksDB and the allocator hold
   // (memtables, table readers, block cache, WAL on disk, heap). 0: never.
   int memory_log_seconds = 0;
+  // RocksDB's ticker statistics (block cache hits and misses, write stall
+  // time) for Store::Figures(); the engine turns them on with metrics.
+  bool statistics = false;
   // For fault-injection tests only (engine/store/faulty_file_system.h);
   // not owned.
   const StoreFaults* faults = nullptr;
@@ -114,6 +119,9 @@ struct EngineOptions {
   bool run_timers = true;
   // Timers fired at the same time, at most.
   int max_timers_in_flight = 256;
+  // Where the engine records its operational metrics (not owned; must
+  // outlive the engine). nullptr: none are kept.
+  Metrics* metrics = nullptr;
 };
 
 }  // namespace wf
