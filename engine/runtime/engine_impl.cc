@@ -109,7 +109,7 @@ absl::StatusOr<std::string> CheckBackupDir(const std::string& dir) {
 absl::StatusOr<std::vector<RegisterYearInfo>> RegisterYears(
     const Store& store) {
   std::vector<RegisterYearInfo> registers;
-  for (const std::string prefix : {std::string("r\0", 2),
+  for (const std::string& prefix : {std::string("r\0", 2),
                                    std::string("c\0", 2)}) {
     auto it = store.NewPrefixIterator(Cf::kShared, prefix);
     for (it->Seek(prefix); it->Valid(); it->Next()) {

@@ -45,8 +45,4 @@ void NoteActor(grpc::CallbackServerContext* context, const Actor& actor);
   const ::wf::Actor& actor = *actor##_or;                             \
   ::wf::NoteActor(context, actor)
 
-namespace wf {
-
-}  // namespace wf
-
 #endif  // WF_SERVICE_ACTOR_H_
