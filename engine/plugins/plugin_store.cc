@@ -246,7 +246,9 @@ void PluginStore::CheckCalendar(const PluginDeployRequest& request,
   const Manifest& m = out->manifest;
   if (m.calendar_file.empty()) return;
   bool taken = m.calendar_file == kManifestFile;
-  for (const OrgFileSpec& spec : m.org) taken = taken || spec.file == m.calendar_file;
+  for (const OrgFileSpec& spec : m.org) {
+    taken = taken || spec.file == m.calendar_file;
+  }
   if (taken) {
     out->problems.push_back(Located(m.calendar_line, absl::StrCat(
         "lich: tệp '", m.calendar_file, "' đã dùng cho việc khác (plugin.lua ",

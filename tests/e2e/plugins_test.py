@@ -138,5 +138,27 @@ class Plugins(unittest.TestCase):
                                  grpc.StatusCode.PERMISSION_DENIED)
 
 
+class ShippedFolders(unittest.TestCase):
+    """What `make run` does, twice on the same data folder: the second start
+    finds the plugins already stored when it checks the bundled workflows
+    again, so a province name left in a shipped workflow or library (even
+    in a comment) would stop it."""
+
+    def test_the_server_starts_again_on_its_own_data(self):
+        repo = os.path.abspath(os.path.join(ARGS.testdata, "..", ".."))
+        server = harness.ServerProcess(
+            ARGS.server, harness.temp_data_dir("shipped"),
+            workflows_dir=os.path.join(repo, "workflows"),
+            extra_flags=[f"--plugins_dir={os.path.join(repo, 'plugins')}",
+                         f"--calendar_file={os.path.join(repo, 'plugins/vn/calendar.json')}",
+                         "--document_types_file="
+                         f"{os.path.join(repo, 'plugins/vn/document_types.json')}",
+                         "--metrics_listen="])
+        for _ in range(2):
+            server.start()  # raises with the log if the server exits
+            self.assertEqual(server.stop(), 0, server.log())
+        self.assertNotIn("refused", server.log())
+
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0]] + REST)
