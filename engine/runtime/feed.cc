@@ -73,20 +73,23 @@ FeedItem ToFeedItem(uint64_t cursor, const store::FeedRecord& record) {
 }
 
 // Refuses a cursor past the head, or one whose next item has expired:
-// `first` is positioned at the first item after `after`. Cursors have no
-// gaps, so a first item further on means the ones between are gone.
+// `first` is positioned at the first item after `after`, and `after_kept`
+// says item `after` itself is in the store. Cursors have no gaps, so a
+// first item further on means the ones between are gone.
 absl::Status FeedReader::CheckCursor(uint64_t after, uint64_t head,
+                                     bool after_kept,
                                      const rocksdb::Iterator& first) const {
   const uint64_t next =
       first.Valid() ? keys::ParseFeed(View(first.key())).value_or(0) : 0;
-  // The head is read before the store, so an item just written may be
-  // seen in the store first; it counts too.
-  if (after > std::max(head, next == 0 ? 0 : next - 1)) {
-    return refusals::FeedCursorAhead(after, head);
-  }
+  // The head is read before the store, and an item is readable a moment
+  // before the committer counts it: a reader may hold a cursor the head
+  // has not reached yet. What the store holds counts too.
+  const uint64_t known =
+      std::max({head, after_kept ? after : 0, next == 0 ? 0 : next - 1});
+  if (after > known) return refusals::FeedCursorAhead(after, head);
   if (after == 0) return absl::OkStatus();  // from the oldest kept
-  if (next == 0 && after < head) {
-    return refusals::FeedCursorExpired(after, head);  // all expired
+  if (next == 0 && after < known && !after_kept) {
+    return refusals::FeedCursorExpired(after, known);  // all expired
   }
   if (next > after + 1) return refusals::FeedCursorExpired(after, next - 1);
   return absl::OkStatus();
@@ -100,9 +103,14 @@ absl::StatusOr<FeedPage> FeedReader::Read(const FeedRequest& request) const {
   page.head = Head();
   page.next_after = request.after;
   auto it = store_->NewIterator(Cf::kFeed);
-  it->Seek(keys::Feed(request.after + 1));
+  it->Seek(keys::Feed(request.after));
   WF_RETURN_IF_ERROR(FromRocks(it->status(), "reading the feed"));
-  WF_RETURN_IF_ERROR(CheckCursor(request.after, page.head, *it));
+  const bool after_kept =
+      request.after > 0 && it->Valid() &&
+      keys::ParseFeed(View(it->key())).value_or(0) == request.after;
+  if (after_kept) it->Next();
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), "reading the feed"));
+  WF_RETURN_IF_ERROR(CheckCursor(request.after, page.head, after_kept, *it));
   int scanned = 0;
   for (; it->Valid() && page.items.size() < limit && scanned < kMaxScanned;
        it->Next(), ++scanned) {

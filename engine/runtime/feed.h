@@ -43,7 +43,7 @@ class FeedReader {
   static constexpr int kMaxScanned = 10000;
 
  private:
-  absl::Status CheckCursor(uint64_t after, uint64_t head,
+  absl::Status CheckCursor(uint64_t after, uint64_t head, bool after_kept,
                            const rocksdb::Iterator& first) const;
 
   const Store* const store_;
