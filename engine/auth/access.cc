@@ -15,21 +15,14 @@ namespace {
 
 // Rules with role "*" become one rule per role the person holds that day,
 // in the unit the role is held.
-std::vector<org::PermissionRule> Expand(const DirectorySnapshot& d,
-                                        const std::string& person,
-                                        absl::CivilDay day,
-                                        const std::vector<org::PermissionRule>& rules) {
+std::vector<org::PermissionRule> Expand(
+    absl::Span<const org::HeldRole> held,
+    const std::vector<org::PermissionRule>& rules) {
   std::vector<org::PermissionRule> expanded;
-  std::vector<org::HeldRole> held;
-  bool held_loaded = false;
   for (const org::PermissionRule& rule : rules) {
     if (rule.role != "*") {
       expanded.push_back(rule);
       continue;
-    }
-    if (!held_loaded) {
-      held = d.directory.RolesOn(person, day);
-      held_loaded = true;
     }
     std::set<std::string> roles;
     for (const org::HeldRole& h : held) roles.insert(h.role);
@@ -133,7 +126,8 @@ absl::StatusOr<org::Grant> MayAct(const DirectorySnapshot& d,
         .Vietnamese("Bước này chỉ do hệ thống thực hiện khi đến hạn; không "
                     "ai được thực hiện thay.");
   }
-  std::vector<org::PermissionRule> rules = Expand(d, person, day, who.rules);
+  std::vector<org::PermissionRule> rules =
+      Expand(d.directory.RolesOn(person, day), who.rules);
   auto grant = org::CheckPermission(d.tree, d.directory, person, day, unit,
                                     rules);
   if (grant.ok()) return grant;
@@ -146,6 +140,14 @@ absl::StatusOr<org::Grant> MayAct(const DirectorySnapshot& d,
   }
   // An unknown person or unit is a refusal too, not a missing resource.
   return RoleRequired(person, day, unit, rules, grant.status().message());
+}
+
+std::optional<org::Grant> GrantFor(const DirectorySnapshot& d,
+                                   absl::Span<const org::HeldRole> held,
+                                   const std::string& unit,
+                                   const CompiledWho& who) {
+  if (who.system_only) return std::nullopt;
+  return org::FindGrant(d.tree, held, unit, Expand(held, who.rules));
 }
 
 bool MayRead(const DirectorySnapshot& d, const std::string& person,

@@ -14,12 +14,14 @@
 #ifndef WF_AUTH_ACCESS_H_
 #define WF_AUTH_ACCESS_H_
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "absl/types/span.h"
 #include "engine/auth/directory_store.h"
 #include "engine/org/relations.h"
 #include "engine/store/records.pb.h"
@@ -38,6 +40,14 @@ absl::StatusOr<org::Grant> MayAct(const DirectorySnapshot& directory,
                                   const std::string& person, absl::CivilDay day,
                                   const std::string& unit,
                                   const CompiledWho& who);
+
+// MayAct's answer when it allows, from the person's roles that day
+// (`held`, RolesOn's answer), without building a refusal: what a list asks
+// of every item and every step.
+std::optional<org::Grant> GrantFor(const DirectorySnapshot& directory,
+                                   absl::Span<const org::HeldRole> held,
+                                   const std::string& unit,
+                                   const CompiledWho& who);
 
 bool MayRead(const DirectorySnapshot& directory, const std::string& person,
              absl::CivilDay day, const store::InstanceRecord& instance);

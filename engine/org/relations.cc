@@ -233,6 +233,21 @@ std::string DescribeRequirement(const OrgTree& tree,
   return absl::StrCat("cần vai trò '", rule.role, "' tại ", place);
 }
 
+std::optional<Grant> FindGrant(const OrgTree& tree,
+                               absl::Span<const HeldRole> held,
+                               absl::string_view document_unit,
+                               absl::Span<const PermissionRule> rules) {
+  for (const HeldRole& h : held) {
+    for (const PermissionRule& rule : rules) {
+      if (h.role == rule.role &&
+          Holds(tree, h.unit_id, document_unit, rule.relation)) {
+        return Grant{h.role, h.unit_id, h.acting_for};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 absl::StatusOr<Grant> CheckPermission(const OrgTree& tree,
                                       const Directory& directory,
                                       absl::string_view person_id,
@@ -250,13 +265,8 @@ absl::StatusOr<Grant> CheckPermission(const OrgTree& tree,
                                             "' trong cây tổ chức"));
   }
   std::vector<HeldRole> held = directory.RolesOn(person_id, day);
-  for (const HeldRole& h : held) {
-    for (const PermissionRule& rule : rules) {
-      if (h.role == rule.role &&
-          Holds(tree, h.unit_id, document_unit, rule.relation)) {
-        return Grant{h.role, h.unit_id, h.acting_for};
-      }
-    }
+  if (std::optional<Grant> grant = FindGrant(tree, held, document_unit, rules)) {
+    return *std::move(grant);
   }
   return absl::PermissionDeniedError(
       DeniedMessage(tree, *person, day, *document, rules, held));

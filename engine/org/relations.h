@@ -22,6 +22,7 @@
 #ifndef ENGINE_ORG_RELATIONS_H_
 #define ENGINE_ORG_RELATIONS_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -78,6 +79,15 @@ struct Grant {
   std::string unit_id;
   std::string acting_for;  // the principal's person id when delegated
 };
+
+// The first way `held` (a person's roles on a day, RolesOn's order) allows
+// a step on a document of `document_unit` under `rules`, or nothing: the
+// test CheckPermission makes, without explaining a refusal (lists ask it of
+// every item).
+std::optional<Grant> FindGrant(const OrgTree& tree,
+                               absl::Span<const HeldRole> held,
+                               absl::string_view document_unit,
+                               absl::Span<const PermissionRule> rules);
 
 // Whether `person_id` may act on `day` on a document of `document_unit`
 // under any of `rules`. Among several ways, the person's own roles come

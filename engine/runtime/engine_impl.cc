@@ -708,6 +708,15 @@ class EngineImpl final : public Engine {
   absl::Status Wire(uint64_t next_instance_number) {
     committer_ = std::make_unique<Committer>(
         store_.get(), options_.max_group_size, options_.metrics);
+    // Before anything commits: the committer reads the listener unlocked.
+    if (options_.instance_cache_bytes > 0) {
+      instances_ =
+          std::make_unique<InstanceCache>(options_.instance_cache_bytes);
+      committer_->OnInstanceWritten(
+          [cache = instances_.get()](absl::string_view key) {
+            cache->Forget(key);
+          });
+    }
     feed_ = std::make_unique<FeedReader>(store_.get(), committer_.get());
     feed_wakes_ =
         std::make_unique<FeedWakes>(committer_->written_feed_seq());
@@ -729,7 +738,8 @@ class EngineImpl final : public Engine {
         [this] { return DeclaredHooks(); });
     WF_RETURN_IF_ERROR(plugins_->Load());
     reader_ = std::make_unique<Reader>(store_.get(), registry_.get(),
-                                       directory_.get(), clock_);
+                                       directory_.get(), clock_,
+                                       instances_.get());
     blobs_ = std::make_unique<FileStore>(store_.get());
     // A crash mid-upload left chunks no file refers to: gone before anyone
     // uploads again.
@@ -855,6 +865,8 @@ class EngineImpl final : public Engine {
   std::unique_ptr<Store> store_;
   // Before the committer, so destroyed after it: its answer thread calls in.
   std::unique_ptr<FeedWakes> feed_wakes_;
+  // Declared before the committer, which tells it of writes until it stops.
+  std::unique_ptr<InstanceCache> instances_;
   std::unique_ptr<Committer> committer_;
   std::unique_ptr<FeedReader> feed_;
   std::unique_ptr<DefinitionRegistry> registry_;

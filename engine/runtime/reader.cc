@@ -22,6 +22,11 @@
 namespace wf {
 namespace {
 
+absl::Status DoesNotParse(const std::string& id) {
+  return absl::DataLossError(
+      absl::StrCat("The stored instance '", id, "' does not parse"));
+}
+
 constexpr uint32_t kDefaultPageSize = 50;
 constexpr uint32_t kMaxPageSize = 1000;
 
@@ -158,6 +163,10 @@ absl::StatusOr<store::InstanceRecord> Reader::LoadReadable(
 
 absl::StatusOr<store::InstanceRecord> Reader::LoadInstance(
     const std::string& id, const rocksdb::Snapshot* at) {
+  if (at == nullptr && cache_ != nullptr) {
+    WF_ASSIGN_OR_RETURN(InstanceCache::Record shared, LoadShared(id));
+    return *shared;
+  }
   if (!keys::ParseInstanceId(id).has_value()) {
     // Not even well-formed: it cannot exist.
     return NotFound(id);
@@ -166,10 +175,23 @@ absl::StatusOr<store::InstanceRecord> Reader::LoadInstance(
                       store_->Get(Cf::kInstances, keys::Instance(id), at));
   if (!value.has_value()) return NotFound(id);
   store::InstanceRecord record;
-  if (!record.ParseFromString(*value)) {
-    return absl::DataLossError(
-        absl::StrCat("The stored instance '", id, "' does not parse"));
+  if (!record.ParseFromString(*value)) return DoesNotParse(id);
+  return record;
+}
+
+absl::StatusOr<InstanceCache::Record> Reader::LoadShared(
+    const std::string& id) {
+  if (!keys::ParseInstanceId(id).has_value()) return NotFound(id);
+  const std::string key = keys::Instance(id);
+  if (cache_ != nullptr) {
+    if (InstanceCache::Record kept = cache_->Find(key)) return kept;
   }
+  const uint64_t generation = cache_ != nullptr ? cache_->Generation(key) : 0;
+  WF_ASSIGN_OR_RETURN(auto value, store_->Get(Cf::kInstances, key));
+  if (!value.has_value()) return NotFound(id);
+  auto record = std::make_shared<store::InstanceRecord>();
+  if (!record->ParseFromString(*value)) return DoesNotParse(id);
+  if (cache_ != nullptr) cache_->Insert(key, generation, record, value->size());
   return record;
 }
 
@@ -259,21 +281,28 @@ std::string DisplayTitle(const store::InstanceRecord& r,
 
 InstanceInfo Reader::ToInfo(const store::InstanceRecord& r,
                             bool with_variables) {
+  auto definition = registry_->Get(r.workflow(), r.workflow_version());
+  return ToInfo(r, with_variables, *directory_->Current(),
+                definition.ok() ? definition->get() : nullptr);
+}
+
+InstanceInfo Reader::ToInfo(const store::InstanceRecord& r,
+                            bool with_variables,
+                            const DirectorySnapshot& directory,
+                            const Definition* definition) {
   InstanceInfo info;
   info.id = r.id();
   info.unit = r.unit_id();
   if (!r.unit_id().empty()) {
-    auto directory = directory_->Current();
-    if (const org::OrgUnit* u = directory->tree.Find(r.unit_id())) {
+    if (const org::OrgUnit* u = directory.tree.Find(r.unit_id())) {
       info.unit_name = u->name;
     }
   }
   info.workflow = r.workflow();
   info.workflow_version = r.workflow_version();
   info.state = r.state();
-  info.state_title = r.state();
-  auto definition = registry_->Get(r.workflow(), r.workflow_version());
-  if (definition.ok()) info.state_title = (*definition)->StateTitle(r.state());
+  info.state_title =
+      definition != nullptr ? definition->StateTitle(r.state()) : r.state();
   info.title = DisplayTitle(r, info.state_title);
   info.finished = r.finished();
   if (with_variables) info.variables_json = r.variables_json();
@@ -342,24 +371,28 @@ absl::StatusOr<InstancePage> Reader::List(const ListInstancesRequest& request) {
        it->Next()) {
     ++scanned;
     last_key = it->key().ToString();
-    store::InstanceRecord record;
+    InstanceCache::Record shared;  // read through the index
+    store::InstanceRecord parsed;  // read in the scan
+    const store::InstanceRecord* record = &parsed;
     if (scan.via_index) {
       auto loaded =
-          LoadInstance(std::string(keys::IdFromIndexKey(View(it->key()))));
+          LoadShared(std::string(keys::IdFromIndexKey(View(it->key()))));
       if (!loaded.ok()) continue;
-      record = std::move(*loaded);
-    } else if (!record.ParseFromString(it->value().ToString())) {
+      shared = *std::move(loaded);
+      record = shared.get();
+    } else if (!parsed.ParseFromArray(it->value().data(),
+                                      static_cast<int>(it->value().size()))) {
       continue;
     }
-    if (!request.workflow.empty() && record.workflow() != request.workflow) {
+    if (!request.workflow.empty() && record->workflow() != request.workflow) {
       continue;
     }
-    if (!request.state.empty() && record.state() != request.state) continue;
-    if (!InUnit(*directory, record, request.unit) ||
-        !MayRead(request.actor, *directory, record, now)) {
+    if (!request.state.empty() && record->state() != request.state) continue;
+    if (!InUnit(*directory, *record, request.unit) ||
+        !MayRead(request.actor, *directory, *record, now)) {
       continue;
     }
-    page.instances.push_back(ToInfo(record, request.with_variables));
+    page.instances.push_back(ToInfo(*record, request.with_variables));
   }
   WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing instances"));
   if (it->Valid() && it->key().starts_with(scan.prefix) && !last_key.empty()) {
@@ -482,8 +515,9 @@ absl::StatusOr<DeadlinePage> Reader::ListLate(const DeadlineQuery& query,
 bool Reader::FillDeadline(const DeadlineQuery& query,
                           const DirectorySnapshot& directory, absl::Time now,
                           DeadlineInfo* d) {
-  auto instance = LoadInstance(d->instance_id);
-  if (!instance.ok()) return false;
+  auto loaded = LoadShared(d->instance_id);
+  if (!loaded.ok()) return false;
+  const store::InstanceRecord* instance = loaded->get();
   if (!query.workflow.empty() && instance->workflow() != query.workflow) {
     return false;
   }
@@ -517,9 +551,10 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
   auto directory = directory_->Current();
   const absl::Time now = clock_->Now();
   const absl::CivilDay today = calendar::ToVietnamDay(now);
+  const std::vector<org::HeldRole> roles =
+      directory->directory.RolesOn(actor.id, today);
   std::set<std::string> prefixes;
-  for (const org::HeldRole& held :
-       directory->directory.RolesOn(actor.id, today)) {
+  for (const org::HeldRole& held : roles) {
     prefixes.insert(access::SlotPrefix(held.unit_id, held.role));
     prefixes.insert(access::SlotPrefix(held.unit_id, "*"));
   }
@@ -551,8 +586,9 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
     }
     last = suffix;
     if (!seen.insert(id).second) continue;
-    auto instance = LoadInstance(id);
-    if (!instance.ok()) continue;
+    auto loaded = LoadShared(id);
+    if (!loaded.ok()) continue;
+    const store::InstanceRecord* instance = loaded->get();
     auto def = registry_->Get(instance->workflow(), instance->workflow_version());
     if (!def.ok()) continue;
     InboxItem item;
@@ -562,10 +598,10 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
           spec.from.end()) {
         continue;
       }
-      auto grant = access::MayAct(*directory, actor.id, today,
-                                  instance->unit_id(),
-                                  (*def)->WhoOf(static_cast<int>(t)));
-      if (!grant.ok()) continue;
+      std::optional<org::Grant> grant =
+          access::GrantFor(*directory, roles, instance->unit_id(),
+                           (*def)->WhoOf(static_cast<int>(t)));
+      if (!grant.has_value()) continue;
       item.events.push_back({spec.event,
                              spec.title.empty() ? spec.event : spec.title,
                              grant->role, grant->unit_id, grant->acting_for});
@@ -574,7 +610,8 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
     item.due = entry.due_micros == INT64_MAX
                    ? absl::InfiniteFuture()
                    : absl::FromUnixMicros(entry.due_micros);
-    item.instance = ToInfo(*instance, request.with_variables);
+    item.instance =
+        ToInfo(*instance, request.with_variables, *directory, def->get());
     page.items.push_back(std::move(item));
   }
   return page;

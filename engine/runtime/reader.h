@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "engine/auth/directory_store.h"
 #include "engine/runtime/definition_registry.h"
+#include "engine/runtime/instance_cache.h"
 #include "wf/clock.h"
 #include "engine/store/records.pb.h"
 #include "engine/store/store.h"
@@ -21,14 +22,19 @@ namespace wf {
 
 class Reader {
  public:
+  // `cache` (not owned, may be null) keeps parsed records between reads.
   Reader(Store* store, DefinitionRegistry* registry,
-         const DirectoryStore* directory, Clock* clock)
+         const DirectoryStore* directory, Clock* clock,
+         InstanceCache* cache = nullptr)
       : store_(store), registry_(registry), directory_(directory),
-        clock_(clock) {}
+        clock_(clock), cache_(cache) {}
 
   // NOT_FOUND for an unknown id. `at`: as of a Store::Snapshot (null: now).
   absl::StatusOr<store::InstanceRecord> LoadInstance(
       const std::string& id, const rocksdb::Snapshot* at = nullptr);
+  // The same, now, shared with the cache rather than copied: what lists
+  // read for every item.
+  absl::StatusOr<InstanceCache::Record> LoadShared(const std::string& id);
   // Events after `after_seq`, at most `limit` (0: all).
   absl::StatusOr<std::vector<store::HistoryEventRecord>> LoadHistory(
       const std::string& id, uint64_t after_seq = 0, uint32_t limit = 0,
@@ -73,6 +79,11 @@ class Reader {
   // empty: lists then copy no JSON they will not answer.
   InstanceInfo ToInfo(const store::InstanceRecord& record,
                       bool with_variables = true);
+  // The same with the directory and the definition (null if unknown) at
+  // hand: what a list already holds for every item.
+  InstanceInfo ToInfo(const store::InstanceRecord& record, bool with_variables,
+                      const DirectorySnapshot& directory,
+                      const Definition* definition);
 
   Store* store() const { return store_; }
 
@@ -98,6 +109,7 @@ class Reader {
   DefinitionRegistry* const registry_;
   const DirectoryStore* const directory_;
   Clock* const clock_;
+  InstanceCache* const cache_;
 };
 
 }  // namespace wf

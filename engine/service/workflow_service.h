@@ -8,6 +8,7 @@
 #define WF_SERVICE_WORKFLOW_SERVICE_H_
 
 #include "engine/service/actor.h"
+#include "engine/service/arena_allocator.h"
 #include "wf/clock.h"
 #include "wf/engine.h"
 #include "wf/v1/workflow.grpc.pb.h"
@@ -17,7 +18,11 @@ namespace wf {
 class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
  public:
   WorkflowServiceImpl(Engine* engine, AuthMode auth)
-      : engine_(engine), auth_(auth) {}
+      : engine_(engine), auth_(auth) {
+    SetMessageAllocatorFor_GetInbox(&inbox_messages_);
+    SetMessageAllocatorFor_ListInstances(&list_messages_);
+    SetMessageAllocatorFor_ListDeadlines(&deadline_messages_);
+  }
 
   grpc::ServerUnaryReactor* DeployWorkflow(
       grpc::CallbackServerContext* context,
@@ -72,6 +77,12 @@ class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
  private:
   Engine* const engine_;
   const AuthMode auth_;
+  // The lists: many small fields per answer (arena_allocator.h).
+  ArenaAllocator<v1::GetInboxRequest, v1::GetInboxResponse> inbox_messages_;
+  ArenaAllocator<v1::ListInstancesRequest, v1::ListInstancesResponse>
+      list_messages_;
+  ArenaAllocator<v1::ListDeadlinesRequest, v1::ListDeadlinesResponse>
+      deadline_messages_;
 };
 
 class AdminServiceImpl final : public v1::AdminService::CallbackService {

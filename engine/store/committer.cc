@@ -55,6 +55,11 @@ void Committer::OnFeedCommitted(std::function<void(uint64_t)> listener) {
   feed_listener_ = std::move(listener);
 }
 
+void Committer::OnInstanceWritten(
+    std::function<void(absl::string_view)> listener) {
+  instance_listener_ = std::move(listener);
+}
+
 void Committer::Submit(WriteSet set, Done done) {
   Commit(Txn(std::move(set)), std::move(done));
 }
@@ -205,6 +210,7 @@ void Committer::CommitGroup(std::deque<Pending>* group) {
   // A failed write leaves feed_seq_ ahead of the disk; nothing more is
   // written until a restart recovers the seq from the disk.
   if (status.ok()) written_feed_seq_.store(feed_seq_);
+  TellInstancesWritten(*group);
   ForgetPending(*group, /*all=*/!status.ok());
   if (status.ok()) {
     // Only this thread writes, so the store's delete counts need no lock.
@@ -240,6 +246,15 @@ void Committer::CommitGroup(std::deque<Pending>* group) {
       status.ok() && feed_seq_ != feed_before ? feed_seq_ : 0;
   absl::MutexLock lock(&answers_mu_);
   answers_.push_back({std::move(*group), std::move(status), feed_seq});
+}
+
+void Committer::TellInstancesWritten(const std::deque<Pending>& group) const {
+  if (!instance_listener_) return;
+  for (const Pending& p : group) {
+    for (const WriteSet::Op& op : p.txn.writes().ops()) {
+      if (op.cf == Cf::kInstances) instance_listener_(op.key);
+    }
+  }
 }
 
 // One observation per group, not per transaction: this thread is the

@@ -2,6 +2,7 @@
 #include "engine/util/page_token.h"
 
 #include <string>
+#include <thread>
 
 #include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
@@ -37,9 +38,20 @@ TEST(PageTokenTest, RefusesAlteredTokens) {
     EXPECT_EQ(opened.status().code(), absl::StatusCode::kInvalidArgument)
         << "byte " << i;
   }
+  // The thread's context, reused, still opens a good token after refusals.
+  EXPECT_EQ(OpenPageToken("inbox", token).value_or(""), "some position");
   EXPECT_FALSE(OpenPageToken("inbox", "not base64 !").ok());
   EXPECT_FALSE(OpenPageToken("inbox", "").ok());
   EXPECT_FALSE(OpenPageToken("inbox", absl::WebSafeBase64Escape("42")).ok());
+}
+
+// Tokens sealed on one thread open on another (each has its own context).
+TEST(PageTokenTest, OpensOnAnotherThread) {
+  const std::string token = SealPageToken("inbox", "position");
+  std::string opened;
+  std::thread other([&] { opened = OpenPageToken("inbox", token).value_or(""); });
+  other.join();
+  EXPECT_EQ(opened, "position");
 }
 
 TEST(PageTokenTest, RefusesATokenOfAnotherList) {

@@ -107,6 +107,10 @@ struct EngineOptions {
   int worker_threads = 2;
   // Largest number of transitions the committer merges into one synced write.
   int max_group_size = 512;
+  // Parsed instance records kept in memory for inboxes, lists and steps, at
+  // most about this many bytes of stored records (docs/architecture.md,
+  // "Reads"). 0 keeps none: every read goes to RocksDB.
+  size_t instance_cache_bytes = 32u << 20;
   // The official holiday tables (JSON, docs/calendar.md) on top of the
   // computed Vietnamese calendar; empty means the computed calendar alone.
   std::string calendar_rules_json;

@@ -1,0 +1,67 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/runtime/instance_cache.h"
+
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace wf {
+namespace {
+
+InstanceCache::Record Version(uint64_t v) {
+  auto record = std::make_shared<store::InstanceRecord>();
+  record->set_version(v);
+  return record;
+}
+
+TEST(InstanceCacheTest, KeepsWhatWasInsertedUntilItIsWritten) {
+  InstanceCache cache(1 << 20);
+  EXPECT_EQ(cache.Find("a"), nullptr);
+  cache.Insert("a", cache.Generation("a"), Version(1), 100);
+  ASSERT_NE(cache.Find("a"), nullptr);
+  EXPECT_EQ(cache.Find("a")->version(), 1u);
+  cache.Forget("a");
+  EXPECT_EQ(cache.Find("a"), nullptr);
+  EXPECT_EQ(cache.stats().entries, 0u);
+}
+
+// A reader that read the store before a write must not put the old record
+// back after the write forgot it.
+TEST(InstanceCacheTest, ARecordReadBeforeAWriteIsNotKept) {
+  InstanceCache cache(1 << 20);
+  const uint64_t before = cache.Generation("a");
+  cache.Forget("a");  // the write lands while the reader parses
+  cache.Insert("a", before, Version(1), 100);
+  EXPECT_EQ(cache.Find("a"), nullptr);
+  cache.Insert("a", cache.Generation("a"), Version(2), 100);
+  ASSERT_NE(cache.Find("a"), nullptr);
+  EXPECT_EQ(cache.Find("a")->version(), 2u);
+}
+
+TEST(InstanceCacheTest, StaysWithinItsBytes) {
+  InstanceCache cache(16 * 1000);  // 1,000 bytes a shard
+  for (int i = 0; i < 1000; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    cache.Insert(key, cache.Generation(key), Version(i), 300);
+  }
+  const InstanceCache::Stats stats = cache.stats();
+  EXPECT_LE(stats.bytes, 16u * 1000);
+  EXPECT_GT(stats.entries, 0u);
+  EXPECT_LE(stats.entries, 16u * 3);
+  // Larger than a shard: never kept.
+  cache.Insert("big", cache.Generation("big"), Version(1), 2000);
+  EXPECT_EQ(cache.Find("big"), nullptr);
+}
+
+TEST(InstanceCacheTest, ReinsertingReplacesAndCountsOnce) {
+  InstanceCache cache(1 << 20);
+  cache.Insert("a", cache.Generation("a"), Version(1), 100);
+  cache.Insert("a", cache.Generation("a"), Version(2), 120);
+  EXPECT_EQ(cache.Find("a")->version(), 2u);
+  EXPECT_EQ(cache.stats().entries, 1u);
+  EXPECT_EQ(cache.stats().bytes, 120u);
+}
+
+}  // namespace
+}  // namespace wf
