@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
+#include "engine/lua/lazy_table.h"
 #include "engine/lua/wf_library.h"
 #include "engine/util/text.h"
 
@@ -64,13 +65,40 @@ void Push(lua_State* L, const Json& value, int depth) {
   }
 }
 
+// ASCII text is valid UTF-8 and NFC: most names and codes, converted
+// without asking ICU.
+bool IsAscii(absl::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+// Where a value sits ("ctx.vars.danh_sach[3].ten"), for messages only: a
+// chain of links on the C++ stack, made into text when a message needs it
+// (building the text for every value was most of a conversion's cost).
+struct Path {
+  const std::string* root = nullptr;  // the first link only
+  const Path* parent = nullptr;
+  absl::string_view name;  // a field name; empty: a list index
+  lua_Integer index = 0;
+
+  std::string Text() const {
+    if (parent == nullptr) return *root;
+    if (name.empty() && index > 0) {
+      return absl::StrCat(parent->Text(), "[", index, "]");
+    }
+    return absl::StrCat(parent->Text(), ".", name);
+  }
+};
+
 class Converter {
  public:
   Converter(lua_State* L, std::string* error, JsonBudget* budget,
             const std::string& root)
       : L_(L), error_(error), budget_(budget), root_(root) {}
 
-  bool Convert(int index, const std::string& path, Json* out, int depth) {
+  bool Convert(int index, const Path& path, Json* out, int depth) {
     index = lua_absindex(L_, index);
     switch (lua_type(L_, index)) {
       case LUA_TNIL:
@@ -99,29 +127,24 @@ class Converter {
   }
 
  private:
-  bool Fail(const std::string& path, const std::string& what) {
-    *error_ = absl::StrCat(path, " ", what);
+  bool Fail(const Path& path, const std::string& what) {
+    *error_ = absl::StrCat(path.Text(), " ", what);
     return false;
   }
 
   // Counts `bytes` of JSON text about to be produced: never more than the
   // serialised text will have (quotes, brackets, one separator per item),
   // so only output that would be too long anyway is refused.
-  bool Spend(const std::string& path, size_t bytes) {
+  bool Spend(const Path& path, size_t bytes) {
     if (budget_ == nullptr) return true;
-    if (bytes > budget_->left) {
-      budget_->exceeded = true;
-      budget_->left = 0;
-      *error_ = absl::StrCat("Expected ", root_, " to stay within ",
-                             budget_->limit, " bytes as JSON, but it is ",
-                             "longer (stopped at ", path, ")");
-      return false;
+    if (bytes <= budget_->left) {
+      budget_->left -= bytes;
+      return true;
     }
-    budget_->left -= bytes;
-    return true;
+    return SpendJsonBudget(budget_, bytes, root_, path.Text(), error_);
   }
 
-  bool Number(int index, const std::string& path, Json* out) {
+  bool Number(int index, const Path& path, Json* out) {
     if (lua_isinteger(L_, index)) {
       *out = static_cast<int64_t>(lua_tointeger(L_, index));
       return true;
@@ -134,13 +157,18 @@ class Converter {
     return true;
   }
 
-  bool String(int index, const std::string& path, Json* out) {
+  bool String(int index, const Path& path, Json* out) {
     size_t n = 0;
     const char* s = lua_tolstring(L_, index, &n);
     if (!Spend(path, n + 2)) return false;
+    const absl::string_view text(s, n);
+    if (IsAscii(text)) {  // NFC already
+      *out = std::string(text);
+      return true;
+    }
     // Text a script built (from pieces, string.char, utf8.char) may be
     // decomposed: stored as NFC, like text that comes in through the API.
-    auto nfc = ToNfc(absl::string_view(s, n), "text");
+    auto nfc = ToNfc(text, "text");
     if (!nfc.ok()) return Fail(path, "is not valid UTF-8 text");
     *out = std::move(*nfc);
     return true;
@@ -163,12 +191,25 @@ class Converter {
     return false;
   }
 
-  bool Table(int index, const std::string& path, Json* out, int depth) {
+  // True if the table at `index` has a metatable: most tables a script
+  // builds have none, and skip the checks below.
+  bool HasMetatable(int index) {
+    if (!lua_getmetatable(L_, index)) return false;
+    lua_pop(L_, 1);
+    return true;
+  }
+
+  bool Table(int index, const Path& path, Json* out, int depth) {
     luaL_checkstack(L_, 8, "table nested too deeply");
-    if (PushFrozenContents(index)) {
-      bool ok = Table(lua_gettop(L_), path, out, depth);
-      lua_pop(L_, 1);
-      return ok;
+    const bool has_metatable = HasMetatable(index);
+    if (has_metatable) {
+      // A lazy table (ctx.vars passed on) holds only the fields read so far.
+      CompleteLazyTable(L_, index);
+      if (PushFrozenContents(index)) {
+        bool ok = Table(lua_gettop(L_), path, out, depth);
+        lua_pop(L_, 1);
+        return ok;
+      }
     }
     if (depth >= kMaxJsonDepth) {
       return Fail(path, absl::StrCat("is nested deeper than ", kMaxJsonDepth,
@@ -176,7 +217,7 @@ class Converter {
     }
     luaL_checkstack(L_, 6, "table nested too deeply");
     if (!Spend(path, 1)) return false;  // the opening bracket
-    bool marked = IsMarkedArray(L_, index);
+    bool marked = has_metatable && IsMarkedArray(L_, index);
     lua_Integer count = 0, max_index = 0;
     bool has_text_keys = false;
     lua_pushnil(L_);
@@ -209,23 +250,26 @@ class Converter {
     return Object(index, path, out, depth);
   }
 
-  bool Array(int index, const std::string& path, Json* out,
-             lua_Integer count, int depth) {
+  bool Array(int index, const Path& path, Json* out, lua_Integer count,
+             int depth) {
     *out = Json::array();
+    auto& items = out->get_ref<Json::array_t&>();
+    items.reserve(static_cast<size_t>(count));
     for (lua_Integer i = 1; i <= count; ++i) {
       lua_rawgeti(L_, index, i);
-      Json item;
-      bool ok = Spend(path, 1) &&  // a separator
-                Convert(-1, absl::StrCat(path, "[", i, "]"), &item, depth + 1);
+      Path item_path{nullptr, &path, {}, i};
+      items.emplace_back();
+      bool ok = Spend(item_path, 1) &&  // a separator
+                Convert(-1, item_path, &items.back(), depth + 1);
       lua_pop(L_, 1);
       if (!ok) return false;
-      out->push_back(std::move(item));
     }
     return true;
   }
 
-  bool Object(int index, const std::string& path, Json* out, int depth) {
+  bool Object(int index, const Path& path, Json* out, int depth) {
     *out = Json::object();
+    auto& fields = out->get_ref<Json::object_t&>();
     lua_pushnil(L_);
     while (lua_next(L_, index) != 0) {
       size_t n = 0;
@@ -234,29 +278,35 @@ class Converter {
         lua_pop(L_, 2);
         return false;
       }
-      auto nfc = ToNfc(absl::string_view(k, n), "field name");
-      if (!nfc.ok()) {
-        lua_pop(L_, 2);
-        return Fail(path, "has a field name that is not valid UTF-8");
+      const absl::string_view name(k, n);
+      std::string key;
+      if (IsAscii(name)) {
+        key.assign(name.data(), name.size());
+      } else {
+        auto nfc = ToNfc(name, "field name");
+        if (!nfc.ok()) {
+          lua_pop(L_, 2);
+          return Fail(path, "has a field name that is not valid UTF-8");
+        }
+        key = std::move(*nfc);
       }
-      std::string key = std::move(*nfc);
-      if (out->contains(key)) {
+      auto [field, added] = fields.emplace(std::move(key), Json());
+      if (!added) {
         // Two Lua keys that differ only in normalisation ("Hòa" typed
         // composed and decomposed) would become one field: say so rather
         // than keep either silently.
         lua_pop(L_, 2);
-        return Fail(path, absl::StrCat("has two fields named '", key,
+        return Fail(path, absl::StrCat("has two fields named '", field->first,
                                        "' once written the standard way ",
                                        "(Unicode NFC): keep one of them"));
       }
-      Json item;
-      bool ok = Convert(-1, absl::StrCat(path, ".", key), &item, depth + 1);
+      Path field_path{nullptr, &path, field->first, 0};
+      bool ok = Convert(-1, field_path, &field->second, depth + 1);
       lua_pop(L_, 1);
       if (!ok) {
         lua_pop(L_, 1);
         return false;
       }
-      (*out)[key] = std::move(item);
     }
     return true;
   }
@@ -273,7 +323,57 @@ void PushJson(lua_State* L, const Json& value) { Push(L, value, 0); }
 
 bool ToJson(lua_State* L, int index, const std::string& path, Json* out,
             std::string* error, JsonBudget* budget) {
-  return Converter(L, error, budget, path).Convert(index, path, out, 0);
+  Path root{&path};
+  return Converter(L, error, budget, path).Convert(index, root, out, 0);
+}
+
+bool FieldToJson(lua_State* L, int index, const std::string& root,
+                 absl::string_view name, Json* out, std::string* error,
+                 JsonBudget* budget) {
+  Path object{&root};
+  Path field{nullptr, &object, name, 0};
+  return Converter(L, error, budget, root).Convert(index, field, out, 1);
+}
+
+bool SpendJsonBudget(JsonBudget* budget, size_t bytes, const std::string& root,
+                     const std::string& path, std::string* error) {
+  if (bytes > budget->left) {
+    budget->exceeded = true;
+    budget->left = 0;
+    *error = absl::StrCat("Expected ", root, " to stay within ", budget->limit,
+                          " bytes as JSON, but it is longer (stopped at ",
+                          path, ")");
+    return false;
+  }
+  budget->left -= bytes;
+  return true;
+}
+
+size_t JsonBudgetCost(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::string:
+      return value.get_ref<const std::string&>().size() + 2;
+    case Json::value_t::array: {
+      size_t bytes = 1;
+      for (const Json& item : value) bytes += 1 + JsonBudgetCost(item);
+      return bytes;
+    }
+    case Json::value_t::object: {
+      size_t bytes = 1;
+      for (const auto& [key, item] : value.items()) {
+        bytes += key.size() + 4 + JsonBudgetCost(item);
+      }
+      return bytes;
+    }
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float:
+      return 1;
+    case Json::value_t::boolean:
+      return 4;
+    default:  // null: wf.null costs nothing (Convert)
+      return 0;
+  }
 }
 
 }  // namespace wf

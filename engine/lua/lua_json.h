@@ -13,6 +13,8 @@
 
 #include <lua.hpp>
 
+#include "absl/strings/string_view.h"
+
 #include "engine/util/json.h"
 
 namespace wf {
@@ -37,6 +39,20 @@ struct JsonBudget {
 // be longer than what is left of it.
 bool ToJson(lua_State* L, int index, const std::string& path, Json* out,
             std::string* error, JsonBudget* budget = nullptr);
+
+// ToJson for field `name` of the object `root` ("ctx.vars"): messages name
+// it "root.name", and the budget's "root".
+bool FieldToJson(lua_State* L, int index, const std::string& root,
+                 absl::string_view name, Json* out, std::string* error,
+                 JsonBudget* budget);
+
+// Takes `bytes` from `budget`, or returns false with *error set (naming
+// `root`, and `path` where it stopped) and budget->exceeded.
+bool SpendJsonBudget(JsonBudget* budget, size_t bytes, const std::string& root,
+                     const std::string& path, std::string* error);
+
+// What ToJson spends of a budget to produce `value`.
+size_t JsonBudgetCost(const Json& value);
 
 }  // namespace wf
 

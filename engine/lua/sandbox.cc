@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "engine/lua/lazy_table.h"
 #include "engine/lua/lua_patterns.h"
 #include "engine/lua/metered_library.h"
 #include "engine/lua/wf_library.h"
@@ -28,9 +29,11 @@ constexpr size_t kMaxErrorBytes = 2000;
 // one that refuses finalisers (a __gc could run code outside any call's
 // budget); `rawget`, `rawset` with ones that respect frozen tables; and
 // returns the function that freezes the globals and the libraries once a
-// workflow file has loaded.
+// workflow file has loaded. It is given the function that completes a lazy
+// table (lazy_table.h) and returns, third, the mark of lazy tables.
 constexpr char kPrelude[] = R"lua(
-local raw_next, type, getmetatable, raw_rawget, raw_rawset, error, select =
+local complete_lazy = ...
+local raw_next, type, get_metatable, raw_rawget, raw_rawset, error, select =
       next, type, getmetatable, rawget, rawset, error, select
 local raw_tostring, raw_format = tostring, string.format
 local sort, raw_setmetatable = table.sort, setmetatable
@@ -41,6 +44,12 @@ local pcall, pack, unpack = pcall, table.pack, table.unpack
 -- or not, reaches its __newindex.
 local frozen = {}
 
+-- The __metatable of lazy tables (ctx, ctx.vars), which hold only the
+-- fields read so far: a traversal first makes them all, rawget and rawset
+-- go through their __index and __newindex, and getmetatable hides it, so
+-- that they behave as plain tables.
+local lazy = {}
+
 local function before(a, b)
   local ta, tb = type(a), type(b)
   if ta ~= tb then return ta < tb end
@@ -49,19 +58,37 @@ local function before(a, b)
   return false
 end
 
-function rawget(t, k) return raw_rawget(frozen[t] or t, k) end
+function rawget(t, k)
+  local v = raw_rawget(frozen[t] or t, k)
+  if v == nil and get_metatable(t) == lazy then return t[k] end
+  return v
+end
 
 function rawset(t, k, v)
   if frozen[t] then
     error("rawset cannot change a read-only table (the globals and the " ..
           "libraries are read-only once the file has loaded)", 2)
   end
+  if get_metatable(t) == lazy then
+    t[k] = v
+    return t
+  end
   return raw_rawset(t, k, v)
 end
 
+function getmetatable(t)
+  local mt = get_metatable(t)
+  if mt == lazy then return nil end
+  return mt
+end
+
 function pairs(t)
-  local mt = getmetatable(t)
-  if type(mt) == "table" and mt.__pairs then return mt.__pairs(t) end
+  local mt = get_metatable(t)
+  if mt == lazy then
+    complete_lazy(t)
+  elseif type(mt) == "table" and mt.__pairs then
+    return mt.__pairs(t)
+  end
   t = frozen[t] or t
   local keys, n = {}, 0
   for k in raw_next, t do n = n + 1; keys[n] = k end
@@ -80,6 +107,7 @@ end
 -- follows the order of pairs (one pass over the table per call). Tables
 -- with keys that have no order (tables, functions) keep Lua's order.
 function next(t, k)
+  if get_metatable(t) == lazy then complete_lazy(t) end
   local c = frozen[t] or t
   if type(c) ~= "table" then return raw_next(t, k) end
   local best
@@ -118,7 +146,7 @@ end
 local function show(v)
   local t = type(v)
   if t == "table" or t == "function" or t == "userdata" or t == "thread" then
-    local mt = getmetatable(v)
+    local mt = get_metatable(v)
     if type(mt) == "table" and raw_rawget(mt, "__tostring") ~= nil then
       return raw_tostring(v)
     end
@@ -188,7 +216,7 @@ return function()
           "guard or action: use a local variable, or ctx.vars to keep a " ..
           "value", 2)
   end)
-end, freeze_deep
+end, freeze_deep, lazy
 )lua";
 
 int Trampoline(lua_State* L) {
@@ -289,6 +317,20 @@ void Sandbox::Charge(lua_State* L, uint64_t instructions) {
 
 size_t Sandbox::MemoryCap(lua_State* L) { return From(L)->memory_limit_; }
 
+void Sandbox::Link(lua_State* L, const void* value, void* data) {
+  From(L)->links_.emplace_back(value, data);
+}
+
+void* Sandbox::Linked(lua_State* L, const void* value) {
+  const auto& links = From(L)->links_;
+  // Newest first: a value collected during the call may leave its address
+  // to a later one.
+  for (auto it = links.rbegin(); it != links.rend(); ++it) {
+    if (it->first == value) return it->second;
+  }
+  return nullptr;
+}
+
 void Sandbox::Spend(lua_State* L, uint64_t instructions) {
   executed_ += instructions;
   if (abort_ == Abort::kNone) {
@@ -342,7 +384,16 @@ SandboxRefusals SandboxRefusalCounts() {
 absl::Status Sandbox::Run(uint64_t instruction_budget,
                           const std::function<void(lua_State*)>& body,
                           absl::StatusCode error_code, absl::string_view what) {
+  return Run(instruction_budget, body, error_code,
+             [what] { return std::string(what); });
+}
+
+absl::Status Sandbox::Run(uint64_t instruction_budget,
+                          const std::function<void(lua_State*)>& body,
+                          absl::StatusCode error_code,
+                          absl::FunctionRef<std::string()> describe) {
   abort_ = Abort::kNone;
+  links_.clear();
   executed_ = 0;
   budget_ = instruction_budget;
   // Loading (and the sandbox's own set-up) runs with the load's budget.
@@ -361,7 +412,7 @@ absl::Status Sandbox::Run(uint64_t instruction_budget,
   absl::Status result;
   if (abort_ == Abort::kInstructions) {
     CountRefusal(&refused_instructions);
-    result = OverBudget(absl::StrCat(what, " ran over its budget of ",
+    result = OverBudget(absl::StrCat(describe(), " ran over its budget of ",
                                      instruction_budget,
                                      " Lua instructions (an endless loop?) "
                                      "and was stopped"),
@@ -369,22 +420,23 @@ absl::Status Sandbox::Run(uint64_t instruction_budget,
   } else if (abort_ == Abort::kTime) {
     CountRefusal(&refused_time);
     result = OverBudget(
-        absl::StrCat(what, " ran over its time limit of ",
+        absl::StrCat(describe(), " ran over its time limit of ",
                      absl::FormatDuration(time_limit_), " and was stopped"),
         "lua_time_micros",
         static_cast<uint64_t>(absl::ToInt64Microseconds(time_limit_)));
   } else if (abort_ == Abort::kMemory || rc == LUA_ERRMEM) {
     abort_ = Abort::kMemory;
     CountRefusal(&refused_memory);
-    result = OverBudget(absl::StrCat(what, " used more than ",
+    result = OverBudget(absl::StrCat(describe(), " used more than ",
                                      memory_limit_ / kMiB,
                                      " MiB of memory and was stopped"),
                         "lua_memory_bytes", memory_limit_);
   } else if (rc != LUA_OK) {
     result = absl::Status(error_code,
-                          absl::StrCat(what, " failed: ", ErrorText(L_)));
+                          absl::StrCat(describe(), " failed: ", ErrorText(L_)));
   }
   lua_settop(L_, 0);
+  links_.clear();  // what they point to is gone with the body's frame
   // A stopped call may leave much garbage; give it back before reuse.
   if (abort_ != Abort::kNone) lua_gc(L_, LUA_GCCOLLECT);
   return result;
@@ -450,7 +502,9 @@ absl::Status Sandbox::OpenLibraries() {
                              "t") != LUA_OK) {
           lua_error(L);
         }
-        lua_call(L, 0, 2);
+        lua_pushcfunction(L, &CompleteLazyTableFromLua);
+        lua_call(L, 1, 3);
+        OpenLazyTables(L);
         lua_setfield(L, LUA_REGISTRYINDEX, "wf.freeze_deep");
         lua_setfield(L, LUA_REGISTRYINDEX, "wf.freeze");
       },

@@ -26,9 +26,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <lua.hpp>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -93,6 +96,12 @@ class Sandbox {
   absl::Status Run(uint64_t instruction_budget,
                    const std::function<void(lua_State*)>& body,
                    absl::StatusCode error_code, absl::string_view what);
+  // The same, with the text that starts every message made only when a
+  // message is: a guard or action runs thousands of times for each failure.
+  absl::Status Run(uint64_t instruction_budget,
+                   const std::function<void(lua_State*)>& body,
+                   absl::StatusCode error_code,
+                   absl::FunctionRef<std::string()> describe);
 
   // Loads and runs a text chunk (never bytecode) named `chunk_name`, so that
   // errors read "chunk_name:line: message", under the load's budget and
@@ -112,6 +121,14 @@ class Sandbox {
 
   // The memory cap of the state running `L`, in bytes.
   static size_t MemoryCap(lua_State* L);
+
+  // Links the Lua value at address `value` (lua_topointer) to `data` until
+  // the current Run ends: how a value made for one call (a lazy table,
+  // lazy_table.h) finds the C++ object behind it, which lives only as long
+  // as the call. Only inside a Run body.
+  static void Link(lua_State* L, const void* value, void* data);
+  // What `value` was last linked to in the current Run, or null.
+  static void* Linked(lua_State* L, const void* value);
 
   // Seeds math.random for the rest of the call (replay passes the recorded
   // seed). Only inside a Run body.
@@ -143,6 +160,8 @@ class Sandbox {
   absl::Duration time_limit_;
   std::chrono::steady_clock::time_point deadline_;
   Abort abort_ = Abort::kNone;
+  // Sandbox::Link's, for the Run in progress: a call makes two or three.
+  std::vector<std::pair<const void*, void*>> links_;
 };
 
 }  // namespace wf

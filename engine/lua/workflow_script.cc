@@ -10,7 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "engine/calendar/vn_date.h"
-#include "engine/lua/document_library.h"
+#include "engine/lua/call_context.h"
 #include "engine/lua/lua_json.h"
 #include "engine/lua/wf_library.h"
 #include "engine/util/refusal.h"
@@ -559,294 +559,6 @@ class Declarations {
 
 namespace {
 
-const absl::TimeZone& VietnamTime() {
-  static const absl::TimeZone* zone =
-      new absl::TimeZone(absl::FixedTimeZone(7 * 3600));
-  return *zone;
-}
-
-// ctx.emit(kind, data): appends {kind = kind, data = data} to the effects
-// list (upvalue 1).
-int Emit(lua_State* L) {
-  const char* kind = luaL_checkstring(L, 1);
-  if (!IsIdentifier(kind)) {
-    return luaL_error(L, "ctx.emit: the kind '%s' must be a lower-case name "
-                         "such as \"thong_bao\"", kind);
-  }
-  if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
-  // The API carries an effect's data as an object (google.protobuf.Struct):
-  // a list would have no faithful form there.
-  if (lua_istable(L, 2) && (IsMarkedArray(L, 2) || lua_rawlen(L, 2) > 0)) {
-    return luaL_error(L, "ctx.emit: the data of '%s' must be a table of named "
-                         "fields such as { den = \"so_noi_vu\" }, but it is a "
-                         "list", kind);
-  }
-  lua_createtable(L, 0, 2);
-  lua_pushvalue(L, 1);
-  lua_setfield(L, -2, "kind");
-  if (lua_istable(L, 2)) {
-    lua_pushvalue(L, 2);
-  } else {
-    lua_newtable(L);
-  }
-  lua_setfield(L, -2, "data");
-  lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, lua_upvalueindex(1)));
-  lua_rawseti(L, lua_upvalueindex(1), n + 1);
-  return 0;
-}
-
-// The arguments of a host call after its key, as JSON; false and a message
-// on the stack when they are wrong.
-bool HostArgs(lua_State* L, const std::string& call, Json* args) {
-  std::string error;
-  if (call == "take_place") {
-    if (!lua_isinteger(L, 2) || lua_tointeger(L, 2) < 1) {
-      lua_pushstring(L, "ctx.take_place(quota, n): n must be a whole number "
-                        "of places, 1 or more");
-      return false;
-    }
-    (*args)["limit"] = static_cast<int64_t>(lua_tointeger(L, 2));
-  } else if (call == "start") {
-    Json vars = Json::object();
-    if (!lua_isnoneornil(L, 2) &&
-        !ToJson(L, 2, "ctx.start's variables", &vars, &error)) {
-      lua_pushlstring(L, error.data(), error.size());
-      return false;
-    }
-    (*args)["vars"] = std::move(vars);
-    if (lua_istable(L, 3)) {
-      for (const char* field : {"business_key", "unit"}) {
-        lua_getfield(L, 3, field);
-        if (lua_type(L, -1) == LUA_TSTRING) (*args)[field] = lua_tostring(L, -1);
-        lua_pop(L, 1);
-      }
-    }
-  }
-  return true;
-}
-
-// Pushes what a host call answered: claim's refusal as false and the holder.
-int PushHostResult(lua_State* L, const std::string& call, const Json& result) {
-  if (call == "claim" && result.is_string()) {
-    lua_pushboolean(L, 0);
-    const std::string holder = result.get<std::string>();
-    lua_pushlstring(L, holder.data(), holder.size());
-    return 2;
-  }
-  PushJson(L, result);
-  return 1;
-}
-
-// The work of HostCall, with every C++ object gone before an error is
-// raised (lua_error unwinds with longjmp, past C++ destructors). Returns
-// the number of results pushed, or -1 with the message pushed.
-int HostCallInner(lua_State* L, StepHost* host, const std::string& call,
-                  const std::string& key) {
-  Json args = Json::object();
-  if (!HostArgs(L, call, &args)) return -1;
-  absl::StatusOr<Json> result = host->Call(call, key, args);
-  if (!result.ok()) {
-    std::string message(result.status().message());
-    lua_pushlstring(L, message.data(), message.size());
-    return -1;
-  }
-  return PushHostResult(L, call, *result);
-}
-
-// ctx.take_number and the other host functions: upvalue 1 the host,
-// upvalue 2 the call's name.
-int HostCall(lua_State* L) {
-  size_t n = 0;
-  const char* key = luaL_checklstring(L, 1, &n);
-  auto* host = static_cast<StepHost*>(lua_touserdata(L, lua_upvalueindex(1)));
-  int results = 0;
-  {
-    const std::string call = lua_tostring(L, lua_upvalueindex(2));
-    results = HostCallInner(L, host, call, std::string(key, n));
-  }
-  if (results < 0) return lua_error(L);
-  return results;
-}
-
-// Pushes a host call's answer as a Lua value (1), or its error message
-// (-1: the caller raises it once every C++ object is gone).
-int PushAnswer(lua_State* L, const absl::StatusOr<Json>& answer) {
-  if (answer.ok()) {
-    PushJson(L, *answer);
-    return 1;
-  }
-  std::string message(answer.status().message());
-  lua_pushlstring(L, message.data(), message.size());
-  return -1;
-}
-
-// ctx.children(): the step's instance's children and their states.
-int HostChildren(lua_State* L) {
-  auto* host = static_cast<StepHost*>(lua_touserdata(L, lua_upvalueindex(1)));
-  int results = 0;
-  {
-    results = PushAnswer(L, host->Call("children", "", Json::object()));
-  }
-  if (results < 0) return lua_error(L);
-  return results;
-}
-
-// The query of ctx.units{...} as JSON, `on` defaulting to `today`; false
-// and a message on the stack when it is not a table of named fields.
-bool UnitsQuery(lua_State* L, const std::string& today, Json* query) {
-  std::string error;
-  if (!lua_isnoneornil(L, 1) &&
-      (!lua_istable(L, 1) ||
-       !ToJson(L, 1, "ctx.units' query", query, &error))) {
-    if (error.empty()) error = "ctx.units{...} expects a table of named fields";
-    lua_pushlstring(L, error.data(), error.size());
-    return false;
-  }
-  if (query->is_array() && query->empty()) *query = Json::object();
-  if (!query->is_object()) {
-    lua_pushstring(L, "ctx.units{...} expects a table of named fields such "
-                      "as { under = \"bac_ninh\", kinds = {\"xa\"} }");
-    return false;
-  }
-  if (!query->contains("on") && !query->contains("id")) (*query)["on"] = today;
-  return true;
-}
-
-// ctx.units{...}: upvalue 1 the host, upvalue 2 ctx.today. The query is the
-// call's key, so that replay checks it asks the same.
-int HostUnits(lua_State* L) {
-  auto* host = static_cast<StepHost*>(lua_touserdata(L, lua_upvalueindex(1)));
-  int results = -1;
-  {
-    Json query = Json::object();
-    if (UnitsQuery(L, lua_tostring(L, lua_upvalueindex(2)), &query)) {
-      results = PushAnswer(L, host->Call("units", DumpJson(query), query));
-    }
-  }
-  if (results < 0) return lua_error(L);
-  return results;
-}
-
-void PushHostFunctions(lua_State* L, StepHost* host, const std::string& today) {
-  lua_pushlightuserdata(L, host);
-  lua_pushcclosure(L, &HostChildren, 1);
-  lua_setfield(L, -2, "children");
-  lua_pushlightuserdata(L, host);
-  lua_pushlstring(L, today.data(), today.size());
-  lua_pushcclosure(L, &HostUnits, 2);
-  lua_setfield(L, -2, "units");
-  for (const char* call :
-       {"take_number", "take_place", "claim", "start", "read_instance"}) {
-    lua_pushlightuserdata(L, host);
-    lua_pushstring(L, call);
-    lua_pushcclosure(L, &HostCall, 2);
-    lua_setfield(L, -2, call);
-  }
-}
-
-void SetText(lua_State* L, const char* field, const std::string& value) {
-  lua_pushlstring(L, value.data(), value.size());
-  lua_setfield(L, -2, field);
-}
-
-// Pushes ctx.plugin: the manifest of `plugin`, run the first time this
-// state sees that version and kept in the registry ("wf.plugins", keyed
-// name@version), deep-frozen so that no call can change what later calls
-// see. Its errors are the calling script's (a Lua error).
-void PushPlugin(lua_State* L, const PluginSource& plugin) {
-  if (lua_getfield(L, LUA_REGISTRYINDEX, "wf.plugins") != LUA_TTABLE) {
-    lua_pop(L, 1);
-    lua_newtable(L);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, LUA_REGISTRYINDEX, "wf.plugins");
-  }
-  const std::string key = absl::StrCat(plugin.name, "@", plugin.version);
-  if (lua_getfield(L, -1, key.c_str()) == LUA_TTABLE) {
-    lua_remove(L, -2);
-    return;
-  }
-  lua_pop(L, 1);
-  const std::string chunk = absl::StrCat("=plugins/", plugin.name,
-                                         "/plugin.lua");
-  if (luaL_loadbufferx(L, plugin.manifest.data(), plugin.manifest.size(),
-                       chunk.c_str(), "t") != LUA_OK) {
-    lua_error(L);
-  }
-  lua_call(L, 0, 1);
-  if (!lua_istable(L, -1)) {
-    luaL_error(L, "plugin '%s' version %d: plugin.lua must return a table",
-               plugin.name.c_str(), static_cast<int>(plugin.version));
-  }
-  lua_pushinteger(L, static_cast<lua_Integer>(plugin.version));
-  lua_setfield(L, -2, "version");
-  lua_getfield(L, LUA_REGISTRYINDEX, "wf.freeze_deep");
-  lua_pushvalue(L, -2);
-  lua_call(L, 1, 0);
-  lua_pushvalue(L, -1);
-  lua_setfield(L, -3, key.c_str());
-  lua_remove(L, -2);
-}
-
-// Pushes ctx. With `effects_index` != 0, ctx.emit appends to that table;
-// with `changes_index` != 0, ctx.document.set and .issue record there.
-void PushContext(lua_State* L, const CallInput& in, int effects_index,
-                 int changes_index = 0) {
-  UseCalendar(L, in.plugin != nullptr ? in.plugin->calendar.get() : nullptr);
-  lua_createtable(L, 0, 12);
-  PushJson(L, *in.vars);
-  lua_setfield(L, -2, "vars");
-  PushJson(L, *in.payload);
-  lua_setfield(L, -2, "payload");
-  SetText(L, "event", in.event);
-  SetText(L, "from", in.from);
-  SetText(L, "to", in.to);
-  lua_createtable(L, 0, 5);
-  SetText(L, "id", in.actor);
-  SetText(L, "role", in.actor_role);
-  SetText(L, "unit", in.actor_unit);
-  SetText(L, "unit_name", in.actor_unit_name);
-  SetText(L, "acting_for", in.acting_for);
-  lua_setfield(L, -2, "actor");
-  lua_createtable(L, 0, 3);
-  SetText(L, "id", in.instance_id);
-  SetText(L, "business_key", in.business_key);
-  lua_pushinteger(L, static_cast<lua_Integer>(in.instance_version));
-  lua_setfield(L, -2, "version");
-  lua_setfield(L, -2, "instance");
-  lua_pushinteger(L, absl::ToUnixMillis(in.now));
-  lua_setfield(L, -2, "now");
-  const std::string today = absl::FormatTime("%Y-%m-%d", in.now, VietnamTime());
-  SetText(L, "today", today);
-  // ctx.files.<slot>: the latest version, or nil.
-  if (in.files != nullptr) {
-    PushJson(L, *in.files);
-  } else {
-    lua_newtable(L);
-  }
-  lua_setfield(L, -2, "files");
-  if (!in.timer.empty()) {
-    lua_createtable(L, 0, 3);
-    SetText(L, "name", in.timer);
-    lua_pushinteger(L, absl::ToUnixMillis(in.timer_due));
-    lua_setfield(L, -2, "due");
-    SetText(L, "due_date",
-            absl::FormatTime("%Y-%m-%d", in.timer_due, VietnamTime()));
-    lua_setfield(L, -2, "timer");
-  }
-  PushDocument(L, in.document, in.host, in.now, changes_index);
-  lua_setfield(L, -2, "document");
-  if (in.plugin != nullptr) {
-    PushPlugin(L, *in.plugin);
-    lua_setfield(L, -2, "plugin");
-  }
-  if (effects_index != 0) {
-    lua_pushvalue(L, effects_index);
-    lua_pushcclosure(L, &Emit, 1);
-    lua_setfield(L, -2, "emit");
-    if (in.host != nullptr) PushHostFunctions(L, in.host, today);
-  }
-}
-
 constexpr size_t kMaxReasonBytes = 1000;
 
 // True if Lua's parser runs out of C stack on `source` (code nested too
@@ -964,13 +676,14 @@ absl::StatusOr<GuardResult> WorkflowScript::RunGuard(int transition,
     result.allowed = true;
     return result;
   }
-  std::string what = Describe("guard", transition);
+  auto what = [&] { return Describe("guard", transition); };
   absl::Status status = sandbox_->Run(
       sandbox_->limits().instructions_per_call,
       [&](lua_State* L) {
         sandbox_->SeedRandom(in.random_seed);
         lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-        PushContext(L, in, 0);
+        CallContext ctx(in);
+        ctx.Push(L, 0, 0);
         lua_call(L, 1, 2);
         result.allowed = lua_toboolean(L, -2);
         if (result.allowed) return;
@@ -988,8 +701,8 @@ absl::StatusOr<GuardResult> WorkflowScript::RunGuard(int transition,
           result.reason.assign(s, n);
         } else if (lua_isnil(L, -2)) {
           result.reason = absl::StrCat(
-              what, " returned nothing: a guard must return true, or false "
-                    "and a reason");
+              what(), " returned nothing: a guard must return true, or false "
+                      "and a reason");
         }
       },
       absl::StatusCode::kFailedPrecondition, what);
@@ -1011,7 +724,7 @@ absl::StatusOr<ActionResult> WorkflowScript::RunAction(int transition,
     unchanged.vars = *in.vars;
     return unchanged;
   }
-  return RunActionRef(ref, in, Describe("action", transition));
+  return RunActionRef(ref, in, "action", transition);
 }
 
 absl::StatusOr<ActionResult> WorkflowScript::RunStart(const CallInput& in) {
@@ -1020,7 +733,7 @@ absl::StatusOr<ActionResult> WorkflowScript::RunStart(const CallInput& in) {
     unchanged.vars = *in.vars;
     return unchanged;
   }
-  return RunActionRef(start_ref_, in, Describe("start", -1));
+  return RunActionRef(start_ref_, in, "start", -1);
 }
 
 absl::StatusOr<std::optional<absl::CivilDay>> WorkflowScript::RunDeadlineDate(
@@ -1037,7 +750,8 @@ absl::StatusOr<std::optional<absl::CivilDay>> WorkflowScript::RunDeadlineDate(
       [&](lua_State* L) {
         sandbox_->SeedRandom(in.random_seed);
         lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-        PushContext(L, in, 0);
+        CallContext ctx(in);
+        ctx.Push(L, 0, 0);
         lua_call(L, 1, 1);
         if (lua_isnil(L, -1)) {
           returned_nil = true;
@@ -1061,7 +775,8 @@ absl::StatusOr<std::optional<absl::CivilDay>> WorkflowScript::RunDeadlineDate(
 }
 
 absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
-    int ref, const CallInput& in, const std::string& what) {
+    int ref, const CallInput& in, const char* role, int transition) {
+  auto what = [&] { return Describe(role, transition); };
   ActionResult result;
   std::string bad_output;
   bool too_large = false;
@@ -1073,7 +788,8 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
         MarkArray(L);
         lua_newtable(L);  // 2: what ctx.document.set and .issue did
         lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-        PushContext(L, in, 1, 2);
+        CallContext ctx(in);
+        ctx.Push(L, 1, 2);
         lua_pushvalue(L, -1);
         lua_insert(L, 3);  // 3: ctx, kept after the call
         lua_call(L, 1, 0);
@@ -1084,8 +800,15 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
           return;
         }
         JsonBudget vars_budget(sandbox_->limits().max_output_bytes);
-        if (!ToJson(L, -1, "ctx.vars", &result.vars, &bad_output,
-                    &vars_budget)) {
+        // ctx.vars as pushed gives back only what the action touched; a
+        // table the action put in its place is converted whole.
+        const bool converted =
+            ctx.vars().IsMine(L, -1)
+                ? ctx.vars().ToJson(L, -1, "ctx.vars", &result.vars,
+                                    &bad_output, &vars_budget)
+                : ToJson(L, -1, "ctx.vars", &result.vars, &bad_output,
+                         &vars_budget);
+        if (!converted) {
           too_large = vars_budget.exceeded;
           return;
         }
@@ -1115,14 +838,14 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
   if (!status.ok()) return status;
   if (too_large) {
     return Refusal(absl::ResourceExhaustedError(
-                       absl::StrCat(what, " failed: ", bad_output)),
+                       absl::StrCat(what(), " failed: ", bad_output)),
                    reason::kBudgetExceeded)
         .With("budget", "script_output_bytes")
         .With("limit", sandbox_->limits().max_output_bytes);
   }
   if (!bad_output.empty()) {
     return absl::FailedPreconditionError(
-        absl::StrCat(what, " failed: ", bad_output));
+        absl::StrCat(what(), " failed: ", bad_output));
   }
   return result;
 }

@@ -121,8 +121,11 @@ class WorkflowScript {
   };
 
   WorkflowScript() = default;
+  // `role` and `transition` name the function in messages (Describe).
   absl::StatusOr<ActionResult> RunActionRef(int ref, const CallInput& in,
-                                            const std::string& what);
+                                            const char* role, int transition);
+  // "The guard of transition 'duyet' (file.lua:12)": made only for a
+  // message. A negative `transition`: the start function.
   std::string Describe(const char* role, int transition) const;
 
   std::unique_ptr<Sandbox> sandbox_;

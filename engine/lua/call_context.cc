@@ -1,0 +1,394 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/lua/call_context.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "engine/lua/document_library.h"
+#include "engine/lua/lua_json.h"
+#include "engine/lua/wf_library.h"
+#include "engine/util/text.h"
+
+namespace wf {
+namespace {
+
+// Their addresses key, in the registry, the effects list and the document's
+// changes of the call in progress.
+char effects_key;
+char changes_key;
+
+const absl::TimeZone& VietnamTime() {
+  static const absl::TimeZone* zone =
+      new absl::TimeZone(absl::FixedTimeZone(7 * 3600));
+  return *zone;
+}
+
+// ctx.emit(kind, data): appends {kind = kind, data = data} to the effects
+// list (upvalue 1).
+int Emit(lua_State* L) {
+  const char* kind = luaL_checkstring(L, 1);
+  if (!IsIdentifier(kind)) {
+    return luaL_error(L, "ctx.emit: the kind '%s' must be a lower-case name "
+                         "such as \"thong_bao\"", kind);
+  }
+  if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
+  // The API carries an effect's data as an object (google.protobuf.Struct):
+  // a list would have no faithful form there.
+  if (lua_istable(L, 2) && (IsMarkedArray(L, 2) || lua_rawlen(L, 2) > 0)) {
+    return luaL_error(L, "ctx.emit: the data of '%s' must be a table of named "
+                         "fields such as { den = \"so_noi_vu\" }, but it is a "
+                         "list", kind);
+  }
+  lua_createtable(L, 0, 2);
+  lua_pushvalue(L, 1);
+  lua_setfield(L, -2, "kind");
+  if (lua_istable(L, 2)) {
+    lua_pushvalue(L, 2);
+  } else {
+    lua_newtable(L);
+  }
+  lua_setfield(L, -2, "data");
+  lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, lua_upvalueindex(1)));
+  lua_rawseti(L, lua_upvalueindex(1), n + 1);
+  return 0;
+}
+
+// The arguments of a host call after its key, as JSON; false and a message
+// on the stack when they are wrong.
+bool HostArgs(lua_State* L, const std::string& call, Json* args) {
+  std::string error;
+  if (call == "take_place") {
+    if (!lua_isinteger(L, 2) || lua_tointeger(L, 2) < 1) {
+      lua_pushstring(L, "ctx.take_place(quota, n): n must be a whole number "
+                        "of places, 1 or more");
+      return false;
+    }
+    (*args)["limit"] = static_cast<int64_t>(lua_tointeger(L, 2));
+  } else if (call == "start") {
+    Json vars = Json::object();
+    if (!lua_isnoneornil(L, 2) &&
+        !ToJson(L, 2, "ctx.start's variables", &vars, &error)) {
+      lua_pushlstring(L, error.data(), error.size());
+      return false;
+    }
+    (*args)["vars"] = std::move(vars);
+    if (lua_istable(L, 3)) {
+      for (const char* field : {"business_key", "unit"}) {
+        lua_getfield(L, 3, field);
+        if (lua_type(L, -1) == LUA_TSTRING) (*args)[field] = lua_tostring(L, -1);
+        lua_pop(L, 1);
+      }
+    }
+  }
+  return true;
+}
+
+// Pushes what a host call answered: claim's refusal as false and the holder.
+int PushHostResult(lua_State* L, const std::string& call, const Json& result) {
+  if (call == "claim" && result.is_string()) {
+    lua_pushboolean(L, 0);
+    const std::string holder = result.get<std::string>();
+    lua_pushlstring(L, holder.data(), holder.size());
+    return 2;
+  }
+  PushJson(L, result);
+  return 1;
+}
+
+// The work of HostCall, with every C++ object gone before an error is
+// raised (lua_error unwinds with longjmp, past C++ destructors). Returns
+// the number of results pushed, or -1 with the message pushed.
+int HostCallInner(lua_State* L, StepHost* host, const std::string& call,
+                  const std::string& key) {
+  Json args = Json::object();
+  if (!HostArgs(L, call, &args)) return -1;
+  absl::StatusOr<Json> result = host->Call(call, key, args);
+  if (!result.ok()) {
+    std::string message(result.status().message());
+    lua_pushlstring(L, message.data(), message.size());
+    return -1;
+  }
+  return PushHostResult(L, call, *result);
+}
+
+// ctx.take_number and the other host functions: upvalue 1 the host,
+// upvalue 2 the call's name.
+int HostCall(lua_State* L) {
+  size_t n = 0;
+  const char* key = luaL_checklstring(L, 1, &n);
+  auto* host = static_cast<StepHost*>(lua_touserdata(L, lua_upvalueindex(1)));
+  int results = 0;
+  {
+    const std::string call = lua_tostring(L, lua_upvalueindex(2));
+    results = HostCallInner(L, host, call, std::string(key, n));
+  }
+  if (results < 0) return lua_error(L);
+  return results;
+}
+
+// Pushes a host call's answer as a Lua value (1), or its error message
+// (-1: the caller raises it once every C++ object is gone).
+int PushAnswer(lua_State* L, const absl::StatusOr<Json>& answer) {
+  if (answer.ok()) {
+    PushJson(L, *answer);
+    return 1;
+  }
+  std::string message(answer.status().message());
+  lua_pushlstring(L, message.data(), message.size());
+  return -1;
+}
+
+// ctx.children(): the step's instance's children and their states.
+int HostChildren(lua_State* L) {
+  auto* host = static_cast<StepHost*>(lua_touserdata(L, lua_upvalueindex(1)));
+  int results = 0;
+  {
+    results = PushAnswer(L, host->Call("children", "", Json::object()));
+  }
+  if (results < 0) return lua_error(L);
+  return results;
+}
+
+// The query of ctx.units{...} as JSON, `on` defaulting to `today`; false
+// and a message on the stack when it is not a table of named fields.
+bool UnitsQuery(lua_State* L, const std::string& today, Json* query) {
+  std::string error;
+  if (!lua_isnoneornil(L, 1) &&
+      (!lua_istable(L, 1) ||
+       !ToJson(L, 1, "ctx.units' query", query, &error))) {
+    if (error.empty()) error = "ctx.units{...} expects a table of named fields";
+    lua_pushlstring(L, error.data(), error.size());
+    return false;
+  }
+  if (query->is_array() && query->empty()) *query = Json::object();
+  if (!query->is_object()) {
+    lua_pushstring(L, "ctx.units{...} expects a table of named fields such "
+                      "as { under = \"bac_ninh\", kinds = {\"xa\"} }");
+    return false;
+  }
+  if (!query->contains("on") && !query->contains("id")) (*query)["on"] = today;
+  return true;
+}
+
+// ctx.units{...}: upvalue 1 the host, upvalue 2 ctx.today. The query is the
+// call's key, so that replay checks it asks the same.
+int HostUnits(lua_State* L) {
+  auto* host = static_cast<StepHost*>(lua_touserdata(L, lua_upvalueindex(1)));
+  int results = -1;
+  {
+    Json query = Json::object();
+    if (UnitsQuery(L, lua_tostring(L, lua_upvalueindex(2)), &query)) {
+      results = PushAnswer(L, host->Call("units", DumpJson(query), query));
+    }
+  }
+  if (results < 0) return lua_error(L);
+  return results;
+}
+
+// The names of the host functions (ctx.children and the others).
+constexpr const char* kHostFunctions[] = {
+    "children", "units", "take_number", "take_place", "claim", "start",
+    "read_instance"};
+
+// Pushes host function `name`, or returns false if there is none by that
+// name. `today` is ctx.today (ctx.units' default day).
+bool PushHostFunction(lua_State* L, StepHost* host, absl::string_view name,
+                      const std::string& today) {
+  if (name == "children") {
+    lua_pushlightuserdata(L, host);
+    lua_pushcclosure(L, &HostChildren, 1);
+    return true;
+  }
+  if (name == "units") {
+    lua_pushlightuserdata(L, host);
+    lua_pushlstring(L, today.data(), today.size());
+    lua_pushcclosure(L, &HostUnits, 2);
+    return true;
+  }
+  for (const char* call : kHostFunctions) {
+    if (name != call) continue;
+    lua_pushlightuserdata(L, host);
+    lua_pushstring(L, call);
+    lua_pushcclosure(L, &HostCall, 2);
+    return true;
+  }
+  return false;
+}
+
+void SetText(lua_State* L, const char* field, const std::string& value) {
+  lua_pushlstring(L, value.data(), value.size());
+  lua_setfield(L, -2, field);
+}
+
+// Sets field `name` of the lazy table at the top of the stack to the value
+// above it (pops it), without its __newindex: a field set when the table
+// is made is simply there.
+void SetOwn(lua_State* L, const char* name) {
+  lua_pushstring(L, name);
+  lua_insert(L, -2);
+  lua_rawset(L, -3);
+}
+
+// Pushes ctx.plugin: the manifest of `plugin`, run the first time this
+// state sees that version and kept in the registry ("wf.plugins", keyed
+// name@version), deep-frozen so that no call can change what later calls
+// see. Its errors are the calling script's (a Lua error).
+void PushPlugin(lua_State* L, const PluginSource& plugin) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, "wf.plugins") != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "wf.plugins");
+  }
+  const std::string key = absl::StrCat(plugin.name, "@", plugin.version);
+  if (lua_getfield(L, -1, key.c_str()) == LUA_TTABLE) {
+    lua_remove(L, -2);
+    return;
+  }
+  lua_pop(L, 1);
+  const std::string chunk = absl::StrCat("=plugins/", plugin.name,
+                                         "/plugin.lua");
+  if (luaL_loadbufferx(L, plugin.manifest.data(), plugin.manifest.size(),
+                       chunk.c_str(), "t") != LUA_OK) {
+    lua_error(L);
+  }
+  lua_call(L, 0, 1);
+  if (!lua_istable(L, -1)) {
+    luaL_error(L, "plugin '%s' version %d: plugin.lua must return a table",
+               plugin.name.c_str(), static_cast<int>(plugin.version));
+  }
+  lua_pushinteger(L, static_cast<lua_Integer>(plugin.version));
+  lua_setfield(L, -2, "version");
+  lua_getfield(L, LUA_REGISTRYINDEX, "wf.freeze_deep");
+  lua_pushvalue(L, -2);
+  lua_call(L, 1, 0);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, key.c_str());
+  lua_remove(L, -2);
+}
+
+}  // namespace
+
+void CallContext::Push(lua_State* L, int effects_index, int changes_index) {
+  UseCalendar(L, in_.plugin != nullptr ? in_.plugin->calendar.get() : nullptr);
+  acts_ = effects_index != 0;
+  // Kept for the fields made later (a C function's stack indices are its
+  // own); one call at a time runs in a state, so one slot each does.
+  if (effects_index != 0) {
+    lua_pushvalue(L, effects_index);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &effects_key);
+  }
+  if (changes_index != 0) {
+    lua_pushvalue(L, changes_index);
+  } else {
+    lua_pushboolean(L, 0);
+  }
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &changes_key);
+  // The five fields set here, and about as many read later.
+  PushLazyTable(L, this, 12);
+  if (in_.vars->is_object()) {
+    vars_.Push(L);
+  } else {
+    PushJson(L, *in_.vars);
+  }
+  SetOwn(L, "vars");
+  for (const auto& [name, text] : {std::make_pair("event", &in_.event),
+                                   std::make_pair("from", &in_.from),
+                                   std::make_pair("to", &in_.to)}) {
+    lua_pushlstring(L, text->data(), text->size());
+    SetOwn(L, name);
+  }
+  lua_pushinteger(L, absl::ToUnixMillis(in_.now));
+  SetOwn(L, "now");
+}
+
+bool CallContext::PushField(lua_State* L, absl::string_view name) {
+  if (name == "payload") {
+    PushJson(L, *in_.payload);
+  } else if (name == "actor") {
+    PushActor(L);
+  } else if (name == "instance") {
+    PushInstance(L);
+  } else if (name == "today") {
+    const std::string today = Today();
+    lua_pushlstring(L, today.data(), today.size());
+  } else if (name == "files") {
+    // ctx.files.<slot>: the latest version, or nil.
+    if (in_.files != nullptr) {
+      PushJson(L, *in_.files);
+    } else {
+      lua_newtable(L);
+    }
+  } else if (name == "timer") {
+    if (in_.timer.empty()) return false;
+    PushTimer(L);
+  } else if (name == "document") {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &changes_key);
+    const int changes = lua_toboolean(L, -1) ? lua_gettop(L) : 0;
+    PushDocument(L, in_.document, in_.host, in_.now, changes);
+    lua_remove(L, -2);
+  } else if (name == "plugin") {
+    if (in_.plugin == nullptr) return false;
+    PushPlugin(L, *in_.plugin);
+  } else if (!acts_) {
+    return false;
+  } else if (name == "emit") {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &effects_key);
+    lua_pushcclosure(L, &Emit, 1);
+  } else {
+    return in_.host != nullptr &&
+           PushHostFunction(L, in_.host, name, name == "units" ? Today() : "");
+  }
+  return true;
+}
+
+void CallContext::ForEachName(
+    absl::FunctionRef<void(absl::string_view)> each) const {
+  for (const char* name :
+       {"payload", "actor", "instance", "today", "files", "document"}) {
+    each(name);
+  }
+  if (!in_.timer.empty()) each("timer");
+  if (in_.plugin != nullptr) each("plugin");
+  if (!acts_) return;
+  each("emit");
+  if (in_.host == nullptr) return;
+  for (const char* name : kHostFunctions) each(name);
+}
+
+std::string CallContext::Today() const {
+  // The civil day, not FormatTime: a third of the cost, for every action
+  // that reads ctx.today.
+  const absl::CivilDay day = absl::ToCivilDay(in_.now, VietnamTime());
+  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(),
+                         day.day());
+}
+
+void CallContext::PushActor(lua_State* L) const {
+  lua_createtable(L, 0, 5);
+  SetText(L, "id", in_.actor);
+  SetText(L, "role", in_.actor_role);
+  SetText(L, "unit", in_.actor_unit);
+  SetText(L, "unit_name", in_.actor_unit_name);
+  SetText(L, "acting_for", in_.acting_for);
+}
+
+void CallContext::PushInstance(lua_State* L) const {
+  lua_createtable(L, 0, 3);
+  SetText(L, "id", in_.instance_id);
+  SetText(L, "business_key", in_.business_key);
+  lua_pushinteger(L, static_cast<lua_Integer>(in_.instance_version));
+  lua_setfield(L, -2, "version");
+}
+
+void CallContext::PushTimer(lua_State* L) const {
+  lua_createtable(L, 0, 3);
+  SetText(L, "name", in_.timer);
+  lua_pushinteger(L, absl::ToUnixMillis(in_.timer_due));
+  lua_setfield(L, -2, "due");
+  SetText(L, "due_date",
+          absl::FormatTime("%Y-%m-%d", in_.timer_due, VietnamTime()));
+}
+
+}  // namespace wf

@@ -1,0 +1,62 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// `ctx`, what a guard, action, start or deadline function receives
+// (docs/lua.md, "ctx"), made for one call:
+//
+//   CallContext ctx(in);
+//   ctx.Push(L, effects_index, changes_index);
+//   lua_call(...);
+//   ctx.vars().ToJson(L, vars_index, ...);  // if ctx.vars is still ctx.vars()
+//
+// ctx is a lazy table (lazy_table.h): event, from, to, now and vars are set
+// when it is pushed; payload, actor, instance, today, files, timer,
+// document, plugin, emit and the host functions are made the first time
+// the script reads them. ctx.vars is a LazyJsonObject over in.vars. Most
+// calls read a few of these: making all of them for every call was most of
+// a transition's cost in Lua (bench/lua_cost).
+#ifndef WF_LUA_CALL_CONTEXT_H_
+#define WF_LUA_CALL_CONTEXT_H_
+
+#include <string>
+
+#include <lua.hpp>
+
+#include "engine/lua/lazy_json.h"
+#include "engine/lua/lazy_table.h"
+#include "engine/lua/workflow_script.h"
+
+namespace wf {
+
+class CallContext final : public LazySource {
+ public:
+  // `in` and what it points to must outlive the sandbox call.
+  explicit CallContext(const CallInput& in) : in_(in), vars_(*in.vars) {}
+
+  // Pushes ctx. With `effects_index` != 0 (an absolute index of the effects
+  // list), ctx.emit appends to it and, with a host, the host functions are
+  // there; with `changes_index` != 0 (an absolute index of an empty table),
+  // ctx.document.set and .issue record into it. Inside a Run body only.
+  void Push(lua_State* L, int effects_index, int changes_index);
+
+  // ctx.vars as pushed (unless in.vars is not an object).
+  LazyJsonObject& vars() { return vars_; }
+
+  bool PushField(lua_State* L, absl::string_view name) override;
+  void ForEachName(
+      absl::FunctionRef<void(absl::string_view)> each) const override;
+
+ private:
+  // ctx.today: today in Vietnam, "2026-01-16".
+  std::string Today() const;
+  void PushActor(lua_State* L) const;
+  void PushInstance(lua_State* L) const;
+  void PushTimer(lua_State* L) const;
+
+  const CallInput& in_;
+  LazyJsonObject vars_;
+  bool acts_ = false;  // an action or start: ctx.emit and the host calls
+};
+
+}  // namespace wf
+
+#endif  // WF_LUA_CALL_CONTEXT_H_

@@ -1,0 +1,147 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/lua/lazy_json.h"
+
+#include <cstdint>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "engine/lua/wf_library.h"
+#include "engine/util/text.h"
+
+namespace wf {
+namespace {
+
+// True if `name` is already what ToJson would store it as.
+bool IsNfcName(absl::string_view name) {
+  bool ascii = true;
+  for (char c : name) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  if (ascii) return true;
+  auto nfc = ToNfc(name, "field name");
+  return nfc.ok() && *nfc == name;
+}
+
+}  // namespace
+
+const Json* LazyJsonObject::Find(absl::string_view name) const {
+  const auto& fields = object_.get_ref<const Json::object_t&>();
+  auto it = fields.find(name);
+  return it == fields.end() ? nullptr : &it->second;
+}
+
+bool LazyJsonObject::PushField(lua_State* L, absl::string_view name) {
+  const Json* field = Find(name);
+  if (field == nullptr) return false;
+  PushJson(L, *field);
+  return true;
+}
+
+void LazyJsonObject::ForEachName(
+    absl::FunctionRef<void(absl::string_view)> each) const {
+  for (const auto& [name, value] : object_.items()) each(name);
+}
+
+bool LazyJsonObject::Same(lua_State* L, int index, const Json* field) {
+  if (field == nullptr) return false;
+  switch (lua_type(L, index)) {
+    case LUA_TSTRING: {
+      if (!field->is_string()) return false;
+      size_t n = 0;
+      const char* s = lua_tolstring(L, index, &n);
+      return absl::string_view(s, n) == field->get_ref<const std::string&>();
+    }
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, index)) {
+        const lua_Integer i = lua_tointeger(L, index);
+        if (field->type() == Json::value_t::number_integer) {
+          return field->get<int64_t>() == i;
+        }
+        return field->type() == Json::value_t::number_unsigned && i >= 0 &&
+               field->get<uint64_t>() == static_cast<uint64_t>(i);
+      } else {
+        if (field->type() != Json::value_t::number_float) return false;
+        // Bit for bit: 0.0 and -0.0 are equal but print differently.
+        const double d = lua_tonumber(L, index), f = field->get<double>();
+        return std::memcmp(&d, &f, sizeof d) == 0;
+      }
+    case LUA_TBOOLEAN:
+      return field->is_boolean() &&
+             field->get<bool>() == static_cast<bool>(lua_toboolean(L, index));
+    case LUA_TLIGHTUSERDATA:
+      return field->is_null() && IsNull(L, index);
+    default:  // a table may have changed in place
+      return false;
+  }
+}
+
+bool LazyJsonObject::Changed(lua_State* L, int index, const std::string& root,
+                             Json::object_t* changed, std::string* error,
+                             JsonBudget* budget, bool* whole) const {
+  lua_pushnil(L);
+  while (lua_next(L, index) != 0) {
+    if (lua_type(L, -2) != LUA_TSTRING) {
+      lua_pop(L, 2);
+      *whole = true;
+      return false;
+    }
+    size_t n = 0;
+    const char* s = lua_tolstring(L, -2, &n);
+    const absl::string_view name(s, n);
+    if (!Same(L, -1, Find(name))) {
+      if (!IsNfcName(name)) {
+        lua_pop(L, 2);
+        *whole = true;
+        return false;
+      }
+      Json& value = (*changed)[std::string(name)];
+      if (!FieldToJson(L, -1, root, name, &value, error, budget)) {
+        lua_pop(L, 2);
+        return false;
+      }
+    }
+    lua_pop(L, 1);
+  }
+  return true;
+}
+
+bool LazyJsonObject::ToJson(lua_State* L, int index, const std::string& root,
+                            Json* out, std::string* error,
+                            JsonBudget* budget) const {
+  index = lua_absindex(L, index);
+  luaL_checkstack(L, 4, "ctx.vars");
+  JsonBudget unlimited(SIZE_MAX);
+  if (budget == nullptr) budget = &unlimited;
+  const size_t limit_left = budget->left;
+  Json::object_t changed;
+  bool whole = false;
+  if (!Changed(L, index, root, &changed, error, budget, &whole)) {
+    if (!whole) return false;
+    budget->left = limit_left;
+    return wf::ToJson(L, index, root, out, error, budget);
+  }
+  // The input's fields, but those changed or deleted, as they were; then
+  // the changed ones.
+  Json::object_t fields;
+  for (const auto& [name, value] : object_.items()) {
+    if (changed.count(name) != 0) continue;
+    if (IsSettled(name)) {
+      lua_pushlstring(L, name.data(), name.size());
+      const bool deleted = lua_rawget(L, index) == LUA_TNIL;
+      lua_pop(L, 1);
+      if (deleted) continue;
+    }
+    if (!SpendJsonBudget(budget, JsonBudgetCost(value), root,
+                         absl::StrCat(root, ".", name), error)) {
+      return false;
+    }
+    fields.emplace_hint(fields.end(), name, value);
+  }
+  fields.merge(changed);
+  // The opening bracket, and each name with its quotes, colon and comma.
+  size_t names = 1;
+  for (const auto& [name, value] : fields) names += name.size() + 4;
+  if (!SpendJsonBudget(budget, names, root, root, error)) return false;
+  *out = std::move(fields);
+  return true;
+}
+
+}  // namespace wf

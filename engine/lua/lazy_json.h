@@ -1,0 +1,75 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// ctx.vars as a lazy table (lazy_table.h) over the JSON object a call
+// received, and back to JSON after an action:
+//
+//   LazyJsonObject vars(*in.vars);
+//   vars.Push(L);                      // ctx.vars
+//   ... the action runs ...
+//   vars.ToJson(L, index, "ctx.vars", &out, &error, &budget);
+//
+// Only the fields the action touched are converted back; the others are
+// copied from the input as they were. A field counts as touched when the
+// table holds it and converting it could give something else than the
+// input's: a new or reassigned field, and every field holding a table
+// (the script may have changed it in place). A string, number or boolean
+// field the action only read, or set to the same value, is kept from the
+// input. Setting a field to nil deletes it.
+#ifndef WF_LUA_LAZY_JSON_H_
+#define WF_LUA_LAZY_JSON_H_
+
+#include <string>
+
+#include <lua.hpp>
+
+#include "engine/lua/lazy_table.h"
+#include "engine/lua/lua_json.h"
+#include "engine/util/json.h"
+
+namespace wf {
+
+class LazyJsonObject final : public LazySource {
+ public:
+  // `object` must be a JSON object and outlive the sandbox call.
+  explicit LazyJsonObject(const Json& object) : object_(object) {}
+
+  // Pushes the lazy table. Inside a Run body only.
+  void Push(lua_State* L) {
+    PushLazyTable(L, this, static_cast<int>(object_.size()));
+  }
+
+  // True if the value at `index` is the table Push made.
+  bool IsMine(lua_State* L, int index) { return LazySourceOf(L, index) == this; }
+
+  // The JSON of the table at `index`, which must be the one Push made, as
+  // wf::ToJson gives it (the same messages and budget; `root` names it):
+  // the input with the touched fields converted again and the deleted ones
+  // removed. Raises only memory errors.
+  bool ToJson(lua_State* L, int index, const std::string& root, Json* out,
+              std::string* error, JsonBudget* budget) const;
+
+  bool PushField(lua_State* L, absl::string_view name) override;
+  void ForEachName(
+      absl::FunctionRef<void(absl::string_view)> each) const override;
+
+ private:
+  // The input's field `name`, or null.
+  const Json* Find(absl::string_view name) const;
+  // True if the value at `index` converts to exactly `field` (null: no
+  // such field in the input).
+  static bool Same(lua_State* L, int index, const Json* field);
+  // Converts the fields the table at `index` holds that differ from the
+  // input's into `changed`. Returns false with *error set, or false with
+  // *whole set when the table must be converted whole: a name that is not
+  // a string in NFC (ToJson's checks across fields: two names that are
+  // one once in NFC, list items among named fields).
+  bool Changed(lua_State* L, int index, const std::string& root,
+               Json::object_t* changed, std::string* error,
+               JsonBudget* budget, bool* whole) const;
+
+  const Json& object_;
+};
+
+}  // namespace wf
+
+#endif  // WF_LUA_LAZY_JSON_H_

@@ -1,0 +1,118 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/lua/lazy_table.h"
+
+#include "engine/lua/sandbox.h"
+
+namespace wf {
+namespace {
+
+// Its address keys the shared metatable in the registry.
+char meta_key;
+
+// The source of the lazy table at `index`; raises if it belongs to an
+// earlier call (the C++ object behind it is gone).
+LazySource* LiveSource(lua_State* L, int index) {
+  auto* source =
+      static_cast<LazySource*>(Sandbox::Linked(L, lua_topointer(L, index)));
+  if (source == nullptr) {
+    luaL_error(L, "ctx (and ctx.vars) belong to the call that received "
+                  "them: keep values in ctx.vars, not ctx itself in a "
+                  "variable for later calls");
+  }
+  return source;
+}
+
+// Makes field `name` of the table at `table` from `source`: pushes it (or
+// nil), keeps it in the table and settles it.
+void Make(lua_State* L, int table, LazySource* source, absl::string_view name) {
+  if (!source->PushField(L, name)) {
+    lua_pushnil(L);
+    return;
+  }
+  source->Settle(name);
+  lua_pushlstring(L, name.data(), name.size());
+  lua_pushvalue(L, -2);
+  lua_rawset(L, table);
+}
+
+// __index(t, k): t does not hold k. Makes it, unless it was set or
+// deleted before.
+int Index(lua_State* L) {
+  if (lua_type(L, 2) != LUA_TSTRING) return 0;
+  LazySource* source = LiveSource(L, 1);
+  size_t n = 0;
+  const char* s = lua_tolstring(L, 2, &n);
+  const absl::string_view name(s, n);
+  if (source->complete() || source->IsSettled(name)) return 0;
+  Make(L, 1, source, name);
+  return 1;
+}
+
+// __newindex(t, k, v): t does not hold k. Settles it, so that a field set
+// (or deleted, v = nil) before it was read is never made later.
+int NewIndex(lua_State* L) {
+  lua_settop(L, 3);
+  LazySource* source = LiveSource(L, 1);
+  if (lua_type(L, 2) == LUA_TSTRING) {
+    size_t n = 0;
+    const char* s = lua_tolstring(L, 2, &n);
+    source->Settle(absl::string_view(s, n));
+  }
+  lua_rawset(L, 1);  // raises for a nil or NaN key, as a plain table would
+  return 0;
+}
+
+}  // namespace
+
+void PushLazyTable(lua_State* L, LazySource* source, int fields) {
+  luaL_checkstack(L, 2, "lazy table");
+  lua_createtable(L, 0, fields);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &meta_key);
+  lua_setmetatable(L, -2);
+  Sandbox::Link(L, lua_topointer(L, -1), source);
+}
+
+bool IsLazyTable(lua_State* L, int index) {
+  if (!lua_getmetatable(L, index)) return false;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &meta_key);
+  const bool lazy = lua_rawequal(L, -1, -2);
+  lua_pop(L, 2);
+  return lazy;
+}
+
+LazySource* LazySourceOf(lua_State* L, int index) {
+  if (!IsLazyTable(L, index)) return nullptr;
+  return static_cast<LazySource*>(Sandbox::Linked(L, lua_topointer(L, index)));
+}
+
+void CompleteLazyTable(lua_State* L, int index) {
+  if (!IsLazyTable(L, index)) return;
+  index = lua_absindex(L, index);
+  luaL_checkstack(L, 4, "lazy table");
+  LazySource* source = LiveSource(L, index);
+  if (source->complete()) return;
+  source->ForEachName([&](absl::string_view name) {
+    if (source->IsSettled(name)) return;
+    Make(L, index, source, name);
+    lua_pop(L, 1);
+  });
+  source->set_complete();
+}
+
+int CompleteLazyTableFromLua(lua_State* L) {
+  CompleteLazyTable(L, 1);
+  return 0;
+}
+
+void OpenLazyTables(lua_State* L) {
+  lua_createtable(L, 0, 3);
+  lua_insert(L, -2);
+  lua_setfield(L, -2, "__metatable");
+  lua_pushcfunction(L, &Index);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, &NewIndex);
+  lua_setfield(L, -2, "__newindex");
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &meta_key);
+}
+
+}  // namespace wf

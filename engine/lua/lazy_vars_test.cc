@@ -1,0 +1,303 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// ctx and ctx.vars are lazy tables (lazy_table.h, lazy_json.h, call_context.h):
+// a script must not be able to tell them from plain tables, and an action's
+// result must be the input with exactly what the action changed.
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "engine/lua/workflow_script.h"
+#include "gtest/gtest.h"
+
+namespace wf {
+namespace {
+
+SandboxOptions Limits() {
+  SandboxOptions limits;
+  limits.instructions_per_call = 200'000;
+  limits.memory_bytes = 16 << 20;
+  return limits;
+}
+
+// A workflow with one transition "t" whose guard and action bodies are
+// given (function(ctx) <body> end); `prelude` is top-level code before it.
+std::unique_ptr<WorkflowScript> Load(const std::string& guard,
+                                     const std::string& action,
+                                     const SandboxOptions& limits = Limits(),
+                                     const std::string& prelude = "") {
+  std::string source = absl::StrCat(
+      "workflow \"w\" { initial = \"a\" }\nstate \"a\" {}\n", prelude,
+      "\ntransition \"t\" { from = \"a\", to = \"a\"");
+  if (!guard.empty()) {
+    absl::StrAppend(&source, ", guard = function(ctx) ", guard, " end");
+  }
+  if (!action.empty()) {
+    absl::StrAppend(&source, ", action = function(ctx) ", action, " end");
+  }
+  absl::StrAppend(&source, " }\n");
+  auto script = WorkflowScript::Load(source, "w.lua", limits);
+  EXPECT_TRUE(script.ok()) << script.status();
+  return script.ok() ? *std::move(script) : nullptr;
+}
+
+CallInput Input(const Json& vars, const Json& payload) {
+  CallInput in;
+  in.vars = &vars;
+  in.payload = &payload;
+  in.event = "t";
+  in.actor = "can-bo.xa-tien-du";
+  in.now = absl::FromUnixSeconds(1768525200);  // 2026-01-16 08:00 +07
+  return in;
+}
+
+const Json kVars = {
+    {"ten", "Xã Tiên Du"},
+    {"so", 3},
+    {"ty_le", 0.5},
+    {"xong", false},
+    {"ghi_chu", nullptr},
+    {"ds", {1, 2, 3}},
+    {"nguoi", {{"ho", "Nguyễn"}, {"tuoi", 40}}},
+};
+const Json kNoPayload = Json::object();
+
+TEST(LazyVarsTest, GuardReadsFieldsOfEveryKind) {
+  auto script = Load(
+      "return false, ctx.vars.ten .. '|' .. ctx.vars.so .. '|' .. "
+      "ctx.vars.ty_le .. '|' .. tostring(ctx.vars.xong) .. '|' .. "
+      "tostring(ctx.vars.ghi_chu == wf.null) .. '|' .. ctx.vars.ds[2] .. "
+      "'|' .. ctx.vars.nguoi.ho .. '|' .. tostring(ctx.vars.khong_co)",
+      "");
+  ASSERT_NE(script, nullptr);
+  auto guard = script->RunGuard(0, Input(kVars, kNoPayload));
+  ASSERT_TRUE(guard.ok()) << guard.status();
+  EXPECT_EQ(guard->reason, "Xã Tiên Du|3|0.5|false|true|2|Nguyễn|nil");
+}
+
+// pairs and next give the fields a plain table with the same contents
+// gives, in the same (sorted) order, whether read before or not; rawget
+// sees fields not read yet; # and ipairs of the table itself are those of
+// a table of named fields.
+TEST(LazyVarsTest, TraversalsMatchAPlainTable) {
+  auto script = Load("", R"(
+    local raw = rawget(ctx.vars, "ten")  -- a field not made yet
+    local _ = ctx.vars.so  -- one field made before the traversal
+    local function walk(t)
+      local out = {}
+      for k, v in pairs(t) do out[#out + 1] = k .. "=" .. type(v) end
+      return table.concat(out, ",")
+    end
+    local function walk_next(t)
+      local out, k = {}, nil
+      repeat k = next(t, k); out[#out + 1] = k until k == nil
+      return table.concat(out, ",")
+    end
+    local plain = {}
+    for k, v in pairs(ctx.vars) do plain[k] = v end
+    local seen, by_next, n = walk(ctx.vars), walk_next(ctx.vars), 0
+    for _ in ipairs(ctx.vars) do n = n + 1 end
+    ctx.vars.pairs = seen
+    ctx.vars.plain = walk(plain)
+    ctx.vars.next = by_next
+    ctx.vars.raw = raw
+    ctx.vars.len = #ctx.vars + n
+    ctx.vars.meta = tostring(getmetatable(ctx.vars))
+  )");
+  ASSERT_NE(script, nullptr);
+  auto r = script->RunAction(0, Input(kVars, kNoPayload));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->vars["pairs"],
+            "ds=table,ghi_chu=userdata,nguoi=table,so=number,ten=string,"
+            "ty_le=number,xong=boolean");
+  EXPECT_EQ(r->vars["plain"], r->vars["pairs"]);
+  EXPECT_EQ(r->vars["next"], "ds,ghi_chu,nguoi,so,ten,ty_le,xong");
+  EXPECT_EQ(r->vars["raw"], "Xã Tiên Du");
+  EXPECT_EQ(r->vars["len"], 0);
+  EXPECT_EQ(r->vars["meta"], "nil");
+}
+
+TEST(LazyVarsTest, ChangesAreInTheResultAndTheRestIsKept) {
+  auto script = Load("", R"(
+    ctx.vars.ds[#ctx.vars.ds + 1] = 4       -- a list changed in place
+    local nguoi = ctx.vars.nguoi
+    nguoi.tuoi = nguoi.tuoi + 1             -- an object changed in place
+    ctx.vars.moi = { a = 1 }                -- added
+    ctx.vars.xong = nil                     -- deleted before being read
+    local _ = ctx.vars.ghi_chu
+    ctx.vars.ghi_chu = nil                  -- deleted after being read
+    ctx.vars.so = ctx.vars.so               -- set to the same value
+    rawset(ctx.vars, "qua_rawset", true)    -- rawset is recorded too
+  )");
+  ASSERT_NE(script, nullptr);
+  auto r = script->RunAction(0, Input(kVars, kNoPayload));
+  ASSERT_TRUE(r.ok()) << r.status();
+  Json expected = kVars;
+  expected["ds"] = {1, 2, 3, 4};
+  expected["nguoi"]["tuoi"] = 41;
+  expected["moi"] = {{"a", 1}};
+  expected["qua_rawset"] = true;
+  expected.erase("xong");
+  expected.erase("ghi_chu");
+  EXPECT_EQ(r->vars, expected) << r->vars.dump();
+}
+
+// A deleted field stays deleted: neither a second read nor a traversal
+// brings it back from the input.
+TEST(LazyVarsTest, DeletedFieldsStayDeleted) {
+  auto script = Load("", R"(
+    ctx.vars.ten = nil
+    local _ = ctx.vars.so
+    ctx.vars.so = nil
+    local names = {}
+    for k in pairs(ctx.vars) do names[#names + 1] = k end
+    ctx.vars.names = table.concat(names, ",")
+    ctx.vars.again = tostring(ctx.vars.ten) .. tostring(ctx.vars.so)
+  )");
+  ASSERT_NE(script, nullptr);
+  auto r = script->RunAction(0, Input(kVars, kNoPayload));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->vars["names"], "ds,ghi_chu,nguoi,ty_le,xong");
+  EXPECT_EQ(r->vars["again"], "nilnil");
+  EXPECT_FALSE(r->vars.contains("ten"));
+  EXPECT_FALSE(r->vars.contains("so"));
+}
+
+// Fields the action did not change come back exactly as they came in,
+// even where converting them through Lua would not give the same JSON (a
+// number above Lua's integers, text not in NFC from an older engine).
+TEST(LazyVarsTest, UntouchedFieldsAreByteIdentical) {
+  auto script = Load("", "local _ = ctx.vars.decomposed; ctx.vars.n = 1");
+  ASSERT_NE(script, nullptr);
+  Json vars = kVars;
+  vars["big"] = uint64_t{18446744073709551615u};
+  vars["decomposed"] = "Tie\xcc\x82n";  // e + U+0302: not NFC
+  auto r = script->RunAction(0, Input(vars, kNoPayload));
+  ASSERT_TRUE(r.ok()) << r.status();
+  Json expected = vars;
+  expected["n"] = 1;
+  EXPECT_EQ(r->vars.dump(), expected.dump());
+  EXPECT_TRUE(r->vars["big"].is_number_unsigned());
+}
+
+TEST(LazyVarsTest, ReplacingVarsWholesaleWorksAsBefore) {
+  auto script = Load("", R"(
+    if ctx.payload.cach == "bang" then ctx.vars = { chi = "moi", ds = ctx.vars.ds }
+    elseif ctx.payload.cach == "so" then ctx.vars = 5
+    else ctx.vars = { 1, 2 } end
+  )");
+  ASSERT_NE(script, nullptr);
+  Json payload = {{"cach", "bang"}};
+  auto r = script->RunAction(0, Input(kVars, payload));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->vars, Json({{"chi", "moi"}, {"ds", {1, 2, 3}}}));
+
+  payload["cach"] = "so";
+  r = script->RunAction(0, Input(kVars, payload));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("replaced ctx.vars with a non-table"),
+            std::string::npos)
+      << r.status();
+
+  payload["cach"] = "ds";
+  r = script->RunAction(0, Input(kVars, payload));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("turned ctx.vars into a list"),
+            std::string::npos)
+      << r.status();
+}
+
+TEST(LazyVarsTest, LengthAndIpairsOfAListField) {
+  auto script = Load("", R"(
+    local sum = 0
+    for i, v in ipairs(ctx.vars.ds) do sum = sum + i * v end
+    ctx.vars.n = #ctx.vars.ds
+    ctx.vars.sum = sum
+    table.insert(ctx.vars.ds, 9)
+  )");
+  ASSERT_NE(script, nullptr);
+  auto r = script->RunAction(0, Input(kVars, kNoPayload));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->vars["n"], 3);
+  EXPECT_EQ(r->vars["sum"], 1 * 1 + 2 * 2 + 3 * 3);
+  EXPECT_EQ(r->vars["ds"], Json({1, 2, 3, 9}));
+}
+
+// ctx.vars handed to a function that converts tables (ctx.emit) is
+// converted whole, like a plain table.
+TEST(LazyVarsTest, PassedOnItIsConvertedWhole) {
+  auto script = Load("", "ctx.emit('ban_sao', ctx.vars)");
+  ASSERT_NE(script, nullptr);
+  auto r = script->RunAction(0, Input(kVars, kNoPayload));
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->effects.size(), 1u);
+  EXPECT_EQ(r->effects[0]["data"], kVars);
+}
+
+TEST(LazyVarsTest, OutputBudgetCountsTheWholeResult) {
+  SandboxOptions limits = Limits();
+  limits.max_output_bytes = 300;
+  auto script = Load("", "ctx.vars.them = string.rep('x', ctx.payload.n)",
+                     limits);
+  ASSERT_NE(script, nullptr);
+  // 200 bytes the action does not touch, and what it adds.
+  Json vars = {{"cu", std::string(200, 'y')}};
+  Json payload = {{"n", 50}};
+  auto fits = script->RunAction(0, Input(vars, payload));
+  ASSERT_TRUE(fits.ok()) << fits.status();
+  payload["n"] = 120;  // alone within the budget, not with the rest
+  auto over = script->RunAction(0, Input(vars, payload));
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(over.status().message().find("300 bytes"), std::string::npos)
+      << over.status();
+}
+
+// A field's value still goes through the checks of ToJson.
+TEST(LazyVarsTest, BadValuesAreRefusedWithTheirPath) {
+  auto script = Load("", "ctx.vars.nguoi.f = print");
+  ASSERT_NE(script, nullptr);
+  auto r = script->RunAction(0, Input(kVars, kNoPayload));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("ctx.vars.nguoi.f holds a function"),
+            std::string::npos)
+      << r.status();
+}
+
+// ctx kept past its call (in an upvalue) cannot reach its call's data.
+TEST(LazyVarsTest, CtxKeptForALaterCallRaises) {
+  auto script = Load("", R"(
+    if kept == nil then kept = ctx; return end
+    ctx.vars.x = kept.vars.ten
+  )", Limits(), "local kept");
+  ASSERT_NE(script, nullptr);
+  ASSERT_TRUE(script->RunAction(0, Input(kVars, kNoPayload)).ok());
+  auto r = script->RunAction(0, Input(kVars, kNoPayload));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("belong to the call"), std::string::npos)
+      << r.status();
+}
+
+// ctx's own fields are made when read, and a traversal sees all of them.
+TEST(LazyVarsTest, CtxHasEveryFieldInTraversals) {
+  const std::string walk =
+      "local out = {} for k in pairs(ctx) do out[#out + 1] = k end ";
+  auto script = Load(walk + "return false, table.concat(out, ',')",
+                     walk + "ctx.vars.fields = table.concat(out, ',') "
+                            "ctx.vars.hom_nay = ctx.today");
+  ASSERT_NE(script, nullptr);
+  auto guard = script->RunGuard(0, Input(kVars, kNoPayload));
+  ASSERT_TRUE(guard.ok()) << guard.status();
+  EXPECT_EQ(guard->reason,
+            "actor,document,event,files,from,instance,now,payload,to,today,"
+            "vars");
+  auto r = script->RunAction(0, Input(kVars, kNoPayload));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->vars["fields"],
+            "actor,document,emit,event,files,from,instance,now,payload,to,"
+            "today,vars");
+  EXPECT_EQ(r->vars["hom_nay"], "2026-01-16");
+}
+
+}  // namespace
+}  // namespace wf
