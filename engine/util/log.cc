@@ -7,7 +7,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <thread>
+#include <utility>
 
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -61,10 +65,12 @@ size_t Utf8Length(absl::string_view s) {
   return n;
 }
 
-// The whole line in one write(): lines of different threads stay whole.
-void WriteLine(const std::string& line) {
-  const char* data = line.data();
-  size_t left = line.size();
+std::string DroppedLine(uint64_t dropped);
+
+// All of `text` to stderr, however many write()s it takes.
+void WriteAll(absl::string_view text) {
+  const char* data = text.data();
+  size_t left = text.size();
   while (left > 0) {
     ssize_t n = ::write(STDERR_FILENO, data, left);
     if (n < 0 && errno == EINTR) continue;
@@ -72,6 +78,77 @@ void WriteLine(const std::string& line) {
     data += n;
     left -= static_cast<size_t>(n);
   }
+}
+
+// Lines waiting for stderr, and the thread that writes them. Never
+// destroyed: a line may be logged during static destruction.
+class LineQueue {
+ public:
+  static LineQueue& Get() {
+    static LineQueue* queue = new LineQueue();
+    return *queue;
+  }
+
+  // Queues `line`; the writer thread writes it soon. Never blocks on
+  // stderr: past kMaxQueued bytes (stderr stuck), lines are counted and
+  // dropped, and the count is written once it moves again.
+  void Add(const std::string& line) {
+    absl::MutexLock lock(&mu_);
+    if (queued_.size() + line.size() > kMaxQueued) {
+      dropped_++;
+      return;
+    }
+    queued_.append(line);
+  }
+
+  // Writes what is queued, in order, on the caller's thread.
+  void Flush() {
+    absl::MutexLock writing(&write_mu_);  // one writer: lines keep order
+    std::string batch;
+    uint64_t dropped = 0;
+    {
+      absl::MutexLock lock(&mu_);
+      batch.swap(queued_);
+      std::swap(dropped, dropped_);
+    }
+    if (dropped > 0) batch.append(DroppedLine(dropped));
+    WriteAll(batch);
+  }
+
+ private:
+  static constexpr size_t kMaxQueued = 8 << 20;
+
+  LineQueue() {
+    std::thread([this] { Loop(); }).detach();
+    std::atexit([] { LineQueue::Get().Flush(); });
+  }
+
+  void Loop() {
+    for (;;) {
+      {
+        absl::MutexLock lock(&mu_);
+        mu_.Await(absl::Condition(
+            +[](LineQueue* q) ABSL_EXCLUSIVE_LOCKS_REQUIRED(q->mu_) {
+              return !q->queued_.empty() || q->dropped_ > 0;
+            },
+            this));
+      }
+      Flush();
+    }
+  }
+
+  absl::Mutex write_mu_;
+  absl::Mutex mu_ ABSL_ACQUIRED_AFTER(write_mu_);
+  std::string queued_ ABSL_GUARDED_BY(mu_);
+  uint64_t dropped_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// A line that matters on its own (start-up, errors): after the lines
+// queued before it, and on stderr when this returns.
+void WriteLine(const std::string& line) {
+  LineQueue& queue = LineQueue::Get();
+  queue.Add(line);
+  queue.Flush();
 }
 
 void AppendField(std::string* line, absl::string_view name,
@@ -94,9 +171,19 @@ std::string JsonStart(absl::string_view level, absl::string_view message) {
   return line;
 }
 
+std::string DroppedLine(uint64_t dropped) {
+  const std::string message = absl::StrCat(
+      dropped, " access log lines dropped: stderr did not keep up");
+  if (GetLogFormat() == LogFormat::kText) {
+    return absl::StrCat(Now().utc, " ERROR ", message, "\n");
+  }
+  return JsonStart("ERROR", message) + "}\n";
+}
+
 }  // namespace
 
 void SetLogFormat(LogFormat format) { log_format.store(format); }
+void FlushLogs() { LineQueue::Get().Flush(); }
 LogFormat GetLogFormat() { return log_format.load(); }
 
 void AppendJsonEscaped(absl::string_view text, std::string* out) {
@@ -149,7 +236,7 @@ void WriteAccessLog(const AccessRecord& r) {
                         r.reason.empty() ? "" : " ", r.reason, " ", latency,
                         " ms actor=", r.actor, " instance=", r.instance,
                         " trace=", r.trace_id, "\n");
-    WriteLine(line);
+    LineQueue::Get().Add(line);
     return;
   }
   line = JsonStart(level, "request");
@@ -164,7 +251,7 @@ void WriteAccessLog(const AccessRecord& r) {
   AppendField(&line, "event", r.event);
   AppendField(&line, "trace_id", r.trace_id);
   line.append("}\n");
-  WriteLine(line);
+  LineQueue::Get().Add(line);
 }
 
 }  // namespace wf

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -58,7 +59,10 @@ TEST(LogTest, AccessLineLeavesEmptyFieldsOut) {
   r.actor = "chuyen-vien.a";
   r.instance = "wi-000000000001";
   r.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
-  auto json = nlohmann::json::parse(Captured([&] { WriteAccessLog(r); }));
+  auto json = nlohmann::json::parse(Captured([&] {
+    WriteAccessLog(r);
+    FlushLogs();  // access lines are queued
+  }));
   EXPECT_EQ(json["message"], "request");
   EXPECT_EQ(json["code"], "NOT_FOUND");
   EXPECT_EQ(json["reason"], "INSTANCE_NOT_FOUND");
@@ -66,6 +70,27 @@ TEST(LogTest, AccessLineLeavesEmptyFieldsOut) {
   EXPECT_EQ(json["instance"], "wi-000000000001");
   EXPECT_FALSE(json.contains("workflow"));
   EXPECT_EQ(json["level"], "INFO");
+}
+
+// Access lines wait for the writer thread; a line logged after them is
+// written after them, and takes them along.
+TEST(LogTest, ALaterLineComesAfterTheQueuedAccessLines) {
+  SetLogFormat(LogFormat::kJson);
+  AccessRecord r;
+  r.method = "/wf.v1.WorkflowService/GetInbox";
+  r.code = "OK";
+  std::string text = Captured([&] {
+    for (int i = 0; i < 100; ++i) WriteAccessLog(r);
+    WF_LOG_ERROR("after");
+  });
+  std::vector<nlohmann::json> lines;
+  std::stringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(nlohmann::json::parse(line));
+  }
+  ASSERT_EQ(lines.size(), 101u) << text;
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(lines[i]["message"], "request");
+  EXPECT_EQ(lines[100]["message"], "after");
 }
 
 TEST(LogTest, TextFormatIsOneReadableLine) {

@@ -219,8 +219,14 @@ class Observability(unittest.TestCase):
         self.fire(instance.id, "trinh", {"noi_dung": SECRET},
                   metadata=[("traceparent", TRACEPARENT)])
         self.chair.GetInbox(pb.GetInboxRequest())
-        # The access line is written before the status is sent.
-        lines = [json.loads(l) for l in self.server.log().splitlines() if l]
+        # Access lines are written by a thread of their own, soon after.
+        lines, deadline = [], time.time() + 10
+        while not any(l.get("method") == INBOX for l in lines):
+            self.assertLess(time.time(), deadline, "no access line")
+            time.sleep(0.05)
+            # Whole lines only: the writer may be mid-line.
+            lines = [json.loads(l) for l in self.server.log().split("\n")[:-1]
+                     if l]
         for line in lines:
             for field in ("time", "time_utc", "level", "message"):
                 self.assertIn(field, line)
