@@ -19,7 +19,7 @@ DEB_PACKAGES := build-essential cmake pkg-config \
   openssl valgrind python3 python3-grpcio python3-protobuf python3-yaml nodejs \
   prometheus-cpp-dev graphviz
 
-.PHONY: deps node-deps build run test test-asan fuzz bench bench-scale bench-peers clean
+.PHONY: deps node-deps build run test test-asan fuzz bench bench-scale bench-peers bench-growth clean
 
 # Installs only what is missing; with everything present it costs one dpkg-query.
 deps:
@@ -93,6 +93,11 @@ bench: build
 
 bench-scale: build
 	/usr/bin/python3 bench/run_bench.py $(BENCH_ARGS) --scale 1000000
+
+# Inbox pages and transitions with 10,000, 100,000 and 1,000,000 instances
+# stored, and a document with 100 events beside a new one (bench/growth.py).
+bench-growth: build
+	/usr/bin/python3 bench/growth.py --build $(BUILD_DIR)
 
 # The engine beside PostgreSQL 15 doing the same durable step (bench/peers.py):
 # a throw-away cluster on a temporary folder, pgbench at 1, 16 and 64 clients.
