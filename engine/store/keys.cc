@@ -223,9 +223,14 @@ std::optional<uint64_t> ParseFeed(absl::string_view key) {
   return ReadBigEndian64(key);
 }
 
-std::string InboxSlot(absl::string_view unit, absl::string_view role) {
+std::string InboxUnit(absl::string_view unit) {
   std::string key(unit);
   key.push_back(kSep);
+  return key;
+}
+
+std::string InboxSlot(absl::string_view unit, absl::string_view role) {
+  std::string key = InboxUnit(unit);
   key.append(role.data(), role.size());
   key.push_back(kSep);
   return key;

@@ -91,6 +91,8 @@ inline constexpr char kFeedLastSeq[] = "feed/last_seq";
 // Column family "inbox": a document is listed under every (unit, role) that
 // may act on it: unit \0 role \0 be64(earliest due, INT64_MAX without one)
 // be64(when it got to its state) id. Empty values.
+// The prefix of every slot of `unit`.
+std::string InboxUnit(absl::string_view unit);
 std::string InboxSlot(absl::string_view unit, absl::string_view role);
 std::string Inbox(absl::string_view unit, absl::string_view role,
                   int64_t due_micros, int64_t since_micros,
