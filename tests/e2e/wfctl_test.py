@@ -426,6 +426,51 @@ transition "nop" { from = "chua_nop", to = "da_nop" }
                 f"wfctl: không kết nối được máy chủ {down} (UNAVAILABLE: "), lines[0])
             self.assertEqual(out.stdout, "")
 
+    def test_lists_show_what_each_document_is_about(self):
+        sys.path.insert(0, os.path.dirname(ARGS.wfctl))
+        import wftable
+        subject = "Kế hoạch thực hiện phong trào toàn dân bảo vệ ANTQ năm 2026"
+        plan = json.loads(self.wfctl(
+            "start", "ke_hoach_bcd", "--json", "--unit", "07627", "--vars",
+            json.dumps({"trich_yeu": subject}, ensure_ascii=False),
+            actor="can-bo.dai-son").stdout)
+        unit_plan = self.start_plan("2099-12-31")  # no document: the state's title
+
+        def rows(out, header_words):
+            """{id: the TIÊU ĐỀ cell} of a table, checking its header."""
+            header, *lines = out.splitlines()
+            self.assertEqual(header.split("  ")[0], header_words[0])
+            for word in header_words:
+                self.assertIn(word, header)
+            self.assertTrue(header.endswith("TIÊU ĐỀ"), header)
+            column = wftable.width(header[:header.index("TIÊU ĐỀ")])
+            cells = {}
+            for line in lines:
+                # The title starts where its header does, in terminal columns.
+                start = next(n for n in range(len(line) + 1)
+                             if wftable.width(line[:n]) == column)
+                cells[next(w for w in line.split() if w.startswith("wi-"))] = line[start:]
+            return cells
+
+        listed = rows(self.wfctl("list", "--all", actor="admin").stdout,
+                      ("MÃ", "QUY TRÌNH", "TÊN TRẠNG THÁI", "MÃ HỒ SƠ"))
+        self.assertEqual(listed[plan["id"]], subject)
+        self.assertEqual(listed[unit_plan["id"]], "Đơn vị đang dự thảo kế hoạch")
+        inbox = rows(self.wfctl("inbox", actor="can-bo.dai-son").stdout,
+                     ("HẠN", "MÃ", "ĐƠN VỊ", "VIỆC CÓ THỂ LÀM"))
+        self.assertEqual(inbox[plan["id"]], subject)
+        self.assertEqual(inbox[unit_plan["id"]], "Đơn vị đang dự thảo kế hoạch")
+        # --json: the API's `title` of each instance.
+        listed = json.loads(self.wfctl("list", "--workflow", "ke_hoach_bcd", "--json",
+                                       actor="admin").stdout)
+        self.assertIn((plan["id"], subject),
+                      [(i["id"], i["title"]) for i in listed["instances"]])
+        items = json.loads(self.wfctl("inbox", "--json", actor="can-bo.dai-son").stdout)
+        titles = {i["instance"]["id"]: i["instance"]["title"] for i in items}
+        self.assertEqual(titles[plan["id"]], subject)
+        self.assertEqual(titles[unit_plan["id"]], "Đơn vị đang dự thảo kế hoạch")
+        self.assertTrue(all("variables" not in i["instance"] for i in items))
+
     def test_json_is_stable_for_scripts(self):
         plan = self.start_plan("2099-12-31")
         workflows = json.loads(self.wfctl("workflows", "--json").stdout)
