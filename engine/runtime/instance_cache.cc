@@ -44,7 +44,7 @@ void InstanceCache::Insert(absl::string_view key, uint64_t generation,
     shard.entries.erase(it);
   }
   MakeRoom(shard, bytes);
-  shard.entries.emplace(std::string(key), Entry{std::move(record), bytes});
+  shard.entries.emplace(std::string(key), Entry{std::move(record), nullptr, bytes});
   shard.bytes += bytes;
 }
 
@@ -67,6 +67,32 @@ void InstanceCache::Forget(absl::string_view key) {
   if (it == shard.entries.end()) return;
   shard.bytes -= it->second.bytes;
   shard.entries.erase(it);
+}
+
+std::shared_ptr<const Json> InstanceCache::Vars(absl::string_view key,
+                                                const Record& record) const {
+  Shard& shard = ShardOf(key);
+  absl::MutexLock lock(&shard.mu);
+  auto it = shard.entries.find(key);
+  if (it == shard.entries.end() || it->second.record != record) return nullptr;
+  return it->second.vars;
+}
+
+void InstanceCache::KeepVars(absl::string_view key, const Record& record,
+                             std::shared_ptr<const Json> vars) {
+  // Parsed JSON takes about three times its text in memory.
+  const size_t bytes = 3 * record->variables_json().size();
+  Shard& shard = ShardOf(key);
+  absl::MutexLock lock(&shard.mu);
+  auto it = shard.entries.find(key);
+  if (it == shard.entries.end() || it->second.record != record ||
+      it->second.vars != nullptr ||
+      shard.bytes + bytes > shard_capacity_) {
+    return;
+  }
+  it->second.vars = std::move(vars);
+  it->second.bytes += bytes;
+  shard.bytes += bytes;
 }
 
 InstanceCache::Stats InstanceCache::stats() const {

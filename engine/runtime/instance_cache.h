@@ -24,6 +24,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/store/records.pb.h"
+#include "engine/util/json.h"
 
 namespace wf {
 
@@ -46,6 +47,16 @@ class InstanceCache {
   // `key` was written: its record, if kept, is stale.
   void Forget(absl::string_view key);
 
+  // The parsed variables kept with `record`, if `record` is the one kept
+  // under `key`; else null.
+  std::shared_ptr<const Json> Vars(absl::string_view key,
+                                   const Record& record) const;
+  // Keeps `vars` (parsed from `record`'s variables_json) beside `record`
+  // if that is still the record kept under `key`: a step parses its
+  // instance's variables once, not on every step.
+  void KeepVars(absl::string_view key, const Record& record,
+                std::shared_ptr<const Json> vars);
+
   struct Stats {
     uint64_t hits = 0;
     uint64_t misses = 0;
@@ -58,7 +69,8 @@ class InstanceCache {
   static constexpr int kShards = 16;
   struct Entry {
     Record record;
-    size_t bytes = 0;
+    std::shared_ptr<const Json> vars;  // null until a step parsed them
+    size_t bytes = 0;                  // of both
   };
   struct Shard {
     mutable absl::Mutex mu;

@@ -63,5 +63,22 @@ TEST(InstanceCacheTest, ReinsertingReplacesAndCountsOnce) {
   EXPECT_EQ(cache.stats().bytes, 120u);
 }
 
+// Parsed variables stay only with the very record they were parsed from.
+TEST(InstanceCacheTest, KeepsVarsWithTheirRecordOnly) {
+  InstanceCache cache(1 << 20);
+  InstanceCache::Record first = Version(1);
+  cache.Insert("a", cache.Generation("a"), first, 100);
+  auto vars = std::make_shared<const Json>(Json{{"n", 1}});
+  cache.KeepVars("a", first, vars);
+  EXPECT_EQ(cache.Vars("a", first), vars);
+  EXPECT_EQ(cache.Vars("a", Version(1)), nullptr);  // an equal copy: not it
+  cache.Forget("a");
+  EXPECT_EQ(cache.Vars("a", first), nullptr);
+  InstanceCache::Record second = Version(2);
+  cache.Insert("a", cache.Generation("a"), second, 100);
+  cache.KeepVars("a", first, vars);  // parsed from the old one: refused
+  EXPECT_EQ(cache.Vars("a", second), nullptr);
+}
+
 }  // namespace
 }  // namespace wf

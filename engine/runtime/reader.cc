@@ -195,6 +195,20 @@ absl::StatusOr<InstanceCache::Record> Reader::LoadShared(
   return record;
 }
 
+absl::StatusOr<std::shared_ptr<const Json>> Reader::Vars(
+    const InstanceCache::Record& record) {
+  const std::string key = keys::Instance(record->id());
+  if (cache_ != nullptr) {
+    if (std::shared_ptr<const Json> kept = cache_->Vars(key, record)) {
+      return kept;
+    }
+  }
+  WF_ASSIGN_OR_RETURN(Json parsed, ParseStoredJson(record->variables_json()));
+  auto vars = std::make_shared<const Json>(std::move(parsed));
+  if (cache_ != nullptr) cache_->KeepVars(key, record, vars);
+  return vars;
+}
+
 absl::StatusOr<std::optional<store::IdempotencyRecord>>
 Reader::LoadIdempotency(const std::string& key) {
   WF_ASSIGN_OR_RETURN(std::optional<std::string> stored,

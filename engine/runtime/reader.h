@@ -35,6 +35,10 @@ class Reader {
   // The same, now, shared with the cache rather than copied: what lists
   // read for every item.
   absl::StatusOr<InstanceCache::Record> LoadShared(const std::string& id);
+  // `record`'s variables parsed: kept with it in the cache, so that the
+  // next step on the instance does not parse them again.
+  absl::StatusOr<std::shared_ptr<const Json>> Vars(
+      const InstanceCache::Record& record);
   // Events after `after_seq`, at most `limit` (0: all).
   absl::StatusOr<std::vector<store::HistoryEventRecord>> LoadHistory(
       const std::string& id, uint64_t after_seq = 0, uint32_t limit = 0,

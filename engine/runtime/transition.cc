@@ -800,7 +800,7 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareCancel(
   auto directory = directory_->Current();
   auto loaded = LoadForFire(in, *directory, clock_->Now());
   if (!loaded.ok()) return P::Refuse(loaded.status());
-  const store::InstanceRecord& instance = *loaded;
+  const store::InstanceRecord& instance = **loaded;
   auto replayed = ReplayFire(in, instance);
   if (!replayed.ok()) return P::Refuse(replayed.status());
   if (replayed->has_value()) return P::Answer(std::move(**replayed));
@@ -912,9 +912,9 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareAcknowledge(
   using P = Prepared<FireResult>;
   auto directory = directory_->Current();
   const absl::Time now = clock_->Now();
-  auto loaded = reader_->LoadInstance(in.instance_id);
+  auto loaded = reader_->LoadShared(in.instance_id);
   if (!loaded.ok()) return P::Refuse(loaded.status());
-  const store::InstanceRecord& instance = *loaded;
+  const store::InstanceRecord& instance = **loaded;
   const store::DocumentRecord& doc = instance.document();
   const std::string& asked = *in.acknowledge_unit;
   auto grant = RecipientGrant(in.actor_kind, *directory, doc, asked, now);
@@ -984,8 +984,9 @@ void Transitioner::Attach(const FireInput& input,
 
 absl::Status Transitioner::CheckAttachAllowed(const FireInput& in) {
   auto directory = directory_->Current();
-  WF_ASSIGN_OR_RETURN(store::InstanceRecord instance,
+  WF_ASSIGN_OR_RETURN(InstanceCache::Record loaded,
                       LoadForFire(in, *directory, clock_->Now()));
+  const store::InstanceRecord& instance = *loaded;
   if (instance.finished()) return NotRunning(in, instance, "attach a file to");
   WF_ASSIGN_OR_RETURN(auto definition, registry_->Get(
                                            instance.workflow(),
@@ -1072,7 +1073,7 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareAttach(
   auto directory = directory_->Current();
   auto loaded = LoadForFire(in, *directory, clock_->Now());
   if (!loaded.ok()) return P::Refuse(loaded.status());
-  const store::InstanceRecord& instance = *loaded;
+  const store::InstanceRecord& instance = **loaded;
   auto replayed = ReplayFire(in, instance);
   if (!replayed.ok()) return P::Refuse(replayed.status());
   if (replayed->has_value()) return P::Answer(std::move(**replayed));
@@ -1119,15 +1120,15 @@ absl::Status Transitioner::StoreBytesOnce(const AttachInput& file,
   return absl::OkStatus();
 }
 
-absl::StatusOr<store::InstanceRecord> Transitioner::LoadForFire(
+absl::StatusOr<InstanceCache::Record> Transitioner::LoadForFire(
     const FireInput& in, const DirectorySnapshot& directory, absl::Time now) {
-  WF_ASSIGN_OR_RETURN(store::InstanceRecord instance,
-                      reader_->LoadInstance(in.instance_id));
+  WF_ASSIGN_OR_RETURN(InstanceCache::Record instance,
+                      reader_->LoadShared(in.instance_id));
   // First of all: a document the caller may not read answers exactly as a
   // missing one, whatever else the request says (version, idempotency key,
   // event), so that nothing about it leaks to another unit.
   if (in.actor_kind.checked() &&
-      !reader_->MayRead(in.actor_kind, directory, instance, now)) {
+      !reader_->MayRead(in.actor_kind, directory, *instance, now)) {
     return reader_->NoSuchInstance(in.instance_id);
   }
   return instance;
@@ -1166,7 +1167,7 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   const absl::Time now = clock_->Now();
   auto loaded = LoadForFire(in, *directory, now);
   if (!loaded.ok()) return P::Refuse(loaded.status());
-  const store::InstanceRecord& instance = *loaded;
+  const store::InstanceRecord& instance = **loaded;
   if (in.timer.has_value()) {
     auto pending = TimerPending(instance, *in.timer);
     if (!pending.ok()) return P::Refuse(pending.status());
@@ -1182,12 +1183,12 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   std::optional<org::Grant> grant;
   auto t = CheckFireRules(in, def, instance, *directory, now, &grant);
   if (!t.ok()) return P::Refuse(t.status());
-  auto vars = ParseStoredJson(instance.variables_json());
+  auto vars = reader_->Vars(*loaded);
   if (!vars.ok()) return P::Refuse(vars.status());
 
   const TransitionSpec& spec = def.spec().transitions[*t];
   Step step = FireStep(in, def, spec, instance, *directory, grant, now);
-  step.vars_before = &*vars;
+  step.vars_before = vars->get();
   step.calendar_version = calendar_version_;
   absl::Status pinned = LoadPinned(&step);
   if (!pinned.ok()) return P::Refuse(pinned);

@@ -201,7 +201,7 @@ class Transitioner {
   Prepared<FireResult> DropStaleTimer(const store::TimerRecord& timer,
                                       const store::InstanceRecord& instance) const;
   // The instance a fire request names, once the caller may read it.
-  absl::StatusOr<store::InstanceRecord> LoadForFire(
+  absl::StatusOr<InstanceCache::Record> LoadForFire(
       const FireInput& in, const DirectorySnapshot& directory,
       absl::Time now);
   // The transition the event takes, its actor's capacity and its fields.
