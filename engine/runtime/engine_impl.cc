@@ -713,8 +713,11 @@ class EngineImpl final : public Engine {
       instances_ =
           std::make_unique<InstanceCache>(options_.instance_cache_bytes);
       committer_->OnInstanceWritten(
-          [cache = instances_.get()](absl::string_view key) {
-            cache->Forget(key);
+          [cache = instances_.get()](absl::string_view key, size_t bytes,
+                                     const std::shared_ptr<const void>* what) {
+            if (what == nullptr) return cache->Forget(key);
+            cache->Put(key, *static_cast<const InstanceCache::Written*>(
+                                what->get()), bytes);
           });
     }
     feed_ = std::make_unique<FeedReader>(store_.get(), committer_.get());

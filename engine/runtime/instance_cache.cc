@@ -7,6 +7,15 @@
 
 namespace wf {
 
+namespace {
+
+// Parsed JSON takes about three times its text in memory.
+size_t VarsBytes(const store::InstanceRecord& record) {
+  return 3 * record.variables_json().size();
+}
+
+}  // namespace
+
 InstanceCache::InstanceCache(size_t capacity_bytes)
     : shard_capacity_(capacity_bytes / kShards) {}
 
@@ -69,6 +78,25 @@ void InstanceCache::Forget(absl::string_view key) {
   shard.entries.erase(it);
 }
 
+void InstanceCache::Put(absl::string_view key, const Written& written,
+                        size_t bytes) {
+  if (bytes != written.stored_bytes) return Forget(key);
+  if (written.vars != nullptr) bytes += VarsBytes(*written.record);
+  Shard& shard = ShardOf(key);
+  absl::MutexLock lock(&shard.mu);
+  shard.generation++;  // a reader of the store before this write: stale
+  auto it = shard.entries.find(key);
+  if (it != shard.entries.end()) {
+    shard.bytes -= it->second.bytes;
+    shard.entries.erase(it);
+  }
+  if (bytes > shard_capacity_) return;
+  MakeRoom(shard, bytes);
+  shard.entries.emplace(std::string(key),
+                        Entry{written.record, written.vars, bytes});
+  shard.bytes += bytes;
+}
+
 std::shared_ptr<const Json> InstanceCache::Vars(absl::string_view key,
                                                 const Record& record) const {
   Shard& shard = ShardOf(key);
@@ -80,8 +108,7 @@ std::shared_ptr<const Json> InstanceCache::Vars(absl::string_view key,
 
 void InstanceCache::KeepVars(absl::string_view key, const Record& record,
                              std::shared_ptr<const Json> vars) {
-  // Parsed JSON takes about three times its text in memory.
-  const size_t bytes = 3 * record->variables_json().size();
+  const size_t bytes = VarsBytes(*record);
   Shard& shard = ShardOf(key);
   absl::MutexLock lock(&shard.mu);
   auto it = shard.entries.find(key);

@@ -47,6 +47,20 @@ class InstanceCache {
   // `key` was written: its record, if kept, is stale.
   void Forget(absl::string_view key);
 
+  // What a step attaches to the instance it writes (Txn::Attach): the
+  // record it wrote and its variables, parsed.
+  struct Written {
+    Record record;
+    std::shared_ptr<const Json> vars;
+    // The record's encoded size: a write of another size under the key is
+    // not this record (Put then forgets the key instead).
+    size_t stored_bytes = 0;
+  };
+  // `key` was written with `written` (`bytes` long as stored): kept in
+  // place of what was, so that the next step or list finds it parsed.
+  // Called by the committer, in write order.
+  void Put(absl::string_view key, const Written& written, size_t bytes);
+
   // The parsed variables kept with `record`, if `record` is the one kept
   // under `key`; else null.
   std::shared_ptr<const Json> Vars(absl::string_view key,

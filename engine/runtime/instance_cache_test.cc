@@ -80,5 +80,24 @@ TEST(InstanceCacheTest, KeepsVarsWithTheirRecordOnly) {
   EXPECT_EQ(cache.Vars("a", second), nullptr);
 }
 
+// A step's write is kept as written, parsed variables included; a write of
+// another size under the key is not that record and is only forgotten.
+TEST(InstanceCacheTest, PutKeepsWhatAStepWrote) {
+  InstanceCache cache(1 << 20);
+  const uint64_t reader = cache.Generation("a");
+  InstanceCache::Written written;
+  written.record = Version(7);
+  written.vars = std::make_shared<const Json>(Json{{"n", 7}});
+  written.stored_bytes = 50;
+  cache.Put("a", written, 50);
+  ASSERT_NE(cache.Find("a"), nullptr);
+  EXPECT_EQ(cache.Find("a")->version(), 7u);
+  EXPECT_EQ(cache.Vars("a", written.record), written.vars);
+  cache.Insert("a", reader, Version(6), 50);  // read before the write
+  EXPECT_EQ(cache.Find("a")->version(), 7u);
+  cache.Put("a", written, 51);
+  EXPECT_EQ(cache.Find("a"), nullptr);
+}
+
 }  // namespace
 }  // namespace wf

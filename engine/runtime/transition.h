@@ -201,6 +201,8 @@ class Transitioner {
   Prepared<FireResult> DropStaleTimer(const store::TimerRecord& timer,
                                       const store::InstanceRecord& instance) const;
   // The instance a fire request names, once the caller may read it.
+  static void AttachWritten(store::InstanceRecord after, Json vars,
+                            StepWrites* writes);
   absl::StatusOr<InstanceCache::Record> LoadForFire(
       const FireInput& in, const DirectorySnapshot& directory,
       absl::Time now);

@@ -55,8 +55,7 @@ void Committer::OnFeedCommitted(std::function<void(uint64_t)> listener) {
   feed_listener_ = std::move(listener);
 }
 
-void Committer::OnInstanceWritten(
-    std::function<void(absl::string_view)> listener) {
+void Committer::OnInstanceWritten(InstanceListener listener) {
   instance_listener_ = std::move(listener);
 }
 
@@ -210,7 +209,7 @@ void Committer::CommitGroup(std::deque<Pending>* group) {
   // A failed write leaves feed_seq_ ahead of the disk; nothing more is
   // written until a restart recovers the seq from the disk.
   if (status.ok()) written_feed_seq_.store(feed_seq_);
-  TellInstancesWritten(*group);
+  TellInstancesWritten(*group, status.ok());
   ForgetPending(*group, /*all=*/!status.ok());
   if (status.ok()) {
     // Only this thread writes, so the store's delete counts need no lock.
@@ -248,11 +247,15 @@ void Committer::CommitGroup(std::deque<Pending>* group) {
   answers_.push_back({std::move(*group), std::move(status), feed_seq});
 }
 
-void Committer::TellInstancesWritten(const std::deque<Pending>& group) const {
+void Committer::TellInstancesWritten(const std::deque<Pending>& group,
+                                     bool written) const {
   if (!instance_listener_) return;
   for (const Pending& p : group) {
+    const bool committed = written && p.verdict.ok();
     for (const WriteSet::Op& op : p.txn.writes().ops()) {
-      if (op.cf == Cf::kInstances) instance_listener_(op.key);
+      if (op.cf != Cf::kInstances) continue;
+      instance_listener_(op.key, op.value.size(),
+                         committed ? p.txn.Attached(op.key) : nullptr);
     }
   }
 }

@@ -86,11 +86,15 @@ class Committer : public TxnStore {
   // the group's last feed seq, after the group's `done`s. Must not block.
   // Set before the first commit, or later: it applies from the next group.
   void OnFeedCommitted(std::function<void(uint64_t)> listener);
-  // Called on the committer's thread with the key of every write to
-  // Cf::kInstances in a group, once the group is on disk (or failed, or
-  // aborted: a call too many is harmless) and before any of its `done`s
-  // runs. Must be cheap: the committer waits. Set before the first commit.
-  void OnInstanceWritten(std::function<void(absl::string_view)> listener);
+  // Called on the committer's thread for every write to Cf::kInstances in
+  // a group, once the group is on disk (or failed, or its transaction
+  // aborted) and before any of its `done`s runs: with the key, the size of
+  // the value written, and what the transaction attached to the key
+  // (Txn::Attach) if it committed, else null. Must be cheap: the committer
+  // waits. Set before the first commit.
+  using InstanceListener = std::function<void(
+      absl::string_view key, size_t bytes, const std::shared_ptr<const void>*)>;
+  void OnInstanceWritten(InstanceListener listener);
 
   // Commits and answers what is queued, then ends the threads. Later Submits
   // fail with UNAVAILABLE.
@@ -140,7 +144,8 @@ class Committer : public TxnStore {
   void ForgetPending(const std::deque<Pending>& group, bool all);
 
   // instance_listener_, for each instance key the group wrote.
-  void TellInstancesWritten(const std::deque<Pending>& group) const;
+  void TellInstancesWritten(const std::deque<Pending>& group,
+                            bool written) const;
   // Records the group's figures (metrics_ set).
   void Observe(const std::deque<Pending>& group,
                std::chrono::steady_clock::time_point write_began);
@@ -166,7 +171,7 @@ class Committer : public TxnStore {
   std::deque<Answer> answers_ ABSL_GUARDED_BY(answers_mu_);
   bool written_all_ ABSL_GUARDED_BY(answers_mu_) = false;
   std::function<void(uint64_t)> feed_listener_ ABSL_GUARDED_BY(answers_mu_);
-  std::function<void(absl::string_view)> instance_listener_;
+  InstanceListener instance_listener_;
   std::thread answer_thread_;
   std::thread thread_;
 };

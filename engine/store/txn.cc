@@ -73,6 +73,18 @@ void Txn::Absorb(Txn other) {
   for (Condition& c : other.conditions_) conditions_.push_back(std::move(c));
   for (Delta& d : other.deltas_) deltas_.push_back(std::move(d));
   for (std::string& f : other.feed_) feed_.push_back(std::move(f));
+  for (auto& a : other.attached_) attached_.push_back(std::move(a));
+}
+
+void Txn::Attach(std::string key, std::shared_ptr<const void> object) {
+  attached_.emplace_back(std::move(key), std::move(object));
+}
+
+const std::shared_ptr<const void>* Txn::Attached(absl::string_view key) const {
+  for (const auto& [k, object] : attached_) {
+    if (k == key) return &object;
+  }
+  return nullptr;
 }
 
 }  // namespace wf

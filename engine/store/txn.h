@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -85,8 +86,16 @@ class Txn {
   void AddFeed(std::string record) { feed_.push_back(std::move(record)); }
   const std::vector<std::string>& feed() const { return feed_; }
 
-  // Appends another transaction's writes, conditions, deltas and feed items
-  // (a child instance started in the same step).
+  // An object to hand, once the transaction is on disk, to whoever the
+  // committer tells of writes to `key` (Committer::OnInstanceWritten): the
+  // engine gives its read cache the instance it wrote, as parsed, so that
+  // the next step does not read and parse it again. Opaque to the store.
+  void Attach(std::string key, std::shared_ptr<const void> object);
+  // What was attached to `key`, or null.
+  const std::shared_ptr<const void>* Attached(absl::string_view key) const;
+
+  // Appends another transaction's writes, conditions, deltas, feed items
+  // and attachments (a child instance started in the same step).
   void Absorb(Txn other);
 
  private:
@@ -94,6 +103,7 @@ class Txn {
   std::vector<Condition> conditions_;
   std::vector<Delta> deltas_;
   std::vector<std::string> feed_;
+  std::vector<std::pair<std::string, std::shared_ptr<const void>>> attached_;
 };
 
 // The storage-neutral store a transition commits through.
