@@ -12,6 +12,12 @@ The rounds alternate ON, OFF, OFF, ON, ON, OFF, ... so that a noisy moment
 on the shared machine, or the data growing round after round, lands on
 both. Prints each round and the ratio on/off of the summed throughputs
 (goal >= 0.95), with each pair's ratio beside it.
+
+Throughput on a shared 2-core machine moves by ±15% from one round to the
+next, more than what is measured; so each round also reads the server's
+CPU time (/proc) and its committed writes (GetStats) before and after:
+the CPU each write took, on against off, is the cost itself, and moves far
+less with the neighbours' load.
 """
 import argparse
 import json
@@ -37,6 +43,12 @@ def start(server_bin, work, name, flags, units):
     return server, run_bench.setup(server, units, folder)
 
 
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default=os.path.join(run_bench.ROOT, "build"))
@@ -57,14 +69,19 @@ def main():
     off = start(server_bin, work, "off",
                 ["--metrics_listen=", "--access_log=false"], units)
     figures = {"on": [], "off": []}
+    cpu = {"on": [0.0, 0], "off": [0.0, 0]}  # CPU seconds, writes
     order = []
     for n in range(args.rounds):
         order += ["on", "off"] if n % 2 == 0 else ["off", "on"]
     for i, which in enumerate(order):
         server, people = on if which == "on" else off
         print(f"== round {i // 2 + 1}, observability {which.upper()}", flush=True)
+        cpu_before = cpu_seconds(server.proc.pid)
+        sets_before = run_bench.stats(server).write_sets
         result = run_bench.loadgen(args.build, server, people, "approval",
                                    args.concurrency, args.seconds)
+        cpu[which][1] += run_bench.stats(server).write_sets - sets_before
+        cpu[which][0] += cpu_seconds(server.proc.pid) - cpu_before
         figures[which].append(result["write"]["per_s"])
     with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics") as r:
         scraped = r.read().decode("utf-8")
@@ -82,11 +99,16 @@ def main():
         print(f"| {i + 1} | {a:.0f} | {b:.0f} | {a / b:.3f} |")
     print(f"\nratio on/off of the sums: {ratio:.3f}   (goal >= 0.95); "
           f"median of the rounds' ratios {statistics.median(pairs):.3f}")
+    per_write = {k: 1e6 * c / n for k, (c, n) in cpu.items()}
+    print(f"server CPU per committed write: on {per_write['on']:.1f} µs, off "
+          f"{per_write['off']:.1f} µs: writes per CPU-second on/off "
+          f"{per_write['off'] / per_write['on']:.3f}")
     print(f"(the ON server wrote {log_lines} log lines; /metrics was "
           f"{len(scraped)} bytes at the end)")
     path = os.path.join(work, "observability.json")
     with open(path, "w") as f:
         json.dump({"figures": figures, "ratio": ratio, "pairs": pairs,
+                   "cpu_us_per_write": per_write,
                    "concurrency": args.concurrency, "seconds": args.seconds},
                   f, indent=2)
     print(f"(all figures: {path})")

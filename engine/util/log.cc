@@ -117,21 +117,28 @@ class LineQueue {
 
  private:
   static constexpr size_t kMaxQueued = 8 << 20;
+  static constexpr size_t kBatchBytes = 64 << 10;
+  static constexpr absl::Duration kFlushEvery = absl::Milliseconds(20);
 
   LineQueue() {
     std::thread([this] { Loop(); }).detach();
     std::atexit([] { LineQueue::Get().Flush(); });
   }
 
+  // Writes every kFlushEvery, or sooner once kBatchBytes wait: waking for
+  // each line would cost a thread switch per call, more than the write()
+  // it saves.
   void Loop() {
     for (;;) {
       {
         absl::MutexLock lock(&mu_);
-        mu_.Await(absl::Condition(
-            +[](LineQueue* q) ABSL_EXCLUSIVE_LOCKS_REQUIRED(q->mu_) {
-              return !q->queued_.empty() || q->dropped_ > 0;
-            },
-            this));
+        mu_.AwaitWithTimeout(
+            absl::Condition(
+                +[](LineQueue* q) ABSL_EXCLUSIVE_LOCKS_REQUIRED(q->mu_) {
+                  return q->queued_.size() >= kBatchBytes;
+                },
+                this),
+            kFlushEvery);
       }
       Flush();
     }
