@@ -62,6 +62,9 @@ ABSL_FLAG(int64_t, lua_idle_memory_mb, 256,
 ABSL_FLAG(int64_t, max_file_mb, 64,
           "Largest file an upload may attach to a document, in MiB.");
 ABSL_FLAG(int64_t, block_cache_mb, 64, "RocksDB block cache, in MiB.");
+ABSL_FLAG(int64_t, instance_cache_mb, 32,
+          "Parsed instance records kept for inboxes, lists and steps, in MiB "
+          "of stored records (0: none).");
 ABSL_FLAG(int64_t, memtable_mb, 128,
           "Cap on all RocksDB memtables together, in MiB.");
 ABSL_FLAG(int64_t, max_wal_mb, 64,
@@ -228,6 +231,8 @@ EngineOptions EngineOptionsFromFlags() {
       static_cast<size_t>(absl::GetFlag(FLAGS_lua_idle_memory_mb)) << 20;
   options.store.block_cache_bytes =
       static_cast<size_t>(absl::GetFlag(FLAGS_block_cache_mb)) << 20;
+  options.instance_cache_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_instance_cache_mb)) << 20;
   options.store.total_write_buffer_bytes =
       static_cast<size_t>(absl::GetFlag(FLAGS_memtable_mb)) << 20;
   options.store.max_wal_bytes =
