@@ -9,7 +9,7 @@
 //   vars.ToJson(L, index, "ctx.vars", &out, &error, &budget);
 //
 // Only the fields the action touched are converted back; the others are
-// copied from the input as they were. A field counts as touched when the
+// kept from the input as they were. A field counts as touched when the
 // table holds it and converting it could give something else than the
 // input's: a new or reassigned field, and every field holding a table
 // (the script may have changed it in place). A string, number or boolean
