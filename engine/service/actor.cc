@@ -55,8 +55,15 @@ absl::StatusOr<Actor> Caller(Engine* engine, AuthMode mode,
 grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
                                  const absl::Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
+  FinishCall(context, reactor, status);
   return reactor;
+}
+
+void FinishCall(grpc::CallbackServerContext* context,
+                grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
+  grpc::Status answer = ToGrpcStatus(status);
+  EndCall(context, answer);
+  reactor->Finish(std::move(answer));
 }
 
 void NoteActor(grpc::CallbackServerContext* context, const Actor& actor) {

@@ -23,9 +23,15 @@ enum class AuthMode { kTokens, kTrustMetadata };
 absl::StatusOr<Actor> Caller(Engine* engine, AuthMode mode,
                              const grpc::CallbackServerContext* context);
 
-// Finishes a unary call at once with `status` (mapped by ToGrpcStatus).
+// Finishes a unary call at once with `status` (mapped by ToGrpcStatus),
+// ending its observation.
 grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
                                  const absl::Status& status);
+
+// Finishes a unary call later (from a completion callback) through its
+// `reactor`, ending its observation first.
+void FinishCall(grpc::CallbackServerContext* context,
+                grpc::ServerUnaryReactor* reactor, const absl::Status& status);
 
 // Asked just before a write commits (wf::StartRequest::still_wanted): a
 // call whose client cancelled it or whose deadline passed is not committed.
@@ -36,10 +42,19 @@ void NoteActor(grpc::CallbackServerContext* context, const Actor& actor);
 
 }  // namespace wf
 
-// In a unary handler of a service with `engine_` and `auth_`: authenticates
-// the caller into `actor` (noted for the access log), or answers
-// UNAUTHENTICATED.
+// In a handler of a service with `observe_` (the server's ObserveOptions)
+// and `Api` (its generated service class): begins observing the call under
+// the path made of the service's name and the handler's own (__func__).
+#define WF_OBSERVE(unary)                                                  \
+  static const std::string* const wf_method_path = new std::string(       \
+      ::wf::MethodPath(Api::service_full_name(), __func__));               \
+  ::wf::BeginCall(observe_, context, wf_method_path->c_str(), unary)
+
+// In a unary handler of a service with `engine_`, `auth_`, `observe_` and
+// `Api`: begins observing the call, then authenticates the caller into
+// `actor` (noted for the access log), or answers UNAUTHENTICATED.
 #define WF_CALLER(actor)                                              \
+  WF_OBSERVE(true);                                                   \
   auto actor##_or = ::wf::Caller(engine_, auth_, context);            \
   if (!actor##_or.ok()) return ::wf::Answer(context, actor##_or.status()); \
   const ::wf::Actor& actor = *actor##_or;                             \

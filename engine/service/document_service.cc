@@ -41,14 +41,15 @@ grpc::ServerUnaryReactor* DocumentServiceImpl::AcknowledgeDocument(
   ack.actor = actor;
   ack.still_wanted = StillWanted(context);
   engine_->AcknowledgeDocumentAsync(
-      ack, [reactor, response](absl::StatusOr<AcknowledgeResult> result) {
+      ack, [context, reactor,
+            response](absl::StatusOr<AcknowledgeResult> result) {
         absl::Status status = result.status();
         if (result.ok()) {
           ToProto(result->document, response->mutable_document());
           status = ToProto(result->event, response->mutable_event());
           response->set_replayed(result->replayed);
         }
-        reactor->Finish(ToGrpcStatus(status));
+        FinishCall(context, reactor, status);
       });
   return reactor;
 }

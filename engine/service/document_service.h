@@ -13,8 +13,11 @@ namespace wf {
 
 class DocumentServiceImpl final : public v1::DocumentService::CallbackService {
  public:
-  DocumentServiceImpl(Engine* engine, AuthMode auth)
-      : engine_(engine), auth_(auth) {}
+  using Api = v1::DocumentService;
+
+  DocumentServiceImpl(Engine* engine, AuthMode auth,
+                      const ObserveOptions* observe = nullptr)
+      : engine_(engine), auth_(auth), observe_(observe) {}
 
   grpc::ServerUnaryReactor* GetDocument(grpc::CallbackServerContext* context,
                                         const v1::GetDocumentRequest* request,
@@ -39,6 +42,7 @@ class DocumentServiceImpl final : public v1::DocumentService::CallbackService {
  private:
   Engine* const engine_;
   const AuthMode auth_;
+  const ObserveOptions* const observe_;
 };
 
 }  // namespace wf

@@ -43,8 +43,11 @@ void ToProto(const FeedItem& in, v1::FeedItem* out) {
 // A stream refused before it began.
 class RefusedWatch final : public grpc::ServerWriteReactor<v1::FeedItem> {
  public:
-  explicit RefusedWatch(const absl::Status& status) {
-    Finish(ToGrpcStatus(status));
+  RefusedWatch(grpc::CallbackServerContext* context,
+               const absl::Status& status) {
+    grpc::Status refusal = ToGrpcStatus(status);
+    EndCall(context, refusal);
+    Finish(refusal);
   }
   void OnDone() override { delete this; }
 };
@@ -56,8 +59,9 @@ class RefusedWatch final : public grpc::ServerWriteReactor<v1::FeedItem> {
 // at most one of them, so Next() never runs twice at once.
 class WatchReactor final : public grpc::ServerWriteReactor<v1::FeedItem> {
  public:
-  WatchReactor(FeedServiceImpl* service, FeedRequest request)
-      : service_(service), engine_(service->engine_),
+  WatchReactor(FeedServiceImpl* service, grpc::CallbackServerContext* context,
+               FeedRequest request)
+      : service_(service), engine_(service->engine_), context_(context),
         request_(std::move(request)) {}
 
   void Begin() { Next(); }
@@ -164,11 +168,14 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::FeedItem> {
       if (finished_) return;
       finished_ = true;
     }
-    Finish(ToGrpcStatus(status));
+    grpc::Status end = ToGrpcStatus(status);
+    EndCall(context_, end);
+    Finish(end);
   }
 
   FeedServiceImpl* const service_;
   Engine* const engine_;
+  grpc::CallbackServerContext* const context_;
   FeedRequest request_;  // request_.after: the last cursor read
   std::deque<FeedItem> page_;
   v1::FeedItem out_;  // the item being written
@@ -197,12 +204,14 @@ absl::StatusOr<uint64_t> ParseFeedCursor(Engine* engine, const Actor& actor,
 
 grpc::ServerWriteReactor<v1::FeedItem>* FeedServiceImpl::Watch(
     grpc::CallbackServerContext* context, const v1::WatchRequest* request) {
+  WF_OBSERVE(false);
   auto actor = Caller(engine_, auth_, context);
-  if (!actor.ok()) return new RefusedWatch(actor.status());
+  if (!actor.ok()) return new RefusedWatch(context, actor.status());
+  NoteActor(context, *actor);
   FeedRequest feed;
   feed.actor = *actor;
   auto after = ParseFeedCursor(engine_, *actor, request->cursor());
-  if (!after.ok()) return new RefusedWatch(after.status());
+  if (!after.ok()) return new RefusedWatch(context, after.status());
   feed.after = *after;
   feed.workflow = request->workflow();
   feed.unit_id = request->unit();
@@ -210,8 +219,8 @@ grpc::ServerWriteReactor<v1::FeedItem>* FeedServiceImpl::Watch(
   WatchReactor* reactor = nullptr;
   {
     absl::MutexLock lock(&mu_);
-    if (stopping_) return new RefusedWatch(ShuttingDown());
-    reactor = new WatchReactor(this, std::move(feed));
+    if (stopping_) return new RefusedWatch(context, ShuttingDown());
+    reactor = new WatchReactor(this, context, std::move(feed));
     open_.insert(reactor);
   }
   reactor->Begin();

@@ -26,8 +26,11 @@ class WatchReactor;
 
 class FeedServiceImpl final : public v1::FeedService::CallbackService {
  public:
-  FeedServiceImpl(Engine* engine, AuthMode auth)
-      : engine_(engine), auth_(auth) {}
+  using Api = v1::FeedService;
+
+  FeedServiceImpl(Engine* engine, AuthMode auth,
+                  const ObserveOptions* observe = nullptr)
+      : engine_(engine), auth_(auth), observe_(observe) {}
 
   grpc::ServerWriteReactor<v1::FeedItem>* Watch(
       grpc::CallbackServerContext* context,
@@ -44,6 +47,7 @@ class FeedServiceImpl final : public v1::FeedService::CallbackService {
 
   Engine* const engine_;
   const AuthMode auth_;
+  const ObserveOptions* const observe_;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   absl::flat_hash_set<WatchReactor*> open_ ABSL_GUARDED_BY(mu_);

@@ -41,10 +41,11 @@ class UploadReactor final
       : engine_(engine), context_(context), response_(response) {
     auto actor = Caller(engine, auth, context);
     if (!actor.ok()) {
-      Finish(ToGrpcStatus(actor.status()));
+      Reply(ToGrpcStatus(actor.status()));
       return;
     }
     actor_ = *actor;
+    NoteActor(context, actor_);
     StartRead(&request_);
   }
 
@@ -53,7 +54,7 @@ class UploadReactor final
     absl::Status s = upload_ == nullptr ? Begin() : Chunk();
     if (!s.ok()) {
       if (upload_ != nullptr) upload_->Abort();
-      Finish(ToGrpcStatus(s));
+      Reply(ToGrpcStatus(s));
       return;
     }
     StartRead(&request_);
@@ -62,6 +63,12 @@ class UploadReactor final
   void OnDone() override { delete this; }
 
  private:
+  // Ends the call's observation, then finishes it.
+  void Reply(const grpc::Status& status) {
+    EndCall(context_, status);
+    Finish(status);
+  }
+
   absl::Status Begin() {
     if (!request_.has_header()) return Incomplete("the first message is bytes");
     const v1::UploadFileHeader& h = request_.header();
@@ -72,6 +79,7 @@ class UploadReactor final
     r.sha256_hex = h.sha256();
     if (h.has_size()) r.size = h.size();
     r.idempotency_key = h.idempotency_key();
+    NoteInstance(context_, r.instance_id);
     r.actor = actor_;
     grpc::CallbackServerContext* context = context_;
     r.still_wanted = StillWanted(context);
@@ -97,11 +105,11 @@ class UploadReactor final
   void EndOfStream() {
     if (context_->IsCancelled()) {
       if (upload_ != nullptr) upload_->Abort();
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the client cancelled"));
+      Reply(grpc::Status(grpc::StatusCode::CANCELLED, "the client cancelled"));
       return;
     }
     if (upload_ == nullptr) {
-      Finish(ToGrpcStatus(Incomplete("no header came")));
+      Reply(ToGrpcStatus(Incomplete("no header came")));
       return;
     }
     upload_->FinishAsync([this](absl::StatusOr<AttachResult> result) {
@@ -111,7 +119,7 @@ class UploadReactor final
         response_->set_event_seq(result->event.seq);
         response_->set_replayed(result->replayed);
       }
-      Finish(ToGrpcStatus(result.status()));
+      Reply(ToGrpcStatus(result.status()));
     });
   }
 
@@ -129,16 +137,19 @@ class DownloadReactor final
  public:
   DownloadReactor(Engine* engine, AuthMode auth,
                   grpc::CallbackServerContext* context,
-                  const v1::DownloadFileRequest* request) {
+                  const v1::DownloadFileRequest* request)
+      : context_(context) {
     auto actor = Caller(engine, auth, context);
     if (!actor.ok()) {
-      Finish(ToGrpcStatus(actor.status()));
+      Reply(ToGrpcStatus(actor.status()));
       return;
     }
+    NoteActor(context, *actor);
+    NoteInstance(context, request->instance_id());
     auto download = engine->OpenFile(
         {request->instance_id(), request->slot(), request->version(), *actor});
     if (!download.ok()) {
-      Finish(ToGrpcStatus(download.status()));
+      Reply(ToGrpcStatus(download.status()));
       return;
     }
     download_ = *std::move(download);
@@ -147,17 +158,24 @@ class DownloadReactor final
   }
 
   void OnWriteDone(bool ok) override {
-    if (!ok) return Finish(grpc::Status::CANCELLED);
+    if (!ok) return Reply(grpc::Status::CANCELLED);
     message_.Clear();
     auto more = download_->Next(message_.mutable_chunk());
-    if (!more.ok()) return Finish(ToGrpcStatus(more.status()));
-    if (!*more) return Finish(grpc::Status::OK);
+    if (!more.ok()) return Reply(ToGrpcStatus(more.status()));
+    if (!*more) return Reply(grpc::Status::OK);
     StartWrite(&message_);
   }
 
   void OnDone() override { delete this; }
 
  private:
+  // Ends the call's observation, then finishes it.
+  void Reply(const grpc::Status& status) {
+    EndCall(context_, status);
+    Finish(status);
+  }
+
+  grpc::CallbackServerContext* const context_;
   std::unique_ptr<FileDownload> download_;
   v1::DownloadFileResponse message_;
 };
@@ -166,25 +184,23 @@ class DownloadReactor final
 
 grpc::ServerReadReactor<v1::UploadFileRequest>* FileServiceImpl::UploadFile(
     grpc::CallbackServerContext* context, v1::UploadFileResponse* response) {
+  WF_OBSERVE(false);
   return new UploadReactor(engine_, auth_, context, response);
 }
 
 grpc::ServerWriteReactor<v1::DownloadFileResponse>*
 FileServiceImpl::DownloadFile(grpc::CallbackServerContext* context,
                               const v1::DownloadFileRequest* request) {
+  WF_OBSERVE(false);
   return new DownloadReactor(engine_, auth_, context, request);
 }
 
 grpc::ServerUnaryReactor* FileServiceImpl::ListFiles(
     grpc::CallbackServerContext* context, const v1::ListFilesRequest* request,
     v1::ListFilesResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto actor = Caller(engine_, auth_, context);
-  if (!actor.ok()) {
-    reactor->Finish(ToGrpcStatus(actor.status()));
-    return reactor;
-  }
-  auto slots = engine_->ListFiles(request->instance_id(), *actor);
+  WF_CALLER(actor);
+  NoteInstance(context, request->instance_id());
+  auto slots = engine_->ListFiles(request->instance_id(), actor);
   if (slots.ok()) {
     for (const FileSlotInfo& slot : *slots) {
       v1::FileSlot* out = response->add_slots();
@@ -194,8 +210,7 @@ grpc::ServerUnaryReactor* FileServiceImpl::ListFiles(
       }
     }
   }
-  reactor->Finish(ToGrpcStatus(slots.status()));
-  return reactor;
+  return Answer(context, slots.status());
 }
 
 }  // namespace wf

@@ -21,8 +21,11 @@ inline constexpr int kMinReceiveMessageBytes = kFileChunkBytes + (64 << 10);
 
 class FileServiceImpl final : public v1::FileService::CallbackService {
  public:
-  FileServiceImpl(Engine* engine, AuthMode auth)
-      : engine_(engine), auth_(auth) {}
+  using Api = v1::FileService;
+
+  FileServiceImpl(Engine* engine, AuthMode auth,
+                  const ObserveOptions* observe = nullptr)
+      : engine_(engine), auth_(auth), observe_(observe) {}
 
   grpc::ServerReadReactor<v1::UploadFileRequest>* UploadFile(
       grpc::CallbackServerContext* context,
@@ -37,6 +40,7 @@ class FileServiceImpl final : public v1::FileService::CallbackService {
  private:
   Engine* const engine_;
   const AuthMode auth_;
+  const ObserveOptions* const observe_;
 };
 
 }  // namespace wf

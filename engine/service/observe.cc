@@ -2,16 +2,15 @@
 #include "engine/service/observe.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <random>
 
-#include <grpcpp/support/server_interceptor.h>
-
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
-
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "engine/util/log.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -19,14 +18,23 @@
 namespace wf {
 namespace {
 
-using grpc::experimental::InterceptionHookPoints;
-using grpc::experimental::ServerRpcInfo;
+constexpr char kUnknownMethod[] = "unknown";
 
-// The notes of the calls in progress, by server context. gRPC 1.51 offers
-// no per-call slot a handler and an interceptor share; a context allocator
-// (contexts of our own class) would be one, but with it a call to an
-// unknown method crashed the server (a reference counted twice). Sharded:
-// every call adds, looks up a few times, and removes.
+// One call being watched, from BeginCall to EndCall.
+struct CallRecord {
+  const ObserveOptions* options = nullptr;
+  const char* method = nullptr;  // the metrics label
+  std::string logged_method;     // when the log names another (unknown ones)
+  bool unary = true;
+  std::chrono::steady_clock::time_point began;
+  CallNotes notes;
+};
+
+// The calls being watched, by server context. gRPC 1.51 offers no per-call
+// slot a handler, its completion callbacks and the end share; a context
+// allocator (contexts of our own class) would be one, but with it a call to
+// an unknown method crashed the server (a reference counted twice).
+// Sharded: every call adds, looks up a few times, and takes out.
 class CallTable {
  public:
   static CallTable& Process() {
@@ -34,37 +42,53 @@ class CallTable {
     return *table;
   }
 
-  void Add(const void* context, CallNotes* notes) {
+  void Add(const void* context, std::unique_ptr<CallRecord> record) {
     Shard& s = ShardOf(context);
     absl::MutexLock lock(&s.mu);
-    s.calls[context] = notes;
+    auto& slot = s.calls[context];
+    if (slot == nullptr) live_.fetch_add(1, std::memory_order_relaxed);
+    slot = std::move(record);
   }
 
-  void Remove(const void* context) {
-    Shard& s = ShardOf(context);
-    absl::MutexLock lock(&s.mu);
-    s.calls.erase(context);
-  }
-
-  // Runs `note` on the call's notes, if the call is observed.
-  template <typename Note>
-  void With(const void* context, Note note) {
+  std::unique_ptr<CallRecord> Take(const void* context) {
+    if (live_.load(std::memory_order_relaxed) == 0) return nullptr;
     Shard& s = ShardOf(context);
     absl::MutexLock lock(&s.mu);
     auto it = s.calls.find(context);
-    if (it != s.calls.end()) note(it->second);
+    if (it == s.calls.end()) return nullptr;
+    std::unique_ptr<CallRecord> record = std::move(it->second);
+    s.calls.erase(it);
+    live_.fetch_sub(1, std::memory_order_relaxed);
+    return record;
+  }
+
+  // Runs `note` on the call's notes, if the call is watched with its
+  // access log on.
+  template <typename Note>
+  void With(const void* context, Note note) {
+    if (live_.load(std::memory_order_relaxed) == 0) return;
+    Shard& s = ShardOf(context);
+    absl::MutexLock lock(&s.mu);
+    auto it = s.calls.find(context);
+    if (it != s.calls.end() && it->second->options->access_log) {
+      note(&it->second->notes);
+    }
   }
 
  private:
   struct Shard {
     absl::Mutex mu;
-    absl::flat_hash_map<const void*, CallNotes*> calls ABSL_GUARDED_BY(mu);
+    absl::flat_hash_map<const void*, std::unique_ptr<CallRecord>> calls
+        ABSL_GUARDED_BY(mu);
   };
   Shard& ShardOf(const void* context) {
     return shards_[(reinterpret_cast<uintptr_t>(context) >> 6) % kShards];
   }
   static constexpr size_t kShards = 16;
   Shard shards_[kShards];
+  // Calls in the table: with observation off it stays 0, and EndCall and
+  // the notes return without taking a lock.
+  std::atomic<int64_t> live_{0};
 };
 
 // The reason of a refusal (google.rpc.ErrorInfo in the status details):
@@ -94,100 +118,72 @@ bool ServerFailed(grpc::StatusCode code) {
          code == grpc::StatusCode::DATA_LOSS;
 }
 
-class CallInterceptor final : public grpc::experimental::Interceptor {
+void Log(const CallRecord& call, const grpc::Status& status,
+         grpc::ServerContextBase* context, double seconds) {
+  std::string trace_id = TraceIdOf(Metadata(context, "traceparent"));
+  if (trace_id.empty()) trace_id = NewTraceId();
+  const auto code = static_cast<absl::StatusCode>(status.error_code());
+  const std::string code_name = absl::StatusCodeToString(code);
+  const std::string reason = ReasonOf(status);
+  AccessRecord record;
+  absl::string_view method = call.method;
+  if (!call.logged_method.empty()) method = call.logged_method;
+  record.method = method.substr(0, 128);
+  record.code = code_name;
+  record.reason = reason;
+  record.latency_ms = seconds * 1000;
+  record.trace_id = trace_id;
+  record.error = ServerFailed(status.error_code());
+  record.actor = call.notes.actor;
+  record.unit = call.notes.unit;
+  record.instance = call.notes.instance;
+  record.workflow = call.notes.workflow;
+  record.event = call.notes.event;
+  WriteAccessLog(record);
+}
+
+std::unique_ptr<CallRecord> NewRecord(const ObserveOptions* options,
+                                      const char* method, bool unary) {
+  auto record = std::make_unique<CallRecord>();
+  record->options = options;
+  record->method = method;
+  record->unary = unary;
+  record->began = std::chrono::steady_clock::now();
+  return record;
+}
+
+// Refuses a call to a method no service has, as gRPC would, in words.
+class UnknownMethodReactor final : public grpc::ServerGenericBidiReactor {
  public:
-  CallInterceptor(ServerRpcInfo* info, const ObserveOptions& options)
-      : info_(info),
-        options_(options),
-        began_(std::chrono::steady_clock::now()) {
-    if (options_.access_log) CallTable::Process().Add(context(), &notes_);
+  explicit UnknownMethodReactor(grpc::GenericCallbackServerContext* context) {
+    grpc::Status status(
+        grpc::StatusCode::UNIMPLEMENTED,
+        absl::StrCat("Expected a method this server has, but '",
+                     absl::string_view(context->method()).substr(0, 128),
+                     "' is not one: the services are listed by reflection"));
+    EndCall(context, status);
+    Finish(status);
   }
-  ~CallInterceptor() override { Forget(); }
-
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(
-            InterceptionHookPoints::PRE_SEND_STATUS)) {
-      Ended(methods->GetSendStatus());
-    }
-    methods->Proceed();
-  }
-
- private:
-  const void* context() const { return info_->server_context(); }
-
-  void Forget() {
-    if (options_.access_log && !forgotten_) {
-      CallTable::Process().Remove(context());
-      forgotten_ = true;
-    }
-  }
-
-  // A method this server does not have: its name is whatever the client
-  // sent, so it is not a label (and not a stable string to key on).
-  static bool Unknown(const grpc::Status& status) {
-    return status.error_code() == grpc::StatusCode::UNIMPLEMENTED;
-  }
-
-  void Ended(const grpc::Status& status) {
-    Forget();  // the handler has answered: no more notes
-    const double seconds = std::chrono::duration<double>(
-                               std::chrono::steady_clock::now() - began_)
-                               .count();
-    const auto code = static_cast<absl::StatusCode>(status.error_code());
-    if (options_.metrics != nullptr) {
-      options_.metrics->CountCall(Unknown(status) ? kUnknownMethod
-                                                  : info_->method(),
-                                  code,
-                                  info_->type() == ServerRpcInfo::Type::UNARY,
-                                  seconds);
-    }
-    if (options_.access_log) Log(status, code, seconds);
-  }
-
-  void Log(const grpc::Status& status, absl::StatusCode code, double seconds) {
-    grpc::ServerContextBase* context = info_->server_context();
-    std::string trace_id = TraceIdOf(Metadata(context, "traceparent"));
-    if (trace_id.empty()) trace_id = NewTraceId();
-    const std::string code_name = absl::StatusCodeToString(code);
-    const std::string reason = ReasonOf(status);
-    AccessRecord record;
-    absl::string_view method =
-        info_->method() != nullptr ? info_->method() : "";
-    record.method = method.substr(0, 128);
-    record.code = code_name;
-    record.reason = reason;
-    record.latency_ms = seconds * 1000;
-    record.trace_id = trace_id;
-    record.error = ServerFailed(status.error_code());
-    record.actor = notes_.actor;
-    record.unit = notes_.unit;
-    record.instance = notes_.instance;
-    record.workflow = notes_.workflow;
-    record.event = notes_.event;
-    WriteAccessLog(record);
-  }
-
-  static constexpr char kUnknownMethod[] = "unknown";
-
-  ServerRpcInfo* const info_;
-  const ObserveOptions& options_;
-  const std::chrono::steady_clock::time_point began_;
-  CallNotes notes_;
-  bool forgotten_ = false;
+  void OnDone() override { delete this; }
 };
 
-class CallObserver final
-    : public grpc::experimental::ServerInterceptorFactoryInterface {
+class UnknownMethodService final : public grpc::CallbackGenericService {
  public:
-  explicit CallObserver(const ObserveOptions& options) : options_(options) {}
+  explicit UnknownMethodService(const ObserveOptions* options)
+      : options_(options) {}
 
-  grpc::experimental::Interceptor* CreateServerInterceptor(
-      ServerRpcInfo* info) override {
-    return new CallInterceptor(info, options_);
+  grpc::ServerGenericBidiReactor* CreateReactor(
+      grpc::GenericCallbackServerContext* context) override {
+    if (options_ != nullptr && options_->on()) {
+      auto record = NewRecord(options_, kUnknownMethod, true);
+      record->logged_method = context->method();
+      CallTable::Process().Add(context, std::move(record));
+    }
+    return new UnknownMethodReactor(context);
   }
 
  private:
-  const ObserveOptions options_;
+  const ObserveOptions* const options_;
 };
 
 bool IsLowerHex(absl::string_view s) {
@@ -232,13 +228,34 @@ void NoteActor(grpc::CallbackServerContext* context, absl::string_view id) {
       context, [&](CallNotes* notes) { Keep(&notes->actor, id); });
 }
 
-void Observe(grpc::ServerBuilder* builder, const ObserveOptions& options) {
-  if (options.metrics == nullptr && !options.access_log) return;
-  std::vector<std::unique_ptr<
-      grpc::experimental::ServerInterceptorFactoryInterface>>
-      factories;
-  factories.push_back(std::make_unique<CallObserver>(options));
-  builder->experimental().SetInterceptorCreators(std::move(factories));
+void BeginCall(const ObserveOptions* options,
+               grpc::ServerContextBase* context, const char* method,
+               bool unary) {
+  if (options == nullptr || !options->on()) return;
+  CallTable::Process().Add(context, NewRecord(options, method, unary));
+}
+
+void EndCall(grpc::ServerContextBase* context, const grpc::Status& status) {
+  std::unique_ptr<CallRecord> call = CallTable::Process().Take(context);
+  if (call == nullptr) return;
+  const double seconds = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - call->began)
+                             .count();
+  if (call->options->metrics != nullptr) {
+    call->options->metrics->CountCall(
+        call->method, static_cast<absl::StatusCode>(status.error_code()),
+        call->unary, seconds);
+  }
+  if (call->options->access_log) Log(*call, status, context, seconds);
+}
+
+std::string MethodPath(absl::string_view service, absl::string_view method) {
+  return absl::StrCat("/", service, "/", method);
+}
+
+std::unique_ptr<grpc::CallbackGenericService> UnknownMethods(
+    const ObserveOptions* options) {
+  return std::make_unique<UnknownMethodService>(options);
 }
 
 std::string TraceIdOf(absl::string_view traceparent) {

@@ -16,8 +16,11 @@ namespace wf {
 
 class PluginServiceImpl final : public v1::PluginService::CallbackService {
  public:
-  PluginServiceImpl(Engine* engine, AuthMode auth)
-      : engine_(engine), auth_(auth) {}
+  using Api = v1::PluginService;
+
+  PluginServiceImpl(Engine* engine, AuthMode auth,
+                    const ObserveOptions* observe = nullptr)
+      : engine_(engine), auth_(auth), observe_(observe) {}
 
   grpc::ServerUnaryReactor* DeployPlugin(
       grpc::CallbackServerContext* context,
@@ -34,6 +37,7 @@ class PluginServiceImpl final : public v1::PluginService::CallbackService {
  private:
   Engine* const engine_;
   const AuthMode auth_;
+  const ObserveOptions* const observe_;
 };
 
 }  // namespace wf

@@ -60,8 +60,9 @@ void NotFound(const std::string& what, rf::ServerReflectionResponse* out) {
 
 }  // namespace
 
-ReflectionService::ReflectionService(std::vector<std::string> services)
-    : services_(std::move(services)), pool_(LoadPool()) {}
+ReflectionService::ReflectionService(std::vector<std::string> services,
+                                     const ObserveOptions* observe)
+    : services_(std::move(services)), observe_(observe), pool_(LoadPool()) {}
 
 // The answer to one request: a list, a file with its imports, or an error.
 void ReflectionService::Answer(const rf::ServerReflectionRequest& request,
@@ -119,12 +120,16 @@ grpc::Status ReflectionService::ServerReflectionInfo(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<rf::ServerReflectionResponse,
                              rf::ServerReflectionRequest>* stream) {
+  static const std::string* const method = new std::string(
+      MethodPath(rf::ServerReflection::service_full_name(), __func__));
+  BeginCall(observe_, context, method->c_str(), false);
   rf::ServerReflectionRequest request;
   while (stream->Read(&request)) {
     rf::ServerReflectionResponse response;
     Answer(request, &response);
     if (!stream->Write(response)) break;
   }
+  EndCall(context, grpc::Status::OK);
   return grpc::Status::OK;
 }
 

@@ -19,6 +19,7 @@
 
 #include <google/protobuf/descriptor.h>
 
+#include "engine/service/observe.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 
 namespace wf {
@@ -27,8 +28,9 @@ class ReflectionService final
     : public grpc::reflection::v1alpha::ServerReflection::Service {
  public:
   // `services`: the full names of the services the server offers, as
-  // list_services answers them.
-  explicit ReflectionService(std::vector<std::string> services);
+  // list_services answers them. `observe`: the server's (may be null).
+  ReflectionService(std::vector<std::string> services,
+                    const ObserveOptions* observe = nullptr);
 
   grpc::Status ServerReflectionInfo(
       grpc::ServerContext* context,
@@ -43,6 +45,7 @@ class ReflectionService final
       const;
 
   const std::vector<std::string> services_;
+  const ObserveOptions* const observe_;
   std::unique_ptr<google::protobuf::DescriptorPool> pool_;
 };
 

@@ -129,17 +129,13 @@ void RouteGrpcLogs() { gpr_set_log_function(&LogGrpcLine); }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     Engine* engine, const ServerOptions& options) {
-  std::unique_ptr<Server> server(new Server(engine, options.auth));
+  std::unique_ptr<Server> server(new Server(engine, options));
   WF_ASSIGN_OR_RETURN(auto credentials, Credentials(options));
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(
       std::max(options.max_message_bytes, kMinReceiveMessageBytes));
-  ObserveOptions observe;
-  observe.metrics = options.metrics;
-  observe.access_log = options.access_log;
-  Observe(&builder, observe);
   builder.RegisterService(&server->workflows_);
   builder.RegisterService(&server->documents_);
   builder.RegisterService(&server->admin_);
@@ -149,12 +145,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.RegisterService(&server->plugins_);
   if (options.simulation_clock != nullptr) {
     server->simulation_ = std::make_unique<SimulationServiceImpl>(
-        engine, options.auth, options.simulation_clock);
+        engine, options.auth, options.simulation_clock, &server->observe_);
     builder.RegisterService(server->simulation_.get());
   }
   server->reflection_ = std::make_unique<ReflectionService>(
-      OfferedServices(options.simulation_clock != nullptr));
+      OfferedServices(options.simulation_clock != nullptr), &server->observe_);
   builder.RegisterService(server->reflection_.get());
+  builder.RegisterCallbackGenericService(server->unknown_methods_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat(

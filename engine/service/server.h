@@ -72,11 +72,19 @@ class Server {
   void Shutdown(absl::Duration grace);
 
  private:
-  Server(Engine* engine, AuthMode auth)
-      : workflows_(engine, auth), documents_(engine, auth), admin_(engine, auth),
-        feed_(engine, auth), diagnostics_(engine, auth), files_(engine, auth),
-        plugins_(engine, auth) {}
+  Server(Engine* engine, const ServerOptions& options)
+      : observe_{options.metrics, options.access_log},
+        workflows_(engine, options.auth, &observe_),
+        documents_(engine, options.auth, &observe_),
+        admin_(engine, options.auth, &observe_),
+        feed_(engine, options.auth, &observe_),
+        diagnostics_(engine, options.auth, &observe_),
+        files_(engine, options.auth, &observe_),
+        plugins_(engine, options.auth, &observe_),
+        unknown_methods_(UnknownMethods(&observe_)) {}
 
+  // Before the services, which keep its address.
+  const ObserveOptions observe_;
   WorkflowServiceImpl workflows_;
   DocumentServiceImpl documents_;
   AdminServiceImpl admin_;
@@ -86,6 +94,7 @@ class Server {
   FileServiceImpl files_;
   PluginServiceImpl plugins_;
   std::unique_ptr<ReflectionService> reflection_;
+  std::unique_ptr<grpc::CallbackGenericService> unknown_methods_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::string address_;

@@ -9,6 +9,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "engine/service/convert.h"
+#include "engine/service/observe.h"
 #include "engine/service/status_map.h"
 
 namespace wf {
@@ -41,8 +42,9 @@ void ToProto(const VerifyAllSummary& in, v1::VerifyAllSummary* out) {
 class VerifyAllReactor final
     : public grpc::ServerWriteReactor<v1::VerifyAllUpdate> {
  public:
-  VerifyAllReactor(Engine* engine, Actor actor)
-      : engine_(engine), actor_(std::move(actor)) {}
+  VerifyAllReactor(Engine* engine, grpc::CallbackServerContext* context,
+                   Actor actor)
+      : engine_(engine), context_(context), actor_(std::move(actor)) {}
 
   // Detached: the thread's last act is to hand the end to the stream
   // (Pump), after which OnDone may delete this at any time.
@@ -141,10 +143,14 @@ class VerifyAllReactor final
       }
     }
     if (write) StartWrite(&out_);
-    if (finish) Finish(end);
+    if (finish) {
+      EndCall(context_, end);
+      Finish(end);
+    }
   }
 
   Engine* const engine_;
+  grpc::CallbackServerContext* const context_;
   const Actor actor_;
   std::atomic<bool> cancelled_{false};
   v1::VerifyAllUpdate out_;  // the update being written
@@ -161,8 +167,10 @@ class VerifyAllReactor final
 }  // namespace
 
 grpc::ServerWriteReactor<v1::VerifyAllUpdate>* StartVerifyAll(
-    Engine* engine, const absl::StatusOr<Actor>& caller) {
-  auto* reactor = new VerifyAllReactor(engine, caller.ok() ? *caller : Actor());
+    Engine* engine, grpc::CallbackServerContext* context,
+    const absl::StatusOr<Actor>& caller) {
+  auto* reactor =
+      new VerifyAllReactor(engine, context, caller.ok() ? *caller : Actor());
   if (caller.ok()) {
     reactor->Begin();
   } else {

@@ -20,9 +20,11 @@
 namespace wf {
 
 // Starts the run for `caller` and returns its stream's reactor (which
-// deletes itself); a caller that did not authenticate gets its error.
+// deletes itself); a caller that did not authenticate gets its error. The
+// call's observation (observe.h) ends when the stream finishes.
 grpc::ServerWriteReactor<v1::VerifyAllUpdate>* StartVerifyAll(
-    Engine* engine, const absl::StatusOr<Actor>& caller);
+    Engine* engine, grpc::CallbackServerContext* context,
+    const absl::StatusOr<Actor>& caller);
 
 }  // namespace wf
 

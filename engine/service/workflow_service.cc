@@ -170,7 +170,7 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::StartInstance(
       status = ToProto(result->instance, response->mutable_instance());
       response->set_replayed(result->replayed);
     }
-    reactor->Finish(ToGrpcStatus(status));
+    FinishCall(context, reactor, status);
   });
   return reactor;
 }
@@ -196,7 +196,7 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::FireEvent(
       if (status.ok()) status = ToProto(result->event, response->mutable_event());
       response->set_replayed(result->replayed);
     }
-    reactor->Finish(ToGrpcStatus(status));
+    FinishCall(context, reactor, status);
   });
   return reactor;
 }
@@ -221,7 +221,7 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::CancelInstance(
       ToProto(result->event, response->mutable_event());
       response->set_replayed(result->replayed);
     }
-    reactor->Finish(ToGrpcStatus(result.status()));
+    FinishCall(context, reactor, result.status());
   });
   return reactor;
 }
@@ -427,7 +427,10 @@ grpc::ServerUnaryReactor* AdminServiceImpl::CreateBackup(
 
 grpc::ServerWriteReactor<v1::VerifyAllUpdate>* AdminServiceImpl::VerifyAll(
     grpc::CallbackServerContext* context, const v1::VerifyAllRequest* request) {
-  return StartVerifyAll(engine_, Caller(engine_, auth_, context));
+  WF_OBSERVE(false);
+  auto caller = Caller(engine_, auth_, context);
+  if (caller.ok()) NoteActor(context, *caller);
+  return StartVerifyAll(engine_, context, caller);
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::ListTokens(
@@ -478,6 +481,7 @@ grpc::ServerUnaryReactor* DiagnosticsServiceImpl::Ping(
     v1::PingResponse* response) {
   // No authentication: the transport floor of the benchmarks; it reads and
   // changes nothing.
+  WF_OBSERVE(true);
   return Answer(context, absl::OkStatus());
 }
 

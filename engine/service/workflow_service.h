@@ -17,8 +17,11 @@ namespace wf {
 
 class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
  public:
-  WorkflowServiceImpl(Engine* engine, AuthMode auth)
-      : engine_(engine), auth_(auth) {
+  using Api = v1::WorkflowService;
+
+  WorkflowServiceImpl(Engine* engine, AuthMode auth,
+                      const ObserveOptions* observe = nullptr)
+      : engine_(engine), auth_(auth), observe_(observe) {
     SetMessageAllocatorFor_GetInbox(&inbox_messages_);
     SetMessageAllocatorFor_ListInstances(&list_messages_);
     SetMessageAllocatorFor_ListDeadlines(&deadline_messages_);
@@ -77,6 +80,7 @@ class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
  private:
   Engine* const engine_;
   const AuthMode auth_;
+  const ObserveOptions* const observe_;
   // The lists: many small fields per answer (arena_allocator.h).
   ArenaAllocator<v1::GetInboxRequest, v1::GetInboxResponse> inbox_messages_;
   ArenaAllocator<v1::ListInstancesRequest, v1::ListInstancesResponse>
@@ -87,8 +91,11 @@ class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
 
 class AdminServiceImpl final : public v1::AdminService::CallbackService {
  public:
-  AdminServiceImpl(Engine* engine, AuthMode auth)
-      : engine_(engine), auth_(auth) {}
+  using Api = v1::AdminService;
+
+  AdminServiceImpl(Engine* engine, AuthMode auth,
+                   const ObserveOptions* observe = nullptr)
+      : engine_(engine), auth_(auth), observe_(observe) {}
 
   grpc::ServerUnaryReactor* ImportDirectory(
       grpc::CallbackServerContext* context,
@@ -115,14 +122,18 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
  private:
   Engine* const engine_;
   const AuthMode auth_;
+  const ObserveOptions* const observe_;
 };
 
 // Only registered on a server in simulation mode (a ManualClock).
 class SimulationServiceImpl final
     : public v1::SimulationService::CallbackService {
  public:
-  SimulationServiceImpl(Engine* engine, AuthMode auth, ManualClock* clock)
-      : engine_(engine), auth_(auth), clock_(clock) {}
+  using Api = v1::SimulationService;
+
+  SimulationServiceImpl(Engine* engine, AuthMode auth, ManualClock* clock,
+                        const ObserveOptions* observe = nullptr)
+      : engine_(engine), auth_(auth), clock_(clock), observe_(observe) {}
 
   grpc::ServerUnaryReactor* AdvanceClock(
       grpc::CallbackServerContext* context,
@@ -133,13 +144,17 @@ class SimulationServiceImpl final
   Engine* const engine_;
   const AuthMode auth_;
   ManualClock* const clock_;
+  const ObserveOptions* const observe_;
 };
 
 class DiagnosticsServiceImpl final
     : public v1::DiagnosticsService::CallbackService {
  public:
-  DiagnosticsServiceImpl(Engine* engine, AuthMode auth)
-      : engine_(engine), auth_(auth) {}
+  using Api = v1::DiagnosticsService;
+
+  DiagnosticsServiceImpl(Engine* engine, AuthMode auth,
+                         const ObserveOptions* observe = nullptr)
+      : engine_(engine), auth_(auth), observe_(observe) {}
   grpc::ServerUnaryReactor* Ping(grpc::CallbackServerContext* context,
                                  const v1::PingRequest* request,
                                  v1::PingResponse* response) override;
@@ -150,6 +165,7 @@ class DiagnosticsServiceImpl final
  private:
   Engine* const engine_;
   const AuthMode auth_;
+  const ObserveOptions* const observe_;
 };
 
 }  // namespace wf

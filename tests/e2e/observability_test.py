@@ -196,6 +196,47 @@ class Observability(unittest.TestCase):
                          {"method": "unknown", "code": "UNIMPLEMENTED"}, 3)
         self.assertFalse(any("Khong" in str(k) for k in after))
 
+    def call_without_token(self, channel, service, method):
+        """Calls `method` of `service` with an empty request and no token;
+        returns the status code."""
+        path = f"/{service.full_name}/{method.name}"
+        try:
+            if method.client_streaming:
+                channel.stream_unary(path)(iter([]), timeout=10)
+            elif method.server_streaming:
+                for _ in channel.unary_stream(path)(b"", timeout=10):
+                    pass
+            else:
+                channel.unary_unary(path)(b"", timeout=10)
+        except grpc.RpcError as e:
+            return e.code()
+        return grpc.StatusCode.OK
+
+    def test_every_method_is_counted_under_its_own_name(self):
+        # The handlers observe their calls themselves (no interceptor): a
+        # handler that forgot would be missing here, or counted under
+        # another method's name.
+        from wf.v1 import plugin_pb2
+        services = list(pb.DESCRIPTOR.services_by_name.values()) + list(
+            plugin_pb2.DESCRIPTOR.services_by_name.values())
+        services = [s for s in services if s.name != "SimulationService"]
+        before = self.metrics()
+        channel = grpc.insecure_channel(self.server.address)
+        codes = {}
+        for service in services:
+            for method in service.methods:
+                codes[f"/{service.full_name}/{method.name}"] = \
+                    self.call_without_token(channel, service, method)
+        channel.close()
+        after = self.metrics()
+        self.assertGreater(len(codes), 30)
+        for path, code in codes.items():
+            self.assertMoved(before, after, "wf_grpc_requests_total",
+                             {"method": path, "code": code.name}, 1)
+        ping = "/wf.v1.DiagnosticsService/Ping"
+        self.assertEqual(codes[ping], grpc.StatusCode.OK)
+        self.assertEqual(codes[FIRE], grpc.StatusCode.UNAUTHENTICATED)
+
     def test_timers_due_fired_and_deadline_passed(self):
         # hen_nhanh's deadline passes two seconds after the start.
         before = self.metrics()
