@@ -64,19 +64,11 @@ absl::StatusOr<IssuedToken> TokenStore::Issue(
   return issued;
 }
 
-absl::StatusOr<store::TokenRecord> TokenStore::Authenticate(
-    const std::string& token, absl::Time now) const {
-  if (token.empty()) return Unauthenticated("missing", "none was sent");
-  if (!absl::StartsWith(token, kPrefix)) {
-    return Unauthenticated("not_an_engine_token",
-                           "this is not a token of this engine");
-  }
-  WF_ASSIGN_OR_RETURN(auto value, store_->Get(Cf::kTokens, Sha256(token)));
-  if (!value.has_value()) return Unauthenticated("unknown", "this token is unknown");
-  store::TokenRecord record;
-  if (!record.ParseFromString(*value)) {
-    return absl::DataLossError("A stored token record does not parse");
-  }
+namespace {
+
+// The record if it may be used at `now`.
+absl::StatusOr<store::TokenRecord> Usable(const store::TokenRecord& record,
+                                          absl::Time now) {
   if (record.revoked_at_micros() != 0) {
     return WithMetadata(Unauthenticated("revoked",
                                         absl::StrCat("token ",
@@ -93,6 +85,48 @@ absl::StatusOr<store::TokenRecord> TokenStore::Authenticate(
                         "token_id", record.token_id());
   }
   return record;
+}
+
+}  // namespace
+
+absl::StatusOr<store::TokenRecord> TokenStore::Authenticate(
+    const std::string& token, absl::Time now) const {
+  if (token.empty()) return Unauthenticated("missing", "none was sent");
+  if (!absl::StartsWith(token, kPrefix)) {
+    return Unauthenticated("not_an_engine_token",
+                           "this is not a token of this engine");
+  }
+  const std::string hash = Sha256(token);
+  uint64_t revocations_seen = 0;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = known_.find(hash);
+    if (it != known_.end()) return Usable(it->second, now);
+    revocations_seen = revocations_;
+  }
+  WF_ASSIGN_OR_RETURN(store::TokenRecord record, Read(hash));
+  if (record.revoked_at_micros() == 0) Remember(hash, record, revocations_seen);
+  return Usable(record, now);
+}
+
+absl::StatusOr<store::TokenRecord> TokenStore::Read(
+    const std::string& hash) const {
+  WF_ASSIGN_OR_RETURN(auto value, store_->Get(Cf::kTokens, hash));
+  if (!value.has_value()) return Unauthenticated("unknown", "this token is unknown");
+  store::TokenRecord record;
+  if (!record.ParseFromString(*value)) {
+    return absl::DataLossError("A stored token record does not parse");
+  }
+  return record;
+}
+
+void TokenStore::Remember(const std::string& hash,
+                          const store::TokenRecord& record,
+                          uint64_t revocations_seen) const {
+  absl::MutexLock lock(&mu_);
+  if (revocations_ != revocations_seen) return;
+  if (known_.size() >= kMaxKnown) known_.clear();
+  known_[hash] = record;
 }
 
 absl::Status TokenStore::Revoke(const std::string& token_id, absl::Time now,
@@ -125,8 +159,12 @@ absl::Status TokenStore::Revoke(const std::string& token_id, absl::Time now,
   record.set_revoked_at_micros(absl::ToUnixMicros(now));
   record.set_revoked_by(revoked_by);
   WriteSet writes;
-  writes.Put(Cf::kTokens, std::move(key), record.SerializeAsString());
-  return committer_->Commit(std::move(writes));
+  writes.Put(Cf::kTokens, key, record.SerializeAsString());
+  absl::Status written = committer_->Commit(std::move(writes));
+  absl::MutexLock lock(&mu_);
+  known_.erase(key);
+  ++revocations_;
+  return written;
 }
 
 absl::StatusOr<std::vector<store::TokenRecord>> TokenStore::List() const {

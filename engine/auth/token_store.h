@@ -5,13 +5,21 @@
 // database does not let anyone in. A token names a person of the org
 // directory (or the built-in administrator), may expire, and can be revoked
 // by its id (the first 12 hex digits of its hash, safe to show and log).
+//
+// Every call authenticates, so the records of tokens that authenticated are
+// kept in memory (at most kMaxKnown; all dropped when full): a call costs a
+// hash and a look-up, not a read of the store. Expiry is checked on every
+// call; Revoke drops the record once its write is on disk, so a token is
+// refused from the moment RevokeToken answers.
 #ifndef WF_AUTH_TOKEN_STORE_H_
 #define WF_AUTH_TOKEN_STORE_H_
 
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "engine/store/committer.h"
 #include "engine/store/records.pb.h"
@@ -50,8 +58,21 @@ class TokenStore {
   absl::StatusOr<bool> HasAdmin(absl::Time now) const;
 
  private:
+  static constexpr size_t kMaxKnown = 100000;
+
+  absl::StatusOr<store::TokenRecord> Read(const std::string& hash) const;
+  void Remember(const std::string& hash, const store::TokenRecord& record,
+                uint64_t revocations_seen) const;
+
   Store* const store_;
   Committer* const committer_;
+  mutable absl::Mutex mu_;
+  // Valid when stored, by hash; never a revoked one.
+  mutable absl::flat_hash_map<std::string, store::TokenRecord> known_
+      ABSL_GUARDED_BY(mu_);
+  // Revocations so far: a record read before one finished is not kept (it
+  // may be the one revoked, read just before its write).
+  uint64_t revocations_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace wf

@@ -1,10 +1,12 @@
 // Who may do what, through the engine: the permission matrix of the bundled
 // unit-plan workflow, read scoping, inboxes kept in the same write as every
 // transition (also under concurrency), delegation windows, tokens.
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "engine/runtime/engine_test_support.h"
@@ -578,6 +580,36 @@ TEST_F(AccessTest, TokensAuthenticateUntilRevokedOrExpired) {
                 .status()
                 .code(),
             Code::kPermissionDenied);
+}
+
+// Tokens that authenticated are kept in memory (TokenStore): a revocation
+// must still take effect the moment RevokeToken answers, for calls racing
+// with it too.
+TEST_F(AccessTest, ARevokedTokenIsRefusedFromTheMomentRevokeAnswers) {
+  auto issued = engine_->IssueToken(Actor::Embedder(), "can-bo.dai-son", false,
+                                    absl::ZeroDuration(), "");
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  ASSERT_TRUE(engine_->Authenticate(issued->token).ok());  // now kept
+  std::atomic<bool> revoked{false};
+  std::atomic<int> refused_after{0}, accepted_after{0}, calls{0};
+  std::vector<std::thread> callers;
+  for (int t = 0; t < 3; ++t) {
+    callers.emplace_back([&] {
+      while (refused_after.load() + accepted_after.load() < 600) {
+        const bool after = revoked.load();
+        const bool ok = engine_->Authenticate(issued->token).ok();
+        calls.fetch_add(1);
+        if (after) (ok ? accepted_after : refused_after).fetch_add(1);
+      }
+    });
+  }
+  while (calls.load() < 300) std::this_thread::yield();
+  ASSERT_TRUE(engine_->RevokeToken(Actor::Embedder(), issued->token_id).ok());
+  revoked = true;
+  for (std::thread& t : callers) t.join();
+  EXPECT_EQ(accepted_after.load(), 0);
+  auto refused = engine_->Authenticate(issued->token);
+  EXPECT_NE(refused.status().message().find("revoked"), std::string::npos);
 }
 
 TEST_F(AccessTest, AMalformedImportChangesNothing) {

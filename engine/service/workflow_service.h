@@ -25,6 +25,8 @@ class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
     SetMessageAllocatorFor_GetInbox(&inbox_messages_);
     SetMessageAllocatorFor_ListInstances(&list_messages_);
     SetMessageAllocatorFor_ListDeadlines(&deadline_messages_);
+    SetMessageAllocatorFor_StartInstance(&start_messages_);
+    SetMessageAllocatorFor_FireEvent(&fire_messages_);
   }
 
   grpc::ServerUnaryReactor* DeployWorkflow(
@@ -87,6 +89,11 @@ class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
       list_messages_;
   ArenaAllocator<v1::ListDeadlinesRequest, v1::ListDeadlinesResponse>
       deadline_messages_;
+  // A step's answer: the instance's variables as a Struct, a map entry and
+  // a Value per field.
+  ArenaAllocator<v1::StartInstanceRequest, v1::StartInstanceResponse>
+      start_messages_;
+  ArenaAllocator<v1::FireEventRequest, v1::FireEventResponse> fire_messages_;
 };
 
 class AdminServiceImpl final : public v1::AdminService::CallbackService {
