@@ -289,6 +289,23 @@ TEST(LazyVarsTest, ShortenedOrReplacedListIsWrittenBack) {
   EXPECT_TRUE(vars["log"][1]["n"].is_number_float());
 }
 
+// Past the comparisons one conversion may make (64k values), the rest is
+// converted: the same result.
+TEST(LazyVarsTest, LongListPastTheComparisonLimit) {
+  auto script = Load("", R"(
+    local ds = ctx.vars.ds
+    ds[#ds + 1] = { n = #ds + 1 }
+  )");
+  ASSERT_NE(script, nullptr);
+  Json vars = {{"ds", Json::array()}};
+  for (int i = 1; i <= 70000; ++i) vars["ds"].push_back({{"n", i}});
+  auto r = script->RunAction(0, Input(vars, kNoPayload));
+  ASSERT_TRUE(r.ok()) << r.status();
+  Json expected = vars;
+  expected["ds"].push_back({{"n", 70001}});
+  EXPECT_EQ(r->vars, expected);
+}
+
 TEST(LazyVarsTest, OldItemsStillGoThroughTheChecks) {
   auto script = Load("", "ctx.vars.log[1][1] = true");
   ASSERT_NE(script, nullptr);

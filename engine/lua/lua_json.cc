@@ -219,8 +219,8 @@ class Converter {
   // changed at its bottom must not cost more than converting it a few times.
   bool Same(int index, const Json& was, int depth) {
     if (!was.is_structured() || depth >= kMaxJsonDepth) return false;
-    if (!SameShape(index, was)) return false;
     luaL_checkstack(L_, 4, "table nested too deeply");
+    if (!SameShape(index, was)) return false;
     size_t count = 0;
     lua_pushnil(L_);
     while (lua_next(L_, index) != 0) {
@@ -398,7 +398,7 @@ class Converter {
     return it == fields.end() ? nullptr : &it->second;
   }
 
-  // Same's limit: about what converting 256 KB of JSON visits.
+  // Same's limit, in values compared by one conversion.
   static constexpr size_t kSameVisits = 1 << 16;
 
   lua_State* L_;
