@@ -1,9 +1,6 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/lua/lazy_json.h"
 
-#include <cstdint>
-#include <cstring>
-
 #include "absl/strings/str_cat.h"
 #include "engine/lua/wf_library.h"
 #include "engine/util/text.h"
@@ -41,36 +38,10 @@ void LazyJsonObject::ForEachName(
 }
 
 bool LazyJsonObject::Same(lua_State* L, int index, const Json* field) {
-  if (field == nullptr) return false;
-  switch (lua_type(L, index)) {
-    case LUA_TSTRING: {
-      if (!field->is_string()) return false;
-      size_t n = 0;
-      const char* s = lua_tolstring(L, index, &n);
-      return absl::string_view(s, n) == field->get_ref<const std::string&>();
-    }
-    case LUA_TNUMBER:
-      if (lua_isinteger(L, index)) {
-        const lua_Integer i = lua_tointeger(L, index);
-        if (field->type() == Json::value_t::number_integer) {
-          return field->get<int64_t>() == i;
-        }
-        return field->type() == Json::value_t::number_unsigned && i >= 0 &&
-               field->get<uint64_t>() == static_cast<uint64_t>(i);
-      } else {
-        if (field->type() != Json::value_t::number_float) return false;
-        // Bit for bit: 0.0 and -0.0 are equal but print differently.
-        const double d = lua_tonumber(L, index), f = field->get<double>();
-        return std::memcmp(&d, &f, sizeof d) == 0;
-      }
-    case LUA_TBOOLEAN:
-      return field->is_boolean() &&
-             field->get<bool>() == static_cast<bool>(lua_toboolean(L, index));
-    case LUA_TLIGHTUSERDATA:
-      return field->is_null() && IsNull(L, index);
-    default:  // a table may have changed in place
-      return false;
-  }
+  // A table may have changed in place: Changed converts it, copying the
+  // parts that did not (FieldToJson's `was`).
+  return field != nullptr && lua_type(L, index) != LUA_TTABLE &&
+         SameScalar(L, index, *field);
 }
 
 bool LazyJsonObject::Changed(lua_State* L, int index, const std::string& root,
@@ -86,14 +57,15 @@ bool LazyJsonObject::Changed(lua_State* L, int index, const std::string& root,
     size_t n = 0;
     const char* s = lua_tolstring(L, -2, &n);
     const absl::string_view name(s, n);
-    if (!Same(L, -1, Find(name))) {
+    const Json* was = Find(name);
+    if (!Same(L, -1, was)) {
       if (!IsNfcName(name)) {
         lua_pop(L, 2);
         *whole = true;
         return false;
       }
       Json& value = (*changed)[std::string(name)];
-      if (!FieldToJson(L, -1, root, name, &value, error, budget)) {
+      if (!FieldToJson(L, -1, root, name, &value, error, budget, was)) {
         lua_pop(L, 2);
         return false;
       }
@@ -129,10 +101,12 @@ bool LazyJsonObject::ToJson(lua_State* L, int index, const std::string& root,
       lua_pop(L, 1);
       if (deleted) continue;
     }
-    if (!SpendJsonBudget(budget, JsonBudgetCost(value), root,
-                         absl::StrCat(root, ".", name), error)) {
-      return false;
+    const size_t cost = JsonBudgetCost(value);
+    if (cost > budget->left) {  // the field's path only for the message
+      return SpendJsonBudget(budget, cost, root, absl::StrCat(root, ".", name),
+                             error);
     }
+    budget->left -= cost;
     fields.emplace_hint(fields.end(), name, value);
   }
   fields.merge(changed);

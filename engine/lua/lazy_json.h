@@ -14,7 +14,9 @@
 // input's: a new or reassigned field, and every field holding a table
 // (the script may have changed it in place). A string, number or boolean
 // field the action only read, or set to the same value, is kept from the
-// input. Setting a field to nil deletes it.
+// input. Setting a field to nil deletes it. A touched table's parts that
+// still equal the input's (the old items of a list the action appended
+// to) are copied from the input rather than converted (FieldToJson).
 #ifndef WF_LUA_LAZY_JSON_H_
 #define WF_LUA_LAZY_JSON_H_
 
@@ -55,8 +57,8 @@ class LazyJsonObject final : public LazySource {
  private:
   // The input's field `name`, or null.
   const Json* Find(absl::string_view name) const;
-  // True if the value at `index` converts to exactly `field` (null: no
-  // such field in the input).
+  // True if the value at `index`, not a table, converts to exactly `field`
+  // (null: no such field in the input).
   static bool Same(lua_State* L, int index, const Json* field);
   // Converts the fields the table at `index` holds that differ from the
   // input's into `changed`. Returns false with *error set, or false with

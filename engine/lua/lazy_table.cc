@@ -64,6 +64,22 @@ int NewIndex(lua_State* L) {
 
 }  // namespace
 
+bool LazySource::IsSettled(absl::string_view name) const {
+  for (const std::string& settled : few_settled_) {
+    if (settled == name) return true;
+  }
+  return !settled_.empty() && settled_.contains(name);
+}
+
+void LazySource::Settle(absl::string_view name) {
+  if (IsSettled(name)) return;
+  if (few_settled_.size() < kFewNames) {
+    few_settled_.emplace_back(name);
+  } else {
+    settled_.emplace(name);
+  }
+}
+
 void PushLazyTable(lua_State* L, LazySource* source, int fields) {
   luaL_checkstack(L, 2, "lazy table");
   lua_createtable(L, 0, fields);

@@ -29,6 +29,7 @@
 #include <lua.hpp>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 
@@ -45,11 +46,8 @@ class LazySource {
 
   // The names the table holds as its own: made, set or deleted. A name
   // here that the table lacks was deleted by the script.
-  const absl::flat_hash_set<std::string>& settled() const { return settled_; }
-  bool IsSettled(absl::string_view name) const {
-    return settled_.contains(name);
-  }
-  void Settle(absl::string_view name) { settled_.emplace(name); }
+  bool IsSettled(absl::string_view name) const;
+  void Settle(absl::string_view name);
   // True once every field of the source is made (or settled).
   bool complete() const { return complete_; }
   void set_complete() { complete_ = true; }
@@ -58,6 +56,10 @@ class LazySource {
   ~LazySource() = default;
 
  private:
+  // A call settles a few names: a short list searched in order costs less
+  // than hashing them (and allocates nothing). Past kFewNames, a set.
+  static constexpr size_t kFewNames = 8;
+  absl::InlinedVector<std::string, kFewNames> few_settled_;
   absl::flat_hash_set<std::string> settled_;
   bool complete_ = false;
 };

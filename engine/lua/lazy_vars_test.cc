@@ -223,6 +223,100 @@ TEST(LazyVarsTest, LengthAndIpairsOfAListField) {
   EXPECT_EQ(r->vars["ds"], Json({1, 2, 3, 9}));
 }
 
+// A table field the action read is converted back, but the tables inside
+// it that still equal the input's are copied from the input: the same JSON
+// as converting them, to the byte (text not in NFC stays as it came, like
+// an untouched field), while what changed is converted.
+const Json kLog = {
+    {"log",
+     {{{"buoc", "a"}, {"n", 1}, {"ghi_chu", "Tie\xcc\x82n"}},  // not NFC
+      {{"buoc", "b"}, {"n", 2}, {"ds", Json::array()}, {"o", Json::object()}}}},
+};
+
+Json RunOnLog(const std::string& action) {
+  auto script = Load("", action);
+  if (script == nullptr) return nullptr;
+  auto r = script->RunAction(0, Input(kLog, kNoPayload));
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? r->vars : Json();
+}
+
+TEST(LazyVarsTest, AppendedListKeepsItsOldItems) {
+  Json vars = RunOnLog(R"(
+    local log = ctx.vars.log
+    log[#log + 1] = { buoc = "c", ghi_chu = "Tie\u{302}n", ds = wf.array() }
+  )");
+  Json expected = kLog;
+  expected["log"].push_back(
+      {{"buoc", "c"}, {"ghi_chu", "Ti\xc3\xaan"}, {"ds", Json::array()}});
+  EXPECT_EQ(vars.dump(), expected.dump());
+}
+
+TEST(LazyVarsTest, OldItemChangedInPlaceIsWrittenBack) {
+  Json vars = RunOnLog("ctx.vars.log[2].n = 3; ctx.vars.log[2].ds[1] = 'x'");
+  Json expected = kLog;
+  expected["log"][1]["n"] = 3;
+  expected["log"][1]["ds"] = {"x"};
+  EXPECT_EQ(vars.dump(), expected.dump());
+
+  vars = RunOnLog("ctx.vars.log[1].n = nil; ctx.vars.log[2].o.k = true");
+  expected = kLog;
+  expected["log"][0].erase("n");
+  expected["log"][0]["ghi_chu"] = "Ti\xc3\xaan";  // converted: in NFC
+  expected["log"][1]["o"] = {{"k", true}};
+  EXPECT_EQ(vars.dump(), expected.dump());
+}
+
+TEST(LazyVarsTest, ShortenedOrReplacedListIsWrittenBack) {
+  Json vars = RunOnLog("local log = ctx.vars.log; log[#log] = nil");
+  EXPECT_EQ(vars["log"], Json::array({kLog["log"][0]}));
+
+  vars = RunOnLog("ctx.vars.log = { x = ctx.vars.log[1].buoc }");
+  EXPECT_EQ(vars["log"], Json({{"x", "a"}}));
+
+  // An item replaced by an equal plain table: the same JSON.
+  vars = RunOnLog(
+      "ctx.vars.log[2] = { buoc = 'b', n = 2, ds = wf.array(), o = {} }");
+  EXPECT_EQ(vars.dump(), kLog.dump());
+
+  // An empty list given as a plain {} becomes an object, as before.
+  vars = RunOnLog("ctx.vars.log[2].ds = {}");
+  EXPECT_EQ(vars["log"][1]["ds"], Json::object());
+
+  // An item that became a list, and a float where an integer was.
+  vars = RunOnLog("ctx.vars.log[1] = { 'a' }; ctx.vars.log[2].n = 2.0");
+  EXPECT_EQ(vars["log"][0], Json::array({"a"}));
+  EXPECT_TRUE(vars["log"][1]["n"].is_number_float());
+}
+
+// Past the comparisons one conversion may make (64k values), the rest is
+// converted: the same result.
+TEST(LazyVarsTest, LongListPastTheComparisonLimit) {
+  auto script = Load("", R"(
+    local ds = ctx.vars.ds
+    ds[#ds + 1] = { n = #ds + 1 }
+  )");
+  ASSERT_NE(script, nullptr);
+  Json vars = {{"ds", Json::array()}};
+  for (int i = 1; i <= 70000; ++i) vars["ds"].push_back({{"n", i}});
+  auto r = script->RunAction(0, Input(vars, kNoPayload));
+  ASSERT_TRUE(r.ok()) << r.status();
+  Json expected = vars;
+  expected["ds"].push_back({{"n", 70001}});
+  EXPECT_EQ(r->vars, expected);
+}
+
+TEST(LazyVarsTest, OldItemsStillGoThroughTheChecks) {
+  auto script = Load("", "ctx.vars.log[1][1] = true");
+  ASSERT_NE(script, nullptr);
+  auto r = script->RunAction(0, Input(kLog, kNoPayload));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find(
+                "ctx.vars.log[1] mixes list items and named fields"),
+            std::string::npos)
+      << r.status();
+}
+
 // ctx.vars handed to a function that converts tables (ctx.emit) is
 // converted whole, like a plain table.
 TEST(LazyVarsTest, PassedOnItIsConvertedWhole) {

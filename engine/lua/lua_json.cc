@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "engine/lua/lazy_table.h"
@@ -98,7 +99,12 @@ class Converter {
             const std::string& root)
       : L_(L), error_(error), budget_(budget), root_(root) {}
 
-  bool Convert(int index, const Path& path, Json* out, int depth) {
+  // `was`: what the value was in the call's input, or null. A table that
+  // still equals it is copied from it: copying JSON costs a fraction of
+  // walking the Lua table (an action that appends to a list read from
+  // ctx.vars leaves the old items as they were).
+  bool Convert(int index, const Path& path, Json* out, int depth,
+               const Json* was = nullptr) {
     index = lua_absindex(L_, index);
     switch (lua_type(L_, index)) {
       case LUA_TNIL:
@@ -112,7 +118,8 @@ class Converter {
       case LUA_TSTRING:
         return String(index, path, out);
       case LUA_TTABLE:
-        return Table(index, path, out, depth);
+        if (was != nullptr && Same(index, *was, depth)) return Keep(*was, path, out);
+        return Table(index, path, out, depth, was);
       case LUA_TLIGHTUSERDATA:
         if (IsNull(L_, index)) {
           *out = nullptr;
@@ -199,14 +206,79 @@ class Converter {
     return true;
   }
 
-  bool Table(int index, const Path& path, Json* out, int depth) {
+  // *out = was, spending what converting the same value would spend.
+  bool Keep(const Json& was, const Path& path, Json* out) {
+    if (!Spend(path, JsonBudgetCost(was))) return false;
+    *out = was;
+    return true;
+  }
+
+  // True if the table at `index` converts to exactly `was` (a table nested
+  // `depth` levels down). Visits at most kSameVisits values per conversion,
+  // then answers false: comparing again at each level of a deep value
+  // changed at its bottom must not cost more than converting it a few times.
+  bool Same(int index, const Json& was, int depth) {
+    if (!was.is_structured() || depth >= kMaxJsonDepth) return false;
+    luaL_checkstack(L_, 4, "table nested too deeply");
+    if (!SameShape(index, was)) return false;
+    size_t count = 0;
+    lua_pushnil(L_);
+    while (lua_next(L_, index) != 0) {
+      const Json* item = Item(was, -2);
+      if (item == nullptr || visits_left_ == 0 || !SameValue(item, depth)) {
+        lua_pop(L_, 2);
+        return false;
+      }
+      --visits_left_;
+      lua_pop(L_, 1);
+      ++count;
+    }
+    return count == was.size();
+  }
+
+  // True if the value at the top of the stack converts to exactly `was`.
+  bool SameValue(const Json* was, int depth) {
+    const int top = lua_gettop(L_);
+    if (lua_type(L_, top) == LUA_TTABLE) return Same(top, *was, depth + 1);
+    return SameScalar(L_, top, *was);
+  }
+
+  // False if the table at `index` converts to something else than a list
+  // (for a list `was`) or an object: the metatables, and a list's length.
+  bool SameShape(int index, const Json& was) {
+    if (was.is_object()) return !HasMetatable(index);
+    if (was.empty() || lua_rawlen(L_, index) != was.size()) {
+      return was.empty() && IsMarkedArray(L_, index) &&
+             lua_rawlen(L_, index) == 0;
+    }
+    return !HasMetatable(index) || IsMarkedArray(L_, index);
+  }
+
+  // The item of `was` under the key at `key`, or null.
+  const Json* Item(const Json& was, int key) {
+    if (was.is_array()) {
+      if (!lua_isinteger(L_, key)) return nullptr;
+      const lua_Integer i = lua_tointeger(L_, key);
+      if (i < 1 || static_cast<size_t>(i) > was.size()) return nullptr;
+      return &was[static_cast<size_t>(i - 1)];
+    }
+    if (lua_type(L_, key) != LUA_TSTRING) return nullptr;
+    size_t n = 0;
+    const char* s = lua_tolstring(L_, key, &n);
+    const auto& fields = was.get_ref<const Json::object_t&>();
+    auto it = fields.find(absl::string_view(s, n));
+    return it == fields.end() ? nullptr : &it->second;
+  }
+
+  bool Table(int index, const Path& path, Json* out, int depth,
+             const Json* was) {
     luaL_checkstack(L_, 8, "table nested too deeply");
     const bool has_metatable = HasMetatable(index);
     if (has_metatable) {
       // A lazy table (ctx.vars passed on) holds only the fields read so far.
       CompleteLazyTable(L_, index);
       if (PushFrozenContents(index)) {
-        bool ok = Table(lua_gettop(L_), path, out, depth);
+        bool ok = Table(lua_gettop(L_), path, out, depth, nullptr);
         lua_pop(L_, 1);
         return ok;
       }
@@ -242,16 +314,17 @@ class Converter {
         return Fail(path, "is a list with holes (a nil inside it?); use "
                           "wf.null for an empty slot");
       }
-      return Array(index, path, out, count, depth);
+      return Array(index, path, out, count, depth, was);
     }
     if (count > 0 && max_index > 0) {
       return Fail(path, "mixes list items and named fields");
     }
-    return Object(index, path, out, depth);
+    return Object(index, path, out, depth, was);
   }
 
   bool Array(int index, const Path& path, Json* out, lua_Integer count,
-             int depth) {
+             int depth, const Json* was) {
+    if (was != nullptr && !was->is_array()) was = nullptr;
     *out = Json::array();
     auto& items = out->get_ref<Json::array_t&>();
     items.reserve(static_cast<size_t>(count));
@@ -259,15 +332,21 @@ class Converter {
       lua_rawgeti(L_, index, i);
       Path item_path{nullptr, &path, {}, i};
       items.emplace_back();
+      const Json* item_was =
+          was != nullptr && static_cast<size_t>(i) <= was->size()
+              ? &(*was)[static_cast<size_t>(i - 1)]
+              : nullptr;
       bool ok = Spend(item_path, 1) &&  // a separator
-                Convert(-1, item_path, &items.back(), depth + 1);
+                Convert(-1, item_path, &items.back(), depth + 1, item_was);
       lua_pop(L_, 1);
       if (!ok) return false;
     }
     return true;
   }
 
-  bool Object(int index, const Path& path, Json* out, int depth) {
+  bool Object(int index, const Path& path, Json* out, int depth,
+              const Json* was) {
+    if (was != nullptr && !was->is_object()) was = nullptr;
     *out = Json::object();
     auto& fields = out->get_ref<Json::object_t&>();
     lua_pushnil(L_);
@@ -301,7 +380,8 @@ class Converter {
                                        "(Unicode NFC): keep one of them"));
       }
       Path field_path{nullptr, &path, field->first, 0};
-      bool ok = Convert(-1, field_path, &field->second, depth + 1);
+      bool ok = Convert(-1, field_path, &field->second, depth + 1,
+                        FieldOf(was, field->first));
       lua_pop(L_, 1);
       if (!ok) {
         lua_pop(L_, 1);
@@ -311,10 +391,21 @@ class Converter {
     return true;
   }
 
+  static const Json* FieldOf(const Json* object, const std::string& name) {
+    if (object == nullptr) return nullptr;
+    const auto& fields = object->get_ref<const Json::object_t&>();
+    auto it = fields.find(name);
+    return it == fields.end() ? nullptr : &it->second;
+  }
+
+  // Same's limit, in values compared by one conversion.
+  static constexpr size_t kSameVisits = 1 << 16;
+
   lua_State* L_;
   std::string* error_;
   JsonBudget* budget_;
   const std::string& root_;
+  size_t visits_left_ = kSameVisits;
 };
 
 }  // namespace
@@ -329,10 +420,42 @@ bool ToJson(lua_State* L, int index, const std::string& path, Json* out,
 
 bool FieldToJson(lua_State* L, int index, const std::string& root,
                  absl::string_view name, Json* out, std::string* error,
-                 JsonBudget* budget) {
+                 JsonBudget* budget, const Json* was) {
   Path object{&root};
   Path field{nullptr, &object, name, 0};
-  return Converter(L, error, budget, root).Convert(index, field, out, 1);
+  return Converter(L, error, budget, root).Convert(index, field, out, 1, was);
+}
+
+bool SameScalar(lua_State* L, int index, const Json& value) {
+  switch (lua_type(L, index)) {
+    case LUA_TSTRING: {
+      if (!value.is_string()) return false;
+      size_t n = 0;
+      const char* s = lua_tolstring(L, index, &n);
+      return absl::string_view(s, n) == value.get_ref<const std::string&>();
+    }
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, index)) {
+        const lua_Integer i = lua_tointeger(L, index);
+        if (value.type() == Json::value_t::number_integer) {
+          return value.get<int64_t>() == i;
+        }
+        return value.type() == Json::value_t::number_unsigned && i >= 0 &&
+               value.get<uint64_t>() == static_cast<uint64_t>(i);
+      } else {
+        if (value.type() != Json::value_t::number_float) return false;
+        // Bit for bit: 0.0 and -0.0 are equal but print differently.
+        const double d = lua_tonumber(L, index), f = value.get<double>();
+        return std::memcmp(&d, &f, sizeof d) == 0;
+      }
+    case LUA_TBOOLEAN:
+      return value.is_boolean() &&
+             value.get<bool>() == static_cast<bool>(lua_toboolean(L, index));
+    case LUA_TLIGHTUSERDATA:
+      return value.is_null() && IsNull(L, index);
+    default:
+      return false;
+  }
 }
 
 bool SpendJsonBudget(JsonBudget* budget, size_t bytes, const std::string& root,

@@ -41,10 +41,17 @@ bool ToJson(lua_State* L, int index, const std::string& path, Json* out,
             std::string* error, JsonBudget* budget = nullptr);
 
 // ToJson for field `name` of the object `root` ("ctx.vars"): messages name
-// it "root.name", and the budget's "root".
+// it "root.name", and the budget's "root". `was`: the field in the call's
+// input, or null; the tables in the value that still equal their part of it
+// are copied from it instead of converted (the same result, cheaper).
 bool FieldToJson(lua_State* L, int index, const std::string& root,
                  absl::string_view name, Json* out, std::string* error,
-                 JsonBudget* budget);
+                 JsonBudget* budget, const Json* was = nullptr);
+
+// True if the value at `index`, not a table, converts to exactly `value`:
+// the same text, the same kind of number with the same bits, the same
+// boolean, wf.null for null.
+bool SameScalar(lua_State* L, int index, const Json& value);
 
 // Takes `bytes` from `budget`, or returns false with *error set (naming
 // `root`, and `path` where it stopped) and budget->exceeded.

@@ -820,8 +820,10 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
           }
           result.vars = Json::object();
         }
+        // Most actions emit nothing: result.effects is already [].
         JsonBudget effects_budget(sandbox_->limits().max_output_bytes);
-        if (!ToJson(L, 1, "the effects", &result.effects, &bad_output,
+        if (lua_rawlen(L, 1) > 0 &&
+            !ToJson(L, 1, "the effects", &result.effects, &bad_output,
                     &effects_budget)) {
           too_large = effects_budget.exceeded;
           return;
