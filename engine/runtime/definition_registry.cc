@@ -220,6 +220,7 @@ absl::StatusOr<DeployResult> DefinitionRegistry::Deploy(
     absl::MutexLock lock(&mu_);
     cache_[{name, record.version()}] = definition;
   }
+  RememberLatest(name, record.version());
   return DeployResult{definition->Info(true), true};
 }
 
@@ -301,6 +302,25 @@ DefinitionRegistry::ListLatest() {
 absl::StatusOr<uint32_t> DefinitionRegistry::LatestVersion(
     const std::string& name) {
   if (!IsIdentifier(name)) return 0u;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = latest_.find(name);
+    if (it != latest_.end()) return it->second;
+  }
+  WF_ASSIGN_OR_RETURN(uint32_t version, StoredLatestVersion(name));
+  if (version > 0) RememberLatest(name, version);
+  return version;
+}
+
+void DefinitionRegistry::RememberLatest(const std::string& name,
+                                        uint32_t version) {
+  absl::MutexLock lock(&mu_);
+  uint32_t& latest = latest_[name];
+  latest = std::max(latest, version);
+}
+
+absl::StatusOr<uint32_t> DefinitionRegistry::StoredLatestVersion(
+    const std::string& name) {
   auto it = store_->NewIterator(Cf::kDefinitions);
   it->SeekForPrev(keys::Definition(name, 0xffffffffu));
   WF_RETURN_IF_ERROR(FromRocks(it->status(), "finding a workflow"));

@@ -137,6 +137,28 @@ TEST_F(EngineTest, ApprovalRunsToItsFinalStateWithAChainedHistory) {
   EXPECT_EQ(report->events_checked, 3u);
 }
 
+// A step's answer carries its variables parsed as well as as text (a
+// server converts them without parsing again): the two never differ.
+TEST_F(EngineTest, AStepAnswersItsVariablesParsedAndAsText) {
+  DeployTestdata("phe_duyet.lua");
+  InstanceInfo started = StartApproval("KH-06/2026");
+  ASSERT_NE(started.parsed_variables, nullptr);
+  EXPECT_EQ(*started.parsed_variables, Json::parse(started.variables_json));
+  auto submitted = Fire(started.id, "trinh",
+                        R"({"noi_dung":"Kế hoạch 2026","so_trang":12})");
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  ASSERT_NE(submitted->instance.parsed_variables, nullptr);
+  EXPECT_EQ(*submitted->instance.parsed_variables,
+            Json::parse(submitted->instance.variables_json));
+  EXPECT_EQ((*submitted->instance.parsed_variables)["noi_dung"],
+            "Kế hoạch 2026");
+  // Reads have only the text.
+  auto read = engine_->GetInstance(started.id, Actor::Embedder());
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(Json::parse(read->variables_json),
+            *submitted->instance.parsed_variables);
+}
+
 TEST_F(EngineTest, EveryRefusalLeavesTheInstanceUnchanged) {
   DeployTestdata("phe_duyet.lua");
   InstanceInfo started = StartApproval();

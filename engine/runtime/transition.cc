@@ -504,7 +504,8 @@ Transitioner::Prepared<StartResult> Transitioner::PrepareStart(
   absl::Status assembled = Assemble(step, std::move(*writes), &take, &p);
   if (!assembled.ok()) return P::Refuse(assembled);
   p.result.instance = reader_->ToInfo(plan.after);
-  AttachWritten(std::move(plan.after), std::move(outcome->vars), &p.writes);
+  p.result.instance.parsed_variables = AttachWritten(
+      std::move(plan.after), std::move(outcome->vars), &p.writes);
   return p;
 }
 
@@ -1220,22 +1221,26 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   if (!assembled.ok()) return P::Refuse(assembled);
   p.result.instance = reader_->ToInfo(plan.after);
   p.result.event = ToHistoryEntry(plan.body, plan.sealed.hash());
-  AttachWritten(std::move(plan.after), std::move(outcome->vars), &p.writes);
+  p.result.instance.parsed_variables = AttachWritten(
+      std::move(plan.after), std::move(outcome->vars), &p.writes);
   return p;
 }
 
 // Hands the instance a step wrote, parsed, to the read cache once the step
 // is on disk (InstanceCache::Put): the next step on it neither reads nor
-// parses it. Every kind of step works without it.
-void Transitioner::AttachWritten(store::InstanceRecord after, Json vars,
-                                 StepWrites* writes) {
+// parses it. Every kind of step works without it. Returns the parsed
+// variables, for the step's answer.
+std::shared_ptr<const Json> Transitioner::AttachWritten(
+    store::InstanceRecord after, Json vars, StepWrites* writes) {
   auto written = std::make_shared<InstanceCache::Written>();
   written->stored_bytes = after.ByteSizeLong();
   std::string key = keys::Instance(after.id());
   written->record = std::make_shared<const store::InstanceRecord>(
       std::move(after));
   written->vars = std::make_shared<const Json>(std::move(vars));
+  std::shared_ptr<const Json> parsed = written->vars;
   writes->txn.Attach(std::move(key), std::move(written));
+  return parsed;
 }
 
 // The timer's clock ended or moved since the loop read it: drop its key

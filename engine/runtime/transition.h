@@ -200,9 +200,11 @@ class Transitioner {
                                       StepPlan* plan) const;
   Prepared<FireResult> DropStaleTimer(const store::TimerRecord& timer,
                                       const store::InstanceRecord& instance) const;
+  // Hands the written instance to the read cache; returns its variables.
+  static std::shared_ptr<const Json> AttachWritten(store::InstanceRecord after,
+                                                   Json vars,
+                                                   StepWrites* writes);
   // The instance a fire request names, once the caller may read it.
-  static void AttachWritten(store::InstanceRecord after, Json vars,
-                            StepWrites* writes);
   absl::StatusOr<InstanceCache::Record> LoadForFire(
       const FireInput& in, const DirectorySnapshot& directory,
       absl::Time now);

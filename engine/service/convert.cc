@@ -200,6 +200,9 @@ void ToBasicProto(const InstanceInfo& in, v1::Instance* out) {
 
 absl::Status ToProto(const InstanceInfo& in, v1::Instance* out) {
   ToBasicProto(in, out);
+  if (in.parsed_variables != nullptr) {
+    return JsonToStruct(*in.parsed_variables, out->mutable_variables());
+  }
   return JsonTextToStruct(in.variables_json, out->mutable_variables());
 }
 

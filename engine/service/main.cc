@@ -457,5 +457,10 @@ int main(int argc, char** argv) {
       "  wf_server --listen=127.0.0.1:50051 --data_dir=data "
       "--workflows_dir=workflows");
   absl::ParseCommandLine(argc, argv);
+  // Debian builds abseil without NDEBUG, which leaves Mutex's deadlock
+  // detection on: every lock then records itself in one process-wide
+  // graph under a global lock (1-2% of a step's CPU, and a point where all
+  // threads meet). The tests keep it on; the server does not need it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   return wf::Run();
 }

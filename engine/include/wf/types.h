@@ -9,11 +9,13 @@
 #include <functional>
 #include <optional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "nlohmann/json_fwd.hpp"
 
 namespace wf {
 
@@ -150,6 +152,10 @@ struct InstanceInfo {
   // The variables as a JSON object; empty when a list was asked for without
   // them (`with_variables = false`).
   std::string variables_json;
+  // The same variables already parsed, when the engine has them at hand
+  // (the answer of a step): a server converts them without parsing the
+  // text again. May be null; never differs from `variables_json`.
+  std::shared_ptr<const nlohmann::json> parsed_variables;
   std::string business_key;
   uint64_t version = 0;  // number of history events
   absl::Time created_at;
