@@ -246,7 +246,14 @@ class Observability(unittest.TestCase):
                 instance_id=instance.id)).state != "het":
             self.assertLess(time.time(), deadline, "the timer never fired")
             time.sleep(0.2)
+        # The new state is readable once on disk; the timer loop counts the
+        # firing when its commit returns, a moment later.
+        fired = ("wf_timers_fired_total", frozenset())
         after = self.metrics()
+        while after.get(fired, 0) == before.get(fired, 0):
+            self.assertLess(time.time(), deadline, "the firing was not counted")
+            time.sleep(0.05)
+            after = self.metrics()
         self.assertMoved(before, after, "wf_timers_fired_total", {}, 1)
         self.assertMoved(before, after, "wf_deadlines_passed_total", {}, 1)
         self.assertMoved(before, after, "wf_timer_lag_seconds_count", {}, 1)
