@@ -131,7 +131,8 @@ class Sandbox {
   static void* Linked(lua_State* L, const void* value);
 
   // Seeds math.random for the rest of the call (replay passes the recorded
-  // seed). Only inside a Run body.
+  // seed): applied when math.random next draws, which gives the same
+  // numbers as seeding at once (nothing else reads the generator).
   void SeedRandom(uint64_t seed);
 
   // Bytes the state holds now.
@@ -150,6 +151,10 @@ class Sandbox {
   // Adds `instructions` to the count and raises once over a limit.
   void Spend(lua_State* L, uint64_t instructions);
   absl::Status OpenLibraries();
+  // math.random: seeds with the pending seed first (SeedRandom).
+  static int SeededRandom(lua_State* L);
+  // Replaces math.random (math at the top of the stack) with SeededRandom.
+  static void WrapRandom(lua_State* L);
 
   SandboxOptions limits_;
   lua_State* L_ = nullptr;
@@ -162,6 +167,9 @@ class Sandbox {
   Abort abort_ = Abort::kNone;
   // Sandbox::Link's, for the Run in progress: a call makes two or three.
   std::vector<std::pair<const void*, void*>> links_;
+  // SeedRandom's seed, until math.random uses it.
+  uint64_t pending_seed_ = 0;
+  bool seed_pending_ = false;
 };
 
 }  // namespace wf
