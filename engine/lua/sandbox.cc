@@ -293,7 +293,7 @@ void* Sandbox::Allocate(void* ud, void* ptr, size_t old_size,
   // With ptr == nullptr, old_size is a type tag, not a size.
   size_t old = ptr != nullptr ? old_size : 0;
   if (new_size == 0) {
-    std::free(ptr);
+    s->blocks_.Resize(ptr, old, 0);
     s->used_ -= old;
     return nullptr;
   }
@@ -301,7 +301,7 @@ void* Sandbox::Allocate(void* ud, void* ptr, size_t old_size,
     s->abort_ = Abort::kMemory;
     return nullptr;  // Lua raises a memory error; shrinking never fails
   }
-  void* p = std::realloc(ptr, new_size);
+  void* p = s->blocks_.Resize(ptr, old, new_size);
   if (p == nullptr) return nullptr;
   s->used_ = s->used_ - old + new_size;
   return p;

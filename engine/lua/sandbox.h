@@ -36,6 +36,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "engine/lua/small_blocks.h"
 
 namespace wf {
 
@@ -167,6 +168,8 @@ class Sandbox {
   Abort abort_ = Abort::kNone;
   // Sandbox::Link's, for the Run in progress: a call makes two or three.
   std::vector<std::pair<const void*, void*>> links_;
+  // The state's memory (Allocate); the cap counts Lua's sizes, as before.
+  SmallBlocks blocks_;
   // SeedRandom's seed, until math.random uses it.
   uint64_t pending_seed_ = 0;
   bool seed_pending_ = false;
