@@ -25,7 +25,8 @@ namespace wf {
 
 class SmallBlocks {
  public:
-  static constexpr size_t kMaxSmall = 1016;  // malloc's 1024-byte chunks
+  // Up to malloc's 4 KB chunks: a 2 KB text read from ctx.vars is one.
+  static constexpr size_t kMaxSmall = 4088;
   static constexpr size_t kMaxKept = 256 << 10;
 
   SmallBlocks() = default;

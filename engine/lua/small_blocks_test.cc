@@ -29,7 +29,7 @@ TEST(SmallBlocksTest, FreedBlockServesTheNextOfItsSize) {
 
 TEST(SmallBlocksTest, SameRoomAsMalloc) {
   SmallBlocks blocks;
-  for (size_t size : {1, 8, 24, 25, 40, 41, 56, 100, 384, 1000, 1016, 1017,
+  for (size_t size : {1, 8, 24, 25, 40, 41, 56, 100, 384, 1000, 1016, 1017, 2100, 4088, 4089,
                       5000}) {
     void* ours = blocks.Resize(nullptr, 0, size);
     void* plain = std::malloc(size);
@@ -47,9 +47,9 @@ TEST(SmallBlocksTest, ResizeKeepsTheBytes) {
   // The same class: the same block.
   EXPECT_EQ(blocks.Resize(p, 20, 24), p);
   // Grown past small blocks and back.
-  p = static_cast<char*>(blocks.Resize(p, 24, 4000));
+  p = static_cast<char*>(blocks.Resize(p, 24, 9000));
   EXPECT_STREQ(p, "0123456789abcdefghi");
-  p = static_cast<char*>(blocks.Resize(p, 4000, 30));
+  p = static_cast<char*>(blocks.Resize(p, 9000, 30));
   EXPECT_STREQ(p, "0123456789abcdefghi");
   p = static_cast<char*>(blocks.Resize(p, 30, 12));
   EXPECT_EQ(std::memcmp(p, "0123456789ab", 12), 0);
@@ -67,7 +67,7 @@ TEST(SmallBlocksTest, KeepsAtMostItsLimit) {
   EXPECT_GT(blocks.kept(), SmallBlocks::kMaxKept / 2);
   // Big blocks go back to malloc at once.
   const size_t before = blocks.kept();
-  blocks.Resize(blocks.Resize(nullptr, 0, 4096), 4096, 0);
+  blocks.Resize(blocks.Resize(nullptr, 0, 8192), 8192, 0);
   EXPECT_EQ(blocks.kept(), before);
 }
 
