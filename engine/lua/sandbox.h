@@ -138,6 +138,9 @@ class Sandbox {
 
   // Bytes the state holds now.
   size_t memory_used() const { return used_; }
+  // Bytes the process keeps for the state: memory_used() and the freed
+  // blocks kept for its next allocations (small_blocks.h).
+  size_t memory_held() const { return used_ + blocks_.kept(); }
   // True if the last Run hit a limit; Run then collected the garbage the
   // stopped call left before returning.
   bool last_run_aborted() const { return abort_ != Abort::kNone; }
