@@ -228,15 +228,6 @@ void SetText(lua_State* L, const char* field, const std::string& value) {
   lua_setfield(L, -2, field);
 }
 
-// Sets field `name` of the lazy table at the top of the stack to the value
-// above it (pops it), without its __newindex: a field set when the table
-// is made is simply there.
-void SetOwn(lua_State* L, const char* name) {
-  lua_pushstring(L, name);
-  lua_insert(L, -2);
-  lua_rawset(L, -3);
-}
-
 // Pushes ctx.plugin: the manifest of `plugin`, run the first time this
 // state sees that version and kept in the registry ("wf.plugins", keyed
 // name@version), deep-frozen so that no call can change what later calls
@@ -292,22 +283,25 @@ void CallContext::Push(lua_State* L, int effects_index, int changes_index) {
     lua_pushboolean(L, 0);
   }
   lua_rawsetp(L, LUA_REGISTRYINDEX, &changes_key);
-  // The five fields set here, and about as many read later.
-  PushLazyTable(L, this, 12);
+  // The five fields set here, and about as many read later. They are set
+  // before the table becomes lazy (a plain set, no __newindex): a field set
+  // when the table is made is simply there.
+  lua_createtable(L, 0, 12);
   if (in_.vars->is_object()) {
     vars_.Push(L);
   } else {
     PushJson(L, *in_.vars);
   }
-  SetOwn(L, "vars");
+  lua_setfield(L, -2, "vars");
   for (const auto& [name, text] : {std::make_pair("event", &in_.event),
                                    std::make_pair("from", &in_.from),
                                    std::make_pair("to", &in_.to)}) {
     lua_pushlstring(L, text->data(), text->size());
-    SetOwn(L, name);
+    lua_setfield(L, -2, name);
   }
   lua_pushinteger(L, absl::ToUnixMillis(in_.now));
-  SetOwn(L, "now");
+  lua_setfield(L, -2, "now");
+  MakeLazy(L, this);
 }
 
 bool CallContext::PushField(lua_State* L, absl::string_view name) {

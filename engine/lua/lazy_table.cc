@@ -23,14 +23,20 @@ LazySource* LiveSource(lua_State* L, int index) {
 }
 
 // Makes field `name` of the table at `table` from `source`: pushes it (or
-// nil), keeps it in the table and settles it.
-void Make(lua_State* L, int table, LazySource* source, absl::string_view name) {
+// nil), keeps it in the table and settles it. `key`: the index of `name`
+// as a Lua string, or 0 (pushing it again would hash it again).
+void Make(lua_State* L, int table, LazySource* source, absl::string_view name,
+          int key = 0) {
   if (!source->PushField(L, name)) {
     lua_pushnil(L);
     return;
   }
   source->Settle(name);
-  lua_pushlstring(L, name.data(), name.size());
+  if (key != 0) {
+    lua_pushvalue(L, key);
+  } else {
+    lua_pushlstring(L, name.data(), name.size());
+  }
   lua_pushvalue(L, -2);
   lua_rawset(L, table);
 }
@@ -44,7 +50,7 @@ int Index(lua_State* L) {
   const char* s = lua_tolstring(L, 2, &n);
   const absl::string_view name(s, n);
   if (source->complete() || source->IsSettled(name)) return 0;
-  Make(L, 1, source, name);
+  Make(L, 1, source, name, 2);
   return 1;
 }
 
@@ -81,8 +87,12 @@ void LazySource::Settle(absl::string_view name) {
 }
 
 void PushLazyTable(lua_State* L, LazySource* source, int fields) {
-  luaL_checkstack(L, 2, "lazy table");
   lua_createtable(L, 0, fields);
+  MakeLazy(L, source);
+}
+
+void MakeLazy(lua_State* L, LazySource* source) {
+  luaL_checkstack(L, 1, "lazy table");
   lua_rawgetp(L, LUA_REGISTRYINDEX, &meta_key);
   lua_setmetatable(L, -2);
   Sandbox::Link(L, lua_topointer(L, -1), source);

@@ -70,6 +70,11 @@ class LazySource {
 // body only.
 void PushLazyTable(lua_State* L, LazySource* source, int fields);
 
+// Makes the table at the top of the stack, a new one, a lazy table over
+// `source`: the fields it holds already are its own (never made from the
+// source, and the source must not have them settled as deleted).
+void MakeLazy(lua_State* L, LazySource* source);
+
 // The source of the lazy table at `index` if it belongs to the call in
 // progress; null if it is not a lazy table or belongs to an earlier call.
 LazySource* LazySourceOf(lua_State* L, int index);

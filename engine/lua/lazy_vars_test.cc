@@ -393,5 +393,50 @@ TEST(LazyVarsTest, CtxHasEveryFieldInTraversals) {
   EXPECT_EQ(r->vars["hom_nay"], "2026-01-16");
 }
 
+
+// The fields ctx has from the start are plain fields; one made when read
+// is kept, the same value at the next read.
+TEST(LazyVarsTest, CtxOwnFieldsAndMadeFieldsArePlain) {
+  auto script = Load("", R"(
+    ctx.vars.event = rawget(ctx, "event")
+    ctx.vars.now_is_number = math.type(rawget(ctx, "now")) == "integer"
+    ctx.vars.same_actor = ctx.actor == ctx.actor and
+                          rawget(ctx, "actor") == ctx.actor
+    ctx.vars.no_meta = getmetatable(ctx) == nil
+    ctx.event = nil
+    ctx.vars.event_gone = rawget(ctx, "event") == nil and ctx.event == nil
+  )");
+  ASSERT_NE(script, nullptr);
+  auto r = script->RunAction(0, Input(kVars, kNoPayload));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->vars["event"], "t");
+  EXPECT_EQ(r->vars["now_is_number"], true);
+  EXPECT_EQ(r->vars["same_actor"], true);
+  EXPECT_EQ(r->vars["no_meta"], true);
+  EXPECT_EQ(r->vars["event_gone"], true);
+}
+
+// math.random is seeded per call: a call in between that draws nothing,
+// with another seed, changes nothing (Verify replays with the recorded
+// seed).
+TEST(LazyVarsTest, RandomDependsOnlyOnTheCallsSeed) {
+  auto script = Load("return true", "ctx.vars.r = math.random(1000000000)");
+  ASSERT_NE(script, nullptr);
+  CallInput in = Input(kVars, kNoPayload);
+  in.random_seed = 11;
+  auto first = script->RunAction(0, in);
+  ASSERT_TRUE(first.ok()) << first.status();
+  in.random_seed = 12;
+  ASSERT_TRUE(script->RunGuard(0, in).ok());
+  auto other = script->RunAction(0, in);
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_NE(other->vars["r"], first->vars["r"]);
+  ASSERT_TRUE(script->RunGuard(0, in).ok());
+  in.random_seed = 11;
+  auto again = script->RunAction(0, in);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->vars["r"], first->vars["r"]);
+}
+
 }  // namespace
 }  // namespace wf

@@ -293,7 +293,7 @@ void* Sandbox::Allocate(void* ud, void* ptr, size_t old_size,
   // With ptr == nullptr, old_size is a type tag, not a size.
   size_t old = ptr != nullptr ? old_size : 0;
   if (new_size == 0) {
-    std::free(ptr);
+    s->blocks_.Resize(ptr, old, 0);
     s->used_ -= old;
     return nullptr;
   }
@@ -301,7 +301,7 @@ void* Sandbox::Allocate(void* ud, void* ptr, size_t old_size,
     s->abort_ = Abort::kMemory;
     return nullptr;  // Lua raises a memory error; shrinking never fails
   }
-  void* p = std::realloc(ptr, new_size);
+  void* p = s->blocks_.Resize(ptr, old, new_size);
   if (p == nullptr) return nullptr;
   s->used_ = s->used_ - old + new_size;
   return p;
@@ -496,6 +496,7 @@ absl::Status Sandbox::OpenLibraries() {
         lua_setfield(L, LUA_REGISTRYINDEX, "wf.randomseed");
         lua_pushnil(L);
         lua_setfield(L, -2, "randomseed");
+        WrapRandom(L);
         lua_pop(L, 1);
         OpenWfLibrary(L, calendar);
         if (luaL_loadbufferx(L, kPrelude, sizeof(kPrelude) - 1, "=prelude",
@@ -523,10 +524,41 @@ void Sandbox::FreezeGlobals() {
 }
 
 void Sandbox::SeedRandom(uint64_t seed) {
-  // Must be called inside a Run body.
-  lua_getfield(L_, LUA_REGISTRYINDEX, "wf.randomseed");
-  lua_pushinteger(L_, static_cast<lua_Integer>(seed));
-  lua_call(L_, 1, 0);
+  // Applied by math.random when it next draws (SeededRandom): most calls
+  // draw nothing, and seeding cost about 700 instructions per call.
+  pending_seed_ = seed;
+  seed_pending_ = true;
+}
+
+int Sandbox::SeededRandom(lua_State* L) {
+  Sandbox* s = From(L);
+  if (s->seed_pending_) {
+    s->seed_pending_ = false;
+    lua_getfield(L, LUA_REGISTRYINDEX, "wf.randomseed");
+    lua_pushinteger(L, static_cast<lua_Integer>(s->pending_seed_));
+    lua_call(L, 1, 0);
+  }
+  // Lua's math.random, run in this frame (argument errors name 'random'
+  // as without the wrapper): its upvalue 1, the generator's state, is
+  // this closure's upvalue 1 (WrapRandom).
+  auto original = reinterpret_cast<lua_CFunction>(
+      lua_touserdata(L, lua_upvalueindex(2)));
+  return original(L);
+}
+
+void Sandbox::WrapRandom(lua_State* L) {
+  // math (at the top of the stack).random: Lua's, with one upvalue.
+  lua_getfield(L, -1, "random");
+  lua_CFunction original = lua_tocfunction(L, -1);
+  const char* state = lua_getupvalue(L, -1, 1);
+  if (original == nullptr || state == nullptr ||
+      lua_getupvalue(L, -2, 2) != nullptr) {
+    luaL_error(L, "math.random is not the one this sandbox knows");
+  }
+  lua_pushlightuserdata(L, reinterpret_cast<void*>(original));
+  lua_pushcclosure(L, &SeededRandom, 2);
+  lua_setfield(L, -3, "random");
+  lua_pop(L, 1);
 }
 
 }  // namespace wf

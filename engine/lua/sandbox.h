@@ -36,6 +36,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "engine/lua/small_blocks.h"
 
 namespace wf {
 
@@ -131,11 +132,15 @@ class Sandbox {
   static void* Linked(lua_State* L, const void* value);
 
   // Seeds math.random for the rest of the call (replay passes the recorded
-  // seed). Only inside a Run body.
+  // seed): applied when math.random next draws, which gives the same
+  // numbers as seeding at once (nothing else reads the generator).
   void SeedRandom(uint64_t seed);
 
   // Bytes the state holds now.
   size_t memory_used() const { return used_; }
+  // Bytes the process keeps for the state: memory_used() and the freed
+  // blocks kept for its next allocations (small_blocks.h).
+  size_t memory_held() const { return used_ + blocks_.kept(); }
   // True if the last Run hit a limit; Run then collected the garbage the
   // stopped call left before returning.
   bool last_run_aborted() const { return abort_ != Abort::kNone; }
@@ -150,6 +155,10 @@ class Sandbox {
   // Adds `instructions` to the count and raises once over a limit.
   void Spend(lua_State* L, uint64_t instructions);
   absl::Status OpenLibraries();
+  // math.random: seeds with the pending seed first (SeedRandom).
+  static int SeededRandom(lua_State* L);
+  // Replaces math.random (math at the top of the stack) with SeededRandom.
+  static void WrapRandom(lua_State* L);
 
   SandboxOptions limits_;
   lua_State* L_ = nullptr;
@@ -162,6 +171,11 @@ class Sandbox {
   Abort abort_ = Abort::kNone;
   // Sandbox::Link's, for the Run in progress: a call makes two or three.
   std::vector<std::pair<const void*, void*>> links_;
+  // The state's memory (Allocate); the cap counts Lua's sizes, as before.
+  SmallBlocks blocks_;
+  // SeedRandom's seed, until math.random uses it.
+  uint64_t pending_seed_ = 0;
+  bool seed_pending_ = false;
 };
 
 }  // namespace wf

@@ -1,5 +1,6 @@
 #include "engine/lua/sandbox.h"
 
+#include <optional>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -174,6 +175,58 @@ TEST_F(SandboxTest, RandomIsDeterministicPerSeed) {
   };
   EXPECT_EQ(draw(42), draw(42));
   EXPECT_NE(draw(42), draw(43));
+}
+
+// SeedRandom is applied when math.random next draws: a seed no call drew
+// from still decides the next draw, as if it had been applied at once, and
+// a later seed replaces it.
+TEST_F(SandboxTest, RandomSeedWaitsForTheNextDraw) {
+  auto run = [&](std::optional<uint64_t> seed, bool draw) {
+    std::string out;
+    sandbox_->Run(
+        100000,
+        [&](lua_State* L) {
+          if (seed) sandbox_->SeedRandom(*seed);
+          if (!draw) return;
+          lua_getglobal(L, "math");
+          lua_getfield(L, -1, "random");
+          lua_pushinteger(L, 1000000);
+          lua_call(L, 1, 1);
+          out = std::to_string(lua_tointeger(L, -1));
+        },
+        absl::StatusCode::kInternal, "draw").IgnoreError();
+    return out;
+  };
+  const std::string first = run(42, true);
+  const std::string second = run(std::nullopt, true);
+  EXPECT_NE(first, second);  // the generator went on, not seeded again
+  run(42, false);
+  EXPECT_EQ(run(std::nullopt, true), first);
+  run(7, false);
+  EXPECT_EQ(run(42, true), first);
+  EXPECT_EQ(run(std::nullopt, true), second);
+}
+
+TEST_F(SandboxTest, RandomKeepsItsNameAndRanges) {
+  absl::Status s = Exec("math.random(2, 1)");
+  EXPECT_NE(s.message().find("to 'random' (interval is empty)"),
+            std::string::npos)
+      << s;
+  EXPECT_EQ(Eval("math.random(5, 5)"), "5");
+  EXPECT_EQ(Eval("math.type(math.random())"), "float");
+  EXPECT_EQ(Eval("math.randomseed"), "nil");
+}
+
+
+// The blocks Lua freed and the allocator keeps for reuse are counted in
+// what the state holds (the pool's idle budget), not in what it uses (the
+// cap), and they stay bounded.
+TEST_F(SandboxTest, HeldMemoryCountsKeptBlocks) {
+  ASSERT_TRUE(Exec("for i = 1, 20000 do local t = { i } end").ok());
+  const size_t used = sandbox_->memory_used();
+  const size_t held = sandbox_->memory_held();
+  EXPECT_GT(held, used);
+  EXPECT_LE(held, used + SmallBlocks::kMaxKept);
 }
 
 }  // namespace

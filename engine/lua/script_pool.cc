@@ -96,14 +96,16 @@ size_t ScriptPool::idle_bytes() const {
 
 void ScriptPool::Return(std::unique_ptr<WorkflowScript> script) {
   const size_t bytes = script->sandbox()->memory_used();
+  // What an idle state costs the process, its kept free blocks included.
+  const size_t held = script->sandbox()->memory_held();
   const bool stopped = script->sandbox()->last_run_aborted();
   // A state a script has filled with more than half its cap is not worth
   // keeping: the next caller would start near the limit. Nor is one whose
   // call was stopped at a limit: it was an attack or a bug.
   if (!stopped && bytes <= limits_.memory_bytes / 2) {
     absl::MutexLock lock(&mu_);
-    if (idle_.size() < max_idle_ && budget_->TryCharge(bytes)) {
-      idle_.push_back({std::move(script), bytes});
+    if (idle_.size() < max_idle_ && budget_->TryCharge(held)) {
+      idle_.push_back({std::move(script), held});
       return;
     }
   }
