@@ -16,7 +16,7 @@
 // field the action only read, or set to the same value, is kept from the
 // input. Setting a field to nil deletes it. A touched table's parts that
 // still equal the input's (the old items of a list the action appended
-// to) are copied from the input rather than converted (FieldToJson).
+// to) are taken as they were in the input rather than converted (FieldToJson).
 #ifndef WF_LUA_LAZY_JSON_H_
 #define WF_LUA_LAZY_JSON_H_
 

@@ -224,7 +224,7 @@ TEST(LazyVarsTest, LengthAndIpairsOfAListField) {
 }
 
 // A table field the action read is converted back, but the tables inside
-// it that still equal the input's are copied from the input: the same JSON
+// it that still equal the input's are reused from the input: the same JSON
 // as converting them, to the byte (text not in NFC stays as it came, like
 // an untouched field), while what changed is converted.
 const Json kLog = {

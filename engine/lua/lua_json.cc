@@ -100,7 +100,7 @@ class Converter {
       : L_(L), error_(error), budget_(budget), root_(root) {}
 
   // `was`: what the value was in the call's input, or null. A table that
-  // still equals it is copied from it: copying JSON costs a fraction of
+  // still equals it is reused as it was: duplicating a JSON value costs a fraction of
   // walking the Lua table (an action that appends to a list read from
   // ctx.vars leaves the old items as they were).
   bool Convert(int index, const Path& path, Json* out, int depth,

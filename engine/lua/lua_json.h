@@ -43,7 +43,7 @@ bool ToJson(lua_State* L, int index, const std::string& path, Json* out,
 // ToJson for field `name` of the object `root` ("ctx.vars"): messages name
 // it "root.name", and the budget's "root". `was`: the field in the call's
 // input, or null; the tables in the value that still equal their part of it
-// are copied from it instead of converted (the same result, cheaper).
+// are reused from it instead of converted (the same result, cheaper).
 bool FieldToJson(lua_State* L, int index, const std::string& root,
                  absl::string_view name, Json* out, std::string* error,
                  JsonBudget* budget, const Json* was = nullptr);
