@@ -98,8 +98,9 @@ absl::StatusOr<std::shared_ptr<const DirectorySnapshot>> DirectoryStore::Build(
   WF_ASSIGN_OR_RETURN(org::Directory directory,
                       org::Directory::Build(tree, std::move(people),
                                             std::move(assignments)));
-  return std::make_shared<const DirectorySnapshot>(
-      DirectorySnapshot{std::move(tree), std::move(directory)});
+  static std::atomic<uint64_t> built{0};
+  return std::make_shared<const DirectorySnapshot>(DirectorySnapshot{
+      std::move(tree), std::move(directory), built.fetch_add(1) + 1});
 }
 
 absl::Status DirectoryStore::Load() {

@@ -18,6 +18,9 @@
 #include <string>
 #include <vector>
 
+#include <atomic>
+#include <cstdint>
+
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/org/org_tree.h"
@@ -31,6 +34,10 @@ namespace wf {
 struct DirectorySnapshot {
   org::OrgTree tree;
   org::Directory directory;
+  // Unique to each snapshot built in this process: what was read from one
+  // directory can be told from what another would give (the inbox's
+  // answers are kept while the directory stays the same).
+  uint64_t version = 0;
 };
 
 struct DirectoryCounts {

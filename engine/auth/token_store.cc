@@ -96,16 +96,18 @@ absl::StatusOr<store::TokenRecord> TokenStore::Authenticate(
     return Unauthenticated("not_an_engine_token",
                            "this is not a token of this engine");
   }
-  const std::string hash = Sha256(token);
   uint64_t revocations_seen = 0;
   {
     absl::ReaderMutexLock lock(&mu_);
-    auto it = known_.find(hash);
-    if (it != known_.end()) return Usable(it->second, now);
+    auto it = known_.find(token);
+    if (it != known_.end()) return Usable(it->second.record, now);
     revocations_seen = revocations_;
   }
+  const std::string hash = Sha256(token);
   WF_ASSIGN_OR_RETURN(store::TokenRecord record, Read(hash));
-  if (record.revoked_at_micros() == 0) Remember(hash, record, revocations_seen);
+  if (record.revoked_at_micros() == 0) {
+    Remember(token, hash, record, revocations_seen);
+  }
   return Usable(record, now);
 }
 
@@ -120,13 +122,13 @@ absl::StatusOr<store::TokenRecord> TokenStore::Read(
   return record;
 }
 
-void TokenStore::Remember(const std::string& hash,
+void TokenStore::Remember(const std::string& token, const std::string& hash,
                           const store::TokenRecord& record,
                           uint64_t revocations_seen) const {
   absl::MutexLock lock(&mu_);
   if (revocations_ != revocations_seen) return;
   if (known_.size() >= kMaxKnown) known_.clear();
-  known_[hash] = record;
+  known_[token] = Known{hash, record};
 }
 
 absl::Status TokenStore::Revoke(const std::string& token_id, absl::Time now,
@@ -162,7 +164,9 @@ absl::Status TokenStore::Revoke(const std::string& token_id, absl::Time now,
   writes.Put(Cf::kTokens, key, record.SerializeAsString());
   absl::Status written = committer_->Commit(std::move(writes));
   absl::MutexLock lock(&mu_);
-  known_.erase(key);
+  absl::erase_if(known_, [&key](const auto& entry) {
+    return entry.second.hash == key;
+  });
   ++revocations_;
   return written;
 }

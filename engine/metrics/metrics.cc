@@ -170,6 +170,9 @@ Metrics::Metrics()
   inbox_seconds_ = NewHistogram(r, "wf_inbox_query_seconds",
                                 "Time of one inbox query in the engine.",
                                 LatencyBuckets());
+  inbox_kept_ = NewCounter(r, "wf_inbox_answers_kept_total",
+                           "Inbox pages answered as kept, without a query: "
+                           "nothing they show changed since they were read.");
 }
 
 Metrics::~Metrics() = default;
@@ -275,6 +278,8 @@ void Metrics::TimerFired(double lag_seconds, bool deadline) {
 void Metrics::TimerRetried() { timers_retried_->Increment(); }
 
 void Metrics::ObserveInbox(double seconds) { inbox_seconds_->Observe(seconds); }
+
+void Metrics::InboxAnswerKept() { inbox_kept_->Increment(); }
 
 int Metrics::AddReader(Reader reader) {
   return readings_->Add(std::move(reader));

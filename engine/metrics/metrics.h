@@ -103,6 +103,9 @@ class Metrics {
 
   // --- Reads ---
   void ObserveInbox(double seconds);
+  // An inbox page answered as kept: nothing it shows changed since it was
+  // read (engine/service/inbox_answers.h); no query ran.
+  void InboxAnswerKept();
 
   // Readers run on every collection, in the collecting thread; RemoveReader
   // waits for a collection in progress. A reader must be quick.
@@ -156,6 +159,7 @@ class Metrics {
   prometheus::Counter* timers_fired_;
   prometheus::Counter* timers_retried_;
   prometheus::Counter* deadlines_passed_;
+  prometheus::Counter* inbox_kept_;
   prometheus::Histogram* timer_lag_seconds_;
   prometheus::Histogram* inbox_seconds_;
 

@@ -634,5 +634,51 @@ TEST_F(AccessTest, AMalformedImportChangesNothing) {
   EXPECT_EQ(engine_->WhoAmI(Actor::Person("can-bo.moi"))->roles.size(), 0u);
 }
 
+// An inbox page's stamp stays current until something it shows may have
+// changed: a step on a document listed in the reader's unit, the directory,
+// the day. A step in another unit leaves it current.
+TEST_F(AccessTest, AnInboxPageStaysCurrentUntilWhatItShowsChanges) {
+  const Actor clerk = Actor::Person("can-bo.dai-son");
+  const Actor neighbour = Actor::Person("can-bo.tay-yen-tu");
+  auto started = StartPlan(clerk);
+  ASSERT_TRUE(started.ok()) << started.status();
+  auto page = [&](const Actor& reader) {
+    auto inbox = engine_->Inbox(reader, {});
+    EXPECT_TRUE(inbox.ok()) << inbox.status();
+    return inbox.ok() ? inbox->stamp : InboxStamp{};
+  };
+  InboxStamp mine = page(clerk);
+  InboxStamp theirs = page(neighbour);
+  ASSERT_EQ(theirs.units.size(), 1u);  // a page of one unit's listings
+  EXPECT_TRUE(engine_->InboxCurrent(mine));
+  EXPECT_TRUE(engine_->InboxCurrent(theirs));
+
+  // A step on the clerk's document: their page changed, the other unit's
+  // did not.
+  ASSERT_TRUE(Fire(clerk, started->instance.id, "trinh_duyet",
+                   R"({"trich_yeu":"Kế hoạch"})").ok());
+  EXPECT_FALSE(engine_->InboxCurrent(mine));
+  EXPECT_TRUE(engine_->InboxCurrent(theirs));
+  // A start in the other unit lists a document there.
+  ASSERT_TRUE(StartPlan(neighbour, kSibling).ok());
+  EXPECT_FALSE(engine_->InboxCurrent(theirs));
+
+  // A refused step writes nothing: the page read after it stays current.
+  mine = page(clerk);
+  EXPECT_FALSE(Fire(clerk, started->instance.id, "trinh_duyet").ok());
+  EXPECT_TRUE(engine_->InboxCurrent(mine));
+
+  // The directory changed: roles or names may have.
+  ASSERT_TRUE(testing::ImportTestDirectory(engine_.get()).ok());
+  EXPECT_FALSE(engine_->InboxCurrent(mine));
+
+  // Another day: roles and delegations run by day.
+  mine = page(clerk);
+  clock_.Advance(absl::Hours(1));
+  EXPECT_TRUE(engine_->InboxCurrent(mine));
+  clock_.Advance(absl::Hours(24));
+  EXPECT_FALSE(engine_->InboxCurrent(mine));
+}
+
 }  // namespace
 }  // namespace wf

@@ -20,6 +20,7 @@
 #include "engine/runtime/document_reader.h"
 #include "engine/runtime/engine_metrics.h"
 #include "engine/runtime/feed.h"
+#include "engine/runtime/inbox_generations.h"
 #include "engine/runtime/reader.h"
 #include "engine/runtime/files_engine.h"
 #include "engine/util/log.h"
@@ -55,6 +56,28 @@ absl::StatusOr<uint64_t> NextInstanceNumber(Store* store) {
         it->key().ToString()));
   }
   return *number + 1;
+}
+
+// The committer wrote the instance record under `key` (`bytes` long):
+// the read cache takes what the step attached, and the inbox counts move
+// for every unit the record is listed under (after the cache has it). A
+// write without an attachment, or one that may not have reached the disk,
+// cannot be placed: the record is forgotten and every inbox page looks
+// changed.
+void InstanceWritten(InstanceCache* cache, InboxGenerations* counts,
+                     absl::string_view key, size_t bytes,
+                     const std::shared_ptr<const void>* what) {
+  if (what == nullptr) {
+    if (cache != nullptr) cache->Forget(key);
+    counts->WroteUnknown();
+    return;
+  }
+  const auto& written =
+      *static_cast<const InstanceCache::Written*>(what->get());
+  if (cache != nullptr) cache->Put(key, written, bytes);
+  for (const std::string& listed : written.record->inbox_keys()) {
+    counts->WroteKey(listed);
+  }
 }
 
 absl::StatusOr<calendar::WorkCalendar> LoadCalendar(const std::string& json) {
@@ -451,6 +474,10 @@ class EngineImpl final : public Engine {
     return page;
   }
 
+  bool InboxCurrent(const InboxStamp& stamp) override {
+    return reader_->InboxCurrent(stamp);
+  }
+
   absl::StatusOr<FeedPage> ReadFeed(const FeedRequest& request) override {
     WF_RETURN_IF_ERROR(CheckOpen());
     WF_RETURN_IF_ERROR(NeedsAdmin(request.actor, "read the feed"));
@@ -708,18 +735,20 @@ class EngineImpl final : public Engine {
   absl::Status Wire(uint64_t next_instance_number) {
     committer_ = std::make_unique<Committer>(
         store_.get(), options_.max_group_size, options_.metrics);
-    // Before anything commits: the committer reads the listener unlocked.
+    // Before anything commits: the committer reads the listeners unlocked.
     if (options_.instance_cache_bytes > 0) {
       instances_ =
           std::make_unique<InstanceCache>(options_.instance_cache_bytes);
-      committer_->OnInstanceWritten(
-          [cache = instances_.get()](absl::string_view key, size_t bytes,
-                                     const std::shared_ptr<const void>* what) {
-            if (what == nullptr) return cache->Forget(key);
-            cache->Put(key, *static_cast<const InstanceCache::Written*>(
-                                what->get()), bytes);
-          });
     }
+    committer_->OnInstanceWritten(
+        [cache = instances_.get(), counts = &inbox_counts_](
+            absl::string_view key, size_t bytes,
+            const std::shared_ptr<const void>* what) {
+          InstanceWritten(cache, counts, key, bytes, what);
+        });
+    committer_->OnInboxWritten([counts = &inbox_counts_](absl::string_view key) {
+      counts->WroteKey(key);
+    });
     feed_ = std::make_unique<FeedReader>(store_.get(), committer_.get());
     feed_wakes_ =
         std::make_unique<FeedWakes>(committer_->written_feed_seq());
@@ -742,7 +771,7 @@ class EngineImpl final : public Engine {
     WF_RETURN_IF_ERROR(plugins_->Load());
     reader_ = std::make_unique<Reader>(store_.get(), registry_.get(),
                                        directory_.get(), clock_,
-                                       instances_.get());
+                                       instances_.get(), &inbox_counts_);
     blobs_ = std::make_unique<FileStore>(store_.get());
     // A crash mid-upload left chunks no file refers to: gone before anyone
     // uploads again.
@@ -870,6 +899,7 @@ class EngineImpl final : public Engine {
   std::unique_ptr<FeedWakes> feed_wakes_;
   // Declared before the committer, which tells it of writes until it stops.
   std::unique_ptr<InstanceCache> instances_;
+  InboxGenerations inbox_counts_;
   std::unique_ptr<Committer> committer_;
   std::unique_ptr<FeedReader> feed_;
   std::unique_ptr<DefinitionRegistry> registry_;

@@ -22,6 +22,8 @@
 namespace wf {
 namespace {
 
+int64_t DayNumber(absl::CivilDay day) { return day - absl::CivilDay(1970, 1, 1); }
+
 absl::Status DoesNotParse(const std::string& id) {
   return absl::DataLossError(
       absl::StrCat("The stored instance '", id, "' does not parse"));
@@ -595,6 +597,12 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
   const absl::CivilDay today = calendar::ToVietnamDay(now);
   const std::vector<org::HeldRole> roles =
       directory->directory.RolesOn(actor.id, today);
+  InboxPage page;
+  // Taken before anything is read: a write that lands meanwhile leaves the
+  // stamp behind (inbox_generations.h).
+  if (inbox_counts_ != nullptr) {
+    page.stamp = inbox_counts_->Begin(directory->version, DayNumber(today));
+  }
   // The slots by unit: one iterator reads every slot of a unit (they share
   // the unit's prefix), instead of one iterator per slot.
   std::map<std::string, std::set<std::string>> slots;
@@ -602,13 +610,14 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
     std::set<std::string>& of_unit = slots[keys::InboxUnit(held.unit_id)];
     of_unit.insert(access::SlotPrefix(held.unit_id, held.role));
     of_unit.insert(access::SlotPrefix(held.unit_id, "*"));
+    if (inbox_counts_ != nullptr) inbox_counts_->Add(held.unit_id, &page.stamp);
   }
   // suffix (due, since, id) -> its entry, across slots.
   std::map<std::string, keys::InboxEntry> merged;
   for (const auto& [unit_prefix, prefixes] : slots) {
     auto it = store_->NewPrefixIterator(Cf::kInbox, unit_prefix);
     WF_RETURN_IF_ERROR(ReadSlots(*it, prefixes, after, page_size, &merged));
-  }  InboxPage page;
+  }
   std::set<std::string> seen;
   std::string last;
   for (const auto& [suffix, entry] : merged) {
@@ -648,6 +657,12 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
     page.items.push_back(std::move(item));
   }
   return page;
+}
+
+bool Reader::InboxCurrent(const InboxStamp& stamp) const {
+  if (inbox_counts_ == nullptr) return false;
+  const int64_t today = DayNumber(calendar::ToVietnamDay(clock_->Now()));
+  return inbox_counts_->Current(stamp, directory_->Current()->version, today);
 }
 
 }  // namespace wf

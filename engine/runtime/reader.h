@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "engine/auth/directory_store.h"
 #include "engine/runtime/definition_registry.h"
+#include "engine/runtime/inbox_generations.h"
 #include "engine/runtime/instance_cache.h"
 #include "wf/clock.h"
 #include "engine/store/records.pb.h"
@@ -22,12 +23,15 @@ namespace wf {
 
 class Reader {
  public:
-  // `cache` (not owned, may be null) keeps parsed records between reads.
+  // `cache` (not owned, may be null) keeps parsed records between reads;
+  // `inbox_counts` (not owned, may be null: no page is ever current) are
+  // the counts inbox pages are stamped with.
   Reader(Store* store, DefinitionRegistry* registry,
          const DirectoryStore* directory, Clock* clock,
-         InstanceCache* cache = nullptr)
+         InstanceCache* cache = nullptr,
+         const InboxGenerations* inbox_counts = nullptr)
       : store_(store), registry_(registry), directory_(directory),
-        clock_(clock), cache_(cache) {}
+        clock_(clock), cache_(cache), inbox_counts_(inbox_counts) {}
 
   // NOT_FOUND for an unknown id. `at`: as of a Store::Snapshot (null: now).
   absl::StatusOr<store::InstanceRecord> LoadInstance(
@@ -63,6 +67,7 @@ class Reader {
                                                        uint32_t limit = 0);
   absl::StatusOr<InboxPage> Inbox(const Actor& actor,
                                   const InboxRequest& request);
+  bool InboxCurrent(const InboxStamp& stamp) const;
   bool MayRead(const Actor& actor, const DirectorySnapshot& directory,
                const store::InstanceRecord& instance, absl::Time now) const;
   absl::Status NoSuchInstance(const std::string& id) const;
@@ -114,6 +119,7 @@ class Reader {
   const DirectoryStore* const directory_;
   Clock* const clock_;
   InstanceCache* const cache_;
+  const InboxGenerations* const inbox_counts_;
 };
 
 }  // namespace wf

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include <grpcpp/support/proto_buffer_reader.h>
 #include "engine/calendar/vn_date.h"
 #include "engine/service/convert.h"
 #include "engine/service/status_map.h"
@@ -101,6 +102,21 @@ absl::StatusOr<std::vector<const T*>> PageOf(const std::vector<T>& items,
     page.push_back(&item);
   }
   return page;
+}
+
+// A raw method's request (GetInbox). gRPC refuses a typed method's request
+// that does not parse before any handler runs, and without words.
+absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
+                          google::protobuf::MessageLite* request) {
+  grpc::ByteBuffer shared(bytes);  // shares the slices, copies no bytes
+  grpc::ProtoBufferReader reader(&shared);
+  if (request->ParseFromZeroCopyStream(&reader)) return absl::OkStatus();
+  return Refusal(absl::InvalidArgumentError(absl::StrCat(
+                     "Expected a ", request->GetTypeName(),
+                     ", but the message does not parse: check that the "
+                     "client sends this method's request, and that every "
+                     "string in it is UTF-8")),
+                 reason::kInvalidField);
 }
 
 }  // namespace
@@ -347,16 +363,41 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::ListDeadlines(
   return Answer(context, result.status());
 }
 
+// The answer kept for the same reader and request while the page it was
+// read from is current; else the page read and encoded, and kept.
 grpc::ServerUnaryReactor* WorkflowServiceImpl::GetInbox(
-    grpc::CallbackServerContext* context, const v1::GetInboxRequest* request,
-    v1::GetInboxResponse* response) {
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes,
+    grpc::ByteBuffer* response_bytes) {
   WF_CALLER(actor);
+  google::protobuf::Arena arena;
+  auto* request =
+      google::protobuf::Arena::CreateMessage<v1::GetInboxRequest>(&arena);
+  absl::Status parsed = ParseRequest(*request_bytes, request);
+  if (!parsed.ok()) return Answer(context, parsed);
   absl::StatusOr<bool> full = IsFullView(request->view());
   if (!full.ok()) return Answer(context, full.status());
-  auto result = engine_->Inbox(
-      actor, {request->page_size(), request->page_token(), *full});
-  if (!result.ok()) return Answer(context, result.status());
-  return Answer(context, ToProto(*result, *full, response));
+  const std::string key = InboxAnswers::KeyOf(
+      actor, request->page_size(), request->page_token(), *full);
+  std::shared_ptr<const InboxAnswers::Kept> kept = inbox_answers_.Find(key);
+  if (kept == nullptr || !engine_->InboxCurrent(kept->stamp)) {
+    auto page = engine_->Inbox(
+        actor, {request->page_size(), request->page_token(), *full});
+    if (!page.ok()) return Answer(context, page.status());
+    auto* response =
+        google::protobuf::Arena::CreateMessage<v1::GetInboxResponse>(&arena);
+    absl::Status converted = ToProto(*page, *full, response);
+    if (!converted.ok()) return Answer(context, converted);
+    auto fresh = std::make_shared<InboxAnswers::Kept>();
+    fresh->stamp = std::move(page->stamp);
+    response->SerializeToString(&fresh->bytes);
+    inbox_answers_.Keep(key, fresh);
+    kept = std::move(fresh);
+  } else if (observe_ != nullptr && observe_->metrics != nullptr) {
+    observe_->metrics->InboxAnswerKept();
+  }
+  grpc::Slice slice(kept->bytes.data(), kept->bytes.size());
+  *response_bytes = grpc::ByteBuffer(&slice, 1);
+  return Answer(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* WorkflowServiceImpl::WhoAmI(

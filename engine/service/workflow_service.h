@@ -9,20 +9,25 @@
 
 #include "engine/service/actor.h"
 #include "engine/service/arena_allocator.h"
+#include "engine/service/inbox_answers.h"
 #include "wf/clock.h"
 #include "wf/engine.h"
 #include "wf/v1/workflow.grpc.pb.h"
 
 namespace wf {
 
-class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
+// GetInbox is a raw method: it parses its request itself and answers
+// encoded bytes, so that an answer kept (inbox_answers.h) is sent as it
+// was encoded.
+class WorkflowServiceImpl final
+    : public v1::WorkflowService::WithRawCallbackMethod_GetInbox<
+          v1::WorkflowService::CallbackService> {
  public:
   using Api = v1::WorkflowService;
 
   WorkflowServiceImpl(Engine* engine, AuthMode auth,
                       const ObserveOptions* observe = nullptr)
       : engine_(engine), auth_(auth), observe_(observe) {
-    SetMessageAllocatorFor_GetInbox(&inbox_messages_);
     SetMessageAllocatorFor_ListInstances(&list_messages_);
     SetMessageAllocatorFor_ListDeadlines(&deadline_messages_);
     SetMessageAllocatorFor_StartInstance(&start_messages_);
@@ -73,8 +78,8 @@ class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
       const v1::ListDeadlinesRequest* request,
       v1::ListDeadlinesResponse* response) override;
   grpc::ServerUnaryReactor* GetInbox(grpc::CallbackServerContext* context,
-                                     const v1::GetInboxRequest* request,
-                                     v1::GetInboxResponse* response) override;
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
                                    const v1::WhoAmIRequest* request,
                                    v1::WhoAmIResponse* response) override;
@@ -83,8 +88,9 @@ class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
   Engine* const engine_;
   const AuthMode auth_;
   const ObserveOptions* const observe_;
+  // Inbox answers sent again while current: at most 32 MiB of them.
+  InboxAnswers inbox_answers_{32 << 20};
   // The lists: many small fields per answer (arena_allocator.h).
-  ArenaAllocator<v1::GetInboxRequest, v1::GetInboxResponse> inbox_messages_;
   ArenaAllocator<v1::ListInstancesRequest, v1::ListInstancesResponse>
       list_messages_;
   ArenaAllocator<v1::ListDeadlinesRequest, v1::ListDeadlinesResponse>

@@ -59,6 +59,11 @@ void Committer::OnInstanceWritten(InstanceListener listener) {
   instance_listener_ = std::move(listener);
 }
 
+void Committer::OnInboxWritten(
+    std::function<void(absl::string_view key)> listener) {
+  inbox_listener_ = std::move(listener);
+}
+
 void Committer::Submit(WriteSet set, Done done) {
   Commit(Txn(std::move(set)), std::move(done));
 }
@@ -249,13 +254,22 @@ void Committer::CommitGroup(std::deque<Pending>* group) {
 
 void Committer::TellInstancesWritten(const std::deque<Pending>& group,
                                      bool written) const {
-  if (!instance_listener_) return;
-  for (const Pending& p : group) {
-    const bool committed = written && p.verdict.ok();
-    for (const WriteSet::Op& op : p.txn.writes().ops()) {
-      if (op.cf != Cf::kInstances) continue;
-      instance_listener_(op.key, op.value.size(),
-                         committed ? p.txn.Attached(op.key) : nullptr);
+  if (instance_listener_) {
+    for (const Pending& p : group) {
+      const bool committed = written && p.verdict.ok();
+      for (const WriteSet::Op& op : p.txn.writes().ops()) {
+        if (op.cf != Cf::kInstances) continue;
+        instance_listener_(op.key, op.value.size(),
+                           committed ? p.txn.Attached(op.key) : nullptr);
+      }
+    }
+  }
+  // After the records: whoever sees an inbox count move finds them cached.
+  if (inbox_listener_) {
+    for (const Pending& p : group) {
+      for (const WriteSet::Op& op : p.txn.writes().ops()) {
+        if (op.cf == Cf::kInbox) inbox_listener_(op.key);
+      }
     }
   }
 }

@@ -95,6 +95,10 @@ class Committer : public TxnStore {
   using InstanceListener = std::function<void(
       absl::string_view key, size_t bytes, const std::shared_ptr<const void>*)>;
   void OnInstanceWritten(InstanceListener listener);
+  // Called as the instance listener is, for every key of Cf::kInbox a
+  // group's transactions add or remove, after every call of the instance
+  // listener for the group. Set before the first commit.
+  void OnInboxWritten(std::function<void(absl::string_view key)> listener);
 
   // Commits and answers what is queued, then ends the threads. Later Submits
   // fail with UNAVAILABLE.
@@ -143,7 +147,8 @@ class Committer : public TxnStore {
   static absl::Status RecoverFeedSeq(Store* store, uint64_t* seq);
   void ForgetPending(const std::deque<Pending>& group, bool all);
 
-  // instance_listener_, for each instance key the group wrote.
+  // instance_listener_, for each instance key the group wrote, then
+  // inbox_listener_ for each inbox key.
   void TellInstancesWritten(const std::deque<Pending>& group,
                             bool written) const;
   // Records the group's figures (metrics_ set).
@@ -172,6 +177,7 @@ class Committer : public TxnStore {
   bool written_all_ ABSL_GUARDED_BY(answers_mu_) = false;
   std::function<void(uint64_t)> feed_listener_ ABSL_GUARDED_BY(answers_mu_);
   InstanceListener instance_listener_;
+  std::function<void(absl::string_view)> inbox_listener_;
   std::thread answer_thread_;
   std::thread thread_;
 };

@@ -237,6 +237,11 @@ class Engine {
   // deadline then age. Kept in the same write as every transition.
   virtual absl::StatusOr<InboxPage> Inbox(const Actor& actor,
                                           const InboxRequest& request) = 0;
+  // Whether the request that read a page with `stamp` (InboxPage::stamp)
+  // would read the same page now: no write has touched the listings of
+  // its reader's units, the directory and the day are the same. A page
+  // still current can be answered again as it was.
+  virtual bool InboxCurrent(const InboxStamp& stamp) = 0;
 
   // --- The feed (docs/documents.md, "The feed (Watch)") ---
   //

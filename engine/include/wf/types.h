@@ -547,10 +547,25 @@ struct InboxItem {
   absl::Time due = absl::InfiniteFuture();  // earliest deadline, passed or not
 };
 
+// What an inbox page was read from, taken before reading: the directory,
+// the Vietnamese day (roles and delegations run by day), and a count of
+// the writes to each of the reader's units' listings. Engine::InboxCurrent
+// tells whether the same request would read the same page now, so that an
+// answer can be kept and sent again while nothing it shows has changed.
+struct InboxStamp {
+  uint64_t epoch = 0;      // moved by writes the engine cannot place
+  uint64_t directory = 0;  // the directory snapshot's version
+  int64_t day = 0;         // days since 1970-01-01, Vietnam time
+  // (slot of the unit's counter, its count); a slot may be shared by
+  // several units, which only makes a page look changed more often.
+  std::vector<std::pair<uint32_t, uint64_t>> units;
+};
+
 // Sorted by deadline, then by how long the item has waited.
 struct InboxPage {
   std::vector<InboxItem> items;
   std::string next_page_token;
+  InboxStamp stamp;
 };
 
 // One file of the org directory (docs/org.md): units, an official commune
