@@ -12,6 +12,7 @@ import os
 import sys
 import time
 import unittest
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import harness  # noqa: E402
@@ -256,6 +257,110 @@ class ListViews(unittest.TestCase):
                     self.assertIn(f"but got {view}", error.details())
                     reason, _ = refusal_reason(error)
                     self.assertEqual(reason, "INVALID_FIELD")
+
+
+class KeptInboxAnswers(unittest.TestCase):
+    """An official reopening the inbox gets the answer kept from the last
+    time while nothing on it changed, and sees every change at once."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.metrics_port = harness.free_port()
+        cls.server = harness.ServerProcess(
+            ARGS.server, harness.temp_data_dir("kept_inbox"),
+            extra_flags=[f"--metrics_listen=127.0.0.1:{cls.metrics_port}"])
+        cls.server.start()
+        admin_token = cls.server.admin_token()
+        harness.setup_org(cls.server.address, admin_token, ARGS.testdata)
+        tokens = harness.issue_tokens(cls.server.address, admin_token,
+                                      [OFFICIAL, "can-bo.tay-yen-tu"])
+        cls.admin_channel = harness.authed_channel(cls.server.address, admin_token)
+        rpc.WorkflowServiceStub(cls.admin_channel).DeployWorkflow(
+            pb.DeployWorkflowRequest(source=read("ke_hoach_bcd.lua"),
+                                     file_name="ke_hoach_bcd.lua"))
+        cls.channel = harness.authed_channel(cls.server.address, tokens[OFFICIAL])
+        cls.stub = rpc.WorkflowServiceStub(cls.channel)
+        cls.other_channel = harness.authed_channel(
+            cls.server.address, tokens["can-bo.tay-yen-tu"])
+        cls.other = rpc.WorkflowServiceStub(cls.other_channel)
+
+    @classmethod
+    def tearDownClass(cls):
+        for channel in (cls.channel, cls.other_channel, cls.admin_channel):
+            channel.close()
+        assert cls.server.stop() == 0, cls.server.log()
+
+    def kept(self):
+        """Inbox pages answered as kept so far (the server's metrics)."""
+        url = f"http://127.0.0.1:{self.metrics_port}/metrics"
+        with urllib.request.urlopen(url, timeout=10) as r:
+            for line in r.read().decode().splitlines():
+                if line.startswith("wf_inbox_answers_kept_total "):
+                    return float(line.split()[1])
+        self.fail("wf_inbox_answers_kept_total is not exported")
+
+    def titles(self, stub):
+        return {i.instance.id: i.instance.title
+                for i in stub.GetInbox(pb.GetInboxRequest()).items}
+
+    def start(self, stub, unit, trich_yeu):
+        return stub.StartInstance(pb.StartInstanceRequest(
+            workflow="ke_hoach_bcd", unit=unit,
+            variables=harness.struct({"trich_yeu": trich_yeu}))).instance
+
+    def test_every_change_shows_at_once(self):
+        plan = self.start(self.stub, UNIT, TRICH_YEU)
+        first = self.stub.GetInbox(pb.GetInboxRequest())
+        kept_before = self.kept()
+        self.assertEqual(self.stub.GetInbox(pb.GetInboxRequest()), first)
+        self.assertEqual(self.kept(), kept_before + 1)
+        # A step that changes only the trích yếu: the title changes.
+        self.stub.FireEvent(pb.FireEventRequest(
+            instance_id=plan.id, event="sua",
+            payload=harness.struct({"truong": {"trich_yeu": TRICH_YEU_SUA}})))
+        self.assertEqual(self.titles(self.stub)[plan.id], TRICH_YEU_SUA)
+        # A document started in another commune is not on this page: the
+        # answer kept for it is still sent.
+        kept_before = self.kept()
+        self.titles(self.stub)
+        self.start(self.other, "07616", "Kế hoạch của xã Tây Yên Tử")
+        mine = self.titles(self.stub)
+        self.assertEqual(self.kept(), kept_before + 2)
+        self.assertEqual(mine[plan.id], TRICH_YEU_SUA)
+        self.assertEqual(len(mine), len(first.items))
+        # One more in this commune: on the page at once.
+        added = self.start(self.stub, UNIT, "Kế hoạch thứ hai")
+        self.assertEqual(self.titles(self.stub)[added.id], "Kế hoạch thứ hai")
+
+    def test_each_page_and_view_is_kept_apart(self):
+        for n in range(3):
+            self.start(self.stub, UNIT, f"Kế hoạch số {n}")
+        full = self.stub.GetInbox(pb.GetInboxRequest(view=pb.INSTANCE_VIEW_FULL))
+        basic = self.stub.GetInbox(pb.GetInboxRequest())
+        self.assertTrue(full.items[0].instance.HasField("variables"))
+        self.assertFalse(basic.items[0].instance.HasField("variables"))
+        first = self.stub.GetInbox(pb.GetInboxRequest(page_size=1))
+        second = self.stub.GetInbox(pb.GetInboxRequest(
+            page_size=1, page_token=first.next_page_token))
+        self.assertEqual(len(first.items), 1)
+        self.assertNotEqual(first.items[0].instance.id,
+                            second.items[0].instance.id)
+        # Asked again, each answer is the same as before.
+        self.assertEqual(self.stub.GetInbox(
+            pb.GetInboxRequest(view=pb.INSTANCE_VIEW_FULL)), full)
+        self.assertEqual(self.stub.GetInbox(pb.GetInboxRequest(
+            page_size=1, page_token=first.next_page_token)), second)
+        # Another reader does not get this official's answer.
+        self.assertFalse(set(self.titles(self.other)) & set(self.titles(self.stub)))
+
+    def test_a_request_that_does_not_parse_is_refused_with_words(self):
+        raw = self.channel.unary_unary("/wf.v1.WorkflowService/GetInbox")
+        # Field 2 (page_token), a string that is not UTF-8.
+        with self.assertRaises(grpc.RpcError) as raised:
+            raw(b"\x12\x02\xff\xfe")
+        self.assertEqual(raised.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertIn("UTF-8", raised.exception.details())
+        self.assertEqual(refusal_reason(raised.exception)[0], "INVALID_FIELD")
 
 
 if __name__ == "__main__":
