@@ -104,7 +104,12 @@ absl::StatusOr<absl::CivilDay> ParseDate(std::string_view text) {
   return DateError(trimmed, "not a date");
 }
 
-absl::TimeZone VietnamTimeZone() { return absl::FixedTimeZone(7 * 60 * 60); }
+// Made once: FixedTimeZone looks its zone up in a registry under a lock on
+// every call, and every read and step asks for the day.
+absl::TimeZone VietnamTimeZone() {
+  static const absl::TimeZone zone = absl::FixedTimeZone(7 * 60 * 60);
+  return zone;
+}
 
 absl::CivilDay ToVietnamDay(absl::Time t) {
   return absl::ToCivilDay(t, VietnamTimeZone());
