@@ -3,16 +3,18 @@
 
 #include <algorithm>
 
+#include <grpcpp/support/proto_buffer_reader.h>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include <grpcpp/support/proto_buffer_reader.h>
 #include "engine/calendar/vn_date.h"
 #include "engine/service/convert.h"
 #include "engine/service/status_map.h"
 #include "engine/service/verify_all_reactor.h"
 #include "engine/util/refusal.h"
 #include "engine/util/page_token.h"
+#include "engine/util/status_macros.h"
 
 namespace wf {
 namespace {
@@ -365,6 +367,33 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::ListDeadlines(
 
 // The answer kept for the same reader and request while the page it was
 // read from is current; else the page read and encoded, and kept.
+absl::StatusOr<std::shared_ptr<const InboxAnswers::Kept>>
+WorkflowServiceImpl::InboxAnswer(const Actor& actor,
+                                 const v1::GetInboxRequest& request,
+                                 google::protobuf::Arena* arena) {
+  WF_ASSIGN_OR_RETURN(const bool full, IsFullView(request.view()));
+  const std::string key = InboxAnswers::KeyOf(
+      actor, request.page_size(), request.page_token(), full);
+  std::shared_ptr<const InboxAnswers::Kept> kept = inbox_answers_.Find(key);
+  if (kept != nullptr && engine_->InboxCurrent(kept->stamp)) {
+    if (observe_ != nullptr && observe_->metrics != nullptr) {
+      observe_->metrics->InboxAnswerKept();
+    }
+    return kept;
+  }
+  WF_ASSIGN_OR_RETURN(
+      InboxPage page,
+      engine_->Inbox(actor, {request.page_size(), request.page_token(), full}));
+  auto* response =
+      google::protobuf::Arena::CreateMessage<v1::GetInboxResponse>(arena);
+  WF_RETURN_IF_ERROR(ToProto(page, full, response));
+  auto fresh = std::make_shared<InboxAnswers::Kept>();
+  fresh->stamp = std::move(page.stamp);
+  response->SerializeToString(&fresh->bytes);
+  inbox_answers_.Keep(key, fresh);
+  return fresh;
+}
+
 grpc::ServerUnaryReactor* WorkflowServiceImpl::GetInbox(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes,
     grpc::ByteBuffer* response_bytes) {
@@ -374,28 +403,9 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetInbox(
       google::protobuf::Arena::CreateMessage<v1::GetInboxRequest>(&arena);
   absl::Status parsed = ParseRequest(*request_bytes, request);
   if (!parsed.ok()) return Answer(context, parsed);
-  absl::StatusOr<bool> full = IsFullView(request->view());
-  if (!full.ok()) return Answer(context, full.status());
-  const std::string key = InboxAnswers::KeyOf(
-      actor, request->page_size(), request->page_token(), *full);
-  std::shared_ptr<const InboxAnswers::Kept> kept = inbox_answers_.Find(key);
-  if (kept == nullptr || !engine_->InboxCurrent(kept->stamp)) {
-    auto page = engine_->Inbox(
-        actor, {request->page_size(), request->page_token(), *full});
-    if (!page.ok()) return Answer(context, page.status());
-    auto* response =
-        google::protobuf::Arena::CreateMessage<v1::GetInboxResponse>(&arena);
-    absl::Status converted = ToProto(*page, *full, response);
-    if (!converted.ok()) return Answer(context, converted);
-    auto fresh = std::make_shared<InboxAnswers::Kept>();
-    fresh->stamp = std::move(page->stamp);
-    response->SerializeToString(&fresh->bytes);
-    inbox_answers_.Keep(key, fresh);
-    kept = std::move(fresh);
-  } else if (observe_ != nullptr && observe_->metrics != nullptr) {
-    observe_->metrics->InboxAnswerKept();
-  }
-  grpc::Slice slice(kept->bytes.data(), kept->bytes.size());
+  auto answer = InboxAnswer(actor, *request, &arena);
+  if (!answer.ok()) return Answer(context, answer.status());
+  grpc::Slice slice((*answer)->bytes.data(), (*answer)->bytes.size());
   *response_bytes = grpc::ByteBuffer(&slice, 1);
   return Answer(context, absl::OkStatus());
 }

@@ -85,6 +85,10 @@ class WorkflowServiceImpl final
                                    v1::WhoAmIResponse* response) override;
 
  private:
+  absl::StatusOr<std::shared_ptr<const InboxAnswers::Kept>> InboxAnswer(
+      const Actor& actor, const v1::GetInboxRequest& request,
+      google::protobuf::Arena* arena);
+
   Engine* const engine_;
   const AuthMode auth_;
   const ObserveOptions* const observe_;
