@@ -635,29 +635,35 @@ TEST_F(AccessTest, AMalformedImportChangesNothing) {
 }
 
 // An inbox page's stamp stays current until something it shows may have
-// changed: a step on a document listed in the reader's unit, the directory,
-// the day. A step in another unit leaves it current.
+// changed: a step on a document listed in a slot the reader reads, the
+// directory, the day. A step in another unit, or in another role's slot of
+// the same unit, leaves it current.
 TEST_F(AccessTest, AnInboxPageStaysCurrentUntilWhatItShowsChanges) {
   const Actor clerk = Actor::Person("can-bo.dai-son");
+  const Actor chairman = Actor::Person("chu-tich.dai-son");
   const Actor neighbour = Actor::Person("can-bo.tay-yen-tu");
-  auto started = StartPlan(clerk);
-  ASSERT_TRUE(started.ok()) << started.status();
   auto page = [&](const Actor& reader) {
     auto inbox = engine_->Inbox(reader, {});
     EXPECT_TRUE(inbox.ok()) << inbox.status();
     return inbox.ok() ? inbox->stamp : InboxStamp{};
   };
+  InboxStamp chairs = page(chairman);
+  // A draft waits for the clerk: listed in the clerk's slot only.
+  auto started = StartPlan(clerk);
+  ASSERT_TRUE(started.ok()) << started.status();
+  EXPECT_TRUE(engine_->InboxCurrent(chairs));
   InboxStamp mine = page(clerk);
   InboxStamp theirs = page(neighbour);
-  ASSERT_EQ(theirs.units.size(), 1u);  // a page of one unit's listings
+  ASSERT_EQ(theirs.slots.size(), 2u);  // can_bo and * of one unit
   EXPECT_TRUE(engine_->InboxCurrent(mine));
   EXPECT_TRUE(engine_->InboxCurrent(theirs));
 
-  // A step on the clerk's document: their page changed, the other unit's
-  // did not.
+  // The clerk submits it to the chairman: both pages changed, the other
+  // unit's did not.
   ASSERT_TRUE(Fire(clerk, started->instance.id, "trinh_duyet",
                    R"({"trich_yeu":"Kế hoạch"})").ok());
   EXPECT_FALSE(engine_->InboxCurrent(mine));
+  EXPECT_FALSE(engine_->InboxCurrent(chairs));
   EXPECT_TRUE(engine_->InboxCurrent(theirs));
   // A start in the other unit lists a document there.
   ASSERT_TRUE(StartPlan(neighbour, kSibling).ok());

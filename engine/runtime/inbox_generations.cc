@@ -7,19 +7,22 @@
 
 namespace wf {
 
-uint32_t InboxGenerations::SlotOf(absl::string_view unit) {
-  // std::hash, not absl::Hash: the same slots in every run.
-  return static_cast<uint32_t>(std::hash<std::string_view>()(
-                                     std::string_view(unit.data(), unit.size())) % kSlots);
+uint32_t InboxGenerations::CounterOf(absl::string_view slot) {
+  // std::hash, not absl::Hash: the same counters in every run.
+  return static_cast<uint32_t>(
+      std::hash<std::string_view>()(std::string_view(slot.data(), slot.size())) %
+      kSlots);
 }
 
-// An inbox key starts with its unit and a NUL (keys::InboxUnit).
+// An inbox key starts with its slot: the unit, a NUL, the role, a NUL
+// (keys::InboxSlot).
 void InboxGenerations::WroteKey(absl::string_view key) {
-  WroteUnit(key.substr(0, std::min(key.find('\0'), key.size())));
-}
-
-void InboxGenerations::WroteUnit(absl::string_view unit) {
-  counts_[SlotOf(unit)].fetch_add(1, std::memory_order_acq_rel);
+  const size_t unit_end = key.find('\0');
+  const size_t role_end =
+      unit_end == absl::string_view::npos ? unit_end : key.find('\0', unit_end + 1);
+  const absl::string_view slot =
+      role_end == absl::string_view::npos ? key : key.substr(0, role_end + 1);
+  counts_[CounterOf(slot)].fetch_add(1, std::memory_order_acq_rel);
 }
 
 InboxStamp InboxGenerations::Begin(uint64_t directory_version,
@@ -31,12 +34,13 @@ InboxStamp InboxGenerations::Begin(uint64_t directory_version,
   return stamp;
 }
 
-void InboxGenerations::Add(absl::string_view unit, InboxStamp* stamp) const {
-  const uint32_t slot = SlotOf(unit);
-  for (const auto& [counted, count] : stamp->units) {
-    if (counted == slot) return;
+void InboxGenerations::Add(absl::string_view prefix, InboxStamp* stamp) const {
+  const uint32_t counter = CounterOf(prefix);
+  for (const auto& [counted, count] : stamp->slots) {
+    if (counted == counter) return;
   }
-  stamp->units.emplace_back(slot, counts_[slot].load(std::memory_order_acquire));
+  stamp->slots.emplace_back(counter,
+                            counts_[counter].load(std::memory_order_acquire));
 }
 
 bool InboxGenerations::Current(const InboxStamp& stamp,
@@ -45,8 +49,8 @@ bool InboxGenerations::Current(const InboxStamp& stamp,
       stamp.epoch != epoch_.load(std::memory_order_acquire)) {
     return false;
   }
-  for (const auto& [slot, count] : stamp.units) {
-    if (counts_[slot].load(std::memory_order_acquire) != count) return false;
+  for (const auto& [counter, count] : stamp.slots) {
+    if (counts_[counter].load(std::memory_order_acquire) != count) return false;
   }
   return true;
 }

@@ -610,7 +610,13 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
     std::set<std::string>& of_unit = slots[keys::InboxUnit(held.unit_id)];
     of_unit.insert(access::SlotPrefix(held.unit_id, held.role));
     of_unit.insert(access::SlotPrefix(held.unit_id, "*"));
-    if (inbox_counts_ != nullptr) inbox_counts_->Add(held.unit_id, &page.stamp);
+  }
+  if (inbox_counts_ != nullptr) {
+    for (const auto& [unit, prefixes] : slots) {
+      for (const std::string& prefix : prefixes) {
+        inbox_counts_->Add(prefix, &page.stamp);
+      }
+    }
   }
   // suffix (due, since, id) -> its entry, across slots.
   std::map<std::string, keys::InboxEntry> merged;

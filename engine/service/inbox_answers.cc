@@ -15,7 +15,7 @@ InboxAnswers::Shard& InboxAnswers::ShardOf(const std::string& key) const {
 
 size_t InboxAnswers::SizeOf(const std::string& key, const Kept& kept) {
   return key.size() + kept.bytes.size() +
-         kept.stamp.units.size() * sizeof(kept.stamp.units[0]) + 128;
+         kept.stamp.slots.size() * sizeof(kept.stamp.slots[0]) + 128;
 }
 
 std::shared_ptr<const InboxAnswers::Kept> InboxAnswers::Find(

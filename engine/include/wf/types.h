@@ -549,16 +549,16 @@ struct InboxItem {
 
 // What an inbox page was read from, taken before reading: the directory,
 // the Vietnamese day (roles and delegations run by day), and a count of
-// the writes to each of the reader's units' listings. Engine::InboxCurrent
+// the writes to each inbox slot (unit and role) the reader reads. Engine::InboxCurrent
 // tells whether the same request would read the same page now, so that an
 // answer can be kept and sent again while nothing it shows has changed.
 struct InboxStamp {
   uint64_t epoch = 0;      // moved by writes the engine cannot place
   uint64_t directory = 0;  // the directory snapshot's version
   int64_t day = 0;         // days since 1970-01-01, Vietnam time
-  // (slot of the unit's counter, its count); a slot may be shared by
-  // several units, which only makes a page look changed more often.
-  std::vector<std::pair<uint32_t, uint64_t>> units;
+  // (the slot's counter, its count); a counter may be shared by several
+  // slots, which only makes a page look changed more often.
+  std::vector<std::pair<uint32_t, uint64_t>> slots;
 };
 
 // Sorted by deadline, then by how long the item has waited.
