@@ -686,5 +686,24 @@ TEST_F(AccessTest, AnInboxPageStaysCurrentUntilWhatItShowsChanges) {
   EXPECT_FALSE(engine_->InboxCurrent(mine));
 }
 
+// A deadline carries what a list screen shows beside it, as an inbox item
+// does: the unit, its name, the document's title.
+TEST_F(AccessTest, ADeadlineNamesItsUnitAndTitle) {
+  auto started = StartPlan(Actor::Person("can-bo.dai-son"), kUnit, "2026-01-06");
+  ASSERT_TRUE(started.ok()) << started.status();
+  DeadlineQuery query;
+  query.actor = Actor::Embedder();
+  query.within_days = 30;
+  auto listed = engine_->ListDeadlines(query);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->deadlines.size(), 1u);
+  const DeadlineInfo& d = listed->deadlines[0];
+  EXPECT_EQ(d.instance_id, started->instance.id);
+  EXPECT_EQ(d.unit, kUnit);
+  EXPECT_EQ(d.unit_name, "Xã Đại Sơn");
+  EXPECT_EQ(d.title, started->instance.title);
+  EXPECT_FALSE(d.title.empty());
+}
+
 }  // namespace
 }  // namespace wf

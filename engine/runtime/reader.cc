@@ -546,6 +546,9 @@ bool Reader::FillDeadline(const DeadlineQuery& query,
   d->business_key = info.business_key;
   d->state = info.state;
   d->state_title = info.state_title;
+  d->unit = std::move(info.unit);
+  d->unit_name = std::move(info.unit_name);
+  d->title = std::move(info.title);
   return true;
 }
 

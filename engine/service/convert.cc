@@ -351,6 +351,9 @@ void ToProto(const DeadlineInfo& in, v1::Deadline* out) {
   out->set_event(in.event);
   ToTimestamp(in.due, out->mutable_due());
   out->set_late(in.late);
+  out->set_unit(in.unit);
+  out->set_unit_name(in.unit_name);
+  out->set_title(in.title);
 }
 
 DeadlineQuery FromProto(const v1::ListDeadlinesRequest& in) {

@@ -517,6 +517,9 @@ struct DeadlineInfo {
   std::string event;  // fired when it passes
   absl::Time due;
   bool late = false;
+  std::string unit;
+  std::string unit_name;
+  std::string title;  // as InstanceInfo::title
 };
 
 struct DeadlinePage {
