@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -65,6 +66,9 @@ ABSL_FLAG(int64_t, block_cache_mb, 64, "RocksDB block cache, in MiB.");
 ABSL_FLAG(int64_t, instance_cache_mb, 32,
           "Parsed instance records kept for inboxes, lists and steps, in MiB "
           "of stored records (0: none).");
+ABSL_FLAG(int64_t, inbox_answers_mb, 32,
+          "Inbox answers kept, encoded, to send again while nothing on them "
+          "changed, in MiB (0: none).");
 ABSL_FLAG(int64_t, memtable_mb, 128,
           "Cap on all RocksDB memtables together, in MiB.");
 ABSL_FLAG(int64_t, max_wal_mb, 64,
@@ -401,6 +405,9 @@ int Run() {
   server_options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
   server_options.metrics = metrics.get();
   server_options.access_log = absl::GetFlag(FLAGS_access_log);
+  server_options.inbox_answer_bytes =
+      static_cast<size_t>(std::max<int64_t>(0, absl::GetFlag(FLAGS_inbox_answers_mb)))
+      << 20;
   const std::string auth = absl::GetFlag(FLAGS_auth);
   if (auth == "trust_metadata") {
     if (!IsLoopback(server_options.listen)) {

@@ -47,6 +47,9 @@ struct ServerOptions {
   // one access-log line per call (engine/service/observe.h).
   Metrics* metrics = nullptr;
   bool access_log = false;
+  // Inbox answers kept to send again while current (inbox_answers.h); 0
+  // keeps none.
+  size_t inbox_answer_bytes = 32 << 20;
 };
 
 // Routes gRPC's own log lines (errors of its core) into the server's log
@@ -74,7 +77,8 @@ class Server {
  private:
   Server(Engine* engine, const ServerOptions& options)
       : observe_{options.metrics, options.access_log},
-        workflows_(engine, options.auth, &observe_),
+        workflows_(engine, options.auth, &observe_,
+                   options.inbox_answer_bytes),
         documents_(engine, options.auth, &observe_),
         admin_(engine, options.auth, &observe_),
         feed_(engine, options.auth, &observe_),

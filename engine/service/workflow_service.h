@@ -25,9 +25,12 @@ class WorkflowServiceImpl final
  public:
   using Api = v1::WorkflowService;
 
+  // `inbox_answer_bytes`: how much of inbox answers to keep (0: none).
   WorkflowServiceImpl(Engine* engine, AuthMode auth,
-                      const ObserveOptions* observe = nullptr)
-      : engine_(engine), auth_(auth), observe_(observe) {
+                      const ObserveOptions* observe = nullptr,
+                      size_t inbox_answer_bytes = 32 << 20)
+      : engine_(engine), auth_(auth), observe_(observe),
+        inbox_answers_(inbox_answer_bytes) {
     SetMessageAllocatorFor_ListInstances(&list_messages_);
     SetMessageAllocatorFor_ListDeadlines(&deadline_messages_);
     SetMessageAllocatorFor_StartInstance(&start_messages_);
@@ -92,8 +95,8 @@ class WorkflowServiceImpl final
   Engine* const engine_;
   const AuthMode auth_;
   const ObserveOptions* const observe_;
-  // Inbox answers sent again while current: at most 32 MiB of them.
-  InboxAnswers inbox_answers_{32 << 20};
+  // Inbox answers sent again while current.
+  InboxAnswers inbox_answers_;
   // The lists: many small fields per answer (arena_allocator.h).
   ArenaAllocator<v1::ListInstancesRequest, v1::ListInstancesResponse>
       list_messages_;
