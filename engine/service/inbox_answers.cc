@@ -50,8 +50,9 @@ void InboxAnswers::Keep(const std::string& key,
 
 std::string InboxAnswers::KeyOf(const Actor& actor, uint32_t page_size,
                                 const std::string& page_token, bool full) {
-  return absl::StrCat(static_cast<int>(actor.kind), ":", actor.id, "\n",
-                      page_size, full ? "F" : "B", "\n", page_token);
+  // The id's length first: no id, whatever it holds, reads as another's.
+  return absl::StrCat(static_cast<int>(actor.kind), ":", actor.id.size(), ":",
+                      actor.id, ":", page_size, full ? "F:" : "B:", page_token);
 }
 
 }  // namespace wf
