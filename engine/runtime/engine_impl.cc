@@ -60,7 +60,7 @@ absl::StatusOr<uint64_t> NextInstanceNumber(Store* store) {
 
 // The committer wrote the instance record under `key` (`bytes` long):
 // the read cache takes what the step attached, and the inbox counts move
-// for every unit the record is listed under (after the cache has it). A
+// for every slot the record is listed under (after the cache has it). A
 // write without an attachment, or one that may not have reached the disk,
 // cannot be placed: the record is forgotten and every inbox page looks
 // changed.
@@ -746,7 +746,8 @@ class EngineImpl final : public Engine {
             const std::shared_ptr<const void>* what) {
           InstanceWritten(cache, counts, key, bytes, what);
         });
-    committer_->OnInboxWritten([counts = &inbox_counts_](absl::string_view key) {
+    // A key added is one of the written record's, counted above.
+    committer_->OnInboxRemoved([counts = &inbox_counts_](absl::string_view key) {
       counts->WroteKey(key);
     });
     feed_ = std::make_unique<FeedReader>(store_.get(), committer_.get());

@@ -600,12 +600,6 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
   const absl::CivilDay today = calendar::ToVietnamDay(now);
   const std::vector<org::HeldRole> roles =
       directory->directory.RolesOn(actor.id, today);
-  InboxPage page;
-  // Taken before anything is read: a write that lands meanwhile leaves the
-  // stamp behind (inbox_generations.h).
-  if (inbox_counts_ != nullptr) {
-    page.stamp = inbox_counts_->Begin(directory->version, DayNumber(today));
-  }
   // The slots by unit: one iterator reads every slot of a unit (they share
   // the unit's prefix), instead of one iterator per slot.
   std::map<std::string, std::set<std::string>> slots;
@@ -614,13 +608,10 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
     of_unit.insert(access::SlotPrefix(held.unit_id, held.role));
     of_unit.insert(access::SlotPrefix(held.unit_id, "*"));
   }
-  if (inbox_counts_ != nullptr) {
-    for (const auto& [unit, prefixes] : slots) {
-      for (const std::string& prefix : prefixes) {
-        inbox_counts_->Add(prefix, &page.stamp);
-      }
-    }
-  }
+  InboxPage page;
+  // Taken before anything is read: a write that lands meanwhile leaves the
+  // stamp behind (inbox_generations.h).
+  page.stamp = StampOf(directory->version, today, slots);
   // suffix (due, since, id) -> its entry, across slots.
   std::map<std::string, keys::InboxEntry> merged;
   for (const auto& [unit_prefix, prefixes] : slots) {
@@ -666,6 +657,19 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
     page.items.push_back(std::move(item));
   }
   return page;
+}
+
+InboxStamp Reader::StampOf(
+    uint64_t directory_version, absl::CivilDay today,
+    const std::map<std::string, std::set<std::string>>& slots) const {
+  if (inbox_counts_ == nullptr) return {};
+  InboxStamp stamp = inbox_counts_->Begin(directory_version, DayNumber(today));
+  for (const auto& [unit, prefixes] : slots) {
+    for (const std::string& prefix : prefixes) {
+      inbox_counts_->Add(prefix, &stamp);
+    }
+  }
+  return stamp;
 }
 
 bool Reader::InboxCurrent(const InboxStamp& stamp) const {

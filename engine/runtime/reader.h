@@ -5,11 +5,14 @@
 #ifndef WF_RUNTIME_READER_H_
 #define WF_RUNTIME_READER_H_
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "engine/auth/directory_store.h"
 #include "engine/runtime/definition_registry.h"
 #include "engine/runtime/inbox_generations.h"
@@ -97,6 +100,11 @@ class Reader {
   Store* store() const { return store_; }
 
  private:
+  // The stamp of an inbox page reading `slots` (unit prefix -> its slot
+  // prefixes), before anything is read; empty without inbox counts.
+  InboxStamp StampOf(
+      uint64_t directory_version, absl::CivilDay today,
+      const std::map<std::string, std::set<std::string>>& slots) const;
   // ListDeadlines with late = true: from the late index, earliest first.
   absl::StatusOr<DeadlinePage> ListLate(const DeadlineQuery& query,
                                         absl::Time now, uint32_t page_size);

@@ -59,7 +59,7 @@ void Committer::OnInstanceWritten(InstanceListener listener) {
   instance_listener_ = std::move(listener);
 }
 
-void Committer::OnInboxWritten(
+void Committer::OnInboxRemoved(
     std::function<void(absl::string_view key)> listener) {
   inbox_listener_ = std::move(listener);
 }
@@ -268,7 +268,9 @@ void Committer::TellInstancesWritten(const std::deque<Pending>& group,
   if (inbox_listener_) {
     for (const Pending& p : group) {
       for (const WriteSet::Op& op : p.txn.writes().ops()) {
-        if (op.cf == Cf::kInbox) inbox_listener_(op.key);
+        if (op.cf == Cf::kInbox && op.kind != WriteSet::Kind::kPut) {
+          inbox_listener_(op.key);
+        }
       }
     }
   }

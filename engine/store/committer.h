@@ -96,9 +96,11 @@ class Committer : public TxnStore {
       absl::string_view key, size_t bytes, const std::shared_ptr<const void>*)>;
   void OnInstanceWritten(InstanceListener listener);
   // Called as the instance listener is, for every key of Cf::kInbox a
-  // group's transactions add or remove, after every call of the instance
-  // listener for the group. Set before the first commit.
-  void OnInboxWritten(std::function<void(absl::string_view key)> listener);
+  // group's transactions remove, after every call of the instance listener
+  // for the group. (The keys a step adds are those of the instance record
+  // it writes: the instance listener sees them.) Set before the first
+  // commit.
+  void OnInboxRemoved(std::function<void(absl::string_view key)> listener);
 
   // Commits and answers what is queued, then ends the threads. Later Submits
   // fail with UNAVAILABLE.
@@ -148,7 +150,7 @@ class Committer : public TxnStore {
   void ForgetPending(const std::deque<Pending>& group, bool all);
 
   // instance_listener_, for each instance key the group wrote, then
-  // inbox_listener_ for each inbox key.
+  // inbox_listener_ for each inbox key removed.
   void TellInstancesWritten(const std::deque<Pending>& group,
                             bool written) const;
   // Records the group's figures (metrics_ set).

@@ -350,7 +350,11 @@ class KeptInboxAnswers(unittest.TestCase):
             pb.GetInboxRequest(view=pb.INSTANCE_VIEW_FULL)), full)
         self.assertEqual(self.stub.GetInbox(pb.GetInboxRequest(
             page_size=1, page_token=first.next_page_token)), second)
-        # Another reader does not get this official's answer.
+        # Another reader, asking the same, does not get this official's
+        # answer but their own.
+        theirs = self.start(self.other, "07616", "Kế hoạch của xã Tây Yên Tử")
+        self.assertIn(theirs.id, self.titles(self.other))
+        self.assertNotIn(theirs.id, self.titles(self.stub))
         self.assertFalse(set(self.titles(self.other)) & set(self.titles(self.stub)))
 
     def test_a_request_that_does_not_parse_is_refused_with_words(self):

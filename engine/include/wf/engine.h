@@ -238,8 +238,8 @@ class Engine {
   virtual absl::StatusOr<InboxPage> Inbox(const Actor& actor,
                                           const InboxRequest& request) = 0;
   // Whether the request that read a page with `stamp` (InboxPage::stamp)
-  // would read the same page now: no write has touched the listings of
-  // its reader's units, the directory and the day are the same. A page
+  // would read the same page now: no write has touched the inbox slots its
+  // reader reads, the directory and the day are the same. A page
   // still current can be answered again as it was.
   virtual bool InboxCurrent(const InboxStamp& stamp) = 0;
 

@@ -552,9 +552,10 @@ struct InboxItem {
 
 // What an inbox page was read from, taken before reading: the directory,
 // the Vietnamese day (roles and delegations run by day), and a count of
-// the writes to each inbox slot (unit and role) the reader reads. Engine::InboxCurrent
-// tells whether the same request would read the same page now, so that an
-// answer can be kept and sent again while nothing it shows has changed.
+// the writes to each inbox slot (unit and role) the reader reads.
+// Engine::InboxCurrent tells whether the same request would read the same
+// page now, so that an answer can be kept and sent again while nothing it
+// shows has changed.
 struct InboxStamp {
   uint64_t epoch = 0;      // moved by writes the engine cannot place
   uint64_t directory = 0;  // the directory snapshot's version
