@@ -14,7 +14,9 @@ namespace wf {
 namespace {
 
 // Their addresses key, in the registry, the effects list and the document's
-// changes of the call in progress.
+// changes of the call in progress, made when the script first reads
+// ctx.emit or ctx.document (a C function's stack indices are its own; one
+// call at a time runs in a state, so one slot each does).
 char effects_key;
 char changes_key;
 
@@ -268,44 +270,31 @@ void PushPlugin(lua_State* L, const PluginSource& plugin) {
 
 }  // namespace
 
-void CallContext::Push(lua_State* L, int effects_index, int changes_index) {
+void CallContext::Push(lua_State* L, bool acts) {
   UseCalendar(L, in_.plugin != nullptr ? in_.plugin->calendar.get() : nullptr);
-  acts_ = effects_index != 0;
-  // Kept for the fields made later (a C function's stack indices are its
-  // own); one call at a time runs in a state, so one slot each does.
-  if (effects_index != 0) {
-    lua_pushvalue(L, effects_index);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &effects_key);
-  }
-  if (changes_index != 0) {
-    lua_pushvalue(L, changes_index);
-  } else {
-    lua_pushboolean(L, 0);
-  }
-  lua_rawsetp(L, LUA_REGISTRYINDEX, &changes_key);
-  // The five fields set here, and about as many read later. They are set
-  // before the table becomes lazy (a plain set, no __newindex): a field set
-  // when the table is made is simply there.
-  lua_createtable(L, 0, 12);
+  acts_ = acts;
+  // ctx.vars, which every script reads, is set here; the other fields are
+  // made when read (PushField): most calls read two or three of them. It is
+  // set before the table becomes lazy (a plain set, no __newindex): a field
+  // set when the table is made is simply there.
+  lua_createtable(L, 0, 8);
   if (in_.vars->is_object()) {
     vars_.Push(L);
   } else {
     PushJson(L, *in_.vars);
   }
   lua_setfield(L, -2, "vars");
-  for (const auto& [name, text] : {std::make_pair("event", &in_.event),
-                                   std::make_pair("from", &in_.from),
-                                   std::make_pair("to", &in_.to)}) {
-    lua_pushlstring(L, text->data(), text->size());
-    lua_setfield(L, -2, name);
-  }
-  lua_pushinteger(L, absl::ToUnixMillis(in_.now));
-  lua_setfield(L, -2, "now");
   MakeLazy(L, this);
 }
 
 bool CallContext::PushField(lua_State* L, absl::string_view name) {
-  if (name == "payload") {
+  if (name == "event" || name == "from" || name == "to") {
+    const std::string& text =
+        name == "event" ? in_.event : name == "from" ? in_.from : in_.to;
+    lua_pushlstring(L, text.data(), text.size());
+  } else if (name == "now") {
+    lua_pushinteger(L, absl::ToUnixMillis(in_.now));
+  } else if (name == "payload") {
     PushJson(L, *in_.payload);
   } else if (name == "actor") {
     PushActor(L);
@@ -325,17 +314,17 @@ bool CallContext::PushField(lua_State* L, absl::string_view name) {
     if (in_.timer.empty()) return false;
     PushTimer(L);
   } else if (name == "document") {
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &changes_key);
-    const int changes = lua_toboolean(L, -1) ? lua_gettop(L) : 0;
+    const int changes = acts_ ? MakeKept(L, &changes_key, &changes_made_) : 0;
     PushDocument(L, in_.document, in_.host, in_.now, changes);
-    lua_remove(L, -2);
+    if (changes != 0) lua_remove(L, changes);
   } else if (name == "plugin") {
     if (in_.plugin == nullptr) return false;
     PushPlugin(L, *in_.plugin);
   } else if (!acts_) {
     return false;
   } else if (name == "emit") {
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &effects_key);
+    MakeKept(L, &effects_key, &effects_made_);
+    MarkArray(L);
     lua_pushcclosure(L, &Emit, 1);
   } else {
     return in_.host != nullptr &&
@@ -346,8 +335,8 @@ bool CallContext::PushField(lua_State* L, absl::string_view name) {
 
 void CallContext::ForEachName(
     absl::FunctionRef<void(absl::string_view)> each) const {
-  for (const char* name :
-       {"payload", "actor", "instance", "today", "files", "document"}) {
+  for (const char* name : {"event", "from", "to", "now", "payload", "actor",
+                           "instance", "today", "files", "document"}) {
     each(name);
   }
   if (!in_.timer.empty()) each("timer");
@@ -356,6 +345,28 @@ void CallContext::ForEachName(
   each("emit");
   if (in_.host == nullptr) return;
   for (const char* name : kHostFunctions) each(name);
+}
+
+int CallContext::MakeKept(lua_State* L, const void* key, bool* made) {
+  lua_newtable(L);
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, key);
+  *made = true;
+  return lua_gettop(L);
+}
+
+bool CallContext::PushKept(lua_State* L, const void* key, bool made) {
+  if (!made) return false;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, key);
+  return true;
+}
+
+bool CallContext::PushEffects(lua_State* L) const {
+  return PushKept(L, &effects_key, effects_made_);
+}
+
+bool CallContext::PushChanges(lua_State* L) const {
+  return PushKept(L, &changes_key, changes_made_);
 }
 
 std::string CallContext::Today() const {

@@ -4,12 +4,13 @@
 // (docs/lua.md, "ctx"), made for one call:
 //
 //   CallContext ctx(in);
-//   ctx.Push(L, effects_index, changes_index);
+//   ctx.Push(L, /*acts=*/true);
 //   lua_call(...);
 //   ctx.vars().ToJson(L, vars_index, ...);  // if ctx.vars is still ctx.vars()
+//   if (ctx.PushEffects(L)) ...             // what ctx.emit appended
 //
-// ctx is a lazy table (lazy_table.h): event, from, to, now and vars are set
-// when it is pushed; payload, actor, instance, today, files, timer,
+// ctx is a lazy table (lazy_table.h): vars is set when it is pushed;
+// event, from, to, now, payload, actor, instance, today, files, timer,
 // document, plugin, emit and the host functions are made the first time
 // the script reads them. ctx.vars is a LazyJsonObject over in.vars. Most
 // calls read a few of these: making all of them for every call was most of
@@ -32,11 +33,16 @@ class CallContext final : public LazySource {
   // `in` and what it points to must outlive the sandbox call.
   explicit CallContext(const CallInput& in) : in_(in), vars_(*in.vars) {}
 
-  // Pushes ctx. With `effects_index` != 0 (an absolute index of the effects
-  // list), ctx.emit appends to it and, with a host, the host functions are
-  // there; with `changes_index` != 0 (an absolute index of an empty table),
-  // ctx.document.set and .issue record into it. Inside a Run body only.
-  void Push(lua_State* L, int effects_index, int changes_index);
+  // Pushes ctx. With `acts` (an action or start), ctx.emit is there and,
+  // with a host, the host functions; ctx.document.set and .issue record
+  // their changes. Inside a Run body only.
+  void Push(lua_State* L, bool acts);
+
+  // After the call: push the effects list (what ctx.emit appended) or the
+  // document's changes and return true, or push nothing and return false
+  // when the script never read ctx.emit or ctx.document.
+  bool PushEffects(lua_State* L) const;
+  bool PushChanges(lua_State* L) const;
 
   // ctx.vars as pushed (unless in.vars is not an object).
   LazyJsonObject& vars() { return vars_; }
@@ -51,10 +57,16 @@ class CallContext final : public LazySource {
   void PushActor(lua_State* L) const;
   void PushInstance(lua_State* L) const;
   void PushTimer(lua_State* L) const;
+  // Makes a table kept in the registry under `key` for the rest of the
+  // call, pushes it and returns its index; sets *made.
+  static int MakeKept(lua_State* L, const void* key, bool* made);
+  static bool PushKept(lua_State* L, const void* key, bool made);
 
   const CallInput& in_;
   LazyJsonObject vars_;
   bool acts_ = false;  // an action or start: ctx.emit and the host calls
+  bool effects_made_ = false;
+  bool changes_made_ = false;
 };
 
 }  // namespace wf

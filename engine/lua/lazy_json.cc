@@ -28,7 +28,11 @@ const Json* LazyJsonObject::Find(absl::string_view name) const {
 bool LazyJsonObject::PushField(lua_State* L, absl::string_view name) {
   const Json* field = Find(name);
   if (field == nullptr) return false;
-  PushJson(L, *field);
+  if (field->is_array() && !field->empty()) {
+    lists_.emplace_front(*field).Push(L);
+  } else {
+    PushJson(L, *field);
+  }
   return true;
 }
 

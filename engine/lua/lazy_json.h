@@ -17,13 +17,17 @@
 // input. Setting a field to nil deletes it. A touched table's parts that
 // still equal the input's (the old items of a list the action appended
 // to) are taken as they were in the input rather than converted (FieldToJson).
+// A list field is pushed as a lazy list (lazy_list.h): appending to it
+// makes none of its items.
 #ifndef WF_LUA_LAZY_JSON_H_
 #define WF_LUA_LAZY_JSON_H_
 
+#include <forward_list>
 #include <string>
 
 #include <lua.hpp>
 
+#include "engine/lua/lazy_list.h"
 #include "engine/lua/lazy_table.h"
 #include "engine/lua/lua_json.h"
 #include "engine/util/json.h"
@@ -70,6 +74,9 @@ class LazyJsonObject final : public LazySource {
                JsonBudget* budget, bool* whole) const;
 
   const Json& object_;
+  // The lists pushed (lazy_list.h); a forward_list allocates nothing
+  // while empty, and keeps their addresses.
+  std::forward_list<LazyJsonList> lists_;
 };
 
 }  // namespace wf

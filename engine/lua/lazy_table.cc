@@ -1,6 +1,7 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/lua/lazy_table.h"
 
+#include "engine/lua/lazy_list.h"
 #include "engine/lua/sandbox.h"
 
 namespace wf {
@@ -112,6 +113,10 @@ LazySource* LazySourceOf(lua_State* L, int index) {
 }
 
 void CompleteLazyTable(lua_State* L, int index) {
+  if (IsLazyList(L, index)) {
+    CompleteLazyList(L, index);
+    return;
+  }
   if (!IsLazyTable(L, index)) return;
   index = lua_absindex(L, index);
   luaL_checkstack(L, 4, "lazy table");

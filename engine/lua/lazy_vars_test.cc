@@ -358,6 +358,115 @@ TEST(LazyVarsTest, BadValuesAreRefusedWithTheirPath) {
       << r.status();
 }
 
+// A list field is a lazy list (lazy_list.h): appending makes none of its
+// items, and everything else a script can do with a list gives what it
+// gives with a plain one.
+Json RunOnList(const std::string& action) {
+  auto script = Load("", action);
+  if (script == nullptr) return nullptr;
+  auto r = script->RunAction(0, Input(kVars, kNoPayload));
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? r->vars : Json();
+}
+
+TEST(LazyVarsTest, AListAppendedToGivesItsItemsAndTheNewOnes) {
+  Json vars = RunOnList(R"(
+    local ds = ctx.vars.ds
+    ds[#ds + 1] = 4
+    table.insert(ds, { n = 5 })
+    ctx.vars.n = #ds
+  )");
+  Json expected = kVars;
+  expected["ds"] = Json::array({1, 2, 3, 4, {{"n", 5}}});
+  expected["n"] = 5;
+  EXPECT_EQ(vars.dump(), expected.dump());
+
+  // Appended, then taken off again: the list as it came.
+  vars = RunOnList(R"(
+    local ds = ctx.vars.ds
+    ds[#ds + 1] = 4
+    ds[#ds] = nil
+    ctx.vars.n = #ds
+  )");
+  expected = kVars;
+  expected["n"] = 3;
+  EXPECT_EQ(vars.dump(), expected.dump());
+}
+
+TEST(LazyVarsTest, AListReadsAsAPlainList) {
+  Json vars = RunOnList(R"(
+    local ds = ctx.vars.ds
+    ctx.vars.meta = getmetatable(ds)
+    ctx.vars.raw_n = rawlen(ctx.vars.ds)
+    local keys = {}
+    for k, v in pairs(ds) do keys[#keys + 1] = k .. "=" .. v end
+    ctx.vars.keys = table.concat(keys, ",")
+    ctx.vars.first = rawget(ds, 1)
+    ctx.vars.next_key = next(ds)
+  )");
+  EXPECT_EQ(vars["meta"], "array");
+  EXPECT_EQ(vars["raw_n"], 3);
+  EXPECT_EQ(vars["keys"], "1=1,2=2,3=3");
+  EXPECT_EQ(vars["first"], 1);
+  EXPECT_EQ(vars["next_key"], 1);
+  EXPECT_EQ(vars["ds"], kVars["ds"]);
+
+  vars = RunOnList(R"(
+    local ds = ctx.vars.ds
+    ds[#ds + 1] = 4
+    ctx.vars.joined = table.concat(ds, ",")
+    table.remove(ds, 1)
+    ctx.vars.last = ds[#ds]
+  )");
+  EXPECT_EQ(vars["joined"], "1,2,3,4");
+  EXPECT_EQ(vars["ds"], Json::array({2, 3, 4}));
+  EXPECT_EQ(vars["last"], 4);
+}
+
+TEST(LazyVarsTest, AListWrittenAnywhereButItsEndIsWrittenBack) {
+  EXPECT_EQ(RunOnList("ctx.vars.ds[1] = 'a'")["ds"],
+            Json::array({"a", 2, 3}));
+  EXPECT_EQ(RunOnList("local ds = ctx.vars.ds; ds[#ds + 1] = 4; ds[2] = 0")
+                ["ds"],
+            Json::array({1, 0, 3, 4}));
+  // The same list under a second name: both are the whole list.
+  Json vars = RunOnList(
+      "ctx.vars.ban_sao = ctx.vars.ds; table.insert(ctx.vars.ban_sao, 4)");
+  EXPECT_EQ(vars["ds"], Json::array({1, 2, 3, 4}));
+  EXPECT_EQ(vars["ban_sao"], Json::array({1, 2, 3, 4}));
+}
+
+TEST(LazyVarsTest, AListWithAHoleOrANamedFieldIsRefusedAsBefore) {
+  const char* kCases[][2] = {
+      {"local ds = ctx.vars.ds; ds[#ds + 1] = 4; ds[#ds + 1] = 5; ds[4] = nil",
+       "ctx.vars.ds is a list with holes"},
+      {"ctx.vars.ds[5] = 1", "ctx.vars.ds is a list with holes"},
+      {"ctx.vars.ds.x = 1", "ctx.vars.ds is a list (wf.array) but has text"},
+      {"ctx.emit('ds', ctx.vars.ds)", "must be a table of named fields"},
+  };
+  for (const auto& [action, message] : kCases) {
+    auto script = Load("", action);
+    ASSERT_NE(script, nullptr);
+    auto r = script->RunAction(0, Input(kVars, kNoPayload));
+    ASSERT_FALSE(r.ok()) << action;
+    EXPECT_NE(r.status().message().find(message), std::string::npos)
+        << action << ": " << r.status();
+  }
+}
+
+TEST(LazyVarsTest, AListKeptForALaterCallRaises) {
+  auto script = Load("", R"(
+    if kept == nil then kept = ctx.vars.ds; return end
+    ctx.vars.x = #kept
+  )", Limits(), "local kept");
+  ASSERT_NE(script, nullptr);
+  ASSERT_TRUE(script->RunAction(0, Input(kVars, kNoPayload)).ok());
+  auto r = script->RunAction(0, Input(kVars, kNoPayload));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("belong to the call"), std::string::npos)
+      << r.status();
+}
+
 // ctx kept past its call (in an upvalue) cannot reach its call's data.
 TEST(LazyVarsTest, CtxKeptForALaterCallRaises) {
   auto script = Load("", R"(

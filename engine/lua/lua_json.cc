@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "engine/lua/lazy_list.h"
 #include "engine/lua/lazy_table.h"
 #include "engine/lua/wf_library.h"
 #include "engine/util/text.h"
@@ -117,9 +118,14 @@ class Converter {
         return Spend(path, 1) && Number(index, path, out);
       case LUA_TSTRING:
         return String(index, path, out);
-      case LUA_TTABLE:
+      case LUA_TTABLE: {
+        lua_Integer appended = 0;
+        if (const LazyJsonList* list = UnmadeLazyList(L_, index, &appended)) {
+          return Unmade(*list, index, appended, path, out, depth);
+        }
         if (was != nullptr && Same(index, *was, depth)) return Keep(*was, path, out);
         return Table(index, path, out, depth, was);
+      }
       case LUA_TLIGHTUSERDATA:
         if (IsNull(L_, index)) {
           *out = nullptr;
@@ -210,6 +216,26 @@ class Converter {
   bool Keep(const Json& was, const Path& path, Json* out) {
     if (!Spend(path, JsonBudgetCost(was))) return false;
     *out = was;
+    return true;
+  }
+
+  // An unmade lazy list (lazy_list.h): its source's items as they were,
+  // then the `appended` items that follow them, converted.
+  bool Unmade(const LazyJsonList& list, int index, lua_Integer appended,
+              const Path& path, Json* out, int depth) {
+    if (!Keep(list.items(), path, out)) return false;
+    auto& items = out->get_ref<Json::array_t&>();
+    const auto n = static_cast<lua_Integer>(items.size());
+    items.reserve(static_cast<size_t>(n + appended));
+    for (lua_Integer i = n + 1; i <= n + appended; ++i) {
+      lua_rawgeti(L_, index, i);
+      Path item_path{nullptr, &path, {}, i};
+      items.emplace_back();
+      bool ok = Spend(item_path, 1) &&  // a separator
+                Convert(-1, item_path, &items.back(), depth + 1);
+      lua_pop(L_, 1);
+      if (!ok) return false;
+    }
     return true;
   }
 

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "engine/lua/lazy_list.h"
 #include "engine/lua/lazy_table.h"
 #include "engine/lua/lua_patterns.h"
 #include "engine/lua/metered_library.h"
@@ -32,9 +33,10 @@ constexpr size_t kMaxErrorBytes = 2000;
 // workflow file has loaded. It is given the function that completes a lazy
 // table (lazy_table.h) and returns, third, the mark of lazy tables.
 constexpr char kPrelude[] = R"lua(
-local complete_lazy = ...
+local complete_lazy, is_lazy_list = ...
 local raw_next, type, get_metatable, raw_rawget, raw_rawset, error, select =
       next, type, getmetatable, rawget, rawset, error, select
+local raw_rawlen = rawlen
 local raw_tostring, raw_format = tostring, string.format
 local sort, raw_setmetatable = table.sort, setmetatable
 local pcall, pack, unpack = pcall, table.pack, table.unpack
@@ -44,10 +46,11 @@ local pcall, pack, unpack = pcall, table.pack, table.unpack
 -- or not, reaches its __newindex.
 local frozen = {}
 
--- The __metatable of lazy tables (ctx, ctx.vars), which hold only the
--- fields read so far: a traversal first makes them all, rawget and rawset
--- go through their __index and __newindex, and getmetatable hides it, so
--- that they behave as plain tables.
+-- The __metatable of lazy tables (ctx, ctx.vars, the lists of ctx.vars),
+-- which hold only the fields read so far: a traversal first makes them
+-- all, rawget and rawset go through their __index and __newindex, rawlen
+-- makes them whole, and getmetatable hides it, so that they behave as
+-- plain tables (and lists).
 local lazy = {}
 
 local function before(a, b)
@@ -76,9 +79,14 @@ function rawset(t, k, v)
   return raw_rawset(t, k, v)
 end
 
+function rawlen(t)
+  if get_metatable(t) == lazy then complete_lazy(t) end
+  return raw_rawlen(t)
+end
+
 function getmetatable(t)
   local mt = get_metatable(t)
-  if mt == lazy then return nil end
+  if mt == lazy then return is_lazy_list(t) and "array" or nil end
   return mt
 end
 
@@ -504,7 +512,10 @@ absl::Status Sandbox::OpenLibraries() {
           lua_error(L);
         }
         lua_pushcfunction(L, &CompleteLazyTableFromLua);
-        lua_call(L, 1, 3);
+        lua_pushcfunction(L, &IsLazyListFromLua);
+        lua_call(L, 2, 3);
+        lua_pushvalue(L, -1);
+        OpenLazyLists(L);
         OpenLazyTables(L);
         lua_setfield(L, LUA_REGISTRYINDEX, "wf.freeze_deep");
         lua_setfield(L, LUA_REGISTRYINDEX, "wf.freeze");

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <string>
 
+#include "engine/lua/lazy_list.h"
+
 namespace wf {
 namespace {
 
@@ -123,7 +125,7 @@ void MarkArray(lua_State* L) {
 bool IsMarkedArray(lua_State* L, int index) {
   if (!lua_getmetatable(L, index)) return false;
   luaL_getmetatable(L, kArrayMeta);
-  bool marked = lua_rawequal(L, -1, -2);
+  const bool marked = lua_rawequal(L, -1, -2) || IsLazyListMetatable(L, -2);
   lua_pop(L, 2);
   return marked;
 }

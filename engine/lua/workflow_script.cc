@@ -683,7 +683,7 @@ absl::StatusOr<GuardResult> WorkflowScript::RunGuard(int transition,
         sandbox_->SeedRandom(in.random_seed);
         lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
         CallContext ctx(in);
-        ctx.Push(L, 0, 0);
+        ctx.Push(L, /*acts=*/false);
         lua_call(L, 1, 2);
         result.allowed = lua_toboolean(L, -2);
         if (result.allowed) return;
@@ -751,7 +751,7 @@ absl::StatusOr<std::optional<absl::CivilDay>> WorkflowScript::RunDeadlineDate(
         sandbox_->SeedRandom(in.random_seed);
         lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
         CallContext ctx(in);
-        ctx.Push(L, 0, 0);
+        ctx.Push(L, /*acts=*/false);
         lua_call(L, 1, 1);
         if (lua_isnil(L, -1)) {
           returned_nil = true;
@@ -784,16 +784,13 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
       sandbox_->limits().instructions_per_call,
       [&](lua_State* L) {
         sandbox_->SeedRandom(in.random_seed);
-        lua_newtable(L);  // 1: effects
-        MarkArray(L);
-        lua_newtable(L);  // 2: what ctx.document.set and .issue did
         lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
         CallContext ctx(in);
-        ctx.Push(L, 1, 2);
+        ctx.Push(L, /*acts=*/true);
         lua_pushvalue(L, -1);
-        lua_insert(L, 3);  // 3: ctx, kept after the call
+        lua_insert(L, 1);  // 1: ctx, kept after the call
         lua_call(L, 1, 0);
-        lua_getfield(L, 3, "vars");
+        lua_getfield(L, 1, "vars");
         if (!lua_istable(L, -1)) {
           bad_output = "replaced ctx.vars with a non-table; change its "
                        "fields instead";
@@ -822,17 +819,19 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
         }
         // Most actions emit nothing: result.effects is already [].
         JsonBudget effects_budget(sandbox_->limits().max_output_bytes);
-        if (lua_rawlen(L, 1) > 0 &&
-            !ToJson(L, 1, "the effects", &result.effects, &bad_output,
+        if (ctx.PushEffects(L) && lua_rawlen(L, -1) > 0 &&
+            !ToJson(L, -1, "the effects", &result.effects, &bad_output,
                     &effects_budget)) {
           too_large = effects_budget.exceeded;
           return;
         }
+        if (!ctx.PushChanges(L)) return;  // ctx.document was not read
+        const int changes = lua_gettop(L);
         lua_pushnil(L);
-        if (lua_next(L, 2) == 0) return;  // the document was not touched
+        if (lua_next(L, changes) == 0) return;  // nor changed
         lua_pop(L, 2);
         JsonBudget document_budget(sandbox_->limits().max_output_bytes);
-        ToJson(L, 2, "the document", &result.document, &bad_output,
+        ToJson(L, changes, "the document", &result.document, &bad_output,
                &document_budget);
         too_large = document_budget.exceeded;
       },
