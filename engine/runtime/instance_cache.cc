@@ -1,7 +1,9 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/runtime/instance_cache.h"
 
+#include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "absl/hash/hash.h"
 
@@ -32,6 +34,7 @@ InstanceCache::Record InstanceCache::Find(absl::string_view key) const {
     return nullptr;
   }
   shard.hits++;
+  it->second.read = true;
   return it->second.record;
 }
 
@@ -47,25 +50,52 @@ void InstanceCache::Insert(absl::string_view key, uint64_t generation,
   Shard& shard = ShardOf(key);
   absl::MutexLock lock(&shard.mu);
   if (shard.generation != generation) return;  // written since it was read
+  Keep(shard, key, Entry{std::move(record), nullptr, bytes});
+}
+
+void InstanceCache::Keep(Shard& shard, absl::string_view key,
+                         Entry entry) const {
   auto it = shard.entries.find(key);
   if (it != shard.entries.end()) {
     shard.bytes -= it->second.bytes;
     shard.entries.erase(it);
   }
+  const size_t bytes = entry.bytes;
   MakeRoom(shard, bytes);
-  shard.entries.emplace(std::string(key), Entry{std::move(record), nullptr, bytes});
+  entry.kept = ++shard.next_kept;
+  shard.order.emplace_back(std::string(key), entry.kept);
+  shard.entries.insert_or_assign(std::string(key), std::move(entry));
   shard.bytes += bytes;
+  if (shard.order.size() > 2 * shard.entries.size() + 64) Compact(shard);
 }
 
-// Drops entries until `bytes` more fit: whichever the table holds first,
-// which is as good as any for a cache whose readers come back to the same
-// few pages.
+// Drops entries until `bytes` more fit, the first kept first; one read
+// since it was kept goes to the end of the order instead, once.
 void InstanceCache::MakeRoom(Shard& shard, size_t bytes) const {
-  while (!shard.entries.empty() && shard.bytes + bytes > shard_capacity_) {
-    auto first = shard.entries.begin();
-    shard.bytes -= first->second.bytes;
-    shard.entries.erase(first);
+  while (!shard.order.empty() && shard.bytes + bytes > shard_capacity_) {
+    auto [key, kept] = std::move(shard.order.front());
+    shard.order.pop_front();
+    auto it = shard.entries.find(key);
+    if (it == shard.entries.end() || it->second.kept != kept) continue;
+    if (it->second.read) {
+      it->second.read = false;
+      it->second.kept = ++shard.next_kept;
+      shard.order.emplace_back(std::move(key), it->second.kept);
+      continue;
+    }
+    shard.bytes -= it->second.bytes;
+    shard.entries.erase(it);
   }
+}
+
+void InstanceCache::Compact(Shard& shard) {
+  std::vector<std::pair<uint64_t, const std::string*>> live;
+  live.reserve(shard.entries.size());
+  for (const auto& [key, entry] : shard.entries) live.emplace_back(entry.kept, &key);
+  std::sort(live.begin(), live.end());
+  std::deque<std::pair<std::string, uint64_t>> order;
+  for (const auto& [kept, key] : live) order.emplace_back(*key, kept);
+  shard.order = std::move(order);
 }
 
 void InstanceCache::Forget(absl::string_view key) {
@@ -91,10 +121,7 @@ void InstanceCache::Put(absl::string_view key, const Written& written,
     shard.entries.erase(it);
   }
   if (bytes > shard_capacity_) return;
-  MakeRoom(shard, bytes);
-  shard.entries.emplace(std::string(key),
-                        Entry{written.record, written.vars, bytes});
-  shard.bytes += bytes;
+  Keep(shard, key, Entry{written.record, written.vars, bytes});
 }
 
 std::shared_ptr<const Json> InstanceCache::Vars(absl::string_view key,
@@ -103,6 +130,7 @@ std::shared_ptr<const Json> InstanceCache::Vars(absl::string_view key,
   absl::MutexLock lock(&shard.mu);
   auto it = shard.entries.find(key);
   if (it == shard.entries.end() || it->second.record != record) return nullptr;
+  it->second.read = true;
   return it->second.vars;
 }
 

@@ -54,6 +54,22 @@ TEST(InstanceCacheTest, StaysWithinItsBytes) {
   EXPECT_EQ(cache.Find("big"), nullptr);
 }
 
+// Full, a shard drops what it kept first, but not a record read since:
+// the documents in motion stay while those finished go.
+TEST(InstanceCacheTest, DropsTheFirstKeptUnlessReadSince) {
+  InstanceCache cache(16 * 1000);  // 3 records of 300 bytes a shard
+  cache.Insert("hot", cache.Generation("hot"), Version(1), 300);
+  cache.Insert("cold", cache.Generation("cold"), Version(1), 300);
+  for (int i = 0; i < 1000; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    cache.Insert(key, cache.Generation(key), Version(i), 300);
+    ASSERT_NE(cache.Find("hot"), nullptr) << "dropped for " << key;
+  }
+  EXPECT_NE(cache.Find("k999"), nullptr);
+  EXPECT_EQ(cache.Find("cold"), nullptr);
+  EXPECT_LE(cache.stats().bytes, 16u * 1000);
+}
+
 TEST(InstanceCacheTest, ReinsertingReplacesAndCountsOnce) {
   InstanceCache cache(1 << 20);
   cache.Insert("a", cache.Generation("a"), Version(1), 100);
