@@ -96,6 +96,8 @@ TEST_F(FeedEngineTest, TransitionsAndEffectsInCommitOrder) {
   EXPECT_EQ(items[1].from_state, "du_thao");
   EXPECT_EQ(items[1].to_state, "cho_duyet");
   EXPECT_EQ(Json::parse(items[1].data_json)["payload"]["noi_dung"], "Kế hoạch");
+  // Compact, as every JSON the engine writes.
+  EXPECT_EQ(items[1].data_json, R"({"payload":{"noi_dung":"Kế hoạch"}})");
   EXPECT_EQ(items[2].kind, "transition");
   EXPECT_EQ(items[2].event, "duyet");
   EXPECT_EQ(items[2].seq, 3u);
@@ -143,6 +145,7 @@ TEST_F(FeedEngineTest, TimersAndCancelsAreTransitionsToo) {
   EXPECT_EQ(items[2].event, "het_gio");
   EXPECT_EQ(items[2].actor, "system:timer");
   EXPECT_EQ(Json::parse(items[2].data_json)["timer"], "cho");
+  EXPECT_EQ(items[2].data_json, R"({"payload":{},"timer":"cho"})");
   EXPECT_EQ(items[3].instance_id, cancelled);
   EXPECT_EQ(items[3].event, "wf.cancel");
 }
