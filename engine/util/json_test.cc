@@ -1,5 +1,11 @@
 #include "engine/util/json.h"
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <string>
+
 #include "gtest/gtest.h"
 
 namespace wf {
@@ -75,6 +81,77 @@ TEST(JsonTest, DumpSortsKeys) {
                            100);
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(DumpJson(*v), R"({"a":2.5,"b":1,"c":{"y":null,"z":true}})");
+}
+
+// DumpJson writes what nlohmann's compact dump writes, to the byte: stored
+// history is hashed over this text, and replay compares it.
+std::string NlohmannDump(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+TEST(JsonTest, DumpWritesWhatNlohmannWrites) {
+  std::string every_byte;
+  for (int c = 0; c < 256; ++c) every_byte.push_back(static_cast<char>(c));
+  const Json cases[] = {
+      nullptr, true, false, 0, -1, std::numeric_limits<int64_t>::min(),
+      std::numeric_limits<int64_t>::max(),
+      std::numeric_limits<uint64_t>::max(), 0.5, 1.0, -0.0, 1e300, 1e-7,
+      std::nan(""), 3.141592653589793,
+      "", "Xã Tiên Du", "ngày 16 tháng 01 năm 2026", "\"\\/\b\f\n\r\t\x01\x1f\x7f",
+      "Tie\xcc\x82n", "\xf0\x9f\x93\x84 văn bản", every_byte,
+      "\xc3", "a\xe1\xba", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xc0\xaf",
+      Json::array(), Json::object(),
+      {{"b", 1}, {"a", {1, 2.5, "x"}}, {"Đơn vị", {{"\n", nullptr}}}},
+      {{"k\xff", 1}},
+  };
+  for (const Json& value : cases) {
+    EXPECT_EQ(DumpJson(value), NlohmannDump(value)) << NlohmannDump(value);
+  }
+}
+
+// Random values of every kind, with text drawn from bytes that make every
+// escape, Vietnamese letters, and invalid UTF-8.
+Json RandomJson(std::mt19937_64& random, int depth) {
+  static const std::string kPieces[] = {
+      "a", "Z", " ", "\"", "\\", "\n", "\t", "\x01", "\x1f", "\x7f", "ư", "ễ",
+      "Đ", "\xf0\x9f\x93\x84", "\xe2\x80\xa8", "\xcc\x82", "\xff", "\xc3",
+      "\xe1\xba", "\xed\xb0\x80"};
+  auto text = [&] {
+    std::string s;
+    const int n = static_cast<int>(random() % 8);
+    for (int i = 0; i < n; ++i) s += kPieces[random() % std::size(kPieces)];
+    return s;
+  };
+  switch (random() % (depth < 4 ? 8 : 6)) {
+    case 0: return nullptr;
+    case 1: return random() % 2 == 0;
+    case 2: return static_cast<int64_t>(random());
+    case 3: return static_cast<double>(static_cast<int64_t>(random() % 2000000) - 1000000) / 64;
+    case 4:
+    case 5: return text();
+    case 6: {
+      Json list = Json::array();
+      for (int i = static_cast<int>(random() % 4); i > 0; --i) {
+        list.push_back(RandomJson(random, depth + 1));
+      }
+      return list;
+    }
+    default: {
+      Json object = Json::object();
+      for (int i = static_cast<int>(random() % 4); i > 0; --i) {
+        object[text()] = RandomJson(random, depth + 1);
+      }
+      return object;
+    }
+  }
+}
+
+TEST(JsonTest, DumpWritesWhatNlohmannWritesForRandomValues) {
+  std::mt19937_64 random(20261130);
+  for (int i = 0; i < 20000; ++i) {
+    const Json value = RandomJson(random, 0);
+    ASSERT_EQ(DumpJson(value), NlohmannDump(value)) << NlohmannDump(value);
+  }
 }
 
 }  // namespace
