@@ -92,6 +92,8 @@ struct StepPlan {
   // The inbox index keys the instance is listed under after the step.
   std::vector<std::string> inbox_keys;
   store::HistoryEventBody body;
+  // body.changes_json, parsed: for the step's answer (HistoryEntry).
+  std::shared_ptr<const Json> changes;
   store::HistoryEventRecord sealed;
   store::InstanceRecord after;
 };

@@ -110,8 +110,9 @@ void PlanEvent(const Step& step, StepPlan* plan) {
   body.set_at_micros(absl::ToUnixMicros(step.now));
   body.set_actor(step.actor);
   body.set_payload_json(DumpJson(*step.payload));
-  body.set_changes_json(
-      DumpJson(Changes(*step.vars_before, step.outcome->vars)));
+  plan->changes = std::make_shared<const Json>(
+      Changes(*step.vars_before, step.outcome->vars));
+  body.set_changes_json(DumpJson(*plan->changes));
   body.set_effects_json(DumpJson(step.outcome->effects));
   body.set_workflow_version(step.definition->version());
   body.set_prev_hash(plan->seq == 1 ? ChainAnchor(step.instance_id)

@@ -847,6 +847,7 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareCancel(
   p.writes = std::move(*writes);
   p.result.instance = reader_->ToInfo(plan.after);
   p.result.event = ToHistoryEntry(plan.body, plan.sealed.hash());
+  p.result.event.parsed_changes = plan.changes;
   return p;
 }
 
@@ -976,6 +977,7 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareAcknowledge(
   p.writes = std::move(*writes);
   p.result.instance = reader_->ToInfo(plan.after);
   p.result.event = ToHistoryEntry(plan.body, plan.sealed.hash());
+  p.result.event.parsed_changes = plan.changes;
   return p;
 }
 
@@ -1108,6 +1110,7 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareAttach(
   p.writes = std::move(*writes);
   p.result.instance = reader_->ToInfo(plan.after);
   p.result.event = ToHistoryEntry(plan.body, plan.sealed.hash());
+  p.result.event.parsed_changes = plan.changes;
   return p;
 }
 
@@ -1221,6 +1224,7 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   if (!assembled.ok()) return P::Refuse(assembled);
   p.result.instance = reader_->ToInfo(plan.after);
   p.result.event = ToHistoryEntry(plan.body, plan.sealed.hash());
+  p.result.event.parsed_changes = plan.changes;
   p.result.instance.parsed_variables = AttachWritten(
       std::move(plan.after), std::move(outcome->vars), &p.writes);
   return p;

@@ -14,10 +14,16 @@
 namespace wf {
 namespace {
 
-// The stored {"set": {...}, "unset": [...]} of a history event.
-absl::Status ChangesToProto(const std::string& text, v1::VariableChanges* out) {
-  if (text.empty()) return absl::OkStatus();
-  WF_ASSIGN_OR_RETURN(Json changes, ParseStoredJson(text));
+// The stored {"set": {...}, "unset": [...]} of a history event, parsed
+// already when the entry is a step's answer.
+absl::Status ChangesToProto(const HistoryEntry& in, v1::VariableChanges* out) {
+  Json parsed;
+  if (in.parsed_changes == nullptr) {
+    if (in.changes_json.empty()) return absl::OkStatus();
+    WF_ASSIGN_OR_RETURN(parsed, ParseStoredJson(in.changes_json));
+  }
+  const Json& changes =
+      in.parsed_changes != nullptr ? *in.parsed_changes : parsed;
   if (changes.contains("set")) {
     WF_RETURN_IF_ERROR(JsonToStruct(changes["set"], out->mutable_set()));
   }
@@ -247,7 +253,7 @@ absl::Status ToProto(const HistoryEntry& in, v1::HistoryEvent* out) {
   out->set_calendar_version(in.calendar_version);
   out->set_parent_id(in.parent_id);
   WF_RETURN_IF_ERROR(JsonTextToStruct(in.payload_json, out->mutable_payload()));
-  WF_RETURN_IF_ERROR(ChangesToProto(in.changes_json, out->mutable_changes()));
+  WF_RETURN_IF_ERROR(ChangesToProto(in, out->mutable_changes()));
   WF_RETURN_IF_ERROR(EffectsToProto(in.effects_json, out->mutable_effects()));
   WF_RETURN_IF_ERROR(TimersToProto(in.timers_json, out->mutable_timers()));
   return TakenToProto(in.taken_json, out->mutable_taken());

@@ -217,6 +217,10 @@ class EndToEnd(unittest.TestCase):
                          ["start", "trinh", "tra_lai", "trinh", "duyet"])
         for before, after in zip(history, history[1:]):
             self.assertEqual(after.prev_hash, before.hash)
+        # The step's answer, made from what the step had parsed, says what
+        # its stored event says.
+        self.assertEqual(history[-1].changes, approved.event.changes)
+        self.assertEqual(history[-1], approved.event)
         # The same history two events a page.
         paged, token, pages = [], "", 0
         while True:

@@ -181,6 +181,10 @@ struct HistoryEntry {
   std::string actor;
   std::string payload_json;
   std::string changes_json;
+  // The same changes already parsed, when the engine has them at hand (the
+  // answer of a step): a server converts them without parsing the text
+  // again. May be null; never differs from `changes_json`.
+  std::shared_ptr<const nlohmann::json> parsed_changes;
   std::string effects_json;
   uint32_t workflow_version = 0;
   std::string prev_hash;  // hex
