@@ -139,9 +139,12 @@ void CompleteLazyList(lua_State* L, int index) {
 }
 
 void OpenLazyLists(lua_State* L) {
-  lua_createtable(L, 0, 4);
+  lua_createtable(L, 0, 5);
   lua_insert(L, -2);
   lua_setfield(L, -2, "__metatable");
+  // Named as wf.array's lists are, in messages ("got array").
+  lua_pushliteral(L, "array");
+  lua_setfield(L, -2, "__name");
   lua_pushcfunction(L, &Index);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, &NewIndex);

@@ -454,6 +454,18 @@ TEST(LazyVarsTest, AListWithAHoleOrANamedFieldIsRefusedAsBefore) {
   }
 }
 
+// A list put inside another table that is compared with the input's: its
+// items are its source's, not the none it holds itself.
+TEST(LazyVarsTest, AListInsideAComparedTableKeepsItsItems) {
+  auto script = Load("", "ctx.vars.c = { inner = ctx.vars.ds }");
+  ASSERT_NE(script, nullptr);
+  Json vars = kVars;
+  vars["c"] = {{"inner", Json::array()}};
+  auto r = script->RunAction(0, Input(vars, kNoPayload));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->vars["c"], Json({{"inner", {1, 2, 3}}}));
+}
+
 TEST(LazyVarsTest, AListKeptForALaterCallRaises) {
   auto script = Load("", R"(
     if kept == nil then kept = ctx.vars.ds; return end

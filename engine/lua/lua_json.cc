@@ -245,6 +245,10 @@ class Converter {
   // changed at its bottom must not cost more than converting it a few times.
   bool Same(int index, const Json& was, int depth) {
     if (!was.is_structured() || depth >= kMaxJsonDepth) return false;
+    // An unmade lazy list holds none of its items itself: its raw contents
+    // would compare as an empty list. Convert reads it from its source.
+    lua_Integer appended = 0;
+    if (UnmadeLazyList(L_, index, &appended) != nullptr) return false;
     luaL_checkstack(L_, 4, "table nested too deeply");
     if (!SameShape(index, was)) return false;
     size_t count = 0;
