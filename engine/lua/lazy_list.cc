@@ -1,6 +1,7 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/lua/lazy_list.h"
 
+#include "engine/lua/lazy_table.h"
 #include "engine/lua/lua_json.h"
 #include "engine/lua/sandbox.h"
 
@@ -13,14 +14,10 @@ char list_meta_key;
 // The source of the lazy list at `index`; raises if it belongs to an
 // earlier call (the JSON behind it is gone).
 LazyJsonList* LiveList(lua_State* L, int index) {
-  auto* list =
-      static_cast<LazyJsonList*>(Sandbox::Linked(L, lua_topointer(L, index)));
-  if (list == nullptr) {
-    luaL_error(L, "the lists of ctx.vars belong to the call that received "
-                  "them: keep values in ctx.vars, not a list of it in a "
-                  "variable for later calls");
-  }
-  return list;
+  return static_cast<LazyJsonList*>(LiveLinkOf(
+      L, index,
+      "the lists of ctx.vars belong to the call that received them: keep "
+      "values in ctx.vars, not a list of it in a variable for later calls"));
 }
 
 // How many items follow the source's `n` in the table at `index`: those

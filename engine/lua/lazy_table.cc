@@ -13,14 +13,10 @@ char meta_key;
 // The source of the lazy table at `index`; raises if it belongs to an
 // earlier call (the C++ object behind it is gone).
 LazySource* LiveSource(lua_State* L, int index) {
-  auto* source =
-      static_cast<LazySource*>(Sandbox::Linked(L, lua_topointer(L, index)));
-  if (source == nullptr) {
-    luaL_error(L, "ctx (and ctx.vars) belong to the call that received "
-                  "them: keep values in ctx.vars, not ctx itself in a "
-                  "variable for later calls");
-  }
-  return source;
+  return static_cast<LazySource*>(LiveLinkOf(
+      L, index,
+      "ctx (and ctx.vars) belong to the call that received them: keep "
+      "values in ctx.vars, not ctx itself in a variable for later calls"));
 }
 
 // Makes field `name` of the table at `table` from `source`: pushes it (or
@@ -70,6 +66,12 @@ int NewIndex(lua_State* L) {
 }
 
 }  // namespace
+
+void* LiveLinkOf(lua_State* L, int index, const char* message) {
+  void* linked = Sandbox::Linked(L, lua_topointer(L, index));
+  if (linked == nullptr) luaL_error(L, "%s", message);
+  return linked;
+}
 
 bool LazySource::IsSettled(absl::string_view name) const {
   for (const std::string& settled : few_settled_) {

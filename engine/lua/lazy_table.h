@@ -82,6 +82,10 @@ LazySource* LazySourceOf(lua_State* L, int index);
 // True if the value at `index` is a lazy table (of any call).
 bool IsLazyTable(lua_State* L, int index);
 
+// What the lazy table (or list) at `index` was linked to for the call in
+// progress (Sandbox::Link); raises `message` if its call is over.
+void* LiveLinkOf(lua_State* L, int index, const char* message);
+
 // Makes every field of the lazy table at `index` not made yet, so that raw
 // traversal (lua_next) sees them all; nothing for another value. Raises if
 // the table belongs to an earlier call.
