@@ -20,9 +20,33 @@ LazyJsonList* LiveList(lua_State* L, int index) {
       "values in ctx.vars, not a list of it in a variable for later calls"));
 }
 
-// How many items follow the source's `n` in the table at `index`: those
-// appended (n + 1, n + 2, ...).
-lua_Integer Appended(lua_State* L, int index, lua_Integer n) {
+lua_Integer SourceSize(const LazyJsonList& list) {
+  return static_cast<lua_Integer>(list.items().size());
+}
+
+// How many items follow the source's n in the lazy list at `index`: an m
+// with item n + m there (or m = 0) and n + m + 1 not, so that n + m is a
+// border of the list, what # may answer. Counted from the last count: an
+// item deleted at the end moves it back, one appended moves it on.
+lua_Integer Appended(lua_State* L, int index, LazyJsonList* list) {
+  const lua_Integer n = SourceSize(*list);
+  lua_Integer m = list->appended_hint();
+  while (m > 0 && lua_rawgeti(L, index, n + m) == LUA_TNIL) {
+    lua_pop(L, 1);
+    --m;
+  }
+  if (m > 0) lua_pop(L, 1);
+  while (lua_rawgeti(L, index, n + m + 1) != LUA_TNIL) {
+    lua_pop(L, 1);
+    ++m;
+  }
+  lua_pop(L, 1);
+  list->set_appended_hint(m);
+  return m;
+}
+
+// The items that follow n without a gap: n + 1, n + 2, ...
+lua_Integer AppendedInARow(lua_State* L, int index, lua_Integer n) {
   lua_Integer m = 0;
   while (lua_rawgeti(L, index, n + m + 1) != LUA_TNIL) {
     lua_pop(L, 1);
@@ -30,10 +54,6 @@ lua_Integer Appended(lua_State* L, int index, lua_Integer n) {
   }
   lua_pop(L, 1);
   return m;
-}
-
-lua_Integer SourceSize(const LazyJsonList& list) {
-  return static_cast<lua_Integer>(list.items().size());
 }
 
 // Makes the source's items. Before that the table holds none of 1..n: a
@@ -64,9 +84,9 @@ int NewIndex(lua_State* L) {
   lua_settop(L, 3);
   LazyJsonList* list = LiveList(L, 1);
   if (!list->complete()) {
-    const lua_Integer n = SourceSize(*list);
-    const bool appends = lua_isinteger(L, 2) && !lua_isnil(L, 3) &&
-                         lua_tointeger(L, 2) == n + Appended(L, 1, n) + 1;
+    const bool appends =
+        lua_isinteger(L, 2) && !lua_isnil(L, 3) &&
+        lua_tointeger(L, 2) == SourceSize(*list) + Appended(L, 1, list) + 1;
     if (!appends) Make(L, 1, list);
   }
   lua_rawset(L, 1);  // raises for a nil or NaN key, as a plain table would
@@ -79,8 +99,7 @@ int Len(lua_State* L) {
   if (list->complete()) {
     lua_pushinteger(L, static_cast<lua_Integer>(lua_rawlen(L, 1)));
   } else {
-    const lua_Integer n = SourceSize(*list);
-    lua_pushinteger(L, n + Appended(L, 1, n));
+    lua_pushinteger(L, SourceSize(*list) + Appended(L, 1, list));
   }
   return 1;
 }
@@ -116,7 +135,7 @@ LazyJsonList* UnmadeLazyList(lua_State* L, int index, lua_Integer* appended) {
   auto* list =
       static_cast<LazyJsonList*>(Sandbox::Linked(L, lua_topointer(L, index)));
   if (list == nullptr || list->complete()) return nullptr;
-  *appended = Appended(L, index, SourceSize(*list));
+  *appended = AppendedInARow(L, index, SourceSize(*list));
   // Only n + 1 ... n + m: an appended item deleted from the middle leaves
   // a hole the plain list's conversion reports.
   lua_Integer held = 0;

@@ -41,10 +41,15 @@ class LazyJsonList {
   const Json& items() const { return items_; }
   bool complete() const { return complete_; }
   void set_complete() { complete_ = true; }
+  // How many items were appended when last counted: where the next count
+  // starts, so that appending k items one by one costs O(k), not O(k²).
+  lua_Integer appended_hint() const { return appended_hint_; }
+  void set_appended_hint(lua_Integer m) { appended_hint_ = m; }
 
  private:
   const Json& items_;
   bool complete_ = false;
+  lua_Integer appended_hint_ = 0;
 };
 
 // True if the value at `index` is a lazy list (complete or not).

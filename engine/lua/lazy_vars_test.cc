@@ -390,6 +390,20 @@ TEST(LazyVarsTest, AListAppendedToGivesItsItemsAndTheNewOnes) {
   EXPECT_EQ(vars.dump(), expected.dump());
 }
 
+// Appended one by one, then the last taken off: # follows every change.
+TEST(LazyVarsTest, AListAppendedToManyTimes) {
+  Json vars = RunOnList(R"(
+    local ds = ctx.vars.ds
+    for i = 1, 10000 do ds[#ds + 1] = i end
+    ds[#ds] = nil
+    ds[#ds] = nil
+    ctx.vars.n = #ds
+  )");
+  ASSERT_EQ(vars["ds"].size(), 3u + 9998u);
+  EXPECT_EQ(vars["ds"].back(), 9998);
+  EXPECT_EQ(vars["n"], 3 + 9998);
+}
+
 TEST(LazyVarsTest, AListReadsAsAPlainList) {
   Json vars = RunOnList(R"(
     local ds = ctx.vars.ds
