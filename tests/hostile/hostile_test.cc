@@ -501,6 +501,16 @@ TEST_P(HostileTest, IsRefusedAndChangesNothing) {
   // regression fails here, it is not skipped.
   EXPECT_EQ(status.code(), attack.code) << Describe(status);
   bool named = absl::StrContains(status.message(), attack.fragment);
+  // An attack on the instruction budget that also costs much wall-clock
+  // time per instruction (recursion_pcall_tree: each level raises and
+  // catches) can reach the time limit first on a busy machine (it did under
+  // a load of 4 on 2 cores). Either limit stops it: both are the refusal
+  // this asserts, and which comes first is the machine's speed, not the
+  // engine's.
+  named = named ||
+          (absl::string_view(attack.fragment) == kBudget &&
+           attack.code == absl::StatusCode::kResourceExhausted &&
+           absl::StrContains(status.message(), "time limit"));
 #ifdef WF_SANITIZED
   // Sanitizers slow Lua several-fold, so a memory bomb can reach the
   // wall-clock limit before the memory cap; either stops it.
