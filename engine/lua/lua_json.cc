@@ -245,10 +245,6 @@ class Converter {
   // changed at its bottom must not cost more than converting it a few times.
   bool Same(int index, const Json& was, int depth) {
     if (!was.is_structured() || depth >= kMaxJsonDepth) return false;
-    // An unmade lazy list holds none of its items itself: its raw contents
-    // would compare as an empty list. Convert reads it from its source.
-    lua_Integer appended = 0;
-    if (UnmadeLazyList(L_, index, &appended) != nullptr) return false;
     luaL_checkstack(L_, 4, "table nested too deeply");
     if (!SameShape(index, was)) return false;
     size_t count = 0;
@@ -269,7 +265,15 @@ class Converter {
   // True if the value at the top of the stack converts to exactly `was`.
   bool SameValue(const Json* was, int depth) {
     const int top = lua_gettop(L_);
-    if (lua_type(L_, top) == LUA_TTABLE) return Same(top, *was, depth + 1);
+    if (lua_type(L_, top) == LUA_TTABLE) {
+      // An unmade lazy list holds none of its items itself: its raw
+      // contents would compare as an empty list. (Convert, which calls
+      // Same on the outer table, has already read such a table from its
+      // source.)
+      lua_Integer appended = 0;
+      if (UnmadeLazyList(L_, top, &appended) != nullptr) return false;
+      return Same(top, *was, depth + 1);
+    }
     return SameScalar(L_, top, *was);
   }
 
