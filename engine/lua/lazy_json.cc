@@ -6,18 +6,6 @@
 #include "engine/util/text.h"
 
 namespace wf {
-namespace {
-
-// True if `name` is already what ToJson would store it as.
-bool IsNfcName(absl::string_view name) {
-  bool ascii = true;
-  for (char c : name) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-  if (ascii) return true;
-  auto nfc = ToNfc(name, "field name");
-  return nfc.ok() && *nfc == name;
-}
-
-}  // namespace
 
 const Json* LazyJsonObject::Find(absl::string_view name) const {
   const auto& fields = object_.get_ref<const Json::object_t&>();
@@ -38,7 +26,7 @@ bool LazyJsonObject::PushField(lua_State* L, absl::string_view name) {
 
 void LazyJsonObject::ForEachName(
     absl::FunctionRef<void(absl::string_view)> each) const {
-  for (const auto& [name, value] : object_.items()) each(name);
+  for (const auto& [name, value] : Fields()) each(name);
 }
 
 bool LazyJsonObject::Same(lua_State* L, int index, const Json* field) {
@@ -63,7 +51,7 @@ bool LazyJsonObject::Changed(lua_State* L, int index, const std::string& root,
     const absl::string_view name(s, n);
     const Json* was = Find(name);
     if (!Same(L, -1, was)) {
-      if (!IsNfcName(name)) {
+      if (!IsNfc(name)) {  // stored under another name: convert it all
         lua_pop(L, 2);
         *whole = true;
         return false;
@@ -97,7 +85,7 @@ bool LazyJsonObject::ToJson(lua_State* L, int index, const std::string& root,
   // The input's fields, but those changed or deleted, as they were; then
   // the changed ones.
   Json::object_t fields;
-  for (const auto& [name, value] : object_.items()) {
+  for (const auto& [name, value] : Fields()) {
     if (changed.count(name) != 0) continue;
     if (IsSettled(name)) {
       lua_pushlstring(L, name.data(), name.size());

@@ -73,6 +73,10 @@ class LazyJsonObject final : public LazySource {
                Json::object_t* changed, std::string* error,
                JsonBudget* budget, bool* whole) const;
 
+  const Json::object_t& Fields() const {
+    return object_.get_ref<const Json::object_t&>();
+  }
+
   const Json& object_;
   // The lists pushed (lazy_list.h); a forward_list allocates nothing
   // while empty, and keeps their addresses.

@@ -50,21 +50,36 @@ class ParseWatch {
   std::vector<std::set<std::string>> keys_;
 };
 
+// True if every key of `object` is NFC already (ASCII keys always are).
+bool KeysAreNfc(const Json::object_t& object) {
+  for (const auto& [key, item] : object) {
+    if (!IsNfc(key)) return false;  // the rebuild says why
+  }
+  return true;
+}
+
 // NFC-normalises every key and string in place. (Keys that normalise to the
-// same text were refused while parsing.)
+// same text were refused while parsing.) Most are NFC already: then the
+// value is left as it is, not rebuilt.
 absl::Status NormaliseStrings(Json& value, absl::string_view what) {
   if (value.is_string()) {
-    auto nfc = ToNfc(value.get_ref<const std::string&>(), what);
-    if (!nfc.ok()) return nfc.status();
-    value = std::move(*nfc);
+    return NormaliseToNfc(&value.get_ref<std::string&>(), what);
   } else if (value.is_array()) {
     for (Json& item : value) {
       auto status = NormaliseStrings(item, what);
       if (!status.ok()) return status;
     }
   } else if (value.is_object()) {
+    auto& fields = value.get_ref<Json::object_t&>();
+    if (KeysAreNfc(fields)) {
+      for (auto& [key, item] : fields) {
+        auto status = NormaliseStrings(item, what);
+        if (!status.ok()) return status;
+      }
+      return absl::OkStatus();
+    }
     Json normalised = Json::object();
-    for (auto& [key, item] : value.items()) {
+    for (auto& [key, item] : fields) {
       auto nfc_key = ToNfc(key, what);
       if (!nfc_key.ok()) return nfc_key.status();
       auto status = NormaliseStrings(item, what);

@@ -55,6 +55,22 @@ TEST(JsonTest, NormalisesKeysAndValuesToNfc) {
   EXPECT_EQ(DumpJson(*v), "{\"Ti\xc3\xaan\":[\"Ti\xc3\xaan\"]}");
 }
 
+// Objects whose keys are NFC already are normalised in place, not rebuilt
+// (json.cc): what is inside them is normalised all the same, and a key
+// that is not valid UTF-8 is still refused.
+TEST(JsonTest, NormalisesInsideObjectsWithNfcKeys) {
+  auto v = ParseJsonObject(
+      "{\"Ti\xc3\xaan Du\":{\"ds\":[{\"ten\":\"Tie\xcc\x82n\"}],\"so\":1}}", "p",
+      1000);
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(DumpJson(*v),
+            "{\"Ti\xc3\xaan Du\":{\"ds\":[{\"ten\":\"Ti\xc3\xaan\"}],\"so\":1}}");
+  EXPECT_EQ(ParseJsonObject("{\"a\":{\"b\":1,\"\xff\":2}}", "p", 100)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(JsonTest, RefusesAKeyGivenTwice) {
   auto twice = ParseJsonObject(
       R"({"han_nop":"2026-02-10","nam":2026,"han_nop":"2026-02-20"})",

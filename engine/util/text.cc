@@ -1,8 +1,6 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/util/text.h"
 
-#include <algorithm>
-
 #include <unicode/normalizer2.h>
 #include <unicode/bytestream.h>
 #include <unicode/utf8.h>
@@ -29,10 +27,7 @@ absl::StatusOr<std::string> ToNfc(absl::string_view text,
   // ASCII is valid UTF-8 and already NFC: field names, codes and most keys
   // need neither ICU nor a second pass (this runs on every string of every
   // request and of every script's output).
-  if (std::all_of(text.begin(), text.end(),
-                  [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
-    return std::string(text);
-  }
+  if (IsAscii(text)) return std::string(text);
   if (!IsValidUtf8(text)) {
     return absl::InvalidArgumentError(
         absl::StrCat("Expected ", what, " to be UTF-8 text, but it holds ",
@@ -57,6 +52,20 @@ absl::StatusOr<std::string> ToNfc(absl::string_view text,
                      "refused it: ", u_errorName(error)));
   }
   return out;
+}
+
+bool IsNfc(absl::string_view text) {
+  if (IsAscii(text)) return true;
+  auto nfc = ToNfc(text, "text");
+  return nfc.ok() && *nfc == text;
+}
+
+absl::Status NormaliseToNfc(std::string* text, absl::string_view what) {
+  if (IsAscii(*text)) return absl::OkStatus();
+  auto nfc = ToNfc(*text, what);
+  if (!nfc.ok()) return nfc.status();
+  if (*nfc != *text) *text = *std::move(nfc);
+  return absl::OkStatus();
 }
 
 bool IsIdentifier(absl::string_view name) {

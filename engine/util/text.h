@@ -20,6 +20,24 @@ bool IsValidUtf8(absl::string_view text);
 absl::StatusOr<std::string> ToNfc(absl::string_view text,
                                   absl::string_view what);
 
+// True if every byte of `text` is ASCII (valid UTF-8, and NFC already):
+// most names and codes, which then need no ICU. Inline: the JSON
+// conversions call it for every string.
+inline bool IsAscii(absl::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+// True if `text` is valid UTF-8 already in NFC: what ToNfc would leave as
+// it is.
+bool IsNfc(absl::string_view text);
+
+// Makes `*text` NFC in place, touching it only if it is not NFC already
+// (most text is, and then nothing is copied). Errors as ToNfc.
+absl::Status NormaliseToNfc(std::string* text, absl::string_view what);
+
 // A name used in keys and Lua: [a-z][a-z0-9_]*, 1..64 bytes
 // (workflow, state and event names).
 bool IsIdentifier(absl::string_view name);

@@ -48,6 +48,22 @@ TEST(TextTest, NfcRefusesInvalidUtf8) {
   EXPECT_NE(nfc.status().message().find("business_key"), std::string::npos);
 }
 
+TEST(TextTest, NormaliseToNfcInPlace) {
+  std::string ascii = "Xa Tien Du";
+  ASSERT_TRUE(NormaliseToNfc(&ascii, "t").ok());
+  EXPECT_EQ(ascii, "Xa Tien Du");
+  std::string composed = "X\xc3\xa3 Ti\xc3\xaan Du";
+  ASSERT_TRUE(NormaliseToNfc(&composed, "t").ok());
+  EXPECT_EQ(composed, "X\xc3\xa3 Ti\xc3\xaan Du");
+  std::string decomposed = "Tie\xcc\x82n";
+  ASSERT_TRUE(NormaliseToNfc(&decomposed, "t").ok());
+  EXPECT_EQ(decomposed, "Ti\xc3\xaan");
+  std::string invalid = "ab\xff";
+  EXPECT_EQ(NormaliseToNfc(&invalid, "t").code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(invalid, "ab\xff");
+}
+
 TEST(TextTest, Identifiers) {
   EXPECT_TRUE(IsIdentifier("ke_hoach_don_vi"));
   EXPECT_TRUE(IsIdentifier("b2"));
