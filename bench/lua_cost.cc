@@ -50,7 +50,10 @@ int main(int argc, char** argv) {
     auto guard = (*script)->RunGuard(step, in_call);
     auto action = (*script)->RunAction(step, in_call);
     if (!guard.ok() || !guard->allowed || !action.ok()) {
-      std::fprintf(stderr, "step %d failed\n", step);
+      std::fprintf(stderr, "step %d failed: %s\n", step,
+                   !guard.ok()    ? guard.status().ToString().c_str()
+                   : !action.ok() ? action.status().ToString().c_str()
+                                  : guard->reason.c_str());
       return 1;
     }
     vars = std::move(action->vars);

@@ -17,13 +17,11 @@
 
 #include "engine/calendar/vn_date.h"
 #include "engine/calendar/work_calendar.h"
+#include "engine/lua/sandbox.h"
 #include "engine/lua/wf_library.h"
 
 namespace wf {
 namespace {
-
-constexpr char kCalendarKey[] = "wf.calendar";
-constexpr char kOpenedCalendarKey[] = "wf.calendar.opened";
 
 // A Lua error does not unwind C++ frames (Lua is built as C): the functions
 // that raise one keep no object with a destructor alive when they do.
@@ -148,8 +146,8 @@ void AddCalendarFunctions(lua_State* L,
                           const calendar::WorkCalendar* calendar) {
   lua_pushlightuserdata(L, const_cast<calendar::WorkCalendar*>(calendar));
   lua_pushvalue(L, -1);
-  lua_setfield(L, LUA_REGISTRYINDEX, kCalendarKey);
-  lua_setfield(L, LUA_REGISTRYINDEX, kOpenedCalendarKey);
+  Sandbox::SetSlot(L, Sandbox::Slot::kCalendar);
+  Sandbox::SetSlot(L, Sandbox::Slot::kOpenedCalendar);
   static const luaL_Reg kFunctions[] = {
       {"add_workdays", AddWorkdays}, {"add_days", AddDays},
       {"period_end", PeriodEnd},     {"workdays_between", WorkdaysBetween},
@@ -163,7 +161,7 @@ void AddCalendarFunctions(lua_State* L,
 const calendar::WorkCalendar& CalendarOf(lua_State* L) {
   static const calendar::WorkCalendar* fallback =
       new calendar::WorkCalendar(calendar::WorkCalendar::Default());
-  lua_getfield(L, LUA_REGISTRYINDEX, kCalendarKey);
+  Sandbox::PushSlot(L, Sandbox::Slot::kCalendar);
   auto* calendar =
       static_cast<const calendar::WorkCalendar*>(lua_touserdata(L, -1));
   lua_pop(L, 1);
@@ -172,11 +170,11 @@ const calendar::WorkCalendar& CalendarOf(lua_State* L) {
 
 void UseCalendar(lua_State* L, const calendar::WorkCalendar* calendar) {
   if (calendar == nullptr) {
-    lua_getfield(L, LUA_REGISTRYINDEX, kOpenedCalendarKey);
+    Sandbox::PushSlot(L, Sandbox::Slot::kOpenedCalendar);
   } else {
     lua_pushlightuserdata(L, const_cast<calendar::WorkCalendar*>(calendar));
   }
-  lua_setfield(L, LUA_REGISTRYINDEX, kCalendarKey);
+  Sandbox::SetSlot(L, Sandbox::Slot::kCalendar);
 }
 
 }  // namespace wf

@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "engine/lua/document_library.h"
 #include "engine/lua/lua_json.h"
+#include "engine/lua/sandbox.h"
 #include "engine/lua/wf_library.h"
 #include "engine/util/text.h"
 
@@ -19,6 +20,19 @@ namespace {
 // call at a time runs in a state, so one slot each does).
 char effects_key;
 char changes_key;
+
+// A registry slot (Sandbox::Slot::kActors) keeps the ctx.actor tables made
+// lately, each under its five fields: an official's steps one after
+// another, and a step's guard and action, read the same table instead of
+// each building one. They are read-only, so no call sees what another
+// wrote. The table is replaced once it holds kKeptActors.
+constexpr lua_Integer kKeptActors = 256;
+constexpr lua_Integer kKeptCountSlot = 1;  // the table's count of actors
+
+int RefuseActorWrite(lua_State* L) {
+  return luaL_error(L, "ctx.actor is read-only: copy what you need into a "
+                       "table of your own or into ctx.vars");
+}
 
 constexpr int kVietnamOffset = 7 * 3600;  // seconds east of UTC
 
@@ -375,6 +389,17 @@ std::string CallContext::Today() const {
   // of reading ctx.today).
   const int64_t seconds = absl::ToUnixSeconds(in_.now) + kVietnamOffset;
   const int64_t days = seconds / 86400 - (seconds % 86400 < 0 ? 1 : 0);
+  // Most calls in a row fall on the same day.
+  thread_local int64_t last_days = INT64_MIN;
+  thread_local std::string last_text;
+  if (days != last_days) {
+    last_text = DayText(days);
+    last_days = days;
+  }
+  return last_text;
+}
+
+std::string CallContext::DayText(int64_t days) {
   const absl::CivilDay day = absl::CivilDay(1970, 1, 1) + days;
   if (day.year() < 0 || day.year() > 9999) {
     return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(),
@@ -388,12 +413,60 @@ std::string CallContext::Today() const {
 }
 
 void CallContext::PushActor(lua_State* L) const {
+  luaL_checkstack(L, 5, "ctx.actor");
+  // Each field after its length (4 bytes): no two capacities share a key.
+  const std::string* fields[] = {&in_.actor, &in_.actor_role, &in_.actor_unit,
+                                 &in_.actor_unit_name, &in_.acting_for};
+  size_t size = 0;
+  for (const std::string* field : fields) {
+    size += sizeof(uint32_t) + field->size();
+  }
+  std::string key;
+  key.reserve(size);
+  for (const std::string* field : fields) {
+    const auto n = static_cast<uint32_t>(field->size());
+    key.append(reinterpret_cast<const char*>(&n), sizeof n).append(*field);
+  }
+  lua_Integer kept = 0;
+  Sandbox::PushSlot(L, Sandbox::Slot::kActors);
+  if (lua_type(L, -1) == LUA_TTABLE) {
+    lua_pushlstring(L, key.data(), key.size());
+    if (lua_rawget(L, -2) == LUA_TTABLE) {
+      lua_remove(L, -2);
+      return;
+    }
+    lua_pop(L, 1);
+    lua_rawgeti(L, -1, kKeptCountSlot);
+    kept = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+  }
+  if (kept == 0 || kept >= kKeptActors) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    Sandbox::SetSlot(L, Sandbox::Slot::kActors);
+    kept = 0;
+  }
+  lua_pushinteger(L, kept + 1);
+  lua_rawseti(L, -2, kKeptCountSlot);
+  NewActor(L);
+  lua_pushlstring(L, key.data(), key.size());
+  lua_pushvalue(L, -2);
+  lua_rawset(L, -4);
+  lua_remove(L, -2);
+}
+
+void CallContext::NewActor(lua_State* L) const {
   lua_createtable(L, 0, 5);
   SetText(L, "id", in_.actor);
   SetText(L, "role", in_.actor_role);
   SetText(L, "unit", in_.actor_unit);
   SetText(L, "unit_name", in_.actor_unit_name);
   SetText(L, "acting_for", in_.acting_for);
+  lua_getfield(L, LUA_REGISTRYINDEX, "wf.freeze_table");
+  lua_pushvalue(L, -2);
+  lua_pushcfunction(L, &RefuseActorWrite);
+  lua_call(L, 2, 0);
 }
 
 void CallContext::PushInstance(lua_State* L) const {

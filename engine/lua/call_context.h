@@ -54,7 +54,11 @@ class CallContext final : public LazySource {
  private:
   // ctx.today: today in Vietnam, "2026-01-16".
   std::string Today() const;
+  // "2026-01-16" for the day `days` after 1970-01-01.
+  static std::string DayText(int64_t days);
   void PushActor(lua_State* L) const;
+  // A new read-only ctx.actor table (PushActor keeps it for later calls).
+  void NewActor(lua_State* L) const;
   void PushInstance(lua_State* L) const;
   void PushTimer(lua_State* L) const;
   // Makes a table kept in the registry under `key` for the rest of the

@@ -8,9 +8,6 @@
 namespace wf {
 namespace {
 
-// Its address keys the lazy lists' metatable in the registry.
-char list_meta_key;
-
 // The source of the lazy list at `index`; raises if it belongs to an
 // earlier call (the JSON behind it is gone).
 LazyJsonList* LiveList(lua_State* L, int index) {
@@ -109,14 +106,14 @@ int Len(lua_State* L) {
 void LazyJsonList::Push(lua_State* L) {
   luaL_checkstack(L, 2, "lazy list");
   lua_createtable(L, 0, 0);
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &list_meta_key);
+  Sandbox::PushSlot(L, Sandbox::Slot::kLazyListMeta);
   lua_setmetatable(L, -2);
   Sandbox::Link(L, lua_topointer(L, -1), this);
 }
 
 bool IsLazyListMetatable(lua_State* L, int index) {
   index = lua_absindex(L, index);
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &list_meta_key);
+  Sandbox::PushSlot(L, Sandbox::Slot::kLazyListMeta);
   const bool same = lua_rawequal(L, -1, index);
   lua_pop(L, 1);
   return same;
@@ -167,7 +164,7 @@ void OpenLazyLists(lua_State* L) {
   lua_setfield(L, -2, "__newindex");
   lua_pushcfunction(L, &Len);
   lua_setfield(L, -2, "__len");
-  lua_rawsetp(L, LUA_REGISTRYINDEX, &list_meta_key);
+  Sandbox::SetSlot(L, Sandbox::Slot::kLazyListMeta);
 }
 
 int IsLazyListFromLua(lua_State* L) {

@@ -7,9 +7,6 @@
 namespace wf {
 namespace {
 
-// Its address keys the shared metatable in the registry.
-char meta_key;
-
 // The source of the lazy table at `index`; raises if it belongs to an
 // earlier call (the C++ object behind it is gone).
 LazySource* LiveSource(lua_State* L, int index) {
@@ -20,15 +17,16 @@ LazySource* LiveSource(lua_State* L, int index) {
 }
 
 // Makes field `name` of the table at `table` from `source`: pushes it (or
-// nil), keeps it in the table and settles it. `key`: the index of `name`
-// as a Lua string, or 0 (pushing it again would hash it again).
+// nil), keeps it in the table and settles it. `name` is not settled yet
+// (both callers checked). `key`: the index of `name` as a Lua string, or 0
+// (pushing it again would hash it again).
 void Make(lua_State* L, int table, LazySource* source, absl::string_view name,
           int key = 0) {
   if (!source->PushField(L, name)) {
     lua_pushnil(L);
     return;
   }
-  source->Settle(name);
+  source->SettleNew(name);
   if (key != 0) {
     lua_pushvalue(L, key);
   } else {
@@ -81,7 +79,10 @@ bool LazySource::IsSettled(absl::string_view name) const {
 }
 
 void LazySource::Settle(absl::string_view name) {
-  if (IsSettled(name)) return;
+  if (!IsSettled(name)) SettleNew(name);
+}
+
+void LazySource::SettleNew(absl::string_view name) {
   if (few_settled_.size() < kFewNames) {
     few_settled_.emplace_back(name);
   } else {
@@ -96,14 +97,14 @@ void PushLazyTable(lua_State* L, LazySource* source, int fields) {
 
 void MakeLazy(lua_State* L, LazySource* source) {
   luaL_checkstack(L, 1, "lazy table");
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &meta_key);
+  Sandbox::PushSlot(L, Sandbox::Slot::kLazyTableMeta);
   lua_setmetatable(L, -2);
   Sandbox::Link(L, lua_topointer(L, -1), source);
 }
 
 bool IsLazyTable(lua_State* L, int index) {
   if (!lua_getmetatable(L, index)) return false;
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &meta_key);
+  Sandbox::PushSlot(L, Sandbox::Slot::kLazyTableMeta);
   const bool lazy = lua_rawequal(L, -1, -2);
   lua_pop(L, 2);
   return lazy;
@@ -145,7 +146,7 @@ void OpenLazyTables(lua_State* L) {
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, &NewIndex);
   lua_setfield(L, -2, "__newindex");
-  lua_rawsetp(L, LUA_REGISTRYINDEX, &meta_key);
+  Sandbox::SetSlot(L, Sandbox::Slot::kLazyTableMeta);
 }
 
 }  // namespace wf

@@ -48,6 +48,8 @@ class LazySource {
   // here that the table lacks was deleted by the script.
   bool IsSettled(absl::string_view name) const;
   void Settle(absl::string_view name);
+  // Settle for a name known not to be settled yet.
+  void SettleNew(absl::string_view name);
   // True once every field of the source is made (or settled).
   bool complete() const { return complete_; }
   void set_complete() { complete_ = true; }

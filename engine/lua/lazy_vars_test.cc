@@ -5,6 +5,8 @@
 // result must be the input with exactly what the action changed.
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "engine/lua/workflow_script.h"
@@ -561,6 +563,128 @@ TEST(LazyVarsTest, RandomDependsOnlyOnTheCallsSeed) {
   auto again = script->RunAction(0, in);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->vars["r"], first->vars["r"]);
+}
+
+// ctx.actor is kept from one call to the next while the actor and the
+// capacity are the same (call_context.cc): so it is read-only, and every
+// other actor or capacity gets its own.
+TEST(LazyVarsTest, ActorIsReadOnlyAndOwnToItsCapacity) {
+  auto script = Load("", R"(
+    ctx.vars.id = ctx.actor.id
+    ctx.vars.role = ctx.actor.role
+    local ok, err = pcall(function() ctx.actor.role = "chu_tich" end)
+    ctx.vars.write_refused = not ok and err:find("read%-only") ~= nil
+    local fields = {}
+    for k in pairs(ctx.actor) do fields[#fields + 1] = k end
+    ctx.vars.fields = table.concat(fields, ",")
+    ctx.vars.whole = ctx.actor
+  )");
+  ASSERT_NE(script, nullptr);
+  CallInput in = Input(kVars, kNoPayload);
+  in.actor_role = "van_thu";
+  in.actor_unit = "07627";
+  in.actor_unit_name = "Xã Đại Sơn";
+  auto run = [&] {
+    auto r = script->RunAction(0, in);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->vars : Json();
+  };
+  Json first = run();
+  EXPECT_EQ(first["role"], "van_thu");
+  EXPECT_EQ(first["write_refused"], true);
+  EXPECT_EQ(first["fields"], "acting_for,id,role,unit,unit_name");
+  EXPECT_EQ(first["whole"],
+            Json({{"id", "can-bo.xa-tien-du"}, {"role", "van_thu"},
+                  {"unit", "07627"}, {"unit_name", "Xã Đại Sơn"},
+                  {"acting_for", ""}}));
+  in.actor_role = "chu_tich";
+  EXPECT_EQ(run()["role"], "chu_tich");
+  in.acting_for = "chu-tich.dai-son";
+  EXPECT_EQ(run()["whole"]["acting_for"], "chu-tich.dai-son");
+  in.actor = "can-bo.khac";
+  EXPECT_EQ(run()["id"], "can-bo.khac");
+  in.actor = "can-bo.xa-tien-du";
+  in.actor_role = "van_thu";
+  in.acting_for = "";
+  EXPECT_EQ(run(), first);
+}
+
+// Long texts are kept between calls (lua_json.cc, PushText): each call
+// still reads exactly its own text, also when two texts share the length
+// and the sampled words of their key, and once more texts were read than
+// the table keeps.
+TEST(LazyVarsTest, LongTextsReadExactlyAcrossCalls) {
+  auto script = Load("", "ctx.vars.copy = ctx.vars.text");
+  ASSERT_NE(script, nullptr);
+  auto copy_of = [&](const std::string& text) {
+    Json vars = {{"text", text}};
+    auto r = script->RunAction(0, Input(vars, kNoPayload));
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->vars["copy"].get<std::string>() : "";
+  };
+  const std::string a(1000, 'a');
+  const std::string b = [&a] {
+    std::string text = a;
+    text[100] = 'b';  // the key samples bytes 0-7, 496-503 and 992-999
+    return text;
+  }();
+  for (const std::string* text : {&a, &b, &a, &b}) {
+    EXPECT_EQ(copy_of(*text), *text);
+  }
+  for (int i = 0; i < 600; ++i) {  // 600 KB: more than the table keeps
+    const std::string text = absl::StrCat(std::string(996, 'x'), 1000 + i);
+    ASSERT_EQ(copy_of(text), text);
+  }
+  EXPECT_EQ(copy_of(a), a);
+}
+
+// ctx.today follows each call's clock, one call to the next.
+TEST(LazyVarsTest, TodayIsEachCallsDay) {
+  auto script = Load("", "ctx.vars.hom_nay = ctx.today");
+  ASSERT_NE(script, nullptr);
+  CallInput in = Input(kVars, kNoPayload);
+  for (auto [seconds, day] : std::vector<std::pair<int64_t, std::string>>{
+           {1768525200, "2026-01-16"},
+           {1768525200 + 86400, "2026-01-17"},
+           {1768496400 - 1, "2026-01-15"},  // 23:59:59 in Vietnam
+           {1768525200, "2026-01-16"}}) {
+    in.now = absl::FromUnixSeconds(seconds);
+    auto r = script->RunAction(0, in);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->vars["hom_nay"], day) << seconds;
+  }
+}
+
+// A table whose first key is text is converted in one pass (lua_json.cc);
+// one that turns out to hold another key gets the same answer as before,
+// whichever key Lua's traversal gives first.
+TEST(LazyVarsTest, TablesWithTextKeysConvertInOnePassAndMixedOnesAreRefused) {
+  auto convert = [](const std::string& table) {
+    auto script = Load("", absl::StrCat("ctx.vars.t = ", table));
+    EXPECT_NE(script, nullptr);
+    return script->RunAction(0, Input(kVars, kNoPayload));
+  };
+  auto nested = convert(R"({ a = 1, b = { c = "Tiên", d = { 1, 2 } } })");
+  ASSERT_TRUE(nested.ok()) << nested.status();
+  EXPECT_EQ(nested->vars["t"],
+            Json::parse(R"({"a":1,"b":{"c":"Tiên","d":[1,2]}})"));
+  for (const char* mixed :
+       {"{ a = 1, [7] = 2 }", "(function() local t = {} t[7] = 2 t.a = 1 "
+                              "t.b = 3 return t end)()",
+        "{ 1, a = 2 }", "{ z = { 1, a = 2 } }"}) {
+    auto r = convert(mixed);
+    ASSERT_FALSE(r.ok()) << mixed;
+    EXPECT_NE(r.status().message().find("mixes list items and named fields"),
+              std::string::npos)
+        << mixed << ": " << r.status();
+  }
+  for (const char* odd : {"{ a = 1, [1.5] = 2 }", "{ a = 1, [true] = 2 }"}) {
+    auto r = convert(odd);
+    ASSERT_FALSE(r.ok()) << odd;
+    EXPECT_NE(r.status().message().find("neither text nor a list index"),
+              std::string::npos)
+        << odd << ": " << r.status();
+  }
 }
 
 }  // namespace

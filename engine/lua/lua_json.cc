@@ -8,11 +8,88 @@
 #include "absl/strings/str_cat.h"
 #include "engine/lua/lazy_list.h"
 #include "engine/lua/lazy_table.h"
+#include "engine/lua/sandbox.h"
 #include "engine/lua/wf_library.h"
 #include "engine/util/text.h"
 
 namespace wf {
 namespace {
+
+// Long texts (a plan's content) are pushed again at every step of an
+// instance, each time a fresh copy that the collector must then free. A
+// table in a registry slot keeps the Lua string of each long text pushed
+// lately, under a key sampled from the text, so pushing it again costs a
+// comparison. Lua strings cannot change, so sharing one is safe; the table
+// is replaced once it holds kKeptTextBytes, and keeps no text over a
+// quarter of that.
+constexpr size_t kKeptTextMin = 128;
+constexpr lua_Integer kKeptTextBytes = 256 << 10;
+constexpr lua_Integer kKeptBytesSlot = 0;  // the table's count of bytes
+
+uint64_t Word(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
+// A key from the length and three words of `text` (at least 16 bytes):
+// texts that share it only miss the table, as the comparison tells.
+lua_Integer TextKey(const std::string& text) {
+  const size_t n = text.size();
+  uint64_t h = n * 0x9E3779B97F4A7C15ull;
+  for (size_t at : {size_t{0}, n / 2 - 4, n - 8}) {
+    h = (h ^ Word(text.data() + at)) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
+  }
+  const auto key = static_cast<lua_Integer>(h >> 2);
+  return key == kKeptBytesSlot ? 1 : key;
+}
+
+// Pushes the kept-texts table, a new one if there is none or if adding
+// `bytes` would take it over kKeptTextBytes.
+void PushKeptTexts(lua_State* L, size_t bytes) {
+  Sandbox::PushSlot(L, Sandbox::Slot::kKeptTexts);
+  if (lua_type(L, -1) == LUA_TTABLE) {
+    lua_rawgeti(L, -1, kKeptBytesSlot);
+    const lua_Integer kept = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    if (kept + static_cast<lua_Integer>(bytes) <= kKeptTextBytes) return;
+  }
+  lua_pop(L, 1);
+  lua_createtable(L, 0, 8);
+  lua_pushvalue(L, -1);
+  Sandbox::SetSlot(L, Sandbox::Slot::kKeptTexts);
+}
+
+void PushText(lua_State* L, const std::string& text) {
+  if (text.size() < kKeptTextMin ||
+      text.size() > static_cast<size_t>(kKeptTextBytes / 4)) {
+    lua_pushlstring(L, text.data(), text.size());
+    return;
+  }
+  luaL_checkstack(L, 3, "text");
+  PushKeptTexts(L, 0);
+  const lua_Integer key = TextKey(text);
+  if (lua_rawgeti(L, -1, key) == LUA_TSTRING) {
+    size_t n = 0;
+    const char* kept = lua_tolstring(L, -1, &n);
+    if (n == text.size() && std::memcmp(kept, text.data(), n) == 0) {
+      lua_remove(L, -2);
+      return;
+    }
+  }
+  lua_pop(L, 2);
+  PushKeptTexts(L, text.size());
+  lua_rawgeti(L, -1, kKeptBytesSlot);
+  const lua_Integer kept = lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  lua_pushinteger(L, kept + static_cast<lua_Integer>(text.size()));
+  lua_rawseti(L, -2, kKeptBytesSlot);
+  lua_pushlstring(L, text.data(), text.size());
+  lua_pushvalue(L, -1);
+  lua_rawseti(L, -3, key);
+  lua_remove(L, -2);
+}
 
 void Push(lua_State* L, const Json& value, int depth) {
   luaL_checkstack(L, 4, "JSON value nested too deeply");
@@ -39,8 +116,7 @@ void Push(lua_State* L, const Json& value, int depth) {
       lua_pushnumber(L, value.get<double>());
       return;
     case Json::value_t::string: {
-      const auto& s = value.get_ref<const std::string&>();
-      lua_pushlstring(L, s.data(), s.size());
+      PushText(L, value.get_ref<const std::string&>());
       return;
     }
     case Json::value_t::array: {
@@ -55,7 +131,7 @@ void Push(lua_State* L, const Json& value, int depth) {
     }
     case Json::value_t::object: {
       lua_createtable(L, 0, static_cast<int>(value.size()));
-      for (const auto& [key, item] : value.items()) {
+      for (const auto& [key, item] : value.get_ref<const Json::object_t&>()) {
         lua_pushlstring(L, key.data(), key.size());
         Push(L, item, depth + 1);
         lua_rawset(L, -3);
@@ -65,15 +141,6 @@ void Push(lua_State* L, const Json& value, int depth) {
     default:
       lua_pushnil(L);
   }
-}
-
-// ASCII text is valid UTF-8 and NFC: most names and codes, converted
-// without asking ICU.
-bool IsAscii(absl::string_view text) {
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  }
-  return true;
 }
 
 // Where a value sits ("ctx.vars.danh_sach[3].ten"), for messages only: a
@@ -324,6 +391,16 @@ class Converter {
     luaL_checkstack(L_, 6, "table nested too deeply");
     if (!Spend(path, 1)) return false;  // the opening bracket
     bool marked = has_metatable && IsMarkedArray(L_, index);
+    if (!marked && FirstKeyIsText(index)) {
+      // Most tables are objects: converted in one pass, each key checked as
+      // it comes. One with a key that is not text is classified below.
+      const size_t left = budget_ != nullptr ? budget_->left : 0;
+      if (Object(index, path, out, depth, was, /*keys_checked=*/false)) {
+        return true;
+      }
+      if (!not_object_) return false;
+      if (budget_ != nullptr) budget_->left = left;
+    }
     lua_Integer count = 0, max_index = 0;
     bool has_text_keys = false;
     lua_pushnil(L_);
@@ -353,7 +430,16 @@ class Converter {
     if (count > 0 && max_index > 0) {
       return Fail(path, "mixes list items and named fields");
     }
-    return Object(index, path, out, depth, was);
+    return Object(index, path, out, depth, was, /*keys_checked=*/true);
+  }
+
+  // True if the first key lua_next gives for the table at `index` is text.
+  bool FirstKeyIsText(int index) {
+    lua_pushnil(L_);
+    if (lua_next(L_, index) == 0) return false;
+    const bool text = lua_type(L_, -2) == LUA_TSTRING;
+    lua_pop(L_, 2);
+    return text;
   }
 
   bool Array(int index, const Path& path, Json* out, lua_Integer count,
@@ -378,15 +464,24 @@ class Converter {
     return true;
   }
 
+  // Converts the table at `index` as an object. With !keys_checked, a key
+  // that is not text stops it: false, and not_object_ set (any other false
+  // is an error, in *error_, and leaves not_object_ unset).
   bool Object(int index, const Path& path, Json* out, int depth,
-              const Json* was) {
+              const Json* was, bool keys_checked) {
+    not_object_ = false;
     if (was != nullptr && !was->is_object()) was = nullptr;
     *out = Json::object();
     auto& fields = out->get_ref<Json::object_t&>();
     lua_pushnil(L_);
     while (lua_next(L_, index) != 0) {
+      if (!keys_checked && lua_type(L_, -2) != LUA_TSTRING) {
+        lua_pop(L_, 2);
+        not_object_ = true;
+        return false;
+      }
       size_t n = 0;
-      const char* k = lua_tolstring(L_, -2, &n);  // a string: checked above
+      const char* k = lua_tolstring(L_, -2, &n);
       if (!Spend(path, n + 4)) {  // "key": and a separator
         lua_pop(L_, 2);
         return false;
@@ -416,6 +511,9 @@ class Converter {
       Path field_path{nullptr, &path, field->first, 0};
       bool ok = Convert(-1, field_path, &field->second, depth + 1,
                         FieldOf(was, field->first));
+      // A nested table's own fallback is settled by now: whatever this
+      // Object gives next is about its own keys.
+      not_object_ = false;
       lua_pop(L_, 1);
       if (!ok) {
         lua_pop(L_, 1);
@@ -440,6 +538,8 @@ class Converter {
   JsonBudget* budget_;
   const std::string& root_;
   size_t visits_left_ = kSameVisits;
+  // Why the last Object() gave false: a key that is not text (see Object).
+  bool not_object_ = false;
 };
 
 }  // namespace
@@ -517,7 +617,7 @@ size_t JsonBudgetCost(const Json& value) {
     }
     case Json::value_t::object: {
       size_t bytes = 1;
-      for (const auto& [key, item] : value.items()) {
+      for (const auto& [key, item] : value.get_ref<const Json::object_t&>()) {
         bytes += key.size() + 4 + JsonBudgetCost(item);
       }
       return bytes;

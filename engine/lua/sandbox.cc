@@ -31,7 +31,8 @@ constexpr size_t kMaxErrorBytes = 2000;
 // budget); `rawget`, `rawset` with ones that respect frozen tables; and
 // returns the function that freezes the globals and the libraries once a
 // workflow file has loaded. It is given the function that completes a lazy
-// table (lazy_table.h) and returns, third, the mark of lazy tables.
+// table (lazy_table.h) and returns, third, the mark of lazy tables and,
+// fourth, the function that freezes one table (ctx.actor's).
 constexpr char kPrelude[] = R"lua(
 local complete_lazy, is_lazy_list = ...
 local raw_next, type, get_metatable, raw_rawget, raw_rawset, error, select =
@@ -224,7 +225,7 @@ return function()
           "guard or action: use a local variable, or ctx.vars to keep a " ..
           "value", 2)
   end)
-end, freeze_deep, lazy
+end, freeze_deep, lazy, freeze
 )lua";
 
 int Trampoline(lua_State* L) {
@@ -324,6 +325,15 @@ void Sandbox::Charge(lua_State* L, uint64_t instructions) {
 }
 
 size_t Sandbox::MemoryCap(lua_State* L) { return From(L)->memory_limit_; }
+
+void Sandbox::SetSlot(lua_State* L, Slot slot) {
+  int& ref = From(L)->slots_[static_cast<int>(slot)];
+  if (ref == LUA_NOREF) {  // a placeholder: luaL_ref gives nil no index
+    lua_pushboolean(L, 0);
+    ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  lua_rawseti(L, LUA_REGISTRYINDEX, ref);
+}
 
 void Sandbox::Link(lua_State* L, const void* value, void* data) {
   From(L)->links_.emplace_back(value, data);
@@ -513,7 +523,8 @@ absl::Status Sandbox::OpenLibraries() {
         }
         lua_pushcfunction(L, &CompleteLazyTableFromLua);
         lua_pushcfunction(L, &IsLazyListFromLua);
-        lua_call(L, 2, 3);
+        lua_call(L, 2, 4);
+        lua_setfield(L, LUA_REGISTRYINDEX, "wf.freeze_table");
         lua_pushvalue(L, -1);
         OpenLazyLists(L);
         OpenLazyTables(L);

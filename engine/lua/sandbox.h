@@ -21,9 +21,11 @@
 #ifndef WF_LUA_SANDBOX_H_
 #define WF_LUA_SANDBOX_H_
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <utility>
@@ -131,6 +133,23 @@ class Sandbox {
   // What `value` was last linked to in the current Run, or null.
   static void* Linked(lua_State* L, const void* value);
 
+  // Values the host fetches from the registry on every call (a lazy
+  // table's metatable): kept under an integer, cheaper to fetch than under
+  // an address (lua_rawgetp walks the registry's hash part).
+  enum class Slot {
+    kLazyTableMeta, kLazyListMeta, kActors, kKeptTexts,
+    kCalendar,        // the working-day calendar of the call (light userdata)
+    kOpenedCalendar,  // the one the state opened with
+    kCount
+  };
+  // Pops the value at the top of the stack into `slot`.
+  static void SetSlot(lua_State* L, Slot slot);
+  // Pushes the value in `slot` (nil if never set).
+  static void PushSlot(lua_State* L, Slot slot) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX,
+                From(L)->slots_[static_cast<int>(slot)]);
+  }
+
   // Seeds math.random for the rest of the call (replay passes the recorded
   // seed): applied when math.random next draws, which gives the same
   // numbers as seeding at once (nothing else reads the generator).
@@ -148,7 +167,9 @@ class Sandbox {
  private:
   enum class Abort { kNone, kInstructions, kMemory, kTime };
 
-  explicit Sandbox(const SandboxOptions& limits) : limits_(limits) {}
+  explicit Sandbox(const SandboxOptions& limits) : limits_(limits) {
+    std::fill(std::begin(slots_), std::end(slots_), LUA_NOREF);
+  }
   static void* Allocate(void* ud, void* ptr, size_t old_size, size_t new_size);
   static void CountHook(lua_State* L, lua_Debug* ar);
   static Sandbox* From(lua_State* L);
@@ -173,6 +194,8 @@ class Sandbox {
   std::vector<std::pair<const void*, void*>> links_;
   // The state's memory (Allocate); the cap counts Lua's sizes, as before.
   SmallBlocks blocks_;
+  // SetSlot's registry indices (LUA_NOREF until set).
+  int slots_[static_cast<int>(Slot::kCount)];
   // SeedRandom's seed, until math.random uses it.
   uint64_t pending_seed_ = 0;
   bool seed_pending_ = false;

@@ -77,15 +77,28 @@ HistoryEntry ToHistoryEntry(const store::HistoryEventBody& body,
   return e;
 }
 
+namespace {
+
+// The fields of `value`, none if it is not an object. (The map itself:
+// items() builds two strings per loop.)
+const Json::object_t& FieldsOf(const Json& value) {
+  static const Json::object_t* none = new Json::object_t();
+  return value.is_object() ? value.get_ref<const Json::object_t&>() : *none;
+}
+
+}  // namespace
+
 Json Changes(const Json& before, const Json& after) {
   Json set = Json::object();
   Json unset = Json::array();
-  for (const auto& [key, value] : after.items()) {
-    auto it = before.find(key);
-    if (it == before.end() || *it != value) set[key] = value;
+  const Json::object_t& was = FieldsOf(before);
+  const Json::object_t& is = FieldsOf(after);
+  for (const auto& [key, value] : is) {
+    auto it = was.find(key);
+    if (it == was.end() || it->second != value) set[key] = value;
   }
-  for (const auto& [key, value] : before.items()) {
-    if (!after.contains(key)) unset.push_back(key);
+  for (const auto& [key, value] : was) {
+    if (is.count(key) == 0) unset.push_back(key);
   }
   return Json{{"set", std::move(set)}, {"unset", std::move(unset)}};
 }

@@ -149,7 +149,7 @@ void JsonToValue(const Json& value, Value* out) {
     }
     case Json::value_t::object: {
       Struct* object = out->mutable_struct_value();
-      for (const auto& [key, item] : value.items()) {
+      for (const auto& [key, item] : value.get_ref<const Json::object_t&>()) {
         JsonToValue(item, &(*object->mutable_fields())[key]);
       }
       return;
@@ -165,7 +165,7 @@ absl::Status JsonToStruct(const Json& value, Struct* out) {
         "Expected a JSON object from the engine, but got a ",
         value.type_name()));
   }
-  for (const auto& [key, item] : value.items()) {
+  for (const auto& [key, item] : value.get_ref<const Json::object_t&>()) {
     JsonToValue(item, &(*out->mutable_fields())[key]);
   }
   return absl::OkStatus();
