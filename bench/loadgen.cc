@@ -57,6 +57,10 @@ ABSL_FLAG(std::string, mode, "approval",
 ABSL_FLAG(int, count, 3321, "burst: how many instances to start at once");
 ABSL_FLAG(int, reads_per_write, 10, "inbox queries after each write");
 ABSL_FLAG(int, vars_bytes, 2048, "size of an instance's start variables");
+ABSL_FLAG(std::string, write_view, "",
+          "the view writes ask for (StartInstance, FireEvent): \"\" (unset: "
+          "the full instance, as a client that sets nothing gets), full or "
+          "basic (no variables back)");
 ABSL_FLAG(int, channels, 2, "gRPC channels to spread the lanes over");
 ABSL_FLAG(int, registers, 1,
           "issue: how many registers the lanes issue into (lane i: i mod n)");
@@ -64,6 +68,14 @@ ABSL_FLAG(std::string, register_prefix, "bench-so-",
           "issue: register keys are this prefix and the register's index");
 
 namespace {
+
+// The view the writes ask for (--write_view).
+wf::v1::InstanceView WriteView() {
+  const std::string view = absl::GetFlag(FLAGS_write_view);
+  return view == "basic"  ? wf::v1::INSTANCE_VIEW_BASIC
+         : view == "full" ? wf::v1::INSTANCE_VIEW_FULL
+                          : wf::v1::INSTANCE_VIEW_UNSPECIFIED;
+}
 
 using Clock = std::chrono::steady_clock;
 using wf::v1::WorkflowService;
@@ -213,6 +225,7 @@ class Lane {
     request.set_workflow("phe_duyet_5_buoc");
     request.set_unit(person_.unit);
     *request.mutable_variables() = vars_;
+    request.set_view(WriteView());
     stub_->async()->StartInstance(&call->context, &request, &call->response,
                                   [this, call, left](grpc::Status s) {
                                     shared_->measuring = true;
@@ -231,6 +244,7 @@ class Lane {
     request.set_unit(person_.unit);
     *request.mutable_variables() = vars_;
     request.set_business_key(absl::StrCat("BENCH-", index_, "-", serial_++));
+    request.set_view(WriteView());
     stub_->async()->StartInstance(
         &call->context, &request, &call->response,
         [this, call](grpc::Status s) {
@@ -250,6 +264,7 @@ class Lane {
     Authorize(&call->context);
     wf::v1::FireEventRequest request;
     request.set_instance_id(instance_);
+    request.set_view(WriteView());
     // issue mode: sign, then issue (the step that takes the number).
     const bool issuing = IssueMode() && step_ == 1;
     const int steps = IssueMode() ? 2 : 5;
@@ -296,6 +311,7 @@ class Lane {
     wf::v1::FireEventRequest request;
     request.set_instance_id(person_.instance);
     request.set_event(kEvents[step_]);
+    request.set_view(WriteView());
     if (step_ == 2) {
       (*request.mutable_payload()->mutable_fields())["ly_do"].set_string_value(
           "Bổ sung chỉ tiêu và phân công địa bàn");
@@ -384,6 +400,12 @@ std::vector<Person> ReadPeople(const std::string& path) {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  const std::string view = absl::GetFlag(FLAGS_write_view);
+  if (!view.empty() && view != "full" && view != "basic") {
+    std::fprintf(stderr, "--write_view: expected full or basic, not '%s'\n",
+                 view.c_str());
+    return 2;
+  }
   const int lanes_count = absl::GetFlag(FLAGS_concurrency);
   std::vector<Person> people = ReadPeople(absl::GetFlag(FLAGS_people));
   std::vector<std::shared_ptr<grpc::Channel>> channels;

@@ -212,6 +212,17 @@ absl::Status ToProto(const InstanceInfo& in, v1::Instance* out) {
   return JsonTextToStruct(in.variables_json, out->mutable_variables());
 }
 
+absl::Status ToProto(const InstanceInfo& in, bool full, v1::Instance* out) {
+  if (full) return ToProto(in, out);
+  ToBasicProto(in, out);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> IsFullWriteView(v1::InstanceView view) {
+  if (view == v1::INSTANCE_VIEW_UNSPECIFIED) return true;
+  return IsFullView(view);
+}
+
 absl::StatusOr<bool> IsFullView(v1::InstanceView view) {
   switch (view) {
     case v1::INSTANCE_VIEW_UNSPECIFIED:

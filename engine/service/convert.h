@@ -36,6 +36,10 @@ absl::Status ToProto(const InboxPage& in, bool full, v1::GetInboxResponse* out);
 // Whether a list answers FULL instances: UNSPECIFIED and BASIC mean no.
 // INVALID_ARGUMENT naming `view` for a value the proto does not declare.
 absl::StatusOr<bool> IsFullView(v1::InstanceView view);
+// The same for a write's answer, where UNSPECIFIED means FULL.
+absl::StatusOr<bool> IsFullWriteView(v1::InstanceView view);
+// The instance in full, or as ToBasicProto.
+absl::Status ToProto(const InstanceInfo& in, bool full, v1::Instance* out);
 void ToProto(const DeadlineInfo& in, v1::Deadline* out);
 void ToProto(const ProgressInfo& in, v1::Progress* out);
 void ToProto(const WhoAmIInfo& in, v1::WhoAmIResponse* out);

@@ -174,18 +174,20 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::StartInstance(
   WF_CALLER(actor);
   NoteWorkflow(context, request->workflow(), "start");
   NoteUnit(context, request->unit());
+  absl::StatusOr<bool> full = IsFullWriteView(request->view());
+  if (!full.ok()) return Answer(context, full.status());
   auto start = FromProto(*request);
   if (!start.ok()) return Answer(context, start.status());
   start->actor = actor;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   start->still_wanted = StillWanted(context);
-  engine_->StartAsync(*start, [context, reactor, response](
+  engine_->StartAsync(*start, [context, reactor, response, full = *full](
                                   absl::StatusOr<StartResult> result) {
     absl::Status status = result.status();
     if (result.ok()) {
       NoteInstance(context, result->instance.id);
       NoteUnit(context, result->instance.unit);
-      status = ToProto(result->instance, response->mutable_instance());
+      status = ToProto(result->instance, full, response->mutable_instance());
       response->set_replayed(result->replayed);
     }
     FinishCall(context, reactor, status);
@@ -199,18 +201,20 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::FireEvent(
   WF_CALLER(actor);
   NoteInstance(context, request->instance_id());
   NoteWorkflow(context, "", request->event());
+  absl::StatusOr<bool> full = IsFullWriteView(request->view());
+  if (!full.ok()) return Answer(context, full.status());
   auto fire = FromProto(*request);
   if (!fire.ok()) return Answer(context, fire.status());
   fire->actor = actor;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   fire->still_wanted = StillWanted(context);
-  engine_->FireAsync(*fire, [context, reactor,
-                             response](absl::StatusOr<FireResult> result) {
+  engine_->FireAsync(*fire, [context, reactor, response, full = *full](
+                                absl::StatusOr<FireResult> result) {
     absl::Status status = result.status();
     if (result.ok()) {
       NoteWorkflow(context, result->instance.workflow, "");
       NoteUnit(context, result->instance.unit);
-      status = ToProto(result->instance, response->mutable_instance());
+      status = ToProto(result->instance, full, response->mutable_instance());
       if (status.ok()) status = ToProto(result->event, response->mutable_event());
       response->set_replayed(result->replayed);
     }
@@ -226,20 +230,23 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::CancelInstance(
   WF_CALLER(actor);
   NoteInstance(context, request->instance_id());
   NoteWorkflow(context, "", "wf.cancel");
+  absl::StatusOr<bool> full = IsFullWriteView(request->view());
+  if (!full.ok()) return Answer(context, full.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   CancelRequest cancel = FromProto(*request);
   cancel.actor = actor;
   cancel.still_wanted = StillWanted(context);
-  engine_->CancelAsync(cancel, [context, reactor,
-                                response](absl::StatusOr<FireResult> result) {
+  engine_->CancelAsync(cancel, [context, reactor, response, full = *full](
+                                   absl::StatusOr<FireResult> result) {
+    absl::Status status = result.status();
     if (result.ok()) {
       NoteWorkflow(context, result->instance.workflow, "");
       NoteUnit(context, result->instance.unit);
-      ToProto(result->instance, response->mutable_instance());
-      ToProto(result->event, response->mutable_event());
+      status = ToProto(result->instance, full, response->mutable_instance());
+      if (status.ok()) status = ToProto(result->event, response->mutable_event());
       response->set_replayed(result->replayed);
     }
-    FinishCall(context, reactor, result.status());
+    FinishCall(context, reactor, status);
   });
   return reactor;
 }
@@ -280,11 +287,7 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::ListInstances(
   auto result = engine_->ListInstances(list);
   if (!result.ok()) return Answer(context, result.status());
   for (const InstanceInfo& i : result->instances) {
-    if (!*full) {
-      ToBasicProto(i, response->add_instances());
-      continue;
-    }
-    absl::Status status = ToProto(i, response->add_instances());
+    absl::Status status = ToProto(i, *full, response->add_instances());
     if (!status.ok()) return Answer(context, status);
   }
   response->set_next_page_token(result->next_page_token);

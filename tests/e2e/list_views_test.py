@@ -259,6 +259,81 @@ class ListViews(unittest.TestCase):
                     self.assertEqual(reason, "INVALID_FIELD")
 
 
+    def test_writes_answer_full_unless_asked(self):
+        def start(**request):
+            return self.stub.StartInstance(pb.StartInstanceRequest(
+                workflow="ke_hoach_bcd", unit=UNIT,
+                variables=harness.struct({"trich_yeu": TRICH_YEU}), **request))
+
+        full = start().instance
+        basic = start(view=pb.INSTANCE_VIEW_BASIC).instance
+        self.assertTrue(full.HasField("variables"))
+        self.assertEqual(full, self.get(full.id))
+        self.assertFalse(basic.HasField("variables"))
+        self.assertEqual(basic, without_variables(self.get(basic.id)))
+
+        def fire(instance_id, **request):
+            return self.stub.FireEvent(pb.FireEventRequest(
+                instance_id=instance_id, event="ky",
+                payload=harness.struct({"nguoi_ky": "Nguyễn Thị Hòa"}), **request))
+
+        fired = fire(basic.id, view=pb.INSTANCE_VIEW_BASIC)
+        self.assertFalse(fired.instance.HasField("variables"))
+        self.assertEqual(fired.instance, without_variables(self.get(basic.id)))
+        self.assertEqual(fired.instance.state, "cho_ban_hanh")
+        # What the step changed is still in the answer, in its event.
+        self.assertEqual(harness.values(fired.event.changes.set),
+                         {"nguoi_ky": "Nguyễn Thị Hòa"})
+        fired_full = fire(full.id, view=pb.INSTANCE_VIEW_FULL)
+        self.assertEqual(fired_full.instance, self.get(full.id))
+        self.assertEqual(harness.values(fired_full.instance.variables)["nguoi_ky"],
+                         "Nguyễn Thị Hòa")
+
+        # The view is not part of what an idempotency key stands for.
+        first = fire(start().instance.id, idempotency_key="ky-1",
+                     view=pb.INSTANCE_VIEW_BASIC)
+        again = fire(first.instance.id, idempotency_key="ky-1")
+        self.assertTrue(again.replayed)
+        self.assertEqual(again.event, first.event)
+        self.assertEqual(without_variables(again.instance), first.instance)
+        self.assertTrue(again.instance.HasField("variables"))
+
+        for view, has_variables in ((pb.INSTANCE_VIEW_BASIC, False),
+                                    (pb.INSTANCE_VIEW_UNSPECIFIED, True)):
+            with self.subTest(cancel_view=view):
+                instance_id = start().instance.id
+                cancelled = self.stub.CancelInstance(pb.CancelInstanceRequest(
+                    instance_id=instance_id, reason="Lập nhầm", view=view))
+                self.assertTrue(cancelled.instance.cancelled)
+                self.assertEqual(cancelled.instance.HasField("variables"),
+                                 has_variables)
+                got = self.get(instance_id)
+                self.assertEqual(cancelled.instance,
+                                 got if has_variables else without_variables(got))
+
+    def test_a_write_with_an_unknown_view_writes_nothing(self):
+        key = "KH-view-7"
+        target = self.stub.StartInstance(pb.StartInstanceRequest(
+            workflow="ke_hoach_bcd", unit=UNIT)).instance
+        calls = (
+            (self.stub.StartInstance, pb.StartInstanceRequest(
+                workflow="ke_hoach_bcd", unit=UNIT, business_key=key, view=7)),
+            (self.stub.FireEvent, pb.FireEventRequest(
+                instance_id=target.id, event="ky", view=7)),
+            (self.stub.CancelInstance, pb.CancelInstanceRequest(
+                instance_id=target.id, reason="Lập nhầm", view=7)))
+        for call, request in calls:
+            with self.subTest(call=type(request).__name__):
+                with self.assertRaises(grpc.RpcError) as raised:
+                    call(request)
+                error = raised.exception
+                self.assertEqual(error.code(), grpc.StatusCode.INVALID_ARGUMENT)
+                self.assertIn("`view`", error.details())
+                self.assertEqual(refusal_reason(error)[0], "INVALID_FIELD")
+        self.assertEqual(self.get(target.id), target)
+        found = self.admin.ListInstances(pb.ListInstancesRequest(business_key=key))
+        self.assertEqual(list(found.instances), [])
+
 class KeptInboxAnswers(unittest.TestCase):
     """An official reopening the inbox gets the answer kept from the last
     time while nothing on it changed, and sees every change at once."""
