@@ -4,6 +4,8 @@
 // Writes: transition.cc. Reads: reader.cc. Deploys: definition_registry.cc.
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -33,6 +35,7 @@
 #include "engine/store/store.h"
 #include "engine/timers/timer_service.h"
 #include "engine/util/keyed_serializer.h"
+#include "engine/util/page_token.h"
 #include "engine/util/refusal.h"
 #include "engine/util/status_macros.h"
 #include "engine/util/text.h"
@@ -56,6 +59,30 @@ absl::StatusOr<uint64_t> NextInstanceNumber(Store* store) {
         it->key().ToString()));
   }
   return *number + 1;
+}
+
+// Page tokens sealed under the key the store keeps outlive a restart of
+// the server (and a restore from its backup). The first open draws it.
+absl::Status UseStoredPageTokenKey(Store* store) {
+  WF_ASSIGN_OR_RETURN(std::optional<std::string> kept,
+                      store->Get(Cf::kDefault, keys::kPageTokenKey));
+  if (!kept.has_value()) {
+    kept = NewPageTokenKey();
+    WriteSet set;
+    set.Put(Cf::kDefault, keys::kPageTokenKey, *kept);
+    rocksdb::WriteBatch batch;
+    store->AppendTo(set, &batch);
+    WF_RETURN_IF_ERROR(store->WriteSynced(&batch));
+  }
+  absl::Status used = UsePageTokenKey(*kept);
+  if (!used.ok()) {
+    return absl::DataLossError(absl::StrCat(
+        "The stored page-token key (column family default, key ",
+        keys::kPageTokenKey, ") is damaged: ", used.message(),
+        ". Delete that key to have a new one drawn; page tokens handed out "
+        "before then stop working"));
+  }
+  return absl::OkStatus();
 }
 
 // The committer wrote the instance record under `key` (`bytes` long):
@@ -255,6 +282,7 @@ class EngineImpl final : public Engine {
     store_options.statistics |= options.metrics != nullptr;
     WF_ASSIGN_OR_RETURN(engine->store_,
                         Store::Open(options.data_dir, store_options, expiry));
+    WF_RETURN_IF_ERROR(UseStoredPageTokenKey(engine->store_.get()));
     WF_ASSIGN_OR_RETURN(uint64_t next, NextInstanceNumber(engine->store_.get()));
     WF_RETURN_IF_ERROR(engine->Wire(next));
     return std::unique_ptr<Engine>(std::move(engine));

@@ -489,6 +489,40 @@ TEST_F(EngineTest, StateSurvivesReopenAndIdsAreNotReused) {
   EXPECT_TRUE(engine_->Verify(a.id, Actor::Embedder())->ok);
 }
 
+// The store keeps the key page tokens are sealed under: a client paging
+// through a list goes on after a restart; another store's engine refuses
+// the token.
+TEST_F(EngineTest, PageTokensOutliveAReopenButNotAnotherStore) {
+  DeployTestdata("phe_duyet.lua");
+  InstanceInfo a = StartApproval();
+  InstanceInfo b = StartApproval();
+  const ListInstancesRequest all{"", "", "", 1, "", Actor::Embedder()};
+  auto first = engine_->ListInstances(all);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->instances.size(), 1u);
+  EXPECT_EQ(first->instances[0].id, a.id);
+  ListInstancesRequest next = all;
+  next.page_token = first->next_page_token;
+  ASSERT_FALSE(next.page_token.empty());
+  Reopen();
+  auto second = engine_->ListInstances(next);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->instances.size(), 1u);
+  EXPECT_EQ(second->instances[0].id, b.id);
+
+  EngineOptions elsewhere = options_;
+  elsewhere.data_dir = test_support::FreshDir("wf_engine_test_other");
+  {
+    auto other = Engine::Open(elsewhere);
+    ASSERT_TRUE(other.ok()) << other.status();
+    EXPECT_EQ((*other)->ListInstances(next).status().code(),
+              absl::StatusCode::kInvalidArgument);
+  }
+  std::filesystem::remove_all(elsewhere.data_dir);
+  Reopen();
+  EXPECT_TRUE(engine_->ListInstances(next).ok());
+}
+
 TEST_F(EngineTest, ConcurrentFiresOnOneInstanceAreSerialised) {
   DeployTestdata("dem.lua");
   auto started = engine_->Start({"dem", "", "", "", Actor::Embedder()});

@@ -591,9 +591,9 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
   if (!request.page_token.empty() &&
       !Unseal("inbox", request.page_token, &after)) {
     return BadField("page_token",
-                    "Expected a page token from an earlier inbox answer (for "
-                    "the same person, before the server restarted), but this "
-                    "one is not one");
+                    "Expected a page token from an earlier inbox answer of "
+                    "this server (for the same person), but this one is not "
+                    "one");
   }
   auto directory = directory_->Current();
   const absl::Time now = clock_->Now();

@@ -88,6 +88,11 @@ std::optional<uint64_t> ParseFeed(absl::string_view key);
 // feed's items all expiring.
 inline constexpr char kFeedLastSeq[] = "feed/last_seq";
 
+// Column family "default": the key page tokens are sealed under
+// (engine/util/page_token.h), drawn when the store is first opened, so that
+// a token outlives a restart.
+inline constexpr char kPageTokenKey[] = "page_token/key";
+
 // Column family "inbox": a document is listed under every (unit, role) that
 // may act on it: unit \0 role \0 be64(earliest due, INT64_MAX without one)
 // be64(when it got to its state) id. Empty values.

@@ -61,5 +61,39 @@ TEST(PageTokenTest, RefusesATokenOfAnotherList) {
   EXPECT_NE(opened.status().message().find("tokens"), std::string::npos);
 }
 
+// A key installed again opens what was sealed under it (a server restarted
+// on the same store); a token sealed under another key does not open.
+TEST(PageTokenTest, OpensUnderTheKeyItWasSealedUnder) {
+  const std::string a = NewPageTokenKey(), b = NewPageTokenKey();
+  ASSERT_EQ(a.size(), kPageTokenKeyBytes);
+  ASSERT_NE(a, b);
+  ASSERT_TRUE(UsePageTokenKey(a).ok());
+  const std::string token = SealPageToken("instances", "wi-000000000042");
+  ASSERT_TRUE(UsePageTokenKey(b).ok());
+  EXPECT_EQ(OpenPageToken("instances", token).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // Another thread, whose contexts are made after the change, agrees.
+  std::thread([&] {
+    EXPECT_FALSE(OpenPageToken("instances", token).ok());
+  }).join();
+  ASSERT_TRUE(UsePageTokenKey(a).ok());
+  EXPECT_EQ(OpenPageToken("instances", token).value_or(""), "wi-000000000042");
+  std::thread([&] {
+    EXPECT_EQ(OpenPageToken("instances", token).value_or(""),
+              "wi-000000000042");
+  }).join();
+}
+
+TEST(PageTokenTest, RefusesAKeyOfAnotherLengthAndKeepsTheOneInUse) {
+  ASSERT_TRUE(UsePageTokenKey(NewPageTokenKey()).ok());
+  const std::string token = SealPageToken("inbox", "position");
+  for (const std::string& bad : {std::string(), std::string(31, 'k'),
+                                 std::string(33, 'k')}) {
+    EXPECT_EQ(UsePageTokenKey(bad).code(), absl::StatusCode::kInvalidArgument)
+        << bad.size();
+  }
+  EXPECT_EQ(OpenPageToken("inbox", token).value_or(""), "position");
+}
+
 }  // namespace
 }  // namespace wf

@@ -556,11 +556,18 @@ class EndToEnd(unittest.TestCase):
     def test_zz_restart_keeps_everything(self):
         instance = self.start()
         self.fire(instance.id, "trinh", {"noi_dung": "x"})
+        first = self.stub.ListInstances(pb.ListInstancesRequest(page_size=1))
+        self.assertTrue(first.next_page_token)
         self.channel.close()
         self.assertEqual(self.server.stop(), 0)
         self.server.start()
         type(self).connect()
         self.assertEqual(self.get(instance.id).state, "cho_duyet")
+        # A client paging through a list goes on where it was.
+        second = self.stub.ListInstances(pb.ListInstancesRequest(
+            page_size=1, page_token=first.next_page_token))
+        self.assertEqual(len(second.instances), 1)
+        self.assertGreater(second.instances[0].id, first.instances[0].id)
         newer = self.start()
         self.assertGreater(newer.id, instance.id)
         self.assertTrue(self.stub.VerifyInstance(
