@@ -21,7 +21,6 @@
 namespace wf {
 namespace {
 
-constexpr int kKeyBytes = 32;
 constexpr int kNonceBytes = 12;
 constexpr int kTagBytes = 16;
 
