@@ -119,6 +119,8 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::FeedItem> {
     for (;;) {
       absl::Status interrupted = Interrupted();
       if (!interrupted.ok()) return End(interrupted);
+      absl::Status still = StillAllowed();
+      if (!still.ok()) return End(still);
       if (!page_.empty()) return WriteFront();
       absl::StatusOr<FeedPage> page = engine_->ReadFeed(request_);
       if (!page.ok()) return End(page.status());
@@ -159,6 +161,17 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::FeedItem> {
   absl::Status Interrupted() {
     absl::MutexLock lock(&mu_);
     return interrupted_;
+  }
+
+  // The stream's token, checked again before every item and page: a token
+  // revoked (or expired) since the stream opened gets nothing more, and the
+  // stream ends with the reason. A cached lookup (TokenStore), as every
+  // call makes.
+  absl::Status StillAllowed() {
+    absl::StatusOr<Actor> actor = Caller(engine_, service_->auth_, context_);
+    if (!actor.ok()) return actor.status();
+    request_.actor = *std::move(actor);
+    return absl::OkStatus();
   }
 
   // Finishes once.

@@ -188,6 +188,27 @@ class FeedEndToEnd(unittest.TestCase):
         self.assertFalse(watcher.is_alive(), "the watcher did not catch up")
         self.check(watcher)
 
+    def test_a_revoked_token_gets_nothing_more(self):
+        admin = rpc.AdminServiceStub(harness.authed_channel(
+            self.server.address, self.server.admin_token()))
+        issued = admin.IssueToken(pb.IssueTokenRequest(
+            person="tich-hop.thong-ke", admin=True, note="an integration"))
+        started = self.official.StartInstance(pb.StartInstanceRequest(
+            workflow="dem", unit=UNIT))
+        with harness.authed_channel(self.server.address, issued.token) as channel:
+            items = iter(rpc.FeedServiceStub(channel).Watch(pb.WatchRequest()))
+            self.assertEqual(next(items).instance_id, started.instance.id)
+            admin.RevokeToken(pb.RevokeTokenRequest(token_id=issued.info.token_id))
+            fired = self.official.FireEvent(pb.FireEventRequest(
+                instance_id=started.instance.id, event="tang"))
+            self.assertEqual(fired.event.seq, 2)
+            with self.assertRaises(grpc.RpcError) as ended:
+                for item in items:
+                    self.fail(f"an item after the revocation: {item}")
+            self.assertEqual(ended.exception.code(),
+                             grpc.StatusCode.UNAUTHENTICATED)
+            self.assertIn("revoked", ended.exception.details())
+
     def test_persons_may_not_watch(self):
         with harness.authed_channel(self.server.address,
                                     self.tokens[OFFICIAL]) as channel:
