@@ -1,7 +1,9 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/lua/workflow_script.h"
 
+#include <optional>
 #include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -668,6 +670,26 @@ std::string WorkflowScript::Describe(const char* role, int transition) const {
                       file_name_, ":", t.line, ")");
 }
 
+absl::Status WorkflowScript::ScriptFailed(absl::Status status,
+                                          const char* function,
+                                          int index) const {
+  if (!absl::IsFailedPrecondition(status)) return status;
+  const std::optional<RefusalDetails> details = ReadRefusal(status);
+  if (details.has_value() && !details->reason.empty()) return status;
+  Refusal refusal(std::move(status), reason::kScriptFailed);
+  refusal.With("workflow", spec_.name).With("function", function);
+  int line = spec_.line;
+  if (std::string(function) == "deadline") {
+    refusal.With("state", spec_.states[index].name);
+    line = spec_.states[index].line;
+  } else if (index >= 0) {
+    refusal.With("event", spec_.transitions[index].event);
+    line = spec_.transitions[index].line;
+  }
+  refusal.With("file", file_name_).With("line", static_cast<uint64_t>(line));
+  return refusal;
+}
+
 absl::StatusOr<GuardResult> WorkflowScript::RunGuard(int transition,
                                                      const CallInput& in) {
   int ref = refs_[transition].guard;
@@ -706,7 +728,7 @@ absl::StatusOr<GuardResult> WorkflowScript::RunGuard(int transition,
         }
       },
       absl::StatusCode::kFailedPrecondition, what);
-  if (!status.ok()) return status;
+  if (!status.ok()) return ScriptFailed(std::move(status), "guard", transition);
   if (!result.allowed) {
     // The reason reaches officials and logs: NFC like all stored text.
     auto nfc = ToNfc(result.reason, "the guard's reason");
@@ -763,13 +785,15 @@ absl::StatusOr<std::optional<absl::CivilDay>> WorkflowScript::RunDeadlineDate(
         }
       },
       absl::StatusCode::kFailedPrecondition, what);
-  if (!status.ok()) return status;
+  if (!status.ok()) return ScriptFailed(std::move(status), "deadline", state);
   if (returned_nil) return std::optional<absl::CivilDay>();
   auto day = calendar::ParseDate(text);
   if (!day.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        what, " returned '", text, "', which is not a date such as ",
-        "\"2026-02-10\" or \"10/02/2026\""));
+    return ScriptFailed(
+        absl::FailedPreconditionError(absl::StrCat(
+            what, " returned '", text, "', which is not a date such as ",
+            "\"2026-02-10\" or \"10/02/2026\"")),
+        "deadline", state);
   }
   return std::optional<absl::CivilDay>(*day);
 }
@@ -836,7 +860,7 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
         too_large = document_budget.exceeded;
       },
       absl::StatusCode::kFailedPrecondition, what);
-  if (!status.ok()) return status;
+  if (!status.ok()) return ScriptFailed(std::move(status), role, transition);
   if (too_large) {
     return Refusal(absl::ResourceExhaustedError(
                        absl::StrCat(what(), " failed: ", bad_output)),
@@ -845,8 +869,9 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
         .With("limit", sandbox_->limits().max_output_bytes);
   }
   if (!bad_output.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(what(), " failed: ", bad_output));
+    return ScriptFailed(absl::FailedPreconditionError(
+                            absl::StrCat(what(), " failed: ", bad_output)),
+                        role, transition);
   }
   return result;
 }

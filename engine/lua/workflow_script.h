@@ -127,6 +127,13 @@ class WorkflowScript {
   // "The guard of transition 'duyet' (file.lua:12)": made only for a
   // message. A negative `transition`: the start function.
   std::string Describe(const char* role, int transition) const;
+  // A FAILED_PRECONDITION of the script's own making (its error, a value it
+  // returned that is not allowed) gets SCRIPT_FAILED and where it happened:
+  // metadata workflow, function, event (or state), file, line. A refusal
+  // that already has its reason is left as it is. `index`: the transition,
+  // or for "deadline" the state; negative for the start function.
+  absl::Status ScriptFailed(absl::Status status, const char* function,
+                            int index) const;
 
   std::unique_ptr<Sandbox> sandbox_;
   std::string file_name_;

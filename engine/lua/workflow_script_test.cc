@@ -1,5 +1,10 @@
 #include "engine/lua/workflow_script.h"
 
+#include <map>
+#include <optional>
+#include <string>
+
+#include "engine/util/refusal.h"
 #include "gtest/gtest.h"
 
 namespace wf {
@@ -162,6 +167,61 @@ transition "global" { from = "a", to = "a", action = function(ctx) leak = 1 end 
   expect_error(2, "holes");
   expect_error(3, "w.lua:7:");
   expect_error(4, "cannot create the global 'leak'");
+}
+
+// A failure of the script's own says where it happened, for a program to
+// group failures by; a guard's refusal is not a failure.
+TEST(WorkflowScriptTest, ScriptFailuresNameTheirFunction) {
+  auto script = WorkflowScript::Load(R"(
+workflow "w" {
+  initial = "a",
+  start = function(ctx) error("start broke") end,
+}
+state "a" {
+  deadline = { date = function(ctx) return "mai" end, fire = "het" },
+}
+transition "g" { from = "a", to = "a", guard = function(ctx) local x = nil; return x.y end }
+transition "bad" { from = "a", to = "a", action = function(ctx) ctx.vars.f = print end }
+transition "het" { from = "a", to = "a" }
+transition "no" { from = "a", to = "a", guard = function(ctx) return false, "Chưa đủ" end }
+)",
+                                     "w.lua", TestLimits());
+  ASSERT_TRUE(script.ok()) << script.status();
+  ASSERT_TRUE((*script)->spec().problems.empty());
+  Json vars = Json::object(), payload = Json::object();
+  auto where = [](const absl::Status& status) {
+    std::optional<RefusalDetails> details = ReadRefusal(status);
+    EXPECT_TRUE(details.has_value()) << status;
+    if (!details.has_value()) return std::map<std::string, std::string>();
+    EXPECT_EQ(details->reason, "SCRIPT_FAILED") << status;
+    return details->metadata;
+  };
+  using Fields = std::map<std::string, std::string>;
+  auto start = (*script)->RunStart(Input(vars, payload));
+  ASSERT_FALSE(start.ok());
+  EXPECT_EQ(where(start.status()), (Fields{{"workflow", "w"},
+                                           {"function", "start"},
+                                           {"file", "w.lua"},
+                                           {"line", "2"}}));
+  auto guard = (*script)->RunGuard(0, Input(vars, payload));
+  ASSERT_FALSE(guard.ok());
+  EXPECT_EQ(where(guard.status()),
+            (Fields{{"workflow", "w"}, {"function", "guard"}, {"event", "g"},
+                    {"file", "w.lua"}, {"line", "9"}}));
+  auto action = (*script)->RunAction(1, Input(vars, payload));
+  ASSERT_FALSE(action.ok());
+  EXPECT_EQ(where(action.status()),
+            (Fields{{"workflow", "w"}, {"function", "action"}, {"event", "bad"},
+                    {"file", "w.lua"}, {"line", "10"}}));
+  auto date = (*script)->RunDeadlineDate(0, Input(vars, payload));
+  ASSERT_FALSE(date.ok());
+  EXPECT_NE(date.status().message().find("'mai'"), std::string::npos);
+  EXPECT_EQ(where(date.status()),
+            (Fields{{"workflow", "w"}, {"function", "deadline"}, {"state", "a"},
+                    {"file", "w.lua"}, {"line", "6"}}));
+  auto refused = (*script)->RunGuard(3, Input(vars, payload));
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_FALSE(refused->allowed);
 }
 
 TEST(WorkflowScriptTest, EndlessGuardIsResourceExhausted) {

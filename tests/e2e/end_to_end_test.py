@@ -272,7 +272,9 @@ class EndToEnd(unittest.TestCase):
             "events allowed there": ("EVENT_NOT_ALLOWED", {
                 "state": "du_thao", "allowed_events": "trinh,boc_tham,loi,lap,bom,phong_to"}),
             "Chưa có nội dung kế hoạch": ("GUARD_REFUSED", {"event": "trinh"}),
-            "attempt to index a nil value": ("SCRIPT_FAILED", {}),
+            "attempt to index a nil value": ("SCRIPT_FAILED", {
+                "workflow": "phe_duyet", "function": "action", "event": "loi",
+                "file": "phe_duyet.lua", "line": "63"}),
             "budget": ("BUDGET_EXCEEDED", {"budget": "lua_instructions"}),
             "memory": ("BUDGET_EXCEEDED", {"budget": "lua_memory_bytes"}),
             "at version 1": ("VERSION_MISMATCH", {
