@@ -4,8 +4,10 @@ Shared by the end-to-end and crash tests: they drive the server the way an
 outside system does, through stubs generated from proto/wf/v1/workflow.proto.
 """
 import argparse
+import atexit
 import collections
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -93,7 +95,12 @@ class ServerProcess:
 
 
 def temp_data_dir(name):
+    """A data folder inside a new temporary folder, which is removed when
+    the test process exits (a suite run made a hundred of them each time):
+    set WF_KEEP_TEST_DATA=1 to keep them for a look."""
     root = tempfile.mkdtemp(prefix=f"wf_{name}_")
+    if not os.environ.get("WF_KEEP_TEST_DATA"):
+        atexit.register(shutil.rmtree, root, True)
     return os.path.join(root, "data")
 
 
