@@ -202,7 +202,9 @@ absl::Status CheckDocumentUnits(const Json& changes,
 
 // A FAILED_PRECONDITION no check gave a reason is the workflow's Lua
 // failing at run time (its error, a bad return value, a host call it made
-// wrongly): every refusal of the checks carries its own reason.
+// wrongly): every refusal of the checks carries its own reason. The script's
+// functions tag their own failures already, with where they happened
+// (WorkflowScript::ScriptFailed); this names the rest the same way.
 absl::Status ScriptFailedUnlessReasoned(absl::Status status) {
   if (!absl::IsFailedPrecondition(status)) return status;
   return WithReason(std::move(status), reason::kScriptFailed);
