@@ -18,7 +18,9 @@ was expected and what came), 2 when one could not run.
 import argparse
 import datetime
 import hashlib
+import html
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -203,10 +205,19 @@ class Scenario:
                "hinh_thuc": d.signer.form, "so_noi_nhan": len(d.recipients),
                "ngay": (f"{d.issuance.date.year:04}-{d.issuance.date.month:02}-"
                         f"{d.issuance.date.day:02}")}
+        if "noi_nhan" in want:
+            got["noi_nhan"] = self.printed_recipients(want["ho_so"])
         for key, value in want.items():
             if key != "ho_so" and got.get(key) != value:
                 raise Failed(f"document {want['ho_so']}: {key} = {got.get(key)!r}, "
                              f"expected {value!r}")
+
+    def printed_recipients(self, ho_so):
+        """The lines of Nơi nhận as the rendered document prints them."""
+        page = self.call("RenderDocument", self.pb.GetDocumentRequest(
+            instance_id=self.doc(ho_so))).html
+        return [html.unescape(line) for line in
+                re.findall(r'<p class="recipient">(.*?)</p>', page)]
 
     def check_progress(self, want):
         instance_id, unit = self.targets(want)[0]

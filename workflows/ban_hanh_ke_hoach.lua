@@ -282,13 +282,16 @@ transition "ky" {
 }
 
 -- Nơi nhận: each line of the plugin is a label, or a selector of units,
--- each of which gets the plan in its incoming list.
+-- each of which gets the plan in its incoming list. A selector with a
+-- label prints that label once for all its units ("UBND các xã, phường"),
+-- as real plans do; without one, each unit is a line of its own.
 local function noi_nhan(ctx)
   local out = wf.array()
   for _, line in ipairs(plan.chien_dich(ctx).noi_nhan) do
     if line.tag or line.kinds or line.id then
       for _, u in ipairs(plan.chon_don_vi(ctx, line)) do
-        out[#out + 1] = { unit = u.id, label = u.name, purpose = line.purpose or "" }
+        out[#out + 1] = { unit = u.id, label = u.name, purpose = line.purpose or "",
+                          group = line.label or "" }
       end
     else
       out[#out + 1] = { label = line.label, purpose = line.purpose or "" }

@@ -25,6 +25,7 @@ RecipientInfo ToRecipientInfo(const store::RecipientRecord& record) {
   recipient.unit_id = record.unit_id();
   recipient.label = record.label();
   recipient.purpose = record.purpose();
+  recipient.group = record.group();
   if (record.acknowledged_at_micros() != 0) {
     recipient.acknowledged_at =
         absl::FromUnixMicros(record.acknowledged_at_micros());

@@ -52,6 +52,7 @@ Json RecipientView(const store::RecipientRecord& r) {
   Json view = {{"unit", r.unit_id()},
                {"label", r.label()},
                {"purpose", r.purpose()},
+               {"group", r.group()},
                {"acknowledged", r.acknowledged_at_micros() != 0}};
   if (r.acknowledged_at_micros() != 0) {
     view["acknowledged_by"] = r.acknowledged_by();
@@ -105,10 +106,13 @@ absl::Status ApplyRecipients(const Json& list, store::DocumentRecord* doc) {
     out->set_unit_id(Text(r, "unit"));
     auto label = Nfc(r, "label");
     auto purpose = Nfc(r, "purpose");
+    auto group = Nfc(r, "group");
     if (!label.ok()) return label.status();
     if (!purpose.ok()) return purpose.status();
+    if (!group.ok()) return group.status();
     out->set_label(*label);
     out->set_purpose(*purpose);
+    out->set_group(*group);
   }
   return absl::OkStatus();
 }

@@ -2,8 +2,10 @@
 #include "engine/documents/render_html.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -203,22 +205,42 @@ std::string Body(const DocumentInfo& doc) {
 // "- label (purpose);" — the list ends with "." (NĐ 30 ends Nơi nhận with
 // "- Lưu: VT, ..."). Punctuation the label already ends with is dropped so
 // that it is not doubled.
-std::string RecipientLine(const RecipientInfo& r, bool last) {
-  absl::string_view label = absl::StripAsciiWhitespace(r.label);
+std::string RecipientLine(absl::string_view text, const std::string& purpose,
+                          bool last) {
+  absl::string_view label = absl::StripAsciiWhitespace(text);
   while (absl::ConsumeSuffix(&label, ";") || absl::ConsumeSuffix(&label, ".")) {
   }
   std::string line = absl::StrCat("- ", label);
-  if (!r.purpose.empty()) absl::StrAppend(&line, " (", r.purpose, ")");
+  if (!purpose.empty()) absl::StrAppend(&line, " (", purpose, ")");
   line += last ? "." : ";";
   return Element("p", "recipient", line);
 }
 
+// The lines Nơi nhận prints, in order: a recipient's label, or its group's
+// where the first recipient of that group and purpose is (a plan goes to
+// 99 communes; its Nơi nhận says "UBND các xã, phường" once).
+std::vector<std::pair<std::string, std::string>> RecipientLines(
+    const std::vector<RecipientInfo>& recipients) {
+  std::vector<std::pair<std::string, std::string>> lines;
+  absl::flat_hash_set<std::pair<std::string, std::string>> groups;
+  for (const RecipientInfo& r : recipients) {
+    if (r.group.empty()) {
+      lines.emplace_back(r.label, r.purpose);
+    } else if (groups.emplace(r.group, r.purpose).second) {
+      lines.emplace_back(r.group, r.purpose);
+    }
+  }
+  return lines;
+}
+
 std::string RecipientsCell(const DocumentInfo& doc) {
   std::string out = "<td class=\"recipients\">\n";
-  if (!doc.recipients.empty()) {
+  const auto lines = RecipientLines(doc.recipients);
+  if (!lines.empty()) {
     out += Element("p", "recipients-title", "Nơi nhận:");
-    for (size_t i = 0; i < doc.recipients.size(); ++i) {
-      out += RecipientLine(doc.recipients[i], i + 1 == doc.recipients.size());
+    for (size_t i = 0; i < lines.size(); ++i) {
+      out += RecipientLine(lines[i].first, lines[i].second,
+                           i + 1 == lines.size());
     }
   }
   return out + "</td>\n";

@@ -64,7 +64,8 @@ absl::StatusOr<DocumentTypeNames> ParseDocumentTypeNames(
 // FormatPlaceAndDate does ("ngày 05 tháng 02 năm 2026"), else left blank.
 // The signer's form ("KT.", "TM."...) is put before the first title line
 // unless that line already starts with it. Each recipient is a line
-// "- label (purpose);", the last ending with "." instead.
+// "- label (purpose);", the last ending with "." instead; recipients of a
+// group print one line, "- group (purpose);", where the group's first is.
 std::string RenderDocumentHtml(const DocumentInfo& doc,
                                const RenderOptions& options);
 

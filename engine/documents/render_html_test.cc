@@ -60,6 +60,15 @@ RecipientInfo Recipient(std::string label, std::string purpose = "") {
   return r;
 }
 
+// A unit that receives the document and is printed with its group.
+RecipientInfo Grouped(std::string unit, std::string label, std::string group,
+                      std::string purpose = "") {
+  RecipientInfo r = Recipient(std::move(label), std::move(purpose));
+  r.unit_id = std::move(unit);
+  r.group = std::move(group);
+  return r;
+}
+
 // Seed 002.
 DocumentInfo BacNinhTongKet() {
   DocumentInfo doc;
@@ -83,7 +92,10 @@ DocumentInfo BacNinhTongKet() {
       Recipient("VP Tỉnh ủy, Ban Nội chính Tỉnh ủy"),
       Recipient("Các cơ quan TW trên địa bàn tỉnh"),
       Recipient("Các sở, cơ quan thuộc UBND tỉnh"),
-      Recipient("UBND các xã, phường"),
+      // Each commune receives the plan; the seed prints them as one line.
+      Grouped("xa-dai-son", "UBND xã Đại Sơn", "UBND các xã, phường"),
+      Grouped("xa-tien-du", "UBND xã Tiên Du", "UBND các xã, phường"),
+      Grouped("phuong-kinh-bac", "UBND phường Kinh Bắc", "UBND các xã, phường"),
       Recipient("VP UBND tỉnh: CVP, TH"),
       Recipient("Lưu: VT, NC"),
   };
@@ -311,6 +323,40 @@ TEST(RenderHtmlTest, RecipientsEndWithSemicolonsAndTheLastWithAFullStop) {
             "<p class=\"recipients-title\">Nơi nhận:</p>\n"
             "<p class=\"recipient\">- Công an tỉnh (b/c);</p>\n"
             "<p class=\"recipient\">- Lưu: VT, HCQT.</p>\n");
+}
+
+TEST(RenderHtmlTest, AGroupPrintsOnceWhereItsFirstUnitIs) {
+  DocumentInfo doc = LaiChauVanPhong();
+  doc.recipients = {
+      Recipient("Công an tỉnh", "b/c"),
+      Grouped("x1", "BCĐ 138 xã A", "BCĐ 138 cấp xã", "để t/hiện"),
+      Grouped("m1", "Đ/c Thành viên 1", "Thành viên BCĐ 138 tỉnh", "để t/hiện"),
+      Grouped("x2", "BCĐ 138 xã B", "BCĐ 138 cấp xã", "để t/hiện"),
+      // The same group for another purpose is another line.
+      Grouped("x3", "BCĐ 138 xã C", "BCĐ 138 cấp xã", "để b/c"),
+      Recipient("Lưu: VT"),
+      Grouped("m2", "Đ/c Thành viên 2", "Thành viên BCĐ 138 tỉnh", "để t/hiện"),
+  };
+  std::string html = RenderDocumentHtml(doc, ShippedOptions());
+  EXPECT_EQ(Between(html, "<td class=\"recipients\">\n", "</td>"),
+            "<p class=\"recipients-title\">Nơi nhận:</p>\n"
+            "<p class=\"recipient\">- Công an tỉnh (b/c);</p>\n"
+            "<p class=\"recipient\">- BCĐ 138 cấp xã (để t/hiện);</p>\n"
+            "<p class=\"recipient\">- Thành viên BCĐ 138 tỉnh (để t/hiện);</p>\n"
+            "<p class=\"recipient\">- BCĐ 138 cấp xã (để b/c);</p>\n"
+            "<p class=\"recipient\">- Lưu: VT.</p>\n");
+}
+
+TEST(RenderHtmlTest, AGroupLastEndsTheListWithAFullStop) {
+  DocumentInfo doc = LaiChauVanPhong();
+  doc.recipients = {Recipient("Công an tỉnh", "b/c"),
+                    Grouped("x1", "UBND xã A", "UBND các xã, phường"),
+                    Grouped("x2", "UBND xã B", "UBND các xã, phường")};
+  std::string html = RenderDocumentHtml(doc, ShippedOptions());
+  EXPECT_EQ(Between(html, "<td class=\"recipients\">\n", "</td>"),
+            "<p class=\"recipients-title\">Nơi nhận:</p>\n"
+            "<p class=\"recipient\">- Công an tỉnh (b/c);</p>\n"
+            "<p class=\"recipient\">- UBND các xã, phường.</p>\n");
 }
 
 TEST(RenderHtmlTest, VietnameseTextComesOutByteForByte) {

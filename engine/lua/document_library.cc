@@ -123,7 +123,7 @@ std::string CheckIssue(const Json& arg) {
   const Json recipients = arg.value("recipients", Json::array());
   if (!recipients.is_array() && !recipients.empty()) {
     return "ctx.document.issue: recipients must be a list of "
-           "{unit =, label =, purpose =}";
+           "{unit =, label =, purpose =, group =}";
   }
   if (recipients.size() > kMaxRecipients) {
     return absl::StrCat("ctx.document.issue: at most ", kMaxRecipients,
@@ -133,7 +133,7 @@ std::string CheckIssue(const Json& arg) {
     const Json& r = recipients[i];
     const std::string what =
         absl::StrCat("ctx.document.issue: recipients[", i + 1, "]");
-    error = CheckObject(r, what, {"unit", "label", "purpose"});
+    error = CheckObject(r, what, {"unit", "label", "purpose", "group"});
     if (!error.empty()) return error;
     if (r.value("unit", "").empty() && r.value("label", "").empty()) {
       return absl::StrCat(what, " needs a unit or a label");
@@ -234,7 +234,8 @@ void RecordIssue(lua_State* L, const Json& arg, const Json& answer) {
   for (const Json& r : arg.value("recipients", Json::array())) {
     recipients.push_back({{"unit", r.value("unit", "")},
                           {"label", r.value("label", "")},
-                          {"purpose", r.value("purpose", "")}});
+                          {"purpose", r.value("purpose", "")},
+                          {"group", r.value("group", "")}});
   }
   Json views = recipients;
   for (Json& r : views) r["acknowledged"] = false;

@@ -8,7 +8,10 @@
 //     signer = {form = "KT.", title_lines = {"KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"},
 //               name = "Nguyễn Văn A"},
 //     recipients = {{unit = "xa-tien-du", label = "BCĐ 138 xã Tiên Du",
-//                    purpose = "để t/hiện"}},
+//                    purpose = "để t/hiện"},
+//                   -- each commune receives it; Nơi nhận prints the group once
+//                   {unit = "xa-dai-son", label = "UBND xã Đại Sơn",
+//                    group = "UBND các xã, phường"}},
 //   }
 //   -- so.reference == "05/KH-BCĐ", so.date_line == "Bắc Ninh, ngày ..."
 //

@@ -183,7 +183,10 @@ TEST_F(DocumentTest, IssuingTakesTheNextNumberOfTheIssuersRegister) {
             (std::vector<std::string>{"TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"}));
   ASSERT_EQ(doc.recipients.size(), 3u);  // two communes and "Lưu: VT"
   EXPECT_EQ(doc.recipients[0].unit_id, kDaiSon);
+  EXPECT_EQ(doc.recipients[0].group, "BCĐ 138 cấp xã");
+  EXPECT_EQ(doc.recipients[1].group, "BCĐ 138 cấp xã");
   EXPECT_EQ(doc.recipients[2].unit_id, "");
+  EXPECT_EQ(doc.recipients[2].group, "");
   // The number is a value the step took: recorded for replay.
   Json taken = Json::parse(issued->event.taken_json);
   ASSERT_EQ(taken.size(), 1u);

@@ -452,6 +452,7 @@ void ToProto(const RecipientInfo& in, v1::Recipient* out) {
   out->set_unit(in.unit_id);
   out->set_label(in.label);
   out->set_purpose(in.purpose);
+  out->set_group(in.group);
   if (Finite(in.acknowledged_at)) {
     ToTimestamp(in.acknowledged_at, out->mutable_acknowledged_at());
   }

@@ -56,9 +56,9 @@ return {
         { label = "Cục XDPTBVANTQ - BCA", purpose = "để b/c" },
         { label = "TT Tỉnh ủy, TT UBND tỉnh", purpose = "để b/c" },
         { label = "Chủ tịch, các PCT UBND tỉnh" },
-        { tag = "thanh_vien_bcd", purpose = "để t/hiện" },
-        { kinds = { "xa", "phuong" }, purpose = "để t/hiện" },
-        { id = "bn_vp_ubnd", purpose = "CVP, TH" },
+        { tag = "thanh_vien_bcd", label = "Thành viên BCĐ 138 tỉnh", purpose = "để t/hiện" },
+        { kinds = { "xa", "phuong" }, label = "BCĐ 138 cấp xã", purpose = "để t/hiện" },
+        { id = "bn_vp_ubnd", label = "VP UBND tỉnh: CVP, TH" },
         { label = "Lưu: VT, NC" },
       },
       -- Who builds and sends its own plan, to whom, by when.

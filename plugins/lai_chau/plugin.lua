@@ -51,7 +51,7 @@ return {
       },
       noi_nhan = {
         { id = "lc_cong_an_tinh", purpose = "b/c" },
-        { tag = "phong_ban_vp" },
+        { tag = "phong_ban_vp", label = "Trưởng các phòng, ban, trung tâm" },
         { label = "Lưu: VT, HCQT" },
       },
       giao_ke_hoach = {},

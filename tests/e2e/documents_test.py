@@ -5,6 +5,7 @@ acknowledges receipt; the issuer sees who has; the register holds its number.
 Run by ctest (tests/CMakeLists.txt) with Debian's /usr/bin/python3.
 """
 import os
+import re
 import sys
 import unittest
 
@@ -123,6 +124,8 @@ class Documents(unittest.TestCase):
         self.assertTrue(by_unit[DAI_SON].HasField("acknowledged_at"))
         self.assertEqual(by_unit[DAI_SON].acknowledged_by, "can-bo.dai-son")
         self.assertFalse(by_unit[TAY_YEN_TU].HasField("acknowledged_at"))
+        self.assertEqual(by_unit[DAI_SON].group, "BCĐ 138 cấp xã")
+        self.assertEqual(by_unit[DAI_SON].label, f"BCĐ 138 xã {DAI_SON}")
 
         # Rendered for the screen and for printing, read as GetDocument.
         page = self.docs[ISSUER].RenderDocument(
@@ -130,6 +133,9 @@ class Documents(unittest.TestCase):
         self.assertEqual(page.media_type, "text/html; charset=utf-8")
         self.assertIn(f"Số: {reference}", page.html)
         self.assertIn("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", page.html)
+        # Nơi nhận names the communes' group once, not each commune.
+        self.assertEqual(re.findall(r'<p class="recipient">(.*?)</p>', page.html),
+                         ["- BCĐ 138 cấp xã (để t/hiện);", "- Lưu: VT, PV01."])
         self.refused(grpc.StatusCode.NOT_FOUND,
                      self.docs["chuyen-vien.noi-vu"].RenderDocument,
                      pb.GetDocumentRequest(instance_id=plan.id))

@@ -63,7 +63,7 @@ transition "ban_hanh" {
     local noi_nhan = wf.array()
     for _, xa in ipairs(ctx.payload.xa or {}) do
       noi_nhan[#noi_nhan + 1] = { unit = xa, label = "BCĐ 138 xã " .. xa,
-                                  purpose = "để t/hiện" }
+                                  purpose = "để t/hiện", group = "BCĐ 138 cấp xã" }
     end
     noi_nhan[#noi_nhan + 1] = { label = "Lưu: VT, PV01" }
     local so = ctx.document.issue{

@@ -126,6 +126,7 @@ function transition(event) end
 ---@field unit? string an org unit id: it gets the document in its incoming list
 ---@field label? string as printed in Nơi nhận
 ---@field purpose? string
+---@field group? string printed once in Nơi nhận for all the units with this group and purpose ("UBND các xã, phường")
 ---@field acknowledged? boolean (reading only)
 
 ---@class (exact) wf.DocumentFields

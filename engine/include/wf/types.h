@@ -240,6 +240,9 @@ struct RecipientInfo {
   std::string unit_id;  // empty for a line that is no unit ("Lưu: VT")
   std::string label;
   std::string purpose;  // "để b/cáo", "để t/hiện"
+  // The line printed for this unit and every other of the same group and
+  // purpose ("UBND các xã, phường"); empty: its own line.
+  std::string group;
   absl::Time acknowledged_at = absl::InfinitePast();  // InfinitePast: not yet
   std::string acknowledged_by;
   std::string acknowledged_by_name;
