@@ -269,14 +269,24 @@ transition "tra_lai" {
   end,
 }
 
+-- The signature block prints the signer's name as the org directory has
+-- it, not a name typed at signing.
 transition "ky" {
   title = "Ký ban hành",
   from = "cho_ky", to = "da_ky",
-  who = nguoi_ky, requires = { "ho_ten" },
-  guard = la_nguoi_ky,
+  who = nguoi_ky,
+  guard = function(ctx)
+    local ok, why = la_nguoi_ky(ctx)
+    if not ok then return false, why end
+    if ctx.actor.name == "" then
+      return false, "Danh bạ cán bộ chưa có họ tên của người ký (" .. ctx.actor.id ..
+                    "): quản trị viên cần bổ sung trước khi ký"
+    end
+    return true
+  end,
   action = function(ctx)
     ctx.vars.nguoi_ky = ctx.actor.id
-    ctx.vars.ten_nguoi_ky = ctx.payload.ho_ten
+    ctx.vars.ten_nguoi_ky = ctx.actor.name
     ctx.vars.ngay_ky = ctx.today
   end,
 }

@@ -415,7 +415,8 @@ std::string CallContext::DayText(int64_t days) {
 void CallContext::PushActor(lua_State* L) const {
   luaL_checkstack(L, 5, "ctx.actor");
   // Each field after its length (4 bytes): no two capacities share a key.
-  const std::string* fields[] = {&in_.actor, &in_.actor_role, &in_.actor_unit,
+  const std::string* fields[] = {&in_.actor,      &in_.actor_name,
+                                 &in_.actor_role, &in_.actor_unit,
                                  &in_.actor_unit_name, &in_.acting_for};
   size_t size = 0;
   for (const std::string* field : fields) {
@@ -457,8 +458,9 @@ void CallContext::PushActor(lua_State* L) const {
 }
 
 void CallContext::NewActor(lua_State* L) const {
-  lua_createtable(L, 0, 5);
+  lua_createtable(L, 0, 6);
   SetText(L, "id", in_.actor);
+  SetText(L, "name", in_.actor_name);
   SetText(L, "role", in_.actor_role);
   SetText(L, "unit", in_.actor_unit);
   SetText(L, "unit_name", in_.actor_unit_name);

@@ -576,11 +576,13 @@ TEST(LazyVarsTest, ActorIsReadOnlyAndOwnToItsCapacity) {
     ctx.vars.write_refused = not ok and err:find("read%-only") ~= nil
     local fields = {}
     for k in pairs(ctx.actor) do fields[#fields + 1] = k end
+    table.sort(fields)
     ctx.vars.fields = table.concat(fields, ",")
     ctx.vars.whole = ctx.actor
   )");
   ASSERT_NE(script, nullptr);
   CallInput in = Input(kVars, kNoPayload);
+  in.actor_name = "Nguyễn Thị Lan";
   in.actor_role = "van_thu";
   in.actor_unit = "07627";
   in.actor_unit_name = "Xã Đại Sơn";
@@ -592,9 +594,10 @@ TEST(LazyVarsTest, ActorIsReadOnlyAndOwnToItsCapacity) {
   Json first = run();
   EXPECT_EQ(first["role"], "van_thu");
   EXPECT_EQ(first["write_refused"], true);
-  EXPECT_EQ(first["fields"], "acting_for,id,role,unit,unit_name");
+  EXPECT_EQ(first["fields"], "acting_for,id,name,role,unit,unit_name");
   EXPECT_EQ(first["whole"],
-            Json({{"id", "can-bo.xa-tien-du"}, {"role", "van_thu"},
+            Json({{"id", "can-bo.xa-tien-du"}, {"name", "Nguyễn Thị Lan"},
+                  {"role", "van_thu"},
                   {"unit", "07627"}, {"unit_name", "Xã Đại Sơn"},
                   {"acting_for", ""}}));
   in.actor_role = "chu_tich";
@@ -603,6 +606,9 @@ TEST(LazyVarsTest, ActorIsReadOnlyAndOwnToItsCapacity) {
   EXPECT_EQ(run()["whole"]["acting_for"], "chu-tich.dai-son");
   in.actor = "can-bo.khac";
   EXPECT_EQ(run()["id"], "can-bo.khac");
+  in.actor_name = "Nguyễn Thị Lan (đổi tên)";  // the directory changed
+  EXPECT_EQ(run()["whole"]["name"], "Nguyễn Thị Lan (đổi tên)");
+  in.actor_name = "Nguyễn Thị Lan";
   in.actor = "can-bo.xa-tien-du";
   in.actor_role = "van_thu";
   in.acting_for = "";

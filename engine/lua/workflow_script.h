@@ -40,6 +40,9 @@ struct CallInput {
   std::string from;
   std::string to;
   std::string actor;
+  // The person's name as the directory has it (ctx.actor.name): what a
+  // signature block prints. Empty for a timer and for the embedder.
+  std::string actor_name;
   // The capacity the access check matched (ctx.actor.role, .unit,
   // .unit_name, .acting_for): empty for a timer and for the embedder.
   std::string actor_role;

@@ -156,8 +156,8 @@ transition "nhan" {
     return true
   end,
   action = function(ctx)
-    ctx.vars.nhan = { role = ctx.actor.role, unit = ctx.actor.unit,
-                      unit_name = ctx.actor.unit_name,
+    ctx.vars.nhan = { name = ctx.actor.name, role = ctx.actor.role,
+                      unit = ctx.actor.unit, unit_name = ctx.actor.unit_name,
                       acting_for = ctx.actor.acting_for }
   end,
 }
@@ -172,8 +172,10 @@ TEST_F(HostTest, ActorCapacityReachesGuardsAndActions) {
   auto fired = Fire(here->instance.id, "nhan",
                     Actor::Person("pho-chu-tich.dai-son"));
   ASSERT_TRUE(fired.ok()) << fired.status();
+  // Their name is the directory's, whatever capacity they act in.
   EXPECT_EQ(Vars(fired->instance)["nhan"],
-            nlohmann::json({{"role", "chu_tich"},
+            nlohmann::json({{"name", "Lê Văn Cường"},
+                            {"role", "chu_tich"},
                             {"unit", "07627"},
                             {"unit_name", "Xã Đại Sơn"},
                             {"acting_for", "chu-tich.dai-son"}}));

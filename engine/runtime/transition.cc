@@ -125,10 +125,15 @@ CallInput CallFor(const Step& step) {
     call.actor_role = step.grant->role;
     call.actor_unit = step.grant->unit_id;
     call.acting_for = step.grant->acting_for;
-    const org::OrgUnit* unit = step.directory == nullptr
-                                   ? nullptr
-                                   : step.directory->tree.Find(call.actor_unit);
-    if (unit != nullptr) call.actor_unit_name = unit->name;
+    if (step.directory != nullptr) {
+      const DirectorySnapshot& d = *step.directory;
+      if (const org::OrgUnit* unit = d.tree.Find(call.actor_unit)) {
+        call.actor_unit_name = unit->name;
+      }
+      if (const org::Person* person = d.directory.FindPerson(step.actor)) {
+        call.actor_name = person->name;
+      }
+    }
   }
   call.instance_id = step.instance_id;
   call.business_key = step.before.business_key();

@@ -83,6 +83,7 @@ class Replay {
     call.from = body.from_state();
     call.to = body.to_state();
     call.actor = body.actor();
+    call.actor_name = body.actor_name();
     call.actor_role = body.actor_role();
     call.actor_unit = body.actor_unit();
     call.actor_unit_name = body.actor_unit_name();

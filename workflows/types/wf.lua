@@ -91,6 +91,7 @@ function transition(event) end
 
 ---@class (exact) wf.Actor
 ---@field id string a person id, or "system:timer"
+---@field name string the person's name as the directory has it ("" for a timer)
 ---@field role string the role the `who` check matched ("" for a timer)
 ---@field unit string the unit it is held in
 ---@field unit_name string
