@@ -13,7 +13,8 @@ own — and checks every assertion. Nothing touches a real server's data.
   admin/wfctl scenario plugins/*/scenarios/*.toml
 
 Exit code 0 when every scenario passed, 1 when one failed (the step, what
-was expected and what came), 2 when one could not run.
+was expected and what came), 2 when one could not run. What it prints is in
+Vietnamese, for the province's administrators.
 """
 import argparse
 import datetime
@@ -70,7 +71,7 @@ class Scenario:
     # --- selection -------------------------------------------------------
     def doc(self, name):
         if name not in self.docs:
-            raise Failed(f"no document named '{name}' started earlier in the scenario")
+            raise Failed(f"không có hồ sơ nào tên '{name}' được mở ở các bước trước")
         return self.docs[name]
 
     def children(self, sel):
@@ -89,7 +90,7 @@ class Scenario:
             out = [i for i in out if i.unit in units]
             missing = units - {i.unit for i in out}
             if missing:
-                raise Failed(f"no child for units {sorted(missing)}")
+                raise Failed(f"không có hồ sơ con của các đơn vị {sorted(missing)}")
         start = sel.get("bo_qua", 0)
         end = start + sel["so_luong"] if "so_luong" in sel else None
         skip = set(sel.get("tru", []))
@@ -102,7 +103,7 @@ class Scenario:
             return [(i.id, i.unit)]
         if "con" in step:
             return [(i.id, i.unit) for i in self.children(step["con"])]
-        raise Failed("the step names no document (ho_so) and no children (con)")
+        raise Failed("bước này không chỉ ra hồ sơ (ho_so) hay các hồ sơ con (con) nào")
 
     @staticmethod
     def person(template, unit):
@@ -127,12 +128,13 @@ class Scenario:
         except grpc.RpcError as e:
             code = step.get("ma")
             if code and e.code().name != code:
-                raise Failed(f"refused {e.code().name} ({e.details()}), expected {code}")
+                raise Failed(f"bị từ chối với mã {e.code().name} ({e.details()}), "
+                             f"mong đợi mã {code}")
             if step["tu_choi"] not in e.details():
-                raise Failed(f"refused with '{e.details()}', expected it to say "
+                raise Failed(f"bị từ chối với lời '{e.details()}', mong đợi lời có "
                              f"'{step['tu_choi']}'")
             return
-        raise Failed(f"accepted, expected a refusal saying '{step['tu_choi']}'")
+        raise Failed(f"được chấp nhận, mong đợi bị từ chối với lời có '{step['tu_choi']}'")
 
     def act(self, step, run):
         if "tu_choi" in step:
@@ -179,22 +181,22 @@ class Scenario:
         from google.protobuf import json_format
         for instance_id, unit in self.targets(want):
             i = self.call("GetInstance", self.pb.GetInstanceRequest(instance_id=instance_id))
-            where = f"{i.workflow} of {i.unit_name} ({unit})"
+            where = f"{i.workflow} của {i.unit_name} ({unit})"
             if "trang_thai" in want and i.state != want["trang_thai"]:
-                raise Failed(f"{where}: state {i.state}, expected {want['trang_thai']}")
+                raise Failed(f"{where}: trạng thái {i.state}, mong đợi {want['trang_thai']}")
             values = json_format.MessageToDict(i.variables)
             for key, value in want.get("bien", {}).items():
                 got = values.get(key)
                 if isinstance(value, int) and isinstance(got, float):
                     got = int(got)
                 if got != value:
-                    raise Failed(f"{where}: {key} = {got!r}, expected {value!r}")
+                    raise Failed(f"{where}: {key} = {got!r}, mong đợi {value!r}")
             if "tre_han" in want:
                 late = any(c.expired for c in i.clocks)
                 if late != want["tre_han"]:
-                    raise Failed(f"{where}: late = {late}, expected {want['tre_han']}")
+                    raise Failed(f"{where}: trễ hạn = {late}, mong đợi {want['tre_han']}")
             if "plugin_version" in want and i.plugin_version != want["plugin_version"]:
-                raise Failed(f"{where}: plugin version {i.plugin_version}, expected "
+                raise Failed(f"{where}: plugin phiên bản {i.plugin_version}, mong đợi "
                              f"{want['plugin_version']}")
 
     def check_document(self, want):
@@ -209,8 +211,8 @@ class Scenario:
             got["noi_nhan"] = self.printed_recipients(want["ho_so"])
         for key, value in want.items():
             if key != "ho_so" and got.get(key) != value:
-                raise Failed(f"document {want['ho_so']}: {key} = {got.get(key)!r}, "
-                             f"expected {value!r}")
+                raise Failed(f"văn bản {want['ho_so']}: {key} = {got.get(key)!r}, "
+                             f"mong đợi {value!r}")
 
     def printed_recipients(self, ho_so):
         """The lines of Nơi nhận as the rendered document prints them."""
@@ -227,8 +229,8 @@ class Scenario:
         got["tong"], got["tre"] = p.total, p.late_count
         for key, value in want["mong_doi"].items():
             if got.get(key, 0) != value:
-                raise Failed(f"progress of {unit}: {key} = {got.get(key, 0)}, "
-                             f"expected {value} (all: {got})")
+                raise Failed(f"tiến độ của {unit}: {key} = {got.get(key, 0)}, "
+                             f"mong đợi {value} (tất cả: {got})")
 
     def check_inbox(self, want):
         ids, token = set(), ""
@@ -241,12 +243,12 @@ class Scenario:
                 break
         for name in want.get("co", []):
             if self.doc(name) not in ids:
-                raise Failed(f"inbox of {want['ai']}: '{name}' missing")
+                raise Failed(f"hộp thư của {want['ai']}: thiếu '{name}'")
         for name in want.get("khong_co", []):
             if self.doc(name) in ids:
-                raise Failed(f"inbox of {want['ai']}: '{name}' should not be there")
+                raise Failed(f"hộp thư của {want['ai']}: không được có '{name}'")
         if "so_luong" in want and len(ids) != want["so_luong"]:
-            raise Failed(f"inbox of {want['ai']}: {len(ids)} items, expected "
+            raise Failed(f"hộp thư của {want['ai']}: {len(ids)} việc, mong đợi "
                          f"{want['so_luong']}")
 
     def history(self, instance_id):
@@ -266,12 +268,12 @@ class Scenario:
             events = self.history(instance_id)
             it = iter(events)
             if not all(any(e == w for e in it) for w in want["su_kien"]):
-                raise Failed(f"history of {unit}: {events}, expected in order "
+                raise Failed(f"lịch sử của {unit}: {events}, mong đợi theo thứ tự "
                              f"{want['su_kien']}")
             v = self.call("VerifyInstance", self.pb.VerifyInstanceRequest(
                 instance_id=instance_id))
             if not v.ok:
-                raise Failed(f"history of {unit} does not verify: {v}")
+                raise Failed(f"lịch sử của {unit} không kiểm chứng được: {v}")
 
     CHECKS = {"kiem_tra": "check_instance", "van_ban": "check_document",
               "tien_do": "check_progress", "hop_thu": "check_inbox",
@@ -295,7 +297,7 @@ class Scenario:
                 text = content.decode()
                 for old, new in want["thay"].items():
                     if old not in text:
-                        raise Failed(f"plugin.lua of {want['ten']} has no '{old}' to replace")
+                        raise Failed(f"plugin.lua của {want['ten']} không có '{old}' để thay")
                     text = text.replace(old, new)
                 content = text.encode()
             files.append(plugin_pb2.PluginFile(path=name, content=content))
@@ -303,14 +305,14 @@ class Scenario:
         r = stub.DeployPlugin(plugin_pb2.DeployPluginRequest(name=want["ten"], files=files),
                               metadata=[("authorization", f"Bearer {self.tokens[None]}")])
         if not r.created:
-            raise Failed(f"plugin {want['ten']} was not changed")
+            raise Failed(f"plugin {want['ten']} không đổi: không có phiên bản mới")
 
     def name(self, step):
         """`dat_ten = {ten =, con = {...}}`: names the first child selected."""
         want = step["dat_ten"]
         picked = self.children(want["con"])
         if not picked:
-            raise Failed(f"no child to name '{want['ten']}'")
+            raise Failed(f"không có hồ sơ con nào để đặt tên '{want['ten']}'")
         self.docs[want["ten"]] = picked[0].id
 
     def run_step(self, step):
@@ -376,7 +378,7 @@ def run_file(path, args):
     finally:
         server.stop()
         if args.keep:
-            print(f"    data kept in {data_dir}")
+            print(f"    dữ liệu giữ lại ở {data_dir}")
         else:
             shutil.rmtree(os.path.dirname(data_dir), ignore_errors=True)
 
@@ -388,7 +390,7 @@ def main(argv=None):
     p.add_argument("--server", default=os.path.join(ROOT, "build/engine/service/wf_server"))
     p.add_argument("--stubs", default=os.path.join(ROOT, "build/python"))
     p.add_argument("--verbose", "-v", action="store_true")
-    p.add_argument("--keep", action="store_true", help="keep the data folder")
+    p.add_argument("--keep", action="store_true", help="giữ lại thư mục dữ liệu")
     args = p.parse_args(argv)
     failed = 0
     for path in args.files:
@@ -397,7 +399,13 @@ def main(argv=None):
         except Failed as e:
             print(f"FAIL {e}")
             failed += 1
-        except (OSError, RuntimeError, KeyError, tomllib.TOMLDecodeError) as e:
+        except KeyError as e:
+            print(f"ERROR {path}: thiếu trường {e} (docs/scenarios.md)")
+            sys.exit(2)
+        except tomllib.TOMLDecodeError as e:
+            print(f"ERROR {path}: không đọc được tệp TOML: {e}")
+            sys.exit(2)
+        except (OSError, RuntimeError) as e:
             print(f"ERROR {path}: {e}")
             sys.exit(2)
     sys.exit(1 if failed else 0)

@@ -57,7 +57,7 @@ kiem_tra = { ho_so = "kh", trang_thai = "da_ky" }
 ''')
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         self.assertIn("bước 2 (sai trạng thái)", r.stdout)
-        self.assertIn("state du_thao, expected da_ky", r.stdout)
+        self.assertIn("trạng thái du_thao, mong đợi da_ky", r.stdout)
 
     def test_a_refusal_that_does_not_come_fails(self):
         r = run(HEAD + '''
@@ -68,7 +68,7 @@ lam = "trinh_lanh_dao"
 tu_choi = "không được"
 ''')
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
-        self.assertIn("accepted, expected a refusal", r.stdout)
+        self.assertIn("được chấp nhận, mong đợi bị từ chối", r.stdout)
 
     def test_an_unknown_document_fails(self):
         r = run(HEAD + '''
@@ -76,12 +76,13 @@ tu_choi = "không được"
 kiem_tra = { ho_so = "khong_co", trang_thai = "du_thao" }
 ''')
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
-        self.assertIn("no document named 'khong_co'", r.stdout)
+        self.assertIn("không có hồ sơ nào tên 'khong_co'", r.stdout)
 
     def test_a_malformed_file_cannot_run(self):
         r = run("ten = \"thiếu dấu ngoặc\nbat_dau = 2026\n")
         self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
         self.assertIn("ERROR", r.stdout)
+        self.assertIn("không đọc được tệp TOML", r.stdout)
 
 
 if __name__ == "__main__":
