@@ -125,7 +125,7 @@ class Tls(unittest.TestCase):
         self.assertIn("UNAVAILABLE", refused.stderr)
         half = self.wfctl(server, *ca, "--tls-cert", f"{self.certs}/client.pem")
         self.assertEqual(half.returncode, 2)  # a usage error
-        self.assertIn("--tls-cert and --tls-key together", half.stderr)
+        self.assertIn("cần cả --tls-cert và --tls-key", half.stderr)
 
     def test_a_key_that_does_not_match_its_certificate_is_named_at_start(self):
         openssl("genrsa", "-out", "other.key", "2048", cwd=self.certs)

@@ -387,8 +387,8 @@ transition "nop" { from = "chua_nop", to = "da_nop" }
     def test_every_command_has_help_and_the_exit_codes_are_documented(self):
         top = self.bare("--help")
         self.assertEqual(top.returncode, 0)
-        self.assertIn("3 server unreachable", top.stdout)
-        self.assertIn("2 usage error", top.stdout)
+        self.assertIn("3 không kết nối được máy chủ", top.stdout)
+        self.assertIn("2 sai cú pháp lệnh", top.stdout)
         names = re.search(r"\{([a-z_,]+)\}", top.stdout).group(1).split(",")
         self.assertIn("restore", names)
         self.assertGreater(len(names), 25)
