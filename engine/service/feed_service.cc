@@ -69,6 +69,13 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::FeedItem> {
   // The server is stopping.
   void Stop() { Interrupt(ShuttingDown()); }
 
+  // From the service's thread: ends the stream if its token no longer
+  // holds. Reads only the call's metadata, which does not change.
+  void Recheck() {
+    absl::StatusOr<Actor> actor = Caller(engine_, service_->auth_, context_);
+    if (!actor.ok()) Interrupt(actor.status());
+  }
+
   void OnCancel() override {
     Interrupt(absl::CancelledError("The client cancelled the stream"));
   }
@@ -238,6 +245,28 @@ grpc::ServerWriteReactor<v1::FeedItem>* FeedServiceImpl::Watch(
   }
   reactor->Begin();
   return reactor;
+}
+
+FeedServiceImpl::FeedServiceImpl(Engine* engine, AuthMode auth,
+                                 const ObserveOptions* observe,
+                                 absl::Duration recheck)
+    : engine_(engine), auth_(auth), observe_(observe), recheck_(recheck),
+      rechecker_([this] { RecheckLoop(); }) {}
+
+FeedServiceImpl::~FeedServiceImpl() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  rechecker_.join();
+}
+
+void FeedServiceImpl::RecheckLoop() {
+  absl::MutexLock lock(&mu_);
+  // A reactor leaves open_ only in OnDone, which waits for mu_ (as in Stop).
+  while (!mu_.AwaitWithTimeout(absl::Condition(&stopping_), recheck_)) {
+    for (WatchReactor* reactor : open_) reactor->Recheck();
+  }
 }
 
 void FeedServiceImpl::Stop() {

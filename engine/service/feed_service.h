@@ -8,14 +8,21 @@
 // holds at most a page in memory and slows only its own stream; the engine
 // never waits for it.
 //
-// A stream ends when the client cancels, on an error, or when the server
+// A stream ends when the client cancels, on an error, when the server
 // stops (Stop(): UNAVAILABLE, SHUTTING_DOWN), so that shutting down does
-// not wait for the grace period on streams that would never end.
+// not wait for the grace period on streams that would never end, and when
+// its token no longer holds (revoked or expired: UNAUTHENTICATED). The
+// token is checked before every item and page, and an idle stream's every
+// `recheck` by a thread of the service, so that a revoked integration's
+// stream does not stay open until the next item.
 #ifndef WF_SERVICE_FEED_SERVICE_H_
 #define WF_SERVICE_FEED_SERVICE_H_
 
+#include <thread>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "engine/service/actor.h"
 #include "wf/engine.h"
 #include "wf/v1/workflow.grpc.pb.h"
@@ -28,9 +35,11 @@ class FeedServiceImpl final : public v1::FeedService::CallbackService {
  public:
   using Api = v1::FeedService;
 
+  // `recheck`: how often open streams' tokens are checked while idle.
   FeedServiceImpl(Engine* engine, AuthMode auth,
-                  const ObserveOptions* observe = nullptr)
-      : engine_(engine), auth_(auth), observe_(observe) {}
+                  const ObserveOptions* observe = nullptr,
+                  absl::Duration recheck = absl::Seconds(5));
+  ~FeedServiceImpl() override;
 
   grpc::ServerWriteReactor<v1::FeedItem>* Watch(
       grpc::CallbackServerContext* context,
@@ -44,13 +53,18 @@ class FeedServiceImpl final : public v1::FeedService::CallbackService {
  private:
   friend class WatchReactor;
   void Forget(WatchReactor* reactor);
+  // Until Stop: every recheck_, ends the open streams whose token no
+  // longer holds.
+  void RecheckLoop();
 
   Engine* const engine_;
   const AuthMode auth_;
   const ObserveOptions* const observe_;
+  const absl::Duration recheck_;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   absl::flat_hash_set<WatchReactor*> open_ ABSL_GUARDED_BY(mu_);
+  std::thread rechecker_;  // last: it starts once the rest is made
 };
 
 // The cursor of WatchRequest as the engine's: "" is 0 (from the oldest

@@ -209,6 +209,28 @@ class FeedEndToEnd(unittest.TestCase):
                              grpc.StatusCode.UNAUTHENTICATED)
             self.assertIn("revoked", ended.exception.details())
 
+    def test_an_idle_stream_ends_soon_after_its_token_is_revoked(self):
+        admin = rpc.AdminServiceStub(harness.authed_channel(
+            self.server.address, self.server.admin_token()))
+        issued = admin.IssueToken(pb.IssueTokenRequest(
+            person="tich-hop.thong-ke", admin=True, note="an idle integration"))
+        with harness.authed_channel(self.server.address, issued.token) as channel:
+            # From the head: nothing comes, the stream waits.
+            call = rpc.FeedServiceStub(channel).Watch(
+                pb.WatchRequest(cursor="now"), timeout=30)
+            time.sleep(0.5)
+            admin.RevokeToken(pb.RevokeTokenRequest(token_id=issued.info.token_id))
+            revoked_at = time.monotonic()
+            with self.assertRaises(grpc.RpcError) as ended:
+                for item in call:
+                    self.fail(f"an item after the revocation: {item}")
+            # The service checks idle streams every 5 s: ended by then, not
+            # by the 30 s deadline, with no new item to trigger it.
+            self.assertEqual(ended.exception.code(),
+                             grpc.StatusCode.UNAUTHENTICATED)
+            self.assertIn("revoked", ended.exception.details())
+            self.assertLess(time.monotonic() - revoked_at, 15)
+
     def test_persons_may_not_watch(self):
         with harness.authed_channel(self.server.address,
                                     self.tokens[OFFICIAL]) as channel:
