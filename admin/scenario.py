@@ -164,6 +164,16 @@ class Scenario:
             self.act(step, lambda: self.call("FireEvent", self.pb.FireEventRequest(
                 instance_id=instance_id, event=step["lam"], payload=payload), person))
 
+    def acknowledge(self, step):
+        """`xac_nhan = true`: the person acknowledges the issued document for
+        their unit (AcknowledgeDocument): its receipt, and its recall once
+        recalled."""
+        for instance_id, unit in self.targets(step):
+            person = self.person(step["ai"], unit)
+            self.act(step, lambda: self.call("AcknowledgeDocument",
+                                             self.pb.AcknowledgeDocumentRequest(
+                                                 instance_id=instance_id), person))
+
     def upload(self, step):
         data = PDF + step.get("noi_dung", "").encode()
         for instance_id, unit in self.targets(step):
@@ -206,7 +216,11 @@ class Scenario:
                "nguoi_ky": d.signer.name, "chuc_danh": list(d.signer.title_lines),
                "hinh_thuc": d.signer.form, "so_noi_nhan": len(d.recipients),
                "ngay": (f"{d.issuance.date.year:04}-{d.issuance.date.month:02}-"
-                        f"{d.issuance.date.day:02}")}
+                        f"{d.issuance.date.day:02}"),
+               "thu_hoi": d.recall.reason,
+               "chua_xac_nhan_thu_hoi": sum(
+                   1 for r in d.recipients
+                   if r.unit and d.HasField("recall") and not r.HasField("recall_confirmed_at"))}
         if "noi_nhan" in want:
             got["noi_nhan"] = self.printed_recipients(want["ho_so"])
         for key, value in want.items():
@@ -325,6 +339,8 @@ class Scenario:
             self.start(step)
         elif "tai_len" in step:
             self.upload(step)
+        elif step.get("xac_nhan"):
+            self.acknowledge(step)
         elif "lam" in step:
             self.fire(step)
         for key, method in self.CHECKS.items():

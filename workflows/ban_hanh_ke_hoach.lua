@@ -11,7 +11,8 @@
 -- own document to send back (nop_ke_hoach), and the communes that must have
 -- their funding approved get that too (phe_duyet_kinh_phi). Afterwards the
 -- tracking unit opens each period's reports, and the units the plugin names
--- may ask for an ad-hoc report (bao_cao_dinh_ky).
+-- may ask for an ad-hoc report (bao_cao_dinh_ky); its head may recall the
+-- plan (thu_hoi), which its recipients then confirm.
 --
 -- Start variables: chien_dich (the campaign's key in the plugin). The
 -- document's unit is the drafting unit (the campaign's `soan_thao`).
@@ -100,6 +101,7 @@ state "cho_ky"         { title = "Chờ lãnh đạo ký ban hành" }
 state "da_ky"          { title = "Đã ký, chờ văn thư ban hành" }
 state "dang_thuc_hien" { title = "Đã ban hành, đang tổ chức thực hiện" }
 state "ket_thuc"       { title = "Đã kết thúc", final = true }
+state "da_thu_hoi"     { title = "Đã thu hồi", final = true }
 
 local function ky_config(ctx) return plan.chien_dich(ctx).ky end
 
@@ -447,4 +449,20 @@ transition "ket_thuc" {
   title = "Kết thúc kế hoạch",
   from = "dang_thuc_hien", to = "ket_thuc",
   who = la_don_vi_theo_doi,
+}
+
+-- Thu hồi (NĐ 30, Điều 18.4): the head of the tracking unit recalls the
+-- issued plan, with the reason (the decision it carries out); every
+-- recipient unit then confirms the recall from its incoming list
+-- (AcknowledgeDocument). The plan's number stays taken. The units' own
+-- plans opened at issuance stay as they are: a replacing plan opens new
+-- ones.
+transition "thu_hoi" {
+  title = "Thu hồi kế hoạch đã ban hành",
+  from = "dang_thuc_hien", to = "da_thu_hoi",
+  who = { role = "truong_phong", unit = "same_unit" }, requires = { "ly_do" },
+  action = function(ctx)
+    ctx.vars.ly_do_thu_hoi = ctx.payload.ly_do
+    ctx.document.recall{ reason = ctx.payload.ly_do }
+  end,
 }

@@ -32,6 +32,11 @@ RecipientInfo ToRecipientInfo(const store::RecipientRecord& record) {
   }
   recipient.acknowledged_by = record.acknowledged_by();
   recipient.acknowledged_by_name = record.acknowledged_by_name();
+  if (record.recall_confirmed_at_micros() != 0) {
+    recipient.recall_confirmed_at =
+        absl::FromUnixMicros(record.recall_confirmed_at_micros());
+  }
+  recipient.recall_confirmed_by = record.recall_confirmed_by();
   return recipient;
 }
 
@@ -82,6 +87,14 @@ DocumentInfo ToDocumentInfo(const std::string& instance_id,
   }
   doc.issued = record.has_issued();
   if (doc.issued) doc.issuance = ToIssuedInfo(record.issued());
+  doc.recalled = record.has_recall();
+  if (doc.recalled) {
+    const store::RecallRecord& r = record.recall();
+    doc.recall.at = absl::FromUnixMicros(r.at_micros());
+    doc.recall.by = r.by();
+    doc.recall.by_name = r.by_name();
+    doc.recall.reason = r.reason();
+  }
   doc.body_summary = record.body_summary();
   doc.register_key = record.register_();
   for (const auto& s : record.slots()) {

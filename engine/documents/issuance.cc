@@ -53,7 +53,8 @@ Json RecipientView(const store::RecipientRecord& r) {
                {"label", r.label()},
                {"purpose", r.purpose()},
                {"group", r.group()},
-               {"acknowledged", r.acknowledged_at_micros() != 0}};
+               {"acknowledged", r.acknowledged_at_micros() != 0},
+               {"recall_confirmed", r.recall_confirmed_at_micros() != 0}};
   if (r.acknowledged_at_micros() != 0) {
     view["acknowledged_by"] = r.acknowledged_by();
   }
@@ -137,6 +138,8 @@ Json ToLuaView(const store::DocumentRecord& doc) {
     view["date_line"] =
         day.ok() ? calendar::FormatPlaceAndDate(doc.place(), *day) : "";
   }
+  view["recalled"] = doc.has_recall();
+  if (doc.has_recall()) view["recall_reason"] = doc.recall().reason();
   return view;
 }
 
@@ -242,13 +245,50 @@ const store::RecipientRecord* FindRecipient(const store::DocumentRecord& doc,
 void Acknowledge(store::DocumentRecord* doc, std::string_view unit,
                  const std::string& person, const std::string& person_name,
                  absl::Time at, uint64_t seq) {
+  const int64_t micros = absl::ToUnixMicros(at);
   for (auto& r : *doc->mutable_recipients()) {
-    if (r.unit_id() != unit || r.acknowledged_at_micros() != 0) continue;
-    r.set_acknowledged_at_micros(absl::ToUnixMicros(at));
-    r.set_acknowledged_by(person);
-    r.set_acknowledged_by_name(person_name);
-    r.set_acknowledged_seq(seq);
+    if (r.unit_id() != unit) continue;
+    if (r.acknowledged_at_micros() == 0) {
+      r.set_acknowledged_at_micros(micros);
+      r.set_acknowledged_by(person);
+      r.set_acknowledged_by_name(person_name);
+      r.set_acknowledged_seq(seq);
+    }
+    if (doc->has_recall() && r.recall_confirmed_at_micros() == 0) {
+      r.set_recall_confirmed_at_micros(micros);
+      r.set_recall_confirmed_by(person);
+      r.set_recall_confirmed_seq(seq);
+    }
   }
+}
+
+bool AcknowledgedAll(const store::DocumentRecord& doc,
+                     const store::RecipientRecord& line) {
+  return line.acknowledged_at_micros() != 0 &&
+         (!doc.has_recall() || line.recall_confirmed_at_micros() != 0);
+}
+
+uint64_t LastAcknowledgement(const store::DocumentRecord& doc,
+                             const store::RecipientRecord& line) {
+  return doc.has_recall() ? line.recall_confirmed_seq()
+                          : line.acknowledged_seq();
+}
+
+absl::Status ApplyRecall(const Json& changes, const std::string& actor,
+                         const std::string& actor_name, absl::Time at,
+                         uint64_t seq, store::DocumentRecord* doc) {
+  if (!changes.is_object()) return absl::OkStatus();
+  auto recall = changes.find("recall");
+  if (recall == changes.end() || !recall->is_object()) return absl::OkStatus();
+  auto reason = Nfc(*recall, "reason");
+  if (!reason.ok()) return reason.status();
+  store::RecallRecord* out = doc->mutable_recall();
+  out->set_at_micros(absl::ToUnixMicros(at));
+  out->set_by(actor);
+  out->set_by_name(actor_name);
+  out->set_reason(*reason);
+  out->set_event_seq(seq);
+  return absl::OkStatus();
 }
 
 }  // namespace wf::documents

@@ -69,10 +69,28 @@ const store::RecipientRecord* FindRecipient(const store::DocumentRecord& doc,
                                             std::string_view unit);
 
 // Records `unit`'s acknowledgement on each of its lines not yet
-// acknowledged.
+// acknowledged and, for a recalled document, its confirmation of the
+// recall on each line not yet confirmed.
 void Acknowledge(store::DocumentRecord* doc, std::string_view unit,
                  const std::string& person, const std::string& person_name,
                  absl::Time at, uint64_t seq);
+
+// True if `line` has nothing left to acknowledge: its receipt, and the
+// recall when the document was recalled.
+bool AcknowledgedAll(const store::DocumentRecord& doc,
+                     const store::RecipientRecord& line);
+
+// The event that last acknowledged on `line` (the recall's confirmation
+// once the document is recalled).
+uint64_t LastAcknowledgement(const store::DocumentRecord& doc,
+                             const store::RecipientRecord& line);
+
+// Applies a step's recall (changes "recall": {reason}, ctx.document.recall)
+// to the record, by `actor` at `at` in event `seq`; nothing without one.
+// INVALID_ARGUMENT for a reason that is not UTF-8.
+absl::Status ApplyRecall(const Json& changes, const std::string& actor,
+                         const std::string& actor_name, absl::Time at,
+                         uint64_t seq, store::DocumentRecord* doc);
 
 }  // namespace wf::documents
 

@@ -20,6 +20,7 @@ namespace {
 constexpr absl::string_view kQuocHieu = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
 constexpr absl::string_view kTieuNgu = "Độc lập - Tự do - Hạnh phúc";
 constexpr absl::string_view kDraftMark = "DỰ THẢO";
+constexpr absl::string_view kRecalledMark = "ĐÃ THU HỒI";
 // What stands for the number and the day until the document is issued.
 constexpr absl::string_view kBlank = "....";
 
@@ -40,6 +41,9 @@ table { width: 100%; border-collapse: collapse; }
 td { vertical-align: top; padding: 0; }
 .draft { text-align: right; }
 .draft span { border: 2px solid #000; padding: 1pt 6pt; font-weight: bold; }
+.recalled { text-align: right; }
+.recalled span { border: 2px solid #000; padding: 1pt 6pt; font-weight: bold; }
+.recalled-reason { text-align: right; font-style: italic; }
 .header td { text-align: center; }
 .issuer { width: 40%; font-size: 13pt; }
 .nation { width: 60%; }
@@ -172,11 +176,22 @@ std::string NationCell(const DocumentInfo& doc) {
                       Element("p", "date", PlaceAndDate(doc)), "</td>\n");
 }
 
+// "ĐÃ THU HỒI", the day and the reason, above a recalled document.
+std::string RecalledMark(const DocumentInfo& doc) {
+  const absl::CivilDay day = calendar::ToVietnamDay(doc.recall.at);
+  return absl::StrCat(
+      "<p class=\"recalled\"><span>", kRecalledMark, "</span></p>\n",
+      Element("p", "recalled-reason",
+              absl::StrCat("Thu hồi ", calendar::FormatVietnameseDate(day),
+                           ": ", doc.recall.reason)));
+}
+
 std::string Header(const DocumentInfo& doc, const RenderOptions& options) {
   std::string out;
   if (!doc.issued)
     out =
         absl::StrCat("<p class=\"draft\"><span>", kDraftMark, "</span></p>\n");
+  if (doc.recalled) out = RecalledMark(doc);
   return absl::StrCat(out, "<table class=\"header\">\n<tr>\n",
                       IssuerCell(doc, options), NationCell(doc),
                       "</tr>\n</table>\n");

@@ -265,6 +265,25 @@ TEST(RenderHtmlTest, UnissuedDocumentIsADraft) {
   EXPECT_LT(html.find("DỰ THẢO</span>"), html.find("<table class=\"header\">"));
 }
 
+TEST(RenderHtmlTest, ARecalledDocumentSaysSoWithTheDayAndReason) {
+  DocumentInfo doc = BacNinhTongKet();
+  std::string issued = RenderDocumentHtml(doc, ShippedOptions());
+  EXPECT_EQ(issued.find("ĐÃ THU HỒI"), std::string::npos);
+  doc.recalled = true;
+  doc.recall.at = absl::FromUnixSeconds(1762387200);  // 06/11/2025 07:00 VN
+  doc.recall.reason = "Ban hành nhầm <đối tượng>";
+  std::string html = RenderDocumentHtml(doc, ShippedOptions());
+  EXPECT_NE(html.find("<p class=\"recalled\"><span>ĐÃ THU HỒI</span></p>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<p class=\"recalled-reason\">Thu hồi ngày 06 tháng 11 "
+                      "năm 2025: Ban hành nhầm &lt;đối tượng&gt;</p>"),
+            std::string::npos)
+      << html;
+  // Still the issued document under the mark: its number and Nơi nhận.
+  EXPECT_NE(html.find("Số: 86/KH-BCĐ"), std::string::npos);
+  EXPECT_EQ(html.find("DỰ THẢO"), std::string::npos);
+}
+
 TEST(RenderHtmlTest, IssuedWithoutReferenceStillShowsDots) {
   DocumentInfo doc = BacNinhTongKet();
   doc.issuance.reference.clear();

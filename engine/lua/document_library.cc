@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "engine/lua/lua_json.h"
 #include "engine/util/text.h"
 
@@ -26,6 +27,7 @@ constexpr Settable kSettable[] = {
 };
 constexpr const char* kSignerForms[] = {"", "TM.", "KT.", "Q.", "TL.", "TUQ."};
 constexpr size_t kMaxRecipients = 2000;
+constexpr size_t kMaxRecallReasonBytes = 2000;
 
 const Settable* FindSettable(const std::string& name) {
   for (const Settable& s : kSettable) {
@@ -285,6 +287,65 @@ int DocumentIssue(lua_State* L) {
   return results;
 }
 
+// The reason a recall gives, as text, or an error.
+std::string RecallReason(lua_State* L, std::string* reason) {
+  if (!lua_istable(L, 1)) {
+    return "ctx.document.recall{reason = \"...\"} takes a table";
+  }
+  Json arg;
+  std::string error;
+  if (!ToJson(L, 1, "ctx.document.recall's argument", &arg, &error)) {
+    return error;
+  }
+  if (arg.is_array() && arg.empty()) arg = Json::object();
+  error = CheckObject(arg, "ctx.document.recall", {"reason"});
+  if (!error.empty()) return error;
+  *reason = arg.value("reason", "");
+  if (absl::StripAsciiWhitespace(*reason).empty()) {
+    return "ctx.document.recall needs a reason: why the document is recalled";
+  }
+  if (reason->size() > kMaxRecallReasonBytes) {
+    return absl::StrCat("ctx.document.recall: the reason is longer than ",
+                        kMaxRecallReasonBytes, " bytes");
+  }
+  return "";
+}
+
+// Records the recall in the view and the changes.
+int RecallInner(lua_State* L) {
+  const int view = lua_upvalueindex(1);
+  std::string reason;
+  std::string error = RecallReason(L, &reason);
+  if (error.empty()) {
+    lua_getfield(L, view, "issued");
+    lua_getfield(L, view, "recalled");
+    const bool issued = lua_toboolean(L, -2), recalled = lua_toboolean(L, -1);
+    lua_pop(L, 2);
+    if (!issued) {
+      error = "ctx.document.recall: the document is not issued, so there is "
+              "nothing to recall (check ctx.document.issued first)";
+    } else if (recalled) {
+      error = "ctx.document.recall: the document is recalled already (check "
+              "ctx.document.recalled first)";
+    }
+  }
+  if (!error.empty()) {
+    lua_pushlstring(L, error.data(), error.size());
+    return -1;
+  }
+  lua_pushboolean(L, 1);
+  lua_setfield(L, view, "recalled");
+  lua_pushlstring(L, reason.data(), reason.size());
+  lua_setfield(L, view, "recall_reason");
+  SetField(L, lua_upvalueindex(2), "recall", Json{{"reason", reason}});
+  return 0;
+}
+
+int DocumentRecall(lua_State* L) {
+  if (RecallInner(L) < 0) return lua_error(L);
+  return 0;
+}
+
 }  // namespace
 
 void PushDocument(lua_State* L, const Json* view, StepHost* host,
@@ -303,6 +364,10 @@ void PushDocument(lua_State* L, const Json* view, StepHost* host,
   lua_pushinteger(L, static_cast<lua_Integer>(absl::ToUnixMicros(now)));
   lua_pushcclosure(L, &DocumentIssue, 4);
   lua_setfield(L, table, "issue");
+  lua_pushvalue(L, table);
+  lua_pushvalue(L, changes_index);
+  lua_pushcclosure(L, &DocumentRecall, 2);
+  lua_setfield(L, table, "recall");
 }
 
 }  // namespace wf

@@ -14,14 +14,18 @@
 //                    group = "UBND các xã, phường"}},
 //   }
 //   -- so.reference == "05/KH-BCĐ", so.date_line == "Bắc Ninh, ngày ..."
+//   ctx.document.recall{reason = "Ban hành nhầm đối tượng"}   -- NĐ 30, Điều 18.4
 //
-// set and issue exist in start and action functions only. set checks every
-// field (a name it does not know, a value that is not text: a script
-// error) and changes nothing unless all are good. issue takes the next
-// number of the document's register through the step's host (the call
-// "issue", recorded for replay), so the number commits with the step or
-// not at all. What both did is collected in a table the caller reads after
-// the function returns (ActionResult::document).
+// set, issue and recall exist in start and action functions only. set
+// checks every field (a name it does not know, a value that is not text: a
+// script error) and changes nothing unless all are good. issue takes the
+// next number of the document's register through the step's host (the
+// call "issue", recorded for replay), so the number commits with the step
+// or not at all. recall marks an issued document recalled, with a reason
+// (its recipients then confirm it with AcknowledgeDocument); a document
+// not issued, or recalled already, is a script error. What they did is
+// collected in a table the caller reads after the function returns
+// (ActionResult::document).
 #ifndef WF_LUA_DOCUMENT_LIBRARY_H_
 #define WF_LUA_DOCUMENT_LIBRARY_H_
 

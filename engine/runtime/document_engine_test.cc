@@ -426,6 +426,85 @@ TEST_F(DocumentTest, RecipientsAcknowledgeOncePerUnit) {
   ExpectVerifies(id);
 }
 
+// NĐ 30, Điều 18.4: the issuer recalls an issued document; each recipient
+// unit confirms the recall, with receipt if it had not acknowledged yet.
+TEST_F(DocumentTest, ARecalledDocumentIsConfirmedByEachRecipient) {
+  std::string id = Signed();
+  auto early = Fire(id, "thu_hoi_tai_cho");
+  EXPECT_EQ(early.status().code(), Code::kFailedPrecondition) << early.status();
+  EXPECT_NE(early.status().message().find("not issued"), std::string::npos)
+      << early.status();
+  ASSERT_TRUE(Issue(id).ok());
+  auto received = Ack(id, "can-bo.dai-son");
+  ASSERT_TRUE(received.ok()) << received.status();
+
+  clock_.Advance(absl::Hours(2));
+  auto recalled = Fire(id, "thu_hoi", {{"ly_do", "Ban hành nhầm đối tượng"}});
+  ASSERT_TRUE(recalled.ok()) << recalled.status();
+  DocumentInfo doc = Document(id);
+  ASSERT_TRUE(doc.recalled);
+  EXPECT_EQ(doc.recall.reason, "Ban hành nhầm đối tượng");
+  EXPECT_EQ(doc.recall.at, clock_.Now());
+  EXPECT_EQ(doc.recall.by, "embedder");  // who fired the step
+  EXPECT_EQ(doc.issuance.reference, "01/KH-BCĐ");  // the number stays taken
+  auto entries = Register("bcd-138-bac-ninh", 2026);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].recalled_at, clock_.Now());
+  EXPECT_EQ(entries[0].recall_reason, "Ban hành nhầm đối tượng");
+
+  // Both units have something to do: confirm the recall, or receipt too.
+  for (const char* person : {"can-bo.dai-son", "can-bo.tay-yen-tu"}) {
+    auto waiting = Incoming(person, /*only_unacknowledged=*/true);
+    ASSERT_EQ(waiting.size(), 1u) << person;
+    EXPECT_TRUE(waiting[0].recalled);
+    EXPECT_EQ(waiting[0].recall_reason, "Ban hành nhầm đối tượng");
+    EXPECT_FALSE(waiting[0].recall_confirmed);
+  }
+
+  clock_.Advance(absl::Hours(1));
+  auto confirmed = Ack(id, "can-bo.dai-son");
+  ASSERT_TRUE(confirmed.ok()) << confirmed.status();
+  EXPECT_FALSE(confirmed->replayed);
+  EXPECT_GT(confirmed->event.seq, received->event.seq);
+  const RecipientInfo& line = confirmed->document.recipients[0];
+  EXPECT_EQ(line.acknowledged_at, clock_.Now() - absl::Hours(3));  // kept
+  EXPECT_EQ(line.recall_confirmed_at, clock_.Now());
+  EXPECT_EQ(line.recall_confirmed_by, "can-bo.dai-son");
+  // Once confirmed, asking again answers with the confirmation.
+  auto again = Ack(id, "chu-tich.dai-son");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->event.seq, confirmed->event.seq);
+  EXPECT_TRUE(Incoming("can-bo.dai-son", true).empty());
+  EXPECT_TRUE(Incoming("can-bo.dai-son")[0].recall_confirmed);
+
+  // A unit that had not acknowledged receipt does both in one event.
+  auto both = Ack(id, "can-bo.tay-yen-tu");
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_EQ(both->document.recipients[1].acknowledged_at, clock_.Now());
+  EXPECT_EQ(both->document.recipients[1].recall_confirmed_at, clock_.Now());
+  EXPECT_TRUE(Incoming("can-bo.tay-yen-tu", true).empty());
+  ExpectVerifies(id);
+}
+
+TEST_F(DocumentTest, ADocumentIsRecalledOnce) {
+  std::string id = Signed();
+  ASSERT_TRUE(Issue(id).ok());
+  auto first = Fire(id, "thu_hoi_tai_cho", {{"ly_do", "Sai số liệu"}});
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(Json::parse(first->instance.variables_json)["da_thu_hoi"], true);
+  const uint64_t version = first->instance.version;
+  auto second = Fire(id, "thu_hoi_tai_cho", {{"ly_do", "Lần nữa"}});
+  EXPECT_EQ(second.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("recalled already"),
+            std::string::npos) << second.status();
+  EXPECT_EQ(Document(id).recall.reason, "Sai số liệu");
+  EXPECT_EQ(engine_->GetInstance(id, Actor::Embedder())->version, version);
+  auto no_reason = Fire(Signed(), "thu_hoi_tai_cho", {{"ly_do", " "}});
+  EXPECT_FALSE(no_reason.ok());
+  ExpectVerifies(id);
+}
+
 TEST_F(DocumentTest, IncomingListsShowWhatEachUnitReceived) {
   std::string a = Signed();
   ASSERT_TRUE(Issue(a).ok());

@@ -64,7 +64,10 @@ IncomingInfo ToIncoming(const std::string& unit,
       info.acknowledged_at = absl::FromUnixMicros(line->acknowledged_at_micros());
       info.acknowledged_by = line->acknowledged_by();
     }
+    info.recall_confirmed = line->recall_confirmed_at_micros() != 0;
   }
+  info.recalled = doc.has_recall();
+  if (info.recalled) info.recall_reason = doc.recall().reason();
   return info;
 }
 
@@ -80,6 +83,10 @@ RegisterEntryInfo ToEntry(int64_t number, const store::RegisterEntryRecord& r) {
   e.issued_at = absl::FromUnixMicros(r.issued_at_micros());
   e.issuer_id = r.issuer_id();
   e.issued_by = r.issued_by();
+  if (r.recalled_at_micros() != 0) {
+    e.recalled_at = absl::FromUnixMicros(r.recalled_at_micros());
+    e.recall_reason = r.recall_reason();
+  }
   return e;
 }
 
@@ -190,7 +197,9 @@ absl::StatusOr<IncomingPage> DocumentReader::Incoming(
     if (!record.ok()) continue;
     IncomingInfo info = ToIncoming(f.unit, *record);
     after = f.position;
-    if (request.only_unacknowledged && info.acknowledged) continue;
+    const bool waiting =
+        !info.acknowledged || (info.recalled && !info.recall_confirmed);
+    if (request.only_unacknowledged && !waiting) continue;
     page.documents.push_back(std::move(info));
   }
   return page;

@@ -16,7 +16,7 @@ namespace wf {
 namespace {
 
 constexpr const char* kKinds[] = {"transition", "effect", "document_issued",
-                                  "file_attached"};
+                                  "document_recalled", "file_attached"};
 
 bool Matches(const FeedRequest& request, const store::FeedRecord& record) {
   if (!request.workflow.empty() && record.workflow() != request.workflow) {

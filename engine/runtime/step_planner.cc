@@ -95,6 +95,9 @@ absl::Status PlanDocument(const Step& step, StepPlan* plan) {
   }
   WF_RETURN_IF_ERROR(documents::ApplyChanges(step.outcome->document, doc));
   if (plan->body.has_issued()) *doc->mutable_issued() = plan->body.issued();
+  WF_RETURN_IF_ERROR(documents::ApplyRecall(step.outcome->document, step.actor,
+                                            plan->body.actor_name(), step.now,
+                                            plan->seq, doc));
   if (doc->ByteSizeLong() == 0) plan->after.clear_document();
   return absl::OkStatus();
 }

@@ -250,6 +250,14 @@ void WriteFeed(const StepPlan& plan, Txn* txn) {
     item.set_data_json(DumpJson(IssuedData(body.issued())));
     txn->AddFeed(item.SerializeAsString());
   }
+  const store::DocumentRecord& doc = plan.after.document();
+  if (doc.has_recall() && doc.recall().event_seq() == plan.seq) {
+    store::FeedRecord item = FeedBase(plan, "document_recalled");
+    item.set_data_json(DumpJson(Json{{"reference", doc.issued().reference()},
+                                     {"reason", doc.recall().reason()},
+                                     {"recalled_by", doc.recall().by()}}));
+    txn->AddFeed(item.SerializeAsString());
+  }
   if (body.has_attached()) {
     store::FeedRecord item = FeedBase(plan, "file_attached");
     item.set_data_json(DumpJson(AttachedData(body.attached())));
@@ -257,13 +265,11 @@ void WriteFeed(const StepPlan& plan, Txn* txn) {
   }
 }
 
-// An issuance: the register's entry for its number (on condition that the
-// number is free: the counter makes it so, the condition makes it a checked
-// fact), and the document in each recipient unit's incoming list.
-void WriteIssuance(const StepPlan& plan, Txn* txn) {
-  if (!plan.body.has_issued()) return;
-  const store::IssuedRecord& issued = plan.body.issued();
+// The register's entry for the document's number, as the document is after
+// the step (issued, and recalled if it is).
+store::RegisterEntryRecord RegisterEntryOf(const StepPlan& plan) {
   const store::DocumentRecord& doc = plan.after.document();
+  const store::IssuedRecord& issued = doc.issued();
   store::RegisterEntryRecord entry;
   entry.set_instance_id(plan.after.id());
   entry.set_reference(issued.reference());
@@ -274,10 +280,37 @@ void WriteIssuance(const StepPlan& plan, Txn* txn) {
   entry.set_issued_at_micros(issued.issued_at_micros());
   entry.set_issuer_id(doc.issuer_id());
   entry.set_issued_by(issued.issued_by());
-  std::string key =
-      keys::RegisterEntry(issued.register_(), issued.year(), issued.number());
+  if (doc.has_recall()) {
+    entry.set_recalled_at_micros(doc.recall().at_micros());
+    entry.set_recall_reason(doc.recall().reason());
+  }
+  return entry;
+}
+
+std::string RegisterKeyOf(const store::IssuedRecord& issued) {
+  return keys::RegisterEntry(issued.register_(), issued.year(),
+                             issued.number());
+}
+
+// A recall: the register's entry says so (the number stays taken).
+void WriteRecall(const StepPlan& plan, Txn* txn) {
+  const store::DocumentRecord& doc = plan.after.document();
+  if (!doc.has_recall() || doc.recall().event_seq() != plan.seq) return;
+  txn->writes().Put(Cf::kRegisters, RegisterKeyOf(doc.issued()),
+                    RegisterEntryOf(plan).SerializeAsString());
+}
+
+// An issuance: the register's entry for its number (on condition that the
+// number is free: the counter makes it so, the condition makes it a checked
+// fact), and the document in each recipient unit's incoming list.
+void WriteIssuance(const StepPlan& plan, Txn* txn) {
+  if (!plan.body.has_issued()) return;
+  const store::IssuedRecord& issued = plan.body.issued();
+  const store::DocumentRecord& doc = plan.after.document();
+  std::string key = RegisterKeyOf(issued);
   txn->ExpectAt(Cf::kRegisters, key, 0);
-  txn->writes().Put(Cf::kRegisters, std::move(key), entry.SerializeAsString());
+  txn->writes().Put(Cf::kRegisters, std::move(key),
+                    RegisterEntryOf(plan).SerializeAsString());
   std::vector<std::string> units;
   for (const auto& r : doc.recipients()) {
     if (r.unit_id().empty() ||
@@ -309,6 +342,7 @@ StepWrites WriteStep(const Step& step, const StepPlan& plan) {
   WriteLate(plan.after.workflow(), id, plan.clocks_before, plan.clocks,
             writes);
   WriteIssuance(plan, &out.txn);
+  WriteRecall(plan, &out.txn);
   WriteFeed(plan, &out.txn);
   return out;
 }

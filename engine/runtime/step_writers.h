@@ -32,7 +32,8 @@ void WriteLate(const std::string& workflow, const std::string& id,
 void WriteInbox(const Step& step, const StepPlan& plan, WriteSet* writes);
 // The step's feed items (store::FeedRecord), numbered at commit: one
 // "transition", one "effect" per ctx.emit, "document_issued" when the event
-// issued the document, "file_attached" when it attached a file. (They
+// issued the document, "document_recalled" when it recalled it,
+// "file_attached" when it attached a file. (They
 // replace the outbox, which nothing read.)
 void WriteFeed(const StepPlan& plan, Txn* txn);
 

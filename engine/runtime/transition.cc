@@ -915,8 +915,9 @@ absl::Status NotIssued(const std::string& id) {
 
 // An acknowledgement: who may see the document (its readers, and once
 // issued its recipients: others get NOT_FOUND), then one event that keeps
-// the state and records receipt on the unit's recipient lines. A unit that
-// acknowledged already gets the event that recorded it.
+// the state and records receipt on the unit's recipient lines, and for a
+// recalled document the unit's confirmation of the recall. A unit with
+// nothing left to acknowledge gets the event that last recorded it.
 Transitioner::Prepared<FireResult> Transitioner::PrepareAcknowledge(
     const FireInput& in) {
   using P = Prepared<FireResult>;
@@ -945,8 +946,9 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareAcknowledge(
   }
   const store::RecipientRecord* line =
       documents::FindRecipient(doc, grant->unit_id);
-  if (line->acknowledged_at_micros() != 0) {
-    auto first = reader_->LoadEvent(in.instance_id, line->acknowledged_seq());
+  if (documents::AcknowledgedAll(doc, *line)) {
+    auto first = reader_->LoadEvent(in.instance_id,
+                                    documents::LastAcknowledgement(doc, *line));
     if (!first.ok()) return P::Refuse(first.status());
     auto body = OpenEvent(*first);
     if (!body.ok()) return P::Refuse(body.status());

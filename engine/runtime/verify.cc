@@ -202,6 +202,10 @@ class Replay {
     absl::Status applied = documents::ApplyChanges(changes, &doc_);
     if (!applied.ok()) return absl::StrCat(where, ": ", applied.message());
     if (issued.has_value()) *doc_.mutable_issued() = *issued;
+    applied = documents::ApplyRecall(changes, body.actor(), body.actor_name(),
+                                     absl::FromUnixMicros(body.at_micros()),
+                                     body.seq(), &doc_);
+    if (!applied.ok()) return absl::StrCat(where, ": ", applied.message());
     return "";
   }
 

@@ -458,6 +458,10 @@ void ToProto(const RecipientInfo& in, v1::Recipient* out) {
   }
   out->set_acknowledged_by(in.acknowledged_by);
   out->set_acknowledged_by_name(in.acknowledged_by_name);
+  if (Finite(in.recall_confirmed_at)) {
+    ToTimestamp(in.recall_confirmed_at, out->mutable_recall_confirmed_at());
+  }
+  out->set_recall_confirmed_by(in.recall_confirmed_by);
 }
 
 void ToProto(const IssuedInfo& in, v1::Issuance* out) {
@@ -502,6 +506,13 @@ void ToProto(const DocumentInfo& in, v1::Document* out) {
   ToProto(in.signer, out->mutable_signer());
   for (const auto& r : in.recipients) ToProto(r, out->add_recipients());
   if (in.issued) ToProto(in.issuance, out->mutable_issuance());
+  if (in.recalled) {
+    v1::Recall* recall = out->mutable_recall();
+    ToTimestamp(in.recall.at, recall->mutable_recalled_at());
+    recall->set_recalled_by(in.recall.by);
+    recall->set_recalled_by_name(in.recall.by_name);
+    recall->set_reason(in.recall.reason);
+  }
   out->set_body_summary(in.body_summary);
   out->set_register_(in.register_key);
   for (const auto& slot : in.slots) ToProto(slot, out->add_slots());
@@ -523,6 +534,9 @@ void ToProto(const IncomingInfo& in, v1::IncomingDocument* out) {
     ToTimestamp(in.acknowledged_at, out->mutable_acknowledged_at());
   }
   out->set_acknowledged_by(in.acknowledged_by);
+  out->set_recalled(in.recalled);
+  out->set_recall_reason(in.recall_reason);
+  out->set_recall_confirmed(in.recall_confirmed);
 }
 
 void ToProto(const RegisterEntryInfo& in, v1::RegisterEntry* out) {
@@ -536,6 +550,10 @@ void ToProto(const RegisterEntryInfo& in, v1::RegisterEntry* out) {
   ToTimestamp(in.issued_at, out->mutable_issued_at());
   out->set_issuer(in.issuer_id);
   out->set_issued_by(in.issued_by);
+  if (Finite(in.recalled_at)) {
+    ToTimestamp(in.recalled_at, out->mutable_recalled_at());
+  }
+  out->set_recall_reason(in.recall_reason);
 }
 
 AcknowledgeRequest FromProto(const v1::AcknowledgeDocumentRequest& in) {

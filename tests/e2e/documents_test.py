@@ -70,6 +70,65 @@ class Documents(unittest.TestCase):
         self.assertEqual(raised.exception.code(), code, raised.exception.details())
         return reason_of(raised.exception)
 
+    def test_recall_then_each_recipient_confirms(self):
+        flow = self.workflows[ISSUER]
+        plan = flow.StartInstance(pb.StartInstanceRequest(
+            workflow="ke_hoach_bcd", unit="phong_tham_muu",
+            variables=harness.struct({"trich_yeu": "Kế hoạch ban hành nhầm"}))).instance
+        flow.FireEvent(pb.FireEventRequest(instance_id=plan.id, event="ky"))
+        flow.FireEvent(pb.FireEventRequest(
+            instance_id=plan.id, event="ban_hanh",
+            payload=harness.struct({"xa": [TAY_YEN_TU]})))
+        flow.FireEvent(pb.FireEventRequest(
+            instance_id=plan.id, event="thu_hoi",
+            payload=harness.struct({"ly_do": "Ban hành nhầm đối tượng"})))
+
+        doc = self.docs[ISSUER].GetDocument(pb.GetDocumentRequest(instance_id=plan.id))
+        self.assertEqual(doc.recall.reason, "Ban hành nhầm đối tượng")
+        self.assertEqual(doc.recall.recalled_by, ISSUER)
+        self.assertTrue(doc.recall.HasField("recalled_at"))
+        self.assertTrue(doc.issuance.reference.endswith("/KH-BCĐ"))
+
+        def mine(only_waiting):
+            listed = self.docs["can-bo.tay-yen-tu"].ListIncoming(
+                pb.ListIncomingRequest(only_unacknowledged=only_waiting)).documents
+            return [d for d in listed if d.instance_id == plan.id]
+        waiting = mine(True)
+        self.assertEqual(len(waiting), 1)
+        self.assertTrue(waiting[0].recalled)
+        self.assertFalse(waiting[0].recall_confirmed)
+        self.assertEqual(waiting[0].recall_reason, "Ban hành nhầm đối tượng")
+
+        confirmed = self.docs["can-bo.tay-yen-tu"].AcknowledgeDocument(
+            pb.AcknowledgeDocumentRequest(instance_id=plan.id))
+        line = {r.unit: r for r in confirmed.document.recipients}[TAY_YEN_TU]
+        self.assertTrue(line.HasField("recall_confirmed_at"))
+        self.assertEqual(line.recall_confirmed_by, "can-bo.tay-yen-tu")
+        self.assertTrue(line.HasField("acknowledged_at"))
+        self.assertEqual(mine(True), [])
+        self.assertTrue(mine(False)[0].recall_confirmed)
+
+        # The register keeps the number, saying it was recalled; the feed
+        # tells integrators.
+        entries = self.docs[ISSUER].ReadRegister(pb.ReadRegisterRequest(
+            register="bcd-138-bac-ninh", year=doc.issuance.date.year,
+            page_size=1000)).entries
+        entry = [e for e in entries if e.instance_id == plan.id][0]
+        self.assertEqual(entry.recall_reason, "Ban hành nhầm đối tượng")
+        self.assertTrue(entry.HasField("recalled_at"))
+        feed = rpc.FeedServiceStub(harness.authed_channel(
+            self.server.address, self.server.admin_token()))
+        item = next(iter(feed.Watch(pb.WatchRequest(kinds=["document_recalled"]),
+                                    timeout=10)))
+        self.assertEqual(item.instance_id, plan.id)
+        self.assertEqual(item.data["reason"], "Ban hành nhầm đối tượng")
+
+        page = self.docs[ISSUER].RenderDocument(pb.GetDocumentRequest(instance_id=plan.id))
+        self.assertIn("ĐÃ THU HỒI", page.html)
+        self.assertIn("Ban hành nhầm đối tượng", page.html)
+        self.assertTrue(flow.VerifyInstance(
+            pb.VerifyInstanceRequest(instance_id=plan.id)).ok)
+
     def test_issue_receive_acknowledge_register(self):
         flow = self.workflows[ISSUER]
         plan = flow.StartInstance(pb.StartInstanceRequest(

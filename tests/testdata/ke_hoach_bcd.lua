@@ -42,6 +42,7 @@ workflow "ke_hoach_bcd" {
 state "du_thao"      { title = "Dự thảo" }
 state "cho_ban_hanh" { title = "Đã ký, chờ ban hành" }
 state "da_ban_hanh"  { title = "Đã ban hành" }
+state "da_thu_hoi"   { title = "Đã thu hồi", final = true }
 
 -- Any change of metadata the payload asks for (tests of set's checks).
 transition "sua" {
@@ -78,6 +79,22 @@ transition "ban_hanh" {
         ctx.start("bao_cao_con", { ten = xa, thu_tu = i }, { unit = xa })
       end
     end
+  end,
+}
+
+-- The issuer recalls the plan (NĐ 30, Điều 18.4); its recipients confirm.
+transition "thu_hoi" {
+  from = "da_ban_hanh", to = "da_thu_hoi",
+  action = function(ctx) ctx.document.recall{ reason = ctx.payload.ly_do } end,
+}
+
+-- A recall where the state stays: before issuance, or a second one
+-- (tests of recall's checks).
+transition "thu_hoi_tai_cho" {
+  from = { "cho_ban_hanh", "da_ban_hanh" }, stay = true,
+  action = function(ctx)
+    ctx.document.recall{ reason = ctx.payload.ly_do or "Thử" }
+    ctx.vars.da_thu_hoi = ctx.document.recalled
   end,
 }
 

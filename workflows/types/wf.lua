@@ -129,6 +129,7 @@ function transition(event) end
 ---@field purpose? string
 ---@field group? string printed once in Nơi nhận for all the units with this group and purpose ("UBND các xã, phường")
 ---@field acknowledged? boolean (reading only)
+---@field recall_confirmed? boolean (reading only) the unit confirmed the recall
 
 ---@class (exact) wf.DocumentFields
 ---@field type? string
@@ -161,8 +162,11 @@ function transition(event) end
 ---@field year? integer
 ---@field date? string
 ---@field date_line? string
+---@field recalled boolean
+---@field recall_reason? string once recalled
 ---@field set fun(fields: wf.DocumentFields)
 ---@field issue fun(issue: {signer: wf.Signer, recipients: wf.Recipient[]}): wf.Issued
+---@field recall fun(recall: {reason: string}) NĐ 30, Điều 18.4; recipients confirm it
 
 ---An org unit of the directory (ctx.units).
 ---@class (exact) wf.Unit

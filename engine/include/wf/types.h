@@ -246,6 +246,17 @@ struct RecipientInfo {
   absl::Time acknowledged_at = absl::InfinitePast();  // InfinitePast: not yet
   std::string acknowledged_by;
   std::string acknowledged_by_name;
+  // After a recall: when the unit confirmed it (InfinitePast: not yet).
+  absl::Time recall_confirmed_at = absl::InfinitePast();
+  std::string recall_confirmed_by;
+};
+
+// The recall of an issued document (NĐ 30, Điều 18.4).
+struct RecallInfo {
+  absl::Time at;
+  std::string by;  // person id
+  std::string by_name;
+  std::string reason;
 };
 
 // The number a document took when it was issued.
@@ -276,6 +287,8 @@ struct DocumentInfo {
   std::vector<RecipientInfo> recipients;
   bool issued = false;
   IssuedInfo issuance;  // when issued
+  bool recalled = false;
+  RecallInfo recall;  // when recalled
   std::string body_summary;
   std::string register_key;
   std::vector<FileSlotInfo> slots;
@@ -323,6 +336,10 @@ struct IncomingInfo {
   bool acknowledged = false;
   absl::Time acknowledged_at = absl::InfinitePast();
   std::string acknowledged_by;
+  // Recalled by its issuer: the unit confirms it (AcknowledgeDocument).
+  bool recalled = false;
+  std::string recall_reason;
+  bool recall_confirmed = false;
 };
 
 struct IncomingPage {
@@ -350,6 +367,9 @@ struct RegisterEntryInfo {
   absl::Time issued_at;
   std::string issuer_id;
   std::string issued_by;
+  // InfinitePast: not recalled.
+  absl::Time recalled_at = absl::InfinitePast();
+  std::string recall_reason;
 };
 
 struct RegisterPage {
@@ -686,7 +706,7 @@ struct FeedItem {
   uint64_t cursor = 0;
   // "transition" (every history event: starts, children's starts, fires,
   // timers, cancels), "effect" (one per ctx.emit of the event),
-  // "document_issued", "file_attached".
+  // "document_issued", "document_recalled", "file_attached".
   std::string kind;
   std::string instance_id;
   std::string workflow;
