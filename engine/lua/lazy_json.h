@@ -41,7 +41,7 @@ class LazyJsonObject final : public LazySource {
 
   // Pushes the lazy table. Inside a Run body only.
   void Push(lua_State* L) {
-    PushLazyTable(L, this, 4);
+    PushLazyTable(L, this, static_cast<int>(object_.size()));
   }
 
   // True if the value at `index` is the table Push made.
