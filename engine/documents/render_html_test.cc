@@ -174,6 +174,12 @@ std::string Between(const std::string& html, const std::string& from,
   return html.substr(start, end - start);
 }
 
+// Nơi nhận as rendered: its title and lines.
+std::string RecipientsBlock(const DocumentInfo& doc) {
+  return Between(RenderDocumentHtml(doc, ShippedOptions()),
+                 "<td class=\"recipients\">\n", "</td>");
+}
+
 std::string SignerBlock(const DocumentInfo& doc) {
   return Between(RenderDocumentHtml(doc, ShippedOptions()),
                  "<td class=\"signer\">\n", "</td>");
@@ -337,8 +343,7 @@ TEST(RenderHtmlTest, RecipientsEndWithSemicolonsAndTheLastWithAFullStop) {
   DocumentInfo doc = LaiChauVanPhong();
   doc.recipients = {Recipient("Công an tỉnh;", "b/c"),
                     Recipient("Lưu: VT, HCQT.")};
-  std::string html = RenderDocumentHtml(doc, ShippedOptions());
-  EXPECT_EQ(Between(html, "<td class=\"recipients\">\n", "</td>"),
+  EXPECT_EQ(RecipientsBlock(doc),
             "<p class=\"recipients-title\">Nơi nhận:</p>\n"
             "<p class=\"recipient\">- Công an tỉnh (b/c);</p>\n"
             "<p class=\"recipient\">- Lưu: VT, HCQT.</p>\n");
@@ -356,8 +361,7 @@ TEST(RenderHtmlTest, AGroupPrintsOnceWhereItsFirstUnitIs) {
       Recipient("Lưu: VT"),
       Grouped("m2", "Đ/c Thành viên 2", "Thành viên BCĐ 138 tỉnh", "để t/hiện"),
   };
-  std::string html = RenderDocumentHtml(doc, ShippedOptions());
-  EXPECT_EQ(Between(html, "<td class=\"recipients\">\n", "</td>"),
+  EXPECT_EQ(RecipientsBlock(doc),
             "<p class=\"recipients-title\">Nơi nhận:</p>\n"
             "<p class=\"recipient\">- Công an tỉnh (b/c);</p>\n"
             "<p class=\"recipient\">- BCĐ 138 cấp xã (để t/hiện);</p>\n"
@@ -371,8 +375,7 @@ TEST(RenderHtmlTest, AGroupLastEndsTheListWithAFullStop) {
   doc.recipients = {Recipient("Công an tỉnh", "b/c"),
                     Grouped("x1", "UBND xã A", "UBND các xã, phường"),
                     Grouped("x2", "UBND xã B", "UBND các xã, phường")};
-  std::string html = RenderDocumentHtml(doc, ShippedOptions());
-  EXPECT_EQ(Between(html, "<td class=\"recipients\">\n", "</td>"),
+  EXPECT_EQ(RecipientsBlock(doc),
             "<p class=\"recipients-title\">Nơi nhận:</p>\n"
             "<p class=\"recipient\">- Công an tỉnh (b/c);</p>\n"
             "<p class=\"recipient\">- UBND các xã, phường.</p>\n");

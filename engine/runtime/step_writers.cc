@@ -171,6 +171,12 @@ Json StoredJsonOr(const std::string& text, Json otherwise) {
   return parsed.ok() ? *std::move(parsed) : otherwise;
 }
 
+// True if this step recalled the document (ctx.document.recall).
+bool RecalledHere(const StepPlan& plan) {
+  const store::DocumentRecord& doc = plan.after.document();
+  return doc.has_recall() && doc.recall().event_seq() == plan.seq;
+}
+
 Json IssuedData(const store::IssuedRecord& issued) {
   return Json{{"reference", issued.reference()},
               {"register", issued.register_()},
@@ -250,8 +256,8 @@ void WriteFeed(const StepPlan& plan, Txn* txn) {
     item.set_data_json(DumpJson(IssuedData(body.issued())));
     txn->AddFeed(item.SerializeAsString());
   }
-  const store::DocumentRecord& doc = plan.after.document();
-  if (doc.has_recall() && doc.recall().event_seq() == plan.seq) {
+  if (RecalledHere(plan)) {
+    const store::DocumentRecord& doc = plan.after.document();
     store::FeedRecord item = FeedBase(plan, "document_recalled");
     item.set_data_json(DumpJson(Json{{"reference", doc.issued().reference()},
                                      {"reason", doc.recall().reason()},
@@ -294,9 +300,8 @@ std::string RegisterKeyOf(const store::IssuedRecord& issued) {
 
 // A recall: the register's entry says so (the number stays taken).
 void WriteRecall(const StepPlan& plan, Txn* txn) {
-  const store::DocumentRecord& doc = plan.after.document();
-  if (!doc.has_recall() || doc.recall().event_seq() != plan.seq) return;
-  txn->writes().Put(Cf::kRegisters, RegisterKeyOf(doc.issued()),
+  if (!RecalledHere(plan)) return;
+  txn->writes().Put(Cf::kRegisters, RegisterKeyOf(plan.after.document().issued()),
                     RegisterEntryOf(plan).SerializeAsString());
 }
 

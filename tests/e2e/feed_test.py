@@ -188,11 +188,15 @@ class FeedEndToEnd(unittest.TestCase):
         self.assertFalse(watcher.is_alive(), "the watcher did not catch up")
         self.check(watcher)
 
-    def test_a_revoked_token_gets_nothing_more(self):
+    def integration(self, note):
+        """An administrator's stub, and a token issued to an integration."""
         admin = rpc.AdminServiceStub(harness.authed_channel(
             self.server.address, self.server.admin_token()))
-        issued = admin.IssueToken(pb.IssueTokenRequest(
-            person="tich-hop.thong-ke", admin=True, note="an integration"))
+        return admin, admin.IssueToken(pb.IssueTokenRequest(
+            person="tich-hop.thong-ke", admin=True, note=note))
+
+    def test_a_revoked_token_gets_nothing_more(self):
+        admin, issued = self.integration("an integration")
         started = self.official.StartInstance(pb.StartInstanceRequest(
             workflow="dem", unit=UNIT))
         with harness.authed_channel(self.server.address, issued.token) as channel:
@@ -210,10 +214,7 @@ class FeedEndToEnd(unittest.TestCase):
             self.assertIn("revoked", ended.exception.details())
 
     def test_an_idle_stream_ends_soon_after_its_token_is_revoked(self):
-        admin = rpc.AdminServiceStub(harness.authed_channel(
-            self.server.address, self.server.admin_token()))
-        issued = admin.IssueToken(pb.IssueTokenRequest(
-            person="tich-hop.thong-ke", admin=True, note="an idle integration"))
+        admin, issued = self.integration("an idle integration")
         with harness.authed_channel(self.server.address, issued.token) as channel:
             # From the head: nothing comes, the stream waits.
             call = rpc.FeedServiceStub(channel).Watch(
