@@ -75,6 +75,28 @@ std::vector<std::string> Holders(const org::OrgTree& tree,
         if (tree.AtProvinceLevel(u->id)) units.push_back(u->id);
       }
       break;
+    case org::Relation::kNamedUnits:
+      for (const std::string& named : spec.units) {
+        if (tree.Find(named) == nullptr) continue;
+        for (const org::OrgUnit* u : tree.Subtree(named)) {
+          units.push_back(u->id);
+        }
+      }
+      break;
+  }
+  return units;
+}
+
+// The unit ids `value` names: one id, or a list of them.
+std::vector<std::string> NamedUnits(const Json* value) {
+  std::vector<std::string> units;
+  if (value == nullptr) return units;
+  if (value->is_string()) {
+    units.push_back(value->get<std::string>());
+  } else if (value->is_array()) {
+    for (const Json& item : *value) {
+      if (item.is_string()) units.push_back(item.get<std::string>());
+    }
   }
   return units;
 }
@@ -111,6 +133,22 @@ absl::Status RoleRequired(const std::string& person, absl::CivilDay day,
 }
 
 }  // namespace
+
+const CompiledWho& Resolve(const CompiledWho& who, const Json* vars,
+                           CompiledWho* resolved) {
+  if (!who.names_units) return who;
+  *resolved = who;
+  for (org::PermissionRule& rule : resolved->rules) {
+    if (rule.relation.relation != org::Relation::kNamedUnits) continue;
+    const Json* value = nullptr;
+    if (vars != nullptr && vars->is_object()) {
+      auto it = vars->find(rule.relation.tag);
+      if (it != vars->end()) value = &*it;
+    }
+    rule.relation.units = NamedUnits(value);
+  }
+  return *resolved;
+}
 
 absl::StatusOr<org::Grant> MayAct(const DirectorySnapshot& d,
                                   const std::string& person, absl::CivilDay day,
@@ -172,10 +210,12 @@ bool MayRead(const DirectorySnapshot& d, const std::string& person,
 
 std::vector<std::pair<std::string, std::string>> Slots(
     const DirectorySnapshot& d, const std::vector<const CompiledWho*>& steps,
-    const std::string& unit) {
+    const std::string& unit, const Json* vars) {
   std::set<std::pair<std::string, std::string>> slots;
   if (d.tree.Find(unit) == nullptr) return {};
-  for (const CompiledWho* who : steps) {
+  for (const CompiledWho* step : steps) {
+    CompiledWho resolved;
+    const CompiledWho* who = &Resolve(*step, vars, &resolved);
     if (who->system_only) continue;
     for (const org::PermissionRule& rule : who->rules) {
       for (std::string& holder : Holders(d.tree, unit, rule.relation)) {

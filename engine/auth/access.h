@@ -25,6 +25,7 @@
 #include "engine/auth/directory_store.h"
 #include "engine/org/relations.h"
 #include "engine/store/records.pb.h"
+#include "engine/util/json.h"
 
 namespace wf::access {
 
@@ -32,7 +33,18 @@ namespace wf::access {
 struct CompiledWho {
   bool system_only = false;
   std::vector<org::PermissionRule> rules;
+  // Some rule is "var:<name>": it holds only once Resolve has read the
+  // document's variables.
+  bool names_units = false;
 };
+
+// `who` as it stands for a document with variables `vars`: each
+// "var:<name>" rule names the units vars[name] holds (a unit id, or a list
+// of them; anything else names none). Returns `who` itself when it has no
+// such rule (nothing is copied), else `*resolved`, filled. `vars` may be
+// null: the rules then name no unit.
+const CompiledWho& Resolve(const CompiledWho& who, const Json* vars,
+                           CompiledWho* resolved);
 
 // The capacity in which `person` may take a step on a document of `unit`,
 // or PERMISSION_DENIED saying (in Vietnamese) what is needed.
@@ -54,9 +66,11 @@ bool MayRead(const DirectorySnapshot& directory, const std::string& person,
 
 // The (unit, role) pairs whose holders may fire one of `steps` on a document
 // of `unit`; role "*" stays "*" (any role of that unit).
+// `vars`: the document's variables, for "var:" rules (Resolve).
 std::vector<std::pair<std::string, std::string>> Slots(
     const DirectorySnapshot& directory,
-    const std::vector<const CompiledWho*>& steps, const std::string& unit);
+    const std::vector<const CompiledWho*>& steps, const std::string& unit,
+    const Json* vars);
 
 // The start of a slot's inbox keys: unit \0 role \0.
 std::string SlotPrefix(const std::string& unit, const std::string& role);

@@ -41,15 +41,26 @@ void ExpectSlotsMatchHolds(std::vector<org::OrgUnit> units) {
       {org::Relation::kAncestorUnit, ""},   {org::Relation::kStandingAgency, ""},
       {org::Relation::kTaggedUnit, "so_noi_vu"},
       {org::Relation::kTaggedUnit, "khong_co"},
-      {org::Relation::kProvince, ""}};
+      {org::Relation::kProvince, ""},
+      {org::Relation::kNamedUnits, "noi_nhan", {}}};
   size_t nonempty = 0;
   for (size_t i = 0; i < t.units().size(); i += 5) {
     const std::string& unit = t.units()[i].id;
+    // The document names a unit further down the list, its parent, and
+    // one the tree does not have.
+    const org::OrgUnit* parent = t.Parent(unit);
+    const Json vars = {
+        {"noi_nhan",
+         {t.units()[(i + 7) % t.units().size()].id,
+          parent != nullptr ? parent->id : unit, "khong_co"}}};
     for (const org::RelationSpec& relation : relations) {
       CompiledWho who;
       who.rules.push_back({"vai_tro", relation});
-      std::vector<Slot> found = Slots(snapshot, {&who}, unit);
-      std::set<Slot> expected = BruteForce(t, unit, who.rules[0]);
+      who.names_units = relation.relation == org::Relation::kNamedUnits;
+      std::vector<Slot> found = Slots(snapshot, {&who}, unit, &vars);
+      CompiledWho resolved;
+      std::set<Slot> expected =
+          BruteForce(t, unit, Resolve(who, &vars, &resolved).rules[0]);
       EXPECT_EQ(std::set<Slot>(found.begin(), found.end()), expected)
           << unit << ", relation " << org::RelationText(relation);
       EXPECT_EQ(found.size(), expected.size()) << "no slot twice";
@@ -80,12 +91,46 @@ TEST(SlotsTest, SystemStepsAndUnknownUnitsHaveNone) {
   CompiledWho system;
   system.system_only = true;
   system.rules.push_back({"x", {org::Relation::kSameUnit, ""}});
-  EXPECT_TRUE(Slots(snapshot, {&system}, "07627").empty());
+  EXPECT_TRUE(Slots(snapshot, {&system}, "07627", nullptr).empty());
   CompiledWho anyone;
   anyone.rules.push_back({"x", {org::Relation::kSameUnit, ""}});
-  EXPECT_TRUE(Slots(snapshot, {&anyone}, "khong_co").empty());
-  EXPECT_EQ(Slots(snapshot, {&anyone}, "07627"),
+  EXPECT_TRUE(Slots(snapshot, {&anyone}, "khong_co", nullptr).empty());
+  EXPECT_EQ(Slots(snapshot, {&anyone}, "07627", nullptr),
             (std::vector<Slot>{{"07627", "x"}}));
+}
+
+// A "var:" rule names the units the document's variable holds: one id or a
+// list; a variable missing, or of another type, names none, and so does a
+// document without variables.
+TEST(SlotsTest, NamedUnitsComeFromTheDocumentsVariable) {
+  auto units = org::testing::BacNinhUnits();
+  ASSERT_TRUE(units.ok()) << units.status();
+  auto tree = org::OrgTree::Build(*std::move(units));
+  ASSERT_TRUE(tree.ok());
+  DirectorySnapshot snapshot{*std::move(tree), {}};
+  CompiledWho who;
+  who.names_units = true;
+  who.rules.push_back({"chuyen_vien", {org::Relation::kNamedUnits, "nhan", {}}});
+  auto slots = [&](const Json& vars) {
+    return Slots(snapshot, {&who}, "07627", &vars);
+  };
+  EXPECT_EQ(slots({{"nhan", "07615"}}),
+            (std::vector<Slot>{{"07615", "chuyen_vien"}}));
+  EXPECT_EQ(slots({{"nhan", {"07616", "07615"}}}),
+            (std::vector<Slot>{{"07615", "chuyen_vien"},
+                               {"07616", "chuyen_vien"}}));
+  EXPECT_TRUE(slots({{"khac", "07615"}}).empty());
+  EXPECT_TRUE(slots({{"nhan", 7615}}).empty());
+  EXPECT_TRUE(Slots(snapshot, {&who}, "07627", nullptr).empty());
+  // Resolve copies nothing for a `who` without such a rule.
+  CompiledWho plain, scratch;
+  plain.rules.push_back({"x", {org::Relation::kSameUnit, ""}});
+  const Json vars = {{"nhan", "07615"}};
+  EXPECT_EQ(&Resolve(plain, &vars, &scratch), &plain);
+  const CompiledWho& named = Resolve(who, &vars, &scratch);
+  EXPECT_EQ(&named, &scratch);
+  EXPECT_EQ(named.rules[0].relation.units, std::vector<std::string>{"07615"});
+  EXPECT_TRUE(who.rules[0].relation.units.empty()) << "the original is kept";
 }
 
 }  // namespace

@@ -13,6 +13,7 @@ namespace wf::org {
 namespace {
 
 constexpr absl::string_view kTaggedPrefix = "tagged:";
+constexpr absl::string_view kVariablePrefix = "var:";
 
 // "'Xã Đại Sơn' (07627)"; the bare id when the unit is unknown.
 std::string NameAndId(const OrgTree& tree, absl::string_view id) {
@@ -57,6 +58,19 @@ std::string TaggedUnitsText(const OrgTree& tree, const OrgUnit& province,
     names.push_back(NameAndId(*unit));
   }
   return absl::StrJoin(names, " hoặc ");
+}
+
+// The units a document's variable names, for a refusal.
+std::string NamedRequirement(const OrgTree& tree, const RelationSpec& spec) {
+  if (spec.units.empty()) {
+    return absl::StrCat("đơn vị mà văn bản chỉ định (biến '", spec.tag,
+                        "'), nhưng văn bản chưa chỉ định đơn vị nào");
+  }
+  std::vector<std::string> names;
+  for (const std::string& id : spec.units) names.push_back(NameAndId(tree, id));
+  return absl::StrCat("đơn vị mà văn bản chỉ định (biến '", spec.tag, "'): ",
+                      absl::StrJoin(names, " hoặc "),
+                      ", hoặc một đơn vị trực thuộc");
 }
 
 std::string TaggedRequirement(const OrgTree& tree, const OrgUnit& province,
@@ -110,6 +124,8 @@ std::string RequiredPlace(const OrgTree& tree, const OrgUnit& document,
     case Relation::kProvince:
       return absl::StrCat("một đơn vị cấp tỉnh của tỉnh ",
                           NameAndId(*province));
+    case Relation::kNamedUnits:
+      return NamedRequirement(tree, spec);
   }
   return "";
 }
@@ -167,15 +183,24 @@ absl::StatusOr<RelationSpec> ParseRelation(absl::string_view text) {
   if (absl::StartsWith(text, kTaggedPrefix)) {
     absl::string_view tag = text.substr(kTaggedPrefix.size());
     if (IsIdentifier(tag)) {
-      return RelationSpec{Relation::kTaggedUnit, std::string(tag)};
+      return RelationSpec{Relation::kTaggedUnit, std::string(tag), {}};
     }
     return absl::InvalidArgumentError(
         absl::StrCat("quan hệ '", text, "': nhãn '", tag, "' không hợp lệ, ",
                      "cần dạng [a-z][a-z0-9_]*"));
   }
+  if (absl::StartsWith(text, kVariablePrefix)) {
+    absl::string_view name = text.substr(kVariablePrefix.size());
+    if (IsIdentifier(name)) {
+      return RelationSpec{Relation::kNamedUnits, std::string(name), {}};
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("quan hệ '", text, "': tên biến '", name,
+                     "' không hợp lệ, cần dạng [a-z][a-z0-9_]*"));
+  }
   return absl::InvalidArgumentError(absl::StrCat(
       "quan hệ '", text, "' không hợp lệ: dùng same_unit, parent, ancestor, ",
-      "standing_agency, tagged:<nhãn> hoặc province"));
+      "standing_agency, tagged:<nhãn>, province hoặc var:<tên biến>"));
 }
 
 std::string RelationText(const RelationSpec& spec) {
@@ -192,6 +217,8 @@ std::string RelationText(const RelationSpec& spec) {
       return absl::StrCat(kTaggedPrefix, spec.tag);
     case Relation::kProvince:
       return "province";
+    case Relation::kNamedUnits:
+      return absl::StrCat(kVariablePrefix, spec.tag);
   }
   return "";
 }
@@ -217,6 +244,11 @@ bool Holds(const OrgTree& tree, absl::string_view actor_unit,
     case Relation::kProvince:
       return tree.AtProvinceLevel(actor_unit) &&
              SameProvince(tree, actor_unit, document_unit);
+    case Relation::kNamedUnits:
+      for (const std::string& unit : spec.units) {
+        if (AtOrInside(tree, actor_unit, unit)) return true;
+      }
+      return false;
   }
   return false;
 }

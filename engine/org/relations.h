@@ -24,6 +24,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -46,15 +47,23 @@ enum class Relation {
                     // document's province carrying <tag>, or inside one
   kProvince,        // "province": the actor's unit is at province level
                     // (OrgTree::AtProvinceLevel) in the document's province
+  kNamedUnits,      // "var:<name>": the actor's unit is a unit the
+                    // document's variable <name> names (a unit id or a
+                    // list of them), or inside one — the receiver of a
+                    // report, the member assigned to a commune. The
+                    // access layer fills `units` from the document's
+                    // variables (access::Resolve); unfilled, it holds
+                    // for no one.
 };
 
 struct RelationSpec {
   Relation relation = Relation::kSameUnit;
-  std::string tag;  // for kTaggedUnit only
+  std::string tag;  // kTaggedUnit: the tag; kNamedUnits: the variable
+  std::vector<std::string> units;  // kNamedUnits: the units it names
 };
 
 // Reads "same_unit", "parent", "ancestor", "standing_agency",
-// "tagged:so_noi_vu", "province". INVALID_ARGUMENT, in Vietnamese, for
+// "tagged:so_noi_vu", "province", "var:noi_nhan_ids". INVALID_ARGUMENT, in Vietnamese, for
 // anything else (a tag must be an identifier).
 absl::StatusOr<RelationSpec> ParseRelation(absl::string_view text);
 

@@ -58,7 +58,7 @@ class RelationsTest : public ::testing::Test {
 
 TEST(RelationParseTest, RoundTrips) {
   for (const char* text : {"same_unit", "parent", "ancestor", "standing_agency",
-                           "tagged:so_noi_vu", "province"}) {
+                           "tagged:so_noi_vu", "province", "var:noi_nhan"}) {
     absl::StatusOr<RelationSpec> spec = ParseRelation(text);
     ASSERT_TRUE(spec.ok()) << text;
     EXPECT_EQ(RelationText(*spec), text);
@@ -66,11 +66,14 @@ TEST(RelationParseTest, RoundTrips) {
   EXPECT_EQ(Rel("tagged:so_noi_vu").relation, Relation::kTaggedUnit);
   EXPECT_EQ(Rel("tagged:so_noi_vu").tag, "so_noi_vu");
   EXPECT_EQ(Rel("parent").relation, Relation::kParentUnit);
+  EXPECT_EQ(Rel("var:noi_nhan").relation, Relation::kNamedUnits);
+  EXPECT_EQ(Rel("var:noi_nhan").tag, "noi_nhan");
 }
 
 TEST(RelationParseTest, RefusesUnknownText) {
   for (const char* text : {"", "same", "Same_Unit", "tagged:", "tagged:Sở",
-                           "tagged:so noi vu", "parent "}) {
+                           "tagged:so noi vu", "parent ", "var:",
+                           "var:Nơi"}) {
     absl::StatusOr<RelationSpec> spec = ParseRelation(text);
     EXPECT_FALSE(spec.ok()) << text;
     EXPECT_EQ(spec.status().code(), absl::StatusCode::kInvalidArgument);
@@ -144,6 +147,19 @@ TEST_F(RelationsTest, SoNoiVuByTag) {
   EXPECT_TRUE(Holds(tree(), "tq_so_noi_vu", "02215", Rel("tagged:so_noi_vu")));
   EXPECT_TRUE(Holds(tree(), "bn_vp_ubnd", "07627", Rel("tagged:van_thu")));
   EXPECT_FALSE(Holds(tree(), "bn_vp_ubnd", "07627", Rel("tagged:so_noi_vu")));
+}
+
+// "var:<name>" holds for the units the access layer filled in from the
+// document's variable, and the units inside them; unfilled, for no one.
+TEST_F(RelationsTest, NamedUnitsAndTheirDepartments) {
+  RelationSpec named = Rel("var:noi_nhan");
+  EXPECT_FALSE(Holds(tree(), "bn_cong_an_tinh", "07627", named));
+  named.units = {"bn_cong_an_tinh", "07615"};
+  EXPECT_TRUE(Holds(tree(), "bn_cong_an_tinh", "07627", named));
+  EXPECT_TRUE(Holds(tree(), "bn_phong_tham_muu", "07627", named));
+  EXPECT_TRUE(Holds(tree(), "07615", "07627", named));
+  EXPECT_FALSE(Holds(tree(), "bn_so_noi_vu", "07627", named));
+  EXPECT_FALSE(Holds(tree(), "bac_ninh", "07627", named)) << "not above";
 }
 
 TEST_F(RelationsTest, ProvinceLevel) {
@@ -359,6 +375,15 @@ TEST_F(PermissionTest, DescribeRequirementPerRelation) {
       DescribeRequirement(tree(), "bac_ninh", {"chu_tich", Rel("parent")}),
       "cần vai trò 'chu_tich' tại đơn vị cấp trên trực tiếp của 'Bắc "
       "Ninh' (bac_ninh), nhưng đơn vị này không có cấp trên");
+  RelationSpec named = Rel("var:noi_nhan");
+  EXPECT_EQ(DescribeRequirement(tree(), "07627", {"chuyen_vien", named}),
+            "cần vai trò 'chuyen_vien' tại đơn vị mà văn bản chỉ định (biến "
+            "'noi_nhan'), nhưng văn bản chưa chỉ định đơn vị nào");
+  named.units = {"bn_so_noi_vu"};
+  EXPECT_EQ(DescribeRequirement(tree(), "07627", {"chuyen_vien", named}),
+            "cần vai trò 'chuyen_vien' tại đơn vị mà văn bản chỉ định (biến "
+            "'noi_nhan'): 'Sở Nội vụ' (bn_so_noi_vu), hoặc một "
+            "đơn vị trực thuộc");
 }
 
 }  // namespace

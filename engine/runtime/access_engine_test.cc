@@ -457,6 +457,64 @@ TEST_F(AccessTest, InboxesFollowEveryTransition) {
   EXPECT_TRUE(engine_->Verify(id, Actor::Embedder())->ok);
 }
 
+// A document addressed to the unit its variable names ("var:nhan"): only
+// that unit's people list it and may act on it; readdressed by an action,
+// it moves to the new unit's inbox in the same write.
+TEST_F(AccessTest, AVarRuleFollowsTheUnitTheDocumentNames) {
+  auto deployed = engine_->Deploy({R"(
+workflow "chuyen_tiep" {
+  initial = "cho_xu_ly", requires = { "nhan" },
+  who = { role = "can_bo", unit = "same_unit" },
+}
+state "cho_xu_ly" { title = "Chờ xử lý" }
+state "xong" { title = "Xong", final = true }
+transition "xu_ly" {
+  from = "cho_xu_ly", to = "xong",
+  who = { { role = "can_bo", unit = "var:nhan" }, { role = "chu_tich", unit = "var:nhan" } },
+}
+transition "chuyen" {
+  from = "cho_xu_ly", stay = true, requires = { "den" },
+  who = { role = "chu_tich", unit = "var:nhan" },
+  action = function(ctx) ctx.vars.nhan = ctx.payload.den end,
+}
+)", "chuyen_tiep.lua", Actor::Embedder()});
+  ASSERT_TRUE(deployed.ok()) << deployed.status();
+  StartRequest start;
+  start.workflow = "chuyen_tiep";
+  start.unit = kUnit;
+  start.variables_json = R"({"nhan":"07616"})";
+  start.actor = Actor::Person("can-bo.dai-son");
+  auto started = engine_->Start(start);
+  ASSERT_TRUE(started.ok()) << started.status();
+  const std::string id = started->instance.id;
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(InboxIds("can-bo.tay-yen-tu"), Ids({id}));
+  EXPECT_EQ(InboxIds("chu-tich.tay-yen-tu"), Ids({id}));
+  EXPECT_TRUE(InboxIds("can-bo.dai-son").empty());
+  EXPECT_TRUE(InboxIds("chuyen-vien.tham-muu").empty());
+
+  auto refused = Fire(Actor::Person("can-bo.dai-son"), id, "xu_ly");
+  ASSERT_EQ(refused.status().code(), Code::kPermissionDenied);
+  auto refusal = ReadRefusal(refused.status());
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_NE(refusal->vietnamese.find("'Xã Tây Yên Tử' (07616)"),
+            std::string::npos)
+      << refusal->vietnamese;
+
+  // Readdressed to Đại Sơn (a list of one): the inboxes swap.
+  ASSERT_TRUE(Fire(Actor::Person("chu-tich.tay-yen-tu"), id, "chuyen",
+                   R"({"den":["07627"]})").ok());
+  EXPECT_TRUE(InboxIds("can-bo.tay-yen-tu").empty());
+  EXPECT_EQ(InboxIds("can-bo.dai-son"), Ids({id}));
+  // Tây Yên Tử read it through its inbox only: now it cannot see it.
+  EXPECT_EQ(Fire(Actor::Person("can-bo.tay-yen-tu"), id, "xu_ly").status().code(),
+            Code::kNotFound);
+  auto done = Fire(Actor::Person("can-bo.dai-son"), id, "xu_ly");
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(done->instance.state, "xong");
+  EXPECT_TRUE(engine_->Verify(id, Actor::Embedder())->ok);
+}
+
 TEST_F(AccessTest, InboxIsSortedByDeadlineThenAge) {
   // Already past its deadline (2025-12-31): it comes first once the timer
   // has marked it late.

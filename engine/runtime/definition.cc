@@ -243,7 +243,8 @@ void CheckRules(const WhoSpec& who, Problems& p, int line,
     if (!relation.ok()) {
       p.Add(line, absl::StrCat("the unit '", rule.unit, "' in ", what,
                                " is not one of same_unit, parent, ancestor, ",
-                               "standing_agency, tagged:<tag>, province"));
+                               "standing_agency, tagged:<tag>, province, ",
+                               "var:<variable>"));
     }
   }
 }
@@ -279,7 +280,11 @@ access::CompiledWho Compile(const WhoSpec& who) {
   compiled.system_only = who.system_only;
   for (const RuleSpec& rule : who.rules) {
     auto relation = org::ParseRelation(rule.unit);
-    if (relation.ok()) compiled.rules.push_back({rule.role, *relation});
+    if (!relation.ok()) continue;
+    if (relation->relation == org::Relation::kNamedUnits) {
+      compiled.names_units = true;
+    }
+    compiled.rules.push_back({rule.role, *relation});
   }
   return compiled;
 }

@@ -634,15 +634,22 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
     auto def = registry_->Get(instance->workflow(), instance->workflow_version());
     if (!def.ok()) continue;
     InboxItem item;
+    std::shared_ptr<const Json> vars;  // read for "var:" rules only
     for (size_t t = 0; t < (*def)->spec().transitions.size(); ++t) {
       const TransitionSpec& spec = (*def)->spec().transitions[t];
       if (std::find(spec.from.begin(), spec.from.end(), instance->state()) ==
           spec.from.end()) {
         continue;
       }
+      const access::CompiledWho& who = (*def)->WhoOf(static_cast<int>(t));
+      if (who.names_units && vars == nullptr) {
+        auto parsed = Vars(*loaded);
+        if (parsed.ok()) vars = *std::move(parsed);
+      }
+      access::CompiledWho resolved;
       std::optional<org::Grant> grant =
           access::GrantFor(*directory, roles, instance->unit_id(),
-                           (*def)->WhoOf(static_cast<int>(t)));
+                           access::Resolve(who, vars.get(), &resolved));
       if (!grant.has_value()) continue;
       item.events.push_back({spec.event,
                              spec.title.empty() ? spec.event : spec.title,

@@ -204,8 +204,9 @@ void PlanInbox(const Step& step, StepPlan* plan) {
   for (const auto& c : plan->clocks) {
     if (!c.paused()) due = std::min(due, c.due_micros());
   }
-  for (const auto& [slot_unit, role] : access::Slots(
-           *step.directory, step.definition->WhoFrom(step.to), unit)) {
+  for (const auto& [slot_unit, role] :
+       access::Slots(*step.directory, step.definition->WhoFrom(step.to), unit,
+                     &step.outcome->vars)) {
     plan->inbox_keys.push_back(
         keys::Inbox(slot_unit, role, due, after.updated_at_micros(),
                     after.id()));

@@ -632,7 +632,8 @@ absl::StatusOr<std::optional<org::Grant>> Transitioner::CheckStartRules(
   WF_RETURN_IF_ERROR(CheckUnit(in.unit, directory));
   store::InstanceRecord blank;
   blank.set_unit_id(in.unit);
-  return CheckActor(in.actor_kind, directory, blank, def.StartedBy(), now);
+  return CheckActor(in.actor_kind, directory, blank, def.StartedBy(), now,
+                    &in.vars);
 }
 
 absl::Status Transitioner::PinPlugin(const Definition& def,
@@ -1306,12 +1307,19 @@ absl::StatusOr<StepWrites> Transitioner::Record(const Step& step,
 absl::StatusOr<std::optional<org::Grant>> Transitioner::CheckActor(
     const Actor& actor, const DirectorySnapshot& directory,
     const store::InstanceRecord& instance, const access::CompiledWho& who,
-    absl::Time now) const {
+    absl::Time now, const Json* vars) const {
   if (!actor.checked()) return std::optional<org::Grant>();
+  Json stored;
+  if (who.names_units && vars == nullptr) {
+    WF_ASSIGN_OR_RETURN(stored, ParseStoredJson(instance.variables_json()));
+    vars = &stored;
+  }
+  access::CompiledWho resolved;
   WF_ASSIGN_OR_RETURN(
       org::Grant grant,
-      access::MayAct(directory, actor.id,
-                     calendar::ToVietnamDay(now), instance.unit_id(), who));
+      access::MayAct(directory, actor.id, calendar::ToVietnamDay(now),
+                     instance.unit_id(),
+                     access::Resolve(who, vars, &resolved)));
   return std::optional<org::Grant>(grant);
 }
 

@@ -221,11 +221,12 @@ class Transitioner {
   // Plans the step and builds its writes.
   absl::StatusOr<StepWrites> Record(const Step& step, StepPlan* plan) const;
   // The capacity in which the actor takes the step (checked actors), or
-  // the refusal.
+  // the refusal. "var:" rules read `vars` (the start variables), or else
+  // the instance's stored variables.
   absl::StatusOr<std::optional<org::Grant>> CheckActor(
       const Actor& actor, const DirectorySnapshot& directory,
       const store::InstanceRecord& instance, const access::CompiledWho& who,
-      absl::Time now) const;
+      absl::Time now, const Json* vars = nullptr) const;
   absl::StatusOr<bool> TimerPending(const store::InstanceRecord& instance,
                                     const store::TimerRecord& timer) const;
   absl::Time RestoreMissingTimers(const store::InstanceRecord& instance,

@@ -89,7 +89,7 @@ class Graph(unittest.TestCase):
         self.assertTrue(all("style=dashed" in l for l in qua_han), qua_han)
         tiep_nhan = next(l for l in dot.splitlines() if "(tiep_nhan)" in l)
         self.assertNotIn("dashed", tiep_nhan)
-        self.assertIn("ai: chuyen_vien, truong_phong (standing_agency)", tiep_nhan)
+        self.assertIn("ai: chuyen_vien, truong_phong (var:noi_nhan_ids)", tiep_nhan)
         mermaid = wfctl("graph", os.path.join(WORKFLOWS, "nop_ke_hoach.lua"),
                         "--format", "mermaid").stdout
         self.assertIn("s_da_tiep_nhan(((", mermaid)

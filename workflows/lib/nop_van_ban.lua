@@ -38,16 +38,14 @@ local lanh_dao_don_vi = {
   { role = "pho_giam_doc", unit = "same_unit" },
   { role = "truong_phong", unit = "same_unit" },
 }
--- The receiver's officers: at the standing agency (or a department of
--- it), or in a unit above the sender — a district for its communes in a
--- three-tier province, UBND tỉnh for a report sent to it. The rules give
--- the inbox its slots; the guard then checks the one receiving unit the
--- document names (noi_nhan_ids) and the plugin's roles (vai_tro_nhan).
+-- The receiver's officers: in the units the document names (noi_nhan_ids:
+-- the standing agency and its departments, a district for its communes in
+-- a three-tier province, UBND tỉnh for a report sent to it). Only they get
+-- the document in their inbox; the guard then checks the plugin's roles
+-- (vai_tro_nhan).
 local ben_nhan = {
-  { role = "chuyen_vien", unit = "standing_agency" },
-  { role = "truong_phong", unit = "standing_agency" },
-  { role = "chuyen_vien", unit = "ancestor" },
-  { role = "truong_phong", unit = "ancestor" },
+  { role = "chuyen_vien", unit = "var:noi_nhan_ids" },
+  { role = "truong_phong", unit = "var:noi_nhan_ids" },
 }
 
 local function la_ben_nhan(ctx, viec)
@@ -62,8 +60,7 @@ local function declare_workflow(o)
     initial = "du_thao",
     requires = { "chien_dich", "don_vi", "ten_don_vi", "noi_nhan", "ten_noi_nhan",
                  "noi_nhan_ids", "vai_tro_nhan", "han_nop" },
-    started_by = { can_bo_don_vi[1], can_bo_don_vi[2], ben_nhan[1], ben_nhan[2],
-                   ben_nhan[3], ben_nhan[4] },
+    started_by = { can_bo_don_vi[1], can_bo_don_vi[2], ben_nhan[1], ben_nhan[2] },
     start = function(ctx)
       ctx.vars.lan_gui = 0
       ctx.vars.lan_tra_lai = 0

@@ -15,7 +15,7 @@
 ---Who may take a step: a role held in a unit related to the document's unit.
 ---@class (exact) wf.Rule
 ---@field role string a role of the people file (`chu_tich`, `can_bo`…) or "*"
----@field unit "same_unit"|"parent"|"ancestor"|"standing_agency"|"province"|string `tagged:<tag>` too
+---@field unit "same_unit"|"parent"|"ancestor"|"standing_agency"|"province"|string `tagged:<tag>` and `var:<variable>` too
 
 ---A rule, a list of rules (any one suffices), or "system" (only the timers).
 ---@alias wf.Who wf.Rule|wf.Rule[]|"system"
