@@ -8,8 +8,10 @@
 -- signer the plugin names signs, or returns it with a reason → the clerical
 -- office issues it: the next number of the issuer's register, the date line,
 -- Nơi nhận; in the same write every unit the plan assigns work to gets its
--- own document to send back (nop_ke_hoach), and the communes that must have
--- their funding approved get that too (phe_duyet_kinh_phi). Afterwards the
+-- own document to send back (nop_ke_hoach), the communes that must have
+-- their funding approved get that too (phe_duyet_kinh_phi), and for a
+-- tổng kết plan every commune its review conference (hoi_nghi_tong_ket)
+-- and every unit the results report due with it. Afterwards the
 -- tracking unit opens each period's reports, and the units the plugin names
 -- may ask for an ad-hoc report (bao_cao_dinh_ky); its head may recall the
 -- plan (thu_hoi), which its recipients then confirm.
@@ -322,6 +324,7 @@ local function mo_ke_hoach_don_vi(ctx, c, receiver)
     local cap = (c.cap_huyen and plan.co(c.cap_huyen.cho, u.kind)) and "huyen" or nil
     ctx.start("nop_ke_hoach", {
       chien_dich = ctx.vars.chien_dich, nam = ctx.vars.nam, cap = cap,
+      ten_ke_hoach = c.ten_ke_hoach_don_vi,
       don_vi = u.id, ten_don_vi = u.name,
       noi_nhan = receiver.id, ten_noi_nhan = receiver.name,
       noi_nhan_ids = receiver.ids, vai_tro_nhan = c.vai_tro_nhan,
@@ -339,6 +342,73 @@ local function mo_kinh_phi(ctx, c)
       chien_dich = ctx.vars.chien_dich, don_vi = u.id, ten_don_vi = u.name,
       han = plan.han_cuoi(ctx, c.kinh_phi.han_phe_duyet),
     }, { unit = u.id, business_key = ctx.vars.chien_dich .. "/kinh-phi/" .. u.id })
+  end
+  return #units
+end
+
+-- One report document per unit of the period, with the receiver the plugin
+-- names; `han` already read the plugin's way.
+local function mo_bao_cao(ctx, ky, ten_ky, units, receiver, han, vai_tro)
+  for _, u in ipairs(units) do
+    ctx.start("bao_cao_dinh_ky", {
+      chien_dich = ctx.vars.chien_dich, ky = ky, ten_ky = ten_ky,
+      don_vi = u.id, ten_don_vi = u.name,
+      noi_nhan = receiver.id, ten_noi_nhan = receiver.name,
+      noi_nhan_ids = receiver.ids, vai_tro_nhan = vai_tro, han_nop = han,
+    }, { unit = u.id,
+         business_key = ctx.vars.chien_dich .. "/" .. ky .. "/" .. u.id })
+  end
+  return #units
+end
+
+-- The periods the plugin marks `mo_khi_ban_hanh` (the tổng kết report,
+-- due weeks after the plan): opened in the issuing step itself.
+local function mo_bao_cao_khi_ban_hanh(ctx, c)
+  for ky, bc in pairs(c.bao_cao or {}) do  -- pairs is in key order here
+    if bc.mo_khi_ban_hanh then
+      local receiver = plan.ben_nhan(ctx, bc.noi_nhan or ctx.plugin.co_quan_thuong_truc)
+      ctx.vars["so_bao_cao_" .. ky] = mo_bao_cao(ctx, ky, bc.ten,
+          plan.chon_nhieu(ctx, bc.don_vi), receiver, plan.han_cuoi(ctx, bc.han_nop),
+          bc.vai_tro_nhan or c.vai_tro_nhan)
+      ctx.vars.ky_bao_cao[ky] = ctx.today
+    end
+  end
+end
+
+-- The member of the steering committee assigned to each commune (the
+-- plugin's phan_cong: member unit -> its communes); the standing agency
+-- for a commune the plugin assigns to no one.
+local function thanh_vien_phu_trach(ctx)
+  local by_commune = {}
+  for member, communes in pairs((ctx.plugin.phan_cong or {}).thanh_vien or {}) do
+    for _, commune in ipairs(communes) do by_commune[commune] = member end
+  end
+  return function(commune)
+    return by_commune[commune] or ctx.plugin.co_quan_thuong_truc
+  end
+end
+
+-- Tổng kết: every commune's conference document (hoi_nghi_tong_ket).
+local function mo_hoi_nghi(ctx, c)
+  if c.hoi_nghi == nil then return 0 end
+  local hn = c.hoi_nghi
+  local phu_trach = thanh_vien_phu_trach(ctx)
+  local theo_doi = plan.ben_nhan(ctx, ctx.plugin.co_quan_thuong_truc)
+  local units = plan.chon_nhieu(ctx, hn.don_vi)
+  local members = {}  -- a few members for many communes: each read once
+  for _, u in ipairs(units) do
+    local id = phu_trach(u.id)
+    members[id] = members[id] or plan.ben_nhan(ctx, id)
+    local member = members[id]
+    ctx.start("hoi_nghi_tong_ket", {
+      chien_dich = ctx.vars.chien_dich, nam = ctx.vars.nam,
+      don_vi = u.id, ten_don_vi = u.name, ten_hoi_nghi = hn.ten,
+      thanh_vien = member.id, ten_thanh_vien = member.name,
+      thanh_vien_ids = member.ids,
+      vai_tro_thanh_vien = hn.vai_tro_thanh_vien or { "giam_doc", "pho_giam_doc" },
+      theo_doi_ids = theo_doi.ids, vai_tro_theo_doi = c.vai_tro_nhan,
+      han = plan.han_cuoi(ctx, hn.han), truoc_ngay = hn.han,
+    }, { unit = u.id, business_key = ctx.vars.chien_dich .. "/hoi-nghi/" .. u.id })
   end
   return #units
 end
@@ -366,7 +436,9 @@ transition "ban_hanh" {
     local receiver = plan.ben_nhan(ctx, c.noi_nhan_ke_hoach or ctx.plugin.co_quan_thuong_truc)
     ctx.vars.so_don_vi_giao = mo_ke_hoach_don_vi(ctx, c, receiver)
     ctx.vars.so_xa_kinh_phi = mo_kinh_phi(ctx, c)
+    ctx.vars.so_hoi_nghi = mo_hoi_nghi(ctx, c)
     ctx.vars.ky_bao_cao = {}
+    mo_bao_cao_khi_ban_hanh(ctx, c)
     ctx.vars.nguoi_yeu_cau_ids = wf.array()
     ctx.vars.ten_nguoi_yeu_cau = plan.ten_cac_don_vi(ctx,
         (c.bao_cao_dot_xuat or {}).nguoi_yeu_cau or {})
@@ -377,21 +449,6 @@ transition "ban_hanh" {
     end
   end,
 }
-
--- One report document per unit of the period, with the receiver the plugin
--- names; `han` already read the plugin's way.
-local function mo_bao_cao(ctx, ky, ten_ky, units, receiver, han, vai_tro)
-  for _, u in ipairs(units) do
-    ctx.start("bao_cao_dinh_ky", {
-      chien_dich = ctx.vars.chien_dich, ky = ky, ten_ky = ten_ky,
-      don_vi = u.id, ten_don_vi = u.name,
-      noi_nhan = receiver.id, ten_noi_nhan = receiver.name,
-      noi_nhan_ids = receiver.ids, vai_tro_nhan = vai_tro, han_nop = han,
-    }, { unit = u.id,
-         business_key = ctx.vars.chien_dich .. "/" .. ky .. "/" .. u.id })
-  end
-  return #units
-end
 
 local la_don_vi_theo_doi = { { role = "chuyen_vien", unit = "same_unit" },
                              { role = "truong_phong", unit = "same_unit" } }

@@ -23,6 +23,7 @@ local function giao_cho_xa(ctx)
   for _, u in ipairs(xa) do
     ctx.start("nop_ke_hoach", {
       chien_dich = ctx.vars.chien_dich, nam = ctx.vars.nam,
+      ten_ke_hoach = ctx.vars.ten_ke_hoach,
       don_vi = u.id, ten_don_vi = u.name,
       noi_nhan = ctx.vars.don_vi, ten_noi_nhan = ctx.vars.ten_don_vi,
       noi_nhan_ids = receiver.ids, vai_tro_nhan = cap_huyen.vai_tro_nhan,
@@ -38,9 +39,12 @@ nop.khai_bao {
   title = "Nộp kế hoạch thực hiện của đơn vị",
   noun = "kế hoạch",
   file_slot = "ke_hoach",
+  -- ten_ke_hoach: the campaign's name for the units' plans ("Kế hoạch
+  -- tổng kết năm 2025"); by default the yearly implementation plan.
   trich_yeu = function(ctx)
-    return "Kế hoạch thực hiện năm " .. tostring(ctx.vars.nam or "") .. " của " ..
-           ctx.vars.ten_don_vi
+    local ten = ctx.vars.ten_ke_hoach or
+                ("Kế hoạch thực hiện năm " .. tostring(ctx.vars.nam or ""))
+    return ten .. " của " .. ctx.vars.ten_don_vi
   end,
   after_send = giao_cho_xa,
 }

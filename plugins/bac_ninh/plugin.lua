@@ -27,6 +27,15 @@ return {
   co_quan_thuong_truc = "bn_cong_an_tinh",
 
   so_van_ban = {
+    -- The committee's register, as seed 002 numbers its plan (KH-BCĐ).
+    ke_hoach_bcd_tong_ket = {
+      ky_hieu = "KH-BCĐ", loai = "KH", viet_tat = "BCĐ",
+      so = "bcd-138-bac-ninh",
+      don_vi = "bn_cong_an_tinh",
+      ten_co_quan = "BAN CHỈ ĐẠO 138",
+      co_quan_cap_tren = "UBND TỈNH BẮC NINH",
+      van_thu = { "bn_cong_an_tinh" },
+    },
     ke_hoach_bcd = {
       ky_hieu = "KH-BCĐ-CAT", loai = "KH", viet_tat = "BCĐ-CAT",
       so = "bcd-138-bac-ninh",
@@ -38,6 +47,55 @@ return {
   },
 
   chien_dich = {
+    -- Kế hoạch tổng kết 2025 (shared/seeds/002): the communes build their
+    -- tổng kết plan "xong trước ngày 15/11/2025"; members and communes
+    -- report their results and 2026 directions "trước ngày 20/12/2025";
+    -- each commune reports its conference's programme to the member
+    -- assigned to it (phan_cong below), invites that member, and holds it
+    -- "xong trước ngày 31/12/2025".
+    tong_ket_2025 = {
+      nam = 2025,
+      trich_yeu = "Tổng kết công tác phòng, chống tội phạm, tệ nạn xã hội và xây dựng " ..
+                  "phong trào toàn dân bảo vệ ANTQ năm 2025",
+      so_van_ban = "ke_hoach_bcd_tong_ket",
+      soan_thao = "bn_phong_tham_muu",
+      lanh_dao_duyet = { "truong_phong", "giam_doc", "pho_giam_doc" },
+      gop_y = { so_ngay_lam_viec = 5 },
+      ky = {
+        vai_tro = { "chu_tich" }, don_vi = "bac_ninh",
+        hinh_thuc = "", chuc_danh = { "TRƯỞNG BAN", "CHỦ TỊCH UBND TỈNH" },
+      },
+      noi_nhan = {
+        { label = "TT Tỉnh ủy, TT UBND tỉnh", purpose = "để b/cáo" },
+        { label = "Văn phòng Bộ Công an", purpose = "để b/cáo" },
+        { label = "Cục XDPTBVANTQ - Bộ Công an", purpose = "để b/cáo" },
+        { label = "Ủy ban MTTQ tỉnh" },
+        { label = "VP Tỉnh ủy, Ban Nội chính Tỉnh ủy" },
+        { label = "Các cơ quan TW trên địa bàn tỉnh" },
+        { tag = "thanh_vien_bcd", label = "Các sở, cơ quan thuộc UBND tỉnh" },
+        { kinds = { "xa", "phuong" }, label = "UBND các xã, phường" },
+        { id = "bn_vp_ubnd", label = "VP UBND tỉnh: CVP, TH" },
+        { label = "Lưu: VT, NC" },
+      },
+      giao_ke_hoach = { { kinds = { "xa", "phuong" } } },
+      ten_ke_hoach_don_vi = "Kế hoạch tổng kết năm 2025",
+      vai_tro_nhan = { "chuyen_vien", "truong_phong" },
+      han_nop_ke_hoach = "2025-11-15",
+      bao_cao = {
+        tong_ket = {
+          ten = "Báo cáo kết quả năm 2025, phương hướng, nhiệm vụ năm 2026",
+          don_vi = { { tag = "thanh_vien_bcd" }, { kinds = { "xa", "phuong" } } },
+          han_nop = "2025-12-20",
+          mo_khi_ban_hanh = true,
+        },
+      },
+      hoi_nghi = {
+        ten = "Hội nghị tổng kết năm 2025",
+        don_vi = { { kinds = { "xa", "phuong" } } },
+        han = "2025-12-31",
+        vai_tro_thanh_vien = { "giam_doc", "pho_giam_doc" },
+      },
+    },
     ke_hoach_2026 = {
       nam = 2026,
       trich_yeu = "Công tác phòng, chống tội phạm, tệ nạn xã hội và xây dựng phong trào " ..
@@ -69,6 +127,18 @@ return {
         don_vi = { { kinds = { "xa", "phuong" } } },
         han_phe_duyet = "2026-02-28",
       },
+    },
+  },
+
+  -- Phân công số 165/BCĐ-PCNV (23/9/2025): the member of the committee
+  -- who oversees each commune (tổng kết: the commune asks its opinion and
+  -- invites it). The seeds do not list it; these few lines are test data,
+  -- and a commune named nowhere is overseen by the standing agency.
+  phan_cong = {
+    van_ban = "165/BCĐ-PCNV ngày 23/9/2025",
+    thanh_vien = {
+      bn_so_y_te = { "07627", "07616" },
+      bn_mttq = { "07615" },
     },
   },
 
