@@ -88,6 +88,13 @@ bool HostArgs(lua_State* L, const std::string& call, Json* args) {
       return false;
     }
     (*args)["limit"] = static_cast<int64_t>(lua_tointeger(L, 2));
+  } else if (call == "find") {
+    if (lua_type(L, 2) != LUA_TSTRING) {
+      lua_pushstring(L, "ctx.find(workflow, business_key): the business key "
+                        "must be text");
+      return false;
+    }
+    (*args)["business_key"] = lua_tostring(L, 2);
   } else if (call == "start") {
     Json vars = Json::object();
     if (!lua_isnoneornil(L, 2) &&
@@ -114,6 +121,12 @@ int PushHostResult(lua_State* L, const std::string& call, const Json& result) {
     const std::string holder = result.get<std::string>();
     lua_pushlstring(L, holder.data(), holder.size());
     return 2;
+  }
+  // No such instance: nil, as the scripts test it (`if found then`), not
+  // wf.null, which is true.
+  if ((call == "read_instance" || call == "find") && result.is_null()) {
+    lua_pushnil(L);
+    return 1;
   }
   PushJson(L, result);
   return 1;
@@ -212,7 +225,7 @@ int HostUnits(lua_State* L) {
 // The names of the host functions (ctx.children and the others).
 constexpr const char* kHostFunctions[] = {
     "children", "units", "take_number", "take_place", "claim", "start",
-    "read_instance"};
+    "read_instance", "find"};
 
 // Pushes host function `name`, or returns false if there is none by that
 // name. `today` is ctx.today (ctx.units' default day).

@@ -15,6 +15,9 @@
 //   ctx.read_instance(id)       another instance as it is now: {id,
 //                               workflow, state, version, finished, unit,
 //                               parent, vars}, or nil
+//   ctx.find(workflow, key)     the same, of the instance of `workflow`
+//                               (unique_business_key = true) holding
+//                               business key `key`, or nil
 //
 // Everything a step took this way commits with the step or not at all, and
 // is recorded in its history event. The runtime's host reads and writes
@@ -34,8 +37,8 @@ class StepHost {
  public:
   virtual ~StepHost() = default;
   // `call` is one of the names above without "ctx."; `key` its first
-  // argument; `args` the rest ({"limit": n} for take_place; {"vars",
-  // "business_key", "unit"} for start). Returns what the script gets, as
+  // argument; `args` the rest ({"limit": n} for take_place;
+  // {"business_key"} for find; {"vars", "business_key", "unit"} for start). Returns what the script gets, as
   // JSON: a number, true/false, a holder id (claim refused), a child id,
   // an instance object or null. An error stops the step with that status.
   virtual absl::StatusOr<Json> Call(const std::string& call,

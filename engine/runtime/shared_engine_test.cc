@@ -274,6 +274,33 @@ TEST_F(SharedEngineTest, TwoChildrenOfOneStepCannotShareAUniqueKey) {
   EXPECT_EQ(engine_->ListInstances(dossiers)->instances.size(), 2u);
 }
 
+// ctx.find reads the instance holding a unique business key, as it is
+// now; replay answers with what the step found, though it has moved on.
+TEST_F(SharedEngineTest, FindReadsTheHolderOfAUniqueBusinessKey) {
+  StartRequest dossier{"ho_so_duy_nhat", "", "an/2026", "", Actor::Embedder()};
+  auto started = engine_->Start(dossier);
+  ASSERT_TRUE(started.ok()) << started.status();
+  const std::string held = started->instance.id;
+  std::string finder = Start("vao_so");
+  ASSERT_TRUE(Fire(finder, "tim", {{"key", "an/2026"}}).ok());
+  EXPECT_EQ(Vars(finder)["tim_thay"], Json({{"id", held}, {"state", "mo"}}));
+  auto none = Fire(finder, "tim", {{"key", "binh/2026"}});
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(Vars(finder)["tim_thay"], false);
+  EXPECT_EQ(Vars(finder)["khong_co_id"], true) << "read_instance: nil too";
+  ASSERT_TRUE(Fire(held, "dong").ok());
+  ASSERT_TRUE(Fire(finder, "tim", {{"key", "an/2026"}}).ok());
+  EXPECT_EQ(Vars(finder)["tim_thay"]["state"], "dong");
+  // A key that is not text is the script's error, and changes nothing.
+  auto refused = Fire(finder, "tim", {{"key", 7}});
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("business key must be text"),
+            std::string::npos)
+      << refused.status();
+  EXPECT_EQ(Vars(finder)["tim_thay"]["state"], "dong");
+  ExpectVerifies(finder);
+}
+
 TEST_F(SharedEngineTest, AParentReadsItsChildrensStates) {
   std::string plan = Start("ke_hoach_cha");
   ASSERT_TRUE(Fire(plan, "ban_hanh", {{"don_vi", Units(5)}}).ok());

@@ -134,6 +134,20 @@ absl::StatusOr<Json> SharedTake::Instance(const std::string& id) {
               {"vars", std::move(vars)}};
 }
 
+absl::StatusOr<Json> SharedTake::Find(const std::string& workflow,
+                                      const std::string& business_key) {
+  if (business_key.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ctx.find('", workflow, "', business_key): the business key is empty"));
+  }
+  const std::string key = keys::BusinessKeyClaim(workflow, business_key);
+  uint64_t version = 0;
+  WF_ASSIGN_OR_RETURN(store::SharedRecord record, ReadShared(key, &version));
+  txn_.ExpectAt(Cf::kShared, key, version);
+  if (record.holder().empty()) return Json(nullptr);
+  return Instance(record.holder());
+}
+
 namespace {
 
 // Late: a deadline of the child passed while it was still waiting.
@@ -208,7 +222,8 @@ absl::Status SharedTake::CountCall() {
   return absl::ResourceExhaustedError(absl::StrCat(
       "Expected a step to take at most ", limits_.max_host_calls_per_step,
       " values from outside its script (ctx.take_number, ctx.take_place, ",
-      "ctx.claim, ctx.start, ctx.read_instance, ctx.children, ctx.units, ",
+      "ctx.claim, ctx.start, ctx.read_instance, ctx.find, ctx.children, ",
+      "ctx.units, ",
       "ctx.document.issue), but its script asked for ",
       "more"));
 }
@@ -243,6 +258,9 @@ absl::StatusOr<Json> LiveHost::Dispatch(const std::string& call,
                                         const std::string& key,
                                         const Json& args, Json* detail) {
   if (call == "read_instance") return take_->Instance(key);
+  if (call == "find") {
+    return take_->Find(key, args.value("business_key", std::string()));
+  }
   if (call == "children") return take_->Children(instance_id_);
   if (call == "units") return take_->Units(args);
   if (call == "issue") {

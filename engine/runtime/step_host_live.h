@@ -65,6 +65,12 @@ class SharedTake {
   absl::StatusOr<std::string> Claim(const std::string& name,
                                     const std::string& holder);
   absl::StatusOr<Json> Instance(const std::string& id);
+  // ctx.find(workflow, business_key): the instance of `workflow` holding
+  // that unique business key (`unique_business_key = true`), as Instance
+  // reads it, or null. The key's claim is read with its version: a start
+  // that takes it meanwhile makes the step run again.
+  absl::StatusOr<Json> Find(const std::string& workflow,
+                            const std::string& business_key);
   absl::StatusOr<std::string> StartChild(ChildRequest child);
   // ctx.units{...} (org_units.h) on the directory the step runs on.
   absl::StatusOr<Json> Units(const Json& query) const;

@@ -55,6 +55,16 @@ transition "de_nghi" {
   end,
 }
 
+-- The dossier holding a unique business key (ho_so_duy_nhat), if any.
+transition "tim" {
+  from = "mo", to = "mo",
+  action = function(ctx)
+    local found = ctx.find("ho_so_duy_nhat", ctx.payload.key)
+    ctx.vars.tim_thay = found and { id = found.id, state = found.state } or false
+    ctx.vars.khong_co_id = ctx.read_instance("wi-999999999999") == nil
+  end,
+}
+
 -- A script that catches a refused call and goes on: the call's name is bad.
 transition "ten_sai" {
   from = "mo", to = "mo",

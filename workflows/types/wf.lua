@@ -247,6 +247,7 @@ function transition(event) end
 ---@field claim fun(name: string): boolean, string?
 ---@field start fun(workflow: string, vars?: table<string, any>, opts?: {business_key?: string, unit?: string}): string a child document's id
 ---@field read_instance fun(id: string): wf.InstanceView?
+---@field find fun(workflow: string, business_key: string): wf.InstanceView?
 ---@field children fun(): wf.Children
 ---@field units fun(query?: wf.UnitsQuery): wf.Unit[]
 

@@ -56,9 +56,10 @@ struct Limits {
   // 166 communes at once; a script looping by mistake stops here.
   size_t max_children_per_step = 1000;
   // Values one step may take from outside its script (ctx.take_number,
-  // take_place, claim, start, read_instance, together): each is a read, a
-  // condition and a line of the history event, so a loop is stopped here
-  // (RESOURCE_EXHAUSTED) rather than by the size of the write it makes.
+  // take_place, claim, start, read_instance, find, together): each is a
+  // read, a condition and a line of the history event, so a loop is
+  // stopped here (RESOURCE_EXHAUSTED) rather than by the size of the write
+  // it makes.
   size_t max_host_calls_per_step = 10000;
   // Times a step whose shared records moved under it (another transition
   // took the same register's number first) is run again before the caller
