@@ -375,39 +375,15 @@ local function mo_bao_cao_khi_ban_hanh(ctx, c)
   end
 end
 
--- The member of the steering committee assigned to each commune (the
--- plugin's phan_cong: member unit -> its communes); the standing agency
--- for a commune the plugin assigns to no one.
-local function thanh_vien_phu_trach(ctx)
-  local by_commune = {}
-  for member, communes in pairs((ctx.plugin.phan_cong or {}).thanh_vien or {}) do
-    for _, commune in ipairs(communes) do by_commune[commune] = member end
-  end
-  return function(commune)
-    return by_commune[commune] or ctx.plugin.co_quan_thuong_truc
-  end
-end
-
--- Tổng kết: every commune's conference document (hoi_nghi_tong_ket).
+-- Tổng kết: every commune's conference document (hoi_nghi_tong_ket),
+-- which reads the rest from the plugin.
 local function mo_hoi_nghi(ctx, c)
   if c.hoi_nghi == nil then return 0 end
-  local hn = c.hoi_nghi
-  local phu_trach = thanh_vien_phu_trach(ctx)
-  local theo_doi = plan.ben_nhan(ctx, ctx.plugin.co_quan_thuong_truc)
-  local units = plan.chon_nhieu(ctx, hn.don_vi)
-  local members = {}  -- a few members for many communes: each read once
+  local units = plan.chon_nhieu(ctx, c.hoi_nghi.don_vi)
   for _, u in ipairs(units) do
-    local id = phu_trach(u.id)
-    members[id] = members[id] or plan.ben_nhan(ctx, id)
-    local member = members[id]
     ctx.start("hoi_nghi_tong_ket", {
       chien_dich = ctx.vars.chien_dich, nam = ctx.vars.nam,
-      don_vi = u.id, ten_don_vi = u.name, ten_hoi_nghi = hn.ten,
-      thanh_vien = member.id, ten_thanh_vien = member.name,
-      thanh_vien_ids = member.ids,
-      vai_tro_thanh_vien = hn.vai_tro_thanh_vien or { "giam_doc", "pho_giam_doc" },
-      theo_doi_ids = theo_doi.ids, vai_tro_theo_doi = c.vai_tro_nhan,
-      han = plan.han_cuoi(ctx, hn.han), truoc_ngay = hn.han,
+      don_vi = u.id, ten_don_vi = u.name,
     }, { unit = u.id, business_key = ctx.vars.chien_dich .. "/hoi-nghi/" .. u.id })
   end
   return #units

@@ -11,22 +11,20 @@
 -- it. The standing agency may close the document of a commune that ceased.
 --
 -- Opened for every commune by the issuance of the province's tổng kết plan
--- (ban_hanh_ke_hoach, the campaign's `hoi_nghi`). Start variables:
---   chien_dich, nam          the campaign's key in the plugin, its year
---   don_vi, ten_don_vi       the commune
+-- (ban_hanh_ke_hoach, the campaign's `hoi_nghi`), or by the standing
+-- agency for a commune it adds. Start variables: chien_dich, nam, don_vi,
+-- ten_don_vi. The rest comes from the plugin when the document starts, not
+-- from whoever starts it (the member decides who may agree):
 --   ten_hoi_nghi             "Hội nghị tổng kết năm 2025"
 --   thanh_vien, ten_thanh_vien, thanh_vien_ids
---                            the member assigned to the commune (a member
---                            agency; the standing agency when the plugin
---                            assigns none), its name, it and its units
+--                            the member assigned to the commune (phan_cong;
+--                            the standing agency when none is), its name,
+--                            it and its departments
 --   vai_tro_thanh_vien       who answers there (the agency's leaders)
---   theo_doi_ids, vai_tro_theo_doi
---                            the standing agency and its departments, and
---                            the roles that chase and close
---   han                      the last day on time, "YYYY-MM-DD" (already
---                            read the plugin's way: lib/ke_hoach.lua)
---   truoc_ngay               the day the plan writes ("trước ngày X"), for
---                            the messages
+--   vai_tro_theo_doi         the standing agency's roles that chase, close
+--   han, truoc_ngay          the last day on time (read the plugin's way:
+--                            lib/ke_hoach.lua) and the day the plan writes
+--                            ("trước ngày X"), for the messages
 
 local plan = require("ke_hoach")
 
@@ -47,19 +45,32 @@ local thanh_vien = {
   { role = "pho_chu_tich", unit = "var:thanh_vien_ids" },
 }
 local theo_doi = {
-  { role = "chuyen_vien", unit = "var:theo_doi_ids" },
-  { role = "truong_phong", unit = "var:theo_doi_ids" },
+  { role = "chuyen_vien", unit = "standing_agency" },
+  { role = "truong_phong", unit = "standing_agency" },
 }
 
 workflow "hoi_nghi_tong_ket" {
   title = "Hội nghị tổng kết của xã",
   plugin = true,
   initial = "chuan_bi",
-  requires = { "chien_dich", "don_vi", "ten_don_vi", "ten_hoi_nghi", "thanh_vien",
-               "ten_thanh_vien", "thanh_vien_ids", "vai_tro_thanh_vien",
-               "theo_doi_ids", "vai_tro_theo_doi", "han", "truoc_ngay" },
+  requires = { "chien_dich", "don_vi", "ten_don_vi" },
   who = xa,
+  started_by = theo_doi,
   start = function(ctx)
+    local c = plan.chien_dich(ctx)
+    if c.hoi_nghi == nil then
+      error("chiến dịch '" .. ctx.vars.chien_dich .. "' không có hội nghị tổng kết (hoi_nghi)", 0)
+    end
+    local member = plan.ben_nhan(ctx, plan.thanh_vien_phu_trach(ctx, ctx.vars.don_vi) or
+                                      ctx.plugin.co_quan_thuong_truc)
+    ctx.vars.thanh_vien = member.id
+    ctx.vars.ten_thanh_vien = member.name
+    ctx.vars.thanh_vien_ids = member.ids
+    ctx.vars.vai_tro_thanh_vien = c.hoi_nghi.vai_tro_thanh_vien or { "giam_doc", "pho_giam_doc" }
+    ctx.vars.vai_tro_theo_doi = c.vai_tro_nhan
+    ctx.vars.ten_hoi_nghi = c.hoi_nghi.ten
+    ctx.vars.han = plan.han_cuoi(ctx, c.hoi_nghi.han)
+    ctx.vars.truoc_ngay = c.hoi_nghi.han
     ctx.vars.lan_xin_y_kien = 0
     ctx.vars.lan_dieu_chinh = 0
     ctx.vars.lan_don_doc = 0
@@ -192,7 +203,7 @@ transition "ghi_nhan_hoi_nghi" {
     end
     ctx.vars.to_chuc_muon = d > ctx.vars.han
     ctx.vars.nguoi_ghi_nhan = ctx.actor.id
-    gui(ctx, ctx.vars.theo_doi_ids[1], ctx.vars.ten_don_vi .. " đã tổ chức " ..
+    gui(ctx, ctx.plugin.co_quan_thuong_truc, ctx.vars.ten_don_vi .. " đã tổ chức " ..
         ctx.vars.ten_hoi_nghi .. " " .. wf.format_date(d))
   end,
 }

@@ -77,10 +77,7 @@ std::vector<std::string> Holders(const org::OrgTree& tree,
       break;
     case org::Relation::kNamedUnits:
       for (const std::string& named : spec.units) {
-        if (tree.Find(named) == nullptr) continue;
-        for (const org::OrgUnit* u : tree.Subtree(named)) {
-          units.push_back(u->id);
-        }
+        if (tree.Find(named) != nullptr) units.push_back(named);
       }
       break;
   }

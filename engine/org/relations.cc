@@ -69,8 +69,7 @@ std::string NamedRequirement(const OrgTree& tree, const RelationSpec& spec) {
   std::vector<std::string> names;
   for (const std::string& id : spec.units) names.push_back(NameAndId(tree, id));
   return absl::StrCat("đơn vị mà văn bản chỉ định (biến '", spec.tag, "'): ",
-                      absl::StrJoin(names, " hoặc "),
-                      ", hoặc một đơn vị trực thuộc");
+                      absl::StrJoin(names, " hoặc "));
 }
 
 std::string TaggedRequirement(const OrgTree& tree, const OrgUnit& province,
@@ -246,7 +245,7 @@ bool Holds(const OrgTree& tree, absl::string_view actor_unit,
              SameProvince(tree, actor_unit, document_unit);
     case Relation::kNamedUnits:
       for (const std::string& unit : spec.units) {
-        if (AtOrInside(tree, actor_unit, unit)) return true;
+        if (actor_unit == unit) return true;
       }
       return false;
   }

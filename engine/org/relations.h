@@ -47,13 +47,14 @@ enum class Relation {
                     // document's province carrying <tag>, or inside one
   kProvince,        // "province": the actor's unit is at province level
                     // (OrgTree::AtProvinceLevel) in the document's province
-  kNamedUnits,      // "var:<name>": the actor's unit is a unit the
-                    // document's variable <name> names (a unit id or a
-                    // list of them), or inside one — the receiver of a
-                    // report, the member assigned to a commune. The
-                    // access layer fills `units` from the document's
-                    // variables (access::Resolve); unfilled, it holds
-                    // for no one.
+  kNamedUnits,      // "var:<name>": the actor's unit is one of the units
+                    // the document's variable <name> names (a unit id or
+                    // a list of them) — the receiver of a report and its
+                    // departments, as the workflow lists them. Exactly
+                    // those: naming a district does not name its
+                    // communes. The access layer fills `units` from the
+                    // document's variables (access::Resolve); unfilled,
+                    // it holds for no one.
 };
 
 struct RelationSpec {

@@ -149,17 +149,22 @@ TEST_F(RelationsTest, SoNoiVuByTag) {
   EXPECT_FALSE(Holds(tree(), "bn_vp_ubnd", "07627", Rel("tagged:so_noi_vu")));
 }
 
-// "var:<name>" holds for the units the access layer filled in from the
-// document's variable, and the units inside them; unfilled, for no one.
-TEST_F(RelationsTest, NamedUnitsAndTheirDepartments) {
+// "var:<name>" holds for exactly the units the access layer filled in from
+// the document's variable: not the units inside them (a district named is
+// not its communes); unfilled, for no one.
+TEST_F(RelationsTest, NamedUnitsExactly) {
   RelationSpec named = Rel("var:noi_nhan");
   EXPECT_FALSE(Holds(tree(), "bn_cong_an_tinh", "07627", named));
   named.units = {"bn_cong_an_tinh", "07615"};
   EXPECT_TRUE(Holds(tree(), "bn_cong_an_tinh", "07627", named));
-  EXPECT_TRUE(Holds(tree(), "bn_phong_tham_muu", "07627", named));
   EXPECT_TRUE(Holds(tree(), "07615", "07627", named));
+  EXPECT_FALSE(Holds(tree(), "bn_phong_tham_muu", "07627", named))
+      << "a department is named on its own";
   EXPECT_FALSE(Holds(tree(), "bn_so_noi_vu", "07627", named));
   EXPECT_FALSE(Holds(tree(), "bac_ninh", "07627", named)) << "not above";
+  named.units = {"bac_ninh"};
+  EXPECT_FALSE(Holds(tree(), "bn_so_noi_vu", "07627", named))
+      << "the province named is not every unit in it";
 }
 
 TEST_F(RelationsTest, ProvinceLevel) {
@@ -382,8 +387,7 @@ TEST_F(PermissionTest, DescribeRequirementPerRelation) {
   named.units = {"bn_so_noi_vu"};
   EXPECT_EQ(DescribeRequirement(tree(), "07627", {"chuyen_vien", named}),
             "cần vai trò 'chuyen_vien' tại đơn vị mà văn bản chỉ định (biến "
-            "'noi_nhan'): 'Sở Nội vụ' (bn_so_noi_vu), hoặc một "
-            "đơn vị trực thuộc");
+            "'noi_nhan'): 'Sở Nội vụ' (bn_so_noi_vu)");
 }
 
 }  // namespace

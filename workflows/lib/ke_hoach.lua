@@ -45,18 +45,51 @@ function M.co(list, value)
   return false
 end
 
--- The ids of `unit` and every unit below it (a standing agency and its
--- departments): whoever sits in one of them acts for `unit`. A province is
--- only itself: its people act in the province unit (UBND tỉnh), and every
--- other unit of the province is below it.
+-- The ids of `unit` and of its departments and agencies below it (a
+-- standing agency's Phòng Tham mưu): whoever sits in one of them acts for
+-- `unit`. Not the communes of a district, which act for themselves; a
+-- province is only itself (its people act in the province unit, UBND
+-- tỉnh, and every other unit of the province is below it).
 function M.ca_don_vi_truc_thuoc(ctx, unit)
   local ids = wf.array()
   ids[1] = unit
   if ctx.units{ id = unit }[1].kind == "tinh" then return ids end
-  for _, u in ipairs(ctx.units{ under = unit, depth = "all" }) do
-    ids[#ids + 1] = u.id
+  local function phong_ban(parent)
+    for _, u in ipairs(ctx.units{ under = parent }) do
+      if u.kind == "phong" or u.kind == "co_quan" then
+        ids[#ids + 1] = u.id
+        phong_ban(u.id)
+      end
+    end
   end
+  phong_ban(unit)
   return ids
+end
+
+-- The member of the steering committee overseeing `unit` (the plugin's
+-- phan_cong: member unit -> its communes), or nil when none is named.
+function M.thanh_vien_phu_trach(ctx, unit)
+  for member, communes in pairs((ctx.plugin.phan_cong or {}).thanh_vien or {}) do
+    if M.co(communes, unit) then return member end
+  end
+  return nil
+end
+
+-- The units that may receive a document of `unit`: the standing agency,
+-- the units above `unit`, and their departments. Who may act on a
+-- document follows its variables (var: rules), so a document a person
+-- starts directly must not name a receiver of its own choosing.
+function M.nhan_hop_le(ctx, unit)
+  local ok = {}
+  for _, id in ipairs(M.ca_don_vi_truc_thuoc(ctx, ctx.plugin.co_quan_thuong_truc)) do
+    ok[id] = true
+  end
+  local parent = ctx.units{ id = unit }[1].parent
+  while parent ~= nil and parent ~= "" do
+    for _, id in ipairs(M.ca_don_vi_truc_thuoc(ctx, parent)) do ok[id] = true end
+    parent = ctx.units{ id = parent }[1].parent
+  end
+  return ok
 end
 
 -- The receiving side of a document: one unit id or a list of them (a report

@@ -60,8 +60,20 @@ local function declare_workflow(o)
     initial = "du_thao",
     requires = { "chien_dich", "don_vi", "ten_don_vi", "noi_nhan", "ten_noi_nhan",
                  "noi_nhan_ids", "vai_tro_nhan", "han_nop" },
-    started_by = { can_bo_don_vi[1], can_bo_don_vi[2], ben_nhan[1], ben_nhan[2] },
+    started_by = { can_bo_don_vi[1], can_bo_don_vi[2],
+                   { role = "chuyen_vien", unit = "standing_agency" },
+                   { role = "truong_phong", unit = "standing_agency" } },
     start = function(ctx)
+      -- The receivers decide who may accept (var:noi_nhan_ids): a unit
+      -- that opens its own document may not name itself.
+      local hop_le = plan.nhan_hop_le(ctx, ctx.vars.don_vi)
+      for _, id in ipairs(ctx.vars.noi_nhan_ids) do
+        if not hop_le[id] then
+          error("noi_nhan_ids: '" .. tostring(id) .. "' không phải cơ quan thường trực, " ..
+                "đơn vị cấp trên của " .. ctx.vars.ten_don_vi .. " hay phòng, ban của các " ..
+                "đơn vị đó: văn bản không gửi đến đó được", 0)
+        end
+      end
       ctx.vars.lan_gui = 0
       ctx.vars.lan_tra_lai = 0
       ctx.vars.lan_don_doc = 0
