@@ -149,8 +149,8 @@ class Scenario:
 
         def run():
             r = self.call("StartInstance", self.pb.StartInstanceRequest(
-                workflow=step["mo"], unit=step["don_vi"], variables=variables),
-                step["ai"])
+                workflow=step["mo"], unit=step["don_vi"], variables=variables,
+                business_key=step.get("khoa", "")), step["ai"])
             if "ten" in step:
                 self.docs[step["ten"]] = r.instance.id
         self.act(step, run)

@@ -351,7 +351,7 @@ end
 local function mo_bao_cao(ctx, ky, ten_ky, units, receiver, han, vai_tro)
   for _, u in ipairs(units) do
     ctx.start("bao_cao_dinh_ky", {
-      chien_dich = ctx.vars.chien_dich, ky = ky, ten_ky = ten_ky,
+      chien_dich = ctx.vars.chien_dich, nam = ctx.vars.nam, ky = ky, ten_ky = ten_ky,
       don_vi = u.id, ten_don_vi = u.name,
       noi_nhan = receiver.id, ten_noi_nhan = receiver.name,
       noi_nhan_ids = receiver.ids, vai_tro_nhan = vai_tro, han_nop = han,

@@ -87,6 +87,8 @@ return {
           don_vi = { { tag = "thanh_vien_bcd" }, { kinds = { "xa", "phuong" } } },
           han_nop = "2025-12-20",
           mo_khi_ban_hanh = true,
+          -- The year-end report carries the unit's own rating (phan_loai).
+          phan_loai = true,
         },
       },
       hoi_nghi = {

@@ -120,6 +120,10 @@ local function declare_drafting(o)
     title = "Lãnh đạo phê duyệt và gửi",
     from = "cho_duyet", to = "da_gui",
     who = lanh_dao_don_vi,
+    guard = function(ctx)
+      if o.guard_send then return o.guard_send(ctx) end
+      return true
+    end,
     action = function(ctx)
       ctx.vars.lan_gui = ctx.vars.lan_gui + 1
       ctx.vars.ngay_gui = ctx.today
@@ -161,6 +165,7 @@ local function declare_receiving(o)
     action = function(ctx)
       ctx.vars.ngay_tiep_nhan = ctx.today
       ctx.vars.nguoi_tiep_nhan = ctx.actor.id
+      if o.after_accept then o.after_accept(ctx) end
     end,
   }
   transition "dong" {
@@ -227,7 +232,9 @@ end
 
 -- Declares the whole workflow. `o`: name, title, noun ("kế hoạch"),
 -- file_slot (the file a draft must carry), trich_yeu(ctx) (the document's
--- subject line), after_send(ctx) (optional: more work when sent).
+-- subject line); optional: guard_send(ctx) (what sending also needs: true,
+-- or false and why), after_send(ctx) (more work when sent), after_accept(ctx)
+-- (more work when accepted).
 function M.khai_bao(o)
   declare_workflow(o)
   declare_states(o)
