@@ -36,19 +36,21 @@ local lanh_dao = {
   { role = "chanh_van_phong", unit = "parent" },
   { role = "pho_chanh_van_phong", unit = "parent" },
 }
--- Units asked for comments carry the tag gop_y_ke_hoach in the plugin's org
--- file; the plugin's hook may narrow them.
+-- The units asked for comments, as the draft was sent (don_vi_gop_y: the
+-- units tagged gop_y_ke_hoach in the plugin's org file, or those its hook
+-- names): only they list the draft.
 local nguoi_gop_y = {
-  { role = "giam_doc", unit = "tagged:gop_y_ke_hoach" },
-  { role = "pho_giam_doc", unit = "tagged:gop_y_ke_hoach" },
-  { role = "truong_phong", unit = "tagged:gop_y_ke_hoach" },
-  { role = "chuyen_vien", unit = "tagged:gop_y_ke_hoach" },
+  { role = "giam_doc", unit = "var:don_vi_gop_y" },
+  { role = "pho_giam_doc", unit = "var:don_vi_gop_y" },
+  { role = "truong_phong", unit = "var:don_vi_gop_y" },
+  { role = "chuyen_vien", unit = "var:don_vi_gop_y" },
 }
--- An extra consultation (tham_van_them): the head of a province-level unit.
+-- An extra consultation (tham_van_them): the heads of the one unit the
+-- plugin's hook names (don_vi_tham_van).
 local nguoi_tham_van = {
-  { role = "giam_doc", unit = "province" },
-  { role = "pho_giam_doc", unit = "province" },
-  { role = "truong_phong", unit = "province" },
+  { role = "giam_doc", unit = "var:don_vi_tham_van" },
+  { role = "pho_giam_doc", unit = "var:don_vi_tham_van" },
+  { role = "truong_phong", unit = "var:don_vi_tham_van" },
 }
 -- The signer: the province's leaders, or an office's chief and deputies.
 local nguoi_ky = {
