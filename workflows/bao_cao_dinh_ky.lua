@@ -43,10 +43,17 @@ nop.khai_bao {
   end,
   after_accept = function(ctx)
     if not co_xep_loai(ctx) then return end
+    local key = ctx.vars.don_vi .. "/" .. tostring(ctx.vars.nam)
+    -- The standing agency may have entered the year's rating already: the
+    -- report then points to that record rather than opening a second one.
+    local da_co = ctx.find("phan_loai_don_vi", key)
+    if da_co then
+      ctx.vars.phan_loai = da_co.id
+      return
+    end
     ctx.vars.phan_loai = ctx.start("phan_loai_don_vi", {
       don_vi = ctx.vars.don_vi, ten_don_vi = ctx.vars.ten_don_vi,
       nam = ctx.vars.nam, tu_xep_loai = ctx.vars.tu_xep_loai,
-    }, { unit = ctx.vars.don_vi,
-         business_key = ctx.vars.don_vi .. "/" .. tostring(ctx.vars.nam) })
+    }, { unit = ctx.vars.don_vi, business_key = key })
   end,
 }

@@ -191,6 +191,10 @@ transition "ghi_nhan_hoi_nghi" {
       return false, "Chưa đến " .. wf.format_date(d) ..
                     ": chỉ ghi nhận hội nghị đã tổ chức"
     end
+    if d < ctx.vars.ngay_xin_y_kien then
+      return false, "Hội nghị tổ chức sau khi xin ý kiến thành viên BCĐ tỉnh (" ..
+                    wf.format_date(ctx.vars.ngay_xin_y_kien) .. "), không trước đó"
+    end
     return true
   end,
   action = function(ctx)

@@ -38,9 +38,10 @@ class StepHost {
   virtual ~StepHost() = default;
   // `call` is one of the names above without "ctx."; `key` its first
   // argument; `args` the rest ({"limit": n} for take_place;
-  // {"business_key"} for find; {"vars", "business_key", "unit"} for start). Returns what the script gets, as
-  // JSON: a number, true/false, a holder id (claim refused), a child id,
-  // an instance object or null. An error stops the step with that status.
+  // {"business_key"} for find; {"vars", "business_key", "unit"} for
+  // start). Returns what the script gets, as JSON: a number, true/false, a
+  // holder id (claim refused), a child id, an instance object or null. An
+  // error stops the step with that status.
   virtual absl::StatusOr<Json> Call(const std::string& call,
                                     const std::string& key,
                                     const Json& args) = 0;
