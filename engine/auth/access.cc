@@ -189,7 +189,7 @@ bool MayRead(const DirectorySnapshot& d, const std::string& person,
              absl::CivilDay day, const store::InstanceRecord& instance) {
   const std::string& unit = instance.unit_id();
   const org::OrgUnit* province = d.tree.Province(unit);
-  org::RelationSpec standing{org::Relation::kStandingAgency, ""};
+  org::RelationSpec standing{org::Relation::kStandingAgency, "", {}};
   for (const org::HeldRole& held : d.directory.RolesOn(person, day)) {
     const std::string& mine = held.unit_id;
     if (mine == unit || d.tree.IsAncestorOf(mine, unit)) return true;

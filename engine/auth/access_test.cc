@@ -37,11 +37,13 @@ void ExpectSlotsMatchHolds(std::vector<org::OrgUnit> units) {
   DirectorySnapshot snapshot{*std::move(tree), {}};
   const org::OrgTree& t = snapshot.tree;
   const std::vector<org::RelationSpec> relations = {
-      {org::Relation::kSameUnit, ""},       {org::Relation::kParentUnit, ""},
-      {org::Relation::kAncestorUnit, ""},   {org::Relation::kStandingAgency, ""},
-      {org::Relation::kTaggedUnit, "so_noi_vu"},
-      {org::Relation::kTaggedUnit, "khong_co"},
-      {org::Relation::kProvince, ""},
+      {org::Relation::kSameUnit, "", {}},
+      {org::Relation::kParentUnit, "", {}},
+      {org::Relation::kAncestorUnit, "", {}},
+      {org::Relation::kStandingAgency, "", {}},
+      {org::Relation::kTaggedUnit, "so_noi_vu", {}},
+      {org::Relation::kTaggedUnit, "khong_co", {}},
+      {org::Relation::kProvince, "", {}},
       {org::Relation::kNamedUnits, "noi_nhan", {}}};
   size_t nonempty = 0;
   for (size_t i = 0; i < t.units().size(); i += 5) {
@@ -90,10 +92,10 @@ TEST(SlotsTest, SystemStepsAndUnknownUnitsHaveNone) {
   DirectorySnapshot snapshot{*std::move(tree), {}};
   CompiledWho system;
   system.system_only = true;
-  system.rules.push_back({"x", {org::Relation::kSameUnit, ""}});
+  system.rules.push_back({"x", {org::Relation::kSameUnit, "", {}}});
   EXPECT_TRUE(Slots(snapshot, {&system}, "07627", nullptr).empty());
   CompiledWho anyone;
-  anyone.rules.push_back({"x", {org::Relation::kSameUnit, ""}});
+  anyone.rules.push_back({"x", {org::Relation::kSameUnit, "", {}}});
   EXPECT_TRUE(Slots(snapshot, {&anyone}, "khong_co", nullptr).empty());
   EXPECT_EQ(Slots(snapshot, {&anyone}, "07627", nullptr),
             (std::vector<Slot>{{"07627", "x"}}));
@@ -124,7 +126,7 @@ TEST(SlotsTest, NamedUnitsComeFromTheDocumentsVariable) {
   EXPECT_TRUE(Slots(snapshot, {&who}, "07627", nullptr).empty());
   // Resolve copies nothing for a `who` without such a rule.
   CompiledWho plain, scratch;
-  plain.rules.push_back({"x", {org::Relation::kSameUnit, ""}});
+  plain.rules.push_back({"x", {org::Relation::kSameUnit, "", {}}});
   const Json vars = {{"nhan", "07615"}};
   EXPECT_EQ(&Resolve(plain, &vars, &scratch), &plain);
   const CompiledWho& named = Resolve(who, &vars, &scratch);

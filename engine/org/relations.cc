@@ -172,13 +172,13 @@ std::string DeniedMessage(const OrgTree& tree, const Person& person,
 }  // namespace
 
 absl::StatusOr<RelationSpec> ParseRelation(absl::string_view text) {
-  if (text == "same_unit") return RelationSpec{Relation::kSameUnit, ""};
-  if (text == "parent") return RelationSpec{Relation::kParentUnit, ""};
-  if (text == "ancestor") return RelationSpec{Relation::kAncestorUnit, ""};
+  if (text == "same_unit") return RelationSpec{Relation::kSameUnit, "", {}};
+  if (text == "parent") return RelationSpec{Relation::kParentUnit, "", {}};
+  if (text == "ancestor") return RelationSpec{Relation::kAncestorUnit, "", {}};
   if (text == "standing_agency") {
-    return RelationSpec{Relation::kStandingAgency, ""};
+    return RelationSpec{Relation::kStandingAgency, "", {}};
   }
-  if (text == "province") return RelationSpec{Relation::kProvince, ""};
+  if (text == "province") return RelationSpec{Relation::kProvince, "", {}};
   if (absl::StartsWith(text, kTaggedPrefix)) {
     absl::string_view tag = text.substr(kTaggedPrefix.size());
     if (IsIdentifier(tag)) {
