@@ -277,7 +277,10 @@ TEST_F(SharedEngineTest, TwoChildrenOfOneStepCannotShareAUniqueKey) {
 // ctx.find reads the instance holding a unique business key, as it is
 // now; replay answers with what the step found, though it has moved on.
 TEST_F(SharedEngineTest, FindReadsTheHolderOfAUniqueBusinessKey) {
-  StartRequest dossier{"ho_so_duy_nhat", "", "an/2026", "", Actor::Embedder()};
+  StartRequest dossier;
+  dossier.workflow = "ho_so_duy_nhat";
+  dossier.business_key = "an/2026";
+  dossier.actor = Actor::Embedder();
   auto started = engine_->Start(dossier);
   ASSERT_TRUE(started.ok()) << started.status();
   const std::string held = started->instance.id;
