@@ -7,6 +7,9 @@
 //                               gapless, never given twice
 //   ctx.take_place(quota, n)    true and a place taken if fewer than n are
 //                               taken, else false
+//   ctx.give_place(quota)       a place taken back into the quota (a
+//                               nominee declined or withdrawn): true, or an
+//                               error when none is taken
 //   ctx.claim(name)             true if no instance holds `name` (now this
 //                               one does), else false and the holder's id
 //   ctx.start(workflow, vars, {business_key =, unit =})

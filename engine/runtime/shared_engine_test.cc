@@ -156,6 +156,29 @@ TEST_F(SharedEngineTest, AQuotaIsNeverExceeded) {
   ExpectVerifies(ids[0]);
 }
 
+// A place given back can be taken again, while the quota stays full
+// otherwise; and a quota with no place taken has none to give back.
+TEST_F(SharedEngineTest, APlaceGivenBackCanBeTakenAgain) {
+  std::string a = Start("vao_so"), b = Start("vao_so");
+  auto refused = Fire(a, "tra_cho");
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("none can be given back"),
+            std::string::npos)
+      << refused.status();
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(Fire(a, "xin_cho", {{"chi_tieu", 2}}).ok());
+  }
+  ASSERT_TRUE(Fire(b, "xin_cho", {{"chi_tieu", 2}}).ok());
+  EXPECT_TRUE(Vars(b).value("het_cho", false)) << "the quota of 2 is full";
+  ASSERT_TRUE(Fire(a, "tra_cho").ok());
+  ASSERT_TRUE(Fire(b, "xin_cho", {{"chi_tieu", 2}}).ok());
+  EXPECT_EQ(Vars(b).value("cho", 0), 1) << "the place given back";
+  ASSERT_TRUE(Fire(a, "xin_cho", {{"chi_tieu", 2}}).ok());
+  EXPECT_EQ(Vars(a).value("cho", 0), 1) << "full again: a keeps one place";
+  ExpectVerifies(a);
+  ExpectVerifies(b);
+}
+
 TEST_F(SharedEngineTest, AClaimIsHeldByOneInstance) {
   std::string a = Start("vao_so"), b = Start("vao_so");
   ASSERT_TRUE(Fire(a, "de_nghi", {{"nguoi", "nguyen-van-an"}}).ok());

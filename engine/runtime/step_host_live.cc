@@ -82,13 +82,27 @@ absl::StatusOr<bool> SharedTake::TakePlace(const std::string& name,
   auto it = places_.find(key);
   const int64_t mine = it == places_.end() ? 0 : it->second.taken;
   if (record.count() + mine >= limit) return false;
-  if (it == places_.end()) {
-    it = places_.emplace(key, Places{limit, 0}).first;
-  }
+  if (it == places_.end()) it = places_.emplace(key, Places{}).first;
   Places& p = it->second;
   p.limit = std::min(p.limit, limit);
   p.taken++;
   return true;
+}
+
+absl::Status SharedTake::GivePlace(const std::string& name) {
+  const std::string key = keys::Counter(name);
+  uint64_t version = 0;
+  WF_ASSIGN_OR_RETURN(store::SharedRecord record, ReadShared(key, &version));
+  Places& p = places_[key];
+  // The count only moves by steps that commit: giving back more than is
+  // taken now would make room beyond the limit.
+  if (record.count() + p.taken - p.given <= 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "ctx.give_place('", name, "'): no place of this quota is taken, so "
+        "none can be given back"));
+  }
+  p.given++;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> SharedTake::Claim(const std::string& name,
@@ -222,6 +236,7 @@ absl::Status SharedTake::CountCall() {
   return absl::ResourceExhaustedError(absl::StrCat(
       "Expected a step to take at most ", limits_.max_host_calls_per_step,
       " values from outside its script (ctx.take_number, ctx.take_place, ",
+      "ctx.give_place, ",
       "ctx.claim, ctx.start, ctx.read_instance, ctx.find, ctx.children, ",
       "ctx.units, ",
       "ctx.document.issue), but its script asked for ",
@@ -239,8 +254,8 @@ Txn SharedTake::Finish() {
   }
   for (const auto& [key, p] : places_) {
     // The count before this step's places must leave room for all of them.
-    txn.ExpectBelow(key, p.limit - p.taken + 1);
-    txn.Add(key, p.taken);
+    if (p.taken > 0) txn.ExpectBelow(key, p.limit - p.taken + 1);
+    txn.Add(key, p.taken - p.given);
   }
   for (const auto& [key, holder] : claims_) {
     store::SharedRecord record;
@@ -297,6 +312,10 @@ absl::StatusOr<Json> LiveHost::Dispatch(const std::string& call,
         bool ok, take_->TakePlace(key, args.value("limit", int64_t{0}), &seen));
     *detail = Json{{"seen", seen}};
     return Json(ok);
+  }
+  if (call == "give_place") {
+    WF_RETURN_IF_ERROR(take_->GivePlace(key));
+    return Json(true);
   }
   if (call == "claim") {
     WF_ASSIGN_OR_RETURN(std::string holder, take_->Claim(key, instance_id_));

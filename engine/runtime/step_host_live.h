@@ -61,6 +61,10 @@ class SharedTake {
   // left after the ones this step took already.
   absl::StatusOr<bool> TakePlace(const std::string& name, int64_t limit,
                                  int64_t* seen);
+  // ctx.give_place(quota): one place of the quota back (a nominee declined
+  // or withdrawn), taking effect with the step. FAILED_PRECONDITION when
+  // the quota has no place taken to give back.
+  absl::Status GivePlace(const std::string& name);
   // "" when `holder` now holds the claim, else the instance holding it.
   absl::StatusOr<std::string> Claim(const std::string& name,
                                     const std::string& holder);
@@ -95,8 +99,9 @@ class SharedTake {
     int64_t count = 0;  // after this step's takes
   };
   struct Places {
-    int64_t limit = 0;  // the smallest limit asked with
-    int64_t taken = 0;  // by this step
+    int64_t limit = INT64_MAX;  // the smallest limit asked with
+    int64_t taken = 0;          // by this step
+    int64_t given = 0;          // given back by this step
   };
   absl::StatusOr<store::SharedRecord> ReadShared(const std::string& key,
                                                  uint64_t* version) const;

@@ -45,6 +45,15 @@ transition "xin_cho" {
   end,
 }
 
+-- A place of `chi-tieu/2026` given back (a nominee declined).
+transition "tra_cho" {
+  from = "mo", to = "mo",
+  action = function(ctx)
+    ctx.give_place("chi-tieu/2026")
+    ctx.vars.cho = (ctx.vars.cho or 0) - 1
+  end,
+}
+
 -- One nomination per person, achievement and year.
 transition "de_nghi" {
   from = "mo", to = "mo",

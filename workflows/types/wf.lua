@@ -244,6 +244,7 @@ function transition(event) end
 ---@field emit fun(kind: string, data?: table<string, any>) actions and start: record an effect
 ---@field take_number fun(register: string): integer the register's next number
 ---@field take_place fun(quota: string, n: integer): boolean
+---@field give_place fun(quota: string): boolean
 ---@field claim fun(name: string): boolean, string?
 ---@field start fun(workflow: string, vars?: table<string, any>, opts?: {business_key?: string, unit?: string}): string a child document's id
 ---@field read_instance fun(id: string): wf.InstanceView?
