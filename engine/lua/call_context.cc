@@ -485,9 +485,10 @@ void CallContext::NewActor(lua_State* L) const {
 }
 
 void CallContext::PushInstance(lua_State* L) const {
-  lua_createtable(L, 0, 3);
+  lua_createtable(L, 0, 4);
   SetText(L, "id", in_.instance_id);
   SetText(L, "business_key", in_.business_key);
+  SetText(L, "unit", in_.instance_unit);
   lua_pushinteger(L, static_cast<lua_Integer>(in_.instance_version));
   lua_setfield(L, -2, "version");
 }

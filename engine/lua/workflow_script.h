@@ -51,6 +51,7 @@ struct CallInput {
   std::string acting_for;
   std::string instance_id;
   std::string business_key;
+  std::string instance_unit;  // the document's org unit (ctx.instance.unit)
   uint64_t instance_version = 0;
   absl::Time now;
   uint64_t random_seed = 0;

@@ -137,6 +137,7 @@ CallInput CallFor(const Step& step) {
   }
   call.instance_id = step.instance_id;
   call.business_key = step.before.business_key();
+  call.instance_unit = step.before.unit_id();
   call.instance_version = step.before.version();
   call.now = step.now;
   call.random_seed = step.random_seed;

@@ -90,6 +90,7 @@ class Replay {
     call.acting_for = body.acting_for();
     call.instance_id = instance_.id();
     call.business_key = instance_.business_key();
+    call.instance_unit = instance_.unit_id();
     call.instance_version = body.seq() - 1;
     call.now = absl::FromUnixMicros(body.at_micros());
     call.random_seed = body.random_seed();

@@ -154,11 +154,27 @@ return {
     so_nam_goi_y_kiem_diem = 2,
   },
 
-  -- Commendation quotas (seed 002, tổng kết 2025): Bằng khen of the Chủ
-  -- tịch UBND tỉnh for 50 collectives and individuals. For the Bằng khen
-  -- workflow (docs/plugins.md, "Data for the workflows still to come").
+  -- Commendation rounds (de_nghi_khen_thuong). Seed 002, tổng kết 2025:
+  -- Bằng khen of the Chủ tịch UBND tỉnh for 50 collectives and
+  -- individuals, appraised by Sở Nội vụ with Công an tỉnh. The seeds give
+  -- no appraisal time: 10 working days here is test data (RULES.md).
   khen_thuong = {
-    tong_ket_2025 = { bang_khen_chu_tich = 50 },
+    tong_ket_2025 = {
+      ten = "đợt tổng kết năm 2025",
+      ho_so = {
+        { "to_trinh", "Tờ trình" },
+        { "bao_cao_thanh_tich", "Báo cáo thành tích" },
+        { "bien_ban", "Biên bản xét khen thưởng" },
+      },
+      tham_dinh_ngay_lam_viec = 10,
+      hinh_thuc = {
+        bang_khen_chu_tich = {
+          ten = "Bằng khen của Chủ tịch UBND tỉnh",
+          chi_tieu = 50,
+          nguoi_quyet_dinh = { "chu_tich" },
+        },
+      },
+    },
   },
 
   hooks = {},

@@ -101,6 +101,7 @@ function transition(event) end
 ---@field id string
 ---@field business_key string
 ---@field version integer
+---@field unit string the org unit the document belongs to
 
 ---Set in the action of an event a timer fired.
 ---@class (exact) wf.Timer

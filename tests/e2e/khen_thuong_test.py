@@ -1,0 +1,88 @@
+"""The Bằng khen quota of a round, through the real workflow and plugin
+(workflows/de_nghi_khen_thuong.lua, plugins/bac_ninh: 50 Bằng khen of the
+Chủ tịch UBND tỉnh in tổng kết 2025), over gRPC with the scenario runner:
+51 communes each nominate one person; the standing agency selects 50, the
+51st is refused naming the quota; a unit withdraws its nominee, and the
+51st can then be selected."""
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import harness  # noqa: E402
+
+ARGS, _ = harness.parse_args()
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def communes(n):
+    path = os.path.join(ROOT, "plugins", "bac_ninh", "xa_phuong_2025.csv")
+    with open(path, encoding="utf-8") as f:
+        return [row["id"] if "id" in row else list(row.values())[0]
+                for row in csv.DictReader(f)][:n]
+
+
+def nominee_steps(code, i):
+    name = f"dn_{code}"
+    bien = (f'{{ dot = "tong_ket_2025", hinh_thuc = "bang_khen_chu_tich", '
+            f'doi_tuong = "ca_nhan", ten_doi_tuong = "Người thứ {i}", '
+            f'ma_doi_tuong = "0270900{i:05d}", thanh_tich = "Thành tích {i}" }}')
+    steps = [f'[[buoc]]\nai = "can-bo.{code}"\nmo = "de_nghi_khen_thuong"\n'
+             f'don_vi = "{code}"\nbien = {bien}\nten = "{name}"\n']
+    for slot in ("to_trinh", "bao_cao_thanh_tich", "bien_ban"):
+        steps.append(f'[[buoc]]\nai = "can-bo.{code}"\nho_so = "{name}"\n'
+                     f'tai_len = "{slot}"\n')
+    steps.append(f'[[buoc]]\nai = "can-bo.{code}"\nho_so = "{name}"\nlam = "trinh"\n')
+    steps.append(f'[[buoc]]\nai = "chu-tich.{code}"\nho_so = "{name}"\nlam = "gui"\n')
+    return steps
+
+
+def choose(code, extra=""):
+    return (f'[[buoc]]\nai = "chuyen-vien.bn-phong-tham-muu"\nho_so = "dn_{code}"\n'
+            f'lam = "chon"\n{extra}')
+
+
+def run(text):
+    folder = tempfile.mkdtemp(prefix="wf_khen_thuong_test_")
+    path = os.path.join(folder, "khen.toml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    try:
+        return subprocess.run(
+            ["/usr/bin/python3", os.path.join(ROOT, "admin", "scenario.py"),
+             "--server", ARGS.server, "--stubs", ARGS.stubs, path],
+            capture_output=True, text=True, timeout=600)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class QuotaTest(unittest.TestCase):
+    def test_the_quota_is_never_passed_and_a_withdrawal_frees_a_place(self):
+        codes = communes(51)
+        self.assertEqual(len(codes), 51)
+        steps = ['ten = "chỉ tiêu Bằng khen"\nbat_dau = "2025-12-22"\n']
+        for i, code in enumerate(codes):
+            steps += nominee_steps(code, i)
+        for code in codes[:50]:
+            steps.append(choose(code))
+        steps.append(choose(codes[50], 'tu_choi = "Đã chọn đủ 50 Bằng khen của Chủ tịch '
+                                       'UBND tỉnh"\n'))
+        steps.append(f'[[buoc]]\nai = "chu-tich.{codes[0]}"\nho_so = "dn_{codes[0]}"\n'
+                     'lam = "rut"\ndu_lieu = { ly_do = "Rút để nhường chỉ tiêu" }\n')
+        steps.append(choose(codes[50], f'kiem_tra = {{ ho_so = "dn_{codes[50]}", '
+                                       'trang_thai = "cho_tham_dinh", '
+                                       'bien = { giu_cho = true } }\n'))
+        # Full again: the withdrawn nominee cannot come back either.
+        steps.append(f'[[buoc]]\nai = "chu-tich.{codes[1]}"\nho_so = "dn_{codes[1]}"\n'
+                     'lam = "rut"\ndu_lieu = { ly_do = "Rút" }\n')
+        r = run("\n".join(steps))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("OK ", r.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=["khen_thuong_test"])

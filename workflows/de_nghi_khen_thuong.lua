@@ -1,0 +1,302 @@
+-- Đề nghị khen thưởng và thẩm định (workflows 4 and 5 of
+-- shared/domain/WORKFLOWS.md; shared/domain/RULES.md, "Commendation").
+--
+-- One document per nominee, a collective or an individual:
+--   the unit builds the dossier (tờ trình, báo cáo thành tích, biên bản xét
+--   khen thưởng: the files the plugin lists) → its head signs the tờ trình
+--   and sends it → the standing agency selects it within the round's quota,
+--   or returns it, or does not select it → Sở Nội vụ appraises it within
+--   the plugin's working days; asking the unit for additions stops that
+--   time until the unit answers → Sở Nội vụ recommends it, or not, with a
+--   reason → the Chủ tịch UBND tỉnh decides to award it, or not.
+-- A place of the quota is taken when the nominee is selected, and given
+-- back if Sở Nội vụ does not recommend it, the Chủ tịch declines it, or the
+-- unit withdraws it: the quota is never exceeded, even when many are
+-- selected at once. The same person or collective (ma_doi_tuong) can be
+-- nominated once in a round ("không khen thưởng nhiều lần cho một thành
+-- tích").
+--
+-- Start variables: dot (the round: a key of the plugin's khen_thuong),
+-- hinh_thuc (a key of its hinh_thuc: "bang_khen_chu_tich"), doi_tuong
+-- ("ca_nhan" or "tap_the"), ten_doi_tuong, ma_doi_tuong (the person's
+-- identity number, or the collective's unit id or name), thanh_tich (the
+-- achievement, in short); optional chuc_vu.
+
+local plan = require("ke_hoach")
+
+local can_bo = {
+  { role = "can_bo", unit = "same_unit" },
+  { role = "chuyen_vien", unit = "same_unit" },
+}
+local lanh_dao = {
+  { role = "chu_tich", unit = "same_unit" },
+  { role = "pho_chu_tich", unit = "same_unit" },
+  { role = "giam_doc", unit = "same_unit" },
+  { role = "pho_giam_doc", unit = "same_unit" },
+  { role = "truong_phong", unit = "same_unit" },
+}
+local thuong_truc = {
+  { role = "chuyen_vien", unit = "standing_agency" },
+  { role = "truong_phong", unit = "standing_agency" },
+}
+local so_noi_vu = {
+  { role = "chuyen_vien", unit = "tagged:so_noi_vu" },
+  { role = "truong_phong", unit = "tagged:so_noi_vu" },
+  { role = "pho_giam_doc", unit = "tagged:so_noi_vu" },
+  { role = "giam_doc", unit = "tagged:so_noi_vu" },
+}
+-- The province's leaders, in the province unit (don_vi_quyet_dinh, set
+-- from the plugin): the guard narrows to the roles the plugin names.
+local quyet_dinh = {
+  { role = "chu_tich", unit = "var:don_vi_quyet_dinh" },
+  { role = "pho_chu_tich", unit = "var:don_vi_quyet_dinh" },
+}
+
+-- The round and the award the document is for, from the plugin.
+local function cau_hinh(ctx)
+  local dot = (ctx.plugin.khen_thuong or {})[ctx.vars.dot]
+  if dot == nil then
+    error("plugin '" .. ctx.plugin.name .. "' không có đợt khen thưởng '" ..
+          tostring(ctx.vars.dot) .. "' (khen_thuong)", 0)
+  end
+  local ht = (dot.hinh_thuc or {})[ctx.vars.hinh_thuc]
+  if ht == nil then
+    error("đợt khen thưởng '" .. ctx.vars.dot .. "' không có hình thức '" ..
+          tostring(ctx.vars.hinh_thuc) .. "'", 0)
+  end
+  return dot, ht
+end
+
+local function chi_tieu(ctx) return "khen/" .. ctx.vars.dot .. "/" .. ctx.vars.hinh_thuc end
+
+-- Gives the nominee's place back, if it holds one.
+local function tra_cho(ctx)
+  if ctx.vars.giu_cho then
+    ctx.give_place(chi_tieu(ctx))
+    ctx.vars.giu_cho = false
+  end
+end
+
+workflow "de_nghi_khen_thuong" {
+  title = "Đề nghị khen thưởng",
+  plugin = true,
+  initial = "du_thao",
+  requires = { "dot", "hinh_thuc", "doi_tuong", "ten_doi_tuong", "ma_doi_tuong", "thanh_tich" },
+  who = can_bo,
+  start = function(ctx)
+    local dot, ht = cau_hinh(ctx)
+    if ctx.vars.doi_tuong ~= "ca_nhan" and ctx.vars.doi_tuong ~= "tap_the" then
+      error("doi_tuong: 'ca_nhan' (cá nhân) hoặc 'tap_the' (tập thể), không phải '" ..
+            tostring(ctx.vars.doi_tuong) .. "'", 0)
+    end
+    ctx.vars.don_vi = ctx.instance.unit
+    ctx.vars.ten_dot = dot.ten
+    ctx.vars.ten_hinh_thuc = ht.ten
+    ctx.vars.don_vi_quyet_dinh = { ctx.plugin.province }
+    ctx.vars.lan_bo_sung = 0
+    ctx.document.set{ trich_yeu = "Đề nghị tặng " .. ht.ten .. " cho " ..
+                                  (ctx.vars.doi_tuong == "ca_nhan" and "cá nhân " or "tập thể ") ..
+                                  ctx.vars.ten_doi_tuong }
+  end,
+}
+
+local function han_tham_dinh(ctx) return ctx.vars.han_tham_dinh end
+
+state "du_thao"        { title = "Đơn vị lập hồ sơ đề nghị" }
+state "cho_lanh_dao"   { title = "Chờ lãnh đạo đơn vị ký tờ trình" }
+state "cho_xet_chon"   { title = "Cơ quan Thường trực xét chọn" }
+state "cho_tham_dinh"  { title = "Sở Nội vụ thẩm định",
+                         deadline = { clock = "tham_dinh", date = han_tham_dinh,
+                                      fire = "qua_han_tham_dinh" } }
+state "cho_bo_sung"    { title = "Đơn vị bổ sung hồ sơ (thời hạn thẩm định dừng)" }
+state "cho_quyet_dinh" { title = "Chờ Chủ tịch UBND tỉnh quyết định" }
+state "duoc_khen"      { title = "Được khen thưởng", final = true }
+state "khong_duoc_chon" { title = "Không được Cơ quan Thường trực chọn", final = true }
+state "khong_de_nghi"  { title = "Sở Nội vụ không đề nghị khen thưởng", final = true }
+state "khong_khen"     { title = "Chủ tịch UBND tỉnh không khen thưởng", final = true }
+state "da_rut"         { title = "Đơn vị đã rút đề nghị", final = true }
+
+-- The unit's dossier -------------------------------------------------------
+
+transition "trinh" {
+  title = "Trình lãnh đạo đơn vị ký tờ trình",
+  from = "du_thao", to = "cho_lanh_dao",
+  who = can_bo,
+  guard = function(ctx)
+    local dot = cau_hinh(ctx)
+    return wf.require_files(ctx, dot.ho_so or {})
+  end,
+  action = function(ctx) ctx.vars.nguoi_lap = ctx.actor.id end,
+}
+
+transition "yeu_cau_sua" {
+  title = "Lãnh đạo đơn vị yêu cầu sửa",
+  from = "cho_lanh_dao", to = "du_thao",
+  who = lanh_dao, requires = { "ly_do" },
+  action = function(ctx) ctx.vars.ly_do_sua = ctx.payload.ly_do end,
+}
+
+transition "gui" {
+  title = "Lãnh đạo ký tờ trình, gửi Cơ quan Thường trực",
+  from = "cho_lanh_dao", to = "cho_xet_chon",
+  who = lanh_dao,
+  action = function(ctx)
+    ctx.vars.nguoi_ky_to_trinh = ctx.actor.id
+    ctx.vars.ten_nguoi_ky_to_trinh = ctx.actor.name
+    ctx.vars.ngay_gui = ctx.today
+  end,
+}
+
+-- The standing agency's selection, within the quota ------------------------
+
+transition "tra_lai" {
+  title = "Trả lại để hoàn thiện hồ sơ",
+  from = "cho_xet_chon", to = "du_thao",
+  who = thuong_truc, requires = { "ly_do" },
+  action = function(ctx)
+    ctx.vars.ly_do_tra_lai = ctx.payload.ly_do
+    ctx.emit("thong_bao", { den = ctx.vars.don_vi, noi_dung = ctx.payload.ly_do })
+  end,
+}
+
+transition "chon" {
+  title = "Chọn, trình Sở Nội vụ thẩm định",
+  from = "cho_xet_chon", to = "cho_tham_dinh",
+  who = thuong_truc,
+  action = function(ctx)
+    local dot, ht = cau_hinh(ctx)
+    local moi, ho_so = ctx.claim("khen/" .. ctx.vars.dot .. "/" .. ctx.vars.ma_doi_tuong)
+    if not moi then
+      error(ctx.vars.ten_doi_tuong .. " (" .. ctx.vars.ma_doi_tuong .. ") đã được đề nghị " ..
+            "trong đợt này (hồ sơ " .. ho_so .. "): không khen thưởng hai lần cho một " ..
+            "thành tích", 0)
+    end
+    if not ctx.take_place(chi_tieu(ctx), ht.chi_tieu) then
+      error("Đã chọn đủ " .. ht.chi_tieu .. " " .. ht.ten .. " của " .. dot.ten ..
+            ": muốn chọn hồ sơ này, trả lại hoặc bỏ một hồ sơ đã chọn", 0)
+    end
+    ctx.vars.giu_cho = true
+    ctx.vars.nguoi_chon = ctx.actor.id
+    ctx.vars.ngay_chon = ctx.today
+    ctx.vars.han_tham_dinh = wf.add_workdays(ctx.today, dot.tham_dinh_ngay_lam_viec)
+  end,
+}
+
+transition "khong_chon" {
+  title = "Không chọn",
+  from = "cho_xet_chon", to = "khong_duoc_chon",
+  who = thuong_truc, requires = { "ly_do" },
+  action = function(ctx)
+    ctx.vars.ly_do_khong_chon = ctx.payload.ly_do
+    ctx.emit("thong_bao", { den = ctx.vars.don_vi, noi_dung = ctx.payload.ly_do })
+  end,
+}
+
+-- Sở Nội vụ's appraisal, in working days that stop during additions ------
+
+transition "yeu_cau_bo_sung" {
+  title = "Yêu cầu bổ sung hồ sơ",
+  from = "cho_tham_dinh", to = "cho_bo_sung",
+  who = so_noi_vu, requires = { "noi_dung" },
+  action = function(ctx)
+    -- The working days left after today: they start again from the day the
+    -- unit answers (RULES.md: a request for additions stops the clock).
+    ctx.vars.ngay_con_lai = math.max(0, wf.workdays_between(ctx.today, ctx.vars.han_tham_dinh))
+    ctx.vars.noi_dung_bo_sung = ctx.payload.noi_dung
+    ctx.emit("thong_bao", { den = ctx.vars.don_vi, noi_dung = ctx.payload.noi_dung })
+  end,
+}
+
+transition "bo_sung" {
+  title = "Đơn vị bổ sung hồ sơ",
+  from = "cho_bo_sung", to = "cho_tham_dinh",
+  who = { can_bo[1], can_bo[2], lanh_dao[1], lanh_dao[2], lanh_dao[3], lanh_dao[4],
+          lanh_dao[5] },
+  action = function(ctx)
+    ctx.vars.lan_bo_sung = ctx.vars.lan_bo_sung + 1
+    ctx.vars.han_tham_dinh = wf.add_workdays(ctx.today, ctx.vars.ngay_con_lai)
+  end,
+}
+
+transition "qua_han_tham_dinh" {
+  title = "Quá hạn thẩm định",
+  from = "cho_tham_dinh", stay = true, who = "system",
+  action = function(ctx)
+    ctx.vars.tham_dinh_tre_han = true
+    ctx.emit("don_doc", { den = "so_noi_vu",
+                          noi_dung = "Quá hạn thẩm định hồ sơ " .. ctx.vars.ten_doi_tuong })
+  end,
+}
+
+transition "de_nghi_khen" {
+  title = "Sở Nội vụ đề nghị khen thưởng",
+  from = "cho_tham_dinh", to = "cho_quyet_dinh",
+  who = so_noi_vu,
+  action = function(ctx)
+    ctx.vars.y_kien_tham_dinh = ctx.payload.y_kien or "Đủ điều kiện, đề nghị khen thưởng"
+    ctx.vars.nguoi_tham_dinh = ctx.actor.id
+    ctx.vars.ngay_tham_dinh = ctx.today
+  end,
+}
+
+transition "khong_de_nghi" {
+  title = "Sở Nội vụ không đề nghị khen thưởng",
+  from = "cho_tham_dinh", to = "khong_de_nghi",
+  who = so_noi_vu, requires = { "ly_do" },
+  action = function(ctx)
+    ctx.vars.ly_do_khong_de_nghi = ctx.payload.ly_do
+    ctx.vars.nguoi_tham_dinh = ctx.actor.id
+    ctx.vars.ngay_tham_dinh = ctx.today
+    tra_cho(ctx)
+    ctx.emit("thong_bao", { den = ctx.vars.don_vi, noi_dung = ctx.payload.ly_do })
+  end,
+}
+
+-- The Chủ tịch's decision ---------------------------------------------------
+
+local function la_nguoi_quyet_dinh(ctx)
+  local _, ht = cau_hinh(ctx)
+  return plan.dung_nguoi(ctx, ht.nguoi_quyet_dinh or { "chu_tich" }, nil,
+                         "Quyết định khen thưởng")
+end
+
+transition "khen" {
+  title = "Quyết định khen thưởng",
+  from = "cho_quyet_dinh", to = "duoc_khen",
+  who = quyet_dinh,
+  guard = la_nguoi_quyet_dinh,
+  action = function(ctx)
+    ctx.vars.nguoi_quyet_dinh = ctx.actor.id
+    ctx.vars.ten_nguoi_quyet_dinh = ctx.actor.name
+    ctx.vars.ngay_quyet_dinh = ctx.today
+    ctx.emit("thong_bao", { den = ctx.vars.don_vi,
+                            noi_dung = ctx.vars.ten_doi_tuong .. " được tặng " ..
+                                       ctx.vars.ten_hinh_thuc })
+  end,
+}
+
+transition "khong_khen" {
+  title = "Không khen thưởng",
+  from = "cho_quyet_dinh", to = "khong_khen",
+  who = quyet_dinh, requires = { "ly_do" },
+  guard = la_nguoi_quyet_dinh,
+  action = function(ctx)
+    ctx.vars.ly_do_khong_khen = ctx.payload.ly_do
+    ctx.vars.nguoi_quyet_dinh = ctx.actor.id
+    ctx.vars.ngay_quyet_dinh = ctx.today
+    tra_cho(ctx)
+    ctx.emit("thong_bao", { den = ctx.vars.don_vi, noi_dung = ctx.payload.ly_do })
+  end,
+}
+
+transition "rut" {
+  title = "Rút đề nghị",
+  from = { "du_thao", "cho_lanh_dao", "cho_xet_chon", "cho_tham_dinh", "cho_bo_sung",
+           "cho_quyet_dinh" },
+  to = "da_rut",
+  who = lanh_dao, requires = { "ly_do" },
+  action = function(ctx)
+    ctx.vars.ly_do_rut = ctx.payload.ly_do
+    tra_cho(ctx)
+  end,
+}
