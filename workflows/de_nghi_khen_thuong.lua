@@ -85,6 +85,9 @@ workflow "de_nghi_khen_thuong" {
   who = can_bo,
   start = function(ctx)
     local dot, ht = cau_hinh(ctx)
+    if type(ctx.vars.ma_doi_tuong) ~= "string" or ctx.vars.ma_doi_tuong == "" then
+      error("ma_doi_tuong: số định danh của cá nhân, hoặc mã của tập thể, không được trống", 0)
+    end
     if ctx.vars.doi_tuong ~= "ca_nhan" and ctx.vars.doi_tuong ~= "tap_the" then
       error("doi_tuong: 'ca_nhan' (cá nhân) hoặc 'tap_the' (tập thể), không phải '" ..
             tostring(ctx.vars.doi_tuong) .. "'", 0)
@@ -223,8 +226,10 @@ transition "qua_han_tham_dinh" {
   from = "cho_tham_dinh", stay = true, who = "system",
   action = function(ctx)
     ctx.vars.tham_dinh_tre_han = true
-    ctx.emit("don_doc", { den = "so_noi_vu",
-                          noi_dung = "Quá hạn thẩm định hồ sơ " .. ctx.vars.ten_doi_tuong })
+    local snv = plan.chon_don_vi(ctx, { tag = "so_noi_vu" })[1]
+    ctx.emit("don_doc", { den = snv and snv.id or ctx.plugin.co_quan_thuong_truc,
+                          noi_dung = "Quá hạn thẩm định hồ sơ đề nghị khen thưởng " ..
+                                     ctx.vars.ten_doi_tuong })
   end,
 }
 
