@@ -211,3 +211,20 @@ def issue_tokens(address, admin_token, people):
     admin = rpc.AdminServiceStub(authed_channel(address, admin_token))
     return {p: admin.IssueToken(pb.IssueTokenRequest(person=p, note="test")).token
             for p in people}
+
+
+def run_scenario(text, args, timeout=300):
+    """Runs a scenario (docs/scenarios.md) written as `text` with
+    admin/scenario.py on a server of its own; the finished process."""
+    root = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+    folder = tempfile.mkdtemp(prefix="wf_scenario_")
+    path = os.path.join(folder, "thu.toml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    try:
+        return subprocess.run(
+            ["/usr/bin/python3", os.path.join(root, "admin", "scenario.py"),
+             "--server", args.server, "--stubs", args.stubs, path],
+            capture_output=True, text=True, timeout=timeout)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -24,33 +24,14 @@
 
 local plan = require("ke_hoach")
 
-local can_bo = {
-  { role = "can_bo", unit = "same_unit" },
-  { role = "chuyen_vien", unit = "same_unit" },
-}
-local lanh_dao = {
-  { role = "chu_tich", unit = "same_unit" },
-  { role = "pho_chu_tich", unit = "same_unit" },
-  { role = "giam_doc", unit = "same_unit" },
-  { role = "pho_giam_doc", unit = "same_unit" },
-  { role = "truong_phong", unit = "same_unit" },
-}
-local thuong_truc = {
-  { role = "chuyen_vien", unit = "standing_agency" },
-  { role = "truong_phong", unit = "standing_agency" },
-}
-local so_noi_vu = {
-  { role = "chuyen_vien", unit = "tagged:so_noi_vu" },
-  { role = "truong_phong", unit = "tagged:so_noi_vu" },
-  { role = "pho_giam_doc", unit = "tagged:so_noi_vu" },
-  { role = "giam_doc", unit = "tagged:so_noi_vu" },
-}
+local can_bo = plan.can_bo_don_vi
+local lanh_dao = plan.lanh_dao_don_vi
+local thuong_truc = plan.thuong_truc
+local so_noi_vu = plan.ai("tagged:so_noi_vu",
+                          { "chuyen_vien", "truong_phong", "pho_giam_doc", "giam_doc" })
 -- The province's leaders, in the province unit (don_vi_quyet_dinh, set
 -- from the plugin): the guard narrows to the roles the plugin names.
-local quyet_dinh = {
-  { role = "chu_tich", unit = "var:don_vi_quyet_dinh" },
-  { role = "pho_chu_tich", unit = "var:don_vi_quyet_dinh" },
-}
+local quyet_dinh = plan.ai("var:don_vi_quyet_dinh", { "chu_tich", "pho_chu_tich" })
 
 -- The round and the award the document is for, from the plugin.
 local function cau_hinh(ctx)
@@ -68,6 +49,12 @@ local function cau_hinh(ctx)
 end
 
 local function chi_tieu(ctx) return "khen/" .. ctx.vars.dot .. "/" .. ctx.vars.hinh_thuc end
+
+-- Keeps the payload's reason in `field` and tells the unit.
+local function ly_do(ctx, field)
+  ctx.vars[field] = ctx.payload.ly_do
+  ctx.emit("thong_bao", { den = ctx.vars.don_vi, noi_dung = ctx.payload.ly_do })
+end
 
 -- Gives the nominee's place back, if it holds one.
 local function tra_cho(ctx)
@@ -157,8 +144,7 @@ transition "tra_lai" {
   from = "cho_xet_chon", to = "du_thao",
   who = thuong_truc, requires = { "ly_do" },
   action = function(ctx)
-    ctx.vars.ly_do_tra_lai = ctx.payload.ly_do
-    ctx.emit("thong_bao", { den = ctx.vars.don_vi, noi_dung = ctx.payload.ly_do })
+    ly_do(ctx, "ly_do_tra_lai")
   end,
 }
 
@@ -190,8 +176,7 @@ transition "khong_chon" {
   from = "cho_xet_chon", to = "khong_duoc_chon",
   who = thuong_truc, requires = { "ly_do" },
   action = function(ctx)
-    ctx.vars.ly_do_khong_chon = ctx.payload.ly_do
-    ctx.emit("thong_bao", { den = ctx.vars.don_vi, noi_dung = ctx.payload.ly_do })
+    ly_do(ctx, "ly_do_khong_chon")
   end,
 }
 
@@ -213,8 +198,7 @@ transition "yeu_cau_bo_sung" {
 transition "bo_sung" {
   title = "Đơn vị bổ sung hồ sơ",
   from = "cho_bo_sung", to = "cho_tham_dinh",
-  who = { can_bo[1], can_bo[2], lanh_dao[1], lanh_dao[2], lanh_dao[3], lanh_dao[4],
-          lanh_dao[5] },
+  who = plan.gop(can_bo, lanh_dao),
   action = function(ctx)
     ctx.vars.lan_bo_sung = ctx.vars.lan_bo_sung + 1
     ctx.vars.han_tham_dinh = wf.add_workdays(ctx.today, ctx.vars.ngay_con_lai)
@@ -249,11 +233,10 @@ transition "khong_de_nghi" {
   from = "cho_tham_dinh", to = "khong_de_nghi",
   who = so_noi_vu, requires = { "ly_do" },
   action = function(ctx)
-    ctx.vars.ly_do_khong_de_nghi = ctx.payload.ly_do
+    ly_do(ctx, "ly_do_khong_de_nghi")
     ctx.vars.nguoi_tham_dinh = ctx.actor.id
     ctx.vars.ngay_tham_dinh = ctx.today
     tra_cho(ctx)
-    ctx.emit("thong_bao", { den = ctx.vars.don_vi, noi_dung = ctx.payload.ly_do })
   end,
 }
 
@@ -286,11 +269,10 @@ transition "khong_khen" {
   who = quyet_dinh, requires = { "ly_do" },
   guard = la_nguoi_quyet_dinh,
   action = function(ctx)
-    ctx.vars.ly_do_khong_khen = ctx.payload.ly_do
+    ly_do(ctx, "ly_do_khong_khen")
     ctx.vars.nguoi_quyet_dinh = ctx.actor.id
     ctx.vars.ngay_quyet_dinh = ctx.today
     tra_cho(ctx)
-    ctx.emit("thong_bao", { den = ctx.vars.don_vi, noi_dung = ctx.payload.ly_do })
   end,
 }
 

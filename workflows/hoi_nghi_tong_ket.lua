@@ -28,26 +28,12 @@
 
 local plan = require("ke_hoach")
 
-local lanh_dao_xa = {
-  { role = "chu_tich", unit = "same_unit" },
-  { role = "pho_chu_tich", unit = "same_unit" },
-}
-local xa = {
-  { role = "chu_tich", unit = "same_unit" },
-  { role = "pho_chu_tich", unit = "same_unit" },
-  { role = "can_bo", unit = "same_unit" },
-}
+local lanh_dao_xa = plan.ai("same_unit", { "chu_tich", "pho_chu_tich" })
+local xa = plan.ai("same_unit", { "chu_tich", "pho_chu_tich", "can_bo" })
 -- Only the assigned member's leaders get the request in their inbox.
-local thanh_vien = {
-  { role = "giam_doc", unit = "var:thanh_vien_ids" },
-  { role = "pho_giam_doc", unit = "var:thanh_vien_ids" },
-  { role = "chu_tich", unit = "var:thanh_vien_ids" },
-  { role = "pho_chu_tich", unit = "var:thanh_vien_ids" },
-}
-local theo_doi = {
-  { role = "chuyen_vien", unit = "standing_agency" },
-  { role = "truong_phong", unit = "standing_agency" },
-}
+local thanh_vien = plan.ai("var:thanh_vien_ids",
+                           { "giam_doc", "pho_giam_doc", "chu_tich", "pho_chu_tich" })
+local theo_doi = plan.thuong_truc
 
 workflow "hoi_nghi_tong_ket" {
   title = "Hội nghị tổng kết của xã",

@@ -20,10 +20,6 @@
 
 local plan = require("ke_hoach")
 
-local co_quan_thuong_truc = {
-  { role = "truong_phong", unit = "standing_agency" },
-  { role = "chuyen_vien", unit = "standing_agency" },
-}
 
 local function muc(ctx)
   local pl = ctx.plugin.phan_loai
@@ -41,7 +37,7 @@ workflow "phan_loai_don_vi" {
   unique_business_key = true,
   initial = "cho_cong_nhan",
   requires = { "don_vi", "ten_don_vi", "nam", "tu_xep_loai" },
-  who = co_quan_thuong_truc,
+  who = plan.thuong_truc,
   start = function(ctx)
     local pl = muc(ctx)
     local nam = math.tointeger(ctx.vars.nam)

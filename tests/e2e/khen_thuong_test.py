@@ -6,10 +6,7 @@ Chủ tịch UBND tỉnh in tổng kết 2025), over gRPC with the scenario runn
 51st can then be selected."""
 import csv
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -47,17 +44,7 @@ def choose(code, extra=""):
 
 
 def run(text):
-    folder = tempfile.mkdtemp(prefix="wf_khen_thuong_test_")
-    path = os.path.join(folder, "khen.toml")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    try:
-        return subprocess.run(
-            ["/usr/bin/python3", os.path.join(ROOT, "admin", "scenario.py"),
-             "--server", ARGS.server, "--stubs", ARGS.stubs, path],
-            capture_output=True, text=True, timeout=600)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    return harness.run_scenario(text, ARGS, timeout=600)
 
 
 class QuotaTest(unittest.TestCase):

@@ -2,17 +2,13 @@
 a wrong expectation, a refusal that did not come, an unknown document and a
 malformed file each end with the right exit code and say which step."""
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import harness  # noqa: E402
 
 ARGS, _ = harness.parse_args()
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 HEAD = '''ten = "thử"
 bat_dau = "2026-02-10"
@@ -27,17 +23,7 @@ ten = "kh"
 
 
 def run(text):
-    folder = tempfile.mkdtemp(prefix="wf_scenario_test_")
-    path = os.path.join(folder, "thu.toml")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    try:
-        return subprocess.run(
-            ["/usr/bin/python3", os.path.join(ROOT, "admin", "scenario.py"),
-             "--server", ARGS.server, "--stubs", ARGS.stubs, path],
-            capture_output=True, text=True, timeout=300)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    return harness.run_scenario(text, ARGS)
 
 
 class ScenarioRunnerTest(unittest.TestCase):

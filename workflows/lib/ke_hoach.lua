@@ -7,6 +7,30 @@
 
 local M = {}
 
+-- `who` rules the workflows share: `roles` held in the unit `relation`
+-- names ("same_unit", "standing_agency", "var:noi_nhan_ids"...).
+function M.ai(relation, roles)
+  local rules = {}
+  for i, role in ipairs(roles) do rules[i] = { role = role, unit = relation } end
+  return rules
+end
+
+-- A unit's officers, who draft; its leaders, who approve and send; the
+-- standing agency's officers, who receive and track.
+M.can_bo_don_vi = M.ai("same_unit", { "can_bo", "chuyen_vien" })
+M.lanh_dao_don_vi = M.ai("same_unit",
+                         { "chu_tich", "pho_chu_tich", "giam_doc", "pho_giam_doc", "truong_phong" })
+M.thuong_truc = M.ai("standing_agency", { "chuyen_vien", "truong_phong" })
+
+-- The rules of several lists, in order.
+function M.gop(...)
+  local out = {}
+  for _, rules in ipairs({ ... }) do
+    for _, rule in ipairs(rules) do out[#out + 1] = rule end
+  end
+  return out
+end
+
 -- The campaign a document belongs to: the plugin's `chien_dich[key]`.
 function M.chien_dich(ctx)
   local key = ctx.vars.chien_dich

@@ -27,26 +27,14 @@ local M = {}
 
 -- Who may act, by rule; the guards narrow it with the document's own
 -- variables (the receiving unit, its roles).
-local can_bo_don_vi = {
-  { role = "can_bo", unit = "same_unit" },
-  { role = "chuyen_vien", unit = "same_unit" },
-}
-local lanh_dao_don_vi = {
-  { role = "chu_tich", unit = "same_unit" },
-  { role = "pho_chu_tich", unit = "same_unit" },
-  { role = "giam_doc", unit = "same_unit" },
-  { role = "pho_giam_doc", unit = "same_unit" },
-  { role = "truong_phong", unit = "same_unit" },
-}
+local can_bo_don_vi = plan.can_bo_don_vi
+local lanh_dao_don_vi = plan.lanh_dao_don_vi
 -- The receiver's officers: in the units the document names (noi_nhan_ids:
 -- the standing agency and its departments, a district for its communes in
 -- a three-tier province, UBND tỉnh for a report sent to it). Only they get
 -- the document in their inbox; the guard then checks the plugin's roles
 -- (vai_tro_nhan).
-local ben_nhan = {
-  { role = "chuyen_vien", unit = "var:noi_nhan_ids" },
-  { role = "truong_phong", unit = "var:noi_nhan_ids" },
-}
+local ben_nhan = plan.ai("var:noi_nhan_ids", { "chuyen_vien", "truong_phong" })
 
 local function la_ben_nhan(ctx, viec)
   return plan.dung_nguoi(ctx, ctx.vars.vai_tro_nhan, ctx.vars.noi_nhan_ids, viec)
@@ -60,9 +48,7 @@ local function declare_workflow(o)
     initial = "du_thao",
     requires = { "chien_dich", "don_vi", "ten_don_vi", "noi_nhan", "ten_noi_nhan",
                  "noi_nhan_ids", "vai_tro_nhan", "han_nop" },
-    started_by = { can_bo_don_vi[1], can_bo_don_vi[2],
-                   { role = "chuyen_vien", unit = "standing_agency" },
-                   { role = "truong_phong", unit = "standing_agency" } },
+    started_by = plan.gop(can_bo_don_vi, plan.thuong_truc),
     start = function(ctx)
       -- The receivers decide who may accept (var:noi_nhan_ids): a unit
       -- that opens its own document may not name itself.
