@@ -5,7 +5,6 @@
 --
 -- Start variables: those of lib/nop_van_ban.lua, plus `ky` (the period's
 -- key in the campaign's `bao_cao`, or "dot_xuat") and `ten_ky` (its title).
-
 --
 -- A period with `phan_loai = true` (the year-end report of a tổng kết) is
 -- also the unit's self-assessment: its head sends it with the unit's own
