@@ -8,6 +8,14 @@
 -- "trước ngày 28/02/2026". No 6-monthly or yearly report dates in the seed.
 -- Every field is described in docs/plugins.md.
 
+-- Both campaigns are drafted at Công an tỉnh and signed by the Chủ tịch UBND
+-- tỉnh as Trưởng Ban (seeds 000 and 002).
+local lanh_dao_cong_an_tinh = { "truong_phong", "giam_doc", "pho_giam_doc" }
+local ky_truong_ban = {
+  vai_tro = { "chu_tich" }, don_vi = "bac_ninh",
+  hinh_thuc = "", chuc_danh = { "TRƯỞNG BAN", "CHỦ TỊCH UBND TỈNH" },
+}
+
 return {
   name = "bac_ninh",
   title = "Tỉnh Bắc Ninh",
@@ -59,12 +67,9 @@ return {
                   "phong trào toàn dân bảo vệ ANTQ năm 2025",
       so_van_ban = "ke_hoach_bcd_tong_ket",
       soan_thao = "bn_phong_tham_muu",
-      lanh_dao_duyet = { "truong_phong", "giam_doc", "pho_giam_doc" },
+      lanh_dao_duyet = lanh_dao_cong_an_tinh,
       gop_y = { so_ngay_lam_viec = 5 },
-      ky = {
-        vai_tro = { "chu_tich" }, don_vi = "bac_ninh",
-        hinh_thuc = "", chuc_danh = { "TRƯỞNG BAN", "CHỦ TỊCH UBND TỈNH" },
-      },
+      ky = ky_truong_ban,
       noi_nhan = {
         { label = "TT Tỉnh ủy, TT UBND tỉnh", purpose = "để b/cáo" },
         { label = "Văn phòng Bộ Công an", purpose = "để b/cáo" },
@@ -104,12 +109,9 @@ return {
                   "toàn dân bảo vệ an ninh Tổ quốc năm 2026",
       so_van_ban = "ke_hoach_bcd",
       soan_thao = "bn_phong_tham_muu",
-      lanh_dao_duyet = { "truong_phong", "giam_doc", "pho_giam_doc" },
+      lanh_dao_duyet = lanh_dao_cong_an_tinh,
       gop_y = { so_ngay_lam_viec = 5 },
-      ky = {
-        vai_tro = { "chu_tich" }, don_vi = "bac_ninh",
-        hinh_thuc = "", chuc_danh = { "TRƯỞNG BAN", "CHỦ TỊCH UBND TỈNH" },
-      },
+      ky = ky_truong_ban,
       noi_nhan = {
         { label = "Cơ quan TT BCĐ Trung ương", purpose = "để b/c" },
         { label = "Văn phòng Bộ Công an", purpose = "để b/c" },
