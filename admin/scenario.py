@@ -289,9 +289,31 @@ class Scenario:
             if not v.ok:
                 raise Failed(f"lịch sử của {unit} không kiểm chứng được: {v}")
 
+    def check_read(self, want):
+        """`xem = {ai, ho_so or con, duoc}`: the person reads each selected
+        document (GetInstance and GetHistory as them), or with `duoc = false`
+        gets NOT_FOUND, as for a document that does not exist."""
+        import grpc
+        may = want.get("duoc", True)
+        for instance_id, unit in self.targets(want):
+            person = self.person(want["ai"], unit)
+            try:
+                self.call("GetInstance", self.pb.GetInstanceRequest(
+                    instance_id=instance_id), person)
+                self.call("GetHistory", self.pb.GetHistoryRequest(
+                    instance_id=instance_id, page_size=1), person)
+                seen = True
+            except grpc.RpcError as e:
+                if e.code() != grpc.StatusCode.NOT_FOUND:
+                    raise
+                seen = False
+            if seen != may:
+                raise Failed(f"{person} {'không ' if may else ''}đọc được hồ sơ của "
+                             f"{unit}, mong đợi {'đọc được' if may else 'không đọc được'}")
+
     CHECKS = {"kiem_tra": "check_instance", "van_ban": "check_document",
               "tien_do": "check_progress", "hop_thu": "check_inbox",
-              "lich_su": "check_history"}
+              "lich_su": "check_history", "xem": "check_read"}
 
     def change_plugin(self, step):
         """`doi_plugin = {ten =, thay = {old = new}}`: redeploys the bundled

@@ -1,6 +1,7 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/auth/access.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -185,6 +186,20 @@ std::optional<org::Grant> GrantFor(const DirectorySnapshot& d,
   return org::FindGrant(d.tree, held, unit, Expand(held, who.rules));
 }
 
+namespace {
+
+// True if the document is in `slot`'s inbox, or was, or a holder of the
+// slot took a step on it (InstanceRecord.reader_slots).
+bool WasAsked(const store::InstanceRecord& instance, const std::string& slot) {
+  for (const std::string& key : instance.inbox_keys()) {
+    if (absl::StartsWith(key, slot)) return true;
+  }
+  const auto& past = instance.reader_slots();
+  return std::binary_search(past.begin(), past.end(), slot);
+}
+
+}  // namespace
+
 bool MayRead(const DirectorySnapshot& d, const std::string& person,
              absl::CivilDay day, const store::InstanceRecord& instance) {
   const std::string& unit = instance.unit_id();
@@ -195,11 +210,9 @@ bool MayRead(const DirectorySnapshot& d, const std::string& person,
     if (mine == unit || d.tree.IsAncestorOf(mine, unit)) return true;
     if (province != nullptr && mine == province->id) return true;
     if (org::Holds(d.tree, mine, unit, standing)) return true;
-    for (const std::string& key : instance.inbox_keys()) {
-      if (absl::StartsWith(key, SlotPrefix(mine, held.role)) ||
-          absl::StartsWith(key, SlotPrefix(mine, "*"))) {
-        return true;
-      }
+    if (WasAsked(instance, SlotPrefix(mine, held.role)) ||
+        WasAsked(instance, SlotPrefix(mine, "*"))) {
+      return true;
     }
   }
   return false;

@@ -61,6 +61,10 @@ std::optional<org::Grant> GrantFor(const DirectorySnapshot& directory,
                                    const std::string& unit,
                                    const CompiledWho& who);
 
+// Whether `person` may read `instance` on `day`: through a role in its unit,
+// a unit above it, the province or the standing agency over it, or in a slot the document is listed under, was listed under, or
+// acted from (InstanceRecord.reader_slots): an official who was asked to
+// act keeps seeing the document after it left their inbox.
 bool MayRead(const DirectorySnapshot& directory, const std::string& person,
              absl::CivilDay day, const store::InstanceRecord& instance);
 

@@ -506,13 +506,23 @@ transition "chuyen" {
                    R"({"den":["07627"]})").ok());
   EXPECT_TRUE(InboxIds("can-bo.tay-yen-tu").empty());
   EXPECT_EQ(InboxIds("can-bo.dai-son"), Ids({id}));
-  // Tây Yên Tử read it through its inbox only: now it cannot see it.
+  // Tây Yên Tử was asked to act, and its chairman did: both still read it,
+  // but may no longer act on it.
   EXPECT_EQ(Fire(Actor::Person("can-bo.tay-yen-tu"), id, "xu_ly").status().code(),
-            Code::kNotFound);
+            Code::kPermissionDenied);
+  EXPECT_TRUE(engine_->GetInstance(id, Actor::Person("can-bo.tay-yen-tu")).ok());
+  EXPECT_TRUE(engine_->GetHistory(id, Actor::Person("chu-tich.tay-yen-tu")).ok());
   auto done = Fire(Actor::Person("can-bo.dai-son"), id, "xu_ly");
   ASSERT_TRUE(done.ok()) << done.status();
   EXPECT_EQ(done->instance.state, "xong");
   EXPECT_TRUE(engine_->Verify(id, Actor::Embedder())->ok);
+  // Finished, it is in nobody's inbox; whoever handled it still reads it,
+  // and a unit never asked still does not.
+  EXPECT_TRUE(engine_->GetInstance(id, Actor::Person("chu-tich.tay-yen-tu")).ok());
+  EXPECT_EQ(engine_->GetInstance(id, Actor::Person("giam-doc.tai-chinh"))
+                .status()
+                .code(),
+            Code::kNotFound);
 }
 
 TEST_F(AccessTest, InboxIsSortedByDeadlineThenAge) {

@@ -217,6 +217,39 @@ void PlanInbox(const Step& step, StepPlan* plan) {
   }
 }
 
+// A document asked of many units (comments from every department) is
+// listed under many slots; past this many, no new slot is remembered and
+// those units read it while it is in their inbox only.
+constexpr int kMaxReaderSlots = 256;
+
+// Who keeps reading the document once it leaves their inbox
+// (InstanceRecord.reader_slots): the slots it was listed under before the
+// step and after it, and the capacity of the person who took the step.
+// Slots listed before the field existed are added at the document's next
+// step.
+void PlanReaders(const Step& step, StepPlan* plan) {
+  std::vector<std::string> slots(step.before.reader_slots().begin(),
+                                 step.before.reader_slots().end());
+  auto add = [&](absl::string_view slot) {
+    if (!slot.empty()) slots.emplace_back(slot);
+  };
+  for (const std::string& key : step.before.inbox_keys()) {
+    add(keys::InboxSlotOf(key));
+  }
+  for (const std::string& key : plan->inbox_keys) add(keys::InboxSlotOf(key));
+  if (step.grant.has_value()) {
+    add(keys::InboxSlot(step.grant->unit_id, step.grant->role));
+  }
+  std::sort(slots.begin(), slots.end());
+  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
+  auto* kept = plan->after.mutable_reader_slots();
+  if (static_cast<int>(slots.size()) > kMaxReaderSlots) {
+    return;  // `after` keeps the slots it had
+  }
+  kept->Clear();
+  for (std::string& slot : slots) kept->Add(std::move(slot));
+}
+
 }  // namespace
 
 absl::StatusOr<StepPlan> PlanStep(const Step& step,
@@ -243,6 +276,7 @@ absl::StatusOr<StepPlan> PlanStep(const Step& step,
   PlanInstance(step, &plan);
   WF_RETURN_IF_ERROR(PlanDocument(step, &plan));
   PlanInbox(step, &plan);
+  PlanReaders(step, &plan);
   return plan;
 }
 

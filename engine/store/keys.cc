@@ -246,6 +246,14 @@ std::string Inbox(absl::string_view unit, absl::string_view role,
   return key;
 }
 
+absl::string_view InboxSlotOf(absl::string_view inbox_key) {
+  const size_t unit_end = inbox_key.find(kSep);
+  if (unit_end == absl::string_view::npos) return {};
+  const size_t role_end = inbox_key.find(kSep, unit_end + 1);
+  if (role_end == absl::string_view::npos) return {};
+  return inbox_key.substr(0, role_end + 1);
+}
+
 std::optional<InboxEntry> ParseInboxSuffix(absl::string_view suffix) {
   if (suffix.size() <= 16) return std::nullopt;
   InboxEntry entry;

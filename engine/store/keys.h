@@ -102,6 +102,9 @@ std::string InboxSlot(absl::string_view unit, absl::string_view role);
 std::string Inbox(absl::string_view unit, absl::string_view role,
                   int64_t due_micros, int64_t since_micros,
                   absl::string_view id);
+// The slot an inbox key is listed under (its InboxSlot prefix), or empty
+// for a key that has none.
+absl::string_view InboxSlotOf(absl::string_view inbox_key);
 // The part of an inbox key after its slot: (due, since, id).
 struct InboxEntry {
   int64_t due_micros = 0;

@@ -55,5 +55,14 @@ TEST(KeysTest, IdempotencyScopes) {
             FireIdempotency("wi-000000000002", "k"));
 }
 
+TEST(KeysTest, AnInboxKeyNamesItsSlot) {
+  // The due time's bytes hold zeros: the slot ends at the role's separator.
+  const std::string key = Inbox("07627", "can_bo", 0, 1, "wi-000000000001");
+  EXPECT_EQ(InboxSlotOf(key), InboxSlot("07627", "can_bo"));
+  EXPECT_EQ(InboxSlotOf(InboxSlot("07627", "*")), InboxSlot("07627", "*"));
+  EXPECT_EQ(InboxSlotOf(InboxUnit("07627")), "");
+  EXPECT_EQ(InboxSlotOf("07627"), "");
+}
+
 }  // namespace
 }  // namespace wf::keys
