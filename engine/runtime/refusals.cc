@@ -163,6 +163,21 @@ absl::Status BusinessKeyTaken(const std::string& workflow,
                                "."));
 }
 
+absl::Status TooManyDescendants(const std::string& instance_id,
+                                size_t limit) {
+  return Refusal(absl::ResourceExhaustedError(absl::StrCat(
+                     "Expected at most ", limit, " documents below instance '",
+                     instance_id, "' (its children, theirs, ...), to cancel "
+                     "them with it in one write, but there are more: cancel "
+                     "some of its children first")),
+                 reason::kBudgetExceeded)
+      .With("budget", "descendants_cancelled")
+      .With("limit", limit)
+      .Vietnamese(absl::StrCat(
+          "Hồ sơ có hơn ", limit, " hồ sơ con (kể cả hồ sơ con của chúng) nên "
+          "không thể hủy cùng lúc; hãy hủy trước một số hồ sơ con."));
+}
+
 absl::Status PluginMissing(const std::string& workflow,
                            const std::string& unit,
                            const std::string& unit_name,

@@ -8,6 +8,7 @@
 #ifndef WF_RUNTIME_REFUSALS_H_
 #define WF_RUNTIME_REFUSALS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -67,6 +68,10 @@ absl::Status StateMismatch(const std::string& instance_id,
 absl::Status BusinessKeyTaken(const std::string& workflow,
                               const std::string& business_key,
                               const std::string& first_instance);
+
+// RESOURCE_EXHAUSTED, BUDGET_EXCEEDED: cancelling `instance_id` would
+// cancel more than `limit` documents below it in one write.
+absl::Status TooManyDescendants(const std::string& instance_id, size_t limit);
 
 // FAILED_PRECONDITION, PLUGIN_NOT_FOUND: a `plugin = true` workflow
 // started for a unit whose province has no plugin deployed (or a unit in

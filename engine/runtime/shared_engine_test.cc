@@ -341,5 +341,143 @@ TEST_F(SharedEngineTest, AParentReadsItsChildrensStates) {
   ExpectVerifies(plan);
 }
 
+// Three tiers: a plan hands work to units, which hand it on. Used by the
+// cancel tests.
+constexpr char kTiers[] = R"lua(
+workflow "giao_viec" {
+  title = "Giao việc",
+  initial = "du_thao",
+  unique_business_key = true,
+  who = { role = "*", unit = "same_unit" },
+}
+state "du_thao"        { title = "Dự thảo" }
+state "dang_thuc_hien" { title = "Đang thực hiện" }
+state "xong"           { title = "Xong", final = true }
+transition "giao" {
+  from = { "du_thao", "dang_thuc_hien" }, to = "dang_thuc_hien",
+  action = function(ctx)
+    for _, ten in ipairs(ctx.payload.cho) do
+      ctx.start("giao_viec", {}, { business_key = ctx.instance.id .. "/" .. ten })
+    end
+  end,
+}
+transition "xong" { from = "dang_thuc_hien", to = "xong" }
+)lua";
+
+class CancelTreeTest : public SharedEngineTest {
+ protected:
+  void SetUp() override {
+    SharedEngineTest::SetUp();
+    auto deployed = engine_->Deploy({kTiers, "giao_viec.lua", Actor::Embedder()});
+    ASSERT_TRUE(deployed.ok()) << deployed.status();
+  }
+
+  // The document `id` started with business key `<id>/<name>`.
+  std::string Child(const std::string& id, const std::string& name) {
+    ListInstancesRequest list;
+    list.actor = Actor::Embedder();
+    list.parent = id;
+    auto children = engine_->ListInstances(list);
+    EXPECT_TRUE(children.ok()) << children.status();
+    if (!children.ok()) return "";
+    for (const InstanceInfo& child : children->instances) {
+      if (child.business_key == id + "/" + name) return child.id;
+    }
+    return "";
+  }
+
+  InstanceInfo Get(const std::string& id) {
+    auto instance = engine_->GetInstance(id, Actor::Embedder());
+    EXPECT_TRUE(instance.ok()) << instance.status();
+    return instance.ok() ? *instance : InstanceInfo();
+  }
+
+  HistoryEntry LastEvent(const std::string& id) {
+    auto history = engine_->GetHistory(id, Actor::Embedder());
+    EXPECT_TRUE(history.ok()) << history.status();
+    return history.ok() && !history->empty() ? history->back()
+                                              : HistoryEntry();
+  }
+
+  absl::StatusOr<FireResult> Cancel(const std::string& id,
+                                    const std::string& key = "") {
+    CancelRequest cancel;
+    cancel.instance_id = id;
+    cancel.reason = "Kế hoạch được thay thế";
+    cancel.idempotency_key = key;
+    cancel.actor = Actor::Embedder();
+    return engine_->Cancel(cancel);
+  }
+};
+
+// Cancelling a plan cancels what it started and what those started, in the
+// same write, each with its own event naming the plan; a document already
+// finished stays as it was, while what it started is cancelled too.
+TEST_F(CancelTreeTest, ACancelTakesTheDocumentsBelowItWithIt) {
+  const std::string plan = Start("giao_viec");
+  ASSERT_TRUE(Fire(plan, "giao", {{"cho", {"a", "b"}}}).ok());
+  const std::string a = Child(plan, "a"), b = Child(plan, "b");
+  ASSERT_TRUE(Fire(a, "giao", {{"cho", {"x"}}}).ok());
+  ASSERT_TRUE(Fire(b, "giao", {{"cho", {"y"}}}).ok());
+  ASSERT_TRUE(Fire(b, "xong").ok());
+  const std::string ax = Child(a, "x"), by = Child(b, "y");
+  ASSERT_FALSE(ax.empty());
+  ASSERT_FALSE(by.empty());
+
+  auto cancelled = Cancel(plan, "huy-ke-hoach");
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(Json::parse(cancelled->event.payload_json)["children_cancelled"], 3);
+  for (const std::string& id : {a, ax, by}) {
+    const InstanceInfo info = Get(id);
+    EXPECT_TRUE(info.cancelled) << id;
+    EXPECT_EQ(info.cancel_reason,
+              absl::StrCat("Hủy cùng hồ sơ ", plan, ": Kế hoạch được thay thế"));
+    const HistoryEntry last = LastEvent(id);
+    EXPECT_EQ(last.event, "wf.cancel");
+    EXPECT_EQ(Json::parse(last.payload_json)["with"], plan);
+    ExpectVerifies(id);
+  }
+  EXPECT_FALSE(Get(b).cancelled);
+  EXPECT_EQ(Get(b).state, "xong");
+  ExpectVerifies(plan);
+  // Their business keys are free again.
+  auto again =
+      engine_->Start({"giao_viec", "", plan + "/a", "", Actor::Embedder()});
+  EXPECT_TRUE(again.ok()) << again.status();
+  // A retry is answered from the first cancel.
+  auto retry = Cancel(plan, "huy-ke-hoach");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_TRUE(retry->replayed);
+  EXPECT_EQ(retry->event.hash, cancelled->event.hash);
+}
+
+// A document with nothing below it records no count.
+TEST_F(CancelTreeTest, ADocumentWithoutChildrenIsCancelledAlone) {
+  const std::string plan = Start("giao_viec");
+  auto cancelled = Cancel(plan);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_FALSE(Json::parse(cancelled->event.payload_json)
+                   .contains("children_cancelled"));
+}
+
+// More documents below than one write may cancel: refused as a budget,
+// naming the limit, and nothing is cancelled.
+TEST_F(CancelTreeTest, ATreeTooLargeForOneWriteIsRefusedWhole) {
+  options_.limits.max_children_per_step = 3;
+  Reopen();
+  const std::string plan = Start("giao_viec");
+  ASSERT_TRUE(Fire(plan, "giao", {{"cho", {"a", "b"}}}).ok());
+  const std::string a = Child(plan, "a");
+  ASSERT_TRUE(Fire(a, "giao", {{"cho", {"x", "y"}}}).ok());
+  auto refused = Cancel(plan);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted)
+      << refused.status();
+  EXPECT_NE(refused.status().message().find("at most 3"), std::string::npos)
+      << refused.status();
+  EXPECT_FALSE(Get(plan).cancelled);
+  EXPECT_FALSE(Get(a).cancelled);
+  EXPECT_FALSE(Get(Child(a, "x")).cancelled);
+}
+
 }  // namespace
 }  // namespace wf

@@ -804,12 +804,15 @@ absl::Status Transitioner::CheckMayCancel(
 // A cancel: the instance as loaded for a fire (the caller may read it), a
 // retry answered from its idempotency record, then one event that keeps
 // the state and ends the clocks. No script runs: a cancel is the owner's
-// decision, not a step of the workflow.
+// decision, not a step of the workflow. The documents it started that still
+// run (a campaign's 166 communes' plans, and theirs) are cancelled in the
+// same write: what they were asked for no longer stands.
 Transitioner::Prepared<FireResult> Transitioner::PrepareCancel(
     const FireInput& in) {
   using P = Prepared<FireResult>;
   auto directory = directory_->Current();
-  auto loaded = LoadForFire(in, *directory, clock_->Now());
+  const absl::Time now = clock_->Now();
+  auto loaded = LoadForFire(in, *directory, now);
   if (!loaded.ok()) return P::Refuse(loaded.status());
   const store::InstanceRecord& instance = **loaded;
   auto replayed = ReplayFire(in, instance);
@@ -831,33 +834,88 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareCancel(
             .With("instance_id", in.instance_id)
             .With("state", instance.state()));
   }
-  auto definition =
-      registry_->Get(instance.workflow(), instance.workflow_version());
-  if (!definition.ok()) return P::Refuse(definition.status());
-  auto vars = ParseStoredJson(instance.variables_json());
-  if (!vars.ok()) return P::Refuse(vars.status());
-  TransitionSpec stay;
-  stay.stay = true;
-  Step step = FireStep(in, **definition, stay, instance, *directory,
-                       std::nullopt, clock_->Now());
-  step.vars_before = &*vars;
-  step.calendar_version = calendar_version_;
-  step.cancel = true;
-  step.cancel_reason = *in.cancel_reason;
-  ActionResult unchanged{*vars};
-  step.outcome = &unchanged;
+  auto descendants = RunningDescendants(in.instance_id);
+  if (!descendants.ok()) return P::Refuse(descendants.status());
+  FireInput own = in;
+  if (!descendants->empty()) {
+    own.payload["children_cancelled"] = descendants->size();
+  }
   StepPlan plan;
-  auto writes = Record(step, &plan);
+  auto writes = CancelStep(own, instance, *directory, now, &plan);
   if (!writes.ok()) return P::Refuse(writes.status());
-  absl::Status released =
-      ReleaseBusinessKey(**definition, instance, &writes->txn);
-  if (!released.ok()) return P::Refuse(released);
+  absl::Status below =
+      CancelDescendants(in, *descendants, *directory, now, &writes->txn);
+  if (!below.ok()) return P::Refuse(below);
   P p;
   p.writes = std::move(*writes);
   p.result.instance = reader_->ToInfo(plan.after);
   p.result.event = ToHistoryEntry(plan.body, plan.sealed.hash());
   p.result.event.parsed_changes = plan.changes;
   return p;
+}
+
+absl::StatusOr<StepWrites> Transitioner::CancelStep(
+    const FireInput& in, const store::InstanceRecord& instance,
+    const DirectorySnapshot& directory, absl::Time now, StepPlan* plan) const {
+  WF_ASSIGN_OR_RETURN(auto definition, registry_->Get(instance.workflow(),
+                                                      instance.workflow_version()));
+  WF_ASSIGN_OR_RETURN(Json vars, ParseStoredJson(instance.variables_json()));
+  TransitionSpec stay;
+  stay.stay = true;
+  Step step = FireStep(in, *definition, stay, instance, directory,
+                       std::nullopt, now);
+  step.vars_before = &vars;
+  step.calendar_version = calendar_version_;
+  step.cancel = true;
+  step.cancel_reason = *in.cancel_reason;
+  ActionResult unchanged{vars};
+  step.outcome = &unchanged;
+  WF_ASSIGN_OR_RETURN(StepWrites writes, Record(step, plan));
+  WF_RETURN_IF_ERROR(ReleaseBusinessKey(*definition, instance, &writes.txn));
+  return writes;
+}
+
+absl::StatusOr<std::vector<store::InstanceRecord>>
+Transitioner::RunningDescendants(const std::string& id) const {
+  std::vector<store::InstanceRecord> running;
+  std::vector<std::string> parents = {id};
+  size_t walked = 0;
+  while (!parents.empty()) {
+    WF_ASSIGN_OR_RETURN(std::vector<std::string> children,
+                        reader_->ChildIds(parents.back()));
+    parents.pop_back();
+    for (std::string& child : children) {
+      if (++walked > limits_.max_children_per_step) {
+        return refusals::TooManyDescendants(id, limits_.max_children_per_step);
+      }
+      WF_ASSIGN_OR_RETURN(store::InstanceRecord record,
+                          reader_->LoadInstance(child));
+      if (!record.finished()) running.push_back(std::move(record));
+      parents.push_back(std::move(child));
+    }
+  }
+  return running;
+}
+
+absl::Status Transitioner::CancelDescendants(
+    const FireInput& in, const std::vector<store::InstanceRecord>& descendants,
+    const DirectorySnapshot& directory, absl::Time now, Txn* txn) const {
+  for (const store::InstanceRecord& child : descendants) {
+    FireInput cancel;
+    cancel.instance_id = child.id();
+    cancel.event = kCancelEvent;
+    cancel.actor = in.actor;
+    cancel.actor_kind = in.actor_kind;
+    cancel.cancel_reason = absl::StrCat("Hủy cùng hồ sơ ", in.instance_id,
+                                        ": ", *in.cancel_reason);
+    cancel.payload = Json::object(
+        {{"reason", *cancel.cancel_reason}, {"with", in.instance_id}});
+    StepPlan plan;
+    WF_ASSIGN_OR_RETURN(StepWrites writes,
+                        CancelStep(cancel, child, directory, now, &plan));
+    txn->Absorb(std::move(writes.txn));
+  }
+  return absl::OkStatus();
 }
 
 namespace {

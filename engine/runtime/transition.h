@@ -167,6 +167,24 @@ class Transitioner {
   absl::Status ReleaseBusinessKey(const Definition& def,
                                   const store::InstanceRecord& instance,
                                   Txn* txn) const;
+  // The documents below `id` that are still running (its children, theirs,
+  // ...), parents first. A finished child's children are walked too: a
+  // district's plan accepted while its communes' plans still run.
+  // RESOURCE_EXHAUSTED past max_children_per_step.
+  absl::StatusOr<std::vector<store::InstanceRecord>> RunningDescendants(
+      const std::string& id) const;
+  // Adds to `txn` the cancel of each of `descendants`, taken with the cancel
+  // `in` of the document above them: one "wf.cancel" event each, whose
+  // reason names that document.
+  absl::Status CancelDescendants(
+      const FireInput& in, const std::vector<store::InstanceRecord>& descendants,
+      const DirectorySnapshot& directory, absl::Time now, Txn* txn) const;
+  // One cancel step: `instance` keeps its state and ends finished and
+  // cancelled, its business key freed. Its writes, planned into *plan.
+  absl::StatusOr<StepWrites> CancelStep(const FireInput& in,
+                                        const store::InstanceRecord& instance,
+                                        const DirectorySnapshot& directory,
+                                        absl::Time now, StepPlan* plan) const;
   // Who may cancel: the embedder, an administrator, or the person who
   // started the instance.
   absl::Status CheckMayCancel(const FireInput& in,

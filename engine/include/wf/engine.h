@@ -149,6 +149,11 @@ class Engine {
   // and its unique business key (if any) is free again. Who may cancel:
   // the embedder, an administrator, or the person who started it (others:
   // PERMISSION_DENIED). FAILED_PRECONDITION when it is finished already.
+  // The documents below it that still run (what it started, what those
+  // started, ...) are cancelled in the same write, each with a "wf.cancel"
+  // event of its own naming it ({"reason", "with"}); the instance's own
+  // event then records how many ({"reason", "children_cancelled"}).
+  // RESOURCE_EXHAUSTED, nothing cancelled, past max_children_per_step.
   virtual void CancelAsync(const CancelRequest& request,
                            Callback<FireResult> done) = 0;
   virtual absl::StatusOr<FireResult> Cancel(const CancelRequest& request) = 0;
