@@ -11,7 +11,8 @@
 //                               nominee declined or withdrawn): true, or an
 //                               error when none is taken
 //   ctx.claim(name)             true if no instance holds `name` (now this
-//                               one does), else false and the holder's id
+//                               one does), else the holder's id; a cancel
+//                               releases the claims a document holds
 //   ctx.start(workflow, vars, {business_key =, unit =})
 //                               starts a child instance in the same write;
 //                               returns its id

@@ -362,14 +362,42 @@ transition "giao" {
   end,
 }
 transition "xong" { from = "dang_thuc_hien", to = "xong" }
+transition "de_cu" {
+  from = "du_thao", to = "dang_thuc_hien",
+  action = function(ctx)
+    for _ = 1, ctx.payload.so do ctx.start("de_cu", {}) end
+  end,
+}
+)lua";
+
+// A nominee within a quota of two places: the start takes one, withdrawing
+// gives it back. A person is nominated once (a claim on their name).
+constexpr char kNominee[] = R"lua(
+workflow "de_cu" {
+  title = "Đề cử", initial = "cho_xet",
+  who = { role = "*", unit = "same_unit" },
+  start = function(ctx)
+    local nguoi = ctx.vars.nguoi or ctx.instance.id
+    if ctx.claim("de-cu/" .. nguoi) ~= true then error("Đã được đề cử") end
+    if not ctx.take_place("khen/2026", 2) then error("Đã hết chỉ tiêu") end
+  end,
+}
+state "cho_xet" { title = "Chờ xét" }
+state "da_rut"  { title = "Đã rút", final = true }
+transition "rut" {
+  from = "cho_xet", to = "da_rut",
+  action = function(ctx) ctx.give_place("khen/2026") end,
+}
 )lua";
 
 class CancelTreeTest : public SharedEngineTest {
  protected:
   void SetUp() override {
     SharedEngineTest::SetUp();
-    auto deployed = engine_->Deploy({kTiers, "giao_viec.lua", Actor::Embedder()});
-    ASSERT_TRUE(deployed.ok()) << deployed.status();
+    for (const char* source : {kNominee, kTiers}) {
+      auto deployed = engine_->Deploy({source, "", Actor::Embedder()});
+      ASSERT_TRUE(deployed.ok()) << deployed.status();
+    }
   }
 
   // The document `id` started with business key `<id>/<name>`.
@@ -449,6 +477,65 @@ TEST_F(CancelTreeTest, ACancelTakesTheDocumentsBelowItWithIt) {
   ASSERT_TRUE(retry.ok()) << retry.status();
   EXPECT_TRUE(retry->replayed);
   EXPECT_EQ(retry->event.hash, cancelled->event.hash);
+}
+
+// A cancelled nominee's place goes back to the quota, and its event says
+// so; one withdrawn has given its own back, and is not counted twice. The
+// same holds for nominees cancelled with the document that started them.
+TEST_F(CancelTreeTest, ACancelGivesBackTheQuotaPlacesItHolds) {
+  const std::string first = Start("de_cu"), second = Start("de_cu");
+  auto full = engine_->Start({"de_cu", "", "", "", Actor::Embedder()});
+  EXPECT_EQ(full.status().code(), absl::StatusCode::kFailedPrecondition)
+      << full.status();
+  auto cancelled = Cancel(first);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(Json::parse(cancelled->event.payload_json)["places_given"],
+            Json({{"khen/2026", 1}}));
+  ExpectVerifies(first);
+  const std::string third = Start("de_cu");
+  ASSERT_FALSE(third.empty());
+  // Withdrawn: its own place back, nothing left to give at a cancel.
+  ASSERT_TRUE(Fire(second, "rut").ok());
+  const std::string fourth = Start("de_cu");
+  ASSERT_FALSE(fourth.empty());
+  EXPECT_FALSE(engine_->Start({"de_cu", "", "", "", Actor::Embedder()}).ok());
+  auto fourth_cancelled = Cancel(fourth);
+  ASSERT_TRUE(fourth_cancelled.ok()) << fourth_cancelled.status();
+  EXPECT_TRUE(Json::parse(fourth_cancelled->event.payload_json)
+                  .contains("places_given"));
+
+  // One place is free: a plan nominates one, and cancelling the plan frees
+  // it again, so two can be nominated after.
+  const std::string plan = Start("giao_viec");
+  ASSERT_TRUE(Fire(plan, "de_cu", {{"so", 1}}).ok());
+  EXPECT_FALSE(engine_->Start({"de_cu", "", "", "", Actor::Embedder()}).ok());
+  ASSERT_TRUE(Cancel(plan).ok());
+  EXPECT_FALSE(Start("de_cu").empty());
+  EXPECT_FALSE(engine_->Start({"de_cu", "", "", "", Actor::Embedder()}).ok());
+}
+
+// A cancelled nominee's claim on the person's name is released: the person
+// may be nominated again. One withdrawn keeps it.
+TEST_F(CancelTreeTest, ACancelReleasesTheNamesItClaimed) {
+  auto nominate = [&](const std::string& person) {
+    return engine_->Start({"de_cu", Json({{"nguoi", person}}).dump(), "", "",
+                           Actor::Embedder()});
+  };
+  auto an = nominate("an");
+  ASSERT_TRUE(an.ok()) << an.status();
+  EXPECT_EQ(nominate("an").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  auto cancelled = Cancel(an->instance.id);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(Json::parse(cancelled->event.payload_json)["claims_released"],
+            Json::array({"de-cu/an"}));
+  auto again = nominate("an");
+  ASSERT_TRUE(again.ok()) << again.status();
+  ExpectVerifies(again->instance.id);
+  // Withdrawn, not cancelled: the name stays taken.
+  ASSERT_TRUE(Fire(again->instance.id, "rut").ok());
+  EXPECT_EQ(nominate("an").status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 // A document with nothing below it records no count.

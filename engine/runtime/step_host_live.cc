@@ -109,14 +109,17 @@ absl::StatusOr<std::string> SharedTake::Claim(const std::string& name,
                                               const std::string& holder) {
   const std::string key = keys::Claim(name);
   auto mine = claims_.find(key);
-  if (mine != claims_.end()) return mine->second == holder ? "" : mine->second;
+  if (mine != claims_.end()) {
+    return mine->second.holder == holder ? "" : mine->second.holder;
+  }
   uint64_t version = 0;
   WF_ASSIGN_OR_RETURN(store::SharedRecord record, ReadShared(key, &version));
   txn_.ExpectAt(Cf::kShared, key, version);
-  if (version != 0) {
+  // A record without a holder was released (its holder was cancelled).
+  if (!record.holder().empty()) {
     return record.holder() == holder ? std::string() : record.holder();
   }
-  claims_[key] = holder;
+  claims_[key] = {holder, version};
   return std::string();
 }
 
@@ -257,10 +260,10 @@ Txn SharedTake::Finish() {
     if (p.taken > 0) txn.ExpectBelow(key, p.limit - p.taken + 1);
     txn.Add(key, p.taken - p.given);
   }
-  for (const auto& [key, holder] : claims_) {
+  for (const auto& [key, claim] : claims_) {
     store::SharedRecord record;
-    record.set_version(1);
-    record.set_holder(holder);
+    record.set_version(claim.read_version + 1);
+    record.set_holder(claim.holder);
     txn.writes().Put(Cf::kShared, key, record.SerializeAsString());
   }
   numbers_.clear();

@@ -119,7 +119,11 @@ class SharedTake {
   Txn txn_;  // conditions gathered so far (reads of instances, claims)
   std::map<std::string, Counter> numbers_;
   std::map<std::string, Places> places_;
-  std::map<std::string, std::string> claims_;  // key -> holder, new ones
+  struct NewClaim {
+    std::string holder;
+    uint64_t read_version = 0;  // 0: never claimed; more: released since
+  };
+  std::map<std::string, NewClaim> claims_;  // by key
   std::vector<ChildRequest> children_;
   std::map<std::string, std::string> first_in_step_;
   size_t calls_ = 0;

@@ -2,6 +2,8 @@
 #include "engine/runtime/step_planner.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -160,6 +162,60 @@ void AddFileVersion(const store::AttachedFile& attached,
   *slot->add_versions() = attached.file();
 }
 
+// The quota places the document holds after the step: those it held, plus
+// the places its script took, less those it gave back (never below none).
+void PlanPlaces(const Step& step, store::InstanceRecord* after) {
+  std::map<std::string, int64_t> held;
+  for (const store::PlaceHeld& p : after->places_held()) {
+    held[p.quota()] = p.count();
+  }
+  bool changed = false;
+  for (const store::ExternalValue& v : step.externals) {
+    if (v.call() == "take_place" && v.value_json() == "true") {
+      ++held[v.key()];
+      changed = true;
+    } else if (v.call() == "give_place") {
+      auto it = held.find(v.key());
+      if (it != held.end()) --it->second;
+      changed = true;
+    }
+  }
+  if (!changed) return;
+  after->clear_places_held();
+  for (const auto& [quota, count] : held) {
+    if (count <= 0) continue;
+    store::PlaceHeld* p = after->add_places_held();
+    p->set_quota(quota);
+    p->set_count(count);
+  }
+}
+
+// The names the document holds after the step: those it held and those its
+// script claimed (ctx.claim answered true).
+void PlanClaims(const Step& step, store::InstanceRecord* after) {
+  std::set<std::string> held(after->claims_held().begin(),
+                             after->claims_held().end());
+  const size_t before = held.size();
+  for (const store::ExternalValue& v : step.externals) {
+    if (v.call() == "claim" && v.value_json() == "true") held.insert(v.key());
+  }
+  if (held.size() == before) return;
+  after->clear_claims_held();
+  for (const std::string& name : held) after->add_claims_held(name);
+}
+
+// What the document holds of shared records. A cancel gives it all back
+// (CancelStep): it holds nothing after.
+void PlanHoldings(const Step& step, store::InstanceRecord* after) {
+  if (step.cancel) {
+    after->clear_places_held();
+    after->clear_claims_held();
+    return;
+  }
+  PlanPlaces(step, after);
+  PlanClaims(step, after);
+}
+
 // The instance record after the step (inbox keys come later).
 void PlanInstance(const Step& step, StepPlan* plan) {
   const int64_t now = absl::ToUnixMicros(step.now);
@@ -188,6 +244,7 @@ void PlanInstance(const Step& step, StepPlan* plan) {
   after.mutable_clocks()->Clear();
   for (const auto& clock : plan->clocks) *after.add_clocks() = clock;
   if (step.attached != nullptr) AddFileVersion(plan->body.attached(), &after);
+  PlanHoldings(step, &after);
 }
 
 // The instance is listed under every (unit, role) that may act on it in its

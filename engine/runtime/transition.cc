@@ -734,9 +734,25 @@ absl::StatusOr<std::pair<store::SharedRecord, uint64_t>> ReadKeyClaim(
                       store->Get(Cf::kShared, key));
   store::SharedRecord record;
   if (value.has_value() && !record.ParseFromString(*value)) {
-    return absl::DataLossError("A stored business key claim does not parse");
+    return absl::DataLossError(
+        absl::StrCat("The stored claim '", key, "' does not parse"));
   }
   return std::make_pair(record, VersionOf(Cf::kShared, value));
+}
+
+// Frees the claim at `key` if `holder` holds it: the record stays, one
+// version on and without a holder, so that a claim racing the release
+// aborts on its version.
+absl::Status ReleaseClaim(const std::string& key, const std::string& holder,
+                          Store* store, Txn* txn) {
+  WF_ASSIGN_OR_RETURN(auto claim, ReadKeyClaim(store, key));
+  auto& [record, version] = claim;
+  if (record.holder() != holder) return absl::OkStatus();
+  txn->ExpectAt(Cf::kShared, key, version);
+  record.set_version(version + 1);
+  record.clear_holder();
+  txn->writes().Put(Cf::kShared, key, record.SerializeAsString());
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -771,16 +787,9 @@ absl::Status Transitioner::ReleaseBusinessKey(
   if (!def.spec().unique_business_key || instance.business_key().empty()) {
     return absl::OkStatus();
   }
-  const std::string key =
-      keys::BusinessKeyClaim(def.name(), instance.business_key());
-  WF_ASSIGN_OR_RETURN(auto claim, ReadKeyClaim(reader_->store(), key));
-  auto& [record, version] = claim;
-  if (record.holder() != instance.id()) return absl::OkStatus();
-  txn->ExpectAt(Cf::kShared, key, version);
-  record.set_version(version + 1);
-  record.clear_holder();
-  txn->writes().Put(Cf::kShared, key, record.SerializeAsString());
-  return absl::OkStatus();
+  return ReleaseClaim(
+      keys::BusinessKeyClaim(def.name(), instance.business_key()),
+      instance.id(), reader_->store(), txn);
 }
 
 absl::Status Transitioner::CheckMayCancel(
@@ -860,9 +869,17 @@ absl::StatusOr<StepWrites> Transitioner::CancelStep(
   WF_ASSIGN_OR_RETURN(auto definition, registry_->Get(instance.workflow(),
                                                       instance.workflow_version()));
   WF_ASSIGN_OR_RETURN(Json vars, ParseStoredJson(instance.variables_json()));
+  // The quota places it holds go back, and its event says which.
+  FireInput cancel = in;
+  for (const store::PlaceHeld& p : instance.places_held()) {
+    cancel.payload["places_given"][p.quota()] = p.count();
+  }
+  for (const std::string& name : instance.claims_held()) {
+    cancel.payload["claims_released"].push_back(name);
+  }
   TransitionSpec stay;
   stay.stay = true;
-  Step step = FireStep(in, *definition, stay, instance, directory,
+  Step step = FireStep(cancel, *definition, stay, instance, directory,
                        std::nullopt, now);
   step.vars_before = &vars;
   step.calendar_version = calendar_version_;
@@ -872,6 +889,13 @@ absl::StatusOr<StepWrites> Transitioner::CancelStep(
   step.outcome = &unchanged;
   WF_ASSIGN_OR_RETURN(StepWrites writes, Record(step, plan));
   WF_RETURN_IF_ERROR(ReleaseBusinessKey(*definition, instance, &writes.txn));
+  for (const store::PlaceHeld& p : instance.places_held()) {
+    writes.txn.Add(keys::Counter(p.quota()), -p.count());
+  }
+  for (const std::string& name : instance.claims_held()) {
+    WF_RETURN_IF_ERROR(ReleaseClaim(keys::Claim(name), instance.id(),
+                                    reader_->store(), &writes.txn));
+  }
   return writes;
 }
 

@@ -180,7 +180,9 @@ class Transitioner {
       const FireInput& in, const std::vector<store::InstanceRecord>& descendants,
       const DirectorySnapshot& directory, absl::Time now, Txn* txn) const;
   // One cancel step: `instance` keeps its state and ends finished and
-  // cancelled, its business key freed. Its writes, planned into *plan.
+  // cancelled, its business key freed, the quota places it holds given
+  // back and the names it claimed released (InstanceRecord.places_held,
+  // claims_held). Its writes, planned into *plan.
   absl::StatusOr<StepWrites> CancelStep(const FireInput& in,
                                         const store::InstanceRecord& instance,
                                         const DirectorySnapshot& directory,
