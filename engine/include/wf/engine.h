@@ -152,7 +152,9 @@ class Engine {
   // The documents below it that still run (what it started, what those
   // started, ...) are cancelled in the same write, each with a "wf.cancel"
   // event of its own naming it ({"reason", "with"}); the instance's own
-  // event then records how many ({"reason", "children_cancelled"}).
+  // event then records how many ({"reason", "children_cancelled"}). Each
+  // gives back the quota places it holds and releases its claims
+  // ("places_given", "claims_released").
   // RESOURCE_EXHAUSTED, nothing cancelled, past max_children_per_step.
   virtual void CancelAsync(const CancelRequest& request,
                            Callback<FireResult> done) = 0;
