@@ -205,6 +205,8 @@ class Scenario:
                 late = any(c.expired for c in i.clocks)
                 if late != want["tre_han"]:
                     raise Failed(f"{where}: trễ hạn = {late}, mong đợi {want['tre_han']}")
+            if "huy" in want and i.cancelled != want["huy"]:
+                raise Failed(f"{where}: đã hủy = {i.cancelled}, mong đợi {want['huy']}")
             if "plugin_version" in want and i.plugin_version != want["plugin_version"]:
                 raise Failed(f"{where}: plugin phiên bản {i.plugin_version}, mong đợi "
                              f"{want['plugin_version']}")

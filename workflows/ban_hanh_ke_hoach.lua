@@ -489,9 +489,10 @@ transition "ket_thuc" {
 -- Thu hồi (NĐ 30, Điều 18.4): the head of the tracking unit recalls the
 -- issued plan, with the reason (the decision it carries out); every
 -- recipient unit then confirms the recall from its incoming list
--- (AcknowledgeDocument). The plan's number stays taken. The units' own
--- plans opened at issuance stay as they are: a replacing plan opens new
--- ones.
+-- (AcknowledgeDocument). The plan's number stays taken. What the plan
+-- asked of the units and has not been done (their plans, reports and
+-- conferences still open) is cancelled with it, in the same write: a
+-- replacing plan opens new ones, and a unit is not left chased for both.
 transition "thu_hoi" {
   title = "Thu hồi kế hoạch đã ban hành",
   from = "dang_thuc_hien", to = "da_thu_hoi",
@@ -499,5 +500,7 @@ transition "thu_hoi" {
   action = function(ctx)
     ctx.vars.ly_do_thu_hoi = ctx.payload.ly_do
     ctx.document.recall{ reason = ctx.payload.ly_do }
+    ctx.vars.so_van_ban_da_huy =
+      ctx.cancel_children("Kế hoạch bị thu hồi: " .. ctx.payload.ly_do)
   end,
 }

@@ -16,6 +16,9 @@
 //   ctx.start(workflow, vars, {business_key =, unit =})
 //                               starts a child instance in the same write;
 //                               returns its id
+//   ctx.cancel_children(reason) cancels the documents below this one that
+//                               still run, in the same write; returns how
+//                               many
 //   ctx.read_instance(id)       another instance as it is now: {id,
 //                               workflow, state, version, finished, unit,
 //                               parent, vars}, or nil
@@ -41,7 +44,7 @@ class StepHost {
  public:
   virtual ~StepHost() = default;
   // `call` is one of the names above without "ctx."; `key` its first
-  // argument; `args` the rest ({"limit": n} for take_place;
+  // argument (cancel_children: the reason); `args` the rest ({"limit": n} for take_place;
   // {"business_key"} for find; {"vars", "business_key", "unit"} for
   // start). Returns what the script gets, as JSON: a number, true/false, a
   // holder id (claim refused), a child id, an instance object or null. An

@@ -362,6 +362,13 @@ transition "giao" {
   end,
 }
 transition "xong" { from = "dang_thuc_hien", to = "xong" }
+transition "thu_hoi" {
+  from = "dang_thuc_hien", to = "xong",
+  action = function(ctx)
+    ctx.vars.da_huy = ctx.cancel_children(ctx.payload.ly_do)
+    if ctx.payload.lai then ctx.cancel_children(ctx.payload.ly_do) end
+  end,
+}
 transition "de_cu" {
   from = "du_thao", to = "dang_thuc_hien",
   action = function(ctx)
@@ -536,6 +543,46 @@ TEST_F(CancelTreeTest, ACancelReleasesTheNamesItClaimed) {
   ASSERT_TRUE(Fire(again->instance.id, "rut").ok());
   EXPECT_EQ(nominate("an").status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// A step cancels what its document started (a plan recalled): the count
+// comes back to the script, the documents get their own events, and the
+// step replays from its history. A bad reason, or a second call, refuses
+// the step and cancels nothing.
+TEST_F(CancelTreeTest, AStepCancelsTheDocumentsBelowItsDocument) {
+  const std::string plan = Start("giao_viec");
+  ASSERT_TRUE(Fire(plan, "giao", {{"cho", {"a", "b"}}}).ok());
+  const std::string a = Child(plan, "a"), b = Child(plan, "b");
+  ASSERT_TRUE(Fire(a, "giao", {{"cho", {"x"}}}).ok());
+  const std::string ax = Child(a, "x");
+
+  // The script's error: the workflow's to fix, not the caller's.
+  auto refused = Fire(plan, "thu_hoi", {{"ly_do", ""}});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
+      << refused.status();
+  EXPECT_NE(refused.status().message().find("a reason of 1 to 1024 bytes"),
+            std::string::npos)
+      << refused.status();
+  refused = Fire(plan, "thu_hoi", {{"ly_do", "Thay thế"}, {"lai", true}});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
+      << refused.status();
+  EXPECT_NE(refused.status().message().find("once in a step"),
+            std::string::npos)
+      << refused.status();
+  EXPECT_FALSE(Get(a).cancelled);
+
+  auto recalled = Fire(plan, "thu_hoi", {{"ly_do", "Thay thế bằng kế hoạch mới"}});
+  ASSERT_TRUE(recalled.ok()) << recalled.status();
+  EXPECT_EQ(Vars(plan)["da_huy"], 3);
+  EXPECT_EQ(recalled->instance.state, "xong");
+  for (const std::string& id : {a, b, ax}) {
+    EXPECT_TRUE(Get(id).cancelled) << id;
+    EXPECT_EQ(Get(id).cancel_reason,
+              absl::StrCat("Hủy cùng hồ sơ ", plan,
+                           ": Thay thế bằng kế hoạch mới"));
+    ExpectVerifies(id);
+  }
+  ExpectVerifies(plan);
 }
 
 // A document with nothing below it records no count.

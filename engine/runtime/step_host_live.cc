@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/documents/issuance.h"
 #include "engine/runtime/org_units.h"
+#include "engine/runtime/refusals.h"
 #include "engine/store/keys.h"
 #include "engine/util/status_macros.h"
 #include "engine/util/refusal.h"
@@ -16,8 +17,33 @@ namespace wf {
 namespace {
 
 constexpr size_t kMaxNameBytes = 200;
+// As the reason of CancelInstance (request_checks.cc).
+constexpr size_t kMaxCancelReasonBytes = 1024;
 
 }  // namespace
+
+absl::StatusOr<std::vector<store::InstanceRecord>> RunningBelow(
+    const std::string& root, size_t limit, const ChildIdsFn& child_ids,
+    const std::function<absl::StatusOr<std::optional<store::InstanceRecord>>(
+        const std::string&)>& read) {
+  std::vector<store::InstanceRecord> running;
+  std::vector<std::string> parents = {root};
+  size_t walked = 0;
+  while (!parents.empty()) {
+    WF_ASSIGN_OR_RETURN(std::vector<std::string> children,
+                        child_ids(parents.back()));
+    parents.pop_back();
+    for (std::string& child : children) {
+      if (++walked > limit) return refusals::TooManyDescendants(root, limit);
+      WF_ASSIGN_OR_RETURN(std::optional<store::InstanceRecord> record,
+                          read(child));
+      if (!record.has_value()) continue;
+      if (!record->finished()) running.push_back(*std::move(record));
+      parents.push_back(std::move(child));
+    }
+  }
+  return running;
+}
 
 absl::Status CheckSharedName(const std::string& call,
                              const std::string& name) {
@@ -103,6 +129,25 @@ absl::Status SharedTake::GivePlace(const std::string& name) {
   }
   p.given++;
   return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> SharedTake::CancelChildren(const std::string& parent,
+                                                   std::string reason) {
+  if (cancel_below_.has_value()) {
+    return absl::FailedPreconditionError(
+        "Expected ctx.cancel_children once in a step, but it was called again");
+  }
+  if (child_ids_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "ctx.cancel_children is not available in this step");
+  }
+  WF_ASSIGN_OR_RETURN(
+      std::vector<store::InstanceRecord> running,
+      RunningBelow(parent, limits_.max_children_per_step, child_ids_,
+                   [this](const std::string& id) { return ReadInstance(id); }));
+  const auto count = static_cast<int64_t>(running.size());
+  cancel_below_ = CancelBelow{std::move(reason), std::move(running)};
+  return count;
 }
 
 absl::StatusOr<std::string> SharedTake::Claim(const std::string& name,
@@ -280,6 +325,7 @@ absl::StatusOr<Json> LiveHost::Dispatch(const std::string& call,
     return take_->Find(key, args.value("business_key", std::string()));
   }
   if (call == "children") return take_->Children(instance_id_);
+  if (call == "cancel_children") return CancelChildren(key);
   if (call == "units") return take_->Units(args);
   if (call == "issue") {
     WF_RETURN_IF_ERROR(documents::CheckIssuable(args, key, instance_id_));
@@ -326,6 +372,31 @@ absl::StatusOr<Json> LiveHost::Dispatch(const std::string& call,
   }
   return absl::InvalidArgumentError(
       absl::StrCat("ctx.", call, " is not a host function"));
+}
+
+absl::StatusOr<Json> LiveHost::CancelChildren(const std::string& reason) {
+  if (!may_start_) {
+    return absl::FailedPreconditionError(
+        "Expected ctx.cancel_children in a step of its own: a child's start "
+        "function has no documents below it");
+  }
+  if (reason.empty() || reason.size() > kMaxCancelReasonBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Expected ctx.cancel_children to get a reason of 1 to ",
+        kMaxCancelReasonBytes, " bytes (it is recorded in each document's ",
+        "history), but it got ", reason.size()));
+  }
+  for (unsigned char c : reason) {
+    if (c < 0x20 || c == 0x7f) {
+      return absl::InvalidArgumentError(
+          "Expected ctx.cancel_children's reason without control characters");
+    }
+  }
+  WF_ASSIGN_OR_RETURN(std::string nfc,
+                      ToNfc(reason, "ctx.cancel_children's reason"));
+  WF_ASSIGN_OR_RETURN(int64_t count,
+                      take_->CancelChildren(instance_id_, std::move(nfc)));
+  return Json(count);
 }
 
 absl::StatusOr<Json> LiveHost::Call(const std::string& call,

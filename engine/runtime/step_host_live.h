@@ -36,12 +36,29 @@ struct ChildRequest {
   std::string unit;  // "" : the parent's
 };
 
+// The documents below `root` that still run (its children, theirs, ...),
+// parents first: a cancel takes them with it. Finished documents are walked
+// through (a district's plan accepted while its communes' plans still run).
+// `read` gives a record, or nullopt for one gone. RESOURCE_EXHAUSTED
+// BUDGET_EXCEEDED past `limit` documents walked.
+using ChildIdsFn =
+    std::function<absl::StatusOr<std::vector<std::string>>(const std::string&)>;
+absl::StatusOr<std::vector<store::InstanceRecord>> RunningBelow(
+    const std::string& root, size_t limit, const ChildIdsFn& child_ids,
+    const std::function<absl::StatusOr<std::optional<store::InstanceRecord>>(
+        const std::string&)>& read);
+
+// What ctx.cancel_children asked: the documents to cancel with the step.
+struct CancelBelow {
+  std::string reason;
+  std::vector<store::InstanceRecord> running;
+};
+
 class SharedTake {
  public:
   // The ids of a parent's children, in the order started (a scan of the
   // committed child index: TxnStore has no scans).
-  using ChildIds =
-      std::function<absl::StatusOr<std::vector<std::string>>(const std::string&)>;
+  using ChildIds = ChildIdsFn;
 
   SharedTake(const TxnStore* store, std::function<std::string()> new_id,
              const Limits& limits, ChildIds child_ids = nullptr)
@@ -76,6 +93,14 @@ class SharedTake {
   absl::StatusOr<Json> Find(const std::string& workflow,
                             const std::string& business_key);
   absl::StatusOr<std::string> StartChild(ChildRequest child);
+  // ctx.cancel_children(reason): the documents below `parent` that still
+  // run, each read as read_instance reads it, to cancel with the step.
+  // Returns how many. Once per step.
+  absl::StatusOr<int64_t> CancelChildren(const std::string& parent,
+                                         std::string reason);
+  const std::optional<CancelBelow>& cancel_below() const {
+    return cancel_below_;
+  }
   // ctx.units{...} (org_units.h) on the directory the step runs on.
   absl::StatusOr<Json> Units(const Json& query) const;
   // The directory snapshot of the step; not owned, outlives the take.
@@ -125,6 +150,7 @@ class SharedTake {
   };
   std::map<std::string, NewClaim> claims_;  // by key
   std::vector<ChildRequest> children_;
+  std::optional<CancelBelow> cancel_below_;
   std::map<std::string, std::string> first_in_step_;
   size_t calls_ = 0;
 };
@@ -154,6 +180,8 @@ class LiveHost : public StepHost {
   absl::StatusOr<Json> Dispatch(const std::string& call,
                                 const std::string& key, const Json& args,
                                 Json* detail);
+  // ctx.cancel_children(reason): the reason checked as CancelInstance's.
+  absl::StatusOr<Json> CancelChildren(const std::string& reason);
 
   SharedTake* const take_;
   const std::string instance_id_;

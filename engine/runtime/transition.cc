@@ -615,6 +615,12 @@ absl::Status Transitioner::Assemble(const Step& step, StepWrites writes,
                                     SharedTake* take, Prepared<Result>* p) {
   WF_ASSIGN_OR_RETURN(absl::Time child_due,
                       StartChildren(step, take, &writes.txn));
+  if (const auto& below = take->cancel_below(); below.has_value()) {
+    WF_RETURN_IF_ERROR(CancelDescendants(step.instance_id, step.actor,
+                                         below->reason, below->running,
+                                         *step.directory, step.now,
+                                         &writes.txn));
+  }
   writes.txn.Absorb(take->Finish());
   writes.new_timer_due = std::min(writes.new_timer_due, child_due);
   p->writes = std::move(writes);
@@ -853,7 +859,8 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareCancel(
   auto writes = CancelStep(own, instance, *directory, now, &plan);
   if (!writes.ok()) return P::Refuse(writes.status());
   absl::Status below =
-      CancelDescendants(in, *descendants, *directory, now, &writes->txn);
+      CancelDescendants(in.instance_id, in.actor, *in.cancel_reason,
+                        *descendants, *directory, now, &writes->txn);
   if (!below.ok()) return P::Refuse(below);
   P p;
   p.writes = std::move(*writes);
@@ -901,39 +908,28 @@ absl::StatusOr<StepWrites> Transitioner::CancelStep(
 
 absl::StatusOr<std::vector<store::InstanceRecord>>
 Transitioner::RunningDescendants(const std::string& id) const {
-  std::vector<store::InstanceRecord> running;
-  std::vector<std::string> parents = {id};
-  size_t walked = 0;
-  while (!parents.empty()) {
-    WF_ASSIGN_OR_RETURN(std::vector<std::string> children,
-                        reader_->ChildIds(parents.back()));
-    parents.pop_back();
-    for (std::string& child : children) {
-      if (++walked > limits_.max_children_per_step) {
-        return refusals::TooManyDescendants(id, limits_.max_children_per_step);
-      }
-      WF_ASSIGN_OR_RETURN(store::InstanceRecord record,
-                          reader_->LoadInstance(child));
-      if (!record.finished()) running.push_back(std::move(record));
-      parents.push_back(std::move(child));
-    }
-  }
-  return running;
+  return RunningBelow(
+      id, limits_.max_children_per_step,
+      [this](const std::string& parent) { return reader_->ChildIds(parent); },
+      [this](const std::string& child)
+          -> absl::StatusOr<std::optional<store::InstanceRecord>> {
+        return reader_->LoadInstance(child);
+      });
 }
 
 absl::Status Transitioner::CancelDescendants(
-    const FireInput& in, const std::vector<store::InstanceRecord>& descendants,
+    const std::string& root, const std::string& actor,
+    const std::string& reason,
+    const std::vector<store::InstanceRecord>& descendants,
     const DirectorySnapshot& directory, absl::Time now, Txn* txn) const {
   for (const store::InstanceRecord& child : descendants) {
     FireInput cancel;
     cancel.instance_id = child.id();
     cancel.event = kCancelEvent;
-    cancel.actor = in.actor;
-    cancel.actor_kind = in.actor_kind;
-    cancel.cancel_reason = absl::StrCat("Hủy cùng hồ sơ ", in.instance_id,
-                                        ": ", *in.cancel_reason);
-    cancel.payload = Json::object(
-        {{"reason", *cancel.cancel_reason}, {"with", in.instance_id}});
+    cancel.actor = actor;
+    cancel.cancel_reason = absl::StrCat("Hủy cùng hồ sơ ", root, ": ", reason);
+    cancel.payload =
+        Json::object({{"reason", *cancel.cancel_reason}, {"with", root}});
     StepPlan plan;
     WF_ASSIGN_OR_RETURN(StepWrites writes,
                         CancelStep(cancel, child, directory, now, &plan));

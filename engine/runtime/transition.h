@@ -167,17 +167,17 @@ class Transitioner {
   absl::Status ReleaseBusinessKey(const Definition& def,
                                   const store::InstanceRecord& instance,
                                   Txn* txn) const;
-  // The documents below `id` that are still running (its children, theirs,
-  // ...), parents first. A finished child's children are walked too: a
-  // district's plan accepted while its communes' plans still run.
-  // RESOURCE_EXHAUSTED past max_children_per_step.
+  // The documents below `id` that are still running (RunningBelow, over
+  // the committed store).
   absl::StatusOr<std::vector<store::InstanceRecord>> RunningDescendants(
       const std::string& id) const;
-  // Adds to `txn` the cancel of each of `descendants`, taken with the cancel
-  // `in` of the document above them: one "wf.cancel" event each, whose
-  // reason names that document.
+  // Adds to `txn` the cancel of each of `descendants`, taken by `actor` with
+  // document `root` (a cancel of it, or its step's ctx.cancel_children):
+  // one "wf.cancel" event each, whose reason names `root`.
   absl::Status CancelDescendants(
-      const FireInput& in, const std::vector<store::InstanceRecord>& descendants,
+      const std::string& root, const std::string& actor,
+      const std::string& reason,
+      const std::vector<store::InstanceRecord>& descendants,
       const DirectorySnapshot& directory, absl::Time now, Txn* txn) const;
   // One cancel step: `instance` keeps its state and ends finished and
   // cancelled, its business key freed, the quota places it holds given
