@@ -598,6 +598,7 @@ TEST_F(ServerTest, RefusalsOfFireCarryReasonsAndMetadata) {
   d = Decode(Fire(id, "khong_co"));
   EXPECT_EQ(d.info.reason(), "EVENT_UNKNOWN");
   EXPECT_EQ(FirstField(d), "event");
+  EXPECT_EQ(d.vietnamese, "Quy trình không có thao tác «khong_co».");
 
   d = Decode(Fire(id, "loi"));
   EXPECT_EQ(d.info.reason(), "SCRIPT_FAILED");
@@ -637,6 +638,9 @@ TEST_F(ServerTest, RefusalsOfFireCarryReasonsAndMetadata) {
   d = Decode(stub_->FireEvent(Context().get(), stale, &fired));
   EXPECT_EQ(d.info.reason(), "IDEMPOTENCY_KEY_REUSED");
   EXPECT_EQ(Meta(d, "idempotency_key"), "k-1");
+  EXPECT_NE(d.vietnamese.find("đã được dùng cho một thao tác khác"),
+            std::string::npos)
+      << d.vietnamese;
 
   ASSERT_TRUE(Fire(id, "trinh", R"({"noi_dung":"Kế hoạch"})").ok());
   d = Decode(Fire(id, "tra_lai"));

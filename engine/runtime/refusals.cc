@@ -20,7 +20,9 @@ absl::Status ShuttingDown() {
                      "Expected the engine to take requests, but it is "
                      "shutting down: retry on another server or after the "
                      "restart"),
-                 reason::kShuttingDown);
+                 reason::kShuttingDown)
+      .Vietnamese("Hệ thống đang khởi động lại nên chưa nhận thao tác này; "
+                  "vui lòng thử lại sau ít phút.");
 }
 
 absl::Status EventNotAllowed(const std::string& instance_id,
@@ -59,7 +61,9 @@ absl::Status EventUnknown(const std::string& workflow, uint32_t version,
       .With("workflow_version", version)
       .With("event", event)
       .With("events", absl::StrJoin(events, ","))
-      .Field("event");
+      .Field("event")
+      .Vietnamese(absl::StrCat("Quy trình không có thao tác «", event,
+                               "»."));
 }
 
 absl::Status InstanceFinished(const std::string& instance_id,
@@ -207,7 +211,9 @@ absl::Status KeyReused(const std::string& key) {
                      "first used for a different one")),
                  reason::kIdempotencyKeyReused)
       .With("idempotency_key", key)
-      .Field("idempotency_key");
+      .Field("idempotency_key")
+      .Vietnamese("Mã chống gửi trùng này đã được dùng cho một thao tác "
+                  "khác; hãy gửi lại đúng thao tác ban đầu hoặc dùng mã mới.");
 }
 
 absl::Status Contention(int attempts, const absl::Status& last) {
@@ -217,7 +223,9 @@ absl::Status Contention(int attempts, const absl::Status& last) {
                      attempts, " tries; last: ", last.message(),
                      "): send it again")),
                  reason::kContention)
-      .With("attempts", static_cast<uint64_t>(attempts));
+      .With("attempts", static_cast<uint64_t>(attempts))
+      .Vietnamese("Nhiều người đang xử lý cùng các hồ sơ liên quan nên thao "
+                  "tác chưa lưu được; vui lòng thực hiện lại.");
 }
 
 absl::Status InstanceNotFound(const std::string& id) {
