@@ -6,18 +6,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/store/faulty_file_system.h"
+#include "engine/store/test_dirs.h"
 #include "gtest/gtest.h"
 #include "rocksdb/env.h"
 
 namespace wf {
 namespace {
 
-std::string TempDir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() /
-             absl::StrCat("wf_", name, "_", ::getpid());
-  std::filesystem::remove_all(dir);
-  return dir.string();
-}
+using test_dirs::TempDir;
 
 TEST(CommitterTest, CommittedWritesAreReadableAndSurviveReopen) {
   std::string dir = TempDir("commit");

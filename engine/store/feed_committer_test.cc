@@ -11,17 +11,13 @@
 #include "absl/synchronization/notification.h"
 #include "engine/store/committer.h"
 #include "engine/store/keys.h"
+#include "engine/store/test_dirs.h"
 #include "gtest/gtest.h"
 
 namespace wf {
 namespace {
 
-std::string TempDir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() /
-             absl::StrCat("wf_", name, "_", ::getpid());
-  std::filesystem::remove_all(dir);
-  return dir.string();
-}
+using test_dirs::TempDir;
 
 // The feed as stored: (feed seq, value) in key order.
 std::vector<std::pair<uint64_t, std::string>> ReadFeed(Store* store) {

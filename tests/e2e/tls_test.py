@@ -4,6 +4,7 @@ certificate when the server requires it."""
 import json
 import os
 import subprocess
+import shutil
 import sys
 import tempfile
 import time
@@ -53,6 +54,10 @@ class Tls(unittest.TestCase):
     def setUpClass(cls):
         cls.certs = tempfile.mkdtemp(prefix="wf_tls_")
         make_certificates(cls.certs)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.certs, ignore_errors=True)
 
     def serve(self, mutual):
         flags = [f"--tls_cert={self.certs}/server.pem",
