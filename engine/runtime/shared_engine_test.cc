@@ -585,6 +585,29 @@ TEST_F(CancelTreeTest, AStepCancelsTheDocumentsBelowItsDocument) {
   ExpectVerifies(plan);
 }
 
+// The reports a cancelled plan opened lose their deadlines with it: weeks
+// later no timer fires on them, and none is marked late.
+TEST_F(CancelTreeTest, DocumentsCancelledWithTheirParentKeepNoTimers) {
+  const std::string plan = Start("ke_hoach_cha");
+  ASSERT_TRUE(Fire(plan, "ban_hanh", {{"don_vi", Units(3)}}).ok());
+  ASSERT_TRUE(Cancel(plan).ok());
+  clock_.Set(clock_.Now() + absl::Hours(24 * 40));
+  auto fired = engine_->FireDueTimers();
+  ASSERT_TRUE(fired.ok()) << fired.status();
+  EXPECT_EQ(*fired, 0);
+  ListInstancesRequest reports;
+  reports.workflow = "bao_cao_con";
+  reports.actor = Actor::Embedder();
+  auto listed = engine_->ListInstances(reports);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->instances.size(), 3u);
+  for (const InstanceInfo& report : listed->instances) {
+    EXPECT_TRUE(report.cancelled) << report.id;
+    EXPECT_EQ(report.state, "dang_lam");
+    EXPECT_TRUE(report.clocks.empty()) << report.id;
+  }
+}
+
 // A document with nothing below it records no count.
 TEST_F(CancelTreeTest, ADocumentWithoutChildrenIsCancelledAlone) {
   const std::string plan = Start("giao_viec");
