@@ -512,6 +512,13 @@ transition "chuyen" {
             Code::kPermissionDenied);
   EXPECT_TRUE(engine_->GetInstance(id, Actor::Person("can-bo.tay-yen-tu")).ok());
   EXPECT_TRUE(engine_->GetHistory(id, Actor::Person("chu-tich.tay-yen-tu")).ok());
+  ListInstancesRequest handled;
+  handled.workflow = "chuyen_tiep";
+  handled.actor = Actor::Person("can-bo.tay-yen-tu");
+  auto listed = engine_->ListInstances(handled);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->instances.size(), 1u);
+  EXPECT_EQ(listed->instances[0].id, id);
   auto done = Fire(Actor::Person("can-bo.dai-son"), id, "xu_ly");
   ASSERT_TRUE(done.ok()) << done.status();
   EXPECT_EQ(done->instance.state, "xong");
