@@ -4,6 +4,7 @@
 // what the instance, its history event, its clocks and timers become.
 #include "engine/runtime/step_planner.h"
 
+#include "absl/strings/str_cat.h"
 #include "engine/runtime/history.h"
 #include "engine/runtime/step_writers.h"
 #include "engine/store/keys.h"
@@ -120,6 +121,70 @@ TEST_F(PlannerTest, VariablesOverTheLimitAreRefused) {
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_NE(plan.status().message().find("within 10 bytes"), std::string::npos)
       << plan.status();
+}
+
+// Reader slots: the slots listed before the step, the actor's capacity,
+// sorted and without repeats; a document listed under too many keeps the
+// slots it had.
+TEST_F(PlannerTest, ReaderSlotsGatherInboxSlotsAndTheActorsCapacity) {
+  Step step = StartStep();
+  step.before.add_inbox_keys(keys::Inbox("07616", "chu_tich", 0, 1, "x"));
+  step.before.add_reader_slots(keys::InboxSlot("07627", "*"));
+  step.grant = org::Grant{"can_bo", "07627", ""};
+  auto plan = PlanStep(step, calendar_, Limits());
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  std::vector<std::string> slots(plan->after.reader_slots().begin(),
+                                 plan->after.reader_slots().end());
+  EXPECT_EQ(slots, std::vector<std::string>(
+                       {keys::InboxSlot("07616", "chu_tich"),
+                        keys::InboxSlot("07627", "*"),
+                        keys::InboxSlot("07627", "can_bo")}));
+
+  Step crowded = StartStep();
+  crowded.before.add_reader_slots(keys::InboxSlot("07627", "*"));
+  for (int i = 0; i < 300; ++i) {
+    crowded.before.add_inbox_keys(
+        keys::Inbox(absl::StrCat("u", i), "can_bo", 0, 1, "x"));
+  }
+  plan = PlanStep(crowded, calendar_, Limits());
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_EQ(plan->after.reader_slots_size(), 1);
+  EXPECT_EQ(plan->after.reader_slots(0), keys::InboxSlot("07627", "*"));
+}
+
+// Places held: taken ones count, given ones come off (never below none),
+// a place the quota refused does not count; a cancel holds nothing after.
+TEST_F(PlannerTest, PlacesAndClaimsHeldFollowWhatTheScriptTook) {
+  auto external = [](const char* call, const char* key, const char* value) {
+    store::ExternalValue v;
+    v.set_call(call);
+    v.set_key(key);
+    v.set_value_json(value);
+    return v;
+  };
+  Step step = StartStep();
+  step.externals = {external("take_place", "khen", "true"),
+                    external("take_place", "khen", "true"),
+                    external("take_place", "khen", "false"),
+                    external("give_place", "khen", "true"),
+                    external("give_place", "khac", "true"),
+                    external("claim", "an", "true"),
+                    external("claim", "binh", "\"wi-000000000001\"")};
+  auto plan = PlanStep(step, calendar_, Limits());
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_EQ(plan->after.places_held_size(), 1);
+  EXPECT_EQ(plan->after.places_held(0).quota(), "khen");
+  EXPECT_EQ(plan->after.places_held(0).count(), 1);
+  ASSERT_EQ(plan->after.claims_held_size(), 1);
+  EXPECT_EQ(plan->after.claims_held(0), "an");
+
+  Step cancel = StartStep();
+  cancel.before = plan->after;
+  cancel.cancel = true;
+  plan = PlanStep(cancel, calendar_, Limits());
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->after.places_held_size(), 0);
+  EXPECT_EQ(plan->after.claims_held_size(), 0);
 }
 
 }  // namespace
