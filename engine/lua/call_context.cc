@@ -95,6 +95,26 @@ bool HostArgs(lua_State* L, const std::string& call, Json* args) {
       return false;
     }
     (*args)["business_key"] = lua_tostring(L, 2);
+  } else if (call == "fire") {
+    if (lua_type(L, 2) != LUA_TSTRING) {
+      lua_pushstring(L, "ctx.fire(id, event, payload): the event must be "
+                        "text");
+      return false;
+    }
+    (*args)["event"] = lua_tostring(L, 2);
+    Json payload = Json::object();
+    if (!lua_isnoneornil(L, 3) &&
+        !ToJson(L, 3, "ctx.fire's payload", &payload, &error)) {
+      lua_pushlstring(L, error.data(), error.size());
+      return false;
+    }
+    if (payload.is_array() && payload.empty()) payload = Json::object();
+    if (!payload.is_object()) {
+      lua_pushstring(L, "ctx.fire(id, event, payload): the payload must be "
+                        "a table of named fields");
+      return false;
+    }
+    (*args)["payload"] = std::move(payload);
   } else if (call == "start") {
     Json vars = Json::object();
     if (!lua_isnoneornil(L, 2) &&
@@ -225,7 +245,7 @@ int HostUnits(lua_State* L) {
 // The names of the host functions (ctx.children and the others).
 constexpr const char* kHostFunctions[] = {
     "children", "units", "take_number", "take_place", "give_place", "claim",
-    "start", "cancel_children", "read_instance", "find"};
+    "start", "cancel_children", "fire", "read_instance", "find"};
 
 // Pushes host function `name`, or returns false if there is none by that
 // name. `today` is ctx.today (ctx.units' default day).

@@ -19,6 +19,9 @@
 //   ctx.cancel_children(reason) cancels the documents below this one that
 //                               still run, in the same write; returns how
 //                               many
+//   ctx.fire(id, event, payload)
+//                               takes `event` on another document in the
+//                               same write, as the same actor; true
 //   ctx.read_instance(id)       another instance as it is now: {id,
 //                               workflow, state, version, finished, unit,
 //                               parent, vars}, or nil

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/calendar/vn_date.h"
 #include "engine/runtime/engine_test_support.h"
+#include "engine/util/refusal.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/test_directory.h"
@@ -393,6 +394,184 @@ TEST_F(HostTest, ProgressCountsChildrenByState) {
   request.id = "wi-999999999999";
   request.actor = Actor::Embedder();
   EXPECT_EQ(engine_->GetProgress(request).status().code(), Code::kNotFound);
+}
+
+// --- ctx.fire ---
+
+// A nominee of a commune, decided by the province's chairman; a decision
+// takes a place back when it declines.
+constexpr char kNominee[] = R"lua(
+workflow "de_cu_xa" {
+  title = "Đề cử", initial = "cho_quyet_dinh",
+  who = { role = "*", unit = "same_unit" },
+  start = function(ctx)
+    if not ctx.take_place("khen/xa", 5) then error("Đã hết chỉ tiêu") end
+  end,
+}
+state "cho_quyet_dinh" { title = "Chờ quyết định" }
+state "duoc_khen" { title = "Được khen", final = true }
+state "khong_khen" { title = "Không khen", final = true }
+transition "khen" {
+  from = "cho_quyet_dinh", to = "duoc_khen",
+  who = { role = "chu_tich", unit = "ancestor" }, requires = { "so" },
+  guard = function(ctx)
+    if ctx.vars.rut then return false, "Hồ sơ đã được xin rút" end
+    return true
+  end,
+  action = function(ctx)
+    ctx.vars.so_quyet_dinh = ctx.payload.so
+    ctx.vars.nguoi_ky = ctx.actor.id
+  end,
+}
+transition "khong_khen" {
+  from = "cho_quyet_dinh", to = "khong_khen",
+  who = { role = "chu_tich", unit = "ancestor" },
+  action = function(ctx) ctx.give_place("khen/xa") end,
+}
+transition "xin_rut" {
+  from = "cho_quyet_dinh", stay = true,
+  action = function(ctx) ctx.vars.rut = true end,
+}
+)lua";
+
+// One decision for several nominees: it fires an event on each.
+constexpr char kDecision[] = R"lua(
+workflow "quyet_dinh" {
+  title = "Quyết định khen thưởng", initial = "du_thao", requires = { "khen", "khong" },
+  who = { role = "chu_tich", unit = "same_unit" },
+}
+state "du_thao" { title = "Dự thảo" }
+state "da_ky" { title = "Đã ký", final = true }
+transition "ky" {
+  from = "du_thao", to = "da_ky",
+  action = function(ctx)
+    ctx.vars.so = ctx.take_number("qd/2026")
+    for _, id in ipairs(ctx.vars.khen) do ctx.fire(id, "khen", { so = ctx.vars.so }) end
+    for _, id in ipairs(ctx.vars.khong) do ctx.fire(id, "khong_khen") end
+    if ctx.payload.lai then ctx.fire(ctx.vars.khen[1], "khen", { so = 0 }) end
+    if ctx.payload.chinh_minh then ctx.fire(ctx.instance.id, "ky") end
+  end,
+}
+)lua";
+
+class FireTest : public HostTest {
+ protected:
+  void SetUp() override {
+    HostTest::SetUp();
+    MustDeploy(kNominee);
+    MustDeploy(kDecision);
+  }
+
+  std::string Nominee(const std::string& unit) {
+    auto started = Start("de_cu_xa", "{}", unit);
+    EXPECT_TRUE(started.ok()) << started.status();
+    return started.ok() ? started->instance.id : "";
+  }
+
+  // A decision for `khen` and `khong`, of `unit`: its chairman signs it.
+  std::string Decision(const std::vector<std::string>& khen,
+                       const std::vector<std::string>& khong,
+                       const std::string& unit = "bac_ninh") {
+    nlohmann::json vars = {{"khen", khen}, {"khong", khong}};
+    auto started = Start("quyet_dinh", vars.dump(), unit);
+    EXPECT_TRUE(started.ok()) << started.status();
+    return started.ok() ? started->instance.id : "";
+  }
+
+  absl::StatusOr<FireResult> Sign(const std::string& id,
+                                  const std::string& person = "chu-tich.tinh",
+                                  const std::string& payload = "") {
+    FireRequest fire;
+    fire.instance_id = id;
+    fire.event = "ky";
+    fire.payload_json = payload;
+    fire.actor = Actor::Person(person);
+    return engine_->Fire(fire);
+  }
+
+  InstanceInfo Get(const std::string& id) {
+    auto got = engine_->GetInstance(id, Actor::Embedder());
+    EXPECT_TRUE(got.ok()) << got.status();
+    return got.ok() ? *got : InstanceInfo();
+  }
+};
+
+// The chairman signs one decision: two nominees are awarded with its
+// number and one declined gives its place back, in the one write; each
+// nominee's history records the step as the chairman's, and replays.
+TEST_F(FireTest, OneDecisionMovesEveryNomineeItNames) {
+  const std::string a = Nominee("07627"), b = Nominee("07616"),
+                    c = Nominee("07615");
+  const std::string decision = Decision({a, b}, {c});
+  auto signed_ = Sign(decision);
+  ASSERT_TRUE(signed_.ok()) << signed_.status();
+  for (const std::string& id : {a, b}) {
+    const InstanceInfo info = Get(id);
+    EXPECT_EQ(info.state, "duoc_khen") << id;
+    EXPECT_EQ(Vars(info)["so_quyet_dinh"], 1);
+    EXPECT_EQ(Vars(info)["nguoi_ky"], "chu-tich.tinh");
+    auto history = engine_->GetHistory(id, Actor::Embedder());
+    ASSERT_TRUE(history.ok());
+    EXPECT_EQ(history->back().event, "khen");
+    EXPECT_EQ(history->back().actor, "chu-tich.tinh");
+    ExpectVerifies(id);
+  }
+  EXPECT_EQ(Get(c).state, "khong_khen");
+  ExpectVerifies(c);
+  ExpectVerifies(decision);
+  // c's place went back: with a quota of 5, three more nominees fit.
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(Nominee("07672").empty());
+  EXPECT_FALSE(Start("de_cu_xa", "{}", "07672").ok());
+}
+
+// Whatever one nominee refuses refuses the whole decision, and names it:
+// nothing moves, not even the decision.
+TEST_F(FireTest, ANomineeThatRefusesRefusesTheDecision) {
+  const std::string a = Nominee("07627"), b = Nominee("07616");
+  const std::string decision = Decision({a, b}, {});
+  ASSERT_TRUE(Fire(b, "xin_rut").ok());
+  auto refused = Sign(decision);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
+      << refused.status();
+  EXPECT_NE(refused.status().message().find(b), std::string::npos)
+      << refused.status();
+  EXPECT_EQ(Get(a).state, "cho_quyet_dinh");
+  EXPECT_EQ(Get(decision).state, "du_thao");
+
+  // Đại Sơn's chairman signs his own commune's decision, but the nominees'
+  // step wants a chairman above their commune: its who rule refuses it all,
+  // naming the nominee.
+  const std::string local = Decision({a}, {}, "07627");
+  auto denied = Sign(local, "chu-tich.dai-son");
+  EXPECT_EQ(denied.status().code(), absl::StatusCode::kPermissionDenied)
+      << denied.status();
+  EXPECT_NE(denied.status().message().find("ctx.fire('" + a + "', 'khen')"),
+            std::string::npos)
+      << denied.status();
+  auto refusal = ReadRefusal(denied.status());
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_FALSE(refusal->vietnamese.empty());
+  EXPECT_EQ(Get(a).state, "cho_quyet_dinh");
+  EXPECT_EQ(Get(local).state, "du_thao");
+}
+
+// A document fired twice in one step, or the step's own, is a script error;
+// a finished one refuses as FireEvent would.
+TEST_F(FireTest, FiringTwiceOrItselfOrAFinishedDocumentIsRefused) {
+  const std::string a = Nominee("07627");
+  const std::string twice = Decision({a}, {});
+  auto refused = Sign(twice, "chu-tich.tinh", R"({"lai": true})");
+  EXPECT_NE(refused.status().message().find("fired already"), std::string::npos)
+      << refused.status();
+  refused = Sign(twice, "chu-tich.tinh", R"({"chinh_minh": true})");
+  EXPECT_NE(refused.status().message().find("the step's own"),
+            std::string::npos)
+      << refused.status();
+  ASSERT_TRUE(Sign(twice).ok());
+  auto finished = Sign(Decision({a}, {}));
+  EXPECT_EQ(finished.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(finished.status().message().find("finished"), std::string::npos)
+      << finished.status();
 }
 
 }  // namespace

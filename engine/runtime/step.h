@@ -47,6 +47,9 @@ struct Step {
   const ActionResult* outcome = nullptr;
   absl::Time now;
   std::string actor;
+  // Who asked for the step, as checked (ctx.fire checks it again on the
+  // documents the step fires).
+  Actor acting;
   std::string idempotency_key;
   std::string fingerprint;
   uint64_t random_seed = 0;

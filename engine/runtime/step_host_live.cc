@@ -141,6 +141,11 @@ absl::StatusOr<int64_t> SharedTake::CancelChildren(const std::string& parent,
     return absl::FailedPreconditionError(
         "ctx.cancel_children is not available in this step");
   }
+  if (!fires_.empty()) {
+    return absl::FailedPreconditionError(
+        "Expected ctx.cancel_children and ctx.fire in different steps: a "
+        "document fired could be one the cancel takes");
+  }
   WF_ASSIGN_OR_RETURN(
       std::vector<store::InstanceRecord> running,
       RunningBelow(parent, limits_.max_children_per_step, child_ids_,
@@ -148,6 +153,36 @@ absl::StatusOr<int64_t> SharedTake::CancelChildren(const std::string& parent,
   const auto count = static_cast<int64_t>(running.size());
   cancel_below_ = CancelBelow{std::move(reason), std::move(running)};
   return count;
+}
+
+absl::Status SharedTake::Fire(FireAsked request, const std::string& own_id) {
+  if (request.instance_id == own_id) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Expected ctx.fire to name another document, but '", own_id,
+        "' is the step's own: its next event is a step of its own"));
+  }
+  if (cancel_below_.has_value()) {
+    return absl::FailedPreconditionError(
+        "Expected ctx.cancel_children and ctx.fire in different steps: a "
+        "document fired could be one the cancel takes");
+  }
+  for (const FireAsked& fired : fires_) {
+    if (fired.instance_id == request.instance_id) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "Expected one ctx.fire per document in a step, but '",
+          request.instance_id, "' was fired already ('", fired.event, "')"));
+    }
+  }
+  if (fires_.size() >= limits_.max_children_per_step) {
+    return Refusal(absl::ResourceExhaustedError(absl::StrCat(
+                       "Expected at most ", limits_.max_children_per_step,
+                       " documents fired in one step (ctx.fire)")),
+                   reason::kBudgetExceeded)
+        .With("budget", "documents_fired_per_step")
+        .With("limit", limits_.max_children_per_step);
+  }
+  fires_.push_back(std::move(request));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> SharedTake::Claim(const std::string& name,
@@ -326,6 +361,19 @@ absl::StatusOr<Json> LiveHost::Dispatch(const std::string& call,
   }
   if (call == "children") return take_->Children(instance_id_);
   if (call == "cancel_children") return CancelChildren(key);
+  if (call == "fire") {
+    if (!may_start_) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "Expected ctx.fire('", key, "') in a step of its own: a child's "
+          "start function, or a step another document fired, cannot fire "
+          "further"));
+    }
+    FireAsked request{key, args.value("event", ""),
+                        args.value("payload", Json::object())};
+    *detail = Json{{"event", request.event}};
+    WF_RETURN_IF_ERROR(take_->Fire(std::move(request), instance_id_));
+    return Json(true);
+  }
   if (call == "units") return take_->Units(args);
   if (call == "issue") {
     WF_RETURN_IF_ERROR(documents::CheckIssuable(args, key, instance_id_));

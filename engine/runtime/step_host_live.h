@@ -48,6 +48,13 @@ absl::StatusOr<std::vector<store::InstanceRecord>> RunningBelow(
     const std::function<absl::StatusOr<std::optional<store::InstanceRecord>>(
         const std::string&)>& read);
 
+// An event ctx.fire asked for on another document, taken with the step.
+struct FireAsked {
+  std::string instance_id;
+  std::string event;
+  Json payload;
+};
+
 // What ctx.cancel_children asked: the documents to cancel with the step.
 struct CancelBelow {
   std::string reason;
@@ -101,6 +108,11 @@ class SharedTake {
   const std::optional<CancelBelow>& cancel_below() const {
     return cancel_below_;
   }
+  // ctx.fire(id, event, payload) from the step of `own_id`: noted, to be
+  // taken in the step's write. Refused for the step's own document, a
+  // document fired already in the step, and beside ctx.cancel_children.
+  absl::Status Fire(FireAsked request, const std::string& own_id);
+  const std::vector<FireAsked>& fires() const { return fires_; }
   // ctx.units{...} (org_units.h) on the directory the step runs on.
   absl::StatusOr<Json> Units(const Json& query) const;
   // The directory snapshot of the step; not owned, outlives the take.
@@ -151,6 +163,7 @@ class SharedTake {
   std::map<std::string, NewClaim> claims_;  // by key
   std::vector<ChildRequest> children_;
   std::optional<CancelBelow> cancel_below_;
+  std::vector<FireAsked> fires_;
   std::map<std::string, std::string> first_in_step_;
   size_t calls_ = 0;
 };

@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/calendar/vn_date.h"
@@ -73,6 +74,7 @@ Step StartStep(const StartInput& in, const Definition& def,
   step.vars_before = kNoVars;
   step.now = now;
   step.actor = in.actor;
+  step.acting = in.actor_kind;
   step.idempotency_key = in.idempotency_key;
   step.fingerprint = in.fingerprint;
   step.before.set_business_key(in.business_key);
@@ -98,6 +100,7 @@ Step FireStep(const FireInput& in, const Definition& def,
   step.payload = &in.payload;
   step.now = NotBeforeLastEvent(now, instance);
   step.actor = in.actor;
+  step.acting = in.actor_kind;
   step.idempotency_key = in.idempotency_key;
   step.fingerprint = in.fingerprint;
   step.random_seed = RandomSeed(in.instance_id, instance.version() + 1);
@@ -168,6 +171,16 @@ std::string EventTitle(const Definition& def, const std::string& event) {
     if (spec.event == event && !spec.title.empty()) return spec.title;
   }
   return "";
+}
+
+// `status` with `prefix` before its message, and its payloads (a refusal's
+// reason, fields and Vietnamese) kept.
+absl::Status Prefixed(const absl::Status& status, absl::string_view prefix) {
+  absl::Status out(status.code(), absl::StrCat(prefix, status.message()));
+  status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    out.SetPayload(url, payload);
+  });
+  return out;
 }
 
 absl::Status HostOr(const LiveHost& host, absl::Status script_error) {
@@ -600,6 +613,73 @@ absl::Status Transitioner::ClaimChildKey(const Definition& def,
   return ClaimBusinessKey(def, in, id, txn);
 }
 
+absl::Status Transitioner::FireOthers(const Step& parent, SharedTake* take,
+                                      Txn* txn) {
+  for (const FireAsked& request : take->fires()) {
+    absl::StatusOr<StepWrites> writes = FireFromStep(parent, request, take);
+    if (!writes.ok()) {  // which document refused, beside its reason
+      return Prefixed(writes.status(),
+                      absl::StrCat("ctx.fire('", request.instance_id, "', '",
+                                   request.event, "'): "));
+    }
+    txn->Absorb(std::move(writes->txn));
+  }
+  return absl::OkStatus();
+}
+
+// As PrepareFire, for a document the parent's script named: the parent's
+// actor in the parent's time. A step fired by a timer fires as the engine
+// (no who rule), as the timer's own step does.
+absl::StatusOr<StepWrites> Transitioner::FireFromStep(
+    const Step& parent, const FireAsked& request, SharedTake* take) {
+  WF_ASSIGN_OR_RETURN(store::InstanceRecord target,
+                      reader_->LoadInstance(request.instance_id));
+  WF_ASSIGN_OR_RETURN(auto definition, registry_->Get(
+                                           target.workflow(),
+                                           target.workflow_version()));
+  const Definition& def = *definition;
+  FireInput in;
+  in.instance_id = request.instance_id;
+  in.event = request.event;
+  in.payload = request.payload;
+  in.actor = parent.actor;
+  in.actor_kind = parent.acting;
+  WF_ASSIGN_OR_RETURN(Json vars, ParseStoredJson(target.variables_json()));
+  std::optional<org::Grant> grant;
+  WF_ASSIGN_OR_RETURN(int t, FindTransition(def, target, in.event));
+  if (parent.timer == nullptr) {
+    WF_ASSIGN_OR_RETURN(grant, CheckActor(in.actor_kind, *parent.directory,
+                                          target, def.WhoOf(t), parent.now,
+                                          &vars));
+  }
+  const TransitionSpec& spec = def.spec().transitions[t];
+  WF_RETURN_IF_ERROR(CheckRequired(
+      in.payload, spec.requires_fields,
+      absl::StrCat("the payload of event '", in.event, "'"),
+      absl::StrCat("transition '", spec.event, "'")));
+  Step step = FireStep(in, def, spec, target, *parent.directory, grant,
+                       parent.now);
+  step.vars_before = &vars;
+  step.calendar_version = calendar_version_;
+  WF_RETURN_IF_ERROR(LoadPinned(&step));
+  const CallInput call = CallFor(step);
+  WF_ASSIGN_OR_RETURN(auto lease, def.scripts().Acquire());
+  WF_ASSIGN_OR_RETURN(GuardResult guard, lease->RunGuard(t, call));
+  if (!guard.allowed) {
+    return refusals::GuardRefused(in.instance_id, spec.event, spec.title,
+                                  target.state(), guard.reason);
+  }
+  LiveHost host(take, step.instance_id, /*may_start=*/false);
+  CallInput action_call = call;
+  action_call.host = &host;
+  absl::StatusOr<ActionResult> outcome = lease->RunAction(t, action_call);
+  if (!outcome.ok()) return HostOr(host, outcome.status());
+  WF_RETURN_IF_ERROR(HostFailure(host));
+  step.externals = host.TakeExternals();
+  StepPlan plan;
+  return Conclude(action_call, *outcome, *lease, &step, &plan);
+}
+
 SharedTake Transitioner::NewTake() {
   return SharedTake(
       store_, [this] { return keys::InstanceId(next_instance_number_++); },
@@ -615,6 +695,7 @@ absl::Status Transitioner::Assemble(const Step& step, StepWrites writes,
                                     SharedTake* take, Prepared<Result>* p) {
   WF_ASSIGN_OR_RETURN(absl::Time child_due,
                       StartChildren(step, take, &writes.txn));
+  WF_RETURN_IF_ERROR(FireOthers(step, take, &writes.txn));
   if (const auto& below = take->cancel_below(); below.has_value()) {
     WF_RETURN_IF_ERROR(CancelDescendants(step.instance_id, step.actor,
                                          below->reason, below->running,

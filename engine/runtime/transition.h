@@ -209,6 +209,13 @@ class Transitioner {
   absl::StatusOr<StepWrites> StartChild(const Step& parent,
                                         const ChildRequest& child,
                                         SharedTake* take);
+  // The events the step's script fired on other documents (ctx.fire), each
+  // taken as a step of its own by the same actor in the same transaction:
+  // its who rule, its guard and its action apply, as for FireEvent.
+  absl::Status FireOthers(const Step& parent, SharedTake* take, Txn* txn);
+  absl::StatusOr<StepWrites> FireFromStep(const Step& parent,
+                                          const FireAsked& request,
+                                          SharedTake* take);
   // The step's writes, what its script took, and its children, in one Txn.
   template <typename Result>
   absl::Status Assemble(const Step& step, StepWrites writes, SharedTake* take,
