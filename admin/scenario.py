@@ -142,10 +142,21 @@ class Scenario:
         else:
             run()
 
+    def ids(self, value):
+        """`value` with each text "@name" replaced by the id of the document
+        named `name` earlier (in lists and tables too)."""
+        if isinstance(value, str) and value.startswith("@"):
+            return self.doc(value[1:])
+        if isinstance(value, list):
+            return [self.ids(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.ids(v) for k, v in value.items()}
+        return value
+
     def start(self, step):
         from google.protobuf import struct_pb2
         variables = struct_pb2.Struct()
-        variables.update(step.get("bien", {}))
+        variables.update(self.ids(step.get("bien", {})))
 
         def run():
             r = self.call("StartInstance", self.pb.StartInstanceRequest(

@@ -8,7 +8,9 @@
 --   or returns it, or does not select it → Sở Nội vụ appraises it within
 --   the plugin's working days; asking the unit for additions stops that
 --   time until the unit answers → Sở Nội vụ recommends it, or not, with a
---   reason → the Chủ tịch UBND tỉnh decides to award it, or not.
+--   reason → the Chủ tịch UBND tỉnh decides to award it, or not: alone, or
+--   with every nominee of the round at once by signing its Quyết định
+--   (quyet_dinh_khen_thuong.lua, which takes `khen` here with its number).
 -- A place of the quota is taken when the nominee is selected, and given
 -- back if Sở Nội vụ does not recommend it, the Chủ tịch declines it, or the
 -- unit withdraws it: the quota is never exceeded, even when many are
@@ -256,10 +258,14 @@ transition "khen" {
   action = function(ctx)
     ctx.vars.nguoi_quyet_dinh = ctx.actor.id
     ctx.vars.ten_nguoi_quyet_dinh = ctx.actor.name
-    ctx.vars.ngay_quyet_dinh = ctx.today
+    ctx.vars.ngay_quyet_dinh = ctx.payload.ngay_quyet_dinh or ctx.today
+    -- Taken by the round's Quyết định (quyet_dinh_khen_thuong): its number.
+    ctx.vars.so_quyet_dinh = ctx.payload.so_quyet_dinh
+    local theo = ctx.payload.so_quyet_dinh and
+                 (" theo Quyết định số " .. ctx.payload.so_quyet_dinh) or ""
     ctx.emit("thong_bao", { den = ctx.vars.don_vi,
                             noi_dung = ctx.vars.ten_doi_tuong .. " được tặng " ..
-                                       ctx.vars.ten_hinh_thuc })
+                                       ctx.vars.ten_hinh_thuc .. theo })
   end,
 }
 

@@ -44,6 +44,14 @@ return {
       co_quan_cap_tren = "UBND TỈNH BẮC NINH",
       van_thu = { "bn_cong_an_tinh" },
     },
+    -- The UBND's decisions (Quyết định khen thưởng), signed by its Chủ tịch.
+    quyet_dinh_ubnd = {
+      ky_hieu = "QĐ-UBND", loai = "QĐ", viet_tat = "UBND",
+      so = "ubnd-bac-ninh",
+      don_vi = "bac_ninh",
+      ten_co_quan = "ỦY BAN NHÂN DÂN TỈNH BẮC NINH",
+      van_thu = { "bn_vp_ubnd" },
+    },
     ke_hoach_bcd = {
       ky_hieu = "KH-BCĐ-CAT", loai = "KH", viet_tat = "BCĐ-CAT",
       so = "bcd-138-bac-ninh",

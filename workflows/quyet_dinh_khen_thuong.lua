@@ -1,0 +1,167 @@
+-- Tờ trình and Quyết định khen thưởng of a round (workflows 4 and 5 of
+-- shared/domain/WORKFLOWS.md): Sở Nội vụ submits to the Chủ tịch UBND tỉnh
+-- one Tờ trình listing the nominees it recommends and those it does not,
+-- each with its reason; the Chủ tịch signs one numbered Quyết định that
+-- awards every nominee it lists, or returns the Tờ trình with a reason.
+--
+-- Each nominee is a de_nghi_khen_thuong document, appraised on its own by
+-- Sở Nội vụ (recommended: cho_quyet_dinh; not: khong_de_nghi). This
+-- document names them: Sở Nội vụ starts it with their ids, and the start
+-- checks each. Signing takes the Quyết định's number from the UBND's
+-- register (signed digitally, the register numbers it at signing) and, in
+-- the same write, takes `khen` on every nominee listed (ctx.fire): each is
+-- awarded under the Chủ tịch's name with the decision's number and date, or
+-- nothing is written at all.
+--
+-- Start variables: dot, hinh_thuc (as the nominees'), de_nghi (the ids of
+-- the nominees Sở Nội vụ recommends), khong_de_nghi (optional: the ids of
+-- those it does not). Business key: "<dot>/<hinh_thuc>" (one decision per
+-- round and award).
+
+local plan = require("ke_hoach")
+
+local so_noi_vu = plan.ai("tagged:so_noi_vu",
+                          { "chuyen_vien", "truong_phong", "pho_giam_doc", "giam_doc" })
+local lanh_dao_so = plan.ai("tagged:so_noi_vu", { "pho_giam_doc", "giam_doc" })
+local quyet_dinh = plan.ai("var:don_vi_quyet_dinh", { "chu_tich", "pho_chu_tich" })
+
+-- The round and the award, from the plugin.
+local function cau_hinh(ctx)
+  local dot = (ctx.plugin.khen_thuong or {})[ctx.vars.dot]
+  if dot == nil then
+    error("plugin '" .. ctx.plugin.name .. "' không có đợt khen thưởng '" ..
+          tostring(ctx.vars.dot) .. "' (khen_thuong)", 0)
+  end
+  local ht = (dot.hinh_thuc or {})[ctx.vars.hinh_thuc]
+  if ht == nil then
+    error("đợt khen thưởng '" .. ctx.vars.dot .. "' không có hình thức '" ..
+          tostring(ctx.vars.hinh_thuc) .. "'", 0)
+  end
+  return dot, ht
+end
+
+-- The nominee `id` as the list shows it, once checked: a nominee of this
+-- round and award, in `state`.
+local function ho_so(ctx, id, state, ten_trang_thai)
+  local r = ctx.read_instance(id)
+  if r == nil or r.workflow ~= "de_nghi_khen_thuong" then
+    error("'" .. tostring(id) .. "' không phải hồ sơ đề nghị khen thưởng", 0)
+  end
+  if r.vars.dot ~= ctx.vars.dot or r.vars.hinh_thuc ~= ctx.vars.hinh_thuc then
+    error("hồ sơ " .. id .. " (" .. tostring(r.vars.ten_doi_tuong) .. ") thuộc đợt hoặc " ..
+          "hình thức khác", 0)
+  end
+  if r.state ~= state then
+    error("hồ sơ " .. id .. " (" .. tostring(r.vars.ten_doi_tuong) .. ") chưa ở bước «" ..
+          ten_trang_thai .. "»", 0)
+  end
+  return { id = id, ten = r.vars.ten_doi_tuong, doi_tuong = r.vars.doi_tuong,
+           don_vi = r.unit, ly_do = r.vars.ly_do_khong_de_nghi }
+end
+
+local function danh_sach(ctx, ids, state, ten_trang_thai)
+  local out, seen = wf.array(), {}
+  for _, id in ipairs(ids or {}) do
+    if seen[id] then error("hồ sơ " .. id .. " có hai lần trong danh sách", 0) end
+    seen[id] = true
+    out[#out + 1] = ho_so(ctx, id, state, ten_trang_thai)
+  end
+  return out
+end
+
+-- Nơi nhận: the units of the nominees awarded, Sở Nội vụ, then the archive.
+local function noi_nhan(ctx)
+  local out, seen = wf.array(), {}
+  local function them(unit)
+    if unit and not seen[unit] then
+      seen[unit] = true
+      out[#out + 1] = { unit = unit, label = plan.ten_cac_don_vi(ctx, { unit }),
+                        purpose = "để thực hiện" }
+    end
+  end
+  for _, x in ipairs(ctx.vars.de_nghi_khen) do them(x.don_vi) end
+  them(ctx.instance.unit)
+  out[#out + 1] = { label = "Lưu: VT, NC" }
+  return out
+end
+
+workflow "quyet_dinh_khen_thuong" {
+  title = "Tờ trình và Quyết định khen thưởng",
+  plugin = true,
+  initial = "du_thao",
+  requires = { "dot", "hinh_thuc", "de_nghi" },
+  unique_business_key = true,
+  who = so_noi_vu,
+  started_by = so_noi_vu,
+  start = function(ctx)
+    local dot, ht = cau_hinh(ctx)
+    ctx.vars.de_nghi_khen = danh_sach(ctx, ctx.vars.de_nghi, "cho_quyet_dinh",
+                                      "Chờ Chủ tịch UBND tỉnh quyết định")
+    if #ctx.vars.de_nghi_khen == 0 then
+      error("de_nghi: Tờ trình cần ít nhất một hồ sơ được đề nghị khen thưởng", 0)
+    end
+    ctx.vars.khong_de_nghi_khen = danh_sach(ctx, ctx.vars.khong_de_nghi, "khong_de_nghi",
+                                            "Sở Nội vụ không đề nghị khen thưởng")
+    ctx.vars.ten_dot = dot.ten
+    ctx.vars.ten_hinh_thuc = ht.ten
+    ctx.vars.don_vi_quyet_dinh = { ctx.plugin.province }
+    local so = ctx.plugin.so_van_ban.quyet_dinh_ubnd
+    ctx.document.set{
+      type = so.loai, issuer = so.don_vi, issuer_name = so.ten_co_quan,
+      parent_body = so.co_quan_cap_tren or "", issuer_code = so.viet_tat,
+      place = ctx.plugin.dia_danh, register = so.so,
+      trich_yeu = "Về việc tặng " .. ht.ten .. " (" .. dot.ten .. ")",
+    }
+  end,
+}
+
+state "du_thao"        { title = "Sở Nội vụ soạn Tờ trình" }
+state "cho_quyet_dinh" { title = "Chờ Chủ tịch UBND tỉnh ký Quyết định" }
+state "da_ban_hanh"    { title = "Đã ban hành Quyết định khen thưởng", final = true }
+
+transition "trinh" {
+  title = "Lãnh đạo Sở Nội vụ ký Tờ trình, trình Chủ tịch UBND tỉnh",
+  from = "du_thao", to = "cho_quyet_dinh",
+  who = lanh_dao_so,
+  action = function(ctx)
+    local nam = string.sub(ctx.today, 1, 4)
+    local so = ctx.take_number("to-trinh/" .. ctx.instance.unit .. "/" .. nam)
+    ctx.vars.so_to_trinh = string.format("%02d/TTr-SNV", so)
+    ctx.vars.ngay_to_trinh = ctx.today
+    ctx.vars.nguoi_ky_to_trinh = ctx.actor.id
+    ctx.vars.ten_nguoi_ky_to_trinh = ctx.actor.name
+  end,
+}
+
+transition "tra_lai" {
+  title = "Trả lại Tờ trình",
+  from = "cho_quyet_dinh", to = "du_thao",
+  who = quyet_dinh, requires = { "ly_do" },
+  action = function(ctx)
+    ctx.vars.ly_do_tra_lai = ctx.payload.ly_do
+    ctx.emit("thong_bao", { den = ctx.instance.unit, noi_dung = ctx.payload.ly_do })
+  end,
+}
+
+transition "ky" {
+  title = "Ký Quyết định khen thưởng",
+  from = "cho_quyet_dinh", to = "da_ban_hanh",
+  who = quyet_dinh,
+  guard = function(ctx)
+    local _, ht = cau_hinh(ctx)
+    return plan.dung_nguoi(ctx, ht.nguoi_quyet_dinh or { "chu_tich" }, nil,
+                           "Ký Quyết định khen thưởng")
+  end,
+  action = function(ctx)
+    local so = ctx.document.issue{
+      signer = { form = "", title_lines = { "CHỦ TỊCH" }, name = ctx.actor.name,
+                 person = ctx.actor.id },
+      recipients = noi_nhan(ctx),
+    }
+    ctx.vars.so_quyet_dinh = so.reference
+    ctx.vars.ngay_quyet_dinh = so.date
+    for _, x in ipairs(ctx.vars.de_nghi_khen) do
+      ctx.fire(x.id, "khen", { so_quyet_dinh = so.reference, ngay_quyet_dinh = so.date })
+    end
+  end,
+}
