@@ -170,7 +170,7 @@ class Scenario:
         from google.protobuf import struct_pb2
         for instance_id, unit in self.targets(step):
             payload = struct_pb2.Struct()
-            payload.update(step.get("du_lieu", {}))
+            payload.update(self.ids(step.get("du_lieu", {})))
             person = self.person(step["ai"], unit)
             self.act(step, lambda: self.call("FireEvent", self.pb.FireEventRequest(
                 instance_id=instance_id, event=step["lam"], payload=payload), person))

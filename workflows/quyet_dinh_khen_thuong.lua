@@ -16,7 +16,9 @@
 -- Start variables: dot, hinh_thuc (as the nominees'), de_nghi (the ids of
 -- the nominees Sở Nội vụ recommends), khong_de_nghi (optional: the ids of
 -- those it does not). Business key: "<dot>/<hinh_thuc>" (one decision per
--- round and award).
+-- round and award). A nominee withdrawn after it was listed makes the
+-- signature fail, naming it: the Chủ tịch returns the Tờ trình, and Sở Nội
+-- vụ signs it again with corrected lists.
 
 local plan = require("ke_hoach")
 
@@ -59,7 +61,7 @@ local function ho_so(ctx, id, state, ten_trang_thai)
            don_vi = r.unit, ly_do = r.vars.ly_do_khong_de_nghi }
 end
 
-local function danh_sach(ctx, ids, state, ten_trang_thai)
+local function danh_sach_mot(ctx, ids, state, ten_trang_thai)
   local out, seen = wf.array(), {}
   for _, id in ipairs(ids or {}) do
     if seen[id] then error("hồ sơ " .. id .. " có hai lần trong danh sách", 0) end
@@ -67,6 +69,20 @@ local function danh_sach(ctx, ids, state, ten_trang_thai)
     out[#out + 1] = ho_so(ctx, id, state, ten_trang_thai)
   end
   return out
+end
+
+-- Both lists, from `ids` and `khong` (the start variables, or a corrected
+-- list given when the Tờ trình is signed again), each nominee checked now.
+local function danh_sach(ctx, ids, khong)
+  ctx.vars.de_nghi_khen = danh_sach_mot(ctx, ids, "cho_quyet_dinh",
+                                        "Chờ Chủ tịch UBND tỉnh quyết định")
+  if #ctx.vars.de_nghi_khen == 0 then
+    error("de_nghi: Tờ trình cần ít nhất một hồ sơ được đề nghị khen thưởng", 0)
+  end
+  ctx.vars.khong_de_nghi_khen = danh_sach_mot(ctx, khong, "khong_de_nghi",
+                                              "Sở Nội vụ không đề nghị khen thưởng")
+  ctx.vars.de_nghi = ids
+  ctx.vars.khong_de_nghi = khong or wf.array()
 end
 
 -- Nơi nhận: the units of the nominees awarded, Sở Nội vụ, then the archive.
@@ -95,13 +111,7 @@ workflow "quyet_dinh_khen_thuong" {
   started_by = so_noi_vu,
   start = function(ctx)
     local dot, ht = cau_hinh(ctx)
-    ctx.vars.de_nghi_khen = danh_sach(ctx, ctx.vars.de_nghi, "cho_quyet_dinh",
-                                      "Chờ Chủ tịch UBND tỉnh quyết định")
-    if #ctx.vars.de_nghi_khen == 0 then
-      error("de_nghi: Tờ trình cần ít nhất một hồ sơ được đề nghị khen thưởng", 0)
-    end
-    ctx.vars.khong_de_nghi_khen = danh_sach(ctx, ctx.vars.khong_de_nghi, "khong_de_nghi",
-                                            "Sở Nội vụ không đề nghị khen thưởng")
+    danh_sach(ctx, ctx.vars.de_nghi, ctx.vars.khong_de_nghi)
     ctx.vars.ten_dot = dot.ten
     ctx.vars.ten_hinh_thuc = ht.ten
     ctx.vars.don_vi_quyet_dinh = { ctx.plugin.province }
@@ -119,11 +129,16 @@ state "du_thao"        { title = "Sở Nội vụ soạn Tờ trình" }
 state "cho_quyet_dinh" { title = "Chờ Chủ tịch UBND tỉnh ký Quyết định" }
 state "da_ban_hanh"    { title = "Đã ban hành Quyết định khen thưởng", final = true }
 
+-- The lists are checked again: a nominee withdrawn since is refused here
+-- rather than at the signature. Signed again after a return, the Tờ trình
+-- may carry corrected lists (payload de_nghi, khong_de_nghi).
 transition "trinh" {
   title = "Lãnh đạo Sở Nội vụ ký Tờ trình, trình Chủ tịch UBND tỉnh",
   from = "du_thao", to = "cho_quyet_dinh",
   who = lanh_dao_so,
   action = function(ctx)
+    danh_sach(ctx, ctx.payload.de_nghi or ctx.vars.de_nghi,
+              ctx.payload.de_nghi and ctx.payload.khong_de_nghi or ctx.vars.khong_de_nghi)
     local nam = string.sub(ctx.today, 1, 4)
     local so = ctx.take_number("to-trinh/" .. ctx.instance.unit .. "/" .. nam)
     ctx.vars.so_to_trinh = string.format("%02d/TTr-SNV", so)
