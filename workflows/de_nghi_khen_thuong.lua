@@ -25,30 +25,14 @@
 -- achievement, in short); optional chuc_vu.
 
 local plan = require("ke_hoach")
+local khen = require("khen_thuong")
 
 local can_bo = plan.can_bo_don_vi
 local lanh_dao = plan.lanh_dao_don_vi
 local thuong_truc = plan.thuong_truc
-local so_noi_vu = plan.ai("tagged:so_noi_vu",
-                          { "chuyen_vien", "truong_phong", "pho_giam_doc", "giam_doc" })
--- The province's leaders, in the province unit (don_vi_quyet_dinh, set
--- from the plugin): the guard narrows to the roles the plugin names.
-local quyet_dinh = plan.ai("var:don_vi_quyet_dinh", { "chu_tich", "pho_chu_tich" })
-
--- The round and the award the document is for, from the plugin.
-local function cau_hinh(ctx)
-  local dot = (ctx.plugin.khen_thuong or {})[ctx.vars.dot]
-  if dot == nil then
-    error("plugin '" .. ctx.plugin.name .. "' không có đợt khen thưởng '" ..
-          tostring(ctx.vars.dot) .. "' (khen_thuong)", 0)
-  end
-  local ht = (dot.hinh_thuc or {})[ctx.vars.hinh_thuc]
-  if ht == nil then
-    error("đợt khen thưởng '" .. ctx.vars.dot .. "' không có hình thức '" ..
-          tostring(ctx.vars.hinh_thuc) .. "'", 0)
-  end
-  return dot, ht
-end
+local so_noi_vu = khen.so_noi_vu
+local quyet_dinh = khen.quyet_dinh
+local cau_hinh = khen.cau_hinh
 
 local function chi_tieu(ctx) return "khen/" .. ctx.vars.dot .. "/" .. ctx.vars.hinh_thuc end
 
@@ -245,9 +229,7 @@ transition "khong_de_nghi" {
 -- The Chủ tịch's decision ---------------------------------------------------
 
 local function la_nguoi_quyet_dinh(ctx)
-  local _, ht = cau_hinh(ctx)
-  return plan.dung_nguoi(ctx, ht.nguoi_quyet_dinh or { "chu_tich" }, nil,
-                         "Quyết định khen thưởng")
+  return khen.la_nguoi_quyet_dinh(ctx, "Quyết định khen thưởng")
 end
 
 transition "khen" {

@@ -21,26 +21,12 @@
 -- vụ signs it again with corrected lists.
 
 local plan = require("ke_hoach")
+local khen = require("khen_thuong")
 
-local so_noi_vu = plan.ai("tagged:so_noi_vu",
-                          { "chuyen_vien", "truong_phong", "pho_giam_doc", "giam_doc" })
+local so_noi_vu = khen.so_noi_vu
 local lanh_dao_so = plan.ai("tagged:so_noi_vu", { "pho_giam_doc", "giam_doc" })
-local quyet_dinh = plan.ai("var:don_vi_quyet_dinh", { "chu_tich", "pho_chu_tich" })
-
--- The round and the award, from the plugin.
-local function cau_hinh(ctx)
-  local dot = (ctx.plugin.khen_thuong or {})[ctx.vars.dot]
-  if dot == nil then
-    error("plugin '" .. ctx.plugin.name .. "' không có đợt khen thưởng '" ..
-          tostring(ctx.vars.dot) .. "' (khen_thuong)", 0)
-  end
-  local ht = (dot.hinh_thuc or {})[ctx.vars.hinh_thuc]
-  if ht == nil then
-    error("đợt khen thưởng '" .. ctx.vars.dot .. "' không có hình thức '" ..
-          tostring(ctx.vars.hinh_thuc) .. "'", 0)
-  end
-  return dot, ht
-end
+local quyet_dinh = khen.quyet_dinh
+local cau_hinh = khen.cau_hinh
 
 -- The nominee `id` as the list shows it, once checked: a nominee of this
 -- round and award, in `state`.
@@ -163,9 +149,7 @@ transition "ky" {
   from = "cho_quyet_dinh", to = "da_ban_hanh",
   who = quyet_dinh,
   guard = function(ctx)
-    local _, ht = cau_hinh(ctx)
-    return plan.dung_nguoi(ctx, ht.nguoi_quyet_dinh or { "chu_tich" }, nil,
-                           "Ký Quyết định khen thưởng")
+    return khen.la_nguoi_quyet_dinh(ctx, "Ký Quyết định khen thưởng")
   end,
   action = function(ctx)
     local so = ctx.document.issue{

@@ -1,0 +1,40 @@
+-- What the Bằng khen workflows share (de_nghi_khen_thuong.lua, one document
+-- per nominee; quyet_dinh_khen_thuong.lua, the round's Tờ trình and
+-- Quyết định): the round and the award from the plugin's khen_thuong, and
+-- who appraises and who decides.
+
+local plan = require("ke_hoach")
+
+local M = {}
+
+-- Sở Nội vụ: the unit tagged so_noi_vu.
+M.so_noi_vu = plan.ai("tagged:so_noi_vu",
+                      { "chuyen_vien", "truong_phong", "pho_giam_doc", "giam_doc" })
+-- The province's leaders, in the province unit (don_vi_quyet_dinh, set
+-- from the plugin): la_nguoi_quyet_dinh narrows to the roles it names.
+M.quyet_dinh = plan.ai("var:don_vi_quyet_dinh", { "chu_tich", "pho_chu_tich" })
+
+-- The round (ctx.vars.dot) and the award (ctx.vars.hinh_thuc) the document
+-- is for, from the plugin; an error naming what is missing.
+function M.cau_hinh(ctx)
+  local dot = (ctx.plugin.khen_thuong or {})[ctx.vars.dot]
+  if dot == nil then
+    error("plugin '" .. ctx.plugin.name .. "' không có đợt khen thưởng '" ..
+          tostring(ctx.vars.dot) .. "' (khen_thuong)", 0)
+  end
+  local ht = (dot.hinh_thuc or {})[ctx.vars.hinh_thuc]
+  if ht == nil then
+    error("đợt khen thưởng '" .. ctx.vars.dot .. "' không có hình thức '" ..
+          tostring(ctx.vars.hinh_thuc) .. "'", 0)
+  end
+  return dot, ht
+end
+
+-- A guard: the actor holds a role the award names as deciding
+-- (nguoi_quyet_dinh; the Chủ tịch if none), for `viec`.
+function M.la_nguoi_quyet_dinh(ctx, viec)
+  local _, ht = M.cau_hinh(ctx)
+  return plan.dung_nguoi(ctx, ht.nguoi_quyet_dinh or { "chu_tich" }, nil, viec)
+end
+
+return M
