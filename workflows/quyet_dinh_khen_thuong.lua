@@ -48,6 +48,9 @@ local function ho_so(ctx, id, state, ten_trang_thai)
 end
 
 local function danh_sach_mot(ctx, ids, state, ten_trang_thai)
+  if ids ~= nil and type(ids) ~= "table" then
+    error("danh sách hồ sơ phải là một danh sách mã hồ sơ, không phải " .. type(ids), 0)
+  end
   local out, seen = wf.array(), {}
   for _, id in ipairs(ids or {}) do
     if seen[id] then error("hồ sơ " .. id .. " có hai lần trong danh sách", 0) end
