@@ -209,17 +209,9 @@ transition "nhac_han" {
   end,
 }
 
-transition "qua_han" {
-  title = "Quá hạn: đánh dấu trễ hạn và đôn đốc",
-  from = dang_mo, stay = true, who = "system",
-  action = function(ctx)
-    ctx.vars.tre_han = true
-    ctx.emit("don_doc", {
-      den = ctx.vars.don_vi,
-      noi_dung = ctx.vars.ten_don_vi .. " chưa tổ chức " .. ctx.vars.ten_hoi_nghi,
-    })
-  end,
-}
+transition "qua_han" (plan.qua_han(dang_mo, function(ctx)
+  return ctx.vars.ten_don_vi .. " chưa tổ chức " .. ctx.vars.ten_hoi_nghi
+end))
 
 transition "don_doc" {
   title = "Đôn đốc xã chưa tổ chức hội nghị",

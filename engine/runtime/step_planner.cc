@@ -212,6 +212,7 @@ void PlanHoldings(const Step& step, store::InstanceRecord* after) {
     after->clear_claims_held();
     return;
   }
+  if (step.externals.empty()) return;  // most steps take nothing
   PlanPlaces(step, after);
   PlanClaims(step, after);
 }
@@ -285,10 +286,15 @@ constexpr int kMaxReaderSlots = 256;
 // Slots listed before the field existed are added at the document's next
 // step.
 void PlanReaders(const Step& step, StepPlan* plan) {
-  std::vector<std::string> slots(step.before.reader_slots().begin(),
-                                 step.before.reader_slots().end());
+  const auto& known = step.before.reader_slots();
+  std::vector<std::string> slots(known.begin(), known.end());
+  const size_t before = slots.size();
+  // Most steps add no slot: the record keeps the one it had, unsorted again.
   auto add = [&](absl::string_view slot) {
-    if (!slot.empty()) slots.emplace_back(slot);
+    if (!slot.empty() &&
+        !std::binary_search(known.begin(), known.end(), slot)) {
+      slots.emplace_back(slot);
+    }
   };
   for (const std::string& key : step.before.inbox_keys()) {
     add(keys::InboxSlotOf(key));
@@ -297,6 +303,7 @@ void PlanReaders(const Step& step, StepPlan* plan) {
   if (step.grant.has_value()) {
     add(keys::InboxSlot(step.grant->unit_id, step.grant->role));
   }
+  if (slots.size() == before) return;  // `after` has `known` already
   std::sort(slots.begin(), slots.end());
   slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
   auto* kept = plan->after.mutable_reader_slots();

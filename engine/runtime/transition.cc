@@ -628,8 +628,8 @@ absl::Status Transitioner::FireOthers(const Step& parent, SharedTake* take,
 }
 
 // As PrepareFire, for a document the parent's script named: the parent's
-// actor in the parent's time. A step fired by a timer fires as the engine
-// (no who rule), as the timer's own step does.
+// actor in the parent's time (a timer's step fires as the engine, whom no
+// who rule checks, as the timer's own step).
 absl::StatusOr<StepWrites> Transitioner::FireFromStep(
     const Step& parent, const FireAsked& request, SharedTake* take) {
   WF_ASSIGN_OR_RETURN(store::InstanceRecord target,
@@ -644,19 +644,11 @@ absl::StatusOr<StepWrites> Transitioner::FireFromStep(
   in.payload = request.payload;
   in.actor = parent.actor;
   in.actor_kind = parent.acting;
-  WF_ASSIGN_OR_RETURN(Json vars, ParseStoredJson(target.variables_json()));
   std::optional<org::Grant> grant;
-  WF_ASSIGN_OR_RETURN(int t, FindTransition(def, target, in.event));
-  if (parent.timer == nullptr) {
-    WF_ASSIGN_OR_RETURN(grant, CheckActor(in.actor_kind, *parent.directory,
-                                          target, def.WhoOf(t), parent.now,
-                                          &vars));
-  }
+  WF_ASSIGN_OR_RETURN(int t, CheckFireRules(in, def, target, *parent.directory,
+                                            parent.now, &grant));
   const TransitionSpec& spec = def.spec().transitions[t];
-  WF_RETURN_IF_ERROR(CheckRequired(
-      in.payload, spec.requires_fields,
-      absl::StrCat("the payload of event '", in.event, "'"),
-      absl::StrCat("transition '", spec.event, "'")));
+  WF_ASSIGN_OR_RETURN(Json vars, ParseStoredJson(target.variables_json()));
   Step step = FireStep(in, def, spec, target, *parent.directory, grant,
                        parent.now);
   step.vars_before = &vars;

@@ -178,6 +178,20 @@ function M.dung_nguoi(ctx, roles, units, viec, ten)
   return true
 end
 
+-- The transition a deadline fires (who = "system"): marks the document late
+-- and chases its unit with `noi_dung(ctx)`.
+--   transition "qua_han" (plan.qua_han(dang_mo, function(ctx) return ... end))
+function M.qua_han(from, noi_dung)
+  return {
+    title = "Quá hạn: đánh dấu trễ hạn và đôn đốc",
+    from = from, stay = true, who = "system",
+    action = function(ctx)
+      ctx.vars.tre_han = true
+      ctx.emit("don_doc", { den = ctx.vars.don_vi, noi_dung = noi_dung(ctx) })
+    end,
+  }
+end
+
 -- The date line of today: "<dia_danh>, ngày 16 tháng 01 năm 2026".
 function M.dong_ngay(ctx)
   return wf.format_date(ctx.today, ctx.plugin.dia_danh)

@@ -181,18 +181,10 @@ local function declare_chasing(o)
       })
     end,
   }
-  transition "qua_han" {
-    title = "Quá hạn: đánh dấu trễ hạn và đôn đốc",
-    from = open, stay = true, who = "system",
-    action = function(ctx)
-      ctx.vars.tre_han = true
-      ctx.emit("don_doc", {
-        den = ctx.vars.don_vi,
-        noi_dung = ctx.vars.ten_don_vi .. " chưa nộp " .. o.noun .. ", hạn " ..
-                   wf.format_date(ctx.vars.han_nop),
-      })
-    end,
-  }
+  transition "qua_han" (plan.qua_han(open, function(ctx)
+    return ctx.vars.ten_don_vi .. " chưa nộp " .. o.noun .. ", hạn " ..
+           wf.format_date(ctx.vars.han_nop)
+  end))
   transition "don_doc" {
     title = "Đôn đốc đơn vị trễ hạn",
     from = open, stay = true,
