@@ -5,7 +5,8 @@
 //   - 0..kFunctions-1: one call, library function `kFunctions[b]`, with a
 //     subject, a pattern (or format) and a replacement cut from the rest of
 //     the input, and two integers;
-//   - anything else: the rest is a Lua snippet, run as one call.
+//   - anything else: the rest is a Lua snippet, run as one call in a
+//     sandbox of its own (it may change the library it loads with).
 // Each call runs in a real Sandbox with small limits. Where ours finishes
 // within the budget, the same call also runs on Lua's own string library
 // (a plain luaL_openlibs state) and must give the same results, or both
@@ -140,6 +141,18 @@ wf::Sandbox& Ours() {
   return *sandbox;
 }
 
+// Snippets run in a sandbox of their own: a snippet may change the string
+// library before the sandbox freezes it (as a workflow file may while it
+// loads), and the structured calls compare Ours() with Lua's own library.
+wf::Sandbox& Snippets() {
+  static wf::Sandbox* sandbox = [] {
+    auto created = wf::Sandbox::Create(Limits());
+    if (!created.ok()) std::abort();
+    return created->release();
+  }();
+  return *sandbox;
+}
+
 lua_State* Oracle() {
   static lua_State* L = [] {
     lua_State* state = luaL_newstate();
@@ -197,7 +210,7 @@ void RunStructured(const Call& call) {
 }
 
 void RunSnippet(const std::string& source) {
-  absl::Status status = Ours().RunChunk(source, "snippet.lua",
+  absl::Status status = Snippets().RunChunk(source, "snippet.lua",
                                         absl::StatusCode::kInvalidArgument,
                                         "snippet");
   if (status.ok() || status.code() == absl::StatusCode::kInvalidArgument ||
