@@ -35,6 +35,8 @@ local quyet_dinh = khen.quyet_dinh
 local cau_hinh = khen.cau_hinh
 
 local function chi_tieu(ctx) return "khen/" .. ctx.vars.dot .. "/" .. ctx.vars.hinh_thuc end
+-- The nominee's name in the round, claimed when the standing agency selects it.
+local function ten_trong_dot(ctx) return "khen/" .. ctx.vars.dot .. "/" .. ctx.vars.ma_doi_tuong end
 
 -- Keeps the payload's reason in `field` and tells the unit.
 local function ly_do(ctx, field)
@@ -140,7 +142,7 @@ transition "chon" {
   who = thuong_truc,
   action = function(ctx)
     local dot, ht = cau_hinh(ctx)
-    local moi, ho_so = ctx.claim("khen/" .. ctx.vars.dot .. "/" .. ctx.vars.ma_doi_tuong)
+    local moi, ho_so = ctx.claim(ten_trong_dot(ctx))
     if not moi then
       error(ctx.vars.ten_doi_tuong .. " (" .. ctx.vars.ma_doi_tuong .. ") đã được đề nghị " ..
             "trong đợt này (hồ sơ " .. ho_so .. "): không khen thưởng hai lần cho một " ..
@@ -264,6 +266,9 @@ transition "khong_khen" {
   end,
 }
 
+-- Withdrawn, the nominee frees its place and its name in the round: the
+-- unit may nominate the same person again (a corrected dossier). A nominee
+-- refused keeps its name: one achievement is not put forward twice.
 transition "rut" {
   title = "Rút đề nghị",
   from = { "du_thao", "cho_lanh_dao", "cho_xet_chon", "cho_tham_dinh", "cho_bo_sung",
@@ -273,5 +278,6 @@ transition "rut" {
   action = function(ctx)
     ctx.vars.ly_do_rut = ctx.payload.ly_do
     tra_cho(ctx)
+    ctx.release(ten_trong_dot(ctx))
   end,
 }

@@ -245,7 +245,7 @@ int HostUnits(lua_State* L) {
 // The names of the host functions (ctx.children and the others).
 constexpr const char* kHostFunctions[] = {
     "children", "units", "take_number", "take_place", "give_place", "claim",
-    "start", "cancel_children", "fire", "read_instance", "find"};
+    "release", "start", "cancel_children", "fire", "read_instance", "find"};
 
 // Pushes host function `name`, or returns false if there is none by that
 // name. `today` is ctx.today (ctx.units' default day).

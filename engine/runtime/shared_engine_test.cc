@@ -395,6 +395,25 @@ transition "rut" {
   from = "cho_xet", to = "da_rut",
   action = function(ctx) ctx.give_place("khen/2026") end,
 }
+transition "rut_han" {
+  from = "cho_xet", to = "da_rut",
+  action = function(ctx)
+    ctx.give_place("khen/2026")
+    local nguoi = ctx.vars.nguoi or ctx.instance.id
+    ctx.vars.tha = ctx.release("de-cu/" .. nguoi)
+    ctx.vars.tha_lai = ctx.release("de-cu/" .. nguoi)
+    ctx.vars.cua_nguoi_khac = ctx.release("de-cu/" .. ctx.payload.khac)
+  end,
+}
+transition "doi_nguoi" {
+  from = "cho_xet", stay = true,
+  action = function(ctx)
+    ctx.release("de-cu/" .. ctx.vars.nguoi)
+    local moi, ai = ctx.claim("de-cu/" .. ctx.payload.nguoi)
+    if not moi then error("Đã được đề cử trong hồ sơ " .. ai, 0) end
+    ctx.vars.nguoi = ctx.payload.nguoi
+  end,
+}
 )lua";
 
 class CancelTreeTest : public SharedEngineTest {
@@ -543,6 +562,51 @@ TEST_F(CancelTreeTest, ACancelReleasesTheNamesItClaimed) {
   ASSERT_TRUE(Fire(again->instance.id, "rut").ok());
   EXPECT_EQ(nominate("an").status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// A withdrawal that releases the name (ctx.release) lets the person be
+// nominated again; releasing a name the document does not hold (twice, or
+// another's) answers false and frees nothing. What a step releases it may
+// claim again in the same step.
+TEST_F(CancelTreeTest, AStepReleasesTheNamesItClaimed) {
+  auto nominate = [&](const std::string& person) {
+    return engine_->Start({"de_cu", Json({{"nguoi", person}}).dump(), "", "",
+                           Actor::Embedder()});
+  };
+  auto an = nominate("an");
+  auto binh = nominate("binh");
+  ASSERT_TRUE(an.ok()) << an.status();
+  ASSERT_TRUE(binh.ok()) << binh.status();
+  auto withdrawn = Fire(an->instance.id, "rut_han", {{"khac", "binh"}});
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn.status();
+  const InstanceInfo after = Get(an->instance.id);
+  const Json vars = Json::parse(after.variables_json);
+  EXPECT_EQ(vars["tha"], true);
+  EXPECT_EQ(vars["tha_lai"], false);
+  EXPECT_EQ(vars["cua_nguoi_khac"], false);
+  ExpectVerifies(an->instance.id);
+  EXPECT_EQ(nominate("binh").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  auto again = nominate("an");
+  ASSERT_TRUE(again.ok()) << again.status();
+
+  // Released and claimed again in one step: still held.
+  ASSERT_TRUE(Fire(again->instance.id, "doi_nguoi", {{"nguoi", "an"}}).ok());
+  EXPECT_EQ(nominate("an").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // Moved to another name: the old one is free, the new one held, and a
+  // cancel releases the new one only.
+  auto taken = Fire(again->instance.id, "doi_nguoi", {{"nguoi", "binh"}});
+  EXPECT_EQ(taken.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(taken.status().message().find(binh->instance.id),
+            absl::string_view::npos)
+      << taken.status();
+  ASSERT_TRUE(Fire(again->instance.id, "doi_nguoi", {{"nguoi", "chi"}}).ok());
+  ExpectVerifies(again->instance.id);
+  auto cancelled = Cancel(again->instance.id);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(Json::parse(cancelled->event.payload_json)["claims_released"],
+            Json::array({"de-cu/chi"}));
 }
 
 // A step cancels what its document started (a plan recalled): the count

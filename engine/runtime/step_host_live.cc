@@ -190,6 +190,8 @@ absl::StatusOr<std::string> SharedTake::Claim(const std::string& name,
   const std::string key = keys::Claim(name);
   auto mine = claims_.find(key);
   if (mine != claims_.end()) {
+    // Released earlier in this step: free again, for whoever claims it.
+    if (mine->second.holder.empty()) mine->second.holder = holder;
     return mine->second.holder == holder ? "" : mine->second.holder;
   }
   uint64_t version = 0;
@@ -201,6 +203,25 @@ absl::StatusOr<std::string> SharedTake::Claim(const std::string& name,
   }
   claims_[key] = {holder, version};
   return std::string();
+}
+
+absl::StatusOr<bool> SharedTake::Release(const std::string& name,
+                                         const std::string& holder) {
+  const std::string key = keys::Claim(name);
+  auto mine = claims_.find(key);
+  if (mine != claims_.end()) {
+    if (mine->second.holder != holder) return false;
+    mine->second.holder.clear();
+    return true;
+  }
+  uint64_t version = 0;
+  WF_ASSIGN_OR_RETURN(store::SharedRecord record, ReadShared(key, &version));
+  // The holder read must still hold it when the step commits: a cancel
+  // releasing it meanwhile makes the step run again.
+  txn_.ExpectAt(Cf::kShared, key, version);
+  if (record.holder() != holder) return false;
+  claims_[key] = {"", version};
+  return true;
 }
 
 absl::StatusOr<std::optional<store::InstanceRecord>> SharedTake::ReadInstance(
@@ -417,6 +438,10 @@ absl::StatusOr<Json> LiveHost::Dispatch(const std::string& call,
   if (call == "claim") {
     WF_ASSIGN_OR_RETURN(std::string holder, take_->Claim(key, instance_id_));
     return holder.empty() ? Json(true) : Json(holder);
+  }
+  if (call == "release") {
+    WF_ASSIGN_OR_RETURN(bool released, take_->Release(key, instance_id_));
+    return Json(released);
   }
   return absl::InvalidArgumentError(
       absl::StrCat("ctx.", call, " is not a host function"));

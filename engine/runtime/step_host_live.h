@@ -92,6 +92,11 @@ class SharedTake {
   // "" when `holder` now holds the claim, else the instance holding it.
   absl::StatusOr<std::string> Claim(const std::string& name,
                                     const std::string& holder);
+  // ctx.release(name): frees the claim if `holder` holds it (claimed in an
+  // earlier step or in this one), with the step; true if it did, false if
+  // `holder` did not hold it (nothing is written then).
+  absl::StatusOr<bool> Release(const std::string& name,
+                               const std::string& holder);
   absl::StatusOr<Json> Instance(const std::string& id);
   // ctx.find(workflow, business_key): the instance of `workflow` holding
   // that unique business key (`unique_business_key = true`), as Instance
@@ -157,7 +162,7 @@ class SharedTake {
   std::map<std::string, Counter> numbers_;
   std::map<std::string, Places> places_;
   struct NewClaim {
-    std::string holder;
+    std::string holder;         // "": released by this step
     uint64_t read_version = 0;  // 0: never claimed; more: released since
   };
   std::map<std::string, NewClaim> claims_;  // by key

@@ -191,15 +191,21 @@ void PlanPlaces(const Step& step, store::InstanceRecord* after) {
 }
 
 // The names the document holds after the step: those it held and those its
-// script claimed (ctx.claim answered true).
+// script claimed (ctx.claim answered true), less those it released
+// (ctx.release answered true), in the order the script asked.
 void PlanClaims(const Step& step, store::InstanceRecord* after) {
   std::set<std::string> held(after->claims_held().begin(),
                              after->claims_held().end());
-  const size_t before = held.size();
+  bool changed = false;
   for (const store::ExternalValue& v : step.externals) {
-    if (v.call() == "claim" && v.value_json() == "true") held.insert(v.key());
+    if (v.value_json() != "true") continue;
+    if (v.call() == "claim") {
+      changed |= held.insert(v.key()).second;
+    } else if (v.call() == "release") {
+      changed |= held.erase(v.key()) > 0;
+    }
   }
-  if (held.size() == before) return;
+  if (!changed) return;
   after->clear_claims_held();
   for (const std::string& name : held) after->add_claims_held(name);
 }

@@ -153,7 +153,8 @@ TEST_F(PlannerTest, ReaderSlotsGatherInboxSlotsAndTheActorsCapacity) {
 }
 
 // Places held: taken ones count, given ones come off (never below none),
-// a place the quota refused does not count; a cancel holds nothing after.
+// a place the quota refused does not count; claims as ctx.claim and
+// ctx.release answered; a cancel holds nothing after.
 TEST_F(PlannerTest, PlacesAndClaimsHeldFollowWhatTheScriptTook) {
   auto external = [](const char* call, const char* key, const char* value) {
     store::ExternalValue v;
@@ -175,6 +176,22 @@ TEST_F(PlannerTest, PlacesAndClaimsHeldFollowWhatTheScriptTook) {
   ASSERT_EQ(plan->after.places_held_size(), 1);
   EXPECT_EQ(plan->after.places_held(0).quota(), "khen");
   EXPECT_EQ(plan->after.places_held(0).count(), 1);
+  ASSERT_EQ(plan->after.claims_held_size(), 1);
+  EXPECT_EQ(plan->after.claims_held(0), "an");
+
+  // Released names come off in the order asked: released then claimed
+  // again stays held; a release answered false changes nothing.
+  Step next = StartStep();
+  next.before = plan->after;
+  next.externals = {external("claim", "chi", "true"),
+                    external("release", "chi", "true"),
+                    external("release", "an", "true"),
+                    external("claim", "an", "true"),
+                    external("claim", "dung", "true"),
+                    external("release", "dung", "true"),
+                    external("release", "binh", "false")};
+  plan = PlanStep(next, calendar_, Limits());
+  ASSERT_TRUE(plan.ok()) << plan.status();
   ASSERT_EQ(plan->after.claims_held_size(), 1);
   EXPECT_EQ(plan->after.claims_held(0), "an");
 

@@ -247,6 +247,7 @@ function transition(event) end
 ---@field take_place fun(quota: string, n: integer): boolean
 ---@field give_place fun(quota: string): boolean
 ---@field claim fun(name: string): boolean, string?
+---@field release fun(name: string): boolean
 ---@field start fun(workflow: string, vars?: table<string, any>, opts?: {business_key?: string, unit?: string}): string a child document's id
 ---@field fire fun(id: string, event: string, payload?: table<string, any>): boolean takes the event on another document in the same write, as the same actor
 ---@field cancel_children fun(reason: string): integer actions and start, once a step: cancels the documents below this one that still run; how many
