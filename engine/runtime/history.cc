@@ -74,6 +74,7 @@ HistoryEntry ToHistoryEntry(const store::HistoryEventBody& body,
   }
   e.calendar_version = body.calendar_version();
   e.parent_id = body.parent_id();
+  e.fired_by = body.fired_by();
   return e;
 }
 

@@ -498,7 +498,8 @@ class FireTest : public HostTest {
 
 // The chairman signs one decision: two nominees are awarded with its
 // number and one declined gives its place back, in the one write; each
-// nominee's history records the step as the chairman's, and replays.
+// nominee's history records the step as the chairman's, taken by the
+// decision, and replays.
 TEST_F(FireTest, OneDecisionMovesEveryNomineeItNames) {
   const std::string a = Nominee("07627"), b = Nominee("07616"),
                     c = Nominee("07615");
@@ -514,11 +515,16 @@ TEST_F(FireTest, OneDecisionMovesEveryNomineeItNames) {
     ASSERT_TRUE(history.ok());
     EXPECT_EQ(history->back().event, "khen");
     EXPECT_EQ(history->back().actor, "chu-tich.tinh");
+    EXPECT_EQ(history->back().fired_by, decision);
     ExpectVerifies(id);
   }
   EXPECT_EQ(Get(c).state, "khong_khen");
   ExpectVerifies(c);
   ExpectVerifies(decision);
+  // The decision's own event was taken by nobody else.
+  auto own = engine_->GetHistory(decision, Actor::Embedder());
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(own->back().fired_by, "");
   // c's place went back: with a quota of 5, three more nominees fit.
   for (int i = 0; i < 3; ++i) EXPECT_FALSE(Nominee("07672").empty());
   EXPECT_FALSE(Start("de_cu_xa", "{}", "07672").ok());

@@ -63,6 +63,7 @@ struct Step {
   std::vector<store::ExternalValue> externals;
   std::string calendar_version;  // of the calendar the clocks are computed on
   std::string parent_id;         // a child's start: who started it
+  std::string fired_by;          // ctx.fire: the document whose step took it
   // A cancel: no script ran; the instance keeps its state, ends finished
   // and cancelled, and its clocks (so its timers and late entries) end.
   bool cancel = false;

@@ -137,6 +137,7 @@ void PlanEvent(const Step& step, StepPlan* plan) {
           ? absl::StrCat(step.calendar_version, "+", plugin->calendar_version)
           : step.calendar_version);
   body.set_parent_id(step.parent_id);
+  body.set_fired_by(step.fired_by);
   PlanDocumentEvent(step, plan->seq, &body);
   if (step.attached != nullptr) {
     *body.mutable_attached() = *step.attached;

@@ -651,6 +651,7 @@ absl::StatusOr<StepWrites> Transitioner::FireFromStep(
   WF_ASSIGN_OR_RETURN(Json vars, ParseStoredJson(target.variables_json()));
   Step step = FireStep(in, def, spec, target, *parent.directory, grant,
                        parent.now);
+  step.fired_by = parent.instance_id;
   step.vars_before = &vars;
   step.calendar_version = calendar_version_;
   WF_RETURN_IF_ERROR(LoadPinned(&step));

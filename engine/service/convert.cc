@@ -263,6 +263,7 @@ absl::Status ToProto(const HistoryEntry& in, v1::HistoryEvent* out) {
   out->set_acting_for_name(in.acting_for_name);
   out->set_calendar_version(in.calendar_version);
   out->set_parent_id(in.parent_id);
+  out->set_fired_by(in.fired_by);
   WF_RETURN_IF_ERROR(JsonTextToStruct(in.payload_json, out->mutable_payload()));
   WF_RETURN_IF_ERROR(ChangesToProto(in, out->mutable_changes()));
   WF_RETURN_IF_ERROR(EffectsToProto(in.effects_json, out->mutable_effects()));

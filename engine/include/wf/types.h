@@ -206,6 +206,8 @@ struct HistoryEntry {
   std::string taken_json;
   std::string calendar_version;  // the holiday tables' version, "" if none
   std::string parent_id;         // a child's start: who started it
+  // Taken by another document's step (ctx.fire): that document's id.
+  std::string fired_by;
 };
 
 // --- Documents (docs/documents.md) ---
