@@ -6,6 +6,8 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 DATA_DIR ?= data
 LISTEN ?= 127.0.0.1:50051
+# The web console for officials (docs/console.md).
+CONSOLE_LISTEN ?= 127.0.0.1:8080
 # Prometheus metrics at http://$(METRICS_LISTEN)/metrics (docs/operations.md).
 METRICS_LISTEN ?= 127.0.0.1:9464
 # json for a log collector, text for a person at the terminal.
@@ -17,7 +19,7 @@ DEB_PACKAGES := build-essential cmake pkg-config \
   liblua5.4-dev librocksdb-dev libabsl-dev libssl-dev libicu-dev nlohmann-json3-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev clang libclang-rt-14-dev \
   openssl valgrind python3 python3-grpcio python3-protobuf python3-yaml nodejs \
-  prometheus-cpp-dev graphviz
+  prometheus-cpp-dev graphviz libcpp-httplib-dev
 
 .PHONY: deps node-deps build run test test-asan fuzz bench bench-scale bench-peers bench-growth clean
 
@@ -37,10 +39,14 @@ deps:
 # installed from npm at the versions package-lock.json pins.
 # npm comes with Debian's `npm` package, or inside a nodejs from elsewhere
 # (NodeSource's conflicts with Debian's npm): installed only if missing.
+# Debian's chromium is the browser the console's test drives (playwright-core
+# never downloads one).
 node-deps: deps
-	@if ! command -v npm >/dev/null; then \
+	@missing=$$(for tool in npm chromium; do command -v $$tool >/dev/null || echo $$tool; done); \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends npm; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 	@if [ ! -f tests/node/node_modules/.package-lock.json ] || \
 	    [ tests/node/package-lock.json -nt tests/node/node_modules/.package-lock.json ]; then \
@@ -53,8 +59,13 @@ $(BUILD_DIR)/CMakeCache.txt: | deps
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
+# The engine in the foreground, the web console beside it (stopped with it).
 run: build
 	mkdir -p $(DATA_DIR)
+	@$(BUILD_DIR)/engine/console/wf_console --listen=$(CONSOLE_LISTEN) \
+	  --server=$(LISTEN) --static_dir=console --log_format=$(LOG_FORMAT) & console=$$!; \
+	trap 'kill $$console 2>/dev/null' EXIT; \
+	echo "Web console: http://$(CONSOLE_LISTEN)/ (sign in with a token from admin/wfctl token issue PERSON)"; \
 	$(BUILD_DIR)/engine/service/wf_server --listen=$(LISTEN) --data_dir=$(DATA_DIR) \
 	  --workflows_dir=workflows --plugins_dir=plugins \
 	  --calendar_file=plugins/vn/calendar.json \

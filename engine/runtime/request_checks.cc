@@ -40,10 +40,12 @@ absl::StatusOr<T> Field(absl::StatusOr<T> value, absl::string_view field) {
   return FieldError(value.status(), field);
 }
 
-absl::Status Missing(absl::string_view field, absl::string_view message) {
-  return Refusal(absl::InvalidArgumentError(message), reason::kFieldRequired)
-      .With("field", field)
-      .Field(field);
+absl::Status Missing(absl::string_view field, absl::string_view message,
+                     absl::string_view vietnamese = "") {
+  Refusal refusal(absl::InvalidArgumentError(message), reason::kFieldRequired);
+  refusal.With("field", field).Field(field);
+  if (!vietnamese.empty()) refusal.Vietnamese(vietnamese);
+  return refusal;
 }
 
 std::string Fingerprint(std::initializer_list<absl::string_view> parts) {
@@ -64,10 +66,12 @@ absl::Status CheckRequired(const Json& object,
       const std::string path =
           request_field.empty() ? field
                                 : absl::StrCat(request_field, ".", field);
-      return Missing(path, absl::StrCat("Expected ", what,
-                                        " to have the field '", field,
-                                        "' (required by ", who,
-                                        "), but it is missing"));
+      return Missing(path,
+                     absl::StrCat("Expected ", what, " to have the field '",
+                                  field, "' (required by ", who,
+                                  "), but it is missing"),
+                     absl::StrCat("Chưa nhập «", field,
+                                  "»: bước này bắt buộc phải có."));
     }
   }
   return absl::OkStatus();

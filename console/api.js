@@ -1,0 +1,141 @@
+// Calls to wf_console, the gateway this console is served by (same origin).
+// Every call carries X-WF-Console: 1 (the gateway refuses an RPC without it)
+// and the session cookie; errors come back as ApiError with the gateway's
+// Vietnamese message.
+
+const MESSAGES_BY_STATUS = {
+  400: 'Yêu cầu không hợp lệ.',
+  401: 'Phiên làm việc đã hết hạn hoặc mã truy cập không đúng. Vui lòng đăng nhập lại.',
+  403: 'Bạn không có quyền thực hiện việc này.',
+  404: 'Không tìm thấy.',
+  409: 'Dữ liệu đã thay đổi. Vui lòng tải lại trang và thử lại.',
+  429: 'Hệ thống đang bận. Vui lòng thử lại sau ít phút.',
+  500: 'Máy chủ gặp lỗi. Vui lòng thử lại sau.',
+  503: 'Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau.',
+};
+
+export class ApiError extends Error {
+  constructor({ status = 0, ma = '', ly_do = '', thong_bao = '', chi_tiet = '' } = {}) {
+    const text = thong_bao || chi_tiet || MESSAGES_BY_STATUS[status] ||
+      (status ? `Lỗi không xác định (HTTP ${status}).` : 'Lỗi không xác định.');
+    super(text);
+    this.name = 'ApiError';
+    this.status = status;
+    this.ma = ma;
+    this.ly_do = ly_do;
+    this.thong_bao = thong_bao;
+    this.chi_tiet = chi_tiet;
+  }
+
+  // A write that ended like this may or may not have been done: send it
+  // again with the same idempotency key.
+  get outcomeUnknown() {
+    return this.status === 0 || this.status === 502 || this.status === 504 ||
+      this.ma === 'UNAVAILABLE' || this.ma === 'DEADLINE_EXCEEDED';
+  }
+}
+
+async function request(method, path, body) {
+  const init = {
+    method,
+    credentials: 'same-origin',
+    cache: 'no-store',
+    headers: { 'X-WF-Console': '1', Accept: 'application/json' },
+  };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json; charset=utf-8';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (err) {
+    throw new ApiError({
+      status: 0,
+      ma: 'UNAVAILABLE',
+      thong_bao: 'Không kết nối được tới máy chủ. Kiểm tra kết nối mạng rồi thử lại.',
+      chi_tiet: String(err?.message ?? err),
+    });
+  }
+  if (response.status === 204) return null;
+  const text = await response.text();
+  let data = null;
+  let parsed = false;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+      parsed = true;
+    } catch {
+      parsed = false;
+    }
+  }
+  if (response.ok) {
+    if (text && !parsed) {
+      throw new ApiError({
+        status: response.status, ma: 'INTERNAL',
+        thong_bao: 'Máy chủ trả lời không đúng định dạng.', chi_tiet: text.slice(0, 200),
+      });
+    }
+    return data ?? {};
+  }
+  const e = parsed && data && typeof data === 'object' ? data : {};
+  throw new ApiError({
+    status: response.status,
+    ma: String(e.ma ?? ''),
+    ly_do: String(e.ly_do ?? ''),
+    thong_bao: String(e.thong_bao ?? ''),
+    chi_tiet: String(e.chi_tiet ?? (parsed ? '' : text.slice(0, 200))),
+  });
+}
+
+export const whoAmI = () => request('GET', '/api/toi');
+export const signIn = (token) => request('POST', '/api/dang-nhap', { ma_truy_cap: token });
+export const signOut = () => request('POST', '/api/dang-xuat');
+
+// rpc('wf.v1.WorkflowService', 'GetInbox', { page_size: 50 })
+export function rpc(service, method, message = {}) {
+  return request('POST', `/api/rpc/${service}/${method}`, message);
+}
+
+export const WORKFLOW = 'wf.v1.WorkflowService';
+export const FILES = 'wf.v1.FileService';
+
+// A key for a write (FireEvent, StartInstance). crypto.randomUUID needs a
+// secure context; a console served over plain HTTP on an office network is
+// not one, so build a version 4 UUID from getRandomValues there.
+export function newIdempotencyKey() {
+  if (typeof crypto.randomUUID === 'function') {
+    try {
+      return crypto.randomUUID();
+    } catch {
+      // fall through
+    }
+  }
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// Keeps one idempotency key per write a person is trying to make: a new
+// key for a new request, the same key again when the last attempt of the
+// very same request ended with an unknown outcome (network lost, timeout).
+export class WriteKeys {
+  constructor() {
+    this.last = null;
+  }
+
+  keyFor(requestWithoutKey) {
+    const fingerprint = JSON.stringify(requestWithoutKey);
+    if (this.last && this.last.fingerprint === fingerprint && this.last.unknown) {
+      return this.last.key;
+    }
+    this.last = { fingerprint, key: newIdempotencyKey(), unknown: false };
+    return this.last.key;
+  }
+
+  settled(err) {
+    if (this.last) this.last.unknown = Boolean(err instanceof ApiError && err.outcomeUnknown);
+  }
+}

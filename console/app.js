@@ -1,0 +1,931 @@
+// The web console: officials sign in with the access code an administrator
+// issued them, work their inbox, open a document, take the steps the
+// workflow allows them, and start new documents. Every call goes through
+// wf_console (api.js); every text from the server is put in as text.
+
+import {
+  ApiError, FILES, WORKFLOW, WriteKeys, rpc, signIn, signOut, whoAmI,
+} from './api.js';
+import { h, table, row, uniqueId } from './dom.js';
+import {
+  displayValue, fieldLabel, formatBytes, formatDateTime, formatDeadline, formatDeadlineTime,
+  formatLongDate,
+  heldRoleText, historyNote, instanceTitle, isLongText, isPast, isoTime, knownLabel, parseTime,
+  roleLabel,
+} from './format.js';
+
+const APP_NAME = 'Hệ thống xử lý hồ sơ';
+const INBOX_PAGE_SIZE = 50;
+
+const state = {
+  me: null,              // the WhoAmI answer while signed in
+  inbox: null,           // the last inbox answer: { items, next_page_token }
+  workflowTitles: null,  // Map name -> title, once read
+  renderSeq: 0,          // which rendering is current (older ones stop)
+  wantedHash: '',        // where to go once signed in
+};
+
+const el = {
+  page: document.getElementById('trang'),
+  main: document.getElementById('noi-dung'),
+  alert: document.getElementById('loi'),
+  notice: document.getElementById('thong-bao'),
+  userBox: document.getElementById('nguoi-dung'),
+  userName: document.getElementById('ten-nguoi-dung'),
+  roles: document.getElementById('vai-tro'),
+  signOut: document.getElementById('nut-dang-xuat'),
+  skip: document.getElementById('bo-qua'),
+  navInbox: document.getElementById('lien-ket-hop-thu'),
+  navStart: document.getElementById('lien-ket-khoi-tao'),
+};
+
+// --- Messages -------------------------------------------------------------
+
+// `hint`: a sentence of the console's own under the message (which field).
+function showAlert(box, err, hint) {
+  const text = err instanceof Error ? err.message : String(err);
+  box.replaceChildren(h('p', null, text));
+  if (hint) box.append(h('p', null, hint));
+  if (err instanceof ApiError && err.thong_bao && err.chi_tiet && err.chi_tiet !== err.thong_bao) {
+    box.append(h('details', { class: 'chi-tiet' },
+      h('summary', null, 'Chi tiết kỹ thuật'),
+      h('p', null, [err.ma, err.ly_do].filter(Boolean).join(' · ')),
+      h('p', null, err.chi_tiet)));
+  }
+  box.hidden = false;
+}
+
+function hideAlert(box) {
+  box.hidden = true;
+  box.replaceChildren();
+}
+
+function showNotice(text) {
+  el.notice.textContent = text;
+  el.notice.hidden = false;
+}
+
+function clearMessages() {
+  hideAlert(el.alert);
+  el.notice.hidden = true;
+  el.notice.textContent = '';
+}
+
+// An alert box of a form's own, next to what the person was doing.
+function formAlert() {
+  return h('div', { class: 'thong-bao thong-bao--loi', role: 'alert', hidden: true });
+}
+
+// --- Session --------------------------------------------------------------
+
+// A 401 from any call: the session is over. Back to the sign-in page.
+function sessionEnded() {
+  // Several calls of one page may learn it at once: say it once.
+  if (!state.me) return;
+  state.renderSeq += 1;
+  state.me = null;
+  state.inbox = null;
+  renderHeader();
+  state.wantedHash = location.hash.startsWith('#/') && location.hash !== '#/dang-nhap'
+    ? location.hash : '';
+  history.replaceState(null, '', '#/dang-nhap');
+  renderSignIn('Phiên làm việc đã kết thúc. Vui lòng đăng nhập lại.');
+}
+
+// Calls that end the session on a 401 and otherwise pass errors on.
+async function call(service, method, message) {
+  try {
+    return await rpc(service, method, message);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      sessionEnded();
+      throw new SessionEnded();
+    }
+    throw err;
+  }
+}
+
+class SessionEnded extends Error {}
+
+function renderHeader() {
+  const me = state.me;
+  el.userBox.hidden = !me;
+  if (!me) {
+    el.userName.textContent = '';
+    el.roles.replaceChildren();
+    return;
+  }
+  el.userName.textContent = me.name || me.person || '';
+  const roles = (me.roles ?? []).map((r) => h('li', null, heldRoleText(r)));
+  if (me.admin) roles.unshift(h('li', null, 'Quản trị hệ thống'));
+  el.roles.replaceChildren(...roles);
+}
+
+function markNav(name) {
+  for (const [link, route] of [[el.navInbox, 'hop-thu'], [el.navStart, 'khoi-tao']]) {
+    if (route === name) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+// --- Routing ----------------------------------------------------------------
+
+function parseRoute(hash) {
+  const path = hash.replace(/^#/, '');
+  if (path === '' || path === '/' || path === '/hop-thu') return { name: 'hop-thu' };
+  if (path === '/dang-nhap') return { name: 'dang-nhap' };
+  if (path === '/khoi-tao') return { name: 'khoi-tao' };
+  const m = /^\/ho-so\/([^/]+)$/.exec(path);
+  if (m) {
+    try {
+      return { name: 'ho-so', id: decodeURIComponent(m[1]) };
+    } catch {
+      return { name: 'khong-thay' };
+    }
+  }
+  return { name: 'khong-thay' };
+}
+
+// Set just before a page change that must keep the success notice.
+let keepNoticeOnce = false;
+
+function go(hash) {
+  if (location.hash === hash) {
+    const keepNotice = keepNoticeOnce;
+    keepNoticeOnce = false;
+    route({ keepNotice });
+  } else {
+    location.hash = hash;
+  }
+}
+
+// Renders the page the address names. `keepNotice`: a success notice set
+// just before stays up (the reload after a step).
+async function route({ keepNotice = false } = {}) {
+  const hash = location.hash;
+  // In-page anchors (the skip link) are not pages.
+  if (hash && !hash.startsWith('#/')) return;
+  const r = parseRoute(hash);
+  const seq = ++state.renderSeq;
+  if (keepNotice) hideAlert(el.alert);
+  else clearMessages();
+
+  if (!state.me) {
+    if (r.name !== 'dang-nhap') {
+      state.wantedHash = hash && hash !== '#/' ? hash : '';
+      history.replaceState(null, '', '#/dang-nhap');
+    }
+    renderSignIn();
+    return;
+  }
+  if (r.name === 'dang-nhap') {
+    history.replaceState(null, '', '#/hop-thu');
+    route();
+    return;
+  }
+  renderHeader();
+  markNav(r.name);
+  const current = () => seq === state.renderSeq;
+  try {
+    if (r.name === 'hop-thu') await viewInbox(current);
+    else if (r.name === 'ho-so') await viewDocument(r.id, current);
+    else if (r.name === 'khoi-tao') await viewStart(current);
+    else viewNotFound();
+  } catch (err) {
+    if (err instanceof SessionEnded || !current()) return;
+    // The page's heading stays; the alert says what went wrong.
+    loaded();
+    showAlert(el.alert, err);
+    const heading = el.page.querySelector('h1');
+    el.page.replaceChildren(heading ?? h('h1', { tabindex: '-1' }, 'Không tải được trang'));
+    focusHeading();
+  }
+}
+
+// Replaces the page with a heading (focused, so that a screen reader
+// announces the new page) and the given content.
+function setPage(title, ...content) {
+  document.title = `${title} — ${APP_NAME}`;
+  const heading = h('h1', { tabindex: '-1' }, title);
+  el.page.replaceChildren(heading, ...content);
+  return heading;
+}
+
+function focusHeading() {
+  el.page.querySelector('h1')?.focus({ preventScroll: true });
+}
+
+function loading(title) {
+  setPage(title, h('p', { class: 'dang-tai', 'aria-live': 'polite' }, 'Đang tải…'));
+  el.page.setAttribute('aria-busy', 'true');
+}
+
+function loaded() {
+  el.page.removeAttribute('aria-busy');
+}
+
+function viewNotFound() {
+  setPage('Không tìm thấy trang',
+    h('p', null, 'Địa chỉ này không có trong hệ thống. ',
+      h('a', { href: '#/hop-thu' }, 'Về Hộp thư'), '.'));
+  focusHeading();
+}
+
+// --- Sign in --------------------------------------------------------------
+
+function renderSignIn(message) {
+  markNav('');
+  renderHeader();
+  const alert = formAlert();
+  const inputId = uniqueId('ma-truy-cap');
+  const helpId = uniqueId('huong-dan');
+  const input = h('input', {
+    id: inputId, name: 'ma_truy_cap', type: 'password', autocomplete: 'current-password',
+    spellcheck: 'false', 'aria-describedby': helpId, required: true,
+  });
+  const button = h('button', { type: 'submit', class: 'nut' }, 'Đăng nhập');
+  const form = h('form', { class: 'bieu-mau bieu-mau--hep', novalidate: true },
+    h('div', { class: 'truong' },
+      h('label', { for: inputId }, 'Mã truy cập'),
+      input,
+      h('p', { id: helpId, class: 'goi-y' }, 'Mã do quản trị viên hệ thống cấp cho từng cán bộ.')),
+    alert,
+    h('div', { class: 'nut-bam' }, button));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    hideAlert(alert);
+    const token = input.value.trim();
+    if (!token) {
+      showAlert(alert, 'Vui lòng nhập mã truy cập.');
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+      return;
+    }
+    button.disabled = true;
+    try {
+      state.me = await signIn(token);
+      input.value = '';
+      state.inbox = null;
+      const target = state.wantedHash && state.wantedHash !== '#/dang-nhap'
+        ? state.wantedHash : '#/hop-thu';
+      state.wantedHash = '';
+      go(target);
+    } catch (err) {
+      showAlert(alert, err);
+      input.setAttribute('aria-invalid', 'true');
+      input.select();
+      input.focus();
+    } finally {
+      button.disabled = false;
+    }
+  });
+  setPage('Đăng nhập', form);
+  if (message) showAlert(alert, message);
+  input.focus();
+}
+
+async function doSignOut() {
+  el.signOut.disabled = true;
+  try {
+    await signOut();
+  } catch (err) {
+    // A session already gone is signed out anyway.
+    if (!(err instanceof ApiError && err.status === 401)) {
+      showAlert(el.alert, err);
+      return;
+    }
+  } finally {
+    el.signOut.disabled = false;
+  }
+  state.me = null;
+  state.inbox = null;
+  state.workflowTitles = null;
+  state.wantedHash = '';
+  renderHeader();
+  go('#/dang-nhap');
+}
+
+// --- Workflow titles --------------------------------------------------------
+
+async function workflowTitles() {
+  if (state.workflowTitles) return state.workflowTitles;
+  const titles = new Map();
+  try {
+    let token = '';
+    for (let i = 0; i < 10; i++) {
+      const page = await call(WORKFLOW, 'ListWorkflows', { page_size: 1000, page_token: token });
+      for (const w of page.workflows ?? []) titles.set(w.name, w.title || w.name);
+      token = page.next_page_token;
+      if (!token) break;
+    }
+    state.workflowTitles = titles;
+  } catch (err) {
+    if (err instanceof SessionEnded) throw err;
+    // The names do instead.
+  }
+  return titles;
+}
+
+function workflowCell(name, titles) {
+  const title = titles.get(name);
+  if (!title || title === name) return name;
+  return [h('span', null, title), h('span', { class: 'phu' }, name)];
+}
+
+// --- Inbox ------------------------------------------------------------------
+
+function dueCell(due) {
+  if (!parseTime(due)) return '—';
+  const cell = [h('time', { datetime: isoTime(due) }, formatDeadline(due))];
+  if (isPast(due)) cell.push(' ', h('span', { class: 'nhan nhan--qua-han' }, 'Quá hạn'));
+  return cell;
+}
+
+function inboxRow(item, titles) {
+  const inst = item.instance ?? {};
+  const events = (item.events ?? []).map((e) => h('li', null, e.title || e.event));
+  const title = instanceTitle(inst);
+  // The số hiệu under the title, to tell apart documents at the same step.
+  const key = inst.business_key && inst.business_key !== title
+    ? h('span', { class: 'phu' }, inst.business_key) : null;
+  return row([
+    [h('a', { href: `#/ho-so/${encodeURIComponent(inst.id)}` }, title), key],
+    workflowCell(inst.workflow, titles),
+    inst.state_title || inst.state || '',
+    inst.unit_name || inst.unit || '',
+    dueCell(item.due),
+    events.length ? h('ul', { class: 'viec' }, events) : '—',
+  ]);
+}
+
+async function viewInbox(current) {
+  loading('Hộp thư');
+  const [page, titles] = await Promise.all([
+    call(WORKFLOW, 'GetInbox', { page_size: INBOX_PAGE_SIZE, view: 'INSTANCE_VIEW_BASIC' }),
+    workflowTitles(),
+  ]);
+  if (!current()) return;
+  loaded();
+  state.inbox = { items: [...(page.items ?? [])], next_page_token: page.next_page_token ?? '' };
+
+  if (state.inbox.items.length === 0) {
+    setPage('Hộp thư', h('p', { class: 'trong' }, 'Không có hồ sơ nào cần xử lý.'));
+    focusHeading();
+    return;
+  }
+  const t = table('Hồ sơ đang chờ bạn xử lý',
+    ['Hồ sơ', 'Quy trình', 'Trạng thái', 'Đơn vị', 'Hạn xử lý', 'Việc cần làm'],
+    [], { class: 'bang', id: 'bang-hop-thu' });
+  const tbody = t.tBodies[0];
+  for (const item of state.inbox.items) tbody.append(inboxRow(item, titles));
+
+  const moreAlert = formAlert();
+  const more = h('button', { type: 'button', class: 'nut nut--phu' }, 'Xem thêm');
+  more.hidden = !state.inbox.next_page_token;
+  more.addEventListener('click', async () => {
+    more.disabled = true;
+    hideAlert(moreAlert);
+    try {
+      const next = await call(WORKFLOW, 'GetInbox', {
+        page_size: INBOX_PAGE_SIZE, view: 'INSTANCE_VIEW_BASIC',
+        page_token: state.inbox.next_page_token,
+      });
+      if (!current()) return;
+      const items = next.items ?? [];
+      state.inbox.items.push(...items);
+      state.inbox.next_page_token = next.next_page_token ?? '';
+      for (const item of items) tbody.append(inboxRow(item, titles));
+      more.hidden = !state.inbox.next_page_token;
+    } catch (err) {
+      if (!(err instanceof SessionEnded)) showAlert(moreAlert, err);
+    } finally {
+      more.disabled = false;
+    }
+  });
+  setPage('Hộp thư',
+    h('div', { class: 'cuon-ngang' }, t),
+    moreAlert,
+    h('div', { class: 'nut-bam' }, more));
+  focusHeading();
+}
+
+// The inbox item for one document: the events the caller may take on it.
+// Looks through the inbox (it is cheap to read again) and keeps the answer.
+async function inboxItemFor(id) {
+  const items = [];
+  let token = '';
+  let found = null;
+  for (let i = 0; i < 10 && !found; i++) {
+    const page = await call(WORKFLOW, 'GetInbox', {
+      page_size: 1000, page_token: token, view: 'INSTANCE_VIEW_BASIC',
+    });
+    items.push(...(page.items ?? []));
+    found = items.find((item) => item.instance?.id === id) ?? null;
+    token = page.next_page_token ?? '';
+    if (!token) break;
+  }
+  state.inbox = { items, next_page_token: token };
+  return found;
+}
+
+// --- One document ---------------------------------------------------------
+
+async function readHistory(id) {
+  const events = [];
+  let token = '';
+  for (let i = 0; i < 50; i++) {
+    const page = await call(WORKFLOW, 'GetHistory', { instance_id: id, page_size: 1000, page_token: token });
+    events.push(...(page.events ?? []));
+    token = page.next_page_token ?? '';
+    if (!token) break;
+  }
+  return events;
+}
+
+async function readFiles(id) {
+  try {
+    return { slots: (await call(FILES, 'ListFiles', { instance_id: id })).slots ?? [] };
+  } catch (err) {
+    if (err instanceof SessionEnded) throw err;
+    return { error: err };
+  }
+}
+
+const SPECIAL_EVENTS = {
+  start: 'Khởi tạo hồ sơ',
+  'wf.cancel': 'Hủy hồ sơ',
+  'wf.attach': 'Đính kèm tệp',
+};
+
+function eventTitle(name, transitions) {
+  const t = transitions.get(name);
+  if (t?.title) return t.title;
+  return SPECIAL_EVENTS[name] ?? name;
+}
+
+async function viewDocument(id, current) {
+  loading('Hồ sơ');
+  const [instance, events, inboxItem, files] = await Promise.all([
+    call(WORKFLOW, 'GetInstance', { instance_id: id }),
+    readHistory(id),
+    // Without the inbox the document still shows, without its actions.
+    inboxItemFor(id).catch((err) => {
+      if (err instanceof SessionEnded) throw err;
+      return { error: err };
+    }),
+    readFiles(id),
+  ]);
+  let workflow = null;
+  try {
+    workflow = await call(WORKFLOW, 'GetWorkflow', {
+      name: instance.workflow, version: instance.workflow_version,
+    });
+  } catch (err) {
+    if (err instanceof SessionEnded) throw err;
+  }
+  if (!current()) return;
+  loaded();
+
+  const states = new Map((workflow?.states ?? []).map((s) => [s.name, s.title || s.name]));
+  const transitions = new Map((workflow?.transitions ?? []).map((t) => [t.event, t]));
+  const stateTitle = (name) => (name ? states.get(name) ?? name : '—');
+
+  const status = [instance.state_title || stateTitle(instance.state)];
+  if (instance.cancelled) status.push(' ', h('span', { class: 'nhan' }, 'Đã hủy'));
+  else if (instance.finished) status.push(' ', h('span', { class: 'nhan nhan--xong' }, 'Đã kết thúc'));
+
+  const facts = [
+    ['Mã hồ sơ', instance.id],
+    ['Số hiệu', instance.business_key || '—'],
+    ['Quy trình', workflow?.title
+      ? `${workflow.title} (${instance.workflow}, phiên bản ${instance.workflow_version})`
+      : `${instance.workflow} (phiên bản ${instance.workflow_version})`],
+    ['Trạng thái', status],
+    ['Đơn vị', instance.unit_name || instance.unit || '—'],
+    ['Ngày tạo', h('time', { datetime: isoTime(instance.created_at) }, formatLongDate(instance.created_at) || '—')],
+    ['Người tạo', instance.created_by || '—'],
+    ['Cập nhật lần cuối', formatDateTime(instance.updated_at) || '—'],
+  ];
+  if (instance.cancelled && instance.cancel_reason) facts.push(['Lý do hủy', instance.cancel_reason]);
+  if (instance.parent_id) {
+    facts.push(['Hồ sơ cha', h('a', { href: `#/ho-so/${encodeURIComponent(instance.parent_id)}` }, instance.parent_id)]);
+  }
+  const summary = h('dl', { class: 'thong-tin' },
+    facts.map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v))));
+
+  const title = instanceTitle(instance);
+  const heading = setPage(title,
+    h('p', { class: 'duong-dan' },
+      h('a', { href: '#/hop-thu' }, h('span', { 'aria-hidden': 'true' }, '← '), 'Về Hộp thư')),
+    summary,
+    actionsSection(instance, inboxItem, transitions),
+    clocksSection(instance),
+    variablesSection(instance),
+    filesSection(files),
+    historySection(events, transitions, stateTitle));
+  heading.classList.add('tieu-de-ho-so');
+  focusHeading();
+}
+
+function section(title, ...content) {
+  const id = uniqueId('muc');
+  return h('section', { class: 'muc', 'aria-labelledby': id },
+    h('h2', { id }, title), ...content);
+}
+
+function actionsSection(instance, inboxItem, transitions) {
+  if (inboxItem?.error) {
+    return section('Việc cần làm',
+      h('p', { class: 'trong' }, `Không đọc được việc cần làm: ${inboxItem.error.message}`));
+  }
+  const events = inboxItem?.events ?? [];
+  if (events.length === 0) {
+    return section('Việc cần làm',
+      h('p', { class: 'trong' }, instance.finished
+        ? 'Hồ sơ đã kết thúc.'
+        : 'Bạn không có việc cần làm với hồ sơ này.'));
+  }
+  const formHolder = h('div', { class: 'noi-bieu-mau' });
+  const buttons = events.map((ev) => {
+    const transition = transitions.get(ev.event);
+    const title = ev.title || transition?.title || ev.event;
+    const button = h('button', {
+      type: 'button', class: 'nut nut--phu', 'aria-expanded': 'false',
+      dataset: { event: ev.event },
+    }, title);
+    button.addEventListener('click', () => {
+      const open = button.getAttribute('aria-expanded') === 'true';
+      for (const b of buttonList.querySelectorAll('button')) b.setAttribute('aria-expanded', 'false');
+      formHolder.replaceChildren();
+      if (open) return;
+      button.setAttribute('aria-expanded', 'true');
+      const form = actionForm(instance, ev, title, transition, () => {
+        button.setAttribute('aria-expanded', 'false');
+        formHolder.replaceChildren();
+        button.focus();
+      });
+      formHolder.append(form);
+      (form.querySelector('textarea, input') ?? form.querySelector('button'))?.focus();
+    });
+    return h('li', null, button);
+  });
+  const buttonList = h('ul', { class: 'hanh-dong' }, buttons);
+  return section('Việc cần làm', buttonList, formHolder);
+}
+
+function actionForm(instance, inboxEvent, title, transition, close) {
+  const required = transition?.required_fields ?? [];
+  const alert = formAlert();
+  const inputs = required.map((name) => {
+    const id = uniqueId(`truong-${name}`);
+    const attrs = { id, name, dataset: { field: name } };
+    const control = isLongText(name)
+      ? h('textarea', { ...attrs, rows: 4 })
+      : h('input', { ...attrs, type: 'text' });
+    return {
+      name,
+      control,
+      wrap: h('div', { class: 'truong' },
+        h('label', { for: id }, fieldLabel(name), h('span', { class: 'bat-buoc' }, ' (bắt buộc)')),
+        control),
+    };
+  });
+  const submit = h('button', { type: 'submit', class: 'nut' }, 'Xác nhận');
+  const cancel = h('button', { type: 'button', class: 'nut nut--phu', onclick: close }, 'Hủy');
+  const headingId = uniqueId('tieu-de-bieu-mau');
+  const who = inboxEvent.acting_for
+    ? h('p', { class: 'goi-y' }, `Bạn thực hiện theo ủy quyền của ${inboxEvent.acting_for}.`)
+    : null;
+  const form = h('form', { class: 'bieu-mau bieu-mau--xu-ly', 'aria-labelledby': headingId, novalidate: true },
+    h('h3', { id: headingId }, title),
+    who,
+    inputs.length ? inputs.map((i) => i.wrap) : h('p', null, 'Xác nhận thực hiện việc này với hồ sơ?'),
+    alert,
+    h('div', { class: 'nut-bam' }, submit, cancel));
+
+  const keys = new WriteKeys();
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    hideAlert(alert);
+    const payload = {};
+    for (const { name, control } of inputs) {
+      const value = control.value.trim();
+      // An empty field is left out: the workflow says what it requires,
+      // and its refusal names the field.
+      if (value !== '') payload[name] = value;
+    }
+    const request = {
+      instance_id: instance.id,
+      event: inboxEvent.event,
+      payload,
+      expected_version: instance.version,
+      // The page is read again after the step: the answer need not carry
+      // the variables.
+      view: 'INSTANCE_VIEW_BASIC',
+    };
+    request.idempotency_key = keys.keyFor(request);
+    submit.disabled = true;
+    cancel.disabled = true;
+    let answer;
+    try {
+      answer = await call(WORKFLOW, 'FireEvent', request);
+      keys.settled(null);
+    } catch (err) {
+      keys.settled(err);
+      if (err instanceof SessionEnded) return;
+      submit.disabled = false;
+      cancel.disabled = false;
+      const named = markInvalidField(err, inputs);
+      const hint = err instanceof ApiError && err.ly_do === 'FIELD_REQUIRED' && named.length
+        ? `Vui lòng nhập: ${named.map(fieldLabel).join(', ')}.` : '';
+      showAlert(alert, err, hint);
+      focusInvalidField(inputs);
+      return;
+    }
+    state.inbox = null;
+    const newState = answer.instance?.state_title || answer.instance?.state || '';
+    showNotice(`Đã thực hiện: ${title}. Trạng thái mới: ${newState}`);
+    await route({ keepNotice: true });
+    el.main.scrollIntoView?.({ block: 'start' });
+  });
+  return form;
+}
+
+// A refusal naming payload fields ("payload.ly_do", 'ly_do'): marks them
+// and answers their names.
+function markInvalidField(err, inputs) {
+  const text = `${err.chi_tiet ?? ''} ${err.thong_bao ?? ''}`;
+  const named = [];
+  for (const { name, control } of inputs) {
+    control.removeAttribute('aria-invalid');
+    if (new RegExp(`(^|[^a-z0-9_])${name}([^a-z0-9_]|$)`).test(text)) {
+      control.setAttribute('aria-invalid', 'true');
+      named.push(name);
+    }
+  }
+  return named;
+}
+
+function focusInvalidField(inputs) {
+  inputs.find((i) => i.control.getAttribute('aria-invalid') === 'true')?.control.focus();
+}
+
+function clocksSection(instance) {
+  const clocks = instance.clocks ?? [];
+  if (clocks.length === 0) {
+    return section('Hạn xử lý', h('p', { class: 'trong' }, 'Hồ sơ không có hạn xử lý đang tính.'));
+  }
+  const rows = clocks.map((c) => {
+    let status;
+    if (c.expired || (!c.paused && isPast(c.due))) {
+      status = h('span', { class: 'nhan nhan--qua-han' }, 'Quá hạn');
+    } else if (c.paused) {
+      const days = Number(c.remaining_days);
+      status = days > 0 ? `Tạm dừng (còn ${days} ngày)` : 'Tạm dừng';
+    } else {
+      status = 'Đang tính';
+    }
+    return [
+      knownLabel(c.name) ?? c.name,
+      parseTime(c.due) ? h('time', { datetime: isoTime(c.due) }, formatDeadlineTime(c.due)) : '—',
+      status,
+    ];
+  });
+  return section('Hạn xử lý', table('Các hạn xử lý của hồ sơ', ['Hạn', 'Đến hạn', 'Tình trạng'], rows, { class: 'bang' }));
+}
+
+function variablesSection(instance) {
+  const vars = instance.variables && typeof instance.variables === 'object' ? instance.variables : {};
+  const names = Object.keys(vars).sort();
+  if (names.length === 0) {
+    return section('Thông tin hồ sơ', h('p', { class: 'trong' }, 'Hồ sơ chưa có thông tin.'));
+  }
+  const rows = names.map((name) => {
+    // A name the console knows as words, with the name itself beneath;
+    // any other as the workflow wrote it.
+    const label = knownLabel(name);
+    const key = label ? [label, h('code', { class: 'phu' }, name)] : h('code', null, name);
+    const value = vars[name];
+    const shown = displayValue(value);
+    const cell = value !== null && typeof value === 'object'
+      ? h('code', { class: 'json' }, shown) : shown;
+    return [key, cell];
+  });
+  return section('Thông tin hồ sơ',
+    table('Thông tin hồ sơ', ['Trường', 'Giá trị'], rows, { class: 'bang bang--hai-cot', id: 'bang-bien' }));
+}
+
+function filesSection(files) {
+  if (files.error) {
+    return section('Tệp đính kèm',
+      h('p', { class: 'trong' }, `Không đọc được danh sách tệp: ${files.error.message}`));
+  }
+  const slots = files.slots.filter((s) => (s.versions ?? []).length > 0);
+  if (slots.length === 0) {
+    return section('Tệp đính kèm', h('p', { class: 'trong' }, 'Hồ sơ chưa có tệp đính kèm.'));
+  }
+  const rows = slots.map((s) => {
+    const versions = s.versions;
+    const latest = versions[versions.length - 1];
+    return [
+      knownLabel(s.slot) ?? s.slot,
+      latest.name,
+      versions.length > 1 ? `${latest.version} (${versions.length} phiên bản)` : String(latest.version),
+      formatBytes(latest.size),
+      [formatDateTime(latest.added_at), latest.added_by ? ` — ${latest.added_by}` : ''],
+    ];
+  });
+  return section('Tệp đính kèm',
+    table('Tệp đính kèm', ['Loại tệp', 'Tên tệp', 'Phiên bản', 'Dung lượng', 'Thêm lúc'], rows, { class: 'bang' }));
+}
+
+function actorText(e) {
+  if (e.actor === 'system:timer') return 'Hệ thống (tự động theo hạn)';
+  return e.actor_name || e.actor || '—';
+}
+
+function historySection(events, transitions, stateTitle) {
+  if (events.length === 0) {
+    return section('Lịch sử xử lý', h('p', { class: 'trong' }, 'Chưa có lịch sử.'));
+  }
+  const rows = events.map((e) => {
+    const from = e.from_state ? stateTitle(e.from_state) : '—';
+    const to = e.to_state ? stateTitle(e.to_state) : from;
+    const move = e.from_state && e.from_state === e.to_state
+      ? `${to} (giữ nguyên)`
+      : `${from} → ${to}`;
+    const who = [actorText(e)];
+    const where = [e.actor_role ? roleLabel(e.actor_role) : '', e.actor_unit_name].filter(Boolean);
+    if (where.length && e.actor !== 'system:timer') who.push(h('span', { class: 'phu' }, where.join(', ')));
+    if (e.acting_for) who.push(h('span', { class: 'phu' }, `theo ủy quyền của ${e.acting_for_name || e.acting_for}`));
+    const notes = historyNote(e).map((n) => h('div', null, n));
+    return [
+      String(e.seq),
+      h('time', { datetime: isoTime(e.at) }, formatDateTime(e.at)),
+      eventTitle(e.event, transitions),
+      move,
+      who,
+      notes.length ? notes : '',
+    ];
+  });
+  return section('Lịch sử xử lý',
+    h('div', { class: 'cuon-ngang' },
+      table('Lịch sử xử lý', ['Số', 'Lúc', 'Sự kiện', 'Từ → Đến', 'Người', 'Ghi chú'], rows,
+        { class: 'bang', id: 'bang-lich-su' })));
+}
+
+// --- Starting a document ------------------------------------------------
+
+async function viewStart(current) {
+  loading('Khởi tạo hồ sơ');
+  const workflows = [];
+  let token = '';
+  for (let i = 0; i < 10; i++) {
+    const page = await call(WORKFLOW, 'ListWorkflows', { page_size: 1000, page_token: token });
+    workflows.push(...(page.workflows ?? []));
+    token = page.next_page_token ?? '';
+    if (!token) break;
+  }
+  if (!current()) return;
+  loaded();
+  state.workflowTitles = new Map(workflows.map((w) => [w.name, w.title || w.name]));
+
+  const alert = formAlert();
+  const wfId = uniqueId('quy-trinh');
+  const unitId = uniqueId('don-vi');
+  const keyId = uniqueId('so-hieu');
+  const keyHelp = uniqueId('goi-y-so-hieu');
+  const varsId = uniqueId('bien');
+  const varsHelp = uniqueId('goi-y-bien');
+
+  const wfSelect = h('select', { id: wfId, name: 'workflow', required: true },
+    h('option', { value: '' }, '— Chọn quy trình —'),
+    workflows.map((w) => h('option', { value: w.name },
+      w.title && w.title !== w.name ? `${w.title} (${w.name})` : w.name)));
+
+  const units = new Map();
+  for (const r of state.me?.roles ?? []) {
+    if (r.unit && !units.has(r.unit)) units.set(r.unit, r.unit_name || r.unit);
+  }
+  let unitControl;
+  if (units.size > 0) {
+    unitControl = h('select', { id: unitId, name: 'unit', required: true },
+      [...units].map(([code, name]) => h('option', { value: code }, `${name} (${code})`)));
+  } else {
+    unitControl = h('input', { id: unitId, name: 'unit', type: 'text', required: true, spellcheck: 'false' });
+  }
+  const keyInput = h('input', {
+    id: keyId, name: 'business_key', type: 'text', maxlength: 256,
+    'aria-describedby': keyHelp, spellcheck: 'false',
+  });
+  const varsInput = h('textarea', {
+    id: varsId, name: 'variables', rows: 8, class: 'ma-nguon', spellcheck: 'false',
+    'aria-describedby': varsHelp,
+  });
+  varsInput.value = '{}';
+  const submit = h('button', { type: 'submit', class: 'nut' }, 'Khởi tạo');
+
+  const form = h('form', { class: 'bieu-mau', novalidate: true },
+    h('div', { class: 'truong' }, h('label', { for: wfId }, 'Quy trình'), wfSelect),
+    h('div', { class: 'truong' }, h('label', { for: unitId }, 'Đơn vị'), unitControl),
+    h('div', { class: 'truong' },
+      h('label', { for: keyId }, 'Số hiệu hồ sơ (không bắt buộc)'), keyInput,
+      h('p', { id: keyHelp, class: 'goi-y' }, 'Ví dụ: KH-2026-DAI-SON.')),
+    h('div', { class: 'truong' },
+      h('label', { for: varsId }, 'Thông tin khởi tạo (JSON)'), varsInput,
+      h('p', { id: varsHelp, class: 'goi-y' },
+        'Một đối tượng JSON, ví dụ: {"don_vi": "UBND xã Đại Sơn", "nam": 2026}.')),
+    alert,
+    h('div', { class: 'nut-bam' }, submit));
+
+  const keys = new WriteKeys();
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    hideAlert(alert);
+    for (const c of [wfSelect, unitControl, varsInput]) c.removeAttribute('aria-invalid');
+    const fail = (control, message) => {
+      control.setAttribute('aria-invalid', 'true');
+      showAlert(alert, message);
+      control.focus();
+    };
+    if (!wfSelect.value) return fail(wfSelect, 'Vui lòng chọn quy trình.');
+    const unit = unitControl.value.trim();
+    if (!unit) return fail(unitControl, 'Vui lòng chọn đơn vị.');
+    let variables;
+    const text = varsInput.value.trim();
+    try {
+      variables = text === '' ? {} : JSON.parse(text);
+    } catch {
+      return fail(varsInput,
+        'Thông tin khởi tạo không đúng định dạng JSON. Kiểm tra lại dấu ngoặc nhọn, dấu phẩy và dấu nháy kép quanh tên trường và chuỗi.');
+    }
+    if (variables === null || typeof variables !== 'object' || Array.isArray(variables)) {
+      return fail(varsInput, 'Thông tin khởi tạo phải là một đối tượng JSON, đặt trong dấu ngoặc nhọn { }.');
+    }
+    const request = {
+      workflow: wfSelect.value,
+      unit,
+      variables,
+      business_key: keyInput.value.trim(),
+      view: 'INSTANCE_VIEW_BASIC',
+    };
+    request.idempotency_key = keys.keyFor(request);
+    submit.disabled = true;
+    try {
+      const answer = await call(WORKFLOW, 'StartInstance', request);
+      keys.settled(null);
+      state.inbox = null;
+      const id = answer.instance?.id;
+      showNotice(`Đã khởi tạo hồ sơ ${id}.`);
+      // The notice stays through the page change.
+      keepNoticeOnce = true;
+      go(`#/ho-so/${encodeURIComponent(id)}`);
+    } catch (err) {
+      keys.settled(err);
+      if (err instanceof SessionEnded) return;
+      showAlert(alert, err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  setPage('Khởi tạo hồ sơ', form);
+  focusHeading();
+}
+
+// --- Start-up -----------------------------------------------------------
+
+window.addEventListener('hashchange', () => {
+  const keepNotice = keepNoticeOnce;
+  keepNoticeOnce = false;
+  route({ keepNotice });
+});
+
+el.signOut.addEventListener('click', doSignOut);
+el.skip.addEventListener('click', (event) => {
+  event.preventDefault();
+  el.main.focus();
+});
+
+async function start() {
+  // An address with an in-page anchor only: the default page.
+  if (location.hash && !location.hash.startsWith('#/')) history.replaceState(null, '', '#/hop-thu');
+  try {
+    state.me = await whoAmI();
+  } catch (err) {
+    state.me = null;
+    if (!(err instanceof ApiError && err.status === 401)) {
+      // The gateway could not be reached: say so on the sign-in page.
+      renderHeader();
+      if (!location.hash.startsWith('#/dang-nhap')) {
+        state.wantedHash = location.hash;
+        history.replaceState(null, '', '#/dang-nhap');
+      }
+      renderSignIn(err.message);
+      return;
+    }
+  }
+  await route();
+}
+
+start();

@@ -1,0 +1,267 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/console/console_server.h"
+
+#include <httplib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "engine/util/log.h"
+#include "nlohmann/json.hpp"
+
+namespace wf::console {
+namespace {
+
+constexpr char kCookieName[] = "wf_phien";
+constexpr char kWhoAmI[] = "wf.v1.WorkflowService/WhoAmI";
+constexpr size_t kMaxStaticBytes = 8 << 20;
+constexpr size_t kMaxAccessCodeBytes = 512;
+
+// Only what the console's own files need: nothing from other sites, no
+// inline scripts, no framing (clickjacking).
+constexpr char kContentSecurityPolicy[] =
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'";
+
+void SecurityHeaders(httplib::Response& res) {
+  res.set_header("Content-Security-Policy", kContentSecurityPolicy);
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "no-referrer");
+}
+
+void SendJson(httplib::Response& res, int status, const std::string& body) {
+  SecurityHeaders(res);
+  res.set_header("Cache-Control", "no-store");
+  res.status = status;
+  res.set_content(body, "application/json; charset=utf-8");
+}
+
+void Send(httplib::Response& res, const JsonAnswer& answer) {
+  SendJson(res, answer.http_status, answer.body);
+}
+
+const char* ContentType(const std::string& name) {
+  const std::string ext = std::filesystem::path(name).extension().string();
+  if (ext == ".html") return "text/html; charset=utf-8";
+  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".ico") return "image/x-icon";
+  if (ext == ".json") return "application/json; charset=utf-8";
+  return nullptr;  // not served
+}
+
+// The access code as typed: trimmed; empty if it cannot be one (tokens are
+// printable ASCII), so that nothing odd reaches the request's metadata.
+std::string AccessCode(const std::string& body) {
+  auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object() || !json.contains("ma_truy_cap") ||
+      !json["ma_truy_cap"].is_string()) {
+    return "";
+  }
+  std::string code(absl::StripAsciiWhitespace(
+      json["ma_truy_cap"].get_ref<const std::string&>()));
+  if (code.size() > kMaxAccessCodeBytes) return "";
+  for (unsigned char c : code) {
+    if (c < 0x21 || c > 0x7e) return "";
+  }
+  return code;
+}
+
+std::string SessionId(const httplib::Request& req) {
+  const std::string header = req.get_header_value("Cookie");
+  for (absl::string_view part : absl::StrSplit(header, ';')) {
+    part = absl::StripAsciiWhitespace(part);
+    if (absl::ConsumePrefix(&part, kCookieName) &&
+        absl::ConsumePrefix(&part, "=")) {
+      return std::string(part);
+    }
+  }
+  return "";
+}
+
+// A POST the console's own pages sent (see console_server.h).
+bool FromConsole(const httplib::Request& req, httplib::Response& res) {
+  if (req.get_header_value("X-WF-Console") == "1") return true;
+  SendJson(res, 403,
+           ErrorJson("PERMISSION_DENIED",
+                     "Yêu cầu không đến từ bảng điều khiển nên bị từ chối.",
+                     "missing header X-WF-Console: 1"));
+  return false;
+}
+
+// The person the WhoAmI answer names.
+std::string PersonOf(const std::string& who_am_i_json) {
+  auto json =
+      nlohmann::json::parse(who_am_i_json, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object()) return "";
+  return json.value("person", "");
+}
+
+}  // namespace
+
+ConsoleServer::ConsoleServer(ConsoleOptions options,
+                             std::shared_ptr<grpc::Channel> channel)
+    : options_(std::move(options)),
+      bridge_(std::move(channel)),
+      sessions_(options_.session_idle, options_.max_sessions),
+      http_(std::make_unique<httplib::Server>()) {
+  Routes();
+}
+
+ConsoleServer::~ConsoleServer() = default;
+
+void ConsoleServer::Routes() {
+  http_->set_payload_max_length(options_.max_body_bytes);
+  http_->Post("/api/dang-nhap", [this](const auto& req, auto& res) {
+    SignIn(req, res);
+  });
+  http_->Post("/api/dang-xuat", [this](const auto& req, auto& res) {
+    SignOut(req, res);
+  });
+  http_->Get("/api/toi", [this](const auto& req, auto& res) {
+    WhoIsSignedIn(req, res);
+  });
+  http_->Post(R"(/api/rpc/([A-Za-z0-9_.]+/[A-Za-z0-9_]+))",
+              [this](const auto& req, auto& res) { Rpc(req, res); });
+  // A file name of console/: no slash, no leading dot (no way out of it).
+  http_->Get(R"(/([A-Za-z0-9_-][A-Za-z0-9_.-]*)?)",
+             [this](const auto& req, auto& res) { StaticFile(req, res); });
+  // Runs for every status from 400 on: a handler's own answer is kept; an
+  // answer httplib made (no route, a body over the limit) gets its text.
+  http_->set_error_handler([](const httplib::Request& req,
+                              httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (absl::StartsWith(req.path, "/api/")) {
+      const bool too_large = res.status == 413;
+      SendJson(res, res.status,
+               ErrorJson(too_large ? "RESOURCE_EXHAUSTED" : "NOT_FOUND",
+                         too_large ? "Dữ liệu gửi lên quá lớn."
+                                   : "Bảng điều khiển không có chức năng này.",
+                         absl::StrCat("HTTP ", res.status)));
+      return;
+    }
+    SecurityHeaders(res);
+    res.set_content(absl::StrCat("Không tìm thấy trang (", res.status, ")."),
+                    "text/plain; charset=utf-8");
+  });
+  http_->set_logger([](const httplib::Request& req,
+                       const httplib::Response& res) {
+    WriteLog("info", absl::StrCat("console ", req.method, " ", req.path, " ",
+                                  res.status));
+  });
+}
+
+int ConsoleServer::Bind(const std::string& host, int port) {
+  if (port == 0) return http_->bind_to_any_port(host);
+  return http_->bind_to_port(host, port) ? port : -1;
+}
+
+bool ConsoleServer::Serve() { return http_->listen_after_bind(); }
+
+void ConsoleServer::Stop() { http_->stop(); }
+
+std::string ConsoleServer::Cookie(const std::string& value, bool expire) const {
+  return absl::StrCat(kCookieName, "=", value,
+                      "; Path=/; HttpOnly; SameSite=Strict",
+                      options_.secure_cookie ? "; Secure" : "",
+                      expire ? "; Max-Age=0" : "");
+}
+
+void ConsoleServer::SignIn(const httplib::Request& req,
+                           httplib::Response& res) {
+  if (!FromConsole(req, res)) return;
+  const std::string code = AccessCode(req.body);
+  if (code.empty()) {
+    SendJson(res, 400,
+             ErrorJson("INVALID_ARGUMENT",
+                       "Hãy nhập mã truy cập do quản trị hệ thống cấp.",
+                       "expected {\"ma_truy_cap\": \"<token>\"}"));
+    return;
+  }
+  JsonAnswer who = bridge_.Call(kWhoAmI, "{}", code);
+  if (who.http_status == 200) {
+    const std::string id = sessions_.Open(code, PersonOf(who.body));
+    res.set_header("Set-Cookie", Cookie(id, /*expire=*/false));
+  }
+  Send(res, who);
+}
+
+void ConsoleServer::SignOut(const httplib::Request& req,
+                            httplib::Response& res) {
+  if (!FromConsole(req, res)) return;
+  sessions_.Close(SessionId(req));
+  SecurityHeaders(res);
+  res.set_header("Set-Cookie", Cookie("", /*expire=*/true));
+  res.status = 204;
+}
+
+std::optional<Session> ConsoleServer::SessionOf(const httplib::Request& req,
+                                                httplib::Response& res,
+                                                std::string* id) {
+  *id = SessionId(req);
+  std::optional<Session> session =
+      id->empty() ? std::nullopt : sessions_.Find(*id);
+  if (!session.has_value()) {
+    SendJson(res, 401,
+             ErrorJson("UNAUTHENTICATED",
+                       "Chưa đăng nhập, hoặc phiên làm việc đã hết: hãy "
+                       "đăng nhập lại.",
+                       "no session"));
+  }
+  return session;
+}
+
+void ConsoleServer::WhoIsSignedIn(const httplib::Request& req,
+                                  httplib::Response& res) {
+  std::string id;
+  auto session = SessionOf(req, res, &id);
+  if (!session.has_value()) return;
+  JsonAnswer who = bridge_.Call(kWhoAmI, "{}", session->token);
+  // The code was revoked since: the session ends with it.
+  if (who.http_status == 401) sessions_.Close(id);
+  Send(res, who);
+}
+
+void ConsoleServer::Rpc(const httplib::Request& req, httplib::Response& res) {
+  if (!FromConsole(req, res)) return;
+  std::string id;
+  auto session = SessionOf(req, res, &id);
+  if (!session.has_value()) return;
+  const std::string method = req.matches[1];
+  JsonAnswer answer = bridge_.Call(method, req.body, session->token);
+  if (answer.http_status == 401) sessions_.Close(id);
+  Send(res, answer);
+}
+
+void ConsoleServer::StaticFile(const httplib::Request& req,
+                               httplib::Response& res) {
+  std::string name = req.matches[1];
+  if (name.empty()) name = "index.html";
+  const char* type = ContentType(name);
+  const std::filesystem::path path =
+      std::filesystem::path(options_.static_dir) / name;
+  std::error_code error;
+  if (type == nullptr || !std::filesystem::is_regular_file(path, error) ||
+      std::filesystem::file_size(path, error) > kMaxStaticBytes) {
+    res.status = 404;  // the error handler writes the page
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  SecurityHeaders(res);
+  // Pages change with a deployment: the browser asks again each time.
+  res.set_header("Cache-Control", "no-cache");
+  res.set_content(content.str(), type);
+}
+
+}  // namespace wf::console

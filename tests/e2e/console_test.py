@@ -1,0 +1,300 @@
+"""The web console's HTTP side (engine/console, docs/console.md) against a
+real wf_server: signing in with an access code, the session cookie, the
+guard against cross-site requests, the calls it forwards and the refusals
+it returns as JSON with the engine's Vietnamese message.
+
+The pages themselves are tested in a browser by tests/node/console.test.mjs.
+Run by ctest (tests/CMakeLists.txt) with Debian's /usr/bin/python3.
+"""
+import http.client
+import json
+import os
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import harness  # noqa: E402
+
+
+def extra(parser):
+    parser.add_argument("--console", required=True, help="path to wf_console")
+    parser.add_argument("--static_dir", required=True, help="console/")
+
+
+ARGS, REST = harness.parse_args(extra)
+
+from wf.v1 import workflow_pb2 as pb  # noqa: E402
+from wf.v1 import workflow_pb2_grpc as rpc  # noqa: E402
+
+OFFICER, CHAIRMAN = "can-bo.dai-son", "chu-tich.dai-son"
+UNIT, UNIT_NAME = "07627", "Xã Đại Sơn"
+
+
+class Console:
+    """One wf_console process in front of `server_address`."""
+
+    def __init__(self, server_address, folder):
+        self.port_file = os.path.join(folder, "console.port")
+        self.log_path = os.path.join(folder, "console.log")
+        self.log_file = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [ARGS.console, "--listen=127.0.0.1:0", f"--port_file={self.port_file}",
+             f"--server={server_address}", f"--static_dir={ARGS.static_dir}"],
+            stdout=self.log_file, stderr=subprocess.STDOUT)
+        for _ in range(300):
+            if self.bound_port():
+                break
+            time.sleep(0.05)
+        self.port = self.bound_port()
+        assert self.port, "wf_console did not start"
+
+    def bound_port(self):
+        if not os.path.exists(self.port_file):
+            return None
+        with open(self.port_file) as f:
+            text = f.read().strip()
+        return int(text) if text else None
+
+    def request(self, method, path, body=None, cookie=None, console=True,
+                raw=None):
+        """(status, headers, body bytes) of one request."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {}
+        if cookie:
+            headers["Cookie"] = cookie
+        if console:
+            headers["X-WF-Console"] = "1"
+        data = raw if raw is not None else (
+            None if body is None else json.dumps(body).encode())
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        conn.request(method, path, body=data, headers=headers)
+        response = conn.getresponse()
+        result = response.status, dict(response.getheaders()), response.read()
+        conn.close()
+        return result
+
+    def call(self, method, body, cookie, **kw):
+        status, _, data = self.request("POST", f"/api/rpc/wf.v1.{method}",
+                                       body, cookie, **kw)
+        return status, json.loads(data)
+
+    def sign_in(self, token):
+        status, headers, data = self.request("POST", "/api/dang-nhap",
+                                             {"ma_truy_cap": token})
+        return status, headers.get("Set-Cookie", ""), json.loads(data)
+
+    def stop(self):
+        self.proc.terminate()
+        code = self.proc.wait(timeout=30)
+        self.log_file.close()
+        return code
+
+
+def session_cookie(set_cookie):
+    return set_cookie.split(";")[0]
+
+
+class ConsoleTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        data_dir = harness.temp_data_dir("console")
+        cls.server = harness.ServerProcess(ARGS.server, data_dir)
+        cls.server.start()
+        admin_token = cls.server.admin_token()
+        harness.setup_org(cls.server.address, admin_token, ARGS.testdata)
+        cls.admin_channel = harness.authed_channel(cls.server.address, admin_token)
+        admin = rpc.AdminServiceStub(cls.admin_channel)
+        cls.tokens, cls.token_ids = {}, {}
+        for person in (OFFICER, CHAIRMAN):
+            issued = admin.IssueToken(pb.IssueTokenRequest(person=person, note="console"))
+            cls.tokens[person] = issued.token
+            cls.token_ids[person] = issued.info.token_id
+        with open(os.path.join(ARGS.testdata, "nop_ke_hoach.lua"), encoding="utf-8") as f:
+            rpc.WorkflowServiceStub(cls.admin_channel).DeployWorkflow(
+                pb.DeployWorkflowRequest(source=f.read(), file_name="nop_ke_hoach.lua"))
+        cls.console = Console(cls.server.address, data_dir + ".logs")
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.console.stop()
+        cls.admin_channel.close()
+        assert cls.server.stop() == 0, cls.server.log()
+        assert code == 0, open(cls.console.log_path).read()
+
+    def signed_in(self, person):
+        status, set_cookie, who = self.console.sign_in(self.tokens[person])
+        self.assertEqual(status, 200, who)
+        self.assertEqual(who["person"], person)
+        return session_cookie(set_cookie)
+
+    def start_plan(self, cookie, key):
+        status, started = self.console.call("WorkflowService/StartInstance", {
+            "workflow": "nop_ke_hoach", "unit": UNIT, "business_key": key,
+            "variables": {"don_vi": "UBND xã Đại Sơn", "han_nop": "2027-03-10",
+                          "nam": 2027}}, cookie)
+        self.assertEqual(status, 200, started)
+        return started["instance"]
+
+    def test_pages_are_served_with_their_guards(self):
+        status, headers, body = self.console.request("GET", "/", console=False)
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["Content-Type"].startswith("text/html"))
+        self.assertIn("default-src 'self'", headers["Content-Security-Policy"])
+        self.assertEqual(headers["X-Content-Type-Options"], "nosniff")
+        self.assertEqual(headers["X-Frame-Options"], "DENY")
+        self.assertIn("<html", body.decode())
+        with open(os.path.join(ARGS.static_dir, "index.html"), "rb") as f:
+            self.assertEqual(body, f.read())
+        for path in ("/../CMakeLists.txt", "/%2e%2e/CMakeLists.txt", "/.hidden",
+                     "/khong-co.js", "/README.md", "/index.html/"):
+            with self.subTest(path=path):
+                status, _, _ = self.console.request("GET", path, console=False)
+                self.assertEqual(status, 404)
+
+    def test_signing_in_keeps_the_code_out_of_the_browser(self):
+        status, set_cookie, who = self.console.sign_in(self.tokens[CHAIRMAN])
+        self.assertEqual(status, 200, who)
+        self.assertEqual(who["person"], CHAIRMAN)
+        self.assertIn("roles", who)
+        self.assertIn("HttpOnly", set_cookie)
+        self.assertIn("SameSite=Strict", set_cookie)
+        self.assertNotIn(self.tokens[CHAIRMAN], set_cookie)
+        cookie = session_cookie(set_cookie)
+        status, _, data = self.console.request("GET", "/api/toi", cookie=cookie,
+                                               console=False)
+        self.assertEqual(status, 200)
+        self.assertEqual(json.loads(data)["person"], CHAIRMAN)
+
+    def test_a_wrong_code_is_refused_in_vietnamese(self):
+        status, set_cookie, error = self.console.sign_in("khong-phai-ma-that")
+        self.assertEqual(status, 401)
+        self.assertEqual(set_cookie, "")
+        self.assertEqual(error["ma"], "UNAUTHENTICATED")
+        self.assertIn("đăng nhập lại", error["thong_bao"])
+        for body in (b"{}", b"not json", json.dumps({"ma_truy_cap": "a\nb"}).encode()):
+            with self.subTest(body=body):
+                status, _, data = self.console.request("POST", "/api/dang-nhap",
+                                                       raw=body)
+                self.assertEqual(status, 400)
+                self.assertIn("mã truy cập", json.loads(data)["thong_bao"])
+
+    def test_requests_from_elsewhere_are_refused(self):
+        cookie = self.signed_in(OFFICER)
+        # No header: what a form on another site would send.
+        status, error = self.console.call("WorkflowService/GetInbox", {}, cookie,
+                                          console=False)
+        self.assertEqual(status, 403)
+        self.assertEqual(error["ma"], "PERMISSION_DENIED")
+        status, _, _ = self.console.request(
+            "POST", "/api/dang-nhap", {"ma_truy_cap": self.tokens[OFFICER]},
+            console=False)
+        self.assertEqual(status, 403)
+        # No session, or one made up.
+        for bad in (None, "wf_phien=" + "0" * 64):
+            with self.subTest(cookie=bad):
+                status, error = self.console.call("WorkflowService/GetInbox", {}, bad)
+                self.assertEqual(status, 401)
+                self.assertEqual(error["ma"], "UNAUTHENTICATED")
+        # Methods an official's screens do not use are not offered.
+        for method in ("AdminService/IssueToken", "WorkflowService/DeployWorkflow",
+                       "WorkflowService/CancelInstance", "Nothing/Here"):
+            with self.subTest(method=method):
+                status, error = self.console.call(method, {}, cookie)
+                self.assertEqual(status, 404)
+
+    def test_a_plan_goes_from_the_officer_to_the_chairman(self):
+        officer = self.signed_in(OFFICER)
+        chairman = self.signed_in(CHAIRMAN)
+        plan = self.start_plan(officer, "KH-CONSOLE-1")
+        self.assertEqual(plan["unit_name"], UNIT_NAME)  # byte for byte
+        self.assertIsInstance(plan["version"], str)     # uint64 as text
+        # The guard refuses in Vietnamese; the state is unchanged.
+        status, error = self.console.call("WorkflowService/FireEvent", {
+            "instance_id": plan["id"], "event": "trinh_duyet"}, officer)
+        self.assertEqual(status, 409, error)
+        self.assertEqual(error["ma"], "FAILED_PRECONDITION")
+        self.assertTrue(error["ly_do"])
+        self.assertIn("Chưa có trích yếu kế hoạch", error["thong_bao"])
+        status, fired = self.console.call("WorkflowService/FireEvent", {
+            "instance_id": plan["id"], "event": "trinh_duyet",
+            "payload": {"trich_yeu": "Kế hoạch phòng, chống tội phạm năm 2027"},
+            "expected_version": plan["version"]}, officer)
+        self.assertEqual(status, 200, fired)
+        self.assertEqual(fired["instance"]["state"], "cho_duyet")
+        # In the chairman's inbox, with the events he may take.
+        status, inbox = self.console.call("WorkflowService/GetInbox",
+                                          {"page_size": 50}, chairman)
+        self.assertEqual(status, 200, inbox)
+        items = [i for i in inbox["items"] if i["instance"]["id"] == plan["id"]]
+        self.assertEqual(len(items), 1)
+        self.assertIn("phe_duyet_va_gui", [e["event"] for e in items[0]["events"]])
+        self.assertEqual(items[0]["instance"]["state_title"],
+                         "Chờ lãnh đạo đơn vị phê duyệt")
+        # A step's required field missing: the field named in Vietnamese.
+        status, error = self.console.call("WorkflowService/FireEvent", {
+            "instance_id": plan["id"], "event": "yeu_cau_sua"}, chairman)
+        self.assertEqual(status, 400, error)
+        self.assertEqual(error["ly_do"], "FIELD_REQUIRED")
+        self.assertIn("«ly_do»", error["thong_bao"])
+        # A stale version is refused; the current one goes through.
+        status, error = self.console.call("WorkflowService/FireEvent", {
+            "instance_id": plan["id"], "event": "phe_duyet_va_gui",
+            "expected_version": plan["version"]}, chairman)
+        self.assertEqual(status, 409, error)
+        status, fired = self.console.call("WorkflowService/FireEvent", {
+            "instance_id": plan["id"], "event": "phe_duyet_va_gui",
+            "expected_version": fired["instance"]["version"]}, chairman)
+        self.assertEqual(status, 200, fired)
+        self.assertEqual(fired["instance"]["state"], "da_gui")
+        status, history = self.console.call("WorkflowService/GetHistory",
+                                            {"instance_id": plan["id"]}, chairman)
+        self.assertEqual(status, 200)
+        self.assertEqual([e["event"] for e in history["events"]],
+                         ["start", "trinh_duyet", "phe_duyet_va_gui"])
+        self.assertRegex(history["events"][0]["at"], r"^\d{4}-\d\d-\d\dT.*Z$")
+
+    def test_malformed_and_oversized_requests(self):
+        cookie = self.signed_in(OFFICER)
+        status, _, data = self.console.request(
+            "POST", "/api/rpc/wf.v1.WorkflowService/GetInbox", raw=b"{nope",
+            cookie=cookie)
+        self.assertEqual(status, 400)
+        self.assertEqual(json.loads(data)["ma"], "INVALID_ARGUMENT")
+        status, error = self.console.call("WorkflowService/GetInbox",
+                                          {"khong_co_truong": 1}, cookie)
+        self.assertEqual(status, 400, error)
+        status, _, data = self.console.request(
+            "POST", "/api/rpc/wf.v1.WorkflowService/GetInbox",
+            raw=b'{"page_token": "' + b"a" * (2 << 20) + b'"}', cookie=cookie)
+        self.assertEqual(status, 413)
+        self.assertEqual(json.loads(data)["ma"], "RESOURCE_EXHAUSTED")
+
+    def test_signing_out_and_a_revoked_code_end_the_session(self):
+        cookie = self.signed_in(CHAIRMAN)
+        status, headers, _ = self.console.request("POST", "/api/dang-xuat",
+                                                  cookie=cookie)
+        self.assertEqual(status, 204)
+        self.assertIn("Max-Age=0", headers["Set-Cookie"])
+        status, _, _ = self.console.request("GET", "/api/toi", cookie=cookie,
+                                            console=False)
+        self.assertEqual(status, 401)
+
+        # A second officer code, revoked while signed in.
+        admin = rpc.AdminServiceStub(self.admin_channel)
+        issued = admin.IssueToken(pb.IssueTokenRequest(person=OFFICER, note="thu hồi"))
+        status, set_cookie, _ = self.console.sign_in(issued.token)
+        self.assertEqual(status, 200)
+        cookie = session_cookie(set_cookie)
+        admin.RevokeToken(pb.RevokeTokenRequest(token_id=issued.info.token_id))
+        status, error = self.console.call("WorkflowService/GetInbox", {}, cookie)
+        self.assertEqual(status, 401, error)
+        status, _, _ = self.console.request("GET", "/api/toi", cookie=cookie,
+                                            console=False)
+        self.assertEqual(status, 401)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0]] + REST)
