@@ -15,19 +15,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import grpc from '@grpc/grpc-js';
-import protoLoader from '@grpc/proto-loader';
 import { chromium } from 'playwright-core';
+import { client as connect, importTestOrg, wf } from './api.mjs';
 import { build, repo, startServer } from './server.mjs';
 import { fromStruct, toDate, toStruct } from './values.mjs';
 
 const CHROMIUM = process.env.WF_CHROMIUM ?? '/usr/bin/chromium';
-
-const definition = protoLoader.loadSync('wf/v1/workflow.proto', {
-  includeDirs: [path.join(repo, 'proto'), '/usr/include'],
-  keepCase: true, longs: String, enums: String, defaults: true, oneofs: true,
-});
-const wf = grpc.loadPackageDefinition(definition).wf.v1;
 
 let server;
 let gateway;
@@ -35,19 +28,7 @@ let browser;
 const tokens = {};
 const plan = {};  // the officer's plan: id, due (the deadline), created_at
 
-function client(Service, token) {
-  const stub = new Service(server.address, grpc.credentials.createInsecure());
-  return new Proxy(stub, {
-    get(target, name) {
-      return (request) => new Promise((resolve, reject) => {
-        const metadata = new grpc.Metadata();
-        metadata.set('authorization', `Bearer ${token}`);
-        target[name](request, metadata, { deadline: Date.now() + 10_000 },
-          (err, response) => (err ? reject(err) : resolve(response)));
-      });
-    },
-  });
-}
+const client = (Service, token) => connect(Service, server.address, token);
 
 // wf_console in front of the server, on a port it chooses and writes down.
 async function startConsole(serverAddress) {
@@ -98,25 +79,10 @@ function vnParts(date) {
 }
 const vnLongDate = (d) => { const p = vnParts(d); return `ngày ${p.day} tháng ${p.month} năm ${p.year}`; };
 
-const shared = path.join(repo, '..', 'shared', 'domain', 'provinces');
-const read = (...p) => fs.readFileSync(path.join(...p), 'utf8');
-
 before(async () => {
   server = await startServer();
   const admin = client(wf.AdminService, server.adminToken);
-  await admin.ImportDirectory({
-    source: 'bac_ninh_xa', format: 'communes', csv: read(shared, 'bac_ninh_2025.csv'),
-    province_id: 'bac_ninh', province_name: 'Bắc Ninh',
-    valid_from: { year: 2025, month: 7, day: 1 },
-  });
-  await admin.ImportDirectory({
-    source: 'bac_ninh_co_quan', format: 'units',
-    csv: read(repo, 'tests', 'testdata', 'org', 'bac_ninh_co_quan.csv'),
-  });
-  await admin.ImportDirectory({
-    source: 'nguoi_dung', format: 'people',
-    csv: read(repo, 'tests', 'testdata', 'org', 'nguoi_dung.csv'),
-  });
+  await importTestOrg(admin);
   for (const person of ['can-bo.dai-son', 'chu-tich.dai-son']) {
     tokens[person] = (await admin.IssueToken({ person, note: 'console test' })).token;
   }

@@ -3,58 +3,23 @@
 // refused an event the state does not allow, submit it, find it in the
 // chairman's inbox, approve it, read its history and verify it.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import grpc from '@grpc/grpc-js';
-import protoLoader from '@grpc/proto-loader';
+import { client as connect, importTestOrg, wf } from './api.mjs';
 import { refusal } from './errors.mjs';
-import { repo, startServer } from './server.mjs';
+import { startServer } from './server.mjs';
 import { fromStruct, toDate, toStruct } from './values.mjs';
-
-const definition = protoLoader.loadSync('wf/v1/workflow.proto', {
-  includeDirs: [path.join(repo, 'proto'), '/usr/include'],
-  keepCase: true, longs: String, enums: String, defaults: true, oneofs: true,
-});
-const wf = grpc.loadPackageDefinition(definition).wf.v1;
 
 let server;
 let admin;
 const tokens = {};
 
-// Unary calls as promises, each carrying `authorization: Bearer <token>`.
-function client(Service, token) {
-  const stub = new Service(server.address, grpc.credentials.createInsecure());
-  return new Proxy(stub, {
-    get(target, name) {
-      return (request) => new Promise((resolve, reject) => {
-        const metadata = new grpc.Metadata();
-        metadata.set('authorization', `Bearer ${token}`);
-        target[name](request, metadata, (err, response) => (err ? reject(err) : resolve(response)));
-      });
-    },
-  });
-}
-
-const shared = path.join(repo, '..', 'shared', 'domain', 'provinces');
-const read = (...p) => fs.readFileSync(path.join(...p), 'utf8');
+const client = (Service, token) => connect(Service, server.address, token);
 
 before(async () => {
   server = await startServer();
   admin = client(wf.AdminService, server.adminToken);
-  await admin.ImportDirectory({
-    source: 'bac_ninh_xa', format: 'communes', csv: read(shared, 'bac_ninh_2025.csv'),
-    province_id: 'bac_ninh', province_name: 'Bắc Ninh',
-    valid_from: { year: 2025, month: 7, day: 1 },  // google.type.Date
-  });
-  await admin.ImportDirectory({
-    source: 'bac_ninh_co_quan', format: 'units',
-    csv: read(repo, 'tests', 'testdata', 'org', 'bac_ninh_co_quan.csv'),
-  });
-  await admin.ImportDirectory({
-    source: 'nguoi_dung', format: 'people',
-    csv: read(repo, 'tests', 'testdata', 'org', 'nguoi_dung.csv'),
-  });
+  await importTestOrg(admin);
   for (const person of ['can-bo.dai-son', 'chu-tich.dai-son']) {
     tokens[person] = (await admin.IssueToken({ person, note: 'node test' })).token;
   }
