@@ -409,25 +409,6 @@ async function viewInbox(current) {
   focusHeading();
 }
 
-// The inbox item for one document: the events the caller may take on it.
-// Looks through the inbox (it is cheap to read again) and keeps the answer.
-async function inboxItemFor(id) {
-  const items = [];
-  let token = '';
-  let found = null;
-  for (let i = 0; i < 10 && !found; i++) {
-    const page = await call(WORKFLOW, 'GetInbox', {
-      page_size: 1000, page_token: token, view: 'INSTANCE_VIEW_BASIC',
-    });
-    items.push(...(page.items ?? []));
-    found = items.find((item) => item.instance?.id === id) ?? null;
-    token = page.next_page_token ?? '';
-    if (!token) break;
-  }
-  state.inbox = { items, next_page_token: token };
-  return found;
-}
-
 // --- One document ---------------------------------------------------------
 
 async function readHistory(id) {
@@ -465,14 +446,10 @@ function eventTitle(name, transitions) {
 
 async function viewDocument(id, current) {
   loading('Hồ sơ');
-  const [instance, events, inboxItem, files] = await Promise.all([
-    call(WORKFLOW, 'GetInstance', { instance_id: id }),
+  // GetInstance names the steps the caller may take on it now.
+  const [instance, events, files] = await Promise.all([
+    call(WORKFLOW, 'GetInstance', { instance_id: id, with_events: true }),
     readHistory(id),
-    // Without the inbox the document still shows, without its actions.
-    inboxItemFor(id).catch((err) => {
-      if (err instanceof SessionEnded) throw err;
-      return { error: err };
-    }),
     readFiles(id),
   ]);
   let workflow = null;
@@ -518,7 +495,7 @@ async function viewDocument(id, current) {
     h('p', { class: 'duong-dan' },
       h('a', { href: '#/hop-thu' }, h('span', { 'aria-hidden': 'true' }, '← '), 'Về Hộp thư')),
     summary,
-    actionsSection(instance, inboxItem, transitions),
+    actionsSection(instance, transitions),
     clocksSection(instance),
     variablesSection(instance),
     filesSection(files),
@@ -533,12 +510,8 @@ function section(title, ...content) {
     h('h2', { id }, title), ...content);
 }
 
-function actionsSection(instance, inboxItem, transitions) {
-  if (inboxItem?.error) {
-    return section('Việc cần làm',
-      h('p', { class: 'trong' }, `Không đọc được việc cần làm: ${inboxItem.error.message}`));
-  }
-  const events = inboxItem?.events ?? [];
+function actionsSection(instance, transitions) {
+  const events = instance.events ?? [];
   if (events.length === 0) {
     return section('Việc cần làm',
       h('p', { class: 'trong' }, instance.finished
@@ -573,7 +546,7 @@ function actionsSection(instance, inboxItem, transitions) {
   return section('Việc cần làm', buttonList, formHolder);
 }
 
-function actionForm(instance, inboxEvent, title, transition, close) {
+function actionForm(instance, offered, title, transition, close) {
   const required = transition?.required_fields ?? [];
   const alert = formAlert();
   const inputs = required.map((name) => {
@@ -593,8 +566,8 @@ function actionForm(instance, inboxEvent, title, transition, close) {
   const submit = h('button', { type: 'submit', class: 'nut' }, 'Xác nhận');
   const cancel = h('button', { type: 'button', class: 'nut nut--phu', onclick: close }, 'Hủy');
   const headingId = uniqueId('tieu-de-bieu-mau');
-  const who = inboxEvent.acting_for
-    ? h('p', { class: 'goi-y' }, `Bạn thực hiện theo ủy quyền của ${inboxEvent.acting_for}.`)
+  const who = offered.acting_for
+    ? h('p', { class: 'goi-y' }, `Bạn thực hiện theo ủy quyền của ${offered.acting_for}.`)
     : null;
   const form = h('form', { class: 'bieu-mau bieu-mau--xu-ly', 'aria-labelledby': headingId, novalidate: true },
     h('h3', { id: headingId }, title),
@@ -616,7 +589,7 @@ function actionForm(instance, inboxEvent, title, transition, close) {
     }
     const request = {
       instance_id: instance.id,
-      event: inboxEvent.event,
+      event: offered.event,
       payload,
       expected_version: instance.version,
       // The page is read again after the step: the answer need not carry

@@ -457,6 +457,42 @@ TEST_F(AccessTest, InboxesFollowEveryTransition) {
   EXPECT_TRUE(engine_->Verify(id, Actor::Embedder())->ok);
 }
 
+// AvailableEvents names the steps the reader may take now, as the inbox
+// item does: the chairman's two, none for the officer who submitted it (who
+// may still read it), none for the embedder, none once it is finished.
+TEST_F(AccessTest, AvailableEventsAreTheStepsTheReaderMayTake) {
+  auto started = StartPlan(Actor::Person("can-bo.dai-son"));
+  ASSERT_TRUE(started.ok()) << started.status();
+  const std::string id = started->instance.id;
+  auto events_of = [&](const Actor& actor) {
+    std::map<std::string, std::string> events;  // event -> role
+    auto got = engine_->AvailableEvents(id, actor);
+    EXPECT_TRUE(got.ok()) << got.status();
+    if (got.ok()) {
+      for (const InboxEvent& e : *got) events[e.event] = e.role;
+    }
+    return events;
+  };
+  using Events = std::map<std::string, std::string>;
+  EXPECT_EQ(events_of(Actor::Person("can-bo.dai-son")),
+            Events({{"trinh_duyet", "can_bo"}}));
+  ASSERT_TRUE(Fire(Actor::Person("can-bo.dai-son"), id, "trinh_duyet",
+                   R"({"trich_yeu":"Kế hoạch"})").ok());
+  EXPECT_EQ(events_of(Actor::Person("chu-tich.dai-son")),
+            Events({{"phe_duyet_va_gui", "chu_tich"}, {"yeu_cau_sua", "chu_tich"}}));
+  EXPECT_TRUE(events_of(Actor::Person("can-bo.dai-son")).empty());
+  EXPECT_TRUE(events_of(Actor::Embedder()).empty());
+  // Scoped as reads are: a stranger's answer is NOT_FOUND.
+  EXPECT_EQ(engine_->AvailableEvents(id, Actor::Person("can-bo.tay-yen-tu"))
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+
+  ASSERT_TRUE(Fire(Actor::Person("chu-tich.dai-son"), id, "phe_duyet_va_gui").ok());
+  ASSERT_TRUE(Fire(Actor::Person("truong-phong.tham-muu"), id, "tiep_nhan").ok());
+  EXPECT_TRUE(events_of(Actor::Person("truong-phong.tham-muu")).empty());
+}
+
 // A document addressed to the unit its variable names ("var:nhan"): only
 // that unit's people list it and may act on it; readdressed by an action,
 // it moves to the new unit's inbox in the same write.

@@ -467,6 +467,14 @@ class EngineImpl final : public Engine {
     return reader_->GetInstance(id, actor);
   }
 
+  absl::StatusOr<std::vector<InboxEvent>> AvailableEvents(
+      const std::string& id, const Actor& actor) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(actor));
+    WF_RETURN_IF_ERROR(CheckInstanceId(id).status());
+    return reader_->AvailableEvents(id, actor);
+  }
+
   absl::StatusOr<ProgressInfo> GetProgress(
       const ProgressRequest& request) override {
     WF_RETURN_IF_ERROR(CheckOpen());

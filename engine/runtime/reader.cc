@@ -344,6 +344,52 @@ absl::StatusOr<InstanceInfo> Reader::GetInstance(const std::string& id,
   return ToInfo(record);
 }
 
+absl::StatusOr<std::vector<InboxEvent>> Reader::AvailableEvents(
+    const std::string& id, const Actor& actor) {
+  WF_ASSIGN_OR_RETURN(store::InstanceRecord record, LoadReadable(id, actor));
+  // The embedder passes no who rule: there is no capacity to name.
+  if (!actor.checked() || record.finished()) return std::vector<InboxEvent>();
+  WF_ASSIGN_OR_RETURN(auto def, registry_->Get(record.workflow(),
+                                               record.workflow_version()));
+  auto directory = directory_->Current();
+  const std::vector<org::HeldRole> roles = directory->directory.RolesOn(
+      actor.id, calendar::ToVietnamDay(clock_->Now()));
+  return EventsFor(
+      *def, std::make_shared<const store::InstanceRecord>(std::move(record)),
+      *directory, roles);
+}
+
+// The transitions out of the instance's state whose who rule a role of
+// `roles` passes, each with that capacity: what an inbox item offers.
+// Timers' transitions (who = "system") pass no role.
+std::vector<InboxEvent> Reader::EventsFor(
+    const Definition& def, const InstanceCache::Record& instance,
+    const DirectorySnapshot& directory,
+    const std::vector<org::HeldRole>& roles) {
+  std::vector<InboxEvent> events;
+  std::shared_ptr<const Json> vars;  // read for "var:" rules only
+  for (size_t t = 0; t < def.spec().transitions.size(); ++t) {
+    const TransitionSpec& spec = def.spec().transitions[t];
+    if (std::find(spec.from.begin(), spec.from.end(), instance->state()) ==
+        spec.from.end()) {
+      continue;
+    }
+    const access::CompiledWho& who = def.WhoOf(static_cast<int>(t));
+    if (who.names_units && vars == nullptr) {
+      auto parsed = Vars(instance);
+      if (parsed.ok()) vars = *std::move(parsed);
+    }
+    access::CompiledWho resolved;
+    std::optional<org::Grant> grant =
+        access::GrantFor(directory, roles, instance->unit_id(),
+                         access::Resolve(who, vars.get(), &resolved));
+    if (!grant.has_value()) continue;
+    events.push_back({spec.event, spec.title.empty() ? spec.event : spec.title,
+                      grant->role, grant->unit_id, grant->acting_for});
+  }
+  return events;
+}
+
 absl::StatusOr<std::vector<HistoryEntry>> Reader::GetHistory(
     const std::string& id, const Actor& actor, uint64_t after_seq,
     uint32_t limit) {
@@ -634,27 +680,7 @@ absl::StatusOr<InboxPage> Reader::Inbox(const Actor& actor,
     auto def = registry_->Get(instance->workflow(), instance->workflow_version());
     if (!def.ok()) continue;
     InboxItem item;
-    std::shared_ptr<const Json> vars;  // read for "var:" rules only
-    for (size_t t = 0; t < (*def)->spec().transitions.size(); ++t) {
-      const TransitionSpec& spec = (*def)->spec().transitions[t];
-      if (std::find(spec.from.begin(), spec.from.end(), instance->state()) ==
-          spec.from.end()) {
-        continue;
-      }
-      const access::CompiledWho& who = (*def)->WhoOf(static_cast<int>(t));
-      if (who.names_units && vars == nullptr) {
-        auto parsed = Vars(*loaded);
-        if (parsed.ok()) vars = *std::move(parsed);
-      }
-      access::CompiledWho resolved;
-      std::optional<org::Grant> grant =
-          access::GrantFor(*directory, roles, instance->unit_id(),
-                           access::Resolve(who, vars.get(), &resolved));
-      if (!grant.has_value()) continue;
-      item.events.push_back({spec.event,
-                             spec.title.empty() ? spec.event : spec.title,
-                             grant->role, grant->unit_id, grant->acting_for});
-    }
+    item.events = EventsFor(**def, *loaded, *directory, roles);
     if (item.events.empty()) continue;
     item.due = entry.due_micros == INT64_MAX
                    ? absl::InfiniteFuture()

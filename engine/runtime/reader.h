@@ -64,6 +64,9 @@ class Reader {
                                                      const Actor& actor);
   absl::StatusOr<InstanceInfo> GetInstance(const std::string& id,
                                            const Actor& actor);
+  // Engine::AvailableEvents.
+  absl::StatusOr<std::vector<InboxEvent>> AvailableEvents(
+      const std::string& id, const Actor& actor);
   absl::StatusOr<std::vector<HistoryEntry>> GetHistory(const std::string& id,
                                                        const Actor& actor,
                                                        uint64_t after_seq = 0,
@@ -100,6 +103,11 @@ class Reader {
   Store* store() const { return store_; }
 
  private:
+  // The steps `roles` may take on `instance` now (Inbox, GetInstance).
+  std::vector<InboxEvent> EventsFor(const Definition& def,
+                                    const InstanceCache::Record& instance,
+                                    const DirectorySnapshot& directory,
+                                    const std::vector<org::HeldRole>& roles);
   // The stamp of an inbox page reading `slots` (unit prefix -> its slot
   // prefixes), before anything is read; empty without inbox counts.
   InboxStamp StampOf(

@@ -166,6 +166,14 @@ void ToProto(const WorkflowInfo& in, v1::Workflow* out) {
   for (const std::string& hook : in.hooks) out->add_hooks(hook);
 }
 
+void ToProto(const InboxEvent& in, v1::InboxEvent* out) {
+  out->set_event(in.event);
+  out->set_title(in.title);
+  out->set_role(in.role);
+  out->set_unit(in.unit);
+  out->set_acting_for(in.acting_for);
+}
+
 void ToBasicProto(const InstanceInfo& in, v1::Instance* out) {
   out->set_id(in.id);
   out->set_unit(in.unit);
@@ -281,12 +289,7 @@ absl::Status ToProto(const InboxPage& in, bool full,
       ToBasicProto(item.instance, i->mutable_instance());
     }
     for (const InboxEvent& e : item.events) {
-      v1::InboxEvent* event = i->add_events();
-      event->set_event(e.event);
-      event->set_title(e.title);
-      event->set_role(e.role);
-      event->set_unit(e.unit);
-      event->set_acting_for(e.acting_for);
+      ToProto(e, i->add_events());
     }
     if (Finite(item.due)) ToTimestamp(item.due, i->mutable_due());
   }

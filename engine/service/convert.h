@@ -43,6 +43,7 @@ absl::Status ToProto(const InstanceInfo& in, bool full, v1::Instance* out);
 void ToProto(const DeadlineInfo& in, v1::Deadline* out);
 void ToProto(const ProgressInfo& in, v1::Progress* out);
 void ToProto(const WhoAmIInfo& in, v1::WhoAmIResponse* out);
+void ToProto(const InboxEvent& in, v1::InboxEvent* out);
 void ToProto(const TokenInfo& in, v1::Token* out);
 
 // Documents (docs/documents.md).

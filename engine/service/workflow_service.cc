@@ -258,7 +258,13 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetInstance(
   NoteInstance(context, request->instance_id());
   auto result = engine_->GetInstance(request->instance_id(), actor);
   if (!result.ok()) return Answer(context, result.status());
-  return Answer(context, ToProto(*result, response));
+  absl::Status converted = ToProto(*result, response);
+  if (converted.ok() && request->with_events()) {
+    auto events = engine_->AvailableEvents(request->instance_id(), actor);
+    if (!events.ok()) return Answer(context, events.status());
+    for (const InboxEvent& e : *events) ToProto(e, response->add_events());
+  }
+  return Answer(context, converted);
 }
 
 grpc::ServerUnaryReactor* WorkflowServiceImpl::GetProgress(

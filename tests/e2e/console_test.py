@@ -224,6 +224,20 @@ class ConsoleTest(unittest.TestCase):
             "expected_version": plan["version"]}, officer)
         self.assertEqual(status, 200, fired)
         self.assertEqual(fired["instance"]["state"], "cho_duyet")
+        # Reading it names the steps each may take now.
+        status, read = self.console.call("WorkflowService/GetInstance",
+                                         {"instance_id": plan["id"], "with_events": True}, chairman)
+        self.assertEqual(status, 200, read)
+        self.assertEqual(sorted((e["event"], e["role"]) for e in read["events"]),
+                         [("phe_duyet_va_gui", "chu_tich"), ("yeu_cau_sua", "chu_tich")])
+        status, read = self.console.call("WorkflowService/GetInstance",
+                                         {"instance_id": plan["id"], "with_events": True},
+                                         officer)
+        self.assertEqual((status, read["events"]), (200, []))
+        # Not asked: none named, as in a list.
+        status, read = self.console.call("WorkflowService/GetInstance",
+                                         {"instance_id": plan["id"]}, chairman)
+        self.assertEqual((status, read["events"]), (200, []))
         # In the chairman's inbox, with the events he may take.
         status, inbox = self.console.call("WorkflowService/GetInbox",
                                           {"page_size": 50}, chairman)

@@ -185,6 +185,11 @@ class Engine {
   // document the actor may not read is NOT_FOUND, as if it did not exist.
   virtual absl::StatusOr<InstanceInfo> GetInstance(
       const std::string& id, const Actor& actor) = 0;
+  // The steps `actor` may take on the instance now, each with the capacity
+  // they would act in: what its inbox item offers. Read-scoped as
+  // GetInstance; empty for a finished instance and for the embedder.
+  virtual absl::StatusOr<std::vector<InboxEvent>> AvailableEvents(
+      const std::string& id, const Actor& actor) = 0;
   virtual absl::StatusOr<InstancePage> ListInstances(
       const ListInstancesRequest& request) = 0;
   // How far a parent's children (a plan sent to every commune) have got:

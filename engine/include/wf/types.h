@@ -137,6 +137,15 @@ struct ClockInfo {
   std::string unit;        // "working_days", "days", "duration", "date"
 };
 
+// A step the caller may take on an instance, and in which capacity.
+struct InboxEvent {
+  std::string event;
+  std::string title;
+  std::string role;        // the capacity the caller would act in
+  std::string unit;
+  std::string acting_for;  // set when through a delegation
+};
+
 struct InstanceInfo {
   std::string id;
   std::string unit;       // the org unit the document belongs to
@@ -563,14 +572,6 @@ struct InboxRequest {
   // As ListInstancesRequest::with_variables: false leaves each item's
   // `instance.variables_json` empty.
   bool with_variables = true;
-};
-
-struct InboxEvent {
-  std::string event;
-  std::string title;
-  std::string role;        // the capacity the caller would act in
-  std::string unit;
-  std::string acting_for;  // set when through a delegation
 };
 
 struct InboxItem {
