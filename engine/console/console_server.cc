@@ -9,6 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "engine/util/log.h"
@@ -98,6 +99,25 @@ bool FromConsole(const httplib::Request& req, httplib::Response& res) {
   return false;
 }
 
+// Content-Disposition for a download named `name` (UTF-8): RFC 6266 with
+// the name percent-encoded (RFC 5987), and an ASCII stand-in for old
+// browsers.
+std::string Attachment(const std::string& name) {
+  std::string ascii, encoded;
+  for (unsigned char c : name) {
+    const bool plain = absl::ascii_isalnum(c) || c == '.' || c == '-' ||
+                       c == '_' || c == ' ';
+    ascii += plain ? static_cast<char>(c) : '_';
+    if (plain && c != ' ') {
+      encoded += static_cast<char>(c);
+    } else {
+      absl::StrAppend(&encoded, "%", absl::Hex(c, absl::kZeroPad2));
+    }
+  }
+  return absl::StrCat("attachment; filename=\"", ascii,
+                      "\"; filename*=UTF-8''", encoded);
+}
+
 // The person the WhoAmI answer names.
 std::string PersonOf(const std::string& who_am_i_json) {
   auto json =
@@ -111,7 +131,8 @@ std::string PersonOf(const std::string& who_am_i_json) {
 ConsoleServer::ConsoleServer(ConsoleOptions options,
                              std::shared_ptr<grpc::Channel> channel)
     : options_(std::move(options)),
-      bridge_(std::move(channel)),
+      bridge_(channel),
+      files_(channel),
       sessions_(options_.session_idle, options_.max_sessions),
       http_(std::make_unique<httplib::Server>()) {
   Routes();
@@ -120,7 +141,9 @@ ConsoleServer::ConsoleServer(ConsoleOptions options,
 ConsoleServer::~ConsoleServer() = default;
 
 void ConsoleServer::Routes() {
-  http_->set_payload_max_length(options_.max_body_bytes);
+  // The largest body is an upload; JSON requests are held to less
+  // (SmallEnough).
+  http_->set_payload_max_length(options_.max_file_bytes);
   http_->Post("/api/dang-nhap", [this](const auto& req, auto& res) {
     SignIn(req, res);
   });
@@ -132,6 +155,12 @@ void ConsoleServer::Routes() {
   });
   http_->Post(R"(/api/rpc/([A-Za-z0-9_.]+/[A-Za-z0-9_]+))",
               [this](const auto& req, auto& res) { Rpc(req, res); });
+  http_->Post("/api/tep", [this](const auto& req, auto& res) {
+    UploadFile(req, res);
+  });
+  http_->Get("/api/tep", [this](const auto& req, auto& res) {
+    DownloadFile(req, res);
+  });
   // A file name of console/: no slash, no leading dot (no way out of it).
   http_->Get(R"(/([A-Za-z0-9_-][A-Za-z0-9_.-]*)?)",
              [this](const auto& req, auto& res) { StaticFile(req, res); });
@@ -176,9 +205,19 @@ std::string ConsoleServer::Cookie(const std::string& value, bool expire) const {
                       expire ? "; Max-Age=0" : "");
 }
 
+bool ConsoleServer::SmallEnough(const httplib::Request& req,
+                                httplib::Response& res) const {
+  if (req.body.size() <= options_.max_body_bytes) return true;
+  SendJson(res, 413,
+           ErrorJson("RESOURCE_EXHAUSTED", "Dữ liệu gửi lên quá lớn.",
+                     absl::StrCat("a request of ", req.body.size(),
+                                  " bytes; at most ", options_.max_body_bytes)));
+  return false;
+}
+
 void ConsoleServer::SignIn(const httplib::Request& req,
                            httplib::Response& res) {
-  if (!FromConsole(req, res)) return;
+  if (!FromConsole(req, res) || !SmallEnough(req, res)) return;
   const std::string code = AccessCode(req.body);
   if (code.empty()) {
     SendJson(res, 400,
@@ -232,7 +271,7 @@ void ConsoleServer::WhoIsSignedIn(const httplib::Request& req,
 }
 
 void ConsoleServer::Rpc(const httplib::Request& req, httplib::Response& res) {
-  if (!FromConsole(req, res)) return;
+  if (!FromConsole(req, res) || !SmallEnough(req, res)) return;
   std::string id;
   auto session = SessionOf(req, res, &id);
   if (!session.has_value()) return;
@@ -240,6 +279,59 @@ void ConsoleServer::Rpc(const httplib::Request& req, httplib::Response& res) {
   JsonAnswer answer = bridge_.Call(method, req.body, session->token);
   if (answer.http_status == 401) sessions_.Close(id);
   Send(res, answer);
+}
+
+void ConsoleServer::UploadFile(const httplib::Request& req,
+                               httplib::Response& res) {
+  if (!FromConsole(req, res)) return;
+  std::string id;
+  auto session = SessionOf(req, res, &id);
+  if (!session.has_value()) return;
+  UploadTarget target{req.get_param_value("ho_so"),
+                      req.get_param_value("ngan"), req.get_param_value("ten"),
+                      req.get_header_value("X-WF-Idempotency-Key")};
+  if (target.instance_id.empty() || target.slot.empty() ||
+      target.name.empty()) {
+    SendJson(res, 400,
+             ErrorJson("INVALID_ARGUMENT",
+                       "Thiếu hồ sơ, loại tệp hoặc tên tệp.",
+                       "expected ?ho_so=<id>&ngan=<slot>&ten=<name>"));
+    return;
+  }
+  JsonAnswer answer = files_.Upload(target, req.body, session->token);
+  if (answer.http_status == 401) sessions_.Close(id);
+  Send(res, answer);
+}
+
+void ConsoleServer::DownloadFile(const httplib::Request& req,
+                                 httplib::Response& res) {
+  std::string id;
+  auto session = SessionOf(req, res, &id);
+  if (!session.has_value()) return;
+  uint32_t version = 0;
+  const std::string asked = req.get_param_value("phien_ban");
+  if (!asked.empty() && !absl::SimpleAtoi(asked, &version)) {
+    SendJson(res, 400, ErrorJson("INVALID_ARGUMENT",
+                                 "Phiên bản tệp phải là một số.",
+                                 "phien_ban: " + asked));
+    return;
+  }
+  FileAnswer file =
+      files_.Download(req.get_param_value("ho_so"), req.get_param_value("ngan"),
+                      version, options_.max_file_bytes, session->token);
+  if (!file.ok) {
+    if (file.refusal.http_status == 401) sessions_.Close(id);
+    Send(res, file.refusal);
+    return;
+  }
+  SecurityHeaders(res);
+  // Whatever the file holds, the browser saves it and never runs it here.
+  res.set_header("Content-Security-Policy", "sandbox; default-src 'none'");
+  res.set_header("Content-Disposition", Attachment(file.name));
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(std::move(file.bytes), file.media_type.empty()
+                                             ? "application/octet-stream"
+                                             : file.media_type);
 }
 
 void ConsoleServer::StaticFile(const httplib::Request& req,

@@ -9,7 +9,8 @@
 //
 // Routes: GET / and the files of `static_dir`; POST /api/dang-nhap (sign in
 // with an access code), POST /api/dang-xuat, GET /api/toi (who is signed
-// in), POST /api/rpc/<package.Service>/<Method> (RpcBridge's methods).
+// in), POST /api/rpc/<package.Service>/<Method> (RpcBridge's methods),
+// POST /api/tep (attach a file) and GET /api/tep (download one).
 // Every POST must carry "X-WF-Console: 1": a form or a link on another
 // site cannot send it, so it cannot act in an official's name (with the
 // session cookie's SameSite=Strict, the guard against cross-site requests).
@@ -22,6 +23,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/time/time.h"
+#include "engine/console/file_bridge.h"
 #include "engine/console/rpc_bridge.h"
 #include "engine/console/sessions.h"
 
@@ -37,7 +39,8 @@ struct ConsoleOptions {
   std::string static_dir = "console";
   absl::Duration session_idle = absl::Hours(8);
   size_t max_sessions = 10000;
-  size_t max_body_bytes = 1 << 20;
+  size_t max_body_bytes = 1 << 20;  // a JSON request
+  size_t max_file_bytes = 64 << 20;  // an upload or a download
   // Adds "Secure" to the session cookie: set when the console is reached
   // over HTTPS (through a reverse proxy).
   bool secure_cookie = false;
@@ -60,6 +63,11 @@ class ConsoleServer {
   void SignOut(const httplib::Request& req, httplib::Response& res);
   void WhoIsSignedIn(const httplib::Request& req, httplib::Response& res);
   void Rpc(const httplib::Request& req, httplib::Response& res);
+  void UploadFile(const httplib::Request& req, httplib::Response& res);
+  void DownloadFile(const httplib::Request& req, httplib::Response& res);
+  // False (413 written) for a JSON request over max_body_bytes: only
+  // uploads may be as large as a file.
+  bool SmallEnough(const httplib::Request& req, httplib::Response& res) const;
   void StaticFile(const httplib::Request& req, httplib::Response& res);
   // The session of the request's cookie, or nullopt (401 written).
   std::optional<Session> SessionOf(const httplib::Request& req,
@@ -68,6 +76,7 @@ class ConsoleServer {
 
   const ConsoleOptions options_;
   RpcBridge bridge_;
+  FileBridge files_;
   SessionStore sessions_;
   std::unique_ptr<httplib::Server> http_;
 };

@@ -10,6 +10,7 @@
 // SIGTERM or SIGINT stop it.
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -32,6 +33,9 @@ ABSL_FLAG(std::string, server_ca, "",
 ABSL_FLAG(std::string, static_dir, "console", "Folder of the console's pages.");
 ABSL_FLAG(std::string, port_file, "",
           "If set, the port bound is written here once the console is ready.");
+ABSL_FLAG(int32_t, max_file_mb, 64,
+          "Largest file an official may attach or download here, in MiB "
+          "(the server has its own --max_file_mb).");
 ABSL_FLAG(int32_t, session_idle_minutes, 480,
           "A sign-in unused this long ends.");
 ABSL_FLAG(std::string, log_format, "json",
@@ -92,6 +96,8 @@ int main(int argc, char** argv) {
   options.static_dir = absl::GetFlag(FLAGS_static_dir);
   options.session_idle = absl::Minutes(absl::GetFlag(FLAGS_session_idle_minutes));
   options.secure_cookie = absl::GetFlag(FLAGS_secure_cookie);
+  options.max_file_bytes =
+      static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_max_file_mb))) << 20;
   if (!std::ifstream(options.static_dir + "/index.html")) {
     std::fprintf(stderr, "wf_console: no index.html in --static_dir=%s\n",
                  options.static_dir.c_str());

@@ -6,9 +6,12 @@ it returns as JSON with the engine's Vietnamese message.
 The pages themselves are tested in a browser by tests/node/console.test.mjs.
 Run by ctest (tests/CMakeLists.txt) with Debian's /usr/bin/python3.
 """
+import hashlib
 import http.client
 import json
 import os
+import unicodedata
+import urllib.parse
 import subprocess
 import sys
 import time
@@ -41,7 +44,8 @@ class Console:
         self.log_file = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [ARGS.console, "--listen=127.0.0.1:0", f"--port_file={self.port_file}",
-             f"--server={server_address}", f"--static_dir={ARGS.static_dir}"],
+             f"--server={server_address}", f"--static_dir={ARGS.static_dir}",
+             "--max_file_mb=2"],
             stdout=self.log_file, stderr=subprocess.STDOUT)
         for _ in range(300):
             if self.bound_port():
@@ -58,10 +62,10 @@ class Console:
         return int(text) if text else None
 
     def request(self, method, path, body=None, cookie=None, console=True,
-                raw=None):
+                raw=None, headers=None):
         """(status, headers, body bytes) of one request."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {}
+        headers = dict(headers or {})
         if cookie:
             headers["Cookie"] = cookie
         if console:
@@ -69,7 +73,7 @@ class Console:
         data = raw if raw is not None else (
             None if body is None else json.dumps(body).encode())
         if data is not None:
-            headers["Content-Type"] = "application/json"
+            headers.setdefault("Content-Type", "application/json")
         conn.request(method, path, body=data, headers=headers)
         response = conn.getresponse()
         result = response.status, dict(response.getheaders()), response.read()
@@ -85,6 +89,23 @@ class Console:
         status, headers, data = self.request("POST", "/api/dang-nhap",
                                              {"ma_truy_cap": token})
         return status, headers.get("Set-Cookie", ""), json.loads(data)
+
+    def upload(self, cookie, instance_id, slot, name, data, key="", console=True):
+        query = urllib.parse.urlencode({"ho_so": instance_id, "ngan": slot, "ten": name})
+        headers = {"Content-Type": "application/octet-stream"}
+        if key:
+            headers["X-WF-Idempotency-Key"] = key
+        status, _, body = self.request("POST", f"/api/tep?{query}", raw=data,
+                                       cookie=cookie, console=console,
+                                       headers=headers)
+        return status, json.loads(body)
+
+    def download(self, cookie, instance_id, slot, version=None):
+        params = {"ho_so": instance_id, "ngan": slot}
+        if version is not None:
+            params["phien_ban"] = version
+        return self.request("GET", "/api/tep?" + urllib.parse.urlencode(params),
+                            cookie=cookie, console=False)
 
     def stop(self):
         self.proc.terminate()
@@ -282,9 +303,71 @@ class ConsoleTest(unittest.TestCase):
         self.assertEqual(status, 400, error)
         status, _, data = self.console.request(
             "POST", "/api/rpc/wf.v1.WorkflowService/GetInbox",
-            raw=b'{"page_token": "' + b"a" * (2 << 20) + b'"}', cookie=cookie)
+            raw=b'{"page_token": "' + b"a" * (1 << 20) + b'"}', cookie=cookie)
         self.assertEqual(status, 413)
         self.assertEqual(json.loads(data)["ma"], "RESOURCE_EXHAUSTED")
+
+    def test_files_are_attached_and_downloaded(self):
+        officer = self.signed_in(OFFICER)
+        plan = self.start_plan(officer, "KH-CONSOLE-TEP")
+        pdf = b"%PDF-1.4\n% T\xe1\xbb\x9d tr\xc3\xacnh\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
+        # Decomposed on purpose: stored, and given back, in NFC.
+        name = unicodedata.normalize("NFD", "Tờ trình số 01.pdf")
+        status, added = self.console.upload(officer, plan["id"], "to_trinh", name, pdf,
+                                            key="tep-1")
+        self.assertEqual(status, 200, added)
+        self.assertEqual(added["file"]["version"], 1)
+        self.assertEqual(added["file"]["name"], "Tờ trình số 01.pdf")
+        self.assertEqual(added["file"]["sha256"], hashlib.sha256(pdf).hexdigest())
+        self.assertEqual(added["file"]["media_type"], "application/pdf")
+        # The same key again: answered from the first upload.
+        status, again = self.console.upload(officer, plan["id"], "to_trinh", name, pdf,
+                                            key="tep-1")
+        self.assertEqual(status, 200, again)
+        self.assertTrue(again["replayed"])
+        status, second = self.console.upload(officer, plan["id"], "to_trinh",
+                                             "Tờ trình số 02.pdf", pdf + b"%v2\n")
+        self.assertEqual((status, second["file"]["version"]), (200, 2))
+
+        status, headers, body = self.console.download(officer, plan["id"], "to_trinh", 1)
+        self.assertEqual(status, 200)
+        self.assertEqual(body, pdf)
+        self.assertEqual(headers["Content-Type"], "application/pdf")
+        self.assertIn("attachment", headers["Content-Disposition"])
+        self.assertIn("filename*=utf-8''" + urllib.parse.quote("Tờ trình số 01.pdf").lower(),
+                      headers["Content-Disposition"].lower())
+        self.assertIn("sandbox", headers["Content-Security-Policy"])
+        status, _, body = self.console.download(officer, plan["id"], "to_trinh")
+        self.assertEqual((status, body), (200, pdf + b"%v2\n"))
+
+        # Refusals: the engine's, and the console's own.
+        status, error = self.console.upload(officer, plan["id"], "Tờ Trình", "a.pdf", pdf)
+        self.assertEqual((status, error["ly_do"]), (400, "FILE_SLOT_INVALID"))
+        status, error = self.console.upload(officer, plan["id"], "to_trinh", "a.exe",
+                                            b"MZ\x90\x00" + b"\x00" * 100)
+        self.assertEqual((status, error["ly_do"]), (400, "MEDIA_TYPE_REFUSED"))
+        status, error = self.console.upload(officer, plan["id"], "", "a.pdf", pdf)
+        self.assertEqual(status, 400)
+        self.assertIn("loại tệp", error["thong_bao"])
+        status, error = self.console.upload(officer, plan["id"], "to_trinh", "a.pdf", pdf,
+                                            console=False)
+        self.assertEqual(status, 403)
+        status, error = self.console.upload(None, plan["id"], "to_trinh", "a.pdf", pdf)
+        self.assertEqual(status, 401)
+        status, error = self.console.upload(officer, plan["id"], "to_trinh", "lon.pdf",
+                                            b"%PDF-1.4\n" + b"0" * (3 << 20))
+        self.assertEqual((status, error["ma"]), (413, "RESOURCE_EXHAUSTED"))
+        status, _, body = self.console.download(officer, plan["id"], "khong_co")
+        self.assertEqual((status, json.loads(body)["ma"]), (404, "NOT_FOUND"))
+        status, _, _ = self.console.download(None, plan["id"], "to_trinh")
+        self.assertEqual(status, 401)
+        status, _, _ = self.console.download(officer, plan["id"], "to_trinh", "mot")
+        self.assertEqual(status, 400)
+        chairman = self.signed_in(CHAIRMAN)
+        status, files = self.console.call("FileService/ListFiles",
+                                          {"instance_id": plan["id"]}, chairman)
+        self.assertEqual(status, 200, files)  # the unit's chairman may read it
+        self.assertEqual([len(slot["versions"]) for slot in files["slots"]], [2])
 
     def test_signing_out_and_a_revoked_code_end_the_session(self):
         cookie = self.signed_in(CHAIRMAN)
