@@ -9,9 +9,12 @@ const MESSAGES_BY_STATUS = {
   403: 'Bạn không có quyền thực hiện việc này.',
   404: 'Không tìm thấy.',
   409: 'Dữ liệu đã thay đổi. Vui lòng tải lại trang và thử lại.',
+  413: 'Dữ liệu gửi lên vượt quá dung lượng cho phép.',
   429: 'Hệ thống đang bận. Vui lòng thử lại sau ít phút.',
   500: 'Máy chủ gặp lỗi. Vui lòng thử lại sau.',
+  502: 'Máy chủ tạm thời không trả lời. Vui lòng thử lại sau.',
   503: 'Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau.',
+  504: 'Máy chủ không trả lời kịp. Vui lòng thử lại.',
 };
 
 export class ApiError extends Error {
@@ -30,33 +33,22 @@ export class ApiError extends Error {
   // A write that ended like this may or may not have been done: send it
   // again with the same idempotency key.
   get outcomeUnknown() {
-    return this.status === 0 || this.status === 502 || this.status === 504 ||
+    return [0, 502, 503, 504].includes(this.status) ||
       this.ma === 'UNAVAILABLE' || this.ma === 'DEADLINE_EXCEEDED';
   }
 }
 
-async function request(method, path, body) {
-  const init = {
-    method,
-    credentials: 'same-origin',
-    cache: 'no-store',
-    headers: { 'X-WF-Console': '1', Accept: 'application/json' },
-  };
-  if (body !== undefined) {
-    init.headers['Content-Type'] = 'application/json; charset=utf-8';
-    init.body = JSON.stringify(body);
-  }
-  let response;
-  try {
-    response = await fetch(path, init);
-  } catch (err) {
-    throw new ApiError({
-      status: 0,
-      ma: 'UNAVAILABLE',
-      thong_bao: 'Không kết nối được tới máy chủ. Kiểm tra kết nối mạng rồi thử lại.',
-      chi_tiet: String(err?.message ?? err),
-    });
-  }
+function networkError(err) {
+  return new ApiError({
+    status: 0,
+    ma: 'UNAVAILABLE',
+    thong_bao: 'Không kết nối được tới máy chủ. Kiểm tra kết nối mạng rồi thử lại.',
+    chi_tiet: String(err?.message ?? err),
+  });
+}
+
+// The answer's JSON, or an ApiError with the gateway's error body.
+async function readAnswer(response) {
   if (response.status === 204) return null;
   const text = await response.text();
   let data = null;
@@ -88,6 +80,23 @@ async function request(method, path, body) {
   });
 }
 
+async function send(path, init) {
+  let response;
+  try {
+    response = await fetch(path, { credentials: 'same-origin', cache: 'no-store', ...init });
+  } catch (err) {
+    throw networkError(err);
+  }
+  return readAnswer(response);
+}
+
+function request(method, path, body) {
+  const headers = { 'X-WF-Console': '1', Accept: 'application/json' };
+  if (body === undefined) return send(path, { method, headers });
+  headers['Content-Type'] = 'application/json; charset=utf-8';
+  return send(path, { method, headers, body: JSON.stringify(body) });
+}
+
 export const whoAmI = () => request('GET', '/api/toi');
 export const signIn = (token) => request('POST', '/api/dang-nhap', { ma_truy_cap: token });
 export const signOut = () => request('POST', '/api/dang-xuat');
@@ -100,7 +109,26 @@ export function rpc(service, method, message = {}) {
 export const WORKFLOW = 'wf.v1.WorkflowService';
 export const FILES = 'wf.v1.FileService';
 
-// A key for a write (FireEvent, StartInstance). crypto.randomUUID needs a
+// A file of a document: GET it to download (a plain link does, the cookie
+// goes with it). `version` 0 or absent: the latest.
+export function fileUrl(instanceId, slot, version) {
+  const q = new URLSearchParams({ ho_so: instanceId, ngan: slot });
+  if (version) q.set('phien_ban', String(version));
+  return `/api/tep?${q}`;
+}
+
+// Attaches `file` (a File or Blob, sent as it is) to the document's slot
+// under `name`: the UploadFileResponse ({ file, instance_version, ... }).
+export function uploadFile({ instanceId, slot, name, file, idempotencyKey }) {
+  const q = new URLSearchParams({ ho_so: instanceId, ngan: slot, ten: name });
+  const headers = {
+    'X-WF-Console': '1', Accept: 'application/json', 'Content-Type': 'application/octet-stream',
+  };
+  if (idempotencyKey) headers['X-WF-Idempotency-Key'] = idempotencyKey;
+  return send(`/api/tep?${q}`, { method: 'POST', headers, body: file });
+}
+
+// A key for a write (FireEvent, StartInstance, an upload). crypto.randomUUID needs a
 // secure context; a console served over plain HTTP on an office network is
 // not one, so build a version 4 UUID from getRandomValues there.
 export function newIdempotencyKey() {

@@ -4,14 +4,14 @@
 // wf_console (api.js); every text from the server is put in as text.
 
 import {
-  ApiError, FILES, WORKFLOW, WriteKeys, rpc, signIn, signOut, whoAmI,
+  ApiError, FILES, WORKFLOW, WriteKeys, fileUrl, rpc, signIn, signOut, uploadFile, whoAmI,
 } from './api.js';
 import { h, table, row, uniqueId } from './dom.js';
 import {
   displayValue, fieldLabel, formatBytes, formatDateTime, formatDeadline, formatDeadlineTime,
   formatLongDate,
-  heldRoleText, historyNote, instanceTitle, isLongText, isPast, isoTime, knownLabel, parseTime,
-  roleLabel,
+  heldRoleText, historyNote, instanceTitle, isLongText, isPast, isSlotName, isoTime, KNOWN_SLOTS,
+  knownLabel, parseTime, roleLabel, slotLabel,
 } from './format.js';
 
 const APP_NAME = 'Hệ thống xử lý hồ sơ';
@@ -93,9 +93,13 @@ function sessionEnded() {
 }
 
 // Calls that end the session on a 401 and otherwise pass errors on.
-async function call(service, method, message) {
+function call(service, method, message) {
+  return guarded(() => rpc(service, method, message));
+}
+
+async function guarded(send) {
   try {
-    return await rpc(service, method, message);
+    return await send();
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
       sessionEnded();
@@ -498,7 +502,7 @@ async function viewDocument(id, current) {
     actionsSection(instance, transitions),
     clocksSection(instance),
     variablesSection(instance),
-    filesSection(files),
+    filesSection(instance, files),
     historySection(events, transitions, stateTitle));
   heading.classList.add('tieu-de-ho-so');
   focusHeading();
@@ -688,28 +692,199 @@ function variablesSection(instance) {
     table('Thông tin hồ sơ', ['Trường', 'Giá trị'], rows, { class: 'bang bang--hai-cot', id: 'bang-bien' }));
 }
 
-function filesSection(files) {
+// --- Files of a document ------------------------------------------------
+
+const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;  // the engine's default --max_file_mb
+const UPLOAD_ACCEPT = '.pdf,.docx,.xlsx,.odt,.jpg,.jpeg,.png';
+const OTHER_SLOT = ':khac';  // never a slot name: those start with a letter
+
+function filesSection(instance, files) {
+  return section('Tệp đính kèm', filesList(instance.id, files), uploadPart(instance, files));
+}
+
+const filledSlots = (files) => (files.slots ?? []).filter((s) => (s.versions ?? []).length > 0);
+
+function filesList(instanceId, files) {
   if (files.error) {
-    return section('Tệp đính kèm',
-      h('p', { class: 'trong' }, `Không đọc được danh sách tệp: ${files.error.message}`));
+    return h('p', { class: 'trong' }, `Không đọc được danh sách tệp: ${files.error.message}`);
   }
-  const slots = files.slots.filter((s) => (s.versions ?? []).length > 0);
-  if (slots.length === 0) {
-    return section('Tệp đính kèm', h('p', { class: 'trong' }, 'Hồ sơ chưa có tệp đính kèm.'));
+  const slots = filledSlots(files);
+  if (slots.length === 0) return h('p', { class: 'trong' }, 'Hồ sơ chưa có tệp đính kèm.');
+  return h('div', { class: 'cuon-ngang' },
+    table('Tệp đính kèm', ['Loại tệp', 'Tên tệp', 'Phiên bản', 'Dung lượng', 'Thêm lúc', 'Tải về'],
+      slots.map((s) => fileRow(instanceId, s)), { class: 'bang', id: 'bang-tep' }));
+}
+
+// One slot: its latest version, links to the earlier ones.
+function fileRow(instanceId, s) {
+  const latest = s.versions[s.versions.length - 1];
+  const label = slotLabel(s.slot);
+  return [
+    label === s.slot ? h('code', null, s.slot) : [label, h('code', { class: 'phu' }, s.slot)],
+    latest.name,
+    [String(latest.version), olderVersions(instanceId, s.slot, s.versions.slice(0, -1))],
+    formatBytes(latest.size),
+    [formatDateTime(latest.added_at), latest.added_by ? ` — ${latest.added_by}` : ''],
+    downloadLink(instanceId, s.slot, latest, 'Tải về'),
+  ];
+}
+
+function olderVersions(instanceId, slot, older) {
+  if (older.length === 0) return null;
+  return h('span', { class: 'phu phien-ban-cu' }, 'Các phiên bản trước: ',
+    older.map((v, i) => [i ? ', ' : '', downloadLink(instanceId, slot, v, `phiên bản ${v.version}`)]));
+}
+
+// A same-origin GET: the cookie goes with it; the gateway names the file.
+function downloadLink(instanceId, slot, v, text) {
+  return h('a', {
+    href: fileUrl(instanceId, slot, v.version), download: true,
+    title: `Tải về «${v.name}» (phiên bản ${v.version})`,
+  }, text);
+}
+
+function uploadPart(instance, files) {
+  if (instance.finished || instance.cancelled) {
+    return h('p', { class: 'trong' }, 'Hồ sơ đã kết thúc: không đính kèm thêm tệp được.');
   }
-  const rows = slots.map((s) => {
-    const versions = s.versions;
-    const latest = versions[versions.length - 1];
-    return [
-      knownLabel(s.slot) ?? s.slot,
-      latest.name,
-      versions.length > 1 ? `${latest.version} (${versions.length} phiên bản)` : String(latest.version),
-      formatBytes(latest.size),
-      [formatDateTime(latest.added_at), latest.added_by ? ` — ${latest.added_by}` : ''],
-    ];
+  return uploadForm(instance, files.error ? [] : filledSlots(files).map((s) => s.slot));
+}
+
+function uploadForm(instance, existingSlots) {
+  const slot = slotPicker(existingSlots);
+  const fileId = uniqueId('tep');
+  const fileHelp = uniqueId('goi-y-tep');
+  const fileInput = h('input', {
+    id: fileId, name: 'tep', type: 'file', accept: UPLOAD_ACCEPT, 'aria-describedby': fileHelp,
   });
-  return section('Tệp đính kèm',
-    table('Tệp đính kèm', ['Loại tệp', 'Tên tệp', 'Phiên bản', 'Dung lượng', 'Thêm lúc'], rows, { class: 'bang' }));
+  const parts = {
+    instance, slot, fileInput, keys: new WriteKeys(), alert: formAlert(),
+    progress: h('p', { class: 'goi-y', 'aria-live': 'polite', hidden: true }),
+    submit: h('button', { type: 'submit', class: 'nut' }, 'Tải lên'),
+  };
+  const headingId = uniqueId('tieu-de-dinh-kem');
+  const form = h('form', {
+    class: 'bieu-mau bieu-mau--xu-ly bieu-mau--tep', 'aria-labelledby': headingId, novalidate: true,
+  },
+  h('h3', { id: headingId }, 'Đính kèm tệp'),
+  slot.fields,
+  h('div', { class: 'truong' }, h('label', { for: fileId }, 'Tệp'), fileInput,
+    h('p', { id: fileHelp, class: 'goi-y' },
+      'PDF, DOCX, XLSX, ODT, JPEG hoặc PNG, tối đa 64 MB. Loại tệp được xác định theo nội dung, không theo tên tệp.')),
+  parts.alert, parts.progress,
+  h('div', { class: 'nut-bam' }, parts.submit));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    sendUpload(parts);
+  });
+  return form;
+}
+
+// "Loại tệp": the known slots, the document's others, and "Khác…" with a
+// field for a slot name.
+function slotPicker(existingSlots) {
+  const id = uniqueId('loai-tep');
+  const otherId = uniqueId('loai-tep-khac');
+  const otherHelp = uniqueId('goi-y-loai-tep-khac');
+  const extra = existingSlots.filter((s) => !KNOWN_SLOTS.includes(s));
+  const select = h('select', { id, name: 'ngan' },
+    h('option', { value: '' }, '— Chọn loại tệp —'),
+    [...KNOWN_SLOTS, ...extra].map((s) => h('option', { value: s }, slotLabel(s))),
+    h('option', { value: OTHER_SLOT }, 'Khác…'));
+  const other = h('input', {
+    id: otherId, name: 'ngan_khac', type: 'text', spellcheck: 'false', autocomplete: 'off',
+    'aria-describedby': otherHelp,
+  });
+  const otherField = h('div', { class: 'truong', hidden: true },
+    h('label', { for: otherId }, 'Tên loại tệp khác'), other,
+    h('p', { id: otherHelp, class: 'goi-y' },
+      'Chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ cái; ví dụ: quyet_dinh.'));
+  select.addEventListener('change', () => {
+    otherField.hidden = select.value !== OTHER_SLOT;
+    if (!otherField.hidden) other.focus();
+  });
+  const isOther = () => select.value === OTHER_SLOT;
+  return {
+    fields: [h('div', { class: 'truong' }, h('label', { for: id }, 'Loại tệp'), select), otherField],
+    controls: [select, other],
+    isOther,
+    control: () => (isOther() ? other : select),
+    value: () => (isOther() ? other.value.trim() : select.value),
+  };
+}
+
+// What keeps the upload from being sent: [control, message], or null.
+function uploadProblem(slot, fileInput) {
+  const name = slot.value();
+  if (name === '') {
+    return [slot.control(), slot.isOther() ? 'Vui lòng nhập tên loại tệp.' : 'Vui lòng chọn loại tệp.'];
+  }
+  if (!isSlotName(name)) {
+    return [slot.control(), `Tên loại tệp «${name}» không hợp lệ: chỉ dùng chữ thường không dấu ` +
+      '(a–z), chữ số và dấu gạch dưới (_), bắt đầu bằng chữ cái, tối đa 64 ký tự; ví dụ: quyet_dinh.'];
+  }
+  const file = fileInput.files?.[0];
+  if (!file) return [fileInput, 'Vui lòng chọn tệp cần đính kèm.'];
+  if (file.size === 0) return [fileInput, `Tệp «${file.name}» trống (0 byte). Vui lòng chọn tệp khác.`];
+  if (file.size > MAX_UPLOAD_BYTES) {
+    return [fileInput, `Tệp «${file.name}» có dung lượng ${formatBytes(file.size)}, ` +
+      'vượt quá giới hạn 64 MB cho mỗi tệp.'];
+  }
+  return null;
+}
+
+function markInvalid(control) {
+  control.setAttribute('aria-invalid', 'true');
+  control.focus();
+}
+
+// The control an upload's refusal is about.
+function refusedControl(err, slot, fileInput) {
+  if (!(err instanceof ApiError)) return null;
+  if (err.ly_do === 'FILE_SLOT_INVALID') return slot.control();
+  const aboutFile = ['FILE_NAME_INVALID', 'MEDIA_TYPE_REFUSED', 'FILE_TOO_LARGE'];
+  return aboutFile.includes(err.ly_do) || err.status === 413 ? fileInput : null;
+}
+
+async function sendUpload({ instance, slot, fileInput, keys, alert, progress, submit }) {
+  hideAlert(alert);
+  for (const c of [...slot.controls, fileInput]) c.removeAttribute('aria-invalid');
+  const problem = uploadProblem(slot, fileInput);
+  if (problem) {
+    showAlert(alert, problem[1]);
+    markInvalid(problem[0]);
+    return;
+  }
+  const file = fileInput.files[0];
+  const request = { instanceId: instance.id, slot: slot.value(), name: file.name.normalize('NFC') };
+  const idempotencyKey = keys.keyFor({ ...request, size: file.size, modified: file.lastModified });
+  submit.disabled = true;
+  progress.textContent = 'Đang tải lên…';
+  progress.hidden = false;
+  let answer;
+  try {
+    answer = await guarded(() => uploadFile({ ...request, file, idempotencyKey }));
+    keys.settled(null);
+  } catch (err) {
+    keys.settled(err);
+    if (err instanceof SessionEnded) return;
+    submit.disabled = false;
+    progress.hidden = true;
+    showAlert(alert, err);
+    const control = refusedControl(err, slot, fileInput);
+    if (control) markInvalid(control);
+    return;
+  }
+  await uploaded(request, answer);
+}
+
+async function uploaded(request, answer) {
+  const v = answer.file ?? {};
+  state.inbox = null;
+  showNotice(`Đã đính kèm «${v.name || request.name}» vào ${slotLabel(request.slot)} ` +
+    `(phiên bản ${v.version}).`);
+  await route({ keepNotice: true });
+  el.main.scrollIntoView?.({ block: 'start' });
 }
 
 function actorText(e) {
@@ -762,6 +937,7 @@ async function viewStart(current) {
   if (!current()) return;
   loaded();
   state.workflowTitles = new Map(workflows.map((w) => [w.name, w.title || w.name]));
+  const startable = workflows.filter((w) => mayStart(state.me, w));
 
   const alert = formAlert();
   const wfId = uniqueId('quy-trinh');
@@ -773,8 +949,12 @@ async function viewStart(current) {
 
   const wfSelect = h('select', { id: wfId, name: 'workflow', required: true },
     h('option', { value: '' }, '— Chọn quy trình —'),
-    workflows.map((w) => h('option', { value: w.name },
+    startable.map((w) => h('option', { value: w.name },
       w.title && w.title !== w.name ? `${w.title} (${w.name})` : w.name)));
+  const required = requiredFields();
+  wfSelect.addEventListener('change', () => {
+    required.show(startable.find((w) => w.name === wfSelect.value));
+  });
 
   const units = new Map();
   for (const r of state.me?.roles ?? []) {
@@ -800,14 +980,16 @@ async function viewStart(current) {
 
   const form = h('form', { class: 'bieu-mau', novalidate: true },
     h('div', { class: 'truong' }, h('label', { for: wfId }, 'Quy trình'), wfSelect),
-    h('div', { class: 'truong' }, h('label', { for: unitId }, 'Đơn vị'), unitControl),
+    h('div', { class: 'truong' }, h('label', { for: unitId }, 'Thuộc đơn vị'), unitControl),
     h('div', { class: 'truong' },
       h('label', { for: keyId }, 'Số hiệu hồ sơ (không bắt buộc)'), keyInput,
       h('p', { id: keyHelp, class: 'goi-y' }, 'Ví dụ: KH-2026-DAI-SON.')),
+    required.fields,
     h('div', { class: 'truong' },
-      h('label', { for: varsId }, 'Thông tin khởi tạo (JSON)'), varsInput,
+      h('label', { for: varsId }, 'Thông tin khác (JSON)'), varsInput,
       h('p', { id: varsHelp, class: 'goi-y' },
-        'Một đối tượng JSON, ví dụ: {"don_vi": "UBND xã Đại Sơn", "nam": 2026}.')),
+        'Thông tin quy trình cần thêm, nếu có: một đối tượng JSON, ví dụ: ' +
+        '{"ghi_chu": "Theo Kế hoạch số 05/KH-BCĐ"}. Các ô phía trên được ưu tiên.')),
     alert,
     h('div', { class: 'nut-bam' }, submit));
 
@@ -835,6 +1017,7 @@ async function viewStart(current) {
     if (variables === null || typeof variables !== 'object' || Array.isArray(variables)) {
       return fail(varsInput, 'Thông tin khởi tạo phải là một đối tượng JSON, đặt trong dấu ngoặc nhọn { }.');
     }
+    Object.assign(variables, required.values());
     const request = {
       workflow: wfSelect.value,
       unit,
@@ -864,6 +1047,52 @@ async function viewStart(current) {
 
   setPage('Khởi tạo hồ sơ', form);
   focusHeading();
+}
+
+// Whether `me` holds a role the workflow's `started_by` names (the unit
+// relation is the engine's to check): the workflows worth offering.
+function mayStart(me, workflow) {
+  if (me?.admin) return true;
+  const rules = workflow.started_by ?? [];
+  if (rules.length === 0) return true;
+  const roles = new Set((me?.roles ?? []).map((r) => r.role));
+  return rules.some((r) => r.role === '*' || roles.has(r.role));
+}
+
+// A whole number as typed ("2026"), without a leading zero (an identity
+// number "027090001234" stays text): sent as a number.
+function typedValue(text) {
+  return /^(0|[1-9]\d{0,14})$/.test(text) ? Number(text) : text;
+}
+
+// One field per start variable the chosen workflow requires.
+function requiredFields() {
+  const holder = h('div', { class: 'truong-bat-buoc' });
+  let inputs = [];
+  return {
+    fields: holder,
+    show(workflow) {
+      inputs = (workflow?.required_fields ?? []).map((name) => {
+        const id = uniqueId(`bien-${name}`);
+        const control = isLongText(name)
+          ? h('textarea', { id, name, rows: 3, dataset: { field: name } })
+          : h('input', { id, name, type: 'text', dataset: { field: name } });
+        return { name, control, wrap: h('div', { class: 'truong' },
+          h('label', { for: id }, fieldLabel(name), h('span', { class: 'bat-buoc' }, ' (bắt buộc)')),
+          control) };
+      });
+      holder.replaceChildren(...inputs.map((i) => i.wrap));
+    },
+    // The fields filled in; an empty one is left for the engine to name.
+    values() {
+      const out = {};
+      for (const { name, control } of inputs) {
+        const text = control.value.trim();
+        if (text !== '') out[name] = typedValue(text);
+      }
+      return out;
+    },
+  };
 }
 
 // --- Start-up -----------------------------------------------------------

@@ -103,6 +103,30 @@ export function fieldLabel(name) {
   return words ? words.charAt(0).toUpperCase() + words.slice(1) : String(name);
 }
 
+// A document's file slots (docs/documents.md, "Files"), as words: the ones
+// the upload form offers, in this order.
+const SLOT_LABELS = {
+  to_trinh: 'Tờ trình',
+  bao_cao_thanh_tich: 'Báo cáo thành tích',
+  bien_ban: 'Biên bản xét khen thưởng',
+  du_thao: 'Dự thảo',
+  ban_ky: 'Bản đã ký',
+  ke_hoach: 'Kế hoạch',
+  bao_cao: 'Báo cáo',
+};
+
+export const KNOWN_SLOTS = Object.keys(SLOT_LABELS);
+
+// "Tờ trình" for to_trinh; any other slot as its name.
+export function slotLabel(slot) {
+  return Object.hasOwn(SLOT_LABELS, slot) ? SLOT_LABELS[slot] : String(slot ?? '');
+}
+
+// A slot name the engine takes: [a-z][a-z0-9_]*, at most 64 bytes.
+export function isSlotName(text) {
+  return /^[a-z][a-z0-9_]{0,63}$/.test(text);
+}
+
 // Payload fields a person writes prose into: a textarea, not a line.
 const LONG_TEXT_FIELDS = new Set(['ly_do', 'noi_dung', 'y_kien', 'ghi_chu', 'trich_yeu']);
 export function isLongText(name) {
@@ -153,6 +177,10 @@ export function historyNote(event) {
   for (const name of NOTE_FIELDS) {
     const v = payload[name];
     if (v !== undefined && v !== null && v !== '') notes.push(`${fieldLabel(name)}: ${displayValue(v)}`);
+  }
+  // An attached file (wf.attach): its slot and name.
+  if (event.event === 'wf.attach' && payload.slot) {
+    notes.push(`${slotLabel(payload.slot)}: ${displayValue(payload.name)}`);
   }
   if (event.fired_by) notes.push(`theo hồ sơ ${event.fired_by}`);
   return notes;

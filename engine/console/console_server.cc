@@ -30,8 +30,9 @@ constexpr char kContentSecurityPolicy[] =
     "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; form-action 'self'";
 
-void SecurityHeaders(httplib::Response& res) {
-  res.set_header("Content-Security-Policy", kContentSecurityPolicy);
+void SecurityHeaders(httplib::Response& res,
+                     const char* policy = kContentSecurityPolicy) {
+  res.set_header("Content-Security-Policy", policy);
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("Referrer-Policy", "no-referrer");
@@ -308,6 +309,14 @@ void ConsoleServer::DownloadFile(const httplib::Request& req,
   std::string id;
   auto session = SessionOf(req, res, &id);
   if (!session.has_value()) return;
+  const std::string instance_id = req.get_param_value("ho_so");
+  const std::string slot = req.get_param_value("ngan");
+  if (instance_id.empty() || slot.empty()) {
+    SendJson(res, 400, ErrorJson("INVALID_ARGUMENT",
+                                 "Thiếu hồ sơ hoặc loại tệp.",
+                                 "expected ?ho_so=<id>&ngan=<slot>"));
+    return;
+  }
   uint32_t version = 0;
   const std::string asked = req.get_param_value("phien_ban");
   if (!asked.empty() && !absl::SimpleAtoi(asked, &version)) {
@@ -316,17 +325,15 @@ void ConsoleServer::DownloadFile(const httplib::Request& req,
                                  "phien_ban: " + asked));
     return;
   }
-  FileAnswer file =
-      files_.Download(req.get_param_value("ho_so"), req.get_param_value("ngan"),
-                      version, options_.max_file_bytes, session->token);
+  FileAnswer file = files_.Download(instance_id, slot, version,
+                                   options_.max_file_bytes, session->token);
   if (!file.ok) {
     if (file.refusal.http_status == 401) sessions_.Close(id);
     Send(res, file.refusal);
     return;
   }
-  SecurityHeaders(res);
   // Whatever the file holds, the browser saves it and never runs it here.
-  res.set_header("Content-Security-Policy", "sandbox; default-src 'none'");
+  SecurityHeaders(res, "sandbox; default-src 'none'");
   res.set_header("Content-Disposition", Attachment(file.name));
   res.set_header("Cache-Control", "no-store");
   res.set_content(std::move(file.bytes), file.media_type.empty()

@@ -434,6 +434,12 @@ WorkflowInfo Definition::Info(bool with_source) const {
   info.initial_state = spec_.initial;
   info.plugin = spec_.plugin;
   info.hooks = spec_.hooks;
+  info.required_fields = spec_.requires_fields;
+  const WhoSpec& starters =
+      spec_.started_by.declared ? spec_.started_by : spec_.who;
+  for (const RuleSpec& rule : starters.rules) {
+    info.started_by.emplace_back(rule.role, rule.unit);
+  }
   for (const StateSpec& s : spec_.states) {
     StateInfo state;
     state.name = s.name;

@@ -255,6 +255,16 @@ TEST_F(FilesEngineTest, WhoMayAttach) {
   ASSERT_TRUE(engine_->Fire(fire).ok());
   auto leader = Upload(Request(id, pdf, Actor::Person("chu-tich.dai-son")), pdf);
   EXPECT_TRUE(leader.ok()) << leader.status();
+  // The history names each person: the starter, who attached as such, and
+  // the leader, in the capacity he may act in.
+  auto history = engine_->GetHistory(id, Actor::Embedder());
+  ASSERT_TRUE(history.ok());
+  std::vector<std::pair<std::string, std::string>> attached;
+  for (const HistoryEntry& e : *history) {
+    if (e.event == "wf.attach") attached.emplace_back(e.actor_name, e.actor_role);
+  }
+  EXPECT_EQ(attached, (std::vector<std::pair<std::string, std::string>>{
+                          {"Nguyễn Văn An", ""}, {"", ""}, {"Trần Thị Bình", "chu_tich"}}));
   CancelRequest cancel{id, "Rút", "", Actor::Embedder()};
   ASSERT_TRUE(engine_->Cancel(cancel).ok());
   EXPECT_EQ(Upload(Request(id, pdf), pdf).status().code(),

@@ -57,14 +57,17 @@ absl::Status PlanClocks(const Step& step,
 }
 
 // Names the actor and the capacity they acted in, as the directory has it
-// now: the history keeps it even after people change roles.
+// now: the history keeps it even after people change roles. A person who
+// acted without a capacity (the creator attaching a file, or cancelling)
+// is still named.
 void DescribeActor(const Step& step, store::HistoryEventBody* body) {
-  if (step.directory == nullptr || !step.grant.has_value()) return;
+  if (step.directory == nullptr) return;
   const DirectorySnapshot& d = *step.directory;
-  const org::Grant& grant = *step.grant;
   if (const org::Person* p = d.directory.FindPerson(step.actor)) {
     body->set_actor_name(p->name);
   }
+  if (!step.grant.has_value()) return;
+  const org::Grant& grant = *step.grant;
   body->set_actor_role(grant.role);
   body->set_actor_unit(grant.unit_id);
   if (const org::OrgUnit* u = d.tree.Find(grant.unit_id)) {

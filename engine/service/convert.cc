@@ -164,6 +164,14 @@ void ToProto(const WorkflowInfo& in, v1::Workflow* out) {
   out->set_deployed_by(in.deployed_by);
   out->set_plugin(in.plugin);
   for (const std::string& hook : in.hooks) out->add_hooks(hook);
+  for (const std::string& field : in.required_fields) {
+    out->add_required_fields(field);
+  }
+  for (const auto& [role, unit] : in.started_by) {
+    v1::Rule* rule = out->add_started_by();
+    rule->set_role(role);
+    rule->set_unit(unit);
+  }
 }
 
 void ToProto(const InboxEvent& in, v1::InboxEvent* out) {

@@ -336,7 +336,7 @@ class ConsoleTest(unittest.TestCase):
         self.assertIn("attachment", headers["Content-Disposition"])
         self.assertIn("filename*=utf-8''" + urllib.parse.quote("Tờ trình số 01.pdf").lower(),
                       headers["Content-Disposition"].lower())
-        self.assertIn("sandbox", headers["Content-Security-Policy"])
+        self.assertEqual(headers["Content-Security-Policy"], "sandbox; default-src 'none'")
         status, _, body = self.console.download(officer, plan["id"], "to_trinh")
         self.assertEqual((status, body), (200, pdf + b"%v2\n"))
 
@@ -363,6 +363,9 @@ class ConsoleTest(unittest.TestCase):
         self.assertEqual(status, 401)
         status, _, _ = self.console.download(officer, plan["id"], "to_trinh", "mot")
         self.assertEqual(status, 400)
+        status, _, body = self.console.download(officer, plan["id"], "")
+        self.assertEqual(status, 400)
+        self.assertIn("loại tệp", json.loads(body)["thong_bao"])
         chairman = self.signed_in(CHAIRMAN)
         status, files = self.console.call("FileService/ListFiles",
                                           {"instance_id": plan["id"]}, chairman)

@@ -3,7 +3,9 @@
 // gateway in front of it, and Debian's Chromium driven by playwright-core.
 // The officer of Xã Đại Sơn submits a plan over gRPC; the chairman signs in
 // to the console, finds it in his inbox, reads it, is refused a step that
-// needs a reason he did not give, approves it, and signs out.
+// needs a reason he did not give, approves it, and signs out. The officer
+// attaches files to a draft of his and downloads them (/api/tep); the
+// chairman, who takes no step on the draft, is refused an upload.
 //
 // Needs /usr/bin/chromium (apt-get install chromium) and wf_console built
 // (${WF_BUILD}/engine/console/wf_console). Playwright never downloads a
@@ -321,19 +323,26 @@ test('the officer starts a plan from the console', async () => {
     // Back where the address pointed.
     await page.getByRole('heading', { level: 1, name: 'Khởi tạo hồ sơ' }).waitFor();
     await page.getByLabel('Quy trình').selectOption('nop_ke_hoach');
-    assert.match(await page.getByLabel('Đơn vị').locator('option:checked').innerText(), /Xã Đại Sơn/);
+    assert.match(await page.getByLabel('Thuộc đơn vị').locator('option:checked').innerText(), /Xã Đại Sơn/);
     await page.getByLabel('Số hiệu hồ sơ (không bắt buộc)').fill('KH-2026-DAI-SON-LAN-2');
 
     // JSON that does not parse is caught before anything is sent.
-    const vars = page.getByLabel('Thông tin khởi tạo (JSON)');
-    await vars.fill('{"don_vi": "UBND xã Đại Sơn",}');
+    const vars = page.getByLabel('Thông tin khác (JSON)');
+    await vars.fill('{"ghi_chu": "Lần 2",}');
     await page.getByRole('button', { name: 'Khởi tạo' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
     assert.match(await alert.innerText(), /không đúng định dạng JSON/);
     assert.equal(await vars.getAttribute('aria-invalid'), 'true');
+    await vars.fill(JSON.stringify({ ghi_chu: 'Lần 2' }));
 
-    await vars.fill(JSON.stringify({ don_vi: 'UBND xã Đại Sơn', han_nop: '2027-02-10', nam: 2027 }));
+    // One box per start variable the workflow requires; one left empty is
+    // named by the engine's refusal.
+    await page.getByLabel('Đơn vị (bắt buộc)').fill('UBND xã Đại Sơn');
+    await page.getByLabel('Hạn nộp (bắt buộc)').fill('2027-02-10');
+    await page.getByRole('button', { name: 'Khởi tạo' }).click();
+    await alert.filter({ hasText: '«nam»' }).waitFor();
+    await page.getByLabel('Năm (bắt buộc)').fill('2027');
     await page.getByRole('button', { name: 'Khởi tạo' }).click();
     await page.waitForURL(/#\/ho-so\/wi-\d{12}$/);
     await page.getByRole('heading', { level: 2, name: 'Lịch sử xử lý' }).waitFor();
@@ -344,7 +353,8 @@ test('the officer starts a plan from the console', async () => {
     const officer = client(wf.WorkflowService, tokens['can-bo.dai-son']);
     const stored = await officer.GetInstance({ instance_id: id });
     assert.equal(stored.business_key, 'KH-2026-DAI-SON-LAN-2');
-    assert.equal(fromStruct(stored.variables).nam, 2027);
+    assert.equal(fromStruct(stored.variables).nam, 2027);  // a number, as typed
+    assert.equal(fromStruct(stored.variables).ghi_chu, 'Lần 2');
     // The officer's next step is offered.
     await page.getByRole('region', { name: 'Việc cần làm' })
       .getByRole('button', { name: 'Trình lãnh đạo đơn vị phê duyệt' }).waitFor();
@@ -353,5 +363,209 @@ test('the officer starts a plan from the console', async () => {
     throw err;
   } finally {
     await context.close();
+  }
+});
+
+// A minimal PDF: the engine judges a file's type from its first bytes
+// (%PDF-), never from its name.
+const minimalPdf = (text) => Buffer.from(
+  `%PDF-1.4\n% ${text}\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n` +
+  '2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
+// Signs `person` in at the console's address `hash` (the page it leads to).
+async function signInAt(page, hash, person) {
+  await page.goto(`${gateway.url}/${hash}`);
+  await page.getByLabel('Mã truy cập').fill(tokens[person]);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+}
+
+// Clicks a download link: the file's suggested name and bytes.
+async function download(page, link) {
+  const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  assert.equal(await file.failure(), null);
+  return { name: file.suggestedFilename(), bytes: fs.readFileSync(await file.path()) };
+}
+
+test('the officer attaches files to his plan and downloads them', async () => {
+  const officer = client(wf.WorkflowService, tokens['can-bo.dai-son']);
+  const officerFiles = client(wf.FileService, tokens['can-bo.dai-son']);
+  const { instance } = await officer.StartInstance({
+    workflow: 'nop_ke_hoach', unit: '07627', business_key: 'KH-2027-DAI-SON-TEP',
+    variables: toStruct({ don_vi: 'UBND xã Đại Sơn', han_nop: '2027-02-10', nam: 2027 }),
+    idempotency_key: 'console-test-tep',
+  });
+  const id = instance.id;
+  const NAME = 'Tờ trình số 01.pdf';
+  const NAME_2 = 'Tờ trình số 01 (bản sửa).pdf';
+  const first = minimalPdf('Tờ trình số 01 — bản đầu');
+  const second = minimalPdf('Tờ trình số 01 — bản sửa theo ý kiến lãnh đạo');
+
+  // The endpoint itself: a page elsewhere cannot upload (no X-WF-Console),
+  // and nobody does without a session.
+  const tepUrl = (params) => `${gateway.url}/api/tep?${new URLSearchParams({ ho_so: id, ...params })}`;
+  const octets = { 'content-type': 'application/octet-stream' };
+  const upload = tepUrl({ ngan: 'to_trinh', ten: NAME });
+  assert.equal((await fetch(upload, { method: 'POST', headers: octets, body: first })).status, 403);
+  const noSession = await fetch(upload, { method: 'POST', headers: { ...octets, 'X-WF-Console': '1' }, body: first });
+  assert.equal(noSession.status, 401);
+  assert.equal((await noSession.json()).ma, 'UNAUTHENTICATED');
+  assert.equal((await fetch(tepUrl({ ngan: 'to_trinh' }))).status, 401);
+
+  const context = await browser.newContext({ locale: 'vi-VN', acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
+  const uploads = [];
+  page.on('request', (req) => {
+    if (req.method() === 'POST' && new URL(req.url()).pathname === '/api/tep') uploads.push(req.url());
+  });
+  try {
+    await signInAt(page, `#/ho-so/${id}`, 'can-bo.dai-son');
+    const files = page.getByRole('region', { name: 'Tệp đính kèm' });
+    await files.getByText('Hồ sơ chưa có tệp đính kèm.').waitFor();
+    const form = files.getByRole('form', { name: 'Đính kèm tệp' });
+    const slot = form.getByLabel('Loại tệp', { exact: true });
+    const fileInput = form.getByLabel('Tệp', { exact: true });
+    const send = form.getByRole('button', { name: 'Tải lên' });
+    const alert = form.getByRole('alert');
+    assert.deepEqual((await slot.locator('option').allInnerTexts()).map((t) => t.trim()), [
+      '— Chọn loại tệp —', 'Tờ trình', 'Báo cáo thành tích', 'Biên bản xét khen thưởng', 'Dự thảo',
+      'Bản đã ký', 'Kế hoạch', 'Báo cáo', 'Khác…',
+    ]);
+
+    // Refused in the browser, nothing sent: no slot, no file, an empty
+    // file, one over 64 MiB, a slot name that is none.
+    const refusedHere = async (message) => {
+      await send.click();
+      await alert.filter({ hasText: message }).waitFor();
+    };
+    await refusedHere('Vui lòng chọn loại tệp.');
+    assert.equal(await slot.getAttribute('aria-invalid'), 'true');
+    await slot.selectOption('to_trinh');
+    await refusedHere('Vui lòng chọn tệp cần đính kèm.');
+    assert.equal(await fileInput.getAttribute('aria-invalid'), 'true');
+    await fileInput.setInputFiles({ name: 'trong.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(0) });
+    await refusedHere('Tệp «trong.pdf» trống (0 byte). Vui lòng chọn tệp khác.');
+    await fileInput.evaluate((input) => {
+      const big = new DataTransfer();
+      big.items.add(new File([new Uint8Array(64 * 1024 * 1024 + 1)], 'qua_lon.pdf', { type: 'application/pdf' }));
+      input.files = big.files;
+    });
+    await refusedHere('vượt quá giới hạn 64 MB cho mỗi tệp');
+    await slot.selectOption({ label: 'Khác…' });
+    const otherSlot = form.getByLabel('Tên loại tệp khác');
+    await otherSlot.fill('Tờ Trình');
+    await fileInput.setInputFiles({ name: NAME, mimeType: 'application/pdf', buffer: first });
+    await refusedHere('Tên loại tệp «Tờ Trình» không hợp lệ');
+    assert.equal(await otherSlot.getAttribute('aria-invalid'), 'true');
+    assert.deepEqual(uploads, []);
+
+    // Version 1, its name given decomposed (as macOS does): kept in NFC.
+    await slot.selectOption({ label: 'Tờ trình' });
+    assert.equal(await otherSlot.isVisible(), false);
+    await fileInput.setInputFiles({ name: NAME.normalize('NFD'), mimeType: 'application/pdf', buffer: first });
+    await send.click();
+    const notice = page.getByRole('status');
+    await notice.filter({ hasText: 'Đã đính kèm' }).waitFor();
+    assert.equal((await notice.innerText()).trim(), `Đã đính kèm «${NAME}» vào Tờ trình (phiên bản 1).`);
+    const fileRow = files.locator('#bang-tep tbody tr');
+    await fileRow.waitFor();
+    const cells = async () => (await fileRow.locator('td').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    let row = await cells();
+    assert.equal(row[0], 'Tờ trình to_trinh');
+    assert.equal(row[1], NAME);
+    assert.equal(row[2], '1');
+    assert.equal(row[3], `${first.length} B`);
+    assert.match(row[4], /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2} — can-bo\.dai-son$/);
+    assert.equal(row[5], 'Tải về');
+    const history = (await page.locator('#bang-lich-su tbody tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    assert.match(history.at(-1), /^2 .*Đính kèm tệp/);
+    assert.match(history.at(-1), /Đơn vị đang dự thảo kế hoạch \(giữ nguyên\)/);
+    assert.ok(history.at(-1).includes(`Tờ trình: ${NAME}`), history.at(-1));
+    let stored = (await officerFiles.ListFiles({ instance_id: id })).slots;
+    assert.equal(stored.length, 1);
+    assert.equal(stored[0].slot, 'to_trinh');
+    assert.equal(stored[0].versions[0].name, NAME);
+    assert.equal(stored[0].versions[0].media_type, 'application/pdf');
+
+    // Downloaded as uploaded: the same bytes, the name in NFC.
+    let got = await download(page, fileRow.getByRole('link', { name: 'Tải về' }));
+    assert.equal(got.name, NAME);
+    assert.equal(got.name, got.name.normalize('NFC'));
+    assert.ok(got.bytes.equals(first), `${got.bytes.length} bytes, expected ${first.length}`);
+
+    // Version 2 into the same slot; version 1 stays downloadable.
+    await slot.selectOption('to_trinh');
+    await fileInput.setInputFiles({ name: NAME_2, mimeType: 'application/pdf', buffer: second });
+    await send.click();
+    await notice.filter({ hasText: 'phiên bản 2' }).waitFor();
+    assert.equal((await notice.innerText()).trim(), `Đã đính kèm «${NAME_2}» vào Tờ trình (phiên bản 2).`);
+    await fileRow.locator('td', { hasText: NAME_2 }).waitFor();
+    row = await cells();
+    assert.equal(row[1], NAME_2);
+    assert.equal(row[2], '2 Các phiên bản trước: phiên bản 1');
+    got = await download(page, fileRow.getByRole('link', { name: 'Tải về' }));
+    assert.equal(got.name, NAME_2);
+    assert.ok(got.bytes.equals(second));
+    got = await download(page, fileRow.getByRole('link', { name: 'phiên bản 1' }));
+    assert.equal(got.name, NAME);
+    assert.ok(got.bytes.equals(first));
+
+    // An executable named .pdf: the engine refuses it, its message shown,
+    // the form kept.
+    await slot.selectOption('bao_cao');
+    const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.alloc(120)]);
+    await fileInput.setInputFiles({ name: 'bao_cao.pdf', mimeType: 'application/pdf', buffer: exe });
+    await send.click();
+    await alert.waitFor();
+    assert.match((await alert.locator(':scope > p').first().innerText()).trim(),
+      /^Tệp không thuộc loại được phép \(PDF, DOCX, XLSX, ODT, JPEG, PNG\)/);
+    assert.equal(await fileInput.getAttribute('aria-invalid'), 'true');
+    assert.equal(await slot.inputValue(), 'bao_cao');
+    assert.equal(uploads.length, 3);
+    stored = (await officerFiles.ListFiles({ instance_id: id })).slots;
+    assert.deepEqual(stored.map((s) => [s.slot, s.versions.length]), [['to_trinh', 2]]);
+
+    assert.deepEqual(problems.filter((p) => !/Failed to load resource/.test(p)), []);
+  } catch (err) {
+    err.message += `\n--- page:\n${await page.locator('body').innerText().catch(() => '')}` +
+      `\n--- wf_console:\n${gateway.log().slice(-2000)}`;
+    throw err;
+  } finally {
+    await context.close();
+  }
+
+  // The chairman reads the draft and its files, but may not attach to it:
+  // he takes no step in "Đơn vị đang dự thảo kế hoạch" and did not start it.
+  const chairContext = await browser.newContext({ locale: 'vi-VN', acceptDownloads: true });
+  const chair = await chairContext.newPage();
+  chair.setDefaultTimeout(10_000);
+  try {
+    await signInAt(chair, `#/ho-so/${id}`, 'chu-tich.dai-son');
+    const files = chair.getByRole('region', { name: 'Tệp đính kèm' });
+    const fileRow = files.locator('#bang-tep tbody tr');
+    const got = await download(chair, fileRow.getByRole('link', { name: 'Tải về' }));
+    assert.ok(got.bytes.equals(second));
+    const form = files.getByRole('form', { name: 'Đính kèm tệp' });
+    await form.getByLabel('Loại tệp', { exact: true }).selectOption('to_trinh');
+    await form.getByLabel('Tệp', { exact: true })
+      .setInputFiles({ name: 'Tờ trình của chủ tịch.pdf', mimeType: 'application/pdf', buffer: minimalPdf('chủ tịch') });
+    await form.getByRole('button', { name: 'Tải lên' }).click();
+    const alert = form.getByRole('alert');
+    await alert.waitFor();
+    assert.equal((await alert.locator(':scope > p').first().innerText()).trim(),
+      'Chỉ người tạo hồ sơ, người đang xử lý hồ sơ hoặc quản trị viên mới được đính kèm tệp.');
+    await form.getByRole('button', { name: 'Tải lên' }).waitFor();  // the form is kept
+    assert.equal(await chair.getByRole('status').isVisible(), false);
+    const stored = (await officerFiles.ListFiles({ instance_id: id })).slots;
+    assert.equal(stored[0].versions.length, 2);
+  } catch (err) {
+    err.message += `\n--- page:\n${await chair.locator('body').innerText().catch(() => '')}` +
+      `\n--- wf_console:\n${gateway.log().slice(-2000)}`;
+    throw err;
+  } finally {
+    await chairContext.close();
   }
 });

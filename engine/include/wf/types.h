@@ -104,6 +104,10 @@ struct WorkflowInfo {
   // `plugin = true`: documents pin their province's plugin at start.
   bool plugin = false;
   std::vector<std::string> hooks;  // the hooks a plugin may supply
+  // The start variables it requires, and who may start a document:
+  // (role, unit relation) pairs, as a transition's `who`.
+  std::vector<std::string> required_fields;
+  std::vector<std::pair<std::string, std::string>> started_by;
   absl::Time deployed_at;
   std::string deployed_by;
 };
