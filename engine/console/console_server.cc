@@ -162,6 +162,9 @@ void ConsoleServer::Routes() {
   http_->Get("/api/tep", [this](const auto& req, auto& res) {
     DownloadFile(req, res);
   });
+  http_->Get("/api/van-ban", [this](const auto& req, auto& res) {
+    RenderedDocument(req, res);
+  });
   // A file name of console/: no slash, no leading dot (no way out of it).
   http_->Get(R"(/([A-Za-z0-9_-][A-Za-z0-9_.-]*)?)",
              [this](const auto& req, auto& res) { StaticFile(req, res); });
@@ -339,6 +342,34 @@ void ConsoleServer::DownloadFile(const httplib::Request& req,
   res.set_content(std::move(file.bytes), file.media_type.empty()
                                              ? "application/octet-stream"
                                              : file.media_type);
+}
+
+void ConsoleServer::RenderedDocument(const httplib::Request& req,
+                                     httplib::Response& res) {
+  std::string id;
+  auto session = SessionOf(req, res, &id);
+  if (!session.has_value()) return;
+  const std::string instance_id = req.get_param_value("ho_so");
+  if (instance_id.empty()) {
+    SendJson(res, 400, ErrorJson("INVALID_ARGUMENT", "Thiếu hồ sơ.",
+                                 "expected ?ho_so=<id>"));
+    return;
+  }
+  JsonAnswer answer = bridge_.Call(
+      "wf.v1.DocumentService/RenderDocument",
+      nlohmann::json{{"instance_id", instance_id}}.dump(), session->token);
+  if (answer.http_status != 200) {
+    if (answer.http_status == 401) sessions_.Close(id);
+    Send(res, answer);
+    return;
+  }
+  auto rendered = nlohmann::json::parse(answer.body, nullptr, false);
+  // The engine's page: every text in it escaped, its style inline. Shown
+  // as a page of its own, sandboxed: nothing in it runs, nothing is fetched.
+  SecurityHeaders(res, "sandbox; default-src 'none'; style-src 'unsafe-inline'");
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(rendered.is_object() ? rendered.value("html", "") : "",
+                  "text/html; charset=utf-8");
 }
 
 void ConsoleServer::StaticFile(const httplib::Request& req,

@@ -10,7 +10,8 @@
 // Routes: GET / and the files of `static_dir`; POST /api/dang-nhap (sign in
 // with an access code), POST /api/dang-xuat, GET /api/toi (who is signed
 // in), POST /api/rpc/<package.Service>/<Method> (RpcBridge's methods),
-// POST /api/tep (attach a file) and GET /api/tep (download one).
+// POST /api/tep (attach a file), GET /api/tep (download one) and
+// GET /api/van-ban (the document rendered, as a page of its own).
 // Every POST must carry "X-WF-Console: 1": a form or a link on another
 // site cannot send it, so it cannot act in an official's name (with the
 // session cookie's SameSite=Strict, the guard against cross-site requests).
@@ -65,6 +66,7 @@ class ConsoleServer {
   void Rpc(const httplib::Request& req, httplib::Response& res);
   void UploadFile(const httplib::Request& req, httplib::Response& res);
   void DownloadFile(const httplib::Request& req, httplib::Response& res);
+  void RenderedDocument(const httplib::Request& req, httplib::Response& res);
   // False (413 written) for a JSON request over max_body_bytes: only
   // uploads may be as large as a file.
   bool SmallEnough(const httplib::Request& req, httplib::Response& res) const;

@@ -133,9 +133,10 @@ class ConsoleTest(unittest.TestCase):
             issued = admin.IssueToken(pb.IssueTokenRequest(person=person, note="console"))
             cls.tokens[person] = issued.token
             cls.token_ids[person] = issued.info.token_id
-        with open(os.path.join(ARGS.testdata, "nop_ke_hoach.lua"), encoding="utf-8") as f:
-            rpc.WorkflowServiceStub(cls.admin_channel).DeployWorkflow(
-                pb.DeployWorkflowRequest(source=f.read(), file_name="nop_ke_hoach.lua"))
+        for name in ("nop_ke_hoach.lua", "ke_hoach_bcd.lua"):
+            with open(os.path.join(ARGS.testdata, name), encoding="utf-8") as f:
+                rpc.WorkflowServiceStub(cls.admin_channel).DeployWorkflow(
+                    pb.DeployWorkflowRequest(source=f.read(), file_name=name))
         cls.console = Console(cls.server.address, data_dir + ".logs")
 
     @classmethod
@@ -371,6 +372,30 @@ class ConsoleTest(unittest.TestCase):
                                           {"instance_id": plan["id"]}, chairman)
         self.assertEqual(status, 200, files)  # the unit's chairman may read it
         self.assertEqual([len(slot["versions"]) for slot in files["slots"]], [2])
+
+    def test_a_document_is_shown_as_a_page_of_its_own(self):
+        officer = self.signed_in(OFFICER)
+        status, started = self.console.call("WorkflowService/StartInstance", {
+            "workflow": "ke_hoach_bcd", "unit": UNIT, "business_key": "KH-BCĐ-CONSOLE",
+            "variables": {"trich_yeu": "Về việc <b>phòng, chống</b> tội phạm"}}, officer)
+        self.assertEqual(status, 200, started)
+        path = "/api/van-ban?ho_so=" + started["instance"]["id"]
+        status, headers, body = self.console.request("GET", path, cookie=officer,
+                                                     console=False)
+        self.assertEqual(status, 200, body)
+        self.assertTrue(headers["Content-Type"].startswith("text/html"))
+        self.assertEqual(headers["Content-Security-Policy"],
+                         "sandbox; default-src 'none'; style-src 'unsafe-inline'")
+        page = body.decode()
+        self.assertIn("Về việc &lt;b&gt;phòng, chống&lt;/b&gt; tội phạm", page)
+        self.assertIn("<style>", page)
+        # Without a session, or for a document there is not.
+        status, _, _ = self.console.request("GET", path, console=False)
+        self.assertEqual(status, 401)
+        status, _, body = self.console.request(
+            "GET", "/api/van-ban?ho_so=wi-999999999999", cookie=officer, console=False)
+        self.assertEqual(status, 404)
+        self.assertTrue(json.loads(body)["thong_bao"])
 
     def test_signing_out_and_a_revoked_code_end_the_session(self):
         cookie = self.signed_in(CHAIRMAN)
