@@ -108,6 +108,13 @@ export function rpc(service, method, message = {}) {
 
 export const WORKFLOW = 'wf.v1.WorkflowService';
 export const FILES = 'wf.v1.FileService';
+export const DOCUMENTS = 'wf.v1.DocumentService';
+
+// The document laid out as NĐ 30 prints it, a page of its own (served
+// sandboxed): for a link that opens it in a new tab.
+export function documentPageUrl(instanceId) {
+  return `/api/van-ban?${new URLSearchParams({ ho_so: instanceId })}`;
+}
 
 // A file of a document: GET it to download (a plain link does, the cookie
 // goes with it). `version` 0 or absent: the latest.

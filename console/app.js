@@ -4,9 +4,14 @@
 // wf_console (api.js); every text from the server is put in as text.
 
 import {
-  ApiError, FILES, WORKFLOW, WriteKeys, fileUrl, rpc, signIn, signOut, uploadFile, whoAmI,
+  ApiError, DOCUMENTS, FILES, WORKFLOW, WriteKeys, fileUrl, rpc, signIn, signOut, uploadFile,
+  whoAmI,
 } from './api.js';
-import { h, table, row, uniqueId } from './dom.js';
+import {
+  documentLink, documentSection, hasDocument, hasProgress, incomingCells, incomingStatus,
+  isWaiting, progressSection, receiptOf,
+} from './documents.js';
+import { append, h, section, table, row, uniqueId } from './dom.js';
 import {
   displayValue, fieldLabel, formatBytes, formatDateTime, formatDeadline, formatDeadlineTime,
   formatLongDate,
@@ -16,6 +21,7 @@ import {
 
 const APP_NAME = 'Hệ thống xử lý hồ sơ';
 const INBOX_PAGE_SIZE = 50;
+const INCOMING_PAGE_SIZE = 50;
 
 const state = {
   me: null,              // the WhoAmI answer while signed in
@@ -37,6 +43,7 @@ const el = {
   skip: document.getElementById('bo-qua'),
   navInbox: document.getElementById('lien-ket-hop-thu'),
   navStart: document.getElementById('lien-ket-khoi-tao'),
+  navIncoming: document.getElementById('lien-ket-van-ban-den'),
 };
 
 // --- Messages -------------------------------------------------------------
@@ -126,7 +133,8 @@ function renderHeader() {
 }
 
 function markNav(name) {
-  for (const [link, route] of [[el.navInbox, 'hop-thu'], [el.navStart, 'khoi-tao']]) {
+  const links = [[el.navInbox, 'hop-thu'], [el.navIncoming, 'van-ban-den'], [el.navStart, 'khoi-tao']];
+  for (const [link, route] of links) {
     if (route === name) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
@@ -139,6 +147,7 @@ function parseRoute(hash) {
   if (path === '' || path === '/' || path === '/hop-thu') return { name: 'hop-thu' };
   if (path === '/dang-nhap') return { name: 'dang-nhap' };
   if (path === '/khoi-tao') return { name: 'khoi-tao' };
+  if (path === '/van-ban-den') return { name: 'van-ban-den' };
   const m = /^\/ho-so\/([^/]+)$/.exec(path);
   if (m) {
     try {
@@ -194,6 +203,7 @@ async function route({ keepNotice = false } = {}) {
     if (r.name === 'hop-thu') await viewInbox(current);
     else if (r.name === 'ho-so') await viewDocument(r.id, current);
     else if (r.name === 'khoi-tao') await viewStart(current);
+    else if (r.name === 'van-ban-den') await viewIncoming(current);
     else viewNotFound();
   } catch (err) {
     if (err instanceof SessionEnded || !current()) return;
@@ -211,7 +221,9 @@ async function route({ keepNotice = false } = {}) {
 function setPage(title, ...content) {
   document.title = `${title} — ${APP_NAME}`;
   const heading = h('h1', { tabindex: '-1' }, title);
-  el.page.replaceChildren(heading, ...content);
+  // A part a page may leave out is null: append() skips it.
+  el.page.replaceChildren(heading);
+  append(el.page, content);
   return heading;
 }
 
@@ -451,19 +463,14 @@ function eventTitle(name, transitions) {
 async function viewDocument(id, current) {
   loading('Hồ sơ');
   // GetInstance names the steps the caller may take on it now.
-  const [instance, events, files] = await Promise.all([
+  const [instance, events, files, doc, progress] = await Promise.all([
     call(WORKFLOW, 'GetInstance', { instance_id: id, with_events: true }),
     readHistory(id),
     readFiles(id),
+    readOptional(DOCUMENTS, 'GetDocument', { instance_id: id }),
+    readOptional(WORKFLOW, 'GetProgress', { instance_id: id, with_units: true }),
   ]);
-  let workflow = null;
-  try {
-    workflow = await call(WORKFLOW, 'GetWorkflow', {
-      name: instance.workflow, version: instance.workflow_version,
-    });
-  } catch (err) {
-    if (err instanceof SessionEnded) throw err;
-  }
+  const workflow = await readWorkflow(instance);
   if (!current()) return;
   loaded();
 
@@ -471,6 +478,61 @@ async function viewDocument(id, current) {
   const transitions = new Map((workflow?.transitions ?? []).map((t) => [t.event, t]));
   const stateTitle = (name) => (name ? states.get(name) ?? name : '—');
 
+  const heading = setPage(instanceTitle(instance),
+    h('p', { class: 'duong-dan' },
+      h('a', { href: '#/hop-thu' }, h('span', { 'aria-hidden': 'true' }, '← '), 'Về Hộp thư')),
+    summaryList(instance, workflow, stateTitle),
+    actionsSection(instance, transitions),
+    documentPart(doc),
+    progressPart(progress),
+    clocksSection(instance),
+    variablesSection(instance),
+    filesSection(instance, files),
+    historySection(events, transitions, stateTitle));
+  heading.classList.add('tieu-de-ho-so');
+  focusHeading();
+}
+
+// The workflow version the instance runs on, or null when it cannot be read.
+async function readWorkflow(instance) {
+  try {
+    return await call(WORKFLOW, 'GetWorkflow', {
+      name: instance.workflow, version: instance.workflow_version,
+    });
+  } catch (err) {
+    if (err instanceof SessionEnded) throw err;
+    return null;
+  }
+}
+
+// A call a page can do without: { value } or { error }.
+async function readOptional(service, method, message) {
+  try {
+    return { value: await call(service, method, message) };
+  } catch (err) {
+    if (err instanceof SessionEnded) throw err;
+    return { error: err };
+  }
+}
+
+// A part that could not be read: nothing when there is none (NOT_FOUND),
+// else a section saying why.
+function unreadPart(title, answer) {
+  if (answer.error.status === 404) return null;
+  return section(title, h('p', { class: 'trong' }, `Không đọc được: ${answer.error.message}`));
+}
+
+function documentPart(answer) {
+  if (answer.error) return unreadPart('Văn bản', answer);
+  return hasDocument(answer.value) ? documentSection(answer.value) : null;
+}
+
+function progressPart(answer) {
+  if (answer.error) return unreadPart('Tiến độ thực hiện', answer);
+  return hasProgress(answer.value) ? progressSection(answer.value) : null;
+}
+
+function summaryList(instance, workflow, stateTitle) {
   const status = [instance.state_title || stateTitle(instance.state)];
   if (instance.cancelled) status.push(' ', h('span', { class: 'nhan' }, 'Đã hủy'));
   else if (instance.finished) status.push(' ', h('span', { class: 'nhan nhan--xong' }, 'Đã kết thúc'));
@@ -491,27 +553,8 @@ async function viewDocument(id, current) {
   if (instance.parent_id) {
     facts.push(['Hồ sơ cha', h('a', { href: `#/ho-so/${encodeURIComponent(instance.parent_id)}` }, instance.parent_id)]);
   }
-  const summary = h('dl', { class: 'thong-tin' },
+  return h('dl', { class: 'thong-tin' },
     facts.map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v))));
-
-  const title = instanceTitle(instance);
-  const heading = setPage(title,
-    h('p', { class: 'duong-dan' },
-      h('a', { href: '#/hop-thu' }, h('span', { 'aria-hidden': 'true' }, '← '), 'Về Hộp thư')),
-    summary,
-    actionsSection(instance, transitions),
-    clocksSection(instance),
-    variablesSection(instance),
-    filesSection(instance, files),
-    historySection(events, transitions, stateTitle));
-  heading.classList.add('tieu-de-ho-so');
-  focusHeading();
-}
-
-function section(title, ...content) {
-  const id = uniqueId('muc');
-  return h('section', { class: 'muc', 'aria-labelledby': id },
-    h('h2', { id }, title), ...content);
 }
 
 function actionsSection(instance, transitions) {
@@ -920,6 +963,145 @@ function historySection(events, transitions, stateTitle) {
     h('div', { class: 'cuon-ngang' },
       table('Lịch sử xử lý', ['Số', 'Lúc', 'Sự kiện', 'Từ → Đến', 'Người', 'Ghi chú'], rows,
         { class: 'bang', id: 'bang-lich-su' })));
+}
+
+// --- Incoming documents (Văn bản đến) --------------------------------------
+
+async function viewIncoming(current) {
+  loading('Văn bản đến');
+  const list = incomingList(current);
+  await fetchIncoming(list, false);
+  if (!current()) return;
+  loaded();
+  setPage('Văn bản đến',
+    h('p', { class: 'goi-y' }, 'Văn bản các cơ quan gửi tới đơn vị của bạn, mới nhất trước. ' +
+      'Văn bản điện tử đến cần được xác nhận đã nhận ngay trong ngày (Nghị định 30/2020/NĐ-CP).'),
+    list.filter, list.body, list.alert, h('div', { class: 'nut-bam' }, list.more));
+  focusHeading();
+}
+
+function incomingList(current) {
+  const box = h('input', { type: 'checkbox', id: uniqueId('chi-cho'), name: 'chi_cho_xac_nhan' });
+  const list = {
+    current, seq: 0, token: '', tbody: null,
+    filter: h('div', { class: 'truong truong--chon' }, box,
+      h('label', { for: box.id }, 'Chỉ hiện văn bản chưa xác nhận')),
+    body: h('div', { class: 'cuon-ngang' }),
+    alert: formAlert(),
+    more: h('button', { type: 'button', class: 'nut nut--phu', hidden: true }, 'Xem thêm'),
+  };
+  list.onlyWaiting = () => box.checked;
+  box.addEventListener('change', () => reloadIncoming(list, false));
+  list.more.addEventListener('click', () => reloadIncoming(list, true));
+  return list;
+}
+
+// The first page (or, `more`, the next one) of the caller's incoming list.
+async function fetchIncoming(list, more) {
+  const seq = ++list.seq;
+  const page = await call(DOCUMENTS, 'ListIncoming', {
+    only_unacknowledged: list.onlyWaiting(), page_size: INCOMING_PAGE_SIZE,
+    page_token: more ? list.token : '',
+  });
+  if (!list.current() || seq !== list.seq) return;
+  const docs = page.documents ?? [];
+  list.token = page.next_page_token ?? '';
+  list.more.hidden = !list.token;
+  if (!more) list.tbody = null;
+  if (!list.tbody && docs.length > 0) {
+    const t = table('Văn bản gửi tới đơn vị', ['Số, ký hiệu', 'Trích yếu', 'Cơ quan ban hành', 'Ngày',
+      'Đơn vị nhận', 'Tình trạng', 'Thao tác'], [], { class: 'bang', id: 'bang-van-ban-den' });
+    list.tbody = t.tBodies[0];
+    list.body.replaceChildren(t);
+  }
+  if (!list.tbody) list.body.replaceChildren(h('p', { class: 'trong' }, emptyIncomingText(list)));
+  for (const d of docs) list.tbody.append(incomingRow(list, d));
+}
+
+function emptyIncomingText(list) {
+  return list.onlyWaiting() ? 'Không có văn bản nào chờ xác nhận.' : 'Chưa có văn bản đến.';
+}
+
+// A load the person asked for (the filter, "Xem thêm"): its error stays here.
+async function reloadIncoming(list, more) {
+  hideAlert(list.alert);
+  list.more.disabled = true;
+  try {
+    await fetchIncoming(list, more);
+  } catch (err) {
+    if (!(err instanceof SessionEnded)) showAlert(list.alert, err);
+  } finally {
+    list.more.disabled = false;
+  }
+}
+
+function incomingRow(list, d) {
+  const item = { d, keys: new WriteKeys(), tr: h('tr', { dataset: { hoSo: d.instance_id, donVi: d.unit } }) };
+  fillIncomingRow(list, item);
+  return item.tr;
+}
+
+function fillIncomingRow(list, item) {
+  const cells = [...incomingCells(item.d, unitName(item.d.unit)), incomingStatus(item.d),
+    incomingActions(list, item)];
+  item.tr.replaceChildren(...cells.map((c) => h('td', null, c)));
+}
+
+// The name of one of the caller's units, from WhoAmI.
+function unitName(unit) {
+  const held = (state.me?.roles ?? []).find((r) => r.unit === unit && r.unit_name);
+  return held ? held.unit_name : unit;
+}
+
+function incomingActions(list, item) {
+  const { d } = item;
+  const links = h('div', { class: 'lien-ket-dong' }, documentLink(d.instance_id),
+    d.readable ? instanceLink(d.instance_id) : null);
+  if (!isWaiting(d)) return links;
+  const label = d.recalled ? 'Xác nhận đã thu hồi' : 'Xác nhận đã nhận';
+  const alert = formAlert();
+  const button = h('button', {
+    type: 'button', class: 'nut nut--nho', 'aria-label': `${label} văn bản ${d.reference || d.trich_yeu}`,
+  }, label);
+  button.addEventListener('click', () => acknowledge(list, item, button, alert));
+  return [h('div', { class: 'nut-bam' }, button), alert, links];
+}
+
+const instanceLink = (id) => h('a', { href: `#/ho-so/${encodeURIComponent(id)}`, class: 'mo-ho-so' }, 'Mở hồ sơ');
+
+async function acknowledge(list, item, button, alert) {
+  hideAlert(alert);
+  const request = { instance_id: item.d.instance_id, unit: item.d.unit };
+  request.idempotency_key = item.keys.keyFor(request);
+  button.disabled = true;
+  let answer;
+  try {
+    answer = await call(DOCUMENTS, 'AcknowledgeDocument', request);
+    item.keys.settled(null);
+  } catch (err) {
+    item.keys.settled(err);
+    if (err instanceof SessionEnded) return;
+    button.disabled = false;
+    showAlert(alert, err);
+    return;
+  }
+  const wasRecalled = item.d.recalled;
+  Object.assign(item.d, receiptOf(answer.document, item.d.unit));
+  fillIncomingRow(list, item);
+  showNotice(acknowledgedText(item.d, answer.replayed, wasRecalled));
+  item.tr.querySelector('.tinh-trang')?.focus();
+}
+
+function acknowledgedText(d, replayed, recalled) {
+  const name = d.reference || `«${d.trich_yeu}»`;
+  if (recalled || d.recalled) {
+    return replayed ? `Đơn vị đã xác nhận thu hồi văn bản ${name} trước đó.`
+      : `Đã xác nhận thu hồi văn bản ${name}.`;
+  }
+  const when = formatDateTime(d.acknowledged_at);
+  const who = d.acknowledged_by_name || d.acknowledged_by;
+  return replayed ? `Văn bản ${name} đã được xác nhận trước đó${who ? ` bởi ${who}` : ''}${when ? ` lúc ${when}` : ''}.`
+    : `Đã xác nhận đã nhận văn bản ${name}${when ? ` lúc ${when}` : ''}.`;
 }
 
 // --- Starting a document ------------------------------------------------

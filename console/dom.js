@@ -45,6 +45,13 @@ export function row(cells) {
   return h('tr', null, cells.map((c) => h('td', null, c)));
 }
 
+// A section of a page under its heading (h2), named by it.
+export function section(title, ...content) {
+  const id = uniqueId('muc');
+  return h('section', { class: 'muc', 'aria-labelledby': id },
+    h('h2', { id }, title), ...content);
+}
+
 let counter = 0;
 export function uniqueId(prefix) {
   counter += 1;

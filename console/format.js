@@ -198,3 +198,35 @@ export function formatBytes(size) {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1).replace('.', ',')} KB`;
   return `${(n / (1024 * 1024)).toFixed(1).replace('.', ',')} MB`;
 }
+
+// A calendar day as the API sends it (google.type.Date, already Vietnam's
+// day: {year: 2026, month: 12, day: 1}): "01/12/2026"; '' when unset.
+export function formatCivilDate(date) {
+  if (!date || !date.year || !date.month || !date.day) return '';
+  const two = (n) => String(n).padStart(2, '0');
+  return `${two(date.day)}/${two(date.month)}/${date.year}`;
+}
+
+// A count as Vietnamese write it: "3.321".
+export function formatCount(value) {
+  const n = Number(value);
+  return Number.isFinite(n) ? n.toLocaleString('vi-VN') : String(value ?? '');
+}
+
+// Types of administrative documents (NĐ 30/2020, Phụ lục III) by the
+// abbreviation of their ký hiệu. The engine sends only the abbreviation: one
+// it does not know here is shown as it is.
+const DOCUMENT_TYPES = {
+  NQ: 'Nghị quyết', QĐ: 'Quyết định', CT: 'Chỉ thị', QC: 'Quy chế', QyĐ: 'Quy định',
+  TC: 'Thông cáo', TB: 'Thông báo', HD: 'Hướng dẫn', CTr: 'Chương trình', KH: 'Kế hoạch',
+  PA: 'Phương án', ĐA: 'Đề án', DA: 'Dự án', BC: 'Báo cáo', BB: 'Biên bản', TTr: 'Tờ trình',
+  HĐ: 'Hợp đồng', CĐ: 'Công điện', GN: 'Bản ghi nhớ', TTh: 'Bản thỏa thuận',
+  GUQ: 'Giấy ủy quyền', GM: 'Giấy mời', GGT: 'Giấy giới thiệu', GNP: 'Giấy nghỉ phép',
+  PG: 'Phiếu gửi', PC: 'Phiếu chuyển', PB: 'Phiếu báo', CV: 'Công văn',
+};
+
+// "Kế hoạch (KH)"; an unknown type as its abbreviation.
+export function documentTypeText(type) {
+  if (!type) return '';
+  return Object.hasOwn(DOCUMENT_TYPES, type) ? `${DOCUMENT_TYPES[type]} (${type})` : type;
+}

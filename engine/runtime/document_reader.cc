@@ -186,6 +186,7 @@ absl::StatusOr<IncomingPage> DocumentReader::Incoming(
   }
   std::sort(found.begin(), found.end(),
             [](const Found& a, const Found& b) { return a.position < b.position; });
+  const absl::Time now = clock_->Now();
   IncomingPage page;
   for (const Found& f : found) {
     if (!after.empty() && f.position <= after) continue;
@@ -196,6 +197,11 @@ absl::StatusOr<IncomingPage> DocumentReader::Incoming(
     auto record = reader_->LoadInstance(f.id);
     if (!record.ok()) continue;
     IncomingInfo info = ToIncoming(f.unit, *record);
+    if (const org::Person* p =
+            directory->directory.FindPerson(info.acknowledged_by)) {
+      info.acknowledged_by_name = p->name;
+    }
+    info.readable = reader_->MayRead(request.actor, *directory, *record, now);
     after = f.position;
     const bool waiting =
         !info.acknowledged || (info.recalled && !info.recall_confirmed);

@@ -549,6 +549,8 @@ void ToProto(const IncomingInfo& in, v1::IncomingDocument* out) {
   out->set_recalled(in.recalled);
   out->set_recall_reason(in.recall_reason);
   out->set_recall_confirmed(in.recall_confirmed);
+  out->set_acknowledged_by_name(in.acknowledged_by_name);
+  out->set_readable(in.readable);
 }
 
 void ToProto(const RegisterEntryInfo& in, v1::RegisterEntry* out) {

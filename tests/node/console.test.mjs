@@ -5,7 +5,11 @@
 // to the console, finds it in his inbox, reads it, is refused a step that
 // needs a reason he did not give, approves it, and signs out. The officer
 // attaches files to a draft of his and downloads them (/api/tep); the
-// chairman, who takes no step on the draft, is refused an upload.
+// chairman, who takes no step on the draft, is refused an upload. A plan of
+// the BCĐ 138 (ke_hoach_bcd.lua) shows its document, numbered once issued,
+// opens as its NĐ 30 page (/api/van-ban) and shows its communes' progress;
+// Đại Sơn's officer acknowledges it, and confirms a recall, under "Văn bản
+// đến"; a campaign of 3,321 communes stays one readable page.
 //
 // Needs /usr/bin/chromium (apt-get install chromium) and wf_console built
 // (${WF_BUILD}/engine/console/wf_console). Playwright never downloads a
@@ -85,7 +89,7 @@ before(async () => {
   server = await startServer();
   const admin = client(wf.AdminService, server.adminToken);
   await importTestOrg(admin);
-  for (const person of ['can-bo.dai-son', 'chu-tich.dai-son']) {
+  for (const person of ['can-bo.dai-son', 'chu-tich.dai-son', 'chuyen-vien.tham-muu']) {
     tokens[person] = (await admin.IssueToken({ person, note: 'console test' })).token;
   }
 
@@ -568,4 +572,350 @@ test('the officer attaches files to his plan and downloads them', async () => {
   } finally {
     await chairContext.close();
   }
+});
+
+// --- Documents: Văn bản, Tiến độ thực hiện, Văn bản đến ---------------------
+// tests/testdata/ke_hoach_bcd.lua: a plan of the BCĐ 138, drafted in the
+// standing agency's Phòng Tham mưu (chuyen-vien.tham-muu), signed ("ky"),
+// then issued ("ban_hanh") with the next number of the BCĐ's register to the
+// communes of the payload, each of which gets a report (bao_cao_con.lua) to
+// send back when the payload says giao_bao_cao.
+
+const ISSUER = 'chuyen-vien.tham-muu';
+const DAI_SON = '07627';
+const TAY_YEN_TU = '07616';
+
+// Starts a ke_hoach_bcd plan as `person` in `unit` and signs it; with `xa`,
+// issues it to those communes. Its id.
+async function bcdPlan({ person = ISSUER, unit = 'phong_tham_muu', trichYeu, xa, reports = false }) {
+  const flow = client(wf.WorkflowService, tokens[person]);
+  const { instance } = await flow.StartInstance({
+    workflow: 'ke_hoach_bcd', unit, variables: toStruct({ trich_yeu: trichYeu }),
+  });
+  await flow.FireEvent({ instance_id: instance.id, event: 'ky' });
+  if (xa) {
+    await flow.FireEvent({
+      instance_id: instance.id, event: 'ban_hanh', payload: toStruct({ xa, giao_bao_cao: reports }),
+    });
+  }
+  return instance.id;
+}
+
+const civilDate = (d) => `${String(d.day).padStart(2, '0')}/${String(d.month).padStart(2, '0')}/${d.year}`;
+const squash = (t) => t.replace(/\s+/g, ' ').trim();
+const vnDateTime = (date) => {
+  const p = {};
+  for (const part of new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(date)) p[part.type] = part.value;
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+};
+
+// A fact of the Văn bản section ("Số, ký hiệu"), as text.
+async function documentFact(region, name) {
+  const item = region.locator('#thong-tin-van-ban > div', { has: region.page().locator(`dt:text-is("${name}")`) });
+  return squash(await item.locator('dd').innerText());
+}
+
+// The page a "Xem văn bản" link opens in a new tab: its text.
+async function openedDocument(context, link) {
+  const [tab] = await Promise.all([context.waitForEvent('page'), link.click()]);
+  await tab.waitForLoadState();
+  const text = await tab.locator('body').innerText();
+  const url = tab.url();
+  await tab.close();
+  return { url, text };
+}
+
+// Fails the test with what the page and the gateway said.
+async function withPage(context, page, body) {
+  try {
+    await body();
+  } catch (err) {
+    err.message += `\n--- page:\n${await page.locator('body').innerText().catch(() => '')}` +
+      `\n--- wf_console:\n${gateway.log().slice(-2000)}`;
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+// No value of the program's own leaked into the page as text.
+async function noStrayText(page) {
+  assert.doesNotMatch(await page.locator('main').innerText(), /\b(null|undefined|NaN)\b|\[object /);
+}
+
+function watchProblems(page) {
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
+  // A 404 from a GetInstance probe (Văn bản đến) is expected.
+  return () => problems.filter((p) => !/Failed to load resource/.test(p));
+}
+
+test('the issuer reads the plan as a document, its number once issued, and the communes\' progress', async () => {
+  const TRICH_YEU = 'Kế hoạch triển khai phong trào <b>toàn dân</b> bảo vệ an ninh Tổ quốc năm 2027';
+  const id = await bcdPlan({ trichYeu: TRICH_YEU });
+  const docs = client(wf.DocumentService, tokens[ISSUER]);
+  const context = await browser.newContext({ locale: 'vi-VN', timezoneId: 'America/New_York' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const problems = watchProblems(page);
+  await withPage(context, page, async () => {
+    // A document that moves no official document: no such sections.
+    await signInAt(page, `#/ho-so/${plan.id}`, ISSUER);
+    await page.getByRole('heading', { level: 2, name: 'Lịch sử xử lý' }).waitFor();
+    assert.equal(await page.getByRole('region', { name: 'Văn bản' }).count(), 0);
+    assert.equal(await page.getByRole('region', { name: 'Tiến độ thực hiện' }).count(), 0);
+    await noStrayText(page);
+
+    // The draft: its trích yếu (as text), no number yet, no progress.
+    await page.goto(`${gateway.url}/#/ho-so/${id}`);
+    const doc = page.getByRole('region', { name: 'Văn bản' });
+    await doc.waitFor();
+    assert.equal(await documentFact(doc, 'Loại văn bản'), 'Kế hoạch (KH)');
+    assert.equal(await documentFact(doc, 'Trích yếu'), TRICH_YEU);
+    assert.equal(await doc.locator('b').count(), 0);
+    assert.equal(await documentFact(doc, 'Cơ quan ban hành'), 'BAN CHỈ ĐẠO 138 UBND TỈNH BẮC NINH');
+    assert.equal(await documentFact(doc, 'Số, ký hiệu'), 'Chưa ban hành (dự thảo)');
+    assert.equal(await doc.getByText('Ngày ban hành', { exact: true }).count(), 0);
+    assert.equal(await page.getByRole('region', { name: 'Tiến độ thực hiện' }).count(), 0);
+    await noStrayText(page);
+
+    // "Xem văn bản": the NĐ 30 page in a new tab, a draft.
+    const link = doc.getByRole('link', { name: 'Xem văn bản' });
+    const href = `/api/van-ban?ho_so=${encodeURIComponent(id)}`;
+    assert.equal(await link.getAttribute('href'), href);
+    assert.equal(await link.getAttribute('target'), '_blank');
+    assert.equal(await link.getAttribute('rel'), 'noopener');
+    const draft = await openedDocument(context, link);
+    assert.equal(draft.url, `${gateway.url}${href}`);
+    assert.ok(draft.text.includes(TRICH_YEU), draft.text);
+    assert.ok(draft.text.includes('DỰ THẢO'), draft.text);
+
+    // Issued to two communes, each given a report; Đại Sơn sends its own.
+    await client(wf.WorkflowService, tokens[ISSUER]).FireEvent({
+      instance_id: id, event: 'ban_hanh', payload: toStruct({ xa: [DAI_SON, TAY_YEN_TU], giao_bao_cao: true }),
+    });
+    const { issuance } = await docs.GetDocument({ instance_id: id });
+    assert.match(issuance.reference, /^\d{2,}\/KH-BCĐ$/);
+    const { instances: reports } = await client(wf.WorkflowService, tokens[ISSUER]).ListInstances({ parent: id });
+    const report = Object.fromEntries(reports.map((r) => [r.unit, r.id]));
+    await client(wf.WorkflowService, tokens['can-bo.dai-son']).FireEvent({ instance_id: report[DAI_SON], event: 'nop' });
+
+    await page.reload();
+    await doc.waitFor();
+    assert.equal(await documentFact(doc, 'Số, ký hiệu'), issuance.reference);
+    assert.equal(await documentFact(doc, 'Ngày ban hành'), civilDate(issuance.date));
+    assert.equal(await documentFact(doc, 'Người ký'), 'Nguyễn Văn Khải KT. TRƯỞNG BAN / PHÓ TRƯỞNG BAN');
+    assert.equal(squash(await doc.locator('#tom-tat-noi-nhan').innerText()), 'Đã xác nhận đã nhận: 0/2 đơn vị.');
+    const lines = (await doc.locator('#bang-noi-nhan tbody tr').allInnerTexts()).map(squash);
+    assert.deepEqual(lines, [
+      `BCĐ 138 xã ${DAI_SON} để t/hiện Chưa xác nhận`,
+      `BCĐ 138 xã ${TAY_YEN_TU} để t/hiện Chưa xác nhận`,
+      'Lưu: VT, PV01 —',
+    ]);
+    // The page the link opens, fetched with the page's cookie: numbered now.
+    const rendered = await page.evaluate(async (url) => {
+      const r = await fetch(url);
+      return { status: r.status, type: r.headers.get('content-type'), html: await r.text() };
+    }, href);
+    assert.equal(rendered.status, 200);
+    assert.match(rendered.type, /^text\/html/);
+    assert.ok(rendered.html.includes(`Số: ${issuance.reference}`));
+    assert.ok(rendered.html.includes('Kế hoạch triển khai phong trào &lt;b&gt;toàn dân&lt;/b&gt;'));
+
+    // Progress: the two reports by state; none late.
+    const progress = page.getByRole('region', { name: 'Tiến độ thực hiện' });
+    assert.equal(squash(await progress.locator('#tong-tien-do').innerText()),
+      'Tổng số: 2 hồ sơ của các đơn vị. Đã kết thúc: 1 (50%). Trễ hạn: 0.');
+    const counts = (await progress.locator('#bang-tien-do tbody tr').allInnerTexts()).map(squash);
+    assert.deepEqual(counts, [
+      'Đang làm báo cáo 1 50%', 'Đã nộp Kết thúc 1 50%', 'Trễ hạn Kết thúc 0 0%',
+    ]);
+    await progress.getByText('Không có đơn vị nào trễ hạn.').waitFor();
+    const working = progress.locator('details', { has: page.locator('summary', { hasText: 'Đang làm báo cáo (1)' }) });
+    assert.equal(await working.getAttribute('open'), null);
+    await working.locator('summary').click();
+    const child = working.getByRole('link', { name: 'Xã Tây Yên Tử' });
+    assert.equal(await child.getAttribute('href'), `#/ho-so/${report[TAY_YEN_TU]}`);
+    const sent = progress.locator('details', { has: page.locator('summary', { hasText: 'Đã nộp (1)' }) });
+    await sent.locator('summary').click();
+    assert.equal(await sent.getByRole('link', { name: 'Xã Đại Sơn' }).getAttribute('href'), `#/ho-so/${report[DAI_SON]}`);
+    await noStrayText(page);
+    await child.click();
+    await page.waitForURL(`**/#/ho-so/${report[TAY_YEN_TU]}`);
+    // The child's page (the plan's own page is gone), linking back to it.
+    const parent = page.locator('main dl').getByRole('link', { name: id });
+    await parent.waitFor();
+    assert.equal(await parent.getAttribute('href'), `#/ho-so/${id}`);
+    assert.match(await page.locator('main').innerText(), /Báo cáo của đơn vị \(bao_cao_con/);
+
+    assert.deepEqual(problems(), []);
+  });
+});
+
+test('a commune\'s officer acknowledges what was sent to Đại Sơn under "Văn bản đến"', async () => {
+  const SENT = 'Kế hoạch kiểm tra công tác phòng cháy, chữa cháy năm 2027';
+  const RECALLED = 'Kế hoạch tổng kết năm 2026 (ban hành nhầm)';
+  const OWN = 'Kế hoạch tuyên truyền của xã Đại Sơn năm 2027';
+  const sent = await bcdPlan({ trichYeu: SENT, xa: [DAI_SON] });
+  const recalled = await bcdPlan({ trichYeu: RECALLED, xa: [DAI_SON, TAY_YEN_TU] });
+  await client(wf.WorkflowService, tokens[ISSUER]).FireEvent({
+    instance_id: recalled, event: 'thu_hoi', payload: toStruct({ ly_do: 'Ban hành nhầm đối tượng' }),
+  });
+  // Issued in Đại Sơn itself: its officer may also open it as a document.
+  const own = await bcdPlan({ person: 'can-bo.dai-son', unit: DAI_SON, trichYeu: OWN, xa: [DAI_SON] });
+  const issuerDocs = client(wf.DocumentService, tokens[ISSUER]);
+  const officerDocs = client(wf.DocumentService, tokens['can-bo.dai-son']);
+  const sentDoc = await issuerDocs.GetDocument({ instance_id: sent });
+  const recalledDoc = await issuerDocs.GetDocument({ instance_id: recalled });
+
+  const context = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Europe/Paris' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const problems = watchProblems(page);
+  await withPage(context, page, async () => {
+    await signInAt(page, '#/hop-thu', 'can-bo.dai-son');
+    await page.getByRole('heading', { level: 1, name: 'Hộp thư' }).waitFor();
+    const nav = page.getByRole('navigation').getByRole('link', { name: 'Văn bản đến' });
+    await nav.click();
+    await page.getByRole('heading', { level: 1, name: 'Văn bản đến' }).waitFor();
+    assert.match(page.url(), /#\/van-ban-den$/);
+    assert.equal(await nav.getAttribute('aria-current'), 'page');
+
+    const rowOf = (id) => page.locator(`#bang-van-ban-den tbody tr[data-ho-so="${id}"]`);
+    const cells = async (id) => (await rowOf(id).locator('td').allInnerTexts()).map(squash);
+    await rowOf(sent).waitFor();
+    let row = await cells(sent);
+    assert.equal(row.length, 7, row.join(' | '));
+    assert.equal(row[0], `${sentDoc.issuance.reference} Kế hoạch (KH)`);
+    assert.equal(row[1], `${SENT} để t/hiện`);
+    assert.equal(row[2], 'BAN CHỈ ĐẠO 138');
+    assert.equal(row[3], civilDate(sentDoc.issuance.date));
+    assert.equal(row[4], 'Xã Đại Sơn');
+    assert.equal(row[5], 'Chưa xác nhận đã nhận');
+    const recalledRow = await cells(recalled);
+    assert.equal(recalledRow[5], 'Chưa xác nhận đã nhận Đã bị thu hồi: cần xác nhận Lý do thu hồi: Ban hành nhầm đối tượng');
+
+    // Each opens its NĐ 30 page; only the one he may read opens as a document.
+    const view = rowOf(sent).getByRole('link', { name: 'Xem văn bản' });
+    assert.equal(await view.getAttribute('href'), `/api/van-ban?ho_so=${encodeURIComponent(sent)}`);
+    assert.equal(await view.getAttribute('target'), '_blank');
+    assert.equal(await view.getAttribute('rel'), 'noopener');
+    const opened = await openedDocument(context, view);
+    assert.ok(opened.text.includes(SENT), opened.text);
+    assert.ok(opened.text.includes(`Số: ${sentDoc.issuance.reference}`), opened.text);
+    const ownLink = rowOf(own).getByRole('link', { name: 'Mở hồ sơ' });
+    await ownLink.waitFor();
+    assert.equal(await ownLink.getAttribute('href'), `#/ho-so/${own}`);
+    await page.waitForLoadState('networkidle');
+    assert.equal(await rowOf(sent).getByRole('link', { name: 'Mở hồ sơ' }).count(), 0);
+
+    // He acknowledges the plan: the row says so at once, and so does the engine.
+    await rowOf(sent).getByRole('button', { name: 'Xác nhận đã nhận' }).click();
+    const notice = page.getByRole('status');
+    await notice.filter({ hasText: 'Đã xác nhận đã nhận' }).waitFor();
+    assert.match(squash(await notice.innerText()),
+      new RegExp(`^Đã xác nhận đã nhận văn bản ${sentDoc.issuance.reference} lúc \\d{2}/\\d{2}/\\d{4} \\d{2}:\\d{2}\\.$`));
+    row = await cells(sent);
+    assert.match(row[5], /^Đã nhận lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} bởi Nguyễn Văn An$/);
+    assert.equal(await rowOf(sent).getByRole('button').count(), 0);
+    const line = (await issuerDocs.GetDocument({ instance_id: sent })).recipients.find((r) => r.unit === DAI_SON);
+    assert.equal(line.acknowledged_by, 'can-bo.dai-son');
+    // On Vietnam's clock, though the browser runs in Paris.
+    assert.equal(row[5], `Đã nhận lúc ${vnDateTime(toDate(line.acknowledged_at))} bởi Nguyễn Văn An`);
+    const listed = (await officerDocs.ListIncoming({ unit: DAI_SON, page_size: 1000 })).documents;
+    assert.equal(listed.find((d) => d.instance_id === sent).acknowledged, true);
+
+    // The recalled one: he confirms the recall (and receipt with it).
+    await rowOf(recalled).getByRole('button', { name: 'Xác nhận đã thu hồi' }).click();
+    await notice.filter({ hasText: 'Đã xác nhận thu hồi' }).waitFor();
+    assert.equal(squash(await notice.innerText()), `Đã xác nhận thu hồi văn bản ${recalledDoc.issuance.reference}.`);
+    assert.match((await cells(recalled))[5], /^Đã nhận lúc .* bởi Nguyễn Văn An Đã xác nhận thu hồi Lý do thu hồi/);
+    const confirmed = (await issuerDocs.GetDocument({ instance_id: recalled })).recipients.find((r) => r.unit === DAI_SON);
+    assert.ok(confirmed.recall_confirmed_at, 'the engine recorded the confirmation');
+    assert.equal(confirmed.recall_confirmed_by, 'can-bo.dai-son');
+
+    // Only those still waiting: his own plan, not the two he confirmed.
+    await page.getByLabel('Chỉ hiện văn bản chưa xác nhận').check();
+    await rowOf(sent).waitFor({ state: 'detached' });
+    await rowOf(own).waitFor();
+    assert.equal(await rowOf(recalled).count(), 0);
+    await noStrayText(page);
+
+    // Read again, the acknowledgement stays; his own plan opens.
+    await page.reload();
+    await rowOf(sent).waitFor();
+    // The list itself names who acknowledged it.
+    assert.match((await cells(sent))[5], /^Đã nhận lúc .* bởi Nguyễn Văn An$/);
+    await rowOf(own).getByRole('link', { name: 'Mở hồ sơ' }).click();
+    await page.waitForURL(`**/#/ho-so/${own}`);
+    const doc = page.getByRole('region', { name: 'Văn bản' });
+    await doc.waitFor();
+    assert.equal(await documentFact(doc, 'Trích yếu'), OWN);
+
+    assert.deepEqual(problems(), []);
+  });
+});
+
+test('the progress of a campaign of 3,321 communes stays one readable page', async () => {
+  // GetProgress as the engine would answer for a plan sent to every commune
+  // of a province: 3,321 children, 300 of them late.
+  const unit = (i, state, late) => ({
+    instance_id: `wi-${String(900000 + i).padStart(12, '0')}`, unit: String(10000 + i),
+    unit_name: `Xã Thử Nghiệm ${i}`, state, late, finished: state !== 'dang_lam', business_key: '',
+  });
+  const working = Array.from({ length: 3000 }, (_, i) => unit(i, 'dang_lam', i < 300));
+  const done = Array.from({ length: 321 }, (_, i) => unit(3000 + i, 'da_nop', false));
+  const answer = {
+    parent_id: plan.id, total: '3321', late_count: '300', late: working.slice(0, 300),
+    states: [
+      { state: 'dang_lam', title: 'Đang làm báo cáo', final: false, count: '3000', units: working },
+      { state: 'da_nop', title: 'Đã nộp', final: true, count: '321', units: done },
+      { state: 'tre', title: 'Trễ hạn', final: true, count: '0', units: [] },
+    ],
+  };
+  const context = await browser.newContext({ locale: 'vi-VN' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const problems = watchProblems(page);
+  const calls = [];
+  page.on('request', (req) => { if (req.url().includes('/api/rpc/')) calls.push(new URL(req.url()).pathname); });
+  await page.route('**/api/rpc/wf.v1.WorkflowService/GetProgress', (route) => route.fulfill({
+    status: 200, contentType: 'application/json', body: JSON.stringify(answer),
+  }));
+  await withPage(context, page, async () => {
+    await signInAt(page, `#/ho-so/${plan.id}`, 'chu-tich.dai-son');
+    const progress = page.getByRole('region', { name: 'Tiến độ thực hiện' });
+    await progress.waitFor();
+    assert.equal(squash(await progress.locator('#tong-tien-do').innerText()),
+      'Tổng số: 3.321 hồ sơ của các đơn vị. Đã kết thúc: 321 (9,7%). Trễ hạn: 300.');
+    assert.deepEqual((await progress.locator('#bang-tien-do tbody tr').allInnerTexts()).map(squash), [
+      'Đang làm báo cáo 3.000 90,3%', 'Đã nộp Kết thúc 321 9,7%', 'Trễ hạn Kết thúc 0 0%',
+    ]);
+    // Every list folded: the section stays about a screen high.
+    const folds = progress.locator('details');
+    assert.deepEqual((await folds.locator('summary').allInnerTexts()).map(squash), [
+      'Danh sách 300 đơn vị trễ hạn', 'Đang làm báo cáo (3.000)', 'Đã nộp (321)',
+    ]);
+    assert.equal(await progress.locator('details[open]').count(), 0);
+    const { height } = await progress.boundingBox();
+    assert.ok(height < 900, `the section is ${height}px high`);
+    assert.equal(await progress.locator('#ds-tre-han li').count(), 300);
+
+    // Opened, each unit links to its own document; the late ones marked.
+    await folds.nth(1).locator('summary').click();
+    const first = folds.nth(1).locator('li').first();
+    assert.equal(squash(await first.innerText()), 'Xã Thử Nghiệm 0 Trễ hạn');
+    assert.equal(await first.getByRole('link').getAttribute('href'), `#/ho-so/${working[0].instance_id}`);
+    assert.equal(await folds.nth(1).locator('li').count(), 3000);
+    assert.equal(await folds.nth(1).locator('.nhan--qua-han').count(), 300);
+
+    // One call for the whole campaign, none per child.
+    assert.equal(calls.filter((c) => c.endsWith('/GetProgress')).length, 1);
+    assert.equal(calls.filter((c) => c.endsWith('/GetInstance')).length, 1);
+    assert.deepEqual(problems(), []);
+  });
 });

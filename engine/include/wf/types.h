@@ -355,6 +355,9 @@ struct IncomingInfo {
   bool recalled = false;
   std::string recall_reason;
   bool recall_confirmed = false;
+  std::string acknowledged_by_name;  // as the directory names the person
+  // The caller may also read the issuing document itself (GetInstance).
+  bool readable = false;
 };
 
 struct IncomingPage {
