@@ -172,7 +172,7 @@ test('the chairman approves the plan in the console', async () => {
   });
   page.setDefaultTimeout(10_000);
 
-  try {
+  await withPage(context, page, async () => {
     // Not signed in: the sign-in page, whatever the address asked.
     await page.goto(`${gateway.url}/#/hop-thu`);
     await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
@@ -307,20 +307,14 @@ test('the chairman approves the plan in the console', async () => {
     await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
 
     assert.deepEqual(problems.filter((p) => !/Failed to load resource/.test(p)), []);
-  } catch (err) {
-    err.message += `\n--- page:\n${await page.locator('body').innerText().catch(() => '')}` +
-      `\n--- wf_console:\n${gateway.log().slice(-2000)}`;
-    throw err;
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('the officer starts a plan from the console', async () => {
   const context = await browser.newContext({ locale: 'vi-VN' });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
-  try {
+  await withPage(context, page, async () => {
     await page.goto(`${gateway.url}/#/khoi-tao`);
     await page.getByLabel('Mã truy cập').fill(tokens['can-bo.dai-son']);
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
@@ -362,12 +356,7 @@ test('the officer starts a plan from the console', async () => {
     // The officer's next step is offered.
     await page.getByRole('region', { name: 'Việc cần làm' })
       .getByRole('button', { name: 'Trình lãnh đạo đơn vị phê duyệt' }).waitFor();
-  } catch (err) {
-    err.message += `\n--- page:\n${await page.locator('body').innerText().catch(() => '')}`;
-    throw err;
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 // A minimal PDF: the engine judges a file's type from its first bytes
@@ -425,7 +414,7 @@ test('the officer attaches files to his plan and downloads them', async () => {
   page.on('request', (req) => {
     if (req.method() === 'POST' && new URL(req.url()).pathname === '/api/tep') uploads.push(req.url());
   });
-  try {
+  await withPage(context, page, async () => {
     await signInAt(page, `#/ho-so/${id}`, 'can-bo.dai-son');
     const files = page.getByRole('region', { name: 'Tệp đính kèm' });
     await files.getByText('Hồ sơ chưa có tệp đính kèm.').waitFor();
@@ -533,20 +522,14 @@ test('the officer attaches files to his plan and downloads them', async () => {
     assert.deepEqual(stored.map((s) => [s.slot, s.versions.length]), [['to_trinh', 2]]);
 
     assert.deepEqual(problems.filter((p) => !/Failed to load resource/.test(p)), []);
-  } catch (err) {
-    err.message += `\n--- page:\n${await page.locator('body').innerText().catch(() => '')}` +
-      `\n--- wf_console:\n${gateway.log().slice(-2000)}`;
-    throw err;
-  } finally {
-    await context.close();
-  }
+  });
 
   // The chairman reads the draft and its files, but may not attach to it:
   // he takes no step in "Đơn vị đang dự thảo kế hoạch" and did not start it.
   const chairContext = await browser.newContext({ locale: 'vi-VN', acceptDownloads: true });
   const chair = await chairContext.newPage();
   chair.setDefaultTimeout(10_000);
-  try {
+  await withPage(chairContext, chair, async () => {
     await signInAt(chair, `#/ho-so/${id}`, 'chu-tich.dai-son');
     const files = chair.getByRole('region', { name: 'Tệp đính kèm' });
     const fileRow = files.locator('#bang-tep tbody tr');
@@ -565,13 +548,7 @@ test('the officer attaches files to his plan and downloads them', async () => {
     assert.equal(await chair.getByRole('status').isVisible(), false);
     const stored = (await officerFiles.ListFiles({ instance_id: id })).slots;
     assert.equal(stored[0].versions.length, 2);
-  } catch (err) {
-    err.message += `\n--- page:\n${await chair.locator('body').innerText().catch(() => '')}` +
-      `\n--- wf_console:\n${gateway.log().slice(-2000)}`;
-    throw err;
-  } finally {
-    await chairContext.close();
-  }
+  });
 });
 
 // --- Documents: Văn bản, Tiến độ thực hiện, Văn bản đến ---------------------
@@ -628,7 +605,8 @@ async function openedDocument(context, link) {
   return { url, text };
 }
 
-// Fails the test with what the page and the gateway said.
+// Runs `body` on `page`; a failure carries what the page and the gateway
+// said. Closes `context` after, whatever happened.
 async function withPage(context, page, body) {
   try {
     await body();
@@ -650,7 +628,7 @@ function watchProblems(page) {
   const problems = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
-  // A 404 from a GetInstance probe (Văn bản đến) is expected.
+  // The refusals a test provokes (a 4xx answer) log "Failed to load resource".
   return () => problems.filter((p) => !/Failed to load resource/.test(p));
 }
 
