@@ -4,8 +4,6 @@
 #include <algorithm>
 #include <chrono>
 
-#include <google/protobuf/util/json_util.h>
-
 #include "engine/util/sha256.h"
 #include "wf/v1/workflow.grpc.pb.h"
 
@@ -60,12 +58,7 @@ JsonAnswer FileBridge::Upload(const UploadTarget& target,
   if (open) writer->WritesDone();
   grpc::Status status = writer->Finish();
   if (!status.ok()) return RpcBridge::Refusal(status);
-  google::protobuf::util::JsonPrintOptions print;
-  print.preserve_proto_field_names = true;
-  print.always_print_primitive_fields = true;
-  JsonAnswer answer;
-  google::protobuf::util::MessageToJsonString(response, &answer.body, print);
-  return answer;
+  return AnswerJson(response);
 }
 
 FileAnswer FileBridge::Download(const std::string& instance_id,

@@ -84,6 +84,20 @@ std::string ErrorJson(const std::string& code, const std::string& message,
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+JsonAnswer AnswerJson(const google::protobuf::Message& response) {
+  JsonPrintOptions print;
+  print.preserve_proto_field_names = true;
+  print.always_print_primitive_fields = true;
+  std::string body;
+  auto printed =
+      google::protobuf::util::MessageToJsonString(response, &body, print);
+  if (!printed.ok()) {
+    return {500, ErrorJson("INTERNAL", VietnameseFor(grpc::StatusCode::INTERNAL),
+                           std::string(printed.message()))};
+  }
+  return {200, std::move(body)};
+}
+
 int HttpStatusFor(grpc::StatusCode code) {
   switch (code) {
     case grpc::StatusCode::OK: return 200;
@@ -143,17 +157,7 @@ void RpcBridge::Offer(const std::string& name, Stub* stub,
     Response response;
     grpc::Status status = (stub->*call)(context, request, &response);
     if (!status.ok()) return Refusal(status);
-    JsonPrintOptions print;
-    print.preserve_proto_field_names = true;
-    print.always_print_primitive_fields = true;
-    std::string body;
-    auto printed =
-        google::protobuf::util::MessageToJsonString(response, &body, print);
-    if (!printed.ok()) {
-      return {500, ErrorJson("INTERNAL", VietnameseFor(grpc::StatusCode::INTERNAL),
-                             std::string(printed.message()))};
-    }
-    return {200, std::move(body)};
+    return AnswerJson(response);
   };
 }
 

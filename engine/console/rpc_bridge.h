@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 
+#include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
 
 #include "absl/time/time.h"
@@ -64,6 +65,10 @@ class RpcBridge {
 std::string ErrorJson(const std::string& code, const std::string& message,
                       const std::string& detail = "",
                       const std::string& reason = "");
+
+// An answer of the API as the pages read it: 200 and proto3 JSON with the
+// proto's field names, every scalar and list printed.
+JsonAnswer AnswerJson(const google::protobuf::Message& response);
 
 // The HTTP status for a gRPC status code.
 int HttpStatusFor(grpc::StatusCode code);

@@ -238,7 +238,7 @@ class ConsoleTest(unittest.TestCase):
             "instance_id": plan["id"], "event": "trinh_duyet"}, officer)
         self.assertEqual(status, 409, error)
         self.assertEqual(error["ma"], "FAILED_PRECONDITION")
-        self.assertTrue(error["ly_do"])
+        self.assertEqual(error["ly_do"], "GUARD_REFUSED")
         self.assertIn("Chưa có trích yếu kế hoạch", error["thong_bao"])
         status, fired = self.console.call("WorkflowService/FireEvent", {
             "instance_id": plan["id"], "event": "trinh_duyet",
