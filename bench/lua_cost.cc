@@ -40,12 +40,13 @@ int main(int argc, char** argv) {
   in_call.instance_id = "wi-000000000001";
   in_call.now = absl::FromUnixSeconds(1768525200);
   auto first = (*script)->RunStart([&] { in_call.vars = &start; return in_call; }());
-  wf::Json vars = first->vars;
+  wf::Json vars;
   int done = 0;
   for (int n = 0; n < absl::GetFlag(FLAGS_transitions); ++n) {
     int step = n % 5;
-    if (step == 0) vars = first->vars;
-    in_call.vars = &vars;
+    // The first step reads the started variables where they are, as the
+    // engine reads a cached instance's, rather than a copy of them.
+    in_call.vars = step == 0 ? &first->vars : &vars;
     // Transitions are declared in order: step i's "duyet" is transition i.
     auto guard = (*script)->RunGuard(step, in_call);
     auto action = (*script)->RunAction(step, in_call);
