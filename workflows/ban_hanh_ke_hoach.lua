@@ -20,6 +20,7 @@
 -- document's unit is the drafting unit (the campaign's `soan_thao`).
 
 local plan = require("ke_hoach")
+local truong = require("truong")
 
 local nguoi_soan = {
   { role = "chuyen_vien", unit = "same_unit" },
@@ -76,6 +77,7 @@ workflow "ban_hanh_ke_hoach" {
   hooks = { "nguoi_gop_y", "tham_van_them", "don_vi_giao" },
   initial = "du_thao",
   requires = { "chien_dich" },
+  fields = truong.chon { "chien_dich", "ly_do", "y_kien", "ky", "noi_dung", "han_nop" },
   started_by = nguoi_soan,
   start = function(ctx)
     local c = plan.chien_dich(ctx)

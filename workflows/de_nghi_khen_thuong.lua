@@ -26,6 +26,7 @@
 
 local plan = require("ke_hoach")
 local khen = require("khen_thuong")
+local truong = require("truong")
 
 local can_bo = plan.can_bo_don_vi
 local lanh_dao = plan.lanh_dao_don_vi
@@ -57,6 +58,9 @@ workflow "de_nghi_khen_thuong" {
   plugin = true,
   initial = "du_thao",
   requires = { "dot", "hinh_thuc", "doi_tuong", "ten_doi_tuong", "ma_doi_tuong", "thanh_tich" },
+  fields = truong.chon { "dot", "hinh_thuc", "doi_tuong", "ten_doi_tuong", "ma_doi_tuong",
+                         "thanh_tich", "ly_do", "y_kien", "noi_dung", "so_quyet_dinh",
+                         "ngay_quyet_dinh" },
   who = can_bo,
   start = function(ctx)
     local dot, ht = cau_hinh(ctx)

@@ -27,6 +27,7 @@
 --                            ("trước ngày X"), for the messages
 
 local plan = require("ke_hoach")
+local truong = require("truong")
 
 local lanh_dao_xa = plan.ai("same_unit", { "chu_tich", "pho_chu_tich" })
 local xa = plan.ai("same_unit", { "chu_tich", "pho_chu_tich", "can_bo" })
@@ -40,6 +41,9 @@ workflow "hoi_nghi_tong_ket" {
   plugin = true,
   initial = "chuan_bi",
   requires = { "chien_dich", "don_vi", "ten_don_vi" },
+  fields = truong.chon { "chien_dich", "don_vi", "ten_don_vi", "ngay_du_kien", "chuong_trinh",
+                         "dia_diem", "du_hoi_nghi", "ngay_to_chuc", "so_dai_bieu",
+                         "thanh_vien_du", "ket_qua", "ly_do", "y_kien", "noi_dung" },
   who = xa,
   started_by = theo_doi,
   start = function(ctx)

@@ -19,6 +19,7 @@
 -- (the unit's own rating, one of the plugin's `phan_loai.muc`).
 
 local plan = require("ke_hoach")
+local truong = require("truong")
 
 
 local function muc(ctx)
@@ -37,6 +38,7 @@ workflow "phan_loai_don_vi" {
   unique_business_key = true,
   initial = "cho_cong_nhan",
   requires = { "don_vi", "ten_don_vi", "nam", "tu_xep_loai" },
+  fields = truong.chon { "don_vi", "ten_don_vi", "nam", "tu_xep_loai", "xep_loai", "ly_do" },
   who = plan.thuong_truc,
   start = function(ctx)
     local pl = muc(ctx)

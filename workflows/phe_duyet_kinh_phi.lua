@@ -8,6 +8,7 @@
 -- time, already read the plugin's way).
 
 local plan = require("ke_hoach")
+local truong = require("truong")
 
 local lanh_dao_xa = {
   { role = "chu_tich", unit = "same_unit" },
@@ -24,6 +25,8 @@ workflow "phe_duyet_kinh_phi" {
   plugin = true,
   initial = "cho_phe_duyet",
   requires = { "chien_dich", "don_vi", "ten_don_vi", "han" },
+  fields = truong.chon { "chien_dich", "don_vi", "ten_don_vi", "han", "so_quyet_dinh",
+                         "so_tien", "ly_do", "noi_dung" },
   started_by = co_quan_thuong_truc,
   start = function(ctx)
     ctx.document.set{ trich_yeu = "Duyệt cấp kinh phí năm " ..

@@ -22,6 +22,7 @@
 
 local plan = require("ke_hoach")
 local khen = require("khen_thuong")
+local truong = require("truong")
 
 local so_noi_vu = khen.so_noi_vu
 local lanh_dao_so = plan.ai("tagged:so_noi_vu", { "pho_giam_doc", "giam_doc" })
@@ -95,6 +96,7 @@ workflow "quyet_dinh_khen_thuong" {
   plugin = true,
   initial = "du_thao",
   requires = { "dot", "hinh_thuc", "de_nghi" },
+  fields = truong.chon { "dot", "hinh_thuc", "de_nghi", "khong_de_nghi", "ly_do" },
   unique_business_key = true,
   who = so_noi_vu,
   started_by = so_noi_vu,

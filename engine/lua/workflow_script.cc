@@ -292,8 +292,8 @@ class Declarations {
     spec.name = p.name;
     spec.line = p.line;
     Fields(L, p, 1, What(p),
-           {"title", "initial", "requires", "start", "who", "started_by",
-            "unique_business_key", "plugin", "hooks"},
+           {"title", "initial", "requires", "fields", "start", "who",
+            "started_by", "unique_business_key", "plugin", "hooks"},
            [&](const std::string& f) {
              if (f == "unique_business_key") {
                Flag(L, p, f, &spec.unique_business_key);
@@ -305,11 +305,75 @@ class Declarations {
              if (f == "title") Text(L, p, f, &spec.title);
              if (f == "initial") Text(L, p, f, &spec.initial);
              if (f == "requires") Names(L, p, f, &spec.requires_fields);
+             if (f == "fields") ReadFields(L, p, &spec.fields);
              if (f == "start") {
                script_->start_ref_ = Function(L, p, f);
                spec.has_start = script_->start_ref_ != LUA_NOREF;
              }
            });
+  }
+
+  // fields = { ly_do = "Lý do", so_tien = { title = "Số tiền", kind =
+  // "integer" } }: a title alone, or a table with a title and a kind.
+  void ReadFields(lua_State* L, const Pending& p,
+                  std::vector<FieldSpec>* out) {
+    if (!lua_istable(L, -1)) {
+      Problem(p.line, absl::StrCat(
+                          "field 'fields' of ", What(p), " must be a table ",
+                          "such as { ly_do = \"Lý do\", so_tien = { title = ",
+                          "\"Số tiền\", kind = \"integer\" } }, not a ",
+                          luaL_typename(L, -1)));
+      return;
+    }
+    const int table = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, table) != 0) {
+      FieldSpec field;
+      if (ReadField(L, p, &field)) out->push_back(std::move(field));
+      lua_pop(L, 1);
+    }
+    std::sort(out->begin(), out->end(),
+              [](const FieldSpec& a, const FieldSpec& b) {
+                return a.name < b.name;
+              });
+  }
+
+  // The entry at the top of the stack, its name below it.
+  bool ReadField(lua_State* L, const Pending& p, FieldSpec* field) {
+    if (lua_type(L, -2) != LUA_TSTRING || !IsIdentifier(lua_tostring(L, -2))) {
+      Problem(p.line, absl::StrCat("the fields of ", What(p), " are named ",
+                                   "like variables (ly_do, so_tien): lower-",
+                                   "case letters, digits and _"));
+      return false;
+    }
+    field->name = lua_tostring(L, -2);
+    Copy(L, field->name.size());
+    const std::string what =
+        absl::StrCat("field '", field->name, "' of ", What(p));
+    if (lua_type(L, -1) == LUA_TSTRING) return Text(L, p, "fields", &field->title);
+    if (!lua_istable(L, -1)) {
+      Problem(p.line, absl::StrCat(what, " must be its title, or a table { ",
+                                   "title = ..., kind = ... }, not a ",
+                                   luaL_typename(L, -1)));
+      return false;
+    }
+    bool ok = true;
+    Fields(L, p, -1, what, {"title", "kind"}, [&](const std::string& f) {
+      if (f == "title") ok = Text(L, p, f, &field->title) && ok;
+      if (f != "kind") return;
+      std::optional<FieldKind> kind;
+      if (lua_type(L, -1) == LUA_TSTRING) kind = ParseFieldKind(lua_tostring(L, -1));
+      if (!kind.has_value()) {
+        std::vector<const char*> names;
+        for (const auto& [k, name] : kFieldKinds) names.push_back(name);
+        Problem(p.line, absl::StrCat("the kind of ", what, " must be one of ",
+                                     absl::StrJoin(names, ", ")));
+        ok = false;
+        return;
+      }
+      field->kind = *kind;
+    });
+    return ok;
   }
 
   void ReadState(lua_State* L, const Pending& p) {

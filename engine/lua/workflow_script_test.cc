@@ -99,6 +99,55 @@ transition "go" { from = "a", to = "b", gaurd = function() end }
             std::string::npos) << problems[2];
 }
 
+TEST(WorkflowScriptTest, FieldsAreReadByNameAndTheirMistakesReported) {
+  auto good = WorkflowScript::Load(R"(
+workflow "w" { initial = "a", fields = {
+  so_tien = { title = "Số tiền", kind = "integer" },
+  ly_do = "Lý do",
+  xa = { kind = "list" },
+} }
+state "a" { final = true }
+)",
+                                   "w.lua", TestLimits());
+  ASSERT_TRUE(good.ok()) << good.status();
+  const WorkflowSpec& spec = (*good)->spec();
+  EXPECT_TRUE(spec.problems.empty());
+  ASSERT_EQ(spec.fields.size(), 3u);
+  EXPECT_EQ(spec.fields[0].name, "ly_do");
+  EXPECT_EQ(spec.fields[0].title, "Lý do");
+  EXPECT_EQ(spec.fields[0].kind, FieldKind::kText);
+  ASSERT_NE(spec.Field("so_tien"), nullptr);
+  EXPECT_EQ(spec.Field("so_tien")->kind, FieldKind::kInteger);
+  EXPECT_EQ(spec.Field("xa")->title, "");
+  EXPECT_EQ(spec.Field("xa")->kind, FieldKind::kList);
+  EXPECT_EQ(spec.Field("han"), nullptr);
+
+  auto bad = WorkflowScript::Load(R"(
+workflow "w" { initial = "a", fields = {
+  so_tien = { kind = "money" },
+  ["Lý do"] = "Lý do",
+  han = { title = "Hạn", type = "date" },
+  xa = 3,
+} }
+state "a" { final = true }
+)",
+                                  "w.lua", TestLimits());
+  ASSERT_TRUE(bad.ok()) << bad.status();
+  std::string all;
+  for (const std::string& p : (*bad)->spec().problems) all += p + "\n";
+  EXPECT_NE(all.find("the kind of field 'so_tien' of workflow 'w' must be "
+                     "one of text, long_text, integer, number, date, list, "
+                     "boolean"), std::string::npos) << all;
+  EXPECT_NE(all.find("the fields of workflow 'w' are named like variables"),
+            std::string::npos) << all;
+  EXPECT_NE(all.find("unknown field 'type' in field 'han' of workflow 'w'"),
+            std::string::npos) << all;
+  EXPECT_NE(all.find("field 'xa' of workflow 'w' must be its title, or a "
+                     "table"), std::string::npos) << all;
+  EXPECT_EQ((*bad)->spec().problems.size(), 4u) << all;
+  EXPECT_NE(all.find("w.lua:2: "), std::string::npos) << all;
+}
+
 TEST(WorkflowScriptTest, GuardRefusesWithItsReason) {
   auto script = WorkflowScript::Load(kWorkflow, "nop.lua", TestLimits());
   ASSERT_TRUE(script.ok());

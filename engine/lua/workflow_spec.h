@@ -6,11 +6,57 @@
 #ifndef WF_LUA_WORKFLOW_SPEC_H_
 #define WF_LUA_WORKFLOW_SPEC_H_
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
+
 namespace wf {
+
+// The kind of value a field of the start variables or of a payload holds
+// (workflow "x" { fields = { so_tien = { title = "Số tiền", kind =
+// "integer" } } }): a value of another kind is refused where it comes in,
+// and the console shows the box that fits.
+enum class FieldKind {
+  kText,      // "text": a line of text (the default)
+  kLongText,  // "long_text": paragraphs (a reason, an opinion)
+  kInteger,   // "integer": a whole number
+  kNumber,    // "number": any finite number
+  kDate,      // "date": a day, 10/02/2026 or 2026-02-10 (as wf.date reads)
+  kList,      // "list": a list (of ids, of commune codes)
+  kBoolean,   // "boolean": true or false
+};
+
+// Every kind with its name in a workflow file, in the order above.
+inline constexpr std::pair<FieldKind, const char*> kFieldKinds[] = {
+    {FieldKind::kText, "text"},       {FieldKind::kLongText, "long_text"},
+    {FieldKind::kInteger, "integer"}, {FieldKind::kNumber, "number"},
+    {FieldKind::kDate, "date"},       {FieldKind::kList, "list"},
+    {FieldKind::kBoolean, "boolean"}};
+
+inline const char* FieldKindName(FieldKind kind) {
+  for (const auto& [k, name] : kFieldKinds) {
+    if (k == kind) return name;
+  }
+  return "text";
+}
+
+inline std::optional<FieldKind> ParseFieldKind(absl::string_view name) {
+  for (const auto& [k, text] : kFieldKinds) {
+    if (name == text) return k;
+  }
+  return std::nullopt;
+}
+
+// One entry of a workflow's `fields`.
+struct FieldSpec {
+  std::string name;
+  std::string title;  // how officials read the name ("Lý do"); may be empty
+  FieldKind kind = FieldKind::kText;
+};
 
 // Who may take a step: a role held in a unit related to the document's unit
 // ({ role = "chu_tich", unit = "same_unit" }); role "*" is any role.
@@ -74,6 +120,9 @@ struct WorkflowSpec {
   std::string title;
   std::string initial;
   std::vector<std::string> requires_fields;  // start variables
+  // The titles and kinds of fields of the start variables and of the
+  // payloads (one name means one thing in a workflow), sorted by name.
+  std::vector<FieldSpec> fields;
   bool has_start = false;
   WhoSpec who;         // default for transitions without their own
   WhoSpec started_by;  // who may start a document; default: `who`
@@ -91,6 +140,14 @@ struct WorkflowSpec {
   // Problems found while reading the declarations (unknown fields, wrong
   // types, a declaration without its table), each "file:line: message".
   std::vector<std::string> problems;
+
+  // The declared field `name`, or null.
+  const FieldSpec* Field(absl::string_view name) const {
+    auto it = std::lower_bound(
+        fields.begin(), fields.end(), name,
+        [](const FieldSpec& f, absl::string_view n) { return f.name < n; });
+    return it != fields.end() && it->name == name ? &*it : nullptr;
+  }
 };
 
 }  // namespace wf

@@ -435,6 +435,9 @@ WorkflowInfo Definition::Info(bool with_source) const {
   info.plugin = spec_.plugin;
   info.hooks = spec_.hooks;
   info.required_fields = spec_.requires_fields;
+  for (const FieldSpec& f : spec_.fields) {
+    info.fields.push_back({f.name, f.title, FieldKindName(f.kind)});
+  }
   const WhoSpec& starters =
       spec_.started_by.declared ? spec_.started_by : spec_.who;
   for (const RuleSpec& rule : starters.rules) {

@@ -1,8 +1,11 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/runtime/request_checks.h"
 
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/calendar/vn_date.h"
 #include "engine/documents/file_checks.h"
 #include "engine/util/refusal.h"
 #include "engine/util/sha256.h"
@@ -54,25 +57,111 @@ std::string Fingerprint(std::initializer_list<absl::string_view> parts) {
 
 }  // namespace
 
-absl::Status CheckRequired(const Json& object,
-                           const std::vector<std::string>& fields,
-                           const std::string& what, const std::string& who,
-                           const std::string& request_field) {
-  for (const std::string& field : fields) {
+namespace {
+
+bool HoldsKind(const Json& value, FieldKind kind) {
+  switch (kind) {
+    case FieldKind::kText:
+    case FieldKind::kLongText:
+      return value.is_string();
+    case FieldKind::kInteger:
+      if (value.is_number_integer()) return true;
+      return value.is_number_float() &&
+             std::trunc(value.get<double>()) == value.get<double>() &&
+             std::fabs(value.get<double>()) < 9007199254740992.0;  // 2^53
+    case FieldKind::kNumber:
+      return value.is_number();
+    case FieldKind::kDate:
+      // As the scripts' wf.date reads it: 10/02/2026 or 2026-02-10.
+      return value.is_string() &&
+             calendar::ParseDate(value.get_ref<const std::string&>()).ok();
+    case FieldKind::kList:
+      return value.is_array();
+    case FieldKind::kBoolean:
+      return value.is_boolean();
+  }
+  return true;
+}
+
+// "a whole number" / "một số nguyên": what a kind asks for.
+std::pair<const char*, const char*> KindWords(FieldKind kind) {
+  switch (kind) {
+    case FieldKind::kText:
+    case FieldKind::kLongText:
+      return {"text", "chữ (văn bản)"};
+    case FieldKind::kInteger:
+      return {"a whole number", "một số nguyên"};
+    case FieldKind::kNumber:
+      return {"a number", "một số"};
+    case FieldKind::kDate:
+      return {"a real day written 10/02/2026 or 2026-02-10",
+              "một ngày có thật, viết dạng 10/02/2026 hoặc 2026-02-10"};
+    case FieldKind::kList:
+      return {"a list", "một danh sách"};
+    case FieldKind::kBoolean:
+      return {"true or false", "có hoặc không (true hoặc false)"};
+  }
+  return {"", ""};
+}
+
+const char* JsonKind(const Json& value) {
+  if (value.is_string()) return "text";
+  if (value.is_boolean()) return "a boolean";
+  if (value.is_number()) return "a number";
+  if (value.is_array()) return "a list";
+  if (value.is_object()) return "an object";
+  return "null";
+}
+
+}  // namespace
+
+absl::Status CheckFields(const Json& object,
+                         const std::vector<std::string>& required,
+                         const WorkflowSpec& spec, bool start,
+                         const std::string& what, const std::string& who,
+                         const std::string& request_field) {
+  auto path = [&](const std::string& field) {
+    return request_field.empty() ? field
+                                 : absl::StrCat(request_field, ".", field);
+  };
+  auto title = [&](const std::string& field) {
+    const FieldSpec* declared = spec.Field(field);
+    return declared != nullptr && !declared->title.empty() ? declared->title
+                                                           : field;
+  };
+  for (const std::string& field : required) {
     auto it = object.find(field);
     bool missing = it == object.end() || it->is_null() ||
                    (it->is_string() && it->get_ref<const std::string&>().empty());
     if (missing) {
-      const std::string path =
-          request_field.empty() ? field
-                                : absl::StrCat(request_field, ".", field);
-      return Missing(path,
+      return Missing(path(field),
                      absl::StrCat("Expected ", what, " to have the field '",
                                   field, "' (required by ", who,
                                   "), but it is missing"),
-                     absl::StrCat("Chưa nhập «", field,
-                                  "»: bước này bắt buộc phải có."));
+                     absl::StrCat("Chưa nhập «", title(field), "»: ",
+                                  start ? "hồ sơ mới" : "bước này",
+                                  " bắt buộc phải có."));
     }
+  }
+  if (spec.fields.empty() || !object.is_object()) return absl::OkStatus();
+  for (const auto& [name, value] : object.get_ref<const Json::object_t&>()) {
+    const FieldSpec* declared = spec.Field(name);
+    if (declared == nullptr || value.is_null() ||
+        HoldsKind(value, declared->kind)) {
+      continue;
+    }
+    const auto [english, vietnamese] = KindWords(declared->kind);
+    return Refusal(absl::InvalidArgumentError(absl::StrCat(
+                       "Expected the field '", name, "' of ", what, " to be ",
+                       english, " (the workflow declares it ",
+                       FieldKindName(declared->kind), "), but it is ",
+                       JsonKind(value))),
+                   reason::kInvalidField)
+        .With("field", name)
+        .With("kind", FieldKindName(declared->kind))
+        .Field(path(name))
+        .Vietnamese(absl::StrCat("«", title(name), "» phải là ", vietnamese,
+                                 "."));
   }
   return absl::OkStatus();
 }

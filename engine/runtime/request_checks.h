@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "engine/store/records.pb.h"
 #include "engine/store/store.h"
+#include "engine/lua/workflow_spec.h"
 #include "engine/util/json.h"
 #include "wf/options.h"
 #include "wf/types.h"
@@ -98,14 +99,19 @@ absl::StatusOr<FireInput> CheckAcknowledge(const AcknowledgeRequest& request,
 absl::StatusOr<FireInput> CheckUpload(const UploadRequest& request,
                                       const Limits& limits);
 
-// INVALID_ARGUMENT (FIELD_REQUIRED) unless `object` has each of `fields`,
-// not null or "". `what` and `who` name the object and the rule in the
-// message; `request_field`, when the object is a request field, prefixes
-// the field violation ("payload_json.ly_do").
-absl::Status CheckRequired(const Json& object,
-                           const std::vector<std::string>& fields,
-                           const std::string& what, const std::string& who,
-                           const std::string& request_field = "");
+// INVALID_ARGUMENT unless `object` has each of `required`, not null or ""
+// (FIELD_REQUIRED), and each field of it that `spec` declares (its
+// `fields`) holds a value of the declared kind (INVALID_FIELD). `what` and
+// `who` name the object and the rule in the English message; the
+// Vietnamese one names the field by its title, and says whether a new
+// document (`start`) or the step requires it. `request_field`, when the
+// object is a request field, prefixes the field violation
+// ("payload_json.ly_do").
+absl::Status CheckFields(const Json& object,
+                         const std::vector<std::string>& required,
+                         const WorkflowSpec& spec, bool start,
+                         const std::string& what, const std::string& who,
+                         const std::string& request_field = "");
 
 }  // namespace wf
 

@@ -570,9 +570,10 @@ absl::StatusOr<StepWrites> Transitioner::StartChild(const Step& parent,
   in.unit = child.unit.empty() ? parent.before.unit_id() : child.unit;
   in.business_key = child.business_key;
   in.actor = parent.actor;
-  WF_RETURN_IF_ERROR(CheckRequired(in.vars, def.spec().requires_fields,
-                                   absl::StrCat("the variables of ", who),
-                                   absl::StrCat("workflow '", def.name(), "'")));
+  WF_RETURN_IF_ERROR(CheckFields(in.vars, def.spec().requires_fields,
+                                 def.spec(), /*start=*/true,
+                                 absl::StrCat("the variables of ", who),
+                                 absl::StrCat("workflow '", def.name(), "'")));
   WF_RETURN_IF_ERROR(CheckUnit(in.unit, *parent.directory));
   Step step = StartStep(in, def, *parent.directory, parent.grant, parent.now);
   step.instance_id = child.id;
@@ -706,10 +707,11 @@ absl::Status Transitioner::Assemble(const Step& step, StepWrites writes,
 absl::StatusOr<std::optional<org::Grant>> Transitioner::CheckStartRules(
     const StartInput& in, const Definition& def,
     const DirectorySnapshot& directory, absl::Time now) const {
-  WF_RETURN_IF_ERROR(CheckRequired(in.vars, def.spec().requires_fields,
-                                   "the start variables",
-                                   absl::StrCat("workflow '", def.name(), "'"),
-                                   "variables_json"));
+  WF_RETURN_IF_ERROR(CheckFields(in.vars, def.spec().requires_fields,
+                                 def.spec(), /*start=*/true,
+                                 "the start variables",
+                                 absl::StrCat("workflow '", def.name(), "'"),
+                                 "variables_json"));
   WF_RETURN_IF_ERROR(CheckUnit(in.unit, directory));
   store::InstanceRecord blank;
   blank.set_unit_id(in.unit);
@@ -1321,8 +1323,8 @@ absl::StatusOr<int> Transitioner::CheckFireRules(
     WF_ASSIGN_OR_RETURN(*grant, CheckActor(in.actor_kind, directory, instance,
                                            def.WhoOf(t), now));
   }
-  WF_RETURN_IF_ERROR(CheckRequired(
-      in.payload, spec.requires_fields,
+  WF_RETURN_IF_ERROR(CheckFields(
+      in.payload, spec.requires_fields, def.spec(), /*start=*/false,
       absl::StrCat("the payload of event '", in.event, "'"),
       absl::StrCat("transition '", spec.event, "'"), "payload_json"));
   return t;

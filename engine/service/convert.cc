@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
 #include "engine/service/struct_json.h"
 #include "engine/util/json.h"
@@ -128,6 +129,16 @@ absl::Duration FromDuration(const google::protobuf::Duration& in) {
   return absl::Seconds(in.seconds()) + absl::Microseconds(in.nanos() / 1000);
 }
 
+v1::FieldKind ToFieldKind(const std::string& kind) {
+  static const auto* kinds = new absl::flat_hash_map<std::string, v1::FieldKind>{
+      {"text", v1::FIELD_KIND_TEXT},       {"long_text", v1::FIELD_KIND_LONG_TEXT},
+      {"integer", v1::FIELD_KIND_INTEGER}, {"number", v1::FIELD_KIND_NUMBER},
+      {"date", v1::FIELD_KIND_DATE},       {"list", v1::FIELD_KIND_LIST},
+      {"boolean", v1::FIELD_KIND_BOOLEAN}};
+  auto it = kinds->find(kind);
+  return it == kinds->end() ? v1::FIELD_KIND_UNSPECIFIED : it->second;
+}
+
 void ToProto(const WorkflowInfo& in, v1::Workflow* out) {
   out->set_name(in.name);
   out->set_version(in.version);
@@ -171,6 +182,12 @@ void ToProto(const WorkflowInfo& in, v1::Workflow* out) {
     v1::Rule* rule = out->add_started_by();
     rule->set_role(role);
     rule->set_unit(unit);
+  }
+  for (const FieldInfo& f : in.fields) {
+    v1::FieldInfo* field = out->add_fields();
+    field->set_name(f.name);
+    field->set_title(f.title);
+    field->set_kind(ToFieldKind(f.kind));
   }
 }
 

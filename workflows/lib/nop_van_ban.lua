@@ -22,6 +22,7 @@
 --                   plugin's way: lib/ke_hoach.lua, han_cuoi)
 
 local plan = require("ke_hoach")
+local truong = require("truong")
 
 local M = {}
 
@@ -48,6 +49,10 @@ local function declare_workflow(o)
     initial = "du_thao",
     requires = { "chien_dich", "don_vi", "ten_don_vi", "noi_nhan", "ten_noi_nhan",
                  "noi_nhan_ids", "vai_tro_nhan", "han_nop" },
+    fields = truong.chon(plan.gop(
+      { "chien_dich", "don_vi", "ten_don_vi", "noi_nhan", "ten_noi_nhan",
+        "noi_nhan_ids", "vai_tro_nhan", "han_nop", "ly_do", "noi_dung" },
+      o.truong or {})),
     started_by = plan.gop(can_bo_don_vi, plan.thuong_truc),
     start = function(ctx)
       -- The receivers decide who may accept (var:noi_nhan_ids): a unit

@@ -20,10 +20,17 @@
 ---A rule, a list of rules (any one suffices), or "system" (only the timers).
 ---@alias wf.Who wf.Rule|wf.Rule[]|"system"
 
+---A field of the start variables or of payloads: how officials read its
+---name, and the kind of value it holds (refused otherwise where it comes in).
+---@class (exact) wf.Field
+---@field title? string "Lý do"
+---@field kind? "text"|"long_text"|"integer"|"number"|"date"|"list"|"boolean"
+
 ---@class (exact) wf.WorkflowDecl
 ---@field title? string the name shown to officials
 ---@field initial string the state every new document starts in
 ---@field requires? string|string[] start variables that must be present
+---@field fields? table<string, string|wf.Field> titles and kinds of the fields of start variables and payloads
 ---@field start? fun(ctx: wf.Ctx) run when a document starts; may set ctx.vars
 ---@field who? wf.Who who may fire the transitions that do not say so
 ---@field started_by? wf.Who who may start a document; default: `who`

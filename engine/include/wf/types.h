@@ -92,6 +92,15 @@ struct TransitionInfo {
   bool system_only = false;
 };
 
+// A field of a workflow's start variables or payloads, as its `fields`
+// declare it: the title officials read, and the kind of value it holds
+// ("text", "long_text", "integer", "number", "date", "list", "boolean").
+struct FieldInfo {
+  std::string name;
+  std::string title;
+  std::string kind;
+};
+
 struct WorkflowInfo {
   std::string name;
   uint32_t version = 0;
@@ -108,6 +117,7 @@ struct WorkflowInfo {
   // (role, unit relation) pairs, as a transition's `who`.
   std::vector<std::string> required_fields;
   std::vector<std::pair<std::string, std::string>> started_by;
+  std::vector<FieldInfo> fields;  // by name
   absl::Time deployed_at;
   std::string deployed_by;
 };
