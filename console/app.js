@@ -12,10 +12,11 @@ import {
   isWaiting, progressSection, receiptOf,
 } from './documents.js';
 import { append, h, section, table, row, uniqueId } from './dom.js';
+import { collectValues, fieldInput, fieldSpecs, fieldTitle } from './fields.js';
 import {
-  displayValue, fieldLabel, formatBytes, formatDateTime, formatDeadline, formatDeadlineTime,
+  displayValue, formatBytes, formatDateTime, formatDeadline, formatDeadlineTime,
   formatLongDate,
-  heldRoleText, historyNote, instanceTitle, isLongText, isPast, isSlotName, isoTime, KNOWN_SLOTS,
+  heldRoleText, historyNote, instanceTitle, isPast, isSlotName, isoTime, KNOWN_SLOTS,
   knownLabel, parseTime, roleLabel, slotLabel,
 } from './format.js';
 
@@ -476,17 +477,18 @@ async function viewDocument(id, current) {
 
   const states = new Map((workflow?.states ?? []).map((s) => [s.name, s.title || s.name]));
   const transitions = new Map((workflow?.transitions ?? []).map((t) => [t.event, t]));
+  const fields = fieldSpecs(workflow);
   const stateTitle = (name) => (name ? states.get(name) ?? name : '—');
 
   const heading = setPage(instanceTitle(instance),
     h('p', { class: 'duong-dan' },
       h('a', { href: '#/hop-thu' }, h('span', { 'aria-hidden': 'true' }, '← '), 'Về Hộp thư')),
     summaryList(instance, workflow, stateTitle),
-    actionsSection(instance, transitions),
+    actionsSection(instance, transitions, fields),
     documentPart(doc),
     progressPart(progress),
     clocksSection(instance),
-    variablesSection(instance),
+    variablesSection(instance, fields),
     filesSection(instance, files),
     historySection(events, transitions, stateTitle));
   heading.classList.add('tieu-de-ho-so');
@@ -557,7 +559,7 @@ function summaryList(instance, workflow, stateTitle) {
     facts.map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v))));
 }
 
-function actionsSection(instance, transitions) {
+function actionsSection(instance, transitions, fields) {
   const events = instance.events ?? [];
   if (events.length === 0) {
     return section('Việc cần làm',
@@ -579,7 +581,7 @@ function actionsSection(instance, transitions) {
       formHolder.replaceChildren();
       if (open) return;
       button.setAttribute('aria-expanded', 'true');
-      const form = actionForm(instance, ev, title, transition, () => {
+      const form = actionForm(instance, ev, title, transition, fields, () => {
         button.setAttribute('aria-expanded', 'false');
         formHolder.replaceChildren();
         button.focus();
@@ -593,23 +595,12 @@ function actionsSection(instance, transitions) {
   return section('Việc cần làm', buttonList, formHolder);
 }
 
-function actionForm(instance, offered, title, transition, close) {
+// A step's form: a box per field it requires, each fitting the field's kind
+// (fields.js).
+function actionForm(instance, offered, title, transition, fields, close) {
   const required = transition?.required_fields ?? [];
   const alert = formAlert();
-  const inputs = required.map((name) => {
-    const id = uniqueId(`truong-${name}`);
-    const attrs = { id, name, dataset: { field: name } };
-    const control = isLongText(name)
-      ? h('textarea', { ...attrs, rows: 4 })
-      : h('input', { ...attrs, type: 'text' });
-    return {
-      name,
-      control,
-      wrap: h('div', { class: 'truong' },
-        h('label', { for: id }, fieldLabel(name), h('span', { class: 'bat-buoc' }, ' (bắt buộc)')),
-        control),
-    };
-  });
+  const inputs = required.map((name) => fieldInput(name, fields.get(name)));
   const submit = h('button', { type: 'submit', class: 'nut' }, 'Xác nhận');
   const cancel = h('button', { type: 'button', class: 'nut nut--phu', onclick: close }, 'Hủy');
   const headingId = uniqueId('tieu-de-bieu-mau');
@@ -627,12 +618,13 @@ function actionForm(instance, offered, title, transition, close) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     hideAlert(alert);
-    const payload = {};
-    for (const { name, control } of inputs) {
-      const value = control.value.trim();
-      // An empty field is left out: the workflow says what it requires,
-      // and its refusal names the field.
-      if (value !== '') payload[name] = value;
+    // An empty field is left out: the workflow says what it requires, and
+    // its refusal names the field.
+    const { values: payload, problem, input } = collectValues(inputs);
+    if (problem) {
+      showAlert(alert, problem);
+      input.control.focus();
+      return;
     }
     const request = {
       instance_id: instance.id,
@@ -657,7 +649,7 @@ function actionForm(instance, offered, title, transition, close) {
       cancel.disabled = false;
       const named = markInvalidField(err, inputs);
       const hint = err instanceof ApiError && err.ly_do === 'FIELD_REQUIRED' && named.length
-        ? `Vui lòng nhập: ${named.map(fieldLabel).join(', ')}.` : '';
+        ? `Vui lòng nhập: ${named.map((n) => fieldTitle(fields, n)).join(', ')}.` : '';
       showAlert(alert, err, hint);
       focusInvalidField(inputs);
       return;
@@ -714,16 +706,16 @@ function clocksSection(instance) {
   return section('Hạn xử lý', table('Các hạn xử lý của hồ sơ', ['Hạn', 'Đến hạn', 'Tình trạng'], rows, { class: 'bang' }));
 }
 
-function variablesSection(instance) {
+function variablesSection(instance, fields) {
   const vars = instance.variables && typeof instance.variables === 'object' ? instance.variables : {};
   const names = Object.keys(vars).sort();
   if (names.length === 0) {
     return section('Thông tin hồ sơ', h('p', { class: 'trong' }, 'Hồ sơ chưa có thông tin.'));
   }
   const rows = names.map((name) => {
-    // A name the console knows as words, with the name itself beneath;
-    // any other as the workflow wrote it.
-    const label = knownLabel(name);
+    // A name the workflow or the console gives words to, with the name
+    // itself beneath; any other as the workflow wrote it.
+    const label = fields.get(name)?.title || knownLabel(name);
     const key = label ? [label, h('code', { class: 'phu' }, name)] : h('code', null, name);
     const value = vars[name];
     const shown = displayValue(value);
@@ -1199,7 +1191,9 @@ async function viewStart(current) {
     if (variables === null || typeof variables !== 'object' || Array.isArray(variables)) {
       return fail(varsInput, 'Thông tin khởi tạo phải là một đối tượng JSON, đặt trong dấu ngoặc nhọn { }.');
     }
-    Object.assign(variables, required.values());
+    const filled = required.values();
+    if (filled.problem) return fail(filled.input.control, filled.problem);
+    Object.assign(variables, filled.values);
     const request = {
       workflow: wfSelect.value,
       unit,
@@ -1241,38 +1235,23 @@ function mayStart(me, workflow) {
   return rules.some((r) => r.role === '*' || roles.has(r.role));
 }
 
-// A whole number as typed ("2026"), without a leading zero (an identity
-// number "027090001234" stays text): sent as a number.
-function typedValue(text) {
-  return /^(0|[1-9]\d{0,14})$/.test(text) ? Number(text) : text;
-}
-
-// One field per start variable the chosen workflow requires.
+// One box per start variable the chosen workflow requires, fitting each
+// field's kind (fields.js).
 function requiredFields() {
   const holder = h('div', { class: 'truong-bat-buoc' });
   let inputs = [];
   return {
     fields: holder,
     show(workflow) {
-      inputs = (workflow?.required_fields ?? []).map((name) => {
-        const id = uniqueId(`bien-${name}`);
-        const control = isLongText(name)
-          ? h('textarea', { id, name, rows: 3, dataset: { field: name } })
-          : h('input', { id, name, type: 'text', dataset: { field: name } });
-        return { name, control, wrap: h('div', { class: 'truong' },
-          h('label', { for: id }, fieldLabel(name), h('span', { class: 'bat-buoc' }, ' (bắt buộc)')),
-          control) };
-      });
+      const specs = fieldSpecs(workflow);
+      inputs = (workflow?.required_fields ?? []).map((name) =>
+        fieldInput(name, specs.get(name), { guessNumbers: true, idPrefix: 'bien' }));
       holder.replaceChildren(...inputs.map((i) => i.wrap));
     },
-    // The fields filled in; an empty one is left for the engine to name.
+    // The boxes filled in (an empty one is left for the engine to name),
+    // or the first that holds what its kind cannot take.
     values() {
-      const out = {};
-      for (const { name, control } of inputs) {
-        const text = control.value.trim();
-        if (text !== '') out[name] = typedValue(text);
-      }
-      return out;
+      return collectValues(inputs);
     },
   };
 }

@@ -1,8 +1,9 @@
 // Copyright the wf-engine authors. Apache-2.0.
 //
-// A workflow's `fields`: their titles name them in refusals, their kinds
-// refuse values of another kind at start and at a step, and the
-// workflow's description carries both (docs/lua.md, "Fields").
+// A workflow's `fields` (tests/testdata/chi_tra.lua): their titles name
+// them in refusals, their kinds refuse values of another kind at start and
+// at a step, and the workflow's description carries both (docs/lua.md,
+// "Fields").
 #include <string>
 
 #include "engine/runtime/engine_test_support.h"
@@ -14,43 +15,13 @@
 namespace wf {
 namespace {
 
-constexpr char kWorkflow[] = R"lua(
-workflow "chi_tra" {
-  title = "Chi trả kinh phí",
-  initial = "de_xuat",
-  requires = { "so_tien", "han" },
-  who = { role = "*", unit = "same_unit" },
-  fields = {
-    so_tien = { title = "Số tiền (đồng)", kind = "integer" },
-    han = { title = "Hạn chi trả", kind = "date" },
-    ty_le = { title = "Tỷ lệ", kind = "number" },
-    xa = { title = "Các xã", kind = "list" },
-    khan = { title = "Khẩn", kind = "boolean" },
-    ly_do = "Lý do",
-  },
-}
-
-state "de_xuat" { title = "Đề xuất" }
-state "da_duyet" { title = "Đã duyệt", final = true }
-
-transition "duyet" {
-  from = "de_xuat", to = "da_duyet", requires = { "ly_do" },
-  action = function(ctx)
-    ctx.vars.ly_do = ctx.payload.ly_do
-    ctx.vars.xa = ctx.payload.xa
-  end,
-}
-)lua";
 
 class FieldsTest : public test_support::EngineFixture {
  protected:
   FieldsTest() : EngineFixture(absl::FromUnixSeconds(1768525200)) {}
 
   void SetUp() override {
-    Open("wf_fields", {});
-    auto deployed =
-        engine_->Deploy({kWorkflow, "chi_tra.lua", Actor::Embedder("admin")});
-    ASSERT_TRUE(deployed.ok()) << deployed.status();
+    Open("wf_fields", {"chi_tra.lua"});
   }
 
   absl::StatusOr<StartResult> Start(const std::string& vars) {
@@ -157,10 +128,14 @@ TEST_F(FieldsTest, AStepRefusesAValueOfAnotherKindAndChangesNothing) {
                            "khan": true, "ty_le": 0.5})");
   ASSERT_TRUE(started.ok()) << started.status();
   const std::string id = started->instance.id;
-  ExpectRefused(Fire(id, R"({"ly_do": "Đủ hồ sơ", "xa": "07627"})").status(),
+  ExpectRefused(
+      Fire(id, R"({"ly_do": "Đủ hồ sơ", "xa": "07627", "khan": false})")
+          .status(),
                 "INVALID_FIELD", "payload_json.xa",
                 "«Các xã» phải là một danh sách.");
-  ExpectRefused(Fire(id, R"({"ly_do": ["Đủ hồ sơ"]})").status(),
+  ExpectRefused(
+      Fire(id, R"({"ly_do": ["Đủ hồ sơ"], "xa": [], "khan": false})")
+          .status(),
                 "INVALID_FIELD", "payload_json.ly_do",
                 "«Lý do» phải là chữ (văn bản).");
   auto still = engine_->GetInstance(id, Actor::Embedder("lanh-dao"));
@@ -168,7 +143,8 @@ TEST_F(FieldsTest, AStepRefusesAValueOfAnotherKindAndChangesNothing) {
   EXPECT_EQ(still->state, "de_xuat");
   EXPECT_EQ(still->version, started->instance.version);
 
-  auto fired = Fire(id, R"({"ly_do": "Đủ hồ sơ", "xa": ["07627", "07630"]})");
+  auto fired = Fire(id, R"({"ly_do": "Đủ hồ sơ", "xa": ["07627", "07630"],
+                          "khan": true})");
   ASSERT_TRUE(fired.ok()) << fired.status();
   EXPECT_EQ(fired->instance.state, "da_duyet");
   auto vars = Json::parse(fired->instance.variables_json);

@@ -269,12 +269,21 @@ class ConsoleTest(unittest.TestCase):
         self.assertIn("phe_duyet_va_gui", [e["event"] for e in items[0]["events"]])
         self.assertEqual(items[0]["instance"]["state_title"],
                          "Chờ lãnh đạo đơn vị phê duyệt")
-        # A step's required field missing: the field named in Vietnamese.
+        # A step's required field missing: the field named in Vietnamese,
+        # by the title the workflow gives it.
         status, error = self.console.call("WorkflowService/FireEvent", {
             "instance_id": plan["id"], "event": "yeu_cau_sua"}, chairman)
         self.assertEqual(status, 400, error)
         self.assertEqual(error["ly_do"], "FIELD_REQUIRED")
-        self.assertIn("«ly_do»", error["thong_bao"])
+        self.assertEqual(error["thong_bao"],
+                         "Chưa nhập «Lý do»: bước này bắt buộc phải có.")
+        # A value of another kind than the field's: refused, 400, named.
+        status, error = self.console.call("WorkflowService/FireEvent", {
+            "instance_id": plan["id"], "event": "yeu_cau_sua",
+            "payload": {"ly_do": ["Bổ sung"]}}, chairman)
+        self.assertEqual(status, 400, error)
+        self.assertEqual(error["ly_do"], "INVALID_FIELD")
+        self.assertEqual(error["thong_bao"], "«Lý do» phải là chữ (văn bản).")
         # A stale version is refused; the current one goes through.
         status, error = self.console.call("WorkflowService/FireEvent", {
             "instance_id": plan["id"], "event": "phe_duyet_va_gui",

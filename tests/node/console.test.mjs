@@ -339,7 +339,8 @@ test('the officer starts a plan from the console', async () => {
     await page.getByLabel('Đơn vị (bắt buộc)').fill('UBND xã Đại Sơn');
     await page.getByLabel('Hạn nộp (bắt buộc)').fill('2027-02-10');
     await page.getByRole('button', { name: 'Khởi tạo' }).click();
-    await alert.filter({ hasText: '«nam»' }).waitFor();
+    // Named by the title the workflow gives it.
+    await alert.filter({ hasText: '«Năm»' }).waitFor();
     await page.getByLabel('Năm (bắt buộc)').fill('2027');
     await page.getByRole('button', { name: 'Khởi tạo' }).click();
     await page.waitForURL(/#\/ho-so\/wi-\d{12}$/);
@@ -351,11 +352,63 @@ test('the officer starts a plan from the console', async () => {
     const officer = client(wf.WorkflowService, tokens['can-bo.dai-son']);
     const stored = await officer.GetInstance({ instance_id: id });
     assert.equal(stored.business_key, 'KH-2026-DAI-SON-LAN-2');
-    assert.equal(fromStruct(stored.variables).nam, 2027);  // a number, as typed
+    assert.equal(fromStruct(stored.variables).nam, 2027);  // an integer field
+    assert.equal(fromStruct(stored.variables).han_nop, '2027-02-10');  // a date picker
     assert.equal(fromStruct(stored.variables).ghi_chu, 'Lần 2');
     // The officer's next step is offered.
     await page.getByRole('region', { name: 'Việc cần làm' })
       .getByRole('button', { name: 'Trình lãnh đạo đơn vị phê duyệt' }).waitFor();
+  });
+});
+
+test('the forms fit the kinds of the fields the workflow names', async () => {
+  // tests/testdata/chi_tra.lua: an integer and a date to start; a reason, a
+  // list of communes and a yes/no to approve.
+  const context = await browser.newContext({ locale: 'vi-VN' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  await withPage(context, page, async () => {
+    await signInAt(page, '#/khoi-tao', 'can-bo.dai-son');
+    await page.getByRole('heading', { level: 1, name: 'Khởi tạo hồ sơ' }).waitFor();
+    await page.getByLabel('Quy trình').selectOption('chi_tra');
+    const amount = page.getByLabel('Số tiền (đồng) (bắt buộc)');
+    assert.equal(await amount.getAttribute('type'), 'number');
+    const due = page.getByLabel('Hạn chi trả (bắt buộc)');
+    assert.equal(await due.getAttribute('type'), 'date');
+    await amount.fill('5000000');
+    await due.fill('2027-03-31');
+    await page.getByRole('button', { name: 'Khởi tạo' }).click();
+    await page.waitForURL(/#\/ho-so\/wi-\d{12}$/);
+    const id = decodeURIComponent(page.url().split('#/ho-so/')[1]);
+
+    await page.getByRole('region', { name: 'Việc cần làm' })
+      .getByRole('button', { name: 'Duyệt chi' }).click();
+    const form = page.getByRole('form', { name: 'Duyệt chi' });
+    const communes = form.getByLabel('Các xã (bắt buộc)');
+    assert.equal(await communes.evaluate((e) => e.tagName), 'TEXTAREA');
+    assert.match(await form.innerText(), /Mỗi dòng một mục\./);
+    await form.getByLabel('Lý do (bắt buộc)').fill('Đủ chứng từ');
+    await communes.fill('07627\n\n  07616  \n');
+    // A yes/no left unchosen is named by the engine, by its title.
+    await form.getByRole('button', { name: 'Xác nhận' }).click();
+    await form.getByRole('alert').filter({ hasText: '«Khẩn»' }).waitFor();
+    await form.getByLabel('Khẩn (bắt buộc)').selectOption({ label: 'Có' });
+    await form.getByRole('button', { name: 'Xác nhận' }).click();
+    await page.getByRole('status').filter({ hasText: 'Đã thực hiện: Duyệt chi' }).waitFor();
+
+    const flow = client(wf.WorkflowService, tokens['can-bo.dai-son']);
+    const vars = fromStruct((await flow.GetInstance({ instance_id: id })).variables);
+    assert.equal(vars.so_tien, 5000000);
+    assert.equal(vars.han, '2027-03-31');
+    assert.deepEqual(vars.xa, ['07627', '07616']);  // one per line, blanks dropped
+    assert.equal(vars.khan, true);
+    assert.equal(vars.ly_do, 'Đủ chứng từ');
+    // The variables are shown under the workflow's titles, once the page
+    // is read again.
+    await page.getByRole('heading', { level: 2, name: 'Lịch sử xử lý' }).waitFor();
+    const rows = (await page.locator('#bang-bien tbody tr').allInnerTexts()).join('\n');
+    assert.match(rows, /Số tiền \(đồng\)/);
+    assert.match(rows, /Các xã/);
   });
 });
 

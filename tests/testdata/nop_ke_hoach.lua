@@ -38,6 +38,13 @@ workflow "nop_ke_hoach" {
   title = "Nộp kế hoạch thực hiện của đơn vị",
   initial = "du_thao",
   requires = { "don_vi", "han_nop", "nam" },
+  fields = {
+    don_vi = "Đơn vị",
+    han_nop = { title = "Hạn nộp", kind = "date" },
+    nam = { title = "Năm", kind = "integer" },
+    trich_yeu = "Trích yếu",
+    ly_do = { title = "Lý do", kind = "long_text" },
+  },
   -- The standing agency opens one for each unit when the province's plan is
   -- issued; a unit may also open its own.
   started_by = { co_quan_thuong_truc[1], co_quan_thuong_truc[2], can_bo_don_vi },
