@@ -51,7 +51,13 @@ std::string DescribeWorkflow(const WorkflowInfo& workflow) {
               {"title", workflow.title},
               {"initial", workflow.initial_state},
               {"plugin", workflow.plugin},
-              {"hooks", workflow.hooks}};
+              {"hooks", workflow.hooks},
+              {"requires", workflow.required_fields}};
+  Json fields = Json::array();
+  for (const FieldInfo& f : workflow.fields) {
+    fields.push_back({{"name", f.name}, {"title", f.title}, {"kind", f.kind}});
+  }
+  out["fields"] = fields;
   Json states = Json::array();
   for (const StateInfo& s : workflow.states) states.push_back(State(s));
   out["states"] = states;

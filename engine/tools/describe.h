@@ -7,7 +7,8 @@
 // from the Lua text. Text is UTF-8 as the workflow wrote it (NFC).
 //
 //   {"name": "nop_ke_hoach", "title": "...", "initial": "du_thao",
-//    "plugin": true, "hooks": [],
+//    "plugin": true, "hooks": [], "requires": ["han_nop"],
+//    "fields": [{"name": "han_nop", "title": "Hạn nộp", "kind": "date"}],
 //    "states": [{"name": "du_thao", "title": "...", "final": false,
 //                "deadline": {"clock": "han_nop", "unit": "date",
 //                             "amount": 0, "fire": "qua_han",

@@ -37,7 +37,8 @@ class OfflineEngineTest : public ::testing::Test {
 };
 
 constexpr char kValid[] = R"(
-workflow "ok" { initial = "a", who = { role = "can_bo", unit = "same_unit" } }
+workflow "ok" { initial = "a", who = { role = "can_bo", unit = "same_unit" },
+  requires = "nam", fields = { nam = { title = "Năm", kind = "integer" } } }
 state "a" { title = "Đang soạn", deadline = { date = function(ctx) return nil end,
   fire = "het", remind = { working_days = 2, fire = "nhac" } } }
 state "b" { final = true, pauses = "a" }
@@ -94,6 +95,10 @@ TEST_F(OfflineEngineTest, DescribeGivesWhatTheEngineCompiled) {
   ASSERT_TRUE(checked.ok()) << checked.status();
   auto json = nlohmann::json::parse(DescribeWorkflow(checked->workflow));
   EXPECT_EQ(json["initial"], "a");
+  EXPECT_EQ(json["requires"], nlohmann::json::array({"nam"}));
+  EXPECT_EQ(json["fields"][0]["name"], "nam");
+  EXPECT_EQ(json["fields"][0]["title"], "Năm");
+  EXPECT_EQ(json["fields"][0]["kind"], "integer");
   EXPECT_EQ(json["states"][0]["title"], "Đang soạn");
   EXPECT_EQ(json["states"][0]["deadline"]["unit"], "date");
   EXPECT_EQ(json["states"][0]["deadline"]["clock"], "a");
