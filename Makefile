@@ -19,7 +19,7 @@ DEB_PACKAGES := build-essential cmake pkg-config \
   liblua5.4-dev librocksdb-dev libabsl-dev libssl-dev libicu-dev nlohmann-json3-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev clang libclang-rt-14-dev \
   openssl valgrind python3 python3-grpcio python3-protobuf python3-yaml nodejs \
-  prometheus-cpp-dev graphviz libcpp-httplib-dev
+  prometheus-cpp-dev graphviz libcpp-httplib-dev libargon2-dev
 
 .PHONY: deps node-deps build run test test-asan fuzz bench bench-scale bench-peers bench-growth clean
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "engine/auth/directory_store.h"
+#include "engine/auth/password_store.h"
 #include "engine/auth/token_store.h"
 #include "engine/calendar/calendar_rules.h"
 #include "engine/calendar/vn_date.h"
@@ -579,6 +580,48 @@ class EngineImpl final : public Engine {
     return info;
   }
 
+  // `person` checked as IssueToken checks it: a person of the directory.
+  absl::StatusOr<std::string> DirectoryPerson(const std::string& person) {
+    WF_ASSIGN_OR_RETURN(std::string id, CheckKeyText(person, "person", 64));
+    if (id.empty()) {
+      return Refusal(absl::InvalidArgumentError(
+                         "Expected `person`, but it is empty"),
+                     reason::kFieldRequired)
+          .With("field", "person")
+          .Field("person");
+    }
+    if (directory_->Current()->directory.FindPerson(id) == nullptr) {
+      return Refusal(absl::NotFoundError(absl::StrCat(
+                         "Expected a person of the org directory, but '", id,
+                         "' is not one: import them first")),
+                     reason::kPersonNotFound)
+          .With("person", id);
+    }
+    return id;
+  }
+
+  // A session token for `person`, ending after session_duration.
+  absl::StatusOr<SessionInfo> NewSession(const std::string& person, bool admin,
+                                         absl::string_view how) {
+    const absl::Time now = clock_->Now();
+    const absl::Time expires = now + options_.session_duration;
+    const std::string note = absl::StrCat("sign-in (", how, ")");
+    WF_ASSIGN_OR_RETURN(IssuedToken issued,
+                        tokens_->Issue(person, admin, now, expires, person,
+                                       note));
+    SessionInfo session;
+    TokenInfo& info = session.token;
+    info.token = issued.token;
+    info.token_id = issued.token_id;
+    info.person = person;
+    info.admin = admin;
+    info.issued_at = now;
+    info.expires_at = expires;
+    info.issued_by = person;
+    info.note = note;
+    return session;
+  }
+
   absl::Status RevokeToken(const Actor& by,
                            const std::string& token_id) override {
     WF_RETURN_IF_ERROR(CheckOpen());
@@ -610,6 +653,87 @@ class EngineImpl final : public Engine {
     std::vector<TokenInfo> tokens;
     for (const auto& r : records) tokens.push_back(ToTokenInfo(r));
     return tokens;
+  }
+
+  absl::Status SetPassword(const Actor& by, const std::string& person,
+                           const std::string& password,
+                           bool must_change) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(NeedsAdmin(by, "set a password"));
+    WF_ASSIGN_OR_RETURN(std::string id, DirectoryPerson(person));
+    return passwords_->Set(id, password, must_change, by.id, clock_->Now());
+  }
+
+  absl::StatusOr<SessionInfo> SignIn(const std::string& person,
+                                     const std::string& password) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_ASSIGN_OR_RETURN(std::string id, CheckKeyText(person, "person", 64));
+    WF_ASSIGN_OR_RETURN(PasswordCheck check,
+                        passwords_->Verify(id, password, clock_->Now()));
+    // Someone removed from the directory keeps their password record, but
+    // signs in no more.
+    if (directory_->Current()->directory.FindPerson(id) == nullptr) {
+      return PasswordStore::SignInFailed();
+    }
+    WF_ASSIGN_OR_RETURN(SessionInfo session,
+                        NewSession(id, /*admin=*/false, "password"));
+    session.must_change_password = check.must_change;
+    return session;
+  }
+
+  absl::StatusOr<SessionInfo> OpenSession(const Actor& actor) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    if (actor.kind != Actor::Kind::kPerson &&
+        actor.kind != Actor::Kind::kAdmin) {
+      return absl::InvalidArgumentError(
+          "Expected a person's or an administrator's token to open a "
+          "session with, but the caller is the embedder");
+    }
+    return NewSession(actor.id, actor.kind == Actor::Kind::kAdmin,
+                      "access code");
+  }
+
+  absl::Status SignOut(const std::string& token) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_ASSIGN_OR_RETURN(store::TokenRecord record,
+                        tokens_->Authenticate(token, clock_->Now()));
+    return tokens_->Revoke(record.token_id(), clock_->Now(),
+                           record.person_id());
+  }
+
+  absl::Status ChangePassword(const Actor& actor, const std::string& current,
+                              const std::string& replacement) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    if (actor.kind != Actor::Kind::kPerson) {
+      return absl::InvalidArgumentError(
+          "Expected a person of the org directory to change their own "
+          "password, but the caller is an administrator or the embedder: "
+          "administrators set passwords with SetPassword");
+    }
+    const absl::Time now = clock_->Now();
+    absl::StatusOr<PasswordCheck> checked =
+        passwords_->Verify(actor.id, current, now);
+    if (!checked.ok()) {
+      if (!absl::IsUnauthenticated(checked.status())) return checked.status();
+      // The caller is signed in: a wrong current password is a wrong
+      // field, not a missing sign-in.
+      return Refusal(absl::InvalidArgumentError(
+                         "Expected `current_password` to be the caller's "
+                         "password, but it is not"),
+                     reason::kInvalidField)
+          .Field("current_password")
+          .Vietnamese("Mật khẩu hiện tại không đúng.");
+    }
+    if (current == replacement) {
+      return Refusal(absl::InvalidArgumentError(
+                         "Expected `new_password` to differ from the "
+                         "current one, but they are the same"),
+                     reason::kInvalidField)
+          .Field("new_password")
+          .Vietnamese("Mật khẩu mới phải khác mật khẩu hiện tại.");
+    }
+    return passwords_->Set(actor.id, replacement, /*must_change=*/false,
+                           actor.id, now, "new_password");
   }
 
   absl::StatusOr<bool> HasAdminToken() override {
@@ -794,6 +918,8 @@ class EngineImpl final : public Engine {
           wakes->Committed(cursor);
         });
     tokens_ = std::make_unique<TokenStore>(store_.get(), committer_.get());
+    passwords_ =
+        std::make_unique<PasswordStore>(store_.get(), committer_.get());
     directory_ = std::make_unique<DirectoryStore>(store_.get(), committer_.get());
     WF_RETURN_IF_ERROR(directory_->Load());
     registry_ = std::make_unique<DefinitionRegistry>(
@@ -952,6 +1078,7 @@ class EngineImpl final : public Engine {
   std::unique_ptr<calendar::WorkCalendar> calendar_;
   std::unique_ptr<TimerService> timers_;
   std::unique_ptr<TokenStore> tokens_;
+  std::unique_ptr<PasswordStore> passwords_;
   std::unique_ptr<DirectoryStore> directory_;
   std::unique_ptr<plugins::PluginStore> plugins_;
   std::unique_ptr<TransitionMetrics> counting_;

@@ -7,6 +7,7 @@
 #include "absl/strings/strip.h"
 #include "engine/service/status_map.h"
 #include "engine/util/refusal.h"
+#include "engine/util/status_macros.h"
 
 namespace wf {
 namespace {
@@ -40,16 +41,20 @@ absl::StatusOr<Actor> Caller(Engine* engine, AuthMode mode,
     if (!id.empty()) actor.id = id;
     return actor;
   }
+  WF_ASSIGN_OR_RETURN(std::string token, BearerToken(context));
+  return engine->Authenticate(token);
+}
+
+absl::StatusOr<std::string> BearerToken(
+    const grpc::CallbackServerContext* context) {
   const std::string value = Metadata(context, "authorization");
   absl::string_view header = value;
-  std::string token;
   if (absl::ConsumePrefix(&header, "Bearer ") ||
       absl::ConsumePrefix(&header, "bearer ")) {
-    token = std::string(absl::StripAsciiWhitespace(header));
-  } else if (!header.empty()) {
-    return NotBearer();
+    return std::string(absl::StripAsciiWhitespace(header));
   }
-  return engine->Authenticate(token);
+  if (!header.empty()) return NotBearer();
+  return std::string();
 }
 
 grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,

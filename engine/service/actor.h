@@ -23,6 +23,11 @@ enum class AuthMode { kTokens, kTrustMetadata };
 absl::StatusOr<Actor> Caller(Engine* engine, AuthMode mode,
                              const grpc::CallbackServerContext* context);
 
+// The bearer token the call carries ("" when none); UNAUTHENTICATED for an
+// authorization header without the Bearer scheme.
+absl::StatusOr<std::string> BearerToken(
+    const grpc::CallbackServerContext* context);
+
 // Finishes a unary call at once with `status` (mapped by ToGrpcStatus),
 // ending its observation.
 grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,

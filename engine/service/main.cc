@@ -63,6 +63,9 @@ ABSL_FLAG(int64_t, lua_idle_memory_mb, 256,
 ABSL_FLAG(int64_t, max_file_mb, 64,
           "Largest file an upload may attach to a document, in MiB.");
 ABSL_FLAG(int64_t, block_cache_mb, 64, "RocksDB block cache, in MiB.");
+ABSL_FLAG(double, session_hours, 12,
+          "How long a console sign-in lasts (SessionService.SignIn and "
+          "OpenSession), in hours.");
 ABSL_FLAG(int64_t, instance_cache_mb, 32,
           "Parsed instance records kept for inboxes, lists and steps, in MiB "
           "of stored records (0: none).");
@@ -242,6 +245,7 @@ EngineOptions EngineOptionsFromFlags() {
   options.store.max_wal_bytes =
       static_cast<size_t>(absl::GetFlag(FLAGS_max_wal_mb)) << 20;
   options.store.memory_log_seconds = absl::GetFlag(FLAGS_memory_log_seconds);
+  options.session_duration = absl::Hours(absl::GetFlag(FLAGS_session_hours));
   return options;
 }
 
@@ -336,6 +340,11 @@ int Run() {
   if (!metrics_listen.empty()) metrics = std::make_unique<Metrics>();
   EngineOptions options = EngineOptionsFromFlags();
   options.metrics = metrics.get();
+  if (!(absl::GetFlag(FLAGS_session_hours) > 0)) {
+    WF_LOG_ERROR("--session_hours: expected a positive number of hours, got ",
+                 absl::GetFlag(FLAGS_session_hours));
+    return 1;
+  }
   if (!absl::GetFlag(FLAGS_calendar_file).empty()) {
     auto rules = ReadFile(absl::GetFlag(FLAGS_calendar_file));
     if (!rules.ok()) {

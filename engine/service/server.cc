@@ -101,6 +101,7 @@ std::vector<std::string> OfferedServices(bool simulation) {
       v1::WorkflowService::service_full_name(),
       v1::DocumentService::service_full_name(),
       v1::AdminService::service_full_name(),
+      v1::SessionService::service_full_name(),
       v1::FeedService::service_full_name(),
       v1::DiagnosticsService::service_full_name(),
       v1::FileService::service_full_name(),
@@ -139,6 +140,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.RegisterService(&server->workflows_);
   builder.RegisterService(&server->documents_);
   builder.RegisterService(&server->admin_);
+  builder.RegisterService(&server->sessions_);
   builder.RegisterService(&server->feed_);
   builder.RegisterService(&server->diagnostics_);
   builder.RegisterService(&server->files_);

@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "engine/service/feed_service.h"
 #include "engine/service/observe.h"
+#include "engine/service/session_service.h"
 #include "engine/service/file_service.h"
 #include "engine/service/plugin_service.h"
 #include "engine/service/reflection.h"
@@ -81,6 +82,7 @@ class Server {
                    options.inbox_answer_bytes),
         documents_(engine, options.auth, &observe_),
         admin_(engine, options.auth, &observe_),
+        sessions_(engine, options.auth, &observe_),
         feed_(engine, options.auth, &observe_),
         diagnostics_(engine, options.auth, &observe_),
         files_(engine, options.auth, &observe_),
@@ -92,6 +94,7 @@ class Server {
   WorkflowServiceImpl workflows_;
   DocumentServiceImpl documents_;
   AdminServiceImpl admin_;
+  SessionServiceImpl sessions_;
   FeedServiceImpl feed_;
   std::unique_ptr<SimulationServiceImpl> simulation_;
   DiagnosticsServiceImpl diagnostics_;

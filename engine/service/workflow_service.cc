@@ -464,6 +464,16 @@ grpc::ServerUnaryReactor* AdminServiceImpl::IssueToken(
   return Answer(context, result.status());
 }
 
+grpc::ServerUnaryReactor* AdminServiceImpl::SetPassword(
+    grpc::CallbackServerContext* context, const v1::SetPasswordRequest* request,
+    v1::SetPasswordResponse* response) {
+  WF_CALLER(actor);
+  return Answer(context,
+                engine_->SetPassword(actor, request->person(),
+                                     request->password(),
+                                     request->must_change()));
+}
+
 grpc::ServerUnaryReactor* AdminServiceImpl::RevokeToken(
     grpc::CallbackServerContext* context, const v1::RevokeTokenRequest* request,
     v1::RevokeTokenResponse* response) {

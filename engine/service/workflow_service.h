@@ -131,6 +131,10 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
   grpc::ServerUnaryReactor* ListTokens(grpc::CallbackServerContext* context,
                                        const v1::ListTokensRequest* request,
                                        v1::ListTokensResponse* response) override;
+  grpc::ServerUnaryReactor* SetPassword(
+      grpc::CallbackServerContext* context,
+      const v1::SetPasswordRequest* request,
+      v1::SetPasswordResponse* response) override;
   grpc::ServerUnaryReactor* CreateBackup(
       grpc::CallbackServerContext* context,
       const v1::CreateBackupRequest* request,

@@ -133,6 +133,7 @@ const char* CfName(Cf cf) {
     case Cf::kRegisters: return "registers";
     case Cf::kFeed: return "feed";
     case Cf::kPlugins: return "plugins";
+    case Cf::kPasswords: return "passwords";
     case Cf::kCount: break;
   }
   return "?";

@@ -80,6 +80,7 @@ enum class Cf {
   kRegisters,  // sổ văn bản: one entry per number issued
   kFeed,       // the ordered feed of what happened (Watch)
   kPlugins,    // province plugins, every version (docs/plugins.md)
+  kPasswords,  // officials' password hashes, by person (auth/password_store.h)
   kCount,
 };
 

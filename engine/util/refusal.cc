@@ -73,6 +73,7 @@ const std::vector<std::string>& AllReasons() {
       reason::kPersonNotFound,     reason::kTokenNotFound,
       reason::kInstanceFinished,   reason::kInstanceCancelled,
       reason::kUnauthenticated,    reason::kAdminRequired,
+      reason::kSignInFailed,       reason::kSignInLocked,
       reason::kStoreUnavailable,   reason::kShuttingDown,
       reason::kContention,         reason::kBusinessKeyTaken,
       reason::kDefinitionInvalid,  reason::kDirectoryInvalid,

@@ -292,6 +292,30 @@ class Engine {
   virtual absl::Status RevokeToken(const Actor& by,
                                    const std::string& token_id) = 0;
   virtual absl::StatusOr<std::vector<TokenInfo>> ListTokens(const Actor& by) = 0;
+
+  // --- Passwords and sign-in sessions (docs/security.md, "Passwords") ---
+
+  // Sets a person's password (administrators and the embedder only):
+  // `must_change` asks them to choose their own at their next sign-in.
+  // NOT_FOUND (PERSON_NOT_FOUND) for someone not in the org directory.
+  virtual absl::Status SetPassword(const Actor& by, const std::string& person,
+                                   const std::string& password,
+                                   bool must_change) = 0;
+  // A person signs in with their password: a session token for them, valid
+  // for EngineOptions::session_duration. UNAUTHENTICATED (SIGN_IN_FAILED)
+  // for a wrong pair, RESOURCE_EXHAUSTED (SIGN_IN_LOCKED) after too many.
+  virtual absl::StatusOr<SessionInfo> SignIn(const std::string& person,
+                                             const std::string& password) = 0;
+  // A session token for whoever `actor` is (a person, or an administrator
+  // with an administrator's session): what a console gives a browser
+  // instead of a long-lived access code.
+  virtual absl::StatusOr<SessionInfo> OpenSession(const Actor& actor) = 0;
+  // Ends the session `token` is (revokes it); OK if already ended.
+  virtual absl::Status SignOut(const std::string& token) = 0;
+  // A person changes their own password, giving the current one.
+  virtual absl::Status ChangePassword(const Actor& actor,
+                                      const std::string& current,
+                                      const std::string& replacement) = 0;
   // True if a valid administrator token exists.
   virtual absl::StatusOr<bool> HasAdminToken() = 0;
   // Replaces one source of the org directory; all-or-nothing.

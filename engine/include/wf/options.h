@@ -127,6 +127,8 @@ struct EngineOptions {
   // Where the engine records its operational metrics (not owned; must
   // outlive the engine). nullptr: none are kept.
   Metrics* metrics = nullptr;
+  // How long a sign-in lasts (SignIn, OpenSession): a working day.
+  absl::Duration session_duration = absl::Hours(12);
 };
 
 }  // namespace wf

@@ -705,6 +705,13 @@ struct TokenInfo {
   std::string note;
 };
 
+// A sign-in (Engine::SignIn, OpenSession): the session's token, and whether
+// the person must choose a new password first.
+struct SessionInfo {
+  TokenInfo token;
+  bool must_change_password = false;
+};
+
 // Counters since the engine opened (for operators and benchmarks).
 struct EngineStats {
   uint64_t synced_writes = 0;  // fsyncs of the write-ahead log

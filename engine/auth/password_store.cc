@@ -1,0 +1,243 @@
+// Copyright the wf-engine authors. Apache-2.0.
+#include "engine/auth/password_store.h"
+
+#include <argon2.h>
+#include <openssl/rand.h>
+
+#include "absl/strings/str_cat.h"
+#include "engine/store/records.pb.h"
+#include "engine/util/refusal.h"
+#include "engine/util/status_macros.h"
+#include "engine/util/text.h"
+
+namespace wf {
+namespace {
+
+// RFC 9106's second recommended option, as OWASP gives it for Argon2id:
+// 19 MiB, 2 passes, 1 lane.
+constexpr uint32_t kMemoryKiB = 19 * 1024;
+constexpr uint32_t kPasses = 2;
+constexpr uint32_t kLanes = 1;
+constexpr size_t kSaltBytes = 16;
+constexpr size_t kHashBytes = 32;
+
+}  // namespace
+
+absl::Status PasswordStore::SignInFailed() {
+  return Refusal(absl::UnauthenticatedError(
+                     "Expected a person's id and their password, but the "
+                     "two do not match (or the person has no password)"),
+                 reason::kSignInFailed)
+      .Vietnamese("Tên đăng nhập hoặc mật khẩu không đúng.");
+}
+
+namespace {
+
+absl::Status BadPassword(absl::string_view field, const std::string& why,
+                         const std::string& vietnamese) {
+  return Refusal(absl::InvalidArgumentError(
+                     absl::StrCat("Expected a password of at least ",
+                                  PasswordStore::kMinCharacters,
+                                  " characters and at most ",
+                                  PasswordStore::kMaxBytes, " bytes, but ",
+                                  why)),
+                 reason::kInvalidField)
+      .Field(field)
+      .Vietnamese(vietnamese);
+}
+
+// The password as it is hashed: NFC, and of a length the rules allow;
+// `field` names it in a refusal.
+absl::StatusOr<std::string> Normalised(const std::string& password,
+                                       absl::string_view field = "password") {
+  auto nfc = ToNfc(password, "the password");
+  if (!nfc.ok()) {
+    return BadPassword(field, "it is not valid UTF-8",
+                       "Mật khẩu có ký tự không hợp lệ.");
+  }
+  if (nfc->size() > PasswordStore::kMaxBytes) {
+    return BadPassword(field, absl::StrCat("it has ", nfc->size(), " bytes"),
+                       "Mật khẩu quá dài.");
+  }
+  size_t characters = 0;
+  for (unsigned char c : *nfc) characters += (c & 0xC0) != 0x80;
+  if (characters < PasswordStore::kMinCharacters) {
+    return BadPassword(field,
+                       absl::StrCat("it has ", characters, " characters"),
+                       absl::StrCat("Mật khẩu cần ít nhất ",
+                                    PasswordStore::kMinCharacters,
+                                    " ký tự."));
+  }
+  return nfc;
+}
+
+}  // namespace
+
+// One of the kParallel places to hash; refuses at once when kMaxWaiting
+// others wait already.
+class PasswordStore::Turn {
+ public:
+  explicit Turn(PasswordStore* store) : store_(store) {}
+  ~Turn() {
+    if (!held_) return;
+    absl::MutexLock lock(&store_->mu_);
+    --store_->hashing_;
+  }
+
+  absl::Status Take() {
+    absl::MutexLock lock(&store_->mu_);
+    if (store_->waiting_ >= kMaxWaiting) {
+      return Refusal(absl::UnavailableError(
+                         "Expected to check the password, but too many "
+                         "sign-ins are waiting: try again in a moment"),
+                     reason::kContention)
+          .Vietnamese("Hệ thống đang bận, vui lòng đăng nhập lại sau giây lát.");
+    }
+    ++store_->waiting_;
+    PasswordStore* s = store_;
+    store_->mu_.Await(absl::Condition(
+        +[](PasswordStore* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
+          return p->hashing_ < kParallel;
+        },
+        s));
+    --store_->waiting_;
+    ++store_->hashing_;
+    held_ = true;
+    return absl::OkStatus();
+  }
+
+ private:
+  PasswordStore* const store_;
+  bool held_ = false;
+};
+
+absl::StatusOr<std::string> PasswordStore::Hash(const std::string& password) {
+  unsigned char salt[kSaltBytes];
+  if (RAND_bytes(salt, sizeof(salt)) != 1) {
+    return absl::InternalError("The system's random generator failed");
+  }
+  std::string encoded(argon2_encodedlen(kPasses, kMemoryKiB, kLanes,
+                                        kSaltBytes, kHashBytes, Argon2_id),
+                      '\0');
+  Turn turn(this);
+  WF_RETURN_IF_ERROR(turn.Take());
+  const int rc = argon2id_hash_encoded(
+      kPasses, kMemoryKiB, kLanes, password.data(), password.size(), salt,
+      sizeof(salt), kHashBytes, encoded.data(), encoded.size());
+  if (rc != ARGON2_OK) {
+    return absl::InternalError(
+        absl::StrCat("Hashing a password failed: ", argon2_error_message(rc)));
+  }
+  encoded.resize(encoded.find('\0'));
+  return encoded;
+}
+
+absl::StatusOr<bool> PasswordStore::Matches(const std::string& encoded,
+                                            const std::string& password) {
+  Turn turn(this);
+  WF_RETURN_IF_ERROR(turn.Take());
+  const int rc =
+      argon2id_verify(encoded.c_str(), password.data(), password.size());
+  if (rc == ARGON2_OK) return true;
+  if (rc == ARGON2_VERIFY_MISMATCH) return false;
+  return absl::DataLossError(absl::StrCat(
+      "A stored password hash cannot be checked: ", argon2_error_message(rc)));
+}
+
+absl::Status PasswordStore::Set(const std::string& person,
+                                const std::string& password, bool must_change,
+                                const std::string& set_by, absl::Time now,
+                                absl::string_view field) {
+  WF_ASSIGN_OR_RETURN(std::string normalised, Normalised(password, field));
+  WF_ASSIGN_OR_RETURN(std::string hash, Hash(normalised));
+  store::PasswordRecord record;
+  record.set_person_id(person);
+  record.set_hash(hash);
+  record.set_set_at_micros(absl::ToUnixMicros(now));
+  record.set_set_by(set_by);
+  record.set_must_change(must_change);
+  WriteSet writes;
+  writes.Put(Cf::kPasswords, person, record.SerializeAsString());
+  WF_RETURN_IF_ERROR(committer_->Commit(std::move(writes)));
+  Succeeded(person);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> PasswordStore::Has(const std::string& person) const {
+  WF_ASSIGN_OR_RETURN(auto value, store_->Get(Cf::kPasswords, person));
+  return value.has_value();
+}
+
+absl::StatusOr<PasswordCheck> PasswordStore::Verify(
+    const std::string& person, const std::string& password, absl::Time now) {
+  WF_RETURN_IF_ERROR(Locked(person, now));
+  // A password the rules refuse cannot be anyone's: checked like a wrong
+  // one, against the decoy, so that it takes as long.
+  auto normalised = Normalised(password);
+  WF_ASSIGN_OR_RETURN(auto value, store_->Get(Cf::kPasswords, person));
+  store::PasswordRecord record;
+  if (value.has_value() && !record.ParseFromString(*value)) {
+    return absl::DataLossError("A stored password record does not parse");
+  }
+  std::string encoded = record.hash();
+  if (encoded.empty()) {
+    absl::call_once(decoy_once_, [this] {
+      auto decoy = Hash("không phải mật khẩu của ai");
+      if (decoy.ok()) decoy_ = *std::move(decoy);
+    });
+    encoded = decoy_;
+  }
+  WF_ASSIGN_OR_RETURN(
+      bool matches,
+      Matches(encoded, normalised.ok() ? *normalised : std::string(password)));
+  if (!matches || record.hash().empty() || !normalised.ok()) {
+    Failed(person, now);
+    return SignInFailed();
+  }
+  Succeeded(person);
+  PasswordCheck check;
+  check.must_change = record.must_change();
+  return check;
+}
+
+absl::Status PasswordStore::Locked(const std::string& person,
+                                   absl::Time now) const {
+  absl::MutexLock lock(&mu_);
+  auto it = attempts_.find(person);
+  if (it == attempts_.end() || it->second.locked_until <= now) {
+    return absl::OkStatus();
+  }
+  const int64_t minutes =
+      absl::ToInt64Minutes(it->second.locked_until - now + absl::Minutes(1) -
+                           absl::Nanoseconds(1));
+  return Refusal(absl::ResourceExhaustedError(absl::StrCat(
+                     "Expected a sign-in, but the password of '", person,
+                     "' was given wrong ", kPerLockout,
+                     " times in a row: try again in ", minutes, " minutes")),
+                 reason::kSignInLocked)
+      .With("retry_after_seconds",
+            static_cast<uint64_t>(
+                absl::ToInt64Seconds(it->second.locked_until - now) + 1))
+      .Vietnamese(absl::StrCat("Nhập sai mật khẩu ", kPerLockout,
+                               " lần liên tiếp: tài khoản tạm khóa, vui lòng "
+                               "thử lại sau ",
+                               minutes, " phút."));
+}
+
+void PasswordStore::Failed(const std::string& person, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  // Bounded: a flood of made-up names must not grow the map for ever.
+  if (attempts_.size() >= 100000) attempts_.clear();
+  Attempts& a = attempts_[person];
+  if (++a.failures >= kPerLockout) {
+    a.failures = 0;
+    a.locked_until = now + kLockout;
+  }
+}
+
+void PasswordStore::Succeeded(const std::string& person) {
+  absl::MutexLock lock(&mu_);
+  attempts_.erase(person);
+}
+
+}  // namespace wf

@@ -1,0 +1,151 @@
+// Copyright the wf-engine authors. Apache-2.0.
+//
+// Passwords and sign-in sessions (docs/security.md, "Passwords"): an
+// administrator sets a person's password, the person signs in for a
+// session that ends on its own, signs out, opens a session with an access
+// code, and changes their password.
+#include <string>
+
+#include "engine/runtime/engine_test_support.h"
+#include "engine/util/refusal.h"
+#include "gtest/gtest.h"
+#include "wf/engine.h"
+
+namespace wf {
+namespace {
+
+constexpr char kPeople[] =
+    "person,name,role,unit,valid_from,valid_to,acting_for\n"
+    "chu-tich.dai-son,Trần Văn Hùng,chu_tich,07627,01/07/2025,,\n";
+
+class SessionTest : public test_support::EngineFixture {
+ protected:
+  SessionTest() : EngineFixture(absl::FromUnixSeconds(1768525200)) {}
+
+  void SetUp() override {
+    Open("wf_sessions", {});
+    DirectoryImport units{"don_vi", "units",
+                          "id,name,kind,parent,valid_from,valid_to,tags\n"
+                          "bac_ninh,Tỉnh Bắc Ninh,tinh,,01/07/2025,,\n"
+                          "07627,Xã Đại Sơn,xa,bac_ninh,01/07/2025,,\n"};
+    auto tree = engine_->ImportDirectory(Actor::Embedder(), units);
+    ASSERT_TRUE(tree.ok()) << tree.status();
+    DirectoryImport people{"nguoi_dung", "people", kPeople};
+    auto imported = engine_->ImportDirectory(Actor::Embedder(), people);
+    ASSERT_TRUE(imported.ok()) << imported.status();
+  }
+
+  static std::string Reason(const absl::Status& status) {
+    auto details = ReadRefusal(status);
+    return details.has_value() ? details->reason : "";
+  }
+
+  const std::string kPerson = "chu-tich.dai-son";
+};
+
+TEST_F(SessionTest, OnlyAnAdministratorSetsAPasswordForSomeoneOfTheDirectory) {
+  absl::Status by_person = engine_->SetPassword(
+      Actor::Person(kPerson), kPerson, "mật khẩu mới", false);
+  EXPECT_EQ(Reason(by_person), "ADMIN_REQUIRED") << by_person;
+  absl::Status unknown = engine_->SetPassword(Actor::Admin("admin"),
+                                              "khong-co", "mật khẩu mới", false);
+  EXPECT_EQ(Reason(unknown), "PERSON_NOT_FOUND") << unknown;
+  absl::Status short_one =
+      engine_->SetPassword(Actor::Admin("admin"), kPerson, "ngắn", false);
+  EXPECT_EQ(Reason(short_one), "INVALID_FIELD") << short_one;
+  EXPECT_TRUE(
+      engine_->SetPassword(Actor::Admin("admin"), kPerson, "Đại Sơn 2026", true)
+          .ok());
+}
+
+TEST_F(SessionTest, ASignInIsATokenOfThePersonThatEndsOnItsOwn) {
+  ASSERT_TRUE(
+      engine_->SetPassword(Actor::Admin("admin"), kPerson, "Đại Sơn 2026", true)
+          .ok());
+  auto wrong = engine_->SignIn(kPerson, "Đại Sơn 2025");
+  EXPECT_TRUE(absl::IsUnauthenticated(wrong.status())) << wrong.status();
+  EXPECT_EQ(Reason(wrong.status()), "SIGN_IN_FAILED");
+  EXPECT_EQ(ReadRefusal(wrong.status())->vietnamese,
+            "Tên đăng nhập hoặc mật khẩu không đúng.");
+
+  auto session = engine_->SignIn(kPerson, "Đại Sơn 2026");
+  ASSERT_TRUE(session.ok()) << session.status();
+  EXPECT_TRUE(session->must_change_password);
+  EXPECT_EQ(session->token.person, kPerson);
+  EXPECT_FALSE(session->token.admin);
+  EXPECT_EQ(session->token.expires_at, clock_.Now() + absl::Hours(12));
+  auto who = engine_->Authenticate(session->token.token);
+  ASSERT_TRUE(who.ok()) << who.status();
+  EXPECT_EQ(who->id, kPerson);
+  EXPECT_EQ(who->kind, Actor::Kind::kPerson);
+  // Administrators see it among the tokens.
+  auto tokens = engine_->ListTokens(Actor::Admin("admin"));
+  ASSERT_TRUE(tokens.ok());
+  ASSERT_EQ(tokens->size(), 1u);
+  EXPECT_EQ((*tokens)[0].note, "sign-in (password)");
+
+  clock_.Advance(absl::Hours(12));
+  EXPECT_TRUE(absl::IsUnauthenticated(
+      engine_->Authenticate(session->token.token).status()));
+}
+
+TEST_F(SessionTest, SigningOutEndsTheSession) {
+  ASSERT_TRUE(
+      engine_->SetPassword(Actor::Admin("admin"), kPerson, "Đại Sơn 2026", false)
+          .ok());
+  auto one = engine_->SignIn(kPerson, "Đại Sơn 2026");
+  auto two = engine_->SignIn(kPerson, "Đại Sơn 2026");
+  ASSERT_TRUE(one.ok() && two.ok());
+  EXPECT_FALSE(one->must_change_password);
+  ASSERT_TRUE(engine_->SignOut(one->token.token).ok());
+  EXPECT_TRUE(absl::IsUnauthenticated(
+      engine_->Authenticate(one->token.token).status()));
+  // Another sign-in of the same person goes on.
+  EXPECT_TRUE(engine_->Authenticate(two->token.token).ok());
+  EXPECT_TRUE(absl::IsUnauthenticated(engine_->SignOut("wft_none")));
+}
+
+TEST_F(SessionTest, AnAccessCodeOpensASessionOfItsHolder) {
+  auto code = engine_->IssueToken(Actor::Embedder(), kPerson, false,
+                                  absl::ZeroDuration(), "mã truy cập");
+  ASSERT_TRUE(code.ok()) << code.status();
+  auto holder = engine_->Authenticate(code->token);
+  ASSERT_TRUE(holder.ok());
+  auto session = engine_->OpenSession(*holder);
+  ASSERT_TRUE(session.ok()) << session.status();
+  EXPECT_NE(session->token.token, code->token);
+  EXPECT_EQ(engine_->Authenticate(session->token.token)->id, kPerson);
+  // An administrator's session stays an administrator's.
+  auto admin = engine_->OpenSession(Actor::Admin("admin"));
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  EXPECT_EQ(engine_->Authenticate(admin->token.token)->kind,
+            Actor::Kind::kAdmin);
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      engine_->OpenSession(Actor::Embedder()).status()));
+}
+
+TEST_F(SessionTest, APersonChangesTheirPasswordGivingTheCurrentOne) {
+  ASSERT_TRUE(
+      engine_->SetPassword(Actor::Admin("admin"), kPerson, "Đại Sơn 2026", true)
+          .ok());
+  const Actor me = Actor::Person(kPerson);
+  absl::Status wrong = engine_->ChangePassword(me, "sai rồi đấy", "mật khẩu riêng");
+  EXPECT_TRUE(absl::IsInvalidArgument(wrong)) << wrong;
+  EXPECT_EQ(ReadRefusal(wrong)->fields[0].field, "current_password");
+  absl::Status same = engine_->ChangePassword(me, "Đại Sơn 2026", "Đại Sơn 2026");
+  EXPECT_EQ(ReadRefusal(same)->fields[0].field, "new_password");
+  absl::Status short_one = engine_->ChangePassword(me, "Đại Sơn 2026", "ngắn");
+  EXPECT_EQ(ReadRefusal(short_one)->fields[0].field, "new_password");
+  EXPECT_EQ(ReadRefusal(short_one)->vietnamese, "Mật khẩu cần ít nhất 8 ký tự.");
+
+  ASSERT_TRUE(engine_->ChangePassword(me, "Đại Sơn 2026", "mật khẩu riêng").ok());
+  EXPECT_FALSE(engine_->SignIn(kPerson, "Đại Sơn 2026").ok());
+  auto session = engine_->SignIn(kPerson, "mật khẩu riêng");
+  ASSERT_TRUE(session.ok()) << session.status();
+  EXPECT_FALSE(session->must_change_password);
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      engine_->ChangePassword(Actor::Admin("admin"), "a", "b")));
+}
+
+}  // namespace
+}  // namespace wf
