@@ -98,7 +98,9 @@ function request(method, path, body) {
 }
 
 export const whoAmI = () => request('GET', '/api/toi');
-export const signIn = (token) => request('POST', '/api/dang-nhap', { ma_truy_cap: token });
+// { ten_dang_nhap, mat_khau } or { ma_truy_cap }: WhoAmI's answer, with
+// doi_mat_khau when the password was set by an administrator.
+export const signIn = (credentials) => request('POST', '/api/dang-nhap', credentials);
 export const signOut = () => request('POST', '/api/dang-xuat');
 
 // rpc('wf.v1.WorkflowService', 'GetInbox', { page_size: 50 })
@@ -109,6 +111,7 @@ export function rpc(service, method, message = {}) {
 export const WORKFLOW = 'wf.v1.WorkflowService';
 export const FILES = 'wf.v1.FileService';
 export const DOCUMENTS = 'wf.v1.DocumentService';
+export const SESSIONS = 'wf.v1.SessionService';
 
 // The document laid out as NĐ 30 prints it, a page of its own (served
 // sandboxed): for a link that opens it in a new tab.

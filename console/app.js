@@ -4,7 +4,7 @@
 // wf_console (api.js); every text from the server is put in as text.
 
 import {
-  ApiError, DOCUMENTS, FILES, WORKFLOW, WriteKeys, fileUrl, rpc, signIn, signOut, uploadFile,
+  ApiError, DOCUMENTS, FILES, SESSIONS, WORKFLOW, WriteKeys, fileUrl, rpc, signIn, signOut, uploadFile,
   whoAmI,
 } from './api.js';
 import {
@@ -45,6 +45,7 @@ const el = {
   navInbox: document.getElementById('lien-ket-hop-thu'),
   navStart: document.getElementById('lien-ket-khoi-tao'),
   navIncoming: document.getElementById('lien-ket-van-ban-den'),
+  navPassword: document.getElementById('lien-ket-doi-mat-khau'),
 };
 
 // --- Messages -------------------------------------------------------------
@@ -128,13 +129,16 @@ function renderHeader() {
     return;
   }
   el.userName.textContent = me.name || me.person || '';
+  // Administrators set passwords; a person changes their own.
+  el.navPassword.parentElement.hidden = Boolean(me.admin);
   const roles = (me.roles ?? []).map((r) => h('li', null, heldRoleText(r)));
   if (me.admin) roles.unshift(h('li', null, 'Quản trị hệ thống'));
   el.roles.replaceChildren(...roles);
 }
 
 function markNav(name) {
-  const links = [[el.navInbox, 'hop-thu'], [el.navIncoming, 'van-ban-den'], [el.navStart, 'khoi-tao']];
+  const links = [[el.navInbox, 'hop-thu'], [el.navIncoming, 'van-ban-den'], [el.navStart, 'khoi-tao'],
+    [el.navPassword, 'doi-mat-khau']];
   for (const [link, route] of links) {
     if (route === name) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
@@ -149,6 +153,7 @@ function parseRoute(hash) {
   if (path === '/dang-nhap') return { name: 'dang-nhap' };
   if (path === '/khoi-tao') return { name: 'khoi-tao' };
   if (path === '/van-ban-den') return { name: 'van-ban-den' };
+  if (path === '/doi-mat-khau') return { name: 'doi-mat-khau' };
   const m = /^\/ho-so\/([^/]+)$/.exec(path);
   if (m) {
     try {
@@ -205,6 +210,7 @@ async function route({ keepNotice = false } = {}) {
     else if (r.name === 'ho-so') await viewDocument(r.id, current);
     else if (r.name === 'khoi-tao') await viewStart(current);
     else if (r.name === 'van-ban-den') await viewIncoming(current);
+    else if (r.name === 'doi-mat-khau') viewChangePassword();
     else viewNotFound();
   } catch (err) {
     if (err instanceof SessionEnded || !current()) return;
@@ -250,55 +256,133 @@ function viewNotFound() {
 
 // --- Sign in --------------------------------------------------------------
 
+// A labelled box of the sign-in and password forms.
+function secretField(label, attrs, help) {
+  const id = uniqueId(attrs.name);
+  const helpId = help ? uniqueId('huong-dan') : null;
+  const input = h('input', { id, spellcheck: 'false', required: true, 'aria-describedby': helpId, ...attrs });
+  return {
+    input,
+    wrap: h('div', { class: 'truong' }, h('label', { for: id }, label), input,
+      help ? h('p', { id: helpId, class: 'goi-y' }, help) : null),
+  };
+}
+
+// Signing in: a person's id and password, or (the button below the form)
+// an access code an administrator issued.
 function renderSignIn(message) {
   markNav('');
   renderHeader();
   const alert = formAlert();
-  const inputId = uniqueId('ma-truy-cap');
-  const helpId = uniqueId('huong-dan');
-  const input = h('input', {
-    id: inputId, name: 'ma_truy_cap', type: 'password', autocomplete: 'current-password',
-    spellcheck: 'false', 'aria-describedby': helpId, required: true,
+  const person = secretField('Tên đăng nhập', { name: 'ten_dang_nhap', type: 'text', autocomplete: 'username' },
+    'Mã cán bộ trong danh bạ, ví dụ chu-tich.07627.');
+  const password = secretField('Mật khẩu', { name: 'mat_khau', type: 'password', autocomplete: 'current-password' });
+  const code = secretField('Mã truy cập', { name: 'ma_truy_cap', type: 'password', autocomplete: 'off' },
+    'Mã do quản trị viên hệ thống cấp.');
+  const byPassword = h('div', null, person.wrap, password.wrap);
+  const byCode = h('div', { hidden: true }, code.wrap);
+  const toggle = h('button', { type: 'button', class: 'nut nut--lien-ket' }, 'Đăng nhập bằng mã truy cập');
+  let useCode = false;
+  const boxes = () => (useCode ? [code.input] : [person.input, password.input]);
+  toggle.addEventListener('click', () => {
+    useCode = !useCode;
+    byPassword.hidden = useCode;
+    byCode.hidden = !useCode;
+    toggle.textContent = useCode ? 'Đăng nhập bằng mật khẩu' : 'Đăng nhập bằng mã truy cập';
+    hideAlert(alert);
+    boxes()[0].focus();
   });
   const button = h('button', { type: 'submit', class: 'nut' }, 'Đăng nhập');
   const form = h('form', { class: 'bieu-mau bieu-mau--hep', novalidate: true },
-    h('div', { class: 'truong' },
-      h('label', { for: inputId }, 'Mã truy cập'),
-      input,
-      h('p', { id: helpId, class: 'goi-y' }, 'Mã do quản trị viên hệ thống cấp cho từng cán bộ.')),
-    alert,
-    h('div', { class: 'nut-bam' }, button));
+    byPassword, byCode, alert, h('div', { class: 'nut-bam' }, button, toggle));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     hideAlert(alert);
-    const token = input.value.trim();
-    if (!token) {
-      showAlert(alert, 'Vui lòng nhập mã truy cập.');
-      input.setAttribute('aria-invalid', 'true');
-      input.focus();
+    for (const box of [person.input, password.input, code.input]) box.removeAttribute('aria-invalid');
+    const empty = boxes().find((box) => (box === password.input ? box.value : box.value.trim()) === '');
+    if (empty) {
+      showAlert(alert, useCode ? 'Vui lòng nhập mã truy cập.' : 'Vui lòng nhập tên đăng nhập và mật khẩu.');
+      empty.setAttribute('aria-invalid', 'true');
+      empty.focus();
       return;
     }
+    const credentials = useCode
+      ? { ma_truy_cap: code.input.value.trim() }
+      : { ten_dang_nhap: person.input.value.trim(), mat_khau: password.input.value };
     button.disabled = true;
     try {
-      state.me = await signIn(token);
-      input.value = '';
+      state.me = await signIn(credentials);
+      password.input.value = '';
+      code.input.value = '';
       state.inbox = null;
-      const target = state.wantedHash && state.wantedHash !== '#/dang-nhap'
+      const wanted = state.wantedHash && state.wantedHash !== '#/dang-nhap'
         ? state.wantedHash : '#/hop-thu';
       state.wantedHash = '';
-      go(target);
+      if (state.me.doi_mat_khau) {
+        showNotice('Mật khẩu của bạn do quản trị viên đặt: hãy chọn mật khẩu của riêng bạn.');
+        keepNoticeOnce = true;
+        go('#/doi-mat-khau');
+      } else {
+        go(wanted);
+      }
     } catch (err) {
       showAlert(alert, err);
-      input.setAttribute('aria-invalid', 'true');
-      input.select();
-      input.focus();
+      const box = useCode ? code.input : password.input;
+      box.setAttribute('aria-invalid', 'true');
+      box.select();
+      box.focus();
     } finally {
       button.disabled = false;
     }
   });
   setPage('Đăng nhập', form);
   if (message) showAlert(alert, message);
-  input.focus();
+  person.input.focus();
+}
+
+// A person replaces their password, giving the current one.
+function viewChangePassword() {
+  const alert = formAlert();
+  const current = secretField('Mật khẩu hiện tại', { name: 'current_password', type: 'password', autocomplete: 'current-password' });
+  const replacement = secretField('Mật khẩu mới', { name: 'new_password', type: 'password', autocomplete: 'new-password' },
+    'Ít nhất 8 ký tự; có thể gõ tiếng Việt có dấu.');
+  const again = secretField('Nhập lại mật khẩu mới', { name: 'nhap_lai', type: 'password', autocomplete: 'new-password' });
+  const button = h('button', { type: 'submit', class: 'nut' }, 'Đổi mật khẩu');
+  const form = h('form', { class: 'bieu-mau bieu-mau--hep', novalidate: true },
+    current.wrap, replacement.wrap, again.wrap, alert, h('div', { class: 'nut-bam' }, button));
+  const boxes = { current_password: current.input, new_password: replacement.input };
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    hideAlert(alert);
+    for (const box of [current.input, replacement.input, again.input]) box.removeAttribute('aria-invalid');
+    const fail = (box, message) => {
+      box.setAttribute('aria-invalid', 'true');
+      showAlert(alert, message);
+      box.focus();
+    };
+    if (!current.input.value) return fail(current.input, 'Vui lòng nhập mật khẩu hiện tại.');
+    if (!replacement.input.value) return fail(replacement.input, 'Vui lòng nhập mật khẩu mới.');
+    if (replacement.input.value !== again.input.value) {
+      return fail(again.input, 'Hai lần nhập mật khẩu mới không khớp.');
+    }
+    button.disabled = true;
+    try {
+      await call(SESSIONS, 'ChangePassword', {
+        current_password: current.input.value, new_password: replacement.input.value,
+      });
+      for (const box of [current.input, replacement.input, again.input]) box.value = '';
+      showNotice('Đã đổi mật khẩu. Lần đăng nhập sau, hãy dùng mật khẩu mới.');
+    } catch (err) {
+      if (err instanceof SessionEnded) return;
+      // The engine names the field it refuses (current_password, new_password).
+      const named = Object.keys(boxes).find((name) => (err.chi_tiet ?? '').includes(name));
+      fail(boxes[named] ?? replacement.input, err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  setPage('Đổi mật khẩu', form);
+  focusHeading();
 }
 
 async function doSignOut() {

@@ -38,6 +38,35 @@ absl::StatusOr<IssuedToken> TokenStore::Issue(
     const std::string& person_id, bool admin, absl::Time now,
     absl::Time expires_at, const std::string& issued_by,
     const std::string& note) {
+  store::TokenRecord record;
+  record.set_person_id(person_id);
+  record.set_admin(admin);
+  record.set_issued_at_micros(absl::ToUnixMicros(now));
+  if (expires_at != absl::InfiniteFuture()) {
+    record.set_expires_at_micros(absl::ToUnixMicros(expires_at));
+  }
+  record.set_issued_by(issued_by);
+  record.set_note(note);
+  return Write(std::move(record));
+}
+
+absl::StatusOr<IssuedToken> TokenStore::IssueSession(
+    const std::string& person_id, bool admin, absl::Time now,
+    absl::Time expires_at, const std::string& parent_token_id,
+    const std::string& note) {
+  store::TokenRecord record;
+  record.set_person_id(person_id);
+  record.set_admin(admin);
+  record.set_issued_at_micros(absl::ToUnixMicros(now));
+  record.set_expires_at_micros(absl::ToUnixMicros(expires_at));
+  record.set_issued_by(person_id);
+  record.set_note(note);
+  record.set_session(true);
+  record.set_parent_token_id(parent_token_id);
+  return Write(std::move(record));
+}
+
+absl::StatusOr<IssuedToken> TokenStore::Write(store::TokenRecord record) {
   unsigned char secret[32];
   if (RAND_bytes(secret, sizeof(secret)) != 1) {
     return absl::InternalError("The system's random generator failed");
@@ -48,16 +77,7 @@ absl::StatusOr<IssuedToken> TokenStore::Issue(
                    reinterpret_cast<const char*>(secret), sizeof(secret))));
   const std::string hash = Sha256(issued.token);
   issued.token_id = IdOf(hash);
-  store::TokenRecord record;
   record.set_token_id(issued.token_id);
-  record.set_person_id(person_id);
-  record.set_admin(admin);
-  record.set_issued_at_micros(absl::ToUnixMicros(now));
-  if (expires_at != absl::InfiniteFuture()) {
-    record.set_expires_at_micros(absl::ToUnixMicros(expires_at));
-  }
-  record.set_issued_by(issued_by);
-  record.set_note(note);
   WriteSet writes;
   writes.Put(Cf::kTokens, hash, record.SerializeAsString());
   WF_RETURN_IF_ERROR(committer_->Commit(std::move(writes)));
@@ -154,18 +174,48 @@ absl::Status TokenStore::Revoke(const std::string& token_id, absl::Time now,
                    reason::kTokenNotFound)
         .With("token_id", token_id);
   }
-  store::TokenRecord record;
-  record.ParseFromString(it->value().ToString());
-  std::string key = it->key().ToString();
-  if (record.revoked_at_micros() != 0) return absl::OkStatus();
-  record.set_revoked_at_micros(absl::ToUnixMicros(now));
-  record.set_revoked_by(revoked_by);
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), "finding a token"));
+  return RevokeMatching(
+      [&token_id](const store::TokenRecord& r) {
+        return r.token_id() == token_id || r.parent_token_id() == token_id;
+      },
+      now, revoked_by);
+}
+
+absl::Status TokenStore::RevokeSessions(const std::string& person_id,
+                                        absl::Time now,
+                                        const std::string& revoked_by) {
+  return RevokeMatching(
+      [&person_id](const store::TokenRecord& r) {
+        return r.session() && r.person_id() == person_id;
+      },
+      now, revoked_by);
+}
+
+// A scan of every token: revoking is rare, and the store holds thousands.
+absl::Status TokenStore::RevokeMatching(
+    const std::function<bool(const store::TokenRecord&)>& match,
+    absl::Time now, const std::string& revoked_by) {
   WriteSet writes;
-  writes.Put(Cf::kTokens, key, record.SerializeAsString());
+  std::vector<std::string> keys;
+  auto it = store_->NewIterator(Cf::kTokens);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    store::TokenRecord record;
+    if (!record.ParseFromString(it->value().ToString()) ||
+        record.revoked_at_micros() != 0 || !match(record)) {
+      continue;
+    }
+    record.set_revoked_at_micros(absl::ToUnixMicros(now));
+    record.set_revoked_by(revoked_by);
+    keys.push_back(it->key().ToString());
+    writes.Put(Cf::kTokens, keys.back(), record.SerializeAsString());
+  }
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), "finding tokens to revoke"));
+  if (keys.empty()) return absl::OkStatus();
   absl::Status written = committer_->Commit(std::move(writes));
   absl::MutexLock lock(&mu_);
-  absl::erase_if(known_, [&key](const auto& entry) {
-    return entry.second.hash == key;
+  absl::erase_if(known_, [&keys](const auto& entry) {
+    return std::find(keys.begin(), keys.end(), entry.second.hash) != keys.end();
   });
   ++revocations_;
   return written;

@@ -17,6 +17,7 @@
 #ifndef WF_AUTH_TOKEN_STORE_H_
 #define WF_AUTH_TOKEN_STORE_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -45,15 +46,26 @@ class TokenStore {
                                     absl::Time now, absl::Time expires_at,
                                     const std::string& issued_by,
                                     const std::string& note);
+  // A sign-in session's token (TokenRecord.session), opened with the
+  // access code `parent_token_id` or ("") with a password.
+  absl::StatusOr<IssuedToken> IssueSession(const std::string& person_id,
+                                           bool admin, absl::Time now,
+                                           absl::Time expires_at,
+                                           const std::string& parent_token_id,
+                                           const std::string& note);
 
   // The token's record, or UNAUTHENTICATED with the reason (unknown,
   // revoked, expired) in a message that never contains the token.
   absl::StatusOr<store::TokenRecord> Authenticate(const std::string& token,
                                                   absl::Time now) const;
 
-  // NOT_FOUND for an unknown id; revoking twice is fine.
+  // NOT_FOUND for an unknown id; revoking twice is fine. The sessions the
+  // token opened (OpenSession) end with it, in the same write.
   absl::Status Revoke(const std::string& token_id, absl::Time now,
                       const std::string& revoked_by);
+  // Ends every sign-in session of `person_id` still open.
+  absl::Status RevokeSessions(const std::string& person_id, absl::Time now,
+                              const std::string& revoked_by);
 
   absl::StatusOr<std::vector<store::TokenRecord>> List() const;
   // True if any administrator token that is neither revoked nor expired
@@ -64,6 +76,11 @@ class TokenStore {
   static constexpr size_t kMaxKnown = 100000;
 
   absl::StatusOr<store::TokenRecord> Read(const std::string& hash) const;
+  absl::StatusOr<IssuedToken> Write(store::TokenRecord record);
+  // Revokes, in one write, every token not revoked yet that `match` picks.
+  absl::Status RevokeMatching(
+      const std::function<bool(const store::TokenRecord&)>& match,
+      absl::Time now, const std::string& revoked_by);
   void Remember(const std::string& token, const std::string& hash,
                 const store::TokenRecord& record,
                 uint64_t revocations_seen) const;

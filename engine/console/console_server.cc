@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <sstream>
 
@@ -20,6 +21,9 @@ namespace {
 
 constexpr char kCookieName[] = "wf_phien";
 constexpr char kWhoAmI[] = "wf.v1.WorkflowService/WhoAmI";
+constexpr char kSignIn[] = "wf.v1.SessionService/SignIn";
+constexpr char kOpenSession[] = "wf.v1.SessionService/OpenSession";
+constexpr char kSignOut[] = "wf.v1.SessionService/SignOut";
 constexpr size_t kMaxStaticBytes = 8 << 20;
 constexpr size_t kMaxAccessCodeBytes = 512;
 
@@ -61,21 +65,46 @@ const char* ContentType(const std::string& name) {
   return nullptr;  // not served
 }
 
-// The access code as typed: trimmed; empty if it cannot be one (tokens are
-// printable ASCII), so that nothing odd reaches the request's metadata.
-std::string AccessCode(const std::string& body) {
+// What a sign-in sends: a person's id and password, or an access code.
+struct Credentials {
+  std::string person;
+  std::string password;
+  std::string code;  // the access code, trimmed
+};
+
+// The sign-in's body, or nullopt when it holds neither: an access code
+// must be printable ASCII (tokens are), so that nothing odd reaches the
+// request's metadata.
+std::optional<Credentials> ReadCredentials(const std::string& body) {
   auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object() || !json.contains("ma_truy_cap") ||
-      !json["ma_truy_cap"].is_string()) {
-    return "";
+  if (!json.is_object()) return std::nullopt;
+  Credentials c;
+  auto text = [&](const char* field) -> std::string {
+    auto it = json.find(field);
+    return it != json.end() && it->is_string() ? it->get<std::string>() : "";
+  };
+  c.person = std::string(absl::StripAsciiWhitespace(text("ten_dang_nhap")));
+  c.password = text("mat_khau");
+  if (!c.person.empty() && !c.password.empty()) return c;
+  c.code = std::string(absl::StripAsciiWhitespace(text("ma_truy_cap")));
+  if (c.code.empty() || c.code.size() > kMaxAccessCodeBytes) {
+    return std::nullopt;
   }
-  std::string code(absl::StripAsciiWhitespace(
-      json["ma_truy_cap"].get_ref<const std::string&>()));
-  if (code.size() > kMaxAccessCodeBytes) return "";
-  for (unsigned char c : code) {
-    if (c < 0x21 || c > 0x7e) return "";
+  for (unsigned char ch : c.code) {
+    if (ch < 0x21 || ch > 0x7e) return std::nullopt;
   }
-  return code;
+  return c;
+}
+
+// A cookie's value that may be an engine session token (as sign-in set it).
+bool LooksLikeToken(const std::string& value) {
+  if (!absl::StartsWith(value, "wft_") || value.size() > kMaxAccessCodeBytes) {
+    return false;
+  }
+  for (unsigned char c : value) {
+    if (!absl::ascii_isalnum(c) && c != '_' && c != '-') return false;
+  }
+  return true;
 }
 
 std::string SessionId(const httplib::Request& req) {
@@ -222,26 +251,58 @@ bool ConsoleServer::SmallEnough(const httplib::Request& req,
 void ConsoleServer::SignIn(const httplib::Request& req,
                            httplib::Response& res) {
   if (!FromConsole(req, res) || !SmallEnough(req, res)) return;
-  const std::string code = AccessCode(req.body);
-  if (code.empty()) {
+  const std::optional<Credentials> given = ReadCredentials(req.body);
+  if (!given.has_value()) {
     SendJson(res, 400,
              ErrorJson("INVALID_ARGUMENT",
-                       "Hãy nhập mã truy cập do quản trị hệ thống cấp.",
-                       "expected {\"ma_truy_cap\": \"<token>\"}"));
+                       "Hãy nhập tên đăng nhập và mật khẩu, hoặc mã truy cập "
+                       "do quản trị hệ thống cấp.",
+                       "expected {\"ten_dang_nhap\", \"mat_khau\"} or "
+                       "{\"ma_truy_cap\": \"<token>\"}"));
     return;
   }
-  JsonAnswer who = bridge_.Call(kWhoAmI, "{}", code);
-  if (who.http_status == 200) {
-    const std::string id = sessions_.Open(code, PersonOf(who.body));
-    res.set_header("Set-Cookie", Cookie(id, /*expire=*/false));
+  // The engine opens the session: from the password, or in exchange for
+  // the access code, which then goes no further than this call.
+  JsonAnswer opened =
+      given->code.empty()
+          ? bridge_.CallOwn(kSignIn,
+                            nlohmann::json{{"person", given->person},
+                                           {"password", given->password}}
+                                .dump(),
+                            "")
+          : bridge_.CallOwn(kOpenSession, "{}", given->code);
+  if (opened.http_status != 200) {
+    Send(res, opened);
+    return;
+  }
+  auto session = nlohmann::json::parse(opened.body, nullptr, false);
+  const std::string token =
+      session.is_object() ? session.value("token", "") : "";
+  JsonAnswer who = bridge_.Call(kWhoAmI, "{}", token);
+  if (who.http_status != 200) {
+    Send(res, who);
+    return;
+  }
+  sessions_.Open(token, PersonOf(who.body));
+  res.set_header("Set-Cookie", Cookie(token, /*expire=*/false));
+  // WhoAmI's answer, and whether the person should choose a new password.
+  auto me = nlohmann::json::parse(who.body, nullptr, false);
+  if (me.is_object()) {
+    me["doi_mat_khau"] = session.value("must_change_password", false);
+    who.body = me.dump();
   }
   Send(res, who);
+}
+
+void ConsoleServer::EndSession(const std::string& token) {
+  sessions_.Close(token);
+  if (LooksLikeToken(token)) bridge_.CallOwn(kSignOut, "{}", token);
 }
 
 void ConsoleServer::SignOut(const httplib::Request& req,
                             httplib::Response& res) {
   if (!FromConsole(req, res)) return;
-  sessions_.Close(SessionId(req));
+  EndSession(SessionId(req));
   SecurityHeaders(res);
   res.set_header("Set-Cookie", Cookie("", /*expire=*/true));
   res.status = 204;
@@ -251,16 +312,31 @@ std::optional<Session> ConsoleServer::SessionOf(const httplib::Request& req,
                                                 httplib::Response& res,
                                                 std::string* id) {
   *id = SessionId(req);
-  std::optional<Session> session =
-      id->empty() ? std::nullopt : sessions_.Find(*id);
-  if (!session.has_value()) {
-    SendJson(res, 401,
-             ErrorJson("UNAUTHENTICATED",
-                       "Chưa đăng nhập, hoặc phiên làm việc đã hết: hãy "
-                       "đăng nhập lại.",
-                       "no session"));
+  Session session;
+  SessionStore::Lookup found =
+      id->empty() ? SessionStore::Lookup::kUnknown
+                  : sessions_.Find(*id, &session);
+  if (found == SessionStore::Lookup::kFound) return session;
+  if (found == SessionStore::Lookup::kUnknown && LooksLikeToken(*id)) {
+    // A session this console does not know (it restarted, or another one
+    // opened it): the engine says whether it still stands.
+    JsonAnswer who = bridge_.Call(kWhoAmI, "{}", *id);
+    if (who.http_status == 200) {
+      sessions_.Open(*id, PersonOf(who.body));
+      return Session{*id, PersonOf(who.body)};
+    }
   }
-  return session;
+  if (found == SessionStore::Lookup::kIdle) EndSession(*id);
+  SendJson(res, 401,
+           ErrorJson("UNAUTHENTICATED",
+                     found == SessionStore::Lookup::kIdle
+                         ? "Phiên làm việc đã kết thúc do lâu không thao tác: "
+                           "hãy đăng nhập lại."
+                         : "Chưa đăng nhập, hoặc phiên làm việc đã hết: hãy "
+                           "đăng nhập lại.",
+                     found == SessionStore::Lookup::kIdle ? "session idle"
+                                                          : "no session"));
+  return std::nullopt;
 }
 
 void ConsoleServer::WhoIsSignedIn(const httplib::Request& req,

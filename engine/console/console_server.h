@@ -8,7 +8,7 @@
 //   console.Serve();                               // until Stop()
 //
 // Routes: GET / and the files of `static_dir`; POST /api/dang-nhap (sign in
-// with an access code), POST /api/dang-xuat, GET /api/toi (who is signed
+// with a password or an access code), POST /api/dang-xuat, GET /api/toi (who is signed
 // in), POST /api/rpc/<package.Service>/<Method> (RpcBridge's methods),
 // POST /api/tep (attach a file), GET /api/tep (download one) and
 // GET /api/van-ban (the document rendered, as a page of its own).
@@ -19,6 +19,7 @@
 #define WF_CONSOLE_CONSOLE_SERVER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <grpcpp/grpcpp.h>
@@ -75,6 +76,8 @@ class ConsoleServer {
   std::optional<Session> SessionOf(const httplib::Request& req,
                                    httplib::Response& res, std::string* id);
   std::string Cookie(const std::string& value, bool expire) const;
+  // Forgets the session and ends it in the engine (revokes its token).
+  void EndSession(const std::string& token);
 
   const ConsoleOptions options_;
   RpcBridge bridge_;

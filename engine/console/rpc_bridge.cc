@@ -23,6 +23,7 @@ struct Stubs {
   std::unique_ptr<pb::WorkflowService::Stub> workflows;
   std::unique_ptr<pb::DocumentService::Stub> documents;
   std::unique_ptr<pb::FileService::Stub> files;
+  std::unique_ptr<pb::SessionService::Stub> sessions;
 };
 
 const char* CodeName(grpc::StatusCode code) {
@@ -142,8 +143,9 @@ JsonAnswer RpcBridge::Refusal(const grpc::Status& status) {
 template <typename Stub, typename Request, typename Response>
 void RpcBridge::Offer(const std::string& name, Stub* stub,
                       grpc::Status (Stub::*call)(grpc::ClientContext*,
-                                                 const Request&, Response*)) {
-  methods_[name] = [stub, call](const std::string& request_json,
+                                                 const Request&, Response*),
+                      bool own) {
+  (own ? own_ : methods_)[name] = [stub, call](const std::string& request_json,
                                 grpc::ClientContext* context) -> JsonAnswer {
     Request request;
     JsonParseOptions parse;
@@ -168,6 +170,7 @@ RpcBridge::RpcBridge(std::shared_ptr<grpc::Channel> channel,
   stubs->workflows = pb::WorkflowService::NewStub(channel_);
   stubs->documents = pb::DocumentService::NewStub(channel_);
   stubs->files = pb::FileService::NewStub(channel_);
+  stubs->sessions = pb::SessionService::NewStub(channel_);
   using W = pb::WorkflowService::Stub;
   using D = pb::DocumentService::Stub;
   auto* w = stubs->workflows.get();
@@ -190,6 +193,13 @@ RpcBridge::RpcBridge(std::shared_ptr<grpc::Channel> channel,
   Offer(ds + "ListIncoming", d, &D::ListIncoming);
   Offer("wf.v1.FileService/ListFiles", stubs->files.get(),
         &pb::FileService::Stub::ListFiles);
+  using S = pb::SessionService::Stub;
+  auto* s = stubs->sessions.get();
+  const std::string ss = "wf.v1.SessionService/";
+  Offer(ss + "ChangePassword", s, &S::ChangePassword);
+  Offer(ss + "SignIn", s, &S::SignIn, /*own=*/true);
+  Offer(ss + "OpenSession", s, &S::OpenSession, /*own=*/true);
+  Offer(ss + "SignOut", s, &S::SignOut, /*own=*/true);
   stubs_ = std::move(stubs);
 }
 
@@ -202,11 +212,25 @@ JsonAnswer RpcBridge::Call(const std::string& method,
                            "Bảng điều khiển không có chức năng này.",
                            "no such method: " + method)};
   }
+  return Run(it->second, request_json, token);
+}
+
+JsonAnswer RpcBridge::CallOwn(const std::string& method,
+                              const std::string& request_json,
+                              const std::string& token) const {
+  auto it = own_.find(method);
+  if (it == own_.end()) return Call(method, request_json, token);
+  return Run(it->second, request_json, token);
+}
+
+JsonAnswer RpcBridge::Run(const Method& method,
+                          const std::string& request_json,
+                          const std::string& token) const {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        absl::ToChronoMilliseconds(deadline_));
-  context.AddMetadata("authorization", "Bearer " + token);
-  return it->second(request_json, &context);
+  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+  return method(request_json, &context);
 }
 
 }  // namespace wf::console

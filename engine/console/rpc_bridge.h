@@ -36,8 +36,15 @@ class RpcBridge {
                      absl::Duration deadline = absl::Seconds(30));
 
   // `method`: "<package.Service>/<Method>". 404 for a method not offered.
+  // An empty `token` sends no authorization.
   JsonAnswer Call(const std::string& method, const std::string& request_json,
                   const std::string& token) const;
+  // The same for the console's own calls, which no page may make: signing
+  // in and out (SessionService.SignIn, OpenSession, SignOut), whose answers
+  // hold a session's token.
+  JsonAnswer CallOwn(const std::string& method,
+                     const std::string& request_json,
+                     const std::string& token) const;
   bool Offers(const std::string& method) const {
     return methods_.count(method) != 0;
   }
@@ -49,15 +56,20 @@ class RpcBridge {
  private:
   using Method = std::function<JsonAnswer(const std::string& request_json,
                                           grpc::ClientContext* context)>;
+  // Offers the method to pages, or with `own` to the console only.
   template <typename Stub, typename Request, typename Response>
   void Offer(const std::string& name, Stub* stub,
              grpc::Status (Stub::*call)(grpc::ClientContext*, const Request&,
-                                        Response*));
+                                        Response*),
+             bool own = false);
+  JsonAnswer Run(const Method& method, const std::string& request_json,
+                 const std::string& token) const;
 
   std::shared_ptr<grpc::Channel> channel_;
   const absl::Duration deadline_;
   std::shared_ptr<void> stubs_;  // keeps the stubs the methods call
   std::map<std::string, Method> methods_;
+  std::map<std::string, Method> own_;
 };
 
 // The JSON error body for a refusal made here rather than by the engine

@@ -1,51 +1,36 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/console/sessions.h"
 
-#include <openssl/rand.h>
-
-#include <stdexcept>
-
-#include "absl/strings/escaping.h"
-
 namespace wf::console {
-namespace {
 
-std::string RandomId() {
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
-    // No randomness, no session: a guessable id would let anyone in.
-    throw std::runtime_error("RAND_bytes failed");
+void SessionStore::Open(std::string token, std::string person) {
+  absl::MutexLock lock(&mu_);
+  if (sessions_.size() >= max_sessions_ && sessions_.count(token) == 0) {
+    DropOldest();
   }
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
+  Entry& entry = sessions_[token];
+  entry.session = {token, std::move(person)};
+  entry.last_used = absl::Now();
 }
 
-}  // namespace
-
-std::string SessionStore::Open(std::string token, std::string person) {
-  std::string id = RandomId();
+SessionStore::Lookup SessionStore::Find(const std::string& token,
+                                        Session* session) {
   absl::MutexLock lock(&mu_);
-  if (sessions_.size() >= max_sessions_) DropOldest();
-  sessions_[id] = {{std::move(token), std::move(person)}, absl::Now()};
-  return id;
-}
-
-std::optional<Session> SessionStore::Find(const std::string& id) {
-  absl::MutexLock lock(&mu_);
-  auto it = sessions_.find(id);
-  if (it == sessions_.end()) return std::nullopt;
+  auto it = sessions_.find(token);
+  if (it == sessions_.end()) return Lookup::kUnknown;
   const absl::Time now = absl::Now();
   if (now - it->second.last_used > idle_) {
     sessions_.erase(it);
-    return std::nullopt;
+    return Lookup::kIdle;
   }
   it->second.last_used = now;
-  return it->second.session;
+  *session = it->second.session;
+  return Lookup::kFound;
 }
 
-void SessionStore::Close(const std::string& id) {
+void SessionStore::Close(const std::string& token) {
   absl::MutexLock lock(&mu_);
-  sessions_.erase(id);
+  sessions_.erase(token);
 }
 
 size_t SessionStore::size() const {

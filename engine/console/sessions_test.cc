@@ -1,7 +1,6 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/console/sessions.h"
 
-#include <set>
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -9,49 +8,62 @@
 namespace wf::console {
 namespace {
 
-TEST(SessionStoreTest, ASessionKeepsItsCodeUntilClosed) {
+using Lookup = SessionStore::Lookup;
+
+TEST(SessionStoreTest, ASessionIsKnownByItsTokenUntilClosed) {
   SessionStore sessions(absl::Hours(1), 10);
-  const std::string id = sessions.Open("token-a", "chu-tich.dai-son");
-  EXPECT_EQ(id.size(), 64u);
-  auto found = sessions.Find(id);
-  ASSERT_TRUE(found.has_value());
-  EXPECT_EQ(found->token, "token-a");
-  EXPECT_EQ(found->person, "chu-tich.dai-son");
-  EXPECT_FALSE(sessions.Find("token-a").has_value());
-  EXPECT_FALSE(sessions.Find("").has_value());
-  sessions.Close(id);
-  EXPECT_FALSE(sessions.Find(id).has_value());
+  sessions.Open("wft_a", "chu-tich.dai-son");
+  Session found;
+  ASSERT_EQ(sessions.Find("wft_a", &found), Lookup::kFound);
+  EXPECT_EQ(found.token, "wft_a");
+  EXPECT_EQ(found.person, "chu-tich.dai-son");
+  EXPECT_EQ(sessions.Find("wft_b", &found), Lookup::kUnknown);
+  EXPECT_EQ(sessions.Find("", &found), Lookup::kUnknown);
+  sessions.Close("wft_a");
+  EXPECT_EQ(sessions.Find("wft_a", &found), Lookup::kUnknown);
 }
 
-TEST(SessionStoreTest, IdsAreNotRepeated) {
-  SessionStore sessions(absl::Hours(1), 1000);
-  std::set<std::string> ids;
-  for (int i = 0; i < 500; ++i) ids.insert(sessions.Open("t", "p"));
-  EXPECT_EQ(ids.size(), 500u);
-}
-
-TEST(SessionStoreTest, AnIdleSessionEnds) {
+TEST(SessionStoreTest, AnIdleSessionEndsOnceAndIsThenUnknown) {
   SessionStore sessions(absl::Milliseconds(50), 10);
-  const std::string id = sessions.Open("t", "p");
-  EXPECT_TRUE(sessions.Find(id).has_value());
+  sessions.Open("t", "p");
+  Session found;
+  EXPECT_EQ(sessions.Find("t", &found), Lookup::kFound);
   std::this_thread::sleep_for(std::chrono::milliseconds(120));
-  EXPECT_FALSE(sessions.Find(id).has_value());
+  // Said once, so that the console ends it in the engine too.
+  EXPECT_EQ(sessions.Find("t", &found), Lookup::kIdle);
+  EXPECT_EQ(sessions.Find("t", &found), Lookup::kUnknown);
   EXPECT_EQ(sessions.size(), 0u);
 }
 
-// Full: the least recently used session ends, not the one in use.
-TEST(SessionStoreTest, AFullStoreEndsTheLeastRecentlyUsed) {
+TEST(SessionStoreTest, UseKeepsASessionAlive) {
+  SessionStore sessions(absl::Milliseconds(80), 10);
+  sessions.Open("t", "p");
+  Session found;
+  for (int i = 0; i < 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    ASSERT_EQ(sessions.Find("t", &found), Lookup::kFound) << i;
+  }
+}
+
+// Full: the least recently used session is forgotten, not the one in use.
+TEST(SessionStoreTest, AFullStoreForgetsTheLeastRecentlyUsed) {
   SessionStore sessions(absl::Hours(1), 2);
-  const std::string a = sessions.Open("a", "p");
+  Session found;
+  sessions.Open("a", "p");
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  const std::string b = sessions.Open("b", "p");
+  sessions.Open("b", "p");
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  ASSERT_TRUE(sessions.Find(a).has_value());  // a used after b
-  const std::string c = sessions.Open("c", "p");
+  ASSERT_EQ(sessions.Find("a", &found), Lookup::kFound);  // a used after b
+  sessions.Open("c", "p");
   EXPECT_EQ(sessions.size(), 2u);
-  EXPECT_TRUE(sessions.Find(a).has_value());
-  EXPECT_FALSE(sessions.Find(b).has_value());
-  EXPECT_TRUE(sessions.Find(c).has_value());
+  EXPECT_EQ(sessions.Find("a", &found), Lookup::kFound);
+  EXPECT_EQ(sessions.Find("b", &found), Lookup::kUnknown);
+  EXPECT_EQ(sessions.Find("c", &found), Lookup::kFound);
+  // Opening a known one again replaces nothing.
+  sessions.Open("c", "q");
+  EXPECT_EQ(sessions.size(), 2u);
+  sessions.Find("c", &found);
+  EXPECT_EQ(found.person, "q");
 }
 
 }  // namespace

@@ -600,15 +600,17 @@ class EngineImpl final : public Engine {
     return id;
   }
 
-  // A session token for `person`, ending after session_duration.
+  // A session token for `person`, ending after session_duration; opened
+  // with the access code `parent` ("": with a password).
   absl::StatusOr<SessionInfo> NewSession(const std::string& person, bool admin,
+                                         const std::string& parent,
                                          absl::string_view how) {
     const absl::Time now = clock_->Now();
     const absl::Time expires = now + options_.session_duration;
     const std::string note = absl::StrCat("sign-in (", how, ")");
     WF_ASSIGN_OR_RETURN(IssuedToken issued,
-                        tokens_->Issue(person, admin, now, expires, person,
-                                       note));
+                        tokens_->IssueSession(person, admin, now, expires,
+                                              parent, note));
     SessionInfo session;
     TokenInfo& info = session.token;
     info.token = issued.token;
@@ -661,7 +663,11 @@ class EngineImpl final : public Engine {
     WF_RETURN_IF_ERROR(CheckOpen());
     WF_RETURN_IF_ERROR(NeedsAdmin(by, "set a password"));
     WF_ASSIGN_OR_RETURN(std::string id, DirectoryPerson(person));
-    return passwords_->Set(id, password, must_change, by.id, clock_->Now());
+    const absl::Time now = clock_->Now();
+    WF_RETURN_IF_ERROR(passwords_->Set(id, password, must_change, by.id, now));
+    // A password set for someone (a first one, a forgotten or a leaked
+    // one) ends whatever sessions the person had.
+    return tokens_->RevokeSessions(id, now, by.id);
   }
 
   absl::StatusOr<SessionInfo> SignIn(const std::string& person,
@@ -676,20 +682,16 @@ class EngineImpl final : public Engine {
       return PasswordStore::SignInFailed();
     }
     WF_ASSIGN_OR_RETURN(SessionInfo session,
-                        NewSession(id, /*admin=*/false, "password"));
+                        NewSession(id, /*admin=*/false, "", "password"));
     session.must_change_password = check.must_change;
     return session;
   }
 
-  absl::StatusOr<SessionInfo> OpenSession(const Actor& actor) override {
+  absl::StatusOr<SessionInfo> OpenSession(const std::string& token) override {
     WF_RETURN_IF_ERROR(CheckOpen());
-    if (actor.kind != Actor::Kind::kPerson &&
-        actor.kind != Actor::Kind::kAdmin) {
-      return absl::InvalidArgumentError(
-          "Expected a person's or an administrator's token to open a "
-          "session with, but the caller is the embedder");
-    }
-    return NewSession(actor.id, actor.kind == Actor::Kind::kAdmin,
+    WF_ASSIGN_OR_RETURN(store::TokenRecord code,
+                        tokens_->Authenticate(token, clock_->Now()));
+    return NewSession(code.person_id(), code.admin(), code.token_id(),
                       "access code");
   }
 

@@ -109,19 +109,44 @@ TEST_F(SessionTest, AnAccessCodeOpensASessionOfItsHolder) {
   auto code = engine_->IssueToken(Actor::Embedder(), kPerson, false,
                                   absl::ZeroDuration(), "mã truy cập");
   ASSERT_TRUE(code.ok()) << code.status();
-  auto holder = engine_->Authenticate(code->token);
-  ASSERT_TRUE(holder.ok());
-  auto session = engine_->OpenSession(*holder);
+  auto session = engine_->OpenSession(code->token);
   ASSERT_TRUE(session.ok()) << session.status();
   EXPECT_NE(session->token.token, code->token);
   EXPECT_EQ(engine_->Authenticate(session->token.token)->id, kPerson);
+  EXPECT_EQ(session->token.expires_at, clock_.Now() + absl::Hours(12));
   // An administrator's session stays an administrator's.
-  auto admin = engine_->OpenSession(Actor::Admin("admin"));
+  auto admin_code = engine_->IssueToken(Actor::Embedder(), "admin", true,
+                                        absl::ZeroDuration(), "");
+  ASSERT_TRUE(admin_code.ok()) << admin_code.status();
+  auto admin = engine_->OpenSession(admin_code->token);
   ASSERT_TRUE(admin.ok()) << admin.status();
   EXPECT_EQ(engine_->Authenticate(admin->token.token)->kind,
             Actor::Kind::kAdmin);
-  EXPECT_TRUE(absl::IsInvalidArgument(
-      engine_->OpenSession(Actor::Embedder()).status()));
+  EXPECT_TRUE(absl::IsUnauthenticated(engine_->OpenSession("").status()));
+  // Revoking the code ends the session it opened, not the others.
+  ASSERT_TRUE(
+      engine_->RevokeToken(Actor::Embedder(), code->token_id).ok());
+  EXPECT_TRUE(absl::IsUnauthenticated(
+      engine_->Authenticate(session->token.token).status()));
+  EXPECT_TRUE(engine_->Authenticate(admin->token.token).ok());
+}
+
+TEST_F(SessionTest, SettingAPasswordEndsThePersonsSessions) {
+  ASSERT_TRUE(
+      engine_->SetPassword(Actor::Admin("admin"), kPerson, "Đại Sơn 2026", false)
+          .ok());
+  auto session = engine_->SignIn(kPerson, "Đại Sơn 2026");
+  ASSERT_TRUE(session.ok());
+  auto code = engine_->IssueToken(Actor::Embedder(), kPerson, false,
+                                  absl::ZeroDuration(), "mã truy cập");
+  ASSERT_TRUE(code.ok());
+  ASSERT_TRUE(
+      engine_->SetPassword(Actor::Admin("admin"), kPerson, "mật khẩu bị lộ", true)
+          .ok());
+  EXPECT_TRUE(absl::IsUnauthenticated(
+      engine_->Authenticate(session->token.token).status()));
+  // An access code is not a session: it stays.
+  EXPECT_TRUE(engine_->Authenticate(code->token).ok());
 }
 
 TEST_F(SessionTest, APersonChangesTheirPasswordGivingTheCurrentOne) {

@@ -28,7 +28,9 @@ grpc::ServerUnaryReactor* SessionServiceImpl::OpenSession(
     grpc::CallbackServerContext* context,
     const v1::OpenSessionRequest* request, v1::SignInResponse* response) {
   WF_CALLER(actor);
-  auto session = engine_->OpenSession(actor);
+  auto token = BearerToken(context);
+  if (!token.ok()) return Answer(context, token.status());
+  auto session = engine_->OpenSession(*token);
   if (session.ok()) ToProto(*session, response);
   return Answer(context, session.status());
 }

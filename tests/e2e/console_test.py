@@ -1,5 +1,6 @@
 """The web console's HTTP side (engine/console, docs/console.md) against a
-real wf_server: signing in with an access code, the session cookie, the
+real wf_server: signing in with a password or an access code, the session
+cookie (the engine's session token, which any console takes), the
 guard against cross-site requests, the calls it forwards and the refusals
 it returns as JSON with the engine's Vietnamese message.
 
@@ -405,6 +406,74 @@ class ConsoleTest(unittest.TestCase):
             "GET", "/api/van-ban?ho_so=wi-999999999999", cookie=officer, console=False)
         self.assertEqual(status, 404)
         self.assertTrue(json.loads(body)["thong_bao"])
+
+    def test_a_password_sign_in_is_a_session_every_console_knows(self):
+        admin = rpc.AdminServiceStub(self.admin_channel)
+        password = "Mật khẩu Đại Sơn"
+        admin.SetPassword(pb.SetPasswordRequest(person=OFFICER, password=password,
+                                                must_change=True))
+        status, headers, data = self.console.request(
+            "POST", "/api/dang-nhap", {"ten_dang_nhap": OFFICER, "mat_khau": "sai rồi"})
+        error = json.loads(data)
+        self.assertEqual(status, 401, error)
+        self.assertNotIn("Set-Cookie", headers)
+        self.assertEqual(error["ly_do"], "SIGN_IN_FAILED")
+        self.assertEqual(error["thong_bao"], "Tên đăng nhập hoặc mật khẩu không đúng.")
+        # Typed decomposed: the same password.
+        status, headers, data = self.console.request(
+            "POST", "/api/dang-nhap",
+            {"ten_dang_nhap": OFFICER,
+             "mat_khau": unicodedata.normalize("NFD", password)})
+        who = json.loads(data)
+        self.assertEqual(status, 200, who)
+        self.assertEqual(who["person"], OFFICER)
+        self.assertTrue(who["doi_mat_khau"])
+        self.assertIn("HttpOnly", headers["Set-Cookie"])
+        cookie = session_cookie(headers["Set-Cookie"])
+        self.assertTrue(cookie.startswith("wf_phien=wft_"), cookie)
+        # The session is the engine's: administrators see it as a token.
+        sessions = [t for t in admin.ListTokens(pb.ListTokensRequest()).tokens
+                    if t.person == OFFICER and t.note == "sign-in (password)"]
+        self.assertEqual(len(sessions), 1)
+        # No page may open a session itself (its answer holds a token).
+        for method in ("SignIn", "OpenSession", "SignOut"):
+            status, error = self.console.call(f"SessionService/{method}",
+                                              {"person": OFFICER, "password": password},
+                                              cookie)
+            self.assertEqual(status, 404, (method, error))
+        # A page changes the password through the console.
+        status, error = self.console.call("SessionService/ChangePassword", {
+            "current_password": "sai rồi", "new_password": "mật khẩu mới hơn"}, cookie)
+        self.assertEqual(status, 400, error)
+        self.assertEqual(error["thong_bao"], "Mật khẩu hiện tại không đúng.")
+        status, error = self.console.call("SessionService/ChangePassword", {
+            "current_password": password, "new_password": "mật khẩu mới hơn"}, cookie)
+        self.assertEqual(status, 200, error)
+
+        # Another console (a restarted one, or a second behind the same
+        # proxy) takes the session: the engine says who it is.
+        folder = harness.temp_data_dir("console_second")
+        os.makedirs(folder, exist_ok=True)
+        second = Console(self.server.address, folder)
+        try:
+            status, _, data = second.request("GET", "/api/toi", cookie=cookie,
+                                             console=False)
+            self.assertEqual(status, 200, data)
+            self.assertEqual(json.loads(data)["person"], OFFICER)
+            status, error = second.call("WorkflowService/GetInbox", {}, cookie)
+            self.assertEqual(status, 200, error)
+            # Signing out on one ends the session on every one.
+            status, _, _ = second.request("POST", "/api/dang-xuat", cookie=cookie)
+            self.assertEqual(status, 204)
+        finally:
+            self.assertEqual(second.stop(), 0, open(second.log_path).read())
+        status, _, _ = self.console.request("GET", "/api/toi", cookie=cookie,
+                                            console=False)
+        self.assertEqual(status, 401)
+        # A made-up session token is no session.
+        status, _, _ = self.console.request("GET", "/api/toi", console=False,
+                                            cookie="wf_phien=wft_khongphaiphien")
+        self.assertEqual(status, 401)
 
     def test_signing_out_and_a_revoked_code_end_the_session(self):
         cookie = self.signed_in(CHAIRMAN)

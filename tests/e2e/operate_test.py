@@ -91,6 +91,42 @@ class Operate(unittest.TestCase):
                 self.fire(stub, ids[-1], "tang")
         return ids
 
+    def test_an_administrator_sets_a_password_for_the_console(self):
+        from wf.v1 import workflow_pb2 as pb
+        from wf.v1 import workflow_pb2_grpc as rpc
+        import grpc
+        sessions = rpc.SessionServiceStub(grpc.insecure_channel(self.server.address))
+        set_it = subprocess.run(
+            [sys.executable, ARGS.wfctl, "--server", self.server.address,
+             "--stubs", ARGS.stubs, "--token", self.admin,
+             "password", "can-bo.dai-son", "--stdin"],
+            input="Đại Sơn 2026\n", capture_output=True, text=True,
+            encoding="utf-8", timeout=120)
+        self.assertEqual(set_it.returncode, 0, set_it.stderr)
+        self.assertIn("phải đổi", set_it.stdout)
+        signed = sessions.SignIn(pb.SignInRequest(person="can-bo.dai-son",
+                                                  password="Đại Sơn 2026"))
+        self.assertTrue(signed.must_change_password)
+        self.assertTrue(signed.token.startswith("wft_"))
+        # A person may not set one (the engine's refusal, on one line).
+        refused = subprocess.run(
+            [sys.executable, ARGS.wfctl, "--server", self.server.address,
+             "--stubs", ARGS.stubs, "--token", self.person,
+             "password", "can-bo.dai-son", "--stdin", "--keep"],
+            input="mật khẩu khác hẳn\n", capture_output=True, text=True,
+            encoding="utf-8", timeout=120)
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("PERMISSION_DENIED", refused.stderr)
+        # Too short: refused, naming the rule.
+        short = subprocess.run(
+            [sys.executable, ARGS.wfctl, "--server", self.server.address,
+             "--stubs", ARGS.stubs, "--token", self.admin,
+             "password", "can-bo.dai-son", "--stdin"],
+            input="ngắn\n", capture_output=True, text=True, encoding="utf-8",
+            timeout=120)
+        self.assertEqual(short.returncode, 1)
+        self.assertIn("at least 8 characters", short.stderr)
+
     def test_verify_all_names_the_instance_changed_behind_the_servers_back(self):
         workflows, _ = self.stubs()
         ids = self.counters(workflows, 6)

@@ -177,12 +177,13 @@ test('the chairman approves the plan in the console', async () => {
     await page.goto(`${gateway.url}/#/hop-thu`);
     await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
     assert.match(page.url(), /#\/dang-nhap$/);
+    await page.getByRole('button', { name: 'Đăng nhập bằng mã truy cập' }).click();
     const codeField = page.getByLabel('Mã truy cập');
     assert.equal(await codeField.getAttribute('type'), 'password');
 
     // A wrong code: the gateway's Vietnamese message in the alert box.
     await codeField.fill('wft_khong_phai_ma_that');
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
     const wrong = (await alert.innerText()).trim();
@@ -193,7 +194,7 @@ test('the chairman approves the plan in the console', async () => {
 
     // The chairman's own code: his inbox, with the plan in it.
     await codeField.fill(tokens['chu-tich.dai-son']);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Hộp thư' }).waitFor();
     const header = page.locator('header');
     await header.getByText('Trần Thị Bình').waitFor();
@@ -316,8 +317,9 @@ test('the officer starts a plan from the console', async () => {
   page.setDefaultTimeout(10_000);
   await withPage(context, page, async () => {
     await page.goto(`${gateway.url}/#/khoi-tao`);
+    await page.getByRole('button', { name: 'Đăng nhập bằng mã truy cập' }).click();
     await page.getByLabel('Mã truy cập').fill(tokens['can-bo.dai-son']);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
     // Back where the address pointed.
     await page.getByRole('heading', { level: 1, name: 'Khởi tạo hồ sơ' }).waitFor();
     await page.getByLabel('Quy trình').selectOption('nop_ke_hoach');
@@ -412,6 +414,48 @@ test('the forms fit the kinds of the fields the workflow names', async () => {
   });
 });
 
+test('an official signs in with the password an administrator set, and chooses their own', async () => {
+  const admin = client(wf.AdminService, server.adminToken);
+  await admin.SetPassword({ person: 'chu-tich.dai-son', password: 'Đại Sơn 2026', must_change: true });
+  const context = await browser.newContext({ locale: 'vi-VN' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const signIn = async (password) => {
+    await page.getByLabel('Tên đăng nhập').fill('chu-tich.dai-son');
+    await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+  };
+  await withPage(context, page, async () => {
+    await page.goto(`${gateway.url}/#/hop-thu`);
+    await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
+    assert.equal(await page.getByLabel('Mật khẩu', { exact: true }).getAttribute('type'), 'password');
+    await signIn('Đại Sơn 2025');
+    await page.getByRole('alert').filter({ hasText: 'Tên đăng nhập hoặc mật khẩu không đúng.' }).waitFor();
+    // Typed with the diacritics decomposed (as some keyboards send them):
+    // the same password.
+    await signIn('Đại Sơn 2026'.normalize('NFD'));
+    await page.getByRole('heading', { level: 1, name: 'Đổi mật khẩu' }).waitFor();
+    assert.match(await page.getByRole('status').innerText(), /do quản trị viên đặt/);
+
+    await page.getByLabel('Mật khẩu hiện tại').fill('Đại Sơn 2026');
+    await page.getByLabel('Mật khẩu mới', { exact: true }).fill('mật khẩu riêng của tôi');
+    await page.getByLabel('Nhập lại mật khẩu mới').fill('mật khẩu riêng của toi');
+    const change = page.getByRole('button', { name: 'Đổi mật khẩu' });
+    await change.click();
+    await page.getByRole('alert').filter({ hasText: 'không khớp' }).waitFor();
+    await page.getByLabel('Nhập lại mật khẩu mới').fill('mật khẩu riêng của tôi');
+    await change.click();
+    await page.getByRole('status').filter({ hasText: 'Đã đổi mật khẩu' }).waitFor();
+
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
+    await signIn('Đại Sơn 2026');
+    await page.getByRole('alert').filter({ hasText: 'không đúng' }).waitFor();
+    await signIn('mật khẩu riêng của tôi');
+    await page.getByRole('heading', { level: 1, name: 'Hộp thư' }).waitFor();
+  });
+});
+
 // A minimal PDF: the engine judges a file's type from its first bytes
 // (%PDF-), never from its name.
 const minimalPdf = (text) => Buffer.from(
@@ -421,8 +465,9 @@ const minimalPdf = (text) => Buffer.from(
 // Signs `person` in at the console's address `hash` (the page it leads to).
 async function signInAt(page, hash, person) {
   await page.goto(`${gateway.url}/${hash}`);
+  await page.getByRole('button', { name: 'Đăng nhập bằng mã truy cập' }).click();
   await page.getByLabel('Mã truy cập').fill(tokens[person]);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
 }
 
 // Clicks a download link: the file's suggested name and bytes.

@@ -295,8 +295,9 @@ class Engine {
 
   // --- Passwords and sign-in sessions (docs/security.md, "Passwords") ---
 
-  // Sets a person's password (administrators and the embedder only):
-  // `must_change` asks them to choose their own at their next sign-in.
+  // Sets a person's password (administrators and the embedder only), and
+  // ends their sign-in sessions: `must_change` asks them to choose their
+  // own at their next sign-in.
   // NOT_FOUND (PERSON_NOT_FOUND) for someone not in the org directory.
   virtual absl::Status SetPassword(const Actor& by, const std::string& person,
                                    const std::string& password,
@@ -306,10 +307,11 @@ class Engine {
   // for a wrong pair, RESOURCE_EXHAUSTED (SIGN_IN_LOCKED) after too many.
   virtual absl::StatusOr<SessionInfo> SignIn(const std::string& person,
                                              const std::string& password) = 0;
-  // A session token for whoever `actor` is (a person, or an administrator
-  // with an administrator's session): what a console gives a browser
-  // instead of a long-lived access code.
-  virtual absl::StatusOr<SessionInfo> OpenSession(const Actor& actor) = 0;
+  // A session token for whoever `token` stands for (a person, or an
+  // administrator with an administrator's session): what a console gives a
+  // browser instead of a long-lived access code. Revoking `token` ends the
+  // session too. UNAUTHENTICATED for a token that does not authenticate.
+  virtual absl::StatusOr<SessionInfo> OpenSession(const std::string& token) = 0;
   // Ends the session `token` is (revokes it); OK if already ended.
   virtual absl::Status SignOut(const std::string& token) = 0;
   // A person changes their own password, giving the current one.
