@@ -187,9 +187,12 @@ absl::StatusOr<PasswordCheck> PasswordStore::Verify(
     });
     encoded = decoy_;
   }
+  // A password the rules refuse is still hashed, cut to the longest one
+  // they allow, so that refusing it takes as long as a wrong one.
   WF_ASSIGN_OR_RETURN(
       bool matches,
-      Matches(encoded, normalised.ok() ? *normalised : std::string(password)));
+      Matches(encoded, normalised.ok() ? *normalised
+                                       : password.substr(0, kMaxBytes)));
   if (!matches || record.hash().empty() || !normalised.ok()) {
     Failed(person, now);
     return SignInFailed();

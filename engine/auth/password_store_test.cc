@@ -87,7 +87,7 @@ TEST_F(PasswordStoreTest, APasswordTypedDecomposedIsTheSamePassword) {
 
 TEST_F(PasswordStoreTest, RefusesPasswordsTooShortTooLongOrNotText) {
   for (const std::string& bad :
-       {std::string("ngắn"), std::string(300, 'a'), std::string("\xFF\xFE12345678")}) {
+       {std::string("ngắn"), std::string(300, 'a'), std::string("\xFF\xFE" "12345678")}) {
     absl::Status set = passwords_->Set("a", bad, false, "admin", kNow);
     EXPECT_TRUE(absl::IsInvalidArgument(set)) << set;
     EXPECT_EQ(Reason(set), "INVALID_FIELD");

@@ -691,6 +691,15 @@ class EngineImpl final : public Engine {
     WF_RETURN_IF_ERROR(CheckOpen());
     WF_ASSIGN_OR_RETURN(store::TokenRecord code,
                         tokens_->Authenticate(token, clock_->Now()));
+    // A session opening the next one would last for ever.
+    if (code.session()) {
+      return Refusal(absl::InvalidArgumentError(
+                         "Expected an access code to open a session with, "
+                         "but this token is a sign-in session's"),
+                     reason::kInvalidField)
+          .Vietnamese("Đây là mã của một phiên đăng nhập, không phải mã "
+                      "truy cập: hãy dùng mã quản trị viên cấp.");
+    }
     return NewSession(code.person_id(), code.admin(), code.token_id(),
                       "access code");
   }

@@ -123,6 +123,9 @@ TEST_F(SessionTest, AnAccessCodeOpensASessionOfItsHolder) {
   EXPECT_EQ(engine_->Authenticate(admin->token.token)->kind,
             Actor::Kind::kAdmin);
   EXPECT_TRUE(absl::IsUnauthenticated(engine_->OpenSession("").status()));
+  // A session does not open another (it would last for ever).
+  auto chained = engine_->OpenSession(session->token.token);
+  EXPECT_TRUE(absl::IsInvalidArgument(chained.status())) << chained.status();
   // Revoking the code ends the session it opened, not the others.
   ASSERT_TRUE(
       engine_->RevokeToken(Actor::Embedder(), code->token_id).ok());

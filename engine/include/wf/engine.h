@@ -310,7 +310,9 @@ class Engine {
   // A session token for whoever `token` stands for (a person, or an
   // administrator with an administrator's session): what a console gives a
   // browser instead of a long-lived access code. Revoking `token` ends the
-  // session too. UNAUTHENTICATED for a token that does not authenticate.
+  // session too. UNAUTHENTICATED for a token that does not authenticate,
+  // INVALID_ARGUMENT for a session's own token (a session would then last
+  // for ever).
   virtual absl::StatusOr<SessionInfo> OpenSession(const std::string& token) = 0;
   // Ends the session `token` is (revokes it); OK if already ended.
   virtual absl::Status SignOut(const std::string& token) = 0;
