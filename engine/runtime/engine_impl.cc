@@ -547,41 +547,37 @@ class EngineImpl final : public Engine {
                                        const std::string& note) override {
     WF_RETURN_IF_ERROR(CheckOpen());
     WF_RETURN_IF_ERROR(NeedsAdmin(by, "issue a token"));
-    WF_ASSIGN_OR_RETURN(std::string id, CheckKeyText(person, "person", 64));
-    if (id.empty()) {
-      return Refusal(absl::InvalidArgumentError(
-                         "Expected `person`, but it is empty"),
-                     reason::kFieldRequired)
-          .With("field", "person")
-          .Field("person");
-    }
-    if (!admin && directory_->Current()->directory.FindPerson(id) == nullptr) {
-      return Refusal(absl::NotFoundError(absl::StrCat(
-                         "Expected a person of the org directory, but '", id,
-                         "' is not one: import them first")),
-                     reason::kPersonNotFound)
-          .With("person", id);
-    }
+    // An administrator's token may name anyone (an operator, a program).
+    WF_ASSIGN_OR_RETURN(std::string id,
+                        CheckPerson(person, /*in_directory=*/!admin));
     const absl::Time now = clock_->Now();
     absl::Time expires = valid_for <= absl::ZeroDuration()
                              ? absl::InfiniteFuture()
                              : now + valid_for;
     WF_ASSIGN_OR_RETURN(IssuedToken issued,
                         tokens_->Issue(id, admin, now, expires, by.id, note));
+    return InfoOf(issued, id, admin, now, expires, by.id, note);
+  }
+
+  static TokenInfo InfoOf(const IssuedToken& issued, const std::string& person,
+                          bool admin, absl::Time now, absl::Time expires,
+                          const std::string& by, const std::string& note) {
     TokenInfo info;
     info.token = issued.token;
     info.token_id = issued.token_id;
-    info.person = id;
+    info.person = person;
     info.admin = admin;
     info.issued_at = now;
     info.expires_at = expires;
-    info.issued_by = by.id;
+    info.issued_by = by;
     info.note = note;
     return info;
   }
 
-  // `person` checked as IssueToken checks it: a person of the directory.
-  absl::StatusOr<std::string> DirectoryPerson(const std::string& person) {
+  // `person` as a request names it: a key's text, not empty, and with
+  // `in_directory` a person of the org directory.
+  absl::StatusOr<std::string> CheckPerson(const std::string& person,
+                                          bool in_directory = true) {
     WF_ASSIGN_OR_RETURN(std::string id, CheckKeyText(person, "person", 64));
     if (id.empty()) {
       return Refusal(absl::InvalidArgumentError(
@@ -590,7 +586,8 @@ class EngineImpl final : public Engine {
           .With("field", "person")
           .Field("person");
     }
-    if (directory_->Current()->directory.FindPerson(id) == nullptr) {
+    if (in_directory &&
+        directory_->Current()->directory.FindPerson(id) == nullptr) {
       return Refusal(absl::NotFoundError(absl::StrCat(
                          "Expected a person of the org directory, but '", id,
                          "' is not one: import them first")),
@@ -612,15 +609,7 @@ class EngineImpl final : public Engine {
                         tokens_->IssueSession(person, admin, now, expires,
                                               parent, note));
     SessionInfo session;
-    TokenInfo& info = session.token;
-    info.token = issued.token;
-    info.token_id = issued.token_id;
-    info.person = person;
-    info.admin = admin;
-    info.issued_at = now;
-    info.expires_at = expires;
-    info.issued_by = person;
-    info.note = note;
+    session.token = InfoOf(issued, person, admin, now, expires, person, note);
     return session;
   }
 
@@ -662,7 +651,7 @@ class EngineImpl final : public Engine {
                            bool must_change) override {
     WF_RETURN_IF_ERROR(CheckOpen());
     WF_RETURN_IF_ERROR(NeedsAdmin(by, "set a password"));
-    WF_ASSIGN_OR_RETURN(std::string id, DirectoryPerson(person));
+    WF_ASSIGN_OR_RETURN(std::string id, CheckPerson(person));
     const absl::Time now = clock_->Now();
     WF_RETURN_IF_ERROR(passwords_->Set(id, password, must_change, by.id, now));
     // A password set for someone (a first one, a forgotten or a leaked
