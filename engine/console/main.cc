@@ -11,6 +11,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -113,7 +114,9 @@ int main(int argc, char** argv) {
   signal(SIGTERM, OnSignal);
   signal(SIGINT, OnSignal);
   if (const std::string file = absl::GetFlag(FLAGS_port_file); !file.empty()) {
-    std::ofstream(file) << bound << "\n";
+    // Written whole, then renamed: a reader never sees half a number.
+    std::ofstream(file + ".tmp") << bound << "\n";
+    std::filesystem::rename(file + ".tmp", file);
   }
   wf::WriteLog("info", absl::StrCat("console on http://", host, ":", bound,
                                     "/ for the server at ",
