@@ -34,10 +34,12 @@ absl::Status Unauthenticated(absl::string_view problem, absl::string_view why) {
 
 }  // namespace
 
-absl::StatusOr<IssuedToken> TokenStore::Issue(
-    const std::string& person_id, bool admin, absl::Time now,
-    absl::Time expires_at, const std::string& issued_by,
-    const std::string& note) {
+namespace {
+
+store::TokenRecord NewRecord(const std::string& person_id, bool admin,
+                             absl::Time now, absl::Time expires_at,
+                             const std::string& issued_by,
+                             const std::string& note) {
   store::TokenRecord record;
   record.set_person_id(person_id);
   record.set_admin(admin);
@@ -47,20 +49,24 @@ absl::StatusOr<IssuedToken> TokenStore::Issue(
   }
   record.set_issued_by(issued_by);
   record.set_note(note);
-  return Write(std::move(record));
+  return record;
+}
+
+}  // namespace
+
+absl::StatusOr<IssuedToken> TokenStore::Issue(
+    const std::string& person_id, bool admin, absl::Time now,
+    absl::Time expires_at, const std::string& issued_by,
+    const std::string& note) {
+  return Write(NewRecord(person_id, admin, now, expires_at, issued_by, note));
 }
 
 absl::StatusOr<IssuedToken> TokenStore::IssueSession(
     const std::string& person_id, bool admin, absl::Time now,
     absl::Time expires_at, const std::string& parent_token_id,
     const std::string& note) {
-  store::TokenRecord record;
-  record.set_person_id(person_id);
-  record.set_admin(admin);
-  record.set_issued_at_micros(absl::ToUnixMicros(now));
-  record.set_expires_at_micros(absl::ToUnixMicros(expires_at));
-  record.set_issued_by(person_id);
-  record.set_note(note);
+  store::TokenRecord record =
+      NewRecord(person_id, admin, now, expires_at, person_id, note);
   record.set_session(true);
   record.set_parent_token_id(parent_token_id);
   return Write(std::move(record));
@@ -174,7 +180,17 @@ absl::Status TokenStore::Revoke(const std::string& token_id, absl::Time now,
                    reason::kTokenNotFound)
         .With("token_id", token_id);
   }
-  WF_RETURN_IF_ERROR(FromRocks(it->status(), "finding a token"));
+  store::TokenRecord record;
+  if (!record.ParseFromString(it->value().ToString())) {
+    return absl::DataLossError("A stored token record does not parse");
+  }
+  // A session opens no other (OpenSession refuses): it ends alone, without
+  // a scan of every token (each sign-out comes here).
+  if (record.session()) {
+    if (record.revoked_at_micros() != 0) return absl::OkStatus();
+    return RevokeRecords({{it->key().ToString(), std::move(record)}}, now,
+                         revoked_by);
+  }
   return RevokeMatching(
       [&token_id](const store::TokenRecord& r) {
         return r.token_id() == token_id || r.parent_token_id() == token_id;
@@ -196,22 +212,31 @@ absl::Status TokenStore::RevokeSessions(const std::string& person_id,
 absl::Status TokenStore::RevokeMatching(
     const std::function<bool(const store::TokenRecord&)>& match,
     absl::Time now, const std::string& revoked_by) {
-  WriteSet writes;
-  std::vector<std::string> keys;
+  std::vector<std::pair<std::string, store::TokenRecord>> found;
   auto it = store_->NewIterator(Cf::kTokens);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     store::TokenRecord record;
-    if (!record.ParseFromString(it->value().ToString()) ||
-        record.revoked_at_micros() != 0 || !match(record)) {
-      continue;
+    if (record.ParseFromString(it->value().ToString()) &&
+        record.revoked_at_micros() == 0 && match(record)) {
+      found.emplace_back(it->key().ToString(), std::move(record));
     }
-    record.set_revoked_at_micros(absl::ToUnixMicros(now));
-    record.set_revoked_by(revoked_by);
-    keys.push_back(it->key().ToString());
-    writes.Put(Cf::kTokens, keys.back(), record.SerializeAsString());
   }
   WF_RETURN_IF_ERROR(FromRocks(it->status(), "finding tokens to revoke"));
-  if (keys.empty()) return absl::OkStatus();
+  return RevokeRecords(std::move(found), now, revoked_by);
+}
+
+absl::Status TokenStore::RevokeRecords(
+    std::vector<std::pair<std::string, store::TokenRecord>> records,
+    absl::Time now, const std::string& revoked_by) {
+  if (records.empty()) return absl::OkStatus();
+  WriteSet writes;
+  std::vector<std::string> keys;
+  for (auto& [key, record] : records) {
+    record.set_revoked_at_micros(absl::ToUnixMicros(now));
+    record.set_revoked_by(revoked_by);
+    writes.Put(Cf::kTokens, key, record.SerializeAsString());
+    keys.push_back(key);
+  }
   absl::Status written = committer_->Commit(std::move(writes));
   absl::MutexLock lock(&mu_);
   absl::erase_if(known_, [&keys](const auto& entry) {

@@ -81,6 +81,10 @@ class TokenStore {
   absl::Status RevokeMatching(
       const std::function<bool(const store::TokenRecord&)>& match,
       absl::Time now, const std::string& revoked_by);
+  // Writes `records` (key, record) revoked, in one write, and forgets them.
+  absl::Status RevokeRecords(
+      std::vector<std::pair<std::string, store::TokenRecord>> records,
+      absl::Time now, const std::string& revoked_by);
   void Remember(const std::string& token, const std::string& hash,
                 const store::TokenRecord& record,
                 uint64_t revocations_seen) const;

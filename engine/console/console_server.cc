@@ -322,8 +322,9 @@ std::optional<Session> ConsoleServer::SessionOf(const httplib::Request& req,
     // opened it): the engine says whether it still stands.
     JsonAnswer who = bridge_.Call(kWhoAmI, "{}", *id);
     if (who.http_status == 200) {
-      sessions_.Open(*id, PersonOf(who.body));
-      return Session{*id, PersonOf(who.body)};
+      Session adopted{*id, PersonOf(who.body)};
+      sessions_.Open(adopted.token, adopted.person);
+      return adopted;
     }
   }
   if (found == SessionStore::Lookup::kIdle) EndSession(*id);
