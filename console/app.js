@@ -679,12 +679,11 @@ function actionsSection(instance, transitions, fields) {
   return section('Việc cần làm', buttonList, formHolder);
 }
 
-// A step's form: a box per field it requires, each fitting the field's kind
-// (fields.js).
+// A step's form: a box per field it requires, then one per field it takes
+// when given (`optional`), each fitting the field's kind (fields.js).
 function actionForm(instance, offered, title, transition, fields, close) {
-  const required = transition?.required_fields ?? [];
   const alert = formAlert();
-  const inputs = required.map((name) => fieldInput(name, fields.get(name)));
+  const inputs = boxesFor(transition, fields);
   const submit = h('button', { type: 'submit', class: 'nut' }, 'Xác nhận');
   const cancel = h('button', { type: 'button', class: 'nut nut--phu', onclick: close }, 'Hủy');
   const headingId = uniqueId('tieu-de-bieu-mau');
@@ -745,6 +744,17 @@ function actionForm(instance, offered, title, transition, fields, close) {
     el.main.scrollIntoView?.({ block: 'start' });
   });
   return form;
+}
+
+// The boxes of `declared` (a transition, or a workflow for its start
+// variables): the required fields, marked so, then the optional ones.
+function boxesFor(declared, specs, options = {}) {
+  const required = declared?.required_fields ?? [];
+  const optional = declared?.optional_fields ?? [];
+  return [
+    ...required.map((name) => fieldInput(name, specs.get(name), options)),
+    ...optional.map((name) => fieldInput(name, specs.get(name), { ...options, required: false })),
+  ];
 }
 
 // A refusal naming payload fields ("payload.ly_do", 'ly_do'): marks them
@@ -1319,8 +1329,8 @@ function mayStart(me, workflow) {
   return rules.some((r) => r.role === '*' || roles.has(r.role));
 }
 
-// One box per start variable the chosen workflow requires, fitting each
-// field's kind (fields.js).
+// One box per start variable the chosen workflow requires, then one per
+// start variable it takes when given, fitting each field's kind (fields.js).
 function requiredFields() {
   const holder = h('div', { class: 'truong-bat-buoc' });
   let inputs = [];
@@ -1328,8 +1338,7 @@ function requiredFields() {
     fields: holder,
     show(workflow) {
       const specs = fieldSpecs(workflow);
-      inputs = (workflow?.required_fields ?? []).map((name) =>
-        fieldInput(name, specs.get(name), { guessNumbers: true, idPrefix: 'bien' }));
+      inputs = boxesFor(workflow, specs, { guessNumbers: true, idPrefix: 'bien' });
       holder.replaceChildren(...inputs.map((i) => i.wrap));
     },
     // The boxes filled in (an empty one is left for the engine to name),

@@ -24,6 +24,7 @@ nop.khai_bao {
   name = "bao_cao_dinh_ky",
   title = "Báo cáo kết quả thực hiện kế hoạch",
   truong = { "ky", "tu_xep_loai" },
+  send_optional = { "tu_xep_loai" },
   noun = "báo cáo",
   file_slot = "bao_cao",
   trich_yeu = function(ctx)

@@ -213,6 +213,7 @@ transition "de_nghi_khen" {
   title = "Sở Nội vụ đề nghị khen thưởng",
   from = "cho_tham_dinh", to = "cho_quyet_dinh",
   who = so_noi_vu,
+  optional = { "y_kien" },
   action = function(ctx)
     ctx.vars.y_kien_tham_dinh = ctx.payload.y_kien or "Đủ điều kiện, đề nghị khen thưởng"
     ctx.vars.nguoi_tham_dinh = ctx.actor.id
@@ -242,6 +243,7 @@ transition "khen" {
   title = "Quyết định khen thưởng",
   from = "cho_quyet_dinh", to = "duoc_khen",
   who = quyet_dinh,
+  optional = { "so_quyet_dinh", "ngay_quyet_dinh" },
   guard = la_nguoi_quyet_dinh,
   action = function(ctx)
     ctx.vars.nguoi_quyet_dinh = ctx.actor.id

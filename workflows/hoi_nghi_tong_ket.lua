@@ -100,6 +100,7 @@ transition "xin_y_kien" {
   from = { "chuan_bi", "can_dieu_chinh" }, to = "cho_y_kien",
   who = lanh_dao_xa,
   requires = { "ngay_du_kien", "chuong_trinh" },
+  optional = { "dia_diem" },
   guard = function(ctx)
     local d = ngay(ctx.payload.ngay_du_kien)
     if d == nil then
@@ -141,6 +142,7 @@ transition "thong_nhat" {
   title = "Thành viên BCĐ tỉnh thống nhất",
   from = "cho_y_kien", to = "da_thong_nhat",
   who = thanh_vien,
+  optional = { "y_kien", "du_hoi_nghi" },
   guard = function(ctx) return la_thanh_vien(ctx, "Cho ý kiến về hội nghị") end,
   action = function(ctx)
     ctx.vars.y_kien_thanh_vien = ctx.payload.y_kien or "Thống nhất"
@@ -171,6 +173,7 @@ transition "ghi_nhan_hoi_nghi" {
   from = "da_thong_nhat", to = "da_to_chuc",
   who = xa,
   requires = { "ngay_to_chuc" },
+  optional = { "so_dai_bieu", "ket_qua", "thanh_vien_du" },
   guard = function(ctx)
     local d = ngay(ctx.payload.ngay_to_chuc)
     if d == nil then
@@ -221,6 +224,7 @@ transition "don_doc" {
   title = "Đôn đốc xã chưa tổ chức hội nghị",
   from = dang_mo, stay = true,
   who = theo_doi,
+  optional = { "noi_dung" },
   guard = function(ctx)
     if not ctx.vars.tre_han then
       return false, "Chưa quá hạn tổ chức hội nghị: chưa đôn đốc được"

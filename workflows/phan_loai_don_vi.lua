@@ -114,6 +114,7 @@ transition "cong_nhan" {
   title = "Công nhận xếp loại",
   from = "cho_cong_nhan", to = "da_cong_nhan",
   who = { role = "truong_phong", unit = "standing_agency" },
+  optional = { "xep_loai", "ly_do" },
   guard = function(ctx)
     local pl = muc(ctx)
     local xl = ctx.payload.xep_loai

@@ -85,6 +85,7 @@ transition "qua_han" {
 transition "don_doc" {
   title = "Đôn đốc duyệt kinh phí",
   from = "cho_phe_duyet", stay = true, who = co_quan_thuong_truc,
+  optional = { "noi_dung" },
   guard = function(ctx)
     return ctx.vars.tre_han == true, "Chưa quá hạn duyệt kinh phí"
   end,

@@ -127,6 +127,7 @@ transition "trinh" {
   title = "Lãnh đạo Sở Nội vụ ký Tờ trình, trình Chủ tịch UBND tỉnh",
   from = "du_thao", to = "cho_quyet_dinh",
   who = lanh_dao_so,
+  optional = { "de_nghi", "khong_de_nghi" },
   action = function(ctx)
     danh_sach(ctx, ctx.payload.de_nghi or ctx.vars.de_nghi,
               ctx.payload.de_nghi and ctx.payload.khong_de_nghi or ctx.vars.khong_de_nghi)

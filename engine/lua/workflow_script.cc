@@ -292,7 +292,8 @@ class Declarations {
     spec.name = p.name;
     spec.line = p.line;
     Fields(L, p, 1, What(p),
-           {"title", "initial", "requires", "fields", "start", "who",
+           {"title", "initial", "requires", "optional", "fields", "start",
+            "who",
             "started_by", "unique_business_key", "plugin", "hooks"},
            [&](const std::string& f) {
              if (f == "unique_business_key") {
@@ -305,6 +306,7 @@ class Declarations {
              if (f == "title") Text(L, p, f, &spec.title);
              if (f == "initial") Text(L, p, f, &spec.initial);
              if (f == "requires") Names(L, p, f, &spec.requires_fields);
+             if (f == "optional") Names(L, p, f, &spec.optional_fields);
              if (f == "fields") ReadFields(L, p, &spec.fields);
              if (f == "start") {
                script_->start_ref_ = Function(L, p, f);
@@ -591,8 +593,8 @@ class Declarations {
     t.line = p.line;
     WorkflowScript::Refs refs;
     Fields(L, p, 1, What(p),
-           {"from", "to", "stay", "title", "requires", "guard", "action",
-            "who"},
+           {"from", "to", "stay", "title", "requires", "optional", "guard",
+            "action", "who"},
            [&](const std::string& f) {
              if (f == "who") ReadWho(L, p, f, &t.who);
              if (f == "from") Names(L, p, f, &t.from);
@@ -606,6 +608,7 @@ class Declarations {
              if (f == "to") Text(L, p, f, &t.to);
              if (f == "title") Text(L, p, f, &t.title);
              if (f == "requires") Names(L, p, f, &t.requires_fields);
+             if (f == "optional") Names(L, p, f, &t.optional_fields);
              if (f == "guard") refs.guard = Function(L, p, f);
              if (f == "action") refs.action = Function(L, p, f);
            });

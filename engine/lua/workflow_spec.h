@@ -109,6 +109,8 @@ struct TransitionSpec {
   bool stay = false;  // stay = true: the document stays in the state it is in
   std::string title;
   std::vector<std::string> requires_fields;
+  // Payload fields it reads when given (`optional`): forms offer them.
+  std::vector<std::string> optional_fields;
   bool has_guard = false;
   bool has_action = false;
   WhoSpec who;  // empty: the workflow's default
@@ -120,6 +122,7 @@ struct WorkflowSpec {
   std::string title;
   std::string initial;
   std::vector<std::string> requires_fields;  // start variables
+  std::vector<std::string> optional_fields;  // start variables it may take
   // The titles and kinds of fields of the start variables and of the
   // payloads (one name means one thing in a workflow), sorted by name.
   std::vector<FieldSpec> fields;

@@ -87,6 +87,25 @@ void CheckHooks(const WorkflowSpec& spec, Problems& p) {
   }
 }
 
+// optional = { ... }: field names, none empty, twice, or also required.
+void CheckOptional(const std::string& what, int line,
+                   const std::vector<std::string>& required,
+                   const std::vector<std::string>& optional, Problems& p) {
+  std::set<std::string> seen;
+  for (const std::string& field : optional) {
+    if (field.empty()) {
+      p.Add(line, absl::StrCat(what, " lists an empty optional field name"));
+    } else if (!seen.insert(field).second) {
+      p.Add(line, absl::StrCat(what, " lists the optional field '", field,
+                               "' twice"));
+    } else if (std::find(required.begin(), required.end(), field) !=
+               required.end()) {
+      p.Add(line, absl::StrCat(what, " lists '", field, "' in both ",
+                               "'requires' and 'optional': keep one"));
+    }
+  }
+}
+
 void CheckTransitions(const WorkflowSpec& spec, Problems& p,
                       const std::map<std::string, const StateSpec*>& states) {
   std::map<std::string, int> seen;  // state \0 event -> line
@@ -136,6 +155,8 @@ void CheckTransitions(const WorkflowSpec& spec, Problems& p,
                                    "empty field name"));
       }
     }
+    CheckOptional(absl::StrCat("transition '", t.event, "'"), t.line,
+                  t.requires_fields, t.optional_fields, p);
   }
 }
 
@@ -310,6 +331,8 @@ std::vector<std::string> ValidateSpec(const WorkflowSpec& spec,
   CheckDeadlines(spec, p);
   CheckWho(spec, p);
   CheckHooks(spec, p);
+  CheckOptional(absl::StrCat("workflow '", spec.name, "'"), spec.line,
+                spec.requires_fields, spec.optional_fields, p);
   for (std::string& problem : p.Take()) problems.push_back(std::move(problem));
   return problems;
 }
@@ -435,6 +458,7 @@ WorkflowInfo Definition::Info(bool with_source) const {
   info.plugin = spec_.plugin;
   info.hooks = spec_.hooks;
   info.required_fields = spec_.requires_fields;
+  info.optional_fields = spec_.optional_fields;
   for (const FieldSpec& f : spec_.fields) {
     info.fields.push_back({f.name, f.title, FieldKindName(f.kind)});
   }
@@ -454,9 +478,14 @@ WorkflowInfo Definition::Info(bool with_source) const {
   }
   for (const TransitionSpec& t : spec_.transitions) {
     const WhoSpec& who = t.who.declared ? t.who : spec_.who;
-    TransitionInfo transition{t.event, t.from, t.to,
+    TransitionInfo transition{t.event,
+                              t.from,
+                              t.to,
                               t.title.empty() ? t.event : t.title,
-                              t.requires_fields, t.has_guard, t.has_action,
+                              t.requires_fields,
+                              t.optional_fields,
+                              t.has_guard,
+                              t.has_action,
                               t.stay};
     for (const RuleSpec& rule : who.rules) {
       transition.who.emplace_back(rule.role, rule.unit);

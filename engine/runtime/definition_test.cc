@@ -133,6 +133,34 @@ transition "undo" { from = "b", to = "a" }
                             "state 'b'"));
 }
 
+TEST(ValidateTest, OptionalFieldsAreNamedOnceAndNotAlsoRequired) {
+  auto good = Problems(R"(
+workflow "w" { initial = "a", who = { role = "*", unit = "same_unit" },
+               requires = { "han" }, optional = "ty_le" }
+state "a" {}
+state "b" { final = true }
+transition "go" { from = "a", to = "b", requires = { "ly_do" },
+                  optional = { "ghi_chu", "so_tien" } }
+)");
+  EXPECT_TRUE(good.empty()) << absl::StrJoin(good, "\n");
+  auto problems = Problems(R"(
+workflow "w" { initial = "a", who = { role = "*", unit = "same_unit" },
+               requires = { "han" }, optional = { "han" } }
+state "a" {}
+state "b" { final = true }
+transition "go" { from = "a", to = "b", requires = { "ly_do" },
+                  optional = { "ghi_chu", "ghi_chu", "" } }
+)");
+  EXPECT_TRUE(Has(problems, "w.lua:2: workflow 'w' lists 'han' in both "
+                            "'requires' and 'optional': keep one"))
+      << absl::StrJoin(problems, "\n");
+  EXPECT_TRUE(Has(problems, "w.lua:6: transition 'go' lists the optional "
+                            "field 'ghi_chu' twice"));
+  EXPECT_TRUE(Has(problems, "w.lua:6: transition 'go' lists an empty "
+                            "optional field name"));
+  EXPECT_EQ(problems.size(), 3u) << absl::StrJoin(problems, "\n");
+}
+
 TEST(ValidateTest, NamesMustBeIdentifiers) {
   auto problems = Problems(R"(
 workflow "Kế hoạch" { initial = "Dự thảo" }

@@ -70,6 +70,23 @@ TEST_F(FieldsTest, TheWorkflowDescribesItsFields) {
   EXPECT_EQ(info->fields[3].kind, "integer");
   EXPECT_EQ(info->fields[5].name, "xa");
   EXPECT_EQ(info->fields[5].kind, "list");
+  // What forms offer beside the required fields.
+  EXPECT_EQ(info->optional_fields, std::vector<std::string>{"ty_le"});
+  ASSERT_EQ(info->transitions.size(), 1u);
+  EXPECT_EQ(info->transitions[0].optional_fields,
+            std::vector<std::string>{"ghi_chu"});
+}
+
+TEST_F(FieldsTest, OptionalFieldsMayBeLeftOutAndAreTakenWhenGiven) {
+  auto started = Start(R"({"so_tien": 5000000, "han": "2026-02-10"})");
+  ASSERT_TRUE(started.ok()) << started.status();
+  auto fired = Fire(started->instance.id,
+                    R"({"ly_do": "Đủ", "xa": ["07627"], "khan": false,
+                        "ghi_chu": "Chuyển khoản"})");
+  ASSERT_TRUE(fired.ok()) << fired.status();
+  auto vars = ParseStoredJson(fired->instance.variables_json);
+  ASSERT_TRUE(vars.ok()) << vars.status();
+  EXPECT_EQ((*vars)["ghi_chu"], "Chuyển khoản");
 }
 
 TEST_F(FieldsTest, StartRefusesAValueOfAnotherKindNamingItsTitle) {

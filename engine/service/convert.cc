@@ -159,6 +159,9 @@ void ToProto(const WorkflowInfo& in, v1::Workflow* out) {
     for (const std::string& field : t.requires_fields) {
       transition->add_required_fields(field);
     }
+    for (const std::string& field : t.optional_fields) {
+      transition->add_optional_fields(field);
+    }
     transition->set_has_guard(t.has_guard);
     transition->set_has_action(t.has_action);
     transition->set_stay(t.stay);
@@ -177,6 +180,9 @@ void ToProto(const WorkflowInfo& in, v1::Workflow* out) {
   for (const std::string& hook : in.hooks) out->add_hooks(hook);
   for (const std::string& field : in.required_fields) {
     out->add_required_fields(field);
+  }
+  for (const std::string& field : in.optional_fields) {
+    out->add_optional_fields(field);
   }
   for (const auto& [role, unit] : in.started_by) {
     v1::Rule* rule = out->add_started_by();

@@ -40,6 +40,7 @@ Json Transition(const TransitionInfo& t) {
   return {{"event", t.event},       {"title", t.title},
           {"from", t.from},         {"to", t.to},
           {"stay", t.stay},         {"requires", t.requires_fields},
+          {"optional", t.optional_fields},
           {"guard", t.has_guard},   {"action", t.has_action},
           {"system_only", t.system_only}, {"who", who}};
 }
@@ -52,7 +53,8 @@ std::string DescribeWorkflow(const WorkflowInfo& workflow) {
               {"initial", workflow.initial_state},
               {"plugin", workflow.plugin},
               {"hooks", workflow.hooks},
-              {"requires", workflow.required_fields}};
+              {"requires", workflow.required_fields},
+              {"optional", workflow.optional_fields}};
   Json fields = Json::array();
   for (const FieldInfo& f : workflow.fields) {
     fields.push_back({{"name", f.name}, {"title", f.title}, {"kind", f.kind}});

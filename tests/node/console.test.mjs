@@ -379,6 +379,11 @@ test('the forms fit the kinds of the fields the workflow names', async () => {
     assert.equal(await due.getAttribute('type'), 'date');
     await amount.fill('5000000');
     await due.fill('2027-03-31');
+    // A start variable the workflow takes when given (`optional`): offered,
+    // not marked required.
+    const rate = page.getByLabel('Tỷ lệ', { exact: true });
+    assert.equal(await rate.getAttribute('type'), 'number');
+    await rate.fill('0.5');
     await page.getByRole('button', { name: 'Khởi tạo' }).click();
     await page.waitForURL(/#\/ho-so\/wi-\d{12}$/);
     const id = decodeURIComponent(page.url().split('#/ho-so/')[1]);
@@ -390,6 +395,8 @@ test('the forms fit the kinds of the fields the workflow names', async () => {
     assert.equal(await communes.evaluate((e) => e.tagName), 'TEXTAREA');
     assert.match(await form.innerText(), /Mỗi dòng một mục\./);
     await form.getByLabel('Lý do (bắt buộc)').fill('Đủ chứng từ');
+    // The step's optional note, which `fields` does not describe: text.
+    await form.getByLabel('Ghi chú', { exact: true }).fill('Chuyển khoản');
     await communes.fill('07627\n\n  07616  \n');
     // A yes/no left unchosen is named by the engine, by its title.
     await form.getByRole('button', { name: 'Xác nhận' }).click();
@@ -405,6 +412,8 @@ test('the forms fit the kinds of the fields the workflow names', async () => {
     assert.deepEqual(vars.xa, ['07627', '07616']);  // one per line, blanks dropped
     assert.equal(vars.khan, true);
     assert.equal(vars.ly_do, 'Đủ chứng từ');
+    assert.equal(vars.ty_le, 0.5);
+    assert.equal(vars.ghi_chu, 'Chuyển khoản');
     // The variables are shown under the workflow's titles, once the page
     // is read again.
     await page.getByRole('heading', { level: 2, name: 'Lịch sử xử lý' }).waitFor();

@@ -111,6 +111,7 @@ local function declare_drafting(o)
     title = "Lãnh đạo phê duyệt và gửi",
     from = "cho_duyet", to = "da_gui",
     who = lanh_dao_don_vi,
+    optional = o.send_optional,
     guard = function(ctx)
       if o.guard_send then return o.guard_send(ctx) end
       return true
@@ -194,6 +195,7 @@ local function declare_chasing(o)
     title = "Đôn đốc đơn vị trễ hạn",
     from = open, stay = true,
     who = ben_nhan,
+    optional = { "noi_dung" },
     guard = function(ctx)
       if not ctx.vars.tre_han then
         return false, "Chưa quá hạn nộp (" .. wf.format_date(ctx.vars.han_nop) ..
@@ -215,8 +217,10 @@ end
 
 -- Declares the whole workflow. `o`: name, title, noun ("kế hoạch"),
 -- file_slot (the file a draft must carry), trich_yeu(ctx) (the document's
--- subject line); optional: guard_send(ctx) (what sending also needs: true,
--- or false and why), after_send(ctx) (more work when sent), after_accept(ctx)
+-- subject line); optional: truong (more fields, from lib/truong.lua),
+-- send_optional (the fields sending may carry, offered on its form),
+-- guard_send(ctx) (what sending also needs: true, or false and why),
+-- after_send(ctx) (more work when sent), after_accept(ctx)
 -- (more work when accepted).
 function M.khai_bao(o)
   declare_workflow(o)

@@ -30,6 +30,7 @@
 ---@field title? string the name shown to officials
 ---@field initial string the state every new document starts in
 ---@field requires? string|string[] start variables that must be present
+---@field optional? string|string[] start variables it takes when given (forms offer them)
 ---@field fields? table<string, string|wf.Field> titles and kinds of the fields of start variables and payloads
 ---@field start? fun(ctx: wf.Ctx) run when a document starts; may set ctx.vars
 ---@field who? wf.Who who may fire the transitions that do not say so
@@ -73,6 +74,7 @@
 ---@field stay? boolean the document stays in whichever state it leaves
 ---@field title? string the name of the step shown to officials
 ---@field requires? string|string[] payload fields that must be present
+---@field optional? string|string[] payload fields it reads when given (forms offer them)
 ---@field guard? wf.Guard
 ---@field action? fun(ctx: wf.Ctx) changes ctx.vars, emits effects
 ---@field who? wf.Who who may fire it (default: the workflow's)

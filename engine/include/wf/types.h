@@ -84,6 +84,7 @@ struct TransitionInfo {
   std::string to;
   std::string title;
   std::vector<std::string> requires_fields;
+  std::vector<std::string> optional_fields;  // read when given
   bool has_guard = false;
   bool has_action = false;
   bool stay = false;  // the document stays in the state it leaves
@@ -116,6 +117,7 @@ struct WorkflowInfo {
   // The start variables it requires, and who may start a document:
   // (role, unit relation) pairs, as a transition's `who`.
   std::vector<std::string> required_fields;
+  std::vector<std::string> optional_fields;  // taken when given
   std::vector<std::pair<std::string, std::string>> started_by;
   std::vector<FieldInfo> fields;  // by name
   absl::Time deployed_at;
