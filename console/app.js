@@ -114,11 +114,31 @@ async function guarded(send) {
       sessionEnded();
       throw new SessionEnded();
     }
+    if (err instanceof ApiError && err.ly_do === 'PASSWORD_CHANGE_REQUIRED') {
+      // The engine refuses anything else until the password is changed.
+      if (state.me) state.me.must_change_password = true;
+      askForNewPassword();
+      throw new SessionEnded();
+    }
     throw err;
   }
 }
 
+// A page left without a message of its own: the session ended, or the
+// official was sent to another page.
 class SessionEnded extends Error {}
+
+// True while the official's password is one an administrator set: the
+// engine refuses everything but changing it (PASSWORD_CHANGE_REQUIRED).
+function mustChangePassword() {
+  return Boolean(state.me?.doi_mat_khau || state.me?.must_change_password);
+}
+
+function askForNewPassword() {
+  showNotice('Mật khẩu của bạn do quản trị viên đặt: hãy chọn mật khẩu của riêng bạn.');
+  keepNoticeOnce = true;
+  go('#/doi-mat-khau');
+}
 
 function renderHeader() {
   const me = state.me;
@@ -200,6 +220,15 @@ async function route({ keepNotice = false } = {}) {
   if (r.name === 'dang-nhap') {
     history.replaceState(null, '', '#/hop-thu');
     route();
+    return;
+  }
+  if (mustChangePassword() && r.name !== 'doi-mat-khau') {
+    // The engine would refuse the page's calls: the password first, then
+    // the page asked for.
+    state.wantedHash = hash;
+    history.replaceState(null, '', '#/doi-mat-khau');
+    showNotice('Mật khẩu của bạn do quản trị viên đặt: hãy chọn mật khẩu của riêng bạn.');
+    route({ keepNotice: true });
     return;
   }
   renderHeader();
@@ -318,10 +347,10 @@ function renderSignIn(message) {
       const wanted = state.wantedHash && state.wantedHash !== '#/dang-nhap'
         ? state.wantedHash : '#/hop-thu';
       state.wantedHash = '';
-      if (state.me.doi_mat_khau) {
-        showNotice('Mật khẩu của bạn do quản trị viên đặt: hãy chọn mật khẩu của riêng bạn.');
-        keepNoticeOnce = true;
-        go('#/doi-mat-khau');
+      if (mustChangePassword()) {
+        // Where they were going, once the password is their own.
+        state.wantedHash = wanted;
+        askForNewPassword();
       } else {
         go(wanted);
       }
@@ -371,7 +400,17 @@ function viewChangePassword() {
         current_password: current.input.value, new_password: replacement.input.value,
       });
       for (const box of [current.input, replacement.input, again.input]) box.value = '';
+      const forced = mustChangePassword();
+      state.me.doi_mat_khau = false;
+      state.me.must_change_password = false;
       showNotice('Đã đổi mật khẩu. Lần đăng nhập sau, hãy dùng mật khẩu mới.');
+      if (forced) {
+        // On to where they were going.
+        keepNoticeOnce = true;
+        const wanted = state.wantedHash || '#/hop-thu';
+        state.wantedHash = '';
+        go(wanted);
+      }
     } catch (err) {
       if (err instanceof SessionEnded) return;
       // The engine names the field it refuses (current_password, new_password).

@@ -64,11 +64,12 @@ absl::StatusOr<IssuedToken> TokenStore::Issue(
 absl::StatusOr<IssuedToken> TokenStore::IssueSession(
     const std::string& person_id, bool admin, absl::Time now,
     absl::Time expires_at, const std::string& parent_token_id,
-    const std::string& note) {
+    const std::string& note, bool password_change_required) {
   store::TokenRecord record =
       NewRecord(person_id, admin, now, expires_at, person_id, note);
   record.set_session(true);
   record.set_parent_token_id(parent_token_id);
+  record.set_password_change_required(password_change_required);
   return Write(std::move(record));
 }
 
@@ -237,6 +238,41 @@ absl::Status TokenStore::RevokeRecords(
     writes.Put(Cf::kTokens, key, record.SerializeAsString());
     keys.push_back(key);
   }
+  return CommitChanged(std::move(writes), keys);
+}
+
+absl::Status TokenStore::AfterPasswordChange(const std::string& person_id,
+                                             const std::string& kept,
+                                             absl::Time now) {
+  const std::string kept_key = kept.empty() ? "" : Sha256(kept);
+  WriteSet writes;
+  std::vector<std::string> keys;
+  auto it = store_->NewIterator(Cf::kTokens);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    store::TokenRecord record;
+    if (!record.ParseFromString(it->value().ToString()) ||
+        record.revoked_at_micros() != 0 || !record.session() ||
+        record.person_id() != person_id) {
+      continue;
+    }
+    std::string key = it->key().ToString();
+    if (key == kept_key) {
+      if (!record.password_change_required()) continue;
+      record.clear_password_change_required();
+    } else {
+      record.set_revoked_at_micros(absl::ToUnixMicros(now));
+      record.set_revoked_by(person_id);
+    }
+    writes.Put(Cf::kTokens, key, record.SerializeAsString());
+    keys.push_back(std::move(key));
+  }
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), "finding a person's sessions"));
+  if (keys.empty()) return absl::OkStatus();
+  return CommitChanged(std::move(writes), keys);
+}
+
+absl::Status TokenStore::CommitChanged(WriteSet writes,
+                                       const std::vector<std::string>& keys) {
   absl::Status written = committer_->Commit(std::move(writes));
   absl::MutexLock lock(&mu_);
   absl::erase_if(known_, [&keys](const auto& entry) {

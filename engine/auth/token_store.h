@@ -47,12 +47,14 @@ class TokenStore {
                                     const std::string& issued_by,
                                     const std::string& note);
   // A sign-in session's token (TokenRecord.session), opened with the
-  // access code `parent_token_id` or ("") with a password.
+  // access code `parent_token_id` or ("") with a password;
+  // `password_change_required` for a password an administrator set.
   absl::StatusOr<IssuedToken> IssueSession(const std::string& person_id,
                                            bool admin, absl::Time now,
                                            absl::Time expires_at,
                                            const std::string& parent_token_id,
-                                           const std::string& note);
+                                           const std::string& note,
+                                           bool password_change_required);
 
   // The token's record, or UNAUTHENTICATED with the reason (unknown,
   // revoked, expired) in a message that never contains the token.
@@ -66,6 +68,11 @@ class TokenStore {
   // Ends every sign-in session of `person_id` still open.
   absl::Status RevokeSessions(const std::string& person_id, absl::Time now,
                               const std::string& revoked_by);
+  // `person_id` chose a new password, calling with `kept` ("" for none):
+  // their other sign-in sessions end, and the kept one, if a session, may
+  // do anything again (password_change_required cleared). One write.
+  absl::Status AfterPasswordChange(const std::string& person_id,
+                                   const std::string& kept, absl::Time now);
 
   absl::StatusOr<std::vector<store::TokenRecord>> List() const;
   // True if any administrator token that is neither revoked nor expired
@@ -85,6 +92,10 @@ class TokenStore {
   absl::Status RevokeRecords(
       std::vector<std::pair<std::string, store::TokenRecord>> records,
       absl::Time now, const std::string& revoked_by);
+  // Commits `writes`, which rewrite the records under `keys`, and forgets
+  // those records (and any read while the write was under way).
+  absl::Status CommitChanged(WriteSet writes,
+                             const std::vector<std::string>& keys);
   void Remember(const std::string& token, const std::string& hash,
                 const store::TokenRecord& record,
                 uint64_t revocations_seen) const;
@@ -98,8 +109,9 @@ class TokenStore {
   };
   // Valid when stored, by token; never a revoked one.
   mutable absl::flat_hash_map<std::string, Known> known_ ABSL_GUARDED_BY(mu_);
-  // Revocations so far: a record read before one finished is not kept (it
-  // may be the one revoked, read just before its write).
+  // Rewrites so far (revocations, a password change done): a record read
+  // before one finished is not kept (it may be the one rewritten, read just
+  // before its write).
   uint64_t revocations_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

@@ -537,6 +537,28 @@ class EngineImpl final : public Engine {
     WF_RETURN_IF_ERROR(CheckOpen());
     WF_ASSIGN_OR_RETURN(store::TokenRecord record,
                         tokens_->Authenticate(token, clock_->Now()));
+    if (record.password_change_required()) {
+      return Refusal(absl::FailedPreconditionError(absl::StrCat(
+                         "Expected '", record.person_id(), "' to choose their ",
+                         "own password first (SessionService.ChangePassword",
+                         "): they signed in with one an administrator set")),
+                     reason::kPasswordChangeRequired)
+          .With("person", record.person_id())
+          .Vietnamese("Mật khẩu của tài khoản này do quản trị viên đặt: hãy "
+                      "đổi mật khẩu trước khi làm việc khác.");
+    }
+    return ActorOf(record);
+  }
+
+  absl::StatusOr<Actor> AuthenticateBeforePasswordChange(
+      const std::string& token) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_ASSIGN_OR_RETURN(store::TokenRecord record,
+                        tokens_->Authenticate(token, clock_->Now()));
+    return ActorOf(record);
+  }
+
+  static Actor ActorOf(const store::TokenRecord& record) {
     return record.admin() ? Actor::Admin(record.person_id())
                           : Actor::Person(record.person_id());
   }
@@ -599,17 +621,21 @@ class EngineImpl final : public Engine {
 
   // A session token for `person`, ending after session_duration; opened
   // with the access code `parent` ("": with a password).
+  // `must_change`: the session may only change the password (and sign
+  // out, ask WhoAmI) until it does.
   absl::StatusOr<SessionInfo> NewSession(const std::string& person, bool admin,
                                          const std::string& parent,
-                                         absl::string_view how) {
+                                         absl::string_view how,
+                                         bool must_change = false) {
     const absl::Time now = clock_->Now();
     const absl::Time expires = now + options_.session_duration;
     const std::string note = absl::StrCat("sign-in (", how, ")");
     WF_ASSIGN_OR_RETURN(IssuedToken issued,
                         tokens_->IssueSession(person, admin, now, expires,
-                                              parent, note));
+                                              parent, note, must_change));
     SessionInfo session;
     session.token = InfoOf(issued, person, admin, now, expires, person, note);
+    session.must_change_password = must_change;
     return session;
   }
 
@@ -670,10 +696,7 @@ class EngineImpl final : public Engine {
     if (directory_->Current()->directory.FindPerson(id) == nullptr) {
       return PasswordStore::SignInFailed();
     }
-    WF_ASSIGN_OR_RETURN(SessionInfo session,
-                        NewSession(id, /*admin=*/false, "", "password"));
-    session.must_change_password = check.must_change;
-    return session;
+    return NewSession(id, /*admin=*/false, "", "password", check.must_change);
   }
 
   absl::StatusOr<SessionInfo> OpenSession(const std::string& token) override {
@@ -702,7 +725,8 @@ class EngineImpl final : public Engine {
   }
 
   absl::Status ChangePassword(const Actor& actor, const std::string& current,
-                              const std::string& replacement) override {
+                              const std::string& replacement,
+                              const std::string& session_token) override {
     WF_RETURN_IF_ERROR(CheckOpen());
     if (actor.kind != Actor::Kind::kPerson) {
       return absl::InvalidArgumentError(
@@ -724,7 +748,13 @@ class EngineImpl final : public Engine {
           .Field("current_password")
           .Vietnamese("Mật khẩu hiện tại không đúng.");
     }
-    if (current == replacement) {
+    // The same password typed with its diacritics composed otherwise is
+    // the same password.
+    auto nfc = [](const std::string& text) {
+      absl::StatusOr<std::string> normal = ToNfc(text, "the password");
+      return normal.ok() ? *normal : text;
+    };
+    if (nfc(current) == nfc(replacement)) {
       return Refusal(absl::InvalidArgumentError(
                          "Expected `new_password` to differ from the "
                          "current one, but they are the same"),
@@ -732,8 +762,11 @@ class EngineImpl final : public Engine {
           .Field("new_password")
           .Vietnamese("Mật khẩu mới phải khác mật khẩu hiện tại.");
     }
-    return passwords_->Set(actor.id, replacement, /*must_change=*/false,
-                           actor.id, now, "new_password");
+    WF_RETURN_IF_ERROR(passwords_->Set(actor.id, replacement,
+                                       /*must_change=*/false, actor.id, now,
+                                       "new_password"));
+    // Whoever else signed in with the old password is signed out.
+    return tokens_->AfterPasswordChange(actor.id, session_token, now);
   }
 
   absl::StatusOr<bool> HasAdminToken() override {

@@ -60,7 +60,7 @@ TEST_F(SessionTest, OnlyAnAdministratorSetsAPasswordForSomeoneOfTheDirectory) {
 
 TEST_F(SessionTest, ASignInIsATokenOfThePersonThatEndsOnItsOwn) {
   ASSERT_TRUE(
-      engine_->SetPassword(Actor::Admin("admin"), kPerson, "Đại Sơn 2026", true)
+      engine_->SetPassword(Actor::Admin("admin"), kPerson, "Đại Sơn 2026", false)
           .ok());
   auto wrong = engine_->SignIn(kPerson, "Đại Sơn 2025");
   EXPECT_TRUE(absl::IsUnauthenticated(wrong.status())) << wrong.status();
@@ -70,7 +70,7 @@ TEST_F(SessionTest, ASignInIsATokenOfThePersonThatEndsOnItsOwn) {
 
   auto session = engine_->SignIn(kPerson, "Đại Sơn 2026");
   ASSERT_TRUE(session.ok()) << session.status();
-  EXPECT_TRUE(session->must_change_password);
+  EXPECT_FALSE(session->must_change_password);
   EXPECT_EQ(session->token.person, kPerson);
   EXPECT_FALSE(session->token.admin);
   EXPECT_EQ(session->token.expires_at, clock_.Now() + absl::Hours(12));
@@ -157,22 +157,69 @@ TEST_F(SessionTest, APersonChangesTheirPasswordGivingTheCurrentOne) {
       engine_->SetPassword(Actor::Admin("admin"), kPerson, "Đại Sơn 2026", true)
           .ok());
   const Actor me = Actor::Person(kPerson);
-  absl::Status wrong = engine_->ChangePassword(me, "sai rồi đấy", "mật khẩu riêng");
+  absl::Status wrong = engine_->ChangePassword(me, "sai rồi đấy", "mật khẩu riêng", "");
   EXPECT_TRUE(absl::IsInvalidArgument(wrong)) << wrong;
   EXPECT_EQ(ReadRefusal(wrong)->fields[0].field, "current_password");
-  absl::Status same = engine_->ChangePassword(me, "Đại Sơn 2026", "Đại Sơn 2026");
+  absl::Status same = engine_->ChangePassword(me, "Đại Sơn 2026", "Đại Sơn 2026", "");
   EXPECT_EQ(ReadRefusal(same)->fields[0].field, "new_password");
-  absl::Status short_one = engine_->ChangePassword(me, "Đại Sơn 2026", "ngắn");
+  // The same, its diacritics decomposed.
+  absl::Status same_nfd = engine_->ChangePassword(
+      me, "Đại Sơn 2026", "Đa\xcc\xa3i So\xcc\x9bn 2026", "");
+  EXPECT_EQ(ReadRefusal(same_nfd)->fields[0].field, "new_password") << same_nfd;
+  absl::Status short_one = engine_->ChangePassword(me, "Đại Sơn 2026", "ngắn", "");
   EXPECT_EQ(ReadRefusal(short_one)->fields[0].field, "new_password");
   EXPECT_EQ(ReadRefusal(short_one)->vietnamese, "Mật khẩu cần ít nhất 8 ký tự.");
 
-  ASSERT_TRUE(engine_->ChangePassword(me, "Đại Sơn 2026", "mật khẩu riêng").ok());
+  ASSERT_TRUE(engine_->ChangePassword(me, "Đại Sơn 2026", "mật khẩu riêng", "").ok());
   EXPECT_FALSE(engine_->SignIn(kPerson, "Đại Sơn 2026").ok());
   auto session = engine_->SignIn(kPerson, "mật khẩu riêng");
   ASSERT_TRUE(session.ok()) << session.status();
   EXPECT_FALSE(session->must_change_password);
   EXPECT_TRUE(absl::IsInvalidArgument(
-      engine_->ChangePassword(Actor::Admin("admin"), "a", "b")));
+      engine_->ChangePassword(Actor::Admin("admin"), "a", "b", "")));
+}
+
+TEST_F(SessionTest, APasswordTheAdministratorSetMustBeChangedBeforeAnythingElse) {
+  ASSERT_TRUE(
+      engine_->SetPassword(Actor::Admin("admin"), kPerson, "Đại Sơn 2026", true)
+          .ok());
+  auto first = engine_->SignIn(kPerson, "Đại Sơn 2026");
+  auto second = engine_->SignIn(kPerson, "Đại Sơn 2026");
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_TRUE(first->must_change_password);
+  // Anything but the change (and signing out, WhoAmI) is refused.
+  absl::Status refused = engine_->Authenticate(first->token.token).status();
+  EXPECT_TRUE(absl::IsFailedPrecondition(refused)) << refused;
+  EXPECT_EQ(Reason(refused), "PASSWORD_CHANGE_REQUIRED");
+  EXPECT_EQ(ReadRefusal(refused)->vietnamese,
+            "Mật khẩu của tài khoản này do quản trị viên đặt: hãy đổi mật "
+            "khẩu trước khi làm việc khác.");
+  auto before = engine_->AuthenticateBeforePasswordChange(first->token.token);
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_EQ(before->id, kPerson);
+  // A wrong current password changes nothing.
+  EXPECT_FALSE(engine_->ChangePassword(*before, "sai rồi đấy", "mật khẩu riêng",
+                                       first->token.token).ok());
+  EXPECT_EQ(Reason(engine_->Authenticate(first->token.token).status()),
+            "PASSWORD_CHANGE_REQUIRED");
+  EXPECT_TRUE(engine_->AuthenticateBeforePasswordChange(second->token.token).ok());
+
+  ASSERT_TRUE(engine_->ChangePassword(*before, "Đại Sơn 2026", "mật khẩu riêng",
+                                      first->token.token).ok());
+  // The session that changed it goes on, free; the other one ended.
+  auto who = engine_->Authenticate(first->token.token);
+  ASSERT_TRUE(who.ok()) << who.status();
+  EXPECT_EQ(who->id, kPerson);
+  EXPECT_TRUE(absl::IsUnauthenticated(
+      engine_->AuthenticateBeforePasswordChange(second->token.token).status()));
+  // An access code is not a sign-in with the old password: it stays.
+  auto code = engine_->IssueToken(Actor::Embedder(), kPerson, false,
+                                  absl::ZeroDuration(), "mã truy cập");
+  ASSERT_TRUE(code.ok());
+  ASSERT_TRUE(engine_->ChangePassword(*who, "mật khẩu riêng", "mật khẩu khác",
+                                      first->token.token).ok());
+  EXPECT_TRUE(engine_->Authenticate(code->token).ok());
+  EXPECT_TRUE(engine_->Authenticate(first->token.token).ok());
 }
 
 }  // namespace

@@ -31,18 +31,28 @@ absl::Status NotBearer() {
       .With("problem", "not_bearer");
 }
 
+// kTrustMetadata: the `wf-actor` entry, as the embedder.
+Actor TrustedCaller(const grpc::CallbackServerContext* context) {
+  Actor actor = Actor::Embedder();
+  std::string id = Metadata(context, "wf-actor");
+  if (!id.empty()) actor.id = id;
+  return actor;
+}
+
 }  // namespace
 
 absl::StatusOr<Actor> Caller(Engine* engine, AuthMode mode,
                              const grpc::CallbackServerContext* context) {
-  if (mode == AuthMode::kTrustMetadata) {
-    Actor actor = Actor::Embedder();
-    std::string id = Metadata(context, "wf-actor");
-    if (!id.empty()) actor.id = id;
-    return actor;
-  }
+  if (mode == AuthMode::kTrustMetadata) return TrustedCaller(context);
   WF_ASSIGN_OR_RETURN(std::string token, BearerToken(context));
   return engine->Authenticate(token);
+}
+
+absl::StatusOr<Actor> CallerBeforePasswordChange(
+    Engine* engine, AuthMode mode, const grpc::CallbackServerContext* context) {
+  if (mode == AuthMode::kTrustMetadata) return TrustedCaller(context);
+  WF_ASSIGN_OR_RETURN(std::string token, BearerToken(context));
+  return engine->AuthenticateBeforePasswordChange(token);
 }
 
 absl::StatusOr<std::string> BearerToken(

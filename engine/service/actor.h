@@ -22,6 +22,11 @@ enum class AuthMode { kTokens, kTrustMetadata };
 
 absl::StatusOr<Actor> Caller(Engine* engine, AuthMode mode,
                              const grpc::CallbackServerContext* context);
+// As Caller, but a session whose person must first replace a password an
+// administrator set passes too (Engine::AuthenticateBeforePasswordChange):
+// for ChangePassword, SignOut and WhoAmI only.
+absl::StatusOr<Actor> CallerBeforePasswordChange(
+    Engine* engine, AuthMode mode, const grpc::CallbackServerContext* context);
 
 // The bearer token the call carries ("" when none); UNAUTHENTICATED for an
 // authorization header without the Bearer scheme.
@@ -58,9 +63,16 @@ void NoteActor(grpc::CallbackServerContext* context, const Actor& actor);
 // In a unary handler of a service with `engine_`, `auth_`, `observe_` and
 // `Api`: begins observing the call, then authenticates the caller into
 // `actor` (noted for the access log), or answers UNAUTHENTICATED.
-#define WF_CALLER(actor)                                              \
+#define WF_CALLER(actor) WF_CALLER_BY(actor, ::wf::Caller)
+
+// As WF_CALLER, for the calls a session may make before its person replaces
+// a password an administrator set.
+#define WF_CALLER_BEFORE_PASSWORD_CHANGE(actor) \
+  WF_CALLER_BY(actor, ::wf::CallerBeforePasswordChange)
+
+#define WF_CALLER_BY(actor, authenticate)                             \
   WF_OBSERVE(true);                                                   \
-  auto actor##_or = ::wf::Caller(engine_, auth_, context);            \
+  auto actor##_or = authenticate(engine_, auth_, context);            \
   if (!actor##_or.ok()) return ::wf::Answer(context, actor##_or.status()); \
   const ::wf::Actor& actor = *actor##_or;                             \
   ::wf::NoteActor(context, actor)

@@ -38,7 +38,7 @@ grpc::ServerUnaryReactor* SessionServiceImpl::OpenSession(
 grpc::ServerUnaryReactor* SessionServiceImpl::SignOut(
     grpc::CallbackServerContext* context, const v1::SignOutRequest* request,
     v1::SignOutResponse* response) {
-  WF_CALLER(actor);
+  WF_CALLER_BEFORE_PASSWORD_CHANGE(actor);
   auto token = BearerToken(context);
   if (!token.ok()) return Answer(context, token.status());
   return Answer(context, engine_->SignOut(*token));
@@ -48,10 +48,12 @@ grpc::ServerUnaryReactor* SessionServiceImpl::ChangePassword(
     grpc::CallbackServerContext* context,
     const v1::ChangePasswordRequest* request,
     v1::ChangePasswordResponse* response) {
-  WF_CALLER(actor);
+  WF_CALLER_BEFORE_PASSWORD_CHANGE(actor);
+  auto token = BearerToken(context);
+  if (!token.ok()) return Answer(context, token.status());
   return Answer(context,
                 engine_->ChangePassword(actor, request->current_password(),
-                                        request->new_password()));
+                                        request->new_password(), *token));
 }
 
 }  // namespace wf

@@ -422,10 +422,16 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetInbox(
 grpc::ServerUnaryReactor* WorkflowServiceImpl::WhoAmI(
     grpc::CallbackServerContext* context, const v1::WhoAmIRequest* request,
     v1::WhoAmIResponse* response) {
-  WF_CALLER(actor);
+  WF_CALLER_BEFORE_PASSWORD_CHANGE(actor);
   auto result = engine_->WhoAmI(actor);
-  if (result.ok()) ToProto(*result, response);
-  return Answer(context, result.status());
+  if (!result.ok()) return Answer(context, result.status());
+  ToProto(*result, response);
+  // What the stricter check says of the same token (kept in memory: no
+  // second read of the store).
+  const auto refusal = ReadRefusal(Caller(engine_, auth_, context).status());
+  response->set_must_change_password(
+      refusal.has_value() && refusal->reason == reason::kPasswordChangeRequired);
+  return Answer(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::ImportDirectory(

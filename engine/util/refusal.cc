@@ -74,6 +74,7 @@ const std::vector<std::string>& AllReasons() {
       reason::kInstanceFinished,   reason::kInstanceCancelled,
       reason::kUnauthenticated,    reason::kAdminRequired,
       reason::kSignInFailed,       reason::kSignInLocked,
+      reason::kPasswordChangeRequired,
       reason::kStoreUnavailable,   reason::kShuttingDown,
       reason::kContention,         reason::kBusinessKeyTaken,
       reason::kDefinitionInvalid,  reason::kDirectoryInvalid,

@@ -57,6 +57,7 @@ inline constexpr char kUnauthenticated[] = "UNAUTHENTICATED";
 inline constexpr char kAdminRequired[] = "ADMIN_REQUIRED";
 inline constexpr char kSignInFailed[] = "SIGN_IN_FAILED";
 inline constexpr char kSignInLocked[] = "SIGN_IN_LOCKED";
+inline constexpr char kPasswordChangeRequired[] = "PASSWORD_CHANGE_REQUIRED";
 inline constexpr char kStoreUnavailable[] = "STORE_UNAVAILABLE";
 inline constexpr char kShuttingDown[] = "SHUTTING_DOWN";
 inline constexpr char kContention[] = "CONTENTION";

@@ -441,6 +441,15 @@ class ConsoleTest(unittest.TestCase):
                                               {"person": OFFICER, "password": password},
                                               cookie)
             self.assertEqual(status, 404, (method, error))
+        # Until the password is their own, the engine refuses anything else.
+        status, error = self.console.call("WorkflowService/GetInbox", {}, cookie)
+        self.assertEqual(status, 409, error)
+        self.assertEqual(error["ly_do"], "PASSWORD_CHANGE_REQUIRED")
+        self.assertIn("hãy đổi mật khẩu", error["thong_bao"])
+        status, _, data = self.console.request("GET", "/api/toi", cookie=cookie,
+                                               console=False)
+        self.assertEqual(status, 200, data)
+        self.assertTrue(json.loads(data)["must_change_password"])
         # A page changes the password through the console.
         status, error = self.console.call("SessionService/ChangePassword", {
             "current_password": "sai rồi", "new_password": "mật khẩu mới hơn"}, cookie)
@@ -448,6 +457,8 @@ class ConsoleTest(unittest.TestCase):
         self.assertEqual(error["thong_bao"], "Mật khẩu hiện tại không đúng.")
         status, error = self.console.call("SessionService/ChangePassword", {
             "current_password": password, "new_password": "mật khẩu mới hơn"}, cookie)
+        self.assertEqual(status, 200, error)
+        status, error = self.console.call("WorkflowService/GetInbox", {}, cookie)
         self.assertEqual(status, 200, error)
 
         # Another console (a restarted one, or a second behind the same

@@ -280,8 +280,14 @@ class Engine {
   // --- Identity and the org directory (docs/security.md, docs/org.md) ---
 
   // The actor a bearer token stands for. UNAUTHENTICATED when the token is
-  // missing, unknown, revoked or expired.
+  // missing, unknown, revoked or expired; FAILED_PRECONDITION
+  // (PASSWORD_CHANGE_REQUIRED) for a session opened with a password an
+  // administrator set, until the person chooses their own.
   virtual absl::StatusOr<Actor> Authenticate(const std::string& token) = 0;
+  // As Authenticate, but such a session passes too: for the calls it may
+  // make before the change (ChangePassword, SignOut, WhoAmI).
+  virtual absl::StatusOr<Actor> AuthenticateBeforePasswordChange(
+      const std::string& token) = 0;
   // Administrators (and the embedder) only, else PERMISSION_DENIED.
   // `valid_for` zero: the token does not expire.
   virtual absl::StatusOr<TokenInfo> IssueToken(const Actor& by,
@@ -316,10 +322,13 @@ class Engine {
   virtual absl::StatusOr<SessionInfo> OpenSession(const std::string& token) = 0;
   // Ends the session `token` is (revokes it); OK if already ended.
   virtual absl::Status SignOut(const std::string& token) = 0;
-  // A person changes their own password, giving the current one.
+  // A person changes their own password, giving the current one. The
+  // session `session_token` (the caller's token; "" for none) stays open
+  // and may do anything again; the person's other sessions end.
   virtual absl::Status ChangePassword(const Actor& actor,
                                       const std::string& current,
-                                      const std::string& replacement) = 0;
+                                      const std::string& replacement,
+                                      const std::string& session_token) = 0;
   // True if a valid administrator token exists.
   virtual absl::StatusOr<bool> HasAdminToken() = 0;
   // Replaces one source of the org directory; all-or-nothing.
