@@ -279,6 +279,8 @@ class EngineImpl final : public Engine {
     expiry.idempotency_window =
         absl::Seconds(options.limits.idempotency_window_seconds);
     expiry.feed_window = absl::Seconds(options.limits.feed_retention_seconds);
+    // Long enough to read who was signed in last month in ListTokens.
+    expiry.ended_session_window = absl::Hours(24 * 30);
     StoreOptions store_options = options.store;
     store_options.statistics |= options.metrics != nullptr;
     WF_ASSIGN_OR_RETURN(engine->store_,

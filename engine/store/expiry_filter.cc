@@ -21,6 +21,17 @@ std::optional<int64_t> FeedRecordTime(const rocksdb::Slice& value) {
   return record.at_micros();
 }
 
+std::optional<int64_t> EndedSessionTime(const rocksdb::Slice& value) {
+  store::TokenRecord record;
+  if (!record.ParseFromArray(value.data(), static_cast<int>(value.size())) ||
+      !record.session()) {
+    return std::nullopt;
+  }
+  if (record.revoked_at_micros() != 0) return record.revoked_at_micros();
+  if (record.expires_at_micros() != 0) return record.expires_at_micros();
+  return std::nullopt;
+}
+
 bool ExpiryFilter::Filter(int level, const rocksdb::Slice& key,
                           const rocksdb::Slice& value, std::string* new_value,
                           bool* value_changed) const {

@@ -29,6 +29,9 @@ using RecordTime = std::optional<int64_t> (*)(const rocksdb::Slice& value);
 
 std::optional<int64_t> IdempotencyRecordTime(const rocksdb::Slice& value);
 std::optional<int64_t> FeedRecordTime(const rocksdb::Slice& value);
+// When a sign-in session ended (revoked, else its expiry); nullopt for any
+// other token, which stays: access codes are an administrator's to revoke.
+std::optional<int64_t> EndedSessionTime(const rocksdb::Slice& value);
 
 // Drops records whose time is `window` or more before the clock's now.
 // Thread-safe (RocksDB calls it from its compaction threads).

@@ -93,5 +93,54 @@ TEST(ExpiryFilterTest, CompactionDropsExpiredFeedItems) {
   std::filesystem::remove_all(dir);
 }
 
+// Sign-in sessions go 30 days after they ended (revoked or expired); access
+// codes, revoked or not, and sessions still open stay.
+TEST(ExpiryFilterTest, CompactionDropsSessionsLongEnded) {
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           absl::StrCat("wf_session_expiry_test_", ::getpid()))
+                              .string();
+  std::filesystem::remove_all(dir);
+  const absl::Time start = absl::FromUnixSeconds(1768525200);
+  ManualClock clock(start);
+  StoreExpiry expiry{&clock, absl::InfiniteDuration(), absl::InfiniteDuration(),
+                     absl::Hours(24 * 30)};
+  auto store = Store::Open(dir, StoreOptions(), expiry);
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto token = [&](bool session, absl::Time expires, absl::Time revoked) {
+    store::TokenRecord record;
+    record.set_person_id("chu-tich.dai-son");
+    record.set_session(session);
+    record.set_issued_at_micros(absl::ToUnixMicros(start));
+    record.set_expires_at_micros(absl::ToUnixMicros(expires));
+    if (revoked != absl::InfinitePast()) {
+      record.set_revoked_at_micros(absl::ToUnixMicros(revoked));
+    }
+    return record.SerializeAsString();
+  };
+  const absl::Time never = absl::InfinitePast();
+  const absl::Duration day = absl::Hours(24);
+  WriteSet set;
+  // Signed out at once, though it would have lasted 12 hours.
+  set.Put(Cf::kTokens, "signed-out", token(true, start + absl::Hours(12), start));
+  set.Put(Cf::kTokens, "expired", token(true, start + absl::Hours(12), never));
+  // Revoked 20 days in: ended 11 days before the compaction.
+  set.Put(Cf::kTokens, "revoked-late",
+          token(true, start + 60 * day, start + 20 * day));
+  set.Put(Cf::kTokens, "open", token(true, start + 60 * day, never));
+  set.Put(Cf::kTokens, "code-revoked", token(false, start + day, start));
+  rocksdb::WriteBatch batch;
+  (*store)->AppendTo(set, &batch);
+  ASSERT_TRUE((*store)->WriteSynced(&batch).ok());
+  clock.Advance(31 * day);
+  ASSERT_TRUE((*store)->Compact(Cf::kTokens).ok());
+  EXPECT_FALSE((*store)->Get(Cf::kTokens, "signed-out")->has_value());
+  EXPECT_FALSE((*store)->Get(Cf::kTokens, "expired")->has_value());
+  EXPECT_TRUE((*store)->Get(Cf::kTokens, "revoked-late")->has_value());
+  EXPECT_TRUE((*store)->Get(Cf::kTokens, "open")->has_value());
+  EXPECT_TRUE((*store)->Get(Cf::kTokens, "code-revoked")->has_value());
+  store->reset();
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace wf

@@ -243,6 +243,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
                                         &FeedRecordTime, expiry.feed_window);
   families[static_cast<size_t>(Cf::kFeed)].options.compaction_filter =
       store->feed_expiry_.get();
+  store->session_expiry_ =
+      ExpiryFilterFor(expiry, "wf.SessionExpiry", &EndedSessionTime,
+                      expiry.ended_session_window);
+  families[static_cast<size_t>(Cf::kTokens)].options.compaction_filter =
+      store->session_expiry_.get();
   ConfigureBlobs(&families[static_cast<size_t>(Cf::kBlobs)].options);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;

@@ -130,6 +130,9 @@ struct StoreExpiry {
   absl::Duration idempotency_window = absl::InfiniteDuration();
   // Feed items older than this go (Limits::feed_retention_seconds).
   absl::Duration feed_window = absl::InfiniteDuration();
+  // Sign-in sessions this long after they ended go (one is stored per
+  // sign-in: without this the tokens would pile up for ever).
+  absl::Duration ended_session_window = absl::InfiniteDuration();
 };
 
 class Store {
@@ -211,6 +214,7 @@ class Store {
   // Declared before db_: the database refers to it until it closes.
   std::unique_ptr<rocksdb::CompactionFilter> idempotency_expiry_;
   std::unique_ptr<rocksdb::CompactionFilter> feed_expiry_;
+  std::unique_ptr<rocksdb::CompactionFilter> session_expiry_;
   std::unique_ptr<rocksdb::DB> db_;
   std::shared_ptr<rocksdb::Statistics> statistics_;
   absl::Mutex report_mu_;
