@@ -158,11 +158,7 @@ transition "ky" {
     return khen.la_nguoi_quyet_dinh(ctx, "Ký Quyết định khen thưởng")
   end,
   action = function(ctx)
-    local so = ctx.document.issue{
-      signer = { form = "", title_lines = { "CHỦ TỊCH" }, name = ctx.actor.name,
-                 person = ctx.actor.id },
-      recipients = noi_nhan(ctx),
-    }
+    local so = ctx.document.issue{ signer = khen.chu_ky(ctx), recipients = noi_nhan(ctx) }
     ctx.vars.so_quyet_dinh = so.reference
     ctx.vars.ngay_quyet_dinh = so.date
     for _, x in ipairs(ctx.vars.de_nghi_khen) do

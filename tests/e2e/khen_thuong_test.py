@@ -3,7 +3,8 @@
 Chủ tịch UBND tỉnh in tổng kết 2025), over gRPC with the scenario runner:
 51 communes each nominate one person; the standing agency selects 50, the
 51st is refused naming the quota; a unit withdraws its nominee, and the
-51st can then be selected."""
+51st can then be selected. Where the plugin lets a Phó Chủ tịch decide,
+his Quyết định is signed KT. CHỦ TỊCH / PHÓ CHỦ TỊCH."""
 import csv
 import os
 import sys
@@ -66,6 +67,35 @@ class QuotaTest(unittest.TestCase):
         # Full again: the withdrawn nominee cannot come back either.
         steps.append(f'[[buoc]]\nai = "chu-tich.{codes[1]}"\nho_so = "dn_{codes[1]}"\n'
                      'lam = "rut"\ndu_lieu = { ly_do = "Rút" }\n')
+        r = run("\n".join(steps))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("OK ", r.stdout)
+
+    def test_a_vice_chairman_signs_on_the_chairmans_behalf_where_the_plugin_lets_him(self):
+        # The province lets a Phó Chủ tịch decide this award (the plugin's
+        # nguoi_quyet_dinh): his Quyết định is signed KT. CHỦ TỊCH / PHÓ CHỦ
+        # TỊCH (NĐ 30/2020, Điều 13), not as the Chủ tịch.
+        code = communes(1)[0]
+        steps = ['ten = "Phó Chủ tịch ký thay"\nbat_dau = "2025-12-22"\n',
+                 '[[buoc]]\ndoi_plugin = { ten = "bac_ninh", thay = { '
+                 '\'nguoi_quyet_dinh = { "chu_tich" }\' = '
+                 '\'nguoi_quyet_dinh = { "chu_tich", "pho_chu_tich" }\' } }\n']
+        steps += nominee_steps(code, 1)
+        steps.append(choose(code))
+        steps.append(f'[[buoc]]\nai = "giam-doc.bn-so-noi-vu"\nho_so = "dn_{code}"\n'
+                     'lam = "de_nghi_khen"\n')
+        steps.append('[[buoc]]\nai = "chuyen-vien.bn-so-noi-vu"\n'
+                     'mo = "quyet_dinh_khen_thuong"\ndon_vi = "bn_so_noi_vu"\n'
+                     'bien = { dot = "tong_ket_2025", hinh_thuc = "bang_khen_chu_tich", '
+                     f'de_nghi = ["@dn_{code}"] }}\n'
+                     'khoa = "tong_ket_2025/bang_khen_chu_tich"\nten = "qd"\n')
+        steps.append('[[buoc]]\nai = "giam-doc.bn-so-noi-vu"\nho_so = "qd"\nlam = "trinh"\n')
+        steps.append('[[buoc]]\nngay = "2026-01-15"\nai = "pho-chu-tich.bac-ninh"\n'
+                     'ho_so = "qd"\nlam = "ky"\n'
+                     'van_ban = { ho_so = "qd", so = "01/QĐ-UBND", nguoi_ky = "Lê Văn Sơn", '
+                     'hinh_thuc = "KT.", chuc_danh = ["CHỦ TỊCH", "PHÓ CHỦ TỊCH"] }\n')
+        steps.append(f'[[buoc]]\nkiem_tra = {{ ho_so = "dn_{code}", trang_thai = "duoc_khen", '
+                     'bien = { ten_nguoi_quyet_dinh = "Lê Văn Sơn" } }\n')
         r = run("\n".join(steps))
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("OK ", r.stdout)

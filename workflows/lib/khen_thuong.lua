@@ -37,4 +37,17 @@ function M.la_nguoi_quyet_dinh(ctx, viec)
   return plan.dung_nguoi(ctx, ht.nguoi_quyet_dinh or { "chu_tich" }, nil, viec)
 end
 
+-- The signature block of a Quyết định of the UBND tỉnh for whoever signs it
+-- (NĐ 30/2020, Điều 13): the Chủ tịch signs plainly; a Phó Chủ tịch, where
+-- the plugin lets one decide, signs on the Chủ tịch's behalf (KT.).
+function M.chu_ky(ctx)
+  local signer = { form = "", title_lines = { "CHỦ TỊCH" }, name = ctx.actor.name,
+                   person = ctx.actor.id }
+  if ctx.actor.role == "pho_chu_tich" then
+    signer.form = "KT."
+    signer.title_lines = { "CHỦ TỊCH", "PHÓ CHỦ TỊCH" }
+  end
+  return signer
+end
+
 return M
