@@ -13,6 +13,7 @@ import {
 } from './documents.js';
 import { append, h, section, table, row, uniqueId } from './dom.js';
 import { collectValues, fieldInput, fieldSpecs, fieldTitle } from './fields.js';
+import { INSTANCE_ID, filtersOf, foundRow, heldUnits, searchHash } from './search.js';
 import {
   displayValue, formatBytes, formatDateTime, formatDeadline, formatDeadlineTime,
   formatLongDate,
@@ -23,6 +24,7 @@ import {
 const APP_NAME = 'Hệ thống xử lý hồ sơ';
 const INBOX_PAGE_SIZE = 50;
 const INCOMING_PAGE_SIZE = 50;
+const SEARCH_PAGE_SIZE = 50;
 
 const state = {
   me: null,              // the WhoAmI answer while signed in
@@ -46,6 +48,7 @@ const el = {
   navStart: document.getElementById('lien-ket-khoi-tao'),
   navIncoming: document.getElementById('lien-ket-van-ban-den'),
   navPassword: document.getElementById('lien-ket-doi-mat-khau'),
+  navSearch: document.getElementById('lien-ket-tra-cuu'),
 };
 
 // --- Messages -------------------------------------------------------------
@@ -157,8 +160,8 @@ function renderHeader() {
 }
 
 function markNav(name) {
-  const links = [[el.navInbox, 'hop-thu'], [el.navIncoming, 'van-ban-den'], [el.navStart, 'khoi-tao'],
-    [el.navPassword, 'doi-mat-khau']];
+  const links = [[el.navInbox, 'hop-thu'], [el.navIncoming, 'van-ban-den'], [el.navSearch, 'tra-cuu'],
+    [el.navStart, 'khoi-tao'], [el.navPassword, 'doi-mat-khau']];
   for (const [link, route] of links) {
     if (route === name) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
@@ -174,6 +177,8 @@ function parseRoute(hash) {
   if (path === '/khoi-tao') return { name: 'khoi-tao' };
   if (path === '/van-ban-den') return { name: 'van-ban-den' };
   if (path === '/doi-mat-khau') return { name: 'doi-mat-khau' };
+  const search = /^\/tra-cuu(?:\?(.*))?$/.exec(path);
+  if (search) return { name: 'tra-cuu', query: new URLSearchParams(search[1] ?? '') };
   const m = /^\/ho-so\/([^/]+)$/.exec(path);
   if (m) {
     try {
@@ -239,6 +244,7 @@ async function route({ keepNotice = false } = {}) {
     else if (r.name === 'ho-so') await viewDocument(r.id, current);
     else if (r.name === 'khoi-tao') await viewStart(current);
     else if (r.name === 'van-ban-den') await viewIncoming(current);
+    else if (r.name === 'tra-cuu') await viewSearch(r.query, current);
     else if (r.name === 'doi-mat-khau') viewChangePassword();
     else viewNotFound();
   } catch (err) {
@@ -447,18 +453,27 @@ async function doSignOut() {
 
 // --- Workflow titles --------------------------------------------------------
 
+// Every workflow, each with its latest version (ListWorkflows, all pages);
+// the titles are kept for the other pages.
+async function listWorkflows() {
+  const workflows = [];
+  let token = '';
+  for (let i = 0; i < 10; i++) {
+    const page = await call(WORKFLOW, 'ListWorkflows', { page_size: 1000, page_token: token });
+    workflows.push(...(page.workflows ?? []));
+    token = page.next_page_token ?? '';
+    if (!token) break;
+  }
+  state.workflowTitles = new Map(workflows.map((w) => [w.name, w.title || w.name]));
+  return workflows;
+}
+
 async function workflowTitles() {
   if (state.workflowTitles) return state.workflowTitles;
-  const titles = new Map();
+  let titles = new Map();
   try {
-    let token = '';
-    for (let i = 0; i < 10; i++) {
-      const page = await call(WORKFLOW, 'ListWorkflows', { page_size: 1000, page_token: token });
-      for (const w of page.workflows ?? []) titles.set(w.name, w.title || w.name);
-      token = page.next_page_token;
-      if (!token) break;
-    }
-    state.workflowTitles = titles;
+    await listWorkflows();
+    titles = state.workflowTitles;
   } catch (err) {
     if (err instanceof SessionEnded) throw err;
     // The names do instead.
@@ -547,6 +562,133 @@ async function viewInbox(current) {
     moreAlert,
     h('div', { class: 'nut-bam' }, more));
   focusHeading();
+}
+
+// --- Search -----------------------------------------------------------------
+
+// "Tra cứu hồ sơ": the documents the official may read, by workflow, state,
+// unit and số hiệu (ListInstances), a page at a time; a document's id opens
+// it. The filters live in the address (search.js).
+async function viewSearch(query, current) {
+  loading('Tra cứu hồ sơ');
+  const workflows = await listWorkflows();
+  if (!current()) return;
+  const filters = filtersOf(query);
+  const units = heldUnits(state.me);
+  // An official's own unit unless the address says otherwise: a search of
+  // every unit they may read walks much more of the store.
+  if (filters.unit === undefined) filters.unit = state.me?.admin ? '' : (units[0]?.unit ?? '');
+  const form = searchForm(workflows, units, filters);
+  const results = h('div');
+  loaded();
+  setPage('Tra cứu hồ sơ', form, results);
+  focusHeading();
+  await showFound(filters, workflows, results, current);
+}
+
+function searchForm(workflows, units, filters) {
+  const alert = formAlert();
+  const ids = { wf: uniqueId('tim-quy-trinh'), st: uniqueId('tim-trang-thai'),
+    unit: uniqueId('tim-don-vi'), key: uniqueId('tim-so-hieu'), keyHelp: uniqueId('goi-y') };
+  const wfSelect = h('select', { id: ids.wf, name: 'quy_trinh' },
+    h('option', { value: '' }, 'Tất cả quy trình'),
+    workflows.map((w) => h('option', { value: w.name }, w.title || w.name)));
+  wfSelect.value = workflows.some((w) => w.name === filters.workflow) ? filters.workflow : '';
+  const stateSelect = h('select', { id: ids.st, name: 'trang_thai' });
+  const fillStates = () => {
+    const chosen = workflows.find((w) => w.name === wfSelect.value);
+    stateSelect.replaceChildren(h('option', { value: '' }, 'Tất cả trạng thái'),
+      ...(chosen?.states ?? []).map((s) => h('option', { value: s.name }, s.title || s.name)));
+    // A state belongs to one workflow (ListInstances needs the workflow).
+    stateSelect.disabled = !chosen;
+  };
+  fillStates();
+  stateSelect.value = filters.state;
+  if (stateSelect.value !== filters.state) stateSelect.value = '';
+  wfSelect.addEventListener('change', fillStates);
+  const unitBox = state.me?.admin
+    ? h('input', { id: ids.unit, name: 'don_vi', type: 'text', value: filters.unit, autocomplete: 'off' })
+    : h('select', { id: ids.unit, name: 'don_vi' },
+      units.map((u) => h('option', { value: u.unit }, u.name)),
+      // A unit below theirs, from an address: kept as asked.
+      filters.unit && !units.some((u) => u.unit === filters.unit)
+        ? h('option', { value: filters.unit }, filters.unit) : null,
+      h('option', { value: '' }, 'Mọi đơn vị tôi được xem'));
+  unitBox.value = filters.unit;
+  const keyBox = h('input', { id: ids.key, name: 'so_hieu', type: 'text', value: filters.key,
+    autocomplete: 'off', 'aria-describedby': ids.keyHelp });
+  const field = (id, label, control, help) => h('div', { class: 'truong' },
+    h('label', { for: id }, label), control, help ?? null);
+  const form = h('form', { class: 'bieu-mau', role: 'search', 'aria-label': 'Tìm hồ sơ', novalidate: true },
+    field(ids.wf, 'Quy trình', wfSelect),
+    field(ids.st, 'Trạng thái', stateSelect),
+    field(ids.unit, state.me?.admin ? 'Mã đơn vị (để trống: mọi đơn vị)' : 'Đơn vị', unitBox),
+    field(ids.key, 'Số hiệu hoặc mã hồ sơ', keyBox,
+      h('p', { id: ids.keyHelp, class: 'goi-y' },
+        'Số hiệu đúng như khi khởi tạo (ví dụ KH-2026-DAI-SON), hoặc mã hồ sơ (wi-…) để mở ngay.')),
+    alert,
+    h('div', { class: 'nut-bam' }, h('button', { type: 'submit', class: 'nut' }, 'Tìm')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const key = keyBox.value.trim();
+    if (INSTANCE_ID.test(key)) {
+      go(`#/ho-so/${encodeURIComponent(key)}`);
+      return;
+    }
+    go(searchHash({
+      workflow: wfSelect.value,
+      state: stateSelect.disabled ? '' : stateSelect.value,
+      unit: unitBox.value.trim(),
+      key,
+    }));
+  });
+  return form;
+}
+
+// The documents found, under the form: a table a page at a time ("Xem
+// thêm"), or what the engine said of the filters.
+async function showFound(filters, workflows, holder, current) {
+  const titles = new Map(workflows.map((w) => [w.name, w.title || w.name]));
+  const cell = (name) => workflowCell(name, titles);
+  const request = {
+    workflow: filters.workflow, state: filters.workflow ? filters.state : '',
+    unit: filters.unit, business_key: filters.key,
+    page_size: SEARCH_PAGE_SIZE, view: 'INSTANCE_VIEW_BASIC',
+  };
+  const t = table('Kết quả tra cứu',
+    ['Hồ sơ', 'Quy trình', 'Trạng thái', 'Đơn vị', 'Hạn xử lý', 'Cập nhật'],
+    [], { class: 'bang', id: 'bang-tra-cuu' });
+  const empty = h('p', { class: 'trong' });
+  const alert = formAlert();
+  const more = h('button', { type: 'button', class: 'nut nut--phu' }, 'Xem thêm');
+  let found = 0;
+  const load = async (token) => {
+    more.disabled = true;
+    hideAlert(alert);
+    try {
+      const page = await call(WORKFLOW, 'ListInstances', { ...request, page_token: token });
+      if (!current()) return;
+      for (const instance of page.instances ?? []) t.tBodies[0].append(foundRow(instance, cell));
+      found += (page.instances ?? []).length;
+      more.hidden = !page.next_page_token;
+      more.onclick = () => load(page.next_page_token);
+      // A page may come back short, even empty, while more is left to read.
+      t.hidden = found === 0;
+      empty.hidden = found > 0;
+      empty.textContent = page.next_page_token
+        ? 'Chưa thấy hồ sơ nào trong phần đã tìm: bấm «Xem thêm» để tìm tiếp.'
+        : 'Không tìm thấy hồ sơ nào.';
+    } catch (err) {
+      if (!(err instanceof SessionEnded)) showAlert(alert, err);
+    } finally {
+      more.disabled = false;
+    }
+  };
+  holder.replaceChildren(section('Kết quả', h('div', { class: 'cuon-ngang' }, t), empty, alert,
+    h('div', { class: 'nut-bam' }, more)));
+  t.hidden = true;
+  more.hidden = true;
+  await load('');
 }
 
 // --- One document ---------------------------------------------------------
@@ -1233,17 +1375,9 @@ function acknowledgedText(d, replayed, recalled) {
 
 async function viewStart(current) {
   loading('Khởi tạo hồ sơ');
-  const workflows = [];
-  let token = '';
-  for (let i = 0; i < 10; i++) {
-    const page = await call(WORKFLOW, 'ListWorkflows', { page_size: 1000, page_token: token });
-    workflows.push(...(page.workflows ?? []));
-    token = page.next_page_token ?? '';
-    if (!token) break;
-  }
+  const workflows = await listWorkflows();
   if (!current()) return;
   loaded();
-  state.workflowTitles = new Map(workflows.map((w) => [w.name, w.title || w.name]));
   const startable = workflows.filter((w) => mayStart(state.me, w));
 
   const alert = formAlert();

@@ -423,6 +423,51 @@ test('the forms fit the kinds of the fields the workflow names', async () => {
   });
 });
 
+test('an official finds documents by workflow, state, unit and số hiệu, and opens one by its id', async () => {
+  const context = await browser.newContext({ locale: 'vi-VN' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.setDefaultTimeout(10_000);
+  await withPage(context, page, async () => {
+    await signInAt(page, '#/tra-cuu', 'can-bo.dai-son');
+    await page.getByRole('heading', { level: 1, name: 'Tra cứu hồ sơ' }).waitFor();
+    // Their own commune by default, and its documents listed.
+    assert.match(await page.getByLabel('Đơn vị', { exact: true }).locator('option:checked').innerText(),
+      /Xã Đại Sơn/);
+    const results = page.locator('#bang-tra-cuu');
+    await results.locator(`a[href="#/ho-so/${plan.id}"]`).waitFor();
+
+    // By số hiệu: the one plan, kept in the address.
+    const key = page.getByLabel('Số hiệu hoặc mã hồ sơ');
+    await key.fill('KH-2026-DAI-SON');
+    await page.getByRole('button', { name: 'Tìm' }).click();
+    await page.waitForURL(/#\/tra-cuu\?.*so_hieu=KH-2026-DAI-SON/);
+    await results.locator(`a[href="#/ho-so/${plan.id}"]`).waitFor();
+    assert.equal(await results.locator('tbody tr').count(), 1);
+
+    // A state must belong to a workflow; the plan left "du_thao" long ago.
+    const states = page.getByLabel('Trạng thái');
+    assert.equal(await states.isDisabled(), true);
+    await page.getByLabel('Quy trình').selectOption('nop_ke_hoach');
+    await states.selectOption('du_thao');
+    await page.getByRole('button', { name: 'Tìm' }).click();
+    await page.waitForURL(/trang_thai=du_thao/);
+    await page.getByText('Không tìm thấy hồ sơ nào.').waitFor();
+    // Back returns to the search before, form and results.
+    await page.goBack();
+    await results.locator(`a[href="#/ho-so/${plan.id}"]`).waitFor();
+    assert.equal(await key.inputValue(), 'KH-2026-DAI-SON');
+
+    // A document's id opens it.
+    await key.fill(plan.id);
+    await page.getByRole('button', { name: 'Tìm' }).click();
+    await page.waitForURL(new RegExp(`#/ho-so/${plan.id}$`));
+    await page.getByRole('heading', { level: 2, name: 'Lịch sử xử lý' }).waitFor();
+  });
+  assert.deepEqual(problems, []);
+});
+
 test('an official signs in with the password an administrator set, and chooses their own', async () => {
   const admin = client(wf.AdminService, server.adminToken);
   await admin.SetPassword({ person: 'chu-tich.dai-son', password: 'Đại Sơn 2026', must_change: true });
