@@ -13,9 +13,9 @@ import {
 } from './documents.js';
 import { append, h, section, table, row, uniqueId } from './dom.js';
 import { collectValues, fieldInput, fieldSpecs, fieldTitle } from './fields.js';
-import { INSTANCE_ID, filtersOf, foundRow, heldUnits, searchHash } from './search.js';
+import { INSTANCE_ID, dueCell, filtersOf, foundRow, heldUnits, searchHash } from './search.js';
 import {
-  displayValue, formatBytes, formatDateTime, formatDeadline, formatDeadlineTime,
+  displayValue, formatBytes, formatDateTime, formatDeadlineTime,
   formatLongDate,
   heldRoleText, historyNote, instanceTitle, isPast, isSlotName, isoTime, KNOWN_SLOTS,
   knownLabel, parseTime, roleLabel, slotLabel,
@@ -488,13 +488,6 @@ function workflowCell(name, titles) {
 }
 
 // --- Inbox ------------------------------------------------------------------
-
-function dueCell(due) {
-  if (!parseTime(due)) return '—';
-  const cell = [h('time', { datetime: isoTime(due) }, formatDeadline(due))];
-  if (isPast(due)) cell.push(' ', h('span', { class: 'nhan nhan--qua-han' }, 'Quá hạn'));
-  return cell;
-}
 
 function inboxRow(item, titles) {
   const inst = item.instance ?? {};

@@ -60,9 +60,9 @@ function stateCell(instance) {
   return title;
 }
 
-function dueCell(instance) {
-  const due = instance.finished || instance.cancelled ? undefined : nextDue(instance);
-  if (!due) return '—';
+// A deadline's cell, marked when it has passed (the inbox's too).
+export function dueCell(due) {
+  if (!parseTime(due)) return '—';
   const cell = [h('time', { datetime: isoTime(due) }, formatDeadline(due))];
   if (isPast(due)) cell.push(' ', h('span', { class: 'nhan nhan--qua-han' }, 'Quá hạn'));
   return cell;
@@ -81,7 +81,7 @@ export function foundRow(instance, workflowCell) {
     workflowCell(instance.workflow),
     stateCell(instance),
     instance.unit_name || instance.unit || '',
-    dueCell(instance),
+    dueCell(instance.finished || instance.cancelled ? undefined : nextDue(instance)),
     updated,
   ]);
 }
