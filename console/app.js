@@ -1,7 +1,8 @@
-// The web console: officials sign in with the access code an administrator
-// issued them, work their inbox, open a document, take the steps the
-// workflow allows them, and start new documents. Every call goes through
-// wf_console (api.js); every text from the server is put in as text.
+// The web console: officials sign in with their password (or an access code
+// an administrator issued them), work their inbox, find and open a
+// document, take the steps the workflow allows them, read what was sent to
+// their units, and start new documents. Every call goes through wf_console
+// (api.js); every text from the server is put in as text.
 
 import {
   ApiError, DOCUMENTS, FILES, SESSIONS, WORKFLOW, WriteKeys, fileUrl, rpc, signIn, signOut, uploadFile,
