@@ -127,6 +127,19 @@ export function fileUrl(instanceId, slot, version) {
   return `/api/tep?${q}`;
 }
 
+// The file at `url` (fileUrl) as a Blob; a refusal as an ApiError, in the
+// engine's words, as for any call.
+export async function fetchFile(url) {
+  let response;
+  try {
+    response = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
+  } catch (err) {
+    throw networkError(err);
+  }
+  if (!response.ok) return readAnswer(response);  // throws
+  return response.blob();
+}
+
 // Attaches `file` (a File or Blob, sent as it is) to the document's slot
 // under `name`: the UploadFileResponse ({ file, instance_version, ... }).
 export function uploadFile({ instanceId, slot, name, file, idempotencyKey }) {

@@ -5,8 +5,8 @@
 // (api.js); every text from the server is put in as text.
 
 import {
-  ApiError, DOCUMENTS, FILES, SESSIONS, WORKFLOW, WriteKeys, fileUrl, rpc, signIn, signOut, uploadFile,
-  whoAmI,
+  ApiError, DOCUMENTS, FILES, SESSIONS, WORKFLOW, WriteKeys, fetchFile, fileUrl, rpc, signIn, signOut,
+  uploadFile, whoAmI,
 } from './api.js';
 import {
   documentLink, documentSection, hasDocument, hasProgress, incomingCells, incomingStatus,
@@ -1041,10 +1041,38 @@ function olderVersions(instanceId, slot, older) {
 
 // A same-origin GET: the cookie goes with it; the gateway names the file.
 function downloadLink(instanceId, slot, v, text) {
-  return h('a', {
+  const link = h('a', {
     href: fileUrl(instanceId, slot, v.version), download: true,
     title: `Tải về «${v.name}» (phiên bản ${v.version})`,
   }, text);
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    saveFile(link.href, v.name);
+  });
+  return link;
+}
+
+// Fetches the file first, then hands it to the browser to save: a download
+// refused (a session that ended, a document no longer readable) is said on
+// the page in the engine's words, not as the browser's bare "Failed".
+async function saveFile(url, name) {
+  hideAlert(el.alert);
+  let blob;
+  try {
+    blob = await guarded(() => fetchFile(url));
+  } catch (err) {
+    if (err instanceof SessionEnded) return;
+    showAlert(el.alert, err);
+    el.alert.scrollIntoView?.({ block: 'nearest' });
+    return;
+  }
+  const local = URL.createObjectURL(blob);
+  const save = h('a', { href: local, download: name, hidden: true });
+  document.body.append(save);
+  save.click();
+  save.remove();
+  // Long enough for the browser to have started saving it.
+  setTimeout(() => URL.revokeObjectURL(local), 60_000);
 }
 
 function uploadPart(instance, files) {

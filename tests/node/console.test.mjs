@@ -707,6 +707,20 @@ test('the officer attaches files to his plan and downloads them', async () => {
     assert.equal(await chair.getByRole('status').isVisible(), false);
     const stored = (await officerFiles.ListFiles({ instance_id: id })).slots;
     assert.equal(stored[0].versions.length, 2);
+
+    // A download once the session has ended (revoked here): the sign-in
+    // page says so, instead of the browser's bare "Failed" download.
+    const admin = client(wf.AdminService, server.adminToken);
+    const { tokens: all } = await admin.ListTokens({ page_size: 1000 });
+    const sessions = all.filter((t) => t.person === 'chu-tich.dai-son' &&
+      t.note.startsWith('sign-in') && !t.revoked_at);
+    assert.ok(sessions.length >= 1, JSON.stringify(all));
+    for (const t of sessions) await admin.RevokeToken({ token_id: t.token_id });
+    let downloads = 0;
+    chair.on('download', () => { downloads += 1; });
+    await fileRow.getByRole('link', { name: 'Tải về' }).click();
+    await chair.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
+    assert.equal(downloads, 0);
   });
 });
 
