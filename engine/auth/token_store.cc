@@ -199,16 +199,6 @@ absl::Status TokenStore::Revoke(const std::string& token_id, absl::Time now,
       now, revoked_by);
 }
 
-absl::Status TokenStore::RevokeSessions(const std::string& person_id,
-                                        absl::Time now,
-                                        const std::string& revoked_by) {
-  return RevokeMatching(
-      [&person_id](const store::TokenRecord& r) {
-        return r.session() && r.person_id() == person_id;
-      },
-      now, revoked_by);
-}
-
 // A scan of every token: revoking is rare, and the store holds thousands.
 absl::Status TokenStore::RevokeMatching(
     const std::function<bool(const store::TokenRecord&)>& match,
@@ -241,9 +231,9 @@ absl::Status TokenStore::RevokeRecords(
   return CommitChanged(std::move(writes), keys);
 }
 
-absl::Status TokenStore::AfterPasswordChange(const std::string& person_id,
-                                             const std::string& kept,
-                                             absl::Time now) {
+absl::Status TokenStore::EndSessions(const std::string& person_id,
+                                     const std::string& kept, absl::Time now,
+                                     const std::string& ended_by) {
   const std::string kept_key = kept.empty() ? "" : Sha256(kept);
   WriteSet writes;
   std::vector<std::string> keys;
@@ -261,7 +251,7 @@ absl::Status TokenStore::AfterPasswordChange(const std::string& person_id,
       record.clear_password_change_required();
     } else {
       record.set_revoked_at_micros(absl::ToUnixMicros(now));
-      record.set_revoked_by(person_id);
+      record.set_revoked_by(ended_by);
     }
     writes.Put(Cf::kTokens, key, record.SerializeAsString());
     keys.push_back(std::move(key));

@@ -65,14 +65,13 @@ class TokenStore {
   // token opened (OpenSession) end with it, in the same write.
   absl::Status Revoke(const std::string& token_id, absl::Time now,
                       const std::string& revoked_by);
-  // Ends every sign-in session of `person_id` still open.
-  absl::Status RevokeSessions(const std::string& person_id, absl::Time now,
-                              const std::string& revoked_by);
-  // `person_id` chose a new password, calling with `kept` ("" for none):
-  // their other sign-in sessions end, and the kept one, if a session, may
-  // do anything again (password_change_required cleared). One write.
-  absl::Status AfterPasswordChange(const std::string& person_id,
-                                   const std::string& kept, absl::Time now);
+  // After `person_id`'s password changed (set by `ended_by`, or by them
+  // calling with the token `kept`; "" for none): every sign-in session of
+  // theirs still open ends but the kept one, which may do anything again
+  // (password_change_required cleared). One write.
+  absl::Status EndSessions(const std::string& person_id,
+                           const std::string& kept, absl::Time now,
+                           const std::string& ended_by);
 
   absl::StatusOr<std::vector<store::TokenRecord>> List() const;
   // True if any administrator token that is neither revoked nor expired

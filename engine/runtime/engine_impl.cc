@@ -684,7 +684,7 @@ class EngineImpl final : public Engine {
     WF_RETURN_IF_ERROR(passwords_->Set(id, password, must_change, by.id, now));
     // A password set for someone (a first one, a forgotten or a leaked
     // one) ends whatever sessions the person had.
-    return tokens_->RevokeSessions(id, now, by.id);
+    return tokens_->EndSessions(id, /*kept=*/"", now, by.id);
   }
 
   absl::StatusOr<SessionInfo> SignIn(const std::string& person,
@@ -768,7 +768,7 @@ class EngineImpl final : public Engine {
                                        /*must_change=*/false, actor.id, now,
                                        "new_password"));
     // Whoever else signed in with the old password is signed out.
-    return tokens_->AfterPasswordChange(actor.id, session_token, now);
+    return tokens_->EndSessions(actor.id, session_token, now, actor.id);
   }
 
   absl::StatusOr<bool> HasAdminToken() override {

@@ -22,13 +22,19 @@ std::string Record(absl::Time created) {
   return record.SerializeAsString();
 }
 
+// A fresh folder for a test's store, named after it.
+std::string FreshDir(const std::string& name) {
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           absl::StrCat(name, "_", ::getpid()))
+                              .string();
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
 // Expired idempotency records leave the database at its next compaction;
 // live ones, other families and records that do not parse stay.
 TEST(ExpiryFilterTest, CompactionDropsExpiredIdempotencyRecords) {
-  const std::string dir = (std::filesystem::temp_directory_path() /
-                           absl::StrCat("wf_expiry_test_", ::getpid()))
-                              .string();
-  std::filesystem::remove_all(dir);
+  const std::string dir = FreshDir("wf_expiry_test");
   const absl::Time start = absl::FromUnixSeconds(1768525200);
   ManualClock clock(start);
   StoreExpiry expiry{&clock, absl::Hours(24 * 7)};
@@ -61,10 +67,7 @@ TEST(ExpiryFilterTest, CompactionDropsExpiredIdempotencyRecords) {
 
 // Feed items go by the time of their event, with the same filter class.
 TEST(ExpiryFilterTest, CompactionDropsExpiredFeedItems) {
-  const std::string dir = (std::filesystem::temp_directory_path() /
-                           absl::StrCat("wf_feed_expiry_test_", ::getpid()))
-                              .string();
-  std::filesystem::remove_all(dir);
+  const std::string dir = FreshDir("wf_feed_expiry_test");
   const absl::Time start = absl::FromUnixSeconds(1768525200);
   ManualClock clock(start);
   StoreExpiry expiry{&clock, absl::InfiniteDuration(), absl::Hours(24 * 30)};
@@ -96,10 +99,7 @@ TEST(ExpiryFilterTest, CompactionDropsExpiredFeedItems) {
 // Sign-in sessions go 30 days after they ended (revoked or expired); access
 // codes, revoked or not, and sessions still open stay.
 TEST(ExpiryFilterTest, CompactionDropsSessionsLongEnded) {
-  const std::string dir = (std::filesystem::temp_directory_path() /
-                           absl::StrCat("wf_session_expiry_test_", ::getpid()))
-                              .string();
-  std::filesystem::remove_all(dir);
+  const std::string dir = FreshDir("wf_session_expiry_test");
   const absl::Time start = absl::FromUnixSeconds(1768525200);
   ManualClock clock(start);
   StoreExpiry expiry{&clock, absl::InfiniteDuration(), absl::InfiniteDuration(),
