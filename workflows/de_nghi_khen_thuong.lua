@@ -8,11 +8,14 @@
 --   or returns it, or does not select it → Sở Nội vụ appraises it within
 --   the plugin's working days; asking the unit for additions stops that
 --   time until the unit answers → Sở Nội vụ recommends it, or not, with a
---   reason → the Chủ tịch UBND tỉnh decides to award it, or not: alone, or
+--   reason → the standing agency concurs (hiệp y: the appraisal is joint),
+--   or sends it back to Sở Nội vụ with its reason; the same working days
+--   run → the Chủ tịch UBND tỉnh decides to award it, or not: alone, or
 --   with every nominee of the round at once by signing its Quyết định
 --   (quyet_dinh_khen_thuong.lua, which takes `khen` here with its number).
 -- A place of the quota is taken when the nominee is selected, and given
--- back if Sở Nội vụ does not recommend it, the Chủ tịch declines it, or the
+-- back if Sở Nội vụ, with the standing agency's concurrence, does not
+-- recommend it, the Chủ tịch declines it, or the
 -- unit withdraws it: the quota is never exceeded, even when many are
 -- selected at once. The same person or collective (ma_doi_tuong) can be
 -- nominated once in a round ("không khen thưởng nhiều lần cho một thành
@@ -87,10 +90,18 @@ local function han_tham_dinh(ctx) return ctx.vars.han_tham_dinh end
 state "du_thao"        { title = "Đơn vị lập hồ sơ đề nghị" }
 state "cho_lanh_dao"   { title = "Chờ lãnh đạo đơn vị ký tờ trình" }
 state "cho_xet_chon"   { title = "Cơ quan Thường trực xét chọn" }
-state "cho_tham_dinh"  { title = "Sở Nội vụ thẩm định",
-                         deadline = { clock = "tham_dinh", date = han_tham_dinh,
-                                      fire = "qua_han_tham_dinh" } }
+-- The appraisal's working days run while Sở Nội vụ appraises and while
+-- the standing agency concurs (one clock), and stop during additions.
+local function thoi_han_tham_dinh()
+  return { clock = "tham_dinh", date = han_tham_dinh, fire = "qua_han_tham_dinh" }
+end
+
+state "cho_tham_dinh"  { title = "Sở Nội vụ thẩm định", deadline = thoi_han_tham_dinh() }
 state "cho_bo_sung"    { title = "Đơn vị bổ sung hồ sơ (thời hạn thẩm định dừng)" }
+state "cho_hiep_y_khen" { title = "Chờ Cơ quan Thường trực hiệp y đề nghị khen thưởng",
+                          deadline = thoi_han_tham_dinh() }
+state "cho_hiep_y_khong" { title = "Chờ Cơ quan Thường trực hiệp y không đề nghị khen thưởng",
+                           deadline = thoi_han_tham_dinh() }
 state "cho_quyet_dinh" { title = "Chờ Chủ tịch UBND tỉnh quyết định" }
 state "duoc_khen"      { title = "Được khen thưởng", final = true }
 state "khong_duoc_chon" { title = "Không được Cơ quan Thường trực chọn", final = true }
@@ -197,39 +208,101 @@ transition "bo_sung" {
   end,
 }
 
+-- Sở Nội vụ, the unit tagged so_noi_vu: the id of its unit, or nil.
+local function don_vi_so_noi_vu(ctx)
+  local snv = plan.chon_don_vi(ctx, { tag = "so_noi_vu" })[1]
+  return snv and snv.id
+end
+
+local tham_dinh = { "cho_tham_dinh", "cho_hiep_y_khen", "cho_hiep_y_khong" }
+
+-- Late while Sở Nội vụ appraises: Sở Nội vụ is chased; while the standing
+-- agency has not concurred yet: the standing agency is.
 transition "qua_han_tham_dinh" {
   title = "Quá hạn thẩm định",
-  from = "cho_tham_dinh", stay = true, who = "system",
+  from = tham_dinh, stay = true, who = "system",
   action = function(ctx)
     ctx.vars.tham_dinh_tre_han = true
-    local snv = plan.chon_don_vi(ctx, { tag = "so_noi_vu" })[1]
-    ctx.emit("don_doc", { den = snv and snv.id or ctx.plugin.co_quan_thuong_truc,
+    local den = ctx.plugin.co_quan_thuong_truc
+    if ctx.from == "cho_tham_dinh" then den = don_vi_so_noi_vu(ctx) or den end
+    ctx.emit("don_doc", { den = den,
                           noi_dung = "Quá hạn thẩm định hồ sơ đề nghị khen thưởng " ..
                                      ctx.vars.ten_doi_tuong })
   end,
 }
 
+-- Sở Nội vụ's conclusion, kept until the standing agency concurs.
+local function ket_luan(ctx)
+  ctx.vars.nguoi_tham_dinh = ctx.actor.id
+  ctx.vars.ngay_tham_dinh = ctx.today
+end
+
 transition "de_nghi_khen" {
-  title = "Sở Nội vụ đề nghị khen thưởng",
-  from = "cho_tham_dinh", to = "cho_quyet_dinh",
+  title = "Sở Nội vụ đề nghị khen thưởng, gửi Cơ quan Thường trực hiệp y",
+  from = "cho_tham_dinh", to = "cho_hiep_y_khen",
   who = so_noi_vu,
   optional = { "y_kien" },
   action = function(ctx)
     ctx.vars.y_kien_tham_dinh = ctx.payload.y_kien or "Đủ điều kiện, đề nghị khen thưởng"
-    ctx.vars.nguoi_tham_dinh = ctx.actor.id
-    ctx.vars.ngay_tham_dinh = ctx.today
+    ctx.vars.ly_do_khong_de_nghi = nil
+    ket_luan(ctx)
   end,
 }
 
 transition "khong_de_nghi" {
-  title = "Sở Nội vụ không đề nghị khen thưởng",
-  from = "cho_tham_dinh", to = "khong_de_nghi",
+  title = "Sở Nội vụ không đề nghị khen thưởng, gửi Cơ quan Thường trực hiệp y",
+  from = "cho_tham_dinh", to = "cho_hiep_y_khong",
   who = so_noi_vu, requires = { "ly_do" },
   action = function(ctx)
-    ly_do(ctx, "ly_do_khong_de_nghi")
-    ctx.vars.nguoi_tham_dinh = ctx.actor.id
-    ctx.vars.ngay_tham_dinh = ctx.today
+    ctx.vars.ly_do_khong_de_nghi = ctx.payload.ly_do
+    ctx.vars.y_kien_tham_dinh = nil
+    ket_luan(ctx)
+  end,
+}
+
+-- The standing agency's concurrence (hiệp y) ---------------------------------
+
+-- Keeps who concurred, when, and their opinion (the payload's y_kien).
+local function hiep_y(ctx, mac_dinh)
+  ctx.vars.y_kien_hiep_y = ctx.payload.y_kien or mac_dinh
+  ctx.vars.nguoi_hiep_y = ctx.actor.id
+  ctx.vars.ngay_hiep_y = ctx.today
+end
+
+transition "hiep_y" {
+  title = "Hiệp y đề nghị khen thưởng, trình Chủ tịch UBND tỉnh",
+  from = "cho_hiep_y_khen", to = "cho_quyet_dinh",
+  who = thuong_truc,
+  optional = { "y_kien" },
+  action = function(ctx)
+    hiep_y(ctx, "Thống nhất đề nghị khen thưởng")
+  end,
+}
+
+-- Not recommended, jointly: the place goes back and the unit is told why.
+transition "hiep_y" {
+  title = "Hiệp y không đề nghị khen thưởng",
+  from = "cho_hiep_y_khong", to = "khong_de_nghi",
+  who = thuong_truc,
+  optional = { "y_kien" },
+  action = function(ctx)
+    hiep_y(ctx, "Thống nhất không đề nghị khen thưởng")
+    ctx.emit("thong_bao", { den = ctx.vars.don_vi, noi_dung = ctx.vars.ly_do_khong_de_nghi })
     tra_cho(ctx)
+  end,
+}
+
+-- The standing agency does not concur: Sở Nội vụ appraises again, on the
+-- same clock, told why.
+transition "khong_hiep_y" {
+  title = "Không hiệp y, trả lại Sở Nội vụ thẩm định lại",
+  from = { "cho_hiep_y_khen", "cho_hiep_y_khong" }, to = "cho_tham_dinh",
+  who = thuong_truc, requires = { "ly_do" },
+  action = function(ctx)
+    ctx.vars.ly_do_khong_hiep_y = ctx.payload.ly_do
+    ctx.vars.lan_khong_hiep_y = (ctx.vars.lan_khong_hiep_y or 0) + 1
+    local snv = don_vi_so_noi_vu(ctx)
+    if snv then ctx.emit("thong_bao", { den = snv, noi_dung = ctx.payload.ly_do }) end
   end,
 }
 
@@ -278,7 +351,7 @@ transition "khong_khen" {
 transition "rut" {
   title = "Rút đề nghị",
   from = { "du_thao", "cho_lanh_dao", "cho_xet_chon", "cho_tham_dinh", "cho_bo_sung",
-           "cho_quyet_dinh" },
+           "cho_hiep_y_khen", "cho_hiep_y_khong", "cho_quyet_dinh" },
   to = "da_rut",
   who = lanh_dao, requires = { "ly_do" },
   action = function(ctx)

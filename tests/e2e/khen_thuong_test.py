@@ -84,6 +84,8 @@ class QuotaTest(unittest.TestCase):
         steps.append(choose(code))
         steps.append(f'[[buoc]]\nai = "giam-doc.bn-so-noi-vu"\nho_so = "dn_{code}"\n'
                      'lam = "de_nghi_khen"\n')
+        steps.append('[[buoc]]\nai = "chuyen-vien.bn-phong-tham-muu"\n'
+                     f'ho_so = "dn_{code}"\nlam = "hiep_y"\n')
         steps.append('[[buoc]]\nai = "chuyen-vien.bn-so-noi-vu"\n'
                      'mo = "quyet_dinh_khen_thuong"\ndon_vi = "bn_so_noi_vu"\n'
                      'bien = { dot = "tong_ket_2025", hinh_thuc = "bang_khen_chu_tich", '
