@@ -147,7 +147,8 @@ absl::StatusOr<bool> PasswordStore::Matches(const std::string& encoded,
 absl::Status PasswordStore::Set(const std::string& person,
                                 const std::string& password, bool must_change,
                                 const std::string& set_by, absl::Time now,
-                                absl::string_view field) {
+                                absl::string_view field,
+                                const CommitFn& commit) {
   WF_ASSIGN_OR_RETURN(std::string normalised, Normalised(password, field));
   WF_ASSIGN_OR_RETURN(std::string hash, Hash(normalised));
   store::PasswordRecord record;
@@ -158,7 +159,8 @@ absl::Status PasswordStore::Set(const std::string& person,
   record.set_must_change(must_change);
   WriteSet writes;
   writes.Put(Cf::kPasswords, person, record.SerializeAsString());
-  WF_RETURN_IF_ERROR(committer_->Commit(std::move(writes)));
+  WF_RETURN_IF_ERROR(commit ? commit(std::move(writes))
+                            : committer_->Commit(std::move(writes)));
   Succeeded(person);
   return absl::OkStatus();
 }

@@ -23,6 +23,7 @@
 #ifndef WF_AUTH_PASSWORD_STORE_H_
 #define WF_AUTH_PASSWORD_STORE_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/base/call_once.h"
@@ -51,12 +52,19 @@ class PasswordStore {
   PasswordStore(Store* store, Committer* committer)
       : store_(store), committer_(committer) {}
 
+  // Commits a write: the committer's Commit, or a caller's that adds its
+  // own changes to the same write (the sessions a new password ends).
+  using CommitFn = std::function<absl::Status(WriteSet)>;
+
   // Sets `person`'s password. INVALID_ARGUMENT (INVALID_FIELD, naming the
   // request's `field`) for one shorter than kMinCharacters characters,
   // longer than kMaxBytes bytes, or not valid UTF-8. Ends a lockout.
+  // `commit`, if given, commits the password's write instead of the
+  // committer.
   absl::Status Set(const std::string& person, const std::string& password,
                    bool must_change, const std::string& set_by,
-                   absl::Time now, absl::string_view field = "password");
+                   absl::Time now, absl::string_view field = "password",
+                   const CommitFn& commit = nullptr);
 
   // OK when `password` is `person`'s; UNAUTHENTICATED (SIGN_IN_FAILED)
   // otherwise, or RESOURCE_EXHAUSTED (SIGN_IN_LOCKED) while locked.

@@ -233,9 +233,10 @@ absl::Status TokenStore::RevokeRecords(
 
 absl::Status TokenStore::EndSessions(const std::string& person_id,
                                      const std::string& kept, absl::Time now,
-                                     const std::string& ended_by) {
+                                     const std::string& ended_by,
+                                     WriteSet with) {
   const std::string kept_key = kept.empty() ? "" : Sha256(kept);
-  WriteSet writes;
+  WriteSet writes = std::move(with);
   std::vector<std::string> keys;
   auto it = store_->NewIterator(Cf::kTokens);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -257,7 +258,10 @@ absl::Status TokenStore::EndSessions(const std::string& person_id,
     keys.push_back(std::move(key));
   }
   WF_RETURN_IF_ERROR(FromRocks(it->status(), "finding a person's sessions"));
-  if (keys.empty()) return absl::OkStatus();
+  if (keys.empty()) {
+    return writes.empty() ? absl::OkStatus()
+                          : committer_->Commit(std::move(writes));
+  }
   return CommitChanged(std::move(writes), keys);
 }
 

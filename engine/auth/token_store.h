@@ -68,10 +68,12 @@ class TokenStore {
   // After `person_id`'s password changed (set by `ended_by`, or by them
   // calling with the token `kept`; "" for none): every sign-in session of
   // theirs still open ends but the kept one, which may do anything again
-  // (password_change_required cleared). One write.
+  // (password_change_required cleared). One write, which carries `with`
+  // too (the new password's record): both or neither.
   absl::Status EndSessions(const std::string& person_id,
                            const std::string& kept, absl::Time now,
-                           const std::string& ended_by);
+                           const std::string& ended_by,
+                           WriteSet with = WriteSet());
 
   absl::StatusOr<std::vector<store::TokenRecord>> List() const;
   // True if any administrator token that is neither revoked nor expired

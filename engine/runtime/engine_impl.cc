@@ -681,10 +681,14 @@ class EngineImpl final : public Engine {
     WF_RETURN_IF_ERROR(NeedsAdmin(by, "set a password"));
     WF_ASSIGN_OR_RETURN(std::string id, CheckPerson(person));
     const absl::Time now = clock_->Now();
-    WF_RETURN_IF_ERROR(passwords_->Set(id, password, must_change, by.id, now));
     // A password set for someone (a first one, a forgotten or a leaked
-    // one) ends whatever sessions the person had.
-    return tokens_->EndSessions(id, /*kept=*/"", now, by.id);
+    // one) ends whatever sessions the person had, in the same write.
+    return passwords_->Set(id, password, must_change, by.id, now, "password",
+                           [&](WriteSet writes) {
+                             return tokens_->EndSessions(id, /*kept=*/"", now,
+                                                         by.id,
+                                                         std::move(writes));
+                           });
   }
 
   absl::StatusOr<SessionInfo> SignIn(const std::string& person,
@@ -764,11 +768,15 @@ class EngineImpl final : public Engine {
           .Field("new_password")
           .Vietnamese("Mật khẩu mới phải khác mật khẩu hiện tại.");
     }
-    WF_RETURN_IF_ERROR(passwords_->Set(actor.id, replacement,
-                                       /*must_change=*/false, actor.id, now,
-                                       "new_password"));
-    // Whoever else signed in with the old password is signed out.
-    return tokens_->EndSessions(actor.id, session_token, now, actor.id);
+    // Whoever else signed in with the old password is signed out, in the
+    // same write.
+    return passwords_->Set(actor.id, replacement, /*must_change=*/false,
+                           actor.id, now, "new_password",
+                           [&](WriteSet writes) {
+                             return tokens_->EndSessions(
+                                 actor.id, session_token, now, actor.id,
+                                 std::move(writes));
+                           });
   }
 
   absl::StatusOr<bool> HasAdminToken() override {

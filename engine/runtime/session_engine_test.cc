@@ -7,8 +7,10 @@
 #include <string>
 
 #include "engine/runtime/engine_test_support.h"
+#include "engine/store/faulty_file_system.h"
 #include "engine/util/refusal.h"
 #include "gtest/gtest.h"
+#include "rocksdb/env.h"
 #include "wf/engine.h"
 
 namespace wf {
@@ -220,6 +222,35 @@ TEST_F(SessionTest, APasswordTheAdministratorSetMustBeChangedBeforeAnythingElse)
                                       first->token.token).ok());
   EXPECT_TRUE(engine_->Authenticate(code->token).ok());
   EXPECT_TRUE(engine_->Authenticate(first->token.token).ok());
+}
+
+// The new password and the sessions it ends are one write: when it fails,
+// the old password still signs in and the sessions go on.
+TEST_F(SessionTest, AChangeThatFailsToBeWrittenChangesNothing) {
+  engine_.reset();
+  auto faulty =
+      std::make_shared<FaultyFileSystem>(rocksdb::FileSystem::Default());
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(faulty);
+  StoreFaults faults{env.get()};
+  options_.store.faults = &faults;
+  Reopen();
+  ASSERT_TRUE(
+      engine_->SetPassword(Actor::Admin("admin"), kPerson, "Đại Sơn 2026", false)
+          .ok());
+  auto session = engine_->SignIn(kPerson, "Đại Sơn 2026");
+  ASSERT_TRUE(session.ok()) << session.status();
+
+  faulty->FailWalWrites(true);
+  absl::Status failed = engine_->ChangePassword(
+      Actor::Person(kPerson), "Đại Sơn 2026", "mật khẩu riêng", "");
+  EXPECT_TRUE(absl::IsUnavailable(failed)) << failed;
+  faulty->FailWalWrites(false);
+  Reopen();
+  EXPECT_TRUE(engine_->Authenticate(session->token.token).ok());
+  EXPECT_FALSE(engine_->SignIn(kPerson, "mật khẩu riêng").ok());
+  EXPECT_TRUE(engine_->SignIn(kPerson, "Đại Sơn 2026").ok());
+  engine_.reset();
+  options_.store.faults = nullptr;
 }
 
 }  // namespace
