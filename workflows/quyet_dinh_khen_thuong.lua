@@ -5,7 +5,8 @@
 -- awards every nominee it lists, or returns the Tờ trình with a reason.
 --
 -- Each nominee is a de_nghi_khen_thuong document, appraised on its own by
--- Sở Nội vụ (recommended: cho_quyet_dinh; not: khong_de_nghi). This
+-- Sở Nội vụ with the standing agency's concurrence (recommended:
+-- cho_quyet_dinh; not: khong_de_nghi). This
 -- document names them: Sở Nội vụ starts it with their ids, and the start
 -- checks each. Signing takes the Quyết định's number from the UBND's
 -- register (signed digitally, the register numbers it at signing) and, in
