@@ -161,7 +161,7 @@ absl::Status PasswordStore::Set(const std::string& person,
   writes.Put(Cf::kPasswords, person, record.SerializeAsString());
   WF_RETURN_IF_ERROR(commit ? commit(std::move(writes))
                             : committer_->Commit(std::move(writes)));
-  Succeeded(person);
+  Forget(person);
   return absl::OkStatus();
 }
 
@@ -171,8 +171,9 @@ absl::StatusOr<bool> PasswordStore::Has(const std::string& person) const {
 }
 
 absl::StatusOr<PasswordCheck> PasswordStore::Verify(
-    const std::string& person, const std::string& password, absl::Time now) {
-  WF_RETURN_IF_ERROR(Locked(person, now));
+    const std::string& person, const std::string& password, absl::Time now,
+    const std::string& source) {
+  WF_RETURN_IF_ERROR(Locked(person, source, now));
   // A password the rules refuse cannot be anyone's: checked like a wrong
   // one, against the decoy, so that it takes as long.
   auto normalised = Normalised(password);
@@ -196,53 +197,117 @@ absl::StatusOr<PasswordCheck> PasswordStore::Verify(
       Matches(encoded, normalised.ok() ? *normalised
                                        : password.substr(0, kMaxBytes)));
   if (!matches || record.hash().empty() || !normalised.ok()) {
-    Failed(person, now);
+    Failed(person, source, now);
     return SignInFailed();
   }
-  Succeeded(person);
+  Succeeded(person, source);
   PasswordCheck check;
   check.must_change = record.must_change();
   return check;
 }
 
 absl::Status PasswordStore::Locked(const std::string& person,
+                                   const std::string& source,
                                    absl::Time now) const {
   absl::MutexLock lock(&mu_);
   auto it = attempts_.find(person);
-  if (it == attempts_.end() || it->second.locked_until <= now) {
-    return absl::OkStatus();
+  if (it == attempts_.end()) return absl::OkStatus();
+  const bool everywhere = it->second.all.locked_until > now;
+  absl::Time until = it->second.all.locked_until;
+  if (!everywhere) {
+    auto from = it->second.by_source.find(source);
+    if (from == it->second.by_source.end() || from->second.locked_until <= now) {
+      return absl::OkStatus();
+    }
+    until = from->second.locked_until;
   }
-  const int64_t minutes =
-      absl::ToInt64Minutes(it->second.locked_until - now + absl::Minutes(1) -
-                           absl::Nanoseconds(1));
+  const int64_t minutes = absl::ToInt64Minutes(until - now + absl::Minutes(1) -
+                                               absl::Nanoseconds(1));
+  const std::string english =
+      everywhere ? absl::StrCat(kPersonLockout, " times since it was last "
+                                "given right, from every place together")
+                 : absl::StrCat(kPerLockout, " times in a row from here");
+  const std::string vietnamese =
+      everywhere ? absl::StrCat("Mật khẩu của tài khoản này bị nhập sai ",
+                                kPersonLockout, " lần từ nhiều nơi: tài khoản "
+                                "tạm khóa, vui lòng thử lại sau ", minutes,
+                                " phút hoặc liên hệ quản trị hệ thống.")
+                 : absl::StrCat("Nhập sai mật khẩu ", kPerLockout,
+                                " lần liên tiếp: tài khoản tạm khóa trên máy "
+                                "này, vui lòng thử lại sau ", minutes,
+                                " phút.");
   return Refusal(absl::ResourceExhaustedError(absl::StrCat(
                      "Expected a sign-in, but the password of '", person,
-                     "' was given wrong ", kPerLockout,
-                     " times in a row: try again in ", minutes, " minutes")),
+                     "' was given wrong ", english, ": try again in ",
+                     minutes, " minutes")),
                  reason::kSignInLocked)
       .With("retry_after_seconds",
-            static_cast<uint64_t>(
-                absl::ToInt64Seconds(it->second.locked_until - now) + 1))
-      .Vietnamese(absl::StrCat("Nhập sai mật khẩu ", kPerLockout,
-                               " lần liên tiếp: tài khoản tạm khóa, vui lòng "
-                               "thử lại sau ",
-                               minutes, " phút."));
+            static_cast<uint64_t>(absl::ToInt64Seconds(until - now) + 1))
+      .Vietnamese(vietnamese);
 }
 
-void PasswordStore::Failed(const std::string& person, absl::Time now) {
+void PasswordStore::Failed(const std::string& person,
+                           const std::string& source, absl::Time now) {
   absl::MutexLock lock(&mu_);
-  // Bounded: a flood of made-up names must not grow the map for ever.
-  if (attempts_.size() >= 100000) attempts_.clear();
-  Attempts& a = attempts_[person];
-  if (++a.failures >= kPerLockout) {
-    a.failures = 0;
-    a.locked_until = now + kLockout;
+  // Bounded: a flood of made-up names or addresses must not grow the map
+  // for ever, nor wipe the lockouts that hold.
+  if (tracked_ >= max_tracked_) Sweep(now);
+  auto known = attempts_.find(person);
+  if (known == attempts_.end()) {
+    if (tracked_ >= max_tracked_) return;  // every count left is a lockout
+    known = attempts_.try_emplace(person).first;
+  }
+  PersonAttempts& p = known->second;
+  if (++p.all.failures >= kPersonLockout) {
+    p.all.failures = 0;
+    p.all.locked_until = now + kLockout;
+  }
+  auto from = p.by_source.find(source);
+  if (from == p.by_source.end()) {
+    if (tracked_ >= max_tracked_) return;  // all locked: the count above holds
+    from = p.by_source.try_emplace(source).first;
+    ++tracked_;
+  }
+  if (++from->second.failures >= kPerLockout) {
+    from->second.failures = 0;
+    from->second.locked_until = now + kLockout;
   }
 }
 
-void PasswordStore::Succeeded(const std::string& person) {
+void PasswordStore::Sweep(absl::Time now) {
+  for (auto it = attempts_.begin(); it != attempts_.end();) {
+    auto& sources = it->second.by_source;
+    const size_t before = sources.size();
+    absl::erase_if(sources, [now](const auto& entry) {
+      return entry.second.locked_until <= now;
+    });
+    tracked_ -= before - sources.size();
+    if (sources.empty() && it->second.all.locked_until <= now) {
+      attempts_.erase(it++);
+    } else {
+      ++it;
+    }
+  }
+}
+
+// A success from one place: its count and the count across places start
+// again; a place locked for someone else's guesses stays locked.
+void PasswordStore::Succeeded(const std::string& person,
+                              const std::string& source) {
   absl::MutexLock lock(&mu_);
-  attempts_.erase(person);
+  auto it = attempts_.find(person);
+  if (it == attempts_.end()) return;
+  it->second.all.failures = 0;
+  tracked_ -= it->second.by_source.erase(source);
+  if (it->second.by_source.empty()) attempts_.erase(it);
+}
+
+void PasswordStore::Forget(const std::string& person) {
+  absl::MutexLock lock(&mu_);
+  auto it = attempts_.find(person);
+  if (it == attempts_.end()) return;
+  tracked_ -= it->second.by_source.size();
+  attempts_.erase(it);
 }
 
 }  // namespace wf

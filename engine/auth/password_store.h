@@ -13,10 +13,15 @@
 //                                                       "mật khẩu dài", now);
 //
 // Guessing is slowed three ways: the hash costs tens of milliseconds; a
-// person whose password was given wrong kPerLockout times in a row is
-// locked for kLockout (RESOURCE_EXHAUSTED, SIGN_IN_LOCKED), in memory, so a
-// restart forgets it; at most kParallel hashes run at once, and a sign-in
-// finding kMaxWaiting others waiting is refused at once (UNAVAILABLE).
+// person whose password was given wrong kPerLockout times in a row from one
+// source (the client's address) is locked for kLockout there, and wrong
+// kPersonLockout times from every source together, everywhere
+// (RESOURCE_EXHAUSTED, SIGN_IN_LOCKED), in memory, so a restart forgets it;
+// at most kParallel hashes run at once, and a sign-in finding kMaxWaiting
+// others waiting is refused at once (UNAVAILABLE). Locking by source keeps
+// a stranger who types wrong passwords on purpose from locking the official
+// out of their own office; the count across sources still stops a guesser
+// with many addresses.
 // An unknown person, a person without a password and a wrong password get
 // the same answer after the same work, so that sign-in does not tell who
 // exists.
@@ -44,13 +49,17 @@ class PasswordStore {
  public:
   static constexpr size_t kMinCharacters = 8;
   static constexpr size_t kMaxBytes = 256;
-  static constexpr int kPerLockout = 5;
+  static constexpr int kPerLockout = 5;       // in a row, from one source
+  static constexpr int kPersonLockout = 50;   // since the last success
+  static constexpr size_t kMaxTracked = 100000;  // sources, all persons
   static constexpr absl::Duration kLockout = absl::Minutes(15);
   static constexpr int kParallel = 2;
   static constexpr int kMaxWaiting = 32;
 
-  PasswordStore(Store* store, Committer* committer)
-      : store_(store), committer_(committer) {}
+  // `max_tracked`: how many sources' counts are kept (kMaxTracked).
+  PasswordStore(Store* store, Committer* committer,
+                size_t max_tracked = kMaxTracked)
+      : store_(store), committer_(committer), max_tracked_(max_tracked) {}
 
   // Commits a write: the committer's Commit, or a caller's that adds its
   // own changes to the same write (the sessions a new password ends).
@@ -67,10 +76,12 @@ class PasswordStore {
                    const CommitFn& commit = nullptr);
 
   // OK when `password` is `person`'s; UNAUTHENTICATED (SIGN_IN_FAILED)
-  // otherwise, or RESOURCE_EXHAUSTED (SIGN_IN_LOCKED) while locked.
+  // otherwise, or RESOURCE_EXHAUSTED (SIGN_IN_LOCKED) while locked, for
+  // `source` (where the attempt comes from; "" when unknown) or everywhere.
   absl::StatusOr<PasswordCheck> Verify(const std::string& person,
                                        const std::string& password,
-                                       absl::Time now);
+                                       absl::Time now,
+                                       const std::string& source = "");
 
   // The answer to a wrong person-and-password pair (SIGN_IN_FAILED).
   static absl::Status SignInFailed();
@@ -83,6 +94,10 @@ class PasswordStore {
     int failures = 0;
     absl::Time locked_until = absl::InfinitePast();
   };
+  struct PersonAttempts {
+    Attempts all;  // from every source, since the last success
+    absl::flat_hash_map<std::string, Attempts> by_source;
+  };
 
   // The PHC string of `password`'s hash under a new salt.
   absl::StatusOr<std::string> Hash(const std::string& password);
@@ -91,14 +106,24 @@ class PasswordStore {
                                const std::string& password);
   // Holds one of the kParallel hashing places for its lifetime.
   class Turn;
-  absl::Status Locked(const std::string& person, absl::Time now) const;
-  void Failed(const std::string& person, absl::Time now);
-  void Succeeded(const std::string& person);
+  absl::Status Locked(const std::string& person, const std::string& source,
+                      absl::Time now) const;
+  void Failed(const std::string& person, const std::string& source,
+              absl::Time now);
+  void Succeeded(const std::string& person, const std::string& source);
+  // Ends `person`'s lockouts and counts (a new password).
+  void Forget(const std::string& person);
+  // Forgets the counts of sources not locked at `now` (and of persons
+  // left with none), to make room. Holding mu_.
+  void Sweep(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Store* const store_;
   Committer* const committer_;
+  const size_t max_tracked_;
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<std::string, Attempts> attempts_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, PersonAttempts> attempts_
+      ABSL_GUARDED_BY(mu_);
+  size_t tracked_ ABSL_GUARDED_BY(mu_) = 0;  // sources in attempts_
   int hashing_ ABSL_GUARDED_BY(mu_) = 0;
   int waiting_ ABSL_GUARDED_BY(mu_) = 0;
   // A hash of no one's password, checked for an unknown person so that

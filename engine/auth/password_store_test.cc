@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "engine/store/records.pb.h"
 #include "engine/store/test_dirs.h"
 #include "engine/util/refusal.h"
@@ -136,6 +137,71 @@ TEST_F(PasswordStoreTest, FiveWrongInARowLockForFifteenMinutes) {
   }
   ASSERT_TRUE(passwords_->Set("a", "mật khẩu mới đây", true, "admin", later).ok());
   EXPECT_TRUE(passwords_->Verify("a", "mật khẩu mới đây", later).ok());
+}
+
+// A stranger typing wrong passwords on purpose locks only where they type:
+// the official signs in from their own office.
+TEST_F(PasswordStoreTest, WrongPasswordsLockTheirSourceOnly) {
+  ASSERT_TRUE(passwords_->Set("a", "mật khẩu đúng", false, "admin", kNow).ok());
+  const std::string stranger = "203.0.113.5", office = "10.1.2.3";
+  for (int i = 0; i < PasswordStore::kPerLockout; ++i) {
+    passwords_->Verify("a", "sai sai sai", kNow, stranger).IgnoreError();
+  }
+  auto locked = passwords_->Verify("a", "mật khẩu đúng", kNow, stranger);
+  EXPECT_EQ(Reason(locked.status()), "SIGN_IN_LOCKED") << locked.status();
+  EXPECT_NE(ReadRefusal(locked.status())->vietnamese.find("trên máy này"),
+            std::string::npos);
+  EXPECT_TRUE(passwords_->Verify("a", "mật khẩu đúng", kNow, office).ok());
+  // The office's success does not free the stranger's place.
+  EXPECT_EQ(Reason(passwords_->Verify("a", "mật khẩu đúng", kNow, stranger)
+                       .status()),
+            "SIGN_IN_LOCKED");
+  EXPECT_TRUE(passwords_
+                  ->Verify("a", "mật khẩu đúng", kNow + PasswordStore::kLockout,
+                           stranger)
+                  .ok());
+}
+
+// Guessing from many places: kPersonLockout wrong ones in all lock the
+// person everywhere, until the lockout ends or a new password is set.
+TEST_F(PasswordStoreTest, WrongPasswordsFromManySourcesLockEverywhere) {
+  ASSERT_TRUE(passwords_->Set("a", "mật khẩu đúng", false, "admin", kNow).ok());
+  for (int i = 0; i < PasswordStore::kPersonLockout - 1; ++i) {
+    const std::string source = absl::StrCat("198.51.100.", i);
+    EXPECT_EQ(Reason(passwords_->Verify("a", "sai", kNow, source).status()),
+              "SIGN_IN_FAILED");
+  }
+  // One short: a right password from a new place still signs in, and
+  // starts the count across places again.
+  EXPECT_TRUE(passwords_->Verify("a", "mật khẩu đúng", kNow, "10.1.2.3").ok());
+  for (int i = 0; i < PasswordStore::kPersonLockout; ++i) {
+    const std::string source = absl::StrCat("198.51.101.", i);
+    passwords_->Verify("a", "sai", kNow, source).IgnoreError();
+  }
+  auto locked = passwords_->Verify("a", "mật khẩu đúng", kNow, "10.1.2.3");
+  EXPECT_EQ(Reason(locked.status()), "SIGN_IN_LOCKED") << locked.status();
+  EXPECT_NE(ReadRefusal(locked.status())->vietnamese.find("từ nhiều nơi"),
+            std::string::npos);
+  ASSERT_TRUE(passwords_->Set("a", "mật khẩu mới đây", true, "admin", kNow).ok());
+  EXPECT_TRUE(passwords_->Verify("a", "mật khẩu mới đây", kNow, "10.1.2.3").ok());
+}
+
+// A flood of made-up names fills the counts (to kMaxTracked; 4 here, each
+// costing a hash): those that lock nobody make room, a lockout holds.
+TEST_F(PasswordStoreTest, AFloodOfNamesDoesNotEndALockout) {
+  PasswordStore passwords(store_.get(), committer_.get(), /*max_tracked=*/4);
+  ASSERT_TRUE(passwords.Set("a", "mật khẩu đúng", false, "admin", kNow).ok());
+  for (int i = 0; i < PasswordStore::kPerLockout; ++i) {
+    passwords.Verify("a", "sai sai sai", kNow, "203.0.113.5").IgnoreError();
+  }
+  for (int i = 0; i < 12; ++i) {
+    passwords.Verify(absl::StrCat("khong-co-", i), "", kNow, "203.0.113.6")
+        .IgnoreError();
+  }
+  EXPECT_EQ(Reason(passwords.Verify("a", "mật khẩu đúng", kNow, "203.0.113.5")
+                       .status()),
+            "SIGN_IN_LOCKED");
+  EXPECT_TRUE(passwords.Verify("a", "mật khẩu đúng", kNow, "10.1.2.3").ok());
 }
 
 TEST_F(PasswordStoreTest, SignInsAtOnceAllGetTheirAnswer) {

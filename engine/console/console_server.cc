@@ -262,14 +262,16 @@ void ConsoleServer::SignIn(const httplib::Request& req,
     return;
   }
   // The engine opens the session: from the password, or in exchange for
-  // the access code, which then goes no further than this call.
+  // the access code, which then goes no further than this call. Wrong
+  // passwords lock the browser's address, not the official's account
+  // everywhere (docs/security.md).
   JsonAnswer opened =
       given->code.empty()
           ? bridge_.CallOwn(kSignIn,
                             nlohmann::json{{"person", given->person},
                                            {"password", given->password}}
                                 .dump(),
-                            "")
+                            "", req.remote_addr)
           : bridge_.CallOwn(kOpenSession, "{}", given->code);
   if (opened.http_status != 200) {
     Send(res, opened);

@@ -217,19 +217,22 @@ JsonAnswer RpcBridge::Call(const std::string& method,
 
 JsonAnswer RpcBridge::CallOwn(const std::string& method,
                               const std::string& request_json,
-                              const std::string& token) const {
+                              const std::string& token,
+                              const std::string& client) const {
   auto it = own_.find(method);
   if (it == own_.end()) return Call(method, request_json, token);
-  return Run(it->second, request_json, token);
+  return Run(it->second, request_json, token, client);
 }
 
 JsonAnswer RpcBridge::Run(const Method& method,
                           const std::string& request_json,
-                          const std::string& token) const {
+                          const std::string& token,
+                          const std::string& client) const {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        absl::ToChronoMilliseconds(deadline_));
   if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+  if (!client.empty()) context.AddMetadata("x-forwarded-for", client);
   return method(request_json, &context);
 }
 

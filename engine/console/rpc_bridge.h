@@ -41,10 +41,11 @@ class RpcBridge {
                   const std::string& token) const;
   // The same for the console's own calls, which no page may make: signing
   // in and out (SessionService.SignIn, OpenSession, SignOut), whose answers
-  // hold a session's token.
+  // hold a session's token. `client`: the browser's address, sent as
+  // x-forwarded-for (a sign-in's lockout counts by it).
   JsonAnswer CallOwn(const std::string& method,
-                     const std::string& request_json,
-                     const std::string& token) const;
+                     const std::string& request_json, const std::string& token,
+                     const std::string& client = "") const;
   bool Offers(const std::string& method) const {
     return methods_.count(method) != 0;
   }
@@ -63,7 +64,8 @@ class RpcBridge {
                                         Response*),
              bool own = false);
   JsonAnswer Run(const Method& method, const std::string& request_json,
-                 const std::string& token) const;
+                 const std::string& token,
+                 const std::string& client = "") const;
 
   std::shared_ptr<grpc::Channel> channel_;
   const absl::Duration deadline_;

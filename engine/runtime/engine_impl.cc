@@ -692,11 +692,13 @@ class EngineImpl final : public Engine {
   }
 
   absl::StatusOr<SessionInfo> SignIn(const std::string& person,
-                                     const std::string& password) override {
+                                     const std::string& password,
+                                     const std::string& source) override {
     WF_RETURN_IF_ERROR(CheckOpen());
     WF_ASSIGN_OR_RETURN(std::string id, CheckKeyText(person, "person", 64));
-    WF_ASSIGN_OR_RETURN(PasswordCheck check,
-                        passwords_->Verify(id, password, clock_->Now()));
+    WF_ASSIGN_OR_RETURN(PasswordCheck check, passwords_->Verify(
+                                                 id, password, clock_->Now(),
+                                                 source));
     // Someone removed from the directory keeps their password record, but
     // signs in no more.
     if (directory_->Current()->directory.FindPerson(id) == nullptr) {

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "engine/service/status_map.h"
@@ -65,6 +66,53 @@ absl::StatusOr<std::string> BearerToken(
   }
   if (!header.empty()) return NotBearer();
   return std::string();
+}
+
+namespace {
+
+// The host of a gRPC peer ("ipv4:10.0.0.7:5000", "ipv6:[::1]:5000", with
+// the brackets as %5B %5D in some versions), or "local" for a Unix socket.
+std::string PeerHost(absl::string_view peer) {
+  if (absl::StartsWith(peer, "unix")) return "local";
+  absl::string_view host = peer;
+  if (absl::ConsumePrefix(&host, "ipv6:")) {
+    if (absl::ConsumePrefix(&host, "[") || absl::ConsumePrefix(&host, "%5B")) {
+      host = host.substr(0, host.find_first_of("]%"));
+      absl::ConsumePrefix(&host, "::ffff:");  // an IPv4 client of [::]
+      return std::string(host);
+    }
+  } else {
+    absl::ConsumePrefix(&host, "ipv4:");
+  }
+  return std::string(host.substr(0, host.rfind(':')));
+}
+
+bool IsLoopback(absl::string_view host) {
+  return host == "local" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
+// An IPv4 or IPv6 address as text: hex digits, dots and colons.
+bool LooksLikeAddress(absl::string_view text) {
+  if (text.empty() || text.size() > 45) return false;
+  for (char c : text) {
+    if (!absl::ascii_isxdigit(c) && c != '.' && c != ':') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string SignInSource(absl::string_view peer, absl::string_view forwarded) {
+  std::string host = PeerHost(peer);
+  if (!IsLoopback(host)) return host;
+  // The client nearest the console comes first.
+  absl::string_view first = forwarded.substr(0, forwarded.find(','));
+  first = absl::StripAsciiWhitespace(first);
+  return LooksLikeAddress(first) ? std::string(first) : host;
+}
+
+std::string SignInSource(const grpc::CallbackServerContext* context) {
+  return SignInSource(context->peer(), Metadata(context, "x-forwarded-for"));
 }
 
 grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,

@@ -33,6 +33,15 @@ absl::StatusOr<Actor> CallerBeforePasswordChange(
 absl::StatusOr<std::string> BearerToken(
     const grpc::CallbackServerContext* context);
 
+// Where a sign-in comes from, for its lockout (PasswordStore): the
+// caller's address; from a caller on this machine (the console), the
+// address it forwards in `x-forwarded-for` (its browser's). "local" for a
+// caller on a Unix socket forwarding none.
+std::string SignInSource(const grpc::CallbackServerContext* context);
+// The same from the peer as gRPC names it ("ipv4:127.0.0.1:5000") and the
+// forwarded header's value; an address that is not one is ignored.
+std::string SignInSource(absl::string_view peer, absl::string_view forwarded);
+
 // Finishes a unary call at once with `status` (mapped by ToGrpcStatus),
 // ending its observation.
 grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,

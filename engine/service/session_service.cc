@@ -19,7 +19,8 @@ grpc::ServerUnaryReactor* SessionServiceImpl::SignIn(
     v1::SignInResponse* response) {
   WF_OBSERVE(true);
   NoteActor(context, request->person());
-  auto session = engine_->SignIn(request->person(), request->password());
+  auto session = engine_->SignIn(request->person(), request->password(),
+                                 SignInSource(context));
   if (session.ok()) ToProto(*session, response);
   return Answer(context, session.status());
 }

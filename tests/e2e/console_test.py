@@ -63,9 +63,12 @@ class Console:
         return int(text) if text else None
 
     def request(self, method, path, body=None, cookie=None, console=True,
-                raw=None, headers=None):
-        """(status, headers, body bytes) of one request."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                raw=None, headers=None, source=None):
+        """(status, headers, body bytes) of one request; `source`: the
+        browser's address (a loopback one, such as 127.0.0.2)."""
+        conn = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=30,
+            source_address=(source, 0) if source else None)
         headers = dict(headers or {})
         if cookie:
             headers["Cookie"] = cookie
@@ -485,6 +488,30 @@ class ConsoleTest(unittest.TestCase):
         status, _, _ = self.console.request("GET", "/api/toi", console=False,
                                             cookie="wf_phien=wft_khongphaiphien")
         self.assertEqual(status, 401)
+
+    def test_wrong_passwords_lock_the_browser_not_the_official(self):
+        """Someone at another machine typing wrong passwords for the officer
+        locks their own browser's address (which the console forwards), not
+        the officer's sign-in from their office."""
+        admin = rpc.AdminServiceStub(self.admin_channel)
+        password = "Mật khẩu Đại Sơn"
+        admin.SetPassword(pb.SetPasswordRequest(person=OFFICER, password=password))
+
+        def sign_in(secret, source):
+            status, _, data = self.console.request(
+                "POST", "/api/dang-nhap", {"ten_dang_nhap": OFFICER, "mat_khau": secret},
+                source=source)
+            return status, json.loads(data)
+
+        for _ in range(5):
+            status, error = sign_in("sai rồi", "127.0.0.2")
+            self.assertEqual(status, 401, error)
+        status, error = sign_in(password, "127.0.0.2")
+        self.assertEqual(error["ly_do"], "SIGN_IN_LOCKED", error)
+        self.assertIn("trên máy này", error["thong_bao"])
+        status, who = sign_in(password, "127.0.0.1")
+        self.assertEqual(status, 200, who)
+        self.assertEqual(who["person"], OFFICER)
 
     def test_signing_out_and_a_revoked_code_end_the_session(self):
         cookie = self.signed_in(CHAIRMAN)

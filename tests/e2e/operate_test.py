@@ -127,6 +127,33 @@ class Operate(unittest.TestCase):
         self.assertEqual(short.returncode, 1)
         self.assertIn("at least 8 characters", short.stderr)
 
+    def test_wrong_passwords_lock_the_address_they_come_from(self):
+        """Five wrong passwords from one browser (the console forwards its
+        address from this machine) lock that address only: the official
+        signs in from their own."""
+        from wf.v1 import workflow_pb2 as pb
+        from wf.v1 import workflow_pb2_grpc as rpc
+        import grpc
+        admin = rpc.AdminServiceStub(harness.authed_channel(self.server.address, self.admin))
+        admin.SetPassword(pb.SetPasswordRequest(person="can-bo.dai-son",
+                                                password="Đại Sơn 2026"))
+        sessions = rpc.SessionServiceStub(grpc.insecure_channel(self.server.address))
+
+        def sign_in(password, address):
+            return sessions.SignIn(pb.SignInRequest(person="can-bo.dai-son",
+                                                    password=password),
+                                   metadata=[("x-forwarded-for", address)])
+
+        for _ in range(5):
+            with self.assertRaises(grpc.RpcError) as wrong:
+                sign_in("sai mật khẩu", "203.0.113.5")
+            self.assertEqual(wrong.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
+        with self.assertRaises(grpc.RpcError) as locked:
+            sign_in("Đại Sơn 2026", "203.0.113.5")
+        self.assertEqual(locked.exception.code(), grpc.StatusCode.RESOURCE_EXHAUSTED)
+        self.assertIn("from here", locked.exception.details())
+        self.assertTrue(sign_in("Đại Sơn 2026", "198.51.100.7").token.startswith("wft_"))
+
     def test_verify_all_names_the_instance_changed_behind_the_servers_back(self):
         workflows, _ = self.stubs()
         ids = self.counters(workflows, 6)

@@ -310,9 +310,16 @@ class Engine {
                                    bool must_change) = 0;
   // A person signs in with their password: a session token for them, valid
   // for EngineOptions::session_duration. UNAUTHENTICATED (SIGN_IN_FAILED)
-  // for a wrong pair, RESOURCE_EXHAUSTED (SIGN_IN_LOCKED) after too many.
+  // for a wrong pair, RESOURCE_EXHAUSTED (SIGN_IN_LOCKED) after too many
+  // from `source` (the client's address: the service passes it; "" when
+  // unknown), or from everywhere together (docs/security.md).
   virtual absl::StatusOr<SessionInfo> SignIn(const std::string& person,
-                                             const std::string& password) = 0;
+                                             const std::string& password,
+                                             const std::string& source) = 0;
+  absl::StatusOr<SessionInfo> SignIn(const std::string& person,
+                                     const std::string& password) {
+    return SignIn(person, password, "");
+  }
   // A session token for whoever `token` stands for (a person, or an
   // administrator with an administrator's session): what a console gives a
   // browser instead of a long-lived access code. Revoking `token` ends the
