@@ -14,6 +14,7 @@ import {
 } from './documents.js';
 import { append, h, section, table, row, uniqueId } from './dom.js';
 import { collectValues, fieldInput, fieldSpecs, fieldTitle } from './fields.js';
+import { noticeCells } from './notices.js';
 import { INSTANCE_ID, dueCell, filtersOf, foundRow, heldUnits, searchHash } from './search.js';
 import {
   displayValue, formatBytes, formatDateTime, formatDeadlineTime,
@@ -25,6 +26,7 @@ import {
 const APP_NAME = 'Hệ thống xử lý hồ sơ';
 const INBOX_PAGE_SIZE = 50;
 const INCOMING_PAGE_SIZE = 50;
+const NOTICES_PAGE_SIZE = 50;
 const SEARCH_PAGE_SIZE = 50;
 
 const state = {
@@ -48,6 +50,7 @@ const el = {
   navInbox: document.getElementById('lien-ket-hop-thu'),
   navStart: document.getElementById('lien-ket-khoi-tao'),
   navIncoming: document.getElementById('lien-ket-van-ban-den'),
+  navNotices: document.getElementById('lien-ket-thong-bao'),
   navPassword: document.getElementById('lien-ket-doi-mat-khau'),
   navSearch: document.getElementById('lien-ket-tra-cuu'),
 };
@@ -161,7 +164,8 @@ function renderHeader() {
 }
 
 function markNav(name) {
-  const links = [[el.navInbox, 'hop-thu'], [el.navIncoming, 'van-ban-den'], [el.navSearch, 'tra-cuu'],
+  const links = [[el.navInbox, 'hop-thu'], [el.navIncoming, 'van-ban-den'],
+    [el.navNotices, 'thong-bao'], [el.navSearch, 'tra-cuu'],
     [el.navStart, 'khoi-tao'], [el.navPassword, 'doi-mat-khau']];
   for (const [link, route] of links) {
     if (route === name) link.setAttribute('aria-current', 'page');
@@ -177,6 +181,7 @@ function parseRoute(hash) {
   if (path === '/dang-nhap') return { name: 'dang-nhap' };
   if (path === '/khoi-tao') return { name: 'khoi-tao' };
   if (path === '/van-ban-den') return { name: 'van-ban-den' };
+  if (path === '/thong-bao') return { name: 'thong-bao' };
   if (path === '/doi-mat-khau') return { name: 'doi-mat-khau' };
   const search = /^\/tra-cuu(?:\?(.*))?$/.exec(path);
   if (search) return { name: 'tra-cuu', query: new URLSearchParams(search[1] ?? '') };
@@ -245,6 +250,7 @@ async function route({ keepNotice = false } = {}) {
     else if (r.name === 'ho-so') await viewDocument(r.id, current);
     else if (r.name === 'khoi-tao') await viewStart(current);
     else if (r.name === 'van-ban-den') await viewIncoming(current);
+    else if (r.name === 'thong-bao') await viewNotices(current);
     else if (r.name === 'tra-cuu') await viewSearch(r.query, current);
     else if (r.name === 'doi-mat-khau') viewChangePassword();
     else viewNotFound();
@@ -1252,6 +1258,79 @@ function historySection(events, transitions, stateTitle) {
     h('div', { class: 'cuon-ngang' },
       table('Lịch sử xử lý', ['Số', 'Lúc', 'Sự kiện', 'Từ → Đến', 'Người', 'Ghi chú'], rows,
         { class: 'bang', id: 'bang-lich-su' })));
+}
+
+// --- Notices (Thông báo) ---------------------------------------------------
+
+// What steps told the official's units and the official; administrators
+// name the unit or person whose notices they read.
+async function viewNotices(current) {
+  loading('Thông báo');
+  const list = noticeList(current);
+  if (!state.me.admin) await fetchNotices(list, false);
+  if (!current()) return;
+  loaded();
+  setPage('Thông báo',
+    h('p', { class: 'goi-y' }, 'Thông báo và đôn đốc của các bước xử lý gửi tới đơn vị của bạn ' +
+      'và tới bạn, mới nhất trước.'),
+    state.me.admin ? list.picker : null, list.body, list.alert,
+    h('div', { class: 'nut-bam' }, list.more));
+  focusHeading();
+}
+
+function noticeList(current) {
+  const box = h('input', { type: 'text', id: uniqueId('nguoi-nhan'), name: 'nguoi_nhan',
+    autocomplete: 'off', required: true });
+  const list = {
+    current, seq: 0, token: '', tbody: null, recipient: () => box.value.trim(),
+    picker: h('form', { class: 'bieu-mau', id: 'chon-nguoi-nhan' },
+      h('div', { class: 'truong' }, h('label', { for: box.id }, 'Mã đơn vị hoặc người nhận'), box),
+      h('div', { class: 'nut-bam' }, h('button', { type: 'submit', class: 'nut' }, 'Xem thông báo'))),
+    body: h('div', { class: 'cuon-ngang' }),
+    alert: formAlert(),
+    more: h('button', { type: 'button', class: 'nut nut--phu', hidden: true }, 'Xem thêm'),
+  };
+  list.picker.addEventListener('submit', (e) => {
+    e.preventDefault();
+    reloadNotices(list, false);
+  });
+  list.more.addEventListener('click', () => reloadNotices(list, true));
+  return list;
+}
+
+// The first page (or, `more`, the next one) of the notices.
+async function fetchNotices(list, more) {
+  const seq = ++list.seq;
+  const page = await call(WORKFLOW, 'ListNotices', {
+    recipient: list.recipient(), page_size: NOTICES_PAGE_SIZE, page_token: more ? list.token : '',
+  });
+  if (!list.current() || seq !== list.seq) return;
+  const notices = page.notices ?? [];
+  list.token = page.next_page_token ?? '';
+  list.more.hidden = !list.token;
+  if (!more) list.tbody = null;
+  if (!list.tbody && notices.length > 0) {
+    const t = table('Thông báo gửi tới đơn vị và tới bạn', ['Lúc', 'Loại', 'Nội dung', 'Hồ sơ',
+      'Người gửi', 'Gửi tới'], [], { class: 'bang', id: 'bang-thong-bao' });
+    list.tbody = t.tBodies[0];
+    list.body.replaceChildren(t);
+  }
+  if (!list.tbody) list.body.replaceChildren(h('p', { class: 'trong' }, 'Chưa có thông báo nào.'));
+  for (const n of notices) {
+    list.tbody.append(row(noticeCells(n, instanceLink)));
+  }
+}
+
+async function reloadNotices(list, more) {
+  hideAlert(list.alert);
+  list.more.disabled = true;
+  try {
+    await fetchNotices(list, more);
+  } catch (err) {
+    if (!(err instanceof SessionEnded)) showAlert(list.alert, err);
+  } finally {
+    list.more.disabled = false;
+  }
 }
 
 // --- Incoming documents (Văn bản đến) --------------------------------------

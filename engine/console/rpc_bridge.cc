@@ -186,6 +186,7 @@ RpcBridge::RpcBridge(std::shared_ptr<grpc::Channel> channel,
   Offer(ws + "ListDeadlines", w, &W::ListDeadlines);
   Offer(ws + "GetInbox", w, &W::GetInbox);
   Offer(ws + "WhoAmI", w, &W::WhoAmI);
+  Offer(ws + "ListNotices", w, &W::ListNotices);
   Offer(ws + "GetProgress", w, &W::GetProgress);
   Offer(ds + "GetDocument", d, &D::GetDocument);
   Offer(ds + "RenderDocument", d, &D::RenderDocument);

@@ -10,6 +10,7 @@
 #include "engine/documents/document_info.h"
 #include "engine/documents/issuance.h"
 #include "engine/store/keys.h"
+#include "engine/util/json.h"
 #include "engine/util/page_token.h"
 #include "engine/util/refusal.h"
 #include "engine/util/status_macros.h"
@@ -207,6 +208,156 @@ absl::StatusOr<IncomingPage> DocumentReader::Incoming(
         !info.acknowledged || (info.recalled && !info.recall_confirmed);
     if (request.only_unacknowledged && !waiting) continue;
     page.documents.push_back(std::move(info));
+  }
+  return page;
+}
+
+absl::StatusOr<std::vector<std::string>> DocumentReader::NoticeRecipients(
+    const NoticeRequest& request, const DirectorySnapshot& directory) const {
+  const Actor& actor = request.actor;
+  if (actor.nobody()) {
+    return absl::PermissionDeniedError("Expected an actor, but none was given");
+  }
+  WF_ASSIGN_OR_RETURN(std::string recipient,
+                      CheckKeyText(request.recipient, "recipient", 200));
+  if (actor.kind != Actor::Kind::kPerson) {
+    if (recipient.empty()) {
+      return Refusal(absl::InvalidArgumentError(
+                         "Expected `recipient`: administrators and the "
+                         "embedder name the unit or the person whose notices "
+                         "they read"),
+                     reason::kFieldRequired)
+          .With("field", "recipient")
+          .Field("recipient");
+    }
+    return std::vector<std::string>{recipient};
+  }
+  std::vector<std::string> mine = UnitsOf(actor, directory);
+  mine.push_back(actor.id);
+  if (recipient.empty()) return mine;
+  if (!Contains(mine, recipient)) {
+    return Refusal(absl::PermissionDeniedError(absl::StrCat(
+                       "Expected the notices of '", actor.id, "' or of a "
+                       "unit they hold a role in, but they hold none in '",
+                       recipient, "'")),
+                   reason::kRoleRequired)
+        .With("person", actor.id)
+        .With("unit", recipient)
+        .Vietnamese("Bạn không thuộc đơn vị này nên không xem được thông "
+                    "báo gửi đơn vị.");
+  }
+  return std::vector<std::string>{recipient};
+}
+
+NoticeInfo DocumentReader::ToNotice(const std::string& recipient,
+                                    const store::FeedRecord& record,
+                                    const Actor& actor,
+                                    const DirectorySnapshot& directory) {
+  NoticeInfo info;
+  info.recipient = recipient;
+  if (const org::OrgUnit* u = directory.tree.Find(recipient)) {
+    info.recipient_name = u->name;
+  } else if (const org::Person* p = directory.directory.FindPerson(recipient)) {
+    info.recipient_name = p->name;
+  }
+  // {"kind": ..., "data": {...}}, as the step wrote it (step_writers.cc).
+  absl::StatusOr<Json> effect = ParseStoredJson(record.data_json());
+  if (effect.ok() && effect->is_object()) {
+    info.kind = effect->value("kind", "");
+    const Json data = effect->value("data", Json::object());
+    info.data_json = DumpJson(data);
+    if (data.is_object() && data.contains("noi_dung") &&
+        data["noi_dung"].is_string()) {
+      info.text = data["noi_dung"].get<std::string>();
+    }
+  }
+  info.instance_id = record.instance_id();
+  info.workflow = record.workflow();
+  info.event = record.event();
+  info.at = absl::FromUnixMicros(record.at_micros());
+  info.actor = record.actor();
+  if (const org::Person* p = directory.directory.FindPerson(info.actor)) {
+    info.actor_name = p->name;
+  }
+  info.unit = record.unit_id();
+  if (const org::OrgUnit* u = directory.tree.Find(info.unit)) {
+    info.unit_name = u->name;
+  }
+  auto def = reader_->registry()->Get(record.workflow(),
+                                      record.workflow_version());
+  if (def.ok()) {
+    info.workflow_title = (*def)->spec().title;
+    for (const TransitionSpec& t : (*def)->spec().transitions) {
+      if (t.event == info.event && !t.title.empty()) {
+        info.event_title = t.title;
+        break;
+      }
+    }
+  }
+  auto instance = reader_->LoadInstance(info.instance_id);
+  if (instance.ok()) {
+    info.trich_yeu = instance->document().trich_yeu();
+    info.readable =
+        reader_->MayRead(actor, directory, *instance, clock_->Now());
+  }
+  return info;
+}
+
+// The recipients' notices merged, newest first. Each one's position is its
+// key after the recipient, then the recipient: a page token holds the last
+// one given. Each recipient's list is read from there, one page at most.
+absl::StatusOr<NoticePage> DocumentReader::Notices(
+    const NoticeRequest& request) {
+  WF_ASSIGN_OR_RETURN(uint32_t page_size,
+                      Reader::CheckPageSize(request.page_size));
+  auto directory = directory_->Current();
+  WF_ASSIGN_OR_RETURN(std::vector<std::string> recipients,
+                      NoticeRecipients(request, *directory));
+  std::string after;
+  if (!request.page_token.empty()) {
+    auto opened = OpenPageToken("notices", request.page_token);
+    if (!opened.ok()) return BadToken();
+    after = *opened;
+  }
+  const std::string after_key = after.substr(0, after.rfind('\0'));
+  struct Found {
+    std::string position;
+    std::string recipient;
+    store::FeedRecord record;
+  };
+  std::vector<Found> found;
+  for (const std::string& recipient : recipients) {
+    const std::string prefix = keys::NoticePrefix(recipient);
+    auto it = reader_->store()->NewPrefixIterator(Cf::kIndexes, prefix);
+    size_t taken = 0;
+    for (it->Seek(prefix + after_key);
+         it->Valid() && it->key().starts_with(prefix) && taken <= page_size;
+         it->Next()) {
+      std::string position = absl::StrCat(
+          View(it->key()).substr(prefix.size()), std::string(1, '\0'),
+          recipient);
+      if (!after.empty() && position <= after) continue;
+      Found f{std::move(position), recipient, {}};
+      if (!f.record.ParseFromArray(it->value().data(),
+                                   static_cast<int>(it->value().size()))) {
+        continue;
+      }
+      found.push_back(std::move(f));
+      ++taken;
+    }
+    WF_RETURN_IF_ERROR(FromRocks(it->status(), "listing notices"));
+  }
+  std::sort(found.begin(), found.end(),
+            [](const Found& a, const Found& b) { return a.position < b.position; });
+  NoticePage page;
+  for (const Found& f : found) {
+    if (page.notices.size() == page_size) {
+      page.next_page_token = SealPageToken("notices", after);
+      break;
+    }
+    page.notices.push_back(
+        ToNotice(f.recipient, f.record, request.actor, *directory));
+    after = f.position;
   }
   return page;
 }

@@ -9,6 +9,9 @@
 //                  administrators and the embedder: the unit they name
 //   ReadRegister   administrators and the embedder: every entry; a person:
 //                  the entries issued by units they hold a role in
+//   Notices        what steps told a unit or a person (ctx.emit with
+//                  `den`): a person, theirs and their units'; administrators
+//                  and the embedder, the unit or person they name
 #ifndef WF_RUNTIME_DOCUMENT_READER_H_
 #define WF_RUNTIME_DOCUMENT_READER_H_
 
@@ -31,6 +34,7 @@ class DocumentReader {
   absl::StatusOr<DocumentInfo> Get(const std::string& id, const Actor& actor);
   absl::StatusOr<IncomingPage> Incoming(const IncomingRequest& request);
   absl::StatusOr<RegisterPage> Register(const RegisterRequest& request);
+  absl::StatusOr<NoticePage> Notices(const NoticeRequest& request);
 
  private:
   // The units `actor` holds a role in today (none for the embedder).
@@ -39,6 +43,14 @@ class DocumentReader {
   // The units whose incoming list the request reads, or the refusal.
   absl::StatusOr<std::vector<std::string>> IncomingUnits(
       const IncomingRequest& request, const DirectorySnapshot& directory) const;
+  // Whose notices the request reads (units, and the person's own id), or
+  // the refusal.
+  absl::StatusOr<std::vector<std::string>> NoticeRecipients(
+      const NoticeRequest& request, const DirectorySnapshot& directory) const;
+  // A stored notice as the API gives it.
+  NoticeInfo ToNotice(const std::string& recipient,
+                      const store::FeedRecord& record, const Actor& actor,
+                      const DirectorySnapshot& directory);
 
   Reader* const reader_;
   const DirectoryStore* const directory_;

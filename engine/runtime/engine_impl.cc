@@ -434,6 +434,13 @@ class EngineImpl final : public Engine {
     return documents_->Incoming(request);
   }
 
+  absl::StatusOr<NoticePage> ListNotices(
+      const NoticeRequest& request) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(request.actor));
+    return documents_->Notices(request);
+  }
+
   absl::StatusOr<RegisterPage> ReadRegister(
       const RegisterRequest& request) override {
     WF_RETURN_IF_ERROR(CheckOpen());

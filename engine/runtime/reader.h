@@ -101,6 +101,7 @@ class Reader {
                       const Definition* definition);
 
   Store* store() const { return store_; }
+  DefinitionRegistry* registry() const { return registry_; }
 
  private:
   // The steps `roles` may take on `instance` now (Inbox, GetInstance).

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/store/keys.h"
 #include "engine/util/sha256.h"
+#include "engine/util/text.h"
 
 namespace wf {
 
@@ -198,6 +199,19 @@ Json AttachedData(const store::AttachedFile& attached) {
 }
 
 // The part every feed item of the step shares: whose event it is.
+// Whom an effect is addressed to, for their notices (ListNotices): its
+// data's `den`, a unit's or a person's id; "" for none, or for text that
+// cannot be part of a key (it still goes to the feed).
+std::string NoticeRecipient(const Json& effect) {
+  const Json* data = effect.is_object() && effect.contains("data")
+                         ? &effect["data"] : nullptr;
+  if (data == nullptr || !data->is_object()) return "";
+  auto den = data->find("den");
+  if (den == data->end() || !den->is_string()) return "";
+  auto checked = CheckKeyText(den->get_ref<const std::string&>(), "den", 200);
+  return checked.ok() ? *std::move(checked) : "";
+}
+
 store::FeedRecord FeedBase(const StepPlan& plan, const char* kind) {
   store::FeedRecord item;
   item.set_kind(kind);
@@ -246,10 +260,20 @@ void WriteFeed(const StepPlan& plan, Txn* txn) {
   const Json effects = body.effects_json() == "[]"
                            ? Json::array()
                            : StoredJsonOr(body.effects_json(), Json::array());
+  uint32_t n = 0;
   for (const Json& effect : effects) {
     store::FeedRecord item = FeedBase(plan, "effect");
     item.set_data_json(DumpJson(effect));  // {"kind": ..., "data": {...}}
-    txn->AddFeed(item.SerializeAsString());
+    std::string record = item.SerializeAsString();
+    const std::string recipient = NoticeRecipient(effect);
+    if (!recipient.empty()) {
+      txn->writes().Put(Cf::kIndexes,
+                        keys::Notice(recipient, plan.body.at_micros(),
+                                     plan.after.id(), plan.seq, n),
+                        record);
+    }
+    ++n;
+    txn->AddFeed(std::move(record));
   }
   if (body.has_issued()) {
     store::FeedRecord item = FeedBase(plan, "document_issued");

@@ -576,6 +576,27 @@ void ToProto(const IncomingInfo& in, v1::IncomingDocument* out) {
   out->set_readable(in.readable);
 }
 
+void ToProto(const NoticeInfo& in, v1::Notice* out) {
+  out->set_recipient(in.recipient);
+  out->set_recipient_name(in.recipient_name);
+  out->set_kind(in.kind);
+  out->set_text(in.text);
+  // The engine wrote it from a Lua table: it converts (else left empty).
+  JsonTextToStruct(in.data_json, out->mutable_data()).IgnoreError();
+  out->set_instance_id(in.instance_id);
+  out->set_workflow(in.workflow);
+  out->set_workflow_title(in.workflow_title);
+  out->set_unit(in.unit);
+  out->set_unit_name(in.unit_name);
+  out->set_trich_yeu(in.trich_yeu);
+  out->set_event(in.event);
+  out->set_event_title(in.event_title);
+  ToTimestamp(in.at, out->mutable_at());
+  out->set_actor(in.actor);
+  out->set_actor_name(in.actor_name);
+  out->set_readable(in.readable);
+}
+
 void ToProto(const RegisterEntryInfo& in, v1::RegisterEntry* out) {
   out->set_number(in.number);
   out->set_reference(in.reference);
@@ -605,6 +626,14 @@ IncomingRequest FromProto(const v1::ListIncomingRequest& in) {
   IncomingRequest out;
   out.unit = in.unit();
   out.only_unacknowledged = in.only_unacknowledged();
+  out.page_size = in.page_size();
+  out.page_token = in.page_token();
+  return out;
+}
+
+NoticeRequest FromProto(const v1::ListNoticesRequest& in) {
+  NoticeRequest out;
+  out.recipient = in.recipient();
   out.page_size = in.page_size();
   out.page_token = in.page_token();
   return out;

@@ -49,6 +49,7 @@ void ToProto(const TokenInfo& in, v1::Token* out);
 // Documents (docs/documents.md).
 void ToProto(const DocumentInfo& in, v1::Document* out);
 void ToProto(const IncomingInfo& in, v1::IncomingDocument* out);
+void ToProto(const NoticeInfo& in, v1::Notice* out);
 void ToProto(const RegisterEntryInfo& in, v1::RegisterEntry* out);
 
 // INVALID_ARGUMENT when the variables or payload hold a number the engine
@@ -61,6 +62,7 @@ DeadlineQuery FromProto(const v1::ListDeadlinesRequest& in);
 DirectoryImport FromProto(const v1::ImportDirectoryRequest& in);
 AcknowledgeRequest FromProto(const v1::AcknowledgeDocumentRequest& in);
 IncomingRequest FromProto(const v1::ListIncomingRequest& in);
+NoticeRequest FromProto(const v1::ListNoticesRequest& in);
 RegisterRequest FromProto(const v1::ReadRegisterRequest& in);
 
 }  // namespace wf

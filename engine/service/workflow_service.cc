@@ -419,6 +419,22 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetInbox(
   return Answer(context, absl::OkStatus());
 }
 
+grpc::ServerUnaryReactor* WorkflowServiceImpl::ListNotices(
+    grpc::CallbackServerContext* context,
+    const v1::ListNoticesRequest* request,
+    v1::ListNoticesResponse* response) {
+  WF_CALLER(actor);
+  NoticeRequest list = FromProto(*request);
+  list.actor = actor;
+  auto result = engine_->ListNotices(list);
+  if (!result.ok()) return Answer(context, result.status());
+  for (const NoticeInfo& n : result->notices) {
+    ToProto(n, response->add_notices());
+  }
+  response->set_next_page_token(result->next_page_token);
+  return Answer(context, absl::OkStatus());
+}
+
 grpc::ServerUnaryReactor* WorkflowServiceImpl::WhoAmI(
     grpc::CallbackServerContext* context, const v1::WhoAmIRequest* request,
     v1::WhoAmIResponse* response) {

@@ -86,6 +86,10 @@ class WorkflowServiceImpl final
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
                                    const v1::WhoAmIRequest* request,
                                    v1::WhoAmIResponse* response) override;
+  grpc::ServerUnaryReactor* ListNotices(
+      grpc::CallbackServerContext* context,
+      const v1::ListNoticesRequest* request,
+      v1::ListNoticesResponse* response) override;
 
  private:
   absl::StatusOr<std::shared_ptr<const InboxAnswers::Kept>> InboxAnswer(

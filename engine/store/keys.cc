@@ -184,6 +184,22 @@ std::string Incoming(absl::string_view unit, int64_t issued_micros,
   return key;
 }
 
+std::string NoticePrefix(absl::string_view recipient) {
+  return Join({"n", recipient, ""});
+}
+
+std::string Notice(absl::string_view recipient, int64_t at_micros,
+                   absl::string_view id, uint64_t seq, uint32_t n) {
+  std::string key = NoticePrefix(recipient);
+  AppendBigEndian64(&key, static_cast<uint64_t>(INT64_MAX - at_micros));
+  key.push_back(kSep);
+  key.append(id.data(), id.size());
+  key.push_back(kSep);
+  AppendBigEndian64(&key, seq);
+  AppendBigEndian32(&key, n);
+  return key;
+}
+
 std::string Late(absl::string_view workflow, absl::string_view id,
                  absl::string_view clock) {
   return Join({"l", workflow, id, clock});

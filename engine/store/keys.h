@@ -130,6 +130,13 @@ std::string RegisterYearPrefix(absl::string_view register_key, int32_t year);
 std::string Incoming(absl::string_view unit, int64_t issued_micros,
                      absl::string_view id);
 std::string IncomingPrefix(absl::string_view unit);
+// A notice (ctx.emit with `den`) to a unit or person (indexes), newest
+// first: "n" \0 recipient \0 be64(INT64_MAX - at micros) \0 id \0
+// be64(seq) be32(n: the effect's place in the step). Its value is the
+// effect's FeedRecord.
+std::string Notice(absl::string_view recipient, int64_t at_micros,
+                   absl::string_view id, uint64_t seq, uint32_t n);
+std::string NoticePrefix(absl::string_view recipient);
 // Column family "blobs" (file bytes, engine/documents/file_store.h):
 //   f/ sha256 (32 raw bytes)          a stored file (BlobFileRecord)
 //   u/ upload id                      an upload not yet committed (empty)

@@ -524,6 +524,43 @@ const minimalPdf = (text) => Buffer.from(
   '2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 // Signs `person` in at the console's address `hash` (the page it leads to).
+test('the chairman reads under "Thông báo" what steps told his commune and him', async () => {
+  const officer = client(wf.WorkflowService, tokens['can-bo.dai-son']);
+  const started = await officer.StartInstance({ workflow: 'bao_tin', unit: '07627' });
+  const id = started.instance.id;
+  await officer.FireEvent({
+    instance_id: id, event: 'gui',
+    payload: toStruct({ den: '07627', noi_dung: 'Hồ sơ đề nghị khen thưởng không được đề nghị',
+      den_2: 'chu-tich.dai-son' }),
+  });
+  const context = await browser.newContext({ locale: 'vi-VN' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.setDefaultTimeout(10_000);
+  await withPage(context, page, async () => {
+    await signInAt(page, '#/thong-bao', 'chu-tich.dai-son');
+    await page.getByRole('heading', { level: 1, name: 'Thông báo' }).waitFor();
+    const rows = page.locator('#bang-thong-bao tbody tr');
+    await rows.first().waitFor();
+    const texts = await rows.allInnerTexts();
+    // Newest first; one step sent both, in the order it emitted them.
+    const commune = texts.findIndex((t) => t.includes('Hồ sơ đề nghị khen thưởng không được đề nghị'));
+    const his = texts.findIndex((t) => t.includes('Lần hai'));
+    assert.ok(commune >= 0 && his === commune + 1, texts.join('\n'));
+    assert.match(texts[commune], /Thông báo/);
+    assert.match(texts[commune], /Xã Đại Sơn/);
+    assert.match(texts[commune], /Gửi thông báo/);
+    assert.match(texts[his], /Đôn đốc/);
+    assert.match(texts[his], /Trần Thị Bình$/);  // sent to him, by name
+    await rows.nth(commune).getByRole('link', { name: 'Mở hồ sơ' }).click();
+    await page.waitForURL(new RegExp(`#/ho-so/${id}$`));
+    assert.equal(await page.locator('#lien-ket-thong-bao').count(), 1);
+    await noStrayText(page);
+  });
+  assert.deepEqual(problems, []);
+});
+
 async function signInAt(page, hash, person) {
   await page.goto(`${gateway.url}/${hash}`);
   await page.getByRole('button', { name: 'Đăng nhập bằng mã truy cập' }).click();

@@ -229,6 +229,11 @@ class Engine {
   // hold a role in; administrators and the embedder name a unit.
   virtual absl::StatusOr<IncomingPage> ListIncoming(
       const IncomingRequest& request) = 0;
+  // What steps told the caller's units and the caller (ctx.emit with
+  // `den`), newest first. People read their units' and their own;
+  // administrators and the embedder name a unit or a person.
+  virtual absl::StatusOr<NoticePage> ListNotices(
+      const NoticeRequest& request) = 0;
   // A register's numbers for a year, in order. Administrators and the
   // embedder read all of it; a person reads the entries issued by units
   // they hold a role in.

@@ -377,6 +377,43 @@ struct IncomingPage {
   std::string next_page_token;
 };
 
+// What steps told a unit or a person (ctx.emit with `den`: a
+// notification, a chase), newest first.
+struct NoticeRequest {
+  // A unit the person holds a role in, or their own id; "": all of them.
+  // Administrators and the embedder name one.
+  std::string recipient;
+  uint32_t page_size = 0;  // 0 means 50; over 1000: INVALID_ARGUMENT
+  std::string page_token;
+  Actor actor;
+};
+
+struct NoticeInfo {
+  std::string recipient;       // the unit's or the person's id
+  std::string recipient_name;  // as the directory names it
+  std::string kind;            // ctx.emit's kind: "thong_bao", "don_doc"...
+  std::string text;            // its data's noi_dung ("" if none)
+  std::string data_json;       // its data, whole
+  std::string instance_id;
+  std::string workflow;
+  std::string workflow_title;
+  std::string unit;            // the document's unit, and its name
+  std::string unit_name;
+  std::string trich_yeu;       // the document's, if it has one
+  std::string event;           // the step that sent it, and its title
+  std::string event_title;
+  absl::Time at;
+  std::string actor;           // who took the step ("system:timer"...)
+  std::string actor_name;
+  // The caller may open the document (GetInstance).
+  bool readable = false;
+};
+
+struct NoticePage {
+  std::vector<NoticeInfo> notices;
+  std::string next_page_token;
+};
+
 // One year of a register (sổ văn bản đi).
 struct RegisterRequest {
   std::string register_key;
