@@ -1292,9 +1292,9 @@ function noticeList(current) {
   };
   list.picker.addEventListener('submit', (e) => {
     e.preventDefault();
-    reloadNotices(list, false);
+    reloadList(list, false, fetchNotices);
   });
-  list.more.addEventListener('click', () => reloadNotices(list, true));
+  list.more.addEventListener('click', () => reloadList(list, true, fetchNotices));
   return list;
 }
 
@@ -1318,18 +1318,6 @@ async function fetchNotices(list, more) {
   if (!list.tbody) list.body.replaceChildren(h('p', { class: 'trong' }, 'Chưa có thông báo nào.'));
   for (const n of notices) {
     list.tbody.append(row(noticeCells(n, instanceLink)));
-  }
-}
-
-async function reloadNotices(list, more) {
-  hideAlert(list.alert);
-  list.more.disabled = true;
-  try {
-    await fetchNotices(list, more);
-  } catch (err) {
-    if (!(err instanceof SessionEnded)) showAlert(list.alert, err);
-  } finally {
-    list.more.disabled = false;
   }
 }
 
@@ -1359,8 +1347,8 @@ function incomingList(current) {
     more: h('button', { type: 'button', class: 'nut nut--phu', hidden: true }, 'Xem thêm'),
   };
   list.onlyWaiting = () => box.checked;
-  box.addEventListener('change', () => reloadIncoming(list, false));
-  list.more.addEventListener('click', () => reloadIncoming(list, true));
+  box.addEventListener('change', () => reloadList(list, false, fetchIncoming));
+  list.more.addEventListener('click', () => reloadList(list, true, fetchIncoming));
   return list;
 }
 
@@ -1390,12 +1378,13 @@ function emptyIncomingText(list) {
   return list.onlyWaiting() ? 'Không có văn bản nào chờ xác nhận.' : 'Chưa có văn bản đến.';
 }
 
-// A load the person asked for (the filter, "Xem thêm"): its error stays here.
-async function reloadIncoming(list, more) {
+// A load the person asked for (a filter, "Xem thêm") of a paged list
+// (`load`: its fetchIncoming or fetchNotices): its error stays here.
+async function reloadList(list, more, load) {
   hideAlert(list.alert);
   list.more.disabled = true;
   try {
-    await fetchIncoming(list, more);
+    await load(list, more);
   } catch (err) {
     if (!(err instanceof SessionEnded)) showAlert(list.alert, err);
   } finally {

@@ -117,37 +117,42 @@ absl::StatusOr<DocumentInfo> DocumentReader::Get(const std::string& id,
 
 absl::StatusOr<std::vector<std::string>> DocumentReader::IncomingUnits(
     const IncomingRequest& request, const DirectorySnapshot& directory) const {
-  const Actor& actor = request.actor;
+  return ListedFor(request.actor, request.unit, "unit",
+                   UnitsOf(request.actor, directory),
+                   "Bạn không thuộc đơn vị này nên không xem được văn bản "
+                   "đến của đơn vị.");
+}
+
+absl::StatusOr<std::vector<std::string>> DocumentReader::ListedFor(
+    const Actor& actor, const std::string& named, const char* field,
+    std::vector<std::string> mine, const char* refusal) const {
   if (actor.nobody()) {
     return absl::PermissionDeniedError("Expected an actor, but none was given");
   }
-  WF_ASSIGN_OR_RETURN(std::string unit,
-                      CheckKeyText(request.unit, "unit", 200));
+  WF_ASSIGN_OR_RETURN(std::string name, CheckKeyText(named, field, 200));
   if (actor.kind != Actor::Kind::kPerson) {
-    if (unit.empty()) {
-      return Refusal(absl::InvalidArgumentError(
-                         "Expected `unit`: administrators and the embedder "
-                         "name the unit whose incoming list they read"),
+    if (name.empty()) {
+      return Refusal(absl::InvalidArgumentError(absl::StrCat(
+                         "Expected `", field, "`: administrators and the "
+                         "embedder name the ", field, " whose list they ",
+                         "read")),
                      reason::kFieldRequired)
-          .With("field", "unit")
-          .Field("unit");
+          .With("field", field)
+          .Field(field);
     }
-    return std::vector<std::string>{unit};
+    return std::vector<std::string>{name};
   }
-  std::vector<std::string> mine = UnitsOf(actor, directory);
-  if (unit.empty()) return mine;
-  if (!Contains(mine, unit)) {
+  if (name.empty()) return mine;
+  if (!Contains(mine, name)) {
     return Refusal(absl::PermissionDeniedError(absl::StrCat(
-                       "Expected a person of unit '", unit, "' to read its ",
-                       "incoming documents, but '", actor.id, "' holds no ",
-                       "role there")),
+                       "Expected a ", field, " that '", actor.id, "' holds a ",
+                       "role in, but they hold none in '", name, "'")),
                    reason::kRoleRequired)
         .With("person", actor.id)
-        .With("unit", unit)
-        .Vietnamese("Bạn không thuộc đơn vị này nên không xem được văn bản "
-                    "đến của đơn vị.");
+        .With("unit", name)
+        .Vietnamese(refusal);
   }
-  return std::vector<std::string>{unit};
+  return std::vector<std::string>{name};
 }
 
 // The units' lists merged, newest first. Each entry's position is its key
@@ -214,39 +219,12 @@ absl::StatusOr<IncomingPage> DocumentReader::Incoming(
 
 absl::StatusOr<std::vector<std::string>> DocumentReader::NoticeRecipients(
     const NoticeRequest& request, const DirectorySnapshot& directory) const {
-  const Actor& actor = request.actor;
-  if (actor.nobody()) {
-    return absl::PermissionDeniedError("Expected an actor, but none was given");
-  }
-  WF_ASSIGN_OR_RETURN(std::string recipient,
-                      CheckKeyText(request.recipient, "recipient", 200));
-  if (actor.kind != Actor::Kind::kPerson) {
-    if (recipient.empty()) {
-      return Refusal(absl::InvalidArgumentError(
-                         "Expected `recipient`: administrators and the "
-                         "embedder name the unit or the person whose notices "
-                         "they read"),
-                     reason::kFieldRequired)
-          .With("field", "recipient")
-          .Field("recipient");
-    }
-    return std::vector<std::string>{recipient};
-  }
-  std::vector<std::string> mine = UnitsOf(actor, directory);
-  mine.push_back(actor.id);
-  if (recipient.empty()) return mine;
-  if (!Contains(mine, recipient)) {
-    return Refusal(absl::PermissionDeniedError(absl::StrCat(
-                       "Expected the notices of '", actor.id, "' or of a "
-                       "unit they hold a role in, but they hold none in '",
-                       recipient, "'")),
-                   reason::kRoleRequired)
-        .With("person", actor.id)
-        .With("unit", recipient)
-        .Vietnamese("Bạn không thuộc đơn vị này nên không xem được thông "
-                    "báo gửi đơn vị.");
-  }
-  return std::vector<std::string>{recipient};
+  std::vector<std::string> mine = UnitsOf(request.actor, directory);
+  if (request.actor.kind == Actor::Kind::kPerson) mine.push_back(request.actor.id);
+  return ListedFor(request.actor, request.recipient, "recipient",
+                   std::move(mine),
+                   "Bạn không thuộc đơn vị này nên không xem được thông "
+                   "báo gửi đơn vị.");
 }
 
 NoticeInfo DocumentReader::ToNotice(const std::string& recipient,

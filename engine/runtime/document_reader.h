@@ -47,6 +47,13 @@ class DocumentReader {
   // the refusal.
   absl::StatusOr<std::vector<std::string>> NoticeRecipients(
       const NoticeRequest& request, const DirectorySnapshot& directory) const;
+  // Whose list a request reads: a person, the one of `mine` they name
+  // (`field`), or all of `mine`; administrators and the embedder, the one
+  // they must name. A person naming another is refused (ROLE_REQUIRED,
+  // `refusal` in Vietnamese).
+  absl::StatusOr<std::vector<std::string>> ListedFor(
+      const Actor& actor, const std::string& named, const char* field,
+      std::vector<std::string> mine, const char* refusal) const;
   // A stored notice as the API gives it.
   NoticeInfo ToNotice(const std::string& recipient,
                       const store::FeedRecord& record, const Actor& actor,
