@@ -31,7 +31,8 @@ local quyet_dinh = khen.quyet_dinh
 local cau_hinh = khen.cau_hinh
 
 -- The nominee `id` as the list shows it, once checked: a nominee of this
--- round and award, in `state`.
+-- round and award, in `state`, with Sở Nội vụ's reason when not
+-- recommended and the standing agency's concurrence (hiệp y).
 local function ho_so(ctx, id, state, ten_trang_thai)
   local r = ctx.read_instance(id)
   if r == nil or r.workflow ~= "de_nghi_khen_thuong" then
@@ -46,7 +47,8 @@ local function ho_so(ctx, id, state, ten_trang_thai)
           ten_trang_thai .. "»", 0)
   end
   return { id = id, ten = r.vars.ten_doi_tuong, doi_tuong = r.vars.doi_tuong,
-           don_vi = r.unit, ly_do = r.vars.ly_do_khong_de_nghi }
+           don_vi = r.unit, ly_do = r.vars.ly_do_khong_de_nghi,
+           hiep_y = r.vars.y_kien_hiep_y }
 end
 
 local function danh_sach_mot(ctx, ids, state, ten_trang_thai)
