@@ -198,7 +198,6 @@ Json AttachedData(const store::AttachedFile& attached) {
               {"added_by", file.added_by()}};
 }
 
-// The part every feed item of the step shares: whose event it is.
 // Whom an effect is addressed to, for their notices (ListNotices): its
 // data's `den`, a unit's or a person's id; "" for none, or for text that
 // cannot be part of a key (it still goes to the feed).
@@ -212,6 +211,7 @@ std::string NoticeRecipient(const Json& effect) {
   return checked.ok() ? *std::move(checked) : "";
 }
 
+// The part every feed item of the step shares: whose event it is.
 store::FeedRecord FeedBase(const StepPlan& plan, const char* kind) {
   store::FeedRecord item;
   item.set_kind(kind);
