@@ -77,7 +77,8 @@ workflow "ban_hanh_ke_hoach" {
   hooks = { "nguoi_gop_y", "tham_van_them", "don_vi_giao" },
   initial = "du_thao",
   requires = { "chien_dich" },
-  fields = truong.chon { "chien_dich", "ly_do", "y_kien", "ky", "noi_dung", "han_nop" },
+  fields = truong.chon { "chien_dich", "ly_do", "y_kien", "ky", "noi_dung", "han_nop",
+                         "chuc_vu_nguoi_ky" },
   started_by = nguoi_soan,
   start = function(ctx)
     local c = plan.chien_dich(ctx)
@@ -278,11 +279,14 @@ transition "tra_lai" {
 }
 
 -- The signature block prints the signer's name as the org directory has
--- it, not a name typed at signing.
+-- it, not a name typed at signing. A delegate of the signer (TUQ.) gives
+-- their own title (chuc_vu_nguoi_ky), which the block prints under the
+-- head's.
 transition "ky" {
   title = "Ký ban hành",
   from = "cho_ky", to = "da_ky",
   who = nguoi_ky,
+  optional = { "chuc_vu_nguoi_ky" },
   guard = function(ctx)
     local ok, why = la_nguoi_ky(ctx)
     if not ok then return false, why end
@@ -290,12 +294,13 @@ transition "ky" {
       return false, "Danh bạ cán bộ chưa có họ tên của người ký (" .. ctx.actor.id ..
                     "): quản trị viên cần bổ sung trước khi ký"
     end
-    return true
+    return plan.ky_duoc_uy_quyen(ctx)
   end,
   action = function(ctx)
     ctx.vars.nguoi_ky = ctx.actor.id
     ctx.vars.ten_nguoi_ky = ctx.actor.name
     ctx.vars.ngay_ky = ctx.today
+    ctx.vars.chuc_vu_nguoi_ky = plan.chuc_vu_uy_quyen(ctx)
   end,
 }
 
@@ -406,8 +411,9 @@ transition "ban_hanh" {
     local c = plan.chien_dich(ctx)
     local ky = c.ky
     local so = ctx.document.issue{
-      signer = { form = ky.hinh_thuc or "", title_lines = ky.chuc_danh,
-                 name = ctx.vars.ten_nguoi_ky, person = ctx.vars.nguoi_ky },
+      signer = plan.khoi_ky({ form = ky.hinh_thuc or "", title_lines = ky.chuc_danh,
+                              name = ctx.vars.ten_nguoi_ky, person = ctx.vars.nguoi_ky },
+                            ctx.vars.chuc_vu_nguoi_ky),
       recipients = noi_nhan(ctx),
     }
     ctx.vars.so = so.reference

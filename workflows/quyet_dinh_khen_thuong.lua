@@ -99,7 +99,8 @@ workflow "quyet_dinh_khen_thuong" {
   plugin = true,
   initial = "du_thao",
   requires = { "dot", "hinh_thuc", "de_nghi" },
-  fields = truong.chon { "dot", "hinh_thuc", "de_nghi", "khong_de_nghi", "ly_do" },
+  fields = truong.chon { "dot", "hinh_thuc", "de_nghi", "khong_de_nghi", "ly_do",
+                         "chuc_vu_nguoi_ky" },
   unique_business_key = true,
   who = so_noi_vu,
   started_by = so_noi_vu,
@@ -157,8 +158,11 @@ transition "ky" {
   title = "Ký Quyết định khen thưởng",
   from = "cho_quyet_dinh", to = "da_ban_hanh",
   who = quyet_dinh,
+  optional = { "chuc_vu_nguoi_ky" },
   guard = function(ctx)
-    return khen.la_nguoi_quyet_dinh(ctx, "Ký Quyết định khen thưởng")
+    local ok, why = khen.la_nguoi_quyet_dinh(ctx, "Ký Quyết định khen thưởng")
+    if not ok then return false, why end
+    return plan.ky_duoc_uy_quyen(ctx)
   end,
   action = function(ctx)
     local so = ctx.document.issue{ signer = khen.chu_ky(ctx), recipients = noi_nhan(ctx) }

@@ -102,6 +102,38 @@ class QuotaTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("OK ", r.stdout)
 
+    def test_a_delegate_signs_tuq_under_her_own_title(self):
+        # The Chủ tịch delegated his signature to the Chánh Văn phòng UBND
+        # tỉnh for 15 and 16/01/2026 (plugins/bac_ninh/can_bo.csv). She signs
+        # the Quyết định TUQ. CHỦ TỊCH, her own title below (NĐ 30/2020,
+        # Điều 13), and must give that title to sign.
+        code = communes(1)[0]
+        steps = ['ten = "ký thừa ủy quyền"\nbat_dau = "2025-12-22"\n']
+        steps += nominee_steps(code, 1)
+        steps.append(choose(code))
+        steps.append(f'[[buoc]]\nai = "giam-doc.bn-so-noi-vu"\nho_so = "dn_{code}"\n'
+                     'lam = "de_nghi_khen"\n')
+        steps.append('[[buoc]]\nai = "chuyen-vien.bn-phong-tham-muu"\n'
+                     f'ho_so = "dn_{code}"\nlam = "hiep_y"\n')
+        steps.append('[[buoc]]\nai = "chuyen-vien.bn-so-noi-vu"\n'
+                     'mo = "quyet_dinh_khen_thuong"\ndon_vi = "bn_so_noi_vu"\n'
+                     'bien = { dot = "tong_ket_2025", hinh_thuc = "bang_khen_chu_tich", '
+                     f'de_nghi = ["@dn_{code}"] }}\n'
+                     'khoa = "tong_ket_2025/bang_khen_chu_tich"\nten = "qd"\n')
+        steps.append('[[buoc]]\nai = "giam-doc.bn-so-noi-vu"\nho_so = "qd"\nlam = "trinh"\n')
+        steps.append('[[buoc]]\nngay = "2026-01-15"\nai = "chanh-van-phong.bn-vp-ubnd"\n'
+                     'ho_so = "qd"\nlam = "ky"\n'
+                     'tu_choi = "cần ghi chức vụ của người ký (chuc_vu_nguoi_ky)"\n')
+        steps.append('[[buoc]]\nai = "chanh-van-phong.bn-vp-ubnd"\nho_so = "qd"\nlam = "ky"\n'
+                     'du_lieu = { chuc_vu_nguoi_ky = "CHÁNH VĂN PHÒNG" }\n'
+                     'van_ban = { ho_so = "qd", so = "01/QĐ-UBND", nguoi_ky = "Đỗ Thị Thu Trang", '
+                     'hinh_thuc = "TUQ.", chuc_danh = ["CHỦ TỊCH", "CHÁNH VĂN PHÒNG"] }\n')
+        steps.append(f'[[buoc]]\nkiem_tra = {{ ho_so = "dn_{code}", trang_thai = "duoc_khen", '
+                     'bien = { ten_nguoi_quyet_dinh = "Đỗ Thị Thu Trang" } }\n')
+        r = run("\n".join(steps))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("OK ", r.stdout)
+
 
 if __name__ == "__main__":
     unittest.main(argv=["khen_thuong_test"])

@@ -203,4 +203,36 @@ function M.so_ngay_tre(han, ngay)
   return wf.workdays_between(han, ngay)
 end
 
+-- Signing under a delegation (ủy quyền; NĐ 30/2020, Điều 13; docs/org.md,
+-- "Delegation"). A delegate signs "TUQ." before the head's title, then
+-- their own title, which the directory does not hold: the signing step
+-- takes it in its payload (chuc_vu_nguoi_ky). A guard's check: true for
+-- whoever signs in their own right, and for a delegate who gave it.
+function M.ky_duoc_uy_quyen(ctx)
+  if ctx.actor.acting_for == "" then return true end
+  local chuc_vu = ctx.payload.chuc_vu_nguoi_ky
+  if type(chuc_vu) ~= "string" or chuc_vu:match("^%s*$") then
+    return false, "Ký thừa ủy quyền (TUQ.) thay " .. ctx.actor.acting_for ..
+                  ": cần ghi chức vụ của người ký (chuc_vu_nguoi_ky), ví dụ \"CHÁNH VĂN PHÒNG\""
+  end
+  return true
+end
+
+-- What the signing step keeps of a delegation, for the signature block
+-- (khoi_ky): the delegate's own title, or nil when signing in one's own
+-- right.
+function M.chuc_vu_uy_quyen(ctx)
+  if ctx.actor.acting_for == "" then return nil end
+  return ctx.payload.chuc_vu_nguoi_ky
+end
+
+-- The signature block `khoi` ({form, title_lines, name, person}) as a
+-- delegate signs it: "TUQ." with the head's title (the block's first line),
+-- then `chuc_vu`, the delegate's own. Unchanged when `chuc_vu` is nil.
+function M.khoi_ky(khoi, chuc_vu)
+  if chuc_vu == nil then return khoi end
+  return { form = "TUQ.", title_lines = { khoi.title_lines[1], chuc_vu },
+           name = khoi.name, person = khoi.person }
+end
+
 return M

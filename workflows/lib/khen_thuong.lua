@@ -39,7 +39,9 @@ end
 
 -- The signature block of a Quyết định of the UBND tỉnh for whoever signs it
 -- (NĐ 30/2020, Điều 13): the Chủ tịch signs plainly; a Phó Chủ tịch, where
--- the plugin lets one decide, signs on the Chủ tịch's behalf (KT.).
+-- the plugin lets one decide, signs on the Chủ tịch's behalf (KT.); a
+-- delegate signs TUQ. with the title the step's payload gives (its guard
+-- checks plan.ky_duoc_uy_quyen).
 function M.chu_ky(ctx)
   local signer = { form = "", title_lines = { "CHỦ TỊCH" }, name = ctx.actor.name,
                    person = ctx.actor.id }
@@ -47,7 +49,7 @@ function M.chu_ky(ctx)
     signer.form = "KT."
     signer.title_lines = { "CHỦ TỊCH", "PHÓ CHỦ TỊCH" }
   end
-  return signer
+  return plan.khoi_ky(signer, plan.chuc_vu_uy_quyen(ctx))
 end
 
 return M

@@ -17,6 +17,9 @@ local danh_muc = {
   y_kien = { title = "Ý kiến", kind = "long_text" },
   noi_dung = { title = "Nội dung", kind = "long_text" },
   ghi_chu = { title = "Ghi chú", kind = "long_text" },
+  -- Signing under a delegation (TUQ.): the signer's own title, as printed.
+  chuc_vu_nguoi_ky = { title = "Chức vụ của người ký thừa ủy quyền (viết hoa, như in dưới TUQ.)",
+                       kind = "text" },
   -- The plan a document belongs to, and its unit.
   chien_dich = { title = "Kế hoạch (mã trong plugin của tỉnh)", kind = "text" },
   don_vi = { title = "Mã đơn vị", kind = "text" },
