@@ -35,6 +35,7 @@ const state = {
   workflowTitles: null,  // Map name -> title, once read
   renderSeq: 0,          // which rendering is current (older ones stop)
   wantedHash: '',        // where to go once signed in
+  unreadSeq: 0,          // which count of new notices is current
 };
 
 const el = {
@@ -153,6 +154,8 @@ function renderHeader() {
   if (!me) {
     el.userName.textContent = '';
     el.roles.replaceChildren();
+    ++state.unreadSeq;
+    showUnreadNotices(0);
     return;
   }
   el.userName.textContent = me.name || me.person || '';
@@ -161,6 +164,32 @@ function renderHeader() {
   const roles = (me.roles ?? []).map((r) => h('li', null, heldRoleText(r)));
   if (me.admin) roles.unshift(h('li', null, 'Quản trị hệ thống'));
   el.roles.replaceChildren(...roles);
+}
+
+// The count of new notices beside "Thông báo" (ListNotices' unread, up to
+// 100), or nothing. Administrators have no notices of their own.
+function showUnreadNotices(count) {
+  el.navNotices.querySelector('.so-moi')?.remove();
+  if (!count) return;
+  const text = count >= 100 ? '100+' : String(count);
+  el.navNotices.append(' ', h('span', { class: 'so-moi', id: 'so-thong-bao-moi' }, text,
+    h('span', { class: 'an' }, ' thông báo mới')));
+}
+
+async function refreshUnreadNotices() {
+  const seq = ++state.unreadSeq;
+  if (!state.me || state.me.admin) {
+    showUnreadNotices(0);
+    return;
+  }
+  try {
+    const page = await call(WORKFLOW, 'ListNotices', { page_size: 1 });
+    // A later count, or the notices page marking them seen, wins.
+    if (seq === state.unreadSeq) showUnreadNotices(page.unread ?? 0);
+  } catch (err) {
+    // The page's own calls say what is wrong; the count simply stays.
+    if (err instanceof SessionEnded) return;
+  }
 }
 
 function markNav(name) {
@@ -244,6 +273,9 @@ async function route({ keepNotice = false } = {}) {
   }
   renderHeader();
   markNav(r.name);
+  // The notices page counts them itself, once marked seen; before the
+  // password is changed the engine answers nothing else.
+  if (r.name !== 'thong-bao' && !mustChangePassword()) refreshUnreadNotices();
   const current = () => seq === state.renderSeq;
   try {
     if (r.name === 'hop-thu') await viewInbox(current);
@@ -1317,8 +1349,21 @@ async function fetchNotices(list, more) {
   }
   if (!list.tbody) list.body.replaceChildren(h('p', { class: 'trong' }, 'Chưa có thông báo nào.'));
   for (const n of notices) {
-    list.tbody.append(row(noticeCells(n, instanceLink)));
+    const r = row(noticeCells(n, instanceLink));
+    if (n.unread) r.classList.add('dong--moi');
+    list.tbody.append(r);
   }
+  // An official who opens the list has seen what it shows first: up to the
+  // newest notice, so that one arriving meanwhile still counts as new.
+  if (!more && !state.me.admin) await markNoticesSeen(list, notices[0], page.unread ?? 0);
+}
+
+async function markNoticesSeen(list, newest, unread) {
+  if (newest && unread > 0) {
+    await call(WORKFLOW, 'MarkNoticesSeen', { up_to: newest.at });
+  }
+  ++state.unreadSeq;
+  if (list.current()) showUnreadNotices(0);
 }
 
 // --- Incoming documents (Văn bản đến) --------------------------------------

@@ -21,8 +21,12 @@ function sender(n) {
 export function noticeCells(n, openLink) {
   const about = [n.trich_yeu || n.workflow_title || n.workflow,
     h('span', { class: 'phu' }, n.event_title || n.event)];
+  // New since the official last opened the list (ListNotices' unread).
+  const when = n.unread
+    ? [formatDateTime(n.at), ' ', h('span', { class: 'nhan nhan--moi' }, 'Mới')]
+    : formatDateTime(n.at);
   return [
-    formatDateTime(n.at),
+    when,
     h('span', { class: n.kind === 'don_doc' ? 'nhan nhan--qua-han' : 'nhan' }, noticeKind(n.kind)),
     n.text || '—',
     [...about, n.readable ? openLink(n.instance_id) : h('code', { class: 'phu' }, n.instance_id)],

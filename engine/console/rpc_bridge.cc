@@ -187,6 +187,7 @@ RpcBridge::RpcBridge(std::shared_ptr<grpc::Channel> channel,
   Offer(ws + "GetInbox", w, &W::GetInbox);
   Offer(ws + "WhoAmI", w, &W::WhoAmI);
   Offer(ws + "ListNotices", w, &W::ListNotices);
+  Offer(ws + "MarkNoticesSeen", w, &W::MarkNoticesSeen);
   Offer(ws + "GetProgress", w, &W::GetProgress);
   Offer(ds + "GetDocument", d, &D::GetDocument);
   Offer(ds + "RenderDocument", d, &D::RenderDocument);

@@ -328,16 +328,54 @@ absl::StatusOr<NoticePage> DocumentReader::Notices(
   std::sort(found.begin(), found.end(),
             [](const Found& a, const Found& b) { return a.position < b.position; });
   NoticePage page;
+  if (request.actor.kind == Actor::Kind::kPerson) {
+    WF_ASSIGN_OR_RETURN(page.seen_until, SeenUntil(request.actor.id));
+    WF_ASSIGN_OR_RETURN(page.unread, Unread(recipients, page.seen_until));
+  }
   for (const Found& f : found) {
     if (page.notices.size() == page_size) {
       page.next_page_token = SealPageToken("notices", after);
       break;
     }
-    page.notices.push_back(
+    NoticeInfo& n = page.notices.emplace_back(
         ToNotice(f.recipient, f.record, request.actor, *directory));
+    n.unread = page.unread > 0 && n.at > page.seen_until;
     after = f.position;
   }
   return page;
+}
+
+absl::StatusOr<absl::Time> DocumentReader::SeenUntil(
+    const std::string& person) const {
+  WF_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                      reader_->store()->Get(Cf::kDefault,
+                                            keys::NoticesSeen(person)));
+  if (!value.has_value() || value->size() != 8) return absl::InfinitePast();
+  return absl::FromUnixMicros(
+      static_cast<int64_t>(keys::ReadBigEndian64(*value)));
+}
+
+absl::StatusOr<int> DocumentReader::Unread(
+    const std::vector<std::string>& recipients, absl::Time seen) const {
+  const int64_t seen_micros =
+      seen == absl::InfinitePast() ? INT64_MIN : absl::ToUnixMicros(seen);
+  int count = 0;
+  for (const std::string& recipient : recipients) {
+    const std::string prefix = keys::NoticePrefix(recipient);
+    auto it = reader_->store()->NewPrefixIterator(Cf::kIndexes, prefix);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) &&
+                           count < NoticePage::kMaxUnread;
+         it->Next()) {
+      const absl::string_view rest = View(it->key()).substr(prefix.size());
+      if (rest.size() < 8) continue;
+      const int64_t at =
+          INT64_MAX - static_cast<int64_t>(keys::ReadBigEndian64(rest));
+      if (at <= seen_micros) break;
+      ++count;
+    }
+    WF_RETURN_IF_ERROR(FromRocks(it->status(), "counting unread notices"));
+  }
+  return count;
 }
 
 absl::StatusOr<RegisterPage> DocumentReader::Register(

@@ -35,6 +35,8 @@ class DocumentReader {
   absl::StatusOr<IncomingPage> Incoming(const IncomingRequest& request);
   absl::StatusOr<RegisterPage> Register(const RegisterRequest& request);
   absl::StatusOr<NoticePage> Notices(const NoticeRequest& request);
+  // How far `person` has seen their notices (InfinitePast if never).
+  absl::StatusOr<absl::Time> SeenUntil(const std::string& person) const;
 
  private:
   // The units `actor` holds a role in today (none for the embedder).
@@ -54,6 +56,11 @@ class DocumentReader {
   absl::StatusOr<std::vector<std::string>> ListedFor(
       const Actor& actor, const std::string& named, const char* field,
       std::vector<std::string> mine, const char* refusal) const;
+  // How many notices of `recipients` are newer than `seen`, counted up to
+  // NoticePage::kMaxUnread: each list is newest first, so each is read
+  // only as far as `seen`.
+  absl::StatusOr<int> Unread(const std::vector<std::string>& recipients,
+                             absl::Time seen) const;
   // A stored notice as the API gives it.
   NoticeInfo ToNotice(const std::string& recipient,
                       const store::FeedRecord& record, const Actor& actor,

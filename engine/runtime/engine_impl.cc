@@ -441,6 +441,35 @@ class EngineImpl final : public Engine {
     return documents_->Notices(request);
   }
 
+  absl::StatusOr<absl::Time> MarkNoticesSeen(const Actor& actor,
+                                             absl::Time up_to) override {
+    WF_RETURN_IF_ERROR(CheckOpen());
+    WF_RETURN_IF_ERROR(Named(actor));
+    if (actor.kind != Actor::Kind::kPerson) {
+      return Refusal(absl::PermissionDeniedError(
+                         "Expected a person: administrators and the embedder "
+                         "have no notices of their own to mark seen"),
+                     reason::kRoleRequired)
+          .Vietnamese("Chỉ cán bộ có tên trong danh bạ mới có thông báo "
+                      "của riêng mình.");
+    }
+    const absl::Time now = clock_->Now();
+    const absl::Time mark =
+        up_to == absl::InfinitePast() || up_to > now ? now : up_to;
+    // Read, then written only if later: one person's marks in turn, so
+    // that two tabs marking at once cannot move it back.
+    absl::MutexLock lock(&notices_seen_mu_);
+    WF_ASSIGN_OR_RETURN(absl::Time was, documents_->SeenUntil(actor.id));
+    if (was >= mark) return was;
+    std::string micros;
+    keys::AppendBigEndian64(&micros,
+                            static_cast<uint64_t>(absl::ToUnixMicros(mark)));
+    WriteSet set;
+    set.Put(Cf::kDefault, keys::NoticesSeen(actor.id), std::move(micros));
+    WF_RETURN_IF_ERROR(committer_->Commit(std::move(set)));
+    return mark;
+  }
+
   absl::StatusOr<RegisterPage> ReadRegister(
       const RegisterRequest& request) override {
     WF_RETURN_IF_ERROR(CheckOpen());
@@ -1135,6 +1164,7 @@ class EngineImpl final : public Engine {
   std::unique_ptr<plugins::PluginStore> plugins_;
   std::unique_ptr<TransitionMetrics> counting_;
   int reader_id_ = 0;  // of options_.metrics, while open
+  absl::Mutex notices_seen_mu_;  // MarkNoticesSeen's read and write
   absl::Mutex mu_;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   int verify_runs_ ABSL_GUARDED_BY(mu_) = 0;  // VerifyAll calls running

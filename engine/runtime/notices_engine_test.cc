@@ -181,5 +181,93 @@ TEST_F(NoticesTest, EffectsWithoutARecipientAreNoNotice) {
   EXPECT_TRUE(unit->notices.empty());
 }
 
+// Unread: what came after the person's mark (MarkNoticesSeen), across
+// their units and themselves; the mark outlives a restart and never moves
+// back.
+TEST_F(NoticesTest, APersonsMarkCountsWhatCameAfterItAsUnread) {
+  auto never = List(Actor::Person(kChairman));
+  ASSERT_TRUE(never.ok()) << never.status();
+  EXPECT_EQ(never->unread, 0);
+  EXPECT_EQ(never->seen_until, absl::InfinitePast());
+  Send({{"den", "07627"}, {"noi_dung", "Một"}});
+  Send({{"den", kChairman}, {"noi_dung", "Hai"}});
+  auto before = List(Actor::Person(kChairman));
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_EQ(before->unread, 2);
+  ASSERT_EQ(before->notices.size(), 2u);
+  EXPECT_TRUE(before->notices[0].unread);
+  EXPECT_TRUE(before->notices[1].unread);
+
+  // Seen up to the newest shown: "Hai".
+  const absl::Time shown = before->notices[0].at;
+  auto marked = engine_->MarkNoticesSeen(Actor::Person(kChairman), shown);
+  ASSERT_TRUE(marked.ok()) << marked.status();
+  EXPECT_EQ(*marked, shown);
+  Send({{"den", "07627"}, {"noi_dung", "Ba"}});
+  Reopen();
+  auto after = List(Actor::Person(kChairman));
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->seen_until, shown);
+  EXPECT_EQ(after->unread, 1);
+  ASSERT_EQ(after->notices.size(), 3u);
+  EXPECT_EQ(after->notices[0].text, "Ba");
+  EXPECT_TRUE(after->notices[0].unread);
+  EXPECT_FALSE(after->notices[1].unread);
+  EXPECT_FALSE(after->notices[2].unread);
+  // Only the recipient asked for is counted.
+  auto own = List(Actor::Person(kChairman), kChairman);
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(own->unread, 0);
+  // The mark is the chairman's: the officer of the same unit has not seen.
+  auto officer = List(Actor::Person(kOfficer));
+  ASSERT_TRUE(officer.ok());
+  EXPECT_EQ(officer->unread, 2);
+
+  // An older mark (another tab) keeps the later one; a mark past now
+  // stops at now; none given is now.
+  auto older = engine_->MarkNoticesSeen(Actor::Person(kChairman),
+                                        shown - absl::Hours(1));
+  ASSERT_TRUE(older.ok());
+  EXPECT_EQ(*older, shown);
+  auto future = engine_->MarkNoticesSeen(Actor::Person(kChairman),
+                                         clock_.Now() + absl::Hours(24));
+  ASSERT_TRUE(future.ok());
+  EXPECT_EQ(*future, clock_.Now());
+  auto all = List(Actor::Person(kChairman));
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->unread, 0);
+  EXPECT_FALSE(all->notices[0].unread);
+  auto now = engine_->MarkNoticesSeen(Actor::Person(kOfficer),
+                                      absl::InfinitePast());
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(*now, clock_.Now());
+}
+
+TEST_F(NoticesTest, UnreadIsCountedUpToAHundred) {
+  for (int i = 0; i < NoticePage::kMaxUnread + 5; ++i) {
+    Send({{"den", "07627"}, {"noi_dung", absl::StrCat("Số ", i)}});
+  }
+  auto page = List(Actor::Person(kChairman), "", 3);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->unread, NoticePage::kMaxUnread);
+  EXPECT_EQ(page->notices.size(), 3u);
+}
+
+TEST_F(NoticesTest, OnlyAPersonHasAMark) {
+  Send({{"den", "07627"}, {"noi_dung", "Một"}});
+  auto admin = engine_->MarkNoticesSeen(Actor::Admin("admin"),
+                                        absl::InfinitePast());
+  EXPECT_TRUE(absl::IsPermissionDenied(admin.status())) << admin.status();
+  EXPECT_EQ(Reason(admin.status()), "ROLE_REQUIRED");
+  EXPECT_TRUE(absl::IsPermissionDenied(
+      engine_->MarkNoticesSeen(Actor::Embedder(), absl::InfinitePast())
+          .status()));
+  // An administrator naming the unit reads no count of anyone's.
+  auto named = List(Actor::Admin("admin"), "07627");
+  ASSERT_TRUE(named.ok());
+  EXPECT_EQ(named->unread, 0);
+  EXPECT_FALSE(named->notices[0].unread);
+}
+
 }  // namespace
 }  // namespace wf

@@ -595,6 +595,7 @@ void ToProto(const NoticeInfo& in, v1::Notice* out) {
   out->set_actor(in.actor);
   out->set_actor_name(in.actor_name);
   out->set_readable(in.readable);
+  out->set_unread(in.unread);
 }
 
 void ToProto(const RegisterEntryInfo& in, v1::RegisterEntry* out) {

@@ -432,6 +432,24 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::ListNotices(
     ToProto(n, response->add_notices());
   }
   response->set_next_page_token(result->next_page_token);
+  response->set_unread(static_cast<uint32_t>(result->unread));
+  if (result->seen_until != absl::InfinitePast()) {
+    ToTimestamp(result->seen_until, response->mutable_seen_until());
+  }
+  return Answer(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::MarkNoticesSeen(
+    grpc::CallbackServerContext* context,
+    const v1::MarkNoticesSeenRequest* request,
+    v1::MarkNoticesSeenResponse* response) {
+  WF_CALLER(actor);
+  const absl::Time up_to = request->has_up_to()
+                               ? FromTimestamp(request->up_to())
+                               : absl::InfinitePast();
+  auto seen = engine_->MarkNoticesSeen(actor, up_to);
+  if (!seen.ok()) return Answer(context, seen.status());
+  ToTimestamp(*seen, response->mutable_seen_until());
   return Answer(context, absl::OkStatus());
 }
 

@@ -90,6 +90,10 @@ class WorkflowServiceImpl final
       grpc::CallbackServerContext* context,
       const v1::ListNoticesRequest* request,
       v1::ListNoticesResponse* response) override;
+  grpc::ServerUnaryReactor* MarkNoticesSeen(
+      grpc::CallbackServerContext* context,
+      const v1::MarkNoticesSeenRequest* request,
+      v1::MarkNoticesSeenResponse* response) override;
 
  private:
   absl::StatusOr<std::shared_ptr<const InboxAnswers::Kept>> InboxAnswer(

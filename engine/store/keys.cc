@@ -184,6 +184,10 @@ std::string Incoming(absl::string_view unit, int64_t issued_micros,
   return key;
 }
 
+std::string NoticesSeen(absl::string_view person) {
+  return absl::StrCat("notices_seen/", person);
+}
+
 std::string NoticePrefix(absl::string_view recipient) {
   return Join({"n", recipient, ""});
 }

@@ -93,6 +93,10 @@ inline constexpr char kFeedLastSeq[] = "feed/last_seq";
 // a token outlives a restart.
 inline constexpr char kPageTokenKey[] = "page_token/key";
 
+// Column family "default": how far a person has seen their notices
+// (MarkNoticesSeen), "notices_seen/" person; value be64(micros).
+std::string NoticesSeen(absl::string_view person);
+
 // Column family "inbox": a document is listed under every (unit, role) that
 // may act on it: unit \0 role \0 be64(earliest due, INT64_MAX without one)
 // be64(when it got to its state) id. Empty values.

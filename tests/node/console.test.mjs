@@ -538,11 +538,24 @@ test('the chairman reads under "Thông báo" what steps told his commune and him
   const problems = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.setDefaultTimeout(10_000);
+  const chairman = client(wf.WorkflowService, tokens['chu-tich.dai-son']);
   await withPage(context, page, async () => {
-    await signInAt(page, '#/thong-bao', 'chu-tich.dai-son');
+    // New notices are counted beside "Thông báo" on every page.
+    await signInAt(page, '#/hop-thu', 'chu-tich.dai-son');
+    await page.getByRole('heading', { level: 1, name: 'Hộp thư' }).waitFor();
+    const badge = page.locator('#lien-ket-thong-bao .so-moi');
+    await badge.waitFor();
+    const unread = (await chairman.ListNotices({ page_size: 1 })).unread;
+    assert.ok(unread >= 2, `unread ${unread}`);
+    assert.equal(await badge.textContent(), `${unread} thông báo mới`);
+    await page.getByRole('link', { name: /^Thông báo/ }).click();
     await page.getByRole('heading', { level: 1, name: 'Thông báo' }).waitFor();
     const rows = page.locator('#bang-thong-bao tbody tr');
     await rows.first().waitFor();
+    // Shown as new this once; opened, they are seen, and the count goes.
+    assert.equal(await page.locator('#bang-thong-bao .nhan--moi').count(), unread);
+    await badge.waitFor({ state: 'detached' });
+    assert.equal((await chairman.ListNotices({ page_size: 1 })).unread, 0);
     const texts = await rows.allInnerTexts();
     // Newest first; one step sent both, in the order it emitted them.
     const commune = texts.findIndex((t) => t.includes('Hồ sơ đề nghị khen thưởng không được đề nghị'));
@@ -557,6 +570,20 @@ test('the chairman reads under "Thông báo" what steps told his commune and him
     await page.waitForURL(new RegExp(`#/ho-so/${id}$`));
     assert.equal(await page.locator('#lien-ket-thong-bao').count(), 1);
     await noStrayText(page);
+    // One more arrives: counted on the next page opened, and the only new
+    // one in the list.
+    await officer.FireEvent({
+      instance_id: id, event: 'gui',
+      payload: toStruct({ den: 'chu-tich.dai-son', noi_dung: 'Nhắc lại lịch họp' }),
+    });
+    await page.locator('#lien-ket-hop-thu').click();
+    await page.getByRole('heading', { level: 1, name: 'Hộp thư' }).waitFor();
+    await page.locator('#so-thong-bao-moi').filter({ hasText: /^1 thông báo mới$/ }).waitFor();
+    await page.getByRole('link', { name: /^Thông báo/ }).click();
+    const fresh = page.locator('#bang-thong-bao tbody tr.dong--moi');
+    await fresh.first().waitFor();
+    assert.equal(await fresh.count(), 1);
+    assert.match(await fresh.innerText(), /Nhắc lại lịch họp/);
   });
   assert.deepEqual(problems, []);
 });

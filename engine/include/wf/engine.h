@@ -234,6 +234,12 @@ class Engine {
   // administrators and the embedder name a unit or a person.
   virtual absl::StatusOr<NoticePage> ListNotices(
       const NoticeRequest& request) = 0;
+  // Records that `actor`, a person, has seen their notices up to `up_to`
+  // (the time of the newest one shown; InfinitePast: up to now): ListNotices
+  // then counts only later ones as unread. The mark never moves back, nor
+  // past now. Returns it. Durable before it returns.
+  virtual absl::StatusOr<absl::Time> MarkNoticesSeen(const Actor& actor,
+                                                     absl::Time up_to) = 0;
   // A register's numbers for a year, in order. Administrators and the
   // embedder read all of it; a person reads the entries issued by units
   // they hold a role in.

@@ -407,11 +407,20 @@ struct NoticeInfo {
   std::string actor_name;
   // The caller may open the document (GetInstance).
   bool readable = false;
+  // Newer than what the caller had seen (NoticePage::seen_until).
+  bool unread = false;
 };
 
 struct NoticePage {
   std::vector<NoticeInfo> notices;
   std::string next_page_token;
+  // For a person reading their own: how far they had seen their notices
+  // (Engine::MarkNoticesSeen; InfinitePast if never), and how many of the
+  // notices the request covers are newer, counted up to kMaxUnread (the
+  // badge then reads "100+"). Others: InfinitePast and 0.
+  static constexpr int kMaxUnread = 100;
+  absl::Time seen_until = absl::InfinitePast();
+  int unread = 0;
 };
 
 // One year of a register (sổ văn bản đi).
