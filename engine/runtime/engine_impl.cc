@@ -768,9 +768,11 @@ class EngineImpl final : public Engine {
                            record.person_id());
   }
 
+  using Engine::ChangePassword;
   absl::Status ChangePassword(const Actor& actor, const std::string& current,
                               const std::string& replacement,
-                              const std::string& session_token) override {
+                              const std::string& session_token,
+                              const std::string& source) override {
     WF_RETURN_IF_ERROR(CheckOpen());
     if (actor.kind != Actor::Kind::kPerson) {
       return absl::InvalidArgumentError(
@@ -780,7 +782,7 @@ class EngineImpl final : public Engine {
     }
     const absl::Time now = clock_->Now();
     absl::StatusOr<PasswordCheck> checked =
-        passwords_->Verify(actor.id, current, now);
+        passwords_->Verify(actor.id, current, now, source);
     if (!checked.ok()) {
       if (!absl::IsUnauthenticated(checked.status())) return checked.status();
       // The caller is signed in: a wrong current password is a wrong

@@ -6,6 +6,7 @@
 // code, and changes their password.
 #include <string>
 
+#include "engine/auth/password_store.h"
 #include "engine/runtime/engine_test_support.h"
 #include "engine/store/faulty_file_system.h"
 #include "engine/util/refusal.h"
@@ -222,6 +223,33 @@ TEST_F(SessionTest, APasswordTheAdministratorSetMustBeChangedBeforeAnythingElse)
                                       first->token.token).ok());
   EXPECT_TRUE(engine_->Authenticate(code->token).ok());
   EXPECT_TRUE(engine_->Authenticate(first->token.token).ok());
+}
+
+// A session left open cannot be used to guess the password: wrong current
+// passwords count as wrong sign-ins from where they come, and lock that
+// place, not the official's own.
+TEST_F(SessionTest, GuessingThroughAChangeLocksThatPlaceOnly) {
+  ASSERT_TRUE(
+      engine_->SetPassword(Actor::Admin("admin"), kPerson, "Đại Sơn 2026", false)
+          .ok());
+  const Actor me = Actor::Person(kPerson);
+  for (int i = 0; i < PasswordStore::kPerLockout; ++i) {
+    absl::Status wrong = engine_->ChangePassword(
+        me, "đoán thử " + std::to_string(i), "mật khẩu riêng", "", "10.0.0.9");
+    EXPECT_EQ(ReadRefusal(wrong)->fields[0].field, "current_password") << wrong;
+  }
+  // Even the right one is refused there now, as a sign-in would be.
+  absl::Status locked = engine_->ChangePassword(me, "Đại Sơn 2026",
+                                                "mật khẩu riêng", "", "10.0.0.9");
+  EXPECT_TRUE(absl::IsResourceExhausted(locked)) << locked;
+  EXPECT_EQ(Reason(locked), "SIGN_IN_LOCKED");
+  EXPECT_EQ(Reason(engine_->SignIn(kPerson, "Đại Sơn 2026", "10.0.0.9").status()),
+            "SIGN_IN_LOCKED");
+  // From the official's own machine, both still work.
+  EXPECT_TRUE(engine_->SignIn(kPerson, "Đại Sơn 2026", "10.0.0.5").ok());
+  EXPECT_TRUE(engine_->ChangePassword(me, "Đại Sơn 2026", "mật khẩu riêng", "",
+                                      "10.0.0.5")
+                  .ok());
 }
 
 // The new password and the sessions it ends are one write: when it fails,

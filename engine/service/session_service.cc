@@ -54,7 +54,8 @@ grpc::ServerUnaryReactor* SessionServiceImpl::ChangePassword(
   if (!token.ok()) return Answer(context, token.status());
   return Answer(context,
                 engine_->ChangePassword(actor, request->current_password(),
-                                        request->new_password(), *token));
+                                        request->new_password(), *token,
+                                        SignInSource(context)));
 }
 
 }  // namespace wf

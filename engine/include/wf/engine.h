@@ -342,11 +342,19 @@ class Engine {
   virtual absl::Status SignOut(const std::string& token) = 0;
   // A person changes their own password, giving the current one. The
   // session `session_token` (the caller's token; "" for none) stays open
-  // and may do anything again; the person's other sessions end.
+  // and may do anything again; the person's other sessions end. A wrong
+  // current password counts as a wrong sign-in from `source` (as SignIn):
+  // a stolen session cannot guess on without the person being locked.
   virtual absl::Status ChangePassword(const Actor& actor,
                                       const std::string& current,
                                       const std::string& replacement,
-                                      const std::string& session_token) = 0;
+                                      const std::string& session_token,
+                                      const std::string& source) = 0;
+  absl::Status ChangePassword(const Actor& actor, const std::string& current,
+                              const std::string& replacement,
+                              const std::string& session_token) {
+    return ChangePassword(actor, current, replacement, session_token, "");
+  }
   // True if a valid administrator token exists.
   virtual absl::StatusOr<bool> HasAdminToken() = 0;
   // Replaces one source of the org directory; all-or-nothing.
