@@ -1368,23 +1368,31 @@ async function markNoticesSeen(list, newest, unread) {
 
 // --- Incoming documents (Văn bản đến) --------------------------------------
 
+// A person's units' incoming documents; administrators name the unit whose
+// list they read (and, holding no role in it, acknowledge nothing).
 async function viewIncoming(current) {
   loading('Văn bản đến');
   const list = incomingList(current);
-  await fetchIncoming(list, false);
+  if (!state.me.admin) await fetchIncoming(list, false);
   if (!current()) return;
   loaded();
   setPage('Văn bản đến',
     h('p', { class: 'goi-y' }, 'Văn bản các cơ quan gửi tới đơn vị của bạn, mới nhất trước. ' +
       'Văn bản điện tử đến cần được xác nhận đã nhận ngay trong ngày (Nghị định 30/2020/NĐ-CP).'),
+    state.me.admin ? list.picker : null,
     list.filter, list.body, list.alert, h('div', { class: 'nut-bam' }, list.more));
   focusHeading();
 }
 
 function incomingList(current) {
   const box = h('input', { type: 'checkbox', id: uniqueId('chi-cho'), name: 'chi_cho_xac_nhan' });
+  const unitBox = h('input', { type: 'text', id: uniqueId('don-vi-nhan'), name: 'don_vi',
+    autocomplete: 'off', required: true });
   const list = {
-    current, seq: 0, token: '', tbody: null,
+    current, seq: 0, token: '', tbody: null, unit: () => unitBox.value.trim(),
+    picker: h('form', { class: 'bieu-mau', id: 'chon-don-vi-nhan' },
+      h('div', { class: 'truong' }, h('label', { for: unitBox.id }, 'Mã đơn vị nhận'), unitBox),
+      h('div', { class: 'nut-bam' }, h('button', { type: 'submit', class: 'nut' }, 'Xem văn bản đến'))),
     filter: h('div', { class: 'truong truong--chon' }, box,
       h('label', { for: box.id }, 'Chỉ hiện văn bản chưa xác nhận')),
     body: h('div', { class: 'cuon-ngang' }),
@@ -1392,7 +1400,14 @@ function incomingList(current) {
     more: h('button', { type: 'button', class: 'nut nut--phu', hidden: true }, 'Xem thêm'),
   };
   list.onlyWaiting = () => box.checked;
-  box.addEventListener('change', () => reloadList(list, false, fetchIncoming));
+  list.picker.addEventListener('submit', (e) => {
+    e.preventDefault();
+    reloadList(list, false, fetchIncoming);
+  });
+  // An administrator's list waits for the unit to be named.
+  box.addEventListener('change', () => {
+    if (!state.me.admin || list.unit()) reloadList(list, false, fetchIncoming);
+  });
   list.more.addEventListener('click', () => reloadList(list, true, fetchIncoming));
   return list;
 }
@@ -1401,7 +1416,7 @@ function incomingList(current) {
 async function fetchIncoming(list, more) {
   const seq = ++list.seq;
   const page = await call(DOCUMENTS, 'ListIncoming', {
-    only_unacknowledged: list.onlyWaiting(), page_size: INCOMING_PAGE_SIZE,
+    unit: list.unit(), only_unacknowledged: list.onlyWaiting(), page_size: INCOMING_PAGE_SIZE,
     page_token: more ? list.token : '',
   });
   if (!list.current() || seq !== list.seq) return;
@@ -1459,7 +1474,8 @@ function incomingActions(list, item) {
   const { d } = item;
   const links = h('div', { class: 'lien-ket-dong' }, documentLink(d.instance_id),
     d.readable ? instanceLink(d.instance_id) : null);
-  if (!isWaiting(d)) return links;
+  // Receipt is the unit's own: an administrator only reads.
+  if (!isWaiting(d) || state.me.admin) return links;
   const label = d.recalled ? 'Xác nhận đã thu hồi' : 'Xác nhận đã nhận';
   const alert = formAlert();
   const button = h('button', {

@@ -1073,6 +1073,30 @@ test('a commune\'s officer acknowledges what was sent to Đại Sơn under "Văn
 
     assert.deepEqual(problems(), []);
   });
+
+  // An administrator names the unit whose list to read, and acknowledges
+  // nothing: receipt is the unit's own.
+  const adminContext = await browser.newContext({ locale: 'vi-VN' });
+  const adminPage = await adminContext.newPage();
+  adminPage.setDefaultTimeout(10_000);
+  const adminProblems = watchProblems(adminPage);
+  await withPage(adminContext, adminPage, async () => {
+    await adminPage.goto(`${gateway.url}/#/van-ban-den`);
+    await adminPage.getByRole('button', { name: 'Đăng nhập bằng mã truy cập' }).click();
+    await adminPage.getByLabel('Mã truy cập').fill(server.adminToken);
+    await adminPage.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+    await adminPage.getByRole('heading', { level: 1, name: 'Văn bản đến' }).waitFor();
+    await adminPage.getByLabel('Mã đơn vị nhận').fill(TAY_YEN_TU);
+    await adminPage.getByRole('button', { name: 'Xem văn bản đến' }).click();
+    const rowOf = (id) => adminPage.locator(`#bang-van-ban-den tbody tr[data-ho-so="${id}"]`);
+    await rowOf(recalled).waitFor();
+    assert.equal(await rowOf(sent).count(), 0);  // sent to Đại Sơn only
+    assert.match(squash((await rowOf(recalled).locator('td').allInnerTexts())[5]),
+      /^Chưa xác nhận đã nhận Đã bị thu hồi: cần xác nhận/);
+    assert.equal(await rowOf(recalled).getByRole('button').count(), 0);
+    assert.equal(await adminPage.getByRole('alert').filter({ hasText: /\S/ }).count(), 0);
+    assert.deepEqual(adminProblems(), []);
+  });
 });
 
 test('the progress of a campaign of 3,321 communes stays one readable page', async () => {
