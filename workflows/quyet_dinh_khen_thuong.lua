@@ -154,6 +154,20 @@ transition "tra_lai" {
   end,
 }
 
+-- A unit may withdraw its nominee until the decision: one withdrawn since
+-- the Tờ trình is named before anything is numbered, and the Chủ tịch
+-- returns the Tờ trình for Sở Nội vụ to correct its list.
+local function van_cho_quyet_dinh(ctx)
+  for _, x in ipairs(ctx.vars.de_nghi_khen) do
+    local r = ctx.read_instance(x.id)
+    if r == nil or r.state ~= "cho_quyet_dinh" then
+      local rut = r and r.vars.ly_do_rut and (" (đơn vị đã rút đề nghị: " .. r.vars.ly_do_rut .. ")")
+      error("Hồ sơ của " .. tostring(x.ten) .. " (" .. x.id .. ") không còn chờ quyết định" ..
+            (rut or "") .. ": trả lại Tờ trình để Sở Nội vụ sửa danh sách", 0)
+    end
+  end
+end
+
 transition "ky" {
   title = "Ký Quyết định khen thưởng",
   from = "cho_quyet_dinh", to = "da_ban_hanh",
@@ -165,6 +179,7 @@ transition "ky" {
     return plan.ky_duoc_uy_quyen(ctx)
   end,
   action = function(ctx)
+    van_cho_quyet_dinh(ctx)
     local so = ctx.document.issue{ signer = khen.chu_ky(ctx), recipients = noi_nhan(ctx) }
     ctx.vars.so_quyet_dinh = so.reference
     ctx.vars.ngay_quyet_dinh = so.date

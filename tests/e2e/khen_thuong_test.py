@@ -134,6 +134,43 @@ class QuotaTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("OK ", r.stdout)
 
+    def test_a_nominee_withdrawn_after_the_to_trinh_is_named_at_the_signature(self):
+        # A unit may withdraw until the decision. The Chủ tịch signing the
+        # Quyết định is then told whose dossier left, and why, before any
+        # number is taken; he returns the Tờ trình, Sở Nội vụ signs it again
+        # without the nominee, and the Quyết định takes number 01.
+        codes = communes(2)
+        steps = ['ten = "rút sau Tờ trình"\nbat_dau = "2025-12-22"\n']
+        for i, code in enumerate(codes):
+            steps += nominee_steps(code, i)
+            steps.append(choose(code))
+            steps.append(f'[[buoc]]\nai = "giam-doc.bn-so-noi-vu"\nho_so = "dn_{code}"\n'
+                         'lam = "de_nghi_khen"\n')
+            steps.append('[[buoc]]\nai = "chuyen-vien.bn-phong-tham-muu"\n'
+                         f'ho_so = "dn_{code}"\nlam = "hiep_y"\n')
+        steps.append('[[buoc]]\nai = "chuyen-vien.bn-so-noi-vu"\n'
+                     'mo = "quyet_dinh_khen_thuong"\ndon_vi = "bn_so_noi_vu"\n'
+                     'bien = { dot = "tong_ket_2025", hinh_thuc = "bang_khen_chu_tich", '
+                     f'de_nghi = ["@dn_{codes[0]}", "@dn_{codes[1]}"] }}\n'
+                     'khoa = "tong_ket_2025/bang_khen_chu_tich"\nten = "qd"\n')
+        steps.append('[[buoc]]\nai = "giam-doc.bn-so-noi-vu"\nho_so = "qd"\nlam = "trinh"\n')
+        steps.append(f'[[buoc]]\nai = "chu-tich.{codes[1]}"\nho_so = "dn_{codes[1]}"\n'
+                     'lam = "rut"\ndu_lieu = { ly_do = "Sai thông tin cá nhân" }\n')
+        steps.append('[[buoc]]\nngay = "2026-01-15"\nai = "chu-tich.bac-ninh"\nho_so = "qd"\n'
+                     'lam = "ky"\nma = "FAILED_PRECONDITION"\n'
+                     'tu_choi = "không còn chờ quyết định (đơn vị đã rút đề nghị: Sai thông '
+                     'tin cá nhân): trả lại Tờ trình"\n')
+        steps.append('[[buoc]]\nai = "chu-tich.bac-ninh"\nho_so = "qd"\nlam = "tra_lai"\n'
+                     'du_lieu = { ly_do = "Bỏ hồ sơ đã rút" }\n')
+        steps.append('[[buoc]]\nai = "giam-doc.bn-so-noi-vu"\nho_so = "qd"\nlam = "trinh"\n'
+                     f'du_lieu = {{ de_nghi = ["@dn_{codes[0]}"] }}\n')
+        steps.append('[[buoc]]\nai = "chu-tich.bac-ninh"\nho_so = "qd"\nlam = "ky"\n'
+                     'van_ban = { ho_so = "qd", so = "01/QĐ-UBND" }\n')
+        steps.append(f'[[buoc]]\nkiem_tra = {{ ho_so = "dn_{codes[0]}", trang_thai = "duoc_khen" }}\n')
+        r = run("\n".join(steps))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("OK ", r.stdout)
+
 
 if __name__ == "__main__":
     unittest.main(argv=["khen_thuong_test"])
