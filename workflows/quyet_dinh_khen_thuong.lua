@@ -36,15 +36,15 @@ local cau_hinh = khen.cau_hinh
 local function ho_so(ctx, id, state, ten_trang_thai)
   local r = ctx.read_instance(id)
   if r == nil or r.workflow ~= "de_nghi_khen_thuong" then
-    error("'" .. tostring(id) .. "' không phải hồ sơ đề nghị khen thưởng", 0)
+    wf.refuse("'" .. tostring(id) .. "' không phải hồ sơ đề nghị khen thưởng")
   end
   if r.vars.dot ~= ctx.vars.dot or r.vars.hinh_thuc ~= ctx.vars.hinh_thuc then
-    error("hồ sơ " .. id .. " (" .. tostring(r.vars.ten_doi_tuong) .. ") thuộc đợt hoặc " ..
-          "hình thức khác", 0)
+    wf.refuse("hồ sơ " .. id .. " (" .. tostring(r.vars.ten_doi_tuong) .. ") thuộc đợt hoặc " ..
+              "hình thức khác")
   end
   if r.state ~= state then
-    error("hồ sơ " .. id .. " (" .. tostring(r.vars.ten_doi_tuong) .. ") chưa ở bước «" ..
-          ten_trang_thai .. "»", 0)
+    wf.refuse("hồ sơ " .. id .. " (" .. tostring(r.vars.ten_doi_tuong) .. ") chưa ở bước «" ..
+              ten_trang_thai .. "»")
   end
   return { id = id, ten = r.vars.ten_doi_tuong, doi_tuong = r.vars.doi_tuong,
            don_vi = r.unit, ly_do = r.vars.ly_do_khong_de_nghi,
@@ -57,7 +57,7 @@ local function danh_sach_mot(ctx, ids, state, ten_trang_thai)
   end
   local out, seen = wf.array(), {}
   for _, id in ipairs(ids or {}) do
-    if seen[id] then error("hồ sơ " .. id .. " có hai lần trong danh sách", 0) end
+    if seen[id] then wf.refuse("hồ sơ " .. id .. " có hai lần trong danh sách") end
     seen[id] = true
     out[#out + 1] = ho_so(ctx, id, state, ten_trang_thai)
   end
@@ -70,7 +70,7 @@ local function danh_sach(ctx, ids, khong)
   ctx.vars.de_nghi_khen = danh_sach_mot(ctx, ids, "cho_quyet_dinh",
                                         "Chờ Chủ tịch UBND tỉnh quyết định")
   if #ctx.vars.de_nghi_khen == 0 then
-    error("de_nghi: Tờ trình cần ít nhất một hồ sơ được đề nghị khen thưởng", 0)
+    wf.refuse("de_nghi: Tờ trình cần ít nhất một hồ sơ được đề nghị khen thưởng")
   end
   ctx.vars.khong_de_nghi_khen = danh_sach_mot(ctx, khong, "khong_de_nghi",
                                               "Sở Nội vụ không đề nghị khen thưởng")
@@ -162,8 +162,8 @@ local function van_cho_quyet_dinh(ctx)
     local r = ctx.read_instance(x.id)
     if r == nil or r.state ~= "cho_quyet_dinh" then
       local rut = r and r.vars.ly_do_rut and (" (đơn vị đã rút đề nghị: " .. r.vars.ly_do_rut .. ")")
-      error("Hồ sơ của " .. tostring(x.ten) .. " (" .. x.id .. ") không còn chờ quyết định" ..
-            (rut or "") .. ": trả lại Tờ trình để Sở Nội vụ sửa danh sách", 0)
+      wf.refuse("Hồ sơ của " .. tostring(x.ten) .. " (" .. x.id .. ") không còn chờ quyết định" ..
+                (rut or "") .. ": trả lại Tờ trình để Sở Nội vụ sửa danh sách")
     end
   end
 end

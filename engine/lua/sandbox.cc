@@ -411,6 +411,7 @@ absl::Status Sandbox::Run(uint64_t instruction_budget,
                           absl::StatusCode error_code,
                           absl::FunctionRef<std::string()> describe) {
   abort_ = Abort::kNone;
+  refused_ = false;
   links_.clear();
   executed_ = 0;
   budget_ = instruction_budget;
@@ -449,6 +450,10 @@ absl::Status Sandbox::Run(uint64_t instruction_budget,
                                      memory_limit_ / kMiB,
                                      " MiB of memory and was stopped"),
                         "lua_memory_bytes", memory_limit_);
+  } else if (rc != LUA_OK && RefusalReason(L_, -1, &refusal_)) {
+    refused_ = true;
+    result = absl::Status(error_code,
+                          absl::StrCat(describe(), " refused: ", refusal_));
   } else if (rc != LUA_OK) {
     result = absl::Status(error_code,
                           absl::StrCat(describe(), " failed: ", ErrorText(L_)));

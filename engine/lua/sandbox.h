@@ -163,6 +163,11 @@ class Sandbox {
   // True if the last Run hit a limit; Run then collected the garbage the
   // stopped call left before returning.
   bool last_run_aborted() const { return abort_ != Abort::kNone; }
+  // The reason of the last Run, if the script ended it with
+  // wf.refuse(reason) (Run then answered `error_code`); null otherwise.
+  const std::string* refusal() const {
+    return refused_ ? &refusal_ : nullptr;
+  }
 
  private:
   enum class Abort { kNone, kInstructions, kMemory, kTime };
@@ -190,6 +195,8 @@ class Sandbox {
   absl::Duration time_limit_;
   std::chrono::steady_clock::time_point deadline_;
   Abort abort_ = Abort::kNone;
+  bool refused_ = false;  // the last Run ended with wf.refuse
+  std::string refusal_;
   // Sandbox::Link's, for the Run in progress: a call makes two or three.
   std::vector<std::pair<const void*, void*>> links_;
   // The state's memory (Allocate); the cap counts Lua's sizes, as before.

@@ -108,7 +108,42 @@ int RequireFiles(lua_State* L) {
   return 2;
 }
 
+// What wf.refuse raises: a table {reason = text} with this metatable.
+constexpr char kRefusalMeta[] = "wf.refusal";
+
+// wf.refuse(reason): ends the call as a step refused with `reason`, the
+// official's text (Sandbox::Run, WorkflowScript). A Lua error, so that it
+// leaves from any depth and nothing the call did is kept.
+int Refuse(lua_State* L) {
+  if (lua_type(L, 1) != LUA_TSTRING || lua_rawlen(L, 1) == 0) {
+    return luaL_error(L, "wf.refuse(reason): the reason is the text the "
+                         "official reads, and cannot be empty");
+  }
+  lua_createtable(L, 0, 1);
+  lua_pushvalue(L, 1);
+  lua_setfield(L, -2, "reason");
+  luaL_setmetatable(L, kRefusalMeta);
+  return lua_error(L);
+}
+
 }  // namespace
+
+bool RefusalReason(lua_State* L, int index, std::string* reason) {
+  if (lua_type(L, index) != LUA_TTABLE || !lua_getmetatable(L, index)) {
+    return false;
+  }
+  luaL_getmetatable(L, kRefusalMeta);
+  const bool refusal = lua_rawequal(L, -1, -2);
+  lua_pop(L, 2);
+  if (!refusal) return false;
+  lua_pushliteral(L, "reason");
+  lua_rawget(L, index < 0 ? index - 1 : index);
+  size_t n = 0;
+  const char* s = lua_tolstring(L, -1, &n);
+  reason->assign(s != nullptr ? s : "", s != nullptr ? n : 0);
+  lua_pop(L, 1);
+  return true;
+}
 
 void PushNull(lua_State* L) { lua_pushlightuserdata(L, &null_sentinel); }
 
@@ -139,10 +174,15 @@ void OpenWfLibrary(lua_State* L, const calendar::WorkCalendar* calendar) {
   lua_pushliteral(L, "array");
   lua_setfield(L, -2, "__metatable");
   lua_pop(L, 1);
+  luaL_newmetatable(L, kRefusalMeta);
+  lua_pushliteral(L, "refusal");
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
 
   static const luaL_Reg kFunctions[] = {
       {"array", Array},
       {"log", Log},
+      {"refuse", Refuse},
       {"require_files", RequireFiles},
       {nullptr, nullptr},
   };

@@ -11,6 +11,8 @@
 #ifndef WF_LUA_WF_LIBRARY_H_
 #define WF_LUA_WF_LIBRARY_H_
 
+#include <string>
+
 #include <lua.hpp>
 
 namespace wf {
@@ -44,6 +46,10 @@ bool IsNull(lua_State* L, int index);
 // Sets the array marker metatable on the table at the top of the stack.
 void MarkArray(lua_State* L);
 bool IsMarkedArray(lua_State* L, int index);
+
+// True if the value at `index` is what wf.refuse(reason) raised; sets
+// *reason to its text.
+bool RefusalReason(lua_State* L, int index, std::string* reason);
 
 }  // namespace wf
 

@@ -1,6 +1,7 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/lua/workflow_script.h"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
@@ -630,6 +631,20 @@ namespace {
 
 constexpr size_t kMaxReasonBytes = 1000;
 
+// A script's reason as officials read it: at most kMaxReasonBytes, cut at
+// a character boundary (a cut character would make it invalid UTF-8), and
+// in NFC like all stored text.
+std::string OfficialReason(absl::string_view text, const char* what) {
+  size_t n = std::min(text.size(), kMaxReasonBytes);
+  while (n < text.size() && n > 0 &&
+         (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) {
+    --n;
+  }
+  auto nfc = ToNfc(text.substr(0, n), what);
+  return nfc.ok() ? *std::move(nfc)
+                  : absl::StrCat("(", what, " is not valid UTF-8)");
+}
+
 // True if Lua's parser runs out of C stack on `source` (code nested too
 // deeply). Parsing only: nothing runs, in a bare state of its own.
 bool ParserOverflows(absl::string_view source) {
@@ -757,6 +772,23 @@ absl::Status WorkflowScript::ScriptFailed(absl::Status status,
   return refusal;
 }
 
+absl::Status WorkflowScript::RefusedByScript(const char* function,
+                                             int transition,
+                                             const CallInput& in) const {
+  const std::string reason =
+      OfficialReason(*sandbox_->refusal(), "the script's reason");
+  const std::string event =
+      transition >= 0 ? spec_.transitions[transition].event : "start";
+  return Refusal(absl::FailedPreconditionError(absl::StrCat(
+                     Describe(function, transition),
+                     " refused the step with wf.refuse: \"", reason, "\"")),
+                 reason::kGuardRefused)
+      .With("instance_id", in.instance_id)
+      .With("event", event)
+      .With("state", in.from)
+      .Vietnamese(reason);
+}
+
 absl::StatusOr<GuardResult> WorkflowScript::RunGuard(int transition,
                                                      const CallInput& in) {
   int ref = refs_[transition].guard;
@@ -779,14 +811,6 @@ absl::StatusOr<GuardResult> WorkflowScript::RunGuard(int transition,
         if (lua_type(L, -1) == LUA_TSTRING) {
           size_t n = 0;
           const char* s = lua_tolstring(L, -1, &n);
-          // Cut at a character boundary: a cut character would make the
-          // whole reason invalid UTF-8.
-          if (n > kMaxReasonBytes) {
-            n = kMaxReasonBytes;
-            while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) {
-              --n;
-            }
-          }
           result.reason.assign(s, n);
         } else if (lua_isnil(L, -2)) {
           result.reason = absl::StrCat(
@@ -795,12 +819,16 @@ absl::StatusOr<GuardResult> WorkflowScript::RunGuard(int transition,
         }
       },
       absl::StatusCode::kFailedPrecondition, what);
-  if (!status.ok()) return ScriptFailed(std::move(status), "guard", transition);
+  // wf.refuse in a guard is its `return false, reason`.
+  if (const std::string* refused = sandbox_->refusal()) {
+    result.allowed = false;
+    result.reason = *refused;
+  } else if (!status.ok()) {
+    return ScriptFailed(std::move(status), "guard", transition);
+  }
+  // The reason reaches officials and logs.
   if (!result.allowed) {
-    // The reason reaches officials and logs: NFC like all stored text.
-    auto nfc = ToNfc(result.reason, "the guard's reason");
-    result.reason =
-        nfc.ok() ? *std::move(nfc) : "(the guard's reason is not valid UTF-8)";
+    result.reason = OfficialReason(result.reason, "the guard's reason");
   }
   return result;
 }
@@ -927,6 +955,9 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
         too_large = document_budget.exceeded;
       },
       absl::StatusCode::kFailedPrecondition, what);
+  if (sandbox_->refusal() != nullptr) {
+    return RefusedByScript(role, transition, in);
+  }
   if (!status.ok()) return ScriptFailed(std::move(status), role, transition);
   if (too_large) {
     return Refusal(absl::ResourceExhaustedError(

@@ -138,6 +138,10 @@ class WorkflowScript {
   // or for "deadline" the state; negative for the start function.
   absl::Status ScriptFailed(absl::Status status, const char* function,
                             int index) const;
+  // An action or start the script ended with wf.refuse(reason): refused as
+  // a guard refuses (GUARD_REFUSED, the reason as the official's message).
+  absl::Status RefusedByScript(const char* function, int transition,
+                               const CallInput& in) const;
 
   std::unique_ptr<Sandbox> sandbox_;
   std::string file_name_;

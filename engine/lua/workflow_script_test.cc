@@ -273,6 +273,76 @@ transition "no" { from = "a", to = "a", guard = function(ctx) return false, "Ch�
   EXPECT_FALSE(refused->allowed);
 }
 
+// wf.refuse: a refusal with the official's reason from wherever the script
+// is, as a guard's `return false, reason`; not a failure of the script.
+TEST(WorkflowScriptTest, RefuseEndsTheStepWithTheOfficialsReason) {
+  auto script = WorkflowScript::Load(R"(
+local function kiem_tra(ctx)
+  if ctx.vars.so == nil then wf.refuse("Chưa có số quyết định") end
+end
+workflow "w" {
+  initial = "a",
+  start = function(ctx) if ctx.vars.tu_choi then wf.refuse("Không mở được: " .. ctx.vars.tu_choi) end end,
+}
+state "a" {}
+transition "ky" { from = "a", to = "a", action = function(ctx) ctx.vars.da_ky = true; kiem_tra(ctx) end }
+transition "g" { from = "a", to = "a", guard = function(ctx) kiem_tra(ctx); return true end }
+transition "rong" { from = "a", to = "a", action = function(ctx) wf.refuse("") end }
+transition "so" { from = "a", to = "a", action = function(ctx) wf.refuse(7) end }
+transition "bat" { from = "a", to = "a", action = function(ctx)
+  local ok, err = pcall(wf.refuse, "bắt được")
+  ctx.vars.bat = (not ok) and getmetatable(err) == "refusal"
+end }
+)",
+                                     "w.lua", TestLimits());
+  ASSERT_TRUE(script.ok()) << script.status();
+  Json vars = Json::object(), payload = Json::object();
+  CallInput in = Input(vars, payload);
+  in.from = "a";
+  auto action = (*script)->RunAction(0, in);
+  ASSERT_FALSE(action.ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(action.status())) << action.status();
+  std::optional<RefusalDetails> details = ReadRefusal(action.status());
+  ASSERT_TRUE(details.has_value());
+  EXPECT_EQ(details->reason, "GUARD_REFUSED");
+  EXPECT_EQ(details->vietnamese, "Chưa có số quyết định");
+  EXPECT_EQ(details->metadata["event"], "ky");
+  EXPECT_EQ(details->metadata["state"], "a");
+  EXPECT_EQ(details->metadata["instance_id"], "wi-000000000001");
+  EXPECT_NE(action.status().message().find("refused the step with wf.refuse"),
+            std::string::npos);
+  // Where it has what it needs, the same action goes on.
+  Json numbered = {{"so", "01/QĐ-UBND"}};
+  auto signed_ = (*script)->RunAction(0, Input(numbered, payload));
+  ASSERT_TRUE(signed_.ok()) << signed_.status();
+  EXPECT_EQ(signed_->vars["da_ky"], true);
+
+  // In a guard it is the guard's refusal.
+  auto guard = (*script)->RunGuard(1, in);
+  ASSERT_TRUE(guard.ok()) << guard.status();
+  EXPECT_FALSE(guard->allowed);
+  EXPECT_EQ(guard->reason, "Chưa có số quyết định");
+  // In start too.
+  Json start_vars = {{"tu_choi", "thiếu đơn vị"}};
+  auto start = (*script)->RunStart(Input(start_vars, payload));
+  ASSERT_FALSE(start.ok());
+  EXPECT_EQ(ReadRefusal(start.status())->vietnamese,
+            "Không mở được: thiếu đơn vị");
+  EXPECT_EQ(ReadRefusal(start.status())->metadata["event"], "start");
+
+  // A reason must be text, and say something: otherwise the script failed.
+  for (int t : {2, 3}) {
+    auto bad = (*script)->RunAction(t, in);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(ReadRefusal(bad.status())->reason, "SCRIPT_FAILED") << bad.status();
+    EXPECT_NE(bad.status().message().find("wf.refuse(reason)"), std::string::npos);
+  }
+  // A script may catch it, as any error: then the step goes on.
+  auto caught = (*script)->RunAction(4, in);
+  ASSERT_TRUE(caught.ok()) << caught.status();
+  EXPECT_EQ(caught->vars["bat"], true);
+}
+
 TEST(WorkflowScriptTest, EndlessGuardIsResourceExhausted) {
   auto script = WorkflowScript::Load(R"(
 workflow "w" { initial = "a" }

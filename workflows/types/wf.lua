@@ -286,6 +286,13 @@ function wf.array(t) end
 ---@param ... any
 function wf.log(...) end
 
+---Refuses the step with `reason`, the text the official reads, as a guard's
+---`return false, reason` does (GUARD_REFUSED): from an action or `start`,
+---for what only the action can see (ctx.read_instance, ctx.children...).
+---Nothing the step did is kept.
+---@param reason string
+function wf.refuse(reason) end
+
 ---The guard "only with these files attached": true, or false and
 ---"Hồ sơ còn thiếu: <labels>."
 ---@param ctx wf.Ctx
