@@ -44,6 +44,27 @@ def choose(code, extra=""):
             f'lam = "chon"\n{extra}')
 
 
+def recommended(code, i):
+    """Nominee `i` of commune `code`, selected, recommended by Sở Nội vụ and
+    concurred: waiting for the Chủ tịch's decision."""
+    return nominee_steps(code, i) + [
+        choose(code),
+        f'[[buoc]]\nai = "giam-doc.bn-so-noi-vu"\nho_so = "dn_{code}"\nlam = "de_nghi_khen"\n',
+        f'[[buoc]]\nai = "chuyen-vien.bn-phong-tham-muu"\nho_so = "dn_{code}"\nlam = "hiep_y"\n']
+
+
+def to_trinh(codes):
+    """Sở Nội vụ's Tờ trình "qd" listing the nominees of `codes`, signed by
+    its head: the Quyết định awaits the Chủ tịch."""
+    listed = ", ".join(f'"@dn_{code}"' for code in codes)
+    return ['[[buoc]]\nai = "chuyen-vien.bn-so-noi-vu"\n'
+            'mo = "quyet_dinh_khen_thuong"\ndon_vi = "bn_so_noi_vu"\n'
+            'bien = { dot = "tong_ket_2025", hinh_thuc = "bang_khen_chu_tich", '
+            f'de_nghi = [{listed}] }}\n'
+            'khoa = "tong_ket_2025/bang_khen_chu_tich"\nten = "qd"\n',
+            '[[buoc]]\nai = "giam-doc.bn-so-noi-vu"\nho_so = "qd"\nlam = "trinh"\n']
+
+
 def run(text):
     return harness.run_scenario(text, ARGS, timeout=600)
 
@@ -80,18 +101,7 @@ class QuotaTest(unittest.TestCase):
                  '[[buoc]]\ndoi_plugin = { ten = "bac_ninh", thay = { '
                  '\'nguoi_quyet_dinh = { "chu_tich" }\' = '
                  '\'nguoi_quyet_dinh = { "chu_tich", "pho_chu_tich" }\' } }\n']
-        steps += nominee_steps(code, 1)
-        steps.append(choose(code))
-        steps.append(f'[[buoc]]\nai = "giam-doc.bn-so-noi-vu"\nho_so = "dn_{code}"\n'
-                     'lam = "de_nghi_khen"\n')
-        steps.append('[[buoc]]\nai = "chuyen-vien.bn-phong-tham-muu"\n'
-                     f'ho_so = "dn_{code}"\nlam = "hiep_y"\n')
-        steps.append('[[buoc]]\nai = "chuyen-vien.bn-so-noi-vu"\n'
-                     'mo = "quyet_dinh_khen_thuong"\ndon_vi = "bn_so_noi_vu"\n'
-                     'bien = { dot = "tong_ket_2025", hinh_thuc = "bang_khen_chu_tich", '
-                     f'de_nghi = ["@dn_{code}"] }}\n'
-                     'khoa = "tong_ket_2025/bang_khen_chu_tich"\nten = "qd"\n')
-        steps.append('[[buoc]]\nai = "giam-doc.bn-so-noi-vu"\nho_so = "qd"\nlam = "trinh"\n')
+        steps += recommended(code, 1) + to_trinh([code])
         steps.append('[[buoc]]\nngay = "2026-01-15"\nai = "pho-chu-tich.bac-ninh"\n'
                      'ho_so = "qd"\nlam = "ky"\n'
                      'van_ban = { ho_so = "qd", so = "01/QĐ-UBND", nguoi_ky = "Lê Văn Sơn", '
@@ -109,18 +119,7 @@ class QuotaTest(unittest.TestCase):
         # Điều 13), and must give that title to sign.
         code = communes(1)[0]
         steps = ['ten = "ký thừa ủy quyền"\nbat_dau = "2025-12-22"\n']
-        steps += nominee_steps(code, 1)
-        steps.append(choose(code))
-        steps.append(f'[[buoc]]\nai = "giam-doc.bn-so-noi-vu"\nho_so = "dn_{code}"\n'
-                     'lam = "de_nghi_khen"\n')
-        steps.append('[[buoc]]\nai = "chuyen-vien.bn-phong-tham-muu"\n'
-                     f'ho_so = "dn_{code}"\nlam = "hiep_y"\n')
-        steps.append('[[buoc]]\nai = "chuyen-vien.bn-so-noi-vu"\n'
-                     'mo = "quyet_dinh_khen_thuong"\ndon_vi = "bn_so_noi_vu"\n'
-                     'bien = { dot = "tong_ket_2025", hinh_thuc = "bang_khen_chu_tich", '
-                     f'de_nghi = ["@dn_{code}"] }}\n'
-                     'khoa = "tong_ket_2025/bang_khen_chu_tich"\nten = "qd"\n')
-        steps.append('[[buoc]]\nai = "giam-doc.bn-so-noi-vu"\nho_so = "qd"\nlam = "trinh"\n')
+        steps += recommended(code, 1) + to_trinh([code])
         steps.append('[[buoc]]\nngay = "2026-01-15"\nai = "chanh-van-phong.bn-vp-ubnd"\n'
                      'ho_so = "qd"\nlam = "ky"\n'
                      'tu_choi = "cần ghi chức vụ của người ký (chuc_vu_nguoi_ky)"\n')
@@ -142,18 +141,8 @@ class QuotaTest(unittest.TestCase):
         codes = communes(2)
         steps = ['ten = "rút sau Tờ trình"\nbat_dau = "2025-12-22"\n']
         for i, code in enumerate(codes):
-            steps += nominee_steps(code, i)
-            steps.append(choose(code))
-            steps.append(f'[[buoc]]\nai = "giam-doc.bn-so-noi-vu"\nho_so = "dn_{code}"\n'
-                         'lam = "de_nghi_khen"\n')
-            steps.append('[[buoc]]\nai = "chuyen-vien.bn-phong-tham-muu"\n'
-                         f'ho_so = "dn_{code}"\nlam = "hiep_y"\n')
-        steps.append('[[buoc]]\nai = "chuyen-vien.bn-so-noi-vu"\n'
-                     'mo = "quyet_dinh_khen_thuong"\ndon_vi = "bn_so_noi_vu"\n'
-                     'bien = { dot = "tong_ket_2025", hinh_thuc = "bang_khen_chu_tich", '
-                     f'de_nghi = ["@dn_{codes[0]}", "@dn_{codes[1]}"] }}\n'
-                     'khoa = "tong_ket_2025/bang_khen_chu_tich"\nten = "qd"\n')
-        steps.append('[[buoc]]\nai = "giam-doc.bn-so-noi-vu"\nho_so = "qd"\nlam = "trinh"\n')
+            steps += recommended(code, i)
+        steps += to_trinh(codes)
         steps.append(f'[[buoc]]\nai = "chu-tich.{codes[1]}"\nho_so = "dn_{codes[1]}"\n'
                      'lam = "rut"\ndu_lieu = { ly_do = "Sai thông tin cá nhân" }\n')
         steps.append('[[buoc]]\nngay = "2026-01-15"\nai = "chu-tich.bac-ninh"\nho_so = "qd"\n'
