@@ -453,7 +453,8 @@ absl::Status Sandbox::Run(uint64_t instruction_budget,
   } else if (rc != LUA_OK && RefusalReason(L_, -1, &refusal_)) {
     refused_ = true;
     result = absl::Status(error_code,
-                          absl::StrCat(describe(), " refused: ", refusal_));
+                          absl::StrCat(describe(), " refused: ",
+                                       CutUtf8(refusal_, kMaxErrorBytes)));
   } else if (rc != LUA_OK) {
     result = absl::Status(error_code,
                           absl::StrCat(describe(), " failed: ", ErrorText(L_)));

@@ -136,13 +136,18 @@ bool RefusalReason(lua_State* L, int index, std::string* reason) {
   const bool refusal = lua_rawequal(L, -1, -2);
   lua_pop(L, 2);
   if (!refusal) return false;
+  // The table is the script's to change once caught (pcall): a reason
+  // made other than text is the script's failure, not a refusal.
   lua_pushliteral(L, "reason");
-  lua_rawget(L, index < 0 ? index - 1 : index);
-  size_t n = 0;
-  const char* s = lua_tolstring(L, -1, &n);
-  reason->assign(s != nullptr ? s : "", s != nullptr ? n : 0);
+  const bool text = lua_rawget(L, index < 0 ? index - 1 : index) == LUA_TSTRING &&
+                    lua_rawlen(L, -1) > 0;
+  if (text) {
+    size_t n = 0;
+    const char* s = lua_tolstring(L, -1, &n);
+    reason->assign(s, n);
+  }
   lua_pop(L, 1);
-  return true;
+  return text;
 }
 
 void PushNull(lua_State* L) { lua_pushlightuserdata(L, &null_sentinel); }

@@ -47,8 +47,8 @@ bool IsNull(lua_State* L, int index);
 void MarkArray(lua_State* L);
 bool IsMarkedArray(lua_State* L, int index);
 
-// True if the value at `index` is what wf.refuse(reason) raised; sets
-// *reason to its text.
+// True if the value at `index` is what wf.refuse(reason) raised, its
+// reason still text; sets *reason to it.
 bool RefusalReason(lua_State* L, int index, std::string* reason);
 
 }  // namespace wf

@@ -293,6 +293,11 @@ transition "bat" { from = "a", to = "a", action = function(ctx)
   local ok, err = pcall(wf.refuse, "bắt được")
   ctx.vars.bat = (not ok) and getmetatable(err) == "refusal"
 end }
+transition "doi" { from = "a", to = "a", action = function(ctx)
+  local _, err = pcall(wf.refuse, "bắt được")
+  err.reason = {}
+  error(err)
+end }
 )",
                                      "w.lua", TestLimits());
   ASSERT_TRUE(script.ok()) << script.status();
@@ -337,6 +342,11 @@ end }
     EXPECT_EQ(ReadRefusal(bad.status())->reason, "SCRIPT_FAILED") << bad.status();
     EXPECT_NE(bad.status().message().find("wf.refuse(reason)"), std::string::npos);
   }
+  // So is a caught refusal raised again with its reason made a table.
+  auto changed = (*script)->RunAction(5, in);
+  ASSERT_FALSE(changed.ok());
+  EXPECT_EQ(ReadRefusal(changed.status())->reason, "SCRIPT_FAILED")
+      << changed.status();
   // A script may catch it, as any error: then the step goes on.
   auto caught = (*script)->RunAction(4, in);
   ASSERT_TRUE(caught.ok()) << caught.status();
