@@ -31,7 +31,8 @@ namespace wf {
 class CallContext final : public LazySource {
  public:
   // `in` and what it points to must outlive the sandbox call.
-  explicit CallContext(const CallInput& in) : in_(in), vars_(*in.vars) {}
+  explicit CallContext(const CallInput& in)
+      : in_(in), vars_(*in.vars, in.takeable_vars) {}
 
   // Pushes ctx. With `acts` (an action or start), ctx.emit is there and,
   // with a host, the host functions; ctx.document.set and .issue record

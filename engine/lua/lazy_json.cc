@@ -1,6 +1,10 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/lua/lazy_json.h"
 
+#include <algorithm>
+#include <iterator>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "engine/lua/wf_library.h"
 #include "engine/util/text.h"
@@ -36,9 +40,24 @@ bool LazyJsonObject::Same(lua_State* L, int index, const Json* field) {
          SameScalar(L, index, *field);
 }
 
+Json* LazyJsonObject::TakeableList(lua_State* L, int index, const Json* was,
+                                   lua_Integer* appended) const {
+  if (takeable_ == nullptr || was == nullptr || !was->is_array()) {
+    return nullptr;
+  }
+  const LazyJsonList* list = UnmadeLazyList(L, index, appended);
+  if (list == nullptr || *appended == 0 || &list->items() != was) {
+    return nullptr;  // appended to nothing: kept whole, and compared
+  }
+  // `was` is a field of object_, which is *takeable_: not a const object.
+  return const_cast<Json*>(was);
+}
+
 bool LazyJsonObject::Changed(lua_State* L, int index, const std::string& root,
-                             Json::object_t* changed, std::string* error,
-                             JsonBudget* budget, bool* whole) const {
+                             Json::object_t* changed,
+                             std::vector<Deferred>* deferred,
+                             std::string* error, JsonBudget* budget,
+                             bool* whole) const {
   lua_pushnil(L);
   while (lua_next(L, index) != 0) {
     if (lua_type(L, -2) != LUA_TSTRING) {
@@ -57,34 +76,33 @@ bool LazyJsonObject::Changed(lua_State* L, int index, const std::string& root,
         return false;
       }
       Json& value = (*changed)[std::string(name)];
-      if (!FieldToJson(L, -1, root, name, &value, error, budget, was)) {
+      lua_Integer appended = 0;
+      Json* old_items = TakeableList(L, -1, was, &appended);
+      const bool ok =
+          old_items != nullptr
+              ? AppendedToJson(L, -1, root, name, *old_items, appended, &value,
+                               error, budget)
+              : FieldToJson(L, -1, root, name, &value, error, budget, was);
+      if (!ok) {
         lua_pop(L, 2);
         return false;
       }
+      if (old_items != nullptr) deferred->push_back({&value, old_items});
     }
     lua_pop(L, 1);
   }
   return true;
 }
 
-bool LazyJsonObject::ToJson(lua_State* L, int index, const std::string& root,
-                            Json* out, std::string* error,
-                            JsonBudget* budget) const {
-  index = lua_absindex(L, index);
-  luaL_checkstack(L, 4, "ctx.vars");
-  JsonBudget unlimited(SIZE_MAX);
-  if (budget == nullptr) budget = &unlimited;
-  const size_t limit_left = budget->left;
-  Json::object_t changed;
-  bool whole = false;
-  if (!Changed(L, index, root, &changed, error, budget, &whole)) {
-    if (!whole) return false;
-    budget->left = limit_left;
-    return wf::ToJson(L, index, root, out, error, budget);
+bool LazyJsonObject::Untouched(lua_State* L, int index,
+                               const std::string& root,
+                               const Json::object_t& changed,
+                               Json::object_t* fields, std::string* error,
+                               JsonBudget* budget,
+                               std::vector<std::string>* taken) const {
+  if (takeable_ != nullptr && taken != nullptr) {
+    taken->reserve(Fields().size() - std::min(Fields().size(), changed.size()));
   }
-  // The input's fields, but those changed or deleted, as they were; then
-  // the changed ones.
-  Json::object_t fields;
   for (const auto& [name, value] : Fields()) {
     if (changed.count(name) != 0) continue;
     if (IsSettled(name)) {
@@ -99,8 +117,52 @@ bool LazyJsonObject::ToJson(lua_State* L, int index, const std::string& root,
                              error);
     }
     budget->left -= cost;
-    fields.emplace_hint(fields.end(), name, value);
+    if (takeable_ == nullptr) {
+      fields->emplace_hint(fields->end(), name, value);
+      continue;
+    }
+    // Nothing converted reads an untouched field's JSON: a field the
+    // action read as a table is in `changed`.
+    fields->emplace_hint(fields->end(), name,
+                         std::move(const_cast<Json&>(value)));
+    if (taken != nullptr) taken->push_back(name);
   }
+  return true;
+}
+
+void LazyJsonObject::MoveOldItems(const std::vector<Deferred>& deferred) {
+  for (const Deferred& d : deferred) {
+    auto& old_items = d.items->get_ref<Json::array_t&>();
+    auto& items = d.out->get_ref<Json::array_t&>();
+    old_items.reserve(old_items.size() + items.size());
+    std::move(items.begin(), items.end(), std::back_inserter(old_items));
+    items = std::move(old_items);
+  }
+}
+
+bool LazyJsonObject::ToJson(lua_State* L, int index, const std::string& root,
+                            Json* out, std::string* error, JsonBudget* budget,
+                            std::vector<std::string>* taken) const {
+  index = lua_absindex(L, index);
+  luaL_checkstack(L, 4, "ctx.vars");
+  JsonBudget unlimited(SIZE_MAX);
+  if (budget == nullptr) budget = &unlimited;
+  const size_t limit_left = budget->left;
+  Json::object_t changed;
+  std::vector<Deferred> deferred;
+  bool whole = false;
+  if (!Changed(L, index, root, &changed, &deferred, error, budget, &whole)) {
+    if (!whole) return false;
+    budget->left = limit_left;
+    return wf::ToJson(L, index, root, out, error, budget);
+  }
+  // The input's fields, but those changed or deleted, as they were; then
+  // the changed ones.
+  Json::object_t fields;
+  if (!Untouched(L, index, root, changed, &fields, error, budget, taken)) {
+    return false;
+  }
+  MoveOldItems(deferred);  // every conversion is done
   fields.merge(changed);
   // The opening bracket, and each name with its quotes, colon and comma.
   size_t names = 1;

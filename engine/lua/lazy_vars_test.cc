@@ -3,6 +3,7 @@
 // ctx and ctx.vars are lazy tables (lazy_table.h, lazy_json.h, call_context.h):
 // a script must not be able to tell them from plain tables, and an action's
 // result must be the input with exactly what the action changed.
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -691,6 +692,73 @@ TEST(LazyVarsTest, TablesWithTextKeysConvertInOnePassAndMixedOnesAreRefused) {
               std::string::npos)
         << odd << ": " << r.status();
   }
+}
+
+
+// Given its input to take apart (CallInput::takeable_vars), an action gives
+// what it gives on a copy, whatever it does with the list it appended to
+// (kept in ctx.vars twice, inside a table, in an effect, in the document)
+// or with the other fields; what it took it names, unchanged.
+TEST(LazyVarsTest, ATakenInputGivesWhatACopyGives) {
+  Json input = kVars;
+  input["nk"] = Json::parse(R"([{"b":"x","o":{"k":1}}])");
+  const char* kActions[] = {
+      "ctx.vars.so = 4",
+      "local l = ctx.vars.ds; l[#l + 1] = 4",
+      "local l = ctx.vars.ds; l[#l + 1] = 4; ctx.vars.ban_sao = l",
+      "local l = ctx.vars.nk; l[#l + 1] = { b = 'y' }; ctx.vars.x = { l, l }",
+      "local l = ctx.vars.ds; l[#l + 1] = 4; ctx.emit('thong_bao', { ds = l })",
+      "local l = ctx.vars.nk; l[#l + 1] = 1; ctx.document.set('ds', l)",
+      "local l = ctx.vars.ds; l[#l + 1] = 4; ctx.vars.ds = nil",
+      "local l = ctx.vars.ds; l[#l + 1] = 4; l[#l + 1] = ctx.vars.nguoi",
+      "local l = ctx.vars.ds; l[#l + 1] = function() end",  // refused
+      "ctx.vars.ten = nil; ctx.vars.ten2 = ctx.vars.xong",
+      "local n = #ctx.vars.ds + #ctx.vars.nk; ctx.vars.so = n",
+      "ctx.vars.nguoi.tuoi = 41; ctx.vars.nk[1].o.k = 2",
+      "ctx.vars = { moi = 1 }",
+      "",  // no action
+  };
+  for (const char* action : kActions) {
+    auto script = Load("", action);
+    ASSERT_NE(script, nullptr) << action;
+    auto copied = script->RunAction(0, Input(input, kNoPayload));
+    Json own = input;
+    CallInput in = Input(own, kNoPayload);
+    in.takeable_vars = &own;
+    auto taken = script->RunAction(0, in);
+    ASSERT_EQ(taken.ok(), copied.ok()) << action << ": " << taken.status();
+    if (!copied.ok()) {
+      EXPECT_EQ(taken.status(), copied.status()) << action;
+      continue;
+    }
+    EXPECT_EQ(taken->vars.dump(), copied->vars.dump()) << action;
+    EXPECT_EQ(taken->effects, copied->effects) << action;
+    EXPECT_EQ(taken->document, copied->document) << action;
+    EXPECT_TRUE(copied->taken.empty()) << action;
+    EXPECT_TRUE(std::is_sorted(taken->taken.begin(), taken->taken.end()));
+    for (const std::string& name : taken->taken) {
+      EXPECT_EQ(taken->vars[name], input[name]) << action << ": " << name;
+      // A JSON value moved from is null.
+      EXPECT_TRUE(own[name].is_null()) << action << ": " << name
+                                       << " was copied, not taken";
+    }
+  }
+}
+
+// What a step took is named, and no more: Changes then skips it.
+TEST(LazyVarsTest, TakenFieldsAreTheUntouchedOnes) {
+  Json own = kVars;
+  auto script = Load("", "ctx.vars.so = 4; ctx.vars.ghi_chu = nil; "
+                         "local d = ctx.vars.ds; d[#d + 1] = 4");
+  ASSERT_NE(script, nullptr);
+  CallInput in = Input(own, kNoPayload);
+  in.takeable_vars = &own;
+  auto r = script->RunAction(0, in);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->taken,
+            (std::vector<std::string>{"nguoi", "ten", "ty_le", "xong"}));
+  EXPECT_EQ(r->vars["ds"], Json({1, 2, 3, 4}));
+  EXPECT_EQ(own["ds"], Json::array());  // its items moved, not copied
 }
 
 }  // namespace

@@ -188,7 +188,7 @@ class Converter {
       case LUA_TTABLE: {
         lua_Integer appended = 0;
         if (const LazyJsonList* list = UnmadeLazyList(L_, index, &appended)) {
-          return Unmade(*list, index, appended, path, out, depth);
+          return Unmade(list->items(), index, appended, path, out, depth);
         }
         if (was != nullptr && Same(index, *was, depth)) return Keep(*was, path, out);
         return Table(index, path, out, depth, was);
@@ -204,6 +204,14 @@ class Converter {
                                        ", which cannot be stored (only text, ",
                                        "numbers, booleans, tables and wf.null)"));
     }
+  }
+
+  // An unmade lazy list at `index` (a field) without its old items:
+  // AppendedToJson.
+  bool Appended(const Json& old, int index, lua_Integer appended,
+                const Path& path, Json* out) {
+    return Unmade(old, lua_absindex(L_, index), appended, path, out, 1,
+                  /*without_old=*/true);
   }
 
  private:
@@ -288,12 +296,20 @@ class Converter {
 
   // An unmade lazy list (lazy_list.h): its source's items as they were,
   // then the `appended` items that follow them, converted.
-  bool Unmade(const LazyJsonList& list, int index, lua_Integer appended,
-              const Path& path, Json* out, int depth) {
-    if (!Keep(list.items(), path, out)) return false;
+  // With `without_old`, *out gets only the appended items (spending for
+  // the old ones all the same): AppendedToJson.
+  bool Unmade(const Json& old, int index, lua_Integer appended,
+              const Path& path, Json* out, int depth,
+              bool without_old = false) {
+    if (without_old) {
+      if (!Spend(path, JsonBudgetCost(old))) return false;
+      *out = Json::array();
+    } else if (!Keep(old, path, out)) {
+      return false;
+    }
     auto& items = out->get_ref<Json::array_t&>();
-    const auto n = static_cast<lua_Integer>(items.size());
-    items.reserve(static_cast<size_t>(n + appended));
+    const auto n = static_cast<lua_Integer>(old.size());
+    items.reserve(items.size() + static_cast<size_t>(appended));
     for (lua_Integer i = n + 1; i <= n + appended; ++i) {
       lua_rawgeti(L_, index, i);
       Path item_path{nullptr, &path, {}, i};
@@ -558,6 +574,16 @@ bool FieldToJson(lua_State* L, int index, const std::string& root,
   Path object{&root};
   Path field{nullptr, &object, name, 0};
   return Converter(L, error, budget, root).Convert(index, field, out, 1, was);
+}
+
+bool AppendedToJson(lua_State* L, int index, const std::string& root,
+                    absl::string_view name, const Json& old,
+                    lua_Integer appended, Json* out, std::string* error,
+                    JsonBudget* budget) {
+  Path object{&root};
+  Path field{nullptr, &object, name, 0};
+  return Converter(L, error, budget, root)
+      .Appended(old, index, appended, field, out);
 }
 
 bool SameScalar(lua_State* L, int index, const Json& value) {

@@ -48,6 +48,16 @@ bool FieldToJson(lua_State* L, int index, const std::string& root,
                  absl::string_view name, Json* out, std::string* error,
                  JsonBudget* budget, const Json* was = nullptr);
 
+// FieldToJson for an unmade lazy list (UnmadeLazyList) whose source's
+// items are `old`, with `appended` items appended, leaving the old ones
+// out: *out is the list of only the appended items, and the budget is
+// spent as FieldToJson spends it. The caller puts the old items in front
+// (LazyJsonObject, moving them).
+bool AppendedToJson(lua_State* L, int index, const std::string& root,
+                    absl::string_view name, const Json& old,
+                    lua_Integer appended, Json* out, std::string* error,
+                    JsonBudget* budget);
+
 // True if the value at `index`, not a table, converts to exactly `value`:
 // the same text, the same kind of number with the same bits, the same
 // boolean, wf.null for null.

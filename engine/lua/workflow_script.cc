@@ -833,23 +833,29 @@ absl::StatusOr<GuardResult> WorkflowScript::RunGuard(int transition,
   return result;
 }
 
-absl::StatusOr<ActionResult> WorkflowScript::RunAction(int transition,
-                                                       const CallInput& in) {
-  int ref = refs_[transition].action;
-  if (ref == LUA_NOREF) {
-    ActionResult unchanged;
+ActionResult WorkflowScript::Unchanged(const CallInput& in) {
+  ActionResult unchanged;
+  if (in.takeable_vars == nullptr || in.takeable_vars != in.vars ||
+      !in.vars->is_object()) {
     unchanged.vars = *in.vars;
     return unchanged;
   }
+  unchanged.vars = std::move(*in.takeable_vars);
+  const auto& fields = unchanged.vars.get_ref<const Json::object_t&>();
+  unchanged.taken.reserve(fields.size());
+  for (const auto& [name, value] : fields) unchanged.taken.push_back(name);
+  return unchanged;
+}
+
+absl::StatusOr<ActionResult> WorkflowScript::RunAction(int transition,
+                                                       const CallInput& in) {
+  int ref = refs_[transition].action;
+  if (ref == LUA_NOREF) return Unchanged(in);
   return RunActionRef(ref, in, "action", transition);
 }
 
 absl::StatusOr<ActionResult> WorkflowScript::RunStart(const CallInput& in) {
-  if (start_ref_ == LUA_NOREF) {
-    ActionResult unchanged;
-    unchanged.vars = *in.vars;
-    return unchanged;
-  }
+  if (start_ref_ == LUA_NOREF) return Unchanged(in);
   return RunActionRef(start_ref_, in, "start", -1);
 }
 
@@ -893,6 +899,42 @@ absl::StatusOr<std::optional<absl::CivilDay>> WorkflowScript::RunDeadlineDate(
   return std::optional<absl::CivilDay>(*day);
 }
 
+bool WorkflowScript::EffectsToJson(lua_State* L, const CallContext& ctx,
+                                   ActionResult* result, std::string* error,
+                                   bool* too_large) const {
+  // Most actions emit nothing: result->effects is already [].
+  const int top = lua_gettop(L);
+  bool ok = true;
+  if (ctx.PushEffects(L) && lua_rawlen(L, -1) > 0) {
+    JsonBudget budget(sandbox_->limits().max_output_bytes);
+    ok = ToJson(L, -1, "the effects", &result->effects, error, &budget);
+    *too_large = budget.exceeded;
+  }
+  lua_settop(L, top);
+  return ok;
+}
+
+bool WorkflowScript::DocumentToJson(lua_State* L, const CallContext& ctx,
+                                    ActionResult* result, std::string* error,
+                                    bool* too_large) const {
+  const int top = lua_gettop(L);
+  bool ok = true;
+  // Unless ctx.document was read, and changed.
+  if (ctx.PushChanges(L)) {
+    const int changes = lua_gettop(L);
+    lua_pushnil(L);
+    if (lua_next(L, changes) != 0) {
+      lua_pop(L, 2);
+      JsonBudget budget(sandbox_->limits().max_output_bytes);
+      ok = ToJson(L, changes, "the document", &result->document, error,
+                  &budget);
+      *too_large = budget.exceeded;
+    }
+  }
+  lua_settop(L, top);
+  return ok;
+}
+
 absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
     int ref, const CallInput& in, const char* role, int transition) {
   auto what = [&] { return Describe(role, transition); };
@@ -915,14 +957,21 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
                        "fields instead";
           return;
         }
+        const int vars = lua_gettop(L);
+        // The effects and the document first: ctx.vars may then take its
+        // input apart (lazy_json.h) with nothing left to read it.
+        if (!EffectsToJson(L, ctx, &result, &bad_output, &too_large) ||
+            !DocumentToJson(L, ctx, &result, &bad_output, &too_large)) {
+          return;
+        }
         JsonBudget vars_budget(sandbox_->limits().max_output_bytes);
         // ctx.vars as pushed gives back only what the action touched; a
         // table the action put in its place is converted whole.
         const bool converted =
-            ctx.vars().IsMine(L, -1)
-                ? ctx.vars().ToJson(L, -1, "ctx.vars", &result.vars,
-                                    &bad_output, &vars_budget)
-                : ToJson(L, -1, "ctx.vars", &result.vars, &bad_output,
+            ctx.vars().IsMine(L, vars)
+                ? ctx.vars().ToJson(L, vars, "ctx.vars", &result.vars,
+                                    &bad_output, &vars_budget, &result.taken)
+                : ToJson(L, vars, "ctx.vars", &result.vars, &bad_output,
                          &vars_budget);
         if (!converted) {
           too_large = vars_budget.exceeded;
@@ -936,23 +985,6 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
           }
           result.vars = Json::object();
         }
-        // Most actions emit nothing: result.effects is already [].
-        JsonBudget effects_budget(sandbox_->limits().max_output_bytes);
-        if (ctx.PushEffects(L) && lua_rawlen(L, -1) > 0 &&
-            !ToJson(L, -1, "the effects", &result.effects, &bad_output,
-                    &effects_budget)) {
-          too_large = effects_budget.exceeded;
-          return;
-        }
-        if (!ctx.PushChanges(L)) return;  // ctx.document was not read
-        const int changes = lua_gettop(L);
-        lua_pushnil(L);
-        if (lua_next(L, changes) == 0) return;  // nor changed
-        lua_pop(L, 2);
-        JsonBudget document_budget(sandbox_->limits().max_output_bytes);
-        ToJson(L, changes, "the document", &result.document, &bad_output,
-               &document_budget);
-        too_large = document_budget.exceeded;
       },
       absl::StatusCode::kFailedPrecondition, what);
   if (sandbox_->refusal() != nullptr) {

@@ -35,6 +35,12 @@ namespace wf {
 // What a guard or action sees as `ctx`.
 struct CallInput {
   const Json* vars = nullptr;
+  // Null, or `vars` itself when the caller gives it up to an action or
+  // start (it holds the only copy, which the step is about to replace): the
+  // result then takes the parts it keeps unchanged out of it instead of
+  // copying them (ActionResult::taken), and it is left unspecified, even
+  // when the call fails. Guards and deadline functions ignore it.
+  Json* takeable_vars = nullptr;
   const Json* payload = nullptr;
   std::string event;
   std::string from;
@@ -73,6 +79,8 @@ struct CallInput {
   const PluginSource* plugin = nullptr;
 };
 
+class CallContext;
+
 struct GuardResult {
   bool allowed = false;
   std::string reason;  // when refused
@@ -84,6 +92,10 @@ struct ActionResult {
   // What ctx.document.set and .issue did: {"set": {...}, "issue": {...}};
   // null when the script did not touch the document.
   Json document;
+  // The fields moved into `vars` from CallInput::takeable_vars, unchanged,
+  // in name order: equal to what they were, though the input no longer
+  // holds them (Changes skips them).
+  std::vector<std::string> taken;
 };
 
 class WorkflowScript {
@@ -128,6 +140,18 @@ class WorkflowScript {
   // `role` and `transition` name the function in messages (Describe).
   absl::StatusOr<ActionResult> RunActionRef(int ref, const CallInput& in,
                                             const char* role, int transition);
+  // After an action, inside its Run body: what ctx.emit appended and what
+  // ctx.document.set and .issue did, into *result. False with *error set
+  // (and *too_large for a budget) if they do not convert.
+  bool EffectsToJson(lua_State* L, const CallContext& ctx,
+                     ActionResult* result, std::string* error,
+                     bool* too_large) const;
+  bool DocumentToJson(lua_State* L, const CallContext& ctx,
+                      ActionResult* result, std::string* error,
+                      bool* too_large) const;
+  // An action or start that has no function: the variables as they were
+  // (taken from the input when the caller gave it up).
+  static ActionResult Unchanged(const CallInput& in);
   // "The guard of transition 'duyet' (file.lua:12)": made only for a
   // message. A negative `transition`: the start function.
   std::string Describe(const char* role, int transition) const;

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -157,6 +158,55 @@ TEST_F(EngineTest, AStepAnswersItsVariablesParsedAndAsText) {
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(Json::parse(read->variables_json),
             *submitted->instance.parsed_variables);
+}
+
+// A step takes apart the variables it replaces (CallInput::takeable_vars)
+// when nobody else holds them, and reads them as they are when somebody does
+// (here, an answer kept by its caller): either way the variables, the
+// history's changes (only what the step changed) and the verified chain are
+// what copying gives.
+TEST_F(EngineTest, StepsThatTakeTheirVariablesApartRecordTheSameHistory) {
+  DeployTestdata("dem.lua");
+  const std::string text(3000, 'x');
+  StartRequest start;
+  start.workflow = "dem";
+  start.variables_json = absl::StrCat(R"({"ten":"Xã Tiên Du","noi_dung":")",
+                                      text, R"(","log":["a"]})");
+  start.actor = Actor::Embedder();
+  std::string id;
+  {  // the start's answer, holding the variables, let go
+    auto started = engine_->Start(start);
+    ASSERT_TRUE(started.ok()) << started.status();
+    id = started->instance.id;
+  }
+  std::optional<FireResult> held;
+  for (const char* key : {"b", "c", "d", "e"}) {
+    auto fired = Fire(id, "tang", absl::StrCat(R"({"key":")", key, R"("})"));
+    ASSERT_TRUE(fired.ok()) << key << ": " << fired.status();
+    Json changes = Json::parse(fired->event.changes_json);
+    EXPECT_EQ(changes["set"].size(), 2u) << key << ": " << changes;
+    EXPECT_EQ(changes["set"]["log"].back(), key);
+    EXPECT_EQ(changes["unset"], Json::array());
+    // After "c", the answer is kept while "d" steps: "d" must not take
+    // apart what it still shows.
+    if (std::string(key) == "c") held = *std::move(fired);
+    if (std::string(key) == "e") held.reset();
+  }
+  ASSERT_FALSE(held.has_value());
+  auto closed = Fire(id, "dong");  // no action: the variables as they were
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_EQ(Json::parse(closed->event.changes_json),
+            Json::parse(R"({"set":{},"unset":[]})"));
+  const Json expected = {{"ten", "Xã Tiên Du"}, {"noi_dung", text},
+                         {"log", {"a", "b", "c", "d", "e"}}, {"n", 4}};
+  EXPECT_EQ(*closed->instance.parsed_variables, expected);
+  auto read = engine_->GetInstance(id, Actor::Embedder());
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(Json::parse(read->variables_json), expected);
+  auto report = engine_->Verify(id, Actor::Embedder());
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok) << report->problem;
+  EXPECT_EQ(report->events_checked, 6u);
 }
 
 TEST_F(EngineTest, EveryRefusalLeavesTheInstanceUnchanged) {

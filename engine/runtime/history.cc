@@ -89,12 +89,18 @@ const Json::object_t& FieldsOf(const Json& value) {
 
 }  // namespace
 
-Json Changes(const Json& before, const Json& after) {
+Json Changes(const Json& before, const Json& after,
+             absl::Span<const std::string> taken) {
   Json set = Json::object();
   Json unset = Json::array();
   const Json::object_t& was = FieldsOf(before);
   const Json::object_t& is = FieldsOf(after);
+  auto next_taken = taken.begin();  // both in name order
   for (const auto& [key, value] : is) {
+    if (next_taken != taken.end() && *next_taken == key) {
+      ++next_taken;  // moved from `before` unchanged
+      continue;
+    }
     auto it = was.find(key);
     if (it == was.end() || it->second != value) set[key] = value;
   }

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "engine/store/records.pb.h"
 #include "engine/util/json.h"
 #include "wf/types.h"
@@ -32,8 +33,11 @@ HistoryEntry ToHistoryEntry(const store::HistoryEventBody& body,
                             const std::string& hash);
 
 // What changed between two variable objects, at the top level:
-// {"set": {name: value, ...}, "unset": [name, ...]}.
-Json Changes(const Json& before, const Json& after);
+// {"set": {name: value, ...}, "unset": [name, ...]}. `taken`: fields of
+// `after` known unchanged, in name order, which `before` may no longer
+// hold (ActionResult::taken); they are not compared.
+Json Changes(const Json& before, const Json& after,
+             absl::Span<const std::string> taken = {});
 
 // The seed of math.random for event `seq` of an instance.
 uint64_t RandomSeed(const std::string& instance_id, uint64_t seq);

@@ -135,7 +135,7 @@ std::shared_ptr<const Json> InstanceCache::Vars(absl::string_view key,
 }
 
 void InstanceCache::KeepVars(absl::string_view key, const Record& record,
-                             std::shared_ptr<const Json> vars) {
+                             VarsPtr vars) {
   const size_t bytes = VarsBytes(*record);
   Shard& shard = ShardOf(key);
   absl::MutexLock lock(&shard.mu);
@@ -148,6 +148,21 @@ void InstanceCache::KeepVars(absl::string_view key, const Record& record,
   it->second.vars = std::move(vars);
   it->second.bytes += bytes;
   shard.bytes += bytes;
+}
+
+void InstanceCache::ForgetVars(absl::string_view key, const Record& record,
+                               const std::shared_ptr<const Json>& vars) {
+  Shard& shard = ShardOf(key);
+  absl::MutexLock lock(&shard.mu);
+  auto it = shard.entries.find(key);
+  if (it == shard.entries.end() || it->second.record != record ||
+      it->second.vars != vars || vars.use_count() != 2) {
+    return;  // not kept, or held by others than the cache and the step
+  }
+  it->second.vars.reset();
+  const size_t bytes = VarsBytes(*record);
+  it->second.bytes -= bytes;
+  shard.bytes -= bytes;
 }
 
 InstanceCache::Stats InstanceCache::stats() const {

@@ -56,11 +56,16 @@ class InstanceCache {
   // `key` was written: its record, if kept, is stale.
   void Forget(absl::string_view key);
 
+  // Parsed variables are kept as objects that may change (never made
+  // const), so that a step left their only holder can take them apart
+  // (ForgetVars).
+  using VarsPtr = std::shared_ptr<Json>;
+
   // What a step attaches to the instance it writes (Txn::Attach): the
   // record it wrote and its variables, parsed.
   struct Written {
     Record record;
-    std::shared_ptr<const Json> vars;
+    VarsPtr vars;
     // The record's encoded size: a write of another size under the key is
     // not this record (Put then forgets the key instead).
     size_t stored_bytes = 0;
@@ -77,8 +82,14 @@ class InstanceCache {
   // Keeps `vars` (parsed from `record`'s variables_json) beside `record`
   // if that is still the record kept under `key`: a step parses its
   // instance's variables once, not on every step.
-  void KeepVars(absl::string_view key, const Record& record,
-                std::shared_ptr<const Json> vars);
+  void KeepVars(absl::string_view key, const Record& record, VarsPtr vars);
+  // A step about to replace `record`'s variables holds `vars` (from
+  // Vars): the cache stops keeping them if it does and nobody else holds
+  // them, so that the step, left their only holder, may take them apart.
+  // (Nobody can come to hold them after that: the cache no longer hands
+  // them out.)
+  void ForgetVars(absl::string_view key, const Record& record,
+                  const std::shared_ptr<const Json>& vars);
 
   struct Stats {
     uint64_t hits = 0;
@@ -92,7 +103,7 @@ class InstanceCache {
   static constexpr int kShards = 16;
   struct Entry {
     Record record;
-    std::shared_ptr<const Json> vars;  // null until a step parsed them
+    VarsPtr vars;  // null until a step parsed them
     size_t bytes = 0;                  // of both
     uint64_t kept = 0;                 // its place in the shard's `order`
     mutable bool read = false;         // since it was kept (or spared)

@@ -84,7 +84,7 @@ TEST(InstanceCacheTest, KeepsVarsWithTheirRecordOnly) {
   InstanceCache cache(1 << 20);
   InstanceCache::Record first = Version(1);
   cache.Insert("a", cache.Generation("a"), first, 100);
-  auto vars = std::make_shared<const Json>(Json{{"n", 1}});
+  auto vars = std::make_shared<Json>(Json{{"n", 1}});
   cache.KeepVars("a", first, vars);
   EXPECT_EQ(cache.Vars("a", first), vars);
   EXPECT_EQ(cache.Vars("a", Version(1)), nullptr);  // an equal copy: not it
@@ -103,7 +103,7 @@ TEST(InstanceCacheTest, PutKeepsWhatAStepWrote) {
   const uint64_t reader = cache.Generation("a");
   InstanceCache::Written written;
   written.record = Version(7);
-  written.vars = std::make_shared<const Json>(Json{{"n", 7}});
+  written.vars = std::make_shared<Json>(Json{{"n", 7}});
   written.stored_bytes = 50;
   cache.Put("a", written, 50);
   ASSERT_NE(cache.Find("a"), nullptr);
@@ -113,6 +113,30 @@ TEST(InstanceCacheTest, PutKeepsWhatAStepWrote) {
   EXPECT_EQ(cache.Find("a")->version(), 7u);
   cache.Put("a", written, 51);
   EXPECT_EQ(cache.Find("a"), nullptr);
+}
+
+// A step holding the kept variables gets them to itself only when nobody
+// else holds them: the cache then stops handing them out.
+TEST(InstanceCacheTest, ForgetsVarsForAStepThatAloneHoldsThem) {
+  InstanceCache cache(1 << 20);
+  auto stored = std::make_shared<store::InstanceRecord>();
+  stored->set_variables_json(R"({"n":1})");
+  InstanceCache::Record record = stored;
+  cache.Insert("a", cache.Generation("a"), record, 100);
+  cache.KeepVars("a", record, std::make_shared<Json>(Json{{"n", 1}}));
+  const size_t with_vars = cache.stats().bytes;
+  std::shared_ptr<const Json> step = cache.Vars("a", record);
+  std::shared_ptr<const Json> reader = cache.Vars("a", record);
+  cache.ForgetVars("a", record, step);  // a reader holds them too
+  EXPECT_EQ(cache.Vars("a", record), step);
+  cache.ForgetVars("a", Version(1), step);  // not the record kept
+  EXPECT_EQ(cache.Vars("a", record), step);
+  reader.reset();
+  cache.ForgetVars("a", record, step);
+  EXPECT_EQ(cache.Vars("a", record), nullptr);
+  EXPECT_EQ(step.use_count(), 1);
+  EXPECT_LT(cache.stats().bytes, with_vars);  // their bytes given back
+  ASSERT_NE(cache.Find("a"), nullptr);        // the record stays
 }
 
 }  // namespace

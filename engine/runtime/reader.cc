@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <set>
 
@@ -206,9 +207,22 @@ absl::StatusOr<std::shared_ptr<const Json>> Reader::Vars(
     }
   }
   WF_ASSIGN_OR_RETURN(Json parsed, ParseStoredJson(record->variables_json()));
-  auto vars = std::make_shared<const Json>(std::move(parsed));
-  if (cache_ != nullptr) cache_->KeepVars(key, record, vars);
+  auto vars = std::make_shared<Json>(std::move(parsed));  // not const:
+  if (cache_ != nullptr) cache_->KeepVars(key, record, vars);  // TakeVars
   return vars;
+}
+
+Json* Reader::TakeVars(const InstanceCache::Record& record,
+                       const std::shared_ptr<const Json>& vars) {
+  if (cache_ != nullptr) {
+    cache_->ForgetVars(keys::Instance(record->id()), record, vars);
+  }
+  if (vars.use_count() != 1) return nullptr;
+  // The other holders lowered the count as they let go (an acq_rel
+  // decrement): this orders their last reads before the step's changes.
+  std::atomic_thread_fence(std::memory_order_acquire);
+  // Vars made them a Json that is not const: changing them is allowed.
+  return const_cast<Json*>(vars.get());
 }
 
 absl::StatusOr<std::optional<store::IdempotencyRecord>>

@@ -46,6 +46,12 @@ class Reader {
   // next step on the instance does not parse them again.
   absl::StatusOr<std::shared_ptr<const Json>> Vars(
       const InstanceCache::Record& record);
+  // `vars` (from Vars(record)) for a step that will replace them, to take
+  // apart (CallInput::takeable_vars): writable if the step is left their
+  // only holder, the cache forgetting them; else null, and they must be
+  // read only.
+  Json* TakeVars(const InstanceCache::Record& record,
+                 const std::shared_ptr<const Json>& vars);
   // Events after `after_seq`, at most `limit` (0: all).
   absl::StatusOr<std::vector<store::HistoryEventRecord>> LoadHistory(
       const std::string& id, uint64_t after_seq = 0, uint32_t limit = 0,

@@ -119,7 +119,7 @@ void PlanEvent(const Step& step, StepPlan* plan) {
   body.set_actor(step.actor);
   body.set_payload_json(DumpJson(*step.payload));
   plan->changes = std::make_shared<const Json>(
-      Changes(*step.vars_before, step.outcome->vars));
+      Changes(*step.vars_before, step.outcome->vars, step.outcome->taken));
   body.set_changes_json(DumpJson(*plan->changes));
   body.set_effects_json(DumpJson(step.outcome->effects));
   body.set_workflow_version(step.definition->version());

@@ -1377,6 +1377,9 @@ Transitioner::Prepared<FireResult> Transitioner::PrepareFire(
   LiveHost host(&take, step.instance_id, /*may_start=*/true);
   CallInput action_call = call;
   action_call.host = &host;
+  // The step replaces the variables: unless another reader holds them, the
+  // action moves what it keeps of them rather than copying it.
+  action_call.takeable_vars = reader_->TakeVars(*loaded, *vars);
   auto outcome = (*lease)->RunAction(*t, action_call);
   if (!outcome.ok()) return P::Refuse(HostOr(host, outcome.status()));
   if (!HostFailure(host).ok()) return P::Refuse(HostFailure(host));
@@ -1406,7 +1409,7 @@ std::shared_ptr<const Json> Transitioner::AttachWritten(
   std::string key = keys::Instance(after.id());
   written->record = std::make_shared<const store::InstanceRecord>(
       std::move(after));
-  written->vars = std::make_shared<const Json>(std::move(vars));
+  written->vars = std::make_shared<Json>(std::move(vars));
   std::shared_ptr<const Json> parsed = written->vars;
   writes->txn.Attach(std::move(key), std::move(written));
   return parsed;
