@@ -666,6 +666,7 @@ absl::StatusOr<StepWrites> Transitioner::FireFromStep(
   LiveHost host(take, step.instance_id, /*may_start=*/false);
   CallInput action_call = call;
   action_call.host = &host;
+  action_call.takeable_vars = &vars;  // parsed for this step alone
   absl::StatusOr<ActionResult> outcome = lease->RunAction(t, action_call);
   if (!outcome.ok()) return HostOr(host, outcome.status());
   WF_RETURN_IF_ERROR(HostFailure(host));
