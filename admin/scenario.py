@@ -40,6 +40,21 @@ class Failed(Exception):
     pass
 
 
+def refusal_reason(error):
+    """The reason code of a refused call (google.rpc.ErrorInfo.reason in the
+    status details, docs/errors.md), or None."""
+    from google.rpc import error_details_pb2, status_pb2
+    raw = dict(error.trailing_metadata() or ()).get("grpc-status-details-bin")
+    if raw is None:
+        return None
+    for detail in status_pb2.Status.FromString(raw).details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            return info.reason
+    return None
+
+
 class Scenario:
     """One scenario file played on one server."""
 
@@ -133,6 +148,10 @@ class Scenario:
             if step["tu_choi"] not in e.details():
                 raise Failed(f"bị từ chối với lời '{e.details()}', mong đợi lời có "
                              f"'{step['tu_choi']}'")
+            reason = step.get("ma_ly_do")
+            if reason and refusal_reason(e) != reason:
+                raise Failed(f"bị từ chối với lý do {refusal_reason(e)} ({e.details()}), "
+                             f"mong đợi lý do {reason}")
             return
         raise Failed(f"được chấp nhận, mong đợi bị từ chối với lời có '{step['tu_choi']}'")
 

@@ -68,11 +68,11 @@ workflow "de_nghi_khen_thuong" {
   start = function(ctx)
     local dot, ht = cau_hinh(ctx)
     if type(ctx.vars.ma_doi_tuong) ~= "string" or ctx.vars.ma_doi_tuong == "" then
-      error("ma_doi_tuong: số định danh của cá nhân, hoặc mã của tập thể, không được trống", 0)
+      wf.refuse("ma_doi_tuong: số định danh của cá nhân, hoặc mã của tập thể, không được trống")
     end
     if ctx.vars.doi_tuong ~= "ca_nhan" and ctx.vars.doi_tuong ~= "tap_the" then
-      error("doi_tuong: 'ca_nhan' (cá nhân) hoặc 'tap_the' (tập thể), không phải '" ..
-            tostring(ctx.vars.doi_tuong) .. "'", 0)
+      wf.refuse("doi_tuong: 'ca_nhan' (cá nhân) hoặc 'tap_the' (tập thể), không phải '" ..
+                tostring(ctx.vars.doi_tuong) .. "'")
     end
     ctx.vars.don_vi = ctx.instance.unit
     ctx.vars.ten_dot = dot.ten
@@ -159,13 +159,13 @@ transition "chon" {
     local dot, ht = cau_hinh(ctx)
     local moi, ho_so = ctx.claim(ten_trong_dot(ctx))
     if not moi then
-      error(ctx.vars.ten_doi_tuong .. " (" .. ctx.vars.ma_doi_tuong .. ") đã được đề nghị " ..
-            "trong đợt này (hồ sơ " .. ho_so .. "): không khen thưởng hai lần cho một " ..
-            "thành tích", 0)
+      wf.refuse(ctx.vars.ten_doi_tuong .. " (" .. ctx.vars.ma_doi_tuong .. ") đã được đề nghị " ..
+                "trong đợt này (hồ sơ " .. ho_so .. "): không khen thưởng hai lần cho một " ..
+                "thành tích")
     end
     if not ctx.take_place(chi_tieu(ctx), ht.chi_tieu) then
-      error("Đã chọn đủ " .. ht.chi_tieu .. " " .. ht.ten .. " của " .. dot.ten ..
-            ": muốn chọn hồ sơ này, trả lại hoặc bỏ một hồ sơ đã chọn", 0)
+      wf.refuse("Đã chọn đủ " .. ht.chi_tieu .. " " .. ht.ten .. " của " .. dot.ten ..
+                ": muốn chọn hồ sơ này, trả lại hoặc bỏ một hồ sơ đã chọn")
     end
     ctx.vars.giu_cho = true
     ctx.vars.nguoi_chon = ctx.actor.id

@@ -49,7 +49,7 @@ workflow "hoi_nghi_tong_ket" {
   start = function(ctx)
     local c = plan.chien_dich(ctx)
     if c.hoi_nghi == nil then
-      error("chiến dịch '" .. ctx.vars.chien_dich .. "' không có hội nghị tổng kết (hoi_nghi)", 0)
+      wf.refuse("chiến dịch '" .. ctx.vars.chien_dich .. "' không có hội nghị tổng kết (hoi_nghi)")
     end
     local member = plan.ben_nhan(ctx, plan.thanh_vien_phu_trach(ctx, ctx.vars.don_vi) or
                                       ctx.plugin.co_quan_thuong_truc)

@@ -44,17 +44,17 @@ workflow "phan_loai_don_vi" {
     local pl = muc(ctx)
     local nam = math.tointeger(ctx.vars.nam)
     if nam == nil then
-      error("nam: năm xếp loại phải là một số nguyên, không phải '" ..
-            tostring(ctx.vars.nam) .. "'", 0)
+      wf.refuse("nam: năm xếp loại phải là một số nguyên, không phải '" ..
+                tostring(ctx.vars.nam) .. "'")
     end
     ctx.vars.nam = nam
     if not plan.co(pl.muc, ctx.vars.tu_xep_loai) then
-      error("tu_xep_loai: '" .. tostring(ctx.vars.tu_xep_loai) .. "' không có trong thang " ..
-            "phân loại của tỉnh (" .. table.concat(pl.muc, ", ") .. ")", 0)
+      wf.refuse("tu_xep_loai: '" .. tostring(ctx.vars.tu_xep_loai) .. "' không có trong thang " ..
+                "phân loại của tỉnh (" .. table.concat(pl.muc, ", ") .. ")")
     end
     if ctx.instance.business_key ~= khoa(ctx.vars.don_vi, ctx.vars.nam) then
-      error("mỗi đơn vị mỗi năm một bản xếp loại, mã hồ sơ '" ..
-            khoa(ctx.vars.don_vi, ctx.vars.nam) .. "'", 0)
+      wf.refuse("mỗi đơn vị mỗi năm một bản xếp loại, mã hồ sơ '" ..
+                khoa(ctx.vars.don_vi, ctx.vars.nam) .. "'")
     end
     local truoc = ctx.find("phan_loai_don_vi", khoa(ctx.vars.don_vi, ctx.vars.nam - 1))
     ctx.vars.xep_loai_nam_truoc = truoc and truoc.vars.xep_loai or nil

@@ -53,7 +53,7 @@ end
 
 local function danh_sach_mot(ctx, ids, state, ten_trang_thai)
   if ids ~= nil and type(ids) ~= "table" then
-    error("danh sách hồ sơ phải là một danh sách mã hồ sơ, không phải " .. type(ids), 0)
+    wf.refuse("danh sách hồ sơ phải là một danh sách mã hồ sơ, không phải " .. type(ids))
   end
   local out, seen = wf.array(), {}
   for _, id in ipairs(ids or {}) do

@@ -15,17 +15,18 @@ M.so_noi_vu = plan.ai("tagged:so_noi_vu",
 M.quyet_dinh = plan.ai("var:don_vi_quyet_dinh", { "chu_tich", "pho_chu_tich" })
 
 -- The round (ctx.vars.dot) and the award (ctx.vars.hinh_thuc) the document
--- is for, from the plugin; an error naming what is missing.
+-- is for, from the plugin; a refusal naming what is missing (the official
+-- chose them).
 function M.cau_hinh(ctx)
   local dot = (ctx.plugin.khen_thuong or {})[ctx.vars.dot]
   if dot == nil then
-    error("plugin '" .. ctx.plugin.name .. "' không có đợt khen thưởng '" ..
-          tostring(ctx.vars.dot) .. "' (khen_thuong)", 0)
+    wf.refuse("plugin '" .. ctx.plugin.name .. "' không có đợt khen thưởng '" ..
+              tostring(ctx.vars.dot) .. "' (khen_thuong)")
   end
   local ht = (dot.hinh_thuc or {})[ctx.vars.hinh_thuc]
   if ht == nil then
-    error("đợt khen thưởng '" .. ctx.vars.dot .. "' không có hình thức '" ..
-          tostring(ctx.vars.hinh_thuc) .. "'", 0)
+    wf.refuse("đợt khen thưởng '" .. ctx.vars.dot .. "' không có hình thức '" ..
+              tostring(ctx.vars.hinh_thuc) .. "'")
   end
   return dot, ht
 end

@@ -60,9 +60,9 @@ local function declare_workflow(o)
       local hop_le = plan.nhan_hop_le(ctx, ctx.vars.don_vi)
       for _, id in ipairs(ctx.vars.noi_nhan_ids) do
         if not hop_le[id] then
-          error("noi_nhan_ids: '" .. tostring(id) .. "' không phải cơ quan thường trực, " ..
-                "đơn vị cấp trên của " .. ctx.vars.ten_don_vi .. " hay phòng, ban của các " ..
-                "đơn vị đó: văn bản không gửi đến đó được", 0)
+          wf.refuse("noi_nhan_ids: '" .. tostring(id) .. "' không phải cơ quan thường trực, " ..
+                    "đơn vị cấp trên của " .. ctx.vars.ten_don_vi .. " hay phòng, ban của các " ..
+                    "đơn vị đó: văn bản không gửi đến đó được")
         end
       end
       ctx.vars.lan_gui = 0
