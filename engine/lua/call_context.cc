@@ -1,6 +1,9 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/lua/call_context.h"
 
+#include <cstring>
+
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
@@ -455,11 +458,15 @@ void CallContext::PushActor(lua_State* L) const {
   for (const std::string* field : fields) {
     size += sizeof(uint32_t) + field->size();
   }
-  std::string key;
-  key.reserve(size);
+  // Most keys fit on the stack (an official's id, name and unit): no
+  // allocation for the key of every read.
+  absl::InlinedVector<char, 256> key(size);
+  char* at = key.data();
   for (const std::string* field : fields) {
     const auto n = static_cast<uint32_t>(field->size());
-    key.append(reinterpret_cast<const char*>(&n), sizeof n).append(*field);
+    std::memcpy(at, &n, sizeof n);
+    if (n > 0) std::memcpy(at + sizeof n, field->data(), n);
+    at += sizeof n + n;
   }
   lua_Integer kept = 0;
   Sandbox::PushSlot(L, Sandbox::Slot::kActors);

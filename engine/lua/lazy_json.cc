@@ -5,6 +5,7 @@
 #include <iterator>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "engine/lua/wf_library.h"
 #include "engine/util/text.h"
@@ -55,7 +56,7 @@ Json* LazyJsonObject::TakeableList(lua_State* L, int index, const Json* was,
 
 bool LazyJsonObject::Changed(lua_State* L, int index, const std::string& root,
                              Json::object_t* changed,
-                             std::vector<Deferred>* deferred,
+                             DeferredList* deferred,
                              std::string* error, JsonBudget* budget,
                              bool* whole) const {
   lua_pushnil(L);
@@ -94,82 +95,147 @@ bool LazyJsonObject::Changed(lua_State* L, int index, const std::string& root,
   return true;
 }
 
-bool LazyJsonObject::Untouched(lua_State* L, int index,
-                               const std::string& root,
-                               const Json::object_t& changed,
-                               Json::object_t* fields, std::string* error,
-                               JsonBudget* budget,
-                               std::vector<std::string>* taken) const {
-  if (takeable_ != nullptr && taken != nullptr) {
-    taken->reserve(Fields().size() - std::min(Fields().size(), changed.size()));
-  }
+bool LazyJsonObject::Deleted(lua_State* L, int index,
+                             const std::string& name) const {
+  if (!IsSettled(name)) return false;
+  lua_pushlstring(L, name.data(), name.size());
+  const bool deleted = lua_rawget(L, index) == LUA_TNIL;
+  lua_pop(L, 1);
+  return deleted;
+}
+
+bool LazyJsonObject::SpendUntouched(lua_State* L, int index,
+                                    const std::string& root,
+                                    const Json::object_t& changed,
+                                    std::string* error,
+                                    JsonBudget* budget) const {
+  // The opening bracket, and each name with its quotes, colon and comma.
+  size_t names = 1;
   for (const auto& [name, value] : Fields()) {
     if (changed.count(name) != 0) continue;
-    if (IsSettled(name)) {
-      lua_pushlstring(L, name.data(), name.size());
-      const bool deleted = lua_rawget(L, index) == LUA_TNIL;
-      lua_pop(L, 1);
-      if (deleted) continue;
-    }
+    if (Deleted(L, index, name)) continue;
     const size_t cost = JsonBudgetCost(value);
     if (cost > budget->left) {  // the field's path only for the message
       return SpendJsonBudget(budget, cost, root, absl::StrCat(root, ".", name),
                              error);
     }
     budget->left -= cost;
-    if (takeable_ == nullptr) {
-      fields->emplace_hint(fields->end(), name, value);
-      continue;
-    }
-    // Nothing converted reads an untouched field's JSON: a field the
-    // action read as a table is in `changed`.
-    fields->emplace_hint(fields->end(), name,
-                         std::move(const_cast<Json&>(value)));
-    if (taken != nullptr) taken->push_back(name);
+    names += name.size() + 4;
   }
+  for (const auto& [name, value] : changed) names += name.size() + 4;
+  return SpendJsonBudget(budget, names, root, root, error);
+}
+
+bool LazyJsonObject::Copied(lua_State* L, int index, const std::string& root,
+                            Json::object_t changed, Json* out,
+                            std::string* error, JsonBudget* budget) const {
+  if (!SpendUntouched(L, index, root, changed, error, budget)) return false;
+  Json::object_t fields;
+  for (const auto& [name, value] : Fields()) {
+    if (changed.count(name) == 0 && !Deleted(L, index, name)) {
+      fields.emplace_hint(fields.end(), name, value);
+    }
+  }
+  fields.merge(changed);
+  *out = std::move(fields);
   return true;
 }
 
-void LazyJsonObject::MoveOldItems(const std::vector<Deferred>& deferred) {
+void LazyJsonObject::MoveOldItems(const DeferredList& deferred) {
   for (const Deferred& d : deferred) {
     auto& old_items = d.items->get_ref<Json::array_t&>();
     auto& items = d.out->get_ref<Json::array_t&>();
     old_items.reserve(old_items.size() + items.size());
     std::move(items.begin(), items.end(), std::back_inserter(old_items));
-    items = std::move(old_items);
+    *d.out = std::move(*d.items);
   }
+}
+
+bool LazyJsonObject::Taken(lua_State* L, int index, const std::string& root,
+                           Json::object_t& changed,
+                           const DeferredList& deferred, Json* out,
+                           std::string* error, JsonBudget* budget,
+                           std::optional<FieldChanges>* changes) const {
+  // One walk of the input beside the changes (both in name order) checks
+  // and spends what SpendUntouched does, and finds where each change goes.
+  using Field = Json::object_t::iterator;
+  auto& fields = takeable_->get_ref<Json::object_t&>();
+  // (in the input or end, the change); few: kept on the stack.
+  absl::InlinedVector<std::pair<Field, Field>, 8> put;
+  absl::InlinedVector<Field, 4> deleted;
+  size_t names = 1;  // as SpendUntouched counts them
+  Field c = changed.begin();
+  for (Field f = fields.begin(); f != fields.end(); ++f) {
+    for (; c != changed.end() && c->first < f->first; ++c) {
+      put.emplace_back(fields.end(), c);
+    }
+    if (c != changed.end() && c->first == f->first) {
+      put.emplace_back(f, c++);
+      continue;
+    }
+    if (Deleted(L, index, f->first)) {
+      deleted.push_back(f);
+      continue;
+    }
+    const size_t cost = JsonBudgetCost(f->second);
+    if (cost > budget->left) {
+      return SpendJsonBudget(budget, cost, root,
+                             absl::StrCat(root, ".", f->first), error);
+    }
+    budget->left -= cost;
+    names += f->first.size() + 4;
+  }
+  for (; c != changed.end(); ++c) put.emplace_back(fields.end(), c);
+  for (const auto& [name, value] : changed) names += name.size() + 4;
+  if (!SpendJsonBudget(budget, names, root, root, error)) return false;
+  // Nothing fails from here on: the input is changed into the result.
+  FieldChanges named;
+  named.set.reserve(put.size());
+  for (const auto& [f, change] : put) {
+    const Json* value = &change->second;
+    const bool appended =
+        std::any_of(deferred.begin(), deferred.end(),
+                    [value](const Deferred& d) { return d.out == value; });
+    if (f == fields.end() || appended || f->second != *value) {
+      named.set.push_back(change->first);
+    }
+  }
+  for (Field f : deleted) named.unset.push_back(f->first);
+  MoveOldItems(deferred);
+  for (Field f : deleted) fields.erase(f);
+  for (auto& [f, change] : put) {
+    if (f != fields.end()) {
+      f->second = std::move(change->second);
+    } else {
+      fields.emplace(change->first, std::move(change->second));
+    }
+  }
+  *out = std::move(*takeable_);
+  if (changes != nullptr) *changes = std::move(named);
+  return true;
 }
 
 bool LazyJsonObject::ToJson(lua_State* L, int index, const std::string& root,
                             Json* out, std::string* error, JsonBudget* budget,
-                            std::vector<std::string>* taken) const {
+                            std::optional<FieldChanges>* changes) const {
   index = lua_absindex(L, index);
   luaL_checkstack(L, 4, "ctx.vars");
   JsonBudget unlimited(SIZE_MAX);
   if (budget == nullptr) budget = &unlimited;
   const size_t limit_left = budget->left;
   Json::object_t changed;
-  std::vector<Deferred> deferred;
+  DeferredList deferred;
   bool whole = false;
   if (!Changed(L, index, root, &changed, &deferred, error, budget, &whole)) {
     if (!whole) return false;
     budget->left = limit_left;
     return wf::ToJson(L, index, root, out, error, budget);
   }
-  // The input's fields, but those changed or deleted, as they were; then
-  // the changed ones.
-  Json::object_t fields;
-  if (!Untouched(L, index, root, changed, &fields, error, budget, taken)) {
-    return false;
+  if (takeable_ == nullptr) {
+    return Copied(L, index, root, std::move(changed), out, error, budget);
   }
-  MoveOldItems(deferred);  // every conversion is done
-  fields.merge(changed);
-  // The opening bracket, and each name with its quotes, colon and comma.
-  size_t names = 1;
-  for (const auto& [name, value] : fields) names += name.size() + 4;
-  if (!SpendJsonBudget(budget, names, root, root, error)) return false;
-  *out = std::move(fields);
-  return true;
+  return Taken(L, index, root, changed, deferred, out, error, budget,
+               changes);
 }
 
 }  // namespace wf

@@ -20,27 +20,39 @@
 // A list field is pushed as a lazy list (lazy_list.h): appending to it
 // makes none of its items.
 //
-// Given the input to take apart (`takeable`), ToJson moves what it keeps
-// into the result instead of copying it: the untouched fields, and the old
-// items of a list field the action appended to. That happens after every
-// conversion (so a list also passed elsewhere, in ctx.vars or in the call's
-// effects when converted before, is copied from the input while it is
-// whole), and is what the copies and their freeing cost a step otherwise.
+// Given the input to take apart (`takeable`), ToJson makes the result out
+// of it instead of copying what it keeps: the changed fields are put in
+// place and the deleted ones erased, the old items of a list field the
+// action appended to stay where they are, and what changed is named
+// (FieldChanges), the input being gone to compare with. That happens after
+// every conversion and check (so a list also passed elsewhere, in ctx.vars
+// or in the call's effects when converted before, is copied while whole);
+// a refused conversion leaves the input as it was.
 #ifndef WF_LUA_LAZY_JSON_H_
 #define WF_LUA_LAZY_JSON_H_
 
 #include <forward_list>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <lua.hpp>
 
+#include "absl/container/inlined_vector.h"
 #include "engine/lua/lazy_list.h"
 #include "engine/lua/lazy_table.h"
 #include "engine/lua/lua_json.h"
 #include "engine/util/json.h"
 
 namespace wf {
+
+// What an action changed in its variables, by name, in name order: the
+// fields set to something new and those deleted. What Changes() in the
+// runtime finds comparing the input with the result.
+struct FieldChanges {
+  std::vector<std::string> set;
+  std::vector<std::string> unset;
+};
 
 class LazyJsonObject final : public LazySource {
  public:
@@ -62,11 +74,11 @@ class LazyJsonObject final : public LazySource {
   // wf::ToJson gives it (the same messages and budget; `root` names it):
   // the input with the touched fields converted again and the deleted ones
   // removed. Raises only memory errors. With an input to take apart, the
-  // names of the fields moved from it whole are appended to *taken (may be
-  // null otherwise); on failure it may be partly taken.
+  // result is made of it, and *changes (if given) says what changed; when
+  // the table is converted whole instead, *changes is left unset.
   bool ToJson(lua_State* L, int index, const std::string& root, Json* out,
               std::string* error, JsonBudget* budget,
-              std::vector<std::string>* taken = nullptr) const;
+              std::optional<FieldChanges>* changes = nullptr) const;
 
   bool PushField(lua_State* L, absl::string_view name) override;
   void ForEachName(
@@ -75,19 +87,22 @@ class LazyJsonObject final : public LazySource {
  private:
   // The input's field `name`, or null.
   const Json* Find(absl::string_view name) const;
-  // A list field converted without its old items, which are moved in
-  // front of `out`'s items once nothing else will read them.
+  // A list field converted without its old items (`out`, in `changed`),
+  // which are put in front of them in the input's list (`items`) once
+  // nothing else will read them.
   struct Deferred {
     Json* out;
     Json* items;
   };
+  using DeferredList = absl::InlinedVector<Deferred, 2>;  // most: one list
   // The input's list `was` if the value at `index` is its lazy list, still
   // unmade, with items appended (*appended of them), and the input may be
   // taken apart; else null.
   Json* TakeableList(lua_State* L, int index, const Json* was,
                      lua_Integer* appended) const;
-  // Moves the deferred lists' old items in front of their new ones.
-  static void MoveOldItems(const std::vector<Deferred>& deferred);
+  // Appends each deferred list's new items to the input's list, and moves
+  // that into `out`.
+  static void MoveOldItems(const DeferredList& deferred);
 
   // True if the value at `index`, not a table, converts to exactly `field`
   // (null: no such field in the input).
@@ -98,14 +113,27 @@ class LazyJsonObject final : public LazySource {
   // a string in NFC (ToJson's checks across fields: two names that are
   // one once in NFC, list items among named fields).
   bool Changed(lua_State* L, int index, const std::string& root,
-               Json::object_t* changed, std::vector<Deferred>* deferred,
+               Json::object_t* changed, DeferredList* deferred,
                std::string* error, JsonBudget* budget, bool* whole) const;
-  // ToJson's second part: the untouched fields into `fields`, moved when
-  // the input may be taken apart (naming them in *taken).
-  bool Untouched(lua_State* L, int index, const std::string& root,
-                 const Json::object_t& changed, Json::object_t* fields,
-                 std::string* error, JsonBudget* budget,
-                 std::vector<std::string>* taken) const;
+  // Whether the field `name` of the input was deleted by the action (set
+  // to nil after it was read or set).
+  bool Deleted(lua_State* L, int index, const std::string& name) const;
+  // Spends for the untouched fields of the input (and the names of the
+  // result's fields) what converting them would spend.
+  bool SpendUntouched(lua_State* L, int index, const std::string& root,
+                      const Json::object_t& changed, std::string* error,
+                      JsonBudget* budget) const;
+  // ToJson's second part, copying: the input's untouched fields, then the
+  // changed ones.
+  bool Copied(lua_State* L, int index, const std::string& root,
+              Json::object_t changed, Json* out, std::string* error,
+              JsonBudget* budget) const;
+  // ToJson's second part, taking the input apart: the changed fields put in
+  // place, the deleted ones erased; *changes says which.
+  bool Taken(lua_State* L, int index, const std::string& root,
+             Json::object_t& changed, const DeferredList& deferred,
+             Json* out, std::string* error, JsonBudget* budget,
+             std::optional<FieldChanges>* changes) const;
 
   const Json::object_t& Fields() const {
     return object_.get_ref<const Json::object_t&>();

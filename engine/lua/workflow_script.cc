@@ -841,9 +841,7 @@ ActionResult WorkflowScript::Unchanged(const CallInput& in) {
     return unchanged;
   }
   unchanged.vars = std::move(*in.takeable_vars);
-  const auto& fields = unchanged.vars.get_ref<const Json::object_t&>();
-  unchanged.taken.reserve(fields.size());
-  for (const auto& [name, value] : fields) unchanged.taken.push_back(name);
+  unchanged.changes.emplace();  // nothing
   return unchanged;
 }
 
@@ -970,7 +968,7 @@ absl::StatusOr<ActionResult> WorkflowScript::RunActionRef(
         const bool converted =
             ctx.vars().IsMine(L, vars)
                 ? ctx.vars().ToJson(L, vars, "ctx.vars", &result.vars,
-                                    &bad_output, &vars_budget, &result.taken)
+                                    &bad_output, &vars_budget, &result.changes)
                 : ToJson(L, vars, "ctx.vars", &result.vars, &bad_output,
                          &vars_budget);
         if (!converted) {

@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "engine/lua/lazy_json.h"
 #include "engine/lua/require_library.h"
 #include "engine/lua/plugin_source.h"
 #include "engine/lua/sandbox.h"
@@ -37,9 +38,9 @@ struct CallInput {
   const Json* vars = nullptr;
   // Null, or `vars` itself when the caller gives it up to an action or
   // start (it holds the only copy, which the step is about to replace): the
-  // result then takes the parts it keeps unchanged out of it instead of
-  // copying them (ActionResult::taken), and it is left unspecified, even
-  // when the call fails. Guards and deadline functions ignore it.
+  // result is then made of it rather than copied from it, and says what
+  // changed (ActionResult::changes). It is left unspecified, even when the
+  // call fails. Guards and deadline functions ignore it.
   Json* takeable_vars = nullptr;
   const Json* payload = nullptr;
   std::string event;
@@ -92,10 +93,9 @@ struct ActionResult {
   // What ctx.document.set and .issue did: {"set": {...}, "issue": {...}};
   // null when the script did not touch the document.
   Json document;
-  // The fields moved into `vars` from CallInput::takeable_vars, unchanged,
-  // in name order: equal to what they were, though the input no longer
-  // holds them (Changes skips them).
-  std::vector<std::string> taken;
+  // What changed, when `vars` was made of CallInput::takeable_vars (which
+  // is then gone to compare with); unset otherwise.
+  std::optional<FieldChanges> changes;
 };
 
 class WorkflowScript {
@@ -150,7 +150,7 @@ class WorkflowScript {
                       ActionResult* result, std::string* error,
                       bool* too_large) const;
   // An action or start that has no function: the variables as they were
-  // (taken from the input when the caller gave it up).
+  // (the input itself when the caller gave it up).
   static ActionResult Unchanged(const CallInput& in);
   // "The guard of transition 'duyet' (file.lua:12)": made only for a
   // message. A negative `transition`: the start function.

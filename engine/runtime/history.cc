@@ -89,18 +89,12 @@ const Json::object_t& FieldsOf(const Json& value) {
 
 }  // namespace
 
-Json Changes(const Json& before, const Json& after,
-             absl::Span<const std::string> taken) {
+Json Changes(const Json& before, const Json& after) {
   Json set = Json::object();
   Json unset = Json::array();
   const Json::object_t& was = FieldsOf(before);
   const Json::object_t& is = FieldsOf(after);
-  auto next_taken = taken.begin();  // both in name order
   for (const auto& [key, value] : is) {
-    if (next_taken != taken.end() && *next_taken == key) {
-      ++next_taken;  // moved from `before` unchanged
-      continue;
-    }
     auto it = was.find(key);
     if (it == was.end() || it->second != value) set[key] = value;
   }
@@ -108,6 +102,21 @@ Json Changes(const Json& before, const Json& after,
     if (is.count(key) == 0) unset.push_back(key);
   }
   return Json{{"set", std::move(set)}, {"unset", std::move(unset)}};
+}
+
+Json Changes(const Json& after, absl::Span<const std::string> set,
+             absl::Span<const std::string> unset) {
+  Json::object_t set_fields;
+  const Json::object_t& is = FieldsOf(after);
+  for (const std::string& name : set) {
+    auto it = is.find(name);
+    if (it != is.end()) {
+      set_fields.emplace_hint(set_fields.end(), name, it->second);
+    }
+  }
+  Json::array_t unset_names(unset.begin(), unset.end());
+  return Json{{"set", std::move(set_fields)},
+              {"unset", std::move(unset_names)}};
 }
 
 uint64_t RandomSeed(const std::string& instance_id, uint64_t seq) {

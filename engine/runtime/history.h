@@ -33,11 +33,12 @@ HistoryEntry ToHistoryEntry(const store::HistoryEventBody& body,
                             const std::string& hash);
 
 // What changed between two variable objects, at the top level:
-// {"set": {name: value, ...}, "unset": [name, ...]}. `taken`: fields of
-// `after` known unchanged, in name order, which `before` may no longer
-// hold (ActionResult::taken); they are not compared.
-Json Changes(const Json& before, const Json& after,
-             absl::Span<const std::string> taken = {});
+// {"set": {name: value, ...}, "unset": [name, ...]}.
+Json Changes(const Json& before, const Json& after);
+// The same, for the fields known set and unset (ActionResult::changes, in
+// name order), the values from `after`.
+Json Changes(const Json& after, absl::Span<const std::string> set,
+             absl::Span<const std::string> unset);
 
 // The seed of math.random for event `seq` of an instance.
 uint64_t RandomSeed(const std::string& instance_id, uint64_t seq);

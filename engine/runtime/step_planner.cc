@@ -118,8 +118,11 @@ void PlanEvent(const Step& step, StepPlan* plan) {
   body.set_at_micros(absl::ToUnixMicros(step.now));
   body.set_actor(step.actor);
   body.set_payload_json(DumpJson(*step.payload));
+  const auto& known = step.outcome->changes;  // when the input is gone
   plan->changes = std::make_shared<const Json>(
-      Changes(*step.vars_before, step.outcome->vars, step.outcome->taken));
+      known.has_value()
+          ? Changes(step.outcome->vars, known->set, known->unset)
+          : Changes(*step.vars_before, step.outcome->vars));
   body.set_changes_json(DumpJson(*plan->changes));
   body.set_effects_json(DumpJson(step.outcome->effects));
   body.set_workflow_version(step.definition->version());
