@@ -104,39 +104,27 @@ bool LazyJsonObject::Deleted(lua_State* L, int index,
   return deleted;
 }
 
-bool LazyJsonObject::SpendUntouched(lua_State* L, int index,
-                                    const std::string& root,
-                                    const Json::object_t& changed,
-                                    std::string* error,
-                                    JsonBudget* budget) const {
-  // The opening bracket, and each name with its quotes, colon and comma.
-  size_t names = 1;
+bool LazyJsonObject::Copied(lua_State* L, int index, const std::string& root,
+                            Json::object_t changed, Json* out,
+                            std::string* error, JsonBudget* budget) const {
+  // The input's fields, but those changed or deleted, as they were; then
+  // the changed ones.
+  Json::object_t fields;
   for (const auto& [name, value] : Fields()) {
-    if (changed.count(name) != 0) continue;
-    if (Deleted(L, index, name)) continue;
+    if (changed.count(name) != 0 || Deleted(L, index, name)) continue;
     const size_t cost = JsonBudgetCost(value);
     if (cost > budget->left) {  // the field's path only for the message
       return SpendJsonBudget(budget, cost, root, absl::StrCat(root, ".", name),
                              error);
     }
     budget->left -= cost;
-    names += name.size() + 4;
-  }
-  for (const auto& [name, value] : changed) names += name.size() + 4;
-  return SpendJsonBudget(budget, names, root, root, error);
-}
-
-bool LazyJsonObject::Copied(lua_State* L, int index, const std::string& root,
-                            Json::object_t changed, Json* out,
-                            std::string* error, JsonBudget* budget) const {
-  if (!SpendUntouched(L, index, root, changed, error, budget)) return false;
-  Json::object_t fields;
-  for (const auto& [name, value] : Fields()) {
-    if (changed.count(name) == 0 && !Deleted(L, index, name)) {
-      fields.emplace_hint(fields.end(), name, value);
-    }
+    fields.emplace_hint(fields.end(), name, value);
   }
   fields.merge(changed);
+  // The opening bracket, and each name with its quotes, colon and comma.
+  size_t names = 1;
+  for (const auto& [name, value] : fields) names += name.size() + 4;
+  if (!SpendJsonBudget(budget, names, root, root, error)) return false;
   *out = std::move(fields);
   return true;
 }
@@ -157,13 +145,14 @@ bool LazyJsonObject::Taken(lua_State* L, int index, const std::string& root,
                            std::string* error, JsonBudget* budget,
                            std::optional<FieldChanges>* changes) const {
   // One walk of the input beside the changes (both in name order) checks
-  // and spends what SpendUntouched does, and finds where each change goes.
+  // and spends what Copied does, in its order, and finds where each change
+  // goes.
   using Field = Json::object_t::iterator;
   auto& fields = takeable_->get_ref<Json::object_t&>();
   // (in the input or end, the change); few: kept on the stack.
   absl::InlinedVector<std::pair<Field, Field>, 8> put;
   absl::InlinedVector<Field, 4> deleted;
-  size_t names = 1;  // as SpendUntouched counts them
+  size_t names = 1;  // as Copied counts them
   Field c = changed.begin();
   for (Field f = fields.begin(); f != fields.end(); ++f) {
     for (; c != changed.end() && c->first < f->first; ++c) {

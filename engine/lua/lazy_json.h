@@ -118,11 +118,6 @@ class LazyJsonObject final : public LazySource {
   // Whether the field `name` of the input was deleted by the action (set
   // to nil after it was read or set).
   bool Deleted(lua_State* L, int index, const std::string& name) const;
-  // Spends for the untouched fields of the input (and the names of the
-  // result's fields) what converting them would spend.
-  bool SpendUntouched(lua_State* L, int index, const std::string& root,
-                      const Json::object_t& changed, std::string* error,
-                      JsonBudget* budget) const;
   // ToJson's second part, copying: the input's untouched fields, then the
   // changed ones.
   bool Copied(lua_State* L, int index, const std::string& root,

@@ -38,7 +38,7 @@ struct CallInput {
   const Json* vars = nullptr;
   // Null, or `vars` itself when the caller gives it up to an action or
   // start (it holds the only copy, which the step is about to replace): the
-  // result is then made of it rather than copied from it, and says what
+  // result is then made of it instead of a copy of it, and says what
   // changed (ActionResult::changes). It is left unspecified, even when the
   // call fails. Guards and deadline functions ignore it.
   Json* takeable_vars = nullptr;
