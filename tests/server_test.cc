@@ -6,6 +6,7 @@
 #include <sstream>
 #include <thread>
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
@@ -113,11 +114,11 @@ class ServerTest : public ::testing::Test {
     auto server = Server::Start(engine_.get(), server_options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
-    auto channel = grpc::CreateChannel(
+    channel_ = grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", server_->port()),
         grpc::InsecureChannelCredentials());
-    stub_ = v1::WorkflowService::NewStub(channel);
-    diagnostics_ = v1::DiagnosticsService::NewStub(channel);
+    stub_ = v1::WorkflowService::NewStub(channel_);
+    diagnostics_ = v1::DiagnosticsService::NewStub(channel_);
   }
 
   void TearDown() override {
@@ -182,12 +183,43 @@ class ServerTest : public ::testing::Test {
                             response != nullptr ? response : &ignored);
   }
 
+  // Sends `bytes` as the one request message of `method`
+  // ("/wf.v1.WorkflowService/FireEvent") with `person`'s token, as a client
+  // with a broken encoder would, and reads the answer to its end.
+  grpc::Status SendRaw(const std::string& method, const std::string& bytes,
+                       const std::string& person = "chu-tich.dai-son") {
+    grpc::GenericStub stub(channel_);
+    grpc::CompletionQueue queue;
+    auto context = Context(person);
+    auto call = stub.PrepareCall(context.get(), method, &queue);
+    void* tag = nullptr;
+    bool ok = false;
+    call->StartCall(&queue);
+    queue.Next(&tag, &ok);
+    grpc::Slice slice(bytes.data(), bytes.size());
+    call->WriteLast(grpc::ByteBuffer(&slice, 1), grpc::WriteOptions(), &queue);
+    queue.Next(&tag, &ok);
+    grpc::ByteBuffer answer;
+    do {
+      call->Read(&answer, &queue);
+      queue.Next(&tag, &ok);
+    } while (ok);
+    grpc::Status status;
+    call->Finish(&status, &queue);
+    queue.Next(&tag, &ok);
+    queue.Shutdown();
+    while (queue.Next(&tag, &ok)) {
+    }
+    return status;
+  }
+
   // Set before SetUp by a fixture that wants another disk.
   std::unique_ptr<rocksdb::Env> env_;
   StoreFaults faults_;
   std::string dir_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::WorkflowService::Stub> stub_;
   std::unique_ptr<v1::DiagnosticsService::Stub> diagnostics_;
   std::map<std::string, std::string> tokens_;
@@ -707,6 +739,72 @@ TEST_F(ServerTest, RefusalsOfOtherCallsCarryReasons) {
   d = Decode(stub_->GetHistory(Context().get(), history, &page));
   EXPECT_EQ(d.info.reason(), "INVALID_FIELD");
   EXPECT_EQ(FirstField(d), "page_token");
+}
+
+// `request` as a client sends it, with `placeholder` (five bytes) swapped
+// for "Phòng" in Windows-1258, text that is not UTF-8.
+std::string WithLegacyText(const google::protobuf::Message& request,
+                           const std::string& placeholder = "XXXXX") {
+  std::string bytes = request.SerializeAsString();
+  bytes.replace(bytes.find(placeholder), placeholder.size(), "Ph\xF2ng");
+  return bytes;
+}
+
+// A client that sends Vietnamese in TCVN3 or VNI, or whose encoder is
+// broken: its request does not decode. gRPC alone answers UNIMPLEMENTED
+// with no message before any handler runs; the answer says what is wrong,
+// for unary and streaming methods alike, and nothing is written.
+TEST_F(ServerTest, RequestsThatDoNotDecodeAreRefusedWithWords) {
+  Deploy("phe_duyet.lua");
+  const std::string id = Start();
+  v1::GetInstanceRequest get;
+  get.set_instance_id(id);
+  v1::Instance before;
+  ASSERT_TRUE(stub_->GetInstance(Context().get(), get, &before).ok());
+
+  v1::FireEventRequest fire;
+  fire.set_instance_id(id);
+  fire.set_event("trinh");
+  (*fire.mutable_payload()->mutable_fields())["noi_dung"].set_string_value(
+      "XXXXX");
+  grpc::Status s =
+      SendRaw("/wf.v1.WorkflowService/FireEvent", WithLegacyText(fire));
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << s.error_message();
+  Details d = Decode(s);
+  EXPECT_EQ(d.info.reason(), "INVALID_FIELD");
+  EXPECT_EQ(FirstField(d), "payload.fields[\"noi_dung\"].string_value");
+  EXPECT_NE(d.vietnamese.find("UTF-8"), std::string::npos);
+  v1::Instance after;
+  ASSERT_TRUE(stub_->GetInstance(Context().get(), get, &after).ok());
+  EXPECT_EQ(after.version(), before.version());
+  EXPECT_EQ(after.state(), before.state());
+
+  s = SendRaw("/wf.v1.WorkflowService/GetInstance", "\x0a\x05\xff\xff\xff");
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("wf.v1.GetInstanceRequest"),
+            std::string::npos);
+  EXPECT_EQ(Decode(s).info.reason(), "INVALID_FIELD");
+
+  // GetInbox decodes its own request; the words are the same.
+  v1::GetInboxRequest inbox;
+  inbox.set_page_token("XXXXX");
+  s = SendRaw("/wf.v1.WorkflowService/GetInbox", WithLegacyText(inbox));
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FirstField(Decode(s)), "page_token");
+
+  // A server stream, and a client stream's first message.
+  v1::WatchRequest watch;
+  watch.set_cursor("XXXXX");
+  s = SendRaw("/wf.v1.FeedService/Watch", WithLegacyText(watch), "admin");
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FirstField(Decode(s)), "cursor");
+  v1::UploadFileRequest upload;
+  upload.mutable_header()->set_instance_id(id);
+  upload.mutable_header()->set_slot("XXXXX");
+  s = SendRaw("/wf.v1.FileService/UploadFile", WithLegacyText(upload));
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FirstField(Decode(s)), "header.slot");
 }
 
 TEST_F(ServerTest, UnauthenticatedSaysWhatIsWrongWithTheToken) {

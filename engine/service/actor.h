@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/service/observe.h"
+#include "engine/service/request_reader.h"
 #include "wf/engine.h"
 
 namespace wf {
@@ -69,6 +70,13 @@ void NoteActor(grpc::CallbackServerContext* context, const Actor& actor);
       ::wf::MethodPath(Api::service_full_name(), __func__));               \
   ::wf::BeginCall(observe_, context, wf_method_path->c_str(), unary)
 
+// In a unary handler whose request is `request`: answers a request that did
+// not decode (engine/service/request_reader.h) before anything reads it.
+#define WF_REQUEST_READABLE()                                             \
+  if (absl::Status wf_unreadable = ::wf::UnreadableRequest(*request);    \
+      !wf_unreadable.ok())                                                \
+  return ::wf::Answer(context, wf_unreadable)
+
 // In a unary handler of a service with `engine_`, `auth_`, `observe_` and
 // `Api`: begins observing the call, then authenticates the caller into
 // `actor` (noted for the access log), or answers UNAUTHENTICATED.
@@ -81,6 +89,7 @@ void NoteActor(grpc::CallbackServerContext* context, const Actor& actor);
 
 #define WF_CALLER_BY(actor, authenticate)                             \
   WF_OBSERVE(true);                                                   \
+  WF_REQUEST_READABLE();                                              \
   auto actor##_or = authenticate(engine_, auth_, context);            \
   if (!actor##_or.ok()) return ::wf::Answer(context, actor##_or.status()); \
   const ::wf::Actor& actor = *actor##_or;                             \

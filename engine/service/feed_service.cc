@@ -225,6 +225,8 @@ absl::StatusOr<uint64_t> ParseFeedCursor(Engine* engine, const Actor& actor,
 grpc::ServerWriteReactor<v1::FeedItem>* FeedServiceImpl::Watch(
     grpc::CallbackServerContext* context, const v1::WatchRequest* request) {
   WF_OBSERVE(false);
+  absl::Status readable = UnreadableRequest(*request);
+  if (!readable.ok()) return new RefusedWatch(context, readable);
   auto actor = Caller(engine_, auth_, context);
   if (!actor.ok()) return new RefusedWatch(context, actor.status());
   NoteActor(context, *actor);

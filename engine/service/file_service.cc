@@ -51,7 +51,8 @@ class UploadReactor final
 
   void OnReadDone(bool ok) override {
     if (!ok) return EndOfStream();
-    absl::Status s = upload_ == nullptr ? Begin() : Chunk();
+    absl::Status s = UnreadableRequest(request_);
+    if (s.ok()) s = upload_ == nullptr ? Begin() : Chunk();
     if (!s.ok()) {
       if (upload_ != nullptr) upload_->Abort();
       Reply(ToGrpcStatus(s));
@@ -139,6 +140,11 @@ class DownloadReactor final
                   grpc::CallbackServerContext* context,
                   const v1::DownloadFileRequest* request)
       : context_(context) {
+    absl::Status readable = UnreadableRequest(*request);
+    if (!readable.ok()) {
+      Reply(ToGrpcStatus(readable));
+      return;
+    }
     auto actor = Caller(engine, auth, context);
     if (!actor.ok()) {
       Reply(ToGrpcStatus(actor.status()));

@@ -15,8 +15,9 @@
 // notes, found by its server context. A method the server does not have
 // is answered by UnknownMethods and counted as method="unknown" (its name
 // comes from the client). What gRPC refuses before any handler runs (a
-// message over the size limit, one that does not parse) and gRPC's own
-// health service are not counted.
+// message over the size limit) and gRPC's own health service are not
+// counted; a request that does not decode reaches its handler, which
+// refuses it (request_reader.h), and is counted.
 //
 // The trace id is the one of the W3C `traceparent` metadata when the client
 // sends it, else a new random one per call.

@@ -14,6 +14,7 @@
 #include <memory>
 #include <sstream>
 
+#include <google/protobuf/stubs/logging.h>
 #include <grpc/support/log.h>
 
 #include "absl/strings/match.h"
@@ -124,9 +125,23 @@ void LogGrpcLine(gpr_log_func_args* args) {
   LogLine(level, "grpc ", args->file, ":", args->line, ": ", message);
 }
 
+// Protobuf logs a request whose text is not UTF-8 as an ERROR before the
+// engine refuses it (engine/service/request_reader.h): a client's mistake,
+// which the access log records with its answer, so a WARNING here.
+void LogProtobufLine(google::protobuf::LogLevel level, const char* file,
+                     int line, const std::string& message) {
+  const char* ours = level == google::protobuf::LOGLEVEL_FATAL ? "ERROR"
+                     : level == google::protobuf::LOGLEVEL_INFO ? "INFO"
+                                                                : "WARNING";
+  LogLine(ours, "protobuf ", file, ":", line, ": ", message);
+}
+
 }  // namespace
 
-void RouteGrpcLogs() { gpr_set_log_function(&LogGrpcLine); }
+void RouteGrpcLogs() {
+  gpr_set_log_function(&LogGrpcLine);
+  google::protobuf::SetLogHandler(&LogProtobufLine);
+}
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     Engine* engine, const ServerOptions& options) {

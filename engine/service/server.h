@@ -53,8 +53,8 @@ struct ServerOptions {
   size_t inbox_answer_bytes = 32 << 20;
 };
 
-// Routes gRPC's own log lines (errors of its core) into the server's log
-// format. A failed TLS handshake is one of them: gRPC 1.51 logs it from its
+// Routes gRPC's own log lines (errors of its core), and protobuf's, into the
+// server's log format. A failed TLS handshake is one of them: gRPC 1.51 logs it from its
 // TLS layer with the reason ("peer did not return a certificate") but
 // without the peer's address, and offers no hook that sees both, so the
 // line says what can be said. Process-wide; main() calls it once.

@@ -18,6 +18,7 @@ grpc::ServerUnaryReactor* SessionServiceImpl::SignIn(
     grpc::CallbackServerContext* context, const v1::SignInRequest* request,
     v1::SignInResponse* response) {
   WF_OBSERVE(true);
+  WF_REQUEST_READABLE();
   NoteActor(context, request->person());
   auto session = engine_->SignIn(request->person(), request->password(),
                                  SignInSource(context));

@@ -3,8 +3,6 @@
 
 #include <algorithm>
 
-#include <grpcpp/support/proto_buffer_reader.h>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -104,21 +102,6 @@ absl::StatusOr<std::vector<const T*>> PageOf(const std::vector<T>& items,
     page.push_back(&item);
   }
   return page;
-}
-
-// A raw method's request (GetInbox). gRPC refuses a typed method's request
-// that does not parse before any handler runs, and without words.
-absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
-                          google::protobuf::MessageLite* request) {
-  grpc::ByteBuffer shared(bytes);  // shares the slices, copies no bytes
-  grpc::ProtoBufferReader reader(&shared);
-  if (request->ParseFromZeroCopyStream(&reader)) return absl::OkStatus();
-  return Refusal(absl::InvalidArgumentError(absl::StrCat(
-                     "Expected a ", request->GetTypeName(),
-                     ", but the message does not parse: check that the "
-                     "client sends this method's request, and that every "
-                     "string in it is UTF-8")),
-                 reason::kInvalidField);
 }
 
 }  // namespace
@@ -404,15 +387,17 @@ WorkflowServiceImpl::InboxAnswer(const Actor& actor,
 }
 
 grpc::ServerUnaryReactor* WorkflowServiceImpl::GetInbox(
-    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes,
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response_bytes) {
   WF_CALLER(actor);
   google::protobuf::Arena arena;
-  auto* request =
+  auto* inbox =
       google::protobuf::Arena::CreateMessage<v1::GetInboxRequest>(&arena);
-  absl::Status parsed = ParseRequest(*request_bytes, request);
-  if (!parsed.ok()) return Answer(context, parsed);
-  auto answer = InboxAnswer(actor, *request, &arena);
+  grpc::ByteBuffer shared(*request);  // shares the slices, copies no bytes
+  ReadRequest(&shared, inbox);
+  absl::Status readable = UnreadableRequest(*inbox);
+  if (!readable.ok()) return Answer(context, readable);
+  auto answer = InboxAnswer(actor, *inbox, &arena);
   if (!answer.ok()) return Answer(context, answer.status());
   grpc::Slice slice((*answer)->bytes.data(), (*answer)->bytes.size());
   *response_bytes = grpc::ByteBuffer(&slice, 1);
@@ -538,6 +523,8 @@ grpc::ServerUnaryReactor* AdminServiceImpl::CreateBackup(
 grpc::ServerWriteReactor<v1::VerifyAllUpdate>* AdminServiceImpl::VerifyAll(
     grpc::CallbackServerContext* context, const v1::VerifyAllRequest* request) {
   WF_OBSERVE(false);
+  absl::Status readable = UnreadableRequest(*request);
+  if (!readable.ok()) return StartVerifyAll(engine_, context, readable);
   auto caller = Caller(engine_, auth_, context);
   if (caller.ok()) NoteActor(context, *caller);
   return StartVerifyAll(engine_, context, caller);
@@ -592,6 +579,7 @@ grpc::ServerUnaryReactor* DiagnosticsServiceImpl::Ping(
   // No authentication: the transport floor of the benchmarks; it reads and
   // changes nothing.
   WF_OBSERVE(true);
+  WF_REQUEST_READABLE();
   return Answer(context, absl::OkStatus());
 }
 
