@@ -156,13 +156,30 @@ absl::StatusOr<DirectoryCounts> DirectoryStore::Import(
   } else {
     writes.Put(Cf::kDirectory, key, source.SerializeAsString());
   }
-  WF_RETURN_IF_ERROR(committer_->Commit(std::move(writes)));
+  return Commit(std::move(sources), std::move(snapshot), std::move(writes),
+                source.imported_by());
+}
+
+absl::StatusOr<DirectoryCounts> DirectoryStore::Commit(
+    Sources sources, std::shared_ptr<const DirectorySnapshot> snapshot,
+    WriteSet writes, const std::string& by) {
+  std::vector<std::string> removed;
+  for (const org::Person& p : Current()->directory.people()) {
+    if (snapshot->directory.FindPerson(p.id) == nullptr) removed.push_back(p.id);
+  }
+  if (removal_commit_ && !removed.empty()) {
+    WF_RETURN_IF_ERROR(removal_commit_(std::move(writes), removed, by));
+  } else {
+    WF_RETURN_IF_ERROR(committer_->Commit(std::move(writes)));
+  }
   absl::MutexLock lock(&mu_);
   sources_ = std::move(sources);
   current_ = std::move(snapshot);
-  return DirectoryCounts{current_->tree.units().size(),
+  DirectoryCounts counts{current_->tree.units().size(),
                          current_->directory.people().size(),
                          current_->directory.assignments().size()};
+  counts.people_removed = std::move(removed);
+  return counts;
 }
 
 DirectoryStore::Sources DirectoryStore::WithGroup(
@@ -193,7 +210,8 @@ DirectoryStore::CheckGroup(
 
 absl::StatusOr<DirectoryCounts> DirectoryStore::ReplaceGroup(
     const std::string& prefix,
-    const std::vector<store::DirectorySource>& sources, WriteSet extra) {
+    const std::vector<store::DirectorySource>& sources, WriteSet extra,
+    const std::string& by) {
   absl::MutexLock import_lock(&import_mu_);
   Sources before;
   {
@@ -209,13 +227,7 @@ absl::StatusOr<DirectoryCounts> DirectoryStore::ReplaceGroup(
   for (const store::DirectorySource& s : sources) {
     writes.Put(Cf::kDirectory, KeyOf(s), s.SerializeAsString());
   }
-  WF_RETURN_IF_ERROR(committer_->Commit(std::move(writes)));
-  absl::MutexLock lock(&mu_);
-  sources_ = std::move(after);
-  current_ = std::move(snapshot);
-  return DirectoryCounts{current_->tree.units().size(),
-                         current_->directory.people().size(),
-                         current_->directory.assignments().size()};
+  return Commit(std::move(after), std::move(snapshot), std::move(writes), by);
 }
 
 std::shared_ptr<const DirectorySnapshot> DirectoryStore::Current() const {

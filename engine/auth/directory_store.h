@@ -20,6 +20,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -44,6 +45,8 @@ struct DirectoryCounts {
   size_t units = 0;
   size_t people = 0;
   size_t assignments = 0;
+  // The ids of the people the write took out of the directory.
+  std::vector<std::string> people_removed;
 };
 
 class DirectoryStore {
@@ -70,9 +73,24 @@ class DirectoryStore {
       const std::vector<store::DirectorySource>& sources) const;
   // Checks as CheckGroup, then writes the replacement and `extra` (the
   // plugin's record) in one write.
+  // Plugins write their group as `by`.
   absl::StatusOr<DirectoryCounts> ReplaceGroup(
       const std::string& prefix,
-      const std::vector<store::DirectorySource>& sources, WriteSet extra);
+      const std::vector<store::DirectorySource>& sources, WriteSet extra,
+      const std::string& by);
+
+  // How a write that takes people out of the directory commits: `commit`
+  // gets the write, the ids of the people it removes and who makes it, and
+  // adds what must go with it (the engine revokes those people's tokens and
+  // sessions and removes their passwords: docs/security.md, "People who
+  // leave"). Without one, or when nobody leaves, the write commits as it is.
+  // Set once, before the first import.
+  using RemovalCommit = std::function<absl::Status(
+      WriteSet writes, const std::vector<std::string>& removed,
+      const std::string& by)>;
+  void OnPeopleRemoved(RemovalCommit commit) {
+    removal_commit_ = std::move(commit);
+  }
 
   std::shared_ptr<const DirectorySnapshot> Current() const;
   DirectoryCounts Counts() const;
@@ -84,9 +102,15 @@ class DirectoryStore {
       const Sources& sources);
   static Sources WithGroup(Sources sources, const std::string& prefix,
                            const std::vector<store::DirectorySource>& group);
+  // Commits `writes` (through removal_commit_ when people leave), then
+  // serves `snapshot`, built from `sources`. Holding import_mu_.
+  absl::StatusOr<DirectoryCounts> Commit(
+      Sources sources, std::shared_ptr<const DirectorySnapshot> snapshot,
+      WriteSet writes, const std::string& by);
 
   Store* const store_;
   Committer* const committer_;
+  RemovalCommit removal_commit_;
   absl::Mutex import_mu_;  // one import at a time
   mutable absl::Mutex mu_;
   Sources sources_ ABSL_GUARDED_BY(mu_);

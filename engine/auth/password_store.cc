@@ -165,6 +165,17 @@ absl::Status PasswordStore::Set(const std::string& person,
   return absl::OkStatus();
 }
 
+absl::Status PasswordStore::Remove(const std::vector<std::string>& people,
+                                   const CommitFn& commit) {
+  WriteSet writes;
+  for (const std::string& person : people) {
+    writes.Delete(Cf::kPasswords, person);
+  }
+  WF_RETURN_IF_ERROR(commit(std::move(writes)));
+  for (const std::string& person : people) Forget(person);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<bool> PasswordStore::Has(const std::string& person) const {
   WF_ASSIGN_OR_RETURN(auto value, store_->Get(Cf::kPasswords, person));
   return value.has_value();

@@ -89,6 +89,12 @@ class PasswordStore {
   // True if `person` has a password.
   absl::StatusOr<bool> Has(const std::string& person) const;
 
+  // Removes the passwords of `people`, who leave the directory, in
+  // `commit`'s write, and then their lockouts: someone later given one of
+  // their ids starts without a password.
+  absl::Status Remove(const std::vector<std::string>& people,
+                      const CommitFn& commit);
+
  private:
   struct Attempts {
     int failures = 0;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -262,6 +263,31 @@ absl::Status TokenStore::EndSessions(const std::string& person_id,
     return writes.empty() ? absl::OkStatus()
                           : committer_->Commit(std::move(writes));
   }
+  return CommitChanged(std::move(writes), keys);
+}
+
+absl::Status TokenStore::RevokePeople(const std::vector<std::string>& people,
+                                      absl::Time now,
+                                      const std::string& revoked_by,
+                                      WriteSet with) {
+  const absl::flat_hash_set<std::string> leaving(people.begin(), people.end());
+  WriteSet writes = std::move(with);
+  std::vector<std::string> keys;
+  auto it = store_->NewIterator(Cf::kTokens);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    store::TokenRecord record;
+    if (!record.ParseFromString(it->value().ToString()) ||
+        record.revoked_at_micros() != 0 || record.admin() ||
+        !leaving.contains(record.person_id())) {
+      continue;
+    }
+    record.set_revoked_at_micros(absl::ToUnixMicros(now));
+    record.set_revoked_by(revoked_by);
+    keys.push_back(it->key().ToString());
+    writes.Put(Cf::kTokens, keys.back(), record.SerializeAsString());
+  }
+  WF_RETURN_IF_ERROR(
+      FromRocks(it->status(), "finding the tokens of people who leave"));
   return CommitChanged(std::move(writes), keys);
 }
 

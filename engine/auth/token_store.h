@@ -75,6 +75,13 @@ class TokenStore {
                            const std::string& ended_by,
                            WriteSet with = WriteSet());
 
+  // Revokes every token and sign-in session of `people`, who leave the
+  // directory, in one write with `with` (that of the directory). Tokens
+  // issued as administrators' stay: an operator's may carry any id.
+  absl::Status RevokePeople(const std::vector<std::string>& people,
+                            absl::Time now, const std::string& revoked_by,
+                            WriteSet with);
+
   absl::StatusOr<std::vector<store::TokenRecord>> List() const;
   // True if any administrator token that is neither revoked nor expired
   // exists (the server issues a first one at start-up otherwise).

@@ -402,7 +402,8 @@ absl::StatusOr<PluginDeployResult> PluginStore::Deploy(
   extra.Put(Cf::kPlugins, keys::Plugin(request.name, record.version()),
             record.SerializeAsString());
   auto replaced = directory_->ReplaceGroup(
-      absl::StrCat(request.name, "/"), checked.sources, std::move(extra));
+      absl::StrCat(request.name, "/"), checked.sources, std::move(extra),
+      request.actor.id);
   if (!replaced.ok()) {
     if (!absl::IsInvalidArgument(replaced.status())) return replaced.status();
     // The directory changed since the check.

@@ -859,8 +859,23 @@ class EngineImpl final : public Engine {
       return DirectoryRefused(imported.status(), request.source,
                               request.format);
     }
-    const DirectoryCounts& counts = *imported;
-    return DirectoryCountsInfo{counts.units, counts.people, counts.assignments};
+    DirectoryCounts& counts = *imported;
+    return DirectoryCountsInfo{counts.units, counts.people, counts.assignments,
+                               std::move(counts.people_removed)};
+  }
+
+  // People taken out of the directory lose, in the directory's own write,
+  // every token and session (an official who left the agency is shut out
+  // at once) and their password (whoever is later given the same id, as a
+  // successor in the same post often is, does not inherit it).
+  absl::Status LeaveDirectory(WriteSet writes,
+                              const std::vector<std::string>& removed,
+                              const std::string& by) {
+    return passwords_->Remove(removed, [&](WriteSet passwords) {
+      writes.Append(std::move(passwords));
+      return tokens_->RevokePeople(removed, clock_->Now(), by,
+                                   std::move(writes));
+    });
   }
 
   absl::StatusOr<WhoAmIInfo> WhoAmI(const Actor& actor) override {
@@ -1004,6 +1019,11 @@ class EngineImpl final : public Engine {
     passwords_ =
         std::make_unique<PasswordStore>(store_.get(), committer_.get());
     directory_ = std::make_unique<DirectoryStore>(store_.get(), committer_.get());
+    directory_->OnPeopleRemoved(
+        [this](WriteSet writes, const std::vector<std::string>& removed,
+               const std::string& by) {
+          return LeaveDirectory(std::move(writes), removed, by);
+        });
     WF_RETURN_IF_ERROR(directory_->Load());
     registry_ = std::make_unique<DefinitionRegistry>(
         store_.get(), committer_.get(), clock_, calendar_.get(),

@@ -92,6 +92,76 @@ TEST_F(SessionTest, ASignInIsATokenOfThePersonThatEndsOnItsOwn) {
       engine_->Authenticate(session->token.token).status()));
 }
 
+// An official who leaves is taken out of the people file: their sessions,
+// tokens and password go with them, in the import's write, and the
+// successor later given the same id starts without any of them. Others
+// keep theirs; an operator's administrator token carrying the id stays.
+TEST_F(SessionTest, PeopleWhoLeaveTheDirectoryLoseTokensSessionsAndPassword) {
+  const std::string kOther = "chu-tich.tay-yen-tu";
+  auto both = engine_->ImportDirectory(
+      Actor::Embedder(),
+      DirectoryImport{"nguoi_dung", "people",
+                      absl::StrCat(kPeople, kOther,
+                                   ",Lê Thị Lan,chu_tich,07627,01/07/2025,,\n")});
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_TRUE(both->people_removed.empty());
+  for (const std::string& p : {kPerson, kOther}) {
+    ASSERT_TRUE(engine_->SetPassword(Actor::Admin("admin"), p, "Đại Sơn 2026",
+                                     false)
+                    .ok());
+  }
+  auto session = engine_->SignIn(kPerson, "Đại Sơn 2026");
+  auto other_session = engine_->SignIn(kOther, "Đại Sơn 2026");
+  auto token = engine_->IssueToken(Actor::Admin("admin"), kPerson, false,
+                                   absl::ZeroDuration(), "máy tính bảng");
+  auto operator_token = engine_->IssueToken(
+      Actor::Admin("admin"), kPerson, true, absl::ZeroDuration(), "vận hành");
+  ASSERT_TRUE(session.ok() && other_session.ok() && token.ok() &&
+              operator_token.ok());
+
+  // kPerson leaves: the people file is imported without them.
+  auto left = engine_->ImportDirectory(
+      Actor::Admin("admin"),
+      DirectoryImport{"nguoi_dung", "people",
+                      absl::StrCat("person,name,role,unit,valid_from,valid_to,"
+                                   "acting_for\n",
+                                   kOther,
+                                   ",Lê Thị Lan,chu_tich,07627,01/07/2025,,\n")});
+  ASSERT_TRUE(left.ok()) << left.status();
+  EXPECT_EQ(left->people_removed, std::vector<std::string>{kPerson});
+  EXPECT_TRUE(absl::IsUnauthenticated(
+      engine_->Authenticate(session->token.token).status()));
+  EXPECT_TRUE(
+      absl::IsUnauthenticated(engine_->Authenticate(token->token).status()));
+  EXPECT_TRUE(engine_->Authenticate(operator_token->token).ok());
+  EXPECT_TRUE(engine_->Authenticate(other_session->token.token).ok());
+  EXPECT_TRUE(engine_->SignIn(kOther, "Đại Sơn 2026").ok());
+  auto tokens = engine_->ListTokens(Actor::Admin("admin"));
+  ASSERT_TRUE(tokens.ok());
+  int revoked = 0;
+  for (const TokenInfo& t : *tokens) {
+    if (t.person != kPerson) continue;
+    EXPECT_EQ(t.revoked_at != absl::InfinitePast(), !t.admin) << t.note;
+    revoked += t.admin ? 0 : 1;
+  }
+  EXPECT_EQ(revoked, 2);  // the session and the token
+
+  // A successor is given the same id: nothing of the predecessor works.
+  auto successor = engine_->ImportDirectory(
+      Actor::Admin("admin"),
+      DirectoryImport{"nguoi_dung", "people",
+                      absl::StrCat(kPeople, kOther,
+                                   ",Lê Thị Lan,chu_tich,07627,01/07/2025,,\n")});
+  ASSERT_TRUE(successor.ok()) << successor.status();
+  EXPECT_TRUE(successor->people_removed.empty());
+  EXPECT_EQ(Reason(engine_->SignIn(kPerson, "Đại Sơn 2026").status()),
+            "SIGN_IN_FAILED");
+  EXPECT_TRUE(absl::IsUnauthenticated(
+      engine_->Authenticate(session->token.token).status()));
+  EXPECT_TRUE(
+      absl::IsUnauthenticated(engine_->Authenticate(token->token).status()));
+}
+
 TEST_F(SessionTest, SigningOutEndsTheSession) {
   ASSERT_TRUE(
       engine_->SetPassword(Actor::Admin("admin"), kPerson, "Đại Sơn 2026", false)

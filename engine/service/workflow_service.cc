@@ -463,6 +463,9 @@ grpc::ServerUnaryReactor* AdminServiceImpl::ImportDirectory(
     response->set_units(result->units);
     response->set_people(result->people);
     response->set_assignments(result->assignments);
+    for (const std::string& id : result->people_removed) {
+      response->add_people_removed(id);
+    }
   }
   return Answer(context, result.status());
 }

@@ -725,6 +725,9 @@ struct DirectoryCountsInfo {
   size_t units = 0;
   size_t people = 0;
   size_t assignments = 0;
+  // Taken out of the directory by the import: their tokens and sessions
+  // revoked, their passwords removed, in the same write.
+  std::vector<std::string> people_removed;
 };
 
 struct RoleInfo {
