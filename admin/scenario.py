@@ -231,6 +231,10 @@ class Scenario:
                     got = int(got)
                 if got != value:
                     raise Failed(f"{where}: {key} = {got!r}, mong đợi {value!r}")
+            for key in want.get("khong_bien", []):
+                if key in values:
+                    raise Failed(f"{where}: còn biến {key} = {values[key]!r}, "
+                                 "mong đợi không còn")
             if "tre_han" in want:
                 late = any(c.expired for c in i.clocks)
                 if late != want["tre_han"]:

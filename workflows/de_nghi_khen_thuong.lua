@@ -262,8 +262,11 @@ transition "khong_de_nghi" {
 
 -- The standing agency's concurrence (hiệp y) ---------------------------------
 
--- Keeps who concurred, when, and their opinion (the payload's y_kien).
+-- Keeps who concurred, when, and their opinion (the payload's y_kien). The
+-- reason of an earlier non-concurrence no longer holds (the history keeps
+-- it; lan_khong_hiep_y still counts it).
 local function hiep_y(ctx, mac_dinh)
+  ctx.vars.ly_do_khong_hiep_y = nil
   ctx.vars.y_kien_hiep_y = ctx.payload.y_kien or mac_dinh
   ctx.vars.nguoi_hiep_y = ctx.actor.id
   ctx.vars.ngay_hiep_y = ctx.today

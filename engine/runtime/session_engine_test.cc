@@ -118,6 +118,9 @@ TEST_F(SessionTest, PeopleWhoLeaveTheDirectoryLoseTokensSessionsAndPassword) {
       Actor::Admin("admin"), kPerson, true, absl::ZeroDuration(), "vận hành");
   ASSERT_TRUE(session.ok() && other_session.ok() && token.ok() &&
               operator_token.ok());
+  // Authenticated once, so kept in the token cache.
+  ASSERT_TRUE(engine_->Authenticate(session->token.token).ok());
+  ASSERT_TRUE(engine_->Authenticate(token->token).ok());
 
   // kPerson leaves: the people file is imported without them.
   auto left = engine_->ImportDirectory(
