@@ -80,7 +80,7 @@ test: build node-deps
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer (gcc).
 test-asan: node-deps
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DWF_SANITIZE=ON
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DWF_SANITIZE=ON -DWF_BENCH=OFF
 	cmake --build build-asan -j$(JOBS)
 	cd build-asan && WF_TIMER_TEST_COUNT=10000 ASAN_OPTIONS=detect_leaks=1 \
 	  ctest --output-on-failure -j$(JOBS)
@@ -91,7 +91,7 @@ TEST_FUZZ_SECONDS ?= 15
 fuzz: deps
 	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWF_FUZZ=ON \
 	  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang
-	cmake --build build-fuzz -j$(JOBS)
+	cmake --build build-fuzz -j$(JOBS) --target wf_fuzzers
 	cd build-fuzz && FUZZ_SECONDS=$(FUZZ_SECONDS) ctest -L fuzz --output-on-failure
 
 # Benchmarks (docs/benchmarks.md): floors and engine side by side; then the

@@ -1,15 +1,36 @@
 // Copyright the wf-engine authors. Apache-2.0.
 #include "engine/lua/small_blocks.h"
 
+#include <sanitizer/asan_interface.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
 namespace wf {
 
+// Under AddressSanitizer a kept block is poisoned, but for the link to the
+// next kept block, until it is given out again, so that Lua (or our code)
+// touching a block it freed is reported as it would be with malloc's free.
+// (The leak checker does not look into poisoned bytes: a link there would
+// make every kept block but the first look leaked.) Elsewhere these do
+// nothing.
+namespace {
+void Hide(void* block, size_t room) {
+  ASAN_POISON_MEMORY_REGION(static_cast<char*>(block) + sizeof(void*),
+                            room - sizeof(void*));
+}
+void Show(void* block, size_t room) {
+  ASAN_UNPOISON_MEMORY_REGION(static_cast<char*>(block) + sizeof(void*),
+                              room - sizeof(void*));
+}
+}  // namespace
+
 SmallBlocks::~SmallBlocks() {
-  for (FreeBlock*& head : free_) {
+  for (size_t c = 0; c < kClasses; ++c) {
+    FreeBlock*& head = free_[c];
     while (head != nullptr) {
+      Show(head, RoomOf(c));
       FreeBlock* next = head->next;
       std::free(head);
       head = next;
@@ -22,6 +43,7 @@ void* SmallBlocks::Take(size_t size) {
   const size_t c = ClassOf(size);
   FreeBlock* block = free_[c];
   if (block == nullptr) return std::malloc(RoomOf(c));
+  Show(block, RoomOf(c));
   free_[c] = block->next;
   kept_ -= RoomOf(c);
   return block;
@@ -38,6 +60,7 @@ void SmallBlocks::Give(void* ptr, size_t size) {
   block->next = free_[c];
   free_[c] = block;
   kept_ += RoomOf(c);
+  Hide(block, RoomOf(c));
 }
 
 // Every block of a small size has at least its class's room: Take gives
