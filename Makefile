@@ -72,22 +72,21 @@ run: build
 	  --document_types_file=plugins/vn/document_types.json \
 	  --metrics_listen=$(METRICS_LISTEN) --log_format=$(LOG_FORMAT)
 
-# The whole suite, then a short run of each fuzz target (a clang build of its
-# own, in build-fuzz; `make fuzz FUZZ_SECONDS=3600` is the long run).
+# The whole suite. The fuzz targets' seeds are replayed by test-asan; fuzzing
+# itself is `make fuzz` (a clang build of its own, in build-fuzz).
 test: build node-deps
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
-	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer (gcc).
 test-asan: node-deps
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DWF_SANITIZE=ON -DWF_BENCH=OFF
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DWF_SANITIZE=ON -DWF_BENCH=OFF \
+	  -DWF_FUZZ_REPLAY=ON
 	cmake --build build-asan -j$(JOBS)
 	cd build-asan && WF_TIMER_TEST_COUNT=10000 ASAN_OPTIONS=detect_leaks=1 \
 	  ctest --output-on-failure -j$(JOBS)
 
 # libFuzzer targets with clang; FUZZ_SECONDS per target (see fuzz/README.md).
 FUZZ_SECONDS ?= 60
-TEST_FUZZ_SECONDS ?= 15
 fuzz: deps
 	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWF_FUZZ=ON \
 	  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang

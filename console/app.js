@@ -1053,7 +1053,7 @@ function filesList(instanceId, files) {
   const slots = filledSlots(files);
   if (slots.length === 0) return h('p', { class: 'trong' }, 'Hồ sơ chưa có tệp đính kèm.');
   return h('div', { class: 'cuon-ngang' },
-    table('Tệp đính kèm', ['Loại tệp', 'Tên tệp', 'Phiên bản', 'Dung lượng', 'Thêm lúc', 'Tải về'],
+    table('Tệp đính kèm', ['Thành phần hồ sơ', 'Tên tệp', 'Phiên bản', 'Dung lượng', 'Thêm lúc', 'Tải về'],
       slots.map((s) => fileRow(instanceId, s)), { class: 'bang', id: 'bang-tep' }));
 }
 
@@ -1140,7 +1140,7 @@ function uploadForm(instance, existingSlots) {
   slot.fields,
   h('div', { class: 'truong' }, h('label', { for: fileId }, 'Tệp'), fileInput,
     h('p', { id: fileHelp, class: 'goi-y' },
-      'PDF, DOCX, XLSX, ODT, JPEG hoặc PNG, tối đa 64 MB. Loại tệp được xác định theo nội dung, không theo tên tệp.')),
+      'PDF, DOCX, XLSX, ODT, JPEG hoặc PNG, tối đa 64 MB. Định dạng tệp được xác định theo nội dung, không theo tên tệp.')),
   parts.alert, parts.progress,
   h('div', { class: 'nut-bam' }, parts.submit));
   form.addEventListener('submit', (event) => {
@@ -1150,7 +1150,7 @@ function uploadForm(instance, existingSlots) {
   return form;
 }
 
-// "Loại tệp": the known slots, the document's others, and "Khác…" with a
+// "Thành phần hồ sơ": the known slots, the document's others, and "Khác…" with a
 // field for a slot name.
 function slotPicker(existingSlots) {
   const id = uniqueId('loai-tep');
@@ -1158,7 +1158,7 @@ function slotPicker(existingSlots) {
   const otherHelp = uniqueId('goi-y-loai-tep-khac');
   const extra = existingSlots.filter((s) => !KNOWN_SLOTS.includes(s));
   const select = h('select', { id, name: 'ngan' },
-    h('option', { value: '' }, '— Chọn loại tệp —'),
+    h('option', { value: '' }, '— Chọn thành phần hồ sơ —'),
     [...KNOWN_SLOTS, ...extra].map((s) => h('option', { value: s }, slotLabel(s))),
     h('option', { value: OTHER_SLOT }, 'Khác…'));
   const other = h('input', {
@@ -1166,7 +1166,7 @@ function slotPicker(existingSlots) {
     'aria-describedby': otherHelp,
   });
   const otherField = h('div', { class: 'truong', hidden: true },
-    h('label', { for: otherId }, 'Tên loại tệp khác'), other,
+    h('label', { for: otherId }, 'Tên thành phần khác'), other,
     h('p', { id: otherHelp, class: 'goi-y' },
       'Chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ cái; ví dụ: quyet_dinh.'));
   select.addEventListener('change', () => {
@@ -1175,7 +1175,7 @@ function slotPicker(existingSlots) {
   });
   const isOther = () => select.value === OTHER_SLOT;
   return {
-    fields: [h('div', { class: 'truong' }, h('label', { for: id }, 'Loại tệp'), select), otherField],
+    fields: [h('div', { class: 'truong' }, h('label', { for: id }, 'Thành phần hồ sơ'), select), otherField],
     controls: [select, other],
     isOther,
     control: () => (isOther() ? other : select),
@@ -1187,10 +1187,10 @@ function slotPicker(existingSlots) {
 function uploadProblem(slot, fileInput) {
   const name = slot.value();
   if (name === '') {
-    return [slot.control(), slot.isOther() ? 'Vui lòng nhập tên loại tệp.' : 'Vui lòng chọn loại tệp.'];
+    return [slot.control(), slot.isOther() ? 'Vui lòng nhập tên thành phần hồ sơ.' : 'Vui lòng chọn thành phần hồ sơ.'];
   }
   if (!isSlotName(name)) {
-    return [slot.control(), `Tên loại tệp «${name}» không hợp lệ: chỉ dùng chữ thường không dấu ` +
+    return [slot.control(), `Tên thành phần «${name}» không hợp lệ: chỉ dùng chữ thường không dấu ` +
       '(a–z), chữ số và dấu gạch dưới (_), bắt đầu bằng chữ cái, tối đa 64 ký tự; ví dụ: quyet_dinh.'];
   }
   const file = fileInput.files?.[0];

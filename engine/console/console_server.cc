@@ -377,7 +377,7 @@ void ConsoleServer::UploadFile(const httplib::Request& req,
       target.name.empty()) {
     SendJson(res, 400,
              ErrorJson("INVALID_ARGUMENT",
-                       "Thiếu hồ sơ, loại tệp hoặc tên tệp.",
+                       "Thiếu hồ sơ, thành phần hồ sơ hoặc tên tệp.",
                        "expected ?ho_so=<id>&ngan=<slot>&ten=<name>"));
     return;
   }
@@ -395,7 +395,7 @@ void ConsoleServer::DownloadFile(const httplib::Request& req,
   const std::string slot = req.get_param_value("ngan");
   if (instance_id.empty() || slot.empty()) {
     SendJson(res, 400, ErrorJson("INVALID_ARGUMENT",
-                                 "Thiếu hồ sơ hoặc loại tệp.",
+                                 "Thiếu hồ sơ hoặc thành phần hồ sơ.",
                                  "expected ?ho_so=<id>&ngan=<slot>"));
     return;
   }

@@ -59,7 +59,7 @@ absl::Status CheckSlot(const std::string& slot) {
                  reason::kFileSlotInvalid)
       .With("slot", slot.substr(0, 80))
       .Field("slot")
-      .Vietnamese("Tên ngăn tệp không hợp lệ.");
+      .Vietnamese("Tên thành phần hồ sơ không hợp lệ.");
 }
 
 absl::StatusOr<std::string> ParseSha256Hex(const std::string& hex,

@@ -33,9 +33,10 @@ absl::Status Refused(absl::string_view found) {
                  reason::kMediaTypeRefused)
       .With("allowed", kAllowed)
       .With("found", found)
-      .Vietnamese(absl::StrCat("Tệp không thuộc loại được phép (", kAllowed,
-                               "); loại tệp được xác định theo nội dung, "
-                               "không theo tên tệp."));
+      .Vietnamese(absl::StrCat("Tệp không thuộc định dạng được phép (",
+                               kAllowed,
+                               "); định dạng tệp được xác định theo nội "
+                               "dung, không theo tên tệp."));
 }
 
 // What a file that is none of ours looks like, for the message.

@@ -73,9 +73,10 @@ void NoteActor(grpc::CallbackServerContext* context, const Actor& actor);
 // In a unary handler whose request is `request`: answers a request that did
 // not decode (engine/service/request_reader.h) before anything reads it.
 #define WF_REQUEST_READABLE()                                             \
-  if (absl::Status wf_unreadable = ::wf::UnreadableRequest(*request);    \
-      !wf_unreadable.ok())                                                \
-  return ::wf::Answer(context, wf_unreadable)
+  do {                                                                    \
+    absl::Status wf_unreadable = ::wf::UnreadableRequest(*request);      \
+    if (!wf_unreadable.ok()) return ::wf::Answer(context, wf_unreadable); \
+  } while (false)
 
 // In a unary handler of a service with `engine_`, `auth_`, `observe_` and
 // `Api`: begins observing the call, then authenticates the caller into

@@ -362,7 +362,7 @@ class ConsoleTest(unittest.TestCase):
         self.assertEqual((status, error["ly_do"]), (400, "MEDIA_TYPE_REFUSED"))
         status, error = self.console.upload(officer, plan["id"], "", "a.pdf", pdf)
         self.assertEqual(status, 400)
-        self.assertIn("loại tệp", error["thong_bao"])
+        self.assertIn("thành phần hồ sơ", error["thong_bao"])
         status, error = self.console.upload(officer, plan["id"], "to_trinh", "a.pdf", pdf,
                                             console=False)
         self.assertEqual(status, 403)
@@ -379,7 +379,7 @@ class ConsoleTest(unittest.TestCase):
         self.assertEqual(status, 400)
         status, _, body = self.console.download(officer, plan["id"], "")
         self.assertEqual(status, 400)
-        self.assertIn("loại tệp", json.loads(body)["thong_bao"])
+        self.assertIn("thành phần hồ sơ", json.loads(body)["thong_bao"])
         chairman = self.signed_in(CHAIRMAN)
         status, files = self.console.call("FileService/ListFiles",
                                           {"instance_id": plan["id"]}, chairman)

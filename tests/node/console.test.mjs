@@ -642,12 +642,12 @@ test('the officer attaches files to his plan and downloads them', async () => {
     const files = page.getByRole('region', { name: 'Tệp đính kèm' });
     await files.getByText('Hồ sơ chưa có tệp đính kèm.').waitFor();
     const form = files.getByRole('form', { name: 'Đính kèm tệp' });
-    const slot = form.getByLabel('Loại tệp', { exact: true });
+    const slot = form.getByLabel('Thành phần hồ sơ', { exact: true });
     const fileInput = form.getByLabel('Tệp', { exact: true });
     const send = form.getByRole('button', { name: 'Tải lên' });
     const alert = form.getByRole('alert');
     assert.deepEqual((await slot.locator('option').allInnerTexts()).map((t) => t.trim()), [
-      '— Chọn loại tệp —', 'Tờ trình', 'Báo cáo thành tích', 'Biên bản xét khen thưởng', 'Dự thảo',
+      '— Chọn thành phần hồ sơ —', 'Tờ trình', 'Báo cáo thành tích', 'Biên bản xét khen thưởng', 'Dự thảo',
       'Bản đã ký', 'Kế hoạch', 'Báo cáo', 'Khác…',
     ]);
 
@@ -657,7 +657,7 @@ test('the officer attaches files to his plan and downloads them', async () => {
       await send.click();
       await alert.filter({ hasText: message }).waitFor();
     };
-    await refusedHere('Vui lòng chọn loại tệp.');
+    await refusedHere('Vui lòng chọn thành phần hồ sơ.');
     assert.equal(await slot.getAttribute('aria-invalid'), 'true');
     await slot.selectOption('to_trinh');
     await refusedHere('Vui lòng chọn tệp cần đính kèm.');
@@ -671,10 +671,10 @@ test('the officer attaches files to his plan and downloads them', async () => {
     });
     await refusedHere('vượt quá giới hạn 64 MB cho mỗi tệp');
     await slot.selectOption({ label: 'Khác…' });
-    const otherSlot = form.getByLabel('Tên loại tệp khác');
+    const otherSlot = form.getByLabel('Tên thành phần khác');
     await otherSlot.fill('Tờ Trình');
     await fileInput.setInputFiles({ name: NAME, mimeType: 'application/pdf', buffer: first });
-    await refusedHere('Tên loại tệp «Tờ Trình» không hợp lệ');
+    await refusedHere('Tên thành phần «Tờ Trình» không hợp lệ');
     assert.equal(await otherSlot.getAttribute('aria-invalid'), 'true');
     assert.deepEqual(uploads, []);
 
@@ -737,7 +737,7 @@ test('the officer attaches files to his plan and downloads them', async () => {
     await send.click();
     await alert.waitFor();
     assert.match((await alert.locator(':scope > p').first().innerText()).trim(),
-      /^Tệp không thuộc loại được phép \(PDF, DOCX, XLSX, ODT, JPEG, PNG\)/);
+      /^Tệp không thuộc định dạng được phép \(PDF, DOCX, XLSX, ODT, JPEG, PNG\)/);
     assert.equal(await fileInput.getAttribute('aria-invalid'), 'true');
     assert.equal(await slot.inputValue(), 'bao_cao');
     assert.equal(uploads.length, 3);
@@ -759,7 +759,7 @@ test('the officer attaches files to his plan and downloads them', async () => {
     const got = await download(chair, fileRow.getByRole('link', { name: 'Tải về' }));
     assert.ok(got.bytes.equals(second));
     const form = files.getByRole('form', { name: 'Đính kèm tệp' });
-    await form.getByLabel('Loại tệp', { exact: true }).selectOption('to_trinh');
+    await form.getByLabel('Thành phần hồ sơ', { exact: true }).selectOption('to_trinh');
     await form.getByLabel('Tệp', { exact: true })
       .setInputFiles({ name: 'Tờ trình của chủ tịch.pdf', mimeType: 'application/pdf', buffer: minimalPdf('chủ tịch') });
     await form.getByRole('button', { name: 'Tải lên' }).click();
