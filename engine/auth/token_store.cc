@@ -237,33 +237,17 @@ absl::Status TokenStore::EndSessions(const std::string& person_id,
                                      const std::string& ended_by,
                                      WriteSet with) {
   const std::string kept_key = kept.empty() ? "" : Sha256(kept);
-  WriteSet writes = std::move(with);
-  std::vector<std::string> keys;
-  auto it = store_->NewIterator(Cf::kTokens);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    store::TokenRecord record;
-    if (!record.ParseFromString(it->value().ToString()) ||
-        record.revoked_at_micros() != 0 || !record.session() ||
-        record.person_id() != person_id) {
-      continue;
-    }
-    std::string key = it->key().ToString();
-    if (key == kept_key) {
-      if (!record.password_change_required()) continue;
-      record.clear_password_change_required();
-    } else {
-      record.set_revoked_at_micros(absl::ToUnixMicros(now));
-      record.set_revoked_by(ended_by);
-    }
-    writes.Put(Cf::kTokens, key, record.SerializeAsString());
-    keys.push_back(std::move(key));
-  }
-  WF_RETURN_IF_ERROR(FromRocks(it->status(), "finding a person's sessions"));
-  if (keys.empty()) {
-    return writes.empty() ? absl::OkStatus()
-                          : committer_->Commit(std::move(writes));
-  }
-  return CommitChanged(std::move(writes), keys);
+  return RewriteLive(
+      [&](const std::string& key, store::TokenRecord* record) {
+        if (!record->session() || record->person_id() != person_id) {
+          return false;
+        }
+        if (key != kept_key) return Revoked(record, now, ended_by);
+        if (!record->password_change_required()) return false;
+        record->clear_password_change_required();
+        return true;
+      },
+      std::move(with), "finding a person's sessions");
 }
 
 absl::Status TokenStore::RevokePeople(const std::vector<std::string>& people,
@@ -271,23 +255,44 @@ absl::Status TokenStore::RevokePeople(const std::vector<std::string>& people,
                                       const std::string& revoked_by,
                                       WriteSet with) {
   const absl::flat_hash_set<std::string> leaving(people.begin(), people.end());
+  return RewriteLive(
+      [&](const std::string&, store::TokenRecord* record) {
+        if (record->admin() || !leaving.contains(record->person_id())) {
+          return false;
+        }
+        return Revoked(record, now, revoked_by);
+      },
+      std::move(with), "finding the tokens of people who leave");
+}
+
+bool TokenStore::Revoked(store::TokenRecord* record, absl::Time now,
+                         const std::string& revoked_by) {
+  record->set_revoked_at_micros(absl::ToUnixMicros(now));
+  record->set_revoked_by(revoked_by);
+  return true;
+}
+
+absl::Status TokenStore::RewriteLive(const Rewrite& change, WriteSet with,
+                                     const char* what) {
   WriteSet writes = std::move(with);
   std::vector<std::string> keys;
   auto it = store_->NewIterator(Cf::kTokens);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     store::TokenRecord record;
     if (!record.ParseFromString(it->value().ToString()) ||
-        record.revoked_at_micros() != 0 || record.admin() ||
-        !leaving.contains(record.person_id())) {
+        record.revoked_at_micros() != 0) {
       continue;
     }
-    record.set_revoked_at_micros(absl::ToUnixMicros(now));
-    record.set_revoked_by(revoked_by);
-    keys.push_back(it->key().ToString());
-    writes.Put(Cf::kTokens, keys.back(), record.SerializeAsString());
+    std::string key = it->key().ToString();
+    if (!change(key, &record)) continue;
+    writes.Put(Cf::kTokens, key, record.SerializeAsString());
+    keys.push_back(std::move(key));
   }
-  WF_RETURN_IF_ERROR(
-      FromRocks(it->status(), "finding the tokens of people who leave"));
+  WF_RETURN_IF_ERROR(FromRocks(it->status(), what));
+  if (keys.empty()) {
+    return writes.empty() ? absl::OkStatus()
+                          : committer_->Commit(std::move(writes));
+  }
   return CommitChanged(std::move(writes), keys);
 }
 

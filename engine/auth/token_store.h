@@ -100,6 +100,17 @@ class TokenStore {
   absl::Status RevokeRecords(
       std::vector<std::pair<std::string, store::TokenRecord>> records,
       absl::Time now, const std::string& revoked_by);
+  // Changes a token record not revoked yet (its key, the record) and
+  // answers true, or leaves it and answers false.
+  using Rewrite =
+      std::function<bool(const std::string& key, store::TokenRecord* record)>;
+  // Writes, in one write with `with`, every live record `change` changes;
+  // `what` names the scan in a store error.
+  absl::Status RewriteLive(const Rewrite& change, WriteSet with,
+                           const char* what);
+  // Marks `record` revoked by `revoked_by` at `now`; true.
+  static bool Revoked(store::TokenRecord* record, absl::Time now,
+                      const std::string& revoked_by);
   // Commits `writes`, which rewrite the records under `keys`, and forgets
   // those records (and any read while the write was under way).
   absl::Status CommitChanged(WriteSet writes,
