@@ -1,7 +1,8 @@
 # The fuzz targets without libFuzzer (fuzz/replay_main.cc): built by the
-# sanitizer build (make test-asan, -DWF_FUZZ_REPLAY=ON, gcc), each a ctest
-# that replays its seed corpus once under AddressSanitizer and UBSan.
-# string_fuzzer needs clang's FuzzedDataProvider and is left to make fuzz.
+# sanitizer build (make test-asan, -DWF_FUZZ_REPLAY=ON), each a ctest that
+# replays its seed corpus once under AddressSanitizer and UBSan.
+# string_fuzzer needs clang's FuzzedDataProvider: replayed when the build is
+# clang's (make test-asan's is), else left to make fuzz.
 function(wf_add_fuzz_replay name)
   cmake_parse_arguments(F "" "" "SOURCES;LIBS;SEEDS" ${ARGN})
   add_executable(${name}_replay ${F_SOURCES}
@@ -20,3 +21,8 @@ wf_add_fuzz_replay(definition_fuzzer
 wf_add_fuzz_replay(request_fuzzer
   SOURCES ${PROJECT_SOURCE_DIR}/fuzz/request_fuzzer.cc
   LIBS wf_service wf_engine wf_api_proto)
+if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  wf_add_fuzz_replay(string_fuzzer
+    SOURCES ${PROJECT_SOURCE_DIR}/fuzz/string_fuzzer.cc
+    LIBS wf_lua)
+endif()

@@ -338,7 +338,7 @@ TEST_F(DocumentTest, YearRollsOverAtMidnightVietnamTime) {
 // 1,000 documents of each of two issuers, issued from 8 threads at once:
 // each register holds 1..1000, once each, each number its document's.
 TEST_F(DocumentTest, ConcurrentIssuancesAreGaplessAndUniquePerRegister) {
-  constexpr int kPerRegister = 1000;
+  constexpr int kPerRegister = test_support::StepsToTake(1000, 250);
   constexpr int kThreads = 8;
   std::vector<std::string> ids(2 * kPerRegister);
   std::atomic<int> next{0};

@@ -22,6 +22,18 @@
 
 namespace wf::test_support {
 
+// How many steps a concurrency test takes: fewer under the sanitizers,
+// which slow every step five- to thirty-fold. Enough to interleave the
+// threads many times over either way; the full count is for the release
+// build, where it costs seconds.
+constexpr int StepsToTake(int release, int sanitized) {
+#ifdef WF_SANITIZED
+  return sanitized;
+#else
+  return release;
+#endif
+}
+
 // An empty folder for the running test: <tmp>/<prefix>_<pid>_<test name>.
 inline std::string FreshDir(const std::string& prefix) {
   std::string dir =

@@ -4,11 +4,14 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "engine/store/committer.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
 
 namespace wf {
 namespace {
@@ -118,6 +121,49 @@ TEST(StoreTest, MemoryReportsWhatRocksDbHolds) {
   EXPECT_NE(memory.ToString().find("memtables 0."), std::string::npos)
       << memory.ToString();
   store->reset();
+  std::filesystem::remove_all(dir);
+}
+
+// A new folder gets every family; a folder written before some families
+// existed (here: only `instances`) keeps its records and gains the rest;
+// every family is there again at the next open, each its own.
+TEST(StoreTest, OpenCreatesTheFamiliesAFolderLacksAndKeepsItsRecords) {
+  std::string dir = TempDir("families");
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::ColumnFamilyHandle* instances = nullptr;
+    ASSERT_TRUE(db->CreateColumnFamily(options, "instances", &instances).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), instances, "wi-1", "cu").ok());
+    ASSERT_TRUE(db->DestroyColumnFamilyHandle(instances).ok());
+  }
+  for (int open = 0; open < 2; ++open) {
+    auto store = Store::Open(dir, SmallOptions());
+    ASSERT_TRUE(store.ok()) << store.status();
+    auto old = (*store)->Get(Cf::kInstances, "wi-1");
+    ASSERT_TRUE(old.ok()) << old.status();
+    EXPECT_EQ(old->value_or(""), "cu") << "open " << open;
+    if (open == 0) {
+      Committer committer(store->get(), 64);
+      WriteSet set;
+      for (int i = 0; i < static_cast<int>(Cf::kCount); ++i) {
+        set.Put(static_cast<Cf>(i), "k", CfName(static_cast<Cf>(i)));
+      }
+      ASSERT_TRUE(committer.Commit(std::move(set)).ok());
+    }
+    for (int i = 0; i < static_cast<int>(Cf::kCount); ++i) {
+      auto got = (*store)->Get(static_cast<Cf>(i), "k");
+      ASSERT_TRUE(got.ok()) << got.status();
+      EXPECT_EQ(got->value_or(""), CfName(static_cast<Cf>(i))) << open;
+    }
+  }
+  std::vector<std::string> stored;
+  ASSERT_TRUE(
+      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &stored).ok());
+  EXPECT_EQ(stored.size(), static_cast<size_t>(Cf::kCount));
   std::filesystem::remove_all(dir);
 }
 
