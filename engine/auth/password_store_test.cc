@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/store/records.pb.h"
-#include "engine/store/test_dirs.h"
+#include "engine/store/store_fixture.h"
 #include "engine/util/refusal.h"
 #include "gtest/gtest.h"
 
@@ -17,17 +17,10 @@ namespace {
 
 const absl::Time kNow = absl::FromUnixSeconds(1768525200);
 
-class PasswordStoreTest : public ::testing::Test {
+class PasswordStoreTest : public test_dirs::StoreFixture {
  protected:
   void SetUp() override {
-    auto store = Store::Open(
-        test_dirs::TempDir(::testing::UnitTest::GetInstance()
-                               ->current_test_info()
-                               ->name()),
-        StoreOptions());
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    committer_ = std::make_unique<Committer>(store_.get(), 64);
+    StoreFixture::SetUp();
     passwords_ = std::make_unique<PasswordStore>(store_.get(), committer_.get());
   }
 
@@ -36,8 +29,6 @@ class PasswordStoreTest : public ::testing::Test {
     return details.has_value() ? details->reason : "";
   }
 
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Committer> committer_;
   std::unique_ptr<PasswordStore> passwords_;
 };
 

@@ -24,7 +24,7 @@ std::string IdOf(const std::string& hash) {
 }
 
 // UNAUTHENTICATED; `problem` (metadata) names the case for programs:
-// missing, not_an_engine_token, unknown, revoked, expired.
+// missing, not_an_engine_token, unknown, revoked, expired, left_directory.
 absl::Status Unauthenticated(absl::string_view problem, absl::string_view why) {
   return Refusal(absl::UnauthenticatedError(absl::StrCat(
                      "Expected a valid bearer token (metadata "
@@ -118,6 +118,21 @@ absl::StatusOr<store::TokenRecord> Usable(const store::TokenRecord& record,
 }  // namespace
 
 absl::StatusOr<store::TokenRecord> TokenStore::Authenticate(
+    const std::string& token, absl::Time now) const {
+  WF_ASSIGN_OR_RETURN(store::TokenRecord record, Find(token, now));
+  if (!record.admin() && member_ && !member_(record.person_id())) {
+    return WithMetadata(
+        Unauthenticated("left_directory",
+                        absl::StrCat("token ", record.token_id(),
+                                     " is of '", record.person_id(),
+                                     "', who is no longer in the org ",
+                                     "directory")),
+        "token_id", record.token_id());
+  }
+  return record;
+}
+
+absl::StatusOr<store::TokenRecord> TokenStore::Find(
     const std::string& token, absl::Time now) const {
   if (token.empty()) return Unauthenticated("missing", "none was sent");
   if (!absl::StartsWith(token, kPrefix)) {

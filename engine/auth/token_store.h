@@ -19,6 +19,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -57,9 +58,18 @@ class TokenStore {
                                            bool password_change_required);
 
   // The token's record, or UNAUTHENTICATED with the reason (unknown,
-  // revoked, expired) in a message that never contains the token.
+  // revoked, expired, left_directory) in a message that never contains the
+  // token.
   absl::StatusOr<store::TokenRecord> Authenticate(const std::string& token,
                                                   absl::Time now) const;
+
+  // Whether a person is in the org directory now; set once, before any
+  // Authenticate. A token or session of someone who is not is refused
+  // (administrators' tokens aside, which may name anyone). Leaving the
+  // directory revokes them in the import's own write; this also refuses
+  // one issued while that write was being prepared.
+  using Member = std::function<bool(const std::string& person_id)>;
+  void SetMember(Member member) { member_ = std::move(member); }
 
   // NOT_FOUND for an unknown id; revoking twice is fine. The sessions the
   // token opened (OpenSession) end with it, in the same write.
@@ -90,6 +100,9 @@ class TokenStore {
  private:
   static constexpr size_t kMaxKnown = 100000;
 
+  // Authenticate but for the directory.
+  absl::StatusOr<store::TokenRecord> Find(const std::string& token,
+                                          absl::Time now) const;
   absl::StatusOr<store::TokenRecord> Read(const std::string& hash) const;
   absl::StatusOr<IssuedToken> Write(store::TokenRecord record);
   // Revokes, in one write, every token not revoked yet that `match` picks.
@@ -121,6 +134,7 @@ class TokenStore {
 
   Store* const store_;
   Committer* const committer_;
+  Member member_;
   mutable absl::Mutex mu_;
   struct Known {
     std::string hash;  // its key in the store, for Revoke to find it

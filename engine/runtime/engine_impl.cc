@@ -1025,6 +1025,9 @@ class EngineImpl final : public Engine {
           return LeaveDirectory(std::move(writes), removed, by);
         });
     WF_RETURN_IF_ERROR(directory_->Load());
+    tokens_->SetMember([directory = directory_.get()](const std::string& id) {
+      return directory->Current()->directory.FindPerson(id) != nullptr;
+    });
     registry_ = std::make_unique<DefinitionRegistry>(
         store_.get(), committer_.get(), clock_, calendar_.get(),
         options_.limits, [this] { return ProvinceWords(); });

@@ -255,6 +255,43 @@ TEST_F(PluginEngineTest, EveryBadRowOfEveryOrgFileIsReported) {
   EXPECT_THAT(people, HasSubstr("can_bo.csv:3: cột 'valid_from'"));
 }
 
+// A plugin deployed again without one of its people: their token and
+// session end in the deploy's write, and their password goes; the other
+// person of the plugin keeps theirs.
+TEST_F(PluginEngineTest, PeopleLeftOutOfARedeployLoseTokensAndSessions) {
+  Deploy(SonMoc());
+  const Actor admin = Actor::Admin("admin");
+  for (const char* p : {"can-bo.an-phu", "can-bo.dong-ha"}) {
+    ASSERT_TRUE(engine_->SetPassword(admin, p, "Sơn Mộc 2026", false).ok());
+  }
+  auto token = engine_->IssueToken(admin, "can-bo.an-phu", false,
+                                   absl::ZeroDuration(), "");
+  auto session = engine_->SignIn("can-bo.an-phu", "Sơn Mộc 2026");
+  auto other = engine_->SignIn("can-bo.dong-ha", "Sơn Mộc 2026");
+  ASSERT_TRUE(token.ok() && session.ok() && other.ok());
+  ASSERT_TRUE(engine_->Authenticate(token->token).ok());
+
+  Deploy(SonMocWith("can_bo.csv",
+                    "can-bo.an-phu,Phạm Văn Hải,can_bo,99001,01/07/2025,,\n",
+                    ""));
+  EXPECT_TRUE(absl::IsUnauthenticated(
+      engine_->Authenticate(token->token).status()));
+  EXPECT_TRUE(absl::IsUnauthenticated(
+      engine_->Authenticate(session->token.token).status()));
+  EXPECT_FALSE(engine_->SignIn("can-bo.an-phu", "Sơn Mộc 2026").ok());
+  EXPECT_TRUE(engine_->Authenticate(other->token.token).ok());
+  auto tokens = engine_->ListTokens(admin);
+  ASSERT_TRUE(tokens.ok()) << tokens.status();
+  int revoked = 0;
+  for (const TokenInfo& t : *tokens) {
+    if (t.person == "can-bo.an-phu") {
+      EXPECT_NE(t.revoked_at, absl::InfinitePast()) << t.note;
+      ++revoked;
+    }
+  }
+  EXPECT_EQ(revoked, 2);  // the token and the session: revoked, not just refused
+}
+
 TEST_F(PluginEngineTest, PinsAtStartAndEveryCallSeesIt) {
   Deploy(SonMoc());
   InstanceInfo doc = StartDoc();

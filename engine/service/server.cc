@@ -113,13 +113,29 @@ std::vector<std::string> OfferedServices(bool simulation) {
   return names;
 }
 
+// Lines any client can cause, once per connection or request: at most ten
+// a minute of each kind.
+void LogClientCaused(LogLimiter* limiter, const char* level,
+                     absl::string_view line) {
+  int64_t held = 0;
+  if (!limiter->Allow(absl::Now(), &held)) return;
+  if (held == 0) {
+    LogLine(level, line);
+  } else {
+    LogLine(level, line, " (", held, " more like it since the previous ",
+            "one, not logged)");
+  }
+}
+
 void LogGrpcLine(gpr_log_func_args* args) {
   absl::string_view message(args->message);
   const char* level = args->severity == GPR_LOG_SEVERITY_ERROR ? "ERROR"
                                                                : "INFO";
   if (absl::StrContains(message, "Handshake failed")) {
-    LogLine("ERROR", "TLS handshake failed (gRPC 1.51 does not give the ",
-            "peer's address): ", message);
+    static LogLimiter limiter(10, absl::Minutes(1));
+    LogClientCaused(&limiter, "ERROR",
+                    absl::StrCat("TLS handshake failed (gRPC 1.51 does not ",
+                                 "give the peer's address): ", message));
     return;
   }
   LogLine(level, "grpc ", args->file, ":", args->line, ": ", message);
@@ -127,13 +143,19 @@ void LogGrpcLine(gpr_log_func_args* args) {
 
 // Protobuf logs a request whose text is not UTF-8 as an ERROR before the
 // engine refuses it (engine/service/request_reader.h): a client's mistake,
-// which the access log records with its answer, so a WARNING here.
+// which the access log records with its answer, so a WARNING here, and at
+// most ten a minute.
 void LogProtobufLine(google::protobuf::LogLevel level, const char* file,
                      int line, const std::string& message) {
-  const char* ours = level == google::protobuf::LOGLEVEL_FATAL ? "ERROR"
-                     : level == google::protobuf::LOGLEVEL_INFO ? "INFO"
-                                                                : "WARNING";
-  LogLine(ours, "protobuf ", file, ":", line, ": ", message);
+  std::string text = absl::StrCat("protobuf ", file, ":", line, ": ", message);
+  if (level == google::protobuf::LOGLEVEL_FATAL) {
+    LogLine("ERROR", text);
+    return;
+  }
+  static LogLimiter limiter(10, absl::Minutes(1));
+  LogClientCaused(&limiter,
+                  level == google::protobuf::LOGLEVEL_INFO ? "INFO" : "WARNING",
+                  text);
 }
 
 }  // namespace

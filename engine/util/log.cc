@@ -261,4 +261,20 @@ void WriteAccessLog(const AccessRecord& r) {
   LineQueue::Get().Add(line);
 }
 
+bool LogLimiter::Allow(absl::Time now, int64_t* held) {
+  absl::MutexLock lock(&mu_);
+  if (now - window_start_ >= period_) {
+    window_start_ = now;
+    written_ = 0;
+  }
+  if (written_ >= burst_) {
+    ++held_;
+    return false;
+  }
+  ++written_;
+  *held = held_;
+  held_ = 0;
+  return true;
+}
+
 }  // namespace wf

@@ -19,10 +19,14 @@
 #ifndef WF_UTIL_LOG_H_
 #define WF_UTIL_LOG_H_
 
+#include <cstdint>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 
 namespace wf {
 
@@ -63,6 +67,28 @@ template <typename... Args>
 void LogLine(const char* level, const Args&... args) {
   WriteLog(level, absl::StrCat(args...));
 }
+
+// At most `burst` lines in any `period` for lines a client can cause at
+// will (a request that does not decode, a failed TLS handshake): the access
+// log already has a line per call, and a hostile client must not fill the
+// disk through this one. The first line let through after some were held
+// back says how many.
+class LogLimiter {
+ public:
+  LogLimiter(int burst, absl::Duration period)
+      : burst_(burst), period_(period) {}
+  // Whether to write a line at `now`; if so, `*held` is how many lines were
+  // held back since the last one written.
+  bool Allow(absl::Time now, int64_t* held);
+
+ private:
+  const int burst_;
+  const absl::Duration period_;
+  absl::Mutex mu_;
+  absl::Time window_start_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  int written_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t held_ ABSL_GUARDED_BY(mu_) = 0;
+};
 
 #define WF_LOG_INFO(...) ::wf::LogLine("INFO", __VA_ARGS__)
 #define WF_LOG_ERROR(...) ::wf::LogLine("ERROR", __VA_ARGS__)

@@ -100,5 +100,25 @@ TEST(LogTest, TextFormatIsOneReadableLine) {
   EXPECT_NE(line.find("Z INFO listening on x\n"), std::string::npos) << line;
 }
 
+// Ten lines a minute get through; the rest are counted, and the first line
+// of the next minute says how many were held back.
+TEST(LogTest, ALimiterLetsABurstThroughAndCountsTheRest) {
+  LogLimiter limiter(10, absl::Minutes(1));
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  int64_t held = -1;
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(limiter.Allow(t0 + absl::Seconds(i), &held)) << i;
+    EXPECT_EQ(held, 0);
+  }
+  for (int i = 0; i < 25; ++i) {
+    EXPECT_FALSE(limiter.Allow(t0 + absl::Seconds(30), &held));
+  }
+  EXPECT_FALSE(limiter.Allow(t0 + absl::Seconds(59), &held));
+  ASSERT_TRUE(limiter.Allow(t0 + absl::Seconds(60), &held));
+  EXPECT_EQ(held, 26);
+  ASSERT_TRUE(limiter.Allow(t0 + absl::Seconds(61), &held));
+  EXPECT_EQ(held, 0);
+}
+
 }  // namespace
 }  // namespace wf

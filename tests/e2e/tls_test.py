@@ -105,6 +105,13 @@ class Tls(unittest.TestCase):
         self.assertEqual({f["level"] for f in failed}, {"ERROR"})
         self.assertTrue(any("peer did not return a certificate" in f["message"]
                             for f in failed), failed)
+        # Any client can cause the line: at most ten a minute are written.
+        for _ in range(12):
+            with self.assertRaises(grpc.RpcError):
+                self.whoami(server, grpc.ssl_channel_credentials(root_certificates=ca))
+        time.sleep(0.5)
+        failed = [l for l in server.log().splitlines() if "TLS handshake failed" in l]
+        self.assertLessEqual(len(failed), 10, failed)
         with_cert = grpc.ssl_channel_credentials(
             root_certificates=ca, private_key=read(self.certs, "client.key"),
             certificate_chain=read(self.certs, "client.pem"))
