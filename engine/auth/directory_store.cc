@@ -231,7 +231,8 @@ absl::StatusOr<DirectoryCounts> DirectoryStore::ReplaceGroup(
 }
 
 std::shared_ptr<const DirectorySnapshot> DirectoryStore::Current() const {
-  absl::MutexLock lock(&mu_);
+  // Shared: every authenticated call reads it (TokenStore's member check).
+  absl::ReaderMutexLock lock(&mu_);
   return current_;
 }
 

@@ -68,8 +68,9 @@ void LogLine(const char* level, const Args&... args) {
   WriteLog(level, absl::StrCat(args...));
 }
 
-// At most `burst` lines in any `period` for lines a client can cause at
-// will (a request that does not decode, a failed TLS handshake): the access
+// At most `burst` lines a `period` (a window opens with the first line
+// after the last one closed) for lines a client can cause at will (a
+// request that does not decode, a failed TLS handshake): the access
 // log already has a line per call, and a hostile client must not fill the
 // disk through this one. The first line let through after some were held
 // back says how many.
